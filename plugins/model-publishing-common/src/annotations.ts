@@ -1,0 +1,70 @@
+/**
+ * Names other systems depend on (design §8). Changing any of these breaks existing catalogs and clusters.
+ */
+
+/** Catalog entity annotation: `<namespace>/<name>` of the InferenceService this entity is. */
+export const ANNOTATION_INFERENCE_SERVICE = 'model-publishing/inference-service';
+/** Catalog entity annotation: which configured cluster holds the InferenceService. */
+export const ANNOTATION_CLUSTER = 'model-publishing/cluster';
+/** InferenceService annotation: overrides model-kind detection (`openai`, `v1` or `v2`). */
+export const ANNOTATION_MODEL_KIND = 'model-publishing/model-kind';
+
+/** Label on every Kubernetes object we create. */
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'backstage-model-publishing';
+/** Label on every Kubernetes object we create: the id of the publication that owns it. */
+export const LABEL_PUBLICATION = 'model-publishing/publication';
+
+/** Request header the gateway sets to the calling key's client id; limits and usage group by it. */
+export const CLIENT_ID_HEADER = 'x-client-id';
+
+/** Address of an InferenceService in a configured cluster. */
+export interface InferenceServiceRef {
+  cluster?: string;
+  namespace: string;
+  name: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True when `value` is a valid Kubernetes namespace / object name segment (RFC 1123 label). */
+export function isDnsLabel(value: string): boolean {
+  return value.length > 0 && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/**
+ * Parses `<namespace>/<name>` (the annotation's value) or `<cluster>/<namespace>/<name>`.
+ * Returns undefined for anything else, so callers can say what is wrong.
+ */
+export function parseInferenceServiceRef(
+  value: string | undefined,
+  cluster?: string,
+): InferenceServiceRef | undefined {
+  if (!value) return undefined;
+  const parts = value.trim().split('/');
+  if (parts.length === 2 && parts.every(isDnsLabel)) {
+    return { cluster, namespace: parts[0], name: parts[1] };
+  }
+  if (parts.length === 3 && parts[0] && parts.slice(1).every(isDnsLabel)) {
+    return { cluster: parts[0], namespace: parts[1], name: parts[2] };
+  }
+  return undefined;
+}
+
+/** The InferenceService an entity stands for, from its annotations; undefined when it has none. */
+export function getInferenceServiceRef(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): InferenceServiceRef | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  return parseInferenceServiceRef(
+    annotations[ANNOTATION_INFERENCE_SERVICE],
+    annotations[ANNOTATION_CLUSTER],
+  );
+}
+
+/** True when the entity carries the annotation that makes the Publish tab show. */
+export function isInferenceServiceEntity(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): boolean {
+  return getInferenceServiceRef(entity) !== undefined;
+}

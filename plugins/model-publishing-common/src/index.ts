@@ -1,0 +1,9 @@
+/**
+ * Isomorphic types, permissions, schemas and annotation names shared by the model-publishing plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './types';
+export * from './schemas';

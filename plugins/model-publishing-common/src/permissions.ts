@@ -1,0 +1,71 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Every permission is scoped to the model's catalog entity, so policies can use the catalog's own
+ * rules (e.g. `isEntityOwner`) to decide (design §5).
+ */
+const resourceType = 'catalog-entity';
+
+export const publicationReadPermission = createPermission({
+  name: 'model-publishing.publication.read',
+  attributes: { action: 'read' },
+  resourceType,
+});
+export const publicationCreatePermission = createPermission({
+  name: 'model-publishing.publication.create',
+  attributes: { action: 'create' },
+  resourceType,
+});
+export const publicationUpdatePermission = createPermission({
+  name: 'model-publishing.publication.update',
+  attributes: { action: 'update' },
+  resourceType,
+});
+export const publicationDeletePermission = createPermission({
+  name: 'model-publishing.publication.delete',
+  attributes: { action: 'delete' },
+  resourceType,
+});
+export const keyCreatePermission = createPermission({
+  name: 'model-publishing.key.create',
+  attributes: { action: 'create' },
+  resourceType,
+});
+export const keyRotatePermission = createPermission({
+  name: 'model-publishing.key.rotate',
+  attributes: { action: 'update' },
+  resourceType,
+});
+export const keyRevokePermission = createPermission({
+  name: 'model-publishing.key.revoke',
+  attributes: { action: 'delete' },
+  resourceType,
+});
+export const usageReadPermission = createPermission({
+  name: 'model-publishing.usage.read',
+  attributes: { action: 'read' },
+  resourceType,
+});
+export const auditReadPermission = createPermission({
+  name: 'model-publishing.audit.read',
+  attributes: { action: 'read' },
+  resourceType,
+});
+
+/** All model-publishing permissions, for registration with the permissions registry. */
+export const modelPublishingPermissions = [
+  publicationReadPermission,
+  publicationCreatePermission,
+  publicationUpdatePermission,
+  publicationDeletePermission,
+  keyCreatePermission,
+  keyRotatePermission,
+  keyRevokePermission,
+  usageReadPermission,
+  auditReadPermission,
+];
+
+/** Permissions that change something; only owners and admins get these from the demo policy. */
+export const modelPublishingManagePermissions = modelPublishingPermissions.filter(
+  p => p.attributes.action !== 'read',
+);

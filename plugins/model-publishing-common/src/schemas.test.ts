@@ -1,0 +1,41 @@
+import { describeZodError, publishConfigSchema } from './schemas';
+import { modelPublishingManagePermissions, modelPublishingPermissions } from './permissions';
+
+describe('publishConfigSchema', () => {
+  it('accepts a full config and defaults missing limits to none', () => {
+    expect(publishConfigSchema.parse({})).toEqual({ rateLimits: {} });
+    const config = {
+      rateLimits: { requestsPerMinute: 60, tokensPerDay: 100000 },
+      firstKey: { name: 'checkout-app', expiresAt: '2027-01-01T00:00:00Z' },
+      hostname: 'llama.models.example.com',
+      modelKind: 'openai' as const,
+    };
+    expect(publishConfigSchema.parse(config)).toEqual(config);
+  });
+
+  it.each([
+    [{ rateLimits: { requestsPerMinute: -1 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be greater than 0'],
+    [{ rateLimits: { requestsPerMinute: 1.5 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be a whole number'],
+    [{ rateLimits: { requestsPerSecond: 1 } }, "rateLimits: Unrecognized key(s) in object: 'requestsPerSecond'"],
+    [{ hostname: 'Not A Host' }, 'hostname: hostname must be a lower-case DNS name such as models.example.com'],
+    [{ firstKey: { name: '' } }, 'firstKey.name: key name must not be empty'],
+    [{ modelKind: 'grpc' }, 'modelKind:'],
+  ])('names the bad field in %p', (input, message) => {
+    const result = publishConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(describeZodError(result.error)).toContain(message);
+  });
+});
+
+describe('permissions', () => {
+  it('are all scoped to catalog entities with unique names', () => {
+    const names = modelPublishingPermissions.map(p => p.name);
+    expect(new Set(names).size).toBe(9);
+    for (const p of modelPublishingPermissions) {
+      expect(p).toMatchObject({ type: 'resource', resourceType: 'catalog-entity' });
+    }
+    expect(modelPublishingManagePermissions.map(p => p.name)).not.toContain(
+      'model-publishing.usage.read',
+    );
+  });
+});

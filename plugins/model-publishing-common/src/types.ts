@@ -1,0 +1,131 @@
+/** The protocol a published model speaks, which decides the gateway objects (design §3). */
+export type ModelKind = 'openai' | 'v1' | 'v2' | 'grpc' | 'unknown';
+/** The kinds that can be published today (grpc waits for GRPCRoute support). */
+export type PublishableModelKind = 'openai' | 'v1' | 'v2';
+
+export interface ModelKindDetection {
+  kind: ModelKind;
+  confidence: 'high' | 'low';
+  /** One sentence a model owner can read: why this kind. */
+  reason: string;
+  /** Other kinds the owner may choose when confidence is low or the kind is unknown. */
+  alternatives: PublishableModelKind[];
+  /** For openai: the path prefix the model server serves the OpenAI API under (`/v1`, `/openai/v1`). */
+  openaiPathPrefix?: string;
+}
+
+export interface RateLimits {
+  requestsPerMinute?: number;
+  requestsPerHour?: number;
+  requestsPerDay?: number;
+  /** Token limits apply to OpenAI-compatible models only. */
+  tokensPerMinute?: number;
+  tokensPerHour?: number;
+  tokensPerDay?: number;
+}
+
+export interface PublishConfig {
+  rateLimits: RateLimits;
+  firstKey?: { name: string; expiresAt?: string };
+  hostname?: string;
+  description?: string;
+  /** Confirms or chooses the kind where detection is unsure. */
+  modelKind?: PublishableModelKind;
+}
+
+export type PublicationStatus =
+  | 'publishing'
+  | 'published'
+  | 'updating'
+  | 'degraded'
+  | 'failed'
+  | 'unpublishing'
+  | 'unpublished';
+
+/** A Kubernetes object a publication owns. */
+export interface OwnedObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface Publication {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** Catalog entity ref of the model, e.g. `component:default/fraud-detector`. */
+  entityRef?: string;
+  /** Owning group (the tenant), as an entity ref. */
+  owner?: string;
+  modelKind: PublishableModelKind;
+  status: PublicationStatus;
+  /** Why the publication is failed or degraded. */
+  statusReason?: string;
+  config: PublishConfig;
+  endpoints: { url: string; description: string }[];
+  objects: OwnedObject[];
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What any caller may see of a key: never the key itself. */
+export interface ApiKeyInfo {
+  id: string;
+  publicationId: string;
+  name: string;
+  /** First 8 characters, for recognising a key. */
+  prefix: string;
+  clientId: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt?: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+  /** The key this one replaced by rotation, if any. */
+  rotatedFrom?: string;
+  status: 'active' | 'grace' | 'expired' | 'revoked';
+  rateLimits?: RateLimits;
+}
+
+/** The create and rotate responses: the only time the raw key is ever returned. */
+export interface IssuedApiKey {
+  key: ApiKeyInfo;
+  /** The raw key. Shown once; not stored anywhere the portal can read it back. */
+  secret: string;
+}
+
+export type AuditAction =
+  | 'publication.create'
+  | 'publication.update'
+  | 'publication.delete'
+  | 'key.create'
+  | 'key.rotate'
+  | 'key.revoke'
+  | 'key.expire';
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  action: AuditAction;
+  entityRef?: string;
+  publicationId?: string;
+  keyId?: string;
+  outcome: 'succeeded' | 'failed' | 'denied';
+  error?: string;
+  createdAt: string;
+}
+
+export interface UsageBucket {
+  /** Start of the bucket (ISO 8601). */
+  start: string;
+  requests: number;
+  status401: number;
+  status403: number;
+  status429: number;
+  status5xx: number;
+  inputTokens: number;
+  outputTokens: number;
+}

