@@ -129,3 +129,67 @@ export interface UsageBucket {
   inputTokens: number;
   outputTokens: number;
 }
+
+/** Bucket size of a usage report. */
+export type UsageGranularity = 'hour' | 'day';
+
+/** Counters of a usage report, summed over some range. */
+export type UsageTotals = Omit<UsageBucket, 'start'>;
+
+/** One key's share of a publication's usage. `clientId` '' = requests without a valid key (e.g. 401s). */
+export interface UsageKeyBreakdown {
+  clientId: string;
+  /** The key id (client id `key-<id>`), when the client id is one of ours. */
+  keyId?: string;
+  keyName?: string;
+  totals: UsageTotals;
+  lastUsedAt?: string;
+}
+
+/** A publication or key that crossed 80% or 100% of a configured limit in one window (once per window). */
+export interface UsageQuotaAlert {
+  scope: 'publication' | 'key';
+  /** Set when scope is 'key'. */
+  clientId?: string;
+  keyId?: string;
+  metric: 'requests' | 'tokens';
+  window: 'hour' | 'day';
+  /** Start of the window (ISO 8601). */
+  windowStart: string;
+  limit: number;
+  used: number;
+  /** The highest threshold crossed in the window, in percent. */
+  threshold: 80 | 100;
+}
+
+export interface UsageReport {
+  publicationId: string;
+  from: string;
+  to: string;
+  granularity: UsageGranularity;
+  totals: UsageTotals;
+  /** One bucket per hour/day in [from, to), zero-filled. */
+  buckets: UsageBucket[];
+  /** Per key (client id) totals over the range, biggest first. */
+  keys: UsageKeyBreakdown[];
+  alerts: UsageQuotaAlert[];
+  lastUsedAt?: string;
+}
+
+export interface UsageSummaryItem {
+  publicationId: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+  totals: UsageTotals;
+  lastUsedAt?: string;
+  /** Number of quota alerts in the range. */
+  alerts: number;
+}
+
+export interface UsageSummary {
+  from: string;
+  to: string;
+  items: UsageSummaryItem[];
+}
