@@ -1,1 +1,6 @@
-export {};
+/**
+ * Extension points of the model-publishing backend, for backend modules.
+ *
+ * @packageDocumentation
+ */
+export * from './usage';
