@@ -1,0 +1,77 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { publicationReadPermission } from '@internal/plugin-model-publishing-common';
+
+const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
+
+/**
+ * The portal's policy:
+ * - members of an admin group (config `permission.modelPublishing.adminGroups`, default
+ *   `group:default/admins`) may do everything;
+ * - anyone signed in may read the catalog, use TechDocs and templates, and see which models are
+ *   published (`model-publishing.publication.read`);
+ * - every other model-publishing permission (publish, update, unpublish, keys, usage, audit) is
+ *   allowed only on entities the user owns, directly or through a group (the catalog's `isEntityOwner`
+ *   rule, evaluated by the catalog as a conditional decision);
+ * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users.
+ */
+export class ModelPublishingPortalPolicy implements PermissionPolicy {
+  constructor(private readonly adminGroups: string[]) {}
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    if (claims.some(ref => this.adminGroups.includes(ref))) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    const { permission } = request;
+    if (!permission.name.startsWith(MODEL_PUBLISHING_PREFIX)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (permission.name === publicationReadPermission.name) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!user || !isResourcePermission(permission, 'catalog-entity')) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return createCatalogConditionalDecision(
+      permission,
+      catalogConditions.isEntityOwner({ claims }),
+    );
+  }
+}
+
+export default createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'model-publishing-portal-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        const adminGroups = config.getOptionalStringArray(
+          'permission.modelPublishing.adminGroups',
+        ) ?? ['group:default/admins'];
+        policy.setPolicy(new ModelPublishingPortalPolicy(adminGroups));
+      },
+    });
+  },
+});
