@@ -51,3 +51,27 @@ ensure_deps() {
     touch "$stamp"
   fi
 }
+
+# TechDocs' local generator needs mkdocs with the material theme (Debian packages). Installs them when
+# possible (root with apt-get); otherwise says how, and the portal still starts without TechDocs builds.
+ensure_mkdocs() {
+  if command -v mkdocs >/dev/null 2>&1 && python3 -c 'import material' >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "» Installing mkdocs and mkdocs-material (apt-get) for TechDocs"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mkdocs mkdocs-material >/dev/null && return 0
+  fi
+  echo "notice: mkdocs + mkdocs-material not found; TechDocs pages will not build (apt-get install mkdocs mkdocs-material)" >&2
+  return 1
+}
+
+# PostgreSQL-backed tests use 127.0.0.1:5432. Start the local cluster when it is installed but down.
+ensure_postgres() {
+  if command -v pg_isready >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 -q; then return 0; fi
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "» Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && return 0; sleep 1; done
+  fi
+  echo "notice: PostgreSQL is not running on 127.0.0.1:5432; its tests will be skipped (they are required in CI)" >&2
+  return 1
+}

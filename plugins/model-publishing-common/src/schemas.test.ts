@@ -16,7 +16,7 @@ describe('publishConfigSchema', () => {
   it.each([
     [{ rateLimits: { requestsPerMinute: -1 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be greater than 0'],
     [{ rateLimits: { requestsPerMinute: 1.5 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be a whole number'],
-    [{ rateLimits: { requestsPerSecond: 1 } }, "rateLimits: Unrecognized key(s) in object: 'requestsPerSecond'"],
+    [{ rateLimits: { requestsPerSecond: 1 } }, 'rateLimits: Unrecognized key: "requestsPerSecond"'],
     [{ hostname: 'Not A Host' }, 'hostname: hostname must be a lower-case DNS name such as models.example.com'],
     [{ firstKey: { name: '' } }, 'firstKey.name: key name must not be empty'],
     [{ modelKind: 'grpc' }, 'modelKind:'],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const limit = (what: string) =>
   z
-    .number({ invalid_type_error: `${what} must be a number` })
+    .number({ error: `${what} must be a number` })
     .int(`${what} must be a whole number`)
     .positive(`${what} must be greater than 0`)
     .max(1_000_000_000, `${what} must be at most 1,000,000,000`)
@@ -37,9 +37,7 @@ export const keyNameSchema = z
     'key name may contain letters, digits, spaces, dots, dashes and underscores',
   );
 
-export const expiresAtSchema = z
-  .string()
-  .datetime({ offset: true, message: 'expiresAt must be an ISO 8601 date-time' });
+export const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time' });
 
 export const publishConfigSchema = z
   .object({

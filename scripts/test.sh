@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every check: type-check, lint, all unit/integration tests (SQLite and PostgreSQL, Prometheus,
+# the Kubernetes emulator) and the browser end-to-end journeys. Exits non-zero on the first failure.
+# Set MP_SKIP_E2E=1 to leave out the browser journeys while iterating.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MP_ROOT"
+ensure_deps
+ensure_postgres || true
+export CI=true
+
+step() { printf '\n\033[1m» %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "Type-check (yarn tsc)"
+yarn tsc
+
+step "Lint (backstage-cli repo lint)"
+yarn backstage-cli repo lint
+
+step "Tests (backstage-cli repo test)"
+yarn backstage-cli repo test --maxWorkers=2
+
+if [ -z "${MP_SKIP_E2E:-}" ] && [ -f test/e2e/run.mjs ]; then
+  step "End-to-end journeys in headless Chromium (test/e2e)"
+  node test/e2e/run.mjs
+fi
+
+echo
+echo "All checks passed in $(( $(date +%s) - started ))s."
