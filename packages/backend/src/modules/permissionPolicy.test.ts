@@ -1,0 +1,140 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  keyCreatePermission,
+  publicationCreatePermission,
+  publicationReadPermission,
+  usageReadPermission,
+} from '@internal/plugin-model-publishing-common';
+import authPlugin from '@backstage/plugin-auth-backend';
+import request from 'supertest';
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ModelPublishingPortalPolicy } from './permissionPolicy';
+import demoAuthProvider, { DEMO_USER_HEADER } from './demoAuthProvider';
+
+const policy = new ModelPublishingPortalPolicy(['group:default/admins']);
+const user = (...claims: string[]) => ({
+  identity: { type: 'user' as const, userEntityRef: claims[0], ownershipEntityRefs: claims },
+  info: { userEntityRef: claims[0], ownershipEntityRefs: claims },
+  token: 'token',
+  credentials: {} as any,
+});
+
+describe('ModelPublishingPortalPolicy', () => {
+  it('lets admins do everything', async () => {
+    const decision = await policy.handle(
+      { permission: publicationCreatePermission },
+      user('user:default/alice', 'group:default/admins'),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets anyone see what is published', async () => {
+    const decision = await policy.handle(
+      { permission: publicationReadPermission },
+      user('user:default/paul', 'group:default/platform'),
+    );
+    expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it.each([publicationCreatePermission, keyCreatePermission, usageReadPermission])(
+    'allows %s only on owned entities, with the user\'s own claims',
+    async permission => {
+      const decision = await policy.handle(
+        { permission },
+        user('user:default/frank', 'group:default/fraud-detection'),
+      );
+      expect(decision).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          params: { claims: ['user:default/frank', 'group:default/fraud-detection'] },
+        },
+      });
+    },
+  );
+
+  it('denies changes to callers without a user', async () => {
+    const decision = await policy.handle({ permission: publicationCreatePermission });
+    expect(decision).toEqual({ result: AuthorizeResult.DENY });
+  });
+});
+
+describe('demo sign-in', () => {
+  const org = parseAllDocuments(
+    readFileSync(resolve(__dirname, '../../../../examples/org.yaml'), 'utf8'),
+  ).map(doc => doc.toJSON());
+
+  async function startAuth() {
+    return startTestBackend({
+      features: [
+        authPlugin,
+        demoAuthProvider,
+        catalogServiceMock.factory({ entities: org }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://localhost:3000' },
+            auth: { providers: { demo: {} } },
+          },
+        }),
+      ],
+    });
+  }
+
+  it('signs two demo users in as two different catalog users, whom the policy treats differently', async () => {
+    const backend = await startAuth();
+    const { server } = backend;
+    try {
+      const signIn = async (name: string) => {
+        const res = await request(server)
+          .get('/api/auth/demo/refresh')
+          .set(DEMO_USER_HEADER, name)
+          .expect(200);
+        return res.body.backstageIdentity.identity as {
+          userEntityRef: string;
+          ownershipEntityRefs: string[];
+        };
+      };
+      const frank = await signIn('frank');
+      const alice = await signIn('alice');
+      expect(frank.userEntityRef).toBe('user:default/frank');
+      expect(frank.ownershipEntityRefs).toContain('group:default/fraud-detection');
+      expect(alice.userEntityRef).toBe('user:default/alice');
+      expect(alice.ownershipEntityRefs).toContain('group:default/admins');
+
+      const asPolicyUser = (i: typeof frank) => user(...i.ownershipEntityRefs);
+      const forFrank = await policy.handle(
+        { permission: publicationCreatePermission },
+        asPolicyUser(frank),
+      );
+      const forAlice = await policy.handle(
+        { permission: publicationCreatePermission },
+        asPolicyUser(alice),
+      );
+      expect(forFrank.result).toBe(AuthorizeResult.CONDITIONAL);
+      expect(forAlice.result).toBe(AuthorizeResult.ALLOW);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses a name that is not a catalog user, and a missing header', async () => {
+    const backend = await startAuth();
+    const { server } = backend;
+    try {
+      await request(server)
+        .get('/api/auth/demo/refresh')
+        .set(DEMO_USER_HEADER, 'mallory')
+        .expect(res => expect(res.status).toBeGreaterThanOrEqual(400));
+      const res = await request(server).get('/api/auth/demo/refresh');
+      expect(res.status).toBe(401);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
