@@ -68,7 +68,16 @@ describe('ModelPublishingPortalPolicy', () => {
 describe('demo sign-in', () => {
   const org = parseAllDocuments(
     readFileSync(resolve(__dirname, '../../../../examples/org.yaml'), 'utf8'),
-  ).map(doc => doc.toJSON());
+  )
+    .map(doc => doc.toJSON())
+    // The catalog derives memberOf relations from spec.memberOf while processing; the mock does not.
+    .map(entity => ({
+      ...entity,
+      relations: (entity.spec.memberOf ?? []).map((group: string) => ({
+        type: 'memberOf',
+        targetRef: `group:default/${group}`,
+      })),
+    }));
 
   async function startAuth() {
     return startTestBackend({
