@@ -1,0 +1,23 @@
+import { VLLM_OPENAI_PREFIX } from '../models/detectModelKind';
+import { API, ENVOY_GATEWAY_GROUP, objectMetadata, objectName } from './names';
+import type { BuildInput, KubeObject } from './types';
+
+/**
+ * Tells Envoy AI Gateway the model speaks the OpenAI schema under the server's own prefix
+ * (`/v1` for vLLM, `/openai/v1` for KServe's huggingfaceserver).
+ */
+export function buildAIServiceBackend(input: BuildInput): KubeObject {
+  const name = objectName(input.isvc.metadata.name);
+  return {
+    apiVersion: API.aiServiceBackend,
+    kind: 'AIServiceBackend',
+    metadata: objectMetadata(input, name),
+    spec: {
+      schema: {
+        name: 'OpenAI',
+        prefix: input.detection.openaiPathPrefix ?? VLLM_OPENAI_PREFIX,
+      },
+      backendRef: { group: ENVOY_GATEWAY_GROUP, kind: 'Backend', name },
+    },
+  };
+}

@@ -1,0 +1,183 @@
+import { InputError } from '@backstage/errors';
+import { CLIENT_ID_HEADER, type RateLimits } from '@internal/plugin-model-publishing-common';
+import {
+  AI_GATEWAY_METADATA_NAMESPACE,
+  API,
+  GATEWAY_API_GROUP,
+  LLM_COST_KEYS,
+  objectMetadata,
+  objectName,
+} from './names';
+import type { BuildInput, KubeObject } from './types';
+
+/** Envoy Gateway v1.9 CRD limits (rateLimit.global.rules / rateLimit.local.rules maxItems). */
+export const MAX_GLOBAL_RULES = 256;
+export const MAX_LOCAL_RULES = 16;
+/** clientSelectors[].headers maxItems is 128: one Distinct match plus at most 127 exclusions. */
+export const MAX_EXCLUDED_CLIENTS = 127;
+
+type Unit = 'Minute' | 'Hour' | 'Day';
+interface Window {
+  field: keyof RateLimits;
+  unit: Unit;
+  tokens: boolean;
+}
+
+/** Every limit a publication or key can set, in the order rules are emitted. */
+export const LIMIT_WINDOWS: Window[] = [
+  { field: 'requestsPerMinute', unit: 'Minute', tokens: false },
+  { field: 'requestsPerHour', unit: 'Hour', tokens: false },
+  { field: 'requestsPerDay', unit: 'Day', tokens: false },
+  { field: 'tokensPerMinute', unit: 'Minute', tokens: true },
+  { field: 'tokensPerHour', unit: 'Hour', tokens: true },
+  { field: 'tokensPerDay', unit: 'Day', tokens: true },
+];
+
+export interface RateLimitRule {
+  clientSelectors?: { headers: HeaderMatch[] }[];
+  limit: { requests: number; unit: Unit };
+  cost?: {
+    request: { from: 'Number'; number: number };
+    response: { from: 'Metadata'; metadata: { namespace: string; key: string } };
+  };
+}
+type HeaderMatch =
+  | { name: string; type: 'Distinct' }
+  | { name: string; type: 'Exact'; value: string; invert?: true };
+
+/**
+ * Tokens are counted after the response (AI Gateway writes the total into dynamic metadata);
+ * the request itself costs 0 so it only checks the bucket.
+ */
+const TOKEN_COST: RateLimitRule['cost'] = {
+  request: { from: 'Number', number: 0 },
+  response: {
+    from: 'Metadata',
+    metadata: { namespace: AI_GATEWAY_METADATA_NAMESPACE, key: LLM_COST_KEYS.total },
+  },
+};
+
+function defined(limits: RateLimits | undefined): RateLimits {
+  return Object.fromEntries(
+    Object.entries(limits ?? {}).filter(([, v]) => typeof v === 'number'),
+  ) as RateLimits;
+}
+
+function rule(headers: HeaderMatch[], requests: number, window: Window): RateLimitRule {
+  return {
+    clientSelectors: [{ headers }],
+    limit: { requests, unit: window.unit },
+    ...(window.tokens ? { cost: TOKEN_COST } : {}),
+  };
+}
+
+const exact = (clientId: string): HeaderMatch => ({
+  name: CLIENT_ID_HEADER,
+  type: 'Exact',
+  value: clientId,
+});
+
+/** Refuses limits the route cannot enforce, naming the field. */
+function checkLimits(input: BuildInput): void {
+  const isLlm = input.detection.kind === 'openai';
+  const sources: [string, RateLimits][] = [
+    ['rateLimits', defined(input.config.rateLimits)],
+    ...input.keys.map(
+      k => [`keys[${k.clientId}].rateLimits`, defined(k.rateLimits)] as [string, RateLimits],
+    ),
+  ];
+  for (const [where, limits] of sources) {
+    for (const w of LIMIT_WINDOWS.filter(x => x.tokens)) {
+      if (limits[w.field] === undefined) continue;
+      if (!isLlm) {
+        throw new InputError(
+          `${where}.${w.field}: token limits apply only to OpenAI-compatible models, and this model is ${input.detection.kind}`,
+        );
+      }
+      if (input.gateway.rateLimitMode === 'local') {
+        throw new InputError(
+          `${where}.${w.field}: token limits need global rate limiting (the token count is only known after the response, and Envoy's local rate limit cannot charge response costs); ask an administrator to enable global rate limiting`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * All rate-limit rules of one publication (one BackendTrafficPolicy per route holds them all).
+ *
+ * Global mode: a `Distinct` rule per publication limit gives every client id its own bucket.
+ * Keys with their own limits get `Exact` rules placed first, and are excluded from the Distinct
+ * rules (an inverted Exact match ANDed with the Distinct one), so their limits replace the
+ * publication's instead of adding to them.
+ *
+ * Local mode: no `Distinct` exists, so every key gets its own `Exact` rules (≤16 in all).
+ */
+export function buildRateLimitRules(input: BuildInput): {
+  mode: 'global' | 'local';
+  rules: RateLimitRule[];
+} {
+  checkLimits(input);
+  const base = defined(input.config.rateLimits);
+  const mode = input.gateway.rateLimitMode;
+  const rules: RateLimitRule[] = [];
+
+  if (mode === 'local') {
+    for (const key of input.keys) {
+      const limits = { ...base, ...defined(key.rateLimits) };
+      for (const w of LIMIT_WINDOWS) {
+        const value = limits[w.field];
+        if (value !== undefined) rules.push(rule([exact(key.clientId)], value, w));
+      }
+    }
+    if (rules.length > MAX_LOCAL_RULES) {
+      throw new InputError(
+        `rateLimits: local rate limiting allows at most ${MAX_LOCAL_RULES} rules per route, and ${input.keys.length} keys with these limits need ${rules.length}; use fewer keys or limits, or global rate limiting`,
+      );
+    }
+    return { mode, rules };
+  }
+
+  const overridden = input.keys.filter(k => Object.keys(defined(k.rateLimits)).length > 0);
+  for (const key of overridden) {
+    const limits = { ...base, ...defined(key.rateLimits) };
+    for (const w of LIMIT_WINDOWS) {
+      const value = limits[w.field];
+      if (value !== undefined) rules.push(rule([exact(key.clientId)], value, w));
+    }
+  }
+  const baseWindows = LIMIT_WINDOWS.filter(w => base[w.field] !== undefined);
+  if (baseWindows.length > 0 && overridden.length > MAX_EXCLUDED_CLIENTS) {
+    throw new InputError(
+      `keys: at most ${MAX_EXCLUDED_CLIENTS} keys can have their own rate limits (${overridden.length} do)`,
+    );
+  }
+  const exclusions: HeaderMatch[] = overridden.map(k => ({ ...exact(k.clientId), invert: true }));
+  for (const w of baseWindows) {
+    rules.push(
+      rule([{ name: CLIENT_ID_HEADER, type: 'Distinct' }, ...exclusions], base[w.field]!, w),
+    );
+  }
+  if (rules.length > MAX_GLOBAL_RULES) {
+    throw new InputError(
+      `rateLimits: a route allows at most ${MAX_GLOBAL_RULES} rate-limit rules and these limits need ${rules.length}; give fewer keys their own limits`,
+    );
+  }
+  return { mode, rules };
+}
+
+/** The one BackendTrafficPolicy of the publication's route (the HTTPRoute, ours or AIGW's). */
+export function buildBackendTrafficPolicy(input: BuildInput): KubeObject {
+  const name = objectName(input.isvc.metadata.name);
+  const { mode, rules } = buildRateLimitRules(input);
+  return {
+    apiVersion: API.backendTrafficPolicy,
+    kind: 'BackendTrafficPolicy',
+    metadata: objectMetadata(input, name),
+    spec: {
+      targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      // `rateLimit.type` is deprecated in v1.9: the global/local field alone says which.
+      ...(rules.length > 0 ? { rateLimit: { [mode]: { rules } } } : {}),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+export type {
+  KubeObject,
+  BuildInput,
+  BuildKey,
+  GatewaySettings,
+  PublicationEndpoint,
+} from './types';
+export { buildPublicationObjects, publicationEndpoints } from './buildPublicationObjects';
+export { buildKeySecret } from './secret';
+export { buildBackend } from './backend';
+export { buildAIServiceBackend } from './aiServiceBackend';
+export { buildSecurityPolicy, API_KEY_HEADERS } from './securityPolicy';
+export {
+  buildBackendTrafficPolicy,
+  buildRateLimitRules,
+  MAX_GLOBAL_RULES,
+  MAX_LOCAL_RULES,
+} from './backendTrafficPolicy';
+export { buildHttpRoute } from './httpRoute';
+export { buildAIGatewayRoute } from './aiGatewayRoute';
+export {
+  objectName,
+  secretName,
+  entryService,
+  modelPathPrefix,
+  llmHostname,
+  LLM_COST_KEYS,
+  AI_GATEWAY_METADATA_NAMESPACE,
+} from './names';

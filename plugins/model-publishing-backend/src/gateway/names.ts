@@ -1,0 +1,135 @@
+import { InputError } from '@backstage/errors';
+import {
+  LABEL_MANAGED_BY,
+  LABEL_PUBLICATION,
+  MANAGED_BY_VALUE,
+  hostnameSchema,
+} from '@internal/plugin-model-publishing-common';
+import type { BuildInput, KubeObject } from './types';
+
+/** API groups/versions of the objects we create (the storage versions of the CRDs we validate against). */
+export const API = {
+  secret: 'v1',
+  backend: 'gateway.envoyproxy.io/v1alpha1',
+  securityPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  backendTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  httpRoute: 'gateway.networking.k8s.io/v1',
+  aiServiceBackend: 'aigateway.envoyproxy.io/v1beta1',
+  aiGatewayRoute: 'aigateway.envoyproxy.io/v1beta1',
+} as const;
+
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+export const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
+/** Dynamic-metadata namespace where Envoy AI Gateway stores token counts (llmRequestCosts). */
+export const AI_GATEWAY_METADATA_NAMESPACE = 'io.envoy.ai_gateway';
+export const LLM_COST_KEYS = {
+  input: 'llm_input_token',
+  output: 'llm_output_token',
+  total: 'llm_total_token',
+} as const;
+/** Header Envoy AI Gateway sets from the request body's `model`, used for routing. */
+export const AI_MODEL_HEADER = 'x-ai-eg-model';
+
+/**
+ * Our objects' base name. KServe owns `<isvc>` and `<isvc>-predictor` HTTPRoutes: the `-mp`
+ * suffix keeps us from ever overwriting them.
+ */
+export function objectName(isvcName: string): string {
+  return `${isvcName}-mp`;
+}
+
+export function secretName(isvcName: string): string {
+  return `${isvcName}-mp-keys`;
+}
+
+/** The path prefix a traditional model is published under on the shared public host. */
+export function modelPathPrefix(namespace: string, name: string): string {
+  return `/models/${namespace}/${name}`;
+}
+
+/**
+ * The in-cluster Service that receives a model's requests and its port. With a transformer,
+ * KServe sends requests to `<isvc>-transformer`, which calls the predictor; publishing the
+ * predictor would bypass the transformer's pre/post-processing.
+ */
+export function entryService(isvc: KubeObject): { name: string; port: number } {
+  if (isvc.kind === 'LLMInferenceService') {
+    // KServe's LLM stack serves vLLM behind `<name>-kserve-workload-svc` on 8000.
+    return { name: `${isvc.metadata.name}-kserve-workload-svc`, port: 8000 };
+  }
+  if (isvc.spec?.transformer) {
+    return { name: `${isvc.metadata.name}-transformer`, port: 80 };
+  }
+  return { name: `${isvc.metadata.name}-predictor`, port: 80 };
+}
+
+/** The hostname of an LLM publication: config.hostname, else the configured template. */
+export function llmHostname(input: Pick<BuildInput, 'isvc' | 'config' | 'gateway'>): string {
+  const { name, namespace } = input.isvc.metadata;
+  const host =
+    input.config.hostname ??
+    input.gateway.llmHostnameTemplate
+      .replace(/\{name\}/g, name)
+      .replace(/\{namespace\}/g, namespace ?? '')
+      .toLowerCase();
+  const parsed = hostnameSchema.safeParse(host);
+  if (!parsed.success) {
+    throw new InputError(
+      input.config.hostname
+        ? `hostname: "${host}" is not a valid DNS name`
+        : `hostname: the LLM hostname template gave "${host}", which is not a valid DNS name; set hostname explicitly`,
+    );
+  }
+  return host;
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Metadata shared by every object of a publication: namespace, labels, owner. */
+export function objectMetadata(input: BuildInput, name: string): KubeObject['metadata'] {
+  const { isvc, publicationId } = input;
+  if (!publicationId || publicationId.length > 63 || !LABEL_VALUE.test(publicationId)) {
+    throw new InputError(
+      `publicationId: "${publicationId}" cannot be a label value (at most 63 letters, digits, '-', '_', '.')`,
+    );
+  }
+  if (!isvc.metadata.namespace) {
+    throw new InputError('isvc.metadata.namespace: the InferenceService has no namespace');
+  }
+  if (!isvc.metadata.uid) {
+    // Without a uid the ownerReference is invalid and the API server rejects the object.
+    throw new InputError('isvc.metadata.uid: the InferenceService has no uid (read it from the cluster)');
+  }
+  return {
+    name,
+    namespace: isvc.metadata.namespace,
+    labels: {
+      [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
+      [LABEL_PUBLICATION]: publicationId,
+    },
+    ownerReferences: [
+      {
+        apiVersion: isvc.apiVersion || 'serving.kserve.io/v1beta1',
+        kind: isvc.kind || 'InferenceService',
+        name: isvc.metadata.name,
+        uid: isvc.metadata.uid,
+        // Deleting the model deletes its publication, but nothing waits on our objects.
+        blockOwnerDeletion: false,
+      },
+    ],
+  };
+}
+
+/** parentRefs to the configured Gateway (and listener). */
+export function gatewayParentRefs(input: BuildInput) {
+  const { name, namespace, sectionName } = input.gateway;
+  return [
+    {
+      group: GATEWAY_API_GROUP,
+      kind: 'Gateway',
+      name,
+      namespace,
+      ...(sectionName ? { sectionName } : {}),
+    },
+  ];
+}

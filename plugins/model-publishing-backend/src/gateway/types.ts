@@ -1,0 +1,75 @@
+import type {
+  PublishConfig,
+  PublishableModelKind,
+  RateLimits,
+} from '@internal/plugin-model-publishing-common';
+
+/** The shape of any Kubernetes object these pure functions read or produce. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: {
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller?: boolean;
+      blockOwnerDeletion?: boolean;
+    }[];
+    resourceVersion?: string;
+    generation?: number;
+    creationTimestamp?: string;
+    [key: string]: unknown;
+  };
+  spec?: any;
+  data?: any;
+  stringData?: any;
+  status?: any;
+  type?: string;
+}
+
+/** Where and how published models are exposed (from the plugin's config). */
+export interface GatewaySettings {
+  /** The Gateway every route attaches to. */
+  name: string;
+  namespace: string;
+  /** Listener of that Gateway, if routes must attach to one listener only. */
+  sectionName?: string;
+  /** Public base URL for traditional models, e.g. https://models.example.com */
+  publicBaseUrl: string;
+  /** Hostname template for LLMs, e.g. '{name}-{namespace}.llm.example.com' */
+  llmHostnameTemplate: string;
+  /** Per-key buckets and token costs need global (Redis-backed) rate limiting. */
+  rateLimitMode: 'global' | 'local';
+}
+
+/** One active API key as it goes into the Secret. `key` is the raw key: never log this object. */
+export interface BuildKey {
+  clientId: string;
+  key: string;
+  /** This key's own limits; each field set here replaces the publication's limit for that window. */
+  rateLimits?: RateLimits;
+}
+
+export interface BuildInput {
+  publicationId: string;
+  /** The InferenceService (or LLMInferenceService) being published. */
+  isvc: KubeObject;
+  detection: { kind: PublishableModelKind; openaiPathPrefix?: string };
+  config: PublishConfig;
+  /** Active keys to put in the Secret. */
+  keys: BuildKey[];
+  gateway: GatewaySettings;
+}
+
+/** A public URL of a publication, for the guide, the catalog and the UI. */
+export interface PublicationEndpoint {
+  url: string;
+  description: string;
+}

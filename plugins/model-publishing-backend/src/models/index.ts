@@ -1,0 +1,7 @@
+export {
+  detectModelKind,
+  VLLM_OPENAI_PREFIX,
+  HUGGINGFACE_OPENAI_PREFIX,
+} from './detectModelKind';
+export { servedModelName, inspectPredictor, flagValue } from './inspect';
+export type { PredictorFacts } from './inspect';
