@@ -1,0 +1,44 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createModelPublishingActions } from '../actions';
+import { OWNER, StubBackend } from './stubBackend';
+
+export const APP_BASE_URL = 'http://portal.test';
+
+/** The three actions wired exactly as the module wires them, with discovery pointing at the stub. */
+export function actionsFor(stub: StubBackend) {
+  const [publish, update, unpublish] = createModelPublishingActions({
+    auth: mockServices.auth({ pluginId: 'scaffolder' }),
+    discovery: {
+      getBaseUrl: async () => stub.url,
+      getExternalBaseUrl: async () => stub.url,
+    },
+    config: mockServices.rootConfig({ data: { app: { baseUrl: APP_BASE_URL } } }),
+  });
+  return { publish, update, unpublish };
+}
+
+/** A mock action context whose logger and outputs can be read back in full. */
+export function contextFor(
+  input: Record<string, unknown>,
+  options: { user?: string; isDryRun?: boolean } = {},
+) {
+  const logger = mockServices.logger.mock();
+  // createMockActionContext ignores isDryRun and getInitiatorCredentials, so they are set on top.
+  const ctx = {
+    ...createMockActionContext<any>({ input, logger }),
+    isDryRun: options.isDryRun,
+    getInitiatorCredentials: async () => mockCredentials.user(options.user ?? OWNER),
+  };
+  const output = ctx.output as jest.Mock;
+  return {
+    ctx,
+    outputs: (): Record<string, unknown> => Object.fromEntries(output.mock.calls),
+    /** Every argument of every log call, as text. */
+    logText: (): string =>
+      (['debug', 'info', 'warn', 'error'] as const)
+        .flatMap(level => (logger[level] as jest.Mock).mock.calls)
+        .map(args => JSON.stringify(args))
+        .join('\n'),
+  };
+}

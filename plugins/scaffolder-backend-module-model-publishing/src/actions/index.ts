@@ -1,0 +1,31 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { ModelPublishingClient } from '../client/ModelPublishingClient';
+import { createPublishModelAction } from './publish';
+import { createUnpublishModelAction } from './unpublish';
+import { createUpdatePublicationAction } from './update';
+
+export { createPublishModelAction, PUBLISH_ACTION_ID } from './publish';
+export type { ModelPublishingActionOptions } from './publish';
+export { createUpdatePublicationAction, UPDATE_ACTION_ID } from './update';
+export { createUnpublishModelAction, UNPUBLISH_ACTION_ID } from './unpublish';
+
+/** All three actions, wired to the backend through discovery and the initiator's credentials. */
+export function createModelPublishingActions(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  config: RootConfigService;
+  fetch?: typeof fetch;
+}) {
+  const client = new ModelPublishingClient(options);
+  const appBaseUrl = options.config.getString('app.baseUrl');
+  const actionOptions = { client, appBaseUrl };
+  return [
+    createPublishModelAction(actionOptions),
+    createUpdatePublicationAction(actionOptions),
+    createUnpublishModelAction(actionOptions),
+  ];
+}

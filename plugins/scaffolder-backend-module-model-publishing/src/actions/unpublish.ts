@@ -1,0 +1,68 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { entityRefField, parseModelRef } from './inputs';
+import { publishingLinks } from './links';
+import type { ModelPublishingActionOptions } from './publish';
+import { isLive } from './update';
+
+export const UNPUBLISH_ACTION_ID = 'model-publishing:unpublish';
+
+export function createUnpublishModelAction(options: ModelPublishingActionOptions) {
+  const { client, appBaseUrl } = options;
+  return createTemplateAction({
+    id: UNPUBLISH_ACTION_ID,
+    description:
+      "Unpublishes a model: removes its gateway objects and invalidates its API keys, acting as the user who runs the template.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Unpublish a model',
+        example: `steps:
+  - id: unpublish
+    name: Unpublish the model
+    action: model-publishing:unpublish
+    input:
+      entityRef: component:default/fraud-detector`,
+      },
+    ],
+    schema: {
+      input: {
+        entityRef: entityRefField,
+      },
+      output: {
+        publicationId: z => z.string().describe('Id of the publication that was removed'),
+        status: z => z.string().describe("The publication's status afterwards (unpublished)"),
+        publishTabUrl: z => z.string().describe("Link to the model's Publish tab"),
+      },
+    },
+    async handler(ctx) {
+      const ref = parseModelRef(ctx.input.entityRef);
+      const entityRef = stringifyEntityRef(ref);
+      const links = publishingLinks(appBaseUrl, ref);
+      const credentials = await ctx.getInitiatorCredentials();
+
+      if (ctx.isDryRun) {
+        // Validate only: the model resolves, the caller can read it, and it is published.
+        const { publication } = await client.getModel(credentials, ref);
+        if (!isLive(publication)) {
+          throw new NotFoundError(`${entityRef} is not published, so there is nothing to unpublish`);
+        }
+        ctx.logger.info(
+          `Dry run: would unpublish ${entityRef} (publication ${publication.id}, ${publication.objects?.length ?? 0} gateway object(s)). Nothing was changed.`,
+        );
+        ctx.output('publicationId', publication.id);
+        ctx.output('status', publication.status);
+        ctx.output('publishTabUrl', links.publishTabUrl);
+        return;
+      }
+
+      ctx.logger.info(`Unpublishing ${entityRef}`);
+      const { publication } = await client.unpublish(credentials, ref);
+      ctx.logger.info(`Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`);
+      ctx.output('publicationId', publication.id);
+      ctx.output('status', publication.status);
+      ctx.output('publishTabUrl', links.publishTabUrl);
+    },
+  });
+}

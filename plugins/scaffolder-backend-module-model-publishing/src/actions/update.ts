@@ -1,0 +1,115 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { Publication, PublishConfig } from '@internal/plugin-model-publishing-common';
+import {
+  descriptionField,
+  entityRefField,
+  hostnameField,
+  modelKindField,
+  parseModelRef,
+  PublishSettingsInput,
+  rateLimitsField,
+  toPublishConfig,
+} from './inputs';
+import { publishingLinks } from './links';
+import type { ModelPublishingActionOptions } from './publish';
+
+export const UPDATE_ACTION_ID = 'model-publishing:update';
+
+/**
+ * The settings to PUT: the current ones, with each setting the template gives replacing the current
+ * value. `rateLimits` is replaced as a whole, so a template can remove a limit by leaving it out.
+ * Pure, so the rule is tested directly.
+ */
+export function mergeUpdate(current: PublishConfig, input: PublishSettingsInput): PublishConfig {
+  const { firstKey: _firstKey, ...kept } = current;
+  return toPublishConfig({
+    ...kept,
+    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+  });
+}
+
+/** True for a publication that exists and can be changed (not removed). */
+export function isLive(publication: Publication | undefined): publication is Publication {
+  return !!publication && publication.status !== 'unpublished' && publication.status !== 'unpublishing';
+}
+
+export function createUpdatePublicationAction(options: ModelPublishingActionOptions) {
+  const { client, appBaseUrl } = options;
+  return createTemplateAction({
+    id: UPDATE_ACTION_ID,
+    description:
+      "Updates a published model's settings (limits, hostname, description, kind), acting as the user who runs the template. Settings not given keep their current value; rateLimits, when given, replaces all limits.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Raise the request limits of a published model',
+        example: `steps:
+  - id: update
+    name: Update limits
+    action: model-publishing:update
+    input:
+      entityRef: component:default/fraud-detector
+      rateLimits:
+        requestsPerMinute: 120
+        requestsPerDay: 50000`,
+      },
+    ],
+    schema: {
+      input: {
+        entityRef: entityRefField,
+        rateLimits: rateLimitsField,
+        hostname: hostnameField,
+        description: descriptionField,
+        modelKind: modelKindField,
+      },
+      output: {
+        endpointUrl: z => z.string().optional().describe('Public endpoint URL'),
+        publicationId: z => z.string().describe('Publication id'),
+        publishTabUrl: z => z.string().describe("Link to the model's Publish tab"),
+        guideUrl: z => z.string().describe("Link to the model's API guide"),
+      },
+    },
+    async handler(ctx) {
+      const ref = parseModelRef(ctx.input.entityRef);
+      const entityRef = stringifyEntityRef(ref);
+      const { entityRef: _ref, ...settings } = ctx.input;
+      // Validate what the template gave before any request, so bad input never reaches the backend.
+      toPublishConfig(settings);
+      const links = publishingLinks(appBaseUrl, ref);
+      const credentials = await ctx.getInitiatorCredentials();
+
+      const { publication: current } = await client.getModel(credentials, ref);
+      if (!isLive(current)) {
+        throw new NotFoundError(`${entityRef} is not published, so there is nothing to update; use model-publishing:publish`);
+      }
+      const config = mergeUpdate(current.config, settings);
+
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would update publication ${current.id} of ${entityRef} to limits ${JSON.stringify(config.rateLimits)}. Nothing was changed.`,
+        );
+        outputs(ctx, current, links);
+        return;
+      }
+
+      ctx.logger.info(`Updating publication ${current.id} of ${entityRef}`);
+      const { publication } = await client.update(credentials, ref, config);
+      ctx.logger.info(`Updated ${entityRef} (publication ${publication.id}, status ${publication.status})`);
+      outputs(ctx, publication, links);
+    },
+  });
+}
+
+function outputs(
+  ctx: { output(name: string, value: string): void },
+  publication: Publication,
+  links: { publishTabUrl: string; guideUrl: string },
+) {
+  const endpointUrl = publication.endpoints?.[0]?.url;
+  if (endpointUrl) ctx.output('endpointUrl', endpointUrl);
+  ctx.output('publicationId', publication.id);
+  ctx.output('publishTabUrl', links.publishTabUrl);
+  ctx.output('guideUrl', links.guideUrl);
+}

@@ -1,0 +1,26 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createModelPublishingActions } from './actions';
+
+/**
+ * Scaffolder actions `model-publishing:publish`, `:update` and `:unpublish`.
+ *
+ * @public
+ */
+export const scaffolderModuleModelPublishing = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'model-publishing',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, auth, discovery, config }) {
+        scaffolder.addActions(...createModelPublishingActions({ auth, discovery, config }));
+      },
+    });
+  },
+});
