@@ -1,0 +1,49 @@
+import type { ModelKindDetection } from '@internal/plugin-model-publishing-common';
+
+/** The parts of a Kubernetes object the mapping reads. */
+export interface KubeObjectLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: any;
+  status?: any;
+}
+
+/** Everything one run read from one cluster. */
+export interface ClusterSnapshot {
+  inferenceServices: KubeObjectLike[];
+  llmInferenceServices: KubeObjectLike[];
+  /** Namespaces that could be read; missing ones just contribute no owner/system/lifecycle. */
+  namespaces: KubeObjectLike[];
+}
+
+/** Pluggable model-kind detection (design §3). Until `detectModelKind` lives in a package this module may
+ * depend on, the provider runs without one and stores runtime / modelFormat / protocolVersion only. */
+export type ModelKindDetector = (
+  isvc: KubeObjectLike,
+  runtime?: KubeObjectLike,
+) => ModelKindDetection;
+
+export interface MappingDefaults {
+  /** Entity ref used when neither the InferenceService nor its Namespace names an owner. */
+  owner: string;
+  lifecycle: string;
+  system?: string;
+}
+
+export interface ComponentMappingOptions {
+  /** The configured cluster name written to `model-publishing/cluster`. */
+  cluster: string;
+  /** `model-publishing:<cluster>` unless configured otherwise. */
+  locationKey: string;
+  defaults: MappingDefaults;
+  /** Prepended to every entity name, e.g. `prod-` when several clusters feed one catalog. */
+  namePrefix?: string;
+  detect?: ModelKindDetector;
+}

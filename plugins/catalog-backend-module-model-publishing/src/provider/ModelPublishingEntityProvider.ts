@@ -1,0 +1,294 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import type { ApiEntityV1alpha1, Entity } from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import type {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import type { Publication } from '@internal/plugin-model-publishing-common';
+import { InferenceServiceReader } from '../cluster/InferenceServiceReader';
+import { createKubeConfig } from '../cluster/kubeConfig';
+import { ProviderConfig, readProviderConfigs } from '../config';
+import { LOCATION_PREFIX } from '../constants';
+import {
+  isLivePublication,
+  placeholderOpenApi,
+  publicationToApiEntity,
+} from '../mapping/apiEntities';
+import { buildComponentEntities, ModelComponent } from '../mapping/componentEntities';
+import type { ClusterSnapshot, ModelKindDetector } from '../mapping/types';
+import { PublicationsClient, PublicationsSource } from '../publications/PublicationsClient';
+
+/** Guides fetched at once; the backend renders each on request. */
+const GUIDE_CONCURRENCY = 4;
+
+export interface ModelPublishingEntityProviderOptions {
+  config: ProviderConfig;
+  logger: LoggerService;
+  /** Reads the cluster; defaults to client-node against `config.connection`. */
+  readCluster?: () => Promise<ClusterSnapshot>;
+  /** Omit (or set `config.publications: false`) to emit Components only. */
+  publications?: PublicationsSource;
+  detect?: ModelKindDetector;
+  /** When given, `connect` schedules `run` with it; tests call `run` themselves. */
+  taskRunner?: SchedulerServiceTaskRunner;
+}
+
+export interface RunResult {
+  components?: number;
+  apis?: number;
+  clusterError?: string;
+  publicationsError?: string;
+}
+
+/**
+ * One cluster → Components (this provider) and API entities (its companion, `apiProvider`). Two
+ * providers so that each full mutation can be skipped on its own: an unreachable cluster leaves both
+ * as they are; an unreachable model-publishing backend leaves the API entities as they are while
+ * Components still follow the cluster.
+ */
+export class ModelPublishingEntityProvider implements EntityProvider {
+  readonly apiProvider: EntityProvider;
+  private readonly options: ModelPublishingEntityProviderOptions;
+  private readonly locationKey: string;
+  private componentConnection?: EntityProviderConnection;
+  private apiConnection?: EntityProviderConnection;
+  /** Last publications fetched successfully (live ones of this cluster) with their documents. */
+  private lastPublications?: { publication: Publication; openapi: object }[];
+  private readonly openApiCache = new Map<string, { updatedAt: string; openapi: object }>();
+  private running?: Promise<RunResult>;
+
+  static fromConfig(
+    rootConfig: Config,
+    deps: {
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      auth: AuthService;
+      discovery: DiscoveryService;
+      detect?: ModelKindDetector;
+    },
+  ): ModelPublishingEntityProvider[] {
+    const publications = new PublicationsClient({ auth: deps.auth, discovery: deps.discovery });
+    return readProviderConfigs(rootConfig).map(
+      config =>
+        new ModelPublishingEntityProvider({
+          config,
+          logger: deps.logger.child({ target: `model-publishing:${config.id}` }),
+          publications,
+          detect: deps.detect,
+          taskRunner: deps.scheduler.createScheduledTaskRunner(config.schedule),
+        }),
+    );
+  }
+
+  constructor(options: ModelPublishingEntityProviderOptions) {
+    this.options = options;
+    this.locationKey = `${LOCATION_PREFIX}:${options.config.cluster}`;
+    const apiName = `ModelPublishingApiEntityProvider:${options.config.id}`;
+    this.apiProvider = {
+      getProviderName: () => apiName,
+      connect: async connection => {
+        this.apiConnection = connection;
+      },
+    };
+  }
+
+  getProviderName(): string {
+    return `ModelPublishingEntityProvider:${this.options.config.id}`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.componentConnection = connection;
+    const { taskRunner, logger } = this.options;
+    if (!taskRunner) return;
+    await taskRunner.run({
+      id: `${this.getProviderName()}:refresh`,
+      fn: async () => {
+        const result = await this.run();
+        logger.debug(`model-publishing catalog refresh: ${JSON.stringify(result)}`);
+      },
+    });
+  }
+
+  /** Reads the cluster and the publications once and applies both mutations. Concurrent calls share a run. */
+  run(): Promise<RunResult> {
+    if (!this.running) {
+      this.running = this.doRun().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  private async doRun(): Promise<RunResult> {
+    const { config, logger } = this.options;
+    if (!this.componentConnection) throw new Error(`${this.getProviderName()} is not connected`);
+    const result: RunResult = {};
+
+    let snapshot: ClusterSnapshot | undefined;
+    try {
+      snapshot = await this.readCluster();
+    } catch (error) {
+      result.clusterError = String((error as Error)?.message ?? error);
+      logger.warn(
+        `Cannot read InferenceServices from cluster ${config.cluster}; keeping the catalog as it is: ${result.clusterError}`,
+      );
+    }
+
+    const publications = await this.readPublications(result);
+    if (!snapshot) return result;
+
+    const components = buildComponentEntities(snapshot, {
+      cluster: config.cluster,
+      locationKey: this.locationKey,
+      defaults: config.defaults,
+      namePrefix: config.namePrefix,
+      detect: this.options.detect,
+    });
+    const apis = publications ? this.toApiEntities(components, publications) : undefined;
+    if (apis) {
+      for (const { component, api } of apis) {
+        component.entity.spec.providesApis = [api.metadata.name];
+      }
+    }
+
+    await this.componentConnection.applyMutation({
+      type: 'full',
+      entities: components.map(c => this.deferred(c.entity)),
+    });
+    result.components = components.length;
+
+    if (apis && this.apiConnection) {
+      await this.apiConnection.applyMutation({
+        type: 'full',
+        entities: apis.map(a => this.deferred(a.api)),
+      });
+      result.apis = apis.length;
+    }
+    return result;
+  }
+
+  private deferred(entity: Entity) {
+    return { entity, locationKey: this.locationKey };
+  }
+
+  private async readCluster(): Promise<ClusterSnapshot> {
+    const { readCluster, config } = this.options;
+    if (readCluster) return readCluster();
+    // Built per run: a kubeconfig file written by the embedded emulator may appear after start-up.
+    const reader = new InferenceServiceReader(createKubeConfig(config.connection), {
+      namespaces: config.namespaces,
+    });
+    return reader.read();
+  }
+
+  /** Fresh publications, else the last good ones, else undefined (then API entities stay untouched). */
+  private async readPublications(
+    result: RunResult,
+  ): Promise<{ publication: Publication; openapi: object }[] | undefined> {
+    const { publications, config, logger } = this.options;
+    if (!publications || !config.publications) return undefined;
+    try {
+      const all = await publications.listPublications();
+      const mine = all.filter(p => isLivePublication(p) && this.isOurCluster(p.cluster));
+      const withDocs = await mapBounded(mine, GUIDE_CONCURRENCY, async publication => ({
+        publication,
+        openapi: await this.openApiFor(publication),
+      }));
+      const live = new Set(mine.map(p => p.id));
+      for (const id of this.openApiCache.keys()) if (!live.has(id)) this.openApiCache.delete(id);
+      this.lastPublications = withDocs;
+      return withDocs;
+    } catch (error) {
+      result.publicationsError = String((error as Error)?.message ?? error);
+      logger.warn(
+        `Cannot list publications from the model-publishing backend; ${
+          this.lastPublications ? 'using the last known ones' : 'leaving API entities as they are'
+        }: ${result.publicationsError}`,
+      );
+      return this.lastPublications;
+    }
+  }
+
+  private isOurCluster(cluster: string): boolean {
+    const { config } = this.options;
+    return cluster === config.cluster || (cluster === 'default' && config.acceptsDefaultClusterAlias);
+  }
+
+  private async openApiFor(publication: Publication): Promise<object> {
+    const cached = this.openApiCache.get(publication.id);
+    if (cached && cached.updatedAt === publication.updatedAt) return cached.openapi;
+    try {
+      const openapi = await this.options.publications!.getOpenApi(publication);
+      this.openApiCache.set(publication.id, { updatedAt: publication.updatedAt, openapi });
+      return openapi;
+    } catch (error) {
+      this.options.logger.warn(
+        `Cannot fetch the OpenAPI document of publication ${publication.id} (${publication.namespace}/${publication.name}): ${
+          (error as Error)?.message ?? error
+        }`,
+      );
+      return cached?.openapi ?? placeholderOpenApi(publication);
+    }
+  }
+
+  private toApiEntities(
+    components: ModelComponent[],
+    publications: { publication: Publication; openapi: object }[],
+  ): { component: ModelComponent; api: ApiEntityV1alpha1 }[] {
+    const byRef = new Map<string, ModelComponent>();
+    // An InferenceService wins over an LLMInferenceService of the same name: publications do not say which.
+    for (const c of [...components].reverse()) {
+      if (!byRef.has(c.modelRef) || c.summary.resourceKind === 'InferenceService') {
+        byRef.set(c.modelRef, c);
+      }
+    }
+    // One API per model: should the backend ever report two live publications of one model, the newest wins.
+    const newest = new Map<string, { publication: Publication; openapi: object }>();
+    for (const p of publications) {
+      const key = `${p.publication.namespace}/${p.publication.name}`;
+      const seen = newest.get(key);
+      if (!seen || seen.publication.updatedAt < p.publication.updatedAt) newest.set(key, p);
+    }
+    const out: { component: ModelComponent; api: ApiEntityV1alpha1 }[] = [];
+    for (const { publication, openapi } of newest.values()) {
+      // A publication whose model is gone (or outside the configured namespaces) has no owner to inherit.
+      const component = byRef.get(`${publication.namespace}/${publication.name}`);
+      if (!component) continue;
+      out.push({
+        component,
+        api: publicationToApiEntity({
+          publication,
+          component,
+          openapi,
+          cluster: this.options.config.cluster,
+          locationKey: this.locationKey,
+        }),
+      });
+    }
+    return out;
+  }
+}
+
+async function mapBounded<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
