@@ -1,0 +1,251 @@
+import type { UsageRecord } from '@internal/plugin-model-publishing-node';
+import { UsageService } from './UsageService';
+import { UsageStore } from './UsageStore';
+import { UsagePublicationInfo } from './types';
+import { createUsageTestDb, usageTestDatabases } from './__testUtils__/db';
+
+const H = (iso: string) => new Date(iso);
+
+function rec(p: Partial<UsageRecord> & { hour: Date; clientId: string }): UsageRecord {
+  return {
+    publicationId: 'pub-1',
+    requests: 0,
+    status401: 0,
+    status403: 0,
+    status429: 0,
+    status5xx: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    ...p,
+  };
+}
+
+const pub: UsagePublicationInfo = {
+  id: 'pub-1',
+  cluster: 'default',
+  namespace: 'ml',
+  name: 'llama',
+  modelKind: 'openai',
+  routeName: 'llama-mp',
+  clientIds: ['key-a', 'key-b'],
+  entityRef: 'component:default/llama',
+  keys: [
+    { id: 'a', name: 'alpha', clientId: 'key-a' },
+    { id: 'b', name: 'beta', clientId: 'key-b' },
+  ],
+  limits: { keys: { 'key-a': { requestsPerHour: 100, tokensPerDay: 1000 } } },
+};
+
+const config = {
+  retentionDays: 30,
+  dailyRetentionDays: 400,
+  ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 1000 },
+};
+
+describe.each(usageTestDatabases())('UsageService on %s', kind => {
+  let close: () => Promise<void>;
+  let service: UsageService;
+  let store: UsageStore;
+
+  beforeEach(async () => {
+    const t = await createUsageTestDb(kind);
+    close = t.close;
+    store = new UsageStore(t.db);
+    service = new UsageService(store, config);
+  });
+  afterEach(() => close());
+
+  it('reports hourly buckets zero-filled, per-key totals and last use', async () => {
+    await service.recordPulled(
+      'prometheus',
+      [
+        rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 10, status429: 2, inputTokens: 50, outputTokens: 70 }),
+        rec({ clientId: 'key-b', hour: H('2026-03-01T10:30:00Z'), requests: 3, status5xx: 1 }),
+        rec({ clientId: 'key-a', hour: H('2026-03-01T12:00:00Z'), requests: 5 }),
+        rec({ clientId: '', hour: H('2026-03-01T12:00:00Z'), requests: 4, status401: 4 }),
+      ],
+      H('2026-03-02T00:00:00Z'),
+    );
+    const report = await service.report(pub, {
+      from: H('2026-03-01T10:00:00Z'),
+      to: H('2026-03-01T13:00:00Z'),
+      granularity: 'hour',
+    });
+    expect(report.buckets.map(b => [b.start, b.requests])).toEqual([
+      ['2026-03-01T10:00:00.000Z', 13],
+      ['2026-03-01T11:00:00.000Z', 0],
+      ['2026-03-01T12:00:00.000Z', 9],
+    ]);
+    expect(report.totals).toEqual({
+      requests: 22,
+      status401: 4,
+      status403: 0,
+      status429: 2,
+      status5xx: 1,
+      inputTokens: 50,
+      outputTokens: 70,
+    });
+    expect(report.keys.map(k => [k.clientId, k.keyName, k.totals.requests, k.lastUsedAt])).toEqual([
+      ['key-a', 'alpha', 15, '2026-03-01T12:59:59.999Z'],
+      ['', undefined, 4, '2026-03-01T12:59:59.999Z'],
+      ['key-b', 'beta', 3, '2026-03-01T10:59:59.999Z'],
+    ]);
+    expect(report.lastUsedAt).toBe('2026-03-01T12:59:59.999Z');
+
+    const daily = await service.report(pub, {
+      from: H('2026-02-28T00:00:00Z'),
+      to: H('2026-03-02T00:00:00Z'),
+      granularity: 'day',
+    });
+    expect(daily.buckets.map(b => [b.start, b.requests, b.inputTokens])).toEqual([
+      ['2026-02-28T00:00:00.000Z', 0, 0],
+      ['2026-03-01T00:00:00.000Z', 22, 50],
+    ]);
+  });
+
+  it('replaces a source’s figures on re-collection and merges sources by the larger figure', async () => {
+    const hour = H('2026-03-01T10:00:00Z');
+    const now = H('2026-03-01T11:00:00Z');
+    await service.recordPulled('prometheus', [rec({ clientId: 'key-a', hour, requests: 4 })], now);
+    await service.recordPulled('prometheus', [rec({ clientId: 'key-a', hour, requests: 7, inputTokens: 9 })], now);
+    // Another source measuring the same traffic: larger request count, no tokens.
+    await service.recordPulled('access-log-like', [rec({ clientId: 'key-a', hour, requests: 8 })], now);
+    const report = await service.report(pub, { from: hour, to: now, granularity: 'hour' });
+    expect(report.totals.requests).toBe(8);
+    expect(report.totals.inputTokens).toBe(9);
+    const daily = await service.report(pub, { from: H('2026-03-01T00:00:00Z'), to: H('2026-03-02T00:00:00Z'), granularity: 'day' });
+    expect(daily.totals.requests).toBe(8);
+  });
+
+  it('flags a key crossing 80% and 100% of its limits once per window', async () => {
+    const now = H('2026-03-02T00:00:00Z');
+    await service.recordPulled(
+      'prometheus',
+      [
+        rec({ clientId: 'key-a', hour: H('2026-03-01T08:00:00Z'), requests: 79 }), // below 80%
+        rec({ clientId: 'key-a', hour: H('2026-03-01T09:00:00Z'), requests: 80, inputTokens: 400 }), // 80%
+        rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 130, outputTokens: 700 }), // 100%
+        rec({ clientId: 'key-b', hour: H('2026-03-01T10:00:00Z'), requests: 500 }), // no limit
+      ],
+      now,
+    );
+    const query = { from: H('2026-03-01T00:00:00Z'), to: now, granularity: 'hour' as const };
+    const first = await service.report(pub, query);
+    const again = await service.report(pub, query);
+    expect(again.alerts).toEqual(first.alerts);
+    expect(first.alerts).toEqual([
+      {
+        scope: 'key',
+        clientId: 'key-a',
+        keyId: 'a',
+        metric: 'requests',
+        window: 'hour',
+        windowStart: '2026-03-01T10:00:00.000Z',
+        limit: 100,
+        used: 130,
+        threshold: 100,
+      },
+      {
+        scope: 'key',
+        clientId: 'key-a',
+        keyId: 'a',
+        metric: 'requests',
+        window: 'hour',
+        windowStart: '2026-03-01T09:00:00.000Z',
+        limit: 100,
+        used: 80,
+        threshold: 80,
+      },
+      {
+        scope: 'key',
+        clientId: 'key-a',
+        keyId: 'a',
+        metric: 'tokens',
+        window: 'day',
+        windowStart: '2026-03-01T00:00:00.000Z',
+        limit: 1000,
+        used: 1100,
+        threshold: 100,
+      },
+    ]);
+  });
+
+  it('flags the publication against a shared limit', async () => {
+    const shared: UsagePublicationInfo = { ...pub, limits: { publication: { requestsPerDay: 100 }, keys: {} } };
+    await service.recordPulled(
+      'demo',
+      [
+        rec({ clientId: 'key-a', hour: H('2026-03-01T08:00:00Z'), requests: 50 }),
+        rec({ clientId: 'key-b', hour: H('2026-03-01T09:00:00Z'), requests: 40 }),
+      ],
+      H('2026-03-02T00:00:00Z'),
+    );
+    const report = await service.report(shared, {
+      from: H('2026-03-01T00:00:00Z'),
+      to: H('2026-03-02T00:00:00Z'),
+      granularity: 'day',
+    });
+    expect(report.alerts).toEqual([
+      {
+        scope: 'publication',
+        metric: 'requests',
+        window: 'day',
+        windowStart: '2026-03-01T00:00:00.000Z',
+        limit: 100,
+        used: 90,
+        threshold: 80,
+      },
+    ]);
+  });
+
+  it('exports CSV with a row per bucket and per key', async () => {
+    await service.recordPulled(
+      'demo',
+      [rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 2, inputTokens: 5 })],
+      H('2026-03-01T11:00:00Z'),
+    );
+    const csv = await service.csv(
+      { ...pub, keys: [{ id: 'a', name: '=cmd', clientId: 'key-a' }] },
+      { from: H('2026-03-01T10:00:00Z'), to: H('2026-03-01T12:00:00Z'), granularity: 'hour' },
+    );
+    expect(csv.split('\r\n')).toEqual([
+      'scope,key,start,requests,status401,status403,status429,status5xx,inputTokens,outputTokens',
+      'publication,,2026-03-01T10:00:00.000Z,2,0,0,0,0,5,0',
+      'publication,,2026-03-01T11:00:00.000Z,0,0,0,0,0,0,0',
+      "key-total,'=cmd,2026-03-01T10:00:00.000Z,2,0,0,0,0,5,0",
+      '',
+    ]);
+  });
+
+  it('summarises publications and keeps hourly data for the retention period only', async () => {
+    const now = H('2026-03-31T12:00:00Z');
+    await service.recordPulled(
+      'demo',
+      [
+        rec({ clientId: 'key-a', hour: H('2026-02-27T10:00:00Z'), requests: 1 }), // older than 30 days
+        rec({ clientId: 'key-a', hour: H('2026-03-30T10:00:00Z'), requests: 6 }),
+      ],
+      now,
+    );
+    const other: UsagePublicationInfo = { ...pub, id: 'pub-2', name: 'other', keys: [], limits: { keys: {} } };
+    const range = { from: H('2026-02-01T00:00:00Z'), to: now };
+    expect((await service.summary([pub, other], range)).items.map(i => [i.publicationId, i.totals.requests])).toEqual([
+      ['pub-1', 7],
+      ['pub-2', 0],
+    ]);
+    await service.prune(now);
+    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(6);
+    // daily rollups outlive hourly ones
+    const daily = await service.report(pub, { ...range, granularity: 'day' });
+    expect(daily.totals.requests).toBe(7);
+  });
+
+  it('refuses inverted or oversized ranges naming the parameter', async () => {
+    await expect(
+      service.report(pub, { from: H('2026-03-02T00:00:00Z'), to: H('2026-03-01T00:00:00Z'), granularity: 'hour' }),
+    ).rejects.toThrow('from: must be before to');
+    await expect(
+      service.report(pub, { from: H('2025-01-01T00:00:00Z'), to: H('2026-03-01T00:00:00Z'), granularity: 'hour' }),
+    ).rejects.toThrow(/^to: the range spans/);
+  });
+});

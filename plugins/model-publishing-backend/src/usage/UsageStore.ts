@@ -1,0 +1,318 @@
+import type { Knex } from 'knex';
+import { COUNTERS, Counters, HourRow, zeroCounters } from './types';
+
+const COLUMN: Record<(typeof COUNTERS)[number], string> = {
+  requests: 'requests',
+  status401: 'status_401',
+  status403: 'status_403',
+  status429: 'status_429',
+  status5xx: 'status_5xx',
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+};
+const COLUMNS = COUNTERS.map(c => COLUMN[c]);
+
+/** Rows per multi-row statement: far below SQLite's 32766 bound variables. */
+const CHUNK = 400;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** PostgreSQL returns bigint and SUM() as strings. */
+function toCounters(row: Record<string, unknown>): Counters {
+  const c = zeroCounters();
+  for (const k of COUNTERS) c[k] = Number(row[COLUMN[k]] ?? 0);
+  return c;
+}
+
+function toDbRow(row: HourRow) {
+  const out: Record<string, string | number> = {
+    publication_id: row.publicationId,
+    client_id: row.clientId,
+    hour: row.hour,
+  };
+  for (const k of COUNTERS) out[COLUMN[k]] = row[k];
+  return out;
+}
+
+export interface CounterRow extends Counters {
+  clientId: string;
+  /** hour or day number, depending on the query */
+  bucket: number;
+}
+
+/** Range of hours [fromHour, toHour) or days [fromDay, toDay). */
+export interface BucketRange {
+  from: number;
+  to: number;
+}
+
+/** Knex store of usage rollups; SQLite and PostgreSQL (ON CONFLICT upserts work on both). */
+export class UsageStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Replaces what `source` reported for each row's (publication, client, hour), then refreshes the merged rollups. */
+  async replaceSourceHours(source: string, rows: HourRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction(async tx => {
+      for (const part of chunks(rows)) {
+        await tx('usage_hourly_source')
+          .insert(part.map(r => ({ ...toDbRow(r), source })))
+          .onConflict(['publication_id', 'hour', 'client_id', 'source'])
+          .merge(COLUMNS);
+      }
+      await this.refreshMerged(tx, rows);
+    });
+  }
+
+  /**
+   * Counts access-log records exactly once: claims each record id, adds only the rows built from newly claimed
+   * records, and refreshes the merged rollups, all in one transaction (a failure stores nothing).
+   * `build` receives the ids that were new and returns the rows to add.
+   */
+  async ingest(
+    source: string,
+    ids: { id: string; hour: number }[],
+    build: (fresh: Set<string>) => { rows: HourRow[]; lastUsed: { publicationId: string; clientId: string; ms: number }[] },
+  ): Promise<{ fresh: number }> {
+    return this.db.transaction(async tx => {
+      const fresh = new Set<string>();
+      for (const part of chunks(ids)) {
+        const inserted: { id: string }[] = await tx('usage_ingest_seen')
+          .insert(part)
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        for (const r of inserted) fresh.add(r.id);
+      }
+      const { rows, lastUsed } = build(fresh);
+      if (rows.length > 0) {
+        for (const part of chunks(rows)) {
+          const increments = Object.fromEntries(
+            COLUMNS.map(c => [c, tx.raw('?? + ??', [`usage_hourly_source.${c}`, `excluded.${c}`])]),
+          );
+          await tx('usage_hourly_source')
+            .insert(part.map(r => ({ ...toDbRow(r), source })))
+            .onConflict(['publication_id', 'hour', 'client_id', 'source'])
+            .merge(increments);
+        }
+        await this.refreshMerged(tx, rows);
+      }
+      await this.touchLastUsed(lastUsed, tx);
+      return { fresh: fresh.size };
+    });
+  }
+
+  /** Moves each client's last-used time forward (never back). */
+  async touchLastUsed(
+    entries: { publicationId: string; clientId: string; ms: number }[],
+    db: Knex | Knex.Transaction = this.db,
+  ): Promise<void> {
+    const latest = new Map<string, { publicationId: string; clientId: string; ms: number }>();
+    for (const e of entries) {
+      const k = `${e.publicationId}\u0000${e.clientId}`;
+      const seen = latest.get(k);
+      if (!seen || seen.ms < e.ms) latest.set(k, e);
+    }
+    for (const part of chunks([...latest.values()])) {
+      await db('usage_key_last_used')
+        .insert(part.map(e => ({ publication_id: e.publicationId, client_id: e.clientId, last_used_ms: e.ms })))
+        .onConflict(['publication_id', 'client_id'])
+        .merge({
+          // never move backwards: late or re-collected data must not hide a newer use
+          last_used_ms: db.raw(
+            'CASE WHEN ?? > ?? THEN ?? ELSE ?? END',
+            ['excluded.last_used_ms', 'usage_key_last_used.last_used_ms', 'excluded.last_used_ms', 'usage_key_last_used.last_used_ms'],
+          ),
+        });
+    }
+  }
+
+  /** Recomputes merged hourly rows (max per counter across sources) and the daily sums they feed. */
+  private async refreshMerged(tx: Knex.Transaction, rows: HourRow[]): Promise<void> {
+    const spans = new Map<string, { min: number; max: number; clients: Set<string> }>();
+    for (const r of rows) {
+      const s = spans.get(r.publicationId);
+      if (!s) spans.set(r.publicationId, { min: r.hour, max: r.hour, clients: new Set([r.clientId]) });
+      else {
+        s.min = Math.min(s.min, r.hour);
+        s.max = Math.max(s.max, r.hour);
+        s.clients.add(r.clientId);
+      }
+    }
+    const setExcluded = COLUMNS.map(c => `${c} = excluded.${c}`).join(', ');
+    for (const [publicationId, span] of spans) {
+      const dayFrom = Math.floor(span.min / 24);
+      const dayTo = Math.floor(span.max / 24);
+      for (const clients of chunks([...span.clients])) {
+        const inClients = clients.map(() => '?').join(', ');
+        await tx.raw(
+          `INSERT INTO usage_hourly (publication_id, client_id, hour, ${COLUMNS.join(', ')})
+           SELECT publication_id, client_id, hour, ${COLUMNS.map(c => `MAX(${c})`).join(', ')}
+           FROM usage_hourly_source
+           WHERE publication_id = ? AND hour >= ? AND hour <= ? AND client_id IN (${inClients})
+           GROUP BY publication_id, client_id, hour
+           ON CONFLICT (publication_id, hour, client_id) DO UPDATE SET ${setExcluded}`,
+          [publicationId, span.min, span.max, ...clients],
+        );
+        await tx.raw(
+          `INSERT INTO usage_daily (publication_id, client_id, day, ${COLUMNS.join(', ')})
+           SELECT publication_id, client_id, hour / 24, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
+           FROM usage_hourly
+           WHERE publication_id = ? AND hour >= ? AND hour < ? AND client_id IN (${inClients})
+           GROUP BY publication_id, client_id, hour / 24
+           ON CONFLICT (publication_id, day, client_id) DO UPDATE SET ${setExcluded}`,
+          [publicationId, dayFrom * 24, (dayTo + 1) * 24, ...clients],
+        );
+      }
+    }
+  }
+
+  private table(granularity: 'hour' | 'day') {
+    return granularity === 'hour'
+      ? { name: 'usage_hourly', bucket: 'hour' }
+      : { name: 'usage_daily', bucket: 'day' };
+  }
+
+  /** Publication totals per bucket in the range (buckets without rows are absent). */
+  async series(
+    publicationId: string,
+    granularity: 'hour' | 'day',
+    range: BucketRange,
+    clientId?: string,
+  ): Promise<{ bucket: number; counters: Counters }[]> {
+    const t = this.table(granularity);
+    const q = this.db(t.name)
+      .select(`${t.bucket} as bucket`)
+      .where('publication_id', publicationId)
+      .andWhere(t.bucket, '>=', range.from)
+      .andWhere(t.bucket, '<', range.to)
+      .groupBy(t.bucket)
+      .orderBy(t.bucket);
+    if (clientId !== undefined) q.andWhere('client_id', clientId);
+    for (const c of COLUMNS) q.sum({ [c]: c });
+    const rows: Record<string, unknown>[] = await q;
+    return rows.map(r => ({ bucket: Number(r.bucket), counters: toCounters(r) }));
+  }
+
+  /** Totals per client id over the range. */
+  async byClient(
+    publicationId: string,
+    granularity: 'hour' | 'day',
+    range: BucketRange,
+  ): Promise<{ clientId: string; counters: Counters }[]> {
+    const t = this.table(granularity);
+    const q = this.db(t.name)
+      .select('client_id')
+      .where('publication_id', publicationId)
+      .andWhere(t.bucket, '>=', range.from)
+      .andWhere(t.bucket, '<', range.to)
+      .groupBy('client_id');
+    for (const c of COLUMNS) q.sum({ [c]: c });
+    const rows: Record<string, unknown>[] = await q;
+    return rows.map(r => ({ clientId: String(r.client_id), counters: toCounters(r) }));
+  }
+
+  /**
+   * Rows (per client id, or summed over the publication when `perClient` is false) whose requests or tokens
+   * reach the given floors: the candidates for quota alerts, so reports never scan every row in JS.
+   */
+  async bucketsAtLeast(
+    publicationId: string,
+    granularity: 'hour' | 'day',
+    range: BucketRange,
+    floors: { requests: number; tokens: number },
+    perClient: boolean,
+  ): Promise<CounterRow[]> {
+    const t = this.table(granularity);
+    const q = this.db(t.name)
+      .select(`${t.bucket} as bucket`)
+      .where('publication_id', publicationId)
+      .andWhere(t.bucket, '>=', range.from)
+      .andWhere(t.bucket, '<', range.to);
+    // A floor of Infinity means no limit of that metric: leave its condition out (and never bind Infinity).
+    const conditions: [string, number][] = [];
+    if (Number.isFinite(floors.requests)) conditions.push(['requests', floors.requests]);
+    if (Number.isFinite(floors.tokens)) conditions.push(['input_tokens + output_tokens', floors.tokens]);
+    if (conditions.length === 0) return [];
+    if (perClient) {
+      q.select('client_id', ...COLUMNS).andWhere(b => {
+        for (const [expr, floor] of conditions) b.orWhereRaw(`${expr} >= ?`, [floor]);
+      });
+    } else {
+      q.groupBy(t.bucket);
+      for (const c of COLUMNS) q.sum({ [c]: c });
+      q.havingRaw(
+        conditions.map(([expr]) => `SUM(${expr}) >= ?`).join(' OR '),
+        conditions.map(([, floor]) => floor),
+      );
+    }
+    const rows: Record<string, unknown>[] = await q;
+    return rows.map(r => ({
+      clientId: perClient ? String(r.client_id) : '',
+      bucket: Number(r.bucket),
+      ...toCounters(r),
+    }));
+  }
+
+  /** Totals per publication over an hour range (for the summary). */
+  async totalsByPublication(
+    publicationIds: string[],
+    range: BucketRange,
+  ): Promise<Map<string, Counters>> {
+    const out = new Map<string, Counters>();
+    for (const ids of chunks(publicationIds)) {
+      const q = this.db('usage_hourly')
+        .select('publication_id')
+        .whereIn('publication_id', ids)
+        .andWhere('hour', '>=', range.from)
+        .andWhere('hour', '<', range.to)
+        .groupBy('publication_id');
+      for (const c of COLUMNS) q.sum({ [c]: c });
+      const rows: Record<string, unknown>[] = await q;
+      for (const r of rows) out.set(String(r.publication_id), toCounters(r));
+    }
+    return out;
+  }
+
+  /** Last use per client id of the given publications. */
+  async lastUsed(publicationIds: string[]): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const ids of chunks(publicationIds)) {
+      const rows: { publication_id: string; client_id: string; last_used_ms: unknown }[] = await this.db(
+        'usage_key_last_used',
+      )
+        .select('publication_id', 'client_id', 'last_used_ms')
+        .whereIn('publication_id', ids);
+      for (const r of rows) {
+        const m = out.get(r.publication_id) ?? new Map<string, number>();
+        m.set(r.client_id, Number(r.last_used_ms));
+        out.set(r.publication_id, m);
+      }
+    }
+    return out;
+  }
+
+  async getCollectedUntil(source: string): Promise<number | undefined> {
+    const row = await this.db('usage_collector_state').where({ source }).first();
+    return row ? Number(row.collected_until_hour) : undefined;
+  }
+
+  async setCollectedUntil(source: string, hour: number): Promise<void> {
+    await this.db('usage_collector_state')
+      .insert({ source, collected_until_hour: hour })
+      .onConflict('source')
+      .merge();
+  }
+
+  /** Deletes rows older than the retention horizons (hours / days since the epoch, exclusive). */
+  async prune(horizons: { hour: number; day: number; ingestHour: number }): Promise<void> {
+    await this.db('usage_hourly_source').where('hour', '<', horizons.hour).delete();
+    await this.db('usage_hourly').where('hour', '<', horizons.hour).delete();
+    await this.db('usage_daily').where('day', '<', horizons.day).delete();
+    await this.db('usage_ingest_seen').where('hour', '<', horizons.ingestHour).delete();
+  }
+}

@@ -1,0 +1,99 @@
+import type { Config } from '@backstage/config';
+
+export const MIN_HOURLY_RETENTION_DAYS = 30;
+
+/** Default PromQL, evaluated at each hour's end (query_range, step 1h). Client ids of our keys are `key-<id>`. */
+export const DEFAULT_PROMETHEUS_QUERIES = {
+  /**
+   * Tokens per client and token type for the hour ending at the evaluation time. The difference of the
+   * counter across the hour is exact (hour totals add up to the counter's growth); `increase()` fills in
+   * where the difference is missing or negative (a new series, or a counter reset).
+   */
+  tokens:
+    'sum by (client_id, gen_ai_token_type) (((gen_ai_client_token_usage_sum{client_id=~"key-.+"} - gen_ai_client_token_usage_sum{client_id=~"key-.+"} offset 1h) >= 0) or increase(gen_ai_client_token_usage_sum{client_id=~"key-.+"}[1h]))',
+  /** Requests per client and error type (error_type absent on success). */
+  requests:
+    'sum by (client_id, error_type) (((gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"} - gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"} offset 1h) >= 0) or increase(gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"}[1h]))',
+  /**
+   * Envoy per-route upstream responses by code, for routes without AI Gateway metrics (traditional models).
+   * Envoy Gateway names a route's cluster `httproute/<namespace>/<route>/rule/<n>`.
+   */
+  routes:
+    'sum by (envoy_cluster_name, envoy_response_code) (((envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} - envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} offset 1h) >= 0) or increase(envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"}[1h]))',
+};
+
+export type PrometheusQueries = typeof DEFAULT_PROMETHEUS_QUERIES;
+
+export interface UsageConfig {
+  /** Hourly rollups are kept this many days (≥ 30). */
+  retentionDays: number;
+  dailyRetentionDays: number;
+  demo: boolean;
+  collectEveryMinutes: number;
+  prometheus?: {
+    url: string;
+    queries: PrometheusQueries;
+    timeoutMs: number;
+    /** Extra request headers, e.g. Authorization for a protected Prometheus. */
+    headers: Record<string, string>;
+    /** Skip the per-route query (no Envoy stats scraped). */
+    routes: boolean;
+  };
+  ingest: {
+    /** Service principals allowed to ingest; empty = any service principal (see docs/usage.md). */
+    allowedSubjects: string[];
+    /** Records older than this are not counted (their duplicates could no longer be recognised). */
+    dedupeHours: number;
+    maxRecordsPerBatch: number;
+    /** Cluster that route names without one belong to. */
+    cluster?: string;
+  };
+}
+
+/** Reads `modelPublishing.usage`; refuses settings that would break the retention guarantee. */
+export function readUsageConfig(root: Config): UsageConfig {
+  const c = root.getOptionalConfig('modelPublishing.usage');
+  const retentionDays = c?.getOptionalNumber('retentionDays') ?? 30;
+  if (!Number.isInteger(retentionDays) || retentionDays < MIN_HOURLY_RETENTION_DAYS) {
+    throw new Error(
+      `modelPublishing.usage.retentionDays must be a whole number of at least ${MIN_HOURLY_RETENTION_DAYS}, got ${retentionDays}`,
+    );
+  }
+  const dailyRetentionDays = c?.getOptionalNumber('dailyRetentionDays') ?? 400;
+  if (!Number.isInteger(dailyRetentionDays) || dailyRetentionDays < retentionDays) {
+    throw new Error(
+      `modelPublishing.usage.dailyRetentionDays must be a whole number ≥ retentionDays (${retentionDays}), got ${dailyRetentionDays}`,
+    );
+  }
+  const p = c?.getOptionalConfig('prometheus');
+  const q = p?.getOptionalConfig('queries');
+  const dedupeHours = c?.getOptionalNumber('ingest.dedupeHours') ?? 72;
+  if (!(dedupeHours >= 1)) {
+    throw new Error(`modelPublishing.usage.ingest.dedupeHours must be at least 1, got ${dedupeHours}`);
+  }
+  return {
+    retentionDays,
+    dailyRetentionDays,
+    demo: c?.getOptionalBoolean('demo') ?? false,
+    collectEveryMinutes: c?.getOptionalNumber('collectEveryMinutes') ?? 5,
+    prometheus: p
+      ? {
+          url: p.getString('url').replace(/\/+$/, ''),
+          queries: {
+            tokens: q?.getOptionalString('tokens') ?? DEFAULT_PROMETHEUS_QUERIES.tokens,
+            requests: q?.getOptionalString('requests') ?? DEFAULT_PROMETHEUS_QUERIES.requests,
+            routes: q?.getOptionalString('routes') ?? DEFAULT_PROMETHEUS_QUERIES.routes,
+          },
+          timeoutMs: p.getOptionalNumber('timeoutMs') ?? 15_000,
+          headers: (p.getOptional('headers') as Record<string, string> | undefined) ?? {},
+          routes: p.getOptionalBoolean('routes') ?? true,
+        }
+      : undefined,
+    ingest: {
+      allowedSubjects: c?.getOptionalStringArray('ingest.allowedSubjects') ?? [],
+      dedupeHours,
+      maxRecordsPerBatch: c?.getOptionalNumber('ingest.maxRecordsPerBatch') ?? 10_000,
+      cluster: c?.getOptionalString('ingest.cluster'),
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { RateLimits, UsageTotals } from '@internal/plugin-model-publishing-common';
+import type { UsageSourcePublication } from '@internal/plugin-model-publishing-node';
+
+export const COUNTERS = [
+  'requests',
+  'status401',
+  'status403',
+  'status429',
+  'status5xx',
+  'inputTokens',
+  'outputTokens',
+] as const;
+
+export type Counters = UsageTotals;
+
+export function zeroCounters(): Counters {
+  return {
+    requests: 0,
+    status401: 0,
+    status403: 0,
+    status429: 0,
+    status5xx: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+}
+
+export function addCounters(into: Counters, add: Counters): Counters {
+  for (const c of COUNTERS) into[c] += add[c];
+  return into;
+}
+
+/** One rollup row: a publication, a client id ('' = no key) and an hour (hours since the epoch). */
+export interface HourRow extends Counters {
+  publicationId: string;
+  clientId: string;
+  hour: number;
+}
+
+/** Everything usage needs to know about a publication, provided by the rest of the backend. */
+export interface UsagePublicationInfo extends UsageSourcePublication {
+  entityRef?: string;
+  keys: { id: string; name: string; clientId: string }[];
+  /**
+   * Limits quota alerts compare against. `publication`: a bucket the whole publication shares (local
+   * rate limiting); `keys`: each key's own bucket by client id (global rate limiting, per-key overrides).
+   */
+  limits: { publication?: RateLimits; keys: Record<string, RateLimits> };
+}
+
+export interface UsagePublicationDirectory {
+  /** Publications whose usage is collected and can be reported (published, degraded, recently unpublished). */
+  list(): Promise<UsagePublicationInfo[]>;
+  get(publicationId: string): Promise<UsagePublicationInfo | undefined>;
+}
