@@ -17,9 +17,12 @@ export const scaffolderModuleModelPublishing = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, auth, discovery, config }) {
-        scaffolder.addActions(...createModelPublishingActions({ auth, discovery, config }));
+      async init({ scaffolder, auth, discovery, config, permissions }) {
+        scaffolder.addActions(
+          ...createModelPublishingActions({ auth, discovery, config, permissions }),
+        );
       },
     });
   },

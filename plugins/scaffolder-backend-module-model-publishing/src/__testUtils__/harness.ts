@@ -1,6 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createModelPublishingActions } from '../actions';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { OWNER, StubBackend } from './stubBackend';
 
 export const APP_BASE_URL = 'http://portal.test';
@@ -14,8 +15,23 @@ export function actionsFor(stub: StubBackend) {
       getExternalBaseUrl: async () => stub.url,
     },
     config: mockServices.rootConfig({ data: { app: { baseUrl: APP_BASE_URL } } }),
+    permissions: ownerOnlyPermissions(),
   });
   return { publish, update, unpublish };
+}
+
+/** The demo policy in small: the owner may do anything, everyone else is denied. */
+export function ownerOnlyPermissions() {
+  const permissions = mockServices.permissions.mock();
+  permissions.authorize.mockImplementation(async (requests, { credentials }) =>
+    requests.map(() => ({
+      result:
+        (credentials.principal as { userEntityRef?: string }).userEntityRef === OWNER
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+    })),
+  );
+  return permissions;
 }
 
 /** A mock action context whose logger and outputs can be read back in full. */

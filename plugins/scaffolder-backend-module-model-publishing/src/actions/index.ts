@@ -1,6 +1,7 @@
 import type {
   AuthService,
   DiscoveryService,
+  PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { ModelPublishingClient } from '../client/ModelPublishingClient';
@@ -18,11 +19,12 @@ export function createModelPublishingActions(options: {
   auth: AuthService;
   discovery: DiscoveryService;
   config: RootConfigService;
+  permissions?: PermissionsService;
   fetch?: typeof fetch;
 }) {
   const client = new ModelPublishingClient(options);
   const appBaseUrl = options.config.getString('app.baseUrl');
-  const actionOptions = { client, appBaseUrl };
+  const actionOptions = { client, appBaseUrl, permissions: options.permissions };
   return [
     createPublishModelAction(actionOptions),
     createUpdatePublicationAction(actionOptions),

@@ -1,3 +1,4 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ModelPublishingClient } from '../client/ModelPublishingClient';
@@ -15,6 +16,11 @@ import { publishingLinks } from './links';
 
 export interface ModelPublishingActionOptions {
   client: ModelPublishingClient;
+  /**
+   * Lets dry runs of update/unpublish check the initiator's permission without a write (the
+   * backend has no dry-run route for them). Without it those dry runs check readability only.
+   */
+  permissions?: PermissionsService;
   /** `app.baseUrl`, for links to the entity's Publish tab and guide. */
   appBaseUrl: string;
 }

@@ -2,14 +2,16 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { entityRefField, parseModelRef } from './inputs';
+import { publicationDeletePermission } from '@internal/plugin-model-publishing-common';
 import { publishingLinks } from './links';
+import { assertAllowed } from './permissionCheck';
 import type { ModelPublishingActionOptions } from './publish';
 import { isLive } from './update';
 
 export const UNPUBLISH_ACTION_ID = 'model-publishing:unpublish';
 
 export function createUnpublishModelAction(options: ModelPublishingActionOptions) {
-  const { client, appBaseUrl } = options;
+  const { client, appBaseUrl, permissions } = options;
   return createTemplateAction({
     id: UNPUBLISH_ACTION_ID,
     description:
@@ -43,11 +45,13 @@ export function createUnpublishModelAction(options: ModelPublishingActionOptions
       const credentials = await ctx.getInitiatorCredentials();
 
       if (ctx.isDryRun) {
-        // Validate only: the model resolves, the caller can read it, and it is published.
+        // Validate only: the model resolves, the caller can read it, it is published, and the
+        // permission policy lets the caller delete it.
         const { publication } = await client.getModel(credentials, ref);
         if (!isLive(publication)) {
           throw new NotFoundError(`${entityRef} is not published, so there is nothing to unpublish`);
         }
+        await assertAllowed(permissions, credentials, publicationDeletePermission, entityRef, 'unpublish');
         ctx.logger.info(
           `Dry run: would unpublish ${entityRef} (publication ${publication.id}, ${publication.objects?.length ?? 0} gateway object(s)). Nothing was changed.`,
         );

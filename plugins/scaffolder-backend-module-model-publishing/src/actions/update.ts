@@ -1,7 +1,11 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { Publication, PublishConfig } from '@internal/plugin-model-publishing-common';
+import {
+  Publication,
+  PublishConfig,
+  publicationUpdatePermission,
+} from '@internal/plugin-model-publishing-common';
 import {
   descriptionField,
   entityRefField,
@@ -13,6 +17,7 @@ import {
   toPublishConfig,
 } from './inputs';
 import { publishingLinks } from './links';
+import { assertAllowed } from './permissionCheck';
 import type { ModelPublishingActionOptions } from './publish';
 
 export const UPDATE_ACTION_ID = 'model-publishing:update';
@@ -36,7 +41,7 @@ export function isLive(publication: Publication | undefined): publication is Pub
 }
 
 export function createUpdatePublicationAction(options: ModelPublishingActionOptions) {
-  const { client, appBaseUrl } = options;
+  const { client, appBaseUrl, permissions } = options;
   return createTemplateAction({
     id: UPDATE_ACTION_ID,
     description:
@@ -87,6 +92,7 @@ export function createUpdatePublicationAction(options: ModelPublishingActionOpti
       const config = mergeUpdate(current.config, settings);
 
       if (ctx.isDryRun) {
+        await assertAllowed(permissions, credentials, publicationUpdatePermission, entityRef, 'update the publication of');
         ctx.logger.info(
           `Dry run: would update publication ${current.id} of ${entityRef} to limits ${JSON.stringify(config.rateLimits)}. Nothing was changed.`,
         );

@@ -1,0 +1,53 @@
+import { actionsFor, contextFor } from '../__testUtils__/harness';
+import { FAKE_KEY, startStubBackend, StubBackend } from '../__testUtils__/stubBackend';
+
+/** Anything shaped like a raw key (design §4): `mpk_` followed by key characters. */
+const KEY_SHAPE = /mpk_[A-Za-z0-9]/;
+
+/**
+ * Task logs and outputs are stored. The stub hands out a key on every publish and quotes one in an
+ * error, so this proves the actions drop keys wherever the backend might put them.
+ */
+describe('no raw API key in task output or logs', () => {
+  let stub: StubBackend;
+  beforeEach(async () => {
+    stub = await startStubBackend();
+  });
+  afterEach(() => stub.close());
+
+  it('holds for every action, dry run and failure', async () => {
+    const { publish, update, unpublish } = actionsFor(stub);
+    const seen: string[] = [];
+    const run = async (
+      action: { handler(ctx: any): Promise<void> },
+      input: Record<string, unknown>,
+      options: { isDryRun?: boolean } = {},
+    ) => {
+      const { ctx, outputs, logText } = contextFor(input, options);
+      const error = await action.handler(ctx).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      seen.push(logText(), JSON.stringify(outputs()), error ? `${error.name}: ${error.message}` : '');
+    };
+    const iris = { entityRef: 'component:default/iris', keyName: 'checkout-app', rateLimits: { requestsPerMinute: 10 } };
+
+    await run(publish, iris, { isDryRun: true });
+    await run(publish, iris);
+    await run(publish, iris); // conflict
+    await run(publish, { entityRef: 'component:default/llama', description: 'quote-a-key' }); // error quoting a key
+    await run(update, { entityRef: 'component:default/iris', rateLimits: { requestsPerDay: 99 } }, { isDryRun: true });
+    await run(update, { entityRef: 'component:default/iris', rateLimits: { requestsPerDay: 99 } });
+    await run(update, { entityRef: 'component:default/iris', description: 'quote-a-key' });
+    await run(unpublish, { entityRef: 'component:default/iris' }, { isDryRun: true });
+    await run(unpublish, { entityRef: 'component:default/iris' });
+
+    // The stub really did send keys: in the publish response and in an error message.
+    expect(stub.requests.length).toBeGreaterThanOrEqual(8);
+    const text = seen.join('\n');
+    expect(text).toContain('issued API key key-1'); // the key id is fine to show
+    expect(text).toContain('mpk_[redacted]');
+    expect(text).not.toContain(FAKE_KEY);
+    expect(text).not.toMatch(KEY_SHAPE);
+  });
+});
