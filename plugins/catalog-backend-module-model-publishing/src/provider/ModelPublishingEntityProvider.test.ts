@@ -1,0 +1,283 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import type { Publication } from '@internal/plugin-model-publishing-common';
+import { DEFAULT_SCHEDULE, ProviderConfig } from '../config';
+import type { ClusterSnapshot } from '../mapping/types';
+import type { PublicationsSource } from '../publications/PublicationsClient';
+import { ModelPublishingEntityProvider } from './ModelPublishingEntityProvider';
+import { llmInferenceService, notReady, sklearnV1, xgboostV2 } from '../__fixtures__/models';
+import { openapiFor, publication } from '../__fixtures__/publications';
+import { expectValidEntity } from '../__fixtures__/entityValidation';
+
+const config: ProviderConfig = {
+  id: 'local',
+  cluster: 'local',
+  connection: {},
+  namespaces: [],
+  schedule: DEFAULT_SCHEDULE,
+  defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
+  namePrefix: '',
+  publications: true,
+  acceptsDefaultClusterAlias: true,
+};
+
+function connection() {
+  const mutations: EntityProviderMutation[] = [];
+  const conn: EntityProviderConnection = {
+    applyMutation: jest.fn(async m => {
+      mutations.push(m);
+    }),
+    refresh: jest.fn(),
+  };
+  const names = (i = mutations.length - 1) => {
+    const m = mutations[i];
+    if (m.type !== 'full') throw new Error('expected a full mutation');
+    return m.entities.map(e => e.entity.metadata.name);
+  };
+  const last = () => {
+    const m = mutations[mutations.length - 1];
+    if (m.type !== 'full') throw new Error('expected a full mutation');
+    return m.entities.map(e => e.entity);
+  };
+  return { conn, mutations, names, last };
+}
+
+function setup(opts: {
+  cluster: () => ClusterSnapshot | Promise<ClusterSnapshot>;
+  publications?: () => Publication[] | Promise<Publication[]>;
+  getOpenApi?: (p: Publication) => Promise<object>;
+}) {
+  const source: PublicationsSource = {
+    listPublications: jest.fn(async () => (opts.publications ? opts.publications() : [])),
+    getOpenApi: jest.fn(opts.getOpenApi ?? (async (p: Publication) => openapiFor(p))),
+  };
+  const logger = mockServices.logger.mock();
+  const provider = new ModelPublishingEntityProvider({
+    config,
+    logger,
+    readCluster: async () => opts.cluster(),
+    publications: source,
+  });
+  const components = connection();
+  const apis = connection();
+  return { provider, source, logger, components, apis };
+}
+
+const snap = (inferenceServices = [sklearnV1, xgboostV2], llm = [llmInferenceService]): ClusterSnapshot => ({
+  inferenceServices,
+  llmInferenceServices: llm,
+  namespaces: [],
+});
+
+async function connectBoth(s: ReturnType<typeof setup>) {
+  await s.provider.connect(s.components.conn);
+  await s.provider.apiProvider.connect(s.apis.conn);
+}
+
+describe('ModelPublishingEntityProvider', () => {
+  it('has stable, distinct provider names', () => {
+    const { provider } = setup({ cluster: () => snap() });
+    expect(provider.getProviderName()).toBe('ModelPublishingEntityProvider:local');
+    expect(provider.apiProvider.getProviderName()).toBe('ModelPublishingApiEntityProvider:local');
+  });
+
+  it('emits every model as a valid Component in one full mutation with the location key', async () => {
+    const s = setup({ cluster: () => snap([sklearnV1, xgboostV2, notReady]) });
+    await connectBoth(s);
+    await expect(s.provider.run()).resolves.toEqual({ components: 4, apis: 0 });
+    expect(s.components.mutations[0].type).toBe('full');
+    expect(s.components.names()).toEqual(['broken-model', 'llama-3', 'sklearn-iris', 'xgboost-iris']);
+    const m = s.components.mutations[0];
+    if (m.type === 'full') {
+      expect(m.entities.every(e => e.locationKey === 'model-publishing:local')).toBe(true);
+    }
+    for (const entity of s.components.last()) await expectValidEntity(entity);
+  });
+
+  it('removes the entity of a deleted InferenceService on the next run (full mutation)', async () => {
+    let models = [sklearnV1, xgboostV2];
+    const s = setup({ cluster: () => snap(models, []) });
+    await connectBoth(s);
+    await s.provider.run();
+    expect(s.components.names()).toEqual(['sklearn-iris', 'xgboost-iris']);
+    models = [xgboostV2];
+    await s.provider.run();
+    expect(s.components.mutations).toHaveLength(2);
+    expect(s.components.names()).toEqual(['xgboost-iris']);
+  });
+
+  it('emits an API entity per live publication and links it from the Component', async () => {
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => [
+        publication(),
+        publication({ id: 'pub-2', name: 'xgboost-iris', status: 'unpublished' }),
+        publication({ id: 'pub-3', name: 'xgboost-iris', status: 'failed' }),
+        publication({ id: 'pub-4', cluster: 'elsewhere', name: 'xgboost-iris' }),
+        publication({ id: 'pub-5', cluster: 'local', namespace: 'gone', name: 'deleted-model' }),
+        publication({ id: 'pub-6', cluster: 'default', namespace: 'genai', name: 'llama-3', modelKind: 'openai', status: 'degraded' }),
+      ],
+    });
+    await connectBoth(s);
+    await expect(s.provider.run()).resolves.toEqual({ components: 3, apis: 2 });
+
+    const apis = s.apis.last();
+    expect(apis.map(a => a.metadata.name)).toEqual(['sklearn-iris-api', 'llama-3-api']);
+    const api = apis[0];
+    expect(api).toMatchObject({
+      kind: 'API',
+      metadata: {
+        namespace: 'default',
+        annotations: {
+          'model-publishing/publication-id': 'pub-1',
+          'model-publishing/published-model': 'local/fraud/sklearn-iris',
+          'backstage.io/managed-by-location': 'model-publishing:local',
+        },
+        links: [{ url: 'https://models.example.com/models/fraud/sklearn-iris', title: 'KServe v1 predict' }],
+      },
+      spec: { type: 'openapi', lifecycle: 'production', owner: 'group:default/ml-platform' },
+    });
+    // Only the Component resolves to the model, so the backend never finds two entities for it.
+    expect(api.metadata.annotations!['model-publishing/inference-service']).toBeUndefined();
+    expect(JSON.parse(api.spec!.definition as string)).toEqual(openapiFor(publication()));
+    for (const entity of apis) await expectValidEntity(entity);
+
+    const components = Object.fromEntries(s.components.last().map(c => [c.metadata.name, c]));
+    expect(components['sklearn-iris'].spec!.providesApis).toEqual(['sklearn-iris-api']);
+    expect(components['llama-3'].spec!.providesApis).toEqual(['llama-3-api']);
+    expect(components['xgboost-iris'].spec!.providesApis).toBeUndefined();
+  });
+
+  it('removes the API entity when the model is unpublished', async () => {
+    let pubs = [publication()];
+    const s = setup({ cluster: () => snap(), publications: () => pubs });
+    await connectBoth(s);
+    await s.provider.run();
+    expect(s.apis.names()).toEqual(['sklearn-iris-api']);
+    pubs = [publication({ status: 'unpublished' })];
+    await s.provider.run();
+    expect(s.apis.names()).toEqual([]);
+    expect(s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!.providesApis).toBeUndefined();
+  });
+
+  it('keeps the previous API entities when the backend is unreachable, and logs a warning', async () => {
+    let up = true;
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => {
+        if (!up) throw new Error('connect ECONNREFUSED 127.0.0.1:7007');
+        return [publication()];
+      },
+    });
+    await connectBoth(s);
+    await s.provider.run();
+    up = false;
+    const result = await s.provider.run();
+    expect(result.publicationsError).toContain('ECONNREFUSED');
+    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('using the last known ones'));
+    // Still the same API entity, and the Component still provides it.
+    expect(s.apis.names()).toEqual(['sklearn-iris-api']);
+    expect(s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!.providesApis).toEqual([
+      'sklearn-iris-api',
+    ]);
+  });
+
+  it('leaves API entities untouched when the backend was never reachable, but still emits Components', async () => {
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => {
+        throw new Error('model-publishing is not installed');
+      },
+    });
+    await connectBoth(s);
+    const result = await s.provider.run();
+    expect(result).toMatchObject({ components: 3, publicationsError: 'model-publishing is not installed' });
+    expect(s.apis.conn.applyMutation).not.toHaveBeenCalled();
+    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('leaving API entities as they are'));
+  });
+
+  it('changes nothing when the cluster cannot be read', async () => {
+    let up = true;
+    const s = setup({
+      cluster: () => {
+        if (!up) throw new Error('connect ECONNREFUSED');
+        return snap();
+      },
+      publications: () => [publication()],
+    });
+    await connectBoth(s);
+    await s.provider.run();
+    up = false;
+    const result = await s.provider.run();
+    expect(result.clusterError).toContain('ECONNREFUSED');
+    expect(s.components.mutations).toHaveLength(1);
+    expect(s.apis.mutations).toHaveLength(1);
+    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('keeping the catalog as it is'));
+  });
+
+  it('fetches a guide once per publication version and falls back to a placeholder document', async () => {
+    let updatedAt = '2026-11-26T10:00:00.000Z';
+    let guideUp = true;
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => [publication({ updatedAt })],
+      getOpenApi: async p => {
+        if (!guideUp) throw new Error('500');
+        return openapiFor(p);
+      },
+    });
+    await connectBoth(s);
+    await s.provider.run();
+    await s.provider.run();
+    expect(s.source.getOpenApi).toHaveBeenCalledTimes(1);
+
+    // New version while the guide route fails: the last document is kept.
+    updatedAt = '2026-11-26T11:00:00.000Z';
+    guideUp = false;
+    await s.provider.run();
+    expect(s.source.getOpenApi).toHaveBeenCalledTimes(2);
+    expect(JSON.parse(s.apis.last()[0].spec!.definition as string).info.version).toBe('2026-11-26T10:00:00.000Z');
+  });
+
+  it('uses a placeholder document when a new publication has no guide yet', async () => {
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => [publication()],
+      getOpenApi: async () => {
+        throw new Error('404');
+      },
+    });
+    await connectBoth(s);
+    await s.provider.run();
+    const doc = JSON.parse(s.apis.last()[0].spec!.definition as string);
+    expect(doc).toMatchObject({
+      openapi: '3.0.3',
+      servers: [{ url: 'https://models.example.com/models/fraud/sklearn-iris' }],
+      paths: {},
+    });
+    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('pub-1'));
+  });
+
+  it('shares one run between concurrent callers', async () => {
+    const read = jest.fn(async () => snap());
+    const s = setup({ cluster: read });
+    await connectBoth(s);
+    await Promise.all([s.provider.run(), s.provider.run()]);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('schedules its run on connect with the task runner', async () => {
+    const taskRunner = { run: jest.fn(async () => {}) };
+    const provider = new ModelPublishingEntityProvider({
+      config,
+      logger: mockServices.logger.mock(),
+      readCluster: async () => snap(),
+      taskRunner,
+    });
+    await provider.connect(connection().conn);
+    expect(taskRunner.run).toHaveBeenCalledWith({
+      id: 'ModelPublishingEntityProvider:local:refresh',
+      fn: expect.any(Function),
+    });
+  });
+});
