@@ -1,1 +1,113 @@
-export {};
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+  EntityContextMenuItemBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import CloudUploadIcon from '@material-ui/icons/CloudUpload';
+import {
+  ANNOTATION_INFERENCE_SERVICE,
+  isInferenceServiceEntity,
+} from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from './api/ModelPublishingApi';
+import { ModelPublishingClient } from './api/ModelPublishingClient';
+
+/** Route of the published-models page (`/model-publishing`). */
+export const modelPublishingRouteRef = createRouteRef();
+
+const modelPublishingApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: modelPublishingApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ModelPublishingClient(deps),
+    }),
+});
+
+const publishedModelsPage = PageBlueprint.make({
+  params: {
+    path: '/model-publishing',
+    title: 'Published models',
+    // The app's nav is built from pages with a title and icon (0.18 has no separate nav-item blueprint).
+    icon: <CloudUploadIcon />,
+    routeRef: modelPublishingRouteRef,
+    loader: () =>
+      import('./components/PublishedModelsPage/PublishedModelsPage').then(m => <m.PublishedModelsPage />),
+  },
+});
+
+const publishContent = EntityContentBlueprint.make({
+  name: 'publish',
+  params: {
+    path: 'publish',
+    title: 'Publish',
+    group: 'deployment',
+    filter: isInferenceServiceEntity,
+    loader: () => import('./components/PublishTab/PublishTab').then(m => <m.PublishTab />),
+  },
+});
+
+const publishStatusCard = EntityCardBlueprint.make({
+  name: 'publish-status',
+  params: {
+    type: 'info',
+    filter: isInferenceServiceEntity,
+    loader: () =>
+      import('./components/EntityPublishStatusCard/EntityPublishStatusCard').then(m => (
+        <m.EntityPublishStatusCard />
+      )),
+  },
+});
+
+const inferenceServicesCard = EntityCardBlueprint.make({
+  name: 'inference-services',
+  params: {
+    filter: { kind: { $in: ['group', 'system'] } },
+    loader: () =>
+      import('./components/InferenceServicesCard/InferenceServicesCard').then(m => (
+        <m.InferenceServicesCard />
+      )),
+  },
+});
+
+/** "Publish model" in the entity's context menu, jumping to the Publish tab. */
+const publishMenuItem = EntityContextMenuItemBlueprint.make({
+  name: 'publish',
+  params: {
+    icon: <CloudUploadIcon fontSize="small" />,
+    filter: { [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: { $exists: true } },
+    useProps: () => {
+      const { entity } = useEntity();
+      const { kind, namespace = 'default', name } = {
+        kind: entity.kind.toLocaleLowerCase('en-US'),
+        namespace: entity.metadata.namespace?.toLocaleLowerCase('en-US'),
+        name: entity.metadata.name,
+      };
+      return { title: 'Publish model', href: `/catalog/${namespace}/${kind}/${name}/publish` };
+    },
+  },
+});
+
+/** The model-publishing plugin for the new frontend system (picked up by feature discovery). */
+export default createFrontendPlugin({
+  pluginId: 'model-publishing',
+  title: 'Model publishing',
+  icon: <CloudUploadIcon />,
+  extensions: [
+    modelPublishingApi,
+    publishedModelsPage,
+    publishContent,
+    publishStatusCard,
+    inferenceServicesCard,
+    publishMenuItem,
+  ],
+  routes: { root: modelPublishingRouteRef },
+});

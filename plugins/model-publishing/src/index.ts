@@ -1,1 +1,16 @@
-export {};
+/**
+ * Frontend plugin for model publishing: the Publish tab, key manager, usage, audit, API guide and the
+ * published-models page. Old frontend system exports here; the new system's plugin is `./alpha`'s default.
+ *
+ * @packageDocumentation
+ */
+export {
+  modelPublishingPlugin,
+  ModelPublishingPage,
+  EntityModelPublishingContent,
+  EntityPublishStatusCard,
+  EntityInferenceServicesCard,
+  rootRouteRef,
+} from './plugin';
+export { isInferenceServiceEntity } from '@internal/plugin-model-publishing-common';
+export * from './api';

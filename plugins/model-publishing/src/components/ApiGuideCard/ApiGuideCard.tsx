@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { Tab, Tabs } from '@material-ui/core';
+import {
+  EmptyState,
+  InfoCard,
+  MarkdownContent,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { ModelAddress } from '../../api/types';
+import { GuideLanguage, LANGUAGE_LABELS, guideFor, guideLanguages } from './guideTabs';
+
+/** The generated API guide of the publication, with one tab per client language. */
+export function ApiGuideCard(props: { address: ModelAddress; canRead: boolean }) {
+  const api = useApi(modelPublishingApiRef);
+  const { address, canRead } = props;
+  const guide = useAsync(
+    async () => (canRead ? api.getGuide(address) : undefined),
+    [api, address.cluster, address.namespace, address.name, canRead],
+  );
+  const [selected, setSelected] = useState<GuideLanguage>();
+
+  if (!canRead) {
+    return null;
+  }
+  if (guide.loading) {
+    return (
+      <InfoCard title="API guide">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (guide.error) {
+    return (
+      <InfoCard title="API guide">
+        <ResponseErrorPanel error={guide.error} title="Could not load the API guide" />
+      </InfoCard>
+    );
+  }
+  const markdown = guide.value?.markdown ?? '';
+  if (!markdown.trim()) {
+    return (
+      <InfoCard title="API guide">
+        <EmptyState missing="content" title="No guide yet" description="The guide is generated when the model is published." />
+      </InfoCard>
+    );
+  }
+  const languages = guideLanguages(markdown);
+  const language = selected && languages.includes(selected) ? selected : languages[0];
+  return (
+    <InfoCard title="API guide">
+      {languages.length > 1 && (
+        <Tabs
+          value={language}
+          onChange={(_, value) => setSelected(value)}
+          indicatorColor="primary"
+          textColor="primary"
+          aria-label="Example language"
+          variant="scrollable"
+        >
+          {languages.map(l => (
+            <Tab key={l} value={l} label={LANGUAGE_LABELS[l]} />
+          ))}
+        </Tabs>
+      )}
+      <MarkdownContent content={guideFor(markdown, language)} dialect="gfm" />
+    </InfoCard>
+  );
+}

@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import {
+  Box,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import type { AuditEntry } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { ModelAddress } from '../../api/types';
+import { formatDateTime } from '../common/format';
+
+const ACTION_LABELS: Record<AuditEntry['action'], string> = {
+  'publication.create': 'Published',
+  'publication.update': 'Updated',
+  'publication.delete': 'Unpublished',
+  'key.create': 'Key created',
+  'key.rotate': 'Key rotated',
+  'key.revoke': 'Key revoked',
+  'key.expire': 'Key expired',
+};
+
+function Outcome(props: { outcome: AuditEntry['outcome'] }) {
+  if (props.outcome === 'succeeded') return <StatusOK>Succeeded</StatusOK>;
+  if (props.outcome === 'denied') return <StatusWarning>Denied</StatusWarning>;
+  return <StatusError>Failed</StatusError>;
+}
+
+/** Audit history of the model, newest first, paged with the backend's cursors. */
+export function AuditTable(props: { address: ModelAddress; canRead: boolean; pageSize?: number }) {
+  const api = useApi(modelPublishingApiRef);
+  const { address, canRead } = props;
+  const pageSize = props.pageSize ?? 20;
+  // cursors[i] is the cursor that loads page i (page 0 has none).
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const page = cursors.length - 1;
+  const result = useAsync(
+    async () =>
+      canRead ? api.listAudit(address, { cursor: cursors[page], limit: pageSize }) : undefined,
+    [api, address.cluster, address.namespace, address.name, page, canRead, pageSize],
+  );
+
+  if (!canRead) {
+    return (
+      <InfoCard title="Audit history">
+        <Typography variant="body2" color="textSecondary">
+          You don't have permission to read the audit history of this model.
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  let body: JSX.Element;
+  if (result.error) {
+    body = <ResponseErrorPanel error={result.error} title="Could not load the audit history" />;
+  } else if (result.loading || !result.value) {
+    body = <Progress />;
+  } else if (result.value.items.length === 0 && page === 0) {
+    body = <EmptyState missing="data" title="No audit entries yet" />;
+  } else {
+    body = (
+      <Table size="small" aria-label="Audit history">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>Who</TableCell>
+            <TableCell>Action</TableCell>
+            <TableCell>Key</TableCell>
+            <TableCell>Outcome</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {result.value.items.map(entry => (
+            <TableRow key={entry.id}>
+              <TableCell>{formatDateTime(entry.createdAt)}</TableCell>
+              <TableCell>{entry.actor}</TableCell>
+              <TableCell>{ACTION_LABELS[entry.action] ?? entry.action}</TableCell>
+              <TableCell>{entry.keyId ?? '—'}</TableCell>
+              <TableCell>
+                <Outcome outcome={entry.outcome} />
+                {entry.error && (
+                  <Typography variant="caption" display="block" color="textSecondary">
+                    {entry.error}
+                  </Typography>
+                )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    );
+  }
+
+  const next = result.value?.nextCursor;
+  return (
+    <InfoCard title="Audit history">
+      {body}
+      <Box display="flex" justifyContent="flex-end" alignItems="center" mt={1} style={{ gap: 8 }}>
+        <Typography variant="caption">Page {page + 1}</Typography>
+        <Button size="small" disabled={page === 0 || result.loading} onClick={() => setCursors(c => c.slice(0, -1))}>
+          Previous
+        </Button>
+        <Button size="small" disabled={!next || result.loading} onClick={() => setCursors(c => [...c, next])}>
+          Next
+        </Button>
+      </Box>
+    </InfoCard>
+  );
+}

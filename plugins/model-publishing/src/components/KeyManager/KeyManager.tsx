@@ -1,0 +1,199 @@
+import { useState } from 'react';
+import {
+  Box,
+  IconButton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+} from '@material-ui/core';
+import AutorenewIcon from '@material-ui/icons/Autorenew';
+import BlockIcon from '@material-ui/icons/Block';
+import AddIcon from '@material-ui/icons/Add';
+import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import type { ApiKeyInfo, IssuedApiKey } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { ModelAddress } from '../../api/types';
+import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import { GatedButton } from '../common/GatedButton';
+import { KeyStatusLabel } from '../common/StatusChip';
+import { formatDateTime, formatNumber } from '../common/format';
+import { CreateKeyDialog } from './CreateKeyDialog';
+import { NewKeyDialog } from './NewKeyDialog';
+import { RevokeKeyDialog } from './RevokeKeyDialog';
+import { RotateKeyDialog } from './RotateKeyDialog';
+
+export interface KeyManagerProps {
+  address: ModelAddress;
+  permissions: ModelPermissions;
+  /** Requests per key id over the usage range, when usage is available. */
+  requestsByKey?: Record<string, number>;
+}
+
+function GatedIconButton(props: {
+  allowed: boolean;
+  label: string;
+  reason: string;
+  onClick: () => void;
+  children: JSX.Element;
+}) {
+  return (
+    <Tooltip title={props.allowed ? props.label : props.reason}>
+      <span>
+        <IconButton size="small" aria-label={props.label} disabled={!props.allowed} onClick={props.onClick}>
+          {props.children}
+        </IconButton>
+      </span>
+    </Tooltip>
+  );
+}
+
+/** The publication's keys: create, rotate (with grace) and revoke; a new key is shown once. */
+export function KeyManager(props: KeyManagerProps) {
+  const api = useApi(modelPublishingApiRef);
+  const { address, permissions } = props;
+  const { allowed, loading: permLoading } = permissions;
+  const keys = useAsyncRetry(
+    () => api.listKeys(address).then(r => r.items),
+    [api, address.cluster, address.namespace, address.name],
+  );
+  const [creating, setCreating] = useState(false);
+  const [rotating, setRotating] = useState<ApiKeyInfo>();
+  const [revoking, setRevoking] = useState<ApiKeyInfo>();
+  const [issued, setIssued] = useState<IssuedApiKey>();
+
+  const createButton = (
+    <GatedButton
+      allowed={allowed.keyCreate}
+      deniedReason={deniedReason('create keys', permLoading)}
+      color="primary"
+      variant="outlined"
+      startIcon={<AddIcon />}
+      onClick={() => setCreating(true)}
+    >
+      Create key
+    </GatedButton>
+  );
+
+  let content: JSX.Element;
+  if (keys.error) {
+    content = <ResponseErrorPanel error={keys.error} title="Could not load the API keys" />;
+  } else if (!keys.value) {
+    content = <Progress />;
+  } else if (keys.value.length === 0) {
+    content = (
+      <EmptyState
+        missing="data"
+        title="No API keys yet"
+        description="Create a key to let a client call this model."
+        action={createButton}
+      />
+    );
+  } else {
+    content = (
+      <Table size="small" aria-label="API keys">
+        <TableHead>
+          <TableRow>
+            <TableCell>Name</TableCell>
+            <TableCell>Key</TableCell>
+            <TableCell>Created</TableCell>
+            <TableCell>Expires</TableCell>
+            <TableCell>Last used</TableCell>
+            {props.requestsByKey && <TableCell align="right">Requests</TableCell>}
+            <TableCell>Status</TableCell>
+            <TableCell align="right">Actions</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {keys.value.map(key => {
+            const usable = key.status === 'active' || key.status === 'grace';
+            return (
+              <TableRow key={key.id}>
+                <TableCell>{key.name}</TableCell>
+                <TableCell>
+                  <code>{key.prefix}…</code>
+                </TableCell>
+                <TableCell>{formatDateTime(key.createdAt)}</TableCell>
+                <TableCell>{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</TableCell>
+                <TableCell>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</TableCell>
+                {props.requestsByKey && (
+                  <TableCell align="right">{formatNumber(props.requestsByKey[key.id] ?? 0)}</TableCell>
+                )}
+                <TableCell>
+                  <KeyStatusLabel status={key.status} />
+                </TableCell>
+                <TableCell align="right">
+                  {key.status === 'active' && (
+                    <GatedIconButton
+                      allowed={allowed.keyRotate}
+                      label={`Rotate key ${key.name}`}
+                      reason={deniedReason('rotate keys', permLoading)}
+                      onClick={() => setRotating(key)}
+                    >
+                      <AutorenewIcon fontSize="small" />
+                    </GatedIconButton>
+                  )}
+                  {usable && (
+                    <GatedIconButton
+                      allowed={allowed.keyRevoke}
+                      label={`Revoke key ${key.name}`}
+                      reason={deniedReason('revoke keys', permLoading)}
+                      onClick={() => setRevoking(key)}
+                    >
+                      <BlockIcon fontSize="small" />
+                    </GatedIconButton>
+                  )}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    );
+  }
+
+  return (
+    <InfoCard title="API keys">
+      {keys.value && keys.value.length > 0 && <Box mb={1}>{createButton}</Box>}
+      {content}
+      <Typography variant="caption" color="textSecondary">
+        Only the first characters of a key are kept for display; the key itself is shown once.
+      </Typography>
+      <CreateKeyDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreate={async request => {
+          const result = await api.createKey(address, request);
+          setCreating(false);
+          setIssued(result);
+          keys.retry();
+        }}
+      />
+      <RotateKeyDialog
+        apiKey={rotating}
+        onClose={() => setRotating(undefined)}
+        onRotate={async (key, hours) => {
+          const result = await api.rotateKey(address, key.id, hours);
+          setRotating(undefined);
+          setIssued({ key: result.key, secret: result.secret });
+          keys.retry();
+        }}
+      />
+      <RevokeKeyDialog
+        apiKey={revoking}
+        onClose={() => setRevoking(undefined)}
+        onRevoke={async key => {
+          await api.revokeKey(address, key.id);
+          setRevoking(undefined);
+          keys.retry();
+        }}
+      />
+      <NewKeyDialog issued={issued} onClose={() => setIssued(undefined)} />
+    </InfoCard>
+  );
+}

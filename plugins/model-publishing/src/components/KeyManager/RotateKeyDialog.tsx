@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import {
+  DialogContentText,
+  FormControl,
+  InputLabel,
+  MenuItem,
+  Select,
+} from '@material-ui/core';
+import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
+import { ConfirmDialog } from '../common/ConfirmDialog';
+
+/** Grace periods offered (hours); 24 h is the backend's default (design §4), 0 revokes the old key now. */
+export const GRACE_PERIOD_OPTIONS: { hours: number; label: string }[] = [
+  { hours: 0, label: 'None — the old key stops working immediately' },
+  { hours: 1, label: '1 hour' },
+  { hours: 24, label: '24 hours (default)' },
+  { hours: 72, label: '3 days' },
+  { hours: 168, label: '7 days' },
+];
+
+export function RotateKeyDialog(props: {
+  apiKey?: ApiKeyInfo;
+  onRotate: (key: ApiKeyInfo, gracePeriodHours: number) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [hours, setHours] = useState(24);
+  useEffect(() => {
+    if (props.apiKey) setHours(24);
+  }, [props.apiKey]);
+  const key = props.apiKey;
+  return (
+    <ConfirmDialog
+      open={!!key}
+      title={`Rotate key ${key?.name ?? ''}`}
+      confirmLabel="Rotate key"
+      onClose={props.onClose}
+      onConfirm={async () => {
+        if (key) await props.onRotate(key, hours);
+      }}
+    >
+      <DialogContentText>
+        Rotating issues a new key (shown once) to replace <strong>{key?.name}</strong>
+        {key ? ` (${key.prefix}…)` : ''}. During the grace period both keys work, so clients can switch
+        over without downtime; after it, the old key is revoked.
+      </DialogContentText>
+      <FormControl fullWidth variant="outlined" margin="dense">
+        <InputLabel id="grace-period-label">Grace period</InputLabel>
+        <Select
+          labelId="grace-period-label"
+          label="Grace period"
+          value={hours}
+          onChange={e => setHours(Number(e.target.value))}
+        >
+          {GRACE_PERIOD_OPTIONS.map(option => (
+            <MenuItem key={option.hours} value={option.hours}>
+              {option.label}
+            </MenuItem>
+          ))}
+        </Select>
+      </FormControl>
+      {hours === 0 && (
+        <DialogContentText color="error" style={{ marginTop: 8 }}>
+          Clients still using the old key will be rejected as soon as you confirm.
+        </DialogContentText>
+      )}
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,325 @@
+import { useState } from 'react';
+import {
+  Box,
+  CircularProgress,
+  FormControl,
+  FormControlLabel,
+  FormHelperText,
+  FormLabel,
+  Grid,
+  Radio,
+  RadioGroup,
+  TextField,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { InfoCard } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type { IssuedApiKey, Publication } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { KubernetesObject, ModelAddress, ModelInfo } from '../../api/types';
+import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import { isTransitional } from '../../hooks/useModel';
+import { GatedButton } from '../common/GatedButton';
+import { errorMessage } from '../common/errors';
+import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
+import { kindLabel } from '../StatusPanel/StatusPanel';
+import { DryRunPreview } from './DryRunPreview';
+import { UnpublishDialog } from './UnpublishDialog';
+import {
+  LIMIT_LABELS,
+  PublishFormField,
+  PublishFormValues,
+  REQUEST_LIMIT_FIELDS,
+  TOKEN_LIMIT_FIELDS,
+  effectiveKind,
+  formToConfig,
+  initialValues,
+  isRefusedKind,
+  kindOptions,
+  needsKindChoice,
+} from './formState';
+
+const useStyles = makeStyles(theme => ({
+  actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap', marginTop: theme.spacing(2) },
+  section: { marginTop: theme.spacing(2) },
+}));
+
+export interface PublishFormProps {
+  address: ModelAddress;
+  model: ModelInfo;
+  publication?: Publication;
+  permissions: ModelPermissions;
+  /** Called after publish / update / unpublish so the tab reloads. */
+  onChanged: () => void;
+}
+
+/** 'update' once the model is live; 'publish' when it is not (or a previous attempt failed). */
+export function formMode(publication?: Publication): 'publish' | 'update' {
+  return publication && ['published', 'degraded', 'updating'].includes(publication.status)
+    ? 'update'
+    : 'publish';
+}
+
+export function PublishForm(props: PublishFormProps) {
+  const classes = useStyles();
+  const api = useApi(modelPublishingApiRef);
+  const { model, publication, permissions, address } = props;
+  const detection = model.detection;
+  const mode = formMode(publication);
+  const live = mode === 'update';
+  const [values, setValues] = useState<PublishFormValues>(() =>
+    initialValues(live ? publication?.config : undefined),
+  );
+  const [errors, setErrors] = useState<Partial<Record<PublishFormField, string>>>({});
+  const [serverError, setServerError] = useState<string>();
+  const [busy, setBusy] = useState<'preview' | 'submit' | undefined>();
+  const [preview, setPreview] = useState<KubernetesObject[]>();
+  const [issued, setIssued] = useState<IssuedApiKey>();
+  const [unpublishOpen, setUnpublishOpen] = useState(false);
+  const [saved, setSaved] = useState<string>();
+
+  const kind = live ? publication!.modelKind : effectiveKind(detection, values.modelKind);
+  const working = isTransitional(publication?.status);
+  const refused = !live && isRefusedKind(detection);
+  const { allowed, loading: permLoading } = permissions;
+  const canSubmit = live ? allowed.update : allowed.create;
+
+  const set = (field: PublishFormField) => (event: { target: { value: string } }) => {
+    setValues(v => ({ ...v, [field]: event.target.value }));
+    setErrors(e => ({ ...e, [field]: undefined }));
+    setPreview(undefined);
+  };
+
+  const validated = () => {
+    const result = formToConfig(values, { detection, mode });
+    setErrors(result.errors);
+    return result.config;
+  };
+
+  const runPreview = async () => {
+    const config = validated();
+    if (!config) return;
+    setBusy('preview');
+    setServerError(undefined);
+    try {
+      setPreview((await api.dryRun(address, config)).objects);
+    } catch (e) {
+      setServerError(errorMessage(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const submit = async () => {
+    const config = validated();
+    if (!config) return;
+    setBusy('submit');
+    setServerError(undefined);
+    setSaved(undefined);
+    try {
+      if (live) {
+        await api.updatePublication(address, config);
+        setSaved('Limits updated.');
+      } else {
+        const result = await api.publish(address, config);
+        if (result.key) setIssued(result.key);
+      }
+      setPreview(undefined);
+      props.onChanged();
+    } catch (e) {
+      setServerError(errorMessage(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const limitField = (field: (typeof REQUEST_LIMIT_FIELDS)[number] | (typeof TOKEN_LIMIT_FIELDS)[number]) => (
+    <Grid item xs={12} sm={4} key={field}>
+      <TextField
+        id={`mp-${field}`}
+        label={LIMIT_LABELS[field]}
+        type="number"
+        inputProps={{ min: 1, step: 1 }}
+        fullWidth
+        variant="outlined"
+        size="small"
+        value={values[field]}
+        onChange={set(field)}
+        error={!!errors[field]}
+        helperText={errors[field] ?? ' '}
+        disabled={working}
+      />
+    </Grid>
+  );
+
+  return (
+    <InfoCard title={live ? 'Publication settings' : 'Publish this model'}>
+      <Typography variant="body2">
+        Detected kind: <strong>{kindLabel(detection.kind)}</strong>
+        {detection.confidence === 'low' ? ' (unsure)' : ''} — {detection.reason}
+      </Typography>
+
+      {refused && (
+        <Alert severity="error" className={classes.section}>
+          gRPC models cannot be published yet: the gateway route for gRPC (GRPCRoute) is not supported.
+        </Alert>
+      )}
+
+      {!live && !refused && needsKindChoice(detection) && (
+        <FormControl component="fieldset" error={!!errors.modelKind} className={classes.section}>
+          <FormLabel component="legend">Which API does this model serve? Please confirm.</FormLabel>
+          <RadioGroup
+            aria-label="Model kind"
+            name="modelKind"
+            value={values.modelKind}
+            onChange={set('modelKind')}
+          >
+            {kindOptions(detection).map(option => (
+              <FormControlLabel
+                key={option}
+                value={option}
+                control={<Radio />}
+                label={kindLabel(option)}
+                disabled={working}
+              />
+            ))}
+          </RadioGroup>
+          {errors.modelKind && <FormHelperText>{errors.modelKind}</FormHelperText>}
+        </FormControl>
+      )}
+
+      <Typography variant="subtitle2" className={classes.section}>
+        Request limits (per key)
+      </Typography>
+      <Grid container spacing={1}>
+        {REQUEST_LIMIT_FIELDS.map(limitField)}
+      </Grid>
+      {kind === 'openai' && (
+        <>
+          <Typography variant="subtitle2">Token limits (per key)</Typography>
+          <Grid container spacing={1}>
+            {TOKEN_LIMIT_FIELDS.map(limitField)}
+          </Grid>
+          <TextField
+            id="mp-hostname"
+            label="Hostname (optional)"
+            placeholder="my-model.llm.example.com"
+            fullWidth
+            variant="outlined"
+            size="small"
+            value={values.hostname}
+            onChange={set('hostname')}
+            error={!!errors.hostname}
+            helperText={errors.hostname ?? 'LLM endpoints get a hostname of their own; leave empty for the default.'}
+            disabled={working || live}
+            className={classes.section}
+          />
+        </>
+      )}
+
+      {!live && (
+        <Grid container spacing={1} className={classes.section}>
+          <Grid item xs={12} sm={6}>
+            <TextField
+              id="mp-keyName"
+              label="First API key name"
+              fullWidth
+              variant="outlined"
+              size="small"
+              value={values.keyName}
+              onChange={set('keyName')}
+              error={!!errors.keyName}
+              helperText={errors.keyName ?? 'Leave empty to create keys later.'}
+              disabled={working}
+            />
+          </Grid>
+          <Grid item xs={12} sm={6}>
+            <TextField
+              id="mp-keyExpiresOn"
+              label="Key expires on (optional)"
+              type="date"
+              InputLabelProps={{ shrink: true }}
+              fullWidth
+              variant="outlined"
+              size="small"
+              value={values.keyExpiresOn}
+              onChange={set('keyExpiresOn')}
+              error={!!errors.keyExpiresOn}
+              helperText={errors.keyExpiresOn ?? ' '}
+              disabled={working}
+            />
+          </Grid>
+        </Grid>
+      )}
+
+      {serverError && (
+        <Alert severity="error" role="alert" className={classes.section}>
+          {serverError}
+        </Alert>
+      )}
+      {saved && (
+        <Alert severity="success" className={classes.section}>
+          {saved}
+        </Alert>
+      )}
+
+      <Box className={classes.actions}>
+        {!live && (
+          <GatedButton
+            allowed={allowed.create}
+            deniedReason={deniedReason('preview publishing', permLoading)}
+            variant="outlined"
+            onClick={runPreview}
+            disabled={!!busy || working || refused}
+            startIcon={busy === 'preview' ? <CircularProgress size={16} /> : undefined}
+          >
+            Preview
+          </GatedButton>
+        )}
+        <GatedButton
+          allowed={canSubmit}
+          deniedReason={deniedReason(live ? 'change this publication' : 'publish', permLoading)}
+          variant="contained"
+          color="primary"
+          onClick={submit}
+          disabled={!!busy || working || refused}
+          startIcon={busy === 'submit' ? <CircularProgress size={16} /> : undefined}
+        >
+          {live ? 'Update' : 'Publish'}
+        </GatedButton>
+        {publication && publication.status !== 'unpublished' && (
+          <GatedButton
+            allowed={allowed.delete}
+            deniedReason={deniedReason('unpublish', permLoading)}
+            variant="outlined"
+            color="secondary"
+            onClick={() => setUnpublishOpen(true)}
+            disabled={!!busy || working}
+          >
+            Unpublish
+          </GatedButton>
+        )}
+      </Box>
+
+      {preview && (
+        <Box className={classes.section}>
+          <DryRunPreview objects={preview} />
+        </Box>
+      )}
+
+      <UnpublishDialog
+        open={unpublishOpen}
+        modelName={model.name}
+        onClose={() => setUnpublishOpen(false)}
+        onConfirm={async () => {
+          await api.unpublish(address);
+          setUnpublishOpen(false);
+          props.onChanged();
+        }}
+      />
+      <NewKeyDialog issued={issued} onClose={() => setIssued(undefined)} />
+    </InfoCard>
+  );
+}

@@ -1,0 +1,45 @@
+import { useState } from 'react';
+import { DialogContentText, TextField } from '@material-ui/core';
+import { ConfirmDialog } from '../common/ConfirmDialog';
+
+/** Unpublishing takes the endpoint offline for every key, so the owner types the model's name. */
+export function UnpublishDialog(props: {
+  open: boolean;
+  modelName: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const [typed, setTyped] = useState('');
+  const close = () => {
+    setTyped('');
+    props.onClose();
+  };
+  return (
+    <ConfirmDialog
+      open={props.open}
+      title={`Unpublish ${props.modelName}?`}
+      confirmLabel={`Unpublish ${props.modelName}`}
+      confirmDisabled={typed !== props.modelName}
+      danger
+      onConfirm={async () => {
+        await props.onConfirm();
+        setTyped('');
+      }}
+      onClose={close}
+    >
+      <DialogContentText>
+        This removes the public endpoint of <strong>{props.modelName}</strong>, its route, limits and
+        every API key. Clients using it will get errors immediately. The model itself keeps running
+        in the cluster.
+      </DialogContentText>
+      <TextField
+        autoFocus
+        fullWidth
+        variant="outlined"
+        label={`Type ${props.modelName} to confirm`}
+        value={typed}
+        onChange={event => setTyped(event.target.value)}
+      />
+    </ConfirmDialog>
+  );
+}

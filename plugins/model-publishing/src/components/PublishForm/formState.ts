@@ -1,0 +1,164 @@
+import {
+  ModelKindDetection,
+  PublishConfig,
+  PublishableModelKind,
+  RateLimits,
+  publishConfigSchema,
+} from '@internal/plugin-model-publishing-common';
+
+export const REQUEST_LIMIT_FIELDS = ['requestsPerMinute', 'requestsPerHour', 'requestsPerDay'] as const;
+export const TOKEN_LIMIT_FIELDS = ['tokensPerMinute', 'tokensPerHour', 'tokensPerDay'] as const;
+type LimitField = (typeof REQUEST_LIMIT_FIELDS)[number] | (typeof TOKEN_LIMIT_FIELDS)[number];
+
+export const LIMIT_LABELS: Record<LimitField, string> = {
+  requestsPerMinute: 'Requests per minute',
+  requestsPerHour: 'Requests per hour',
+  requestsPerDay: 'Requests per day',
+  tokensPerMinute: 'Tokens per minute',
+  tokensPerHour: 'Tokens per hour',
+  tokensPerDay: 'Tokens per day',
+};
+
+/** What the form holds: text as typed, so validation can name what is wrong. */
+export interface PublishFormValues extends Record<LimitField, string> {
+  modelKind: PublishableModelKind | '';
+  keyName: string;
+  /** `YYYY-MM-DD` from a date input, or empty for no expiry. */
+  keyExpiresOn: string;
+  hostname: string;
+  description: string;
+}
+
+export type PublishFormField = keyof PublishFormValues;
+export type PublishFormErrors = Partial<Record<PublishFormField, string>>;
+
+const PUBLISHABLE: PublishableModelKind[] = ['openai', 'v1', 'v2'];
+
+export function isPublishable(kind: string): kind is PublishableModelKind {
+  return (PUBLISHABLE as string[]).includes(kind);
+}
+
+/** Design §3: low confidence or an unknown kind means the owner confirms or chooses. */
+export function needsKindChoice(detection: ModelKindDetection): boolean {
+  return detection.kind === 'unknown' || detection.confidence === 'low';
+}
+
+/** gRPC is refused until GRPCRoute support exists; everything else can be published. */
+export function isRefusedKind(detection: ModelKindDetection): boolean {
+  return detection.kind === 'grpc' && detection.alternatives.length === 0;
+}
+
+/** The kinds offered in the chooser: the detected one first, then the alternatives; all three if none. */
+export function kindOptions(detection: ModelKindDetection): PublishableModelKind[] {
+  const options: PublishableModelKind[] = [];
+  if (isPublishable(detection.kind)) options.push(detection.kind);
+  for (const alt of detection.alternatives) if (!options.includes(alt)) options.push(alt);
+  return options.length > 0 ? options : [...PUBLISHABLE];
+}
+
+/** The kind the publication will have, given the detection and the owner's choice. */
+export function effectiveKind(
+  detection: ModelKindDetection,
+  chosen: PublishableModelKind | '',
+): PublishableModelKind | undefined {
+  if (chosen) return chosen;
+  if (!needsKindChoice(detection) && isPublishable(detection.kind)) return detection.kind;
+  return undefined;
+}
+
+export function initialValues(
+  existing?: PublishConfig,
+  defaultKeyName = 'default',
+): PublishFormValues {
+  const limits: RateLimits = existing?.rateLimits ?? { requestsPerMinute: 60 };
+  const text = (n: number | undefined) => (n === undefined ? '' : String(n));
+  return {
+    modelKind: existing?.modelKind ?? '',
+    requestsPerMinute: text(limits.requestsPerMinute),
+    requestsPerHour: text(limits.requestsPerHour),
+    requestsPerDay: text(limits.requestsPerDay),
+    tokensPerMinute: text(limits.tokensPerMinute),
+    tokensPerHour: text(limits.tokensPerHour),
+    tokensPerDay: text(limits.tokensPerDay),
+    keyName: existing ? '' : defaultKeyName,
+    keyExpiresOn: '',
+    hostname: existing?.hostname ?? '',
+    description: existing?.description ?? '',
+  };
+}
+
+const PATH_TO_FIELD: Record<string, PublishFormField> = {
+  'firstKey.name': 'keyName',
+  'firstKey.expiresAt': 'keyExpiresOn',
+  'firstKey': 'keyName',
+  hostname: 'hostname',
+  description: 'description',
+  modelKind: 'modelKind',
+};
+
+function fieldForPath(path: PropertyKey[]): PublishFormField | undefined {
+  if (path[0] === 'rateLimits' && typeof path[1] === 'string') {
+    return path[1] as PublishFormField;
+  }
+  return PATH_TO_FIELD[path.map(String).join('.')];
+}
+
+/**
+ * Turns the form into a PublishConfig, or field errors. Mirrors the backend: common's zod schema
+ * decides validity (so messages match the backend's 400s), plus the rules the schema cannot know —
+ * token limits and hostname only for OpenAI-compatible models, the kind must be chosen when unsure,
+ * and an expiry must lie in the future.
+ */
+export function formToConfig(
+  values: PublishFormValues,
+  options: { detection: ModelKindDetection; mode: 'publish' | 'update'; now?: Date },
+): { config?: PublishConfig; errors: PublishFormErrors } {
+  const errors: PublishFormErrors = {};
+  const kind = effectiveKind(options.detection, values.modelKind);
+  if (!kind) errors.modelKind = 'Choose the kind of API this model serves';
+
+  const fields: LimitField[] = [
+    ...REQUEST_LIMIT_FIELDS,
+    ...(kind === 'openai' ? TOKEN_LIMIT_FIELDS : []),
+  ];
+  const rateLimits: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = values[field].trim();
+    if (raw === '') continue;
+    const number = Number(raw);
+    if (!Number.isFinite(number)) {
+      errors[field] = `${field} must be a number`;
+    } else {
+      rateLimits[field] = number;
+    }
+  }
+
+  const config: Record<string, unknown> = { rateLimits };
+  if (options.mode === 'publish' && values.keyName.trim() !== '') {
+    const firstKey: Record<string, string> = { name: values.keyName.trim() };
+    if (values.keyExpiresOn) {
+      const expires = new Date(`${values.keyExpiresOn}T23:59:59Z`);
+      if (Number.isNaN(expires.getTime())) {
+        errors.keyExpiresOn = 'expiresAt must be an ISO 8601 date-time';
+      } else if (expires.getTime() <= (options.now ?? new Date()).getTime()) {
+        errors.keyExpiresOn = 'The expiry date must be in the future';
+      } else {
+        firstKey.expiresAt = expires.toISOString();
+      }
+    }
+    config.firstKey = firstKey;
+  }
+  if (kind === 'openai' && values.hostname.trim() !== '') config.hostname = values.hostname.trim();
+  if (values.description.trim() !== '') config.description = values.description.trim();
+  if (values.modelKind) config.modelKind = values.modelKind;
+
+  const parsed = publishConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = fieldForPath(issue.path);
+      if (field && !errors[field]) errors[field] = issue.message;
+    }
+  }
+  if (Object.keys(errors).length > 0) return { errors };
+  return { config: config as unknown as PublishConfig, errors };
+}

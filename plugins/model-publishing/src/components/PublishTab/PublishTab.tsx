@@ -1,0 +1,142 @@
+import { useCallback, useState } from 'react';
+import { Grid } from '@material-ui/core';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import { modelAddressFromEntity } from '../../api/modelAddress';
+import type { ModelAddress, UsageReport } from '../../api/types';
+import { useModel } from '../../hooks/useModel';
+import { deniedReason, useModelPermissions } from '../../hooks/useModelPermissions';
+import { ApiGuideCard } from '../ApiGuideCard/ApiGuideCard';
+import { AuditTable } from '../AuditTable/AuditTable';
+import { KeyManager } from '../KeyManager/KeyManager';
+import { PublishForm } from '../PublishForm/PublishForm';
+import { StatusPanel } from '../StatusPanel/StatusPanel';
+import { UsageCards } from '../UsageCards/UsageCards';
+import { requestsByKey } from '../UsageCards/usageRange';
+import { errorMessage, errorStatus } from '../common/errors';
+
+/** The entity's Publish tab. */
+export function PublishTab() {
+  const { entity } = useEntity();
+  const address = modelAddressFromEntity(entity);
+  if (!address) {
+    return (
+      <WarningPanel title="Not an InferenceService">
+        This entity has no valid <code>{ANNOTATION_INFERENCE_SERVICE}</code> annotation
+        (expected <code>&lt;namespace&gt;/&lt;name&gt;</code>).
+      </WarningPanel>
+    );
+  }
+  return <PublishTabContent address={address} entityRef={stringifyEntityRef(entity)} />;
+}
+
+export function PublishTabContent(props: { address: ModelAddress; entityRef: string }) {
+  const { address, entityRef } = props;
+  const api = useApi(modelPublishingApiRef);
+  const permissions = useModelPermissions(entityRef);
+  const model = useModel(address);
+  const [retrying, setRetrying] = useState(false);
+  const [retryError, setRetryError] = useState<string>();
+  const [usage, setUsage] = useState<UsageReport>();
+  const onReport = useCallback((report: UsageReport) => setUsage(report), []);
+
+  // Keep showing the last value while reloading so dialogs (e.g. a new key) are not unmounted.
+  if (!model.value) {
+    if (model.error) {
+      if (errorStatus(model.error) === 403) {
+        return (
+          <EmptyState
+            missing="info"
+            title="You can't see this model's publication"
+            description="You don't have permission to read it. Ask the model's owners."
+          />
+        );
+      }
+      return <ResponseErrorPanel error={model.error} title="Could not load the model" />;
+    }
+    return <Progress />;
+  }
+
+  const { model: info, publication } = model.value;
+  const live = publication && publication.status !== 'unpublished';
+
+  const retry = async () => {
+    if (!publication) return;
+    setRetrying(true);
+    setRetryError(undefined);
+    try {
+      await api.publish(address, publication.config);
+    } catch (e) {
+      setRetryError(errorMessage(e));
+    } finally {
+      setRetrying(false);
+      model.retry();
+    }
+  };
+
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={6}>
+        <StatusPanel
+          model={info}
+          publication={publication}
+          onRetry={retry}
+          retrying={retrying}
+          canRetry={permissions.allowed.create}
+          retryDeniedReason={deniedReason('publish', permissions.loading)}
+        />
+        {retryError && (
+          <ResponseErrorPanel error={new Error(retryError)} title="Retry failed" />
+        )}
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <PublishForm
+          address={address}
+          model={info}
+          publication={publication}
+          permissions={permissions}
+          onChanged={model.retry}
+        />
+      </Grid>
+      {live && (
+        <>
+          <Grid item xs={12}>
+            <KeyManager address={address} permissions={permissions} requestsByKey={usageKeys(usage)} />
+          </Grid>
+          <Grid item xs={12}>
+            <UsageCards
+              address={address}
+              modelKind={publication.modelKind}
+              permissions={permissions}
+              onReport={onReport}
+            />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <ApiGuideCard address={address} canRead={permissions.allowed.read} />
+          </Grid>
+          <Grid item xs={12} md={6}>
+            <AuditTable address={address} canRead={permissions.allowed.audit} />
+          </Grid>
+        </>
+      )}
+      {!live && permissions.allowed.audit && (
+        <Grid item xs={12}>
+          <AuditTable address={address} canRead />
+        </Grid>
+      )}
+    </Grid>
+  );
+}
+
+function usageKeys(usage: UsageReport | undefined) {
+  return requestsByKey(usage);
+}

@@ -1,0 +1,244 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Box,
+  Button,
+  FormControl,
+  Grid,
+  InputLabel,
+  MenuItem,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+} from '@material-ui/core';
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  SupportButton,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import useAsync from 'react-use/esm/useAsync';
+import type { Publication, PublicationStatus } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { UsageSummaryItem } from '../../api/types';
+import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
+import { kindLabel } from '../StatusPanel/StatusPanel';
+import { Sparkline } from '../UsageCards/LineChart';
+import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions, sparklineValues } from './filters';
+
+interface Filters {
+  owner: string;
+  kind: string;
+  status: '' | PublicationStatus;
+}
+
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <FormControl variant="outlined" size="small" fullWidth>
+      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
+      <Select
+        labelId={`${props.id}-label`}
+        id={props.id}
+        label={props.label}
+        value={props.value}
+        onChange={e => props.onChange(String(e.target.value))}
+      >
+        <MenuItem value="">All</MenuItem>
+        {props.options.map(o => (
+          <MenuItem key={o.value} value={o.value}>
+            {o.label}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+/** Every publication the user may read, with filters and a usage sparkline. */
+export function PublishedModelsPage() {
+  return (
+    <Page themeId="tool">
+      <Header title="Published models" subtitle="Models reachable from outside the cluster, with their limits and usage" />
+      <Content>
+        <ContentHeader title="Publications">
+          <SupportButton>Publish a model from its Publish tab in the catalog.</SupportButton>
+        </ContentHeader>
+        <PublishedModelsTable />
+      </Content>
+    </Page>
+  );
+}
+
+export function PublishedModelsTable() {
+  const api = useApi(modelPublishingApiRef);
+  const [filters, setFilters] = useState<Filters>({ owner: '', kind: '', status: '' });
+  const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
+
+  const list = useAsync(async () => {
+    // Load all pages requested so far ("Load more" appends one cursor).
+    const items: Publication[] = [];
+    let nextCursor: string | undefined;
+    for (const cursor of pages) {
+      const page = await api.listPublications({
+        owner: filters.owner || undefined,
+        kind: filters.kind || undefined,
+        status: filters.status || undefined,
+        cursor,
+        limit: 50,
+      });
+      items.push(...page.items);
+      nextCursor = page.nextCursor;
+    }
+    return { items, nextCursor };
+  }, [api, filters, pages]);
+
+  // The sparkline is decoration: a failing summary must not break the page.
+  const summary = useAsync(async () => {
+    try {
+      const from = new Date(Date.now() - 7 * 24 * 3_600_000).toISOString();
+      return (await api.getUsageSummary({ from })).items ?? [];
+    } catch {
+      return [] as UsageSummaryItem[];
+    }
+  }, [api]);
+  const summaryById = useMemo(
+    () => new Map((summary.value ?? []).map(i => [i.publicationId, i])),
+    [summary.value],
+  );
+
+  // Remember every owner seen so filtering by one does not hide the others from the list.
+  const [owners, setOwners] = useState<string[]>([]);
+  useEffect(() => {
+    const fresh = ownerOptions(list.value?.items ?? []);
+    setOwners(known => {
+      const all = new Set([...known, ...fresh]);
+      return all.size === known.length ? known : [...all].sort();
+    });
+  }, [list.value]);
+
+  const setFilter = (key: keyof Filters) => (value: string) => {
+    setFilters(f => ({ ...f, [key]: value }));
+    setPages([undefined]);
+  };
+
+  let body: JSX.Element;
+  if (list.error) {
+    body = <ResponseErrorPanel error={list.error} title="Could not load publications" />;
+  } else if (list.loading && !list.value) {
+    body = <Progress />;
+  } else if (!list.value || list.value.items.length === 0) {
+    const filtered = filters.owner || filters.kind || filters.status;
+    body = (
+      <EmptyState
+        missing="data"
+        title={filtered ? 'No publications match these filters' : 'No published models yet'}
+        description="Open an InferenceService in the catalog and use its Publish tab."
+      />
+    );
+  } else {
+    body = (
+      <>
+        <Table size="small" aria-label="Publications">
+          <TableHead>
+            <TableRow>
+              <TableCell>Model</TableCell>
+              <TableCell>Namespace</TableCell>
+              <TableCell>Owner</TableCell>
+              <TableCell>Kind</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Endpoint</TableCell>
+              <TableCell>Requests (7 days)</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {list.value.items.map(p => (
+              <TableRow key={p.id}>
+                <TableCell>
+                  {p.entityRef ? <EntityRefLink entityRef={p.entityRef} /> : p.name}
+                </TableCell>
+                <TableCell>
+                  {p.cluster !== 'default' ? `${p.cluster}/` : ''}
+                  {p.namespace}
+                </TableCell>
+                <TableCell>{p.owner ? <EntityRefLink entityRef={p.owner} defaultKind="group" /> : '—'}</TableCell>
+                <TableCell>{kindLabel(p.modelKind)}</TableCell>
+                <TableCell>
+                  <PublicationStatusLabel status={p.status} />
+                </TableCell>
+                <TableCell>
+                  {p.endpoints[0] ? <code style={{ wordBreak: 'break-all' }}>{p.endpoints[0].url}</code> : '—'}
+                </TableCell>
+                <TableCell>
+                  <Sparkline
+                    values={sparklineValues(summaryById.get(p.id))}
+                    label={`Requests of ${p.name} over the last 7 days`}
+                  />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {list.value.nextCursor && (
+          <Box display="flex" justifyContent="center" mt={2}>
+            <Button
+              variant="outlined"
+              disabled={list.loading}
+              onClick={() => setPages(p => [...p, list.value!.nextCursor])}
+            >
+              Load more
+            </Button>
+          </Box>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <>
+      <Grid container spacing={2} style={{ marginBottom: 16 }}>
+        <Grid item xs={12} sm={4}>
+          <FilterSelect
+            id="mp-filter-owner"
+            label="Owner"
+            value={filters.owner}
+            options={owners.map(o => ({ value: o, label: o }))}
+            onChange={setFilter('owner')}
+          />
+        </Grid>
+        <Grid item xs={12} sm={4}>
+          <FilterSelect
+            id="mp-filter-kind"
+            label="Kind"
+            value={filters.kind}
+            options={KIND_OPTIONS.map(k => ({ value: k, label: kindLabel(k) }))}
+            onChange={setFilter('kind')}
+          />
+        </Grid>
+        <Grid item xs={12} sm={4}>
+          <FilterSelect
+            id="mp-filter-status"
+            label="Status"
+            value={filters.status}
+            options={STATUS_OPTIONS.map(s => ({ value: s, label: statusLabel(s) }))}
+            onChange={setFilter('status')}
+          />
+        </Grid>
+      </Grid>
+      {body}
+    </>
+  );
+}

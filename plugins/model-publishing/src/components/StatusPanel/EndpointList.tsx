@@ -1,0 +1,27 @@
+import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import type { Publication } from '@internal/plugin-model-publishing-common';
+import { CopyButton } from '../common/CopyButton';
+
+/** Endpoint URLs, each with a copy button. */
+export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
+  if (props.endpoints.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No endpoints yet.
+      </Typography>
+    );
+  }
+  return (
+    <List dense disablePadding aria-label="Endpoints">
+      {props.endpoints.map(endpoint => (
+        <ListItem key={endpoint.url} disableGutters>
+          <ListItemText
+            primary={<code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>}
+            secondary={endpoint.description}
+          />
+          <CopyButton text={endpoint.url} label={`endpoint ${endpoint.url}`} />
+        </ListItem>
+      ))}
+    </List>
+  );
+}

@@ -1,0 +1,226 @@
+import { useState } from 'react';
+import {
+  Box,
+  Grid,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { Alert, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import type { PublishableModelKind } from '@internal/plugin-model-publishing-common';
+import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import type { ModelAddress, UsageReport } from '../../api/types';
+import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import { GatedButton } from '../common/GatedButton';
+import { errorMessage } from '../common/errors';
+import { formatNumber } from '../common/format';
+import { LineChart } from './LineChart';
+import {
+  UsageRange,
+  alertSeverity,
+  bucketErrors,
+  rangeQuery,
+  sortedAlerts,
+  totals,
+} from './usageRange';
+
+const useStyles = makeStyles(theme => ({
+  header: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: theme.spacing(1) },
+  stat: { marginRight: theme.spacing(4) },
+}));
+
+export interface UsageCardsProps {
+  address: ModelAddress;
+  modelKind: PublishableModelKind;
+  permissions: ModelPermissions;
+  /** Lets the key table show requests per key for the same range. */
+  onReport?: (report: UsageReport) => void;
+}
+
+function bucketLabel(iso: string, granularity: string | undefined): string {
+  const date = new Date(iso);
+  return granularity === 'day'
+    ? date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+    : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
+}
+
+export function UsageCards(props: UsageCardsProps) {
+  const classes = useStyles();
+  const api = useApi(modelPublishingApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { address, permissions, onReport } = props;
+  const [range, setRange] = useState<UsageRange>('24h');
+  const canRead = permissions.allowed.usage;
+
+  const usage = useAsync(async () => {
+    if (!canRead) return undefined;
+    const report = await api.getUsage(address, rangeQuery(range));
+    onReport?.(report);
+    return report;
+  }, [api, address.cluster, address.namespace, address.name, range, canRead]);
+
+  const download = async () => {
+    try {
+      const blob = await api.downloadUsageCsv(address, rangeQuery(range));
+      const url = URL.createObjectURL(blob);
+      const anchor = document.createElement('a');
+      anchor.href = url;
+      anchor.download = `${address.namespace}-${address.name}-usage-${range}.csv`;
+      anchor.click();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      alertApi.post({ message: `CSV download failed: ${errorMessage(e)}`, severity: 'error' });
+    }
+  };
+
+  const header = (
+    <Box className={classes.header}>
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={range}
+        onChange={(_, value) => value && setRange(value)}
+        aria-label="Usage range"
+      >
+        <ToggleButton value="24h" aria-label="Last 24 hours">24h</ToggleButton>
+        <ToggleButton value="7d" aria-label="Last 7 days">7d</ToggleButton>
+        <ToggleButton value="30d" aria-label="Last 30 days">30d</ToggleButton>
+      </ToggleButtonGroup>
+      <GatedButton
+        allowed={canRead}
+        deniedReason={deniedReason('read usage', permissions.loading)}
+        size="small"
+        startIcon={<GetAppIcon />}
+        onClick={download}
+      >
+        Download CSV
+      </GatedButton>
+    </Box>
+  );
+
+  if (!canRead) {
+    return (
+      <InfoCard title="Usage">
+        <Typography variant="body2" color="textSecondary">
+          {deniedReason('read usage', permissions.loading)}
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  let body: JSX.Element;
+  if (usage.error) {
+    body = <ResponseErrorPanel error={usage.error} title="Could not load usage" />;
+  } else if (usage.loading || !usage.value) {
+    body = <Progress />;
+  } else {
+    body = <UsageBody report={usage.value} modelKind={props.modelKind} />;
+  }
+
+  return (
+    <InfoCard title="Usage">
+      {header}
+      {body}
+    </InfoCard>
+  );
+}
+
+function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind }) {
+  const classes = useStyles();
+  const { report } = props;
+  const buckets = report.buckets ?? [];
+  const sum = totals(buckets);
+  const labels = buckets.map(b => bucketLabel(b.start, report.granularity));
+  const alerts = sortedAlerts(report);
+  const llm = props.modelKind === 'openai';
+
+  return (
+    <Box mt={2}>
+      {alerts.map((alert, i) => (
+        <Alert key={i} severity={alertSeverity(alert)} style={{ marginBottom: 8 }}>
+          {alert.message}
+        </Alert>
+      ))}
+      {buckets.length === 0 || sum.requests === 0 ? (
+        <EmptyState missing="data" title="No traffic in this range" description="Requests will show here once clients call the endpoint." />
+      ) : (
+        <>
+          <Box display="flex" flexWrap="wrap" mb={1}>
+            <Typography className={classes.stat}>Requests: <strong>{formatNumber(sum.requests)}</strong></Typography>
+            <Typography className={classes.stat}>Errors: <strong>{formatNumber(sum.errors)}</strong></Typography>
+            <Typography className={classes.stat}>Rate limited (429): <strong>{formatNumber(sum.status429)}</strong></Typography>
+            {llm && (
+              <>
+                <Typography className={classes.stat}>Tokens in: <strong>{formatNumber(sum.inputTokens)}</strong></Typography>
+                <Typography className={classes.stat}>Tokens out: <strong>{formatNumber(sum.outputTokens)}</strong></Typography>
+              </>
+            )}
+          </Box>
+          <Grid container spacing={2}>
+            <Grid item xs={12} md={llm ? 6 : 12}>
+              <LineChart
+                title="Requests and errors over time"
+                labels={labels}
+                series={[
+                  { name: 'Requests', values: buckets.map(b => b.requests), color: 'primary' },
+                  { name: 'Errors', values: buckets.map(bucketErrors), color: 'error' },
+                ]}
+              />
+            </Grid>
+            {llm && (
+              <Grid item xs={12} md={6}>
+                <LineChart
+                  title="Tokens over time"
+                  labels={labels}
+                  series={[
+                    { name: 'Input tokens', values: buckets.map(b => b.inputTokens), color: 'info' },
+                    { name: 'Output tokens', values: buckets.map(b => b.outputTokens), color: 'success' },
+                  ]}
+                />
+              </Grid>
+            )}
+          </Grid>
+        </>
+      )}
+      {report.perKey && report.perKey.length > 0 && (
+        <Table size="small" aria-label="Usage per key">
+          <TableHead>
+            <TableRow>
+              <TableCell>Key</TableCell>
+              <TableCell align="right">Requests</TableCell>
+              <TableCell align="right">Errors</TableCell>
+              <TableCell align="right">429</TableCell>
+              {llm && <TableCell align="right">Tokens in</TableCell>}
+              {llm && <TableCell align="right">Tokens out</TableCell>}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {report.perKey.map((row, i) => (
+              <TableRow key={row.keyId ?? row.clientId ?? i}>
+                <TableCell>{row.name ?? row.clientId ?? row.keyId}</TableCell>
+                <TableCell align="right">{formatNumber(row.requests ?? 0)}</TableCell>
+                <TableCell align="right">
+                  {formatNumber(
+                    row.errors ??
+                      (row.status401 ?? 0) + (row.status403 ?? 0) + (row.status429 ?? 0) + (row.status5xx ?? 0),
+                  )}
+                </TableCell>
+                <TableCell align="right">{formatNumber(row.status429 ?? 0)}</TableCell>
+                {llm && <TableCell align="right">{formatNumber(row.inputTokens ?? 0)}</TableCell>}
+                {llm && <TableCell align="right">{formatNumber(row.outputTokens ?? 0)}</TableCell>}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Box>
+  );
+}

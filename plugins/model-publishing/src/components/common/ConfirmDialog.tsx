@@ -1,0 +1,79 @@
+import { ReactNode, useState } from 'react';
+import {
+  Button,
+  CircularProgress,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { errorMessage } from './errors';
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  /** Extra condition, e.g. "the typed name matches". */
+  confirmDisabled?: boolean;
+  danger?: boolean;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}
+
+/**
+ * A keyboard-usable confirmation: MUI Dialog traps focus and closes on Esc; the title labels the
+ * dialog; the confirm button names the action. Errors from onConfirm show inside and keep it open.
+ */
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const titleId = `confirm-${props.title.replace(/\W+/g, '-').toLowerCase()}`;
+
+  const close = () => {
+    if (busy) return;
+    setError(undefined);
+    props.onClose();
+  };
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onConfirm();
+      setBusy(false);
+    } catch (e) {
+      setBusy(false);
+      setError(errorMessage(e));
+    }
+  };
+
+  return (
+    <Dialog open={props.open} onClose={close} aria-labelledby={titleId} maxWidth="sm" fullWidth>
+      <DialogTitle id={titleId}>{props.title}</DialogTitle>
+      <DialogContent>
+        {props.children}
+        {error && (
+          <Alert severity="error" role="alert" style={{ marginTop: 16 }}>
+            {error}
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          onClick={confirm}
+          color={props.danger ? 'secondary' : 'primary'}
+          variant="contained"
+          disabled={busy || props.confirmDisabled}
+          startIcon={busy ? <CircularProgress size={16} /> : undefined}
+        >
+          {props.confirmLabel}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,25 @@
+import { useState } from 'react';
+import { IconButton, Tooltip } from '@material-ui/core';
+import FileCopyOutlined from '@material-ui/icons/FileCopyOutlined';
+import { useCopyToClipboard } from 'react-use';
+
+/** Copies `text` to the clipboard; the accessible name says what it copies. */
+export function CopyButton(props: { text: string; label: string; onCopied?: () => void }) {
+  const [, copy] = useCopyToClipboard();
+  const [copied, setCopied] = useState(false);
+  return (
+    <Tooltip title={copied ? 'Copied' : `Copy ${props.label}`}>
+      <IconButton
+        size="small"
+        aria-label={`Copy ${props.label}`}
+        onClick={() => {
+          copy(props.text);
+          setCopied(true);
+          props.onCopied?.();
+        }}
+      >
+        <FileCopyOutlined fontSize="small" />
+      </IconButton>
+    </Tooltip>
+  );
+}

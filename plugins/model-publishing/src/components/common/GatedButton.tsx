@@ -1,0 +1,20 @@
+import { Button, ButtonProps, Tooltip } from '@material-ui/core';
+
+export type GatedButtonProps = ButtonProps & {
+  /** False when the user lacks the permission: the button is disabled and `deniedReason` shows as a tooltip. */
+  allowed: boolean;
+  deniedReason: string;
+};
+
+/** A button that stays visible but disabled, with a tooltip saying why, when the user may not use it. */
+export function GatedButton({ allowed, deniedReason, disabled, ...props }: GatedButtonProps) {
+  if (allowed) return <Button disabled={disabled} {...props} />;
+  return (
+    <Tooltip title={deniedReason}>
+      {/* A disabled button fires no events; the span carries the tooltip and stays focusable. */}
+      <span tabIndex={0} aria-label={deniedReason}>
+        <Button disabled {...props} />
+      </span>
+    </Tooltip>
+  );
+}

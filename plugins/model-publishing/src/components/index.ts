@@ -1,0 +1,4 @@
+export { PublishTab, PublishTabContent } from './PublishTab/PublishTab';
+export { EntityPublishStatusCard } from './EntityPublishStatusCard/EntityPublishStatusCard';
+export { InferenceServicesCard } from './InferenceServicesCard/InferenceServicesCard';
+export { PublishedModelsPage } from './PublishedModelsPage/PublishedModelsPage';
