@@ -52,10 +52,18 @@ ensure_deps() {
   fi
 }
 
+# True when mkdocs and the material theme import under mkdocs' own interpreter (not whatever python3 is first).
+mkdocs_ready() {
+  local mk py
+  mk="$(command -v mkdocs 2>/dev/null)" || return 1
+  py="$(head -n1 "$mk" | sed 's/^#!//')"
+  $py -c 'import material' >/dev/null 2>&1
+}
+
 # TechDocs' local generator needs mkdocs with the material theme (Debian packages). Installs them when
 # possible (root with apt-get); otherwise says how, and the portal still starts without TechDocs builds.
 ensure_mkdocs() {
-  if command -v mkdocs >/dev/null 2>&1 && python3 -c 'import material' >/dev/null 2>&1; then return 0; fi
+  if mkdocs_ready; then return 0; fi
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "» Installing mkdocs and mkdocs-material (apt-get) for TechDocs"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q mkdocs mkdocs-material >/dev/null && return 0
