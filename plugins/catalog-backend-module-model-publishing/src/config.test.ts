@@ -1,0 +1,95 @@
+import { ConfigReader } from '@backstage/config';
+import { DEFAULT_SCHEDULE, readProviderConfigs } from './config';
+
+describe('readProviderConfigs', () => {
+  it('reads catalog.providers.modelPublishing with defaults filled in', () => {
+    const configs = readProviderConfigs(
+      new ConfigReader({
+        catalog: {
+          providers: {
+            modelPublishing: {
+              local: { kubeconfigPath: '/tmp/kubeconfig' },
+              prod: {
+                cluster: 'prod-eu',
+                url: 'https://k8s.example.com',
+                token: 't',
+                skipTLSVerify: true,
+                namespaces: ['fraud', 'genai'],
+                schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+                defaults: { owner: 'group:default/ml', lifecycle: 'experimental', system: 'models' },
+                namePrefix: 'prod-',
+                publications: false,
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(configs).toEqual([
+      {
+        id: 'local',
+        cluster: 'local',
+        connection: { kubeconfigPath: '/tmp/kubeconfig' },
+        namespaces: [],
+        schedule: DEFAULT_SCHEDULE,
+        defaults: { owner: 'group:default/unknown', lifecycle: 'production', system: undefined },
+        namePrefix: '',
+        publications: true,
+        acceptsDefaultClusterAlias: false,
+      },
+      {
+        id: 'prod',
+        cluster: 'prod-eu',
+        connection: { url: 'https://k8s.example.com', token: 't', skipTLSVerify: true },
+        namespaces: ['fraud', 'genai'],
+        schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+        defaults: { owner: 'group:default/ml', lifecycle: 'experimental', system: 'models' },
+        namePrefix: 'prod-',
+        publications: false,
+        acceptsDefaultClusterAlias: false,
+      },
+    ]);
+  });
+
+  it('takes the connection from modelPublishing.clusters (list or map) when the provider has none', () => {
+    const asList = readProviderConfigs(
+      new ConfigReader({
+        modelPublishing: { clusters: [{ name: 'local', url: 'http://127.0.0.1:6443' }] },
+        catalog: { providers: { modelPublishing: { local: { namespaces: ['fraud'] } } } },
+      }),
+    );
+    expect(asList[0]).toMatchObject({
+      cluster: 'local',
+      connection: { url: 'http://127.0.0.1:6443' },
+      namespaces: ['fraud'],
+      acceptsDefaultClusterAlias: true,
+    });
+
+    const asMap = readProviderConfigs(
+      new ConfigReader({ modelPublishing: { clusters: { local: { kubeconfigPath: '/k' } } } }),
+    );
+    expect(asMap).toHaveLength(1);
+    expect(asMap[0]).toMatchObject({ id: 'local', cluster: 'local', connection: { kubeconfigPath: '/k' } });
+  });
+
+  it('creates one provider per shared cluster without a provider block, none without either', () => {
+    const configs = readProviderConfigs(
+      new ConfigReader({
+        modelPublishing: { clusters: [{ name: 'a', url: 'http://a' }, { name: 'b', url: 'http://b' }] },
+      }),
+    );
+    expect(configs.map(c => [c.id, c.connection.url, c.acceptsDefaultClusterAlias])).toEqual([
+      ['a', 'http://a', false],
+      ['b', 'http://b', false],
+    ]);
+    expect(readProviderConfigs(new ConfigReader({}))).toEqual([]);
+  });
+
+  it('names the bad key when a value has the wrong type', () => {
+    expect(() =>
+      readProviderConfigs(
+        new ConfigReader({ catalog: { providers: { modelPublishing: { x: { namespaces: 'fraud' } } } } }),
+      ),
+    ).toThrow(/catalog\.providers\.modelPublishing\.x\.namespaces/);
+  });
+});
