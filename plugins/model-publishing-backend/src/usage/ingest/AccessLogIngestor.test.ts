@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { AccessLogIngestor } from './AccessLogIngestor';
+import { UsageStore } from '../UsageStore';
+import { UsageService } from '../UsageService';
+import { UsagePublicationInfo } from '../types';
+import { createUsageTestDb, usageTestDatabases } from '../__testUtils__/db';
+
+const lines = readFileSync(join(__dirname, '__fixtures__', 'envoy-access-log.ndjson'), 'utf8');
+const records = lines
+  .split('\n')
+  .filter(Boolean)
+  .map(l => JSON.parse(l));
+
+const base = { cluster: 'default', namespace: 'ml', limits: { keys: {} } };
+const llama: UsagePublicationInfo = {
+  ...base,
+  id: 'pub-llm',
+  name: 'llama',
+  modelKind: 'openai',
+  routeName: 'llama-mp',
+  clientIds: ['key-a1', 'key-b2'],
+  keys: [
+    { id: 'a1', name: 'app', clientId: 'key-a1' },
+    { id: 'b2', name: 'batch', clientId: 'key-b2' },
+  ],
+};
+const fraud: UsagePublicationInfo = {
+  ...base,
+  id: 'pub-v1',
+  name: 'fraud',
+  modelKind: 'v1',
+  routeName: 'fraud-mp',
+  clientIds: ['key-f1'],
+  keys: [{ id: 'f1', name: 'scoring', clientId: 'key-f1' }],
+};
+const directory = {
+  list: async () => [llama, fraud],
+  get: async (id: string) => [llama, fraud].find(p => p.id === id),
+};
+const config = {
+  retentionDays: 30,
+  dailyRetentionDays: 400,
+  ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 1000 },
+};
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const range = { from: new Date('2026-03-01T10:00:00Z'), to: new Date('2026-03-01T12:00:00Z') };
+
+describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
+  let db: Knex;
+  let close: () => Promise<void>;
+  let ingestor: AccessLogIngestor;
+  let service: UsageService;
+  let lastUsed: { clientId: string; at: Date }[];
+
+  beforeEach(async () => {
+    const t = await createUsageTestDb(kind);
+    db = t.db;
+    close = t.close;
+    const store = new UsageStore(db);
+    lastUsed = [];
+    ingestor = new AccessLogIngestor(store, directory, {
+      ...config.ingest,
+      now: () => NOW,
+      onLastUsed: async e => {
+        lastUsed.push(...e);
+      },
+    });
+    service = new UsageService(store, config);
+  });
+  afterEach(() => close());
+
+  async function llamaHours() {
+    const report = await service.report(llama, { ...range, granularity: 'hour' });
+    return report;
+  }
+
+  it('counts a recorded set of access-log lines exactly, and a re-delivered batch not at all', async () => {
+    const first = await ingestor.ingest(lines);
+    expect(first).toEqual({ received: 12, accepted: 11, duplicates: 0, unmatched: 1, skipped: 0 });
+
+    const again = await ingestor.ingest({ records });
+    expect(again).toEqual({ received: 12, accepted: 0, duplicates: 11, unmatched: 1, skipped: 0 });
+
+    const report = await llamaHours();
+    expect(report.totals).toEqual({
+      requests: 9,
+      status401: 2,
+      status403: 1,
+      status429: 2,
+      status5xx: 1,
+      inputTokens: 430,
+      outputTokens: 203,
+    });
+    expect(report.buckets.map(b => b.requests)).toEqual([7, 2]);
+    const byKey = Object.fromEntries(report.keys.map(k => [k.clientId, k.totals]));
+    expect(byKey['key-a1']).toEqual({
+      requests: 4,
+      status401: 0,
+      status403: 0,
+      status429: 2,
+      status5xx: 0,
+      inputTokens: 420,
+      outputTokens: 198,
+    });
+    expect(byKey['key-b2']).toMatchObject({ requests: 3, status403: 1, status5xx: 1, inputTokens: 10, outputTokens: 5 });
+    expect(byKey['']).toMatchObject({ requests: 2, status401: 2 });
+    expect(report.keys.find(k => k.clientId === 'key-a1')?.lastUsedAt).toBe('2026-03-01T10:31:59.990Z');
+
+    const fraudReport = await service.report(fraud, { ...range, granularity: 'hour' });
+    // Two requests in the same millisecond without a request id stay two (they differ in duration and size).
+    expect(fraudReport.totals.requests).toBe(2);
+
+    expect(lastUsed).toEqual(
+      expect.arrayContaining([
+        { clientId: 'key-a1', at: new Date('2026-03-01T10:31:59.990Z') },
+        { clientId: 'key-b2', at: new Date('2026-03-01T11:15:00.000Z') },
+      ]),
+    );
+  });
+
+  it('counts only the new records of a partly re-delivered batch', async () => {
+    await ingestor.ingest({ records: records.slice(0, 4) });
+    const result = await ingestor.ingest({ records: records.slice(2, 9) });
+    expect(result).toEqual({ received: 7, accepted: 5, duplicates: 2, unmatched: 0, skipped: 0 });
+    expect((await llamaHours()).totals.requests).toBe(9);
+  });
+
+  it('refuses a batch with a malformed record as a whole, naming the record and field, storing nothing', async () => {
+    const bad = records.map(r => ({ ...r }));
+    bad[5].response_code = 'teapot';
+    await expect(ingestor.ingest({ records: bad })).rejects.toMatchObject({
+      name: 'InputError',
+      message: 'records[5].response_code: response_code must be an HTTP status code',
+    });
+    const missing = records.map(r => ({ ...r }));
+    delete missing[2].start_time;
+    await expect(ingestor.ingest(missing)).rejects.toThrow(/^records\[2\]\.start_time: /);
+    const negative = records.map(r => ({ ...r }));
+    negative[7].input_tokens = -4;
+    await expect(ingestor.ingest(negative)).rejects.toThrow(
+      'records[7].input_tokens: input_tokens must not be negative',
+    );
+    await expect(ingestor.ingest(`${lines}{not json\n`)).rejects.toThrow('records[12]: line 13 is not valid JSON');
+
+    for (const table of ['usage_ingest_seen', 'usage_hourly_source', 'usage_hourly', 'usage_daily', 'usage_key_last_used']) {
+      const [{ n }] = await db(table).count({ n: '*' });
+      expect([table, Number(n)]).toEqual([table, 0]);
+    }
+    expect(lastUsed).toEqual([]);
+  });
+
+  it('skips records older than the dedupe window, whose duplicates could no longer be recognised', async () => {
+    const old = { ...records[0], start_time: '2026-02-01T00:00:00Z', request_id: 'old' };
+    expect(await ingestor.ingest([old, records[1]])).toMatchObject({ accepted: 1, skipped: 1 });
+  });
+});

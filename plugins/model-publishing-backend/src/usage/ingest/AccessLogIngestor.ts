@@ -1,0 +1,167 @@
+import { UsageStore } from '../UsageStore';
+import { HourRow, UsagePublicationDirectory, UsagePublicationInfo, zeroCounters } from '../types';
+import { HOUR_MS } from '../time';
+import { AccessLogEntry, parseAccessLogBatch, parseRouteName } from './accessLog';
+
+export const ACCESS_LOG_SOURCE = 'access-log';
+
+export interface IngestResult {
+  received: number;
+  /** Counted now. */
+  accepted: number;
+  /** Seen before (re-delivery) or twice in this batch: not counted again. */
+  duplicates: number;
+  /** No publication matches their client id or route. */
+  unmatched: number;
+  /** Older than the dedupe window, or too far in the future: not counted. */
+  skipped: number;
+}
+
+/** Allowed clock skew between Envoy and the backend. */
+const FUTURE_SKEW_MS = 10 * 60_000;
+
+/** Looks up publications by client id and by route, refreshing from the directory at most every few seconds. */
+class PublicationResolver {
+  private byClient = new Map<string, UsagePublicationInfo>();
+  private byRoute = new Map<string, UsagePublicationInfo[]>();
+  private loadedAt = -Infinity;
+  private loading?: Promise<void>;
+
+  constructor(
+    private readonly directory: UsagePublicationDirectory,
+    private readonly ttlMs = 30_000,
+    private readonly missRefreshMs = 5_000,
+  ) {}
+
+  async ensure(now: number, missed: boolean): Promise<void> {
+    const age = now - this.loadedAt;
+    if (age < this.ttlMs && !(missed && age >= this.missRefreshMs)) return;
+    this.loading ??= this.load(now).finally(() => {
+      this.loading = undefined;
+    });
+    await this.loading;
+  }
+
+  private async load(now: number): Promise<void> {
+    const pubs = await this.directory.list();
+    const byClient = new Map<string, UsagePublicationInfo>();
+    const byRoute = new Map<string, UsagePublicationInfo[]>();
+    for (const p of pubs) {
+      for (const c of p.clientIds) byClient.set(c, p);
+      const k = `${p.namespace}/${p.routeName}`;
+      byRoute.set(k, [...(byRoute.get(k) ?? []), p]);
+    }
+    this.byClient = byClient;
+    this.byRoute = byRoute;
+    this.loadedAt = now;
+  }
+
+  resolve(entry: AccessLogEntry, cluster: string | undefined): UsagePublicationInfo | undefined {
+    if (entry.clientId) {
+      const p = this.byClient.get(entry.clientId);
+      if (p && (!cluster || p.cluster === cluster)) return p;
+    }
+    const route = parseRouteName(entry.routeName);
+    if (!route) return undefined;
+    const candidates = this.byRoute.get(`${route.namespace}/${route.route}`) ?? [];
+    return cluster ? candidates.find(p => p.cluster === cluster) : candidates[0];
+  }
+}
+
+/**
+ * Counts Envoy access-log records into the rollups exactly once: validated as a whole batch, attributed by
+ * client id (else by route), deduplicated by record id in the same transaction that adds the counts.
+ */
+export class AccessLogIngestor {
+  private readonly resolver: PublicationResolver;
+
+  constructor(
+    private readonly store: UsageStore,
+    directory: UsagePublicationDirectory,
+    private readonly options: {
+      dedupeHours: number;
+      maxRecordsPerBatch: number;
+      /** Cluster the records come from when the request does not say (multi-cluster set-ups). */
+      cluster?: string;
+      /** Told of the newest use of each key, e.g. to update the key's lastUsedAt. Best effort. */
+      onLastUsed?: (entries: { clientId: string; at: Date }[]) => Promise<void>;
+      now?: () => number;
+    },
+  ) {
+    this.resolver = new PublicationResolver(directory);
+  }
+
+  async ingest(body: unknown, request: { cluster?: string } = {}): Promise<IngestResult> {
+    const entries = parseAccessLogBatch(body, this.options.maxRecordsPerBatch);
+    const now = (this.options.now ?? Date.now)();
+    const cluster = request.cluster ?? this.options.cluster;
+    const oldest = (Math.floor(now / HOUR_MS) - this.options.dedupeHours) * HOUR_MS;
+    const result: IngestResult = { received: entries.length, accepted: 0, duplicates: 0, unmatched: 0, skipped: 0 };
+
+    await this.resolver.ensure(now, false);
+    let attributed = entries.map(e => this.resolver.resolve(e, cluster));
+    if (attributed.some(p => !p)) {
+      // A key or publication created since the last refresh: look again once.
+      await this.resolver.ensure(now, true);
+      attributed = entries.map(e => this.resolver.resolve(e, cluster));
+    }
+
+    const candidates: { entry: AccessLogEntry; pub: UsagePublicationInfo }[] = [];
+    const ids = new Map<string, number>();
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const pub = attributed[i];
+      if (entry.at < oldest || entry.at > now + FUTURE_SKEW_MS) result.skipped++;
+      else if (!pub) result.unmatched++;
+      else if (ids.has(entry.id)) result.duplicates++;
+      else {
+        ids.set(entry.id, Math.floor(entry.at / HOUR_MS));
+        candidates.push({ entry, pub });
+      }
+    }
+
+    const lastUsed = new Map<string, { publicationId: string; clientId: string; ms: number }>();
+    const { fresh } = await this.store.ingest(
+      ACCESS_LOG_SOURCE,
+      [...ids].map(([id, hour]) => ({ id, hour })),
+      freshIds => {
+        const rows = new Map<string, HourRow>();
+        for (const { entry, pub } of candidates) {
+          if (!freshIds.has(entry.id)) continue;
+          const hour = Math.floor(entry.at / HOUR_MS);
+          const k = `${pub.id}\u0000${entry.clientId}\u0000${hour}`;
+          let row = rows.get(k);
+          if (!row) {
+            row = { publicationId: pub.id, clientId: entry.clientId, hour, ...zeroCounters() };
+            rows.set(k, row);
+          }
+          row.requests++;
+          const code = entry.responseCode;
+          if (code === 401) row.status401++;
+          else if (code === 403) row.status403++;
+          else if (code === 429) row.status429++;
+          else if (code >= 500) row.status5xx++;
+          row.inputTokens += entry.inputTokens;
+          row.outputTokens += entry.outputTokens;
+          if (entry.clientId) {
+            const lk = `${pub.id}\u0000${entry.clientId}`;
+            const seen = lastUsed.get(lk);
+            if (!seen || seen.ms < entry.at) {
+              lastUsed.set(lk, { publicationId: pub.id, clientId: entry.clientId, ms: entry.at });
+            }
+          }
+        }
+        return { rows: [...rows.values()], lastUsed: [...lastUsed.values()] };
+      },
+    );
+    result.accepted = fresh;
+    result.duplicates += candidates.length - fresh;
+
+    if (this.options.onLastUsed && lastUsed.size > 0) {
+      await this.options.onLastUsed(
+        [...lastUsed.values()].map(e => ({ clientId: e.clientId, at: new Date(e.ms) })),
+      );
+    }
+    return result;
+  }
+}
