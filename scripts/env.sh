@@ -57,7 +57,8 @@ mkdocs_ready() {
   local mk py
   mk="$(command -v mkdocs 2>/dev/null)" || return 1
   py="$(head -n1 "$mk" | sed 's/^#!//')"
-  $py -c 'import material' >/dev/null 2>&1
+  # Debian ships the theme under /usr/share/mkdocs/themes; pip installs it as the `material` module.
+  [ -d /usr/share/mkdocs/themes/material ] || $py -c 'import material' >/dev/null 2>&1
 }
 
 # TechDocs' local generator needs mkdocs with the material theme (Debian packages). Installs them when
