@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { keyNameSchema } from '@internal/plugin-model-publishing-common';
+import { validate } from 'jsonschema';
+import { parse } from 'yaml';
+import { actionsFor } from './__testUtils__/harness';
+
+/**
+ * The template is checked against the actions it drives: a form field the action does not know, or a
+ * step input the action's schema rejects, would only show up when a user runs it.
+ */
+const template = parse(
+  readFileSync(resolve(__dirname, '../../../templates/publish-model/template.yaml'), 'utf8'),
+);
+const stub = { url: 'http://127.0.0.1:1' } as any;
+const actions = actionsFor(stub);
+const [modelPage, limitsPage] = template.spec.parameters;
+
+/** `${{ parameters.x }}` → the value (undefined drops the key, as the scaffolder's renderer does). */
+function renderInput(input: Record<string, string>, parameters: Record<string, unknown>) {
+  return JSON.parse(
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(input).map(([key, value]) => {
+          const m = /^\$\{\{ parameters\.(\w+) \}\}$/.exec(value);
+          return [key, m ? parameters[m[1]] : value];
+        }),
+      ),
+    ),
+  );
+}
+
+describe('templates/publish-model/template.yaml', () => {
+  it('is a valid v1beta3 template', async () => {
+    await expect(templateEntityV1beta3Validator.check(template)).resolves.toBe(true);
+  });
+
+  it('only uses the actions this module registers', () => {
+    const ids = Object.values(actions).map(a => a.id);
+    for (const step of template.spec.steps) expect(ids).toContain(step.action);
+  });
+
+  it('picks only inference-service components the user owns', () => {
+    const model = modelPage.properties.model;
+    expect(model['ui:field']).toBe('OwnedEntityPicker');
+    expect(model['ui:options'].catalogFilter).toEqual([
+      { kind: 'Component', 'spec.type': 'inference-service' },
+    ]);
+  });
+
+  it('asks for exactly the limits the action accepts', () => {
+    const formLimits = Object.keys(limitsPage.properties.rateLimits.properties).sort();
+    const actionLimits = Object.keys(
+      (actions.publish.schema!.input as any).properties.rateLimits.properties,
+    ).sort();
+    expect(formLimits).toEqual(actionLimits);
+  });
+
+  it.each([
+    [{ model: 'component:default/iris' }],
+    [{ model: 'component:default/iris', keyName: 'checkout app', rateLimits: { requestsPerMinute: 60, tokensPerDay: 1000 } }],
+  ])('turns form values %j into step input the action accepts', parameters => {
+    for (const page of template.spec.parameters) {
+      expect(validate(parameters, { type: 'object', ...page }).errors).toEqual([]);
+    }
+    const input = renderInput(template.spec.steps[0].input, parameters);
+    expect(validate(input, actions.publish.schema!.input!).errors).toEqual([]);
+  });
+
+  it('rejects in the form what the backend would reject', () => {
+    const limits = { type: 'object', ...limitsPage };
+    expect(validate({ rateLimits: { requestsPerMinute: 0 } }, limits).valid).toBe(false);
+    expect(validate({ rateLimits: { requestsPerMinute: 1.5 } }, limits).valid).toBe(false);
+    const keyName = new RegExp(modelPage.properties.keyName.pattern);
+    for (const name of ['app', 'checkout app', 'a.b_c-d', '-bad', 'bad!', '']) {
+      expect(keyName.test(name)).toBe(keyNameSchema.safeParse(name).success);
+    }
+  });
+
+  it('links to the Publish tab and the guide, never to a key', () => {
+    const urls = template.spec.output.links.map((l: any) => l.url ?? l.entityRef);
+    expect(urls).toEqual([
+      '${{ steps.publish.output.publishTabUrl }}',
+      '${{ steps.publish.output.guideUrl }}',
+      '${{ parameters.model }}',
+    ]);
+    expect(JSON.stringify(template)).not.toMatch(/secret|output\.key/i);
+  });
+});
