@@ -86,6 +86,8 @@ export interface ApiKeyInfo {
   lastUsedAt?: string;
   /** The key this one replaced by rotation, if any. */
   rotatedFrom?: string;
+  /** Set on a key that was rotated: it keeps working until then (end of the grace period). */
+  graceUntil?: string;
   status: 'active' | 'grace' | 'expired' | 'revoked';
   rateLimits?: RateLimits;
 }

@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import type { RateLimits } from '@internal/plugin-model-publishing-common';
+import type { ApiKeyRecord } from './types';
+
+const TABLE = 'api_keys';
+
+interface Row {
+  id: string;
+  publication_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  client_id: string;
+  created_by: string;
+  created_at: Date | string | number;
+  expires_at: Date | string | number | null;
+  revoked_at: Date | string | number | null;
+  last_used_at: Date | string | number | null;
+  rotated_from: string | null;
+  grace_until: Date | string | number | null;
+  removed_at: Date | string | number | null;
+  rate_limits: string | null;
+}
+
+/** PostgreSQL returns Date, SQLite (better-sqlite3) the epoch milliseconds it stored. */
+function toDate(value: Date | string | number | null): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  return value instanceof Date ? value : new Date(value);
+}
+
+function fromRow(row: Row): ApiKeyRecord {
+  return {
+    id: row.id,
+    publicationId: row.publication_id,
+    name: row.name,
+    prefix: row.prefix,
+    hash: row.hash,
+    clientId: row.client_id,
+    createdBy: row.created_by,
+    createdAt: toDate(row.created_at)!,
+    expiresAt: toDate(row.expires_at),
+    revokedAt: toDate(row.revoked_at),
+    lastUsedAt: toDate(row.last_used_at),
+    rotatedFrom: row.rotated_from ?? undefined,
+    graceUntil: toDate(row.grace_until),
+    removedAt: toDate(row.removed_at),
+    rateLimits: row.rate_limits ? (JSON.parse(row.rate_limits) as RateLimits) : undefined,
+  };
+}
+
+function toRow(r: ApiKeyRecord): Row {
+  return {
+    id: r.id,
+    publication_id: r.publicationId,
+    name: r.name,
+    prefix: r.prefix,
+    hash: r.hash,
+    client_id: r.clientId,
+    created_by: r.createdBy,
+    created_at: r.createdAt,
+    expires_at: r.expiresAt ?? null,
+    revoked_at: r.revokedAt ?? null,
+    last_used_at: r.lastUsedAt ?? null,
+    rotated_from: r.rotatedFrom ?? null,
+    grace_until: r.graceUntil ?? null,
+    removed_at: r.removedAt ?? null,
+    rate_limits:
+      r.rateLimits && Object.keys(r.rateLimits).length ? JSON.stringify(r.rateLimits) : null,
+  };
+}
+
+/** Keys whose time is up but that may still be in the Secret: revoked, expired, or past grace. */
+function whereDue(q: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
+  return q.whereNull('removed_at').andWhere(w =>
+    w
+      .whereNotNull('revoked_at')
+      .orWhere('expires_at', '<=', now)
+      .orWhere('grace_until', '<=', now),
+  );
+}
+
+/** Persistence of API keys: hashes and metadata only (the raw key never reaches this class). */
+export class ApiKeyStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /** Runs `fn` in one transaction; on PostgreSQL it first locks the publication row so key
+   * changes of one publication (name checks, rotations) are serialised across replicas. */
+  async transaction<T>(
+    publicationId: string,
+    fn: (store: ApiKeyStore) => Promise<T>,
+  ): Promise<T> {
+    return (this.db as Knex).transaction(async trx => {
+      const client = String((trx.client as { config?: { client?: unknown } }).config?.client ?? '');
+      if (!/sqlite/.test(client)) {
+        // SQLite serialises writers anyway and does not support FOR UPDATE.
+        await trx('publications').where({ id: publicationId }).forUpdate().first('id');
+      }
+      return fn(new ApiKeyStore(trx));
+    });
+  }
+
+  async insert(record: ApiKeyRecord): Promise<void> {
+    await this.db(TABLE).insert(toRow(record));
+  }
+
+  async get(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async listByPublication(publicationId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where({ publication_id: publicationId })
+      .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id' }]);
+    return rows.map(fromRow);
+  }
+
+  /** Keys that must be in the Secret now: not revoked, not expired, within grace if rotated. */
+  async listLive(publicationId: string, now: Date): Promise<ApiKeyRecord[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where({ publication_id: publicationId })
+      .whereNull('revoked_at')
+      .whereNull('removed_at')
+      .andWhere(w => w.whereNull('expires_at').orWhere('expires_at', '>', now))
+      .andWhere(w => w.whereNull('grace_until').orWhere('grace_until', '>', now))
+      .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id' }]);
+    return rows.map(fromRow);
+  }
+
+  /** An active (not rotated, revoked or expired) key of the publication with this name. */
+  async findActiveByName(
+    publicationId: string,
+    name: string,
+    now: Date,
+  ): Promise<ApiKeyRecord | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ publication_id: publicationId, name })
+      .whereNull('revoked_at')
+      .whereNull('grace_until')
+      .whereNull('removed_at')
+      .andWhere(w => w.whereNull('expires_at').orWhere('expires_at', '>', now))
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Marks an active key as rotated, atomically: only one of several concurrent rotations of the
+   * same key can win. `graceUntil <= now` means revoke now. Returns false if the key was not active.
+   */
+  async markRotated(id: string, graceUntil: Date, now: Date): Promise<boolean> {
+    const update =
+      graceUntil.getTime() <= now.getTime() ? { revoked_at: now } : { grace_until: graceUntil };
+    const count = await this.db(TABLE)
+      .where({ id })
+      .whereNull('revoked_at')
+      .whereNull('grace_until')
+      .whereNull('removed_at')
+      .andWhere(w => w.whereNull('expires_at').orWhere('expires_at', '>', now))
+      .update(update);
+    return count === 1;
+  }
+
+  /**
+   * Undoes markRotated when the Secret could not be updated (the old key is still in it). Only
+   * undoes exactly what that call set, so a revocation that happened meanwhile stands.
+   */
+  async clearRotation(id: string, graceUntil: Date, now: Date): Promise<void> {
+    const q = this.db(TABLE).where({ id }).whereNull('removed_at');
+    if (graceUntil.getTime() <= now.getTime()) {
+      await q.where('revoked_at', now).whereNull('grace_until').update({ revoked_at: null });
+    } else {
+      await q.where('grace_until', graceUntil).whereNull('revoked_at').update({ grace_until: null });
+    }
+  }
+
+  /** Revokes a key unless already revoked. Returns false when nothing changed. */
+  async markRevoked(id: string, now: Date): Promise<boolean> {
+    const count = await this.db(TABLE)
+      .where({ id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: now });
+    return count === 1;
+  }
+
+  /** Records that the keys are no longer in the Secret. */
+  async markRemoved(ids: string[], now: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.db(TABLE).whereIn('id', ids).whereNull('removed_at').update({ removed_at: now });
+  }
+
+  /** Keys to take out of their Secret: revoked, expired or past grace, and not yet removed. */
+  async listDueForRemoval(now: Date, limit = 1000): Promise<ApiKeyRecord[]> {
+    const rows = await whereDue(this.db<Row>(TABLE).select(), now)
+      .orderBy([{ column: 'publication_id' }, { column: 'id' }])
+      .limit(limit);
+    return rows.map(fromRow);
+  }
+
+  /** Records the last time the gateway saw a key (from usage ingestion). */
+  async recordLastUsed(clientId: string, at: Date): Promise<void> {
+    await this.db(TABLE)
+      .where({ client_id: clientId })
+      .andWhere(w => w.whereNull('last_used_at').orWhere('last_used_at', '<', at))
+      .update({ last_used_at: at });
+  }
+}
