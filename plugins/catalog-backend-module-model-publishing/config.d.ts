@@ -16,16 +16,16 @@ export interface Config {
            */
           cluster?: string;
           /**
-           * Path of a kubeconfig file, re-read on every run (the embedded emulator writes one after
-           * start-up). When no connection key is set here, the `modelPublishing.clusters` entry of the
-           * same name is used, then the process's default kubeconfig / in-cluster service account.
+           * Path of a kubeconfig file, re-read on every run. When no connection key is set here, the
+           * `modelPublishing.clusters` entry of the same name is used (its `kubeconfig`, `inCluster`,
+           * `url`/`token`, or `emulator.port` → `http://127.0.0.1:<port>`), else the process's default
+           * kubeconfig.
            */
           kubeconfigPath?: string;
-          /**
-           * A whole kubeconfig as YAML text.
-           * @visibility secret
-           */
+          /** Same as `kubeconfigPath` (the name `modelPublishing.clusters` uses). */
           kubeconfig?: string;
+          /** Use the pod's service account. */
+          inCluster?: boolean;
           /** Context of the kubeconfig to use; its current context by default. */
           context?: string;
           /** API server URL (with `token`, `caData`, `skipTLSVerify`) instead of a kubeconfig. */

@@ -65,6 +65,24 @@ describe('readProviderConfigs', () => {
       acceptsDefaultClusterAlias: true,
     });
 
+    const embedded = readProviderConfigs(
+      new ConfigReader({
+        modelPublishing: {
+          defaultCluster: 'local',
+          clusters: [
+            { name: 'local', emulator: { seed: 'examples/cluster', port: 46443 } },
+            { name: 'random-port', emulator: true },
+            { name: 'prod', kubeconfig: '/etc/prod.yaml', context: 'admin' },
+          ],
+        },
+      }),
+    );
+    expect(embedded.map(c => [c.cluster, c.connection, c.acceptsDefaultClusterAlias])).toEqual([
+      ['local', { url: 'http://127.0.0.1:46443' }, true],
+      ['random-port', { unavailable: expect.stringContaining('emulator.port') }, false],
+      ['prod', { kubeconfigPath: '/etc/prod.yaml', context: 'admin' }, false],
+    ]);
+
     const asMap = readProviderConfigs(
       new ConfigReader({ modelPublishing: { clusters: { local: { kubeconfigPath: '/k' } } } }),
     );
@@ -79,7 +97,8 @@ describe('readProviderConfigs', () => {
       }),
     );
     expect(configs.map(c => [c.id, c.connection.url, c.acceptsDefaultClusterAlias])).toEqual([
-      ['a', 'http://a', false],
+      // The first shared cluster is the backend's default, so `default` publications belong to it.
+      ['a', 'http://a', true],
       ['b', 'http://b', false],
     ]);
     expect(readProviderConfigs(new ConfigReader({}))).toEqual([]);

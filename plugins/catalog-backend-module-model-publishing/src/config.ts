@@ -34,6 +34,7 @@ export const DEFAULT_LIFECYCLE = 'production';
 const CONNECTION_KEYS = [
   'kubeconfigPath',
   'kubeconfig',
+  'inCluster',
   'context',
   'url',
   'token',
@@ -41,13 +42,14 @@ const CONNECTION_KEYS = [
   'skipTLSVerify',
 ] as const;
 
+/** Reads connection keys; `kubeconfig` is a file path, as in `modelPublishing.clusters`. */
 function readConnection(config: Config | undefined): ClusterConnection {
   if (!config) return {};
   const connection: ClusterConnection = {
-    kubeconfigPath: config.getOptionalString('kubeconfigPath'),
-    kubeconfig: config.getOptionalString('kubeconfig'),
+    kubeconfigPath: config.getOptionalString('kubeconfigPath') ?? config.getOptionalString('kubeconfig'),
+    inCluster: config.getOptionalBoolean('inCluster'),
     context: config.getOptionalString('context'),
-    url: config.getOptionalString('url'),
+    url: config.getOptionalString('url') ?? embeddedEmulatorUrl(config),
     token: config.getOptionalString('token'),
     caData: config.getOptionalString('caData'),
     skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
@@ -55,6 +57,23 @@ function readConnection(config: Config | undefined): ClusterConnection {
   return Object.fromEntries(
     Object.entries(connection).filter(([, v]) => v !== undefined),
   ) as ClusterConnection;
+}
+
+/**
+ * The backend plugin starts the embedded emulator in its own process space and keeps the KubeConfig in
+ * memory; with a fixed `emulator.port` this module reaches the same server over loopback.
+ */
+function embeddedEmulatorUrl(config: Config): string | undefined {
+  const emulator = config.getOptional('emulator');
+  if (!emulator || typeof emulator !== 'object') return undefined;
+  const port = config.getOptionalNumber('emulator.port');
+  return port ? `http://127.0.0.1:${port}` : undefined;
+}
+
+/** Why a shared cluster cannot be reached from this module, so each run can say so instead of guessing. */
+function unreachableReason(name: string, config: Config | undefined): string | undefined {
+  if (!config?.getOptional('emulator') || embeddedEmulatorUrl(config)) return undefined;
+  return `cluster '${name}' runs the embedded emulator on a random port; set modelPublishing.clusters[].emulator.port (or a kubeconfigPath / url for this provider) so the catalog can reach it`;
 }
 
 function hasConnection(config: Config): boolean {
@@ -102,8 +121,10 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
 
   const configs = entries.map(({ id, config }): Omit<ProviderConfig, 'acceptsDefaultClusterAlias'> => {
     const cluster = config?.getOptionalString('cluster') ?? id;
-    const connection =
-      config && hasConnection(config) ? readConnection(config) : readConnection(shared.get(cluster));
+    const own = config && hasConnection(config);
+    const connection = own ? readConnection(config) : readConnection(shared.get(cluster));
+    const unavailable = own ? undefined : unreachableReason(cluster, shared.get(cluster));
+    if (unavailable) connection.unavailable = unavailable;
     return {
       id,
       cluster,
@@ -117,8 +138,10 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
       publications: config?.getOptionalBoolean('publications') ?? true,
     };
   });
+  const defaultCluster =
+    root.getOptionalString('modelPublishing.defaultCluster') ?? [...shared.keys()][0];
   return configs.map(c => ({
     ...c,
-    acceptsDefaultClusterAlias: configs.length === 1 || c.cluster === 'default',
+    acceptsDefaultClusterAlias: configs.length === 1 || c.cluster === defaultCluster,
   }));
 }

@@ -1,14 +1,14 @@
 import { KubeConfig } from '@kubernetes/client-node';
 
 /**
- * How to reach one cluster. Exactly one of `kubeconfigPath`, `kubeconfig` or `url` is used, in that
- * order of preference; none means the in-cluster / default kubeconfig of the process.
+ * How to reach one cluster (the same vocabulary as `modelPublishing.clusters`). The first of
+ * `kubeconfigPath`, `inCluster`, `url` that is set is used; none means the process's default kubeconfig.
  */
 export interface ClusterConnection {
-  /** Path of a kubeconfig file, re-read on every run (the embedded emulator writes it after start-up). */
+  /** Path of a kubeconfig file, re-read on every run (a file written after start-up is picked up). */
   kubeconfigPath?: string;
-  /** A kubeconfig as YAML text. */
-  kubeconfig?: string;
+  /** The pod's service account. */
+  inCluster?: boolean;
   /** Context to use from the kubeconfig; its current context when absent. */
   context?: string;
   /** API server URL, used with `token` / `caData` / `skipTLSVerify`. */
@@ -16,15 +16,19 @@ export interface ClusterConnection {
   token?: string;
   caData?: string;
   skipTLSVerify?: boolean;
+  /** Set when configuration says the cluster exists but gives no way to reach it from here. */
+  unavailable?: string;
 }
 
 /** The one place that turns configuration into a client-node KubeConfig. */
 export function createKubeConfig(connection: ClusterConnection): KubeConfig {
+  if (connection.unavailable) throw new Error(connection.unavailable);
   const kc = new KubeConfig();
   if (connection.kubeconfigPath) {
     kc.loadFromFile(connection.kubeconfigPath);
-  } else if (connection.kubeconfig) {
-    kc.loadFromString(connection.kubeconfig);
+  } else if (connection.inCluster) {
+    kc.loadFromCluster();
+    return kc;
   } else if (connection.url) {
     kc.loadFromOptions({
       clusters: [
