@@ -73,6 +73,7 @@ describe('readProviderConfigs', () => {
             { name: 'local', emulator: { seed: 'examples/cluster', port: 46443 } },
             { name: 'random-port', emulator: true },
             { name: 'prod', kubeconfig: '/etc/prod.yaml', context: 'admin' },
+            { name: 'both', url: 'http://127.0.0.1:6443', emulator: { seed: 'x' } },
           ],
         },
       }),
@@ -81,6 +82,7 @@ describe('readProviderConfigs', () => {
       ['local', { url: 'http://127.0.0.1:46443' }, true],
       ['random-port', { unavailable: expect.stringContaining('emulator.port') }, false],
       ['prod', { kubeconfigPath: '/etc/prod.yaml', context: 'admin' }, false],
+      ['both', { url: 'http://127.0.0.1:6443' }, false],
     ]);
 
     const asMap = readProviderConfigs(

@@ -123,7 +123,8 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
     const cluster = config?.getOptionalString('cluster') ?? id;
     const own = config && hasConnection(config);
     const connection = own ? readConnection(config) : readConnection(shared.get(cluster));
-    const unavailable = own ? undefined : unreachableReason(cluster, shared.get(cluster));
+    const reachable = connection.kubeconfigPath || connection.url || connection.inCluster;
+    const unavailable = own || reachable ? undefined : unreachableReason(cluster, shared.get(cluster));
     if (unavailable) connection.unavailable = unavailable;
     return {
       id,
