@@ -1,5 +1,7 @@
 import {
   ApiBlueprint,
+  FrontendPlugin,
+  RouteRef,
   PageBlueprint,
   createFrontendPlugin,
   createRouteRef,
@@ -96,8 +98,11 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
   },
 });
 
-/** The model-publishing plugin for the new frontend system (picked up by feature discovery). */
-export default createFrontendPlugin({
+/**
+ * The model-publishing plugin for the new frontend system (picked up by feature discovery).
+ * Typed explicitly: catalog-react 4 builds its blueprints with its own copy of frontend-plugin-api.
+ */
+const plugin: FrontendPlugin<{ root: RouteRef<undefined> }> = createFrontendPlugin({
   pluginId: 'model-publishing',
   title: 'Model publishing',
   icon: <CloudUploadIcon />,
@@ -111,3 +116,5 @@ export default createFrontendPlugin({
   ],
   routes: { root: modelPublishingRouteRef },
 });
+
+export default plugin;
