@@ -1,1 +1,9 @@
-export {};
+/**
+ * The model-publishing backend plugin (design §2).
+ *
+ * @packageDocumentation
+ */
+export { modelPublishingPlugin as default } from './plugin';
+export { modelPublishingPlugin } from './plugin';
+export { UnprocessableError } from './errors';
+export type { ModelPublishingConfig } from './config';

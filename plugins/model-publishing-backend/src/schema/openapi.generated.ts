@@ -2871,7 +2871,10 @@ export const spec = {
               "key.create",
               "key.rotate",
               "key.revoke",
-              "key.expire"
+              "key.expire",
+              "publication.read",
+              "usage.read",
+              "audit.read"
             ]
           },
           "entityRef": {

@@ -1,0 +1,92 @@
+export interface Config {
+  /** Model Publishing: publish KServe InferenceServices through Envoy Gateway / Envoy AI Gateway. */
+  modelPublishing?: {
+    /**
+     * Clusters that hold InferenceServices. Each entry uses exactly one of: `kubeconfig` (a file path),
+     * `inCluster` (the pod's service account), `url` + `token`, or `emulator` (an embedded
+     * @internal/kube-emulator started on loopback — the embedded default for local development).
+     */
+    clusters?: Array<{
+      /** Name used in model addresses and the `model-publishing/cluster` annotation. */
+      name: string;
+      /** Path of a kubeconfig file; its current context is used unless `context` is set. */
+      kubeconfig?: string;
+      /** Context to use from `kubeconfig`. */
+      context?: string;
+      /** Use the in-cluster service account. */
+      inCluster?: boolean;
+      /** API server URL (with `token`). */
+      url?: string;
+      /**
+       * Bearer token for `url`.
+       * @visibility secret
+       */
+      token?: string;
+      /** Skip TLS verification for `url` (development only). */
+      skipTLSVerify?: boolean;
+      /** PEM CA bundle for `url`. */
+      caData?: string;
+      /** Start the embedded emulator for this cluster; `true` = empty cluster. */
+      emulator?:
+        | boolean
+        | {
+            /** Directory (or file) of YAML objects to load at start, e.g. examples/cluster. */
+            seed?: string;
+            /** File the emulator keeps its objects in across restarts. */
+            persistFile?: string;
+            /** Fixed loopback port; default: any free port. */
+            port?: number;
+          };
+    }>;
+    /** Name of the cluster that `default` (and entities without a cluster annotation) resolve to. Default: the first. */
+    defaultCluster?: string;
+    /** The Gateway that published models attach to. */
+    gateway?: {
+      /** Gateway name. Default `envoy-gateway`. */
+      name?: string;
+      /** Gateway namespace. Default `envoy-gateway-system`. */
+      namespace?: string;
+      /** Listener (sectionName) to attach routes to. */
+      sectionName?: string;
+      /** Public base URL of traditional models, e.g. https://models.example.com. */
+      publicBaseUrl?: string;
+      /** Hostname template for LLMs; `{name}` and `{namespace}` are replaced. */
+      llmHostnameTemplate?: string;
+      /** `global` (Redis; per-key buckets and token limits) or `local`. Default `global`. */
+      rateLimitMode?: 'global' | 'local';
+    };
+    /** Tenants (owning groups) bound to namespaces, with quotas. Unlisted owners are unrestricted. */
+    tenants?: Array<{
+      /** Group entity ref, e.g. group:default/fraud-team. */
+      group: string;
+      /** Namespaces this tenant may publish from; a listed namespace belongs to its tenants only. */
+      namespaces?: string[];
+      /** Most live publications this tenant may have. */
+      maxPublications?: number;
+      maxRequestsPerMinute?: number;
+      maxRequestsPerHour?: number;
+      maxRequestsPerDay?: number;
+      maxTokensPerMinute?: number;
+      maxTokensPerHour?: number;
+      maxTokensPerDay?: number;
+    }>;
+    keys?: {
+      /** How long a rotated key stays valid. Default 24. */
+      rotationGraceHours?: number;
+    };
+    reconciler?: {
+      /** How often the reconciler runs: an ISO 8601 duration, '2m', or { minutes: 2 }. Default 2 minutes. */
+      frequency?: string | { hours?: number; minutes?: number; seconds?: number };
+      /** Re-apply objects changed or removed out of band. Default false: the publication is marked degraded. */
+      repair?: boolean;
+      /** A record left publishing/updating/unpublishing this long (ms) is converged. Default 300000. */
+      stuckAfterMs?: number;
+      /** Whether the reconciler runs at all. Default true. */
+      enabled?: boolean;
+    };
+    /** Timeout of each cluster request in ms. Default 10000. */
+    clusterRequestTimeoutMs?: number;
+    /** Most concurrent cluster requests per cluster. Default 8. */
+    maxConcurrentClusterRequests?: number;
+  };
+}

@@ -1,0 +1,153 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+
+export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
+import { InputError } from '@backstage/errors';
+
+export interface EmulatorSettings {
+  seed?: string;
+  persistFile?: string;
+  port?: number;
+}
+
+export interface ClusterSettings {
+  name: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+  url?: string;
+  token?: string;
+  skipTLSVerify?: boolean;
+  caData?: string;
+  emulator?: EmulatorSettings;
+}
+
+export interface TenantSettings {
+  group: string;
+  namespaces?: string[];
+  maxPublications?: number;
+  maxRequestsPerMinute?: number;
+  maxRequestsPerHour?: number;
+  maxRequestsPerDay?: number;
+  maxTokensPerMinute?: number;
+  maxTokensPerHour?: number;
+  maxTokensPerDay?: number;
+}
+
+export interface GatewayConfig {
+  name: string;
+  namespace: string;
+  sectionName?: string;
+  publicBaseUrl: string;
+  llmHostnameTemplate: string;
+  rateLimitMode: 'global' | 'local';
+}
+
+export interface ModelPublishingConfig {
+  clusters: ClusterSettings[];
+  defaultCluster: string;
+  gateway: GatewayConfig;
+  tenants: TenantSettings[];
+  keys: { rotationGraceHours: number };
+  reconciler: {
+    enabled: boolean;
+    frequency: HumanDuration;
+    /** Re-apply drifted objects automatically (default false: mark `degraded`, an update repairs). */
+    repair: boolean;
+    /** A mid-operation record untouched this long is taken as left by a killed process. */
+    stuckAfterMs: number;
+  };
+  clusterRequestTimeoutMs: number;
+  maxConcurrentClusterRequests: number;
+}
+
+const TENANT_LIMIT_KEYS = [
+  'maxPublications',
+  'maxRequestsPerMinute',
+  'maxRequestsPerHour',
+  'maxRequestsPerDay',
+  'maxTokensPerMinute',
+  'maxTokensPerHour',
+  'maxTokensPerDay',
+] as const;
+
+function readEmulator(c: Config): EmulatorSettings | undefined {
+  const raw = c.getOptional('emulator');
+  if (raw === undefined || raw === false) return undefined;
+  if (raw === true) return {};
+  const e = c.getConfig('emulator');
+  return {
+    seed: e.getOptionalString('seed'),
+    persistFile: e.getOptionalString('persistFile'),
+    port: e.getOptionalNumber('port'),
+  };
+}
+
+function readCluster(c: Config): ClusterSettings {
+  const cluster: ClusterSettings = {
+    name: c.getString('name'),
+    kubeconfig: c.getOptionalString('kubeconfig'),
+    context: c.getOptionalString('context'),
+    inCluster: c.getOptionalBoolean('inCluster'),
+    url: c.getOptionalString('url'),
+    token: c.getOptionalString('token'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
+    caData: c.getOptionalString('caData'),
+    emulator: readEmulator(c),
+  };
+  const modes = [cluster.kubeconfig, cluster.inCluster, cluster.url, cluster.emulator].filter(
+    Boolean,
+  ).length;
+  if (modes !== 1) {
+    throw new InputError(
+      `modelPublishing.clusters[${cluster.name}]: set exactly one of kubeconfig, inCluster, url or emulator`,
+    );
+  }
+  return cluster;
+}
+
+/** Reads `modelPublishing.*` with the documented defaults (config.d.ts). */
+export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
+  const c = root.getOptionalConfig('modelPublishing');
+  const clusters = (c?.getOptionalConfigArray('clusters') ?? []).map(readCluster);
+  const defaultCluster = c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
+  if (clusters.length && !clusters.some(x => x.name === defaultCluster)) {
+    throw new InputError(`modelPublishing.defaultCluster '${defaultCluster}' is not a configured cluster`);
+  }
+  const g = c?.getOptionalConfig('gateway');
+  const rateLimitMode = g?.getOptionalString('rateLimitMode') ?? 'global';
+  if (rateLimitMode !== 'global' && rateLimitMode !== 'local') {
+    throw new InputError(`modelPublishing.gateway.rateLimitMode must be global or local`);
+  }
+  const tenants = (c?.getOptionalConfigArray('tenants') ?? []).map(t => {
+    const tenant: TenantSettings = {
+      group: t.getString('group'),
+      namespaces: t.getOptionalStringArray('namespaces'),
+    };
+    for (const key of TENANT_LIMIT_KEYS) tenant[key] = t.getOptionalNumber(key);
+    return tenant;
+  });
+  return {
+    clusters,
+    defaultCluster,
+    gateway: {
+      name: g?.getOptionalString('name') ?? 'envoy-gateway',
+      namespace: g?.getOptionalString('namespace') ?? 'envoy-gateway-system',
+      sectionName: g?.getOptionalString('sectionName'),
+      publicBaseUrl: (g?.getOptionalString('publicBaseUrl') ?? 'http://localhost:8080').replace(/\/+$/, ''),
+      llmHostnameTemplate: g?.getOptionalString('llmHostnameTemplate') ?? '{name}-{namespace}.llm.localhost',
+      rateLimitMode,
+    },
+    tenants,
+    keys: { rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24 },
+    reconciler: {
+      enabled: c?.getOptionalBoolean('reconciler.enabled') ?? true,
+      frequency: c?.has('reconciler.frequency')
+        ? readDurationFromConfig(c, { key: 'reconciler.frequency' })
+        : { minutes: 2 },
+      repair: c?.getOptionalBoolean('reconciler.repair') ?? false,
+      stuckAfterMs: c?.getOptionalNumber('reconciler.stuckAfterMs') ?? 5 * 60_000,
+    },
+    clusterRequestTimeoutMs: c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
+    maxConcurrentClusterRequests: c?.getOptionalNumber('maxConcurrentClusterRequests') ?? 8,
+  };
+}

@@ -1,0 +1,309 @@
+import { Knex } from 'knex';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  OwnedObject,
+  Publication,
+  PublicationStatus,
+  PublishConfig,
+  PublishableModelKind,
+} from '@internal/plugin-model-publishing-common';
+import { Cursor, decodeCursor, encodeCursor, isUniqueViolation, toDate, toIso } from './util';
+
+const TABLE = 'publications';
+const HISTORY = 'publication_status_history';
+
+/** Statuses during which the record is "live": it holds the model's unique slot. */
+export const LIVE_STATUSES: PublicationStatus[] = [
+  'publishing',
+  'published',
+  'updating',
+  'degraded',
+  'unpublishing',
+];
+/** Statuses an operation leaves behind when a process dies mid-way. */
+export const IN_FLIGHT_STATUSES: PublicationStatus[] = ['publishing', 'updating', 'unpublishing'];
+
+export interface NewPublication {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+  owner?: string;
+  modelKind: PublishableModelKind;
+  config: PublishConfig;
+  objects: OwnedObject[];
+  endpoints: { url: string; description: string }[];
+  createdBy: string;
+}
+
+export interface PublicationPatch {
+  status?: PublicationStatus;
+  /** `null` clears the reason. */
+  statusReason?: string | null;
+  config?: PublishConfig;
+  objects?: OwnedObject[];
+  endpoints?: { url: string; description: string }[];
+  modelKind?: PublishableModelKind;
+}
+
+export interface ListPublicationsQuery {
+  owner?: string;
+  namespace?: string;
+  kind?: string;
+  status?: string;
+  cursor?: string;
+  limit?: number;
+  /** Only these entity refs (after a permission filter); undefined = all. */
+  entityRefs?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+type Row = {
+  id: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  live_key: string | null;
+  entity_ref: string | null;
+  owner: string | null;
+  model_kind: string;
+  status: string;
+  status_reason: string | null;
+  config: string;
+  objects: string;
+  endpoints: string;
+  created_by: string;
+  created_at: unknown;
+  updated_at: unknown;
+};
+
+export function liveKey(cluster: string, namespace: string, name: string): string {
+  return `${cluster}/${namespace}/${name}`;
+}
+
+function fromRow(row: Row): Publication {
+  return {
+    id: row.id,
+    cluster: row.cluster,
+    namespace: row.namespace,
+    name: row.name,
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    ...(row.owner ? { owner: row.owner } : {}),
+    modelKind: row.model_kind as PublishableModelKind,
+    status: row.status as PublicationStatus,
+    ...(row.status_reason ? { statusReason: row.status_reason } : {}),
+    config: JSON.parse(row.config),
+    endpoints: JSON.parse(row.endpoints),
+    objects: JSON.parse(row.objects),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+/** Publications and their status history. All writes that change status also append history. */
+export class PublicationStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Inserts a live record in `publishing`. The unique live key makes concurrent publishes of one
+   * model race in the database: exactly one insert wins, the others get ConflictError.
+   */
+  async insertPublishing(p: NewPublication, now = new Date()): Promise<Publication> {
+    const row = {
+      id: p.id,
+      cluster: p.cluster,
+      namespace: p.namespace,
+      name: p.name,
+      live_key: liveKey(p.cluster, p.namespace, p.name),
+      entity_ref: p.entityRef ?? null,
+      owner: p.owner ?? null,
+      model_kind: p.modelKind,
+      status: 'publishing',
+      status_reason: null,
+      config: JSON.stringify(p.config),
+      objects: JSON.stringify(p.objects),
+      endpoints: JSON.stringify(p.endpoints),
+      created_by: p.createdBy,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.db.transaction(async tx => {
+        await tx(TABLE).insert(row);
+        await tx(HISTORY).insert({
+          publication_id: p.id,
+          status: 'publishing',
+          reason: null,
+          actor: p.createdBy,
+          created_at: now,
+        });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `${p.namespace}/${p.name} in cluster ${p.cluster} is already published (or being published)`,
+        );
+      }
+      throw error;
+    }
+    return fromRow(row as Row);
+  }
+
+  async get(id: string): Promise<Publication | undefined> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async getOrThrow(id: string): Promise<Publication> {
+    const p = await this.get(id);
+    if (!p) throw new NotFoundError(`publication ${id} not found`);
+    return p;
+  }
+
+  /** The live publication of a model, if any. */
+  async findLive(cluster: string, namespace: string, name: string): Promise<Publication | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ live_key: liveKey(cluster, namespace, name) })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The live publication, else the most recent one (failed / unpublished), for display. */
+  async findCurrent(cluster: string, namespace: string, name: string): Promise<Publication | undefined> {
+    const live = await this.findLive(cluster, namespace, name);
+    if (live) return live;
+    const row = await this.db<Row>(TABLE)
+      .where({ cluster, namespace, name })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Changes a record, optionally only when its status is one of `fromStatuses` (compare-and-set, so two
+   * operations on one publication cannot interleave). Records that leave the live statuses give up the
+   * model's unique slot. Returns the updated record, or undefined when the status did not match.
+   */
+  async update(
+    id: string,
+    patch: PublicationPatch,
+    options: {
+      fromStatuses?: PublicationStatus[];
+      actor?: string;
+      now?: Date;
+      /** Reason for the history row when it differs from the record's statusReason. */
+      historyReason?: string;
+    } = {},
+  ): Promise<Publication | undefined> {
+    const now = options.now ?? new Date();
+    return this.db.transaction(async tx => {
+      const set: Record<string, unknown> = { updated_at: now };
+      if (patch.status) set.status = patch.status;
+      if (patch.statusReason !== undefined) set.status_reason = patch.statusReason;
+      if (patch.config) set.config = JSON.stringify(patch.config);
+      if (patch.objects) set.objects = JSON.stringify(patch.objects);
+      if (patch.endpoints) set.endpoints = JSON.stringify(patch.endpoints);
+      if (patch.modelKind) set.model_kind = patch.modelKind;
+      if (patch.status && !LIVE_STATUSES.includes(patch.status)) set.live_key = null;
+      let query = tx(TABLE).where({ id });
+      if (options.fromStatuses) query = query.whereIn('status', options.fromStatuses);
+      const count = await query.update(set);
+      if (!count) return undefined;
+      if (patch.status) {
+        await tx(HISTORY).insert({
+          publication_id: id,
+          status: patch.status,
+          reason: options.historyReason ?? patch.statusReason ?? null,
+          actor: options.actor ?? null,
+          created_at: now,
+        });
+      }
+      const row = await tx<Row>(TABLE).where({ id }).first();
+      return row ? fromRow(row) : undefined;
+    });
+  }
+
+  /** Status changes of a publication, oldest first. */
+  async history(id: string): Promise<{ status: PublicationStatus; reason?: string; actor?: string; createdAt: string }[]> {
+    const rows = await this.db(HISTORY).where({ publication_id: id }).orderBy('id', 'asc');
+    return rows.map(r => ({
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.actor ? { actor: r.actor } : {}),
+      createdAt: toIso(r.created_at),
+    }));
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id), so every page costs the same at any N. */
+  async list(query: ListPublicationsQuery): Promise<Page<Publication>> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
+    const cursor: Cursor | undefined = decodeCursor(query.cursor);
+    let q = this.db<Row>(TABLE);
+    if (query.owner) q = q.where('owner', query.owner);
+    if (query.namespace) q = q.where('namespace', query.namespace);
+    if (query.kind) q = q.where('model_kind', query.kind);
+    if (query.status) q = q.where('status', query.status);
+    if (query.entityRefs) q = q.whereIn('entity_ref', query.entityRefs.length ? query.entityRefs : ['']);
+    if (cursor) {
+      q = q.where(b =>
+        b
+          .where('created_at', '<', cursor.createdAt)
+          .orWhere(b2 => b2.where('created_at', '=', cursor.createdAt).andWhere('id', '<', cursor.id)),
+      );
+    }
+    const rows = await q
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+    const items = rows.slice(0, limit).map(fromRow);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return {
+      items,
+      ...(last ? { nextCursor: encodeCursor({ createdAt: toDate(last.created_at), id: last.id }) } : {}),
+    };
+  }
+
+  /** Records in a mid-operation status that nobody has touched since `olderThan` (a killed process). */
+  async listStuck(olderThan: Date, limit = 100): Promise<Publication[]> {
+    const rows = await this.db<Row>(TABLE)
+      .whereIn('status', IN_FLIGHT_STATUSES)
+      .where('updated_at', '<', olderThan)
+      .orderBy('updated_at', 'asc')
+      .limit(limit);
+    return rows.map(fromRow);
+  }
+
+  /** Live, settled publications (published / degraded) for drift checks, in id order. */
+  async listSettled(afterId: string | undefined, limit = 100): Promise<Publication[]> {
+    let q = this.db<Row>(TABLE).whereIn('status', ['published', 'degraded']);
+    if (afterId) q = q.where('id', '>', afterId);
+    const rows = await q.orderBy('id', 'asc').limit(limit);
+    return rows.map(fromRow);
+  }
+
+  async countLiveByOwner(owner: string): Promise<number> {
+    const [{ count }] = await this.db(TABLE)
+      .where({ owner })
+      .whereNotNull('live_key')
+      .count({ count: '*' });
+    return Number(count);
+  }
+
+  /** Ids of publications that are live; used to tell labelled orphans from owned objects. */
+  async liveIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.db(TABLE).whereIn('id', ids).whereNotNull('live_key').select('id');
+    return new Set(rows.map(r => r.id as string));
+  }
+}

@@ -1,0 +1,219 @@
+import {
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '../gateway/types';
+import { ConcurrencyLimiter } from './limiter';
+import { isConflict, isNotFound, mapClusterError } from './errors';
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface ClusterClientOptions {
+  name: string;
+  kubeConfig: KubeConfig;
+  /** Per-request timeout (ms). */
+  timeoutMs: number;
+  /** Most requests in flight to this cluster at once. */
+  maxConcurrent: number;
+  /** Field manager recorded on writes. */
+  fieldManager?: string;
+}
+
+export function refOf(obj: KubeObject | ObjectRef): ObjectRef {
+  if ('metadata' in obj) {
+    return {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace ?? 'default',
+      name: obj.metadata.name,
+    };
+  }
+  return obj;
+}
+
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/**
+ * Typed CRUD over @kubernetes/client-node's KubernetesObjectApi for one cluster. Every request has a
+ * timeout (an AbortSignal set by middleware, so the socket is really released) and goes through a
+ * bounded limiter; errors come out as @backstage/errors (see mapClusterError).
+ */
+export class ClusterClient {
+  readonly name: string;
+  private readonly api: KubernetesObjectApi;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly fieldManager: string;
+
+  constructor(options: ClusterClientOptions) {
+    this.name = options.name;
+    this.limiter = new ConcurrencyLimiter(options.maxConcurrent);
+    this.fieldManager = options.fieldManager ?? 'backstage-model-publishing';
+    const cluster = options.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error(`cluster '${options.name}': kubeconfig has no current cluster`);
+    const timeoutMs = options.timeoutMs;
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: options.kubeConfig },
+      promiseMiddleware: [
+        {
+          pre: async context => {
+            context.setSignal(AbortSignal.timeout(timeoutMs));
+            return context;
+          },
+          post: async response => response,
+        },
+      ],
+    });
+    this.api = new KubernetesObjectApi(configuration);
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.limiter.run(fn);
+    } catch (error) {
+      throw mapClusterError(error, what, this.name);
+    }
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
+    try {
+      return await this.call(`reading ${describeRef(ref)}`, () =>
+        this.api.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        }) as Promise<unknown> as Promise<T>,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** All objects of a kind (following `continue` pages), optionally in one namespace and by label. */
+  async list<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.call(`listing ${kind}`, () =>
+        this.api.list(
+          apiVersion,
+          kind,
+          options.namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          options.labelSelector,
+          500,
+          continueToken,
+        ),
+      );
+      for (const item of page.items) {
+        // Lists omit apiVersion/kind on items; put them back so objects are self-describing.
+        items.push({ ...(item as unknown as T), apiVersion, kind });
+      }
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  async create<T extends KubeObject>(obj: T): Promise<T> {
+    return this.call(`creating ${describeRef(refOf(obj))}`, () =>
+      this.api.create(obj as any, undefined, undefined, this.fieldManager) as Promise<unknown> as Promise<T>,
+    );
+  }
+
+  async replace<T extends KubeObject>(obj: T): Promise<T> {
+    return this.call(`replacing ${describeRef(refOf(obj))}`, () =>
+      this.api.replace(obj as any, undefined, undefined, this.fieldManager) as Promise<unknown> as Promise<T>,
+    );
+  }
+
+  /** JSON merge patch. */
+  async patch<T extends KubeObject>(obj: Partial<T> & { apiVersion: string; kind: string; metadata: KubeObject['metadata'] }): Promise<T> {
+    return this.call(`patching ${describeRef(refOf(obj as KubeObject))}`, () =>
+      this.api.patch(
+        obj as any,
+        undefined,
+        undefined,
+        this.fieldManager,
+        undefined,
+        PatchStrategy.MergePatch,
+      ) as Promise<unknown> as Promise<T>,
+    );
+  }
+
+  /** Deletes the object; false when it was already gone. */
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.call(`deleting ${describeRef(ref)}`, () =>
+        this.api.delete(
+          { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates the object, or replaces it when it exists (carrying over resourceVersion). Conflicts from a
+   * concurrent writer are retried.
+   */
+  async apply<T extends KubeObject>(obj: T): Promise<T> {
+    return retryOnConflict(async () => {
+      const existing = await this.get(refOf(obj));
+      if (!existing) return this.create(obj);
+      return this.replace({
+        ...obj,
+        metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion },
+      });
+    });
+  }
+
+  /** Read-modify-write with retries on 409 (someone else wrote in between). */
+  async update<T extends KubeObject>(ref: ObjectRef, modify: (current: T) => T): Promise<T> {
+    return retryOnConflict(async () => {
+      const current = await this.get<T>(ref);
+      if (!current) {
+        throw mapClusterError({ code: 404, body: { message: 'not found' } }, `updating ${describeRef(ref)}`, this.name);
+      }
+      return this.replace(modify(current));
+    });
+  }
+}
+
+/** Retries `fn` when it fails with ConflictError (HTTP 409), with a short jittered backoff. */
+export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isConflict(error) || attempt >= attempts) throw error;
+      await new Promise(r => setTimeout(r, 10 * attempt + Math.random() * 10));
+    }
+  }
+}

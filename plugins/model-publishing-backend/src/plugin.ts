@@ -1,0 +1,109 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { modelPublishingPermissions } from '@internal/plugin-model-publishing-common';
+import { AuditLog } from './audit/AuditLog';
+import { readModelPublishingConfig } from './config';
+import { migrate } from './database/migrate';
+import { PublicationStore } from './database/PublicationStore';
+import { ClusterRegistry } from './kubernetes/ClusterRegistry';
+import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
+import { PublishingService } from './publishing/PublishingService';
+import { scheduleReconciler } from './publishing/Reconciler';
+import { createRouter } from './router';
+import { RouteContext } from './router/context';
+
+/**
+ * Model publishing backend plugin: REST API under /api/model-publishing, the publishing saga, the
+ * reconciler and the audit trail. Keeps no state outside the database, so it runs as several replicas.
+ *
+ * @public
+ */
+export const modelPublishingPlugin = createBackendPlugin({
+  pluginId: 'model-publishing',
+  register(env) {
+    env.registerInit({
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+        rootConfig: coreServices.rootConfig,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const config = readModelPublishingConfig(deps.rootConfig);
+        deps.permissionsRegistry.addPermissions(modelPublishingPermissions);
+
+        const db = await deps.database.getClient();
+        if (!deps.database.migrations?.skip) await migrate(db);
+
+        const emulators = await startEmbeddedEmulators(config.clusters, deps.logger);
+        deps.lifecycle.addShutdownHook(() => emulators.close());
+        const clusters = new ClusterRegistry({
+          clusters: config.clusters,
+          defaultCluster: config.defaultCluster,
+          timeoutMs: config.clusterRequestTimeoutMs,
+          maxConcurrent: config.maxConcurrentClusterRequests,
+          kubeConfigs: emulators.kubeConfigs,
+        });
+        const publications = new PublicationStore(db);
+        const auditLog = new AuditLog(db, deps.auditor);
+        const publishing = new PublishingService({
+          clusters,
+          publications,
+          auditLog,
+          config,
+          logger: deps.logger,
+        });
+        const ctx = new RouteContext({
+          httpAuth: deps.httpAuth,
+          auth: deps.auth,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          auditLog,
+          logger: deps.logger,
+          resolveClusterName: name => clusters.resolveName(name),
+          defaultCluster: config.defaultCluster,
+        });
+
+        if (config.reconciler.enabled && clusters.names().length) {
+          await scheduleReconciler({
+            scheduler: deps.scheduler,
+            logger: deps.logger,
+            frequency: config.reconciler.frequency,
+            stuckAfterMs: config.reconciler.stuckAfterMs,
+            repair: config.reconciler.repair,
+            clusters,
+            publications,
+            publishing,
+          });
+        }
+
+        deps.httpRouter.use(
+          await createRouter({
+            ctx,
+            logger: deps.logger,
+            auth: deps.auth,
+            config,
+            db,
+            database: deps.database,
+            scheduler: deps.scheduler,
+            clusters,
+            publications,
+            auditLog,
+            publishing,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,607 @@
+import { randomUUID } from 'crypto';
+import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError, isError } from '@backstage/errors';
+import type {
+  IssuedApiKey,
+  ModelKindDetection,
+  OwnedObject,
+  Publication,
+  PublicationStatus,
+  PublishConfig,
+  PublishableModelKind,
+} from '@internal/plugin-model-publishing-common';
+import type { AuditedAction, AuditLog } from '../audit/AuditLog';
+import { redactKeys } from '../audit/AuditLog';
+import type { ModelPublishingConfig } from '../config';
+import type { PublicationStore } from '../database/PublicationStore';
+import { UnprocessableError } from '../errors';
+import { buildPublicationObjects, publicationEndpoints } from '../gateway';
+import type { BuildKey, KubeObject, PublicationEndpoint } from '../gateway/types';
+import { ClusterClient, describeRef, ObjectRef, refOf } from '../kubernetes/ClusterClient';
+import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import { detectModelKind } from '../models';
+import { checkTenantRules } from '../tenants/tenantRules';
+import { applyStages, ownedRef, recreatable, ROUTE_KINDS, sameRef } from './objects';
+
+/** A model's address after resolution (router's ModelTarget satisfies it). */
+export interface ModelLocation {
+  cluster: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+  owner?: string;
+}
+
+export interface ModelInfo {
+  cluster: string;
+  namespace: string;
+  name: string;
+  entityRef?: string;
+  ready: boolean;
+  readyMessage?: string;
+  detection: ModelKindDetection;
+  runtime?: string;
+}
+
+export interface OperationContext {
+  actor: string;
+  credentials?: BackstageCredentials;
+  request?: unknown;
+}
+
+/** The parts of the keys helper's ApiKeyService the publishing workflow uses (src/keys). */
+export interface PublishingKeys {
+  issueInitialKey(
+    input: { publicationId: string; name: string; expiresAt?: string },
+    who: { actor: string; request?: unknown },
+  ): Promise<{ issued: IssuedApiKey; buildKey: BuildKey }>;
+  discardKeys(publicationId: string, who: { actor: string; request?: unknown }): Promise<void>;
+  readLiveSecretKeys(publicationId: string): Promise<{ keys: BuildKey[] }>;
+}
+
+export interface PublishingServiceOptions {
+  clusters: ClusterRegistry;
+  publications: PublicationStore;
+  auditLog: AuditLog;
+  config: ModelPublishingConfig;
+  logger: LoggerService;
+  keys?: PublishingKeys;
+  newId?: () => string;
+  /**
+   * Test hook: runs before every cluster write of a saga. A test can fail it, or never resolve it to
+   * simulate a process killed between writes.
+   */
+  beforeClusterWrite?: (op: { action: 'create' | 'replace' | 'delete'; ref: ObjectRef }) => Promise<void>;
+}
+
+/** One step of a saga: the object touched and what it was before (undefined = it did not exist). */
+interface JournalEntry {
+  ref: ObjectRef;
+  before?: KubeObject;
+}
+
+const INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' };
+const LLM_INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'LLMInferenceService' };
+
+function messageOf(error: unknown): string {
+  return redactKeys(isError(error) ? error.message : String(error));
+}
+
+function readiness(isvc: KubeObject): { ready: boolean; message?: string } {
+  const conditions: { type?: string; status?: string; message?: string; reason?: string }[] =
+    isvc.status?.conditions ?? [];
+  const ready = conditions.find(c => c.type === 'Ready');
+  if (ready?.status === 'True') return { ready: true };
+  return {
+    ready: false,
+    message: ready?.message ?? ready?.reason ?? 'the InferenceService has no Ready condition yet',
+  };
+}
+
+/**
+ * Publish / update / unpublish as sagas (design §3). Every cluster write is journalled; on failure the
+ * journal is undone in reverse, so the cluster ends as it was, and the record says why.
+ */
+export class PublishingService {
+  private readonly newId: () => string;
+
+  constructor(private readonly o: PublishingServiceOptions) {
+    this.newId = o.newId ?? randomUUID;
+  }
+
+  /** Lets plugin.ts attach the key service after both are built (they depend on each other). */
+  setKeys(keys: PublishingKeys): void {
+    this.o.keys = keys;
+  }
+
+  private client(cluster: string): ClusterClient {
+    return this.o.clusters.get(cluster);
+  }
+
+  // ---- reading the model --------------------------------------------------------------------
+
+  /** The InferenceService (or LLMInferenceService) and its ServingRuntime, or 404. */
+  async loadModel(model: ModelLocation): Promise<{ isvc: KubeObject; runtime?: KubeObject; detection: ModelKindDetection }> {
+    const client = this.client(model.cluster);
+    const at = { namespace: model.namespace, name: model.name };
+    let isvc = await client.get({ ...INFERENCE_SERVICE, ...at });
+    if (!isvc) {
+      // Clusters without the LLMInferenceService CRD answer with an error rather than 404.
+      isvc = await client.get({ ...LLM_INFERENCE_SERVICE, ...at }).catch(() => undefined);
+    }
+    if (!isvc) {
+      throw new NotFoundError(
+        `InferenceService ${model.namespace}/${model.name} not found in cluster '${model.cluster}'`,
+      );
+    }
+    isvc = {
+      ...isvc,
+      apiVersion: isvc.apiVersion ?? INFERENCE_SERVICE.apiVersion,
+      kind: isvc.kind ?? INFERENCE_SERVICE.kind,
+    };
+    const runtimeName: string | undefined = isvc.spec?.predictor?.model?.runtime;
+    let runtime: KubeObject | undefined;
+    if (runtimeName) {
+      runtime =
+        (await client
+          .get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', namespace: model.namespace, name: runtimeName })
+          .catch(() => undefined)) ??
+        (await client
+          .get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', namespace: '', name: runtimeName })
+          .catch(() => undefined));
+    }
+    return { isvc, runtime, detection: detectModelKind(isvc, runtime) };
+  }
+
+  async describeModel(model: ModelLocation): Promise<ModelInfo> {
+    const { isvc, detection } = await this.loadModel(model);
+    const { ready, message } = readiness(isvc);
+    const runtime: string | undefined = isvc.spec?.predictor?.model?.runtime;
+    return {
+      cluster: model.cluster,
+      namespace: model.namespace,
+      name: model.name,
+      ...(model.entityRef ? { entityRef: model.entityRef } : {}),
+      ready,
+      ...(message ? { readyMessage: message } : {}),
+      detection,
+      ...(runtime ? { runtime } : {}),
+    };
+  }
+
+  /** The kind to publish as: the owner's choice where detection allows it, else the detected kind. */
+  resolveKind(
+    detection: ModelKindDetection,
+    config: PublishConfig,
+  ): { kind: PublishableModelKind; openaiPathPrefix?: string } {
+    if (detection.kind === 'grpc') {
+      throw new UnprocessableError(`modelKind: gRPC models cannot be published yet (${detection.reason})`);
+    }
+    const chosen = config.modelKind;
+    if (chosen) {
+      const allowed =
+        detection.confidence === 'low' ||
+        detection.kind === 'unknown' ||
+        chosen === detection.kind ||
+        detection.alternatives.includes(chosen);
+      if (!allowed) {
+        throw new UnprocessableError(
+          `modelKind: ${chosen} contradicts the detected kind ${detection.kind} (${detection.reason})`,
+        );
+      }
+      const prefix = chosen === 'openai' ? detection.openaiPathPrefix ?? '/v1' : undefined;
+      return { kind: chosen, ...(prefix ? { openaiPathPrefix: prefix } : {}) };
+    }
+    if (detection.kind === 'unknown') {
+      throw new UnprocessableError(
+        `modelKind: the model kind could not be detected (${detection.reason}); choose one of ${
+          detection.alternatives.join(', ') || 'openai, v1, v2'
+        }`,
+      );
+    }
+    return {
+      kind: detection.kind,
+      ...(detection.openaiPathPrefix ? { openaiPathPrefix: detection.openaiPathPrefix } : {}),
+    };
+  }
+
+  /** Validation shared by publish, update and dry-run: 404, 409 (not Ready), 422 (kind, tenant). */
+  private async validate(
+    model: ModelLocation,
+    config: PublishConfig,
+    mode: { creating: boolean; requireReady: boolean },
+  ) {
+    const { isvc, detection } = await this.loadModel(model);
+    if (mode.requireReady) {
+      const { ready, message } = readiness(isvc);
+      if (!ready) {
+        throw new ConflictError(`InferenceService ${model.namespace}/${model.name} is not Ready: ${message}`);
+      }
+    }
+    const kind = this.resolveKind(detection, config);
+    if (kind.kind !== 'openai') {
+      const tokenFields = Object.keys(config.rateLimits ?? {}).filter(k => k.startsWith('tokens'));
+      if (tokenFields.length) {
+        throw new UnprocessableError(
+          `rateLimits.${tokenFields[0]}: token limits apply to OpenAI-compatible models only (this model is ${kind.kind})`,
+        );
+      }
+    }
+    const livePublications = model.owner ? await this.o.publications.countLiveByOwner(model.owner) : 0;
+    const violations = checkTenantRules({
+      tenants: this.o.config.tenants,
+      owner: model.owner,
+      namespace: model.namespace,
+      config,
+      livePublications,
+      creating: mode.creating,
+    });
+    if (violations.length) throw new UnprocessableError(violations.join('; '));
+    return { isvc, detection, kind };
+  }
+
+  private build(publicationId: string, isvc: KubeObject, kind: { kind: PublishableModelKind; openaiPathPrefix?: string }, config: PublishConfig, keys: BuildKey[]) {
+    const input = { publicationId, isvc, detection: kind, config, keys, gateway: this.o.config.gateway };
+    return {
+      objects: buildPublicationObjects(input),
+      endpoints: publicationEndpoints(input) as PublicationEndpoint[],
+    };
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+
+  async dryRun(model: ModelLocation, config: PublishConfig): Promise<{ objects: KubeObject[] }> {
+    const { isvc, kind } = await this.validate(model, config, { creating: true, requireReady: true });
+    const placeholder = config.firstKey
+      ? [{ clientId: 'key-00000000-0000-0000-0000-000000000000', key: 'mpk_000000000000000000000000000000000000DRYRUN' }]
+      : [];
+    const { objects } = this.build(this.newId(), isvc, kind, config, placeholder);
+    return { objects };
+  }
+
+  async publish(
+    model: ModelLocation,
+    config: PublishConfig,
+    op: OperationContext,
+  ): Promise<{ publication: Publication; key?: IssuedApiKey }> {
+    const audit = (outcome: 'succeeded' | 'failed', publicationId?: string, error?: string) =>
+      this.audit('publication.create', model, op, outcome, publicationId, error);
+    const { isvc, kind } = await this.validate(model, config, { creating: true, requireReady: true });
+    const id = this.newId();
+    // Build once before recording: builder input errors (hostname, limits) are 4xx and change nothing.
+    const planned = this.build(id, isvc, kind, config, []);
+    const record = await this.o.publications.insertPublishing({
+      id,
+      cluster: model.cluster,
+      namespace: model.namespace,
+      name: model.name,
+      entityRef: model.entityRef,
+      owner: model.owner,
+      modelKind: kind.kind,
+      config,
+      objects: planned.objects.map(ownedRef),
+      endpoints: planned.endpoints,
+      createdBy: op.actor,
+    });
+
+    const journal: JournalEntry[] = [];
+    let issued: IssuedApiKey | undefined;
+    try {
+      const keys: BuildKey[] = [];
+      if (config.firstKey) {
+        if (this.o.keys) {
+          const first = await this.o.keys.issueInitialKey(
+            { publicationId: id, name: config.firstKey.name, expiresAt: config.firstKey.expiresAt },
+            { actor: op.actor, request: op.request },
+          );
+          issued = first.issued;
+          keys.push(first.buildKey);
+        } else {
+          this.o.logger.warn(`publication ${id}: firstKey requested but no key service is configured`);
+        }
+      }
+      const { objects } = keys.length ? this.build(id, isvc, kind, config, keys) : planned;
+      await this.applyStaged(this.client(model.cluster), objects, 'create', journal);
+    } catch (error) {
+      const reason = `publish failed: ${messageOf(error)}`;
+      await this.undo(model.cluster, journal, id);
+      if (issued || config.firstKey) {
+        await this.o.keys?.discardKeys(id, { actor: op.actor, request: op.request }).catch(e =>
+          this.o.logger.warn(`publication ${id}: could not discard keys: ${messageOf(e)}`),
+        );
+      }
+      await this.o.publications.update(id, { status: 'failed', statusReason: reason }, { actor: op.actor });
+      await audit('failed', id, reason);
+      throw error;
+    }
+    const publication = await this.o.publications.update(
+      id,
+      { status: 'published', statusReason: null },
+      { actor: op.actor, fromStatuses: ['publishing'] },
+    );
+    await audit('succeeded', id);
+    return { publication: publication ?? { ...record, status: 'published' }, ...(issued ? { key: issued } : {}) };
+  }
+
+  async update(model: ModelLocation, config: PublishConfig, op: OperationContext): Promise<Publication> {
+    const current = await this.o.publications.findLive(model.cluster, model.namespace, model.name);
+    if (!current) throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
+    const audit = (outcome: 'succeeded' | 'failed', error?: string) =>
+      this.audit('publication.update', model, op, outcome, current.id, error);
+    const { isvc, kind } = await this.validate(model, config, { creating: false, requireReady: false });
+    this.build(current.id, isvc, kind, config, []); // input errors → 4xx before anything changes
+
+    const previousStatus = current.status;
+    const locked = await this.o.publications.update(
+      current.id,
+      { status: 'updating' },
+      { actor: op.actor, fromStatuses: ['published', 'degraded'] },
+    );
+    if (!locked) {
+      throw new ConflictError(`publication ${current.id} is ${current.status}; try again when it is settled`);
+    }
+    const journal: JournalEntry[] = [];
+    const client = this.client(model.cluster);
+    let built: { objects: KubeObject[]; endpoints: PublicationEndpoint[] };
+    try {
+      const keys = await this.liveKeys(current);
+      built = this.build(current.id, isvc, kind, config, keys);
+      await this.applyStaged(client, built.objects, 'apply', journal);
+      // Objects the new configuration no longer needs (e.g. the kind changed): removed only after the
+      // new route is in place, so the model is never unprotected.
+      const stale = current.objects.filter(o => !built.objects.some(b => sameRef(refOf(b), o)));
+      await this.deleteObjects(client, stale, journal);
+    } catch (error) {
+      const reason = messageOf(error);
+      await this.undo(model.cluster, journal, current.id);
+      await this.o.publications.update(
+        current.id,
+        { status: previousStatus },
+        { actor: op.actor, historyReason: `update failed: ${reason}` },
+      );
+      await audit('failed', `update failed: ${reason}`);
+      throw error;
+    }
+    const updated = await this.o.publications.update(
+      current.id,
+      {
+        status: 'published',
+        statusReason: null,
+        config,
+        modelKind: kind.kind,
+        objects: built.objects.map(ownedRef),
+        endpoints: built.endpoints,
+      },
+      { actor: op.actor },
+    );
+    await audit('succeeded');
+    return updated!;
+  }
+
+  async unpublish(model: ModelLocation, op: OperationContext): Promise<Publication> {
+    const current = await this.o.publications.findLive(model.cluster, model.namespace, model.name);
+    if (!current) throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
+    const audit = (outcome: 'succeeded' | 'failed', error?: string) =>
+      this.audit('publication.delete', model, op, outcome, current.id, error);
+    const previousStatus = current.status;
+    const locked = await this.o.publications.update(
+      current.id,
+      { status: 'unpublishing' },
+      { actor: op.actor, fromStatuses: ['published', 'degraded'] },
+    );
+    if (!locked) {
+      throw new ConflictError(`publication ${current.id} is ${current.status}; try again when it is settled`);
+    }
+    const journal: JournalEntry[] = [];
+    try {
+      await this.deleteObjects(this.client(model.cluster), current.objects, journal);
+    } catch (error) {
+      const reason = messageOf(error);
+      await this.undo(model.cluster, journal, current.id);
+      await this.o.publications.update(
+        current.id,
+        { status: previousStatus },
+        { actor: op.actor, historyReason: `unpublish failed: ${reason}` },
+      );
+      await audit('failed', `unpublish failed: ${reason}`);
+      throw error;
+    }
+    await this.o.keys?.discardKeys(current.id, { actor: op.actor, request: op.request }).catch(e =>
+      this.o.logger.warn(`publication ${current.id}: could not discard keys: ${messageOf(e)}`),
+    );
+    const done = await this.o.publications.update(
+      current.id,
+      { status: 'unpublished', statusReason: null },
+      { actor: op.actor },
+    );
+    await audit('succeeded');
+    return done!;
+  }
+
+  /**
+   * Re-applies a settled publication's objects from its record (the key service calls this when
+   * per-key limits change; the reconciler when repairing drift). Secret data is left to the key service.
+   */
+  async reapply(publicationId: string, actor = 'system:model-publishing'): Promise<Publication> {
+    const current = await this.o.publications.getOrThrow(publicationId);
+    const { isvc } = await this.loadModel(current);
+    const kind = this.resolveKind(detectModelKind(isvc), { ...current.config, modelKind: current.modelKind });
+    const keys = await this.liveKeys(current);
+    const built = this.build(current.id, isvc, kind, current.config, keys);
+    const journal: JournalEntry[] = [];
+    try {
+      await this.applyStaged(this.client(current.cluster), built.objects, 'apply', journal);
+    } catch (error) {
+      await this.undo(current.cluster, journal, current.id);
+      throw error;
+    }
+    const updated = await this.o.publications.update(
+      current.id,
+      { status: 'published', statusReason: null, objects: built.objects.map(ownedRef), endpoints: built.endpoints },
+      { actor, fromStatuses: ['published', 'degraded', 'updating'] },
+    );
+    return updated ?? current;
+  }
+
+  /** The objects a settled publication should have, for drift checks. */
+  async desiredObjects(publication: Publication): Promise<KubeObject[]> {
+    const { isvc } = await this.loadModel(publication);
+    const kind = this.resolveKind(detectModelKind(isvc), { ...publication.config, modelKind: publication.modelKind });
+    return this.build(publication.id, isvc, kind, publication.config, []).objects;
+  }
+
+  /** Deletes every listed object (route first) and returns; used by unpublish and the reconciler. */
+  async deleteAll(cluster: string, objects: OwnedObject[]): Promise<void> {
+    await this.deleteObjects(this.client(cluster), objects, []);
+  }
+
+  async guide(publication: Publication): Promise<{ markdown: string; openapi: object }> {
+    // src/docs (pure helper) provides buildGuide/buildOpenApiDocument; wired in once it lands.
+    return {
+      markdown: `# ${publication.namespace}/${publication.name}\n\n${publication.endpoints
+        .map(e => `- ${e.url} — ${e.description}`)
+        .join('\n')}\n`,
+      openapi: { openapi: '3.1.0', info: { title: publication.name, version: '1' }, paths: {} },
+    };
+  }
+
+  // ---- saga primitives ----------------------------------------------------------------------
+
+  /** Active keys for a rebuild: from the key service, else straight from the Secret. */
+  private async liveKeys(publication: Publication): Promise<BuildKey[]> {
+    if (this.o.keys) return (await this.o.keys.readLiveSecretKeys(publication.id)).keys;
+    const secretRef = publication.objects.find(o => o.kind === 'Secret');
+    if (!secretRef) return [];
+    const secret = await this.client(publication.cluster).get(secretRef);
+    return Object.entries((secret?.data ?? {}) as Record<string, string>).map(([clientId, value]) => ({
+      clientId,
+      key: Buffer.from(value, 'base64').toString('utf8'),
+    }));
+  }
+
+  private async write<T>(action: 'create' | 'replace' | 'delete', ref: ObjectRef, fn: () => Promise<T>): Promise<T> {
+    await this.o.beforeClusterWrite?.({ action, ref });
+    return fn();
+  }
+
+  /**
+   * Writes objects stage by stage: everything but the route concurrently, then the route, so the
+   * route never exists without its auth and limits. 'create' fails on an existing object unless it
+   * is a labelled leftover of a dead publication; 'apply' replaces, except an existing Secret, whose
+   * data (the keys) belongs to the key service.
+   */
+  private async applyStaged(
+    client: ClusterClient,
+    objects: KubeObject[],
+    mode: 'create' | 'apply',
+    journal: JournalEntry[],
+  ): Promise<void> {
+    for (const stage of applyStages(objects)) {
+      const results = await Promise.allSettled(stage.map(obj => this.applyOne(client, obj, mode, journal)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  private async applyOne(client: ClusterClient, obj: KubeObject, mode: 'create' | 'apply', journal: JournalEntry[]) {
+    const ref = refOf(obj);
+    if (mode === 'create') {
+      try {
+        await this.write('create', ref, () => client.create(obj));
+        journal.push({ ref });
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConflictError') throw error;
+        const existing = await client.get(ref);
+        if (!existing || !(await this.isLeftover(existing))) {
+          throw new ConflictError(`${describeRef(ref)} already exists and is not managed by this publication`);
+        }
+        // A leftover of a crashed or failed publication: take it over (the journal deletes it on undo).
+        await this.write('replace', ref, () =>
+          client.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion } }),
+        );
+        journal.push({ ref });
+        return;
+      }
+    }
+    const before = await client.get(ref);
+    if (!before) {
+      await this.write('create', ref, () => client.create(obj));
+      journal.push({ ref });
+      return;
+    }
+    if (obj.kind === 'Secret') return;
+    await this.write('replace', ref, () =>
+      client.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion: before.metadata.resourceVersion } }),
+    );
+    journal.push({ ref, before });
+  }
+
+  /** Ours (managed-by label) and owned by a publication that is no longer live. */
+  private async isLeftover(obj: KubeObject): Promise<boolean> {
+    const labels = obj.metadata.labels ?? {};
+    const owner = labels['model-publishing/publication'];
+    if (labels['app.kubernetes.io/managed-by'] !== 'backstage-model-publishing' || !owner) return false;
+    return !(await this.o.publications.liveIds([owner])).has(owner);
+  }
+
+  /** Deletes objects route first, then the rest concurrently; snapshots go to the journal for undo. */
+  private async deleteObjects(client: ClusterClient, objects: OwnedObject[], journal: JournalEntry[]) {
+    const routes = objects.filter(o => ROUTE_KINDS.has(o.kind));
+    const rest = objects.filter(o => !ROUTE_KINDS.has(o.kind)).reverse();
+    for (const stage of [routes, rest]) {
+      const results = await Promise.allSettled(
+        stage.map(async ref => {
+          const before = await client.get(ref);
+          if (!before) return;
+          await this.write('delete', ref, () => client.delete(ref));
+          journal.push({ ref, before });
+        }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /**
+   * Undoes a journal in reverse: deletes what was created, restores what was replaced or deleted.
+   * Failures are logged; leftovers carry our labels, so the reconciler removes or repairs them.
+   */
+  private async undo(cluster: string, journal: JournalEntry[], publicationId: string): Promise<void> {
+    const client = this.client(cluster);
+    for (const entry of [...journal].reverse()) {
+      try {
+        if (!entry.before) {
+          await client.delete(entry.ref);
+        } else {
+          const restore = recreatable(entry.before);
+          const now = await client.get(entry.ref);
+          if (now) {
+            await client.replace({ ...restore, metadata: { ...restore.metadata, resourceVersion: now.metadata.resourceVersion } });
+          } else {
+            await client.create(restore);
+          }
+        }
+      } catch (error) {
+        this.o.logger.warn(
+          `publication ${publicationId}: could not undo ${describeRef(entry.ref)}: ${messageOf(error)}; the reconciler will converge it`,
+        );
+      }
+    }
+  }
+
+  private async audit(
+    action: AuditedAction,
+    model: ModelLocation,
+    op: OperationContext,
+    outcome: 'succeeded' | 'failed',
+    publicationId?: string,
+    error?: string,
+  ) {
+    await this.o.auditLog
+      .record({ actor: op.actor, action, entityRef: model.entityRef, publicationId, outcome, error, request: op.request })
+      .catch(e => this.o.logger.error(`could not write audit row for ${action}: ${messageOf(e)}`));
+  }
+}
+
+export type { PublicationStatus };

@@ -1,0 +1,209 @@
+import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
+import {
+  LABEL_MANAGED_BY,
+  LABEL_PUBLICATION,
+  MANAGED_BY_VALUE,
+  type OwnedObject,
+  type Publication,
+} from '@internal/plugin-model-publishing-common';
+import type { HumanDuration } from '../config';
+import type { PublicationStore } from '../database/PublicationStore';
+import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import { refOf } from '../kubernetes/ClusterClient';
+import { describeDrift, MANAGED_KINDS, sameRef } from './objects';
+import type { PublishingService } from './PublishingService';
+
+export interface ReconcilerOptions {
+  clusters: ClusterRegistry;
+  publications: PublicationStore;
+  publishing: PublishingService;
+  logger: LoggerService;
+  /** A mid-operation record untouched this long was left by a killed process. */
+  stuckAfterMs?: number;
+  /** Re-apply drifted objects (else only mark the publication degraded). */
+  repair?: boolean;
+}
+
+export interface ReconcileReport {
+  converged: { id: string; from: string; to: string }[];
+  degraded: { id: string; reason: string }[];
+  repaired: string[];
+  orphansDeleted: OwnedObject[];
+  errors: string[];
+}
+
+const ACTOR = 'system:model-publishing-reconciler';
+
+function message(error: unknown) {
+  return isError(error) ? error.message : String(error);
+}
+
+/**
+ * Converges the cluster with the database (design §3): records a killed process left mid-way,
+ * labelled orphans, and objects removed or changed out of band.
+ */
+export class Reconciler {
+  constructor(private readonly o: ReconcilerOptions) {}
+
+  async run(now = new Date()): Promise<ReconcileReport> {
+    const report: ReconcileReport = { converged: [], degraded: [], repaired: [], orphansDeleted: [], errors: [] };
+    const stuck = await this.o.publications.listStuck(new Date(now.getTime() - (this.o.stuckAfterMs ?? 300_000)));
+    for (const p of stuck) {
+      await this.converge(p, report).catch(e => report.errors.push(`${p.id}: ${message(e)}`));
+    }
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.o.publications.listSettled(after, 100);
+      for (const p of page) {
+        await this.checkDrift(p, report).catch(e => report.errors.push(`${p.id}: ${message(e)}`));
+      }
+      if (page.length < 100) break;
+      after = page[page.length - 1].id;
+    }
+    for (const cluster of this.o.clusters.names()) {
+      await this.deleteOrphans(cluster, report).catch(e => report.errors.push(`${cluster}: ${message(e)}`));
+    }
+    if (report.errors.length) this.o.logger.warn(`reconciler: ${report.errors.join('; ')}`);
+    return report;
+  }
+
+  /** Every object in the cluster labelled with this publication (finds what the record missed). */
+  private async labelled(p: Publication): Promise<OwnedObject[]> {
+    const client = this.o.clusters.get(p.cluster);
+    const found: OwnedObject[] = [];
+    for (const { apiVersion, kind } of MANAGED_KINDS) {
+      const items = await client.list(apiVersion, kind, {
+        namespace: p.namespace,
+        labelSelector: `${LABEL_PUBLICATION}=${p.id}`,
+      });
+      found.push(...items.map(i => ({ apiVersion, kind, namespace: i.metadata.namespace!, name: i.metadata.name })));
+    }
+    return found;
+  }
+
+  private async converge(p: Publication, report: ReconcileReport): Promise<void> {
+    const { publications, publishing } = this.o;
+    if (p.status === 'publishing') {
+      // Rolled back rather than forward: the first key (if any) was never handed out.
+      await publishing.deleteAll(p.cluster, await this.labelled(p));
+      const done = await publications.update(
+        p.id,
+        { status: 'failed', statusReason: 'publish was interrupted; its objects were removed' },
+        { actor: ACTOR, fromStatuses: ['publishing'] },
+      );
+      if (done) report.converged.push({ id: p.id, from: 'publishing', to: 'failed' });
+    } else if (p.status === 'updating') {
+      // The record still holds the previous configuration: re-apply it and drop extra objects.
+      await publications.update(p.id, {}, { actor: ACTOR, fromStatuses: ['updating'] });
+      const restored = await publishing.reapply(p.id, ACTOR);
+      const extra = (await this.labelled(p)).filter(o => !restored.objects.some(r => sameRef(r, o)));
+      await publishing.deleteAll(p.cluster, extra);
+      report.converged.push({ id: p.id, from: 'updating', to: restored.status });
+    } else if (p.status === 'unpublishing') {
+      await publishing.deleteAll(p.cluster, [...p.objects, ...(await this.labelled(p))]);
+      const done = await publications.update(
+        p.id,
+        { status: 'unpublished', statusReason: null },
+        { actor: ACTOR, fromStatuses: ['unpublishing'], historyReason: 'unpublish was interrupted; completed' },
+      );
+      if (done) report.converged.push({ id: p.id, from: 'unpublishing', to: 'unpublished' });
+    }
+  }
+
+  private async checkDrift(p: Publication, report: ReconcileReport): Promise<void> {
+    const client = this.o.clusters.get(p.cluster);
+    let drift: string | undefined;
+    try {
+      const desired = await this.o.publishing.desiredObjects(p);
+      for (const obj of desired) {
+        drift = describeDrift(obj, await client.get(refOf(obj)));
+        if (drift) break;
+      }
+    } catch (error) {
+      if ((error as Error).name !== 'NotFoundError') throw error;
+      drift = message(error); // the InferenceService itself is gone
+    }
+    if (!drift) {
+      if (p.status === 'degraded') {
+        await this.o.publications.update(
+          p.id,
+          { status: 'published', statusReason: null },
+          { actor: ACTOR, fromStatuses: ['degraded'], historyReason: 'objects match again' },
+        );
+      }
+      return;
+    }
+    if (p.status !== 'degraded' || p.statusReason !== drift) {
+      await this.o.publications.update(
+        p.id,
+        { status: 'degraded', statusReason: drift },
+        { actor: ACTOR, fromStatuses: ['published', 'degraded'] },
+      );
+    }
+    report.degraded.push({ id: p.id, reason: drift });
+    if (this.o.repair) {
+      await this.o.publishing.reapply(p.id, ACTOR);
+      report.repaired.push(p.id);
+    }
+  }
+
+  /** Objects carrying our label whose publication is no longer live (failed, unpublished, gone). */
+  private async deleteOrphans(cluster: string, report: ReconcileReport): Promise<void> {
+    const client = this.o.clusters.get(cluster);
+    const candidates: (OwnedObject & { publicationId: string })[] = [];
+    for (const { apiVersion, kind } of MANAGED_KINDS) {
+      const items = await client.list(apiVersion, kind, { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}` });
+      for (const i of items) {
+        candidates.push({
+          apiVersion,
+          kind,
+          namespace: i.metadata.namespace!,
+          name: i.metadata.name,
+          publicationId: i.metadata.labels?.[LABEL_PUBLICATION] ?? '',
+        });
+      }
+    }
+    if (!candidates.length) return;
+    const live = await this.o.publications.liveIds([...new Set(candidates.map(c => c.publicationId))]);
+    const orphans = candidates
+      .filter(c => !live.has(c.publicationId))
+      .map(({ publicationId, ...ref }) => {
+        void publicationId;
+        return ref;
+      });
+    if (!orphans.length) return;
+    await this.o.publishing.deleteAll(cluster, orphans);
+    report.orphansDeleted.push(...orphans);
+  }
+}
+
+export const RECONCILER_TASK_ID = 'model-publishing-reconciler';
+
+/**
+ * Schedules the reconciler with global scope: across replicas on one database it runs once per
+ * interval (the scheduler's database lock), never concurrently with itself.
+ */
+export async function scheduleReconciler(o: ReconcilerOptions & {
+  scheduler: SchedulerService;
+  frequency: HumanDuration;
+}): Promise<Reconciler> {
+  const reconciler = new Reconciler(o);
+  await o.scheduler.scheduleTask({
+    id: RECONCILER_TASK_ID,
+    scope: 'global',
+    frequency: o.frequency,
+    timeout: { minutes: 10 },
+    initialDelay: { seconds: 15 },
+    fn: async () => {
+      const report = await reconciler.run();
+      const changes = report.converged.length + report.degraded.length + report.orphansDeleted.length;
+      if (changes) {
+        o.logger.info(
+          `reconciler: converged ${report.converged.length}, degraded ${report.degraded.length}, repaired ${report.repaired.length}, orphans deleted ${report.orphansDeleted.length}`,
+        );
+      }
+    },
+  });
+  return reconciler;
+}

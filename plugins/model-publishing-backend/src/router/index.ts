@@ -1,0 +1,24 @@
+import type { Router } from 'express';
+import { createOpenApiRouter } from '../schema/openapi.generated';
+import { registerAuditRoutes } from './audit';
+import { registerGuideRoutes } from './guide';
+import { registerKeyRoutes } from './keys';
+import { registerPublicationRoutes } from './publications';
+import type { RouterDeps } from './types';
+import { registerUsageRoutes } from './usage';
+
+export type { RouterDeps } from './types';
+
+/**
+ * The plugin's router: requests are validated against openapi.yaml first (bad input → 400 naming the
+ * field), then each area registers its thin handlers.
+ */
+export async function createRouter(deps: RouterDeps): Promise<Router> {
+  const router = createOpenApiRouter() as unknown as Router;
+  registerPublicationRoutes(router, deps);
+  registerKeyRoutes(router, deps);
+  registerUsageRoutes(router, deps);
+  registerAuditRoutes(router, deps);
+  registerGuideRoutes(router, deps);
+  return router;
+}

@@ -1,0 +1,29 @@
+import type {
+  AuthService,
+  DatabaseService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import type { AuditLog } from '../audit/AuditLog';
+import type { ModelPublishingConfig } from '../config';
+import type { PublicationStore } from '../database/PublicationStore';
+import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import type { PublishingService } from '../publishing/PublishingService';
+import type { RouteContext } from './context';
+
+/** What every `registerXRoutes(router, deps)` gets. Area owners build their own services from these. */
+export interface RouterDeps {
+  ctx: RouteContext;
+  logger: LoggerService;
+  auth: AuthService;
+  config: ModelPublishingConfig;
+  /** The plugin's migrated database. */
+  db: Knex;
+  database?: DatabaseService;
+  scheduler?: SchedulerService;
+  clusters: ClusterRegistry;
+  publications: PublicationStore;
+  auditLog: AuditLog;
+  publishing: PublishingService;
+}

@@ -1,0 +1,25 @@
+import { checkTenantRules } from './tenantRules';
+
+const tenants = [
+  { group: 'group:default/fraud', namespaces: ['fraud'], maxPublications: 2, maxRequestsPerMinute: 600 },
+  { group: 'group:default/genai', namespaces: ['genai'] },
+];
+const base = { tenants, namespace: 'fraud', config: { rateLimits: { requestsPerMinute: 60 } }, livePublications: 0, creating: true };
+
+describe('checkTenantRules', () => {
+  it.each([
+    ['allowed', { owner: 'group:default/fraud' }, []],
+    ['unlisted owner in unbound namespace', { owner: 'group:default/other', namespace: 'free' }, []],
+    ['other tenant namespace', { owner: 'group:default/genai' }, ['namespace: genai']],
+    ['unlisted owner in bound namespace', { owner: 'group:default/other' }, ['namespace: fraud belongs to group:default/fraud']],
+    ['tenant outside its namespaces', { owner: 'group:default/fraud', namespace: 'genai' }, ['namespace: tenant group:default/fraud may publish from fraud only']],
+    ['quota reached', { owner: 'group:default/fraud', livePublications: 2 }, ['maxPublications:']],
+    ['quota not counted on update', { owner: 'group:default/fraud', livePublications: 2, creating: false }, []],
+    ['limit above max', { owner: 'group:default/fraud', config: { rateLimits: { requestsPerMinute: 601 } } }, ['rateLimits.requestsPerMinute: 601 exceeds']],
+    ['limit missing', { owner: 'group:default/fraud', config: { rateLimits: {} } }, ['rateLimits.requestsPerMinute: tenant group:default/fraud requires']],
+  ])('%s', (_name, patch, expected) => {
+    const violations = checkTenantRules({ ...base, ...patch } as any);
+    expect(violations).toHaveLength(expected.length);
+    expected.forEach((prefix, i) => expect(violations[i]).toContain(prefix));
+  });
+});
