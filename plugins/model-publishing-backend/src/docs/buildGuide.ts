@@ -1,0 +1,268 @@
+import { InputError } from '@backstage/errors';
+import type {
+  ModelKind,
+  Publication,
+  RateLimits,
+} from '@internal/plugin-model-publishing-common';
+import type { PublicationEndpoint } from '../gateway/types';
+import { exampleCalls, type ExampleCall } from './examples';
+import {
+  API_KEY_ENV,
+  curlSnippet,
+  fetchBackoffSnippet,
+  fetchSnippet,
+  openaiJsSnippet,
+  openaiPythonSnippet,
+  prettyJson,
+  pythonBackoffSnippet,
+  pythonRequestsSnippet,
+} from './snippets';
+
+/** What the guide needs of a publication (a full `Publication` fits). */
+export type GuidePublication = Pick<Publication, 'name' | 'namespace' | 'config'> &
+  Partial<Pick<Publication, 'id' | 'cluster' | 'entityRef' | 'owner'>>;
+
+/** What the guide needs of a detection (a `ModelKindDetection` fits). */
+export interface GuideDetection {
+  kind: ModelKind;
+  openaiPathPrefix?: string;
+}
+
+export interface GuideOptions {
+  /** The name clients address the model by (`model` in OpenAI bodies, `{name}` in v1/v2 paths). Default: the publication's name. */
+  modelName?: string;
+}
+
+const KIND_LABEL: Record<string, string> = {
+  v1: 'KServe v1 protocol (`:predict`)',
+  v2: 'Open Inference Protocol (KServe v2, `/infer`)',
+  openai: 'OpenAI-compatible API',
+};
+
+const LIMIT_ROWS: [keyof RateLimits, string][] = [
+  ['requestsPerMinute', 'Requests per minute'],
+  ['requestsPerHour', 'Requests per hour'],
+  ['requestsPerDay', 'Requests per day'],
+  ['tokensPerMinute', 'Tokens per minute'],
+  ['tokensPerHour', 'Tokens per hour'],
+  ['tokensPerDay', 'Tokens per day'],
+];
+
+export function checkGuideInput(detection: GuideDetection, endpoints: PublicationEndpoint[]) {
+  if (detection.kind !== 'openai' && detection.kind !== 'v1' && detection.kind !== 'v2') {
+    throw new InputError(`detection.kind: no guide for a ${detection.kind} model (openai, v1 or v2)`);
+  }
+  if (endpoints.length === 0) {
+    throw new InputError('endpoints: a guide needs the base URL of the publication');
+  }
+}
+
+function fence(lang: string, code: string): string {
+  return `\`\`\`${lang}\n${code}\n\`\`\``;
+}
+
+function limitsSection(limits: RateLimits, kind: ModelKind): string {
+  const rows = LIMIT_ROWS.filter(([field]) => typeof limits[field] === 'number');
+  const out = ['## Limits', ''];
+  if (rows.length === 0) {
+    out.push('This publication sets no request or token limits. The model owner may add them later; write clients that handle `429` (below) anyway.');
+  } else {
+    out.push(
+      'Every API key has its own budget: one key reaching a limit does not affect other keys. A key may have',
+      'limits of its own that differ from these; the model owner can tell you.',
+      '',
+      '| Limit | Per key |',
+      '| --- | --- |',
+      ...rows.map(([field, label]) => `| ${label} | ${limits[field]!.toLocaleString('en-US')} |`),
+    );
+    if (kind === 'openai' && rows.some(([f]) => f.startsWith('tokens'))) {
+      out.push(
+        '',
+        'Tokens are the `usage.total_tokens` of each response (prompt plus completion). They are counted when a',
+        'response ends, so a request that starts within the budget always completes; the next one is refused',
+        'once the budget is spent.',
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+function retrySection(url: string, call: ExampleCall | undefined): string {
+  const out = [
+    '## Rate limiting: `429 Too Many Requests`',
+    '',
+    'When a key has used its budget, the gateway answers `429` without calling the model. Then:',
+    '',
+    '1. If the response has a `Retry-After` header, wait that many seconds before the next request.',
+    '2. Otherwise, if it has `X-RateLimit-Reset`, that is the number of seconds until the window resets.',
+    '3. Otherwise back off exponentially with jitter: wait about 1 s, then 2 s, 4 s, … up to 60 s, adding a',
+    '   random part so that many clients do not retry in step.',
+    '',
+    'Never retry in a tight loop: refused requests still load the gateway and show in your key\'s usage. `503`',
+    '(model starting or overloaded) deserves the same treatment. Other `4xx` errors will not succeed on retry.',
+  ];
+  if (call) {
+    out.push(
+      '',
+      '**Python**',
+      '',
+      fence('python', pythonBackoffSnippet(url, call)),
+      '',
+      '**JavaScript** (Node.js 18+, as an ES module, e.g. `client.mjs`)',
+      '',
+      fence('javascript', fetchBackoffSnippet(url, call)),
+    );
+  }
+  return out.join('\n');
+}
+
+function errorsSection(kind: ModelKind, model: string): string {
+  const notFound =
+    kind === 'openai'
+      ? `Unknown path, or \`model\` in the body is not \`${model}\`.`
+      : `Unknown path: check the base URL and the model name \`${model}\` in the path.`;
+  return [
+    '## Errors',
+    '',
+    '| Status | Meaning | What to do |',
+    '| --- | --- | --- |',
+    '| `400` | The model server could not read the request body. | Fix the body; see the examples. |',
+    `| \`401\` | No API key, or the key is unknown, revoked or expired. | Send \`Authorization: Bearer <key>\` or \`x-api-key: <key>\` with a valid key. |`,
+    '| `403` | The key is valid but not allowed on this endpoint. | Use a key issued for this model. |',
+    `| \`404\` | ${notFound} | Check the URL${kind === 'openai' ? ' and the `model` field' : ''}. |`,
+    '| `413` | The request body is too large for the gateway. | Send smaller batches. |',
+    '| `429` | A rate or token limit of the key is reached. | Wait and retry as described above. |',
+    '| `500` | The model failed on this input. | Report it to the model owner with the time of the request. |',
+    '| `502`, `503`, `504` | The model is unavailable, starting, overloaded or too slow. | Retry with backoff; if it lasts, tell the model owner. |',
+  ].join('\n');
+}
+
+function exampleSection(
+  baseUrl: string,
+  call: ExampleCall,
+  kind: ModelKind,
+): string {
+  const url = `${baseUrl}${call.path}`;
+  const out = [
+    `### ${call.title}`,
+    '',
+    `\`POST ${url}\``,
+    '',
+    'Request body:',
+    '',
+    fence('json', prettyJson(call.body)),
+    '',
+    call.stream ? 'Response (server-sent events, one chunk per line):' : 'Response:',
+    '',
+    call.stream ? fence('text', String(call.response).trimEnd()) : fence('json', prettyJson(call.response)),
+    '',
+    '**curl**',
+    '',
+    fence('bash', curlSnippet(url, call)),
+    '',
+    '**Python** (`requests`)',
+    '',
+    fence('python', pythonRequestsSnippet(url, call)),
+    '',
+    '**JavaScript** (`fetch`, Node.js 18+ as an ES module, or a browser without the `process.env` part)',
+    '',
+    fence('javascript', fetchSnippet(url, call)),
+  ];
+  if (kind === 'openai') {
+    out.push(
+      '',
+      '**Python** (OpenAI SDK: `pip install openai`)',
+      '',
+      fence('python', openaiPythonSnippet(baseUrl, call)),
+      '',
+      '**JavaScript** (OpenAI SDK: `npm install openai`)',
+      '',
+      fence('javascript', openaiJsSnippet(baseUrl, call)),
+    );
+  }
+  return out.join('\n');
+}
+
+/**
+ * The API guide of a publication, as Markdown (DESIGN §6): endpoint, authentication, limits, 429
+ * handling, errors, and examples in curl, Python and JavaScript (+ the OpenAI SDKs for LLMs).
+ * `endpoints[0]` must be the base URL (as `publicationEndpoints` returns it). Pure.
+ */
+export function buildGuide(
+  publication: GuidePublication,
+  detection: GuideDetection,
+  endpoints: PublicationEndpoint[],
+  options: GuideOptions = {},
+): string {
+  checkGuideInput(detection, endpoints);
+  const kind = detection.kind;
+  const model = options.modelName ?? publication.name;
+  const baseUrl = endpoints[0].url.replace(/\/+$/, '');
+  const calls = exampleCalls(kind, model);
+  const mainCall = calls[0];
+
+  const sections: string[] = [];
+  sections.push(
+    [
+      `# ${publication.name} — API guide`,
+      '',
+      ...(publication.config.description ? [publication.config.description, ''] : []),
+      `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
+      'This guide is generated from the publication and stays in step with it.',
+    ].join('\n'),
+  );
+
+  sections.push(
+    [
+      '## Endpoint',
+      '',
+      `Base URL: \`${baseUrl}\``,
+      '',
+      kind === 'openai'
+        ? `Use it as the \`base_url\` / \`baseURL\` of any OpenAI client, and \`"model": "${model}"\` in every request.`
+        : `Model name in paths: \`${model}\`.`,
+      '',
+      '| URL | What |',
+      '| --- | --- |',
+      ...endpoints.map(e => `| \`${e.url}\` | ${e.description} |`),
+    ].join('\n'),
+  );
+
+  sections.push(
+    [
+      '## Authentication',
+      '',
+      'Every request needs an API key. Ask the model owner for one, or create one on the model\'s **Publish** tab',
+      'in the portal if you may. A key is shown only once; keep it in a secret store or an environment variable',
+      `(the examples read \`${API_KEY_ENV}\`), never in code.`,
+      '',
+      'Send it in either header:',
+      '',
+      '- `Authorization: Bearer <key>` (what OpenAI clients send), or',
+      '- `x-api-key: <key>`.',
+      '',
+      'The gateway removes the key before the request reaches the model. When a key is rotated, the old one keeps',
+      'working for the grace period the owner chose (24 hours unless they said otherwise): switch to the new key within it.',
+      ...(mainCall
+        ? ['', 'With `x-api-key`:', '', fence('bash', curlSnippet(`${baseUrl}${mainCall.path}`, mainCall, 'x-api-key'))]
+        : []),
+    ].join('\n'),
+  );
+
+  sections.push(limitsSection(publication.config.rateLimits ?? {}, kind));
+  sections.push(retrySection(mainCall ? `${baseUrl}${mainCall.path}` : baseUrl, mainCall));
+  sections.push(errorsSection(kind, model));
+  sections.push(
+    [
+      '## Examples',
+      '',
+      `Set the key first: \`export ${API_KEY_ENV}=<your key>\`.`,
+      ...(kind === 'openai'
+        ? ['', 'Generative models answer chat, completions and streaming; embedding models answer embeddings.']
+        : []),
+      '',
+      calls.map(call => exampleSection(baseUrl, call, kind)).join('\n\n'),
+    ].join('\n'),
+  );
+  return `${sections.join('\n\n')}\n`;
+}
