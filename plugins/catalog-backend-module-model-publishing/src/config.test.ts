@@ -15,8 +15,15 @@ describe('readProviderConfigs', () => {
                 token: 't',
                 skipTLSVerify: true,
                 namespaces: ['fraud', 'genai'],
-                schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
-                defaults: { owner: 'group:default/ml', lifecycle: 'experimental', system: 'models' },
+                schedule: {
+                  frequency: { minutes: 5 },
+                  timeout: { minutes: 1 },
+                },
+                defaults: {
+                  owner: 'group:default/ml',
+                  lifecycle: 'experimental',
+                  system: 'models',
+                },
                 namePrefix: 'prod-',
                 publications: false,
               },
@@ -32,7 +39,11 @@ describe('readProviderConfigs', () => {
         connection: { kubeconfigPath: '/tmp/kubeconfig' },
         namespaces: [],
         schedule: DEFAULT_SCHEDULE,
-        defaults: { owner: 'group:default/unknown', lifecycle: 'production', system: undefined },
+        defaults: {
+          owner: 'group:default/unknown',
+          lifecycle: 'production',
+          system: undefined,
+        },
         namePrefix: '',
         publications: true,
         acceptsDefaultClusterAlias: false,
@@ -40,10 +51,18 @@ describe('readProviderConfigs', () => {
       {
         id: 'prod',
         cluster: 'prod-eu',
-        connection: { url: 'https://k8s.example.com', token: 't', skipTLSVerify: true },
+        connection: {
+          url: 'https://k8s.example.com',
+          token: 't',
+          skipTLSVerify: true,
+        },
         namespaces: ['fraud', 'genai'],
         schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
-        defaults: { owner: 'group:default/ml', lifecycle: 'experimental', system: 'models' },
+        defaults: {
+          owner: 'group:default/ml',
+          lifecycle: 'experimental',
+          system: 'models',
+        },
         namePrefix: 'prod-',
         publications: false,
         acceptsDefaultClusterAlias: false,
@@ -54,8 +73,12 @@ describe('readProviderConfigs', () => {
   it('takes the connection from modelPublishing.clusters (list or map) when the provider has none', () => {
     const asList = readProviderConfigs(
       new ConfigReader({
-        modelPublishing: { clusters: [{ name: 'local', url: 'http://127.0.0.1:6443' }] },
-        catalog: { providers: { modelPublishing: { local: { namespaces: ['fraud'] } } } },
+        modelPublishing: {
+          clusters: [{ name: 'local', url: 'http://127.0.0.1:6443' }],
+        },
+        catalog: {
+          providers: { modelPublishing: { local: { namespaces: ['fraud'] } } },
+        },
       }),
     );
     expect(asList[0]).toMatchObject({
@@ -70,35 +93,65 @@ describe('readProviderConfigs', () => {
         modelPublishing: {
           defaultCluster: 'local',
           clusters: [
-            { name: 'local', emulator: { seed: 'examples/cluster', port: 46443 } },
+            {
+              name: 'local',
+              emulator: { seed: 'examples/cluster', port: 46443 },
+            },
             { name: 'random-port', emulator: true },
             { name: 'prod', kubeconfig: '/etc/prod.yaml', context: 'admin' },
-            { name: 'both', url: 'http://127.0.0.1:6443', emulator: { seed: 'x' } },
+            {
+              name: 'both',
+              url: 'http://127.0.0.1:6443',
+              emulator: { seed: 'x' },
+            },
           ],
         },
       }),
     );
-    expect(embedded.map(c => [c.cluster, c.connection, c.acceptsDefaultClusterAlias])).toEqual([
+    expect(
+      embedded.map(c => [
+        c.cluster,
+        c.connection,
+        c.acceptsDefaultClusterAlias,
+      ]),
+    ).toEqual([
       ['local', { url: 'http://127.0.0.1:46443' }, true],
-      ['random-port', { unavailable: expect.stringContaining('emulator.port') }, false],
+      [
+        'random-port',
+        { unavailable: expect.stringContaining('emulator.port') },
+        false,
+      ],
       ['prod', { kubeconfigPath: '/etc/prod.yaml', context: 'admin' }, false],
       ['both', { url: 'http://127.0.0.1:6443' }, false],
     ]);
 
     const asMap = readProviderConfigs(
-      new ConfigReader({ modelPublishing: { clusters: { local: { kubeconfigPath: '/k' } } } }),
+      new ConfigReader({
+        modelPublishing: { clusters: { local: { kubeconfigPath: '/k' } } },
+      }),
     );
     expect(asMap).toHaveLength(1);
-    expect(asMap[0]).toMatchObject({ id: 'local', cluster: 'local', connection: { kubeconfigPath: '/k' } });
+    expect(asMap[0]).toMatchObject({
+      id: 'local',
+      cluster: 'local',
+      connection: { kubeconfigPath: '/k' },
+    });
   });
 
   it('creates one provider per shared cluster without a provider block, none without either', () => {
     const configs = readProviderConfigs(
       new ConfigReader({
-        modelPublishing: { clusters: [{ name: 'a', url: 'http://a' }, { name: 'b', url: 'http://b' }] },
+        modelPublishing: {
+          clusters: [
+            { name: 'a', url: 'http://a' },
+            { name: 'b', url: 'http://b' },
+          ],
+        },
       }),
     );
-    expect(configs.map(c => [c.id, c.connection.url, c.acceptsDefaultClusterAlias])).toEqual([
+    expect(
+      configs.map(c => [c.id, c.connection.url, c.acceptsDefaultClusterAlias]),
+    ).toEqual([
       // The first shared cluster is the backend's default, so `default` publications belong to it.
       ['a', 'http://a', true],
       ['b', 'http://b', false],
@@ -109,7 +162,11 @@ describe('readProviderConfigs', () => {
   it('names the bad key when a value has the wrong type', () => {
     expect(() =>
       readProviderConfigs(
-        new ConfigReader({ catalog: { providers: { modelPublishing: { x: { namespaces: 'fraud' } } } } }),
+        new ConfigReader({
+          catalog: {
+            providers: { modelPublishing: { x: { namespaces: 'fraud' } } },
+          },
+        }),
       ),
     ).toThrow(/catalog\.providers\.modelPublishing\.x\.namespaces/);
   });

@@ -46,7 +46,9 @@ const CONNECTION_KEYS = [
 function readConnection(config: Config | undefined): ClusterConnection {
   if (!config) return {};
   const connection: ClusterConnection = {
-    kubeconfigPath: config.getOptionalString('kubeconfigPath') ?? config.getOptionalString('kubeconfig'),
+    kubeconfigPath:
+      config.getOptionalString('kubeconfigPath') ??
+      config.getOptionalString('kubeconfig'),
     inCluster: config.getOptionalBoolean('inCluster'),
     context: config.getOptionalString('context'),
     url: config.getOptionalString('url') ?? embeddedEmulatorUrl(config),
@@ -71,8 +73,12 @@ function embeddedEmulatorUrl(config: Config): string | undefined {
 }
 
 /** Why a shared cluster cannot be reached from this module, so each run can say so instead of guessing. */
-function unreachableReason(name: string, config: Config | undefined): string | undefined {
-  if (!config?.getOptional('emulator') || embeddedEmulatorUrl(config)) return undefined;
+function unreachableReason(
+  name: string,
+  config: Config | undefined,
+): string | undefined {
+  if (!config?.getOptional('emulator') || embeddedEmulatorUrl(config))
+    return undefined;
   return `cluster '${name}' runs the embedded emulator on a random port; set modelPublishing.clusters[].emulator.port (or a kubeconfigPath / url for this provider) so the catalog can reach it`;
 }
 
@@ -119,30 +125,42 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
     ? block.keys().map(id => ({ id, config: block.getConfig(id) }))
     : [...shared.keys()].map(id => ({ id }));
 
-  const configs = entries.map(({ id, config }): Omit<ProviderConfig, 'acceptsDefaultClusterAlias'> => {
-    const cluster = config?.getOptionalString('cluster') ?? id;
-    const own = config && hasConnection(config);
-    const connection = own ? readConnection(config) : readConnection(shared.get(cluster));
-    const reachable = connection.kubeconfigPath || connection.url || connection.inCluster;
-    const unavailable = own || reachable ? undefined : unreachableReason(cluster, shared.get(cluster));
-    if (unavailable) connection.unavailable = unavailable;
-    return {
-      id,
-      cluster,
-      connection,
-      namespaces: config?.getOptionalStringArray('namespaces') ?? [],
-      schedule: config?.has('schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('schedule'))
-        : DEFAULT_SCHEDULE,
-      defaults: readDefaults(config?.getOptionalConfig('defaults')),
-      namePrefix: config?.getOptionalString('namePrefix') ?? '',
-      publications: config?.getOptionalBoolean('publications') ?? true,
-    };
-  });
+  const configs = entries.map(
+    ({ id, config }): Omit<ProviderConfig, 'acceptsDefaultClusterAlias'> => {
+      const cluster = config?.getOptionalString('cluster') ?? id;
+      const own = config && hasConnection(config);
+      const connection = own
+        ? readConnection(config)
+        : readConnection(shared.get(cluster));
+      const reachable =
+        connection.kubeconfigPath || connection.url || connection.inCluster;
+      const unavailable =
+        own || reachable
+          ? undefined
+          : unreachableReason(cluster, shared.get(cluster));
+      if (unavailable) connection.unavailable = unavailable;
+      return {
+        id,
+        cluster,
+        connection,
+        namespaces: config?.getOptionalStringArray('namespaces') ?? [],
+        schedule: config?.has('schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('schedule'),
+            )
+          : DEFAULT_SCHEDULE,
+        defaults: readDefaults(config?.getOptionalConfig('defaults')),
+        namePrefix: config?.getOptionalString('namePrefix') ?? '',
+        publications: config?.getOptionalBoolean('publications') ?? true,
+      };
+    },
+  );
   const defaultCluster =
-    root.getOptionalString('modelPublishing.defaultCluster') ?? [...shared.keys()][0];
+    root.getOptionalString('modelPublishing.defaultCluster') ??
+    [...shared.keys()][0];
   return configs.map(c => ({
     ...c,
-    acceptsDefaultClusterAlias: configs.length === 1 || c.cluster === defaultCluster,
+    acceptsDefaultClusterAlias:
+      configs.length === 1 || c.cluster === defaultCluster,
   }));
 }

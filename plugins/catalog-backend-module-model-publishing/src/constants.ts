@@ -13,7 +13,8 @@ export {
 } from '@backstage/plugin-kubernetes-common';
 
 /** Read by the Kubernetes backend; plugin-kubernetes-common exports no constant for it. */
-export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
 
 /** `InferenceService` or `LLMInferenceService`: which resource the entity stands for. */
 export const ANNOTATION_RESOURCE_KIND = 'model-publishing/resource-kind';
@@ -31,7 +32,8 @@ export const ANNOTATION_URL = 'model-publishing/url';
 export const ANNOTATION_READY_MESSAGE = 'model-publishing/ready-message';
 /** Set when a detection function is plugged in: `openai`, `v1`, `v2`, `grpc`, `unknown`. */
 export const ANNOTATION_DETECTED_KIND = 'model-publishing/detected-kind';
-export const ANNOTATION_DETECTED_CONFIDENCE = 'model-publishing/detected-confidence';
+export const ANNOTATION_DETECTED_CONFIDENCE =
+  'model-publishing/detected-confidence';
 
 /** On API entities: the publication the API was generated from. */
 export const ANNOTATION_PUBLICATION_ID = 'model-publishing/publication-id';
@@ -43,9 +45,18 @@ export const ANNOTATION_PUBLISHED_MODEL = 'model-publishing/published-model';
 export const LABEL_READY = 'model-publishing/ready';
 
 /** Keys read, in order, from the InferenceService and then its Namespace (annotations before labels). */
-export const OWNER_KEYS = ['model-publishing/owner', 'backstage.io/owner'] as const;
-export const SYSTEM_KEYS = ['model-publishing/system', 'backstage.io/system'] as const;
-export const LIFECYCLE_KEYS = ['model-publishing/lifecycle', 'backstage.io/lifecycle'] as const;
+export const OWNER_KEYS = [
+  'model-publishing/owner',
+  'backstage.io/owner',
+] as const;
+export const SYSTEM_KEYS = [
+  'model-publishing/system',
+  'backstage.io/system',
+] as const;
+export const LIFECYCLE_KEYS = [
+  'model-publishing/lifecycle',
+  'backstage.io/lifecycle',
+] as const;
 
 export const COMPONENT_TYPE = 'inference-service';
 export const LOCATION_PREFIX = 'model-publishing';

@@ -10,11 +10,21 @@ export {
   type ModelPublishingEntityProviderOptions,
   type RunResult,
 } from './provider/ModelPublishingEntityProvider';
-export { PublicationsClient, type PublicationsSource } from './publications/PublicationsClient';
-export { readProviderConfigs, DEFAULT_SCHEDULE, type ProviderConfig } from './config';
+export {
+  PublicationsClient,
+  type PublicationsSource,
+} from './publications/PublicationsClient';
+export {
+  readProviderConfigs,
+  DEFAULT_SCHEDULE,
+  type ProviderConfig,
+} from './config';
 export { createKubeConfig, type ClusterConnection } from './cluster/kubeConfig';
 export { InferenceServiceReader } from './cluster/InferenceServiceReader';
-export { buildComponentEntities, type ModelComponent } from './mapping/componentEntities';
+export {
+  buildComponentEntities,
+  type ModelComponent,
+} from './mapping/componentEntities';
 export {
   publicationToApiEntity,
   apiEntityName,

@@ -6,7 +6,9 @@ describe('catalogModuleModelPublishing', () => {
   it('registers a Component provider and an API provider per configured cluster', async () => {
     const addEntityProvider = jest.fn();
     await startTestBackend({
-      extensionPoints: [[catalogProcessingExtensionPoint, { addEntityProvider }]],
+      extensionPoints: [
+        [catalogProcessingExtensionPoint, { addEntityProvider }],
+      ],
       features: [
         catalogModuleModelPublishing,
         mockServices.rootConfig.factory({
@@ -23,7 +25,9 @@ describe('catalogModuleModelPublishing', () => {
         }),
       ],
     });
-    const names = addEntityProvider.mock.calls.flat().map(p => p.getProviderName());
+    const names = addEntityProvider.mock.calls
+      .flat()
+      .map(p => p.getProviderName());
     expect(names).toEqual([
       'ModelPublishingEntityProvider:local',
       'ModelPublishingApiEntityProvider:local',

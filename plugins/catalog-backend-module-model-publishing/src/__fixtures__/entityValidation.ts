@@ -20,6 +20,8 @@ const policy = EntityPolicies.allOf([
 export async function expectValidEntity(entity: Entity): Promise<void> {
   await expect(policy.enforce(entity)).resolves.toBeDefined();
   const validator =
-    entity.kind === 'API' ? apiEntityV1alpha1Validator : componentEntityV1alpha1Validator;
+    entity.kind === 'API'
+      ? apiEntityV1alpha1Validator
+      : componentEntityV1alpha1Validator;
   await expect(validator.check(entity)).resolves.toBe(true);
 }

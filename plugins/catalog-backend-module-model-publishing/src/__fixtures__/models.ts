@@ -3,7 +3,7 @@ import type { KubeObjectLike } from '../mapping/types';
 const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
 
 function isvc(
-  namespace: string,
+  ns: string,
   name: string,
   predictor: object,
   extra: Partial<KubeObjectLike> = {},
@@ -11,29 +11,31 @@ function isvc(
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
-    metadata: { namespace, name, ...extra.metadata },
+    metadata: { namespace: ns, name, ...extra.metadata },
     spec: { predictor },
-    status: extra.status ?? { ...ready, url: `http://${name}.${namespace}.example.com` },
+    status: extra.status ?? {
+      ...ready,
+      url: `http://${name}.${ns}.example.com`,
+    },
   };
 }
 
 /** One manifest per model kind the catalog must describe (design §3). */
 export const sklearnV1 = isvc('fraud', 'sklearn-iris', {
-  model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model' },
+  model: {
+    modelFormat: { name: 'sklearn' },
+    storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+  },
 });
 
-export const xgboostV2 = isvc(
-  'fraud',
-  'xgboost-iris',
-  {
-    model: {
-      modelFormat: { name: 'xgboost' },
-      protocolVersion: 'v2',
-      runtime: 'kserve-mlserver',
-      storageUri: 'gs://kfserving-examples/models/xgboost/iris',
-    },
+export const xgboostV2 = isvc('fraud', 'xgboost-iris', {
+  model: {
+    modelFormat: { name: 'xgboost' },
+    protocolVersion: 'v2',
+    runtime: 'kserve-mlserver',
+    storageUri: 'gs://kfserving-examples/models/xgboost/iris',
   },
-);
+});
 
 export const huggingfaceLlm = isvc(
   'genai',
@@ -49,14 +51,23 @@ export const huggingfaceLlm = isvc(
 );
 
 export const vllm = isvc('genai', 'llama-vllm', {
-  model: { modelFormat: { name: 'vLLM' }, runtime: 'kserve-vllmserver', storageUri: 'hf://meta-llama/Llama-3.1-8B' },
+  model: {
+    modelFormat: { name: 'vLLM' },
+    runtime: 'kserve-vllmserver',
+    storageUri: 'hf://meta-llama/Llama-3.1-8B',
+  },
 });
 
 export const llmInferenceService: KubeObjectLike = {
   apiVersion: 'serving.kserve.io/v1alpha2',
   kind: 'LLMInferenceService',
   metadata: { namespace: 'genai', name: 'llama-3' },
-  spec: { model: { uri: 'hf://meta-llama/Llama-3.1-8B-Instruct', name: 'meta-llama/Llama-3.1-8B-Instruct' } },
+  spec: {
+    model: {
+      uri: 'hf://meta-llama/Llama-3.1-8B-Instruct',
+      name: 'meta-llama/Llama-3.1-8B-Instruct',
+    },
+  },
   status: { ...ready, url: 'http://llama-3.genai.example.com' },
 };
 
@@ -67,26 +78,42 @@ export const notReady = isvc(
   {
     status: {
       conditions: [
-        { type: 'Ready', status: 'False', reason: 'ModelLoadFailed', message: 'storage URI not found' },
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ModelLoadFailed',
+          message: 'storage URI not found',
+        },
       ],
     },
   },
 );
 
 export const legacySklearn = isvc('fraud', 'legacy-iris', {
-  sklearn: { storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model', protocolVersion: 'v2' },
+  sklearn: {
+    storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+    protocolVersion: 'v2',
+  },
 });
 
 export function namespace(
   name: string,
-  meta: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+  meta: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ): KubeObjectLike {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...meta } };
 }
 
 export function withMeta(
   obj: KubeObjectLike,
-  meta: { labels?: Record<string, string>; annotations?: Record<string, string>; namespace?: string; name?: string },
+  meta: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    namespace?: string;
+    name?: string;
+  },
 ): KubeObjectLike {
   return { ...obj, metadata: { ...obj.metadata, ...meta } };
 }

@@ -10,7 +10,10 @@ export function publication(overrides: Partial<Publication> = {}): Publication {
     status: 'published',
     config: { rateLimits: { requestsPerMinute: 60 } },
     endpoints: [
-      { url: 'https://models.example.com/models/fraud/sklearn-iris', description: 'KServe v1 predict' },
+      {
+        url: 'https://models.example.com/models/fraud/sklearn-iris',
+        description: 'KServe v1 predict',
+      },
     ],
     objects: [],
     createdBy: 'user:default/alice',
@@ -24,5 +27,9 @@ export const openapiFor = (p: Publication) => ({
   openapi: '3.0.3',
   info: { title: `${p.namespace}/${p.name}`, version: p.updatedAt },
   servers: p.endpoints.map(e => ({ url: e.url })),
-  paths: { '/v1/models/{model}:predict': { post: { responses: { '200': { description: 'ok' } } } } },
+  paths: {
+    '/v1/models/{model}:predict': {
+      post: { responses: { '200': { description: 'ok' } } },
+    },
+  },
 });

@@ -6,7 +6,11 @@ import {
 import type { ClusterSnapshot, KubeObjectLike } from '../mapping/types';
 
 const KSERVE_GROUP = 'serving.kserve.io';
-const ISVC = { group: KSERVE_GROUP, plural: 'inferenceservices', versions: ['v1beta1'] };
+const ISVC = {
+  group: KSERVE_GROUP,
+  plural: 'inferenceservices',
+  versions: ['v1beta1'],
+};
 /** v1alpha2 is the storage version in KServe 0.16+; older installs only serve v1alpha1. */
 const LLMISVC = {
   group: KSERVE_GROUP,
@@ -23,15 +27,26 @@ export interface ReaderOptions {
 }
 
 function statusCode(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } };
+  const e = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    response?: { statusCode?: unknown };
+  };
   const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} timed out after ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -79,7 +94,9 @@ export class InferenceServiceReader {
           return await this.listPages(kind.group, version, kind.plural);
         }
         const perNamespace = await Promise.all(
-          this.namespaces.map(ns => this.listPages(kind.group, version, kind.plural, ns)),
+          this.namespaces.map(ns =>
+            this.listPages(kind.group, version, kind.plural, ns),
+          ),
         );
         return perNamespace.flat();
       } catch (error) {
@@ -99,28 +116,32 @@ export class InferenceServiceReader {
     const items: KubeObjectLike[] = [];
     let cont: string | undefined;
     do {
-      const what = `list ${plural}.${group}/${version}${namespace ? ` in ${namespace}` : ''}`;
-      const page: { items?: KubeObjectLike[]; metadata?: { continue?: string } } =
-        await withTimeout(
-          namespace
-            ? this.custom.listNamespacedCustomObject({
-                group,
-                version,
-                plural,
-                namespace,
-                limit: PAGE_SIZE,
-                _continue: cont,
-              })
-            : this.custom.listClusterCustomObject({
-                group,
-                version,
-                plural,
-                limit: PAGE_SIZE,
-                _continue: cont,
-              }),
-          this.timeoutMs,
-          what,
-        );
+      const what = `list ${plural}.${group}/${version}${
+        namespace ? ` in ${namespace}` : ''
+      }`;
+      const page: {
+        items?: KubeObjectLike[];
+        metadata?: { continue?: string };
+      } = await withTimeout(
+        namespace
+          ? this.custom.listNamespacedCustomObject({
+              group,
+              version,
+              plural,
+              namespace,
+              limit: PAGE_SIZE,
+              _continue: cont,
+            })
+          : this.custom.listClusterCustomObject({
+              group,
+              version,
+              plural,
+              limit: PAGE_SIZE,
+              _continue: cont,
+            }),
+        this.timeoutMs,
+        what,
+      );
       for (const item of page.items ?? []) {
         // List items omit apiVersion/kind; restore them so the mapping can tell the kinds apart.
         items.push({
@@ -128,7 +149,9 @@ export class InferenceServiceReader {
           apiVersion: item.apiVersion ?? `${group}/${version}`,
           kind:
             item.kind ??
-            (plural === 'inferenceservices' ? 'InferenceService' : 'LLMInferenceService'),
+            (plural === 'inferenceservices'
+              ? 'InferenceService'
+              : 'LLMInferenceService'),
         });
       }
       cont = page.metadata?.continue || undefined;

@@ -5,8 +5,15 @@ import { createKubeConfig } from './kubeConfig';
 
 describe('createKubeConfig', () => {
   it('builds a config from url, token and TLS settings', () => {
-    const kc = createKubeConfig({ url: 'https://k8s.example.com:6443', token: 'secret', skipTLSVerify: true });
-    expect(kc.getCurrentCluster()).toMatchObject({ server: 'https://k8s.example.com:6443', skipTLSVerify: true });
+    const kc = createKubeConfig({
+      url: 'https://k8s.example.com:6443',
+      token: 'secret',
+      skipTLSVerify: true,
+    });
+    expect(kc.getCurrentCluster()).toMatchObject({
+      server: 'https://k8s.example.com:6443',
+      skipTLSVerify: true,
+    });
     expect(kc.getCurrentUser()).toMatchObject({ token: 'secret' });
   });
 
@@ -31,13 +38,20 @@ contexts:
 current-context: a
 `,
     );
-    expect(createKubeConfig({ kubeconfigPath: path }).getCurrentCluster()?.server).toBe('http://127.0.0.1:1111');
-    expect(createKubeConfig({ kubeconfigPath: path, context: 'b' }).getCurrentCluster()?.server).toBe(
-      'http://127.0.0.1:2222',
-    );
+    expect(
+      createKubeConfig({ kubeconfigPath: path }).getCurrentCluster()?.server,
+    ).toBe('http://127.0.0.1:1111');
+    expect(
+      createKubeConfig({
+        kubeconfigPath: path,
+        context: 'b',
+      }).getCurrentCluster()?.server,
+    ).toBe('http://127.0.0.1:2222');
   });
 
   it('says why a configured cluster cannot be reached', () => {
-    expect(() => createKubeConfig({ unavailable: 'no port' })).toThrow('no port');
+    expect(() => createKubeConfig({ unavailable: 'no port' })).toThrow(
+      'no port',
+    );
   });
 });

@@ -1,5 +1,8 @@
 import type { ApiEntityV1alpha1 } from '@backstage/catalog-model';
-import type { Publication, PublicationStatus } from '@internal/plugin-model-publishing-common';
+import type {
+  Publication,
+  PublicationStatus,
+} from '@internal/plugin-model-publishing-common';
 import {
   ANNOTATION_CLUSTER,
   ANNOTATION_PUBLICATION_ID,
@@ -9,7 +12,11 @@ import type { ModelComponent } from './componentEntities';
 import { toEntityName } from './entityNames';
 
 /** Publications whose endpoint is live: these get an API entity. */
-const LIVE: ReadonlySet<PublicationStatus> = new Set(['published', 'updating', 'degraded']);
+const LIVE: ReadonlySet<PublicationStatus> = new Set([
+  'published',
+  'updating',
+  'degraded',
+]);
 
 export function isLivePublication(publication: Publication): boolean {
   return LIVE.has(publication.status);
@@ -29,7 +36,10 @@ export function placeholderOpenApi(publication: Publication): object {
       description:
         'The generated document for this endpoint could not be fetched; it appears on the next refresh.',
     },
-    servers: publication.endpoints.map(e => ({ url: e.url, description: e.description })),
+    servers: publication.endpoints.map(e => ({
+      url: e.url,
+      description: e.description,
+    })),
     paths: {},
   };
 }
@@ -49,7 +59,9 @@ export function publicationToApiEntity(options: {
   const model = component.entity;
   const description =
     publication.config.description ??
-    `Published endpoint of the ${publication.modelKind === 'openai' ? 'OpenAI-compatible ' : ''}model ${publication.namespace}/${publication.name}`;
+    `Published endpoint of the ${
+      publication.modelKind === 'openai' ? 'OpenAI-compatible ' : ''
+    }model ${publication.namespace}/${publication.name}`;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',
@@ -66,7 +78,10 @@ export function publicationToApiEntity(options: {
         [ANNOTATION_CLUSTER]: cluster,
       },
       tags: ['model-publishing', publication.modelKind],
-      links: publication.endpoints.map(e => ({ url: e.url, title: e.description || e.url })),
+      links: publication.endpoints.map(e => ({
+        url: e.url,
+        title: e.description || e.url,
+      })),
     },
     spec: {
       type: 'openapi',

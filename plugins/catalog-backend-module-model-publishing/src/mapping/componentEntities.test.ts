@@ -1,5 +1,9 @@
 import { buildComponentEntities } from './componentEntities';
-import type { ClusterSnapshot, ComponentMappingOptions, KubeObjectLike } from './types';
+import type {
+  ClusterSnapshot,
+  ComponentMappingOptions,
+  KubeObjectLike,
+} from './types';
 import {
   huggingfaceLlm,
   legacySklearn,
@@ -18,7 +22,10 @@ const options: ComponentMappingOptions = {
   defaults: { owner: 'group:default/unknown', lifecycle: 'production' },
 };
 
-function snapshot(models: KubeObjectLike[], namespaces: KubeObjectLike[] = []): ClusterSnapshot {
+function snapshot(
+  models: KubeObjectLike[],
+  namespaces: KubeObjectLike[] = [],
+): ClusterSnapshot {
   return {
     inferenceServices: models.filter(m => m.kind === 'InferenceService'),
     llmInferenceServices: models.filter(m => m.kind === 'LLMInferenceService'),
@@ -26,7 +33,11 @@ function snapshot(models: KubeObjectLike[], namespaces: KubeObjectLike[] = []): 
   };
 }
 
-function one(model: KubeObjectLike, namespaces: KubeObjectLike[] = [], opts = options) {
+function one(
+  model: KubeObjectLike,
+  namespaces: KubeObjectLike[] = [],
+  opts = options,
+) {
   const [c] = buildComponentEntities(snapshot([model], namespaces), opts);
   return c.entity;
 }
@@ -39,7 +50,8 @@ describe('buildComponentEntities', () => {
       metadata: {
         name: 'sklearn-iris',
         namespace: 'default',
-        description: 'KServe InferenceService fraud/sklearn-iris in cluster local',
+        description:
+          'KServe InferenceService fraud/sklearn-iris in cluster local',
         annotations: {
           'backstage.io/managed-by-location': 'model-publishing:local',
           'backstage.io/managed-by-origin-location': 'model-publishing:local',
@@ -47,50 +59,119 @@ describe('buildComponentEntities', () => {
           'model-publishing/cluster': 'local',
           'backstage.io/kubernetes-id': 'sklearn-iris',
           'backstage.io/kubernetes-namespace': 'fraud',
-          'backstage.io/kubernetes-label-selector': 'serving.kserve.io/inferenceservice=sklearn-iris',
+          'backstage.io/kubernetes-label-selector':
+            'serving.kserve.io/inferenceservice=sklearn-iris',
           'model-publishing/resource-kind': 'InferenceService',
           'model-publishing/model-format': 'sklearn',
-          'model-publishing/storage-uri': 'gs://kfserving-examples/models/sklearn/1.0/model',
+          'model-publishing/storage-uri':
+            'gs://kfserving-examples/models/sklearn/1.0/model',
           'model-publishing/url': 'http://sklearn-iris.fraud.example.com',
         },
         labels: { 'model-publishing/ready': 'true' },
         tags: ['kserve', 'sklearn'],
       },
-      spec: { type: 'inference-service', lifecycle: 'production', owner: 'group:default/unknown' },
+      spec: {
+        type: 'inference-service',
+        lifecycle: 'production',
+        owner: 'group:default/unknown',
+      },
     });
   });
 
   it.each([
-    ['xgboost v2', xgboostV2, { format: 'xgboost', runtime: 'kserve-mlserver', protocol: 'v2', kind: 'InferenceService' }, ['kserve', 'xgboost']],
-    ['Hugging Face LLM', huggingfaceLlm, { format: 'huggingface', runtime: 'kserve-huggingfaceserver', protocol: undefined, kind: 'InferenceService' }, ['kserve', 'huggingface']],
-    ['vLLM (format lower-cased)', vllm, { format: 'vllm', runtime: 'kserve-vllmserver', protocol: undefined, kind: 'InferenceService' }, ['kserve', 'vllm']],
-    ['LLMInferenceService', llmInferenceService, { format: 'vllm', runtime: 'llm-d', protocol: undefined, kind: 'LLMInferenceService' }, ['kserve', 'llm', 'vllm']],
-    ['legacy predictor.sklearn', legacySklearn, { format: 'sklearn', runtime: undefined, protocol: 'v2', kind: 'InferenceService' }, ['kserve', 'sklearn']],
-  ])('describes %s: format, runtime, protocol, tags', (_, model, expected, tags) => {
-    const entity = one(model);
-    const a = entity.metadata.annotations!;
-    expect(a['model-publishing/model-format']).toBe(expected.format);
-    expect(a['model-publishing/runtime']).toBe(expected.runtime);
-    expect(a['model-publishing/protocol-version']).toBe(expected.protocol);
-    expect(a['model-publishing/resource-kind']).toBe(expected.kind);
-    expect(entity.metadata.labels).toEqual({ 'model-publishing/ready': 'true' });
-    expect(entity.metadata.tags).toEqual(tags);
-    expect(entity.spec.type).toBe('inference-service');
-  });
+    [
+      'xgboost v2',
+      xgboostV2,
+      {
+        format: 'xgboost',
+        runtime: 'kserve-mlserver',
+        protocol: 'v2',
+        kind: 'InferenceService',
+      },
+      ['kserve', 'xgboost'],
+    ],
+    [
+      'Hugging Face LLM',
+      huggingfaceLlm,
+      {
+        format: 'huggingface',
+        runtime: 'kserve-huggingfaceserver',
+        protocol: undefined,
+        kind: 'InferenceService',
+      },
+      ['kserve', 'huggingface'],
+    ],
+    [
+      'vLLM (format lower-cased)',
+      vllm,
+      {
+        format: 'vllm',
+        runtime: 'kserve-vllmserver',
+        protocol: undefined,
+        kind: 'InferenceService',
+      },
+      ['kserve', 'vllm'],
+    ],
+    [
+      'LLMInferenceService',
+      llmInferenceService,
+      {
+        format: 'vllm',
+        runtime: 'llm-d',
+        protocol: undefined,
+        kind: 'LLMInferenceService',
+      },
+      ['kserve', 'llm', 'vllm'],
+    ],
+    [
+      'legacy predictor.sklearn',
+      legacySklearn,
+      {
+        format: 'sklearn',
+        runtime: undefined,
+        protocol: 'v2',
+        kind: 'InferenceService',
+      },
+      ['kserve', 'sklearn'],
+    ],
+  ])(
+    'describes %s: format, runtime, protocol, tags',
+    (_, model, expected, tags) => {
+      const entity = one(model);
+      const a = entity.metadata.annotations!;
+      expect(a['model-publishing/model-format']).toBe(expected.format);
+      expect(a['model-publishing/runtime']).toBe(expected.runtime);
+      expect(a['model-publishing/protocol-version']).toBe(expected.protocol);
+      expect(a['model-publishing/resource-kind']).toBe(expected.kind);
+      expect(entity.metadata.labels).toEqual({
+        'model-publishing/ready': 'true',
+      });
+      expect(entity.metadata.tags).toEqual(tags);
+      expect(entity.spec.type).toBe('inference-service');
+    },
+  );
 
   it('points the Kubernetes tab at the pods KServe creates for an LLMInferenceService', () => {
-    expect(one(llmInferenceService).metadata.annotations!['backstage.io/kubernetes-label-selector']).toBe(
+    expect(
+      one(llmInferenceService).metadata.annotations![
+        'backstage.io/kubernetes-label-selector'
+      ],
+    ).toBe(
       'app.kubernetes.io/name=llama-3,app.kubernetes.io/part-of=llminferenceservice',
     );
   });
 
   it('marks a model that is not ready and says why', () => {
     const entity = one(notReady);
-    expect(entity.metadata.labels).toEqual({ 'model-publishing/ready': 'false' });
+    expect(entity.metadata.labels).toEqual({
+      'model-publishing/ready': 'false',
+    });
     expect(entity.metadata.annotations!['model-publishing/ready-message']).toBe(
       'ModelLoadFailed: storage URI not found',
     );
-    expect(entity.metadata.annotations!['model-publishing/url']).toBeUndefined();
+    expect(
+      entity.metadata.annotations!['model-publishing/url'],
+    ).toBeUndefined();
   });
 
   it('treats a model without a Ready condition as not ready', () => {
@@ -110,8 +191,12 @@ describe('buildComponentEntities', () => {
     });
     const entity = one(vllm, [], { ...options, detect });
     expect(detect).toHaveBeenCalledWith(vllm);
-    expect(entity.metadata.annotations!['model-publishing/detected-kind']).toBe('openai');
-    expect(entity.metadata.annotations!['model-publishing/detected-confidence']).toBe('high');
+    expect(entity.metadata.annotations!['model-publishing/detected-kind']).toBe(
+      'openai',
+    );
+    expect(
+      entity.metadata.annotations!['model-publishing/detected-confidence'],
+    ).toBe('high');
     expect(entity.metadata.tags).toEqual(['kserve', 'vllm', 'openai']);
 
     const broken = one(vllm, [], {
@@ -120,14 +205,18 @@ describe('buildComponentEntities', () => {
         throw new Error('bug');
       },
     });
-    expect(broken.metadata.annotations!['model-publishing/detected-kind']).toBeUndefined();
+    expect(
+      broken.metadata.annotations!['model-publishing/detected-kind'],
+    ).toBeUndefined();
   });
 
   it('skips objects without a name or namespace instead of emitting invalid entities', () => {
     const nameless = { ...sklearnV1, metadata: { namespace: 'fraud' } };
-    expect(buildComponentEntities(snapshot([nameless, xgboostV2]), options).map(c => c.entity.metadata.name)).toEqual([
-      'xgboost-iris',
-    ]);
+    expect(
+      buildComponentEntities(snapshot([nameless, xgboostV2]), options).map(
+        c => c.entity.metadata.name,
+      ),
+    ).toEqual(['xgboost-iris']);
   });
 
   it('adds providesApis for the model refs given', () => {
@@ -142,15 +231,27 @@ describe('buildComponentEntities', () => {
 
 describe('owner, system and lifecycle precedence', () => {
   const ns = namespace('fraud', {
-    annotations: { 'backstage.io/owner': 'group:default/ns-annotation', 'backstage.io/system': 'ns-system' },
-    labels: { 'backstage.io/owner': 'ns-label', 'backstage.io/lifecycle': 'experimental' },
+    annotations: {
+      'backstage.io/owner': 'group:default/ns-annotation',
+      'backstage.io/system': 'ns-system',
+    },
+    labels: {
+      'backstage.io/owner': 'ns-label',
+      'backstage.io/lifecycle': 'experimental',
+    },
   });
 
   it('uses the defaults when nothing is set', () => {
-    expect(one(sklearnV1).spec).toMatchObject({ owner: 'group:default/unknown', lifecycle: 'production' });
+    expect(one(sklearnV1).spec).toMatchObject({
+      owner: 'group:default/unknown',
+      lifecycle: 'production',
+    });
     expect(one(sklearnV1).spec.system).toBeUndefined();
     expect(
-      one(sklearnV1, [], { ...options, defaults: { owner: 'team-x', lifecycle: 'beta', system: 'ml' } }).spec,
+      one(sklearnV1, [], {
+        ...options,
+        defaults: { owner: 'team-x', lifecycle: 'beta', system: 'ml' },
+      }).spec,
     ).toMatchObject({ owner: 'team-x', lifecycle: 'beta', system: 'ml' });
   });
 
@@ -160,16 +261,23 @@ describe('owner, system and lifecycle precedence', () => {
       system: 'ns-system',
       lifecycle: 'experimental',
     });
-    const labelsOnly = namespace('fraud', { labels: { 'backstage.io/owner': 'ns-label' } });
+    const labelsOnly = namespace('fraud', {
+      labels: { 'backstage.io/owner': 'ns-label' },
+    });
     expect(one(sklearnV1, [labelsOnly]).spec.owner).toBe('ns-label');
   });
 
   it('prefers the InferenceService over its Namespace, and its label over the Namespace annotation', () => {
-    const labelled = withMeta(sklearnV1, { labels: { 'backstage.io/owner': 'isvc-label' } });
+    const labelled = withMeta(sklearnV1, {
+      labels: { 'backstage.io/owner': 'isvc-label' },
+    });
     expect(one(labelled, [ns]).spec.owner).toBe('isvc-label');
     const annotated = withMeta(sklearnV1, {
       labels: { 'backstage.io/owner': 'isvc-label' },
-      annotations: { 'backstage.io/owner': 'group:fraud/isvc-annotation', 'backstage.io/lifecycle': 'deprecated' },
+      annotations: {
+        'backstage.io/owner': 'group:fraud/isvc-annotation',
+        'backstage.io/lifecycle': 'deprecated',
+      },
     });
     expect(one(annotated, [ns]).spec).toMatchObject({
       owner: 'group:fraud/isvc-annotation',
@@ -180,14 +288,29 @@ describe('owner, system and lifecycle precedence', () => {
 
   it('prefers model-publishing/<key> over backstage.io/<key> on the same object', () => {
     const both = withMeta(sklearnV1, {
-      annotations: { 'backstage.io/owner': 'generic', 'model-publishing/owner': 'specific', 'model-publishing/system': 'fraud-platform' },
+      annotations: {
+        'backstage.io/owner': 'generic',
+        'model-publishing/owner': 'specific',
+        'model-publishing/system': 'fraud-platform',
+      },
     });
-    expect(one(both).spec).toMatchObject({ owner: 'specific', system: 'fraud-platform' });
+    expect(one(both).spec).toMatchObject({
+      owner: 'specific',
+      system: 'fraud-platform',
+    });
   });
 
   it('skips an invalid value and falls through to the next source', () => {
-    const bad = withMeta(sklearnV1, { annotations: { 'backstage.io/owner': 'group:' , 'backstage.io/lifecycle': 'not a lifecycle' } });
-    expect(one(bad, [ns]).spec).toMatchObject({ owner: 'group:default/ns-annotation', lifecycle: 'experimental' });
+    const bad = withMeta(sklearnV1, {
+      annotations: {
+        'backstage.io/owner': 'group:',
+        'backstage.io/lifecycle': 'not a lifecycle',
+      },
+    });
+    expect(one(bad, [ns]).spec).toMatchObject({
+      owner: 'group:default/ns-annotation',
+      lifecycle: 'experimental',
+    });
   });
 });
 
@@ -213,13 +336,14 @@ describe('entity names', () => {
 
   it('separates an InferenceService and an LLMInferenceService of the same namespace and name', () => {
     const isvc = withMeta(vllm, { namespace: 'genai', name: 'llama-3' });
-    expect(names([isvc, llmInferenceService]).map(n => n[1]).sort()).toEqual([
-      'genai-llama-3-isvc',
-      'genai-llama-3-llm',
-    ]);
+    expect(
+      names([isvc, llmInferenceService])
+        .map(n => n[1])
+        .sort(),
+    ).toEqual(['genai-llama-3-isvc', 'genai-llama-3-llm']);
   });
 
-  it('keeps names unique when <namespace>-<name> equals another model\'s name', () => {
+  it("keeps names unique when <namespace>-<name> equals another model's name", () => {
     const a = withMeta(sklearnV1, { namespace: 'a', name: 'iris' });
     const b = withMeta(sklearnV1, { namespace: 'b', name: 'iris' });
     const literal = withMeta(sklearnV1, { namespace: 'c', name: 'a-iris' });
@@ -230,14 +354,26 @@ describe('entity names', () => {
 
   it('keeps long names within 63 characters and distinct', () => {
     const ns = 'n'.repeat(63);
-    const a = withMeta(sklearnV1, { namespace: ns, name: `${'m'.repeat(60)}-a` });
-    const b = withMeta(sklearnV1, { namespace: `${ns.slice(1)}x`, name: `${'m'.repeat(60)}-a` });
+    const a = withMeta(sklearnV1, {
+      namespace: ns,
+      name: `${'m'.repeat(60)}-a`,
+    });
+    const b = withMeta(sklearnV1, {
+      namespace: `${ns.slice(1)}x`,
+      name: `${'m'.repeat(60)}-a`,
+    });
     const result = names([a, b]).map(n => n[1]!);
-    expect(result.every(n => n.length <= 63 && /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(n))).toBe(true);
+    expect(
+      result.every(
+        n => n.length <= 63 && /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(n),
+      ),
+    ).toBe(true);
     expect(new Set(result).size).toBe(2);
   });
 
   it('applies the configured prefix', () => {
-    expect(names([sklearnV1], { ...options, namePrefix: 'prod-' })[0][1]).toBe('prod-sklearn-iris');
+    expect(names([sklearnV1], { ...options, namePrefix: 'prod-' })[0][1]).toBe(
+      'prod-sklearn-iris',
+    );
   });
 });

@@ -17,10 +17,18 @@ import {
   COMPONENT_TYPE,
   LABEL_READY,
 } from '../constants';
-import { describeModel, isLlmInferenceService, ModelSummary } from './describeModel';
+import {
+  describeModel,
+  isLlmInferenceService,
+  ModelSummary,
+} from './describeModel';
 import { assignEntityNames } from './entityNames';
 import { resolveOwnership } from './ownership';
-import type { ClusterSnapshot, ComponentMappingOptions, KubeObjectLike } from './types';
+import type {
+  ClusterSnapshot,
+  ComponentMappingOptions,
+  KubeObjectLike,
+} from './types';
 
 /** One model of the cluster and the Component that stands for it. */
 export interface ModelComponent {
@@ -50,9 +58,13 @@ function labelSelector(obj: KubeObjectLike, name: string): string {
     : `serving.kserve.io/inferenceservice=${name}`;
 }
 
-function compact(record: Record<string, string | undefined>): Record<string, string> {
+function compact(
+  record: Record<string, string | undefined>,
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(record).filter((e): e is [string, string] => e[1] !== undefined),
+    Object.entries(record).filter(
+      (e): e is [string, string] => e[1] !== undefined,
+    ),
   );
 }
 
@@ -66,9 +78,10 @@ export function buildComponentEntities(
   options: ComponentMappingOptions,
   providedApis: ReadonlyMap<string, string[]> = new Map(),
 ): ModelComponent[] {
-  const models = [...snapshot.inferenceServices, ...snapshot.llmInferenceServices].filter(
-    o => o.metadata?.name && o.metadata?.namespace,
-  );
+  const models = [
+    ...snapshot.inferenceServices,
+    ...snapshot.llmInferenceServices,
+  ].filter(o => o.metadata?.name && o.metadata?.namespace);
   const keyOf = (o: KubeObjectLike) =>
     `${o.kind}:${o.metadata!.namespace}/${o.metadata!.name}`;
   const names = assignEntityNames(
@@ -80,13 +93,23 @@ export function buildComponentEntities(
     })),
     options.namePrefix,
   );
-  const namespaces = new Map(snapshot.namespaces.map(ns => [ns.metadata?.name, ns]));
+  const namespaces = new Map(
+    snapshot.namespaces.map(ns => [ns.metadata?.name, ns]),
+  );
 
   return models
     .map(obj =>
-      toComponent(obj, namespaces.get(obj.metadata!.namespace), names.get(keyOf(obj))!, options, providedApis),
+      toComponent(
+        obj,
+        namespaces.get(obj.metadata!.namespace),
+        names.get(keyOf(obj))!,
+        options,
+        providedApis,
+      ),
     )
-    .sort((a, b) => a.entity.metadata.name.localeCompare(b.entity.metadata.name));
+    .sort((a, b) =>
+      a.entity.metadata.name.localeCompare(b.entity.metadata.name),
+    );
 }
 
 function toComponent(
@@ -116,7 +139,10 @@ function toComponent(
     metadata: {
       name: entityName,
       namespace: 'default',
-      title: entityName === summary.name ? undefined : `${summary.name} (${summary.namespace})`,
+      title:
+        entityName === summary.name
+          ? undefined
+          : `${summary.name} (${summary.namespace})`,
       description: `KServe ${summary.resourceKind} ${modelRef} in cluster ${options.cluster}`,
       annotations: compact({
         'backstage.io/managed-by-location': location,
@@ -125,7 +151,10 @@ function toComponent(
         [ANNOTATION_CLUSTER]: options.cluster,
         [ANNOTATION_KUBERNETES_ID]: summary.name,
         [ANNOTATION_KUBERNETES_NAMESPACE]: summary.namespace,
-        [ANNOTATION_KUBERNETES_LABEL_SELECTOR]: labelSelector(obj, summary.name),
+        [ANNOTATION_KUBERNETES_LABEL_SELECTOR]: labelSelector(
+          obj,
+          summary.name,
+        ),
         [ANNOTATION_RESOURCE_KIND]: summary.resourceKind,
         [ANNOTATION_MODEL_FORMAT]: summary.modelFormat,
         [ANNOTATION_RUNTIME]: summary.runtime,

@@ -31,12 +31,18 @@ const LEGACY_PREDICTORS = [
 ] as const;
 
 function readyCondition(status: any): { ready: boolean; message?: string } {
-  const conditions: any[] = Array.isArray(status?.conditions) ? status.conditions : [];
+  const conditions: any[] = Array.isArray(status?.conditions)
+    ? status.conditions
+    : [];
   const ready = conditions.find(c => c?.type === 'Ready');
-  if (!ready) return { ready: false, message: 'No Ready condition reported yet' };
+  if (!ready)
+    return { ready: false, message: 'No Ready condition reported yet' };
   if (ready.status === 'True') return { ready: true };
   const message = [ready.reason, ready.message].filter(Boolean).join(': ');
-  return { ready: false, message: message || `Ready is ${ready.status ?? 'Unknown'}` };
+  return {
+    ready: false,
+    message: message || `Ready is ${ready.status ?? 'Unknown'}`,
+  };
 }
 
 function str(value: unknown): string | undefined {
@@ -94,7 +100,9 @@ export function describeModel(obj: KubeObjectLike): ModelSummary {
       ...base,
       resourceKind: 'InferenceService',
       modelFormat: legacy,
-      runtime: str(obj.status?.servingRuntimeName) ?? str(obj.status?.clusterServingRuntimeName),
+      runtime:
+        str(obj.status?.servingRuntimeName) ??
+        str(obj.status?.clusterServingRuntimeName),
       protocolVersion: str(spec?.protocolVersion),
       storageUri: str(spec?.storageUri),
       customContainer: false,
@@ -103,7 +111,10 @@ export function describeModel(obj: KubeObjectLike): ModelSummary {
   return {
     ...base,
     resourceKind: 'InferenceService',
-    runtime: str(obj.status?.servingRuntimeName) ?? str(obj.status?.clusterServingRuntimeName),
-    customContainer: Array.isArray(predictor.containers) && predictor.containers.length > 0,
+    runtime:
+      str(obj.status?.servingRuntimeName) ??
+      str(obj.status?.clusterServingRuntimeName),
+    customContainer:
+      Array.isArray(predictor.containers) && predictor.containers.length > 0,
   };
 }

@@ -10,7 +10,9 @@ export function toEntityName(raw: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   if (cleaned.length <= MAX) return cleaned;
-  return `${cleaned.slice(0, MAX - 7).replace(/[^a-z0-9]+$/, '')}-${shortHash(raw)}`;
+  return `${cleaned.slice(0, MAX - 7).replace(/[^a-z0-9]+$/, '')}-${shortHash(
+    raw,
+  )}`;
 }
 
 export interface NameCandidate {
@@ -41,13 +43,23 @@ export function assignEntityNames(
     for (const c of group) {
       firstPass.set(
         c.key,
-        group.length === 1 ? base : toEntityName(`${prefix}${c.namespace}-${c.name}`),
+        group.length === 1
+          ? base
+          : toEntityName(`${prefix}${c.namespace}-${c.name}`),
       );
     }
   }
-  const second = dedupe(candidates, firstPass, c => `${firstPass.get(c.key)}-${c.kindSuffix}`);
+  const second = dedupe(
+    candidates,
+    firstPass,
+    c => `${firstPass.get(c.key)}-${c.kindSuffix}`,
+  );
   // Last resort (e.g. `<ns>-<name>` equals another model's literal name): a hash of the identity.
-  return dedupe(candidates, second, c => `${second.get(c.key)}-${shortHash(c.key)}`);
+  return dedupe(
+    candidates,
+    second,
+    c => `${second.get(c.key)}-${shortHash(c.key)}`,
+  );
 }
 
 function shortHash(value: string): string {
@@ -61,11 +73,15 @@ function dedupe(
   rename: (c: NameCandidate) => string,
 ): Map<string, string> {
   const counts = new Map<string, number>();
-  for (const name of names.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const name of names.values())
+    counts.set(name, (counts.get(name) ?? 0) + 1);
   const result = new Map<string, string>();
   for (const c of candidates) {
     const name = names.get(c.key)!;
-    result.set(c.key, (counts.get(name) ?? 0) > 1 ? toEntityName(rename(c)) : name);
+    result.set(
+      c.key,
+      (counts.get(name) ?? 0) > 1 ? toEntityName(rename(c)) : name,
+    );
   }
   return result;
 }

@@ -34,7 +34,10 @@ function pick(
   valid: Validator,
 ): string | undefined {
   for (const source of sources) {
-    for (const bag of [source?.metadata?.annotations, source?.metadata?.labels]) {
+    for (const bag of [
+      source?.metadata?.annotations,
+      source?.metadata?.labels,
+    ]) {
       for (const key of keys) {
         const value = bag?.[key]?.trim();
         if (value && valid(value)) return value;
@@ -50,7 +53,8 @@ export function resolveOwnership(
   defaults: MappingDefaults,
 ): Ownership {
   const sources = [isvc, namespace];
-  const system = pick(SYSTEM_KEYS, sources, isEntityRef('system')) ?? defaults.system;
+  const system =
+    pick(SYSTEM_KEYS, sources, isEntityRef('system')) ?? defaults.system;
   return {
     owner: pick(OWNER_KEYS, sources, isEntityRef('group')) ?? defaults.owner,
     lifecycle: pick(LIFECYCLE_KEYS, sources, isLifecycle) ?? defaults.lifecycle,

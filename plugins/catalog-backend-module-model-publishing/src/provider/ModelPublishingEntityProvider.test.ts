@@ -1,11 +1,19 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import type {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
 import type { Publication } from '@internal/plugin-model-publishing-common';
 import { DEFAULT_SCHEDULE, ProviderConfig } from '../config';
 import type { ClusterSnapshot } from '../mapping/types';
 import type { PublicationsSource } from '../publications/PublicationsClient';
 import { ModelPublishingEntityProvider } from './ModelPublishingEntityProvider';
-import { llmInferenceService, notReady, sklearnV1, xgboostV2 } from '../__fixtures__/models';
+import {
+  llmInferenceService,
+  notReady,
+  sklearnV1,
+  xgboostV2,
+} from '../__fixtures__/models';
 import { openapiFor, publication } from '../__fixtures__/publications';
 import { expectValidEntity } from '../__fixtures__/entityValidation';
 
@@ -48,8 +56,12 @@ function setup(opts: {
   getOpenApi?: (p: Publication) => Promise<object>;
 }) {
   const source: PublicationsSource = {
-    listPublications: jest.fn(async () => (opts.publications ? opts.publications() : [])),
-    getOpenApi: jest.fn(opts.getOpenApi ?? (async (p: Publication) => openapiFor(p))),
+    listPublications: jest.fn(async () =>
+      opts.publications ? opts.publications() : [],
+    ),
+    getOpenApi: jest.fn(
+      opts.getOpenApi ?? (async (p: Publication) => openapiFor(p)),
+    ),
   };
   const logger = mockServices.logger.mock();
   const provider = new ModelPublishingEntityProvider({
@@ -63,7 +75,10 @@ function setup(opts: {
   return { provider, source, logger, components, apis };
 }
 
-const snap = (inferenceServices = [sklearnV1, xgboostV2], llm = [llmInferenceService]): ClusterSnapshot => ({
+const snap = (
+  inferenceServices = [sklearnV1, xgboostV2],
+  llm = [llmInferenceService],
+): ClusterSnapshot => ({
   inferenceServices,
   llmInferenceServices: llm,
   namespaces: [],
@@ -77,8 +92,12 @@ async function connectBoth(s: ReturnType<typeof setup>) {
 describe('ModelPublishingEntityProvider', () => {
   it('has stable, distinct provider names', () => {
     const { provider } = setup({ cluster: () => snap() });
-    expect(provider.getProviderName()).toBe('ModelPublishingEntityProvider:local');
-    expect(provider.apiProvider.getProviderName()).toBe('ModelPublishingApiEntityProvider:local');
+    expect(provider.getProviderName()).toBe(
+      'ModelPublishingEntityProvider:local',
+    );
+    expect(provider.apiProvider.getProviderName()).toBe(
+      'ModelPublishingApiEntityProvider:local',
+    );
   });
 
   it('emits every model as a valid Component in one full mutation with the location key', async () => {
@@ -86,11 +105,15 @@ describe('ModelPublishingEntityProvider', () => {
     await connectBoth(s);
     await expect(s.provider.run()).resolves.toEqual({ components: 4, apis: 0 });
     expect(s.components.mutations[0].type).toBe('full');
-    expect(s.components.names()).toEqual(['broken-model', 'llama-3', 'sklearn-iris', 'xgboost-iris']);
+    expect(s.components.names()).toEqual([
+      'broken-model',
+      'llama-3',
+      'sklearn-iris',
+      'xgboost-iris',
+    ]);
     const m = s.components.mutations[0];
-    if (m.type === 'full') {
-      expect(m.entities.every(e => e.locationKey === 'model-publishing:local')).toBe(true);
-    }
+    const keys = m.type === 'full' ? m.entities.map(e => e.locationKey) : [];
+    expect(new Set(keys)).toEqual(new Set(['model-publishing:local']));
     for (const entity of s.components.last()) await expectValidEntity(entity);
   });
 
@@ -111,18 +134,41 @@ describe('ModelPublishingEntityProvider', () => {
       cluster: () => snap(),
       publications: () => [
         publication(),
-        publication({ id: 'pub-2', name: 'xgboost-iris', status: 'unpublished' }),
+        publication({
+          id: 'pub-2',
+          name: 'xgboost-iris',
+          status: 'unpublished',
+        }),
         publication({ id: 'pub-3', name: 'xgboost-iris', status: 'failed' }),
-        publication({ id: 'pub-4', cluster: 'elsewhere', name: 'xgboost-iris' }),
-        publication({ id: 'pub-5', cluster: 'local', namespace: 'gone', name: 'deleted-model' }),
-        publication({ id: 'pub-6', cluster: 'default', namespace: 'genai', name: 'llama-3', modelKind: 'openai', status: 'degraded' }),
+        publication({
+          id: 'pub-4',
+          cluster: 'elsewhere',
+          name: 'xgboost-iris',
+        }),
+        publication({
+          id: 'pub-5',
+          cluster: 'local',
+          namespace: 'gone',
+          name: 'deleted-model',
+        }),
+        publication({
+          id: 'pub-6',
+          cluster: 'default',
+          namespace: 'genai',
+          name: 'llama-3',
+          modelKind: 'openai',
+          status: 'degraded',
+        }),
       ],
     });
     await connectBoth(s);
     await expect(s.provider.run()).resolves.toEqual({ components: 3, apis: 2 });
 
     const apis = s.apis.last();
-    expect(apis.map(a => a.metadata.name)).toEqual(['sklearn-iris-api', 'llama-3-api']);
+    expect(apis.map(a => a.metadata.name)).toEqual([
+      'sklearn-iris-api',
+      'llama-3-api',
+    ]);
     const api = apis[0];
     expect(api).toMatchObject({
       kind: 'API',
@@ -133,17 +179,34 @@ describe('ModelPublishingEntityProvider', () => {
           'model-publishing/published-model': 'local/fraud/sklearn-iris',
           'backstage.io/managed-by-location': 'model-publishing:local',
         },
-        links: [{ url: 'https://models.example.com/models/fraud/sklearn-iris', title: 'KServe v1 predict' }],
+        links: [
+          {
+            url: 'https://models.example.com/models/fraud/sklearn-iris',
+            title: 'KServe v1 predict',
+          },
+        ],
       },
-      spec: { type: 'openapi', lifecycle: 'production', owner: 'group:default/ml-platform' },
+      spec: {
+        type: 'openapi',
+        lifecycle: 'production',
+        owner: 'group:default/ml-platform',
+      },
     });
     // Only the Component resolves to the model, so the backend never finds two entities for it.
-    expect(api.metadata.annotations!['model-publishing/inference-service']).toBeUndefined();
-    expect(JSON.parse(api.spec!.definition as string)).toEqual(openapiFor(publication()));
+    expect(
+      api.metadata.annotations!['model-publishing/inference-service'],
+    ).toBeUndefined();
+    expect(JSON.parse(api.spec!.definition as string)).toEqual(
+      openapiFor(publication()),
+    );
     for (const entity of apis) await expectValidEntity(entity);
 
-    const components = Object.fromEntries(s.components.last().map(c => [c.metadata.name, c]));
-    expect(components['sklearn-iris'].spec!.providesApis).toEqual(['sklearn-iris-api']);
+    const components = Object.fromEntries(
+      s.components.last().map(c => [c.metadata.name, c]),
+    );
+    expect(components['sklearn-iris'].spec!.providesApis).toEqual([
+      'sklearn-iris-api',
+    ]);
     expect(components['llama-3'].spec!.providesApis).toEqual(['llama-3-api']);
     expect(components['xgboost-iris'].spec!.providesApis).toBeUndefined();
   });
@@ -157,7 +220,10 @@ describe('ModelPublishingEntityProvider', () => {
     pubs = [publication({ status: 'unpublished' })];
     await s.provider.run();
     expect(s.apis.names()).toEqual([]);
-    expect(s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!.providesApis).toBeUndefined();
+    expect(
+      s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!
+        .providesApis,
+    ).toBeUndefined();
   });
 
   it('keeps the previous API entities when the backend is unreachable, and logs a warning', async () => {
@@ -174,12 +240,15 @@ describe('ModelPublishingEntityProvider', () => {
     up = false;
     const result = await s.provider.run();
     expect(result.publicationsError).toContain('ECONNREFUSED');
-    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('using the last known ones'));
+    expect(s.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('using the last known ones'),
+    );
     // Still the same API entity, and the Component still provides it.
     expect(s.apis.names()).toEqual(['sklearn-iris-api']);
-    expect(s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!.providesApis).toEqual([
-      'sklearn-iris-api',
-    ]);
+    expect(
+      s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!
+        .providesApis,
+    ).toEqual(['sklearn-iris-api']);
   });
 
   it('leaves API entities untouched when the backend was never reachable, but still emits Components', async () => {
@@ -191,9 +260,14 @@ describe('ModelPublishingEntityProvider', () => {
     });
     await connectBoth(s);
     const result = await s.provider.run();
-    expect(result).toMatchObject({ components: 3, publicationsError: 'model-publishing is not installed' });
+    expect(result).toMatchObject({
+      components: 3,
+      publicationsError: 'model-publishing is not installed',
+    });
     expect(s.apis.conn.applyMutation).not.toHaveBeenCalled();
-    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('leaving API entities as they are'));
+    expect(s.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('leaving API entities as they are'),
+    );
   });
 
   it('changes nothing when the cluster cannot be read', async () => {
@@ -212,7 +286,9 @@ describe('ModelPublishingEntityProvider', () => {
     expect(result.clusterError).toContain('ECONNREFUSED');
     expect(s.components.mutations).toHaveLength(1);
     expect(s.apis.mutations).toHaveLength(1);
-    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('keeping the catalog as it is'));
+    expect(s.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('keeping the catalog as it is'),
+    );
   });
 
   it('fetches a guide once per publication version and falls back to a placeholder document', async () => {
@@ -236,7 +312,9 @@ describe('ModelPublishingEntityProvider', () => {
     guideUp = false;
     await s.provider.run();
     expect(s.source.getOpenApi).toHaveBeenCalledTimes(2);
-    expect(JSON.parse(s.apis.last()[0].spec!.definition as string).info.version).toBe('2026-11-26T10:00:00.000Z');
+    expect(
+      JSON.parse(s.apis.last()[0].spec!.definition as string).info.version,
+    ).toBe('2026-11-26T10:00:00.000Z');
   });
 
   it('uses a placeholder document when a new publication has no guide yet', async () => {
@@ -252,10 +330,14 @@ describe('ModelPublishingEntityProvider', () => {
     const doc = JSON.parse(s.apis.last()[0].spec!.definition as string);
     expect(doc).toMatchObject({
       openapi: '3.0.3',
-      servers: [{ url: 'https://models.example.com/models/fraud/sklearn-iris' }],
+      servers: [
+        { url: 'https://models.example.com/models/fraud/sklearn-iris' },
+      ],
       paths: {},
     });
-    expect(s.logger.warn).toHaveBeenCalledWith(expect.stringContaining('pub-1'));
+    expect(s.logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('pub-1'),
+    );
   });
 
   it('shares one run between concurrent callers', async () => {

@@ -21,9 +21,15 @@ import {
   placeholderOpenApi,
   publicationToApiEntity,
 } from '../mapping/apiEntities';
-import { buildComponentEntities, ModelComponent } from '../mapping/componentEntities';
+import {
+  buildComponentEntities,
+  ModelComponent,
+} from '../mapping/componentEntities';
 import type { ClusterSnapshot, ModelKindDetector } from '../mapping/types';
-import { PublicationsClient, PublicationsSource } from '../publications/PublicationsClient';
+import {
+  PublicationsClient,
+  PublicationsSource,
+} from '../publications/PublicationsClient';
 
 /** Guides fetched at once; the backend renders each on request. */
 const GUIDE_CONCURRENCY = 4;
@@ -61,7 +67,10 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   private apiConnection?: EntityProviderConnection;
   /** Last publications fetched successfully (live ones of this cluster) with their documents. */
   private lastPublications?: { publication: Publication; openapi: object }[];
-  private readonly openApiCache = new Map<string, { updatedAt: string; openapi: object }>();
+  private readonly openApiCache = new Map<
+    string,
+    { updatedAt: string; openapi: object }
+  >();
   private running?: Promise<RunResult>;
 
   static fromConfig(
@@ -74,12 +83,17 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       detect?: ModelKindDetector;
     },
   ): ModelPublishingEntityProvider[] {
-    const publications = new PublicationsClient({ auth: deps.auth, discovery: deps.discovery });
+    const publications = new PublicationsClient({
+      auth: deps.auth,
+      discovery: deps.discovery,
+    });
     return readProviderConfigs(rootConfig).map(
       config =>
         new ModelPublishingEntityProvider({
           config,
-          logger: deps.logger.child({ target: `model-publishing:${config.id}` }),
+          logger: deps.logger.child({
+            target: `model-publishing:${config.id}`,
+          }),
           publications,
           detect: deps.detect,
           taskRunner: deps.scheduler.createScheduledTaskRunner(config.schedule),
@@ -111,7 +125,9 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       id: `${this.getProviderName()}:refresh`,
       fn: async () => {
         const result = await this.run();
-        logger.debug(`model-publishing catalog refresh: ${JSON.stringify(result)}`);
+        logger.debug(
+          `model-publishing catalog refresh: ${JSON.stringify(result)}`,
+        );
       },
     });
   }
@@ -128,7 +144,8 @@ export class ModelPublishingEntityProvider implements EntityProvider {
 
   private async doRun(): Promise<RunResult> {
     const { config, logger } = this.options;
-    if (!this.componentConnection) throw new Error(`${this.getProviderName()} is not connected`);
+    if (!this.componentConnection)
+      throw new Error(`${this.getProviderName()} is not connected`);
     const result: RunResult = {};
 
     let snapshot: ClusterSnapshot | undefined;
@@ -151,7 +168,9 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       namePrefix: config.namePrefix,
       detect: this.options.detect,
     });
-    const apis = publications ? this.toApiEntities(components, publications) : undefined;
+    const apis = publications
+      ? this.toApiEntities(components, publications)
+      : undefined;
     if (apis) {
       for (const { component, api } of apis) {
         component.entity.spec.providesApis = [api.metadata.name];
@@ -182,9 +201,12 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     const { readCluster, config } = this.options;
     if (readCluster) return readCluster();
     // Built per run: a kubeconfig file written by the embedded emulator may appear after start-up.
-    const reader = new InferenceServiceReader(createKubeConfig(config.connection), {
-      namespaces: config.namespaces,
-    });
+    const reader = new InferenceServiceReader(
+      createKubeConfig(config.connection),
+      {
+        namespaces: config.namespaces,
+      },
+    );
     return reader.read();
   }
 
@@ -196,20 +218,29 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     if (!publications || !config.publications) return undefined;
     try {
       const all = await publications.listPublications();
-      const mine = all.filter(p => isLivePublication(p) && this.isOurCluster(p.cluster));
-      const withDocs = await mapBounded(mine, GUIDE_CONCURRENCY, async publication => ({
-        publication,
-        openapi: await this.openApiFor(publication),
-      }));
+      const mine = all.filter(
+        p => isLivePublication(p) && this.isOurCluster(p.cluster),
+      );
+      const withDocs = await mapBounded(
+        mine,
+        GUIDE_CONCURRENCY,
+        async publication => ({
+          publication,
+          openapi: await this.openApiFor(publication),
+        }),
+      );
       const live = new Set(mine.map(p => p.id));
-      for (const id of this.openApiCache.keys()) if (!live.has(id)) this.openApiCache.delete(id);
+      for (const id of this.openApiCache.keys())
+        if (!live.has(id)) this.openApiCache.delete(id);
       this.lastPublications = withDocs;
       return withDocs;
     } catch (error) {
       result.publicationsError = String((error as Error)?.message ?? error);
       logger.warn(
         `Cannot list publications from the model-publishing backend; ${
-          this.lastPublications ? 'using the last known ones' : 'leaving API entities as they are'
+          this.lastPublications
+            ? 'using the last known ones'
+            : 'leaving API entities as they are'
         }: ${result.publicationsError}`,
       );
       return this.lastPublications;
@@ -218,21 +249,28 @@ export class ModelPublishingEntityProvider implements EntityProvider {
 
   private isOurCluster(cluster: string): boolean {
     const { config } = this.options;
-    return cluster === config.cluster || (cluster === 'default' && config.acceptsDefaultClusterAlias);
+    return (
+      cluster === config.cluster ||
+      (cluster === 'default' && config.acceptsDefaultClusterAlias)
+    );
   }
 
   private async openApiFor(publication: Publication): Promise<object> {
     const cached = this.openApiCache.get(publication.id);
-    if (cached && cached.updatedAt === publication.updatedAt) return cached.openapi;
+    if (cached && cached.updatedAt === publication.updatedAt)
+      return cached.openapi;
     try {
       const openapi = await this.options.publications!.getOpenApi(publication);
-      this.openApiCache.set(publication.id, { updatedAt: publication.updatedAt, openapi });
+      this.openApiCache.set(publication.id, {
+        updatedAt: publication.updatedAt,
+        openapi,
+      });
       return openapi;
     } catch (error) {
       this.options.logger.warn(
-        `Cannot fetch the OpenAPI document of publication ${publication.id} (${publication.namespace}/${publication.name}): ${
-          (error as Error)?.message ?? error
-        }`,
+        `Cannot fetch the OpenAPI document of publication ${publication.id} (${
+          publication.namespace
+        }/${publication.name}): ${(error as Error)?.message ?? error}`,
       );
       return cached?.openapi ?? placeholderOpenApi(publication);
     }
@@ -245,21 +283,30 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     const byRef = new Map<string, ModelComponent>();
     // An InferenceService wins over an LLMInferenceService of the same name: publications do not say which.
     for (const c of [...components].reverse()) {
-      if (!byRef.has(c.modelRef) || c.summary.resourceKind === 'InferenceService') {
+      if (
+        !byRef.has(c.modelRef) ||
+        c.summary.resourceKind === 'InferenceService'
+      ) {
         byRef.set(c.modelRef, c);
       }
     }
     // One API per model: should the backend ever report two live publications of one model, the newest wins.
-    const newest = new Map<string, { publication: Publication; openapi: object }>();
+    const newest = new Map<
+      string,
+      { publication: Publication; openapi: object }
+    >();
     for (const p of publications) {
       const key = `${p.publication.namespace}/${p.publication.name}`;
       const seen = newest.get(key);
-      if (!seen || seen.publication.updatedAt < p.publication.updatedAt) newest.set(key, p);
+      if (!seen || seen.publication.updatedAt < p.publication.updatedAt)
+        newest.set(key, p);
     }
     const out: { component: ModelComponent; api: ApiEntityV1alpha1 }[] = [];
     for (const { publication, openapi } of newest.values()) {
       // A publication whose model is gone (or outside the configured namespaces) has no owner to inherit.
-      const component = byRef.get(`${publication.namespace}/${publication.name}`);
+      const component = byRef.get(
+        `${publication.namespace}/${publication.name}`,
+      );
       if (!component) continue;
       out.push({
         component,
@@ -283,12 +330,15 @@ async function mapBounded<T, R>(
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
+  const workers = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]);
+      }
+    },
+  );
   await Promise.all(workers);
   return results;
 }

@@ -17,8 +17,12 @@ describe('PublicationsClient', () => {
   it('pages through /publications with a service token for the model-publishing plugin', async () => {
     const fetch = jest
       .fn()
-      .mockResolvedValueOnce(jsonResponse({ items: [publication()], nextCursor: 'c1' }))
-      .mockResolvedValueOnce(jsonResponse({ items: [publication({ id: 'pub-2' })] }));
+      .mockResolvedValueOnce(
+        jsonResponse({ items: [publication()], nextCursor: 'c1' }),
+      )
+      .mockResolvedValueOnce(
+        jsonResponse({ items: [publication({ id: 'pub-2' })] }),
+      );
     const client = new PublicationsClient({
       auth: mockServices.auth({ pluginId: 'catalog' }),
       discovery,
@@ -38,9 +42,19 @@ describe('PublicationsClient', () => {
   });
 
   it('reads the OpenAPI document from the guide route of the model address', async () => {
-    const openapi = { openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} };
-    const fetch = jest.fn().mockResolvedValue(jsonResponse({ markdown: '# Guide', openapi }));
-    const client = new PublicationsClient({ auth: mockServices.auth(), discovery, fetch });
+    const openapi = {
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      paths: {},
+    };
+    const fetch = jest
+      .fn()
+      .mockResolvedValue(jsonResponse({ markdown: '# Guide', openapi }));
+    const client = new PublicationsClient({
+      auth: mockServices.auth(),
+      discovery,
+      fetch,
+    });
     await expect(client.getOpenApi(publication())).resolves.toEqual(openapi);
     expect(fetch.mock.calls[0][0]).toBe(
       'http://backend.test/api/model-publishing/models/local/fraud/sklearn-iris/publication/guide',
@@ -50,8 +64,17 @@ describe('PublicationsClient', () => {
   it('fails with the status and the error body, never the token', async () => {
     const fetch = jest
       .fn()
-      .mockResolvedValue(jsonResponse({ error: { name: 'NotAllowedError', message: 'denied' } }, 403));
-    const client = new PublicationsClient({ auth: mockServices.auth(), discovery, fetch });
+      .mockResolvedValue(
+        jsonResponse(
+          { error: { name: 'NotAllowedError', message: 'denied' } },
+          403,
+        ),
+      );
+    const client = new PublicationsClient({
+      auth: mockServices.auth(),
+      discovery,
+      fetch,
+    });
     const error: Error = await client.listPublications().catch(e => e);
     expect(error.message).toContain('403');
     expect(error.message).toContain('NotAllowedError');
@@ -60,8 +83,16 @@ describe('PublicationsClient', () => {
   });
 
   it('rejects a guide without an OpenAPI document', async () => {
-    const fetch = jest.fn().mockResolvedValue(jsonResponse({ markdown: '# Guide' }));
-    const client = new PublicationsClient({ auth: mockServices.auth(), discovery, fetch });
-    await expect(client.getOpenApi(publication())).rejects.toThrow(/no openapi document/);
+    const fetch = jest
+      .fn()
+      .mockResolvedValue(jsonResponse({ markdown: '# Guide' }));
+    const client = new PublicationsClient({
+      auth: mockServices.auth(),
+      discovery,
+      fetch,
+    });
+    await expect(client.getOpenApi(publication())).rejects.toThrow(
+      /no openapi document/,
+    );
   });
 });

@@ -1,4 +1,7 @@
-import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import type { Publication } from '@internal/plugin-model-publishing-common';
 
 export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';
@@ -43,12 +46,21 @@ export class PublicationsClient implements PublicationsSource {
   }
 
   async getOpenApi(publication: Publication): Promise<object> {
-    const path = ['models', publication.cluster, publication.namespace, publication.name]
+    const path = [
+      'models',
+      publication.cluster,
+      publication.namespace,
+      publication.name,
+    ]
       .map(encodeURIComponent)
       .join('/');
-    const body = (await this.get(`/${path}/publication/guide`)) as { openapi?: unknown };
+    const body = (await this.get(`/${path}/publication/guide`)) as {
+      openapi?: unknown;
+    };
     if (!body.openapi || typeof body.openapi !== 'object') {
-      throw new Error(`guide of ${publication.namespace}/${publication.name} has no openapi document`);
+      throw new Error(
+        `guide of ${publication.namespace}/${publication.name} has no openapi document`,
+      );
     }
     return body.openapi;
   }
@@ -69,7 +81,9 @@ export class PublicationsClient implements PublicationsSource {
       // The token never appears here; the body is Backstage's error JSON at most.
       const text = await response.text().catch(() => '');
       throw new Error(
-        `GET ${path} failed with ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 300)}` : ''}`,
+        `GET ${path} failed with ${response.status} ${response.statusText}${
+          text ? `: ${text.slice(0, 300)}` : ''
+        }`,
       );
     }
     return response.json();
