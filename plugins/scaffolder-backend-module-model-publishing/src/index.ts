@@ -6,4 +6,7 @@
  */
 export { scaffolderModuleModelPublishing as default } from './module';
 export * from './actions';
-export { ModelPublishingClient, entityAddress } from './client/ModelPublishingClient';
+export {
+  ModelPublishingClient,
+  entityAddress,
+} from './client/ModelPublishingClient';

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createModelPublishingActions } from './actions';
 
@@ -21,7 +24,12 @@ export const scaffolderModuleModelPublishing = createBackendModule({
       },
       async init({ scaffolder, auth, discovery, config, permissions }) {
         scaffolder.addActions(
-          ...createModelPublishingActions({ auth, discovery, config, permissions }),
+          ...createModelPublishingActions({
+            auth,
+            discovery,
+            config,
+            permissions,
+          }),
         );
       },
     });

@@ -11,14 +11,20 @@ import { actionsFor } from './__testUtils__/harness';
  * step input the action's schema rejects, would only show up when a user runs it.
  */
 const template = parse(
-  readFileSync(resolve(__dirname, '../../../templates/publish-model/template.yaml'), 'utf8'),
+  readFileSync(
+    resolve(__dirname, '../../../templates/publish-model/template.yaml'),
+    'utf8',
+  ),
 );
 const stub = { url: 'http://127.0.0.1:1' } as any;
 const actions = actionsFor(stub);
 const [modelPage, limitsPage] = template.spec.parameters;
 
 /** `${{ parameters.x }}` → the value (undefined drops the key, as the scaffolder's renderer does). */
-function renderInput(input: Record<string, string>, parameters: Record<string, unknown>) {
+function renderInput(
+  input: Record<string, string>,
+  parameters: Record<string, unknown>,
+) {
   return JSON.parse(
     JSON.stringify(
       Object.fromEntries(
@@ -33,7 +39,9 @@ function renderInput(input: Record<string, string>, parameters: Record<string, u
 
 describe('templates/publish-model/template.yaml', () => {
   it('is a valid v1beta3 template', async () => {
-    await expect(templateEntityV1beta3Validator.check(template)).resolves.toBe(true);
+    await expect(templateEntityV1beta3Validator.check(template)).resolves.toBe(
+      true,
+    );
   });
 
   it('only uses the actions this module registers', () => {
@@ -50,7 +58,9 @@ describe('templates/publish-model/template.yaml', () => {
   });
 
   it('asks for exactly the limits the action accepts', () => {
-    const formLimits = Object.keys(limitsPage.properties.rateLimits.properties).sort();
+    const formLimits = Object.keys(
+      limitsPage.properties.rateLimits.properties,
+    ).sort();
     const actionLimits = Object.keys(
       (actions.publish.schema!.input as any).properties.rateLimits.properties,
     ).sort();
@@ -59,10 +69,18 @@ describe('templates/publish-model/template.yaml', () => {
 
   it.each([
     [{ model: 'component:default/iris' }],
-    [{ model: 'component:default/iris', keyName: 'checkout app', rateLimits: { requestsPerMinute: 60, tokensPerDay: 1000 } }],
+    [
+      {
+        model: 'component:default/iris',
+        keyName: 'checkout app',
+        rateLimits: { requestsPerMinute: 60, tokensPerDay: 1000 },
+      },
+    ],
   ])('turns form values %j into step input the action accepts', parameters => {
     for (const page of template.spec.parameters) {
-      expect(validate(parameters, { type: 'object', ...page }).errors).toEqual([]);
+      expect(validate(parameters, { type: 'object', ...page }).errors).toEqual(
+        [],
+      );
     }
     const input = renderInput(template.spec.steps[0].input, parameters);
     expect(validate(input, actions.publish.schema!.input!).errors).toEqual([]);
@@ -70,8 +88,12 @@ describe('templates/publish-model/template.yaml', () => {
 
   it('rejects in the form what the backend would reject', () => {
     const limits = { type: 'object', ...limitsPage };
-    expect(validate({ rateLimits: { requestsPerMinute: 0 } }, limits).valid).toBe(false);
-    expect(validate({ rateLimits: { requestsPerMinute: 1.5 } }, limits).valid).toBe(false);
+    expect(
+      validate({ rateLimits: { requestsPerMinute: 0 } }, limits).valid,
+    ).toBe(false);
+    expect(
+      validate({ rateLimits: { requestsPerMinute: 1.5 } }, limits).valid,
+    ).toBe(false);
     const keyName = new RegExp(modelPage.properties.keyName.pattern);
     for (const name of ['app', 'checkout app', 'a.b_c-d', '-bad', 'bad!', '']) {
       expect(keyName.test(name)).toBe(keyNameSchema.safeParse(name).success);
@@ -79,7 +101,9 @@ describe('templates/publish-model/template.yaml', () => {
   });
 
   it('links to the Publish tab and the guide, never to a key', () => {
-    const urls = template.spec.output.links.map((l: any) => l.url ?? l.entityRef);
+    const urls = template.spec.output.links.map(
+      (l: any) => l.url ?? l.entityRef,
+    );
     expect(urls).toEqual([
       '${{ steps.publish.output.publishTabUrl }}',
       '${{ steps.publish.output.guideUrl }}',

@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createModelPublishingActions } from '../actions';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -14,7 +15,9 @@ export function actionsFor(stub: StubBackend) {
       getBaseUrl: async () => stub.url,
       getExternalBaseUrl: async () => stub.url,
     },
-    config: mockServices.rootConfig({ data: { app: { baseUrl: APP_BASE_URL } } }),
+    config: mockServices.rootConfig({
+      data: { app: { baseUrl: APP_BASE_URL } },
+    }),
     permissions: ownerOnlyPermissions(),
   });
   return { publish, update, unpublish };
@@ -26,7 +29,8 @@ export function ownerOnlyPermissions() {
   permissions.authorize.mockImplementation(async (requests, { credentials }) =>
     requests.map(() => ({
       result:
-        (credentials.principal as { userEntityRef?: string }).userEntityRef === OWNER
+        (credentials.principal as { userEntityRef?: string }).userEntityRef ===
+        OWNER
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
     })),
@@ -41,15 +45,21 @@ export function contextFor(
 ) {
   const logger = mockServices.logger.mock();
   // createMockActionContext ignores isDryRun and getInitiatorCredentials, so they are set on top.
-  const ctx = {
-    ...createMockActionContext<any>({ input, logger }),
+  // test-utils 0.3.14 brings its own scaffolder-node copy; the context is typed against ours.
+  const ctx: ActionContext<any, any> = {
+    ...(createMockActionContext<any>({
+      input,
+      logger,
+    }) as unknown as ActionContext<any, any>),
     isDryRun: options.isDryRun,
-    getInitiatorCredentials: async () => mockCredentials.user(options.user ?? OWNER),
+    getInitiatorCredentials: async () =>
+      mockCredentials.user(options.user ?? OWNER),
   };
   const output = ctx.output as jest.Mock;
   return {
     ctx,
-    outputs: (): Record<string, unknown> => Object.fromEntries(output.mock.calls),
+    outputs: (): Record<string, unknown> =>
+      Object.fromEntries(output.mock.calls),
     /** Every argument of every log call, as text. */
     logText: (): string =>
       (['debug', 'info', 'warn', 'error'] as const)

@@ -48,54 +48,111 @@ export async function startStubBackend() {
       const authorization = req.headers.authorization;
       const onBehalfOf = userOf(authorization);
       const body = raw ? JSON.parse(raw) : undefined;
-      requests.push({ method: req.method ?? '', path, authorization, onBehalfOf, body });
+      requests.push({
+        method: req.method ?? '',
+        path,
+        authorization,
+        onBehalfOf,
+        body,
+      });
 
       const send = (status: number, payload: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(payload));
       };
       const fail = (status: number, name: string, message: string) =>
-        send(status, { error: { name, message }, request: { method: req.method, url: path }, response: { statusCode: status } });
+        send(status, {
+          error: { name, message },
+          request: { method: req.method, url: path },
+          response: { statusCode: status },
+        });
 
-      const match = /^\/entities\/([^/]+)\/([^/]+)\/([^/]+)(\/publication(\/dry-run)?)?$/.exec(path);
+      const match =
+        /^\/entities\/([^/]+)\/([^/]+)\/([^/]+)(\/publication(\/dry-run)?)?$/.exec(
+          path,
+        );
       if (!match) return fail(404, 'NotFoundError', `No route ${path}`);
       const [, kind, namespace, name, publicationPath, dryRun] = match;
       const entityRef = `${kind}:${namespace}/${name}`;
       const model = models.get(`${kind}/${namespace}/${name}`);
-      if (!model) return fail(404, 'NotFoundError', `No catalog entity ${entityRef} with an InferenceService`);
+      if (!model)
+        return fail(
+          404,
+          'NotFoundError',
+          `No catalog entity ${entityRef} with an InferenceService`,
+        );
 
-      if (!authorization) return fail(401, 'AuthenticationError', 'Missing credentials');
+      if (!authorization)
+        return fail(401, 'AuthenticationError', 'Missing credentials');
       if (req.method === 'GET' && !publicationPath) {
-        return send(200, { model: { ready: true }, publication: model.publication });
+        return send(200, {
+          model: { ready: true },
+          publication: model.publication,
+        });
       }
-      if (!WRITE_METHODS.has(req.method ?? '')) return fail(405, 'Error', 'Method not allowed');
+      if (!WRITE_METHODS.has(req.method ?? ''))
+        return fail(405, 'Error', 'Method not allowed');
       if (onBehalfOf !== model.owner) {
-        return fail(403, 'NotAllowedError', `${onBehalfOf ?? 'a service'} is not an owner of ${entityRef}`);
+        return fail(
+          403,
+          'NotAllowedError',
+          `${onBehalfOf ?? 'a service'} is not an owner of ${entityRef}`,
+        );
       }
 
       const config = body ?? {};
       if (req.method !== 'DELETE') {
-        if (model.kind !== 'openai' && Object.keys(config.rateLimits ?? {}).some(k => k.startsWith('tokens'))) {
-          return fail(400, 'InputError', 'rateLimits.tokensPerMinute: token limits apply to OpenAI-compatible models only');
+        if (
+          model.kind !== 'openai' &&
+          Object.keys(config.rateLimits ?? {}).some(k => k.startsWith('tokens'))
+        ) {
+          return fail(
+            400,
+            'InputError',
+            'rateLimits.tokensPerMinute: token limits apply to OpenAI-compatible models only',
+          );
         }
         if (config.description === 'quote-a-key') {
           // A misbehaving backend that echoes a key in an error: the action must still not show it.
-          return fail(422, 'InputError', `description: rejected near ${FAKE_KEY}`);
+          return fail(
+            422,
+            'InputError',
+            `description: rejected near ${FAKE_KEY}`,
+          );
         }
       }
-      const live = model.publication && model.publication.status !== 'unpublished';
+      const live =
+        model.publication && model.publication.status !== 'unpublished';
 
       if (req.method === 'POST' && dryRun) {
         return send(200, {
           objects: [
-            { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-mp-keys` }, stringData: { 'key-1': FAKE_KEY } },
-            { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', metadata: { name: `${name}-mp` } },
-            { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: `${name}-mp` } },
+            {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: { name: `${name}-mp-keys` },
+              stringData: { 'key-1': FAKE_KEY },
+            },
+            {
+              apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+              kind: 'SecurityPolicy',
+              metadata: { name: `${name}-mp` },
+            },
+            {
+              apiVersion: 'gateway.networking.k8s.io/v1',
+              kind: 'HTTPRoute',
+              metadata: { name: `${name}-mp` },
+            },
           ],
         });
       }
       if (req.method === 'POST') {
-        if (live) return fail(409, 'ConflictError', `${entityRef} is already published`);
+        if (live)
+          return fail(
+            409,
+            'ConflictError',
+            `${entityRef} is already published`,
+          );
         model.publication = {
           id: `pub-${nextId++}`,
           cluster: 'default',
@@ -105,8 +162,20 @@ export async function startStubBackend() {
           modelKind: model.kind,
           status: 'published',
           config,
-          endpoints: [{ url: `https://models.example.com/models/models/${name}`, description: 'predict' }],
-          objects: [{ apiVersion: 'v1', kind: 'Secret', namespace: 'models', name: `${name}-mp-keys` }],
+          endpoints: [
+            {
+              url: `https://models.example.com/models/models/${name}`,
+              description: 'predict',
+            },
+          ],
+          objects: [
+            {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              namespace: 'models',
+              name: `${name}-mp-keys`,
+            },
+          ],
           createdBy: onBehalfOf,
           createdAt: '2026-11-26T10:00:00Z',
           updatedAt: '2026-11-26T10:00:00Z',
@@ -114,15 +183,27 @@ export async function startStubBackend() {
         // Issues a first key whether asked or not, to prove the action never passes it on.
         return send(201, {
           publication: model.publication,
-          key: { key: { id: 'key-1', name: 'first', prefix: FAKE_KEY.slice(0, 8) }, secret: FAKE_KEY },
+          key: {
+            key: { id: 'key-1', name: 'first', prefix: FAKE_KEY.slice(0, 8) },
+            secret: FAKE_KEY,
+          },
         });
       }
-      if (!live) return fail(404, 'NotFoundError', `${entityRef} is not published`);
+      if (!live)
+        return fail(404, 'NotFoundError', `${entityRef} is not published`);
       if (req.method === 'PUT') {
-        model.publication = { ...model.publication, config, updatedAt: '2026-11-26T11:00:00Z' };
+        model.publication = {
+          ...model.publication,
+          config,
+          updatedAt: '2026-11-26T11:00:00Z',
+        };
         return send(200, { publication: model.publication });
       }
-      model.publication = { ...model.publication, status: 'unpublished', objects: [] };
+      model.publication = {
+        ...model.publication,
+        status: 'unpublished',
+        objects: [],
+      };
       return send(200, { publication: model.publication });
     });
   });
@@ -133,7 +214,10 @@ export async function startStubBackend() {
     url: `http://127.0.0.1:${port}`,
     requests,
     /** Requests that would have changed something (dry runs excluded: they write nothing). */
-    writes: () => requests.filter(r => WRITE_METHODS.has(r.method) && !r.path.endsWith('/dry-run')),
+    writes: () =>
+      requests.filter(
+        r => WRITE_METHODS.has(r.method) && !r.path.endsWith('/dry-run'),
+      ),
     models,
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };

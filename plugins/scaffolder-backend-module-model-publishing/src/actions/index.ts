@@ -24,7 +24,11 @@ export function createModelPublishingActions(options: {
 }) {
   const client = new ModelPublishingClient(options);
   const appBaseUrl = options.config.getString('app.baseUrl');
-  const actionOptions = { client, appBaseUrl, permissions: options.permissions };
+  const actionOptions = {
+    client,
+    appBaseUrl,
+    permissions: options.permissions,
+  };
   return [
     createPublishModelAction(actionOptions),
     createUpdatePublicationAction(actionOptions),

@@ -25,7 +25,13 @@ export const entityRefField = (z: Z) =>
     );
 
 const limitField = (z: Z, description: string) =>
-  z.number().int().positive().max(1_000_000_000).optional().describe(description);
+  z
+    .number()
+    .int()
+    .positive()
+    .max(1_000_000_000)
+    .optional()
+    .describe(description);
 
 export const rateLimitsField = (z: Z) =>
   z
@@ -33,16 +39,28 @@ export const rateLimitsField = (z: Z) =>
       requestsPerMinute: limitField(z, 'Requests per minute, per API key'),
       requestsPerHour: limitField(z, 'Requests per hour, per API key'),
       requestsPerDay: limitField(z, 'Requests per day, per API key'),
-      tokensPerMinute: limitField(z, 'Tokens per minute, per API key (OpenAI-compatible models only)'),
-      tokensPerHour: limitField(z, 'Tokens per hour, per API key (OpenAI-compatible models only)'),
-      tokensPerDay: limitField(z, 'Tokens per day, per API key (OpenAI-compatible models only)'),
+      tokensPerMinute: limitField(
+        z,
+        'Tokens per minute, per API key (OpenAI-compatible models only)',
+      ),
+      tokensPerHour: limitField(
+        z,
+        'Tokens per hour, per API key (OpenAI-compatible models only)',
+      ),
+      tokensPerDay: limitField(
+        z,
+        'Tokens per day, per API key (OpenAI-compatible models only)',
+      ),
     })
     .strict()
     .optional()
     .describe('Rate and token limits; omitted limits mean no limit');
 
 export const hostnameField = (z: Z) =>
-  z.string().optional().describe('Public hostname, where the gateway allows one per model');
+  z
+    .string()
+    .optional()
+    .describe('Public hostname, where the gateway allows one per model');
 export const descriptionField = (z: Z) =>
   z.string().optional().describe('Short description shown in the API guide');
 export const modelKindField = (z: Z) =>
@@ -57,10 +75,15 @@ export const modelKindField = (z: Z) =>
  */
 export function parseModelRef(entityRef: unknown): CompoundEntityRef {
   if (typeof entityRef !== 'string' || !entityRef.trim()) {
-    throw new InputError('entityRef: the model entity ref is required, e.g. component:default/fraud-detector');
+    throw new InputError(
+      'entityRef: the model entity ref is required, e.g. component:default/fraud-detector',
+    );
   }
   try {
-    return parseEntityRef(entityRef.trim(), { defaultKind: 'component', defaultNamespace: 'default' });
+    return parseEntityRef(entityRef.trim(), {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
   } catch (error) {
     throw new InputError(`entityRef: ${(error as Error).message}`);
   }
@@ -79,7 +102,9 @@ export interface PublishSettingsInput {
  * carry a raw key, and task output and logs are stored (design §4).
  */
 export function toPublishConfig(input: PublishSettingsInput): PublishConfig {
-  const candidate: Record<string, unknown> = { rateLimits: input.rateLimits ?? {} };
+  const candidate: Record<string, unknown> = {
+    rateLimits: input.rateLimits ?? {},
+  };
   for (const field of ['hostname', 'description', 'modelKind'] as const) {
     if (input[field] !== undefined) candidate[field] = input[field];
   }
@@ -95,7 +120,9 @@ export function checkKeyName(keyName: string | undefined): string | undefined {
   if (keyName === undefined || keyName === '') return undefined;
   const result = keyNameSchema.safeParse(keyName);
   if (!result.success) {
-    throw new InputError(`Invalid input: keyName: ${describeZodError(result.error)}`);
+    throw new InputError(
+      `Invalid input: keyName: ${describeZodError(result.error)}`,
+    );
   }
   return result.data;
 }

@@ -11,7 +11,10 @@ export interface PublishingLinks {
  * Entity page links, built the way the catalog's entity route does (kind and namespace lower-cased,
  * each segment URL-encoded).
  */
-export function publishingLinks(appBaseUrl: string, ref: CompoundEntityRef): PublishingLinks {
+export function publishingLinks(
+  appBaseUrl: string,
+  ref: CompoundEntityRef,
+): PublishingLinks {
   const base = appBaseUrl.replace(/\/+$/, '');
   const entityPage = `${base}/catalog/${[
     ref.namespace.toLocaleLowerCase('en-US'),
@@ -20,5 +23,8 @@ export function publishingLinks(appBaseUrl: string, ref: CompoundEntityRef): Pub
   ]
     .map(encodeURIComponent)
     .join('/')}`;
-  return { publishTabUrl: `${entityPage}/publish`, guideUrl: `${entityPage}/docs` };
+  return {
+    publishTabUrl: `${entityPage}/publish`,
+    guideUrl: `${entityPage}/docs`,
+  };
 }

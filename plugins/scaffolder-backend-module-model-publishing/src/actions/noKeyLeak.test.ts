@@ -1,5 +1,9 @@
 import { actionsFor, contextFor } from '../__testUtils__/harness';
-import { FAKE_KEY, startStubBackend, StubBackend } from '../__testUtils__/stubBackend';
+import {
+  FAKE_KEY,
+  startStubBackend,
+  StubBackend,
+} from '../__testUtils__/stubBackend';
 
 /** Anything shaped like a raw key (design §4): `mpk_` followed by key characters. */
 const KEY_SHAPE = /mpk_[A-Za-z0-9]/;
@@ -28,18 +32,46 @@ describe('no raw API key in task output or logs', () => {
         () => undefined,
         (e: Error) => e,
       );
-      seen.push(logText(), JSON.stringify(outputs()), error ? `${error.name}: ${error.message}` : '');
+      seen.push(
+        logText(),
+        JSON.stringify(outputs()),
+        error ? `${error.name}: ${error.message}` : '',
+      );
     };
-    const iris = { entityRef: 'component:default/iris', keyName: 'checkout-app', rateLimits: { requestsPerMinute: 10 } };
+    const iris = {
+      entityRef: 'component:default/iris',
+      keyName: 'checkout-app',
+      rateLimits: { requestsPerMinute: 10 },
+    };
 
     await run(publish, iris, { isDryRun: true });
     await run(publish, iris);
     await run(publish, iris); // conflict
-    await run(publish, { entityRef: 'component:default/llama', description: 'quote-a-key' }); // error quoting a key
-    await run(update, { entityRef: 'component:default/iris', rateLimits: { requestsPerDay: 99 } }, { isDryRun: true });
-    await run(update, { entityRef: 'component:default/iris', rateLimits: { requestsPerDay: 99 } });
-    await run(update, { entityRef: 'component:default/iris', description: 'quote-a-key' });
-    await run(unpublish, { entityRef: 'component:default/iris' }, { isDryRun: true });
+    await run(publish, {
+      entityRef: 'component:default/llama',
+      description: 'quote-a-key',
+    }); // error quoting a key
+    await run(
+      update,
+      {
+        entityRef: 'component:default/iris',
+        rateLimits: { requestsPerDay: 99 },
+      },
+      { isDryRun: true },
+    );
+    await run(update, {
+      entityRef: 'component:default/iris',
+      rateLimits: { requestsPerDay: 99 },
+    });
+    await run(update, {
+      entityRef: 'component:default/iris',
+      description: 'quote-a-key',
+    });
+    await run(
+      unpublish,
+      { entityRef: 'component:default/iris' },
+      { isDryRun: true },
+    );
     await run(unpublish, { entityRef: 'component:default/iris' });
 
     // The stub really did send keys: in the publish response and in an error message.

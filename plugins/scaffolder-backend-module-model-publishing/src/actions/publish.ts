@@ -32,7 +32,9 @@ export const PUBLISH_ACTION_ID = 'model-publishing:publish';
  * No API key is created here: a key would land in the stored task output, so the task links to the
  * Publish tab, where the key is created and shown once.
  */
-export function createPublishModelAction(options: ModelPublishingActionOptions) {
+export function createPublishModelAction(
+  options: ModelPublishingActionOptions,
+) {
   const { client, appBaseUrl } = options;
   return createTemplateAction({
     id: PUBLISH_ACTION_ID,
@@ -53,7 +55,8 @@ export function createPublishModelAction(options: ModelPublishingActionOptions) 
         requestsPerDay: 10000`,
       },
       {
-        description: 'Publish an LLM with token limits and suggest a key name for the Publish tab',
+        description:
+          'Publish an LLM with token limits and suggest a key name for the Publish tab',
         example: `steps:
   - id: publish
     name: Publish the LLM
@@ -89,9 +92,22 @@ output:
         modelKind: modelKindField,
       },
       output: {
-        endpointUrl: z => z.string().optional().describe('Public endpoint URL (not set in a dry run)'),
-        publicationId: z => z.string().optional().describe('Publication id (not set in a dry run)'),
-        publishTabUrl: z => z.string().describe("Link to the model's Publish tab, where API keys are created"),
+        endpointUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe('Public endpoint URL (not set in a dry run)'),
+        publicationId: z =>
+          z
+            .string()
+            .optional()
+            .describe('Publication id (not set in a dry run)'),
+        publishTabUrl: z =>
+          z
+            .string()
+            .describe(
+              "Link to the model's Publish tab, where API keys are created",
+            ),
         guideUrl: z => z.string().describe("Link to the model's API guide"),
       },
     },
@@ -104,9 +120,15 @@ output:
       const credentials = await ctx.getInitiatorCredentials();
 
       if (ctx.isDryRun) {
-        const { objects } = await client.dryRunPublish(credentials, ref, config);
+        const { objects } = await client.dryRunPublish(
+          credentials,
+          ref,
+          config,
+        );
         // Kind and name only: object bodies (e.g. the keys Secret) are never logged.
-        const summary = objects.map(o => `${o.kind} ${o.metadata?.name ?? '?'}`).join(', ');
+        const summary = objects
+          .map(o => `${o.kind} ${o.metadata?.name ?? '?'}`)
+          .join(', ');
         ctx.logger.info(
           `Dry run: publishing ${entityRef} would create ${objects.length} object(s): ${summary}. Nothing was created.`,
         );
@@ -120,7 +142,11 @@ output:
       const result = await ctx.checkpoint({
         key: `model-publishing:publish:${entityRef}`,
         fn: async () => {
-          const { publication, issuedKeyId } = await client.publish(credentials, ref, config);
+          const { publication, issuedKeyId } = await client.publish(
+            credentials,
+            ref,
+            config,
+          );
           return {
             publicationId: publication.id,
             status: publication.status,
@@ -137,12 +163,14 @@ output:
         );
       }
       ctx.logger.info(
-        `Published ${entityRef} (publication ${result.publicationId}, status ${result.status})${
-          result.endpointUrl ? ` at ${result.endpointUrl}` : ''
-        }`,
+        `Published ${entityRef} (publication ${result.publicationId}, status ${
+          result.status
+        })${result.endpointUrl ? ` at ${result.endpointUrl}` : ''}`,
       );
       ctx.logger.info(
-        `Create ${keyName ? `the API key "${keyName}"` : 'an API key'} on the Publish tab, where it is shown once: ${links.publishTabUrl}`,
+        `Create ${
+          keyName ? `the API key "${keyName}"` : 'an API key'
+        } on the Publish tab, where it is shown once: ${links.publishTabUrl}`,
       );
       if (result.endpointUrl) ctx.output('endpointUrl', result.endpointUrl);
       ctx.output('publicationId', result.publicationId);

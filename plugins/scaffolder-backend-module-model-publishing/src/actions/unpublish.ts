@@ -10,12 +10,14 @@ import { isLive } from './update';
 
 export const UNPUBLISH_ACTION_ID = 'model-publishing:unpublish';
 
-export function createUnpublishModelAction(options: ModelPublishingActionOptions) {
+export function createUnpublishModelAction(
+  options: ModelPublishingActionOptions,
+) {
   const { client, appBaseUrl, permissions } = options;
   return createTemplateAction({
     id: UNPUBLISH_ACTION_ID,
     description:
-      "Unpublishes a model: removes its gateway objects and invalidates its API keys, acting as the user who runs the template.",
+      'Unpublishes a model: removes its gateway objects and invalidates its API keys, acting as the user who runs the template.',
     supportsDryRun: true,
     examples: [
       {
@@ -33,9 +35,14 @@ export function createUnpublishModelAction(options: ModelPublishingActionOptions
         entityRef: entityRefField,
       },
       output: {
-        publicationId: z => z.string().describe('Id of the publication that was removed'),
-        status: z => z.string().describe("The publication's status afterwards (unpublished)"),
-        publishTabUrl: z => z.string().describe("Link to the model's Publish tab"),
+        publicationId: z =>
+          z.string().describe('Id of the publication that was removed'),
+        status: z =>
+          z
+            .string()
+            .describe("The publication's status afterwards (unpublished)"),
+        publishTabUrl: z =>
+          z.string().describe("Link to the model's Publish tab"),
       },
     },
     async handler(ctx) {
@@ -49,11 +56,23 @@ export function createUnpublishModelAction(options: ModelPublishingActionOptions
         // permission policy lets the caller delete it.
         const { publication } = await client.getModel(credentials, ref);
         if (!isLive(publication)) {
-          throw new NotFoundError(`${entityRef} is not published, so there is nothing to unpublish`);
+          throw new NotFoundError(
+            `${entityRef} is not published, so there is nothing to unpublish`,
+          );
         }
-        await assertAllowed(permissions, credentials, publicationDeletePermission, entityRef, 'unpublish');
+        await assertAllowed(
+          permissions,
+          credentials,
+          publicationDeletePermission,
+          entityRef,
+          'unpublish',
+        );
         ctx.logger.info(
-          `Dry run: would unpublish ${entityRef} (publication ${publication.id}, ${publication.objects?.length ?? 0} gateway object(s)). Nothing was changed.`,
+          `Dry run: would unpublish ${entityRef} (publication ${
+            publication.id
+          }, ${
+            publication.objects?.length ?? 0
+          } gateway object(s)). Nothing was changed.`,
         );
         ctx.output('publicationId', publication.id);
         ctx.output('status', publication.status);
@@ -63,7 +82,9 @@ export function createUnpublishModelAction(options: ModelPublishingActionOptions
 
       ctx.logger.info(`Unpublishing ${entityRef}`);
       const { publication } = await client.unpublish(credentials, ref);
-      ctx.logger.info(`Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`);
+      ctx.logger.info(
+        `Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`,
+      );
       ctx.output('publicationId', publication.id);
       ctx.output('status', publication.status);
       ctx.output('publishTabUrl', links.publishTabUrl);

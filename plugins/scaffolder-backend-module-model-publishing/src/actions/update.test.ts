@@ -1,7 +1,11 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { validate } from 'jsonschema';
 import { actionsFor, APP_BASE_URL, contextFor } from '../__testUtils__/harness';
-import { startStubBackend, STRANGER, StubBackend } from '../__testUtils__/stubBackend';
+import {
+  startStubBackend,
+  STRANGER,
+  StubBackend,
+} from '../__testUtils__/stubBackend';
 import { mergeUpdate } from './update';
 
 describe('mergeUpdate', () => {
@@ -13,15 +17,23 @@ describe('mergeUpdate', () => {
 
   it.each([
     [{}, current],
-    [{ rateLimits: { requestsPerHour: 500 } }, { ...current, rateLimits: { requestsPerHour: 500 } }],
+    [
+      { rateLimits: { requestsPerHour: 500 } },
+      { ...current, rateLimits: { requestsPerHour: 500 } },
+    ],
     [{ description: 'New text' }, { ...current, description: 'New text' }],
-    [{ modelKind: 'v2' as const, hostname: undefined }, { ...current, modelKind: 'v2' }],
+    [
+      { modelKind: 'v2' as const, hostname: undefined },
+      { ...current, modelKind: 'v2' },
+    ],
   ])('applies %j over the current settings', (input, expected) => {
     expect(mergeUpdate(current, input)).toEqual(expected);
   });
 
   it('never carries a first key into an update', () => {
-    expect(mergeUpdate({ ...current, firstKey: { name: 'old' } }, {})).not.toHaveProperty('firstKey');
+    expect(
+      mergeUpdate({ ...current, firstKey: { name: 'old' } }, {}),
+    ).not.toHaveProperty('firstKey');
   });
 });
 
@@ -31,7 +43,11 @@ describe('model-publishing:update', () => {
     stub = await startStubBackend();
     // A published model to update.
     await actionsFor(stub).publish.handler(
-      contextFor({ entityRef: 'component:default/iris', rateLimits: { requestsPerMinute: 60 }, description: 'Iris' }).ctx,
+      contextFor({
+        entityRef: 'component:default/iris',
+        rateLimits: { requestsPerMinute: 60 },
+        description: 'Iris',
+      }).ctx,
     );
     stub.requests.length = 0;
   });
@@ -51,10 +67,15 @@ describe('model-publishing:update', () => {
         method: 'PUT',
         path: '/entities/component/default/iris/publication',
         onBehalfOf: 'user:default/owner',
-        body: { rateLimits: { requestsPerMinute: 120, requestsPerDay: 50000 }, description: 'Iris' },
+        body: {
+          rateLimits: { requestsPerMinute: 120, requestsPerDay: 50000 },
+          description: 'Iris',
+        },
       }),
     ]);
-    expect(stub.models.get('component/default/iris')!.publication.config.rateLimits).toEqual({
+    expect(
+      stub.models.get('component/default/iris')!.publication.config.rateLimits,
+    ).toEqual({
       requestsPerMinute: 120,
       requestsPerDay: 50000,
     });
@@ -69,19 +90,31 @@ describe('model-publishing:update', () => {
   it('fails with a clear message and changes nothing when the user may not update', async () => {
     const { update } = actionsFor(stub);
     const error = await update
-      .handler(contextFor({ entityRef: 'component:default/iris', rateLimits: { requestsPerMinute: 1 } }, { user: STRANGER }).ctx)
+      .handler(
+        contextFor(
+          {
+            entityRef: 'component:default/iris',
+            rateLimits: { requestsPerMinute: 1 },
+          },
+          { user: STRANGER },
+        ).ctx,
+      )
       .catch(e => e);
 
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toBe(
       'You are not allowed to update the publication of component:default/iris: user:default/stranger is not an owner of component:default/iris',
     );
-    expect(stub.models.get('component/default/iris')!.publication.config.rateLimits).toEqual({ requestsPerMinute: 60 });
+    expect(
+      stub.models.get('component/default/iris')!.publication.config.rateLimits,
+    ).toEqual({ requestsPerMinute: 60 });
   });
 
   it('says so when the model is not published', async () => {
     const { update } = actionsFor(stub);
-    const error = await update.handler(contextFor({ entityRef: 'component:default/llama' }).ctx).catch(e => e);
+    const error = await update
+      .handler(contextFor({ entityRef: 'component:default/llama' }).ctx)
+      .catch(e => e);
     expect(error.name).toBe('NotFoundError');
     expect(error.message).toContain('component:default/llama is not published');
     expect(stub.writes()).toEqual([]);
@@ -90,16 +123,26 @@ describe('model-publishing:update', () => {
   describe('invalid input', () => {
     it('the input schema the scaffolder checks rejects a negative limit', () => {
       const result = validate(
-        { entityRef: 'component:default/iris', rateLimits: { requestsPerDay: -1 } },
+        {
+          entityRef: 'component:default/iris',
+          rateLimits: { requestsPerDay: -1 },
+        },
         actionsFor(stub).update.schema!.input!,
       );
-      expect(result.errors.join(', ')).toContain('instance.rateLimits.requestsPerDay');
+      expect(result.errors.join(', ')).toContain(
+        'instance.rateLimits.requestsPerDay',
+      );
     });
 
     it('the handler rejects a bad limit before calling the backend', async () => {
       const { update } = actionsFor(stub);
       const error = await update
-        .handler(contextFor({ entityRef: 'component:default/iris', rateLimits: { requestsPerHour: 2.5 } }).ctx)
+        .handler(
+          contextFor({
+            entityRef: 'component:default/iris',
+            rateLimits: { requestsPerHour: 2.5 },
+          }).ctx,
+        )
         .catch(e => e);
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toContain('rateLimits.requestsPerHour');
@@ -110,24 +153,38 @@ describe('model-publishing:update', () => {
   it('a dry run by a user the permission policy denies fails and changes nothing', async () => {
     const { update } = actionsFor(stub);
     const error = await update
-      .handler(contextFor({ entityRef: 'component:default/iris' }, { isDryRun: true, user: STRANGER }).ctx)
+      .handler(
+        contextFor(
+          { entityRef: 'component:default/iris' },
+          { isDryRun: true, user: STRANGER },
+        ).ctx,
+      )
       .catch(e => e);
     expect(error).toBeInstanceOf(NotAllowedError);
-    expect(error.message).toContain('You are not allowed to update the publication of component:default/iris');
+    expect(error.message).toContain(
+      'You are not allowed to update the publication of component:default/iris',
+    );
     expect(stub.writes()).toEqual([]);
   });
 
   it('in a dry run validates against the current publication and changes nothing', async () => {
     const { update } = actionsFor(stub);
     const { ctx, outputs, logText } = contextFor(
-      { entityRef: 'component:default/iris', rateLimits: { requestsPerMinute: 5 } },
+      {
+        entityRef: 'component:default/iris',
+        rateLimits: { requestsPerMinute: 5 },
+      },
       { isDryRun: true },
     );
 
     await update.handler(ctx);
 
-    expect(stub.requests.map(r => `${r.method} ${r.path}`)).toEqual(['GET /entities/component/default/iris']);
-    expect(stub.models.get('component/default/iris')!.publication.config.rateLimits).toEqual({ requestsPerMinute: 60 });
+    expect(stub.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /entities/component/default/iris',
+    ]);
+    expect(
+      stub.models.get('component/default/iris')!.publication.config.rateLimits,
+    ).toEqual({ requestsPerMinute: 60 });
     expect(logText()).toContain('Dry run: would update publication pub-1');
     expect(outputs().publicationId).toBe('pub-1');
   });

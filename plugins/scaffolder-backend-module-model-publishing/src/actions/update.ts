@@ -27,20 +27,33 @@ export const UPDATE_ACTION_ID = 'model-publishing:update';
  * value. `rateLimits` is replaced as a whole, so a template can remove a limit by leaving it out.
  * Pure, so the rule is tested directly.
  */
-export function mergeUpdate(current: PublishConfig, input: PublishSettingsInput): PublishConfig {
+export function mergeUpdate(
+  current: PublishConfig,
+  input: PublishSettingsInput,
+): PublishConfig {
   const { firstKey: _firstKey, ...kept } = current;
   return toPublishConfig({
     ...kept,
-    ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+    ...Object.fromEntries(
+      Object.entries(input).filter(([, v]) => v !== undefined),
+    ),
   });
 }
 
 /** True for a publication that exists and can be changed (not removed). */
-export function isLive(publication: Publication | undefined): publication is Publication {
-  return !!publication && publication.status !== 'unpublished' && publication.status !== 'unpublishing';
+export function isLive(
+  publication: Publication | undefined,
+): publication is Publication {
+  return (
+    !!publication &&
+    publication.status !== 'unpublished' &&
+    publication.status !== 'unpublishing'
+  );
 }
 
-export function createUpdatePublicationAction(options: ModelPublishingActionOptions) {
+export function createUpdatePublicationAction(
+  options: ModelPublishingActionOptions,
+) {
   const { client, appBaseUrl, permissions } = options;
   return createTemplateAction({
     id: UPDATE_ACTION_ID,
@@ -72,7 +85,8 @@ export function createUpdatePublicationAction(options: ModelPublishingActionOpti
       output: {
         endpointUrl: z => z.string().optional().describe('Public endpoint URL'),
         publicationId: z => z.string().describe('Publication id'),
-        publishTabUrl: z => z.string().describe("Link to the model's Publish tab"),
+        publishTabUrl: z =>
+          z.string().describe("Link to the model's Publish tab"),
         guideUrl: z => z.string().describe("Link to the model's API guide"),
       },
     },
@@ -87,14 +101,26 @@ export function createUpdatePublicationAction(options: ModelPublishingActionOpti
 
       const { publication: current } = await client.getModel(credentials, ref);
       if (!isLive(current)) {
-        throw new NotFoundError(`${entityRef} is not published, so there is nothing to update; use model-publishing:publish`);
+        throw new NotFoundError(
+          `${entityRef} is not published, so there is nothing to update; use model-publishing:publish`,
+        );
       }
       const config = mergeUpdate(current.config, settings);
 
       if (ctx.isDryRun) {
-        await assertAllowed(permissions, credentials, publicationUpdatePermission, entityRef, 'update the publication of');
+        await assertAllowed(
+          permissions,
+          credentials,
+          publicationUpdatePermission,
+          entityRef,
+          'update the publication of',
+        );
         ctx.logger.info(
-          `Dry run: would update publication ${current.id} of ${entityRef} to limits ${JSON.stringify(config.rateLimits)}. Nothing was changed.`,
+          `Dry run: would update publication ${
+            current.id
+          } of ${entityRef} to limits ${JSON.stringify(
+            config.rateLimits,
+          )}. Nothing was changed.`,
         );
         outputs(ctx, current, links);
         return;
@@ -102,7 +128,9 @@ export function createUpdatePublicationAction(options: ModelPublishingActionOpti
 
       ctx.logger.info(`Updating publication ${current.id} of ${entityRef}`);
       const { publication } = await client.update(credentials, ref, config);
-      ctx.logger.info(`Updated ${entityRef} (publication ${publication.id}, status ${publication.status})`);
+      ctx.logger.info(
+        `Updated ${entityRef} (publication ${publication.id}, status ${publication.status})`,
+      );
       outputs(ctx, publication, links);
     },
   });

@@ -28,7 +28,9 @@ export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';
 
 /** `/entities/{kind}/{namespace}/{name}` — the contract's entity address of a model. */
 export function entityAddress(ref: CompoundEntityRef): string {
-  return `/entities/${[ref.kind, ref.namespace, ref.name].map(encodeURIComponent).join('/')}`;
+  return `/entities/${[ref.kind, ref.namespace, ref.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
 }
 
 /**
@@ -45,7 +47,10 @@ export class ModelPublishingClient {
     },
   ) {}
 
-  async getModel(credentials: BackstageCredentials, ref: CompoundEntityRef): Promise<ModelView> {
+  async getModel(
+    credentials: BackstageCredentials,
+    ref: CompoundEntityRef,
+  ): Promise<ModelView> {
     return this.request<ModelView>('read', credentials, ref, 'GET', '');
   }
 
@@ -54,7 +59,14 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ objects: PreviewObject[] }> {
-    return this.request('publish', credentials, ref, 'POST', '/publication/dry-run', config);
+    return this.request(
+      'publish',
+      credentials,
+      ref,
+      'POST',
+      '/publication/dry-run',
+      config,
+    );
   }
 
   /** The response may carry a raw key; only the publication is returned so it cannot travel further. */
@@ -75,14 +87,27 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ publication: Publication }> {
-    return this.request('update', credentials, ref, 'PUT', '/publication', config);
+    return this.request(
+      'update',
+      credentials,
+      ref,
+      'PUT',
+      '/publication',
+      config,
+    );
   }
 
   async unpublish(
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
   ): Promise<{ publication: Publication }> {
-    return this.request('unpublish', credentials, ref, 'DELETE', '/publication');
+    return this.request(
+      'unpublish',
+      credentials,
+      ref,
+      'DELETE',
+      '/publication',
+    );
   }
 
   private async request<T>(
@@ -98,7 +123,9 @@ export class ModelPublishingClient {
       onBehalfOf: credentials,
       targetPluginId: MODEL_PUBLISHING_PLUGIN_ID,
     });
-    const baseUrl = await this.deps.discovery.getBaseUrl(MODEL_PUBLISHING_PLUGIN_ID);
+    const baseUrl = await this.deps.discovery.getBaseUrl(
+      MODEL_PUBLISHING_PLUGIN_ID,
+    );
     const url = `${baseUrl}${entityAddress(ref)}${suffix}`;
     const doFetch = this.deps.fetch ?? fetch;
 
@@ -114,13 +141,20 @@ export class ModelPublishingClient {
       });
     } catch (error) {
       throw new Error(
-        `Could not reach the model-publishing backend for ${entityRef}: ${redactKeys(String(error))}`,
+        `Could not reach the model-publishing backend for ${entityRef}: ${redactKeys(
+          String(error),
+        )}`,
       );
     }
 
     const text = await response.text();
     if (!response.ok) {
-      throw toActionError(operation, entityRef, response.status, errorMessageOf(text));
+      throw toActionError(
+        operation,
+        entityRef,
+        response.status,
+        errorMessageOf(text),
+      );
     }
     try {
       return JSON.parse(text) as T;

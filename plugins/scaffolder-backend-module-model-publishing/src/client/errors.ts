@@ -43,13 +43,17 @@ export function toActionError(
   switch (status) {
     case 400:
     case 422:
-      return new InputError(`Invalid settings to ${verb} ${entityRef}: ${detail}`);
+      return new InputError(
+        `Invalid settings to ${verb} ${entityRef}: ${detail}`,
+      );
     case 401:
       return new AuthenticationError(
         `Could not ${verb} ${entityRef}: your sign-in was not accepted by model-publishing: ${detail}`,
       );
     case 403:
-      return new NotAllowedError(`You are not allowed to ${verb} ${entityRef}: ${detail}`);
+      return new NotAllowedError(
+        `You are not allowed to ${verb} ${entityRef}: ${detail}`,
+      );
     case 404:
       return new NotFoundError(`Cannot ${verb} ${entityRef}: ${detail}`);
     case 409:
@@ -64,6 +68,8 @@ export function toActionError(
           `The model-publishing backend failed to ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
         );
       }
-      return new Error(`Could not ${verb} ${entityRef} (HTTP ${status}): ${detail}`);
+      return new Error(
+        `Could not ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
+      );
   }
 }
