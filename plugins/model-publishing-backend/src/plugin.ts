@@ -8,6 +8,7 @@ import { AuditLog } from './audit/AuditLog';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
 import { PublicationStore } from './database/PublicationStore';
+import { setupApiKeys } from './keys';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
 import { PublishingService } from './publishing/PublishingService';
@@ -63,6 +64,17 @@ export const modelPublishingPlugin = createBackendPlugin({
           auditLog,
           config,
           logger: deps.logger,
+        });
+        // API keys (src/keys): first key and discard for the publishing saga, plus the scheduled sweep.
+        await setupApiKeys({
+          db,
+          config,
+          logger: deps.logger,
+          clusters,
+          publications,
+          auditLog,
+          publishing,
+          scheduler: deps.scheduler,
         });
         const ctx = new RouteContext({
           httpAuth: deps.httpAuth,
