@@ -10,7 +10,7 @@ describe('checkTenantRules', () => {
   it.each([
     ['allowed', { owner: 'group:default/fraud' }, []],
     ['unlisted owner in unbound namespace', { owner: 'group:default/other', namespace: 'free' }, []],
-    ['other tenant namespace', { owner: 'group:default/genai' }, ['namespace: genai']],
+    ['other tenant namespace', { owner: 'group:default/genai' }, ['may publish from genai only, not fraud']],
     ['unlisted owner in bound namespace', { owner: 'group:default/other' }, ['namespace: fraud belongs to group:default/fraud']],
     ['tenant outside its namespaces', { owner: 'group:default/fraud', namespace: 'genai' }, ['namespace: tenant group:default/fraud may publish from fraud only']],
     ['quota reached', { owner: 'group:default/fraud', livePublications: 2 }, ['maxPublications:']],

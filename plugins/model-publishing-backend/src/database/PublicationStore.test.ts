@@ -1,0 +1,139 @@
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { migrate, migrationsDir } from './migrate';
+import { NewPublication, PublicationStore } from './PublicationStore';
+
+jest.setTimeout(60_000);
+const databases = createTestDatabases();
+
+function newPublication(i: number, patch: Partial<NewPublication> = {}): NewPublication {
+  return {
+    id: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+    cluster: 'local',
+    namespace: i % 2 ? 'fraud' : 'genai',
+    name: `model-${i}`,
+    entityRef: `component:default/model-${i}`,
+    owner: i % 3 ? 'group:default/fraud' : 'group:default/genai',
+    modelKind: i % 2 ? 'v1' : 'openai',
+    config: { rateLimits: { requestsPerMinute: 60 } },
+    objects: [{ apiVersion: 'v1', kind: 'Secret', namespace: 'fraud', name: `model-${i}-mp-keys` }],
+    endpoints: [{ url: `https://models.example.com/models/fraud/model-${i}`, description: 'base' }],
+    createdBy: 'user:default/alice',
+    ...patch,
+  };
+}
+
+describe.each(databases.eachSupportedId())('PublicationStore on %s', databaseId => {
+  let db: Knex;
+  let store: PublicationStore;
+
+  beforeEach(async () => {
+    db = await databases.init(databaseId);
+    await migrate(db);
+    store = new PublicationStore(db);
+  });
+
+  it('migrates up and down cleanly (init migration)', async () => {
+    for (const table of ['publications', 'publication_status_history', 'audit_log']) {
+      expect(await db.schema.hasTable(table)).toBe(true);
+    }
+    await db.migrate.rollback({ directory: migrationsDir }, true);
+    expect(await db.schema.hasTable('publications')).toBe(false);
+    expect(await db.schema.hasTable('audit_log')).toBe(false);
+    await migrate(db);
+    expect(await db.schema.hasTable('publications')).toBe(true);
+  });
+
+  it('round-trips a publication and its JSON columns', async () => {
+    const p = newPublication(1);
+    await store.insertPublishing(p, new Date('2026-11-26T10:00:00.123Z'));
+    const got = await store.get(p.id);
+    expect(got).toMatchObject({
+      id: p.id,
+      status: 'publishing',
+      config: p.config,
+      objects: p.objects,
+      endpoints: p.endpoints,
+      createdAt: '2026-11-26T10:00:00.123Z',
+      modelKind: 'v1',
+      owner: 'group:default/fraud',
+    });
+  });
+
+  it('allows one live publication per model, and a new one once it is failed or unpublished', async () => {
+    await store.insertPublishing(newPublication(1));
+    await expect(store.insertPublishing(newPublication(2, { name: 'model-1', namespace: 'fraud' }))).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
+    await store.update(newPublication(1).id, { status: 'failed', statusReason: 'boom' });
+    await store.insertPublishing(newPublication(3, { name: 'model-1', namespace: 'fraud' }));
+    expect((await store.findLive('local', 'fraud', 'model-1'))?.id).toBe(newPublication(3).id);
+    // The same model in another cluster is another model.
+    await store.insertPublishing(newPublication(4, { name: 'model-1', namespace: 'fraud', cluster: 'prod' }));
+  });
+
+  it('lets exactly one of 50 concurrent inserts of one model win', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => store.insertPublishing(newPublication(100 + i, { name: 'same', namespace: 'fraud' }))),
+    );
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(49);
+    expect(rejected.every(r => r.reason.name === 'ConflictError')).toBe(true);
+    expect(await db('publications').count({ n: '*' })).toEqual([{ n: expect.anything() }]);
+    expect(Number((await db('publications').count({ n: '*' }))[0].n)).toBe(1);
+  });
+
+  it('compare-and-sets status and appends history', async () => {
+    const p = newPublication(1);
+    await store.insertPublishing(p);
+    expect(await store.update(p.id, { status: 'updating' }, { fromStatuses: ['published'] })).toBeUndefined();
+    const published = await store.update(p.id, { status: 'published' }, { fromStatuses: ['publishing'], actor: 'user:default/a' });
+    expect(published?.status).toBe('published');
+    await store.update(p.id, { status: 'published' }, { historyReason: 'update failed: nope' });
+    const history = await store.history(p.id);
+    expect(history.map(h => h.status)).toEqual(['publishing', 'published', 'published']);
+    expect(history[2].reason).toBe('update failed: nope');
+    expect((await store.get(p.id))?.statusReason).toBeUndefined();
+  });
+
+  it('pages newest first with a stable keyset cursor and filters', async () => {
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 120; i++) {
+      // Pairs share a timestamp, so the id tie-breaker is exercised.
+      await store.insertPublishing(newPublication(i), new Date(base + Math.floor(i / 2) * 1000));
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list({ limit: 50, cursor });
+      seen.push(...page.items.map(p => p.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(120);
+    expect(new Set(seen).size).toBe(120);
+    expect(seen[0]).toBe(newPublication(119).id);
+    expect(seen[119]).toBe(newPublication(0).id);
+
+    const fraud = await store.list({ namespace: 'fraud', kind: 'v1', limit: 200 });
+    expect(fraud.items).toHaveLength(60);
+    expect(fraud.items.every(p => p.namespace === 'fraud' && p.modelKind === 'v1')).toBe(true);
+    const owned = await store.list({ owner: 'group:default/genai', status: 'publishing', limit: 200 });
+    expect(owned.items).toHaveLength(40);
+    await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ name: 'InputError' });
+  });
+
+  it('finds records stuck mid-operation and counts live publications per owner', async () => {
+    await store.insertPublishing(newPublication(1), new Date('2026-01-01T00:00:00Z'));
+    await store.insertPublishing(newPublication(2), new Date('2026-01-01T00:10:00Z'));
+    const stuck = await store.listStuck(new Date('2026-01-01T00:05:00Z'));
+    expect(stuck.map(p => p.id)).toEqual([newPublication(1).id]);
+    expect(await store.countLiveByOwner('group:default/fraud')).toBe(2);
+    await store.update(newPublication(1).id, { status: 'unpublished' });
+    expect(await store.countLiveByOwner('group:default/fraud')).toBe(1);
+    expect(await store.liveIds([newPublication(1).id, newPublication(2).id])).toEqual(new Set([newPublication(2).id]));
+  });
+});
