@@ -58,6 +58,7 @@ export function CreateKeyDialog(props: {
         The key is shown once, right after it is created. It uses the publication's limits.
       </DialogContentText>
       <TextField
+        id="create-key-name"
         autoFocus
         fullWidth
         margin="dense"
@@ -69,6 +70,7 @@ export function CreateKeyDialog(props: {
         helperText={errors.name ?? 'e.g. the client or team that will use it'}
       />
       <TextField
+        id="create-key-expires"
         fullWidth
         margin="dense"
         variant="outlined"

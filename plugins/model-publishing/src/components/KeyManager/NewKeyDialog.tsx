@@ -25,7 +25,8 @@ export function NewKeyDialog(props: { issued?: IssuedApiKey; onClose: () => void
           Copy this key now. You won't see this key again: the portal does not store it.
         </Alert>
         <TextField
-          label="API key"
+          id="new-api-key"
+        label="API key"
           value={issued?.secret ?? ''}
           fullWidth
           margin="normal"

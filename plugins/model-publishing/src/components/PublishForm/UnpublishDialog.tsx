@@ -33,6 +33,7 @@ export function UnpublishDialog(props: {
         in the cluster.
       </DialogContentText>
       <TextField
+        id="unpublish-confirm-name"
         autoFocus
         fullWidth
         variant="outlined"
