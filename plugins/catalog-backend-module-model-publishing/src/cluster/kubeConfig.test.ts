@@ -49,6 +49,25 @@ current-context: a
     ).toBe('http://127.0.0.1:2222');
   });
 
+  it('allows plain HTTP on loopback only (client-node refuses it without skipTLSVerify)', () => {
+    expect(
+      createKubeConfig({ url: 'http://127.0.0.1:6443' }).getCurrentCluster()
+        ?.skipTLSVerify,
+    ).toBe(true);
+    expect(
+      createKubeConfig({ url: 'http://localhost:6443' }).getCurrentCluster()
+        ?.skipTLSVerify,
+    ).toBe(true);
+    expect(
+      createKubeConfig({ url: 'http://k8s.example.com' }).getCurrentCluster()
+        ?.skipTLSVerify,
+    ).toBe(false);
+    expect(
+      createKubeConfig({ url: 'http://127.0.0.1.evil.com' }).getCurrentCluster()
+        ?.skipTLSVerify,
+    ).toBe(false);
+  });
+
   it('says why a configured cluster cannot be reached', () => {
     expect(() => createKubeConfig({ unavailable: 'no port' })).toThrow(
       'no port',

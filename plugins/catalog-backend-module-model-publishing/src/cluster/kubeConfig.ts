@@ -43,10 +43,33 @@ export function createKubeConfig(connection: ClusterConnection): KubeConfig {
       contexts: [{ name: 'context', cluster: 'cluster', user: 'user' }],
       currentContext: 'context',
     });
-    return kc;
+    return allowLoopbackHttp(kc);
   } else {
     kc.loadFromDefault();
   }
   if (connection.context) kc.setCurrentContext(connection.context);
-  return kc;
+  return allowLoopbackHttp(kc);
+}
+
+const LOOPBACK =
+  /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+/**
+ * client-node refuses plain `http://` servers unless `skipTLSVerify` is set. The embedded emulator serves
+ * plain HTTP on loopback (its kubeconfig does not set the flag), so loopback HTTP is allowed here; a
+ * non-loopback `http://` server still needs an explicit `skipTLSVerify: true`.
+ */
+export function allowLoopbackHttp(kc: KubeConfig): KubeConfig {
+  if (!kc.clusters.some(c => LOOPBACK.test(c.server) && !c.skipTLSVerify))
+    return kc;
+  const fixed = new KubeConfig();
+  fixed.loadFromOptions({
+    clusters: kc.clusters.map(c =>
+      LOOPBACK.test(c.server) ? { ...c, skipTLSVerify: true } : c,
+    ),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return fixed;
 }
