@@ -1,5 +1,10 @@
+export { startEmulator } from './server';
+export type { Emulator, EmulatorOptions } from './server';
+export type { Faults, FailNthOptions, RequestMatcher, RecordedRequest } from './faults';
 export { loadCrds, crdFromObject, defaultCrdDir } from './crds';
 export type { CrdDefinition, CrdVersion, JsonSchema } from './crds';
 export { createSchemaValidator } from './validation/validator';
 export type { SchemaValidator, ValidateOptions, ValidationResult, FieldError } from './validation/validator';
 export type { ResourceType } from './resources';
+export { kubeconfigYamlFor } from './kubeconfig';
+export { readSeedObjects } from './seed';
