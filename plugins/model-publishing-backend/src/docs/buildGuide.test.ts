@@ -13,48 +13,90 @@ function guideInputs(make: () => BuildInput, modelName?: string) {
     namespace: input.isvc.metadata.namespace!,
     config: input.config,
   };
-  return [publication, input.detection, publicationEndpoints(input), { modelName }] as const;
+  return [
+    publication,
+    input.detection,
+    publicationEndpoints(input),
+    { modelName },
+  ] as const;
 }
 
 const fences = (md: string, lang: string) =>
-  [...md.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```', 'g'))].map(m => m[1]);
+  [
+    ...md.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\\n\`\`\``, 'g')),
+  ].map(m => m[1]);
 
 describe('buildGuide', () => {
   it.each([
-    ['v1', v1Input, undefined, 'https://models.example.com/models/models/sklearn-iris/v1/models/sklearn-iris:predict', /"instances"/],
-    ['v2', v2Input, undefined, 'https://models.example.com/models/models/xgboost-iris/v2/models/xgboost-iris/infer', /"datatype": "FP32"/],
-    ['openai', vllmInput, 'qwen2.5-0.5b', 'https://vllm-qwen-models.llm.example.com/v1/chat/completions', /"model": "qwen2.5-0.5b"/],
-  ] as const)('%s: endpoint, auth, limits, 429, errors and examples in curl, Python and JavaScript', (kind, make, model, url, bodyShape) => {
-    const md = buildGuide(...guideInputs(make, model));
-    expect(md).toContain(`\`POST ${url}\``);
-    expect(md).toMatch(bodyShape);
-    // Authentication: both headers, documented and used.
-    expect(md).toContain('`Authorization: Bearer <key>`');
-    expect(md).toContain('`x-api-key: <key>`');
-    expect(md).toContain('-H "x-api-key: $MODEL_API_KEY"');
-    expect(md).toContain('-H "Authorization: Bearer $MODEL_API_KEY"');
-    // Limits from the config, per key.
-    expect(md).toMatch(/\| Requests per minute \| 60 \|/);
-    // 429 handling.
-    expect(md).toContain('Retry-After');
-    expect(md).toMatch(/back off exponentially with jitter/);
-    // Errors.
-    for (const status of ['401', '403', '404', '413', '429', '500', '503']) expect(md).toContain(`\`${status}\``);
-    // Code in every language, all reading the key from the environment.
-    expect(fences(md, 'bash').every(c => c.startsWith('curl ') && c.includes('$MODEL_API_KEY'))).toBe(true);
-    expect(fences(md, 'python').length).toBeGreaterThanOrEqual(2);
-    expect(fences(md, 'javascript').length).toBeGreaterThanOrEqual(2);
-    expect(md).not.toMatch(/mpk_/);
-    const sdk = md.includes('from openai import OpenAI') && md.includes("import OpenAI from 'openai'");
-    expect(sdk).toBe(kind === 'openai');
-  });
+    [
+      'v1',
+      v1Input,
+      undefined,
+      'https://models.example.com/models/models/sklearn-iris/v1/models/sklearn-iris:predict',
+      /"instances"/,
+    ],
+    [
+      'v2',
+      v2Input,
+      undefined,
+      'https://models.example.com/models/models/xgboost-iris/v2/models/xgboost-iris/infer',
+      /"datatype": "FP32"/,
+    ],
+    [
+      'openai',
+      vllmInput,
+      'qwen2.5-0.5b',
+      'https://vllm-qwen-models.llm.example.com/v1/chat/completions',
+      /"model": "qwen2.5-0.5b"/,
+    ],
+  ] as const)(
+    '%s: endpoint, auth, limits, 429, errors and examples in curl, Python and JavaScript',
+    (kind, make, model, url, bodyShape) => {
+      const md = buildGuide(...guideInputs(make, model));
+      expect(md).toContain(`\`POST ${url}\``);
+      expect(md).toMatch(bodyShape);
+      // Authentication: both headers, documented and used.
+      expect(md).toContain('`Authorization: Bearer <key>`');
+      expect(md).toContain('`x-api-key: <key>`');
+      expect(md).toContain('-H "x-api-key: $MODEL_API_KEY"');
+      expect(md).toContain('-H "Authorization: Bearer $MODEL_API_KEY"');
+      // Limits from the config, per key.
+      expect(md).toMatch(/\| Requests per minute \| 60 \|/);
+      // 429 handling.
+      expect(md).toContain('Retry-After');
+      expect(md).toMatch(/back off exponentially with jitter/);
+      // Errors.
+      for (const status of ['401', '403', '404', '413', '429', '500', '503'])
+        expect(md).toContain(`\`${status}\``);
+      // Code in every language, all reading the key from the environment.
+      expect(
+        fences(md, 'bash').every(
+          c => c.startsWith('curl ') && c.includes('$MODEL_API_KEY'),
+        ),
+      ).toBe(true);
+      expect(fences(md, 'python').length).toBeGreaterThanOrEqual(2);
+      expect(fences(md, 'javascript').length).toBeGreaterThanOrEqual(2);
+      expect(md).not.toMatch(/mpk_/);
+      const sdk =
+        md.includes('from openai import OpenAI') &&
+        md.includes("import OpenAI from 'openai'");
+      expect(sdk).toBe(kind === 'openai');
+    },
+  );
 
   it('openai: chat, completions, embeddings and streaming, with the token-limit explanation', () => {
     const md = buildGuide(...guideInputs(vllmInput, 'qwen2.5-0.5b'));
-    for (const heading of ['### Chat completions', '### Streaming chat completions', '### Completions', '### Embeddings']) {
+    for (const heading of [
+      '### Chat completions',
+      '### Streaming chat completions',
+      '### Completions',
+      '### Embeddings',
+    ]) {
       expect(md).toContain(heading);
     }
-    expect(md).toContain('https://vllm-qwen-models.llm.example.com/v1/embeddings');
+    expect(md).toContain(
+      'https://vllm-qwen-models.llm.example.com/v1/embeddings',
+    );
     expect(md).toContain('"stream": true');
     expect(md).toContain('client.chat.completions.create');
     expect(md).toContain('client.embeddings.create');
@@ -65,10 +107,22 @@ describe('buildGuide', () => {
 
   it('says so when there are no limits, and shows the description', () => {
     const [pub, det, eps] = guideInputs(v1Input);
-    const md = buildGuide({ ...pub, config: { rateLimits: {}, description: 'Iris classifier for the demo.' } }, det, eps);
+    const md = buildGuide(
+      {
+        ...pub,
+        config: {
+          rateLimits: {},
+          description: 'Iris classifier for the demo.',
+        },
+      },
+      det,
+      eps,
+    );
     expect(md).toContain('This publication sets no request or token limits');
     expect(md).not.toContain('| Limit | Per key |');
-    expect(md).toMatch(/^# sklearn-iris — API guide\n\nIris classifier for the demo.\n\n/);
+    expect(md).toMatch(
+      /^# sklearn-iris — API guide\n\nIris classifier for the demo.\n\n/,
+    );
   });
 
   it('refuses kinds without a protocol to document, and a missing base URL', () => {
@@ -80,28 +134,71 @@ describe('buildGuide', () => {
 
 describe('buildOpenApiDocument', () => {
   it.each([
-    ['v1', v1Input, ['/v1/models/sklearn-iris:predict', '/v1/models/sklearn-iris'], 'https://models.example.com/models/models/sklearn-iris'],
-    ['v2', v2Input, ['/v2/models/xgboost-iris/infer', '/v2/models/xgboost-iris/ready', '/v2/models/xgboost-iris'], 'https://models.example.com/models/models/xgboost-iris'],
-    ['openai', vllmInput, ['/chat/completions', '/completions', '/embeddings'], 'https://vllm-qwen-models.llm.example.com/v1'],
-  ] as const)('%s: a valid OpenAPI 3 document of the public endpoint', async (_k, make, paths, server) => {
-    const doc = buildOpenApiDocument(...guideInputs(make));
-    expect(Object.keys(doc.paths)).toEqual(paths);
-    expect(doc.servers).toEqual([{ url: server, description: expect.any(String) }]);
-    expect(doc.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
-    expect(doc.components.securitySchemes).toEqual({
-      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
-      apiKeyHeader: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
-    });
-    const post = doc.paths[paths[0]].post;
-    expect(post.responses['429'].headers['Retry-After']).toBeDefined();
-    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '413', '429', '500', '503']));
-    // swagger-parser validates against the OpenAPI 3.0 schema and resolves every $ref.
-    await expect(SwaggerParser.validate(structuredClone(doc) as any)).resolves.toBeDefined();
-  });
+    [
+      'v1',
+      v1Input,
+      ['/v1/models/sklearn-iris:predict', '/v1/models/sklearn-iris'],
+      'https://models.example.com/models/models/sklearn-iris',
+    ],
+    [
+      'v2',
+      v2Input,
+      [
+        '/v2/models/xgboost-iris/infer',
+        '/v2/models/xgboost-iris/ready',
+        '/v2/models/xgboost-iris',
+      ],
+      'https://models.example.com/models/models/xgboost-iris',
+    ],
+    [
+      'openai',
+      vllmInput,
+      ['/chat/completions', '/completions', '/embeddings'],
+      'https://vllm-qwen-models.llm.example.com/v1',
+    ],
+  ] as const)(
+    '%s: a valid OpenAPI 3 document of the public endpoint',
+    async (_k, make, paths, server) => {
+      const doc = buildOpenApiDocument(...guideInputs(make));
+      expect(Object.keys(doc.paths)).toEqual(paths);
+      expect(doc.servers).toEqual([
+        { url: server, description: expect.any(String) },
+      ]);
+      expect(doc.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
+      expect(doc.components.securitySchemes).toEqual({
+        bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+        apiKeyHeader: expect.objectContaining({
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+        }),
+      });
+      const post = doc.paths[paths[0]].post;
+      expect(post.responses['429'].headers['Retry-After']).toBeDefined();
+      expect(Object.keys(post.responses)).toEqual(
+        expect.arrayContaining([
+          '200',
+          '401',
+          '403',
+          '404',
+          '413',
+          '429',
+          '500',
+          '503',
+        ]),
+      );
+      // swagger-parser validates against the OpenAPI 3.0 schema and resolves every $ref.
+      await expect(
+        SwaggerParser.validate(structuredClone(doc) as any),
+      ).resolves.toBeDefined();
+    },
+  );
 
   it('the validator catches a broken document (so the check above can fail)', async () => {
     const doc = buildOpenApiDocument(...guideInputs(v2Input));
     delete doc.components.schemas.V2Tensor;
-    await expect(SwaggerParser.validate(doc as any)).rejects.toThrow(/V2Tensor/);
+    await expect(SwaggerParser.validate(doc as any)).rejects.toThrow(
+      /V2Tensor/,
+    );
   });
 });

@@ -19,7 +19,10 @@ import {
 } from './snippets';
 
 /** What the guide needs of a publication (a full `Publication` fits). */
-export type GuidePublication = Pick<Publication, 'name' | 'namespace' | 'config'> &
+export type GuidePublication = Pick<
+  Publication,
+  'name' | 'namespace' | 'config'
+> &
   Partial<Pick<Publication, 'id' | 'cluster' | 'entityRef' | 'owner'>>;
 
 /** What the guide needs of a detection (a `ModelKindDetection` fits). */
@@ -48,12 +51,23 @@ const LIMIT_ROWS: [keyof RateLimits, string][] = [
   ['tokensPerDay', 'Tokens per day'],
 ];
 
-export function checkGuideInput(detection: GuideDetection, endpoints: PublicationEndpoint[]) {
-  if (detection.kind !== 'openai' && detection.kind !== 'v1' && detection.kind !== 'v2') {
-    throw new InputError(`detection.kind: no guide for a ${detection.kind} model (openai, v1 or v2)`);
+export function checkGuideInput(
+  detection: GuideDetection,
+  endpoints: PublicationEndpoint[],
+) {
+  if (
+    detection.kind !== 'openai' &&
+    detection.kind !== 'v1' &&
+    detection.kind !== 'v2'
+  ) {
+    throw new InputError(
+      `detection.kind: no guide for a ${detection.kind} model (openai, v1 or v2)`,
+    );
   }
   if (endpoints.length === 0) {
-    throw new InputError('endpoints: a guide needs the base URL of the publication');
+    throw new InputError(
+      'endpoints: a guide needs the base URL of the publication',
+    );
   }
 }
 
@@ -62,10 +76,14 @@ function fence(lang: string, code: string): string {
 }
 
 function limitsSection(limits: RateLimits, kind: ModelKind): string {
-  const rows = LIMIT_ROWS.filter(([field]) => typeof limits[field] === 'number');
+  const rows = LIMIT_ROWS.filter(
+    ([field]) => typeof limits[field] === 'number',
+  );
   const out = ['## Limits', ''];
   if (rows.length === 0) {
-    out.push('This publication sets no request or token limits. The model owner may add them later; write clients that handle `429` (below) anyway.');
+    out.push(
+      'This publication sets no request or token limits. The model owner may add them later; write clients that handle `429` (below) anyway.',
+    );
   } else {
     out.push(
       'Every API key has its own budget: one key reaching a limit does not affect other keys. A key may have',
@@ -73,7 +91,10 @@ function limitsSection(limits: RateLimits, kind: ModelKind): string {
       '',
       '| Limit | Per key |',
       '| --- | --- |',
-      ...rows.map(([field, label]) => `| ${label} | ${limits[field]!.toLocaleString('en-US')} |`),
+      ...rows.map(
+        ([field, label]) =>
+          `| ${label} | ${limits[field]!.toLocaleString('en-US')} |`,
+      ),
     );
     if (kind === 'openai' && rows.some(([f]) => f.startsWith('tokens'))) {
       out.push(
@@ -98,7 +119,7 @@ function retrySection(url: string, call: ExampleCall | undefined): string {
     '3. Otherwise back off exponentially with jitter: wait about 1 s, then 2 s, 4 s, … up to 60 s, adding a',
     '   random part so that many clients do not retry in step.',
     '',
-    'Never retry in a tight loop: refused requests still load the gateway and show in your key\'s usage. `503`',
+    "Never retry in a tight loop: refused requests still load the gateway and show in your key's usage. `503`",
     '(model starting or overloaded) deserves the same treatment. Other `4xx` errors will not succeed on retry.',
   ];
   if (call) {
@@ -129,7 +150,9 @@ function errorsSection(kind: ModelKind, model: string): string {
     '| `400` | The model server could not read the request body. | Fix the body; see the examples. |',
     `| \`401\` | No API key, or the key is unknown, revoked or expired. | Send \`Authorization: Bearer <key>\` or \`x-api-key: <key>\` with a valid key. |`,
     '| `403` | The key is valid but not allowed on this endpoint. | Use a key issued for this model. |',
-    `| \`404\` | ${notFound} | Check the URL${kind === 'openai' ? ' and the `model` field' : ''}. |`,
+    `| \`404\` | ${notFound} | Check the URL${
+      kind === 'openai' ? ' and the `model` field' : ''
+    }. |`,
     '| `413` | The request body is too large for the gateway. | Send smaller batches. |',
     '| `429` | A rate or token limit of the key is reached. | Wait and retry as described above. |',
     '| `500` | The model failed on this input. | Report it to the model owner with the time of the request. |',
@@ -152,9 +175,13 @@ function exampleSection(
     '',
     fence('json', prettyJson(call.body)),
     '',
-    call.stream ? 'Response (server-sent events, one chunk per line):' : 'Response:',
+    call.stream
+      ? 'Response (server-sent events, one chunk per line):'
+      : 'Response:',
     '',
-    call.stream ? fence('text', String(call.response).trimEnd()) : fence('json', prettyJson(call.response)),
+    call.stream
+      ? fence('text', String(call.response).trimEnd())
+      : fence('json', prettyJson(call.response)),
     '',
     '**curl**',
     '',
@@ -206,7 +233,9 @@ export function buildGuide(
     [
       `# ${publication.name} — API guide`,
       '',
-      ...(publication.config.description ? [publication.config.description, ''] : []),
+      ...(publication.config.description
+        ? [publication.config.description, '']
+        : []),
       `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
       'This guide is generated from the publication and stays in step with it.',
     ].join('\n'),
@@ -232,7 +261,7 @@ export function buildGuide(
     [
       '## Authentication',
       '',
-      'Every request needs an API key. Ask the model owner for one, or create one on the model\'s **Publish** tab',
+      "Every request needs an API key. Ask the model owner for one, or create one on the model's **Publish** tab",
       'in the portal if you may. A key is shown only once; keep it in a secret store or an environment variable',
       `(the examples read \`${API_KEY_ENV}\`), never in code.`,
       '',
@@ -244,13 +273,23 @@ export function buildGuide(
       'The gateway removes the key before the request reaches the model. When a key is rotated, the old one keeps',
       'working for the grace period the owner chose (24 hours unless they said otherwise): switch to the new key within it.',
       ...(mainCall
-        ? ['', 'With `x-api-key`:', '', fence('bash', curlSnippet(`${baseUrl}${mainCall.path}`, mainCall, 'x-api-key'))]
+        ? [
+            '',
+            'With `x-api-key`:',
+            '',
+            fence(
+              'bash',
+              curlSnippet(`${baseUrl}${mainCall.path}`, mainCall, 'x-api-key'),
+            ),
+          ]
         : []),
     ].join('\n'),
   );
 
   sections.push(limitsSection(publication.config.rateLimits ?? {}, kind));
-  sections.push(retrySection(mainCall ? `${baseUrl}${mainCall.path}` : baseUrl, mainCall));
+  sections.push(
+    retrySection(mainCall ? `${baseUrl}${mainCall.path}` : baseUrl, mainCall),
+  );
   sections.push(errorsSection(kind, model));
   sections.push(
     [
@@ -258,7 +297,10 @@ export function buildGuide(
       '',
       `Set the key first: \`export ${API_KEY_ENV}=<your key>\`.`,
       ...(kind === 'openai'
-        ? ['', 'Generative models answer chat, completions and streaming; embedding models answer embeddings.']
+        ? [
+            '',
+            'Generative models answer chat, completions and streaming; embedding models answer embeddings.',
+          ]
         : []),
       '',
       calls.map(call => exampleSection(baseUrl, call, kind)).join('\n\n'),

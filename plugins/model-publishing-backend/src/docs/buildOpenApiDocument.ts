@@ -1,5 +1,10 @@
 import type { PublicationEndpoint } from '../gateway/types';
-import { checkGuideInput, type GuideDetection, type GuideOptions, type GuidePublication } from './buildGuide';
+import {
+  checkGuideInput,
+  type GuideDetection,
+  type GuideOptions,
+  type GuidePublication,
+} from './buildGuide';
 import { exampleCalls, type ExampleCall } from './examples';
 
 /** An OpenAPI 3.0 document, as plain JSON data. */
@@ -7,7 +12,8 @@ export type OpenApiDocument = { openapi: string } & Record<string, any>;
 
 const errorSchema = {
   type: 'object',
-  description: 'The gateway and model servers answer errors with a short text or JSON body; do not parse it strictly.',
+  description:
+    'The gateway and model servers answer errors with a short text or JSON body; do not parse it strictly.',
   additionalProperties: true,
 };
 
@@ -15,18 +21,33 @@ function errorResponses(openai: boolean) {
   const res = (description: string, headers?: object) => ({
     description,
     ...(headers ? { headers } : {}),
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    content: {
+      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+    },
   });
   return {
     '400': res('The model server could not read the request body.'),
     '401': res('No API key, or an unknown, revoked or expired key.'),
     '403': res('The key is not allowed on this endpoint.'),
-    '404': res(openai ? 'Unknown path, or `model` is not the published model.' : 'Unknown path or model name.'),
+    '404': res(
+      openai
+        ? 'Unknown path, or `model` is not the published model.'
+        : 'Unknown path or model name.',
+    ),
     '413': res('Request body too large.'),
-    '429': res('A rate or token limit of the key is reached. Retry after `Retry-After` seconds, else back off exponentially.', {
-      'Retry-After': { description: 'Seconds to wait before retrying, when present.', schema: { type: 'integer' } },
-      'X-RateLimit-Reset': { description: 'Seconds until the limit window resets, when present.', schema: { type: 'integer' } },
-    }),
+    '429': res(
+      'A rate or token limit of the key is reached. Retry after `Retry-After` seconds, else back off exponentially.',
+      {
+        'Retry-After': {
+          description: 'Seconds to wait before retrying, when present.',
+          schema: { type: 'integer' },
+        },
+        'X-RateLimit-Reset': {
+          description: 'Seconds until the limit window resets, when present.',
+          schema: { type: 'integer' },
+        },
+      },
+    ),
     '500': res('The model failed on this input.'),
     '503': res('The model is unavailable or starting; retry with backoff.'),
   };
@@ -36,7 +57,13 @@ const SCHEMAS: Record<string, object> = {
   V1PredictRequest: {
     type: 'object',
     required: ['instances'],
-    properties: { instances: { type: 'array', items: {}, description: 'One entry per input row.' } },
+    properties: {
+      instances: {
+        type: 'array',
+        items: {},
+        description: 'One entry per input row.',
+      },
+    },
   },
   V1PredictResponse: {
     type: 'object',
@@ -48,7 +75,12 @@ const SCHEMAS: Record<string, object> = {
     properties: {
       name: { type: 'string' },
       shape: { type: 'array', items: { type: 'integer' } },
-      datatype: { type: 'string', example: 'FP32', description: 'BOOL, UINT8…UINT64, INT8…INT64, FP16, FP32, FP64 or BYTES.' },
+      datatype: {
+        type: 'string',
+        example: 'FP32',
+        description:
+          'BOOL, UINT8…UINT64, INT8…INT64, FP16, FP32, FP64 or BYTES.',
+      },
       parameters: { type: 'object', additionalProperties: true },
       data: { type: 'array', items: {}, description: 'Row-major, flattened.' },
     },
@@ -59,8 +91,14 @@ const SCHEMAS: Record<string, object> = {
     properties: {
       id: { type: 'string' },
       parameters: { type: 'object', additionalProperties: true },
-      inputs: { type: 'array', items: { $ref: '#/components/schemas/V2Tensor' } },
-      outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+      inputs: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/V2Tensor' },
+      },
+      outputs: {
+        type: 'array',
+        items: { type: 'object', properties: { name: { type: 'string' } } },
+      },
     },
   },
   V2InferResponse: {
@@ -70,15 +108,26 @@ const SCHEMAS: Record<string, object> = {
       model_name: { type: 'string' },
       model_version: { type: 'string' },
       id: { type: 'string' },
-      outputs: { type: 'array', items: { $ref: '#/components/schemas/V2Tensor' } },
+      outputs: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/V2Tensor' },
+      },
     },
   },
   ChatMessage: {
     type: 'object',
     required: ['role', 'content'],
     properties: {
-      role: { type: 'string', enum: ['system', 'user', 'assistant', 'tool', 'developer'] },
-      content: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }] },
+      role: {
+        type: 'string',
+        enum: ['system', 'user', 'assistant', 'tool', 'developer'],
+      },
+      content: {
+        oneOf: [
+          { type: 'string' },
+          { type: 'array', items: { type: 'object' } },
+        ],
+      },
     },
   },
   ChatCompletionRequest: {
@@ -86,10 +135,16 @@ const SCHEMAS: Record<string, object> = {
     required: ['model', 'messages'],
     properties: {
       model: { type: 'string' },
-      messages: { type: 'array', items: { $ref: '#/components/schemas/ChatMessage' } },
+      messages: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/ChatMessage' },
+      },
       max_tokens: { type: 'integer' },
       temperature: { type: 'number' },
-      stream: { type: 'boolean', description: 'Answer with server-sent events (`text/event-stream`).' },
+      stream: {
+        type: 'boolean',
+        description: 'Answer with server-sent events (`text/event-stream`).',
+      },
     },
     additionalProperties: true,
   },
@@ -98,7 +153,12 @@ const SCHEMAS: Record<string, object> = {
     required: ['model', 'prompt'],
     properties: {
       model: { type: 'string' },
-      prompt: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+      prompt: {
+        oneOf: [
+          { type: 'string' },
+          { type: 'array', items: { type: 'string' } },
+        ],
+      },
       max_tokens: { type: 'integer' },
       stream: { type: 'boolean' },
     },
@@ -109,7 +169,12 @@ const SCHEMAS: Record<string, object> = {
     required: ['model', 'input'],
     properties: {
       model: { type: 'string' },
-      input: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+      input: {
+        oneOf: [
+          { type: 'string' },
+          { type: 'array', items: { type: 'string' } },
+        ],
+      },
     },
     additionalProperties: true,
   },
@@ -117,17 +182,36 @@ const SCHEMAS: Record<string, object> = {
   Error: errorSchema,
 };
 
-function operation(call: ExampleCall, openai: boolean, request: string, response: string, summary = call.title) {
+function operation(
+  call: ExampleCall,
+  openai: boolean,
+  request: string,
+  response: string,
+  summary = call.title,
+) {
   const ok: any = {
     description: 'Success.',
-    content: { 'application/json': { schema: { $ref: `#/components/schemas/${response}` } } },
+    content: {
+      'application/json': {
+        schema: { $ref: `#/components/schemas/${response}` },
+      },
+    },
   };
   if (call.stream || call.id === 'chat') {
     ok.content['text/event-stream'] = {
-      schema: { type: 'string', description: 'With `"stream": true`: `data: {chunk}` lines, ending with `data: [DONE]`.' },
+      schema: {
+        type: 'string',
+        description:
+          'With `"stream": true`: `data: {chunk}` lines, ending with `data: [DONE]`.',
+      },
     };
   }
-  const example = call.id === 'chat' ? exampleCalls('openai', String(call.body.model)).find(c => c.id === 'stream') : undefined;
+  const example =
+    call.id === 'chat'
+      ? exampleCalls('openai', String(call.body.model)).find(
+          c => c.id === 'stream',
+        )
+      : undefined;
   return {
     operationId: call.id,
     summary,
@@ -137,13 +221,27 @@ function operation(call: ExampleCall, openai: boolean, request: string, response
         'application/json': {
           schema: { $ref: `#/components/schemas/${request}` },
           ...(example
-            ? { examples: { chat: { value: call.body }, streaming: { value: example.body } } }
+            ? {
+                examples: {
+                  chat: { value: call.body },
+                  streaming: { value: example.body },
+                },
+              }
             : { example: call.body }),
         },
       },
     },
     responses: {
-      '200': { ...ok, content: { ...ok.content, 'application/json': { ...ok.content['application/json'], example: call.response } } },
+      '200': {
+        ...ok,
+        content: {
+          ...ok.content,
+          'application/json': {
+            ...ok.content['application/json'],
+            example: call.response,
+          },
+        },
+      },
       ...errorResponses(openai),
     },
   };
@@ -154,7 +252,9 @@ function referencedSchemas(value: unknown): Record<string, object> {
   const found: Record<string, object> = {};
   const queue = [JSON.stringify(value)];
   while (queue.length > 0) {
-    for (const [, name] of queue.pop()!.matchAll(/#\/components\/schemas\/(\w+)/g)) {
+    for (const [, name] of queue
+      .pop()!
+      .matchAll(/#\/components\/schemas\/(\w+)/g)) {
       if (!found[name] && SCHEMAS[name]) {
         found[name] = SCHEMAS[name];
         queue.push(JSON.stringify(SCHEMAS[name]));
@@ -183,35 +283,91 @@ export function buildOpenApiDocument(
 
   if (kind === 'v1') {
     const [predict] = calls;
-    paths[predict.path] = { post: operation(predict, false, 'V1PredictRequest', 'V1PredictResponse') };
+    paths[predict.path] = {
+      post: operation(predict, false, 'V1PredictRequest', 'V1PredictResponse'),
+    };
     paths[`/v1/models/${model}`] = {
       get: {
         operationId: 'modelStatus',
         summary: 'Model status',
         responses: {
-          '200': { description: 'The model is loaded.', content: { 'application/json': { schema: { type: 'object', properties: { name: { type: 'string' }, ready: { type: 'boolean' } } } } } },
+          '200': {
+            description: 'The model is loaded.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    ready: { type: 'boolean' },
+                  },
+                },
+              },
+            },
+          },
           ...errorResponses(false),
         },
       },
     };
   } else if (kind === 'v2') {
     const [infer] = calls;
-    paths[infer.path] = { post: operation(infer, false, 'V2InferRequest', 'V2InferResponse') };
+    paths[infer.path] = {
+      post: operation(infer, false, 'V2InferRequest', 'V2InferResponse'),
+    };
     paths[`/v2/models/${model}/ready`] = {
-      get: { operationId: 'modelReady', summary: 'Readiness', responses: { '200': { description: 'The model is ready.' }, ...errorResponses(false) } },
+      get: {
+        operationId: 'modelReady',
+        summary: 'Readiness',
+        responses: {
+          '200': { description: 'The model is ready.' },
+          ...errorResponses(false),
+        },
+      },
     };
     paths[`/v2/models/${model}`] = {
       get: {
         operationId: 'modelMetadata',
         summary: 'Model metadata (inputs and outputs)',
-        responses: { '200': { description: 'Metadata.', content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } }, ...errorResponses(false) },
+        responses: {
+          '200': {
+            description: 'Metadata.',
+            content: {
+              'application/json': {
+                schema: { type: 'object', additionalProperties: true },
+              },
+            },
+          },
+          ...errorResponses(false),
+        },
       },
     };
   } else {
     const byId = Object.fromEntries(calls.map(c => [c.id, c]));
-    paths['/chat/completions'] = { post: operation(byId.chat, true, 'ChatCompletionRequest', 'OpenAIResponse', 'Chat completions (set "stream": true to stream)') };
-    paths['/completions'] = { post: operation(byId.completions, true, 'CompletionRequest', 'OpenAIResponse') };
-    paths['/embeddings'] = { post: operation(byId.embeddings, true, 'EmbeddingRequest', 'OpenAIResponse') };
+    paths['/chat/completions'] = {
+      post: operation(
+        byId.chat,
+        true,
+        'ChatCompletionRequest',
+        'OpenAIResponse',
+        'Chat completions (set "stream": true to stream)',
+      ),
+    };
+    paths['/completions'] = {
+      post: operation(
+        byId.completions,
+        true,
+        'CompletionRequest',
+        'OpenAIResponse',
+      ),
+    };
+    paths['/embeddings'] = {
+      post: operation(
+        byId.embeddings,
+        true,
+        'EmbeddingRequest',
+        'OpenAIResponse',
+      ),
+    };
   }
 
   const schemas = referencedSchemas(paths);
@@ -224,19 +380,35 @@ export function buildOpenApiDocument(
         publication.config.description,
         openai
           ? `OpenAI-compatible API of the model \`${model}\`: send \`"model": "${model}"\` in every request.`
-          : `${kind === 'v1' ? 'KServe v1' : 'Open Inference Protocol (v2)'} API of the model \`${model}\`.`,
+          : `${
+              kind === 'v1' ? 'KServe v1' : 'Open Inference Protocol (v2)'
+            } API of the model \`${model}\`.`,
         'Authenticate with `Authorization: Bearer <key>` or `x-api-key: <key>`. A `429` means a limit of the key is reached: honour `Retry-After`.',
       ]
         .filter(Boolean)
         .join('\n\n'),
     },
-    servers: [{ url: endpoints[0].url.replace(/\/+$/, ''), description: endpoints[0].description }],
+    servers: [
+      {
+        url: endpoints[0].url.replace(/\/+$/, ''),
+        description: endpoints[0].description,
+      },
+    ],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token.' },
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The API key in the x-api-key header.' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The API key as a bearer token.',
+        },
+        apiKeyHeader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'The API key in the x-api-key header.',
+        },
       },
       schemas,
     },

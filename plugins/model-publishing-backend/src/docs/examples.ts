@@ -21,7 +21,12 @@ export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
         id: 'predict',
         title: 'Predict (v1 protocol)',
         path: `/v1/models/${model}:predict`,
-        body: { instances: [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]] },
+        body: {
+          instances: [
+            [6.8, 2.8, 4.8, 1.4],
+            [6.0, 3.4, 4.5, 1.6],
+          ],
+        },
         response: { predictions: [1, 1] },
       },
     ];
@@ -34,13 +39,20 @@ export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
         path: `/v2/models/${model}/infer`,
         body: {
           inputs: [
-            { name: 'input-0', shape: [2, 4], datatype: 'FP32', data: [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6] },
+            {
+              name: 'input-0',
+              shape: [2, 4],
+              datatype: 'FP32',
+              data: [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6],
+            },
           ],
         },
         response: {
           model_name: model,
           id: 'b5a6e3a1-1f6c-4b7e-9d4e-6f3f2c1a0b9d',
-          outputs: [{ name: 'output-0', shape: [2], datatype: 'INT64', data: [1, 1] }],
+          outputs: [
+            { name: 'output-0', shape: [2], datatype: 'INT64', data: [1, 1] },
+          ],
         },
       },
     ];
@@ -61,7 +73,11 @@ export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
         object: 'chat.completion',
         model,
         choices: [
-          { index: 0, message: { role: 'assistant', content: 'Pods rise and fall…' }, finish_reason: 'stop' },
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Pods rise and fall…' },
+            finish_reason: 'stop',
+          },
         ],
         usage: { prompt_tokens: 24, completion_tokens: 17, total_tokens: 41 },
       },
@@ -86,7 +102,13 @@ export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
         id: 'cmpl-123',
         object: 'text_completion',
         model,
-        choices: [{ index: 0, text: ' an open-source container orchestrator.', finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            text: ' an open-source container orchestrator.',
+            finish_reason: 'stop',
+          },
+        ],
         usage: { prompt_tokens: 3, completion_tokens: 8, total_tokens: 11 },
       },
     },
@@ -94,13 +116,24 @@ export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
       id: 'embeddings',
       title: 'Embeddings (embedding models only)',
       path: '/embeddings',
-      body: { model, input: ['The food was delicious.', 'The service was slow.'] },
+      body: {
+        model,
+        input: ['The food was delicious.', 'The service was slow.'],
+      },
       response: {
         object: 'list',
         model,
         data: [
-          { object: 'embedding', index: 0, embedding: [0.0123, -0.0456, 0.0789] },
-          { object: 'embedding', index: 1, embedding: [0.0321, 0.0654, -0.0987] },
+          {
+            object: 'embedding',
+            index: 0,
+            embedding: [0.0123, -0.0456, 0.0789],
+          },
+          {
+            object: 'embedding',
+            index: 1,
+            embedding: [0.0321, 0.0654, -0.0987],
+          },
         ],
         usage: { prompt_tokens: 12, total_tokens: 12 },
       },

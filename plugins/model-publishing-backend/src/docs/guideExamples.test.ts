@@ -27,31 +27,48 @@ interface Seen {
 /** What the stub accepts at each path, per the guide's promises. */
 type BodyCheck = (body: any) => string | undefined;
 
-const isNumberArray = (v: unknown) => Array.isArray(v) && v.every(x => typeof x === 'number');
+const isNumberArray = (v: unknown) =>
+  Array.isArray(v) && v.every(x => typeof x === 'number');
 
 function checks(model: string): Record<string, BodyCheck> {
   return {
     [`/models/models/sklearn-iris/v1/models/sklearn-iris:predict`]: b =>
-      Array.isArray(b?.instances) && b.instances.length > 0 ? undefined : 'instances must be a non-empty array',
+      Array.isArray(b?.instances) && b.instances.length > 0
+        ? undefined
+        : 'instances must be a non-empty array',
     [`/models/models/xgboost-iris/v2/models/xgboost-iris/infer`]: b => {
-      if (!Array.isArray(b?.inputs) || b.inputs.length === 0) return 'inputs must be a non-empty array';
+      if (!Array.isArray(b?.inputs) || b.inputs.length === 0)
+        return 'inputs must be a non-empty array';
       for (const t of b.inputs) {
-        if (typeof t.name !== 'string' || typeof t.datatype !== 'string') return 'input needs name and datatype';
-        if (!isNumberArray(t.shape) || !Array.isArray(t.data)) return 'input needs shape and data';
+        if (typeof t.name !== 'string' || typeof t.datatype !== 'string')
+          return 'input needs name and datatype';
+        if (!isNumberArray(t.shape) || !Array.isArray(t.data))
+          return 'input needs shape and data';
         const size = t.shape.reduce((a: number, n: number) => a * n, 1);
-        if (t.data.length !== size) return `data has ${t.data.length} values, shape says ${size}`;
+        if (t.data.length !== size)
+          return `data has ${t.data.length} values, shape says ${size}`;
       }
       return undefined;
     },
-    '/v1/chat/completions': b =>
-      b?.model !== model
-        ? `model must be ${model}`
-        : Array.isArray(b.messages) && b.messages.every((m: any) => typeof m.role === 'string' && typeof m.content === 'string')
-          ? undefined
-          : 'messages must be {role, content}[]',
-    '/v1/completions': b => (b?.model === model && typeof b.prompt === 'string' ? undefined : 'needs model and prompt'),
+    '/v1/chat/completions': b => {
+      if (b?.model !== model) return `model must be ${model}`;
+      const ok =
+        Array.isArray(b.messages) &&
+        b.messages.every(
+          (m: any) =>
+            typeof m.role === 'string' && typeof m.content === 'string',
+        );
+      return ok ? undefined : 'messages must be {role, content}[]';
+    },
+    '/v1/completions': b =>
+      b?.model === model && typeof b.prompt === 'string'
+        ? undefined
+        : 'needs model and prompt',
     '/v1/embeddings': b =>
-      b?.model === model && (typeof b.input === 'string' || Array.isArray(b.input)) ? undefined : 'needs model and input',
+      b?.model === model &&
+      (typeof b.input === 'string' || Array.isArray(b.input))
+        ? undefined
+        : 'needs model and input',
   };
 }
 
@@ -59,9 +76,11 @@ function startStub(model: string) {
   const seen: Seen[] = [];
   const state = { rejectNext: 0 };
   const bodyChecks = checks(model);
-  const responses = new Map(
+  const responses = new Map<string, unknown>(
     (['v1', 'v2', 'openai'] as const).flatMap(kind =>
-      exampleCalls(kind, kind === 'openai' ? model : '').map(c => [`${kind}:${c.id}`, c.response] as const),
+      exampleCalls(kind, kind === 'openai' ? model : '').map(
+        c => [`${kind}:${c.id}`, c.response] as const,
+      ),
     ),
   );
   const server = http.createServer((req, res) => {
@@ -69,19 +88,42 @@ function startStub(model: string) {
     req.on('data', chunk => (raw += chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://stub');
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        seen.push({ path: url.pathname, status, problem: status >= 400 && status !== 429 ? String((body as any)?.error) : undefined });
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      const reply = (
+        status: number,
+        body: unknown,
+        headers: Record<string, string> = {},
+      ) => {
+        seen.push({
+          path: url.pathname,
+          status,
+          problem:
+            status >= 400 && status !== 429
+              ? String((body as any)?.error)
+              : undefined,
+        });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...headers,
+        });
         res.end(JSON.stringify(body));
       };
       const auth = req.headers.authorization;
       const apiKey = req.headers['x-api-key'];
-      if (!(auth === `Bearer ${KEY}` || (auth === undefined && apiKey === KEY))) {
-        return reply(401, { error: `bad credentials: authorization=${auth ? 'set' : 'unset'} x-api-key=${apiKey ? 'set' : 'unset'}` });
+      if (
+        !(auth === `Bearer ${KEY}` || (auth === undefined && apiKey === KEY))
+      ) {
+        return reply(401, {
+          error: `bad credentials: authorization=${
+            auth ? 'set' : 'unset'
+          } x-api-key=${apiKey ? 'set' : 'unset'}`,
+        });
       }
-      if (req.method !== 'POST') return reply(405, { error: `method ${req.method}` });
+      if (req.method !== 'POST')
+        return reply(405, { error: `method ${req.method}` });
       if (!String(req.headers['content-type']).startsWith('application/json')) {
-        return reply(415, { error: `content-type ${req.headers['content-type']}` });
+        return reply(415, {
+          error: `content-type ${req.headers['content-type']}`,
+        });
       }
       const check = bodyChecks[url.pathname];
       if (!check) return reply(404, { error: `no such path ${url.pathname}` });
@@ -103,15 +145,23 @@ function startStub(model: string) {
         res.end(String(responses.get('openai:stream')));
         return undefined;
       }
-      const id = url.pathname.endsWith(':predict')
-        ? 'v1:predict'
-        : url.pathname.endsWith('/infer')
-          ? 'v2:infer'
-          : `openai:${{ '/v1/chat/completions': 'chat', '/v1/completions': 'completions', '/v1/embeddings': 'embeddings' }[url.pathname]}`;
+      const openaiIds: Record<string, string> = {
+        '/v1/chat/completions': 'chat',
+        '/v1/completions': 'completions',
+        '/v1/embeddings': 'embeddings',
+      };
+      let id = `openai:${openaiIds[url.pathname]}`;
+      if (url.pathname.endsWith(':predict')) id = 'v1:predict';
+      if (url.pathname.endsWith('/infer')) id = 'v2:infer';
       return reply(200, responses.get(id));
     });
   });
-  return new Promise<{ origin: string; seen: Seen[]; state: typeof state; close: () => Promise<void> }>(resolve => {
+  return new Promise<{
+    origin: string;
+    seen: Seen[];
+    state: typeof state;
+    close: () => Promise<void>;
+  }>(resolve => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
@@ -124,17 +174,30 @@ function startStub(model: string) {
   });
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    execFile(cmd, args, { env: { ...process.env, MODEL_API_KEY: KEY }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { env: { ...process.env, MODEL_API_KEY: KEY }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const failed = typeof error?.code === 'number' ? error.code : 1;
+        resolve({ code: error ? failed : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 function hasPythonRequests(): boolean {
   try {
-    require('node:child_process').execFileSync('python3', ['-c', 'import requests'], { stdio: 'ignore' });
+    require('node:child_process').execFileSync(
+      'python3',
+      ['-c', 'import requests'],
+      { stdio: 'ignore' },
+    );
     return true;
   } catch {
     return false;
@@ -152,7 +215,11 @@ interface Example {
 
 function runnableExamples(md: string): Example[] {
   return [...md.matchAll(/```(bash|python|javascript)\n([\s\S]*?)\n```/g)]
-    .map(m => ({ lang: m[1] as Example['lang'], code: m[2], backoff: /with_backoff|WithBackoff/.test(m[2]) }))
+    .map(m => ({
+      lang: m[1] as Example['lang'],
+      code: m[2],
+      backoff: /with_backoff|WithBackoff/.test(m[2]),
+    }))
     .filter(e => !/from openai import|from 'openai'/.test(e.code));
 }
 
@@ -168,49 +235,79 @@ describe.each([
   ['v1', v1Input, undefined],
   ['v2', v2Input, undefined],
   ['openai', vllmInput, 'qwen2.5-0.5b'],
-] as const)('the %s guide examples run against a stub of the endpoint', (kind, make, model) => {
-  let stub: Awaited<ReturnType<typeof startStub>>;
-  let examples: Example[];
+] as const)(
+  'the %s guide examples run against a stub of the endpoint',
+  (kind, make, model) => {
+    let stub: Awaited<ReturnType<typeof startStub>>;
+    let examples: Example[];
 
-  beforeAll(async () => {
-    stub = await startStub(model ?? '');
-    const input: BuildInput = make();
-    // The published host, replaced by the stub's address.
-    const endpoints = publicationEndpoints(input).map(e => ({ ...e, url: e.url.replace(/^https:\/\/[^/]+/, stub.origin) }));
-    const md = buildGuide({ name: input.isvc.metadata.name, namespace: 'models', config: input.config }, input.detection, endpoints, { modelName: model });
-    examples = runnableExamples(md);
-  });
-  afterAll(() => stub.close());
+    beforeAll(async () => {
+      stub = await startStub(model ?? '');
+      const input: BuildInput = make();
+      // The published host, replaced by the stub's address.
+      const endpoints = publicationEndpoints(input).map(e => ({
+        ...e,
+        url: e.url.replace(/^https:\/\/[^/]+/, stub.origin),
+      }));
+      const md = buildGuide(
+        {
+          name: input.isvc.metadata.name,
+          namespace: 'models',
+          config: input.config,
+        },
+        input.detection,
+        endpoints,
+        { modelName: model },
+      );
+      examples = runnableExamples(md);
+    });
+    afterAll(() => stub.close());
 
-  it('finds curl, Python and JavaScript examples', () => {
-    const langs = new Set(examples.map(e => e.lang));
-    expect(langs).toEqual(new Set(['bash', 'python', 'javascript']));
-    const perCall = kind === 'openai' ? 4 : 1;
-    // Per call: curl + requests + fetch; plus the x-api-key curl and the two backoff examples.
-    expect(examples).toHaveLength(perCall * 3 + 3);
-  });
+    it('finds curl, Python and JavaScript examples', () => {
+      const langs = new Set(examples.map(e => e.lang));
+      expect(langs).toEqual(new Set(['bash', 'python', 'javascript']));
+      const perCall = kind === 'openai' ? 4 : 1;
+      // Per call: curl + requests + fetch; plus the x-api-key curl and the two backoff examples.
+      expect(examples).toHaveLength(perCall * 3 + 3);
+    });
 
-  it('every example succeeds, and the stub saw exactly what the guide promises', async () => {
-    let n = 0;
-    for (const example of examples) {
-      if (example.lang === 'python' && !pythonOk) continue;
-      stub.seen.length = 0;
-      stub.state.rejectNext = example.backoff ? 1 : 0;
-      const result = await execute(example, n++);
-      const context = { lang: example.lang, code: example.code.slice(0, 120), stderr: result.stderr.slice(0, 500), seen: stub.seen };
-      expect({ ...context, code: result.code }).toEqual({ ...context, code: 0 });
-      // A backoff example meets one 429 (Retry-After: 1), waits, and succeeds on the second try.
-      expect(stub.seen.map(s => s.status)).toEqual(example.backoff ? [429, 200] : [200]);
-      expect(result.stdout.length).toBeGreaterThan(0);
-    }
-  }, 60_000);
+    it('every example succeeds, and the stub saw exactly what the guide promises', async () => {
+      let n = 0;
+      for (const example of examples) {
+        if (example.lang === 'python' && !pythonOk) continue;
+        stub.seen.length = 0;
+        stub.state.rejectNext = example.backoff ? 1 : 0;
+        const result = await execute(example, n++);
+        const context = {
+          lang: example.lang,
+          code: example.code.slice(0, 120),
+          stderr: result.stderr.slice(0, 500),
+          seen: stub.seen,
+        };
+        expect({ ...context, code: result.code }).toEqual({
+          ...context,
+          code: 0,
+        });
+        // A backoff example meets one 429 (Retry-After: 1), waits, and succeeds on the second try.
+        expect(stub.seen.map(s => s.status)).toEqual(
+          example.backoff ? [429, 200] : [200],
+        );
+        expect(result.stdout.length).toBeGreaterThan(0);
+      }
+    }, 60_000);
 
-  it('an example with the wrong key fails loudly (the stub does check)', async () => {
-    const curl = examples.find(e => e.lang === 'bash')!;
-    const result = await new Promise<number>(resolve =>
-      execFile('bash', ['-c', curl.code], { env: { ...process.env, MODEL_API_KEY: 'mpk_wrong' } }, err => resolve(err ? 1 : 0)),
-    );
-    expect(result).not.toBe(0);
-    expect(stub.seen.at(-1)?.status).toBe(401);
-  });
-});
+    it('an example with the wrong key fails loudly (the stub does check)', async () => {
+      const curl = examples.find(e => e.lang === 'bash')!;
+      const result = await new Promise<number>(resolve =>
+        execFile(
+          'bash',
+          ['-c', curl.code],
+          { env: { ...process.env, MODEL_API_KEY: 'mpk_wrong' } },
+          err => resolve(err ? 1 : 0),
+        ),
+      );
+      expect(result).not.toBe(0);
+      expect(stub.seen.at(-1)?.status).toBe(401);
+    });
+  },
+);

@@ -1,5 +1,9 @@
 export { buildGuide } from './buildGuide';
-export type { GuidePublication, GuideDetection, GuideOptions } from './buildGuide';
+export type {
+  GuidePublication,
+  GuideDetection,
+  GuideOptions,
+} from './buildGuide';
 export { buildOpenApiDocument } from './buildOpenApiDocument';
 export type { OpenApiDocument } from './buildOpenApiDocument';
 export { exampleCalls } from './examples';

@@ -24,13 +24,18 @@ export function toPython(value: unknown, level = 0): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
-  if (typeof value === 'number' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'string')
+    return JSON.stringify(value);
   if (Array.isArray(value)) {
     if (value.every(v => typeof v === 'number')) return `[${value.join(', ')}]`;
-    return `[\n${value.map(v => pad + toPython(v, level + 1)).join(',\n')},\n${end}]`;
+    return `[\n${value
+      .map(v => pad + toPython(v, level + 1))
+      .join(',\n')},\n${end}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>);
-  return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${toPython(v, level + 1)}`).join(',\n')},\n${end}}`;
+  return `{\n${entries
+    .map(([k, v]) => `${pad}${JSON.stringify(k)}: ${toPython(v, level + 1)}`)
+    .join(',\n')},\n${end}}`;
 }
 
 /** JSON → JavaScript object literal with unquoted identifier keys. */
@@ -38,10 +43,15 @@ export function toJs(value: unknown, level = 0): string {
   const pad = '  '.repeat(level + 1);
   const end = '  '.repeat(level);
   if (value === null || value === undefined) return 'null';
-  if (typeof value !== 'object') return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(value);
+  if (typeof value !== 'object')
+    return typeof value === 'string'
+      ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+      : String(value);
   if (Array.isArray(value)) {
     if (value.every(v => typeof v === 'number')) return `[${value.join(', ')}]`;
-    return `[\n${value.map(v => pad + toJs(v, level + 1)).join(',\n')},\n${end}]`;
+    return `[\n${value
+      .map(v => pad + toJs(v, level + 1))
+      .join(',\n')},\n${end}]`;
   }
   const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`);
   return `{\n${Object.entries(value as Record<string, unknown>)
@@ -51,12 +61,20 @@ export function toJs(value: unknown, level = 0): string {
 
 export type AuthStyle = 'bearer' | 'x-api-key';
 
-export function curlSnippet(url: string, call: ExampleCall, auth: AuthStyle = 'bearer'): string {
+export function curlSnippet(
+  url: string,
+  call: ExampleCall,
+  auth: AuthStyle = 'bearer',
+): string {
   const header =
-    auth === 'bearer' ? `"Authorization: Bearer $${API_KEY_ENV}"` : `"x-api-key: $${API_KEY_ENV}"`;
+    auth === 'bearer'
+      ? `"Authorization: Bearer $${API_KEY_ENV}"`
+      : `"x-api-key: $${API_KEY_ENV}"`;
   return [
     // --fail-with-body: a non-2xx status is an error, and the body still says why.
-    `curl -sS --fail-with-body${call.stream ? ' -N' : ''} -X POST ${shellQuote(url)} \\`,
+    `curl -sS --fail-with-body${call.stream ? ' -N' : ''} -X POST ${shellQuote(
+      url,
+    )} \\`,
     `  -H ${header} \\`,
     `  -H "Content-Type: application/json" \\`,
     `  -d ${shellQuote(JSON.stringify(call.body))}`,
@@ -134,14 +152,19 @@ export function fetchSnippet(url: string, call: ExampleCall): string {
 }
 
 /** The OpenAI SDK call for an OpenAI-compatible example (Python `openai` package). */
-export function openaiPythonSnippet(baseUrl: string, call: ExampleCall): string {
+export function openaiPythonSnippet(
+  baseUrl: string,
+  call: ExampleCall,
+): string {
   const b = call.body as Record<string, unknown>;
   const head = [
     'import os',
     '',
     'from openai import OpenAI',
     '',
-    `client = OpenAI(base_url=${JSON.stringify(baseUrl)}, api_key=os.environ["${API_KEY_ENV}"])`,
+    `client = OpenAI(base_url=${JSON.stringify(
+      baseUrl,
+    )}, api_key=os.environ["${API_KEY_ENV}"])`,
     '',
   ];
   const args = (fields: string[]) =>
@@ -150,7 +173,13 @@ export function openaiPythonSnippet(baseUrl: string, call: ExampleCall): string 
       .map(f => `    ${f}=${indent(toPython(b[f], 1), '')},`);
   switch (call.id) {
     case 'chat':
-      return [...head, 'completion = client.chat.completions.create(', ...args(['model', 'messages', 'max_tokens']), ')', 'print(completion.choices[0].message.content)'].join('\n');
+      return [
+        ...head,
+        'completion = client.chat.completions.create(',
+        ...args(['model', 'messages', 'max_tokens']),
+        ')',
+        'print(completion.choices[0].message.content)',
+      ].join('\n');
     case 'stream':
       return [
         ...head,
@@ -163,9 +192,21 @@ export function openaiPythonSnippet(baseUrl: string, call: ExampleCall): string 
         'print()',
       ].join('\n');
     case 'completions':
-      return [...head, 'completion = client.completions.create(', ...args(['model', 'prompt', 'max_tokens']), ')', 'print(completion.choices[0].text)'].join('\n');
+      return [
+        ...head,
+        'completion = client.completions.create(',
+        ...args(['model', 'prompt', 'max_tokens']),
+        ')',
+        'print(completion.choices[0].text)',
+      ].join('\n');
     case 'embeddings':
-      return [...head, 'result = client.embeddings.create(', ...args(['model', 'input']), ')', 'print([len(d.embedding) for d in result.data])'].join('\n');
+      return [
+        ...head,
+        'result = client.embeddings.create(',
+        ...args(['model', 'input']),
+        ')',
+        'print([len(d.embedding) for d in result.data])',
+      ].join('\n');
     default:
       return '';
   }
@@ -182,7 +223,11 @@ export function openaiJsSnippet(baseUrl: string, call: ExampleCall): string {
   const body = indent(toJs(call.body, 0), '');
   switch (call.id) {
     case 'chat':
-      return [...head, `const completion = await client.chat.completions.create(${body});`, 'console.log(completion.choices[0].message.content);'].join('\n');
+      return [
+        ...head,
+        `const completion = await client.chat.completions.create(${body});`,
+        'console.log(completion.choices[0].message.content);',
+      ].join('\n');
     case 'stream':
       return [
         ...head,
@@ -193,9 +238,17 @@ export function openaiJsSnippet(baseUrl: string, call: ExampleCall): string {
         "process.stdout.write('\\n');",
       ].join('\n');
     case 'completions':
-      return [...head, `const completion = await client.completions.create(${body});`, 'console.log(completion.choices[0].text);'].join('\n');
+      return [
+        ...head,
+        `const completion = await client.completions.create(${body});`,
+        'console.log(completion.choices[0].text);',
+      ].join('\n');
     case 'embeddings':
-      return [...head, `const result = await client.embeddings.create(${body});`, 'console.log(result.data.map(d => d.embedding.length));'].join('\n');
+      return [
+        ...head,
+        `const result = await client.embeddings.create(${body});`,
+        'console.log(result.data.map(d => d.embedding.length));',
+      ].join('\n');
     default:
       return '';
   }
@@ -229,7 +282,10 @@ export function pythonBackoffSnippet(url: string, call: ExampleCall): string {
     '        delay = min(delay * 2, 60)',
     '',
     '',
-    `print(post_with_backoff(${JSON.stringify(url)}, ${indent(toPython(call.body, 0), '')}))`,
+    `print(post_with_backoff(${JSON.stringify(url)}, ${indent(
+      toPython(call.body, 0),
+      '',
+    )}))`,
   ].join('\n');
 }
 
@@ -259,7 +315,10 @@ export function fetchBackoffSnippet(url: string, call: ExampleCall): string {
     '  }',
     '}',
     '',
-    `console.log(await postWithBackoff('${url}', ${indent(toJs(call.body, 0), '')}));`,
+    `console.log(await postWithBackoff('${url}', ${indent(
+      toJs(call.body, 0),
+      '',
+    )}));`,
   ].join('\n');
 }
 

@@ -30,7 +30,11 @@ export function buildAIGatewayRoute(input: BuildInput): KubeObject {
           matches: [
             {
               headers: [
-                { type: 'Exact', name: AI_MODEL_HEADER, value: servedModelName(input.isvc) },
+                {
+                  type: 'Exact',
+                  name: AI_MODEL_HEADER,
+                  value: servedModelName(input.isvc),
+                },
               ],
             },
           ],

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { CLIENT_ID_HEADER, type RateLimits } from '@internal/plugin-model-publishing-common';
+import {
+  CLIENT_ID_HEADER,
+  type RateLimits,
+} from '@internal/plugin-model-publishing-common';
 import {
   AI_GATEWAY_METADATA_NAMESPACE,
   API,
@@ -38,7 +41,10 @@ export interface RateLimitRule {
   limit: { requests: number; unit: Unit };
   cost?: {
     request: { from: 'Number'; number: number };
-    response: { from: 'Metadata'; metadata: { namespace: string; key: string } };
+    response: {
+      from: 'Metadata';
+      metadata: { namespace: string; key: string };
+    };
   };
 }
 type HeaderMatch =
@@ -53,7 +59,10 @@ const TOKEN_COST: RateLimitRule['cost'] = {
   request: { from: 'Number', number: 0 },
   response: {
     from: 'Metadata',
-    metadata: { namespace: AI_GATEWAY_METADATA_NAMESPACE, key: LLM_COST_KEYS.total },
+    metadata: {
+      namespace: AI_GATEWAY_METADATA_NAMESPACE,
+      key: LLM_COST_KEYS.total,
+    },
   },
 };
 
@@ -63,7 +72,11 @@ function defined(limits: RateLimits | undefined): RateLimits {
   ) as RateLimits;
 }
 
-function rule(headers: HeaderMatch[], requests: number, window: Window): RateLimitRule {
+function rule(
+  headers: HeaderMatch[],
+  requests: number,
+  window: Window,
+): RateLimitRule {
   return {
     clientSelectors: [{ headers }],
     limit: { requests, unit: window.unit },
@@ -83,7 +96,11 @@ function checkLimits(input: BuildInput): void {
   const sources: [string, RateLimits][] = [
     ['rateLimits', defined(input.config.rateLimits)],
     ...input.keys.map(
-      k => [`keys[${k.clientId}].rateLimits`, defined(k.rateLimits)] as [string, RateLimits],
+      k =>
+        [`keys[${k.clientId}].rateLimits`, defined(k.rateLimits)] as [
+          string,
+          RateLimits,
+        ],
     ),
   ];
   for (const [where, limits] of sources) {
@@ -127,7 +144,8 @@ export function buildRateLimitRules(input: BuildInput): {
       const limits = { ...base, ...defined(key.rateLimits) };
       for (const w of LIMIT_WINDOWS) {
         const value = limits[w.field];
-        if (value !== undefined) rules.push(rule([exact(key.clientId)], value, w));
+        if (value !== undefined)
+          rules.push(rule([exact(key.clientId)], value, w));
       }
     }
     if (rules.length > MAX_LOCAL_RULES) {
@@ -138,12 +156,15 @@ export function buildRateLimitRules(input: BuildInput): {
     return { mode, rules };
   }
 
-  const overridden = input.keys.filter(k => Object.keys(defined(k.rateLimits)).length > 0);
+  const overridden = input.keys.filter(
+    k => Object.keys(defined(k.rateLimits)).length > 0,
+  );
   for (const key of overridden) {
     const limits = { ...base, ...defined(key.rateLimits) };
     for (const w of LIMIT_WINDOWS) {
       const value = limits[w.field];
-      if (value !== undefined) rules.push(rule([exact(key.clientId)], value, w));
+      if (value !== undefined)
+        rules.push(rule([exact(key.clientId)], value, w));
     }
   }
   const baseWindows = LIMIT_WINDOWS.filter(w => base[w.field] !== undefined);
@@ -152,10 +173,17 @@ export function buildRateLimitRules(input: BuildInput): {
       `keys: at most ${MAX_EXCLUDED_CLIENTS} keys can have their own rate limits (${overridden.length} do)`,
     );
   }
-  const exclusions: HeaderMatch[] = overridden.map(k => ({ ...exact(k.clientId), invert: true }));
+  const exclusions: HeaderMatch[] = overridden.map(k => ({
+    ...exact(k.clientId),
+    invert: true,
+  }));
   for (const w of baseWindows) {
     rules.push(
-      rule([{ name: CLIENT_ID_HEADER, type: 'Distinct' }, ...exclusions], base[w.field]!, w),
+      rule(
+        [{ name: CLIENT_ID_HEADER, type: 'Distinct' }, ...exclusions],
+        base[w.field]!,
+        w,
+      ),
     );
   }
   if (rules.length > MAX_GLOBAL_RULES) {

@@ -1,13 +1,26 @@
 import { InputError } from '@backstage/errors';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
-import { buildPublicationObjects, publicationEndpoints } from './buildPublicationObjects';
+import {
+  buildPublicationObjects,
+  publicationEndpoints,
+} from './buildPublicationObjects';
 import { buildRateLimitRules } from './backendTrafficPolicy';
 import { buildKeySecret } from './secret';
-import { gateway, hfInput, input, testKey, v1Input, v2Input, vllmInput } from './__fixtures__/inputs';
+import {
+  gateway,
+  hfInput,
+  input,
+  testKey,
+  v1Input,
+  v2Input,
+  vllmInput,
+} from './__fixtures__/inputs';
 import type { BuildInput, KubeObject } from './types';
 
-const summary = (objects: KubeObject[]) => objects.map(o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`);
-const byKind = (objects: KubeObject[], kind: string) => objects.find(o => o.kind === kind)!;
+const summary = (objects: KubeObject[]) =>
+  objects.map(o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`);
+const byKind = (objects: KubeObject[], kind: string) =>
+  objects.find(o => o.kind === kind)!;
 
 describe('buildPublicationObjects', () => {
   it.each([
@@ -43,49 +56,87 @@ describe('buildPublicationObjects', () => {
         'aigateway.envoyproxy.io/v1beta1 AIGatewayRoute vllm-qwen-mp',
       ],
     ],
-  ])('%s: exactly the design objects, in apply order (route last)', (_c, make, expected) => {
-    const built = make();
-    const objects = buildPublicationObjects(built);
-    expect(summary(objects)).toEqual(expected);
-    for (const o of objects) {
-      expect(o.metadata.namespace).toBe('models');
-      expect(o.metadata.labels).toEqual({
-        'app.kubernetes.io/managed-by': 'backstage-model-publishing',
-        'model-publishing/publication': 'pub-0001',
-      });
-      expect(o.metadata.ownerReferences).toEqual([
-        {
-          apiVersion: 'serving.kserve.io/v1beta1',
-          kind: 'InferenceService',
-          name: built.isvc.metadata.name,
-          uid: built.isvc.metadata.uid,
-          blockOwnerDeletion: false,
-        },
-      ]);
-      // KServe's own routes are `<isvc>` and `<isvc>-predictor`: never ours.
-      expect([built.isvc.metadata.name, `${built.isvc.metadata.name}-predictor`]).not.toContain(o.metadata.name);
-    }
-  });
+  ])(
+    '%s: exactly the design objects, in apply order (route last)',
+    (_c, make, expected) => {
+      const built = make();
+      const objects = buildPublicationObjects(built);
+      expect(summary(objects)).toEqual(expected);
+      for (const o of objects) {
+        expect(o.metadata.namespace).toBe('models');
+        expect(o.metadata.labels).toEqual({
+          'app.kubernetes.io/managed-by': 'backstage-model-publishing',
+          'model-publishing/publication': 'pub-0001',
+        });
+        expect(o.metadata.ownerReferences).toEqual([
+          {
+            apiVersion: 'serving.kserve.io/v1beta1',
+            kind: 'InferenceService',
+            name: built.isvc.metadata.name,
+            uid: built.isvc.metadata.uid,
+            blockOwnerDeletion: false,
+          },
+        ]);
+        // KServe's own routes are `<isvc>` and `<isvc>-predictor`: never ours.
+        expect([
+          built.isvc.metadata.name,
+          `${built.isvc.metadata.name}-predictor`,
+        ]).not.toContain(o.metadata.name);
+      }
+    },
+  );
 
   it('v1: HTTPRoute publishes /models/<ns>/<isvc> rewritten to / on the predictor Service', () => {
     const route = byKind(buildPublicationObjects(v1Input()), 'HTTPRoute');
     expect(route.spec).toEqual({
       parentRefs: [
-        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'models-gateway', namespace: 'envoy-gateway-system', sectionName: 'https' },
+        {
+          group: 'gateway.networking.k8s.io',
+          kind: 'Gateway',
+          name: 'models-gateway',
+          namespace: 'envoy-gateway-system',
+          sectionName: 'https',
+        },
       ],
       rules: [
         {
-          matches: [{ path: { type: 'PathPrefix', value: '/models/models/sklearn-iris' } }],
-          filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
-          backendRefs: [{ group: '', kind: 'Service', name: 'sklearn-iris-predictor', port: 80 }],
+          matches: [
+            {
+              path: {
+                type: 'PathPrefix',
+                value: '/models/models/sklearn-iris',
+              },
+            },
+          ],
+          filters: [
+            {
+              type: 'URLRewrite',
+              urlRewrite: {
+                path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
+              },
+            },
+          ],
+          backendRefs: [
+            {
+              group: '',
+              kind: 'Service',
+              name: 'sklearn-iris-predictor',
+              port: 80,
+            },
+          ],
         },
       ],
     });
   });
 
   it('routes through the transformer when there is one', () => {
-    const route = byKind(buildPublicationObjects(input(isvcs.transformerSklearn)), 'HTTPRoute');
-    expect(route.spec.rules[0].backendRefs[0].name).toBe('sklearn-with-transformer-transformer');
+    const route = byKind(
+      buildPublicationObjects(input(isvcs.transformerSklearn)),
+      'HTTPRoute',
+    );
+    expect(route.spec.rules[0].backendRefs[0].name).toBe(
+      'sklearn-with-transformer-transformer',
+    );
   });
 
   it('SecurityPolicy: api keys from Authorization (Bearer) and x-api-key, client id forwarded, key stripped', () => {
@@ -94,9 +145,17 @@ describe('buildPublicationObjects', () => {
       const name = `${built.isvc.metadata.name}-mp`;
       const sp = byKind(buildPublicationObjects(built), 'SecurityPolicy');
       expect(sp.spec).toEqual({
-        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name }],
+        targetRefs: [
+          { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name },
+        ],
         apiKeyAuth: {
-          credentialRefs: [{ group: '', kind: 'Secret', name: `${built.isvc.metadata.name}-mp-keys` }],
+          credentialRefs: [
+            {
+              group: '',
+              kind: 'Secret',
+              name: `${built.isvc.metadata.name}-mp-keys`,
+            },
+          ],
           extractFrom: [{ headers: ['authorization', 'x-api-key'] }],
           forwardClientIDHeader: 'x-client-id',
           sanitize: true,
@@ -108,17 +167,36 @@ describe('buildPublicationObjects', () => {
   it('openai: Backend to the predictor FQDN, AIServiceBackend with the server prefix, own hostname and model match', () => {
     const objects = buildPublicationObjects(hfInput());
     expect(byKind(objects, 'Backend').spec).toEqual({
-      endpoints: [{ fqdn: { hostname: 'huggingface-llama3-predictor.models.svc.cluster.local', port: 80 } }],
+      endpoints: [
+        {
+          fqdn: {
+            hostname: 'huggingface-llama3-predictor.models.svc.cluster.local',
+            port: 80,
+          },
+        },
+      ],
     });
     expect(byKind(objects, 'AIServiceBackend').spec).toEqual({
       schema: { name: 'OpenAI', prefix: '/openai/v1' },
-      backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'huggingface-llama3-mp' },
+      backendRef: {
+        group: 'gateway.envoyproxy.io',
+        kind: 'Backend',
+        name: 'huggingface-llama3-mp',
+      },
     });
     const route = byKind(objects, 'AIGatewayRoute');
-    expect(route.spec.hostnames).toEqual(['huggingface-llama3-models.llm.example.com']);
+    expect(route.spec.hostnames).toEqual([
+      'huggingface-llama3-models.llm.example.com',
+    ]);
     expect(route.spec.rules).toEqual([
       {
-        matches: [{ headers: [{ type: 'Exact', name: 'x-ai-eg-model', value: 'llama3' }] }],
+        matches: [
+          {
+            headers: [
+              { type: 'Exact', name: 'x-ai-eg-model', value: 'llama3' },
+            ],
+          },
+        ],
         backendRefs: [{ name: 'huggingface-llama3-mp' }],
       },
     ]);
@@ -127,25 +205,50 @@ describe('buildPublicationObjects', () => {
       { metadataKey: 'llm_output_token', type: 'OutputToken' },
       { metadataKey: 'llm_total_token', type: 'TotalToken' },
     ]);
-    expect(byKind(buildPublicationObjects(vllmInput()), 'AIServiceBackend').spec.schema.prefix).toBe('/v1');
+    expect(
+      byKind(buildPublicationObjects(vllmInput()), 'AIServiceBackend').spec
+        .schema.prefix,
+    ).toBe('/v1');
   });
 
   it('uses config.hostname over the template', () => {
-    const route = byKind(buildPublicationObjects(input(isvcs.vllm, { config: { hostname: 'qwen.ai.example.com' } })), 'AIGatewayRoute');
+    const route = byKind(
+      buildPublicationObjects(
+        input(isvcs.vllm, { config: { hostname: 'qwen.ai.example.com' } }),
+      ),
+      'AIGatewayRoute',
+    );
     expect(route.spec.hostnames).toEqual(['qwen.ai.example.com']);
   });
 
   it('refuses a template that yields an invalid hostname, naming the field', () => {
-    const bad = input(isvcs.vllm, { gateway: { ...gateway, llmHostnameTemplate: '{name}_{namespace}.example.com' } });
-    expect(() => buildPublicationObjects(bad)).toThrow(/^hostname: .*vllm-qwen_models.example.com/);
+    const bad = input(isvcs.vllm, {
+      gateway: {
+        ...gateway,
+        llmHostnameTemplate: '{name}_{namespace}.example.com',
+      },
+    });
+    expect(() => buildPublicationObjects(bad)).toThrow(
+      /^hostname: .*vllm-qwen_models.example.com/,
+    );
   });
 
   it('refuses kinds that cannot be published and objects without uid', () => {
-    expect(() => buildPublicationObjects({ ...v1Input(), detection: { kind: 'grpc' as any } })).toThrow(InputError);
+    expect(() =>
+      buildPublicationObjects({
+        ...v1Input(),
+        detection: { kind: 'grpc' as any },
+      }),
+    ).toThrow(InputError);
     const noUid = v1Input();
-    noUid.isvc = { ...noUid.isvc, metadata: { ...noUid.isvc.metadata, uid: undefined } };
+    noUid.isvc = {
+      ...noUid.isvc,
+      metadata: { ...noUid.isvc.metadata, uid: undefined },
+    };
     expect(() => buildPublicationObjects(noUid)).toThrow(/isvc.metadata.uid/);
-    expect(() => buildPublicationObjects({ ...v1Input(), publicationId: 'not a label!' })).toThrow(/publicationId/);
+    expect(() =>
+      buildPublicationObjects({ ...v1Input(), publicationId: 'not a label!' }),
+    ).toThrow(/publicationId/);
   });
 });
 
@@ -154,7 +257,9 @@ describe('buildKeySecret', () => {
     const s = buildKeySecret(v1Input());
     expect(s.type).toBe('Opaque');
     expect(Object.keys(s.data)).toEqual(['key-1', 'key-2']);
-    expect(Buffer.from(s.data['key-1'], 'base64').toString()).toBe(testKey(1).key);
+    expect(Buffer.from(s.data['key-1'], 'base64').toString()).toBe(
+      testKey(1).key,
+    );
   });
 
   it('refuses two client ids with the same key value, without echoing the key', () => {
@@ -172,8 +277,18 @@ describe('buildKeySecret', () => {
   });
 
   it('refuses a duplicate client id and a client id that is not a data key', () => {
-    expect(() => buildKeySecret({ ...v1Input(), keys: [testKey(1), { ...testKey(2), clientId: 'key-1' }] })).toThrow(/appears twice/);
-    expect(() => buildKeySecret({ ...v1Input(), keys: [{ ...testKey(1), clientId: 'key/1' }] })).toThrow(/cannot be a Secret data key/);
+    expect(() =>
+      buildKeySecret({
+        ...v1Input(),
+        keys: [testKey(1), { ...testKey(2), clientId: 'key-1' }],
+      }),
+    ).toThrow(/appears twice/);
+    expect(() =>
+      buildKeySecret({
+        ...v1Input(),
+        keys: [{ ...testKey(1), clientId: 'key/1' }],
+      }),
+    ).toThrow(/cannot be a Secret data key/);
   });
 });
 
@@ -181,49 +296,108 @@ describe('buildRateLimitRules', () => {
   const distinct = { name: 'x-client-id', type: 'Distinct' };
   const tokenCost = {
     request: { from: 'Number', number: 0 },
-    response: { from: 'Metadata', metadata: { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' } },
+    response: {
+      from: 'Metadata',
+      metadata: { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' },
+    },
   };
 
   it('global: one Distinct rule per publication limit', () => {
-    const built = input(isvcs.sklearnV1, { config: { rateLimits: { requestsPerMinute: 60, requestsPerDay: 1000 } } });
+    const built = input(isvcs.sklearnV1, {
+      config: { rateLimits: { requestsPerMinute: 60, requestsPerDay: 1000 } },
+    });
     expect(buildRateLimitRules(built)).toEqual({
       mode: 'global',
       rules: [
-        { clientSelectors: [{ headers: [distinct] }], limit: { requests: 60, unit: 'Minute' } },
-        { clientSelectors: [{ headers: [distinct] }], limit: { requests: 1000, unit: 'Day' } },
+        {
+          clientSelectors: [{ headers: [distinct] }],
+          limit: { requests: 60, unit: 'Minute' },
+        },
+        {
+          clientSelectors: [{ headers: [distinct] }],
+          limit: { requests: 1000, unit: 'Day' },
+        },
       ],
     });
   });
 
   it('global, LLM: token rules charge 0 per request and the total tokens from AI Gateway metadata per response', () => {
     expect(buildRateLimitRules(vllmInput()).rules).toEqual([
-      { clientSelectors: [{ headers: [distinct] }], limit: { requests: 60, unit: 'Minute' } },
-      { clientSelectors: [{ headers: [distinct] }], limit: { requests: 100000, unit: 'Hour' }, cost: tokenCost },
+      {
+        clientSelectors: [{ headers: [distinct] }],
+        limit: { requests: 60, unit: 'Minute' },
+      },
+      {
+        clientSelectors: [{ headers: [distinct] }],
+        limit: { requests: 100000, unit: 'Hour' },
+        cost: tokenCost,
+      },
     ]);
   });
 
   it('global: keys with their own limits get Exact rules first and are excluded from the Distinct rules', () => {
     const built = vllmInput();
-    built.keys = [testKey(1), { ...testKey(2), rateLimits: { requestsPerMinute: 600 } }, { ...testKey(3), rateLimits: { tokensPerHour: 5 } }];
-    const exact = (id: string) => ({ name: 'x-client-id', type: 'Exact', value: id });
+    built.keys = [
+      testKey(1),
+      { ...testKey(2), rateLimits: { requestsPerMinute: 600 } },
+      { ...testKey(3), rateLimits: { tokensPerHour: 5 } },
+    ];
+    const exact = (id: string) => ({
+      name: 'x-client-id',
+      type: 'Exact',
+      value: id,
+    });
     const not = (id: string) => ({ ...exact(id), invert: true });
     expect(buildRateLimitRules(built).rules).toEqual([
-      { clientSelectors: [{ headers: [exact('key-2')] }], limit: { requests: 600, unit: 'Minute' } },
-      { clientSelectors: [{ headers: [exact('key-2')] }], limit: { requests: 100000, unit: 'Hour' }, cost: tokenCost },
-      { clientSelectors: [{ headers: [exact('key-3')] }], limit: { requests: 60, unit: 'Minute' } },
-      { clientSelectors: [{ headers: [exact('key-3')] }], limit: { requests: 5, unit: 'Hour' }, cost: tokenCost },
-      { clientSelectors: [{ headers: [distinct, not('key-2'), not('key-3')] }], limit: { requests: 60, unit: 'Minute' } },
-      { clientSelectors: [{ headers: [distinct, not('key-2'), not('key-3')] }], limit: { requests: 100000, unit: 'Hour' }, cost: tokenCost },
+      {
+        clientSelectors: [{ headers: [exact('key-2')] }],
+        limit: { requests: 600, unit: 'Minute' },
+      },
+      {
+        clientSelectors: [{ headers: [exact('key-2')] }],
+        limit: { requests: 100000, unit: 'Hour' },
+        cost: tokenCost,
+      },
+      {
+        clientSelectors: [{ headers: [exact('key-3')] }],
+        limit: { requests: 60, unit: 'Minute' },
+      },
+      {
+        clientSelectors: [{ headers: [exact('key-3')] }],
+        limit: { requests: 5, unit: 'Hour' },
+        cost: tokenCost,
+      },
+      {
+        clientSelectors: [{ headers: [distinct, not('key-2'), not('key-3')] }],
+        limit: { requests: 60, unit: 'Minute' },
+      },
+      {
+        clientSelectors: [{ headers: [distinct, not('key-2'), not('key-3')] }],
+        limit: { requests: 100000, unit: 'Hour' },
+        cost: tokenCost,
+      },
     ]);
   });
 
   it('local: no Distinct; an Exact rule per key and limit', () => {
-    const built = input(isvcs.sklearnV1, { gateway: { ...gateway, rateLimitMode: 'local' } });
+    const built = input(isvcs.sklearnV1, {
+      gateway: { ...gateway, rateLimitMode: 'local' },
+    });
     const { mode, rules } = buildRateLimitRules(built);
     expect(mode).toBe('local');
     expect(rules).toEqual([
-      { clientSelectors: [{ headers: [{ name: 'x-client-id', type: 'Exact', value: 'key-1' }] }], limit: { requests: 60, unit: 'Minute' } },
-      { clientSelectors: [{ headers: [{ name: 'x-client-id', type: 'Exact', value: 'key-2' }] }], limit: { requests: 60, unit: 'Minute' } },
+      {
+        clientSelectors: [
+          { headers: [{ name: 'x-client-id', type: 'Exact', value: 'key-1' }] },
+        ],
+        limit: { requests: 60, unit: 'Minute' },
+      },
+      {
+        clientSelectors: [
+          { headers: [{ name: 'x-client-id', type: 'Exact', value: 'key-2' }] },
+        ],
+        limit: { requests: 60, unit: 'Minute' },
+      },
     ]);
     expect(JSON.stringify(rules)).not.toContain('Distinct');
   });
@@ -232,54 +406,152 @@ describe('buildRateLimitRules', () => {
     const many = input(isvcs.sklearnV1, {
       gateway: { ...gateway, rateLimitMode: 'local' },
       keys: Array.from({ length: 6 }, (_, i) => testKey(i)),
-      config: { rateLimits: { requestsPerMinute: 1, requestsPerHour: 2, requestsPerDay: 3 } },
+      config: {
+        rateLimits: {
+          requestsPerMinute: 1,
+          requestsPerHour: 2,
+          requestsPerDay: 3,
+        },
+      },
     });
-    expect(() => buildRateLimitRules(many)).toThrow(/at most 16 rules .* need 18/);
-    expect(() => buildRateLimitRules({ ...vllmInput(), gateway: { ...gateway, rateLimitMode: 'local' } })).toThrow(
+    expect(() => buildRateLimitRules(many)).toThrow(
+      /at most 16 rules .* need 18/,
+    );
+    expect(() =>
+      buildRateLimitRules({
+        ...vllmInput(),
+        gateway: { ...gateway, rateLimitMode: 'local' },
+      }),
+    ).toThrow(
       /^rateLimits.tokensPerHour: token limits need global rate limiting/,
     );
   });
 
   it('global: refuses more than 256 rules', () => {
     // 85 keys × 3 own limits + 3 Distinct rules = 258 > 256; 84 keys → 255.
-    const keys = Array.from({ length: 85 }, (_, i) => ({ ...testKey(i), rateLimits: { requestsPerMinute: 5, requestsPerHour: 50, requestsPerDay: 500 } }));
-    const built = input(isvcs.sklearnV1, { keys, config: { rateLimits: { requestsPerMinute: 1, requestsPerHour: 2, requestsPerDay: 3 } } });
-    expect(() => buildRateLimitRules(built)).toThrow(/at most 256 rate-limit rules and these limits need 258/);
-    expect(buildRateLimitRules({ ...built, keys: keys.slice(0, 84) }).rules).toHaveLength(255);
+    const keys = Array.from({ length: 85 }, (_, i) => ({
+      ...testKey(i),
+      rateLimits: {
+        requestsPerMinute: 5,
+        requestsPerHour: 50,
+        requestsPerDay: 500,
+      },
+    }));
+    const built = input(isvcs.sklearnV1, {
+      keys,
+      config: {
+        rateLimits: {
+          requestsPerMinute: 1,
+          requestsPerHour: 2,
+          requestsPerDay: 3,
+        },
+      },
+    });
+    expect(() => buildRateLimitRules(built)).toThrow(
+      /at most 256 rate-limit rules and these limits need 258/,
+    );
+    expect(
+      buildRateLimitRules({ ...built, keys: keys.slice(0, 84) }).rules,
+    ).toHaveLength(255);
   });
 
   it('refuses token limits on a traditional model, naming the field', () => {
-    const built = input(isvcs.sklearnV1, { config: { rateLimits: { tokensPerMinute: 10 } } });
-    expect(() => buildRateLimitRules(built)).toThrow(/^rateLimits.tokensPerMinute: token limits apply only to OpenAI-compatible models/);
-    const keyLimit = { ...v1Input(), keys: [{ ...testKey(1), rateLimits: { tokensPerDay: 1 } }] };
-    expect(() => buildRateLimitRules(keyLimit)).toThrow(/^keys\[key-1\].rateLimits.tokensPerDay/);
+    const built = input(isvcs.sklearnV1, {
+      config: { rateLimits: { tokensPerMinute: 10 } },
+    });
+    expect(() => buildRateLimitRules(built)).toThrow(
+      /^rateLimits.tokensPerMinute: token limits apply only to OpenAI-compatible models/,
+    );
+    const keyLimit = {
+      ...v1Input(),
+      keys: [{ ...testKey(1), rateLimits: { tokensPerDay: 1 } }],
+    };
+    expect(() => buildRateLimitRules(keyLimit)).toThrow(
+      /^keys\[key-1\].rateLimits.tokensPerDay/,
+    );
   });
 
   it('BackendTrafficPolicy targets the route and holds every rule; none when there are no limits', () => {
-    const btp = buildPublicationObjects(vllmInput()).find(o => o.kind === 'BackendTrafficPolicy')!;
-    expect(btp.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'vllm-qwen-mp' }]);
+    const btp = buildPublicationObjects(vllmInput()).find(
+      o => o.kind === 'BackendTrafficPolicy',
+    )!;
+    expect(btp.spec.targetRefs).toEqual([
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+        name: 'vllm-qwen-mp',
+      },
+    ]);
     expect(btp.spec.rateLimit.global.rules).toHaveLength(2);
-    const none = buildPublicationObjects(input(isvcs.sklearnV1, { config: { rateLimits: {} } })).find(o => o.kind === 'BackendTrafficPolicy')!;
-    expect(none.spec).toEqual({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'sklearn-iris-mp' }] });
+    const none = buildPublicationObjects(
+      input(isvcs.sklearnV1, { config: { rateLimits: {} } }),
+    ).find(o => o.kind === 'BackendTrafficPolicy')!;
+    expect(none.spec).toEqual({
+      targetRefs: [
+        {
+          group: 'gateway.networking.k8s.io',
+          kind: 'HTTPRoute',
+          name: 'sklearn-iris-mp',
+        },
+      ],
+    });
   });
 });
 
 describe('publicationEndpoints', () => {
   it.each([
-    ['v1', v1Input, ['https://models.example.com/models/models/sklearn-iris', 'https://models.example.com/models/models/sklearn-iris/v1/models/sklearn-iris:predict']],
-    ['v2', v2Input, ['https://models.example.com/models/models/xgboost-iris', 'https://models.example.com/models/models/xgboost-iris/v2/models/xgboost-iris/infer']],
-    ['openai', vllmInput, ['https://vllm-qwen-models.llm.example.com/v1', 'https://vllm-qwen-models.llm.example.com/v1/chat/completions']],
-  ] as const)('%s: base URL first, then the main operation', (_k, make, urls) => {
-    const endpoints = publicationEndpoints(make());
-    expect(endpoints.slice(0, 2).map(e => e.url)).toEqual(urls);
-    for (const e of endpoints) expect(e.description).toBeTruthy();
-  });
+    [
+      'v1',
+      v1Input,
+      [
+        'https://models.example.com/models/models/sklearn-iris',
+        'https://models.example.com/models/models/sklearn-iris/v1/models/sklearn-iris:predict',
+      ],
+    ],
+    [
+      'v2',
+      v2Input,
+      [
+        'https://models.example.com/models/models/xgboost-iris',
+        'https://models.example.com/models/models/xgboost-iris/v2/models/xgboost-iris/infer',
+      ],
+    ],
+    [
+      'openai',
+      vllmInput,
+      [
+        'https://vllm-qwen-models.llm.example.com/v1',
+        'https://vllm-qwen-models.llm.example.com/v1/chat/completions',
+      ],
+    ],
+  ] as const)(
+    '%s: base URL first, then the main operation',
+    (_k, make, urls) => {
+      const endpoints = publicationEndpoints(make());
+      expect(endpoints.slice(0, 2).map(e => e.url)).toEqual(urls);
+      for (const e of endpoints) expect(e.description).toBeTruthy();
+    },
+  );
 
   it('keeps the port of the public base URL and a configured hostname', () => {
-    const built: BuildInput = { ...v1Input(), gateway: { ...gateway, publicBaseUrl: 'http://localhost:8080/' } };
-    expect(publicationEndpoints(built)[0].url).toBe('http://localhost:8080/models/models/sklearn-iris');
-    const host = input(isvcs.sklearnV1, { config: { hostname: 'iris.example.com' } });
-    expect(publicationEndpoints(host)[0].url).toBe('https://iris.example.com/models/models/sklearn-iris');
-    expect(() => publicationEndpoints({ ...v1Input(), gateway: { ...gateway, publicBaseUrl: 'models' } })).toThrow(/gateway.publicBaseUrl/);
+    const built: BuildInput = {
+      ...v1Input(),
+      gateway: { ...gateway, publicBaseUrl: 'http://localhost:8080/' },
+    };
+    expect(publicationEndpoints(built)[0].url).toBe(
+      'http://localhost:8080/models/models/sklearn-iris',
+    );
+    const host = input(isvcs.sklearnV1, {
+      config: { hostname: 'iris.example.com' },
+    });
+    expect(publicationEndpoints(host)[0].url).toBe(
+      'https://iris.example.com/models/models/sklearn-iris',
+    );
+    expect(() =>
+      publicationEndpoints({
+        ...v1Input(),
+        gateway: { ...gateway, publicBaseUrl: 'models' },
+      }),
+    ).toThrow(/gateway.publicBaseUrl/);
   });
 });

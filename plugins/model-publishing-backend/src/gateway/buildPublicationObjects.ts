@@ -18,7 +18,9 @@ import type { BuildInput, KubeObject, PublicationEndpoint } from './types';
 export function buildPublicationObjects(input: BuildInput): KubeObject[] {
   const kind = input.detection.kind;
   if (kind !== 'openai' && kind !== 'v1' && kind !== 'v2') {
-    throw new InputError(`detection.kind: "${kind}" cannot be published (openai, v1 or v2)`);
+    throw new InputError(
+      `detection.kind: "${kind}" cannot be published (openai, v1 or v2)`,
+    );
   }
   if (kind === 'openai') {
     return [
@@ -41,10 +43,13 @@ export function buildPublicationObjects(input: BuildInput): KubeObject[] {
 function parseBaseUrl(value: string): URL {
   try {
     const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error('scheme');
     return url;
   } catch {
-    throw new InputError(`gateway.publicBaseUrl: "${value}" is not an http(s) URL`);
+    throw new InputError(
+      `gateway.publicBaseUrl: "${value}" is not an http(s) URL`,
+    );
   }
 }
 
@@ -63,10 +68,19 @@ export function publicationEndpoints(
   if (input.detection.kind === 'openai') {
     const root = `${base.protocol}//${llmHostname(input)}${port}/v1`;
     return [
-      { url: root, description: `OpenAI-compatible API base URL for model "${model}"` },
-      { url: `${root}/chat/completions`, description: 'Chat completions (streaming with "stream": true)' },
+      {
+        url: root,
+        description: `OpenAI-compatible API base URL for model "${model}"`,
+      },
+      {
+        url: `${root}/chat/completions`,
+        description: 'Chat completions (streaming with "stream": true)',
+      },
       { url: `${root}/completions`, description: 'Text completions' },
-      { url: `${root}/embeddings`, description: 'Embeddings (embedding models only)' },
+      {
+        url: `${root}/embeddings`,
+        description: 'Embeddings (embedding models only)',
+      },
     ];
   }
 
@@ -76,14 +90,20 @@ export function publicationEndpoints(
   const prefix = `${root}${modelPathPrefix(namespace!, name)}`;
   if (input.detection.kind === 'v2') {
     return [
-      { url: prefix, description: `Base URL of model "${model}" (Open Inference Protocol, v2)` },
+      {
+        url: prefix,
+        description: `Base URL of model "${model}" (Open Inference Protocol, v2)`,
+      },
       { url: `${prefix}/v2/models/${model}/infer`, description: 'Inference' },
       { url: `${prefix}/v2/models/${model}/ready`, description: 'Readiness' },
       { url: `${prefix}/v2/models/${model}`, description: 'Model metadata' },
     ];
   }
   return [
-    { url: prefix, description: `Base URL of model "${model}" (KServe v1 protocol)` },
+    {
+      url: prefix,
+      description: `Base URL of model "${model}" (KServe v1 protocol)`,
+    },
     { url: `${prefix}/v1/models/${model}:predict`, description: 'Prediction' },
     { url: `${prefix}/v1/models/${model}`, description: 'Model status' },
   ];

@@ -1,7 +1,15 @@
 import { createSchemaValidator, loadCrds } from '@internal/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
-import { gateway, hfInput, input, testKey, v1Input, v2Input, vllmInput } from './__fixtures__/inputs';
+import {
+  gateway,
+  hfInput,
+  input,
+  testKey,
+  v1Input,
+  v2Input,
+  vllmInput,
+} from './__fixtures__/inputs';
 import type { BuildInput, KubeObject } from './types';
 
 // One validator for the file: compiling the large CRD schemas is the slow part.
@@ -10,7 +18,11 @@ const validator = createSchemaValidator(loadCrds());
 function expectValid(o: KubeObject) {
   const result = validator.validate(o);
   // Field errors in the failure message make a schema mismatch obvious.
-  expect({ kind: o.kind, name: o.metadata.name, errors: result.errors }).toEqual({
+  expect({
+    kind: o.kind,
+    name: o.metadata.name,
+    errors: result.errors,
+  }).toEqual({
     kind: o.kind,
     name: o.metadata.name,
     errors: [],
@@ -22,17 +34,43 @@ const cases: [string, () => BuildInput][] = [
   ['v1 (sklearn)', v1Input],
   ['v2 (xgboost)', v2Input],
   ['openai (vLLM, request + token limits)', vllmInput],
-  ['openai (huggingface, config.hostname)', () => ({ ...hfInput(), config: { ...hfInput().config, hostname: 'llama.example.com' } })],
-  ['v1 behind a transformer, no limits, no keys', () => input(isvcs.transformerSklearn, { keys: [], config: { rateLimits: {} } })],
+  [
+    'openai (huggingface, config.hostname)',
+    () => ({
+      ...hfInput(),
+      config: { ...hfInput().config, hostname: 'llama.example.com' },
+    }),
+  ],
+  [
+    'v1 behind a transformer, no limits, no keys',
+    () =>
+      input(isvcs.transformerSklearn, { keys: [], config: { rateLimits: {} } }),
+  ],
   [
     'openai, per-key overrides with exclusions',
     () => ({
       ...vllmInput(),
-      keys: [testKey(1), { ...testKey(2), rateLimits: { requestsPerMinute: 5, tokensPerDay: 1000 } }, { ...testKey(3), rateLimits: { requestsPerDay: 9 } }],
+      keys: [
+        testKey(1),
+        {
+          ...testKey(2),
+          rateLimits: { requestsPerMinute: 5, tokensPerDay: 1000 },
+        },
+        { ...testKey(3), rateLimits: { requestsPerDay: 9 } },
+      ],
     }),
   ],
-  ['v2, local rate limiting', () => ({ ...v2Input(), gateway: { ...gateway, rateLimitMode: 'local' as const } })],
-  ['openai, Gateway without sectionName', () => ({ ...vllmInput(), gateway: { ...gateway, sectionName: undefined } })],
+  [
+    'v2, local rate limiting',
+    () => ({
+      ...v2Input(),
+      gateway: { ...gateway, rateLimitMode: 'local' as const },
+    }),
+  ],
+  [
+    'openai, Gateway without sectionName',
+    () => ({ ...vllmInput(), gateway: { ...gateway, sectionName: undefined } }),
+  ],
   ['openai, LLMInferenceService', () => input(isvcs.llmInferenceService)],
 ];
 
@@ -44,28 +82,68 @@ describe('every builder output passes the real upstream CRD schema', () => {
   });
 
   it('the 256-rule maximum is what the CRD allows', () => {
-    const keys = Array.from({ length: 84 }, (_, i) => ({ ...testKey(i), rateLimits: { requestsPerMinute: 5, requestsPerHour: 50, requestsPerDay: 500 } }));
-    const built = input(isvcs.sklearnV1, { keys, config: { rateLimits: { requestsPerMinute: 1, requestsPerHour: 2, requestsPerDay: 3 } } });
-    const btp = buildPublicationObjects(built).find(o => o.kind === 'BackendTrafficPolicy')!;
+    const keys = Array.from({ length: 84 }, (_, i) => ({
+      ...testKey(i),
+      rateLimits: {
+        requestsPerMinute: 5,
+        requestsPerHour: 50,
+        requestsPerDay: 500,
+      },
+    }));
+    const built = input(isvcs.sklearnV1, {
+      keys,
+      config: {
+        rateLimits: {
+          requestsPerMinute: 1,
+          requestsPerHour: 2,
+          requestsPerDay: 3,
+        },
+      },
+    });
+    const btp = buildPublicationObjects(built).find(
+      o => o.kind === 'BackendTrafficPolicy',
+    )!;
     expect(btp.spec.rateLimit.global.rules).toHaveLength(255);
     expectValid(btp);
   });
 
   it('the validator does reject what the gateway would (so the checks above can fail)', () => {
     const objects = buildPublicationObjects(vllmInput());
-    const btp = structuredClone(objects.find(o => o.kind === 'BackendTrafficPolicy')!);
+    const btp = structuredClone(
+      objects.find(o => o.kind === 'BackendTrafficPolicy')!,
+    );
     btp.spec.rateLimit.global.rules[0].limit.unit = 'Fortnight';
     expect(validator.validate(btp).valid).toBe(false);
     // Local rules may not charge response costs (a CEL rule of the CRD).
     const local = structuredClone(btp);
-    local.spec.rateLimit = { local: { rules: [structuredClone(objects.find(o => o.kind === 'BackendTrafficPolicy')!.spec.rateLimit.global.rules[1])] } };
+    local.spec.rateLimit = {
+      local: {
+        rules: [
+          structuredClone(
+            objects.find(o => o.kind === 'BackendTrafficPolicy')!.spec.rateLimit
+              .global.rules[1],
+          ),
+        ],
+      },
+    };
     const localResult = validator.validate(local);
     expect(localResult.valid).toBe(false);
-    expect(localResult.errors.map(e => e.message).join(' ')).toMatch(/response cost is not supported for Local Rate Limits/);
+    expect(localResult.errors.map(e => e.message).join(' ')).toMatch(
+      /response cost is not supported for Local Rate Limits/,
+    );
     const sp = structuredClone(objects.find(o => o.kind === 'SecurityPolicy')!);
-    sp.spec.apiKeyAuth.extractFrom = [{ headers: ['authorization'], params: ['key'] }];
-    expect(validator.validate(sp).errors.map(e => e.message).join(' ')).toMatch(/exactly one of headers, params, or cookies/);
-    const asb = structuredClone(objects.find(o => o.kind === 'AIServiceBackend')!);
+    sp.spec.apiKeyAuth.extractFrom = [
+      { headers: ['authorization'], params: ['key'] },
+    ];
+    expect(
+      validator
+        .validate(sp)
+        .errors.map(e => e.message)
+        .join(' '),
+    ).toMatch(/exactly one of headers, params, or cookies/);
+    const asb = structuredClone(
+      objects.find(o => o.kind === 'AIServiceBackend')!,
+    );
     asb.spec.backendRef = { name: 'x-predictor', port: 80 };
     expect(validator.validate(asb).valid).toBe(false);
   });

@@ -26,16 +26,28 @@ export function buildHttpRoute(input: BuildInput): KubeObject {
       rules: [
         {
           matches: [
-            { path: { type: 'PathPrefix', value: modelPathPrefix(namespace!, name) } },
+            {
+              path: {
+                type: 'PathPrefix',
+                value: modelPathPrefix(namespace!, name),
+              },
+            },
           ],
           filters: [
             {
               type: 'URLRewrite',
-              urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } },
+              urlRewrite: {
+                path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
+              },
             },
           ],
           backendRefs: [
-            { group: '', kind: 'Service', name: service.name, port: service.port },
+            {
+              group: '',
+              kind: 'Service',
+              name: service.name,
+              port: service.port,
+            },
           ],
         },
       ],

@@ -5,7 +5,10 @@ export type {
   GatewaySettings,
   PublicationEndpoint,
 } from './types';
-export { buildPublicationObjects, publicationEndpoints } from './buildPublicationObjects';
+export {
+  buildPublicationObjects,
+  publicationEndpoints,
+} from './buildPublicationObjects';
 export { buildKeySecret } from './secret';
 export { buildBackend } from './backend';
 export { buildAIServiceBackend } from './aiServiceBackend';

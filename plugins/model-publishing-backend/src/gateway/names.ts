@@ -64,7 +64,9 @@ export function entryService(isvc: KubeObject): { name: string; port: number } {
 }
 
 /** The hostname of an LLM publication: config.hostname, else the configured template. */
-export function llmHostname(input: Pick<BuildInput, 'isvc' | 'config' | 'gateway'>): string {
+export function llmHostname(
+  input: Pick<BuildInput, 'isvc' | 'config' | 'gateway'>,
+): string {
   const { name, namespace } = input.isvc.metadata;
   const host =
     input.config.hostname ??
@@ -86,19 +88,30 @@ export function llmHostname(input: Pick<BuildInput, 'isvc' | 'config' | 'gateway
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Metadata shared by every object of a publication: namespace, labels, owner. */
-export function objectMetadata(input: BuildInput, name: string): KubeObject['metadata'] {
+export function objectMetadata(
+  input: BuildInput,
+  name: string,
+): KubeObject['metadata'] {
   const { isvc, publicationId } = input;
-  if (!publicationId || publicationId.length > 63 || !LABEL_VALUE.test(publicationId)) {
+  if (
+    !publicationId ||
+    publicationId.length > 63 ||
+    !LABEL_VALUE.test(publicationId)
+  ) {
     throw new InputError(
       `publicationId: "${publicationId}" cannot be a label value (at most 63 letters, digits, '-', '_', '.')`,
     );
   }
   if (!isvc.metadata.namespace) {
-    throw new InputError('isvc.metadata.namespace: the InferenceService has no namespace');
+    throw new InputError(
+      'isvc.metadata.namespace: the InferenceService has no namespace',
+    );
   }
   if (!isvc.metadata.uid) {
     // Without a uid the ownerReference is invalid and the API server rejects the object.
-    throw new InputError('isvc.metadata.uid: the InferenceService has no uid (read it from the cluster)');
+    throw new InputError(
+      'isvc.metadata.uid: the InferenceService has no uid (read it from the cluster)',
+    );
   }
   return {
     name,

@@ -22,7 +22,9 @@ export function buildKeySecret(input: BuildInput): KubeObject {
       throw new InputError(`keys: client id "${clientId}" appears twice`);
     }
     if (!key) {
-      throw new InputError(`keys: the key for client id "${clientId}" is empty`);
+      throw new InputError(
+        `keys: the key for client id "${clientId}" is empty`,
+      );
     }
     if (seenValues.has(key)) {
       // Never echo the key itself: errors end up in logs and responses.

@@ -1,5 +1,11 @@
 import { CLIENT_ID_HEADER } from '@internal/plugin-model-publishing-common';
-import { API, GATEWAY_API_GROUP, objectMetadata, objectName, secretName } from './names';
+import {
+  API,
+  GATEWAY_API_GROUP,
+  objectMetadata,
+  objectName,
+  secretName,
+} from './names';
 import type { BuildInput, KubeObject } from './types';
 
 /** Request headers an API key is read from, in order. */
@@ -22,7 +28,11 @@ export function buildSecurityPolicy(input: BuildInput): KubeObject {
       targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
       apiKeyAuth: {
         credentialRefs: [
-          { group: '', kind: 'Secret', name: secretName(input.isvc.metadata.name) },
+          {
+            group: '',
+            kind: 'Secret',
+            name: secretName(input.isvc.metadata.name),
+          },
         ],
         extractFrom: [{ headers: [...API_KEY_HEADERS] }],
         // The gateway sets this from the matched key; rate limits and usage group by it.

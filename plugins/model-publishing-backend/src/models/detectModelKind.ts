@@ -12,9 +12,18 @@ export const VLLM_OPENAI_PREFIX = '/v1';
 export const HUGGINGFACE_OPENAI_PREFIX = '/openai/v1';
 
 /** huggingfaceserver `--task` values that make it serve the OpenAI API. */
-const HF_OPENAI_TASKS = new Set(['text_generation', 'text2text_generation', 'text_embedding', 'embed']);
+const HF_OPENAI_TASKS = new Set([
+  'text_generation',
+  'text2text_generation',
+  'text_embedding',
+  'embed',
+]);
 /** huggingfaceserver `--task` values served over the predictive v1/v2 protocols. */
-const HF_PREDICTIVE_TASKS = new Set(['sequence_classification', 'token_classification', 'fill_mask']);
+const HF_PREDICTIVE_TASKS = new Set([
+  'sequence_classification',
+  'token_classification',
+  'fill_mask',
+]);
 /** Formats no v1 server handles in KServe v0.20: Triton or MLServer serve them. */
 const V2_ONLY_FORMATS = new Set(['triton', 'tensorrt', 'onnx', 'mlflow']);
 
@@ -28,7 +37,9 @@ function predictiveByProtocol(protocol?: string): 'v1' | 'v2' {
   return protocol === 'v2' ? 'v2' : 'v1';
 }
 
-function others(kind: PublishableModelKind | 'grpc' | 'unknown'): PublishableModelKind[] {
+function others(
+  kind: PublishableModelKind | 'grpc' | 'unknown',
+): PublishableModelKind[] {
   return PUBLISHABLE.filter(k => k !== kind);
 }
 
@@ -41,7 +52,9 @@ function isHuggingFace(f: PredictorFacts): boolean {
 }
 
 function isVllm(f: PredictorFacts): boolean {
-  return f.format === 'vllm' || f.runtimeName?.toLowerCase() === 'kserve-vllmserver';
+  return (
+    f.format === 'vllm' || f.runtimeName?.toLowerCase() === 'kserve-vllmserver'
+  );
 }
 
 function speaksOnlyV2(f: PredictorFacts): string | undefined {
@@ -50,7 +63,9 @@ function speaksOnlyV2(f: PredictorFacts): string | undefined {
   }
   const runtime = f.runtimeName?.toLowerCase() ?? '';
   if (runtime.includes('tritonserver') || runtime.includes('mlserver')) {
-    return `runtime ${f.runtimeName} is ${runtime.includes('triton') ? 'Triton' : 'MLServer'}`;
+    return `runtime ${f.runtimeName} is ${
+      runtime.includes('triton') ? 'Triton' : 'MLServer'
+    }`;
   }
   if (f.images.some(i => /tritonserver|\/mlserver/.test(i))) {
     return 'the runtime image is Triton or MLServer';
@@ -61,33 +76,60 @@ function speaksOnlyV2(f: PredictorFacts): string | undefined {
     !f.runtimeProtocols.includes('v1') &&
     f.runtimeProtocols.includes('v2')
   ) {
-    return `runtime ${f.runtimeName ?? '(unnamed)'} lists only ${f.runtimeProtocols.join(', ')} in protocolVersions`;
+    return `runtime ${
+      f.runtimeName ?? '(unnamed)'
+    } lists only ${f.runtimeProtocols.join(', ')} in protocolVersions`;
   }
   return undefined;
 }
 
 /** What a known server image suggests for a custom container (rule 7). */
-function imageHint(images: string[]): { alternatives: PublishableModelKind[]; prefix?: string; what?: string } {
+function imageHint(images: string[]): {
+  alternatives: PublishableModelKind[];
+  prefix?: string;
+  what?: string;
+} {
   const joined = images.join(' ').toLowerCase();
-  if (joined.includes('vllm')) return { alternatives: ['openai'], prefix: VLLM_OPENAI_PREFIX, what: 'a vLLM image' };
+  if (joined.includes('vllm'))
+    return {
+      alternatives: ['openai'],
+      prefix: VLLM_OPENAI_PREFIX,
+      what: 'a vLLM image',
+    };
   if (joined.includes('huggingfaceserver')) {
-    return { alternatives: ['openai', 'v1', 'v2'], prefix: HUGGINGFACE_OPENAI_PREFIX, what: "KServe's huggingfaceserver image" };
+    return {
+      alternatives: ['openai', 'v1', 'v2'],
+      prefix: HUGGINGFACE_OPENAI_PREFIX,
+      what: "KServe's huggingfaceserver image",
+    };
   }
-  if (/tritonserver|mlserver/.test(joined)) return { alternatives: ['v2'], what: 'a Triton or MLServer image' };
-  if (/(sklearn|xgb|lgb|pmml|paddle)server|torchserve|tensorflow\/serving/.test(joined)) {
-    return { alternatives: ['v1', 'v2'], what: 'a KServe predictive server image' };
+  if (/tritonserver|mlserver/.test(joined))
+    return { alternatives: ['v2'], what: 'a Triton or MLServer image' };
+  if (
+    /(sklearn|xgb|lgb|pmml|paddle)server|torchserve|tensorflow\/serving/.test(
+      joined,
+    )
+  ) {
+    return {
+      alternatives: ['v1', 'v2'],
+      what: 'a KServe predictive server image',
+    };
   }
   return { alternatives: ['openai', 'v1', 'v2'] };
 }
 
 /** Rules 1–7 of DESIGN §3, for the predictor alone. */
-function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetection {
+function detectPredictor(
+  isvc: KubeObject,
+  f: PredictorFacts,
+): ModelKindDetection {
   // 1. LLMInferenceService: always vLLM behind KServe's LLM stack.
   if (isvc.kind === 'LLMInferenceService') {
     return {
       kind: 'openai',
       confidence: 'high',
-      reason: 'An LLMInferenceService serves an OpenAI-compatible API (vLLM) under /v1.',
+      reason:
+        'An LLMInferenceService serves an OpenAI-compatible API (vLLM) under /v1.',
       alternatives: [],
       openaiPathPrefix: VLLM_OPENAI_PREFIX,
     };
@@ -95,8 +137,11 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
 
   // 2. vLLM serves only the OpenAI API, whatever protocolVersion claims.
   if (isVllm(f)) {
-    const why = f.format === 'vllm' ? 'modelFormat vllm' : `runtime ${f.runtimeName}`;
-    const ignored = f.protocolVersion ? ` (protocolVersion ${f.protocolVersion} is ignored by vLLM)` : '';
+    const why =
+      f.format === 'vllm' ? 'modelFormat vllm' : `runtime ${f.runtimeName}`;
+    const ignored = f.protocolVersion
+      ? ` (protocolVersion ${f.protocolVersion} is ignored by vLLM)`
+      : '';
     return {
       kind: 'openai',
       confidence: 'high',
@@ -108,11 +153,9 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
 
   // 3. KServe's huggingfaceserver: the task decides the protocol.
   if (isHuggingFace(f)) {
-    const source = f.legacyFramework
-      ? 'the legacy predictor.huggingface'
-      : f.format === 'huggingface'
-        ? 'modelFormat huggingface'
-        : `runtime ${f.runtimeName}`;
+    let source = `runtime ${f.runtimeName}`;
+    if (f.format === 'huggingface') source = 'modelFormat huggingface';
+    if (f.legacyFramework) source = 'the legacy predictor.huggingface';
     const rawTask = flagValue(f.args, 'task');
     const task = rawTask?.toLowerCase().replace(/-/g, '_');
     if (task && HF_OPENAI_TASKS.has(task)) {
@@ -126,13 +169,17 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
     }
     if (task && HF_PREDICTIVE_TASKS.has(task)) {
       if (isGrpc(f.protocolVersion)) {
-        return grpcRefusal(`Hugging Face server (${source}) with protocolVersion ${f.protocolVersion}`);
+        return grpcRefusal(
+          `Hugging Face server (${source}) with protocolVersion ${f.protocolVersion}`,
+        );
       }
       const kind = predictiveByProtocol(f.protocolVersion);
       return {
         kind,
         confidence: 'high',
-        reason: `Hugging Face server (${source}) with --task ${rawTask} is a predictive model; protocolVersion ${f.protocolVersion ?? 'unset (KServe default v1)'} → ${kind}.`,
+        reason: `Hugging Face server (${source}) with --task ${rawTask} is a predictive model; protocolVersion ${
+          f.protocolVersion ?? 'unset (KServe default v1)'
+        } → ${kind}.`,
         alternatives: [],
       };
     }
@@ -180,7 +227,8 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
     return {
       kind: 'unknown',
       confidence: 'low',
-      reason: 'The InferenceService has no predictor model, framework or container this portal recognises.',
+      reason:
+        'The InferenceService has no predictor model, framework or container this portal recognises.',
       alternatives: ['openai', 'v1', 'v2'],
     };
   }
@@ -191,7 +239,9 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
     return {
       kind: 'v2',
       confidence: 'high',
-      reason: `This model speaks only the v2 protocol: ${v2Only}${f.protocolVersion ? '' : ' (protocolVersion unset)'}.`,
+      reason: `This model speaks only the v2 protocol: ${v2Only}${
+        f.protocolVersion ? '' : ' (protocolVersion unset)'
+      }.`,
       alternatives: [],
     };
   }
@@ -202,8 +252,12 @@ function detectPredictor(isvc: KubeObject, f: PredictorFacts): ModelKindDetectio
     kind,
     confidence: 'high',
     reason: f.protocolVersion
-      ? `Predictive model (${f.legacyFramework ? 'predictor.' : 'modelFormat '}${f.format}) with protocolVersion ${f.protocolVersion}.`
-      : `Predictive model (${f.legacyFramework ? 'predictor.' : 'modelFormat '}${f.format}) without protocolVersion: KServe's default is v1.`,
+      ? `Predictive model (${
+          f.legacyFramework ? 'predictor.' : 'modelFormat '
+        }${f.format}) with protocolVersion ${f.protocolVersion}.`
+      : `Predictive model (${
+          f.legacyFramework ? 'predictor.' : 'modelFormat '
+        }${f.format}) without protocolVersion: KServe's default is v1.`,
     alternatives: [],
   };
 }
@@ -221,7 +275,10 @@ function grpcRefusal(why: string): ModelKindDetection {
  * Decides which protocol an InferenceService speaks (DESIGN §3, rules 1–8 in order), and lets the
  * `model-publishing/model-kind` annotation override the result. Pure; never throws on odd manifests.
  */
-export function detectModelKind(isvc: KubeObject, runtime?: KubeObject): ModelKindDetection {
+export function detectModelKind(
+  isvc: KubeObject,
+  runtime?: KubeObject,
+): ModelKindDetection {
   const facts = inspectPredictor(isvc, runtime);
   let detection = detectPredictor(isvc, facts);
 
@@ -254,13 +311,16 @@ export function detectModelKind(isvc: KubeObject, runtime?: KubeObject): ModelKi
   const kind = value as PublishableModelKind;
   const prefix =
     kind === 'openai'
-      ? detection.openaiPathPrefix ?? (isHuggingFace(facts) ? HUGGINGFACE_OPENAI_PREFIX : VLLM_OPENAI_PREFIX)
+      ? detection.openaiPathPrefix ??
+        (isHuggingFace(facts) ? HUGGINGFACE_OPENAI_PREFIX : VLLM_OPENAI_PREFIX)
       : undefined;
   return {
     kind,
     confidence: 'high',
     reason: `The InferenceService's annotation ${ANNOTATION_MODEL_KIND} says ${kind}${
-      detection.kind === kind ? ', which agrees with detection' : ` (detection alone said ${detection.kind})`
+      detection.kind === kind
+        ? ', which agrees with detection'
+        : ` (detection alone said ${detection.kind})`
     }.`,
     alternatives: [],
     ...(prefix ? { openaiPathPrefix: prefix } : {}),

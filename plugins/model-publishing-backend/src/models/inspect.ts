@@ -56,7 +56,9 @@ function containerFacts(containers: unknown): {
   const list = Array.isArray(containers) ? containers : [];
   return {
     args: list.flatMap(c => [...asStrings(c?.command), ...asStrings(c?.args)]),
-    images: list.map(c => c?.image).filter((i): i is string => typeof i === 'string'),
+    images: list
+      .map(c => c?.image)
+      .filter((i): i is string => typeof i === 'string'),
     ports: list.flatMap(c =>
       (Array.isArray(c?.ports) ? c.ports : [])
         .map((p: any) => p?.name)
@@ -65,7 +67,10 @@ function containerFacts(containers: unknown): {
   };
 }
 
-export function inspectPredictor(isvc: KubeObject, runtime?: KubeObject): PredictorFacts {
+export function inspectPredictor(
+  isvc: KubeObject,
+  runtime?: KubeObject,
+): PredictorFacts {
   const predictor = isvc.spec?.predictor ?? {};
   const model = predictor.model;
   const facts: PredictorFacts = {
@@ -105,7 +110,8 @@ export function inspectPredictor(isvc: KubeObject, runtime?: KubeObject): Predic
   }
   // Containers beside a model spec are sidecars; without one they are the server itself.
   const containers = containerFacts(predictor.containers);
-  if (!facts.format && containers.images.length > 0) facts.customContainer = true;
+  if (!facts.format && containers.images.length > 0)
+    facts.customContainer = true;
   facts.args.push(...containers.args);
   facts.images.push(...containers.images);
   facts.portNames.push(...containers.ports);
@@ -114,11 +120,14 @@ export function inspectPredictor(isvc: KubeObject, runtime?: KubeObject): Predic
     facts.runtimeName = facts.runtimeName ?? runtime.metadata?.name;
     const spec = runtime.spec ?? {};
     if (Array.isArray(spec.protocolVersions)) {
-      facts.runtimeProtocols = asStrings(spec.protocolVersions).map(p => p.toLowerCase());
+      facts.runtimeProtocols = asStrings(spec.protocolVersions).map(p =>
+        p.toLowerCase(),
+      );
     }
-    facts.runtimeFormats = (Array.isArray(spec.supportedModelFormats)
-      ? spec.supportedModelFormats
-      : []
+    facts.runtimeFormats = (
+      Array.isArray(spec.supportedModelFormats)
+        ? spec.supportedModelFormats
+        : []
     )
       .map((f: any) => f?.name)
       .filter((n: unknown): n is string => typeof n === 'string')
@@ -127,7 +136,8 @@ export function inspectPredictor(isvc: KubeObject, runtime?: KubeObject): Predic
     facts.args.push(...rc.args);
     facts.images.push(...rc.images);
   }
-  if (facts.protocolVersion) facts.protocolVersion = facts.protocolVersion.toLowerCase();
+  if (facts.protocolVersion)
+    facts.protocolVersion = facts.protocolVersion.toLowerCase();
   return facts;
 }
 
@@ -136,7 +146,10 @@ export function inspectPredictor(isvc: KubeObject, runtime?: KubeObject): Predic
  * Flags may be spelled with `-` or `_` (argparse accepts what the server declares; KServe's
  * own templates use `--model_name`, vLLM uses `--served-model-name`), so both are matched.
  */
-export function flagValue(args: string[], ...names: string[]): string | undefined {
+export function flagValue(
+  args: string[],
+  ...names: string[]
+): string | undefined {
   const wanted = new Set(names.map(n => n.replace(/_/g, '-')));
   for (let i = 0; i < args.length; i++) {
     // A whole shell command in one string (`sh -c "…"`) is split so its flags are seen too.
@@ -145,7 +158,10 @@ export function flagValue(args: string[], ...names: string[]): string | undefine
       const part = parts[j];
       if (!part.startsWith('--')) continue;
       const eq = part.indexOf('=');
-      const flag = (eq >= 0 ? part.slice(2, eq) : part.slice(2)).replace(/_/g, '-');
+      const flag = (eq >= 0 ? part.slice(2, eq) : part.slice(2)).replace(
+        /_/g,
+        '-',
+      );
       if (!wanted.has(flag)) continue;
       if (eq >= 0) return part.slice(eq + 1);
       const next = j + 1 < parts.length ? parts[j + 1] : args[i + 1];
@@ -167,6 +183,7 @@ export function servedModelName(isvc: KubeObject): string {
   const facts = inspectPredictor(isvc);
   const fromArgs = flagValue(facts.args, 'served-model-name', 'model-name');
   // Runtime templates say `--model_name={{.Name}}`: only a literal value in the isvc counts.
-  if (fromArgs && !fromArgs.includes('{{')) return fromArgs.split(',')[0].trim();
+  if (fromArgs && !fromArgs.includes('{{'))
+    return fromArgs.split(',')[0].trim();
   return isvc.metadata.name;
 }

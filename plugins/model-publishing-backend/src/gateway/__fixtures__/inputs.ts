@@ -1,7 +1,12 @@
 import type { PublishConfig } from '@internal/plugin-model-publishing-common';
 import * as isvcs from '../../models/__fixtures__/inferenceServices';
 import { detectModelKind } from '../../models/detectModelKind';
-import type { BuildInput, BuildKey, GatewaySettings, KubeObject } from '../types';
+import type {
+  BuildInput,
+  BuildKey,
+  GatewaySettings,
+  KubeObject,
+} from '../types';
 
 export const gateway: GatewaySettings = {
   name: 'models-gateway',
@@ -20,10 +25,17 @@ export function testKey(i: number): BuildKey {
 
 export function input(
   isvc: KubeObject,
-  overrides: Partial<Omit<BuildInput, 'isvc'>> & { config?: Partial<PublishConfig> } = {},
+  overrides: Partial<Omit<BuildInput, 'isvc' | 'config'>> & {
+    config?: Partial<PublishConfig>;
+  } = {},
 ): BuildInput {
   const detected = detectModelKind(isvc);
-  const kind = detected.kind === 'openai' || detected.kind === 'v1' || detected.kind === 'v2' ? detected.kind : 'v1';
+  const kind =
+    detected.kind === 'openai' ||
+    detected.kind === 'v1' ||
+    detected.kind === 'v2'
+      ? detected.kind
+      : 'v1';
   return {
     publicationId: 'pub-0001',
     isvc,
@@ -38,5 +50,7 @@ export function input(
 export const v1Input = () => input(isvcs.sklearnV1);
 export const v2Input = () => input(isvcs.xgboostV2);
 export const vllmInput = () =>
-  input(isvcs.vllm, { config: { rateLimits: { requestsPerMinute: 60, tokensPerHour: 100_000 } } });
+  input(isvcs.vllm, {
+    config: { rateLimits: { requestsPerMinute: 60, tokensPerHour: 100_000 } },
+  });
 export const hfInput = () => input(isvcs.hfTextGeneration);

@@ -1,25 +1,36 @@
 import type { KubeObject } from '../../gateway/types';
 
 /** Real-shaped KServe v0.20 manifests (as returned by the API server), for tests. */
-function isvc(name: string, spec: any, annotations?: Record<string, string>): KubeObject {
+function isvc(
+  name: string,
+  spec: any,
+  annotations?: Record<string, string>,
+): KubeObject {
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
     metadata: {
       name,
       namespace: 'models',
-      uid: `0b6f1c2e-0000-4000-8000-${name.length.toString().padStart(12, '0')}`,
+      uid: `0b6f1c2e-0000-4000-8000-${name.length
+        .toString()
+        .padStart(12, '0')}`,
       ...(annotations ? { annotations } : {}),
     },
     spec,
   };
 }
 
-const storage = (path: string) => ({ storageUri: `gs://kfserving-examples/models/${path}` });
+const storage = (path: string) => ({
+  storageUri: `gs://kfserving-examples/models/${path}`,
+});
 
 export const sklearnV1 = isvc('sklearn-iris', {
   predictor: {
-    model: { modelFormat: { name: 'sklearn' }, ...storage('sklearn/1.0/model') },
+    model: {
+      modelFormat: { name: 'sklearn' },
+      ...storage('sklearn/1.0/model'),
+    },
   },
 });
 
@@ -55,7 +66,9 @@ export const legacyTensorflow = isvc('flower-sample', {
 });
 
 export const legacyTriton = isvc('triton-legacy', {
-  predictor: { triton: { ...storage('triton/simple_string'), runtimeVersion: '23.05-py3' } },
+  predictor: {
+    triton: { ...storage('triton/simple_string'), runtimeVersion: '23.05-py3' },
+  },
 });
 
 export const torchV2 = isvc('mnist-v2', {
@@ -72,8 +85,14 @@ export const hfTextGeneration = isvc('huggingface-llama3', {
   predictor: {
     model: {
       modelFormat: { name: 'huggingface' },
-      args: ['--model_name=llama3', '--model_id=meta-llama/meta-llama-3-8b-instruct', '--task=text_generation'],
-      resources: { limits: { cpu: '6', memory: '24Gi', 'nvidia.com/gpu': '1' } },
+      args: [
+        '--model_name=llama3',
+        '--model_id=meta-llama/meta-llama-3-8b-instruct',
+        '--task=text_generation',
+      ],
+      resources: {
+        limits: { cpu: '6', memory: '24Gi', 'nvidia.com/gpu': '1' },
+      },
     },
   },
 });
@@ -82,7 +101,12 @@ export const hfEmbeddingSplitArgs = isvc('hf-embed', {
   predictor: {
     model: {
       modelFormat: { name: 'huggingface' },
-      args: ['--model_id', 'sentence-transformers/all-MiniLM-L6-v2', '--task', 'text_embedding'],
+      args: [
+        '--model_id',
+        'sentence-transformers/all-MiniLM-L6-v2',
+        '--task',
+        'text_embedding',
+      ],
     },
   },
 });
@@ -92,7 +116,11 @@ export const hfClassificationV2 = isvc('huggingface-bert', {
     model: {
       modelFormat: { name: 'huggingface' },
       protocolVersion: 'v2',
-      args: ['--model_name=bert', '--model_id=google-bert/bert-base-uncased', '--task=fill_mask'],
+      args: [
+        '--model_name=bert',
+        '--model_id=google-bert/bert-base-uncased',
+        '--task=fill_mask',
+      ],
     },
   },
 });
@@ -109,7 +137,11 @@ export const hfNoTask = isvc('hf-t5', {
 export const hfLegacy = isvc('hf-legacy', {
   predictor: {
     huggingface: {
-      args: ['--model_name=gpt2', '--model_id=openai-community/gpt2', '--task=text2text_generation'],
+      args: [
+        '--model_name=gpt2',
+        '--model_id=openai-community/gpt2',
+        '--task=text2text_generation',
+      ],
     },
   },
 });
@@ -128,20 +160,32 @@ export const vllm = isvc('vllm-qwen', {
 
 export const vllmRuntime = isvc('vllm-by-runtime', {
   predictor: {
-    model: { modelFormat: { name: 'huggingface' }, runtime: 'kserve-vllmserver', storageUri: 'hf://x/y' },
+    model: {
+      modelFormat: { name: 'huggingface' },
+      runtime: 'kserve-vllmserver',
+      storageUri: 'hf://x/y',
+    },
   },
 });
 
 export const grpcV2 = isvc('grpc-triton', {
   predictor: {
-    model: { modelFormat: { name: 'triton' }, protocolVersion: 'grpc-v2', ...storage('triton/simple') },
+    model: {
+      modelFormat: { name: 'triton' },
+      protocolVersion: 'grpc-v2',
+      ...storage('triton/simple'),
+    },
   },
 });
 
 export const h2cCustom = isvc('grpc-custom', {
   predictor: {
     containers: [
-      { name: 'kserve-container', image: 'example.com/grpc-server:1', ports: [{ name: 'h2c', containerPort: 8081, protocol: 'TCP' }] },
+      {
+        name: 'kserve-container',
+        image: 'example.com/grpc-server:1',
+        ports: [{ name: 'h2c', containerPort: 8081, protocol: 'TCP' }],
+      },
     ],
   },
 });
@@ -161,35 +205,66 @@ export const customVllmImage = isvc('custom-vllm', {
 
 export const customUnknown = isvc('custom-flask', {
   predictor: {
-    containers: [{ name: 'kserve-container', image: 'example.com/team/scoring:2.1' }],
+    containers: [
+      { name: 'kserve-container', image: 'example.com/team/scoring:2.1' },
+    ],
   },
 });
 
 export const transformerSklearn = isvc('sklearn-with-transformer', {
-  predictor: { model: { modelFormat: { name: 'sklearn' }, ...storage('sklearn/1.0/model') } },
+  predictor: {
+    model: {
+      modelFormat: { name: 'sklearn' },
+      ...storage('sklearn/1.0/model'),
+    },
+  },
   transformer: {
-    containers: [{ name: 'kserve-container', image: 'example.com/feast-transformer:1', args: ['--feast_url', 'feast:6566'] }],
+    containers: [
+      {
+        name: 'kserve-container',
+        image: 'example.com/feast-transformer:1',
+        args: ['--feast_url', 'feast:6566'],
+      },
+    ],
   },
 });
 
 export const annotatedOpenai = isvc(
   'custom-annotated',
-  { predictor: { containers: [{ name: 'kserve-container', image: 'example.com/llm:1' }] } },
+  {
+    predictor: {
+      containers: [{ name: 'kserve-container', image: 'example.com/llm:1' }],
+    },
+  },
   { 'model-publishing/model-kind': 'openai' },
 );
 
 export const annotatedBad = isvc(
   'sklearn-bad-annotation',
-  { predictor: { model: { modelFormat: { name: 'sklearn' }, ...storage('sklearn/1.0/model') } } },
+  {
+    predictor: {
+      model: {
+        modelFormat: { name: 'sklearn' },
+        ...storage('sklearn/1.0/model'),
+      },
+    },
+  },
   { 'model-publishing/model-kind': 'rest' },
 );
 
 export const llmInferenceService: KubeObject = {
   apiVersion: 'serving.kserve.io/v1alpha2',
   kind: 'LLMInferenceService',
-  metadata: { name: 'qwen-llmd', namespace: 'models', uid: '7c9e6679-7425-40de-944b-e07fc1f90ae7' },
+  metadata: {
+    name: 'qwen-llmd',
+    namespace: 'models',
+    uid: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  },
   spec: {
-    model: { uri: 'hf://Qwen/Qwen2.5-7B-Instruct', name: 'Qwen/Qwen2.5-7B-Instruct' },
+    model: {
+      uri: 'hf://Qwen/Qwen2.5-7B-Instruct',
+      name: 'Qwen/Qwen2.5-7B-Instruct',
+    },
     replicas: 1,
     router: { scheduler: {}, route: {}, gateway: {} },
   },
@@ -207,7 +282,9 @@ export const mlserverRuntime: KubeObject = {
       { name: 'xgboost', version: '2', autoSelect: true, priority: 2 },
       { name: 'mlflow', version: '1', autoSelect: true, priority: 1 },
     ],
-    containers: [{ name: 'kserve-container', image: 'docker.io/seldonio/mlserver:1.7.1' }],
+    containers: [
+      { name: 'kserve-container', image: 'docker.io/seldonio/mlserver:1.7.1' },
+    ],
   },
 };
 
@@ -218,12 +295,20 @@ export const customRuntimeV2Only: KubeObject = {
   spec: {
     protocolVersions: ['v2', 'grpc-v2'],
     supportedModelFormats: [{ name: 'custom-format', autoSelect: true }],
-    containers: [{ name: 'kserve-container', image: 'example.com/team/server:3' }],
+    containers: [
+      { name: 'kserve-container', image: 'example.com/team/server:3' },
+    ],
   },
 };
 
 export const customFormatWithRuntime = isvc('team-model', {
-  predictor: { model: { modelFormat: { name: 'custom-format' }, runtime: 'team-runtime', storageUri: 's3://b/m' } },
+  predictor: {
+    model: {
+      modelFormat: { name: 'custom-format' },
+      runtime: 'team-runtime',
+      storageUri: 's3://b/m',
+    },
+  },
 });
 
 export const hfRuntimeWithTask: KubeObject = {
@@ -233,10 +318,22 @@ export const hfRuntimeWithTask: KubeObject = {
   spec: {
     supportedModelFormats: [{ name: 'huggingface', autoSelect: true }],
     protocolVersions: ['v2', 'v1'],
-    containers: [{ name: 'kserve-container', image: 'kserve/huggingfaceserver:v0.20.0', args: ['--model_name={{.Name}}', '--task', 'text_generation'] }],
+    containers: [
+      {
+        name: 'kserve-container',
+        image: 'kserve/huggingfaceserver:v0.20.0',
+        args: ['--model_name={{.Name}}', '--task', 'text_generation'],
+      },
+    ],
   },
 };
 
 export const hfByRuntimeOnly = isvc('hf-runtime', {
-  predictor: { model: { modelFormat: { name: 'huggingface' }, runtime: 'team-hf', storageUri: 'hf://a/b' } },
+  predictor: {
+    model: {
+      modelFormat: { name: 'huggingface' },
+      runtime: 'team-hf',
+      storageUri: 'hf://a/b',
+    },
+  },
 });
