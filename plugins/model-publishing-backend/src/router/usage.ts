@@ -1,15 +1,112 @@
-import { NotImplementedError } from '@backstage/errors';
-import type { Router } from 'express';
-import { modelRoute } from './context';
+import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { usageReadPermission, type UsageGranularity } from '@internal/plugin-model-publishing-common';
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import type { UsageModule } from '../usage';
+import { modelRoute, type ModelTarget } from './context';
 import type { RouterDeps } from './types';
 
-/** Stub until the usage helper lands its routes (backend contract: usage.ts is theirs). */
-export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
-  const notYet = async () => {
-    throw new NotImplementedError('usage routes are not implemented yet');
+const HOUR_MS = 3_600_000;
+const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = { hour: 24 * HOUR_MS, day: 30 * 24 * HOUR_MS };
+
+const dateTime = (field: string) =>
+  z
+    .string()
+    .refine(s => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: `${field} must be an ISO 8601 date or date-time`,
+    })
+    .transform(s => new Date(s))
+    .optional();
+
+const usageQuerySchema = z.object({
+  from: dateTime('from'),
+  to: dateTime('to'),
+  granularity: z.enum(['hour', 'day'], { error: 'granularity must be hour or day' }).optional(),
+});
+
+function parseQuery(req: Request): { from: Date; to: Date; granularity: UsageGranularity } {
+  const parsed = usageQuerySchema.safeParse(req.query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.');
+    throw new InputError(field ? `${field}: ${issue.message}` : issue.message);
+  }
+  const granularity = parsed.data.granularity ?? 'hour';
+  const to = parsed.data.to ?? new Date();
+  const from = parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
+  return { from, to, granularity };
+}
+
+/** Route dependencies plus the usage services plugin.ts builds (undefined: usage is not set up). */
+export type UsageRouterDeps = RouterDeps & { usage?: UsageModule };
+
+/** Usage routes of the backend contract; all reads behind model-publishing.usage.read. */
+export function registerUsageRoutes(router: Router, deps: UsageRouterDeps): void {
+  const { ctx } = deps;
+  const usageOf = () => {
+    if (!deps.usage) throw new ServiceUnavailableError('usage tracking is not set up in this backend');
+    return deps.usage;
   };
-  modelRoute(router, deps.ctx, 'get', '/publication/usage', notYet);
-  modelRoute(router, deps.ctx, 'get', '/publication/usage.csv', notYet);
-  router.get('/usage/summary', notYet);
-  router.post('/usage/ingest', notYet);
+
+  /** Authorizes first (denials audited), then finds the model's current publication. */
+  const publicationFor = async (model: ModelTarget, req: Request) => {
+    const credentials = await ctx.credentials(req);
+    await ctx.authorize(req, credentials, usageReadPermission, { entityRef: model.entityRef }, 'usage.read');
+    const query = parseQuery(req);
+    const current = await deps.publications.findCurrent(model.cluster, model.namespace, model.name);
+    const usage = usageOf();
+    const pub = current && (await usage.directory.get(current.id));
+    if (!pub) {
+      throw new NotFoundError(`${model.namespace}/${model.name} in cluster '${model.cluster}' has no publication`);
+    }
+    return { usage, pub, query };
+  };
+
+  modelRoute(router, ctx, 'get', '/publication/usage', async (model, req, res) => {
+    const { usage, pub, query } = await publicationFor(model, req);
+    res.json(await usage.service.report(pub, query));
+  });
+
+  modelRoute(router, ctx, 'get', '/publication/usage.csv', async (model, req, res) => {
+    const { usage, pub, query } = await publicationFor(model, req);
+    const csv = await usage.service.csv(pub, query);
+    const day = query.from.toISOString().slice(0, 10);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .attachment(`usage-${model.namespace}-${model.name}-${day}-${query.granularity}.csv`)
+      .send(csv);
+  });
+
+  router.get('/usage/summary', async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    const { from, to } = parseQuery(req);
+    const usage = usageOf();
+    const pubs = (await usage.directory.list()).filter(p => p.entityRef);
+    const allowed = await ctx.filterAllowed(
+      credentials,
+      usageReadPermission,
+      pubs.map(p => p.entityRef!),
+    );
+    res.json(await usage.service.summary(pubs.filter(p => allowed.has(p.entityRef!)), { from, to }));
+  });
+
+  // NDJSON is the format log shippers batch best, and is not limited by the router's 100 kB JSON parser.
+  const ndjson = express.text({ type: ['application/x-ndjson', 'application/jsonl'], limit: '20mb' });
+  router.post('/usage/ingest', ndjson, async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    const principal = credentials.principal as { type: string; subject?: string };
+    if (principal.type !== 'service') {
+      throw new NotAllowedError('usage ingest accepts service credentials only (see docs/usage.md)');
+    }
+    const usage = usageOf();
+    const allowed = usage.config.ingest.allowedSubjects;
+    if (allowed.length && !allowed.includes(principal.subject ?? '')) {
+      throw new NotAllowedError(`service '${principal.subject}' may not ingest usage`);
+    }
+    const cluster = typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const resolved = cluster === undefined ? undefined : deps.clusters.resolveName(cluster);
+    if (cluster !== undefined && !resolved) throw new InputError(`cluster: '${cluster}' is not configured`);
+    res.json(await usage.ingestor.ingest(req.body, { cluster: resolved }));
+  });
 }

@@ -2272,8 +2272,20 @@ export const spec = {
     "/usage/ingest": {
       "post": {
         "summary": "Envoy JSON access-log ingest (service credentials)",
+        "description": "Counts a batch of Envoy JSON access-log records into the usage rollups, exactly once per record (re-delivery is safe). A batch with a malformed record is refused as a whole (400 naming the record index and field) and nothing is stored. Only service principals may call it — a backend plugin, or a log shipper with a static token from backend.auth.externalAccess (see docs/usage.md). JSON bodies go through the router's JSON parser (100 kB); larger batches should be sent as NDJSON.",
         "tags": [
           "usage"
+        ],
+        "parameters": [
+          {
+            "name": "cluster",
+            "in": "query",
+            "required": false,
+            "description": "The configured cluster the records come from (default - any, matched by key and route)",
+            "schema": {
+              "type": "string"
+            }
+          }
         ],
         "requestBody": {
           "required": true,
@@ -2281,6 +2293,11 @@ export const spec = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/AccessLogBatch"
+              }
+            },
+            "application/x-ndjson": {
+              "schema": {
+                "description": "One access-log record (JSON object) per line. Parsed and validated by the handler (not typed here: the validator runs before the handler's NDJSON parser)."
               }
             }
           }
@@ -2291,15 +2308,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "properties": {
-                    "accepted": {
-                      "type": "integer"
-                    },
-                    "duplicates": {
-                      "type": "integer"
-                    }
-                  }
+                  "$ref": "#/components/schemas/IngestResult"
                 }
               }
             }
@@ -2943,19 +2952,149 @@ export const spec = {
           }
         }
       },
+      "UsageTotals": {
+        "type": "object",
+        "required": [
+          "requests",
+          "status401",
+          "status403",
+          "status429",
+          "status5xx",
+          "inputTokens",
+          "outputTokens"
+        ],
+        "properties": {
+          "requests": {
+            "type": "integer"
+          },
+          "status401": {
+            "type": "integer"
+          },
+          "status403": {
+            "type": "integer"
+          },
+          "status429": {
+            "type": "integer"
+          },
+          "status5xx": {
+            "type": "integer"
+          },
+          "inputTokens": {
+            "type": "integer"
+          },
+          "outputTokens": {
+            "type": "integer"
+          }
+        }
+      },
+      "UsageKeyBreakdown": {
+        "type": "object",
+        "required": [
+          "clientId",
+          "totals"
+        ],
+        "properties": {
+          "clientId": {
+            "type": "string",
+            "description": "The key's client id; empty for requests without a valid key (401s)"
+          },
+          "keyId": {
+            "type": "string"
+          },
+          "keyName": {
+            "type": "string"
+          },
+          "totals": {
+            "$ref": "#/components/schemas/UsageTotals"
+          },
+          "lastUsedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "UsageQuotaAlert": {
+        "type": "object",
+        "required": [
+          "scope",
+          "metric",
+          "window",
+          "windowStart",
+          "limit",
+          "used",
+          "threshold"
+        ],
+        "description": "A publication or key that reached 80% or 100% of a limit in one window; one per window.",
+        "properties": {
+          "scope": {
+            "type": "string",
+            "enum": [
+              "publication",
+              "key"
+            ]
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "keyId": {
+            "type": "string"
+          },
+          "metric": {
+            "type": "string",
+            "enum": [
+              "requests",
+              "tokens"
+            ]
+          },
+          "window": {
+            "type": "string",
+            "enum": [
+              "hour",
+              "day"
+            ]
+          },
+          "windowStart": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "limit": {
+            "type": "integer"
+          },
+          "used": {
+            "type": "integer"
+          },
+          "threshold": {
+            "type": "integer",
+            "enum": [
+              80,
+              100
+            ]
+          }
+        }
+      },
       "UsageReport": {
         "type": "object",
-        "additionalProperties": true,
-        "description": "Owned by the usage helper; shape refined there.",
+        "required": [
+          "publicationId",
+          "from",
+          "to",
+          "granularity",
+          "totals",
+          "buckets",
+          "keys",
+          "alerts"
+        ],
         "properties": {
           "publicationId": {
             "type": "string"
           },
           "from": {
-            "type": "string"
+            "type": "string",
+            "format": "date-time"
           },
           "to": {
-            "type": "string"
+            "type": "string",
+            "format": "date-time"
           },
           "granularity": {
             "type": "string",
@@ -2964,42 +3103,139 @@ export const spec = {
               "day"
             ]
           },
+          "totals": {
+            "$ref": "#/components/schemas/UsageTotals"
+          },
           "buckets": {
             "type": "array",
+            "description": "One bucket per hour or day in [from, to), zero-filled",
             "items": {
               "$ref": "#/components/schemas/UsageBucket"
             }
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageKeyBreakdown"
+            }
+          },
+          "alerts": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/UsageQuotaAlert"
+            }
+          },
+          "lastUsedAt": {
+            "type": "string",
+            "format": "date-time"
           }
         }
       },
       "UsageSummary": {
         "type": "object",
-        "additionalProperties": true,
-        "description": "Owned by the usage helper; shape refined there.",
+        "required": [
+          "from",
+          "to",
+          "items"
+        ],
         "properties": {
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
           "items": {
             "type": "array",
             "items": {
               "type": "object",
-              "additionalProperties": true
+              "required": [
+                "publicationId",
+                "cluster",
+                "namespace",
+                "name",
+                "totals",
+                "alerts"
+              ],
+              "properties": {
+                "publicationId": {
+                  "type": "string"
+                },
+                "cluster": {
+                  "type": "string"
+                },
+                "namespace": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "entityRef": {
+                  "type": "string"
+                },
+                "totals": {
+                  "$ref": "#/components/schemas/UsageTotals"
+                },
+                "lastUsedAt": {
+                  "type": "string",
+                  "format": "date-time"
+                },
+                "alerts": {
+                  "type": "integer",
+                  "description": "Number of quota alerts in the range"
+                }
+              }
             }
           }
         }
       },
       "AccessLogBatch": {
         "type": "object",
-        "additionalProperties": true,
-        "description": "Owned by the usage helper; shape refined there.",
+        "description": "Envoy JSON access-log records in the format of docs/usage.md; unknown fields are ignored.",
         "required": [
           "records"
         ],
         "properties": {
           "records": {
             "type": "array",
+            "description": "Each record - start_time (required), response_code (required), response_flags, response_code_details, route_name, client_id, request_id, input_tokens, output_tokens (or llm_input_token, llm_output_token). Validated by the handler, which names the record index and field.",
             "items": {
               "type": "object",
               "additionalProperties": true
             }
+          }
+        }
+      },
+      "IngestResult": {
+        "type": "object",
+        "required": [
+          "received",
+          "accepted",
+          "duplicates",
+          "unmatched",
+          "skipped"
+        ],
+        "properties": {
+          "received": {
+            "type": "integer"
+          },
+          "accepted": {
+            "type": "integer",
+            "description": "Records counted now"
+          },
+          "duplicates": {
+            "type": "integer",
+            "description": "Records seen before (re-delivery) or twice in the batch; not counted again"
+          },
+          "unmatched": {
+            "type": "integer",
+            "description": "Records whose client id and route match no publication"
+          },
+          "skipped": {
+            "type": "integer",
+            "description": "Records older than the dedupe window or too far in the future"
           }
         }
       },

@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import type { RateLimits } from '@internal/plugin-model-publishing-common';
 
 export const MIN_HOURLY_RETENTION_DAYS = 30;
 
@@ -30,6 +31,8 @@ export interface UsageConfig {
   dailyRetentionDays: number;
   demo: boolean;
   collectEveryMinutes: number;
+  /** A quota on each publication's total (hour/day fields), for quota alerts only; the gateway limits keys. */
+  publicationQuota?: RateLimits;
   prometheus?: {
     url: string;
     queries: PrometheusQueries;
@@ -76,6 +79,7 @@ export function readUsageConfig(root: Config): UsageConfig {
     dailyRetentionDays,
     demo: c?.getOptionalBoolean('demo') ?? false,
     collectEveryMinutes: c?.getOptionalNumber('collectEveryMinutes') ?? 5,
+    publicationQuota: readQuota(c?.getOptionalConfig('publicationQuota')),
     prometheus: p
       ? {
           url: p.getString('url').replace(/\/+$/, ''),
@@ -96,4 +100,17 @@ export function readUsageConfig(root: Config): UsageConfig {
       cluster: c?.getOptionalString('ingest.cluster'),
     },
   };
+}
+
+function readQuota(c: Config | undefined): RateLimits | undefined {
+  if (!c) return undefined;
+  const quota: RateLimits = {};
+  for (const field of ['requestsPerHour', 'requestsPerDay', 'tokensPerHour', 'tokensPerDay'] as const) {
+    const v = c.getOptionalNumber(field);
+    if (v !== undefined) {
+      if (!(v > 0)) throw new Error(`modelPublishing.usage.publicationQuota.${field} must be greater than 0`);
+      quota[field] = v;
+    }
+  }
+  return Object.keys(quota).length ? quota : undefined;
 }

@@ -1,0 +1,91 @@
+import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { UsageSource } from '@internal/plugin-model-publishing-node';
+import type { Knex } from 'knex';
+import type { PublicationStore } from '../database/PublicationStore';
+import { ApiKeyStore } from '../keys/ApiKeyStore';
+import { readUsageConfig, UsageConfig } from './config';
+import { createPublicationDirectory } from './directory';
+import { AccessLogIngestor } from './ingest/AccessLogIngestor';
+import { DemoUsageSource } from './sources/DemoUsageSource';
+import { PrometheusUsageSource } from './sources/PrometheusUsageSource';
+import { UsageCollector } from './UsageCollector';
+import { UsageService } from './UsageService';
+import { UsageStore } from './UsageStore';
+import type { UsagePublicationDirectory } from './types';
+
+export { readUsageConfig } from './config';
+export type { UsageConfig } from './config';
+export { UsageService } from './UsageService';
+export { UsageStore } from './UsageStore';
+export { AccessLogIngestor } from './ingest/AccessLogIngestor';
+export type { UsagePublicationDirectory, UsagePublicationInfo } from './types';
+
+/** Everything the usage routes and the scheduled collector need. */
+export interface UsageModule {
+  config: UsageConfig;
+  service: UsageService;
+  ingestor: AccessLogIngestor;
+  collector: UsageCollector;
+  directory: UsagePublicationDirectory;
+  sources: UsageSource[];
+}
+
+export interface CreateUsageModuleOptions {
+  db: Knex;
+  rootConfig: Config;
+  logger: LoggerService;
+  publications: PublicationStore;
+  rateLimitMode: 'global' | 'local';
+  /** Sources added by backend modules through modelPublishingUsageExtensionPoint. */
+  extraSources?: UsageSource[];
+  /** Replaces the database-backed directory (tests). */
+  directory?: UsagePublicationDirectory;
+}
+
+/** Builds the usage services from config: demo source when `modelPublishing.usage.demo`, Prometheus when configured. */
+export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
+  const config = readUsageConfig(o.rootConfig);
+  const store = new UsageStore(o.db);
+  const keys = new ApiKeyStore(o.db);
+  const directory =
+    o.directory ??
+    createPublicationDirectory(o.publications, keys, {
+      rateLimitMode: o.rateLimitMode,
+      publicationQuota: config.publicationQuota,
+    });
+  const service = new UsageService(store, config);
+  const sources: UsageSource[] = [];
+  if (config.demo) sources.push(new DemoUsageSource());
+  if (config.prometheus) sources.push(new PrometheusUsageSource(config.prometheus));
+  for (const s of o.extraSources ?? []) {
+    if (sources.some(existing => existing.id === s.id) || s.id === 'access-log') {
+      throw new Error(`usage source id '${s.id}' is already taken`);
+    }
+    sources.push(s);
+  }
+  // Keeps ApiKeyInfo.lastUsedAt current; failures are logged, the counts are already stored.
+  const onLastUsed = async (entries: { clientId: string; at: Date }[]) => {
+    for (const e of entries) {
+      await keys.recordLastUsed(e.clientId, e.at).catch(error =>
+        o.logger.warn(`could not record last use of ${e.clientId}: ${error}`),
+      );
+    }
+  };
+  const ingestor = new AccessLogIngestor(store, directory, { ...config.ingest, onLastUsed });
+  const collector = new UsageCollector({
+    sources,
+    service,
+    store,
+    directory,
+    logger: o.logger,
+    retentionDays: config.retentionDays,
+    onLastUsed,
+  });
+  return { config, service, ingestor, collector, directory, sources };
+}
+
+/** Schedules the collector (global scope: one run at a time across replicas). Runs even without pull sources, to prune. */
+export async function scheduleUsageCollector(usage: UsageModule, scheduler: SchedulerService): Promise<void> {
+  await usage.collector.schedule(scheduler, usage.config.collectEveryMinutes);
+}
