@@ -5,3 +5,4 @@ export {
 } from './detectModelKind';
 export { servedModelName, inspectPredictor, flagValue } from './inspect';
 export type { PredictorFacts } from './inspect';
+export { resolvePublishKind } from './resolvePublishKind';
