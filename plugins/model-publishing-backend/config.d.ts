@@ -22,7 +22,7 @@ export interface Config {
        * @visibility secret
        */
       token?: string;
-      /** Skip TLS verification for `url` (development only). */
+      /** Skip TLS verification for `url` (development only; @kubernetes/client-node also requires it for plain http URLs). */
       skipTLSVerify?: boolean;
       /** PEM CA bundle for `url`. */
       caData?: string;
