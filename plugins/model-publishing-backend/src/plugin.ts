@@ -4,6 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { modelPublishingPermissions } from '@internal/plugin-model-publishing-common';
+import {
+  modelPublishingUsageExtensionPoint,
+  type UsageSource,
+} from '@internal/plugin-model-publishing-node';
 import { AuditLog } from './audit/AuditLog';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
@@ -15,6 +19,7 @@ import { PublishingService } from './publishing/PublishingService';
 import { scheduleReconciler } from './publishing/Reconciler';
 import { createRouter } from './router';
 import { RouteContext } from './router/context';
+import { createUsageModule, scheduleUsageCollector } from './usage';
 
 /**
  * Model publishing backend plugin: REST API under /api/model-publishing, the publishing saga, the
@@ -25,6 +30,13 @@ import { RouteContext } from './router/context';
 export const modelPublishingPlugin = createBackendPlugin({
   pluginId: 'model-publishing',
   register(env) {
+    // Usage sources added by backend modules (plugin-model-publishing-node).
+    const usageSources: UsageSource[] = [];
+    env.registerExtensionPoint(modelPublishingUsageExtensionPoint, {
+      addUsageSource: source => {
+        usageSources.push(source);
+      },
+    });
     env.registerInit({
       deps: {
         httpRouter: coreServices.httpRouter,
@@ -87,6 +99,17 @@ export const modelPublishingPlugin = createBackendPlugin({
           defaultCluster: config.defaultCluster,
         });
 
+        // Usage (src/usage): rollups, pull sources and the scheduled collector.
+        const usage = createUsageModule({
+          db,
+          rootConfig: deps.rootConfig,
+          logger: deps.logger,
+          publications,
+          rateLimitMode: config.gateway.rateLimitMode,
+          extraSources: usageSources,
+        });
+        await scheduleUsageCollector(usage, deps.scheduler);
+
         if (config.reconciler.enabled && clusters.names().length) {
           await scheduleReconciler({
             scheduler: deps.scheduler,
@@ -113,6 +136,7 @@ export const modelPublishingPlugin = createBackendPlugin({
             publications,
             auditLog,
             publishing,
+            usage,
           }),
         );
       },

@@ -10,6 +10,7 @@ import type { ModelPublishingConfig } from '../config';
 import type { PublicationStore } from '../database/PublicationStore';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import type { PublishingService } from '../publishing/PublishingService';
+import type { UsageModule } from '../usage';
 import type { RouteContext } from './context';
 
 /** What every `registerXRoutes(router, deps)` gets. Area owners build their own services from these. */
@@ -26,4 +27,6 @@ export interface RouterDeps {
   publications: PublicationStore;
   auditLog: AuditLog;
   publishing: PublishingService;
+  /** Usage services (src/usage); absent = usage routes answer 503. */
+  usage?: UsageModule;
 }

@@ -2,7 +2,6 @@ import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } f
 import { usageReadPermission, type UsageGranularity } from '@internal/plugin-model-publishing-common';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import type { UsageModule } from '../usage';
 import { modelRoute, type ModelTarget } from './context';
 import type { RouterDeps } from './types';
 
@@ -37,11 +36,8 @@ function parseQuery(req: Request): { from: Date; to: Date; granularity: UsageGra
   return { from, to, granularity };
 }
 
-/** Route dependencies plus the usage services plugin.ts builds (undefined: usage is not set up). */
-export type UsageRouterDeps = RouterDeps & { usage?: UsageModule };
-
 /** Usage routes of the backend contract; all reads behind model-publishing.usage.read. */
-export function registerUsageRoutes(router: Router, deps: UsageRouterDeps): void {
+export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
   const { ctx } = deps;
   const usageOf = () => {
     if (!deps.usage) throw new ServiceUnavailableError('usage tracking is not set up in this backend');

@@ -122,6 +122,7 @@ const CSV_COLUMNS = [
   'inputTokens',
   'outputTokens',
 ] as const;
+const CSV_COUNTERS = CSV_COLUMNS.slice(1) as Exclude<(typeof CSV_COLUMNS)[number], 'start'>[];
 
 /** The report as CSV: one row per bucket for the whole publication, then one row per key with its totals. */
 export function reportToCsv(report: UsageReport): string {
@@ -131,7 +132,7 @@ export function reportToCsv(report: UsageReport): string {
   }
   for (const k of report.keys) {
     lines.push(
-      ['key-total', k.keyName ?? k.clientId, report.from, ...CSV_COLUMNS.slice(1).map(c => k.totals[c])]
+      ['key-total', k.keyName ?? k.clientId, report.from, ...CSV_COUNTERS.map(c => k.totals[c])]
         .map(csvCell)
         .join(','),
     );
