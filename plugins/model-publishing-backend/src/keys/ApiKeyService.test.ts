@@ -1,12 +1,23 @@
 import type { Knex } from 'knex';
-import type { Publication, PublishConfig } from '@internal/plugin-model-publishing-common';
+import type {
+  Publication,
+  PublishConfig,
+} from '@internal/plugin-model-publishing-common';
 import { AuditLog } from '../audit/AuditLog';
 import { PublicationStore } from '../database/PublicationStore';
 import { ApiKeyService, type ApiKeyServiceOptions } from './ApiKeyService';
 import { ApiKeyStore } from './ApiKeyStore';
 import { hashApiKey, isWellFormedApiKey } from './keyFormat';
-import { createKeyTestDb, dumpAllTables, keyTestDatabases } from './__testUtils__/db';
-import { FakeSecretClient, captureAuditor, captureLogger } from './__testUtils__/fakes';
+import {
+  createKeyTestDb,
+  dumpAllTables,
+  keyTestDatabases,
+} from './__testUtils__/db';
+import {
+  FakeSecretClient,
+  captureAuditor,
+  captureLogger,
+} from './__testUtils__/fakes';
 
 const HOUR = 3_600_000;
 const START = new Date('2026-12-01T00:00:00.000Z');
@@ -45,7 +56,11 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       },
       START,
     );
-    return (await publications.update(id, { status: 'published' }, { now: START }))!;
+    return (await publications.update(
+      id,
+      { status: 'published' },
+      { now: START },
+    ))!;
   }
 
   function service(extra: Partial<ApiKeyServiceOptions> = {}): ApiKeyService {
@@ -84,7 +99,10 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
 
   it('issues a key into the Secret and keeps only hash and prefix in the database', async () => {
     const keys = service();
-    const issued = await keys.create({ publicationId: publication.id, name: 'frontend' }, ALICE);
+    const issued = await keys.create(
+      { publicationId: publication.id, name: 'frontend' },
+      ALICE,
+    );
     expect(isWellFormedApiKey(issued.secret)).toBe(true);
     expect(issued.key).toMatchObject({
       name: 'frontend',
@@ -93,7 +111,9 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       clientId: `key-${issued.key.id}`,
       createdBy: ALICE.actor,
     });
-    expect(secrets.keys(TARGET)).toEqual({ [issued.key.clientId]: issued.secret });
+    expect(secrets.keys(TARGET)).toEqual({
+      [issued.key.clientId]: issued.secret,
+    });
     const row = await db('api_keys').where({ id: issued.key.id }).first();
     expect(row.hash).toBe(hashApiKey(issued.secret));
     expect(row.prefix).toBe(issued.secret.slice(0, 8));
@@ -104,39 +124,90 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
 
   it('refuses a second live key with the same name (409), and frees the name on revoke', async () => {
     const keys = service();
-    const first = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
-    await expect(keys.create({ publicationId: publication.id, name: 'app' }, ALICE)).rejects.toMatchObject({
+    const first = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
+    await expect(
+      keys.create({ publicationId: publication.id, name: 'app' }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
-      message: expect.stringContaining('name: a key named "app" already exists'),
+      message: expect.stringContaining(
+        'name: a key named "app" already exists',
+      ),
     });
     expect(Object.keys(secrets.keys(TARGET))).toHaveLength(1);
-    await keys.revoke({ publicationId: publication.id, keyId: first.key.id }, ALICE);
-    const second = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
-    expect(secrets.keys(TARGET)).toEqual({ [second.key.clientId]: second.secret });
+    await keys.revoke(
+      { publicationId: publication.id, keyId: first.key.id },
+      ALICE,
+    );
+    const second = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
+    expect(secrets.keys(TARGET)).toEqual({
+      [second.key.clientId]: second.secret,
+    });
   });
 
   it('refuses bad input with a 400 naming the field, changing nothing', async () => {
     const keys = service();
     await expect(
-      keys.create({ publicationId: publication.id, name: 'x', expiresAt: '2026-11-30T00:00:00Z' }, ALICE),
-    ).rejects.toMatchObject({ name: 'InputError', message: 'expiresAt must be in the future' });
+      keys.create(
+        {
+          publicationId: publication.id,
+          name: 'x',
+          expiresAt: '2026-11-30T00:00:00Z',
+        },
+        ALICE,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: 'expiresAt must be in the future',
+    });
     await expect(
-      keys.create({ publicationId: publication.id, name: 'x', rateLimits: { tokensPerMinute: 10 } }, ALICE),
-    ).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/tokensPerMinute: token limits apply only/) });
-    await expect(keys.create({ publicationId: 'nope', name: 'x' }, ALICE)).rejects.toMatchObject({
+      keys.create(
+        {
+          publicationId: publication.id,
+          name: 'x',
+          rateLimits: { tokensPerMinute: 10 },
+        },
+        ALICE,
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringMatching(
+        /tokensPerMinute: token limits apply only/,
+      ),
+    });
+    await expect(
+      keys.create({ publicationId: 'nope', name: 'x' }, ALICE),
+    ).rejects.toMatchObject({
       name: 'NotFoundError',
     });
-    expect(await db('api_keys').count({ n: '*' })).toEqual([{ n: kind === 'postgres' ? '0' : 0 }]);
+    expect(await db('api_keys').count({ n: '*' })).toEqual([
+      { n: kind === 'postgres' ? '0' : 0 },
+    ]);
     expect(secrets.keys(TARGET)).toEqual({});
   });
 
   it('rotation keeps both keys until the grace ends, then only the new one', async () => {
     const keys = service();
-    const old = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
+    const old = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
     clock = new Date(START.getTime() + HOUR);
-    const rotated = await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
+    const rotated = await keys.rotate(
+      { publicationId: publication.id, keyId: old.key.id },
+      ALICE,
+    );
     expect(rotated.secret).not.toBe(old.secret);
-    expect(rotated.key).toMatchObject({ name: 'app', status: 'active', rotatedFrom: old.key.id });
+    expect(rotated.key).toMatchObject({
+      name: 'app',
+      status: 'active',
+      rotatedFrom: old.key.id,
+    });
     expect(rotated.previous).toMatchObject({
       id: old.key.id,
       status: 'grace',
@@ -155,59 +226,132 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     clock = new Date(START.getTime() + 25 * HOUR);
     const result = await keys.sweep();
     expect(result).toEqual({
-      removed: [{ keyId: old.key.id, publicationId: publication.id, reason: 'grace-ended' }],
+      removed: [
+        {
+          keyId: old.key.id,
+          publicationId: publication.id,
+          reason: 'grace-ended',
+        },
+      ],
       failed: [],
       deferred: [],
     });
-    expect(secrets.keys(TARGET)).toEqual({ [rotated.key.clientId]: rotated.secret });
-    const statuses = Object.fromEntries((await keys.list(publication.id)).map(k => [k.id, k.status]));
-    expect(statuses).toEqual({ [old.key.id]: 'expired', [rotated.key.id]: 'active' });
+    expect(secrets.keys(TARGET)).toEqual({
+      [rotated.key.clientId]: rotated.secret,
+    });
+    const statuses = Object.fromEntries(
+      (await keys.list(publication.id)).map(k => [k.id, k.status]),
+    );
+    expect(statuses).toEqual({
+      [old.key.id]: 'expired',
+      [rotated.key.id]: 'active',
+    });
     // A second run finds nothing left.
     expect((await keys.sweep()).removed).toEqual([]);
   });
 
   it('uses the configured grace; 0 revokes the old key at once', async () => {
     const keys = service({ rotationGraceHours: 0 });
-    const old = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
-    const rotated = await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
+    const old = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
+    const rotated = await keys.rotate(
+      { publicationId: publication.id, keyId: old.key.id },
+      ALICE,
+    );
     expect(rotated.previous.status).toBe('revoked');
-    expect(secrets.keys(TARGET)).toEqual({ [rotated.key.clientId]: rotated.secret });
+    expect(secrets.keys(TARGET)).toEqual({
+      [rotated.key.clientId]: rotated.secret,
+    });
     // A per-request grace overrides the configured one.
-    const again = await keys.rotate({ publicationId: publication.id, keyId: rotated.key.id, gracePeriodHours: 2 }, ALICE);
-    expect(again.previous.graceUntil).toBe(new Date(START.getTime() + 2 * HOUR).toISOString());
-    expect(Object.keys(secrets.keys(TARGET)).sort()).toEqual([rotated.key.clientId, again.key.clientId].sort());
+    const again = await keys.rotate(
+      {
+        publicationId: publication.id,
+        keyId: rotated.key.id,
+        gracePeriodHours: 2,
+      },
+      ALICE,
+    );
+    expect(again.previous.graceUntil).toBe(
+      new Date(START.getTime() + 2 * HOUR).toISOString(),
+    );
+    expect(Object.keys(secrets.keys(TARGET)).sort()).toEqual(
+      [rotated.key.clientId, again.key.clientId].sort(),
+    );
   });
 
   it('a key can be rotated only once, and not after revoke', async () => {
     const keys = service();
-    const old = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
-    await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
-    await expect(keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE)).rejects.toMatchObject({
+    const old = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
+    await keys.rotate(
+      { publicationId: publication.id, keyId: old.key.id },
+      ALICE,
+    );
+    await expect(
+      keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('already rotated'),
     });
-    const other = await keys.create({ publicationId: publication.id, name: 'other' }, ALICE);
-    await keys.revoke({ publicationId: publication.id, keyId: other.key.id }, ALICE);
-    await expect(keys.rotate({ publicationId: publication.id, keyId: other.key.id }, ALICE)).rejects.toMatchObject({
+    const other = await keys.create(
+      { publicationId: publication.id, name: 'other' },
+      ALICE,
+    );
+    await keys.revoke(
+      { publicationId: publication.id, keyId: other.key.id },
+      ALICE,
+    );
+    await expect(
+      keys.rotate(
+        { publicationId: publication.id, keyId: other.key.id },
+        ALICE,
+      ),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('is revoked'),
     });
-    await expect(keys.rotate({ publicationId: publication.id, keyId: 'missing' }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.rotate({ publicationId: publication.id, keyId: 'missing' }, ALICE),
+    ).rejects.toMatchObject({
       name: 'NotFoundError',
     });
   });
 
   it('revoke removes the key from the Secret at once and is idempotent', async () => {
     const keys = service();
-    const a = await keys.create({ publicationId: publication.id, name: 'a' }, ALICE);
-    const b = await keys.create({ publicationId: publication.id, name: 'b' }, ALICE);
-    const info = await keys.revoke({ publicationId: publication.id, keyId: a.key.id }, ALICE);
-    expect(info).toMatchObject({ id: a.key.id, status: 'revoked', revokedAt: START.toISOString() });
+    const a = await keys.create(
+      { publicationId: publication.id, name: 'a' },
+      ALICE,
+    );
+    const b = await keys.create(
+      { publicationId: publication.id, name: 'b' },
+      ALICE,
+    );
+    const info = await keys.revoke(
+      { publicationId: publication.id, keyId: a.key.id },
+      ALICE,
+    );
+    expect(info).toMatchObject({
+      id: a.key.id,
+      status: 'revoked',
+      revokedAt: START.toISOString(),
+    });
     expect(secrets.keys(TARGET)).toEqual({ [b.key.clientId]: b.secret });
-    expect(await keys.revoke({ publicationId: publication.id, keyId: a.key.id }, ALICE)).toEqual(info);
+    expect(
+      await keys.revoke(
+        { publicationId: publication.id, keyId: a.key.id },
+        ALICE,
+      ),
+    ).toEqual(info);
     // A key of another publication is not found through this one.
     await addPublication('pub-2');
-    await expect(keys.revoke({ publicationId: 'pub-2', keyId: b.key.id }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.revoke({ publicationId: 'pub-2', keyId: b.key.id }, ALICE),
+    ).rejects.toMatchObject({
       name: 'NotFoundError',
     });
   });
@@ -215,25 +359,51 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
   it('an expired key is gone from the Secret after the next sweep', async () => {
     const keys = service();
     const expiring = await keys.create(
-      { publicationId: publication.id, name: 'temp', expiresAt: new Date(START.getTime() + 2 * HOUR).toISOString() },
+      {
+        publicationId: publication.id,
+        name: 'temp',
+        expiresAt: new Date(START.getTime() + 2 * HOUR).toISOString(),
+      },
       ALICE,
     );
-    const stays = await keys.create({ publicationId: publication.id, name: 'stays' }, ALICE);
+    const stays = await keys.create(
+      { publicationId: publication.id, name: 'stays' },
+      ALICE,
+    );
     clock = new Date(START.getTime() + 2 * HOUR);
-    expect((await keys.list(publication.id)).find(k => k.id === expiring.key.id)?.status).toBe('expired');
+    expect(
+      (await keys.list(publication.id)).find(k => k.id === expiring.key.id)
+        ?.status,
+    ).toBe('expired');
     const result = await keys.sweep();
-    expect(result.removed).toEqual([{ keyId: expiring.key.id, publicationId: publication.id, reason: 'expired' }]);
-    expect(secrets.keys(TARGET)).toEqual({ [stays.key.clientId]: stays.secret });
-    const audit = await db('audit_log').where({ key_id: expiring.key.id, action: 'key.expire' });
+    expect(result.removed).toEqual([
+      {
+        keyId: expiring.key.id,
+        publicationId: publication.id,
+        reason: 'expired',
+      },
+    ]);
+    expect(secrets.keys(TARGET)).toEqual({
+      [stays.key.clientId]: stays.secret,
+    });
+    const audit = await db('audit_log').where({
+      key_id: expiring.key.id,
+      action: 'key.expire',
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0].actor).toBe('system:model-publishing/key-sweep');
   });
 
   it('retries a failed revoke removal in the sweep, and reports failures without losing keys', async () => {
     const keys = service();
-    const a = await keys.create({ publicationId: publication.id, name: 'a' }, ALICE);
+    const a = await keys.create(
+      { publicationId: publication.id, name: 'a' },
+      ALICE,
+    );
     secrets.failNext = 1;
-    await expect(keys.revoke({ publicationId: publication.id, keyId: a.key.id }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.revoke({ publicationId: publication.id, keyId: a.key.id }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: 'could not update Secret ml/fraud-mp-keys: HTTP 500',
     });
@@ -243,17 +413,25 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     secrets.failNext = 1;
     const failed = await keys.sweep();
     expect(failed.failed).toEqual([
-      { publicationId: publication.id, keyIds: [a.key.id], error: 'could not update Secret ml/fraud-mp-keys: HTTP 500' },
+      {
+        publicationId: publication.id,
+        keyIds: [a.key.id],
+        error: 'could not update Secret ml/fraud-mp-keys: HTTP 500',
+      },
     ]);
     const ok = await keys.sweep();
-    expect(ok.removed).toEqual([{ keyId: a.key.id, publicationId: publication.id, reason: 'revoked' }]);
+    expect(ok.removed).toEqual([
+      { keyId: a.key.id, publicationId: publication.id, reason: 'revoked' },
+    ]);
     expect(secrets.keys(TARGET)).toEqual({});
   });
 
   it('does not hand out a key it could not put in the Secret', async () => {
     const keys = service();
     secrets.failNext = 1;
-    await expect(keys.create({ publicationId: publication.id, name: 'a' }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.create({ publicationId: publication.id, name: 'a' }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
     });
     const [row] = await db('api_keys');
@@ -266,36 +444,65 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
 
   it('undoes a rotation whose Secret write failed: the old key stays active', async () => {
     const keys = service();
-    const old = await keys.create({ publicationId: publication.id, name: 'a' }, ALICE);
+    const old = await keys.create(
+      { publicationId: publication.id, name: 'a' },
+      ALICE,
+    );
     secrets.failNext = 1;
-    await expect(keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
     });
     const listed = await keys.list(publication.id);
-    expect(listed.find(k => k.id === old.key.id)).toMatchObject({ status: 'active' });
+    expect(listed.find(k => k.id === old.key.id)).toMatchObject({
+      status: 'active',
+    });
     expect(listed.filter(k => k.status === 'revoked')).toHaveLength(1);
     expect(secrets.keys(TARGET)).toEqual({ [old.key.clientId]: old.secret });
-    await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
+    await keys.rotate(
+      { publicationId: publication.id, keyId: old.key.id },
+      ALICE,
+    );
   });
 
   it('refuses key changes on publications that are not published, but revokes anywhere', async () => {
     const keys = service();
-    const a = await keys.create({ publicationId: publication.id, name: 'a' }, ALICE);
+    const a = await keys.create(
+      { publicationId: publication.id, name: 'a' },
+      ALICE,
+    );
     await publications.update(publication.id, { status: 'unpublished' });
-    await expect(keys.create({ publicationId: publication.id, name: 'b' }, ALICE)).rejects.toMatchObject({
+    await expect(
+      keys.create({ publicationId: publication.id, name: 'b' }, ALICE),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('the publication is unpublished'),
     });
-    expect((await keys.revoke({ publicationId: publication.id, keyId: a.key.id }, ALICE)).status).toBe('revoked');
+    expect(
+      (
+        await keys.revoke(
+          { publicationId: publication.id, keyId: a.key.id },
+          ALICE,
+        )
+      ).status,
+    ).toBe('revoked');
   });
 
   describe('per-key rate limits', () => {
     it('stores limits on the key, lists active keys without keys, and asks for the policy to be re-applied', async () => {
       const keys = service();
-      const plain = await keys.create({ publicationId: publication.id, name: 'plain' }, ALICE);
+      const plain = await keys.create(
+        { publicationId: publication.id, name: 'plain' },
+        ALICE,
+      );
       expect(limitChanges).toEqual([]);
       const limited = await keys.create(
-        { publicationId: publication.id, name: 'batch', rateLimits: { requestsPerMinute: 600 } },
+        {
+          publicationId: publication.id,
+          name: 'batch',
+          rateLimits: { requestsPerMinute: 600 },
+        },
         ALICE,
       );
       expect(limited.key.rateLimits).toEqual({ requestsPerMinute: 600 });
@@ -305,18 +512,31 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       expect(active).toEqual(
         expect.arrayContaining([
           { clientId: plain.key.clientId },
-          { clientId: limited.key.clientId, rateLimits: { requestsPerMinute: 600 } },
+          {
+            clientId: limited.key.clientId,
+            rateLimits: { requestsPerMinute: 600 },
+          },
         ]),
       );
       expect(JSON.stringify(active)).not.toContain('mpk_');
       // Rotation carries the limits to the new key; both are active during grace.
-      const rotated = await keys.rotate({ publicationId: publication.id, keyId: limited.key.id }, ALICE);
+      const rotated = await keys.rotate(
+        { publicationId: publication.id, keyId: limited.key.id },
+        ALICE,
+      );
       expect(rotated.key.rateLimits).toEqual({ requestsPerMinute: 600 });
-      expect((await keys.listActiveKeysForPublication(publication.id)).map(k => k.clientId).sort()).toEqual(
+      expect(
+        (await keys.listActiveKeysForPublication(publication.id))
+          .map(k => k.clientId)
+          .sort(),
+      ).toEqual(
         [plain.key.clientId, limited.key.clientId, rotated.key.clientId].sort(),
       );
       expect(limitChanges).toHaveLength(2);
-      await keys.revoke({ publicationId: publication.id, keyId: rotated.key.id }, ALICE);
+      await keys.revoke(
+        { publicationId: publication.id, keyId: rotated.key.id },
+        ALICE,
+      );
       expect(limitChanges).toHaveLength(3);
     });
 
@@ -325,29 +545,52 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       // 60/min default + own limit: each key needs 2 local rules (minute + hour), 8 keys = 16.
       for (let i = 0; i < 8; i++) {
         await keys.create(
-          { publicationId: publication.id, name: `k${i}`, rateLimits: { requestsPerHour: 100 + i } },
+          {
+            publicationId: publication.id,
+            name: `k${i}`,
+            rateLimits: { requestsPerHour: 100 + i },
+          },
           ALICE,
         );
       }
       await expect(
-        keys.create({ publicationId: publication.id, name: 'k8', rateLimits: { requestsPerHour: 1 } }, ALICE),
+        keys.create(
+          {
+            publicationId: publication.id,
+            name: 'k8',
+            rateLimits: { requestsPerHour: 1 },
+          },
+          ALICE,
+        ),
       ).rejects.toMatchObject({
         name: 'InputError',
-        message: expect.stringContaining('local rate limiting allows at most 16 rules'),
+        message: expect.stringContaining(
+          'local rate limiting allows at most 16 rules',
+        ),
       });
       expect(Object.keys(secrets.keys(TARGET))).toHaveLength(8);
     });
 
     it('refuses limits beyond the 256 global rules with a clear error', async () => {
       const keys = service();
-      const all = { requestsPerMinute: 1, requestsPerHour: 2, requestsPerDay: 3 };
+      const all = {
+        requestsPerMinute: 1,
+        requestsPerHour: 2,
+        requestsPerDay: 3,
+      };
       // Each limited key needs 3 rules, plus 1 Distinct rule for the publication's own
       // requestsPerMinute: 85 keys = 256 rules, the most a route can hold.
       for (let i = 0; i < 85; i++) {
-        await keys.create({ publicationId: publication.id, name: `k${i}`, rateLimits: all }, ALICE);
+        await keys.create(
+          { publicationId: publication.id, name: `k${i}`, rateLimits: all },
+          ALICE,
+        );
       }
       await expect(
-        keys.create({ publicationId: publication.id, name: 'k85', rateLimits: all }, ALICE),
+        keys.create(
+          { publicationId: publication.id, name: 'k85', rateLimits: all },
+          ALICE,
+        ),
       ).rejects.toMatchObject({
         name: 'InputError',
         message: expect.stringContaining('at most 256 rate-limit rules'),
@@ -360,13 +603,21 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     const replicas = [service(), service()];
     const originals = [];
     for (let i = 0; i < 20; i++) {
-      originals.push(await replicas[0].create({ publicationId: publication.id, name: `app-${i}` }, ALICE));
+      originals.push(
+        await replicas[0].create(
+          { publicationId: publication.id, name: `app-${i}` },
+          ALICE,
+        ),
+      );
     }
     const conflictsBefore = secrets.conflicts;
     secrets.holdReads(20);
     const rotated = await Promise.all(
       originals.map((o, i) =>
-        replicas[i % 2].rotate({ publicationId: publication.id, keyId: o.key.id }, ALICE),
+        replicas[i % 2].rotate(
+          { publicationId: publication.id, keyId: o.key.id },
+          ALICE,
+        ),
       ),
     );
     // All 20 read the same version: 19 lost the first round and retried.
@@ -383,7 +634,10 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     const target = rotated[0];
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        replicas[i % 2].rotate({ publicationId: publication.id, keyId: target.key.id }, ALICE),
+        replicas[i % 2].rotate(
+          { publicationId: publication.id, keyId: target.key.id },
+          ALICE,
+        ),
       ),
     );
     const won = outcomes.filter(o => o.status === 'fulfilled');
@@ -404,39 +658,74 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       try {
         await p;
       } catch (e) {
-        errors.push(JSON.stringify({ ...(e as object), name: (e as Error).name, message: (e as Error).message, stack: (e as Error).stack }));
+        errors.push(
+          JSON.stringify({
+            ...(e as object),
+            name: (e as Error).name,
+            message: (e as Error).message,
+            stack: (e as Error).stack,
+          }),
+        );
       }
     };
-    const a = await keys.create({ publicationId: publication.id, name: 'a' }, ALICE);
+    const a = await keys.create(
+      { publicationId: publication.id, name: 'a' },
+      ALICE,
+    );
     const b = await keys.create(
-      { publicationId: publication.id, name: 'b', expiresAt: new Date(START.getTime() + 3 * HOUR).toISOString(), rateLimits: { requestsPerMinute: 5 } },
+      {
+        publicationId: publication.id,
+        name: 'b',
+        expiresAt: new Date(START.getTime() + 3 * HOUR).toISOString(),
+        rateLimits: { requestsPerMinute: 5 },
+      },
       ALICE,
     );
     raw.push(a.secret, b.secret);
-    const r = await keys.rotate({ publicationId: publication.id, keyId: a.key.id }, ALICE);
+    const r = await keys.rotate(
+      { publicationId: publication.id, keyId: a.key.id },
+      ALICE,
+    );
     raw.push(r.secret);
-    const r0 = await keys.rotate({ publicationId: publication.id, keyId: r.key.id, gracePeriodHours: 0 }, ALICE);
+    const r0 = await keys.rotate(
+      { publicationId: publication.id, keyId: r.key.id, gracePeriodHours: 0 },
+      ALICE,
+    );
     raw.push(r0.secret);
-    await capture(keys.create({ publicationId: publication.id, name: 'a' }, ALICE));
-    await capture(keys.rotate({ publicationId: publication.id, keyId: a.key.id }, ALICE));
+    await capture(
+      keys.create({ publicationId: publication.id, name: 'a' }, ALICE),
+    );
+    await capture(
+      keys.rotate({ publicationId: publication.id, keyId: a.key.id }, ALICE),
+    );
     secrets.failNext = 1;
-    await capture(keys.create({ publicationId: publication.id, name: 'c' }, ALICE));
+    await capture(
+      keys.create({ publicationId: publication.id, name: 'c' }, ALICE),
+    );
     secrets.failNext = 1;
-    await capture(keys.revoke({ publicationId: publication.id, keyId: r0.key.id }, ALICE));
+    await capture(
+      keys.revoke({ publicationId: publication.id, keyId: r0.key.id }, ALICE),
+    );
     clock = new Date(START.getTime() + 4 * HOUR);
     await keys.sweep();
     expect(errors).toHaveLength(4);
     expect(secrets.keys(TARGET)).toEqual({});
     const dump = await dumpAllTables(db);
     expect(dump).toContain(b.key.id); // the scan does see the tables
-    const haystacks = { logs: logger.lines.join('\n'), audit: auditor.events.join('\n'), db: dump, errors: errors.join('\n') };
+    const haystacks = {
+      logs: logger.lines.join('\n'),
+      audit: auditor.events.join('\n'),
+      db: dump,
+      errors: errors.join('\n'),
+    };
     expect(logger.lines.length).toBeGreaterThan(4);
     expect(auditor.events.length).toBeGreaterThan(8);
     for (const key of raw) {
       const forms = [key, key.slice(4), Buffer.from(key).toString('base64')];
       for (const [where, text] of Object.entries(haystacks)) {
         for (const form of forms) {
-          if (text.includes(form)) throw new Error(`a raw key was found in ${where}`);
+          if (text.includes(form))
+            throw new Error(`a raw key was found in ${where}`);
         }
       }
     }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError, isError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  isError,
+} from '@backstage/errors';
 import type {
   ApiKeyInfo,
   IssuedApiKey,
@@ -19,7 +24,11 @@ import {
   isWellFormedApiKey,
 } from './keyFormat';
 import { keyStatus, toApiKeyInfo } from './keyInfo';
-import { decodeKeyData, writeSecretKeys, type SecretWriteOptions } from './secretKeys';
+import {
+  decodeKeyData,
+  writeSecretKeys,
+  type SecretWriteOptions,
+} from './secretKeys';
 import type {
   ActiveKeyLimits,
   ApiKeyRecord,
@@ -85,7 +94,11 @@ export type RotatedApiKey = IssuedApiKey & { previous: ApiKeyInfo };
 
 export interface SweepResult {
   /** Keys taken out of their Secret in this run. */
-  removed: { keyId: string; publicationId: string; reason: 'expired' | 'grace-ended' | 'revoked' }[];
+  removed: {
+    keyId: string;
+    publicationId: string;
+    reason: 'expired' | 'grace-ended' | 'revoked';
+  }[];
   /** Publications whose Secret could not be updated; their keys are retried next run. */
   failed: { publicationId: string; keyIds: string[]; error: string }[];
   /** Publications left for a later run because they are mid-publish or mid-unpublish. */
@@ -103,9 +116,23 @@ function hasLimits(limits: RateLimits | undefined): boolean {
   return !!limits && Object.values(limits).some(v => typeof v === 'number');
 }
 
+function removalReason(
+  r: ApiKeyRecord,
+  now: Date,
+): SweepResult['removed'][number]['reason'] {
+  if (r.revokedAt) return 'revoked';
+  if (r.expiresAt && r.expiresAt <= now) return 'expired';
+  return 'grace-ended';
+}
+
 function safeMessage(error: unknown): string {
   // Our own errors never carry a key; anything else is summarised by name only.
-  if (isError(error) && /^(InputError|NotFoundError|ConflictError|ServiceUnavailableError|NotAllowedError)$/.test(error.name)) {
+  if (
+    isError(error) &&
+    /^(InputError|NotFoundError|ConflictError|ServiceUnavailableError|NotAllowedError)$/.test(
+      error.name,
+    )
+  ) {
     return error.message;
   }
   return isError(error) ? error.name : 'unknown error';
@@ -135,7 +162,9 @@ export class ApiKeyService {
     this.newId = options.newId ?? randomUUID;
     this.graceHours = options.rotationGraceHours ?? 24;
     if (!(this.graceHours >= 0)) {
-      throw new InputError('modelPublishing.keys.rotationGraceHours must be 0 or more');
+      throw new InputError(
+        'modelPublishing.keys.rotationGraceHours must be 0 or more',
+      );
     }
   }
 
@@ -146,8 +175,13 @@ export class ApiKeyService {
   }
 
   /** Keys Envoy accepts now, for rebuilding the BackendTrafficPolicy. Never includes a key. */
-  async listActiveKeysForPublication(publicationId: string): Promise<ActiveKeyLimits[]> {
-    const records = await this.options.store.listLive(publicationId, this.now());
+  async listActiveKeysForPublication(
+    publicationId: string,
+  ): Promise<ActiveKeyLimits[]> {
+    const records = await this.options.store.listLive(
+      publicationId,
+      this.now(),
+    );
     return records.map(r => ({
       clientId: r.clientId,
       ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
@@ -158,15 +192,28 @@ export class ApiKeyService {
     const publication = await this.manageablePublication(input.publicationId);
     const now = this.now();
     const expiresAt = this.parseExpiry(input.expiresAt, now);
-    const rateLimits = hasLimits(input.rateLimits) ? input.rateLimits : undefined;
+    const rateLimits = hasLimits(input.rateLimits)
+      ? input.rateLimits
+      : undefined;
     const key = this.generateKey();
-    const record = this.newRecord(publication.id, input.name, key, who.actor, now, {
-      expiresAt,
-      rateLimits,
-    });
+    const record = this.newRecord(
+      publication.id,
+      input.name,
+      key,
+      who.actor,
+      now,
+      {
+        expiresAt,
+        rateLimits,
+      },
+    );
 
     await this.options.store.transaction(publication.id, async store => {
-      const taken = await store.findActiveByName(publication.id, input.name, now);
+      const taken = await store.findActiveByName(
+        publication.id,
+        input.name,
+        now,
+      );
       if (taken) {
         throw new ConflictError(
           `name: a key named "${input.name}" already exists for this publication; rotate it or choose another name`,
@@ -189,13 +236,22 @@ export class ApiKeyService {
     } catch (error) {
       // Never handed out; revoke so the sweep removes it should the write have landed after all.
       await this.options.store.markRevoked(record.id, this.now());
-      await this.audit({ ...this.event('key.create', who, publication, record.id), outcome: 'failed', error: safeMessage(error) });
+      await this.audit({
+        ...this.event('key.create', who, publication, record.id),
+        outcome: 'failed',
+        error: safeMessage(error),
+      });
       throw error;
     }
 
     if (rateLimits) await this.limitsChanged(publication.id);
-    await this.audit({ ...this.event('key.create', who, publication, record.id), outcome: 'succeeded' });
-    this.options.logger.info(`Issued API key ${record.id} for publication ${publication.id}`);
+    await this.audit({
+      ...this.event('key.create', who, publication, record.id),
+      outcome: 'succeeded',
+    });
+    this.options.logger.info(
+      `Issued API key ${record.id} for publication ${publication.id}`,
+    );
     return { key: toApiKeyInfo(record, now), secret: key };
   }
 
@@ -203,7 +259,9 @@ export class ApiKeyService {
     const publication = await this.manageablePublication(input.publicationId);
     const graceHours = input.gracePeriodHours ?? this.graceHours;
     if (!(graceHours >= 0 && graceHours <= 720)) {
-      throw new InputError('gracePeriodHours must be between 0 (revoke now) and 720');
+      throw new InputError(
+        'gracePeriodHours must be between 0 (revoke now) and 720',
+      );
     }
     const old = await this.keyOf(publication.id, input.keyId);
     const now = this.now();
@@ -211,20 +269,33 @@ export class ApiKeyService {
     const revokeNow = graceHours === 0;
     // The new key lives as long as the old one was meant to (a rotation is not a way to expire).
     const expiresAt = old.expiresAt
-      ? new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()))
+      ? new Date(
+          now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()),
+        )
       : undefined;
     const key = this.generateKey();
-    const record = this.newRecord(publication.id, old.name, key, who.actor, now, {
-      expiresAt,
-      rateLimits: old.rateLimits,
-      rotatedFrom: old.id,
-    });
+    const record = this.newRecord(
+      publication.id,
+      old.name,
+      key,
+      who.actor,
+      now,
+      {
+        expiresAt,
+        rateLimits: old.rateLimits,
+        rotatedFrom: old.id,
+      },
+    );
 
     await this.options.store.transaction(publication.id, async store => {
       if (!(await store.markRotated(old.id, graceUntil, now))) {
         const current = (await store.get(old.id)) ?? old;
         throw new ConflictError(
-          `key ${old.id} is ${current.graceUntil && !current.revokedAt ? 'already rotated' : keyStatus(current, now)}; only an active key can be rotated`,
+          `key ${old.id} is ${
+            current.graceUntil && !current.revokedAt
+              ? 'already rotated'
+              : keyStatus(current, now)
+          }; only an active key can be rotated`,
         );
       }
       if (record.rateLimits && !revokeNow) {
@@ -238,7 +309,10 @@ export class ApiKeyService {
       await writeSecretKeys(
         this.options.secrets,
         this.secretTarget(publication),
-        { add: { [record.clientId]: key }, ...(revokeNow ? { remove: [old.clientId] } : {}) },
+        {
+          add: { [record.clientId]: key },
+          ...(revokeNow ? { remove: [old.clientId] } : {}),
+        },
         this.options.secretWrite,
       );
     } catch (error) {
@@ -257,18 +331,30 @@ export class ApiKeyService {
     await this.audit({
       ...this.event('key.rotate', who, publication, old.id),
       outcome: 'succeeded',
-      meta: { newKeyId: record.id, graceUntil: revokeNow ? null : graceUntil.toISOString() },
+      meta: {
+        newKeyId: record.id,
+        graceUntil: revokeNow ? null : graceUntil.toISOString(),
+      },
     });
+    const oldFate = revokeNow
+      ? 'old key revoked'
+      : `old key valid until ${graceUntil.toISOString()}`;
     this.options.logger.info(
-      `Rotated API key ${old.id} to ${record.id} for publication ${publication.id}` +
-        (revokeNow ? '; old key revoked' : `; old key valid until ${graceUntil.toISOString()}`),
+      `Rotated API key ${old.id} to ${record.id} for publication ${publication.id}; ${oldFate}`,
     );
     const previous = (await this.options.store.get(old.id)) ?? old;
     const after = this.now();
-    return { key: toApiKeyInfo(record, after), secret: key, previous: toApiKeyInfo(previous, after) };
+    return {
+      key: toApiKeyInfo(record, after),
+      secret: key,
+      previous: toApiKeyInfo(previous, after),
+    };
   }
 
-  async revoke(input: { publicationId: string; keyId: string }, who: Actor): Promise<ApiKeyInfo> {
+  async revoke(
+    input: { publicationId: string; keyId: string },
+    who: Actor,
+  ): Promise<ApiKeyInfo> {
     const publication = await this.publication(input.publicationId);
     const record = await this.keyOf(publication.id, input.keyId);
     const wasRevoked = !!record.revokedAt;
@@ -276,7 +362,9 @@ export class ApiKeyService {
     await this.options.store.markRevoked(record.id, this.now());
     // Mid-publish or mid-unpublish the Secret is being written by that operation; the sweep
     // (which waits for it to settle) takes the key out.
-    const inFlight = publication.status === 'publishing' || publication.status === 'unpublishing';
+    const inFlight =
+      publication.status === 'publishing' ||
+      publication.status === 'unpublishing';
     if (!record.removedAt && !inFlight) {
       try {
         await this.removeFromSecret(publication, [record]);
@@ -284,15 +372,22 @@ export class ApiKeyService {
         await this.audit({
           ...this.event('key.revoke', who, publication, record.id),
           outcome: 'failed',
-          error: `${safeMessage(error)} (recorded as revoked; the scheduled sweep retries the removal)`,
+          error: `${safeMessage(
+            error,
+          )} (recorded as revoked; the scheduled sweep retries the removal)`,
         });
         throw error;
       }
       if (record.rateLimits) await this.limitsChanged(publication.id);
     }
     if (!wasRevoked) {
-      await this.audit({ ...this.event('key.revoke', who, publication, record.id), outcome: 'succeeded' });
-      this.options.logger.info(`Revoked API key ${record.id} of publication ${publication.id}`);
+      await this.audit({
+        ...this.event('key.revoke', who, publication, record.id),
+        outcome: 'succeeded',
+      });
+      this.options.logger.info(
+        `Revoked API key ${record.id} of publication ${publication.id}`,
+      );
     }
     const updated = (await this.options.store.get(record.id)) ?? record;
     return toApiKeyInfo(updated, this.now());
@@ -307,11 +402,18 @@ export class ApiKeyService {
     const due = await this.options.store.listDueForRemoval(now);
     const byPublication = new Map<string, ApiKeyRecord[]>();
     for (const r of due) {
-      byPublication.set(r.publicationId, [...(byPublication.get(r.publicationId) ?? []), r]);
+      byPublication.set(r.publicationId, [
+        ...(byPublication.get(r.publicationId) ?? []),
+        r,
+      ]);
     }
     for (const [publicationId, records] of byPublication) {
       const publication = await this.options.publications.get(publicationId);
-      if (publication && (publication.status === 'publishing' || publication.status === 'unpublishing')) {
+      if (
+        publication &&
+        (publication.status === 'publishing' ||
+          publication.status === 'unpublishing')
+      ) {
         result.deferred.push(publicationId);
         continue;
       }
@@ -319,24 +421,33 @@ export class ApiKeyService {
         if (publication && !GONE.includes(publication.status)) {
           await this.removeFromSecret(publication, records, now);
         } else {
-          await this.options.store.markRemoved(records.map(r => r.id), now);
+          await this.options.store.markRemoved(
+            records.map(r => r.id),
+            now,
+          );
         }
       } catch (error) {
         const message = safeMessage(error);
-        result.failed.push({ publicationId, keyIds: records.map(r => r.id), error: message });
+        result.failed.push({
+          publicationId,
+          keyIds: records.map(r => r.id),
+          error: message,
+        });
         this.options.logger.warn(
           `Key sweep could not update the Secret of publication ${publicationId} (${records.length} keys): ${message}`,
         );
         continue;
       }
       for (const r of records) {
-        const reason = r.revokedAt ? 'revoked' : r.expiresAt && r.expiresAt <= now ? 'expired' : 'grace-ended';
+        const reason = removalReason(r, now);
         result.removed.push({ keyId: r.id, publicationId, reason });
         await this.audit({
           action: reason === 'revoked' ? 'key.revoke' : 'key.expire',
           actor: 'system:model-publishing/key-sweep',
           publicationId,
-          ...(publication?.entityRef ? { entityRef: publication.entityRef } : {}),
+          ...(publication?.entityRef
+            ? { entityRef: publication.entityRef }
+            : {}),
           keyId: r.id,
           outcome: 'succeeded',
           meta: { reason },
@@ -367,9 +478,19 @@ export class ApiKeyService {
     const now = this.now();
     const expiresAt = this.parseExpiry(input.expiresAt, now);
     const key = this.generateKey();
-    const record = this.newRecord(publication.id, input.name, key, who.actor, now, { expiresAt });
+    const record = this.newRecord(
+      publication.id,
+      input.name,
+      key,
+      who.actor,
+      now,
+      { expiresAt },
+    );
     await this.options.store.insert(record);
-    await this.audit({ ...this.event('key.create', who, publication, record.id), outcome: 'succeeded' });
+    await this.audit({
+      ...this.event('key.create', who, publication, record.id),
+      outcome: 'succeeded',
+    });
     return {
       issued: { key: toApiKeyInfo(record, now), secret: key },
       buildKey: { clientId: record.clientId, key },
@@ -402,16 +523,27 @@ export class ApiKeyService {
    * Secret now (raw values come from the Secret; the database cannot provide them). Prefer not
    * to rewrite Secret data on update at all; if you must, write with the resourceVersion read here.
    */
-  async readLiveSecretKeys(publicationId: string): Promise<{ keys: BuildKey[]; resourceVersion?: string }> {
+  async readLiveSecretKeys(
+    publicationId: string,
+  ): Promise<{ keys: BuildKey[]; resourceVersion?: string }> {
     const publication = await this.publication(publicationId);
-    const secret = await this.options.secrets.getSecret(this.secretTarget(publication));
+    const secret = await this.options.secrets.getSecret(
+      this.secretTarget(publication),
+    );
     const values = decodeKeyData(secret?.data);
-    const records = await this.options.store.listLive(publicationId, this.now());
+    const records = await this.options.store.listLive(
+      publicationId,
+      this.now(),
+    );
     const keys: BuildKey[] = [];
     for (const r of records) {
       const key = values[r.clientId];
       if (key && isWellFormedApiKey(key)) {
-        keys.push({ clientId: r.clientId, key, ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}) });
+        keys.push({
+          clientId: r.clientId,
+          key,
+          ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
+        });
       }
     }
     return { keys, resourceVersion: secret?.metadata.resourceVersion };
@@ -443,21 +575,33 @@ export class ApiKeyService {
     };
   }
 
-  private parseExpiry(expiresAt: string | undefined, now: Date): Date | undefined {
+  private parseExpiry(
+    expiresAt: string | undefined,
+    now: Date,
+  ): Date | undefined {
     if (expiresAt === undefined) return undefined;
     const at = new Date(expiresAt);
-    if (Number.isNaN(at.getTime())) throw new InputError('expiresAt must be an ISO 8601 date-time');
-    if (at.getTime() <= now.getTime()) throw new InputError('expiresAt must be in the future');
+    if (Number.isNaN(at.getTime()))
+      throw new InputError('expiresAt must be an ISO 8601 date-time');
+    if (at.getTime() <= now.getTime())
+      throw new InputError('expiresAt must be in the future');
     return at;
   }
 
   /** Validates the per-key rules against the gateway's limits (256 global / 16 local). */
-  private checkRuleLimits(publication: KeyPublication, live: ApiKeyRecord[]): void {
+  private checkRuleLimits(
+    publication: KeyPublication,
+    live: ApiKeyRecord[],
+  ): void {
     const input = {
       config: publication.config,
       detection: { kind: publication.modelKind },
       gateway: { rateLimitMode: this.options.rateLimitMode },
-      keys: live.map(r => ({ clientId: r.clientId, key: '', rateLimits: r.rateLimits })),
+      keys: live.map(r => ({
+        clientId: r.clientId,
+        key: '',
+        rateLimits: r.rateLimits,
+      })),
     } as unknown as BuildInput; // only the fields buildRateLimitRules reads
     buildRateLimitRules(input);
   }
@@ -478,7 +622,10 @@ export class ApiKeyService {
     return publication;
   }
 
-  private async keyOf(publicationId: string, keyId: string): Promise<ApiKeyRecord> {
+  private async keyOf(
+    publicationId: string,
+    keyId: string,
+  ): Promise<ApiKeyRecord> {
     const record = await this.options.store.get(keyId);
     if (!record || record.publicationId !== publicationId) {
       throw new NotFoundError(`key ${keyId} not found for this publication`);
@@ -515,7 +662,10 @@ export class ApiKeyService {
         );
       }
     }
-    await this.options.store.markRemoved(records.map(r => r.id), now);
+    await this.options.store.markRemoved(
+      records.map(r => r.id),
+      now,
+    );
   }
 
   private async limitsChanged(publicationId: string): Promise<void> {
@@ -524,7 +674,9 @@ export class ApiKeyService {
       await this.options.onKeyLimitsChanged(publicationId);
     } catch (error) {
       this.options.logger.warn(
-        `Could not re-apply rate limits of publication ${publicationId} after a key change: ${safeMessage(error)}`,
+        `Could not re-apply rate limits of publication ${publicationId} after a key change: ${safeMessage(
+          error,
+        )}`,
       );
     }
   }
@@ -551,7 +703,9 @@ export class ApiKeyService {
     } catch (error) {
       // An audit failure must not hide the outcome from the caller (the key may already exist).
       this.options.logger.error(
-        `Could not record audit event ${event.action} for key ${event.keyId}: ${safeMessage(error)}`,
+        `Could not record audit event ${event.action} for key ${
+          event.keyId
+        }: ${safeMessage(error)}`,
       );
     }
   }

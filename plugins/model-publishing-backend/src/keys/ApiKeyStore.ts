@@ -44,7 +44,9 @@ function fromRow(row: Row): ApiKeyRecord {
     rotatedFrom: row.rotated_from ?? undefined,
     graceUntil: toDate(row.grace_until),
     removedAt: toDate(row.removed_at),
-    rateLimits: row.rate_limits ? (JSON.parse(row.rate_limits) as RateLimits) : undefined,
+    rateLimits: row.rate_limits
+      ? (JSON.parse(row.rate_limits) as RateLimits)
+      : undefined,
   };
 }
 
@@ -65,18 +67,22 @@ function toRow(r: ApiKeyRecord): Row {
     grace_until: r.graceUntil ?? null,
     removed_at: r.removedAt ?? null,
     rate_limits:
-      r.rateLimits && Object.keys(r.rateLimits).length ? JSON.stringify(r.rateLimits) : null,
+      r.rateLimits && Object.keys(r.rateLimits).length
+        ? JSON.stringify(r.rateLimits)
+        : null,
   };
 }
 
 /** Keys whose time is up but that may still be in the Secret: revoked, expired, or past grace. */
 function whereDue(q: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
-  return q.whereNull('removed_at').andWhere(w =>
-    w
-      .whereNotNull('revoked_at')
-      .orWhere('expires_at', '<=', now)
-      .orWhere('grace_until', '<=', now),
-  );
+  return q
+    .whereNull('removed_at')
+    .andWhere(w =>
+      w
+        .whereNotNull('revoked_at')
+        .orWhere('expires_at', '<=', now)
+        .orWhere('grace_until', '<=', now),
+    );
 }
 
 /** Persistence of API keys: hashes and metadata only (the raw key never reaches this class). */
@@ -90,10 +96,15 @@ export class ApiKeyStore {
     fn: (store: ApiKeyStore) => Promise<T>,
   ): Promise<T> {
     return (this.db as Knex).transaction(async trx => {
-      const client = String((trx.client as { config?: { client?: unknown } }).config?.client ?? '');
+      const client = String(
+        (trx.client as { config?: { client?: unknown } }).config?.client ?? '',
+      );
       if (!/sqlite/.test(client)) {
         // SQLite serialises writers anyway and does not support FOR UPDATE.
-        await trx('publications').where({ id: publicationId }).forUpdate().first('id');
+        await trx('publications')
+          .where({ id: publicationId })
+          .forUpdate()
+          .first('id');
       }
       return fn(new ApiKeyStore(trx));
     });
@@ -122,7 +133,9 @@ export class ApiKeyStore {
       .whereNull('revoked_at')
       .whereNull('removed_at')
       .andWhere(w => w.whereNull('expires_at').orWhere('expires_at', '>', now))
-      .andWhere(w => w.whereNull('grace_until').orWhere('grace_until', '>', now))
+      .andWhere(w =>
+        w.whereNull('grace_until').orWhere('grace_until', '>', now),
+      )
       .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id' }]);
     return rows.map(fromRow);
   }
@@ -149,7 +162,9 @@ export class ApiKeyStore {
    */
   async markRotated(id: string, graceUntil: Date, now: Date): Promise<boolean> {
     const update =
-      graceUntil.getTime() <= now.getTime() ? { revoked_at: now } : { grace_until: graceUntil };
+      graceUntil.getTime() <= now.getTime()
+        ? { revoked_at: now }
+        : { grace_until: graceUntil };
     const count = await this.db(TABLE)
       .where({ id })
       .whereNull('revoked_at')
@@ -167,9 +182,15 @@ export class ApiKeyStore {
   async clearRotation(id: string, graceUntil: Date, now: Date): Promise<void> {
     const q = this.db(TABLE).where({ id }).whereNull('removed_at');
     if (graceUntil.getTime() <= now.getTime()) {
-      await q.where('revoked_at', now).whereNull('grace_until').update({ revoked_at: null });
+      await q
+        .where('revoked_at', now)
+        .whereNull('grace_until')
+        .update({ revoked_at: null });
     } else {
-      await q.where('grace_until', graceUntil).whereNull('revoked_at').update({ grace_until: null });
+      await q
+        .where('grace_until', graceUntil)
+        .whereNull('revoked_at')
+        .update({ grace_until: null });
     }
   }
 
@@ -185,7 +206,10 @@ export class ApiKeyStore {
   /** Records that the keys are no longer in the Secret. */
   async markRemoved(ids: string[], now: Date): Promise<void> {
     if (!ids.length) return;
-    await this.db(TABLE).whereIn('id', ids).whereNull('removed_at').update({ removed_at: now });
+    await this.db(TABLE)
+      .whereIn('id', ids)
+      .whereNull('removed_at')
+      .update({ removed_at: now });
   }
 
   /** Keys to take out of their Secret: revoked, expired or past grace, and not yet removed. */
@@ -200,7 +224,9 @@ export class ApiKeyStore {
   async recordLastUsed(clientId: string, at: Date): Promise<void> {
     await this.db(TABLE)
       .where({ client_id: clientId })
-      .andWhere(w => w.whereNull('last_used_at').orWhere('last_used_at', '<', at))
+      .andWhere(w =>
+        w.whereNull('last_used_at').orWhere('last_used_at', '<', at),
+      )
       .update({ last_used_at: at });
   }
 }

@@ -6,7 +6,9 @@ import type { KeySecretClient, SecretObject } from './types';
  * KeySecretClient over the plugin's ClusterRegistry. `replace` sends the resourceVersion it is
  * given, so a concurrent change comes back as ConflictError (409) for writeSecretKeys to retry.
  */
-export function clusterSecretClient(clusters: Pick<ClusterRegistry, 'get'>): KeySecretClient {
+export function clusterSecretClient(
+  clusters: Pick<ClusterRegistry, 'get'>,
+): KeySecretClient {
   const ref = (t: { namespace: string; name: string }) => ({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -15,16 +17,24 @@ export function clusterSecretClient(clusters: Pick<ClusterRegistry, 'get'>): Key
   });
   return {
     async getSecret(target) {
-      return (await clusters.get(target.cluster).get(ref(target))) as SecretObject | undefined;
+      return (await clusters.get(target.cluster).get(ref(target))) as
+        | SecretObject
+        | undefined;
     },
     async replaceSecret(target, secret) {
       const obj = {
         ...secret,
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { ...secret.metadata, name: target.name, namespace: target.namespace },
+        metadata: {
+          ...secret.metadata,
+          name: target.name,
+          namespace: target.namespace,
+        },
       } as unknown as KubeObject;
-      return (await clusters.get(target.cluster).replace(obj)) as unknown as SecretObject;
+      return (await clusters
+        .get(target.cluster)
+        .replace(obj)) as unknown as SecretObject;
     },
   };
 }

@@ -1,4 +1,7 @@
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type { AuditLog } from '../audit/AuditLog';
 import type { ModelPublishingConfig } from '../config';
@@ -46,7 +49,12 @@ export function createApiKeyService(deps: KeyServiceDeps): ApiKeyService {
     logger: deps.logger,
     rateLimitMode: deps.config.gateway.rateLimitMode,
     rotationGraceHours: deps.config.keys.rotationGraceHours,
-    ...(publishing ? { onKeyLimitsChanged: async (id: string) => void (await publishing.reapply(id)) } : {}),
+    ...(publishing
+      ? {
+          onKeyLimitsChanged: async (id: string) =>
+            void (await publishing.reapply(id)),
+        }
+      : {}),
   });
 }
 
@@ -56,12 +64,19 @@ export function createApiKeyService(deps: KeyServiceDeps): ApiKeyService {
  */
 export async function setupApiKeys(
   deps: KeyServiceDeps & {
-    publishing: { reapply(publicationId: string): Promise<unknown>; setKeys(keys: ApiKeyService): void };
+    publishing: {
+      reapply(publicationId: string): Promise<unknown>;
+      setKeys(keys: ApiKeyService): void;
+    };
     scheduler: SchedulerService;
   },
 ): Promise<ApiKeyService> {
   const keys = createApiKeyService(deps);
   deps.publishing.setKeys(keys);
-  await scheduleKeySweep({ scheduler: deps.scheduler, logger: deps.logger, keys });
+  await scheduleKeySweep({
+    scheduler: deps.scheduler,
+    logger: deps.logger,
+    keys,
+  });
   return keys;
 }

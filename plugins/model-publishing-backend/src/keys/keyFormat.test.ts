@@ -65,7 +65,8 @@ describe('keyFormat', () => {
       while (replacement === key[position]) {
         replacement = BASE62_ALPHABET[randomInt(62)];
       }
-      const garbled = key.slice(0, position) + replacement + key.slice(position + 1);
+      const garbled =
+        key.slice(0, position) + replacement + key.slice(position + 1);
       if (!isWellFormedApiKey(garbled)) rejected++;
     }
     expect(rejected).toBe(trials);
@@ -77,7 +78,12 @@ describe('keyFormat', () => {
     for (let position = 4; position < key.length; position++) {
       for (const ch of BASE62_ALPHABET) {
         if (ch === key[position]) continue;
-        if (isWellFormedApiKey(key.slice(0, position) + ch + key.slice(position + 1))) accepted++;
+        if (
+          isWellFormedApiKey(
+            key.slice(0, position) + ch + key.slice(position + 1),
+          )
+        )
+          accepted++;
       }
     }
     expect(accepted).toBe(0);

@@ -18,11 +18,13 @@ import * as zlib from 'node:zlib';
 export const API_KEY_PREFIX = 'mpk_';
 export const API_KEY_BODY_LENGTH = 32;
 export const API_KEY_CHECKSUM_LENGTH = 6;
-export const API_KEY_LENGTH = API_KEY_PREFIX.length + API_KEY_BODY_LENGTH + API_KEY_CHECKSUM_LENGTH;
+export const API_KEY_LENGTH =
+  API_KEY_PREFIX.length + API_KEY_BODY_LENGTH + API_KEY_CHECKSUM_LENGTH;
 /** How many leading characters of a key may be stored and shown (the prefix plus 4 random chars). */
 export const API_KEY_DISPLAY_PREFIX_LENGTH = 8;
 
-export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+export const BASE62_ALPHABET =
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** Largest multiple of 62 that fits in a byte: bytes at or above it are discarded to avoid modulo bias. */
 const UNBIASED_BYTE_LIMIT = 62 * Math.floor(256 / 62); // 248
 
@@ -61,7 +63,8 @@ const CRC32_TABLE = (() => {
 /** CRC-32 (IEEE 802.3, as zlib). Uses zlib.crc32 where the runtime has it (Node ≥ 22.2). */
 export function crc32(input: string): number {
   const native = (zlib as { crc32?: (data: string | Buffer) => number }).crc32;
-  if (typeof native === 'function') return native(Buffer.from(input, 'utf8')) >>> 0;
+  if (typeof native === 'function')
+    return native(Buffer.from(input, 'utf8')) >>> 0;
   let crc = 0xffffffff;
   for (const byte of Buffer.from(input, 'utf8')) {
     crc = CRC32_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
@@ -77,7 +80,8 @@ export function toBase62(value: number, width: number): string {
     out = BASE62_ALPHABET[rest % 62] + out;
     rest = Math.floor(rest / 62);
   }
-  if (rest !== 0) throw new RangeError(`${value} does not fit in ${width} base62 digits`);
+  if (rest !== 0)
+    throw new RangeError(`${value} does not fit in ${width} base62 digits`);
   return out;
 }
 
@@ -86,7 +90,9 @@ export function checksumOf(body: string): string {
 }
 
 /** A new raw API key. The caller must hand it out once and keep only its hash. */
-export function generateApiKey(random: (size: number) => Buffer = randomBytes): string {
+export function generateApiKey(
+  random: (size: number) => Buffer = randomBytes,
+): string {
   const body = randomBase62(API_KEY_BODY_LENGTH, random);
   return `${API_KEY_PREFIX}${body}${checksumOf(body)}`;
 }
@@ -94,7 +100,10 @@ export function generateApiKey(random: (size: number) => Buffer = randomBytes): 
 /** True when `key` has the right shape and checksum. Says nothing about whether the key is valid. */
 export function isWellFormedApiKey(key: unknown): key is string {
   if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) return false;
-  const body = key.slice(API_KEY_PREFIX.length, API_KEY_PREFIX.length + API_KEY_BODY_LENGTH);
+  const body = key.slice(
+    API_KEY_PREFIX.length,
+    API_KEY_PREFIX.length + API_KEY_BODY_LENGTH,
+  );
   const checksum = key.slice(API_KEY_PREFIX.length + API_KEY_BODY_LENGTH);
   return checksumOf(body) === checksum;
 }

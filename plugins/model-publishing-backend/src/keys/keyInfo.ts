@@ -1,12 +1,17 @@
 import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
 import type { ApiKeyRecord } from './types';
 
-const reached = (at: Date | undefined, now: Date) => !!at && at.getTime() <= now.getTime();
+const reached = (at: Date | undefined, now: Date) =>
+  !!at && at.getTime() <= now.getTime();
 
 /** The status a caller sees. A rotated key past its grace counts as expired. */
-export function keyStatus(record: ApiKeyRecord, now: Date): ApiKeyInfo['status'] {
+export function keyStatus(
+  record: ApiKeyRecord,
+  now: Date,
+): ApiKeyInfo['status'] {
   if (record.revokedAt) return 'revoked';
-  if (reached(record.expiresAt, now) || reached(record.graceUntil, now)) return 'expired';
+  if (reached(record.expiresAt, now) || reached(record.graceUntil, now))
+    return 'expired';
   if (record.graceUntil) return 'grace';
   return 'active';
 }
@@ -29,9 +34,13 @@ export function toApiKeyInfo(record: ApiKeyRecord, now: Date): ApiKeyInfo {
     createdAt: record.createdAt.toISOString(),
     ...(record.expiresAt ? { expiresAt: record.expiresAt.toISOString() } : {}),
     ...(record.revokedAt ? { revokedAt: record.revokedAt.toISOString() } : {}),
-    ...(record.lastUsedAt ? { lastUsedAt: record.lastUsedAt.toISOString() } : {}),
+    ...(record.lastUsedAt
+      ? { lastUsedAt: record.lastUsedAt.toISOString() }
+      : {}),
     ...(record.rotatedFrom ? { rotatedFrom: record.rotatedFrom } : {}),
-    ...(record.graceUntil ? { graceUntil: record.graceUntil.toISOString() } : {}),
+    ...(record.graceUntil
+      ? { graceUntil: record.graceUntil.toISOString() }
+      : {}),
     status: keyStatus(record, now),
     ...(record.rateLimits ? { rateLimits: record.rateLimits } : {}),
   };

@@ -1,6 +1,15 @@
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { hashApiKey, safeEqualHash } from './keyFormat';
-import { isConflictError, type KeySecretClient, type SecretObject, type SecretTarget } from './types';
+import {
+  isConflictError,
+  type KeySecretClient,
+  type SecretObject,
+  type SecretTarget,
+} from './types';
 
 /** A change to a publication's key Secret. Raw keys appear only in `add`; never log this. */
 export interface SecretKeyChange {
@@ -37,18 +46,25 @@ export function applyKeyChange(
   const additions = Object.entries(change.add ?? {});
   if (additions.length) {
     const existing = new Map(
-      Object.entries(next).map(([clientId, value]) => [clientId, hashApiKey(decode(value))]),
+      Object.entries(next).map(([clientId, value]) => [
+        clientId,
+        hashApiKey(decode(value)),
+      ]),
     );
     const seen: string[] = [];
     for (const [clientId, key] of additions) {
       const hash = hashApiKey(key);
       for (const [other, otherHash] of existing) {
         if (other !== clientId && safeEqualHash(hash, otherHash)) {
-          throw new DuplicateKeyValueError(`the key for ${clientId} equals the key of ${other}`);
+          throw new DuplicateKeyValueError(
+            `the key for ${clientId} equals the key of ${other}`,
+          );
         }
       }
       if (seen.some(h => safeEqualHash(h, hash))) {
-        throw new DuplicateKeyValueError(`two new keys in one change are equal (${clientId})`);
+        throw new DuplicateKeyValueError(
+          `two new keys in one change are equal (${clientId})`,
+        );
       }
       seen.push(hash);
       const previous = existing.get(clientId);
@@ -62,8 +78,12 @@ export function applyKeyChange(
 }
 
 /** Secret data as client id → raw key. For the publishing service rebuilding the Secret. */
-export function decodeKeyData(data: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, decode(v)]));
+export function decodeKeyData(
+  data: Record<string, string> | undefined,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data ?? {}).map(([k, v]) => [k, decode(v)]),
+  );
 }
 
 export interface SecretWriteOptions {
@@ -81,7 +101,12 @@ export interface SecretWriteResult {
 
 /** A cluster failure described without echoing anything the cluster sent back (it may contain data). */
 export function describeClusterError(error: unknown): string {
-  const e = error as { code?: unknown; statusCode?: unknown; body?: unknown; name?: unknown };
+  const e = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    body?: unknown;
+    name?: unknown;
+  };
   const status = e?.code ?? e?.statusCode;
   let reason: unknown;
   try {
@@ -92,7 +117,9 @@ export function describeClusterError(error: unknown): string {
   }
   const parts = [
     typeof status === 'number' ? `HTTP ${status}` : undefined,
-    typeof reason === 'string' && /^[A-Za-z]+$/.test(reason) ? reason : undefined,
+    typeof reason === 'string' && /^[A-Za-z]+$/.test(reason)
+      ? reason
+      : undefined,
   ].filter(Boolean);
   return parts.length ? parts.join(' ') : 'the cluster request failed';
 }
@@ -120,7 +147,9 @@ export async function writeSecretKeys(
     try {
       current = await client.getSecret(target);
     } catch (error) {
-      throw new SecretWriteError(`could not read Secret ${where}: ${describeClusterError(error)}`);
+      throw new SecretWriteError(
+        `could not read Secret ${where}: ${describeClusterError(error)}`,
+      );
     }
     if (!current) {
       throw new NotFoundError(
@@ -140,7 +169,9 @@ export async function writeSecretKeys(
           `could not update Secret ${where}: ${describeClusterError(error)}`,
         );
       }
-      await sleep(Math.floor(Math.random() * maxBackoffMs * Math.min(attempt, 4)));
+      await sleep(
+        Math.floor(Math.random() * maxBackoffMs * Math.min(attempt, 4)),
+      );
     }
   }
   throw new ConflictError(

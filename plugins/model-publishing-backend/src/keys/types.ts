@@ -35,7 +35,10 @@ export interface SecretObject {
  */
 export interface KeySecretClient {
   getSecret(target: SecretTarget): Promise<SecretObject | undefined>;
-  replaceSecret(target: SecretTarget, secret: SecretObject): Promise<SecretObject>;
+  replaceSecret(
+    target: SecretTarget,
+    secret: SecretObject,
+  ): Promise<SecretObject>;
 }
 
 /** What the key service needs to know about a publication. */
@@ -56,7 +59,11 @@ export interface KeyPublicationLookup {
   get(id: string): Promise<KeyPublication | undefined>;
 }
 
-export type KeyAuditAction = 'key.create' | 'key.rotate' | 'key.revoke' | 'key.expire';
+export type KeyAuditAction =
+  | 'key.create'
+  | 'key.rotate'
+  | 'key.revoke'
+  | 'key.expire';
 
 /** One audited key action. Carries the key id, never the key. */
 export interface KeyAuditEvent {
@@ -76,7 +83,7 @@ export interface KeyAuditEvent {
 
 /** Minimal audit sink; the plugin's AuditLog (audit row + auditor event) satisfies it. */
 export interface KeyAuditor {
-  record(event: KeyAuditEvent): Promise<void>;
+  record(event: KeyAuditEvent): Promise<unknown>;
 }
 
 /** A key as the gateway builders need it for rate limits: the client id only, never the key. */

@@ -11,7 +11,11 @@ import { PublicationStore } from '../database/PublicationStore';
 import { ApiKeyService } from '../keys/ApiKeyService';
 import { ApiKeyStore } from '../keys/ApiKeyStore';
 import { createKeyTestDb, dumpAllTables } from '../keys/__testUtils__/db';
-import { FakeSecretClient, captureAuditor, captureLogger } from '../keys/__testUtils__/fakes';
+import {
+  FakeSecretClient,
+  captureAuditor,
+  captureLogger,
+} from '../keys/__testUtils__/fakes';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { RouteContext } from './context';
 import { registerKeyRoutes } from './keys';
@@ -60,13 +64,18 @@ describe('key routes', () => {
 
     const auditLog = new AuditLog(db, auditor);
     const permissions = mockServices.permissions.mock();
-    permissions.authorize.mockImplementation(async requests =>
-      requests.map(r => ({
-        result: allowed.has(r.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      })) as any,
+    permissions.authorize.mockImplementation(
+      async requests =>
+        requests.map(r => ({
+          result: allowed.has(r.permission.name)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        })) as any,
     );
     const ctx = new RouteContext({
-      httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.none() }),
+      httpAuth: mockServices.httpAuth({
+        defaultCredentials: mockCredentials.none(),
+      }),
       auth: mockServices.auth(),
       permissions,
       catalog: catalogServiceMock({
@@ -79,13 +88,18 @@ describe('key routes', () => {
               namespace: 'ml',
               annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud' },
             },
-            spec: { type: 'inference-service', owner: 'group:default/ml', lifecycle: 'production' },
+            spec: {
+              type: 'inference-service',
+              owner: 'group:default/ml',
+              lifecycle: 'production',
+            },
           },
         ],
       }),
       auditLog,
       logger,
-      resolveClusterName: name => (name === 'default' || name === 'dev' ? 'dev' : undefined),
+      resolveClusterName: name =>
+        name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
     });
     const keys = new ApiKeyService({
@@ -99,10 +113,19 @@ describe('key routes', () => {
       secretWrite: { maxBackoffMs: 2 },
     });
     const router = createOpenApiRouter() as unknown as express.Router;
-    registerKeyRoutes(router, { ctx, publications, keys } as unknown as RouterDeps & { keys: ApiKeyService });
+    registerKeyRoutes(router, {
+      ctx,
+      publications,
+      keys,
+    } as unknown as RouterDeps & { keys: ApiKeyService });
     app = express();
     app.use(router);
-    app.use(MiddlewareFactory.create({ config: mockServices.rootConfig(), logger }).error());
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger,
+      }).error(),
+    );
   });
 
   afterEach(async () => {
@@ -113,7 +136,10 @@ describe('key routes', () => {
 
   it('issues a key exactly once: only the create response carries it', async () => {
     const bodies: string[] = [];
-    const created = await request(app).post(BASE).set('Authorization', user).send({ name: 'frontend' });
+    const created = await request(app)
+      .post(BASE)
+      .set('Authorization', user)
+      .send({ name: 'frontend' });
     expect(created.status).toBe(201);
     expect(created.headers['cache-control']).toBe('no-store');
     const secret: string = created.body.secret;
@@ -123,16 +149,43 @@ describe('key routes', () => {
 
     const listed = await request(app).get(BASE).set('Authorization', user);
     expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: keyId, prefix: secret.slice(0, 8), status: 'active' })]);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: keyId,
+        prefix: secret.slice(0, 8),
+        status: 'active',
+      }),
+    ]);
     bodies.push(listed.text);
-    bodies.push((await request(app).get(ENTITY_BASE).set('Authorization', user)).text);
-    bodies.push((await request(app).post(BASE).set('Authorization', user).send({ name: 'frontend' })).text); // 409
-    const rotated = await request(app).post(`${BASE}/${keyId}/rotate`).set('Authorization', user).send({ gracePeriodHours: 1 });
+    bodies.push(
+      (await request(app).get(ENTITY_BASE).set('Authorization', user)).text,
+    );
+    bodies.push(
+      (
+        await request(app)
+          .post(BASE)
+          .set('Authorization', user)
+          .send({ name: 'frontend' })
+      ).text,
+    ); // 409
+    const rotated = await request(app)
+      .post(`${BASE}/${keyId}/rotate`)
+      .set('Authorization', user)
+      .send({ gracePeriodHours: 1 });
     expect(rotated.status).toBe(201);
     expect(rotated.body.previous).toMatchObject({ id: keyId, status: 'grace' });
     bodies.push(rotated.text);
-    bodies.push((await request(app).post(`${BASE}/${keyId}/rotate`).set('Authorization', user).send({})).text); // 409
-    const revoked = await request(app).delete(`${BASE}/${keyId}`).set('Authorization', user);
+    bodies.push(
+      (
+        await request(app)
+          .post(`${BASE}/${keyId}/rotate`)
+          .set('Authorization', user)
+          .send({})
+      ).text,
+    ); // 409
+    const revoked = await request(app)
+      .delete(`${BASE}/${keyId}`)
+      .set('Authorization', user);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ id: keyId, status: 'revoked' });
     bodies.push(revoked.text);
@@ -141,11 +194,20 @@ describe('key routes', () => {
     expect(bodies.filter(b => b.includes(secret))).toEqual([created.text]);
     const newSecret: string = rotated.body.secret;
     expect(bodies.filter(b => b.includes(newSecret))).toEqual([rotated.text]);
-    const everything = [logger.lines.join('\n'), auditor.events.join('\n'), await dumpAllTables(db)].join('\n');
+    const everything = [
+      logger.lines.join('\n'),
+      auditor.events.join('\n'),
+      await dumpAllTables(db),
+    ].join('\n');
     for (const s of [secret, newSecret]) {
-      expect(everything.includes(s) || everything.includes(Buffer.from(s).toString('base64'))).toBe(false);
+      expect(
+        everything.includes(s) ||
+          everything.includes(Buffer.from(s).toString('base64')),
+      ).toBe(false);
     }
-    expect(secrets.keys(TARGET)).toEqual({ [rotated.body.key.clientId]: newSecret });
+    expect(secrets.keys(TARGET)).toEqual({
+      [rotated.body.key.clientId]: newSecret,
+    });
   });
 
   describe.each([
@@ -154,8 +216,13 @@ describe('key routes', () => {
     ['POST', `${BASE}/k1/rotate`, 'model-publishing.key.rotate', {}],
     ['DELETE', `${BASE}/k1`, 'model-publishing.key.revoke', undefined],
   ] as const)('%s %s', (method, path, permission, body) => {
-    const send = (auth?: string, payload: object | undefined = body, url: string = path) => {
-      let r = request(app)[method.toLowerCase() as 'get' | 'post' | 'delete'](url);
+    const send = (
+      auth?: string,
+      payload: object | undefined = body,
+      url: string = path,
+    ) => {
+      let r =
+        request(app)[method.toLowerCase() as 'get' | 'post' | 'delete'](url);
       if (auth) r = r.set('Authorization', auth);
       return payload ? r.send(payload) : r;
     };
@@ -193,7 +260,11 @@ describe('key routes', () => {
     const bad = [
       [BASE, { name: '' }, /name/],
       [BASE, { name: 'ok', expiresAt: 'tomorrow' }, /expiresAt/],
-      [BASE, { name: 'ok', rateLimits: { requestsPerMinute: -1 } }, /requestsPerMinute/],
+      [
+        BASE,
+        { name: 'ok', rateLimits: { requestsPerMinute: -1 } },
+        /requestsPerMinute/,
+      ],
       // The OpenAPI validator answers this one (backend-core's middleware wording).
       [BASE, { name: 'ok', extra: true }, /additional properties/],
       [BASE, { name: '-bad name' }, /name/],
@@ -201,7 +272,10 @@ describe('key routes', () => {
       [`${BASE}/k1/rotate`, { gracePeriodHours: 'soon' }, /gracePeriodHours/],
     ] as const;
     for (const [url, payload, field] of bad) {
-      const res = await request(app).post(url).set('Authorization', user).send(payload);
+      const res = await request(app)
+        .post(url)
+        .set('Authorization', user)
+        .send(payload);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(field);
     }
@@ -210,11 +284,29 @@ describe('key routes', () => {
   });
 
   it('404 for an unknown key id; 409 for rotating a revoked key', async () => {
-    expect((await request(app).delete(`${BASE}/nope`).set('Authorization', user)).status).toBe(404);
-    expect((await request(app).post(`${BASE}/nope/rotate`).set('Authorization', user).send({})).status).toBe(404);
-    const created = await request(app).post(BASE).set('Authorization', user).send({ name: 'a' });
-    await request(app).delete(`${BASE}/${created.body.key.id}`).set('Authorization', user);
-    const res = await request(app).post(`${BASE}/${created.body.key.id}/rotate`).set('Authorization', user).send({});
+    expect(
+      (await request(app).delete(`${BASE}/nope`).set('Authorization', user))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await request(app)
+          .post(`${BASE}/nope/rotate`)
+          .set('Authorization', user)
+          .send({})
+      ).status,
+    ).toBe(404);
+    const created = await request(app)
+      .post(BASE)
+      .set('Authorization', user)
+      .send({ name: 'a' });
+    await request(app)
+      .delete(`${BASE}/${created.body.key.id}`)
+      .set('Authorization', user);
+    const res = await request(app)
+      .post(`${BASE}/${created.body.key.id}/rotate`)
+      .set('Authorization', user)
+      .send({});
     expect(res.status).toBe(409);
   });
 });

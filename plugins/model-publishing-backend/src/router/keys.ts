@@ -7,7 +7,11 @@ import {
 } from '@internal/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { createApiKeyService, type ApiKeyService } from '../keys';
-import { createKeyBodySchema, parseBody, rotateKeyBodySchema } from '../keys/schemas';
+import {
+  createKeyBodySchema,
+  parseBody,
+  rotateKeyBodySchema,
+} from '../keys/schemas';
 import { modelRoute, type ModelTarget } from './context';
 import type { RouterDeps } from './types';
 
@@ -26,55 +30,113 @@ export function registerKeyRoutes(
   const publicationOf = async (model: ModelTarget, liveOnly: boolean) => {
     const publication = liveOnly
       ? await publications.findLive(model.cluster, model.namespace, model.name)
-      : await publications.findCurrent(model.cluster, model.namespace, model.name);
+      : await publications.findCurrent(
+          model.cluster,
+          model.namespace,
+          model.name,
+        );
     if (!publication) {
-      throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
+      throw new NotFoundError(
+        `${model.namespace}/${model.name} is not published`,
+      );
     }
     return publication;
   };
 
-  modelRoute(router, ctx, 'get', '/publication/keys', async (model, req, res) => {
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationReadPermission, model, 'publication.read');
-    const publication = await publicationOf(model, false);
-    res.json({ items: await keys.list(publication.id) });
-  });
+  modelRoute(
+    router,
+    ctx,
+    'get',
+    '/publication/keys',
+    async (model, req, res) => {
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationReadPermission,
+        model,
+        'publication.read',
+      );
+      const publication = await publicationOf(model, false);
+      res.json({ items: await keys.list(publication.id) });
+    },
+  );
 
-  modelRoute(router, ctx, 'post', '/publication/keys', async (model, req, res) => {
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, keyCreatePermission, model, 'key.create');
-    const body = parseBody(createKeyBodySchema, req.body);
-    const publication = await publicationOf(model, true);
-    const issued = await keys.create(
-      { publicationId: publication.id, ...body },
-      { actor: ctx.actorOf(credentials), request: req },
-    );
-    res.status(201).setHeader('Cache-Control', 'no-store').json(issued);
-  });
-
-  modelRoute(router, ctx, 'post', '/publication/keys/:keyId/rotate', async (model, req, res) => {
-    const credentials = await ctx.credentials(req);
-    const keyId = req.params.keyId;
-    await ctx.authorize(req, credentials, keyRotatePermission, { ...model, keyId }, 'key.rotate');
-    const body = parseBody(rotateKeyBodySchema, req.body);
-    const publication = await publicationOf(model, true);
-    const rotated = await keys.rotate(
-      { publicationId: publication.id, keyId, gracePeriodHours: body.gracePeriodHours },
-      { actor: ctx.actorOf(credentials), request: req },
-    );
-    res.status(201).setHeader('Cache-Control', 'no-store').json(rotated);
-  });
-
-  modelRoute(router, ctx, 'delete', '/publication/keys/:keyId', async (model, req, res) => {
-    const credentials = await ctx.credentials(req);
-    const keyId = req.params.keyId;
-    await ctx.authorize(req, credentials, keyRevokePermission, { ...model, keyId }, 'key.revoke');
-    const publication = await publicationOf(model, false);
-    res.json(
-      await keys.revoke(
-        { publicationId: publication.id, keyId },
+  modelRoute(
+    router,
+    ctx,
+    'post',
+    '/publication/keys',
+    async (model, req, res) => {
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        keyCreatePermission,
+        model,
+        'key.create',
+      );
+      const body = parseBody(createKeyBodySchema, req.body);
+      const publication = await publicationOf(model, true);
+      const issued = await keys.create(
+        { publicationId: publication.id, ...body },
         { actor: ctx.actorOf(credentials), request: req },
-      ),
-    );
-  });
+      );
+      res.status(201).setHeader('Cache-Control', 'no-store').json(issued);
+    },
+  );
+
+  modelRoute(
+    router,
+    ctx,
+    'post',
+    '/publication/keys/:keyId/rotate',
+    async (model, req, res) => {
+      const credentials = await ctx.credentials(req);
+      const keyId = req.params.keyId;
+      await ctx.authorize(
+        req,
+        credentials,
+        keyRotatePermission,
+        { ...model, keyId },
+        'key.rotate',
+      );
+      const body = parseBody(rotateKeyBodySchema, req.body);
+      const publication = await publicationOf(model, true);
+      const rotated = await keys.rotate(
+        {
+          publicationId: publication.id,
+          keyId,
+          gracePeriodHours: body.gracePeriodHours,
+        },
+        { actor: ctx.actorOf(credentials), request: req },
+      );
+      res.status(201).setHeader('Cache-Control', 'no-store').json(rotated);
+    },
+  );
+
+  modelRoute(
+    router,
+    ctx,
+    'delete',
+    '/publication/keys/:keyId',
+    async (model, req, res) => {
+      const credentials = await ctx.credentials(req);
+      const keyId = req.params.keyId;
+      await ctx.authorize(
+        req,
+        credentials,
+        keyRevokePermission,
+        { ...model, keyId },
+        'key.revoke',
+      );
+      const publication = await publicationOf(model, false);
+      res.json(
+        await keys.revoke(
+          { publicationId: publication.id, keyId },
+          { actor: ctx.actorOf(credentials), request: req },
+        ),
+      );
+    },
+  );
 }

@@ -4,13 +4,19 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 
 /** PostgreSQL for tests: MP_TEST_POSTGRES_URL, else the local cluster CI starts on 127.0.0.1:5432. */
-const PG_URL = process.env.MP_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const PG_URL =
+  process.env.MP_TEST_POSTGRES_URL ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 const MIGRATIONS = path.resolve(__dirname, '../../../migrations');
 
 function postgresReachable(): boolean {
   try {
     const url = new URL(PG_URL);
-    execFileSync('pg_isready', ['-q', '-h', url.hostname, '-p', url.port || '5432'], { timeout: 5000 });
+    execFileSync(
+      'pg_isready',
+      ['-q', '-h', url.hostname, '-p', url.port || '5432'],
+      { timeout: 5000 },
+    );
     return true;
   } catch {
     return false;
@@ -21,7 +27,9 @@ function postgresReachable(): boolean {
 export function keyTestDatabases(): ('sqlite' | 'postgres')[] {
   if (postgresReachable()) return ['sqlite', 'postgres'];
   if (process.env.CI === 'true') {
-    throw new Error(`PostgreSQL is not reachable at ${PG_URL}; CI must run the PostgreSQL tests`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${PG_URL}; CI must run the PostgreSQL tests`,
+    );
   }
   return ['sqlite'];
 }
@@ -41,11 +49,19 @@ export async function createKeyTestDb(
     return { db, close: () => db.destroy() };
   }
   const name = `mp_keys_test_${randomBytes(6).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: PG_URL, pool: { min: 0, max: 1 } });
+  const admin = knexFactory({
+    client: 'pg',
+    connection: PG_URL,
+    pool: { min: 0, max: 1 },
+  });
   await admin.raw(`CREATE DATABASE ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 4 } });
+  const db = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 4 },
+  });
   await db.migrate.latest({ directory: MIGRATIONS, loadExtensions: ['.js'] });
   return {
     db,

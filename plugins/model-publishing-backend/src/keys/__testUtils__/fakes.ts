@@ -1,4 +1,7 @@
-import type { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { KeySecretClient, SecretObject, SecretTarget } from '../types';
 
 /**
@@ -37,7 +40,11 @@ export class FakeSecretClient implements KeySecretClient {
     this.secrets.set(this.id(target), {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: target.name, namespace: target.namespace, resourceVersion: String(this.version++) },
+      metadata: {
+        name: target.name,
+        namespace: target.namespace,
+        resourceVersion: String(this.version++),
+      },
       type: 'Opaque',
       data,
     });
@@ -55,7 +62,10 @@ export class FakeSecretClient implements KeySecretClient {
     return s ? (JSON.parse(JSON.stringify(s)) as SecretObject) : undefined;
   }
 
-  async replaceSecret(target: SecretTarget, secret: SecretObject): Promise<SecretObject> {
+  async replaceSecret(
+    target: SecretTarget,
+    secret: SecretObject,
+  ): Promise<SecretObject> {
     await new Promise(r => setImmediate(r));
     if (this.failNext > 0) {
       this.failNext--;
@@ -65,7 +75,10 @@ export class FakeSecretClient implements KeySecretClient {
     if (!current) throw Object.assign(new Error('not found'), { code: 404 });
     if (current.metadata.resourceVersion !== secret.metadata.resourceVersion) {
       this.conflicts++;
-      throw Object.assign(new Error('Conflict'), { code: 409, body: { code: 409, reason: 'Conflict' } });
+      throw Object.assign(new Error('Conflict'), {
+        code: 409,
+        body: { code: 409, reason: 'Conflict' },
+      });
     }
     const next = JSON.parse(JSON.stringify(secret)) as SecretObject;
     next.metadata.resourceVersion = String(this.version++);
@@ -78,7 +91,10 @@ export class FakeSecretClient implements KeySecretClient {
   keys(target: SecretTarget): Record<string, string> {
     const data = this.secrets.get(this.id(target))?.data ?? {};
     return Object.fromEntries(
-      Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      Object.entries(data).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString('utf8'),
+      ]),
     );
   }
 }
@@ -91,7 +107,9 @@ export function captureLogger(): LoggerService & { lines: string[] } {
     (message: string, meta?: Error | Record<string, unknown>) => {
       lines.push(
         `${level} ${message} ${
-          meta instanceof Error ? `${meta.name} ${meta.message} ${meta.stack}` : JSON.stringify(meta ?? {})
+          meta instanceof Error
+            ? `${meta.name} ${meta.message} ${meta.stack}`
+            : JSON.stringify(meta ?? {})
         }`,
       );
     };
@@ -107,7 +125,10 @@ export function captureLogger(): LoggerService & { lines: string[] } {
 }
 
 /** An AuditorService that keeps every event (create, success, fail) as text. */
-export function captureAuditor(): AuditorService & { events: string[]; severities: string[] } {
+export function captureAuditor(): AuditorService & {
+  events: string[];
+  severities: string[];
+} {
   const events: string[] = [];
   const severities: string[] = [];
   return {
@@ -115,14 +136,29 @@ export function captureAuditor(): AuditorService & { events: string[]; severitie
     severities,
     async createEvent(options) {
       severities.push(options.severityLevel ?? 'low');
-      events.push(JSON.stringify({ eventId: options.eventId, severity: options.severityLevel, meta: options.meta }));
+      events.push(
+        JSON.stringify({
+          eventId: options.eventId,
+          severity: options.severityLevel,
+          meta: options.meta,
+        }),
+      );
       return {
         async success(o) {
-          events.push(JSON.stringify({ eventId: options.eventId, success: o?.meta ?? null }));
+          events.push(
+            JSON.stringify({
+              eventId: options.eventId,
+              success: o?.meta ?? null,
+            }),
+          );
         },
         async fail(o) {
           events.push(
-            JSON.stringify({ eventId: options.eventId, fail: o.meta ?? null, error: `${o.error.name} ${o.error.message}` }),
+            JSON.stringify({
+              eventId: options.eventId,
+              fail: o.meta ?? null,
+              error: `${o.error.name} ${o.error.message}`,
+            }),
           );
         },
       };
