@@ -7,4 +7,4 @@ export { createSchemaValidator } from './validation/validator';
 export type { SchemaValidator, ValidateOptions, ValidationResult, FieldError } from './validation/validator';
 export type { ResourceType } from './resources';
 export { kubeconfigYamlFor } from './kubeconfig';
-export { readSeedObjects } from './seed';
+export { readSeedObjects, exampleSeedDir } from './seed';

@@ -58,3 +58,8 @@ export function applySeed(api: ObjectApi, paths: string | string[]): number {
   }
   return created;
 }
+
+/** The repository's demo cluster seed (`examples/cluster`), resolved from this package's location. */
+export function exampleSeedDir(): string {
+  return path.resolve(__dirname, '..', '..', '..', 'examples', 'cluster');
+}
