@@ -165,3 +165,41 @@ export function captureAuditor(): AuditorService & {
     },
   };
 }
+
+/**
+ * A shared gate for reads: the next `n` getSecret calls through any wrapped client wait for each
+ * other, so n writers read the same resourceVersion and n-1 must get a 409 from the server.
+ */
+export class ReadBarrier {
+  private held: (() => void)[] = [];
+  private remaining = 0;
+
+  arm(n: number): void {
+    this.remaining = n;
+    setTimeout(() => this.open(), 5000).unref();
+  }
+
+  private open() {
+    this.remaining = 0;
+    for (const resume of this.held.splice(0)) resume();
+  }
+
+  async pass(): Promise<void> {
+    if (this.remaining <= 0) return;
+    await new Promise<void>(resume => {
+      this.held.push(resume);
+      if (this.held.length >= this.remaining) this.open();
+    });
+  }
+
+  wrap(client: KeySecretClient): KeySecretClient {
+    return {
+      getSecret: async target => {
+        const secret = await client.getSecret(target);
+        await this.pass();
+        return secret;
+      },
+      replaceSecret: (target, secret) => client.replaceSecret(target, secret),
+    };
+  }
+}
