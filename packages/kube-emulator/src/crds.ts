@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 
@@ -85,12 +87,36 @@ function readCrdDir(dir: string): CrdDefinition[] {
   const crds: CrdDefinition[] = [];
   for (const file of files) {
     const full = path.join(dir, file);
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(full, 'utf8'))) {
-      const obj = doc.toJS({ maxAliasCount: -1 });
+    for (const obj of parseYamlCached(full)) {
       if (obj?.kind === 'CustomResourceDefinition') {
         crds.push(crdFromObject(obj, full));
       }
     }
   }
   return crds;
+}
+
+/**
+ * Parses a multi-document YAML file, caching the result as JSON in the OS temp directory keyed by the
+ * file's content hash: the CRDs are ~6 MB of YAML, which takes seconds to parse but milliseconds as JSON.
+ */
+function parseYamlCached(file: string): any[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const hash = crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const cacheFile = path.join(os.tmpdir(), 'kube-emulator-crd-cache', `${hash}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+  } catch {
+    // Not cached yet (or unreadable): parse and try to cache.
+  }
+  const docs = YAML.parseAllDocuments(text).map(d => d.toJS({ maxAliasCount: -1 }));
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(docs));
+    fs.renameSync(tmp, cacheFile);
+  } catch {
+    // A read-only temp dir only costs speed.
+  }
+  return docs;
 }

@@ -18,7 +18,7 @@ function writeAtomic(file: string, s: StoreSnapshot) {
 }
 
 /** Writes the store to `file` shortly after each change (debounced); `flush` writes now if pending. */
-export function persistTo(store: Store, file: string, debounceMs = 250): { flush(): void; stop(): void } {
+export function persistTo(store: Store, file: string, debounceMs = 250): { flush(): void; writeNow(): void; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   const write = () => {
     timer = undefined;
@@ -28,6 +28,10 @@ export function persistTo(store: Store, file: string, debounceMs = 250): { flush
     if (!timer) timer = setTimeout(write, debounceMs);
   });
   return {
+    writeNow() {
+      if (timer) clearTimeout(timer);
+      write();
+    },
     flush() {
       if (timer) {
         clearTimeout(timer);

@@ -81,7 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   if (options.seed) applySeed(api, options.seed);
   const persistence = options.persistFile ? persistTo(store, options.persistFile) : undefined;
-  if (persistence && !snapshot) persistence.flush();
+  if (persistence && !snapshot) persistence.writeNow();
 
   const openWatches = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
@@ -90,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const method = (req.method ?? 'GET').toUpperCase();
     let recorded = false;
     const record = () => {
-      if (recorded) return;
+      if (recorded || maxRecorded === 0) return;
       recorded = true;
       requests.push({
         method,
