@@ -693,6 +693,16 @@ export const spec = {
                 }
               }
             }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -788,6 +798,16 @@ export const spec = {
                 }
               }
             }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         }
       }
@@ -845,6 +865,16 @@ export const spec = {
           },
           "404": {
             "description": "Model or publication not found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
             "content": {
               "application/json": {
                 "schema": {
@@ -1746,6 +1776,16 @@ export const spec = {
                 }
               }
             }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1841,6 +1881,16 @@ export const spec = {
                 }
               }
             }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         }
       }
@@ -1898,6 +1948,16 @@ export const spec = {
           },
           "404": {
             "description": "Model or publication not found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "Conflict (name taken by a live key, key not active, publication not published, or the key Secret kept changing)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2414,7 +2474,7 @@ export const spec = {
       },
       "RateLimits": {
         "type": "object",
-        "additionalProperties": false,
+        "description": "Unknown fields are refused by the handler with a 400 that names them.",
         "properties": {
           "requestsPerMinute": {
             "type": "integer",
@@ -2450,14 +2510,14 @@ export const spec = {
       },
       "PublishConfig": {
         "type": "object",
-        "additionalProperties": false,
+        "description": "Unknown fields are refused by the handler with a 400 that names them.",
         "properties": {
           "rateLimits": {
             "$ref": "#/components/schemas/RateLimits"
           },
           "firstKey": {
             "type": "object",
-            "additionalProperties": false,
+            "description": "Unknown fields are refused by the handler with a 400 that names them.",
             "required": [
               "name"
             ],
@@ -2774,6 +2834,11 @@ export const spec = {
           },
           "rotatedFrom": {
             "type": "string"
+          },
+          "graceUntil": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Set on a rotated key; it keeps working until then"
           },
           "status": {
             "type": "string",

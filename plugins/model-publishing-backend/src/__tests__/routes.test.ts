@@ -1,0 +1,180 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { NAMESPACE, PluginHarness, startPluginHarness } from '../__testUtils__/harness';
+
+jest.setTimeout(120_000);
+
+const auth = { Authorization: mockCredentials.user.header('user:default/alice') };
+// Without any header the test backend's mock auth falls back to a default user; this is "no credentials".
+const noAuth = { Authorization: mockCredentials.none.header() };
+const API = '/api/model-publishing';
+const byModel = (name: string) => `${API}/models/default/${NAMESPACE}/${name}`;
+const byEntity = (name: string) => `${API}/entities/component/default/${name}`;
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+interface RouteCase {
+  route: string;
+  method: Method;
+  suffix: string;
+  body?: unknown;
+  /** A request that is invalid, and the field the 400 must name. */
+  bad: { suffix?: string; query?: string; body?: unknown; field: string; byModelOnly?: boolean };
+}
+
+const validBody = { rateLimits: { requestsPerMinute: 60 } };
+const MODEL_ROUTES: RouteCase[] = [
+  { route: 'GET model', method: 'get', suffix: '', bad: { field: 'name', byModelOnly: true } },
+  { route: 'POST dry-run', method: 'post', suffix: '/publication/dry-run', body: validBody, bad: { body: { rateLimits: { requestsPerMinute: 0 } }, field: 'requestsPerMinute' } },
+  { route: 'POST publication', method: 'post', suffix: '/publication', body: validBody, bad: { body: { rateLimits: { requestsPerSecond: 5 } }, field: 'requestsPerSecond' } },
+  { route: 'PUT publication', method: 'put', suffix: '/publication', body: validBody, bad: { body: { hostname: 42 }, field: 'hostname' } },
+  { route: 'DELETE publication', method: 'delete', suffix: '/publication', bad: { field: 'name', byModelOnly: true } },
+  { route: 'GET guide', method: 'get', suffix: '/publication/guide', bad: { field: 'name', byModelOnly: true } },
+  { route: 'GET audit', method: 'get', suffix: '/audit', bad: { query: '?limit=0', field: 'limit' } },
+];
+
+function send(h: PluginHarness, method: Method, url: string, body?: unknown, headers: Record<string, string> = auth) {
+  const req = h.request[method](url).set(headers);
+  return body === undefined ? req : req.send(body as object);
+}
+
+describe('route guards', () => {
+  let h: PluginHarness;
+  beforeAll(async () => {
+    h = await startPluginHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  beforeEach(() => {
+    h.allowed.clear();
+    ['publication.read', 'publication.create', 'publication.update', 'publication.delete', 'audit.read'].forEach(p =>
+      h.allowed.add(`model-publishing.${p}`),
+    );
+    h.emulator.requests.length = 0;
+  });
+
+  describe.each([
+    ['by model address', byModel],
+    ['by catalog entity', byEntity],
+  ])('%s', (_label, address) => {
+    it.each(MODEL_ROUTES)('$route: 401 without credentials, before anything is read', async c => {
+      const res = await send(h, c.method, `${address('sklearn-iris')}${c.suffix}`, c.body, noAuth);
+      expect(res.status).toBe(401);
+      expect(h.emulator.requests).toEqual([]);
+    });
+
+    it.each(MODEL_ROUTES)('$route: 403 when denied, the cluster never called, the denial audited', async c => {
+      h.allowed.clear();
+      const res = await send(h, c.method, `${address('sklearn-iris')}${c.suffix}`, c.body);
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(h.emulator.requests).toEqual([]);
+      h.allowed.add('model-publishing.audit.read');
+      const audit = await h.request.get(`${address('sklearn-iris')}/audit`).set(auth);
+      expect(audit.body.items[0]).toMatchObject({ actor: 'user:default/alice', outcome: 'denied' });
+    });
+
+    it.each(MODEL_ROUTES)('$route: 400 naming the bad field, nothing called', async c => {
+      if (c.bad.byModelOnly && address === byEntity) return; // entity names are free-form catalog names
+      const name = c.bad.byModelOnly ? 'Not_A_Name' : 'sklearn-iris';
+      const res = await send(h, c.method, `${address(name)}${c.suffix}${c.bad.query ?? ''}`, c.bad.body ?? c.body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(c.bad.field);
+      expect(h.emulator.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    });
+
+    it.each(MODEL_ROUTES)('$route: 404 for a model no catalog entity stands for, cluster untouched', async c => {
+      const res = await send(h, c.method, `${address('nobody-home')}${c.suffix}`, c.body);
+      expect(res.status).toBe(404);
+      expect(res.body.error.name).toBe('NotFoundError');
+      expect(h.emulator.requests).toEqual([]);
+    });
+  });
+
+  it('GET /publications: 401, 400 naming the field, and only readable items', async () => {
+    expect((await h.request.get(`${API}/publications`).set(noAuth)).status).toBe(401);
+    const bad = await h.request.get(`${API}/publications?limit=500`).set(auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('limit');
+    const badKind = await h.request.get(`${API}/publications?kind=grpc`).set(auth);
+    expect(badKind.status).toBe(400);
+    expect(badKind.body.error.message).toContain('kind');
+
+    const published = await h.request.post(`${byModel('xgboost-iris')}/publication`).set(auth).send(validBody);
+    expect(published.status).toBe(201);
+    const list = await h.request.get(`${API}/publications?namespace=${NAMESPACE}`).set(auth);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((p: any) => p.name)).toContain('xgboost-iris');
+    h.allowed.delete('model-publishing.publication.read');
+    const hidden = await h.request.get(`${API}/publications`).set(auth);
+    expect(hidden.status).toBe(200);
+    expect(hidden.body.items).toEqual([]);
+    h.allowed.add('model-publishing.publication.read');
+    expect((await h.request.delete(`${byModel('xgboost-iris')}/publication`).set(auth)).status).toBe(200);
+  });
+
+  it('404 when the entity exists but its InferenceService does not', async () => {
+    const res = await h.request.get(byModel('missing-isvc')).set(auth);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain('InferenceService models/missing-isvc not found');
+  });
+
+  it('409 with the Ready condition message for a model that is not ready', async () => {
+    const res = await h.request.post(`${byModel('not-ready')}/publication`).set(auth).send(validBody);
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('insufficient nvidia.com/gpu');
+    expect(h.clusterWrites()).toEqual([]);
+  });
+
+  it('422 naming the field for token limits on a predictive model', async () => {
+    const res = await h.request
+      .post(`${byModel('sklearn-iris')}/publication`)
+      .set(auth)
+      .send({ rateLimits: { tokensPerMinute: 1000 } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ name: 'UnprocessableError' });
+    expect(res.body.error.message).toContain('rateLimits.tokensPerMinute');
+    expect(h.clusterWrites()).toEqual([]);
+  });
+
+  it('dry run returns the objects without writing anything', async () => {
+    const res = await h.request.post(`${byEntity('vllm-qwen')}/publication/dry-run`).set(auth).send({ ...validBody, firstKey: { name: 'x' } });
+    expect(res.status).toBe(200);
+    expect(res.body.objects.map((o: any) => o.kind)).toEqual([
+      'Secret', 'Backend', 'AIServiceBackend', 'SecurityPolicy', 'BackendTrafficPolicy', 'AIGatewayRoute',
+    ]);
+    expect(h.clusterWrites()).toEqual([]);
+  });
+
+  it('PUT and DELETE of an unpublished model are 404', async () => {
+    expect((await h.request.put(`${byModel('sklearn-iris')}/publication`).set(auth).send(validBody)).status).toBe(404);
+    expect((await h.request.delete(`${byModel('sklearn-iris')}/publication`).set(auth)).status).toBe(404);
+    expect((await h.request.get(`${byModel('sklearn-iris')}/publication/guide`).set(auth)).status).toBe(404);
+  });
+});
+
+describe('tenants', () => {
+  let h: PluginHarness;
+  beforeAll(async () => {
+    h = await startPluginHarness({
+      config: {
+        tenants: [
+          { group: 'group:default/ml-team', namespaces: [NAMESPACE], maxPublications: 1, maxRequestsPerMinute: 100 },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('422 over the quota, naming the field; within it, publishes', async () => {
+    const over = await h.request.post(`${byModel('sklearn-iris')}/publication`).set(auth).send({ rateLimits: { requestsPerMinute: 500 } });
+    expect(over.status).toBe(422);
+    expect(over.body.error.message).toContain('rateLimits.requestsPerMinute: 500 exceeds');
+    const ok = await h.request.post(`${byModel('sklearn-iris')}/publication`).set(auth).send({ rateLimits: { requestsPerMinute: 100 } });
+    expect(ok.status).toBe(201);
+    const second = await h.request.post(`${byModel('xgboost-iris')}/publication`).set(auth).send({ rateLimits: { requestsPerMinute: 100 } });
+    expect(second.status).toBe(422);
+    expect(second.body.error.message).toContain('maxPublications');
+  });
+});
