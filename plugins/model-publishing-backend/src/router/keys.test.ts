@@ -265,8 +265,8 @@ describe('key routes', () => {
         { name: 'ok', rateLimits: { requestsPerMinute: -1 } },
         /requestsPerMinute/,
       ],
-      // The OpenAPI validator answers this one (backend-core's middleware wording).
-      [BASE, { name: 'ok', extra: true }, /additional properties/],
+      [BASE, { name: 'ok', extra: true }, /extra/],
+      [`${BASE}/k1/rotate`, { gracePeriodHours: 1, later: true }, /later/],
       [BASE, { name: '-bad name' }, /name/],
       [`${BASE}/k1/rotate`, { gracePeriodHours: -1 }, /gracePeriodHours/],
       [`${BASE}/k1/rotate`, { gracePeriodHours: 'soon' }, /gracePeriodHours/],

@@ -2890,7 +2890,7 @@ export const spec = {
       },
       "CreateKeyRequest": {
         "type": "object",
-        "additionalProperties": false,
+        "description": "Unknown fields are refused by the handler with a 400 that names them.",
         "required": [
           "name"
         ],
@@ -2911,7 +2911,7 @@ export const spec = {
       },
       "RotateKeyRequest": {
         "type": "object",
-        "additionalProperties": false,
+        "description": "Unknown fields are refused by the handler with a 400 that names them.",
         "properties": {
           "gracePeriodHours": {
             "type": "number",
