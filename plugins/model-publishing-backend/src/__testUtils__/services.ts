@@ -1,0 +1,51 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Knex } from 'knex';
+import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { AuditLog } from '../audit/AuditLog';
+import { readModelPublishingConfig } from '../config';
+import { migrate } from '../database/migrate';
+import { PublicationStore } from '../database/PublicationStore';
+import { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import { PublishingService, PublishingServiceOptions } from '../publishing/PublishingService';
+import { Reconciler } from '../publishing/Reconciler';
+import { ConfigReader } from '@backstage/config';
+import { CLUSTER, NAMESPACE, seedPaths } from './harness';
+
+/** The publishing services wired by hand (no HTTP), over the emulator and a test database. */
+export async function startServices(db: Knex, options: {
+  emulator?: Emulator;
+  beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite'];
+} = {}) {
+  const emulator = options.emulator ?? (await startEmulator({ seed: seedPaths() }));
+  await migrate(db);
+  const config = readModelPublishingConfig(
+    new ConfigReader({
+      modelPublishing: {
+        clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
+        gateway: { publicBaseUrl: 'https://models.example.com', llmHostnameTemplate: '{name}-{namespace}.llm.example.com' },
+      },
+    }),
+  );
+  const clusters = new ClusterRegistry({
+    clusters: config.clusters,
+    defaultCluster: config.defaultCluster,
+    timeoutMs: 5000,
+    maxConcurrent: 8,
+    kubeConfigs: { [CLUSTER]: emulator.kubeConfig },
+  });
+  const logger = mockServices.logger.mock();
+  const publications = new PublicationStore(db);
+  const auditLog = new AuditLog(db);
+  const makePublishing = (beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite']) =>
+    new PublishingService({ clusters, publications, auditLog, config, logger, beforeClusterWrite });
+  const publishing = makePublishing(options.beforeClusterWrite);
+  const reconciler = new Reconciler({ clusters, publications, publishing: makePublishing(), logger, stuckAfterMs: 0 });
+  const model = (name: string) => ({
+    cluster: CLUSTER,
+    namespace: NAMESPACE,
+    name,
+    entityRef: `component:default/${name}`,
+    owner: 'group:default/ml-team',
+  });
+  return { emulator, clusters, publications, publishing, makePublishing, reconciler, logger, model, config };
+}

@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { LABEL_MANAGED_BY, LABEL_PUBLICATION, MANAGED_BY_VALUE } from '@internal/plugin-model-publishing-common';
+import { startServices } from '../__testUtils__/services';
+import { NAMESPACE } from '../__testUtils__/harness';
+import { MANAGED_KINDS } from '../publishing/objects';
+
+jest.setTimeout(120_000);
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const op = { actor: 'user:default/alice' };
+const never = () => new Promise<void>(() => {});
+
+describe('reconciler', () => {
+  let db: Knex;
+  let s: Awaited<ReturnType<typeof startServices>>;
+  let crashAt = 0;
+  let writes = 0;
+
+  beforeEach(async () => {
+    db = await databases.init('SQLITE_3');
+    writes = 0;
+    crashAt = 0;
+    s = await startServices(db, {
+      // "Kill" the process: the write never happens and nothing after it runs.
+      beforeClusterWrite: async () => {
+        writes++;
+        if (crashAt && writes === crashAt) await never();
+      },
+    });
+  });
+  afterEach(async () => {
+    await s.emulator.close();
+  });
+
+  function labelled(publicationId?: string) {
+    const out: string[] = [];
+    for (const { apiVersion, kind } of MANAGED_KINDS) {
+      const type = (s.emulator.api as any).registry.forKind(apiVersion, kind);
+      const selector = publicationId ? `${LABEL_PUBLICATION}=${publicationId}` : `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}`;
+      for (const o of s.emulator.api.list(type, undefined, { labelSelector: selector }).items) out.push(`${kind}/${o.metadata.name}`);
+    }
+    return out.sort();
+  }
+
+  it('converges a publish killed between writes: objects removed, record failed, model publishable again', async () => {
+    crashAt = 6; // vLLM: 5 objects concurrently, then the route — killed before the route
+    void s.publishing.publish(s.model('vllm-qwen'), { rateLimits: { requestsPerMinute: 10 } }, op);
+    await new Promise(r => setTimeout(r, 1500));
+    const stuck = await s.publications.findLive('local', NAMESPACE, 'vllm-qwen');
+    expect(stuck?.status).toBe('publishing');
+    expect(labelled(stuck!.id)).toHaveLength(5);
+
+    const report = await s.reconciler.run();
+    expect(report.converged).toEqual([{ id: stuck!.id, from: 'publishing', to: 'failed' }]);
+    expect(labelled()).toEqual([]);
+    expect((await s.publications.get(stuck!.id))?.status).toBe('failed');
+    crashAt = 0;
+    const again = await s.publishing.publish(s.model('vllm-qwen'), { rateLimits: { requestsPerMinute: 10 } }, op);
+    expect(again.publication.status).toBe('published');
+  });
+
+  it('converges an unpublish killed mid-way, and an update killed mid-way back to the recorded configuration', async () => {
+    const { publication } = await s.publishing.publish(s.model('sklearn-iris'), { rateLimits: { requestsPerMinute: 10 } }, op);
+    const before = labelled(publication.id);
+    crashAt = writes + 2; // one policy replaced, the process dies before the other and the route
+    void s.publishing.update(s.model('sklearn-iris'), { rateLimits: { requestsPerMinute: 99 } }, op);
+    await new Promise(r => setTimeout(r, 1000));
+    expect((await s.publications.get(publication.id))?.status).toBe('updating');
+    crashAt = 0;
+    const r1 = await s.reconciler.run();
+    expect(r1.converged).toEqual([{ id: publication.id, from: 'updating', to: 'published' }]);
+    const btp = s.emulator.api.get((s.emulator.api as any).registry.forKind('gateway.envoyproxy.io/v1alpha1', 'BackendTrafficPolicy'), NAMESPACE, 'sklearn-iris-mp');
+    expect(JSON.stringify(btp.spec)).toContain('"requests":10');
+    expect(labelled(publication.id)).toEqual(before);
+
+    crashAt = writes + 2; // route deleted, then killed
+    void s.publishing.unpublish(s.model('sklearn-iris'), op);
+    await new Promise(r => setTimeout(r, 1000));
+    expect((await s.publications.get(publication.id))?.status).toBe('unpublishing');
+    crashAt = 0;
+    const r2 = await s.reconciler.run();
+    expect(r2.converged).toEqual([{ id: publication.id, from: 'unpublishing', to: 'unpublished' }]);
+    expect(labelled()).toEqual([]);
+  });
+
+  it('marks a publication degraded when an owned object is removed or changed out of band, and repairs it', async () => {
+    const { publication } = await s.publishing.publish(s.model('xgboost-iris'), { rateLimits: { requestsPerMinute: 10 } }, op);
+    expect((await s.reconciler.run()).degraded).toEqual([]);
+
+    const spType = (s.emulator.api as any).registry.forKind('gateway.envoyproxy.io/v1alpha1', 'SecurityPolicy');
+    s.emulator.api.delete(spType, NAMESPACE, 'xgboost-iris-mp');
+    const report = await s.reconciler.run();
+    expect(report.degraded).toEqual([{ id: publication.id, reason: expect.stringContaining('SecurityPolicy models/xgboost-iris-mp is missing') }]);
+    expect((await s.publications.get(publication.id))?.status).toBe('degraded');
+
+    // An update (or the reconciler with repair on) re-applies; the next run sees it healthy again.
+    await s.publishing.reapply(publication.id);
+    expect((await s.publications.get(publication.id))?.status).toBe('published');
+
+    const routeType = (s.emulator.api as any).registry.forKind('gateway.networking.k8s.io/v1', 'HTTPRoute');
+    const route = s.emulator.api.get(routeType, NAMESPACE, 'xgboost-iris-mp');
+    route.spec.rules[0].matches[0].path.value = '/somewhere-else';
+    s.emulator.api.update(routeType, NAMESPACE, 'xgboost-iris-mp', route);
+    const changed = await s.reconciler.run();
+    expect(changed.degraded[0].reason).toContain('HTTPRoute models/xgboost-iris-mp was changed outside the portal');
+  });
+
+  it('deletes labelled orphans of publications that are not live, and leaves others alone', async () => {
+    const { publication } = await s.publishing.publish(s.model('sklearn-iris'), { rateLimits: { requestsPerMinute: 10 } }, op);
+    const secretType = (s.emulator.api as any).registry.forKind('v1', 'Secret');
+    s.emulator.api.create(secretType, NAMESPACE, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'leftover-mp-keys', namespace: NAMESPACE, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_PUBLICATION]: 'dead-publication' } },
+    });
+    s.emulator.api.create(secretType, NAMESPACE, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'not-ours', namespace: NAMESPACE } });
+    const report = await s.reconciler.run();
+    expect(report.orphansDeleted).toEqual([{ apiVersion: 'v1', kind: 'Secret', namespace: NAMESPACE, name: 'leftover-mp-keys' }]);
+    expect(s.emulator.api.get(secretType, NAMESPACE, 'not-ours')).toBeDefined();
+    expect(labelled(publication.id)).toHaveLength(4);
+  });
+});
