@@ -1,0 +1,207 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
+// Test-only devDependencies: the real scaffolder and model-publishing backends run beside the module.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import modelPublishingPlugin from '@internal/plugin-model-publishing-backend';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { OWNER, STRANGER } from './__testUtils__/stubBackend';
+import { scaffolderModuleModelPublishing } from './module';
+
+/**
+ * templates/publish-model/template.yaml run by the real scaffolder (its task runner, templating and
+ * input validation) with this module's actions against the real model-publishing backend.
+ */
+const template = parse(
+  readFileSync(
+    resolve(__dirname, '../../../templates/publish-model/template.yaml'),
+    'utf8',
+  ),
+);
+template.metadata.namespace = 'default';
+
+const SEED = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: ml }
+---
+apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata: { name: sklearn-iris, namespace: ml }
+spec:
+  predictor:
+    model:
+      modelFormat: { name: sklearn }
+      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
+status:
+  url: http://sklearn-iris.ml.example.com
+  conditions:
+    - { type: Ready, status: 'True', lastTransitionTime: '2026-11-26T10:00:00Z' }
+`;
+
+describe('the publish-model template in the real scaffolder', () => {
+  let server: any;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-template-it-'));
+    writeFileSync(join(dir, 'seed.yaml'), SEED);
+    const permissions = mockServices.permissions.mock();
+    // The demo policy in small: owners manage their models; everyone may read and use the scaffolder.
+    permissions.authorize.mockImplementation(
+      async (requests, { credentials }) =>
+        requests.map(r => ({
+          result:
+            !r.permission.name.startsWith('model-publishing.') ||
+            (credentials.principal as { userEntityRef?: string })
+              .userEntityRef === OWNER ||
+            r.permission.attributes.action === 'read'
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        })) as any,
+    );
+    permissions.authorizeConditional.mockImplementation(
+      async requests =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+    );
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleModelPublishing,
+        modelPublishingPlugin,
+        permissions.factory,
+        catalogServiceMock.factory({
+          entities: [
+            template,
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: {
+                name: 'sklearn-iris',
+                namespace: 'default',
+                annotations: {
+                  [ANNOTATION_INFERENCE_SERVICE]: 'ml/sklearn-iris',
+                },
+              },
+              spec: {
+                type: 'inference-service',
+                owner: 'group:default/fraud-detection',
+                lifecycle: 'production',
+              },
+            },
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            modelPublishing: {
+              clusters: [{ name: 'local', emulator: { seed: dir } }],
+              gateway: {
+                name: 'public-gateway',
+                namespace: 'envoy-gateway-system',
+                publicBaseUrl: 'https://models.example.com',
+                llmHostnameTemplate: '{name}-{namespace}.llm.example.com',
+                rateLimitMode: 'global',
+              },
+              reconciler: { enabled: false },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  }, 120_000);
+  afterAll(() => stop?.());
+
+  async function runTask(user: string, values: Record<string, unknown>) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('authorization', mockCredentials.user.header(user))
+      .send({ templateRef: 'template:default/publish-model', values });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    for (let i = 0; i < 120; i++) {
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${id}`)
+        .set('authorization', mockCredentials.user.header(user));
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${id}/events`)
+          .set('authorization', mockCredentials.user.header(user));
+        return { task: task.body, log: JSON.stringify(events.body) };
+      }
+      await new Promise(r => setTimeout(r, 250));
+    }
+    throw new Error(`task ${id} did not finish`);
+  }
+
+  it("the template editor's dry run previews the objects and creates nothing", async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('authorization', mockCredentials.user.header(OWNER))
+      .send({
+        template,
+        values: {
+          model: 'component:default/sklearn-iris',
+          rateLimits: { requestsPerMinute: 5 },
+        },
+        secrets: {},
+        directoryContents: [],
+      });
+    expect(res.status).toBe(200);
+    const log = JSON.stringify(res.body.log);
+    expect(log).toContain('would create 4 object(s)');
+    expect(log).toContain('Nothing was created.');
+    const model = await request(server)
+      .get('/api/model-publishing/entities/component/default/sklearn-iris')
+      .set('authorization', mockCredentials.user.header(OWNER));
+    expect(model.status).toBe(200);
+    expect(model.body.publication).toBeUndefined();
+  }, 60_000);
+
+  it('as a non-owner fails with a clear message', async () => {
+    const { task, log } = await runTask(STRANGER, {
+      model: 'component:default/sklearn-iris',
+      rateLimits: { requestsPerMinute: 60 },
+    });
+    expect(task.status).toBe('failed');
+    expect(log).toContain(
+      'You are not allowed to publish component:default/sklearn-iris',
+    );
+  }, 60_000);
+
+  it('as the owner publishes the model and links to the Publish tab', async () => {
+    const { task, log } = await runTask(OWNER, {
+      model: 'component:default/sklearn-iris',
+      rateLimits: { requestsPerMinute: 60, requestsPerDay: 1000 },
+      keyName: 'checkout-app',
+    });
+    expect(task.status).toBe('completed');
+    const completion = JSON.parse(log).find(
+      (e: any) => e.type === 'completion',
+    );
+    expect(completion.body.output.links[0]).toEqual({
+      title: 'Create an API key on the Publish tab',
+      icon: 'kind:api',
+      url: 'http://portal.test/catalog/default/component/sklearn-iris/publish',
+    });
+    expect(completion.body.output.text[0].content).toContain(
+      '**Endpoint:** `https://models.example.com/models/ml/sklearn-iris`',
+    );
+    expect(completion.body.output.text[0].content).toContain(
+      'named "checkout-app"',
+    );
+    expect(log).not.toMatch(/mpk_[A-Za-z0-9]/);
+  }, 60_000);
+});
