@@ -33,8 +33,12 @@ export interface CrdDefinition {
   source?: string;
 }
 
+const cache = new Map<string, CrdDefinition[]>();
+
 /** The directory of CRDs shipped with this package. */
 export function defaultCrdDir(): string {
+  // This package runs from source (main: src/index.ts), so crds/ is always next to src/.
+  // eslint-disable-next-line no-restricted-syntax
   return path.resolve(__dirname, '..', 'crds');
 }
 
@@ -77,7 +81,6 @@ export function loadCrds(dir: string = defaultCrdDir()): CrdDefinition[] {
   return crds;
 }
 
-const cache = new Map<string, CrdDefinition[]>();
 
 function readCrdDir(dir: string): CrdDefinition[] {
   const files = fs

@@ -437,7 +437,8 @@ export class ObjectApi {
     return this.store.all().some(({ object }) => object.metadata.uid === uid);
   }
 
-  private terminateNamespace(ns: any): any {
+  private terminateNamespace(live: any): any {
+    let ns = live;
     if (!ns.metadata.deletionTimestamp) {
       ns.metadata.deletionTimestamp = now();
       ns.status = { phase: 'Terminating' };

@@ -26,6 +26,11 @@ function invalidPatch(message: string): StatusError {
   return new StatusError(422, 'Invalid', message);
 }
 
+function child(node: any, seg: string): any {
+  if (Array.isArray(node)) return node[Number(seg)];
+  return isObject(node) ? node[seg] : undefined;
+}
+
 function parsePointer(p: string): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) throw invalidPatch(`invalid JSON pointer: "${p}"`);
@@ -35,7 +40,7 @@ function parsePointer(p: string): string[] {
 function parentOf(doc: any, segs: string[], path: string): { parent: any; last: string } {
   let node = doc;
   for (const s of segs.slice(0, -1)) {
-    node = Array.isArray(node) ? node[Number(s)] : isObject(node) ? node[s] : undefined;
+    node = child(node, s);
     if (node === undefined) throw invalidPatch(`doc is missing path: "${path}": missing value`);
   }
   return { parent: node, last: segs[segs.length - 1] };
@@ -44,7 +49,7 @@ function parentOf(doc: any, segs: string[], path: string): { parent: any; last: 
 function get(doc: any, path: string): unknown {
   let node = doc;
   for (const s of parsePointer(path)) {
-    node = Array.isArray(node) ? node[Number(s)] : isObject(node) ? node[s] : undefined;
+    node = child(node, s);
     if (node === undefined) throw invalidPatch(`doc is missing path: "${path}": missing value`);
   }
   return node;

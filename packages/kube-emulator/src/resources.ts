@@ -124,7 +124,7 @@ export function compareKubeVersions(a: string, b: string): number {
   const rank = (v: string): [number, number, number] => {
     const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
     if (!m) return [-1, 0, 0];
-    const stage = m[2] === 'alpha' ? 0 : m[2] === 'beta' ? 1 : 2;
+    const stage = ({ alpha: 0, beta: 1 } as Record<string, number>)[m[2] ?? ''] ?? 2;
     return [stage, Number(m[1]), Number(m[3] ?? 0)];
   };
   const [ra, rb] = [rank(a), rank(b)];

@@ -96,7 +96,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, api: Obje
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
-      return;
+      return undefined;
     }
     if (path === '/api') return sendJson(res, 200, discovery.coreVersions(req.headers.host ?? '127.0.0.1'));
     if (path === '/apis') return sendJson(res, 200, discovery.groupList());
@@ -143,7 +143,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, api: Obje
             timeoutSeconds: Number(q.get('timeoutSeconds')) || undefined,
             allowWatchBookmarks: q.get('allowWatchBookmarks') === 'true',
           }, onWatchEnd);
-          return;
+          return undefined;
         }
         return sendJson(res, 200, api.list(type, namespace, {
           labelSelector: q.get('labelSelector'),

@@ -61,5 +61,7 @@ export function applySeed(api: ObjectApi, paths: string | string[]): number {
 
 /** The repository's demo cluster seed (`examples/cluster`), resolved from this package's location. */
 export function exampleSeedDir(): string {
+  // This package runs from source inside the repository (main: src/index.ts).
+  // eslint-disable-next-line no-restricted-syntax
   return path.resolve(__dirname, '..', '..', '..', 'examples', 'cluster');
 }

@@ -19,6 +19,12 @@ export interface StoreSnapshot {
 
 const EVENT_HISTORY = 5000;
 
+/** Plain code-unit order, the same order list continue tokens compare with. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
@@ -68,7 +74,7 @@ export class Store {
     const prefix = namespace !== undefined ? `${namespace}/` : undefined;
     return [...b.entries()]
       .filter(([k]) => !prefix || k.startsWith(prefix))
-      .sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))
+      .sort(([a], [c]) => compareKeys(a, c))
       .map(([, o]) => structuredClone(o));
   }
 

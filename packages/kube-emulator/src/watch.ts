@@ -38,7 +38,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, api: Objec
     let out: string | undefined;
     if (ev.type === 'ADDED') out = now ? 'ADDED' : undefined;
     else if (ev.type === 'DELETED') out = before ? 'DELETED' : undefined;
-    else out = now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
+    else if (now) out = before ? 'MODIFIED' : 'ADDED';
+    else if (before) out = 'DELETED';
     if (out) send(out, api.present(type, ev.object));
   };
 

@@ -11,7 +11,8 @@ function isCidr(s: string): boolean {
   if (!m) return false;
   const v = net.isIP(m[1]);
   const bits = Number(m[2]);
-  return v === 4 ? bits <= 32 : v === 6 ? bits <= 128 : false;
+  if (v === 4) return bits <= 32;
+  return v === 6 && bits <= 128;
 }
 
 function isUrl(s: string): boolean {

@@ -24,7 +24,8 @@ export function addKubernetesFormats(ajv: Ajv): void {
       const m = /^(.+)\/(\d{1,3})$/.exec(s);
       if (!m) return false;
       const v = net.isIP(m[1]);
-      return v === 4 ? Number(m[2]) <= 32 : v === 6 ? Number(m[2]) <= 128 : false;
+      if (v === 4) return Number(m[2]) <= 32;
+      return v === 6 && Number(m[2]) <= 128;
     },
   });
   ajv.addFormat('uri', {

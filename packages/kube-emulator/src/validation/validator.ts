@@ -207,7 +207,10 @@ function mapAjvErrors(errs: ErrorObject[], data: unknown): FieldError[] {
         out.push({ field: `${field}[${p.j}]`, reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify((value as unknown[])[p.j])}` });
         break;
       default:
-        out.push({ field, reason: 'FieldValueInvalid', message: `Invalid value: ${shown === undefined ? '"object"' : shown.length > 100 ? `"${typeName(value)}"` : shown}: ${field || '<root>'} in body ${e.message}` });
+      {
+        const brief = shown === undefined || shown.length > 100 ? `"${typeName(value)}"` : shown;
+        out.push({ field, reason: 'FieldValueInvalid', message: `Invalid value: ${brief}: ${field || '<root>'} in body ${e.message}` });
+      }
     }
   }
   return out;
