@@ -95,6 +95,8 @@ export async function startPluginHarness(options: {
   config?: Record<string, unknown>;
   entities?: Entity[];
   knex?: Knex;
+  /** More service factories, e.g. the real scheduler for scale-out tests. */
+  extraFeatures?: any[];
 } = {}): Promise<PluginHarness> {
   const emulator = options.emulator ?? (await startEmulator({ seed: seedPaths() }));
   const allowed = new Set(ALL_PERMISSIONS);
@@ -135,10 +137,9 @@ export async function startPluginHarness(options: {
         factory: () => permissions,
       }),
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
+      ...(options.extraFeatures ?? []),
     ],
   });
-  const client = emulator.kubeConfig;
-  void client;
   return {
     emulator,
     request: request(backend.server),

@@ -180,6 +180,13 @@ export class Reconciler {
 
 export const RECONCILER_TASK_ID = 'model-publishing-reconciler';
 
+/** A HumanDuration in milliseconds (months and years as 30 and 365 days: only used for a delay cap). */
+export function durationMs(d: HumanDuration): number {
+  const x = d as Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>;
+  const days = (x.years ?? 0) * 365 + (x.months ?? 0) * 30 + (x.weeks ?? 0) * 7 + (x.days ?? 0);
+  return ((((days * 24 + (x.hours ?? 0)) * 60 + (x.minutes ?? 0)) * 60 + (x.seconds ?? 0)) * 1000) + (x.milliseconds ?? 0);
+}
+
 /**
  * Schedules the reconciler with global scope: across replicas on one database it runs once per
  * interval (the scheduler's database lock), never concurrently with itself.
@@ -194,7 +201,8 @@ export async function scheduleReconciler(o: ReconcilerOptions & {
     scope: 'global',
     frequency: o.frequency,
     timeout: { minutes: 10 },
-    initialDelay: { seconds: 15 },
+    // Let the backend settle first, but never wait longer than one interval.
+    initialDelay: { milliseconds: Math.min(15_000, durationMs(o.frequency)) },
     fn: async () => {
       const report = await reconciler.run();
       const changes = report.converged.length + report.degraded.length + report.orphansDeleted.length;
