@@ -56,6 +56,22 @@ describe('ApiKeyService against the Kubernetes emulator', () => {
   let clock: Date;
   let clients: KeySecretClient[];
   let barrier: ReadBarrier;
+  let replicas: ApiKeyService[];
+
+  function service(publications: PublicationStore, secrets: KeySecretClient) {
+    const auditor = captureAuditor();
+    return new ApiKeyService({
+      store: new ApiKeyStore(db),
+      publications,
+      secrets,
+      auditor: new AuditLog(db, auditor),
+      logger: captureLogger(),
+      rateLimitMode: 'global',
+      rotationGraceHours: 24,
+      now: () => clock,
+      secretWrite: { maxBackoffMs: 10 },
+    });
+  }
 
   beforeAll(async () => {
     emulator = await startEmulator({ crds: [] });
@@ -110,22 +126,6 @@ describe('ApiKeyService against the Kubernetes emulator', () => {
   afterEach(async () => {
     await close();
   });
-
-  let replicas: ApiKeyService[];
-  function service(publications: PublicationStore, secrets: KeySecretClient) {
-    const auditor = captureAuditor();
-    return new ApiKeyService({
-      store: new ApiKeyStore(db),
-      publications,
-      secrets,
-      auditor: new AuditLog(db, auditor),
-      logger: captureLogger(),
-      rateLimitMode: 'global',
-      rotationGraceHours: 24,
-      now: () => clock,
-      secretWrite: { maxBackoffMs: 10 },
-    });
-  }
 
   async function secretKeys(): Promise<Record<string, string>> {
     const s = await core.readNamespacedSecret({
