@@ -46,6 +46,18 @@ exports.up = async function up(knex) {
     counters(table);
     table.unique(['publication_id', 'hour', 'client_id'], { indexName: 'usage_hourly_key' });
     table.index(['hour'], 'usage_hourly_hour_idx');
+    // Covers the quota-alert scan (requests and tokens per key and hour) without touching the table.
+    table.index(['publication_id', 'hour', 'client_id', 'requests', 'input_tokens', 'output_tokens'], 'usage_hourly_alert_idx');
+  });
+
+  // Publication totals per hour (all client ids), so a report's series reads one row per hour
+  // instead of one per key and hour.
+  await knex.schema.createTable('usage_hourly_total', table => {
+    table.string('publication_id', 64).notNullable();
+    table.integer('hour').notNullable().comment('Hours since the Unix epoch (UTC)');
+    counters(table);
+    table.unique(['publication_id', 'hour'], { indexName: 'usage_hourly_total_key' });
+    table.index(['hour'], 'usage_hourly_total_hour_idx');
   });
 
   await knex.schema.createTable('usage_daily', table => {
@@ -84,6 +96,7 @@ exports.down = async function down(knex) {
     'usage_ingest_seen',
     'usage_key_last_used',
     'usage_daily',
+    'usage_hourly_total',
     'usage_hourly',
     'usage_hourly_source',
   ]) {

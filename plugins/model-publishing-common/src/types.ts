@@ -174,7 +174,10 @@ export interface UsageReport {
   buckets: UsageBucket[];
   /** Per key (client id) totals over the range, biggest first. */
   keys: UsageKeyBreakdown[];
+  /** The newest alerts in the range, at most MAX_USAGE_ALERTS (500). */
   alerts: UsageQuotaAlert[];
+  /** Set when the range holds more alerts than `alerts` lists: how many there are. */
+  alertsTotal?: number;
   lastUsedAt?: string;
 }
 

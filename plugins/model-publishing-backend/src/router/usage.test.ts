@@ -129,11 +129,11 @@ describe('usage routes', () => {
   const user = mockCredentials.user.header('user:default/alice');
   const shipper = mockCredentials.service.header({
     onBehalfOf: mockCredentials.service('external:log-shipper'),
-    targetPluginId: 'model-publishing',
+    targetPluginId: 'test',
   });
   const otherService = mockCredentials.service.header({
     onBehalfOf: mockCredentials.service('plugin:catalog'),
-    targetPluginId: 'model-publishing',
+    targetPluginId: 'test',
   });
   const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
   const range = q({ from: '2026-03-01T10:00:00Z', to: '2026-03-01T12:00:00Z' });

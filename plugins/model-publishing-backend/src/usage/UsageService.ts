@@ -27,6 +27,9 @@ export interface UsageQuery {
   granularity: UsageGranularity;
 }
 
+/** A report lists at most this many (newest) alerts; a key living at its limit would otherwise flood it. */
+export const MAX_USAGE_ALERTS = 500;
+
 /** Longest ranges a report may span, so one request cannot ask for an unbounded series. */
 export const MAX_BUCKETS: Record<UsageGranularity, number> = { hour: 24 * 92, day: 800 };
 
@@ -92,8 +95,9 @@ export class UsageService {
       totals: sumCounters(series.map(s => s.counters)),
       buckets: fillBuckets(query.granularity, range, series),
       keys,
-      alerts,
+      alerts: alerts.slice(0, MAX_USAGE_ALERTS),
     };
+    if (alerts.length > MAX_USAGE_ALERTS) report.alertsTotal = alerts.length;
     if (Number.isFinite(lastAll)) report.lastUsedAt = new Date(lastAll).toISOString();
     return report;
   }

@@ -159,6 +159,15 @@ export class UsageStore {
           [publicationId, span.min, span.max, ...clients],
         );
         await tx.raw(
+          `INSERT INTO usage_hourly_total (publication_id, hour, ${COLUMNS.join(', ')})
+           SELECT publication_id, hour, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
+           FROM usage_hourly
+           WHERE publication_id = ? AND hour >= ? AND hour <= ?
+           GROUP BY publication_id, hour
+           ON CONFLICT (publication_id, hour) DO UPDATE SET ${setExcluded}`,
+          [publicationId, span.min, span.max],
+        );
+        await tx.raw(
           `INSERT INTO usage_daily (publication_id, client_id, day, ${COLUMNS.join(', ')})
            SELECT publication_id, client_id, hour / 24, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
            FROM usage_hourly
@@ -185,6 +194,16 @@ export class UsageStore {
     clientId?: string,
   ): Promise<{ bucket: number; counters: Counters }[]> {
     const t = this.table(granularity);
+    if (granularity === 'hour' && clientId === undefined) {
+      // one precomputed row per hour
+      const rows: Record<string, unknown>[] = await this.db('usage_hourly_total')
+        .select('hour as bucket', ...COLUMNS)
+        .where('publication_id', publicationId)
+        .andWhere('hour', '>=', range.from)
+        .andWhere('hour', '<', range.to)
+        .orderBy('hour');
+      return rows.map(r => ({ bucket: Number(r.bucket), counters: toCounters(r) }));
+    }
     const q = this.db(t.name)
       .select(`${t.bucket} as bucket`)
       .where('publication_id', publicationId)
@@ -198,27 +217,53 @@ export class UsageStore {
     return rows.map(r => ({ bucket: Number(r.bucket), counters: toCounters(r) }));
   }
 
-  /** Totals per client id over the range. */
+  /**
+   * Totals per client id over the range. An hour range reads whole days from the daily rollup (24 times
+   * fewer rows) and only its ragged ends from the hourly one.
+   */
   async byClient(
     publicationId: string,
     granularity: 'hour' | 'day',
     range: BucketRange,
   ): Promise<{ clientId: string; counters: Counters }[]> {
-    const t = this.table(granularity);
-    const q = this.db(t.name)
-      .select('client_id')
-      .where('publication_id', publicationId)
-      .andWhere(t.bucket, '>=', range.from)
-      .andWhere(t.bucket, '<', range.to)
-      .groupBy('client_id');
-    for (const c of COLUMNS) q.sum({ [c]: c });
-    const rows: Record<string, unknown>[] = await q;
-    return rows.map(r => ({ clientId: String(r.client_id), counters: toCounters(r) }));
+    const parts: { table: string; bucket: string; range: BucketRange }[] = [];
+    if (granularity === 'day') parts.push({ table: 'usage_daily', bucket: 'day', range });
+    else {
+      const firstDay = Math.ceil(range.from / 24);
+      const endDay = Math.floor(range.to / 24);
+      if (endDay > firstDay) {
+        parts.push({ table: 'usage_daily', bucket: 'day', range: { from: firstDay, to: endDay } });
+        if (range.from < firstDay * 24) parts.push({ table: 'usage_hourly', bucket: 'hour', range: { from: range.from, to: firstDay * 24 } });
+        if (endDay * 24 < range.to) parts.push({ table: 'usage_hourly', bucket: 'hour', range: { from: endDay * 24, to: range.to } });
+      } else {
+        parts.push({ table: 'usage_hourly', bucket: 'hour', range });
+      }
+    }
+    const totals = new Map<string, Counters>();
+    for (const part of parts) {
+      const q = this.db(part.table)
+        .select('client_id')
+        .where('publication_id', publicationId)
+        .andWhere(part.bucket, '>=', part.range.from)
+        .andWhere(part.bucket, '<', part.range.to)
+        .groupBy('client_id');
+      for (const c of COLUMNS) q.sum({ [c]: c });
+      const rows: Record<string, unknown>[] = await q;
+      for (const r of rows) {
+        const clientId = String(r.client_id);
+        const counters = toCounters(r);
+        const seen = totals.get(clientId);
+        if (seen) for (const k of COUNTERS) seen[k] += counters[k];
+        else totals.set(clientId, counters);
+      }
+    }
+    return [...totals].map(([clientId, counters]) => ({ clientId, counters }));
   }
 
   /**
    * Rows (per client id, or summed over the publication when `perClient` is false) whose requests or tokens
    * reach the given floors: the candidates for quota alerts, so reports never scan every row in JS.
+   * Per client, only requests and tokens are read (other counters are 0 in the result).
    */
   async bucketsAtLeast(
     publicationId: string,
@@ -227,7 +272,10 @@ export class UsageStore {
     floors: { requests: number; tokens: number },
     perClient: boolean,
   ): Promise<CounterRow[]> {
-    const t = this.table(granularity);
+    const t =
+      granularity === 'hour' && !perClient
+        ? { name: 'usage_hourly_total', bucket: 'hour' }
+        : this.table(granularity);
     const q = this.db(t.name)
       .select(`${t.bucket} as bucket`)
       .where('publication_id', publicationId)
@@ -239,7 +287,8 @@ export class UsageStore {
     if (Number.isFinite(floors.tokens)) conditions.push(['input_tokens + output_tokens', floors.tokens]);
     if (conditions.length === 0) return [];
     if (perClient) {
-      q.select('client_id', ...COLUMNS).andWhere(b => {
+      // only what alerts need, so the alert index covers the query
+      q.select('client_id', 'requests', 'input_tokens', 'output_tokens').andWhere(b => {
         for (const [expr, floor] of conditions) b.orWhereRaw(`${expr} >= ?`, [floor]);
       });
     } else {
@@ -265,7 +314,7 @@ export class UsageStore {
   ): Promise<Map<string, Counters>> {
     const out = new Map<string, Counters>();
     for (const ids of chunks(publicationIds)) {
-      const q = this.db('usage_hourly')
+      const q = this.db('usage_hourly_total')
         .select('publication_id')
         .whereIn('publication_id', ids)
         .andWhere('hour', '>=', range.from)
@@ -312,6 +361,7 @@ export class UsageStore {
   async prune(horizons: { hour: number; day: number; ingestHour: number }): Promise<void> {
     await this.db('usage_hourly_source').where('hour', '<', horizons.hour).delete();
     await this.db('usage_hourly').where('hour', '<', horizons.hour).delete();
+    await this.db('usage_hourly_total').where('hour', '<', horizons.hour).delete();
     await this.db('usage_daily').where('day', '<', horizons.day).delete();
     await this.db('usage_ingest_seen').where('hour', '<', horizons.ingestHour).delete();
   }
