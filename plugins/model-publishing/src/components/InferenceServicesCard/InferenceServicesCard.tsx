@@ -5,7 +5,6 @@ import {
   TableHead,
   TableRow,
 } from '@material-ui/core';
-import { Button } from '@material-ui/core';
 import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
@@ -100,9 +99,7 @@ export function InferenceServicesCard() {
                 </TableCell>
                 <TableCell align="right">
                   {link && (
-                    <Button size="small" color="primary" component={Link} to={link}>
-                      {live ? 'Manage' : 'Publish'}
-                    </Button>
+                    <Link to={link}>{live ? 'Manage' : 'Publish'}</Link>
                   )}
                 </TableCell>
               </TableRow>
