@@ -37,8 +37,17 @@ describe('publishing the demo models against the emulator', () => {
     expect(publication).toMatchObject({ status: 'published', namespace: NAMESPACE, name, cluster: 'local' });
     expect(publication.objects.map((o: any) => o.kind)).toEqual(EXPECTED_KINDS[demo]);
 
-    const live = await h.emulator.api.get as unknown;
-    void live;
+    // The first key is returned once and is what the gateway's Secret holds for its client id.
+    expect(res.body.key.secret).toMatch(/^mpk_[A-Za-z0-9]{38}$/);
+    const secretType = (h.emulator.api as any).registry.forKind('v1', 'Secret');
+    const secret = h.emulator.api.get(secretType, NAMESPACE, `${name}-mp-keys`);
+    expect(Buffer.from(secret.data[res.body.key.key.clientId], 'base64').toString()).toBe(res.body.key.secret);
+    expect(JSON.stringify(publication)).not.toContain(res.body.key.secret);
+
+    const guide = await h.request.get(`${path(name)}/publication/guide`).set(auth);
+    expect(guide.status).toBe(200);
+    expect(guide.body.markdown).toContain(publication.endpoints[0].url);
+    expect(guide.body.openapi.openapi).toMatch(/^3\./);
     const objects = await h.labelledObjects();
     const mine = objects.filter(o => o.labels[LABEL_PUBLICATION] === publication.id);
     expect(mine.map(o => o.kind).sort()).toEqual([...EXPECTED_KINDS[demo]].sort());

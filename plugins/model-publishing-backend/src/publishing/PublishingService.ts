@@ -19,7 +19,8 @@ import { buildPublicationObjects, publicationEndpoints } from '../gateway';
 import type { BuildKey, KubeObject, PublicationEndpoint } from '../gateway/types';
 import { ClusterClient, describeRef, ObjectRef, refOf } from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
-import { detectModelKind } from '../models';
+import { detectModelKind, servedModelName } from '../models';
+import { buildGuide, buildOpenApiDocument } from '../docs';
 import { checkTenantRules } from '../tenants/tenantRules';
 import { applyStages, ownedRef, recreatable, ROUTE_KINDS, sameRef } from './objects';
 
@@ -455,13 +456,16 @@ export class PublishingService {
     await this.deleteObjects(this.client(cluster), objects, []);
   }
 
+  /** The API guide (markdown) and OpenAPI document of a publication's public endpoint (src/docs). */
   async guide(publication: Publication): Promise<{ markdown: string; openapi: object }> {
-    // src/docs (pure helper) provides buildGuide/buildOpenApiDocument; wired in once it lands.
+    // The name clients use (OpenAI `model`, v1/v2 path) comes from the InferenceService; if the model
+    // is gone the guide still renders with the publication's name.
+    const isvc = await this.loadModel(publication).then(m => m.isvc).catch(() => undefined);
+    const options = isvc ? { modelName: servedModelName(isvc) } : {};
+    const detection = { kind: publication.modelKind };
     return {
-      markdown: `# ${publication.namespace}/${publication.name}\n\n${publication.endpoints
-        .map(e => `- ${e.url} — ${e.description}`)
-        .join('\n')}\n`,
-      openapi: { openapi: '3.1.0', info: { title: publication.name, version: '1' }, paths: {} },
+      markdown: buildGuide(publication, detection, publication.endpoints, options),
+      openapi: buildOpenApiDocument(publication, detection, publication.endpoints, options),
     };
   }
 
