@@ -93,6 +93,9 @@ describe('kube-emulator conformance (core semantics)', () => {
     expect(s).toMatchObject({ code: 409, reason: 'Conflict' });
     expect(s.message).toContain('the object has been modified');
     expect((await core.readNamespacedConfigMap({ namespace: ns, name: 'rv' })).data).toEqual({ v: '2' });
+    // A write that changes nothing keeps the resourceVersion.
+    const same = await core.replaceNamespacedConfigMap({ namespace: ns, name: 'rv', body: updated });
+    expect(same.metadata!.resourceVersion).toBe(updated.metadata!.resourceVersion);
   });
 
   it('bumps generation on spec changes only; status goes through the /status subresource', async () => {
