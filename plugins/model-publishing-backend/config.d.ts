@@ -88,5 +88,50 @@ export interface Config {
     clusterRequestTimeoutMs?: number;
     /** Most concurrent cluster requests per cluster. Default 8. */
     maxConcurrentClusterRequests?: number;
+    /** Usage tracking (src/usage, docs/usage.md). */
+    usage?: {
+      /** Plausible demo traffic for published models (embedded default only). Default false. */
+      demo?: boolean;
+      /** Days hourly rollups are kept; at least 30. Default 30. */
+      retentionDays?: number;
+      /** Days daily rollups are kept; at least retentionDays. Default 400. */
+      dailyRetentionDays?: number;
+      /** How often the collector asks pull sources for new hours, in minutes. Default 5. */
+      collectEveryMinutes?: number;
+      /** A quota on each publication's total, for quota alerts only (the gateway enforces per-key limits). */
+      publicationQuota?: {
+        requestsPerHour?: number;
+        requestsPerDay?: number;
+        tokensPerHour?: number;
+        tokensPerDay?: number;
+      };
+      /** Pull usage from Prometheus (Envoy AI Gateway and Envoy metrics). */
+      prometheus?: {
+        /** Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090. */
+        url: string;
+        /** PromQL evaluated at each hour's end; see docs/usage.md for the defaults. */
+        queries?: { tokens?: string; requests?: string; routes?: string };
+        /** Per-query timeout in ms. Default 15000. */
+        timeoutMs?: number;
+        /**
+         * Extra request headers, e.g. Authorization.
+         * @visibility secret
+         */
+        headers?: { [name: string]: string };
+        /** Query Envoy per-route counters for traditional models. Default true. */
+        routes?: boolean;
+      };
+      /** POST /usage/ingest (Envoy JSON access logs). */
+      ingest?: {
+        /** Service principals allowed to ingest, e.g. external:envoy-access-logs; empty = any service. */
+        allowedSubjects?: string[];
+        /** Records older than this many hours are not counted (their re-delivery could not be recognised). Default 72. */
+        dedupeHours?: number;
+        /** Largest batch accepted. Default 10000. */
+        maxRecordsPerBatch?: number;
+        /** Cluster the records come from when the request does not say (?cluster=). */
+        cluster?: string;
+      };
+    };
   };
 }
