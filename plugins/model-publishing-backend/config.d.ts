@@ -123,7 +123,7 @@ export interface Config {
       };
       /** POST /usage/ingest (Envoy JSON access logs). */
       ingest?: {
-        /** Service principals allowed to ingest, e.g. external:envoy-access-logs; empty = any service. */
+        /** Service principals allowed to ingest: a static token's subject (e.g. envoy-access-logs) or plugin:<id>; empty = any service. */
         allowedSubjects?: string[];
         /** Records older than this many hours are not counted (their re-delivery could not be recognised). Default 72. */
         dedupeHours?: number;
