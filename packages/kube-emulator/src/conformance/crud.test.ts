@@ -234,6 +234,25 @@ describe('kube-emulator conformance (core semantics)', () => {
     });
   });
 
+  it('orphans dependents with propagationPolicy=Orphan', async () => {
+    const owner = await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'orphan-owner' } } });
+    const ownerRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'orphan-owner', uid: owner.metadata!.uid! };
+    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'orphan', ownerReferences: [ownerRef] } } });
+    await core.deleteNamespacedConfigMap({ namespace: ns, name: 'orphan-owner', propagationPolicy: 'Orphan' });
+    await new Promise(r => setTimeout(r, 50));
+    const orphan = await core.readNamespacedSecret({ namespace: ns, name: 'orphan' });
+    expect(orphan.metadata!.ownerReferences).toBeUndefined();
+  });
+
+  it('holds deletion while finalizers remain', async () => {
+    await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'fin', finalizers: ['example.com/hold'] } } });
+    await core.deleteNamespacedConfigMap({ namespace: ns, name: 'fin' });
+    const held = await core.readNamespacedConfigMap({ namespace: ns, name: 'fin' });
+    expect(held.metadata!.deletionTimestamp).toBeDefined();
+    await core.replaceNamespacedConfigMap({ namespace: ns, name: 'fin', body: { ...held, metadata: { ...held.metadata, finalizers: [] } } });
+    expect((await failure(core.readNamespacedConfigMap({ namespace: ns, name: 'fin' }))).code).toBe(404);
+  });
+
   it('reads and lists custom resources through KubernetesObjectApi (which uses discovery)', async () => {
     await objects.create(route('koa'));
     const read: any = await objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'koa', namespace: ns } });
