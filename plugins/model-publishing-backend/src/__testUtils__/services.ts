@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { startEmulator, type Emulator } from '@internal/kube-emulator';
 import { AuditLog } from '../audit/AuditLog';
@@ -33,7 +33,16 @@ export async function startServices(db: Knex, options: {
     maxConcurrent: 8,
     kubeConfigs: { [CLUSTER]: emulator.kubeConfig },
   });
-  const logger = mockServices.logger.mock();
+  // A plain no-op logger: this module also runs outside jest (test/bench).
+  const logger: LoggerService = {
+    info() {},
+    warn() {},
+    error() {},
+    debug() {},
+    child() {
+      return logger;
+    },
+  };
   const publications = new PublicationStore(db);
   const auditLog = new AuditLog(db);
   const makePublishing = (beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite']) =>

@@ -81,6 +81,9 @@ interface JournalEntry {
   before?: KubeObject;
 }
 
+/** How long a ServingRuntime lookup is reused. */
+const RUNTIME_CACHE_MS = 30_000;
+
 const INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' };
 const LLM_INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'LLMInferenceService' };
 
@@ -105,6 +108,7 @@ function readiness(isvc: KubeObject): { ready: boolean; message?: string } {
  */
 export class PublishingService {
   private readonly newId: () => string;
+  private readonly runtimeCache = new Map<string, { value?: KubeObject; expires: number }>();
 
   constructor(private readonly o: PublishingServiceOptions) {
     this.newId = o.newId ?? randomUUID;
@@ -141,17 +145,27 @@ export class PublishingService {
       kind: isvc.kind ?? INFERENCE_SERVICE.kind,
     };
     const runtimeName: string | undefined = isvc.spec?.predictor?.model?.runtime;
-    let runtime: KubeObject | undefined;
-    if (runtimeName) {
-      runtime =
-        (await client
-          .get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', namespace: model.namespace, name: runtimeName })
-          .catch(() => undefined)) ??
-        (await client
-          .get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', namespace: '', name: runtimeName })
-          .catch(() => undefined));
-    }
+    const runtime = runtimeName ? await this.runtime(client, model.namespace, runtimeName) : undefined;
     return { isvc, runtime, detection: detectModelKind(isvc, runtime) };
+  }
+
+  /**
+   * A ServingRuntime (namespaced, else cluster-wide), looked up concurrently and cached briefly:
+   * runtimes are cluster configuration that rarely changes, and the lookup would otherwise add a
+   * round trip to every publish of a model that names one.
+   */
+  private async runtime(client: ClusterClient, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const key = `${client.name}/${namespace}/${name}`;
+    const cached = this.runtimeCache.get(key);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const ignore = () => undefined;
+    const [namespaced, clusterWide] = await Promise.all([
+      client.get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', namespace, name }).catch(ignore),
+      client.get({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', namespace: '', name }).catch(ignore),
+    ]);
+    const value = namespaced ?? clusterWide;
+    this.runtimeCache.set(key, { value, expires: Date.now() + RUNTIME_CACHE_MS });
+    return value;
   }
 
   async describeModel(model: ModelLocation): Promise<ModelInfo> {
