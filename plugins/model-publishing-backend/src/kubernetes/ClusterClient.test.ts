@@ -1,0 +1,122 @@
+import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { ClusterClient, retryOnConflict } from './ClusterClient';
+import { mapClusterError } from './errors';
+import { ConcurrencyLimiter } from './limiter';
+
+jest.setTimeout(60_000);
+
+describe('ConcurrencyLimiter', () => {
+  it('never runs more than max tasks at once and runs them all', async () => {
+    const limiter = new ConcurrencyLimiter(3);
+    let running = 0;
+    let peak = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limiter.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise(r => setTimeout(r, 5));
+          running--;
+          return i;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('mapClusterError', () => {
+  it.each([
+    [404, 'NotFoundError'],
+    [409, 'ConflictError'],
+    [422, 'InputError'],
+    [400, 'InputError'],
+    [503, 'ServiceUnavailableError'],
+    [500, 'ClusterError'],
+    [403, 'ClusterError'],
+  ])('maps HTTP %s to %s with the Status message', (code, name) => {
+    const error = mapClusterError({ code, body: JSON.stringify({ message: 'the reason' }) }, 'creating X', 'local');
+    expect(error.name).toBe(name);
+    expect(error.message).toContain('the reason');
+  });
+  it('maps timeouts to 503', () => {
+    expect(mapClusterError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'reading X', 'local').name).toBe(
+      'ServiceUnavailableError',
+    );
+  });
+});
+
+describe('retryOnConflict', () => {
+  it('retries 409s and gives up after the attempts', async () => {
+    let calls = 0;
+    const conflict = Object.assign(new Error('busy'), { name: 'ConflictError' });
+    await expect(
+      retryOnConflict(async () => {
+        calls++;
+        if (calls < 3) throw conflict;
+        return 'ok';
+      }),
+    ).resolves.toBe('ok');
+    calls = 0;
+    await expect(retryOnConflict(async () => { calls++; throw conflict; }, 4)).rejects.toBe(conflict);
+    expect(calls).toBe(4);
+    await expect(retryOnConflict(async () => { throw new Error('other'); })).rejects.toThrow('other');
+  });
+});
+
+describe('ClusterClient against the emulator', () => {
+  let emulator: Emulator;
+  let client: ClusterClient;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    client = new ClusterClient({ name: 'local', kubeConfig: emulator.kubeConfig, timeoutMs: 300, maxConcurrent: 2 });
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  afterEach(() => emulator.faults.clear());
+
+  const cm = (name: string, data: Record<string, string> = { a: '1' }) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'default', labels: { app: 'mp-test' } },
+    data,
+  });
+  const ref = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name });
+
+  it('creates, reads, lists by label, replaces via update, patches and deletes', async () => {
+    await client.create(cm('one'));
+    await expect(client.create(cm('one'))).rejects.toMatchObject({ name: 'ConflictError' });
+    expect((await client.get(ref('one')))?.data).toEqual({ a: '1' });
+    expect(await client.get(ref('absent'))).toBeUndefined();
+    await client.create(cm('two'));
+    const listed = await client.list('v1', 'ConfigMap', { namespace: 'default', labelSelector: 'app=mp-test' });
+    expect(listed.map(o => o.metadata.name).sort()).toEqual(['one', 'two']);
+    expect(listed[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
+    await client.update(ref('one'), o => ({ ...o, data: { a: '2' } }));
+    await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one', namespace: 'default' }, data: { b: '3' } } as any);
+    expect((await client.get(ref('one')))?.data).toEqual({ a: '2', b: '3' });
+    expect(await client.delete(ref('one'))).toBe(true);
+    expect(await client.delete(ref('one'))).toBe(false);
+  });
+
+  it('retries a read-modify-write that hits a 409', async () => {
+    await client.apply(cm('rmw'));
+    emulator.faults.failNth({ n: 1, method: 'PUT', pathPattern: '/configmaps/rmw', status: 409 });
+    await client.update(ref('rmw'), o => ({ ...o, data: { a: 'after' } }));
+    expect((await client.get(ref('rmw')))?.data).toEqual({ a: 'after' });
+  });
+
+  it('times out a slow request as 503 and bounds concurrency', async () => {
+    emulator.faults.latency(1000);
+    await expect(client.get(ref('two'))).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    emulator.faults.clear();
+    emulator.faults.latency(50);
+    emulator.requests.length = 0;
+    await Promise.all(Array.from({ length: 6 }, () => client.get(ref('two'))));
+    const spans = emulator.requests.map(r => [r.time - r.durationMs, r.time]);
+    const peak = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+});
