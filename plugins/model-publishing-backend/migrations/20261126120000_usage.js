@@ -28,8 +28,14 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('usage_hourly_source', table => {
     table.string('publication_id', 64).notNullable();
     table.string('client_id', 80).notNullable();
-    table.integer('hour').notNullable().comment('Hours since the Unix epoch (UTC)');
-    table.string('source', 64).notNullable().comment('UsageSource id, or access-log');
+    table
+      .integer('hour')
+      .notNullable()
+      .comment('Hours since the Unix epoch (UTC)');
+    table
+      .string('source', 64)
+      .notNullable()
+      .comment('UsageSource id, or access-log');
     counters(table);
     table.unique(['publication_id', 'hour', 'client_id', 'source'], {
       indexName: 'usage_hourly_source_key',
@@ -42,50 +48,84 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('usage_hourly', table => {
     table.string('publication_id', 64).notNullable();
     table.string('client_id', 80).notNullable();
-    table.integer('hour').notNullable().comment('Hours since the Unix epoch (UTC)');
+    table
+      .integer('hour')
+      .notNullable()
+      .comment('Hours since the Unix epoch (UTC)');
     counters(table);
-    table.unique(['publication_id', 'hour', 'client_id'], { indexName: 'usage_hourly_key' });
+    table.unique(['publication_id', 'hour', 'client_id'], {
+      indexName: 'usage_hourly_key',
+    });
     table.index(['hour'], 'usage_hourly_hour_idx');
     // Covers the quota-alert scan (requests and tokens per key and hour) without touching the table.
-    table.index(['publication_id', 'hour', 'client_id', 'requests', 'input_tokens', 'output_tokens'], 'usage_hourly_alert_idx');
+    table.index(
+      [
+        'publication_id',
+        'hour',
+        'client_id',
+        'requests',
+        'input_tokens',
+        'output_tokens',
+      ],
+      'usage_hourly_alert_idx',
+    );
   });
 
   // Publication totals per hour (all client ids), so a report's series reads one row per hour
   // instead of one per key and hour.
   await knex.schema.createTable('usage_hourly_total', table => {
     table.string('publication_id', 64).notNullable();
-    table.integer('hour').notNullable().comment('Hours since the Unix epoch (UTC)');
+    table
+      .integer('hour')
+      .notNullable()
+      .comment('Hours since the Unix epoch (UTC)');
     counters(table);
-    table.unique(['publication_id', 'hour'], { indexName: 'usage_hourly_total_key' });
+    table.unique(['publication_id', 'hour'], {
+      indexName: 'usage_hourly_total_key',
+    });
     table.index(['hour'], 'usage_hourly_total_hour_idx');
   });
 
   await knex.schema.createTable('usage_daily', table => {
     table.string('publication_id', 64).notNullable();
     table.string('client_id', 80).notNullable();
-    table.integer('day').notNullable().comment('Days since the Unix epoch (UTC)');
+    table
+      .integer('day')
+      .notNullable()
+      .comment('Days since the Unix epoch (UTC)');
     counters(table);
-    table.unique(['publication_id', 'day', 'client_id'], { indexName: 'usage_daily_key' });
+    table.unique(['publication_id', 'day', 'client_id'], {
+      indexName: 'usage_daily_key',
+    });
     table.index(['day'], 'usage_daily_day_idx');
   });
 
   await knex.schema.createTable('usage_key_last_used', table => {
     table.string('publication_id', 64).notNullable();
     table.string('client_id', 80).notNullable();
-    table.bigInteger('last_used_ms').notNullable().comment('Epoch milliseconds of the last request seen');
+    table
+      .bigInteger('last_used_ms')
+      .notNullable()
+      .comment('Epoch milliseconds of the last request seen');
     table.primary(['publication_id', 'client_id']);
   });
 
   // Access-log records already counted: sha256 of the record, or of its request id when it has one.
   await knex.schema.createTable('usage_ingest_seen', table => {
     table.string('id', 64).primary().notNullable();
-    table.integer('hour').notNullable().comment('Hour of the record, for pruning');
+    table
+      .integer('hour')
+      .notNullable()
+      .comment('Hour of the record, for pruning');
     table.index(['hour'], 'usage_ingest_seen_hour_idx');
   });
 
   await knex.schema.createTable('usage_collector_state', table => {
     table.string('source', 64).primary().notNullable();
-    table.integer('collected_until_hour').notNullable().comment('Exclusive end of the last collection');
+    table
+      .integer('collected_until_hour')
+      .notNullable()
+      .comment('Exclusive end of the last collection');
   });
 };
 

@@ -1,6 +1,13 @@
-import { createBackendModule, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
-import { modelPublishingUsageExtensionPoint, UsageRecord, UsageSource } from './usage';
+import {
+  modelPublishingUsageExtensionPoint,
+  UsageRecord,
+  UsageSource,
+} from './usage';
 
 describe('modelPublishingUsageExtensionPoint', () => {
   it('delivers sources that a backend module adds to the model-publishing plugin', async () => {
@@ -46,7 +53,10 @@ describe('modelPublishingUsageExtensionPoint', () => {
         env.registerInit({
           deps: { usage: modelPublishingUsageExtensionPoint },
           async init({ usage }) {
-            usage.addUsageSource({ id: 'custom', collect: async () => [record] });
+            usage.addUsageSource({
+              id: 'custom',
+              collect: async () => [record],
+            });
           },
         });
       },
@@ -62,6 +72,8 @@ describe('modelPublishingUsageExtensionPoint', () => {
   });
 
   it('has the id other packages rely on', () => {
-    expect(modelPublishingUsageExtensionPoint.id).toBe('model-publishing.usage');
+    expect(modelPublishingUsageExtensionPoint.id).toBe(
+      'model-publishing.usage',
+    );
   });
 });

@@ -17,7 +17,10 @@ import { RouteContext } from './context';
 import type { RouterDeps } from './types';
 import { registerUsageRoutes } from './usage';
 
-const lines = readFileSync(join(__dirname, '../usage/ingest/__fixtures__/envoy-access-log.ndjson'), 'utf8');
+const lines = readFileSync(
+  join(__dirname, '../usage/ingest/__fixtures__/envoy-access-log.ndjson'),
+  'utf8',
+);
 const records = lines
   .split('\n')
   .filter(Boolean)
@@ -26,8 +29,16 @@ const records = lines
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name, namespace: 'ml', annotations: { [ANNOTATION_INFERENCE_SERVICE]: `ml/${name}` } },
-  spec: { type: 'inference-service', owner: 'group:default/ml', lifecycle: 'production' },
+  metadata: {
+    name,
+    namespace: 'ml',
+    annotations: { [ANNOTATION_INFERENCE_SERVICE]: `ml/${name}` },
+  },
+  spec: {
+    type: 'inference-service',
+    owner: 'group:default/ml',
+    lifecycle: 'production',
+  },
 });
 
 describe('usage routes', () => {
@@ -38,7 +49,11 @@ describe('usage routes', () => {
   let deniedRefs: Set<string>;
 
   beforeEach(async () => {
-    db = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    db = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
     await migrate(db);
     const publications = new PublicationStore(db);
     for (const [id, name, kind] of [
@@ -86,25 +101,35 @@ describe('usage routes', () => {
       async requests =>
         requests.map(r => ({
           result:
-            allowed.has(r.permission.name) && !deniedRefs.has((r as { resourceRef?: string }).resourceRef ?? '')
+            allowed.has(r.permission.name) &&
+            !deniedRefs.has((r as { resourceRef?: string }).resourceRef ?? '')
               ? AuthorizeResult.ALLOW
               : AuthorizeResult.DENY,
         })) as any,
     );
     const ctx = new RouteContext({
-      httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.none() }),
+      httpAuth: mockServices.httpAuth({
+        defaultCredentials: mockCredentials.none(),
+      }),
       auth: mockServices.auth(),
       permissions,
-      catalog: catalogServiceMock({ entities: [entity('llama'), entity('fraud'), entity('unpublished')] }),
+      catalog: catalogServiceMock({
+        entities: [entity('llama'), entity('fraud'), entity('unpublished')],
+      }),
       auditLog,
       logger,
-      resolveClusterName: name => (name === 'default' || name === 'dev' ? 'dev' : undefined),
+      resolveClusterName: name =>
+        name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
     });
     usage = createUsageModule({
       db,
       rootConfig: mockServices.rootConfig({
-        data: { modelPublishing: { usage: { ingest: { allowedSubjects: ['external:log-shipper'] } } } },
+        data: {
+          modelPublishing: {
+            usage: { ingest: { allowedSubjects: ['external:log-shipper'] } },
+          },
+        },
       }),
       logger,
       publications,
@@ -114,12 +139,20 @@ describe('usage routes', () => {
     registerUsageRoutes(router, {
       ctx,
       publications,
-      clusters: { resolveName: (n: string) => (n === 'default' || n === 'dev' ? 'dev' : undefined) },
+      clusters: {
+        resolveName: (n: string) =>
+          n === 'default' || n === 'dev' ? 'dev' : undefined,
+      },
       usage,
     } as unknown as RouterDeps & { usage: UsageModule });
     app = express();
     app.use(router);
-    app.use(MiddlewareFactory.create({ config: mockServices.rootConfig(), logger }).error());
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger,
+      }).error(),
+    );
   });
 
   afterEach(async () => {
@@ -135,7 +168,8 @@ describe('usage routes', () => {
     onBehalfOf: mockCredentials.service('plugin:catalog'),
     targetPluginId: 'test',
   });
-  const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+  const q = (params: Record<string, string>) =>
+    new URLSearchParams(params).toString();
   const range = q({ from: '2026-03-01T10:00:00Z', to: '2026-03-01T12:00:00Z' });
 
   async function ingestFixture() {
@@ -149,17 +183,31 @@ describe('usage routes', () => {
   }
 
   it('ingests NDJSON from an allowed service and reports it per key, by model or entity address', async () => {
-    jest.useFakeTimers({ now: new Date('2026-03-01T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      now: new Date('2026-03-01T12:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'],
+    });
     try {
-      expect(await ingestFixture()).toEqual({ received: 12, accepted: 11, duplicates: 0, unmatched: 1, skipped: 0 });
+      expect(await ingestFixture()).toEqual({
+        received: 12,
+        accepted: 11,
+        duplicates: 0,
+        unmatched: 1,
+        skipped: 0,
+      });
       const json = await request(app)
         .post('/usage/ingest')
         .set('Authorization', shipper)
         .send({ records });
       expect(json.body).toMatchObject({ accepted: 0, duplicates: 11 });
 
-      for (const path of ['/models/default/ml/llama', '/entities/component/ml/llama']) {
-        const res = await request(app).get(`${path}/publication/usage?${range}`).set('Authorization', user);
+      for (const path of [
+        '/models/default/ml/llama',
+        '/entities/component/ml/llama',
+      ]) {
+        const res = await request(app)
+          .get(`${path}/publication/usage?${range}`)
+          .set('Authorization', user);
         expect(res.status).toBe(200);
         expect(res.body.totals).toEqual({
           requests: 9,
@@ -170,29 +218,55 @@ describe('usage routes', () => {
           inputTokens: 430,
           outputTokens: 203,
         });
-        expect(res.body.keys.map((k: any) => [k.keyName ?? k.clientId, k.totals.requests])).toEqual([
+        expect(
+          res.body.keys.map((k: any) => [
+            k.keyName ?? k.clientId,
+            k.totals.requests,
+          ]),
+        ).toEqual([
           ['app', 4],
           ['batch', 3],
           ['', 2],
         ]);
         // key-a1 made 4 requests in the 10:00 hour against a 5/hour limit: 80% crossed
         expect(res.body.alerts).toEqual([
-          expect.objectContaining({ scope: 'key', keyId: 'a1', window: 'hour', used: 4, limit: 5, threshold: 80 }),
+          expect.objectContaining({
+            scope: 'key',
+            keyId: 'a1',
+            window: 'hour',
+            used: 4,
+            limit: 5,
+            threshold: 80,
+          }),
         ]);
       }
 
       const csv = await request(app)
-        .get(`/models/default/ml/llama/publication/usage.csv?${range}&granularity=hour`)
+        .get(
+          `/models/default/ml/llama/publication/usage.csv?${range}&granularity=hour`,
+        )
         .set('Authorization', user);
       expect(csv.status).toBe(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-      expect(csv.headers['content-disposition']).toContain('usage-ml-llama-2026-03-01-hour.csv');
-      expect(csv.text.split('\r\n')[1]).toBe('publication,,2026-03-01T10:00:00.000Z,7,2,0,2,0,430,203');
+      expect(csv.headers['content-disposition']).toContain(
+        'usage-ml-llama-2026-03-01-hour.csv',
+      );
+      expect(csv.text.split('\r\n')[1]).toBe(
+        'publication,,2026-03-01T10:00:00.000Z,7,2,0,2,0,430,203',
+      );
 
       deniedRefs.add('component:ml/fraud');
-      const summary = await request(app).get(`/usage/summary?${range}`).set('Authorization', user);
+      const summary = await request(app)
+        .get(`/usage/summary?${range}`)
+        .set('Authorization', user);
       expect(summary.status).toBe(200);
-      expect(summary.body.items.map((i: any) => [i.name, i.totals.requests, i.alerts])).toEqual([['llama', 9, 1]]);
+      expect(
+        summary.body.items.map((i: any) => [
+          i.name,
+          i.totals.requests,
+          i.alerts,
+        ]),
+      ).toEqual([['llama', 9, 1]]);
     } finally {
       jest.useRealTimers();
     }
@@ -201,49 +275,90 @@ describe('usage routes', () => {
   it('refuses a malformed batch as a whole with 400 naming the record, storing nothing', async () => {
     const bad = records.map(r => ({ ...r }));
     bad[3].response_code = 'oops';
-    const res = await request(app).post('/usage/ingest').set('Authorization', shipper).send({ records: bad });
+    const res = await request(app)
+      .post('/usage/ingest')
+      .set('Authorization', shipper)
+      .send({ records: bad });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe('records[3].response_code: response_code must be an HTTP status code');
+    expect(res.body.error.message).toBe(
+      'records[3].response_code: response_code must be an HTTP status code',
+    );
     const [{ n }] = await db('usage_ingest_seen').count({ n: '*' });
     expect(Number(n)).toBe(0);
   });
 
   it('answers 401 without credentials and 403 for users or unlisted services on ingest', async () => {
-    expect((await request(app).post('/usage/ingest').send({ records })).status).toBe(401);
-    expect((await request(app).get(`/models/default/ml/llama/publication/usage?${range}`)).status).toBe(401);
+    expect(
+      (await request(app).post('/usage/ingest').send({ records })).status,
+    ).toBe(401);
+    expect(
+      (
+        await request(app).get(
+          `/models/default/ml/llama/publication/usage?${range}`,
+        )
+      ).status,
+    ).toBe(401);
     expect((await request(app).get('/usage/summary')).status).toBe(401);
 
-    const asUser = await request(app).post('/usage/ingest').set('Authorization', user).send({ records });
+    const asUser = await request(app)
+      .post('/usage/ingest')
+      .set('Authorization', user)
+      .send({ records });
     expect(asUser.status).toBe(403);
-    const asOther = await request(app).post('/usage/ingest').set('Authorization', otherService).send({ records });
+    const asOther = await request(app)
+      .post('/usage/ingest')
+      .set('Authorization', otherService)
+      .send({ records });
     expect(asOther.status).toBe(403);
-    expect(asOther.body.error.message).toBe("service 'plugin:catalog' may not ingest usage");
+    expect(asOther.body.error.message).toBe(
+      "service 'plugin:catalog' may not ingest usage",
+    );
   });
 
   it('answers 403 without usage.read, audits the denial, and reads nothing', async () => {
     allowed.clear();
-    const res = await request(app).get(`/models/default/ml/llama/publication/usage?${range}`).set('Authorization', user);
+    const res = await request(app)
+      .get(`/models/default/ml/llama/publication/usage?${range}`)
+      .set('Authorization', user);
     expect(res.status).toBe(403);
     const rows = await db('audit_log').select();
     expect(rows).toEqual([
-      expect.objectContaining({ action: 'usage.read', outcome: 'denied', entity_ref: 'component:ml/llama' }),
+      expect.objectContaining({
+        action: 'usage.read',
+        outcome: 'denied',
+        entity_ref: 'component:ml/llama',
+      }),
     ]);
-    const summary = await request(app).get('/usage/summary').set('Authorization', user);
+    const summary = await request(app)
+      .get('/usage/summary')
+      .set('Authorization', user);
     expect(summary.body.items).toEqual([]);
   });
 
   it('answers 400 naming the parameter for bad ranges, and 404 for a model without publication', async () => {
     const bad = async (query: string) => {
-      const res = await request(app).get(`/models/default/ml/llama/publication/usage?${query}`).set('Authorization', user);
+      const res = await request(app)
+        .get(`/models/default/ml/llama/publication/usage?${query}`)
+        .set('Authorization', user);
       expect(res.status).toBe(400);
       return res.body.error.message as string;
     };
     expect(await bad('granularity=minute')).toMatch(/granularity/);
     expect(await bad('from=yesterday')).toMatch(/from/);
-    expect(await bad(q({ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }))).toBe('from: must be before to');
-    expect(await bad(q({ from: '2020-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }))).toMatch(/^to: the range spans/);
+    expect(
+      await bad(
+        q({ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }),
+      ),
+    ).toBe('from: must be before to');
+    expect(
+      await bad(
+        q({ from: '2020-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }),
+      ),
+    ).toMatch(/^to: the range spans/);
 
-    const none = await request(app).get('/models/default/ml/unpublished/publication/usage').set('Authorization', user);
+    const none = await request(app)
+      .get('/models/default/ml/unpublished/publication/usage')
+      .set('Authorization', user);
     expect(none.status).toBe(404);
   });
 });

@@ -1,29 +1,51 @@
-import { InputError, NotAllowedError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
-import { usageReadPermission, type UsageGranularity } from '@internal/plugin-model-publishing-common';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  usageReadPermission,
+  type UsageGranularity,
+} from '@internal/plugin-model-publishing-common';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { modelRoute, type ModelTarget } from './context';
 import type { RouterDeps } from './types';
 
 const HOUR_MS = 3_600_000;
-const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = { hour: 24 * HOUR_MS, day: 30 * 24 * HOUR_MS };
+const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = {
+  hour: 24 * HOUR_MS,
+  day: 30 * 24 * HOUR_MS,
+};
 
 const dateTime = (field: string) =>
   z
     .string()
-    .refine(s => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-      message: `${field} must be an ISO 8601 date or date-time`,
-    })
+    .refine(
+      s =>
+        /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
+        !Number.isNaN(Date.parse(s)),
+      {
+        message: `${field} must be an ISO 8601 date or date-time`,
+      },
+    )
     .transform(s => new Date(s))
     .optional();
 
 const usageQuerySchema = z.object({
   from: dateTime('from'),
   to: dateTime('to'),
-  granularity: z.enum(['hour', 'day'], { error: 'granularity must be hour or day' }).optional(),
+  granularity: z
+    .enum(['hour', 'day'], { error: 'granularity must be hour or day' })
+    .optional(),
 });
 
-function parseQuery(req: Request): { from: Date; to: Date; granularity: UsageGranularity } {
+function parseQuery(req: Request): {
+  from: Date;
+  to: Date;
+  granularity: UsageGranularity;
+} {
   const parsed = usageQuerySchema.safeParse(req.query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -32,7 +54,8 @@ function parseQuery(req: Request): { from: Date; to: Date; granularity: UsageGra
   }
   const granularity = parsed.data.granularity ?? 'hour';
   const to = parsed.data.to ?? new Date();
-  const from = parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
+  const from =
+    parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
   return { from, to, granularity };
 }
 
@@ -40,39 +63,68 @@ function parseQuery(req: Request): { from: Date; to: Date; granularity: UsageGra
 export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
   const { ctx } = deps;
   const usageOf = () => {
-    if (!deps.usage) throw new ServiceUnavailableError('usage tracking is not set up in this backend');
+    if (!deps.usage)
+      throw new ServiceUnavailableError(
+        'usage tracking is not set up in this backend',
+      );
     return deps.usage;
   };
 
   /** Authorizes first (denials audited), then finds the model's current publication. */
   const publicationFor = async (model: ModelTarget, req: Request) => {
     const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, usageReadPermission, { entityRef: model.entityRef }, 'usage.read');
+    await ctx.authorize(
+      req,
+      credentials,
+      usageReadPermission,
+      { entityRef: model.entityRef },
+      'usage.read',
+    );
     const query = parseQuery(req);
-    const current = await deps.publications.findCurrent(model.cluster, model.namespace, model.name);
+    const current = await deps.publications.findCurrent(
+      model.cluster,
+      model.namespace,
+      model.name,
+    );
     const usage = usageOf();
     const pub = current && (await usage.directory.get(current.id));
     if (!pub) {
-      throw new NotFoundError(`${model.namespace}/${model.name} in cluster '${model.cluster}' has no publication`);
+      throw new NotFoundError(
+        `${model.namespace}/${model.name} in cluster '${model.cluster}' has no publication`,
+      );
     }
     return { usage, pub, query };
   };
 
-  modelRoute(router, ctx, 'get', '/publication/usage', async (model, req, res) => {
-    const { usage, pub, query } = await publicationFor(model, req);
-    res.json(await usage.service.report(pub, query));
-  });
+  modelRoute(
+    router,
+    ctx,
+    'get',
+    '/publication/usage',
+    async (model, req, res) => {
+      const { usage, pub, query } = await publicationFor(model, req);
+      res.json(await usage.service.report(pub, query));
+    },
+  );
 
-  modelRoute(router, ctx, 'get', '/publication/usage.csv', async (model, req, res) => {
-    const { usage, pub, query } = await publicationFor(model, req);
-    const csv = await usage.service.csv(pub, query);
-    const day = query.from.toISOString().slice(0, 10);
-    res
-      .status(200)
-      .type('text/csv; charset=utf-8')
-      .attachment(`usage-${model.namespace}-${model.name}-${day}-${query.granularity}.csv`)
-      .send(csv);
-  });
+  modelRoute(
+    router,
+    ctx,
+    'get',
+    '/publication/usage.csv',
+    async (model, req, res) => {
+      const { usage, pub, query } = await publicationFor(model, req);
+      const csv = await usage.service.csv(pub, query);
+      const day = query.from.toISOString().slice(0, 10);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .attachment(
+          `usage-${model.namespace}-${model.name}-${day}-${query.granularity}.csv`,
+        )
+        .send(csv);
+    },
+  );
 
   router.get('/usage/summary', async (req, res) => {
     const credentials = await ctx.credentials(req);
@@ -84,25 +136,43 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
       usageReadPermission,
       pubs.map(p => p.entityRef!),
     );
-    res.json(await usage.service.summary(pubs.filter(p => allowed.has(p.entityRef!)), { from, to }));
+    res.json(
+      await usage.service.summary(
+        pubs.filter(p => allowed.has(p.entityRef!)),
+        { from, to },
+      ),
+    );
   });
 
   // NDJSON is the format log shippers batch best, and is not limited by the router's 100 kB JSON parser.
-  const ndjson = express.text({ type: ['application/x-ndjson', 'application/jsonl'], limit: '20mb' });
+  const ndjson = express.text({
+    type: ['application/x-ndjson', 'application/jsonl'],
+    limit: '20mb',
+  });
   router.post('/usage/ingest', ndjson, async (req, res) => {
     const credentials = await ctx.credentials(req);
-    const principal = credentials.principal as { type: string; subject?: string };
+    const principal = credentials.principal as {
+      type: string;
+      subject?: string;
+    };
     if (principal.type !== 'service') {
-      throw new NotAllowedError('usage ingest accepts service credentials only (see docs/usage.md)');
+      throw new NotAllowedError(
+        'usage ingest accepts service credentials only (see docs/usage.md)',
+      );
     }
     const usage = usageOf();
     const allowed = usage.config.ingest.allowedSubjects;
     if (allowed.length && !allowed.includes(principal.subject ?? '')) {
-      throw new NotAllowedError(`service '${principal.subject}' may not ingest usage`);
+      throw new NotAllowedError(
+        `service '${principal.subject}' may not ingest usage`,
+      );
     }
-    const cluster = typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
-    const resolved = cluster === undefined ? undefined : deps.clusters.resolveName(cluster);
-    if (cluster !== undefined && !resolved) throw new InputError(`cluster: '${cluster}' is not configured`);
+    const cluster =
+      typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const resolved =
+      cluster === undefined ? undefined : deps.clusters.resolveName(cluster);
+    if (cluster !== undefined && !resolved)
+      throw new InputError(`cluster: '${cluster}' is not configured`);
     res.json(await usage.ingestor.ingest(req.body, { cluster: resolved }));
   });
 }

@@ -1,5 +1,11 @@
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import type { UsageRecord, UsageSource } from '@internal/plugin-model-publishing-node';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type {
+  UsageRecord,
+  UsageSource,
+} from '@internal/plugin-model-publishing-node';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
 import { UsagePublicationDirectory } from './types';
@@ -25,7 +31,9 @@ export class UsageCollector {
   constructor(private readonly o: UsageCollectorOptions) {}
 
   /** One collection of every source; a failing source is logged and retried on the next run. */
-  async runOnce(): Promise<{ source: string; records: number; error?: string }[]> {
+  async runOnce(): Promise<
+    { source: string; records: number; error?: string }[]
+  > {
     const now = (this.o.now ?? Date.now)();
     const nowHour = hourOf(now);
     const oldest = nowHour - this.o.retentionDays * 24;
@@ -38,7 +46,9 @@ export class UsageCollector {
         const until = await this.o.store.getCollectedUntil(source.id);
         const fromHour = Math.max(
           oldest,
-          until === undefined ? nowHour - (source.initialBackfillHours ?? 24) : until - RECOLLECT_HOURS,
+          until === undefined
+            ? nowHour - (source.initialBackfillHours ?? 24)
+            : until - RECOLLECT_HOURS,
         );
         const records = await source.collect({
           from: hourStart(fromHour),
@@ -57,7 +67,9 @@ export class UsageCollector {
         results.push({ source: source.id, records: inRange.length });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        this.o.logger.warn(`usage source '${source.id}' failed to collect: ${message}`);
+        this.o.logger.warn(
+          `usage source '${source.id}' failed to collect: ${message}`,
+        );
         results.push({ source: source.id, records: 0, error: message });
       }
     }
@@ -65,30 +77,44 @@ export class UsageCollector {
     return results;
   }
 
-  private async reportLastUsed(records: UsageRecord[], now: number): Promise<void> {
+  private async reportLastUsed(
+    records: UsageRecord[],
+    now: number,
+  ): Promise<void> {
     if (!this.o.onLastUsed) return;
     const latest = new Map<string, number>();
     for (const r of records) {
       if (!r.clientId || r.requests <= 0) continue;
-      const at = r.lastSeenAt?.getTime() ?? Math.min(now, r.hour.getTime() + HOUR_MS - 1);
+      const at =
+        r.lastSeenAt?.getTime() ??
+        Math.min(now, r.hour.getTime() + HOUR_MS - 1);
       latest.set(r.clientId, Math.max(latest.get(r.clientId) ?? 0, at));
     }
     if (latest.size) {
-      await this.o.onLastUsed([...latest].map(([clientId, at]) => ({ clientId, at: new Date(at) })));
+      await this.o.onLastUsed(
+        [...latest].map(([clientId, at]) => ({ clientId, at: new Date(at) })),
+      );
     }
   }
 
   /** One run at a time across all backend replicas (global scope). */
-  async schedule(scheduler: SchedulerService, everyMinutes: number): Promise<void> {
+  async schedule(
+    scheduler: SchedulerService,
+    everyMinutes: number,
+  ): Promise<void> {
     await scheduler.scheduleTask({
       id: 'model-publishing-usage-collector',
       scope: 'global',
       frequency: { minutes: everyMinutes },
-      timeout: { milliseconds: Math.max(60_000, everyMinutes * 60_000 - 5_000) },
+      timeout: {
+        milliseconds: Math.max(60_000, everyMinutes * 60_000 - 5_000),
+      },
       initialDelay: { seconds: 5 },
       fn: async () => {
         const results = await this.runOnce();
-        const summary = results.map(r => `${r.source}=${r.error ? 'failed' : r.records}`).join(' ');
+        const summary = results
+          .map(r => `${r.source}=${r.error ? 'failed' : r.records}`)
+          .join(' ');
         if (summary) this.o.logger.debug(`usage collected: ${summary}`);
       },
     });

@@ -6,7 +6,9 @@ import { createUsageTestDb, usageTestDatabases } from './__testUtils__/db';
 
 const H = (iso: string) => new Date(iso);
 
-function rec(p: Partial<UsageRecord> & { hour: Date; clientId: string }): UsageRecord {
+function rec(
+  p: Partial<UsageRecord> & { hour: Date; clientId: string },
+): UsageRecord {
   return {
     publicationId: 'pub-1',
     requests: 0,
@@ -59,10 +61,31 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     await service.recordPulled(
       'prometheus',
       [
-        rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 10, status429: 2, inputTokens: 50, outputTokens: 70 }),
-        rec({ clientId: 'key-b', hour: H('2026-03-01T10:30:00Z'), requests: 3, status5xx: 1 }),
-        rec({ clientId: 'key-a', hour: H('2026-03-01T12:00:00Z'), requests: 5 }),
-        rec({ clientId: '', hour: H('2026-03-01T12:00:00Z'), requests: 4, status401: 4 }),
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T10:00:00Z'),
+          requests: 10,
+          status429: 2,
+          inputTokens: 50,
+          outputTokens: 70,
+        }),
+        rec({
+          clientId: 'key-b',
+          hour: H('2026-03-01T10:30:00Z'),
+          requests: 3,
+          status5xx: 1,
+        }),
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T12:00:00Z'),
+          requests: 5,
+        }),
+        rec({
+          clientId: '',
+          hour: H('2026-03-01T12:00:00Z'),
+          requests: 4,
+          status401: 4,
+        }),
       ],
       H('2026-03-02T00:00:00Z'),
     );
@@ -85,7 +108,14 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       inputTokens: 50,
       outputTokens: 70,
     });
-    expect(report.keys.map(k => [k.clientId, k.keyName, k.totals.requests, k.lastUsedAt])).toEqual([
+    expect(
+      report.keys.map(k => [
+        k.clientId,
+        k.keyName,
+        k.totals.requests,
+        k.lastUsedAt,
+      ]),
+    ).toEqual([
       ['key-a', 'alpha', 15, '2026-03-01T12:59:59.999Z'],
       ['', undefined, 4, '2026-03-01T12:59:59.999Z'],
       ['key-b', 'beta', 3, '2026-03-01T10:59:59.999Z'],
@@ -97,7 +127,9 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       to: H('2026-03-02T00:00:00Z'),
       granularity: 'day',
     });
-    expect(daily.buckets.map(b => [b.start, b.requests, b.inputTokens])).toEqual([
+    expect(
+      daily.buckets.map(b => [b.start, b.requests, b.inputTokens]),
+    ).toEqual([
       ['2026-02-28T00:00:00.000Z', 0, 0],
       ['2026-03-01T00:00:00.000Z', 22, 50],
     ]);
@@ -106,14 +138,34 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
   it('replaces a source’s figures on re-collection and merges sources by the larger figure', async () => {
     const hour = H('2026-03-01T10:00:00Z');
     const now = H('2026-03-01T11:00:00Z');
-    await service.recordPulled('prometheus', [rec({ clientId: 'key-a', hour, requests: 4 })], now);
-    await service.recordPulled('prometheus', [rec({ clientId: 'key-a', hour, requests: 7, inputTokens: 9 })], now);
+    await service.recordPulled(
+      'prometheus',
+      [rec({ clientId: 'key-a', hour, requests: 4 })],
+      now,
+    );
+    await service.recordPulled(
+      'prometheus',
+      [rec({ clientId: 'key-a', hour, requests: 7, inputTokens: 9 })],
+      now,
+    );
     // Another source measuring the same traffic: larger request count, no tokens.
-    await service.recordPulled('access-log-like', [rec({ clientId: 'key-a', hour, requests: 8 })], now);
-    const report = await service.report(pub, { from: hour, to: now, granularity: 'hour' });
+    await service.recordPulled(
+      'access-log-like',
+      [rec({ clientId: 'key-a', hour, requests: 8 })],
+      now,
+    );
+    const report = await service.report(pub, {
+      from: hour,
+      to: now,
+      granularity: 'hour',
+    });
     expect(report.totals.requests).toBe(8);
     expect(report.totals.inputTokens).toBe(9);
-    const daily = await service.report(pub, { from: H('2026-03-01T00:00:00Z'), to: H('2026-03-02T00:00:00Z'), granularity: 'day' });
+    const daily = await service.report(pub, {
+      from: H('2026-03-01T00:00:00Z'),
+      to: H('2026-03-02T00:00:00Z'),
+      granularity: 'day',
+    });
     expect(daily.totals.requests).toBe(8);
   });
 
@@ -122,14 +174,36 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     await service.recordPulled(
       'prometheus',
       [
-        rec({ clientId: 'key-a', hour: H('2026-03-01T08:00:00Z'), requests: 79 }), // below 80%
-        rec({ clientId: 'key-a', hour: H('2026-03-01T09:00:00Z'), requests: 80, inputTokens: 400 }), // 80%
-        rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 130, outputTokens: 700 }), // 100%
-        rec({ clientId: 'key-b', hour: H('2026-03-01T10:00:00Z'), requests: 500 }), // no limit
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T08:00:00Z'),
+          requests: 79,
+        }), // below 80%
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T09:00:00Z'),
+          requests: 80,
+          inputTokens: 400,
+        }), // 80%
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T10:00:00Z'),
+          requests: 130,
+          outputTokens: 700,
+        }), // 100%
+        rec({
+          clientId: 'key-b',
+          hour: H('2026-03-01T10:00:00Z'),
+          requests: 500,
+        }), // no limit
       ],
       now,
     );
-    const query = { from: H('2026-03-01T00:00:00Z'), to: now, granularity: 'hour' as const };
+    const query = {
+      from: H('2026-03-01T00:00:00Z'),
+      to: now,
+      granularity: 'hour' as const,
+    };
     const first = await service.report(pub, query);
     const again = await service.report(pub, query);
     expect(again.alerts).toEqual(first.alerts);
@@ -171,12 +245,23 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
   });
 
   it('flags the publication against a shared limit', async () => {
-    const shared: UsagePublicationInfo = { ...pub, limits: { publication: { requestsPerDay: 100 }, keys: {} } };
+    const shared: UsagePublicationInfo = {
+      ...pub,
+      limits: { publication: { requestsPerDay: 100 }, keys: {} },
+    };
     await service.recordPulled(
       'demo',
       [
-        rec({ clientId: 'key-a', hour: H('2026-03-01T08:00:00Z'), requests: 50 }),
-        rec({ clientId: 'key-b', hour: H('2026-03-01T09:00:00Z'), requests: 40 }),
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T08:00:00Z'),
+          requests: 50,
+        }),
+        rec({
+          clientId: 'key-b',
+          hour: H('2026-03-01T09:00:00Z'),
+          requests: 40,
+        }),
       ],
       H('2026-03-02T00:00:00Z'),
     );
@@ -201,12 +286,23 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
   it('exports CSV with a row per bucket and per key', async () => {
     await service.recordPulled(
       'demo',
-      [rec({ clientId: 'key-a', hour: H('2026-03-01T10:00:00Z'), requests: 2, inputTokens: 5 })],
+      [
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T10:00:00Z'),
+          requests: 2,
+          inputTokens: 5,
+        }),
+      ],
       H('2026-03-01T11:00:00Z'),
     );
     const csv = await service.csv(
       { ...pub, keys: [{ id: 'a', name: '=cmd', clientId: 'key-a' }] },
-      { from: H('2026-03-01T10:00:00Z'), to: H('2026-03-01T12:00:00Z'), granularity: 'hour' },
+      {
+        from: H('2026-03-01T10:00:00Z'),
+        to: H('2026-03-01T12:00:00Z'),
+        granularity: 'hour',
+      },
     );
     expect(csv.split('\r\n')).toEqual([
       'scope,key,start,requests,status401,status403,status429,status5xx,inputTokens,outputTokens',
@@ -222,19 +318,40 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     await service.recordPulled(
       'demo',
       [
-        rec({ clientId: 'key-a', hour: H('2026-02-27T10:00:00Z'), requests: 1 }), // older than 30 days
-        rec({ clientId: 'key-a', hour: H('2026-03-30T10:00:00Z'), requests: 6 }),
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-02-27T10:00:00Z'),
+          requests: 1,
+        }), // older than 30 days
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-30T10:00:00Z'),
+          requests: 6,
+        }),
       ],
       now,
     );
-    const other: UsagePublicationInfo = { ...pub, id: 'pub-2', name: 'other', keys: [], limits: { keys: {} } };
+    const other: UsagePublicationInfo = {
+      ...pub,
+      id: 'pub-2',
+      name: 'other',
+      keys: [],
+      limits: { keys: {} },
+    };
     const range = { from: H('2026-02-01T00:00:00Z'), to: now };
-    expect((await service.summary([pub, other], range)).items.map(i => [i.publicationId, i.totals.requests])).toEqual([
+    expect(
+      (await service.summary([pub, other], range)).items.map(i => [
+        i.publicationId,
+        i.totals.requests,
+      ]),
+    ).toEqual([
       ['pub-1', 7],
       ['pub-2', 0],
     ]);
     await service.prune(now);
-    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(6);
+    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(
+      6,
+    );
     // daily rollups outlive hourly ones
     const daily = await service.report(pub, { ...range, granularity: 'day' });
     expect(daily.totals.requests).toBe(7);
@@ -242,10 +359,18 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
 
   it('refuses inverted or oversized ranges naming the parameter', async () => {
     await expect(
-      service.report(pub, { from: H('2026-03-02T00:00:00Z'), to: H('2026-03-01T00:00:00Z'), granularity: 'hour' }),
+      service.report(pub, {
+        from: H('2026-03-02T00:00:00Z'),
+        to: H('2026-03-01T00:00:00Z'),
+        granularity: 'hour',
+      }),
     ).rejects.toThrow('from: must be before to');
     await expect(
-      service.report(pub, { from: H('2025-01-01T00:00:00Z'), to: H('2026-03-01T00:00:00Z'), granularity: 'hour' }),
+      service.report(pub, {
+        from: H('2025-01-01T00:00:00Z'),
+        to: H('2026-03-01T00:00:00Z'),
+        granularity: 'hour',
+      }),
     ).rejects.toThrow(/^to: the range spans/);
   });
 });

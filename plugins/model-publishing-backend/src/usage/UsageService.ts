@@ -31,21 +31,30 @@ export interface UsageQuery {
 export const MAX_USAGE_ALERTS = 500;
 
 /** Longest ranges a report may span, so one request cannot ask for an unbounded series. */
-export const MAX_BUCKETS: Record<UsageGranularity, number> = { hour: 24 * 92, day: 800 };
+export const MAX_BUCKETS: Record<UsageGranularity, number> = {
+  hour: 24 * 92,
+  day: 800,
+};
 
 /** Bucket range [from, to) covering the instants [from, to). */
 export function bucketRange(q: UsageQuery): { from: number; to: number } {
   const size = q.granularity === 'hour' ? HOUR_MS : DAY_MS;
-  return { from: Math.floor(q.from.getTime() / size), to: Math.ceil(q.to.getTime() / size) };
+  return {
+    from: Math.floor(q.from.getTime() / size),
+    to: Math.ceil(q.to.getTime() / size),
+  };
 }
 
 /** Checks a query; errors name the query parameter. */
 export function checkUsageQuery(q: UsageQuery): void {
-  if (!(q.from.getTime() < q.to.getTime())) throw new InputError('from: must be before to');
+  if (!(q.from.getTime() < q.to.getTime()))
+    throw new InputError('from: must be before to');
   const range = bucketRange(q);
   if (range.to - range.from > MAX_BUCKETS[q.granularity]) {
     throw new InputError(
-      `to: the range spans ${range.to - range.from} ${q.granularity}s; at most ${MAX_BUCKETS[q.granularity]} are allowed`,
+      `to: the range spans ${range.to - range.from} ${
+        q.granularity
+      }s; at most ${MAX_BUCKETS[q.granularity]} are allowed`,
     );
   }
 }
@@ -54,23 +63,34 @@ export function checkUsageQuery(q: UsageQuery): void {
 export class UsageService {
   constructor(
     private readonly store: UsageStore,
-    private readonly config: Pick<UsageConfig, 'retentionDays' | 'dailyRetentionDays' | 'ingest'>,
+    private readonly config: Pick<
+      UsageConfig,
+      'retentionDays' | 'dailyRetentionDays' | 'ingest'
+    >,
   ) {}
 
-  async report(pub: UsagePublicationInfo, query: UsageQuery): Promise<UsageReport> {
+  async report(
+    pub: UsagePublicationInfo,
+    query: UsageQuery,
+  ): Promise<UsageReport> {
     checkUsageQuery(query);
     const range = bucketRange(query);
     const size = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
     const [series, clients, lastUsed, alerts] = await Promise.all([
       this.store.series(pub.id, query.granularity, range),
       this.store.byClient(pub.id, query.granularity, range),
-      this.store.lastUsed([pub.id]).then(m => m.get(pub.id) ?? new Map<string, number>()),
+      this.store
+        .lastUsed([pub.id])
+        .then(m => m.get(pub.id) ?? new Map<string, number>()),
       this.alerts(pub, query),
     ]);
 
     const names = new Map(pub.keys.map(k => [k.clientId, k]));
     const totalsByClient = new Map(clients.map(c => [c.clientId, c.counters]));
-    const clientIds = new Set([...pub.keys.map(k => k.clientId), ...totalsByClient.keys()]);
+    const clientIds = new Set([
+      ...pub.keys.map(k => k.clientId),
+      ...totalsByClient.keys(),
+    ]);
     const keys: UsageKeyBreakdown[] = [...clientIds].map(clientId => {
       const entry: UsageKeyBreakdown = {
         clientId,
@@ -84,9 +104,16 @@ export class UsageService {
       if (last !== undefined) entry.lastUsedAt = new Date(last).toISOString();
       return entry;
     });
-    keys.sort((a, b) => b.totals.requests - a.totals.requests || a.clientId.localeCompare(b.clientId));
+    keys.sort(
+      (a, b) =>
+        b.totals.requests - a.totals.requests ||
+        a.clientId.localeCompare(b.clientId),
+    );
 
-    const lastAll = Math.max(-Infinity, ...[...lastUsed.entries()].filter(([c]) => c !== '').map(([, v]) => v));
+    const lastAll = Math.max(
+      -Infinity,
+      ...[...lastUsed.entries()].filter(([c]) => c !== '').map(([, v]) => v),
+    );
     const report: UsageReport = {
       publicationId: pub.id,
       from: new Date(range.from * size).toISOString(),
@@ -98,7 +125,8 @@ export class UsageService {
       alerts: alerts.slice(0, MAX_USAGE_ALERTS),
     };
     if (alerts.length > MAX_USAGE_ALERTS) report.alertsTotal = alerts.length;
-    if (Number.isFinite(lastAll)) report.lastUsedAt = new Date(lastAll).toISOString();
+    if (Number.isFinite(lastAll))
+      report.lastUsedAt = new Date(lastAll).toISOString();
     return report;
   }
 
@@ -107,29 +135,62 @@ export class UsageService {
   }
 
   /** Hour and day windows inside the query's range that reached 80% / 100% of a limit. */
-  async alerts(pub: UsagePublicationInfo, query: UsageQuery): Promise<UsageQuotaAlert[]> {
+  async alerts(
+    pub: UsagePublicationInfo,
+    query: UsageQuery,
+  ): Promise<UsageQuotaAlert[]> {
     const out: UsageQuotaAlert[] = [];
     for (const window of ['hour', 'day'] as const) {
       const range = bucketRange({ ...query, granularity: window });
       const pubLimits = windowLimits(pub.limits.publication, window);
       const keyLimits = new Map(
-        Object.entries(pub.limits.keys).map(([clientId, l]) => [clientId, windowLimits(l, window)]),
+        Object.entries(pub.limits.keys).map(([clientId, l]) => [
+          clientId,
+          windowLimits(l, window),
+        ]),
       );
       const pubFloors = alertFloors([pubLimits]);
-      if (Number.isFinite(pubFloors.requests) || Number.isFinite(pubFloors.tokens)) {
-        const rows = await this.store.bucketsAtLeast(pub.id, window, range, pubFloors, false);
+      if (
+        Number.isFinite(pubFloors.requests) ||
+        Number.isFinite(pubFloors.tokens)
+      ) {
+        const rows = await this.store.bucketsAtLeast(
+          pub.id,
+          window,
+          range,
+          pubFloors,
+          false,
+        );
         out.push(
-          ...evaluateAlerts('publication', () => pubLimits, rows.map(r => ({ clientId: '', bucket: r.bucket, counters: r })), keyIdOf),
+          ...evaluateAlerts(
+            'publication',
+            () => pubLimits,
+            rows.map(r => ({ clientId: '', bucket: r.bucket, counters: r })),
+            keyIdOf,
+          ),
         );
       }
       const keyFloors = alertFloors([...keyLimits.values()]);
-      if (Number.isFinite(keyFloors.requests) || Number.isFinite(keyFloors.tokens)) {
-        const rows = await this.store.bucketsAtLeast(pub.id, window, range, keyFloors, true);
+      if (
+        Number.isFinite(keyFloors.requests) ||
+        Number.isFinite(keyFloors.tokens)
+      ) {
+        const rows = await this.store.bucketsAtLeast(
+          pub.id,
+          window,
+          range,
+          keyFloors,
+          true,
+        );
         out.push(
           ...evaluateAlerts(
             'key',
             clientId => keyLimits.get(clientId),
-            rows.map(r => ({ clientId: r.clientId, bucket: r.bucket, counters: r })),
+            rows.map(r => ({
+              clientId: r.clientId,
+              bucket: r.bucket,
+              counters: r,
+            })),
             keyIdOf,
           ),
         );
@@ -138,7 +199,10 @@ export class UsageService {
     return out.sort((a, b) => b.windowStart.localeCompare(a.windowStart));
   }
 
-  async summary(pubs: UsagePublicationInfo[], range: { from: Date; to: Date }): Promise<UsageSummary> {
+  async summary(
+    pubs: UsagePublicationInfo[],
+    range: { from: Date; to: Date },
+  ): Promise<UsageSummary> {
     const query: UsageQuery = { ...range, granularity: 'hour' };
     checkUsageQuery(query);
     const hours = bucketRange(query);
@@ -163,11 +227,17 @@ export class UsageService {
         name: pub.name,
         ...(pub.entityRef ? { entityRef: pub.entityRef } : {}),
         totals: totals.get(pub.id) ?? zeroCounters(),
-        ...(Number.isFinite(last) ? { lastUsedAt: new Date(last).toISOString() } : {}),
+        ...(Number.isFinite(last)
+          ? { lastUsedAt: new Date(last).toISOString() }
+          : {}),
         alerts: alerts.length,
       });
     }
-    items.sort((a, b) => b.totals.requests - a.totals.requests || a.publicationId.localeCompare(b.publicationId));
+    items.sort(
+      (a, b) =>
+        b.totals.requests - a.totals.requests ||
+        a.publicationId.localeCompare(b.publicationId),
+    );
     return {
       from: new Date(hours.from * HOUR_MS).toISOString(),
       to: new Date(hours.to * HOUR_MS).toISOString(),
@@ -176,19 +246,34 @@ export class UsageService {
   }
 
   /** Stores what a pull source collected; its earlier figures for the same hours are replaced. */
-  async recordPulled(sourceId: string, records: UsageRecord[], now: Date): Promise<void> {
+  async recordPulled(
+    sourceId: string,
+    records: UsageRecord[],
+    now: Date,
+  ): Promise<void> {
     const rows = new Map<string, HourRow>();
-    const lastUsed: { publicationId: string; clientId: string; ms: number }[] = [];
+    const lastUsed: { publicationId: string; clientId: string; ms: number }[] =
+      [];
     for (const r of records) {
       const hour = hourOf(r.hour);
       const k = `${r.publicationId}\u0000${r.clientId}\u0000${hour}`;
-      const row = rows.get(k) ?? { publicationId: r.publicationId, clientId: r.clientId, hour, ...zeroCounters() };
+      const row = rows.get(k) ?? {
+        publicationId: r.publicationId,
+        clientId: r.clientId,
+        hour,
+        ...zeroCounters(),
+      };
       // Sources may split an hour into several records; they add up.
-      for (const c of COUNTERS) row[c] += Math.max(0, Math.round(Number(r[c]) || 0));
+      for (const c of COUNTERS)
+        row[c] += Math.max(0, Math.round(Number(r[c]) || 0));
       rows.set(k, row);
       if (r.requests > 0) {
         const end = Math.min((hour + 1) * HOUR_MS - 1, now.getTime());
-        lastUsed.push({ publicationId: r.publicationId, clientId: r.clientId, ms: r.lastSeenAt?.getTime() ?? end });
+        lastUsed.push({
+          publicationId: r.publicationId,
+          clientId: r.clientId,
+          ms: r.lastSeenAt?.getTime() ?? end,
+        });
       }
     }
     await this.store.replaceSourceHours(sourceId, [...rows.values()]);

@@ -17,7 +17,8 @@ const CHUNK = 400;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -76,7 +77,10 @@ export class UsageStore {
   async ingest(
     source: string,
     ids: { id: string; hour: number }[],
-    build: (fresh: Set<string>) => { rows: HourRow[]; lastUsed: { publicationId: string; clientId: string; ms: number }[] },
+    build: (fresh: Set<string>) => {
+      rows: HourRow[];
+      lastUsed: { publicationId: string; clientId: string; ms: number }[];
+    },
   ): Promise<{ fresh: number }> {
     return this.db.transaction(async tx => {
       const fresh = new Set<string>();
@@ -92,7 +96,10 @@ export class UsageStore {
       if (rows.length > 0) {
         for (const part of chunks(rows)) {
           const increments = Object.fromEntries(
-            COLUMNS.map(c => [c, tx.raw('?? + ??', [`usage_hourly_source.${c}`, `excluded.${c}`])]),
+            COLUMNS.map(c => [
+              c,
+              tx.raw('?? + ??', [`usage_hourly_source.${c}`, `excluded.${c}`]),
+            ]),
           );
           await tx('usage_hourly_source')
             .insert(part.map(r => ({ ...toDbRow(r), source })))
@@ -111,7 +118,10 @@ export class UsageStore {
     entries: { publicationId: string; clientId: string; ms: number }[],
     db: Knex | Knex.Transaction = this.db,
   ): Promise<void> {
-    const latest = new Map<string, { publicationId: string; clientId: string; ms: number }>();
+    const latest = new Map<
+      string,
+      { publicationId: string; clientId: string; ms: number }
+    >();
     for (const e of entries) {
       const k = `${e.publicationId}\u0000${e.clientId}`;
       const seen = latest.get(k);
@@ -119,24 +129,43 @@ export class UsageStore {
     }
     for (const part of chunks([...latest.values()])) {
       await db('usage_key_last_used')
-        .insert(part.map(e => ({ publication_id: e.publicationId, client_id: e.clientId, last_used_ms: e.ms })))
+        .insert(
+          part.map(e => ({
+            publication_id: e.publicationId,
+            client_id: e.clientId,
+            last_used_ms: e.ms,
+          })),
+        )
         .onConflict(['publication_id', 'client_id'])
         .merge({
           // never move backwards: late or re-collected data must not hide a newer use
-          last_used_ms: db.raw(
-            'CASE WHEN ?? > ?? THEN ?? ELSE ?? END',
-            ['excluded.last_used_ms', 'usage_key_last_used.last_used_ms', 'excluded.last_used_ms', 'usage_key_last_used.last_used_ms'],
-          ),
+          last_used_ms: db.raw('CASE WHEN ?? > ?? THEN ?? ELSE ?? END', [
+            'excluded.last_used_ms',
+            'usage_key_last_used.last_used_ms',
+            'excluded.last_used_ms',
+            'usage_key_last_used.last_used_ms',
+          ]),
         });
     }
   }
 
   /** Recomputes merged hourly rows (max per counter across sources) and the daily sums they feed. */
-  private async refreshMerged(tx: Knex.Transaction, rows: HourRow[]): Promise<void> {
-    const spans = new Map<string, { min: number; max: number; clients: Set<string> }>();
+  private async refreshMerged(
+    tx: Knex.Transaction,
+    rows: HourRow[],
+  ): Promise<void> {
+    const spans = new Map<
+      string,
+      { min: number; max: number; clients: Set<string> }
+    >();
     for (const r of rows) {
       const s = spans.get(r.publicationId);
-      if (!s) spans.set(r.publicationId, { min: r.hour, max: r.hour, clients: new Set([r.clientId]) });
+      if (!s)
+        spans.set(r.publicationId, {
+          min: r.hour,
+          max: r.hour,
+          clients: new Set([r.clientId]),
+        });
       else {
         s.min = Math.min(s.min, r.hour);
         s.max = Math.max(s.max, r.hour);
@@ -150,8 +179,12 @@ export class UsageStore {
       for (const clients of chunks([...span.clients])) {
         const inClients = clients.map(() => '?').join(', ');
         await tx.raw(
-          `INSERT INTO usage_hourly (publication_id, client_id, hour, ${COLUMNS.join(', ')})
-           SELECT publication_id, client_id, hour, ${COLUMNS.map(c => `MAX(${c})`).join(', ')}
+          `INSERT INTO usage_hourly (publication_id, client_id, hour, ${COLUMNS.join(
+            ', ',
+          )})
+           SELECT publication_id, client_id, hour, ${COLUMNS.map(
+             c => `MAX(${c})`,
+           ).join(', ')}
            FROM usage_hourly_source
            WHERE publication_id = ? AND hour >= ? AND hour <= ? AND client_id IN (${inClients})
            GROUP BY publication_id, client_id, hour
@@ -159,8 +192,12 @@ export class UsageStore {
           [publicationId, span.min, span.max, ...clients],
         );
         await tx.raw(
-          `INSERT INTO usage_hourly_total (publication_id, hour, ${COLUMNS.join(', ')})
-           SELECT publication_id, hour, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
+          `INSERT INTO usage_hourly_total (publication_id, hour, ${COLUMNS.join(
+            ', ',
+          )})
+           SELECT publication_id, hour, ${COLUMNS.map(c => `SUM(${c})`).join(
+             ', ',
+           )}
            FROM usage_hourly
            WHERE publication_id = ? AND hour >= ? AND hour <= ?
            GROUP BY publication_id, hour
@@ -168,8 +205,12 @@ export class UsageStore {
           [publicationId, span.min, span.max],
         );
         await tx.raw(
-          `INSERT INTO usage_daily (publication_id, client_id, day, ${COLUMNS.join(', ')})
-           SELECT publication_id, client_id, hour / 24, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
+          `INSERT INTO usage_daily (publication_id, client_id, day, ${COLUMNS.join(
+            ', ',
+          )})
+           SELECT publication_id, client_id, hour / 24, ${COLUMNS.map(
+             c => `SUM(${c})`,
+           ).join(', ')}
            FROM usage_hourly
            WHERE publication_id = ? AND hour >= ? AND hour < ? AND client_id IN (${inClients})
            GROUP BY publication_id, client_id, hour / 24
@@ -196,13 +237,18 @@ export class UsageStore {
     const t = this.table(granularity);
     if (granularity === 'hour' && clientId === undefined) {
       // one precomputed row per hour
-      const rows: Record<string, unknown>[] = await this.db('usage_hourly_total')
+      const rows: Record<string, unknown>[] = await this.db(
+        'usage_hourly_total',
+      )
         .select('hour as bucket', ...COLUMNS)
         .where('publication_id', publicationId)
         .andWhere('hour', '>=', range.from)
         .andWhere('hour', '<', range.to)
         .orderBy('hour');
-      return rows.map(r => ({ bucket: Number(r.bucket), counters: toCounters(r) }));
+      return rows.map(r => ({
+        bucket: Number(r.bucket),
+        counters: toCounters(r),
+      }));
     }
     const q = this.db(t.name)
       .select(`${t.bucket} as bucket`)
@@ -214,7 +260,10 @@ export class UsageStore {
     if (clientId !== undefined) q.andWhere('client_id', clientId);
     for (const c of COLUMNS) q.sum({ [c]: c });
     const rows: Record<string, unknown>[] = await q;
-    return rows.map(r => ({ bucket: Number(r.bucket), counters: toCounters(r) }));
+    return rows.map(r => ({
+      bucket: Number(r.bucket),
+      counters: toCounters(r),
+    }));
   }
 
   /**
@@ -227,14 +276,29 @@ export class UsageStore {
     range: BucketRange,
   ): Promise<{ clientId: string; counters: Counters }[]> {
     const parts: { table: string; bucket: string; range: BucketRange }[] = [];
-    if (granularity === 'day') parts.push({ table: 'usage_daily', bucket: 'day', range });
+    if (granularity === 'day')
+      parts.push({ table: 'usage_daily', bucket: 'day', range });
     else {
       const firstDay = Math.ceil(range.from / 24);
       const endDay = Math.floor(range.to / 24);
       if (endDay > firstDay) {
-        parts.push({ table: 'usage_daily', bucket: 'day', range: { from: firstDay, to: endDay } });
-        if (range.from < firstDay * 24) parts.push({ table: 'usage_hourly', bucket: 'hour', range: { from: range.from, to: firstDay * 24 } });
-        if (endDay * 24 < range.to) parts.push({ table: 'usage_hourly', bucket: 'hour', range: { from: endDay * 24, to: range.to } });
+        parts.push({
+          table: 'usage_daily',
+          bucket: 'day',
+          range: { from: firstDay, to: endDay },
+        });
+        if (range.from < firstDay * 24)
+          parts.push({
+            table: 'usage_hourly',
+            bucket: 'hour',
+            range: { from: range.from, to: firstDay * 24 },
+          });
+        if (endDay * 24 < range.to)
+          parts.push({
+            table: 'usage_hourly',
+            bucket: 'hour',
+            range: { from: endDay * 24, to: range.to },
+          });
       } else {
         parts.push({ table: 'usage_hourly', bucket: 'hour', range });
       }
@@ -283,13 +347,21 @@ export class UsageStore {
       .andWhere(t.bucket, '<', range.to);
     // A floor of Infinity means no limit of that metric: leave its condition out (and never bind Infinity).
     const conditions: [string, number][] = [];
-    if (Number.isFinite(floors.requests)) conditions.push(['requests', floors.requests]);
-    if (Number.isFinite(floors.tokens)) conditions.push(['input_tokens + output_tokens', floors.tokens]);
+    if (Number.isFinite(floors.requests))
+      conditions.push(['requests', floors.requests]);
+    if (Number.isFinite(floors.tokens))
+      conditions.push(['input_tokens + output_tokens', floors.tokens]);
     if (conditions.length === 0) return [];
     if (perClient) {
       // only what alerts need, so the alert index covers the query
-      q.select('client_id', 'requests', 'input_tokens', 'output_tokens').andWhere(b => {
-        for (const [expr, floor] of conditions) b.orWhereRaw(`${expr} >= ?`, [floor]);
+      q.select(
+        'client_id',
+        'requests',
+        'input_tokens',
+        'output_tokens',
+      ).andWhere(b => {
+        for (const [expr, floor] of conditions)
+          b.orWhereRaw(`${expr} >= ?`, [floor]);
       });
     } else {
       q.groupBy(t.bucket);
@@ -328,12 +400,16 @@ export class UsageStore {
   }
 
   /** Last use per client id of the given publications. */
-  async lastUsed(publicationIds: string[]): Promise<Map<string, Map<string, number>>> {
+  async lastUsed(
+    publicationIds: string[],
+  ): Promise<Map<string, Map<string, number>>> {
     const out = new Map<string, Map<string, number>>();
     for (const ids of chunks(publicationIds)) {
-      const rows: { publication_id: string; client_id: string; last_used_ms: unknown }[] = await this.db(
-        'usage_key_last_used',
-      )
+      const rows: {
+        publication_id: string;
+        client_id: string;
+        last_used_ms: unknown;
+      }[] = await this.db('usage_key_last_used')
         .select('publication_id', 'client_id', 'last_used_ms')
         .whereIn('publication_id', ids);
       for (const r of rows) {
@@ -346,7 +422,9 @@ export class UsageStore {
   }
 
   async getCollectedUntil(source: string): Promise<number | undefined> {
-    const row = await this.db('usage_collector_state').where({ source }).first();
+    const row = await this.db('usage_collector_state')
+      .where({ source })
+      .first();
     return row ? Number(row.collected_until_hour) : undefined;
   }
 
@@ -358,11 +436,21 @@ export class UsageStore {
   }
 
   /** Deletes rows older than the retention horizons (hours / days since the epoch, exclusive). */
-  async prune(horizons: { hour: number; day: number; ingestHour: number }): Promise<void> {
-    await this.db('usage_hourly_source').where('hour', '<', horizons.hour).delete();
+  async prune(horizons: {
+    hour: number;
+    day: number;
+    ingestHour: number;
+  }): Promise<void> {
+    await this.db('usage_hourly_source')
+      .where('hour', '<', horizons.hour)
+      .delete();
     await this.db('usage_hourly').where('hour', '<', horizons.hour).delete();
-    await this.db('usage_hourly_total').where('hour', '<', horizons.hour).delete();
+    await this.db('usage_hourly_total')
+      .where('hour', '<', horizons.hour)
+      .delete();
     await this.db('usage_daily').where('day', '<', horizons.day).delete();
-    await this.db('usage_ingest_seen').where('hour', '<', horizons.ingestHour).delete();
+    await this.db('usage_ingest_seen')
+      .where('hour', '<', horizons.ingestHour)
+      .delete();
   }
 }

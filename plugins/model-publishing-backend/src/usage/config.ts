@@ -57,13 +57,19 @@ export interface UsageConfig {
 export function readUsageConfig(root: Config): UsageConfig {
   const c = root.getOptionalConfig('modelPublishing.usage');
   const retentionDays = c?.getOptionalNumber('retentionDays') ?? 30;
-  if (!Number.isInteger(retentionDays) || retentionDays < MIN_HOURLY_RETENTION_DAYS) {
+  if (
+    !Number.isInteger(retentionDays) ||
+    retentionDays < MIN_HOURLY_RETENTION_DAYS
+  ) {
     throw new Error(
       `modelPublishing.usage.retentionDays must be a whole number of at least ${MIN_HOURLY_RETENTION_DAYS}, got ${retentionDays}`,
     );
   }
   const dailyRetentionDays = c?.getOptionalNumber('dailyRetentionDays') ?? 400;
-  if (!Number.isInteger(dailyRetentionDays) || dailyRetentionDays < retentionDays) {
+  if (
+    !Number.isInteger(dailyRetentionDays) ||
+    dailyRetentionDays < retentionDays
+  ) {
     throw new Error(
       `modelPublishing.usage.dailyRetentionDays must be a whole number ≥ retentionDays (${retentionDays}), got ${dailyRetentionDays}`,
     );
@@ -72,7 +78,9 @@ export function readUsageConfig(root: Config): UsageConfig {
   const q = p?.getOptionalConfig('queries');
   const dedupeHours = c?.getOptionalNumber('ingest.dedupeHours') ?? 72;
   if (!(dedupeHours >= 1)) {
-    throw new Error(`modelPublishing.usage.ingest.dedupeHours must be at least 1, got ${dedupeHours}`);
+    throw new Error(
+      `modelPublishing.usage.ingest.dedupeHours must be at least 1, got ${dedupeHours}`,
+    );
   }
   return {
     retentionDays,
@@ -84,19 +92,29 @@ export function readUsageConfig(root: Config): UsageConfig {
       ? {
           url: p.getString('url').replace(/\/+$/, ''),
           queries: {
-            tokens: q?.getOptionalString('tokens') ?? DEFAULT_PROMETHEUS_QUERIES.tokens,
-            requests: q?.getOptionalString('requests') ?? DEFAULT_PROMETHEUS_QUERIES.requests,
-            routes: q?.getOptionalString('routes') ?? DEFAULT_PROMETHEUS_QUERIES.routes,
+            tokens:
+              q?.getOptionalString('tokens') ??
+              DEFAULT_PROMETHEUS_QUERIES.tokens,
+            requests:
+              q?.getOptionalString('requests') ??
+              DEFAULT_PROMETHEUS_QUERIES.requests,
+            routes:
+              q?.getOptionalString('routes') ??
+              DEFAULT_PROMETHEUS_QUERIES.routes,
           },
           timeoutMs: p.getOptionalNumber('timeoutMs') ?? 15_000,
-          headers: (p.getOptional('headers') as Record<string, string> | undefined) ?? {},
+          headers:
+            (p.getOptional('headers') as Record<string, string> | undefined) ??
+            {},
           routes: p.getOptionalBoolean('routes') ?? true,
         }
       : undefined,
     ingest: {
-      allowedSubjects: c?.getOptionalStringArray('ingest.allowedSubjects') ?? [],
+      allowedSubjects:
+        c?.getOptionalStringArray('ingest.allowedSubjects') ?? [],
       dedupeHours,
-      maxRecordsPerBatch: c?.getOptionalNumber('ingest.maxRecordsPerBatch') ?? 10_000,
+      maxRecordsPerBatch:
+        c?.getOptionalNumber('ingest.maxRecordsPerBatch') ?? 10_000,
       cluster: c?.getOptionalString('ingest.cluster'),
     },
   };
@@ -105,10 +123,18 @@ export function readUsageConfig(root: Config): UsageConfig {
 function readQuota(c: Config | undefined): RateLimits | undefined {
   if (!c) return undefined;
   const quota: RateLimits = {};
-  for (const field of ['requestsPerHour', 'requestsPerDay', 'tokensPerHour', 'tokensPerDay'] as const) {
+  for (const field of [
+    'requestsPerHour',
+    'requestsPerDay',
+    'tokensPerHour',
+    'tokensPerDay',
+  ] as const) {
     const v = c.getOptionalNumber(field);
     if (v !== undefined) {
-      if (!(v > 0)) throw new Error(`modelPublishing.usage.publicationQuota.${field} must be greater than 0`);
+      if (!(v > 0))
+        throw new Error(
+          `modelPublishing.usage.publicationQuota.${field} must be greater than 0`,
+        );
       quota[field] = v;
     }
   }

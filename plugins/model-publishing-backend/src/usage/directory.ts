@@ -1,4 +1,7 @@
-import type { Publication, RateLimits } from '@internal/plugin-model-publishing-common';
+import type {
+  Publication,
+  RateLimits,
+} from '@internal/plugin-model-publishing-common';
 import { ApiKeyStore } from '../keys/ApiKeyStore';
 import type { ApiKeyRecord } from '../keys/types';
 import type { PublicationStore } from '../database/PublicationStore';
@@ -6,7 +9,9 @@ import { objectName } from '../gateway/names';
 import { UsagePublicationDirectory, UsagePublicationInfo } from './types';
 
 const defined = (l: RateLimits | undefined): RateLimits =>
-  Object.fromEntries(Object.entries(l ?? {}).filter(([, v]) => v !== undefined)) as RateLimits;
+  Object.fromEntries(
+    Object.entries(l ?? {}).filter(([, v]) => v !== undefined),
+  ) as RateLimits;
 
 /**
  * Each key's effective limits, as the gateway enforces them (gateway/backendTrafficPolicy.ts): in global
@@ -18,7 +23,8 @@ export function keyLimits(
   mode: 'global' | 'local',
 ): RateLimits {
   const own = defined(key);
-  if (mode === 'global') return Object.keys(own).length ? own : defined(publication);
+  if (mode === 'global')
+    return Object.keys(own).length ? own : defined(publication);
   return { ...defined(publication), ...own };
 }
 
@@ -38,9 +44,14 @@ export function toUsagePublication(
     ...(p.entityRef ? { entityRef: p.entityRef } : {}),
     keys: keys.map(k => ({ id: k.id, name: k.name, clientId: k.clientId })),
     limits: {
-      ...(options.publicationQuota ? { publication: options.publicationQuota } : {}),
+      ...(options.publicationQuota
+        ? { publication: options.publicationQuota }
+        : {}),
       keys: Object.fromEntries(
-        keys.map(k => [k.clientId, keyLimits(p.config.rateLimits, k.rateLimits, options.rateLimitMode)]),
+        keys.map(k => [
+          k.clientId,
+          keyLimits(p.config.rateLimits, k.rateLimits, options.rateLimitMode),
+        ]),
       ),
     },
   };
@@ -60,7 +71,8 @@ export function createPublicationDirectory(
       let cursor: string | undefined;
       do {
         const page = await publications.list({ cursor, limit: 200 });
-        for (const p of page.items) if (p.status !== 'failed') out.push(await withKeys(p));
+        for (const p of page.items)
+          if (p.status !== 'failed') out.push(await withKeys(p));
         cursor = page.nextCursor;
       } while (cursor);
       return out;

@@ -1,4 +1,7 @@
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { UsageSource } from '@internal/plugin-model-publishing-node';
 import type { Knex } from 'knex';
@@ -57,9 +60,13 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   const service = new UsageService(store, config);
   const sources: UsageSource[] = [];
   if (config.demo) sources.push(new DemoUsageSource());
-  if (config.prometheus) sources.push(new PrometheusUsageSource(config.prometheus));
+  if (config.prometheus)
+    sources.push(new PrometheusUsageSource(config.prometheus));
   for (const s of o.extraSources ?? []) {
-    if (sources.some(existing => existing.id === s.id) || s.id === 'access-log') {
+    if (
+      sources.some(existing => existing.id === s.id) ||
+      s.id === 'access-log'
+    ) {
       throw new Error(`usage source id '${s.id}' is already taken`);
     }
     sources.push(s);
@@ -67,12 +74,17 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   // Keeps ApiKeyInfo.lastUsedAt current; failures are logged, the counts are already stored.
   const onLastUsed = async (entries: { clientId: string; at: Date }[]) => {
     for (const e of entries) {
-      await keys.recordLastUsed(e.clientId, e.at).catch(error =>
-        o.logger.warn(`could not record last use of ${e.clientId}: ${error}`),
-      );
+      await keys
+        .recordLastUsed(e.clientId, e.at)
+        .catch(error =>
+          o.logger.warn(`could not record last use of ${e.clientId}: ${error}`),
+        );
     }
   };
-  const ingestor = new AccessLogIngestor(store, directory, { ...config.ingest, onLastUsed });
+  const ingestor = new AccessLogIngestor(store, directory, {
+    ...config.ingest,
+    onLastUsed,
+  });
   const collector = new UsageCollector({
     sources,
     service,
@@ -86,6 +98,9 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
 }
 
 /** Schedules the collector (global scope: one run at a time across replicas). Runs even without pull sources, to prune. */
-export async function scheduleUsageCollector(usage: UsageModule, scheduler: SchedulerService): Promise<void> {
+export async function scheduleUsageCollector(
+  usage: UsageModule,
+  scheduler: SchedulerService,
+): Promise<void> {
   await usage.collector.schedule(scheduler, usage.config.collectEveryMinutes);
 }

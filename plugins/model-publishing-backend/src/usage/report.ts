@@ -18,7 +18,10 @@ export function fillBuckets(
   const byBucket = new Map(rows.map(r => [r.bucket, r.counters]));
   const out: UsageBucket[] = [];
   for (let b = range.from; b < range.to; b++) {
-    out.push({ start: new Date(b * size).toISOString(), ...(byBucket.get(b) ?? zeroCounters()) });
+    out.push({
+      start: new Date(b * size).toISOString(),
+      ...(byBucket.get(b) ?? zeroCounters()),
+    });
   }
   return out;
 }
@@ -38,7 +41,10 @@ export type WindowLimits = {
 };
 
 /** The hour and day limits of a RateLimits (minute limits cannot be judged from hourly rollups). */
-export function windowLimits(limits: RateLimits | undefined, window: 'hour' | 'day'): WindowLimits {
+export function windowLimits(
+  limits: RateLimits | undefined,
+  window: 'hour' | 'day',
+): WindowLimits {
   if (!limits) return { window };
   return window === 'hour'
     ? { window, requests: limits.requestsPerHour, tokens: limits.tokensPerHour }
@@ -46,10 +52,21 @@ export function windowLimits(limits: RateLimits | undefined, window: 'hour' | 'd
 }
 
 /** Smallest usage that could raise an alert for any of the limits (Infinity: none can). */
-export function alertFloors(limits: WindowLimits[]): { requests: number; tokens: number } {
+export function alertFloors(limits: WindowLimits[]): {
+  requests: number;
+  tokens: number;
+} {
   const floor = (values: (number | undefined)[]) =>
-    Math.min(Infinity, ...values.filter((v): v is number => v !== undefined).map(v => Math.ceil(v * ALERT_RATIO)));
-  return { requests: floor(limits.map(l => l.requests)), tokens: floor(limits.map(l => l.tokens)) };
+    Math.min(
+      Infinity,
+      ...values
+        .filter((v): v is number => v !== undefined)
+        .map(v => Math.ceil(v * ALERT_RATIO)),
+    );
+  return {
+    requests: floor(limits.map(l => l.requests)),
+    tokens: floor(limits.map(l => l.tokens)),
+  };
 }
 
 /**
@@ -108,7 +125,8 @@ export function keyIdOf(clientId: string): string | undefined {
 function csvCell(value: string | number): string {
   const s = String(value);
   // Quote when needed, and defuse spreadsheet formulas in text cells (CSV injection).
-  const safe = typeof value === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const safe =
+    typeof value === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -122,17 +140,27 @@ const CSV_COLUMNS = [
   'inputTokens',
   'outputTokens',
 ] as const;
-const CSV_COUNTERS = CSV_COLUMNS.slice(1) as Exclude<(typeof CSV_COLUMNS)[number], 'start'>[];
+const CSV_COUNTERS = CSV_COLUMNS.slice(1) as Exclude<
+  (typeof CSV_COLUMNS)[number],
+  'start'
+>[];
 
 /** The report as CSV: one row per bucket for the whole publication, then one row per key with its totals. */
 export function reportToCsv(report: UsageReport): string {
   const lines = [['scope', 'key', ...CSV_COLUMNS].join(',')];
   for (const b of report.buckets) {
-    lines.push(['publication', '', ...CSV_COLUMNS.map(c => b[c])].map(csvCell).join(','));
+    lines.push(
+      ['publication', '', ...CSV_COLUMNS.map(c => b[c])].map(csvCell).join(','),
+    );
   }
   for (const k of report.keys) {
     lines.push(
-      ['key-total', k.keyName ?? k.clientId, report.from, ...CSV_COUNTERS.map(c => k.totals[c])]
+      [
+        'key-total',
+        k.keyName ?? k.clientId,
+        report.from,
+        ...CSV_COUNTERS.map(c => k.totals[c]),
+      ]
         .map(csvCell)
         .join(','),
     );

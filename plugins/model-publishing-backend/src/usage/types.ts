@@ -1,4 +1,7 @@
-import type { RateLimits, UsageTotals } from '@internal/plugin-model-publishing-common';
+import type {
+  RateLimits,
+  UsageTotals,
+} from '@internal/plugin-model-publishing-common';
 import type { UsageSourcePublication } from '@internal/plugin-model-publishing-node';
 
 export const COUNTERS = [

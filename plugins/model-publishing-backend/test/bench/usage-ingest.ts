@@ -25,7 +25,11 @@ function publications(): UsagePublicationInfo[] {
       modelKind: p === 0 ? 'openai' : 'v2',
       routeName: `${name}-mp`,
       clientIds,
-      keys: clientIds.map((clientId, i) => ({ id: `${p}-${i}`, name: `k${i}`, clientId })),
+      keys: clientIds.map((clientId, i) => ({
+        id: `${p}-${i}`,
+        name: `k${i}`,
+        clientId,
+      })),
       limits: { keys: {} },
     };
   });
@@ -37,21 +41,31 @@ function batches(now: number): string[] {
   let lines: string[] = [];
   for (let n = 0; n < RECORDS; n++) {
     const pub = pubs[n % 2];
-    const code = n % 50 === 0 ? 401 : n % 40 === 0 ? 429 : n % 97 === 0 ? 503 : 200;
+    let code = 200;
+    if (n % 50 === 0) code = 401;
+    else if (n % 40 === 0) code = 429;
+    else if (n % 97 === 0) code = 503;
+    const flags: Record<number, string> = { 503: 'UH', 429: 'RL' };
     const at = new Date(now - 6 * 3_600_000 + n * 400).toISOString(); // spread over ~5.5 hours
     lines.push(
       JSON.stringify({
         start_time: at,
         method: 'POST',
-        path: pub.modelKind === 'openai' ? '/v1/chat/completions' : `/models/bench/${pub.name}/v2/models/${pub.name}/infer`,
+        path:
+          pub.modelKind === 'openai'
+            ? '/v1/chat/completions'
+            : `/models/bench/${pub.name}/v2/models/${pub.name}/infer`,
         response_code: code,
-        response_flags: code === 503 ? 'UH' : code === 429 ? 'RL' : '-',
+        response_flags: flags[code] ?? '-',
         response_code_details: code === 200 ? 'via_upstream' : 'local_reply',
         route_name: `httproute/bench/${pub.routeName}/rule/0/match/0/bench_example_com`,
-        client_id: code === 401 ? null : pub.clientIds[(n >> 1) % pub.clientIds.length],
+        client_id:
+          code === 401 ? null : pub.clientIds[(n >> 1) % pub.clientIds.length],
         request_id: `req-${n}`,
-        input_tokens: pub.modelKind === 'openai' && code === 200 ? 100 + (n % 400) : null,
-        output_tokens: pub.modelKind === 'openai' && code === 200 ? 20 + (n % 300) : null,
+        input_tokens:
+          pub.modelKind === 'openai' && code === 200 ? 100 + (n % 400) : null,
+        output_tokens:
+          pub.modelKind === 'openai' && code === 200 ? 20 + (n % 300) : null,
         duration: n % 1500,
         upstream_host: '10.0.0.1:8080',
       }),
@@ -91,11 +105,18 @@ async function bench(kind: 'sqlite' | 'postgres') {
       const c = process.cpuUsage(c0);
       const cpuS = (c.user + c.system) / 1e6;
       const rate = RECORDS / wallS;
-      const cpuNote = kind === 'sqlite' ? `, ${Math.round(RECORDS / cpuS)} records per CPU-second` : '';
+      const cpuNote =
+        kind === 'sqlite'
+          ? `, ${Math.round(RECORDS / cpuS)} records per CPU-second`
+          : '';
       console.log(
         `[usage-ingest] ${kind}, ${pass}: ${RECORDS} records in ${bodies.length} NDJSON batches of ${BATCH} ` +
-          `(accepted ${accepted}, duplicates ${duplicates}) in ${wallS.toFixed(2)} s wall = ${Math.round(rate)} records/s${cpuNote} ` +
-          `(goal >= 5000/s: ${rate >= 5000 ? 'met' : 'NOT met'} on wall time; load average ${loadavg()[0].toFixed(1)})`,
+          `(accepted ${accepted}, duplicates ${duplicates}) in ${wallS.toFixed(
+            2,
+          )} s wall = ${Math.round(rate)} records/s${cpuNote} ` +
+          `(goal >= 5000/s: ${
+            rate >= 5000 ? 'met' : 'NOT met'
+          } on wall time; load average ${loadavg()[0].toFixed(1)})`,
       );
     }
   } finally {

@@ -18,7 +18,9 @@ const RUNS = 200;
 const HOUR_MS = 3_600_000;
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
 async function bench(kind: 'sqlite' | 'postgres') {
@@ -28,7 +30,11 @@ async function bench(kind: 'sqlite' | 'postgres') {
     const service = new UsageService(store, {
       retentionDays: 30,
       dailyRetentionDays: 400,
-      ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 10_000 },
+      ingest: {
+        allowedSubjects: [],
+        dedupeHours: 72,
+        maxRecordsPerBatch: 10_000,
+      },
     });
     const endHour = Math.floor(Date.now() / HOUR_MS);
     const startHour = endHour - DAYS * 24;
@@ -41,9 +47,20 @@ async function bench(kind: 'sqlite' | 'postgres') {
       modelKind: 'openai',
       routeName: 'llm-mp',
       clientIds,
-      keys: clientIds.map((clientId, i) => ({ id: String(i), name: `key ${i}`, clientId })),
+      keys: clientIds.map((clientId, i) => ({
+        id: String(i),
+        name: `key ${i}`,
+        clientId,
+      })),
       // every key limited, so the alert queries do real work
-      limits: { keys: Object.fromEntries(clientIds.map(c => [c, { requestsPerHour: 100, tokensPerDay: 200_000 }])) },
+      limits: {
+        keys: Object.fromEntries(
+          clientIds.map(c => [
+            c,
+            { requestsPerHour: 100, tokensPerDay: 200_000 },
+          ]),
+        ),
+      },
     };
     // a second publication of the same size, so indexes have to pick rows out
     const rows: HourRow[] = [];
@@ -69,7 +86,8 @@ async function bench(kind: 'sqlite' | 'postgres') {
       }
     }
     const seedStart = Date.now();
-    for (let i = 0; i < rows.length; i += 5000) await store.replaceSourceHours('bench', rows.slice(i, i + 5000));
+    for (let i = 0; i < rows.length; i += 5000)
+      await store.replaceSourceHours('bench', rows.slice(i, i + 5000));
     const seeded = Date.now() - seedStart;
 
     const query = {
@@ -97,14 +115,28 @@ async function bench(kind: 'sqlite' | 'postgres') {
     // busy machine wall time also counts waiting for a core. PostgreSQL works in another process: wall only.
     const cpuNote =
       kind === 'sqlite'
-        ? `; CPU time p50 ${percentile(cpu, 50).toFixed(2)} ms, p95 ${percentile(cpu, 95).toFixed(2)} ms`
+        ? `; CPU time p50 ${percentile(cpu, 50).toFixed(
+            2,
+          )} ms, p95 ${percentile(cpu, 95).toFixed(2)} ms`
         : '';
     console.log(
-      `[usage-report] ${kind}: ${KEYS} keys x ${DAYS * 24} hours (${rows.length / 2} rows/publication, seeded in ${seeded} ms); ` +
-        `${report!.buckets.length} buckets, ${report!.keys.length} keys, ${report!.alerts.length} alerts` +
-        `${report!.alertsTotal ? ` of ${report!.alertsTotal}` : ''} per report; ${RUNS} runs: wall p50 ${percentile(times, 50).toFixed(2)} ms, ` +
-        `p95 ${p95.toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms${cpuNote} ` +
-        `(goal p95 <= 30 ms: ${p95 <= 30 ? 'met' : 'NOT met'} on wall time; load average ${loadavg()[0].toFixed(1)})`,
+      `[usage-report] ${kind}: ${KEYS} keys x ${DAYS * 24} hours (${
+        rows.length / 2
+      } rows/publication, seeded in ${seeded} ms); ` +
+        `${report!.buckets.length} buckets, ${report!.keys.length} keys, ${
+          report!.alerts.length
+        } alerts` +
+        `${
+          report!.alertsTotal ? ` of ${report!.alertsTotal}` : ''
+        } per report; ${RUNS} runs: wall p50 ${percentile(times, 50).toFixed(
+          2,
+        )} ms, ` +
+        `p95 ${p95.toFixed(2)} ms, max ${times[times.length - 1].toFixed(
+          2,
+        )} ms${cpuNote} ` +
+        `(goal p95 <= 30 ms: ${
+          p95 <= 30 ? 'met' : 'NOT met'
+        } on wall time; load average ${loadavg()[0].toFixed(1)})`,
     );
   } finally {
     await close();

@@ -7,7 +7,10 @@ import { UsageService } from '../UsageService';
 import { UsagePublicationInfo } from '../types';
 import { createUsageTestDb, usageTestDatabases } from '../__testUtils__/db';
 
-const lines = readFileSync(join(__dirname, '__fixtures__', 'envoy-access-log.ndjson'), 'utf8');
+const lines = readFileSync(
+  join(__dirname, '__fixtures__', 'envoy-access-log.ndjson'),
+  'utf8',
+);
 const records = lines
   .split('\n')
   .filter(Boolean)
@@ -45,7 +48,10 @@ const config = {
   ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 1000 },
 };
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-const range = { from: new Date('2026-03-01T10:00:00Z'), to: new Date('2026-03-01T12:00:00Z') };
+const range = {
+  from: new Date('2026-03-01T10:00:00Z'),
+  to: new Date('2026-03-01T12:00:00Z'),
+};
 
 describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
   let db: Knex;
@@ -72,16 +78,31 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
   afterEach(() => close());
 
   async function llamaHours() {
-    const report = await service.report(llama, { ...range, granularity: 'hour' });
+    const report = await service.report(llama, {
+      ...range,
+      granularity: 'hour',
+    });
     return report;
   }
 
   it('counts a recorded set of access-log lines exactly, and a re-delivered batch not at all', async () => {
     const first = await ingestor.ingest(lines);
-    expect(first).toEqual({ received: 12, accepted: 11, duplicates: 0, unmatched: 1, skipped: 0 });
+    expect(first).toEqual({
+      received: 12,
+      accepted: 11,
+      duplicates: 0,
+      unmatched: 1,
+      skipped: 0,
+    });
 
     const again = await ingestor.ingest({ records });
-    expect(again).toEqual({ received: 12, accepted: 0, duplicates: 11, unmatched: 1, skipped: 0 });
+    expect(again).toEqual({
+      received: 12,
+      accepted: 0,
+      duplicates: 11,
+      unmatched: 1,
+      skipped: 0,
+    });
 
     const report = await llamaHours();
     expect(report.totals).toEqual({
@@ -94,7 +115,9 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
       outputTokens: 203,
     });
     expect(report.buckets.map(b => b.requests)).toEqual([7, 2]);
-    const byKey = Object.fromEntries(report.keys.map(k => [k.clientId, k.totals]));
+    const byKey = Object.fromEntries(
+      report.keys.map(k => [k.clientId, k.totals]),
+    );
     expect(byKey['key-a1']).toEqual({
       requests: 4,
       status401: 0,
@@ -104,11 +127,22 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
       inputTokens: 420,
       outputTokens: 198,
     });
-    expect(byKey['key-b2']).toMatchObject({ requests: 3, status403: 1, status5xx: 1, inputTokens: 10, outputTokens: 5 });
+    expect(byKey['key-b2']).toMatchObject({
+      requests: 3,
+      status403: 1,
+      status5xx: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+    });
     expect(byKey['']).toMatchObject({ requests: 2, status401: 2 });
-    expect(report.keys.find(k => k.clientId === 'key-a1')?.lastUsedAt).toBe('2026-03-01T10:31:59.990Z');
+    expect(report.keys.find(k => k.clientId === 'key-a1')?.lastUsedAt).toBe(
+      '2026-03-01T10:31:59.990Z',
+    );
 
-    const fraudReport = await service.report(fraud, { ...range, granularity: 'hour' });
+    const fraudReport = await service.report(fraud, {
+      ...range,
+      granularity: 'hour',
+    });
     // Two requests in the same millisecond without a request id stay two (they differ in duration and size).
     expect(fraudReport.totals.requests).toBe(2);
 
@@ -123,7 +157,13 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
   it('counts only the new records of a partly re-delivered batch', async () => {
     await ingestor.ingest({ records: records.slice(0, 4) });
     const result = await ingestor.ingest({ records: records.slice(2, 9) });
-    expect(result).toEqual({ received: 7, accepted: 5, duplicates: 2, unmatched: 0, skipped: 0 });
+    expect(result).toEqual({
+      received: 7,
+      accepted: 5,
+      duplicates: 2,
+      unmatched: 0,
+      skipped: 0,
+    });
     expect((await llamaHours()).totals.requests).toBe(9);
   });
 
@@ -132,19 +172,30 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
     bad[5].response_code = 'teapot';
     await expect(ingestor.ingest({ records: bad })).rejects.toMatchObject({
       name: 'InputError',
-      message: 'records[5].response_code: response_code must be an HTTP status code',
+      message:
+        'records[5].response_code: response_code must be an HTTP status code',
     });
     const missing = records.map(r => ({ ...r }));
     delete missing[2].start_time;
-    await expect(ingestor.ingest(missing)).rejects.toThrow(/^records\[2\]\.start_time: /);
+    await expect(ingestor.ingest(missing)).rejects.toThrow(
+      /^records\[2\]\.start_time: /,
+    );
     const negative = records.map(r => ({ ...r }));
     negative[7].input_tokens = -4;
     await expect(ingestor.ingest(negative)).rejects.toThrow(
       'records[7].input_tokens: input_tokens must not be negative',
     );
-    await expect(ingestor.ingest(`${lines}{not json\n`)).rejects.toThrow('records[12]: line 13 is not valid JSON');
+    await expect(ingestor.ingest(`${lines}{not json\n`)).rejects.toThrow(
+      'records[12]: line 13 is not valid JSON',
+    );
 
-    for (const table of ['usage_ingest_seen', 'usage_hourly_source', 'usage_hourly', 'usage_daily', 'usage_key_last_used']) {
+    for (const table of [
+      'usage_ingest_seen',
+      'usage_hourly_source',
+      'usage_hourly',
+      'usage_daily',
+      'usage_key_last_used',
+    ]) {
       const [{ n }] = await db(table).count({ n: '*' });
       expect([table, Number(n)]).toEqual([table, 0]);
     }
@@ -152,7 +203,14 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
   });
 
   it('skips records older than the dedupe window, whose duplicates could no longer be recognised', async () => {
-    const old = { ...records[0], start_time: '2026-02-01T00:00:00Z', request_id: 'old' };
-    expect(await ingestor.ingest([old, records[1]])).toMatchObject({ accepted: 1, skipped: 1 });
+    const old = {
+      ...records[0],
+      start_time: '2026-02-01T00:00:00Z',
+      request_id: 'old',
+    };
+    expect(await ingestor.ingest([old, records[1]])).toMatchObject({
+      accepted: 1,
+      skipped: 1,
+    });
   });
 });

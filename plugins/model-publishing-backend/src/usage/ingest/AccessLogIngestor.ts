@@ -1,7 +1,16 @@
 import { UsageStore } from '../UsageStore';
-import { HourRow, UsagePublicationDirectory, UsagePublicationInfo, zeroCounters } from '../types';
+import {
+  HourRow,
+  UsagePublicationDirectory,
+  UsagePublicationInfo,
+  zeroCounters,
+} from '../types';
 import { HOUR_MS } from '../time';
-import { AccessLogEntry, parseAccessLogBatch, parseRouteName } from './accessLog';
+import {
+  AccessLogEntry,
+  parseAccessLogBatch,
+  parseRouteName,
+} from './accessLog';
 
 export const ACCESS_LOG_SOURCE = 'access-log';
 
@@ -56,15 +65,21 @@ class PublicationResolver {
     this.loadedAt = now;
   }
 
-  resolve(entry: AccessLogEntry, cluster: string | undefined): UsagePublicationInfo | undefined {
+  resolve(
+    entry: AccessLogEntry,
+    cluster: string | undefined,
+  ): UsagePublicationInfo | undefined {
     if (entry.clientId) {
       const p = this.byClient.get(entry.clientId);
       if (p && (!cluster || p.cluster === cluster)) return p;
     }
     const route = parseRouteName(entry.routeName);
     if (!route) return undefined;
-    const candidates = this.byRoute.get(`${route.namespace}/${route.route}`) ?? [];
-    return cluster ? candidates.find(p => p.cluster === cluster) : candidates[0];
+    const candidates =
+      this.byRoute.get(`${route.namespace}/${route.route}`) ?? [];
+    return cluster
+      ? candidates.find(p => p.cluster === cluster)
+      : candidates[0];
   }
 }
 
@@ -91,12 +106,22 @@ export class AccessLogIngestor {
     this.resolver = new PublicationResolver(directory);
   }
 
-  async ingest(body: unknown, request: { cluster?: string } = {}): Promise<IngestResult> {
+  async ingest(
+    body: unknown,
+    request: { cluster?: string } = {},
+  ): Promise<IngestResult> {
     const entries = parseAccessLogBatch(body, this.options.maxRecordsPerBatch);
     const now = (this.options.now ?? Date.now)();
     const cluster = request.cluster ?? this.options.cluster;
-    const oldest = (Math.floor(now / HOUR_MS) - this.options.dedupeHours) * HOUR_MS;
-    const result: IngestResult = { received: entries.length, accepted: 0, duplicates: 0, unmatched: 0, skipped: 0 };
+    const oldest =
+      (Math.floor(now / HOUR_MS) - this.options.dedupeHours) * HOUR_MS;
+    const result: IngestResult = {
+      received: entries.length,
+      accepted: 0,
+      duplicates: 0,
+      unmatched: 0,
+      skipped: 0,
+    };
 
     await this.resolver.ensure(now, false);
     let attributed = entries.map(e => this.resolver.resolve(e, cluster));
@@ -106,12 +131,14 @@ export class AccessLogIngestor {
       attributed = entries.map(e => this.resolver.resolve(e, cluster));
     }
 
-    const candidates: { entry: AccessLogEntry; pub: UsagePublicationInfo }[] = [];
+    const candidates: { entry: AccessLogEntry; pub: UsagePublicationInfo }[] =
+      [];
     const ids = new Map<string, number>();
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const pub = attributed[i];
-      if (entry.at < oldest || entry.at > now + FUTURE_SKEW_MS) result.skipped++;
+      if (entry.at < oldest || entry.at > now + FUTURE_SKEW_MS)
+        result.skipped++;
       else if (!pub) result.unmatched++;
       else if (ids.has(entry.id)) result.duplicates++;
       else {
@@ -120,7 +147,10 @@ export class AccessLogIngestor {
       }
     }
 
-    const lastUsed = new Map<string, { publicationId: string; clientId: string; ms: number }>();
+    const lastUsed = new Map<
+      string,
+      { publicationId: string; clientId: string; ms: number }
+    >();
     const { fresh } = await this.store.ingest(
       ACCESS_LOG_SOURCE,
       [...ids].map(([id, hour]) => ({ id, hour })),
@@ -132,7 +162,12 @@ export class AccessLogIngestor {
           const k = `${pub.id}\u0000${entry.clientId}\u0000${hour}`;
           let row = rows.get(k);
           if (!row) {
-            row = { publicationId: pub.id, clientId: entry.clientId, hour, ...zeroCounters() };
+            row = {
+              publicationId: pub.id,
+              clientId: entry.clientId,
+              hour,
+              ...zeroCounters(),
+            };
             rows.set(k, row);
           }
           row.requests++;
@@ -147,7 +182,11 @@ export class AccessLogIngestor {
             const lk = `${pub.id}\u0000${entry.clientId}`;
             const seen = lastUsed.get(lk);
             if (!seen || seen.ms < entry.at) {
-              lastUsed.set(lk, { publicationId: pub.id, clientId: entry.clientId, ms: entry.at });
+              lastUsed.set(lk, {
+                publicationId: pub.id,
+                clientId: entry.clientId,
+                ms: entry.at,
+              });
             }
           }
         }
@@ -159,7 +198,10 @@ export class AccessLogIngestor {
 
     if (this.options.onLastUsed && lastUsed.size > 0) {
       await this.options.onLastUsed(
-        [...lastUsed.values()].map(e => ({ clientId: e.clientId, at: new Date(e.ms) })),
+        [...lastUsed.values()].map(e => ({
+          clientId: e.clientId,
+          at: new Date(e.ms),
+        })),
       );
     }
     return result;

@@ -7,7 +7,10 @@ import { InputError } from '@backstage/errors';
  * strings depending on the format string, so both are accepted.
  */
 const missing = (v: unknown) => v === '-' || v === '' || v === null;
-const numeric = (v: unknown) => (missing(v) ? undefined : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
+const numeric = (v: unknown) => {
+  if (missing(v)) return undefined;
+  return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+};
 
 const count = (what: string) =>
   z
@@ -37,7 +40,10 @@ const optionalText = (what: string, max: number) =>
 export const accessLogRecordSchema = z.looseObject({
   start_time: z
     .string({ error: 'start_time is required (Envoy %START_TIME%)' })
-    .refine(s => !Number.isNaN(Date.parse(s)), 'start_time must be an ISO 8601 date-time'),
+    .refine(
+      s => !Number.isNaN(Date.parse(s)),
+      'start_time must be an ISO 8601 date-time',
+    ),
   response_code: z.preprocess(
     numeric,
     z
@@ -85,7 +91,10 @@ function describe(issue: z.core.$ZodIssue, index: number): string {
  * Accepts `{ records: [...] }`, a bare JSON array, or NDJSON text. The whole batch is refused at the first
  * malformed record with a message naming its index and field, so nothing of a bad batch is ever stored.
  */
-export function parseAccessLogBatch(body: unknown, maxRecords: number): AccessLogEntry[] {
+export function parseAccessLogBatch(
+  body: unknown,
+  maxRecords: number,
+): AccessLogEntry[] {
   let records: unknown;
   if (typeof body === 'string') {
     records = body
@@ -95,7 +104,9 @@ export function parseAccessLogBatch(body: unknown, maxRecords: number): AccessLo
         try {
           return JSON.parse(line);
         } catch {
-          throw new InputError(`records[${index}]: line ${index + 1} is not valid JSON`);
+          throw new InputError(
+            `records[${index}]: line ${index + 1} is not valid JSON`,
+          );
         }
       });
   } else if (Array.isArray(body)) {
@@ -103,16 +114,22 @@ export function parseAccessLogBatch(body: unknown, maxRecords: number): AccessLo
   } else if (body && typeof body === 'object' && 'records' in body) {
     records = (body as { records: unknown }).records;
   } else {
-    throw new InputError('records: expected { "records": [...] }, a JSON array or NDJSON lines');
+    throw new InputError(
+      'records: expected { "records": [...] }, a JSON array or NDJSON lines',
+    );
   }
-  if (!Array.isArray(records)) throw new InputError('records: must be an array');
+  if (!Array.isArray(records))
+    throw new InputError('records: must be an array');
   if (records.length > maxRecords) {
-    throw new InputError(`records: a batch may hold at most ${maxRecords} records, got ${records.length}`);
+    throw new InputError(
+      `records: a batch may hold at most ${maxRecords} records, got ${records.length}`,
+    );
   }
   const out: AccessLogEntry[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const parsed = accessLogRecordSchema.safeParse(records[i]);
-    if (!parsed.success) throw new InputError(describe(parsed.error.issues[0], i));
+    if (!parsed.success)
+      throw new InputError(describe(parsed.error.issues[0], i));
     out[i] = toEntry(parsed.data);
   }
   return out;
@@ -157,7 +174,9 @@ function toEntry(r: AccessLogRecord): AccessLogEntry {
  * `httproute/<namespace>/<route>/rule/<n>/match/<m>/<host>` is how Envoy Gateway names routes (AI Gateway
  * routes go through an HTTPRoute of the same name); returns namespace and route name.
  */
-export function parseRouteName(routeName: string | undefined): { namespace: string; route: string } | undefined {
+export function parseRouteName(
+  routeName: string | undefined,
+): { namespace: string; route: string } | undefined {
   if (!routeName) return undefined;
   const m = /^httproute\/([^/]+)\/([^/]+)(?:\/|$)/.exec(routeName);
   return m ? { namespace: m[1], route: m[2] } : undefined;

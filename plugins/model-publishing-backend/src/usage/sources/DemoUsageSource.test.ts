@@ -39,22 +39,44 @@ const NOW = Date.parse('2026-03-04T14:30:00Z'); // a Wednesday afternoon
 
 describe('DemoUsageSource', () => {
   it('is deterministic per publication, key and hour, and lets the current hour grow', async () => {
-    const range = { from: new Date(NOW - 48 * HOUR_MS), to: new Date(NOW + HOUR_MS), publications: pubs };
+    const range = {
+      from: new Date(NOW - 48 * HOUR_MS),
+      to: new Date(NOW + HOUR_MS),
+      publications: pubs,
+    };
     const a = await new DemoUsageSource(() => NOW).collect(range);
     const b = await new DemoUsageSource(() => NOW).collect(range);
     expect(a).toEqual(b);
     expect(a.every(r => r.hour.getTime() <= NOW)).toBe(true);
 
     const current = (records: typeof a) =>
-      records.filter(r => r.hour.getTime() === Date.parse('2026-03-04T14:00:00Z')).reduce((n, r) => n + r.requests, 0);
-    const later = await new DemoUsageSource(() => NOW + 25 * 60_000).collect(range);
+      records
+        .filter(r => r.hour.getTime() === Date.parse('2026-03-04T14:00:00Z'))
+        .reduce((n, r) => n + r.requests, 0);
+    const later = await new DemoUsageSource(() => NOW + 25 * 60_000).collect(
+      range,
+    );
     expect(current(later)).toBeGreaterThan(current(a));
 
-    expect(a.filter(r => r.publicationId === 'v1').every(r => r.inputTokens === 0 && r.outputTokens === 0)).toBe(true);
-    expect(a.filter(r => r.publicationId === 'llm').some(r => r.inputTokens > 0 && r.outputTokens > 0)).toBe(true);
-    expect(a.some(r => r.clientId === '' && r.status401 === r.requests && r.requests > 0)).toBe(true);
+    expect(
+      a
+        .filter(r => r.publicationId === 'v1')
+        .every(r => r.inputTokens === 0 && r.outputTokens === 0),
+    ).toBe(true);
+    expect(
+      a
+        .filter(r => r.publicationId === 'llm')
+        .some(r => r.inputTokens > 0 && r.outputTokens > 0),
+    ).toBe(true);
+    expect(
+      a.some(
+        r => r.clientId === '' && r.status401 === r.requests && r.requests > 0,
+      ),
+    ).toBe(true);
     for (const r of a) {
-      expect(r.status403 + r.status429 + r.status5xx).toBeLessThanOrEqual(r.requests);
+      expect(r.status403 + r.status429 + r.status5xx).toBeLessThanOrEqual(
+        r.requests,
+      );
     }
   });
 
@@ -65,13 +87,20 @@ describe('DemoUsageSource', () => {
       const service = new UsageService(store, {
         retentionDays: 30,
         dailyRetentionDays: 400,
-        ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 1000 },
+        ingest: {
+          allowedSubjects: [],
+          dedupeHours: 72,
+          maxRecordsPerBatch: 1000,
+        },
       });
       const collector = new UsageCollector({
         sources: [new DemoUsageSource(() => NOW)],
         service,
         store,
-        directory: { list: async () => pubs, get: async id => pubs.find(p => p.id === id) },
+        directory: {
+          list: async () => pubs,
+          get: async id => pubs.find(p => p.id === id),
+        },
         logger: mockServices.logger.mock(),
         retentionDays: 30,
         now: () => NOW,
@@ -85,8 +114,15 @@ describe('DemoUsageSource', () => {
       const days = report.buckets.map(b => b.requests);
       expect(days[0]).toBe(0); // 8 days ago: before the backfill
       expect(days.slice(1).every(n => n > 0)).toBe(true);
-      expect(report.keys.map(k => k.keyName).filter(Boolean).sort()).toEqual(['batch', 'web']);
-      expect(report.keys.find(k => k.clientId === 'key-1')?.lastUsedAt).toBeDefined();
+      expect(
+        report.keys
+          .map(k => k.keyName)
+          .filter(Boolean)
+          .sort(),
+      ).toEqual(['batch', 'web']);
+      expect(
+        report.keys.find(k => k.clientId === 'key-1')?.lastUsedAt,
+      ).toBeDefined();
     } finally {
       await close();
     }

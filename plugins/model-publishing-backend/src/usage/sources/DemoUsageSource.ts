@@ -37,7 +37,11 @@ export class DemoUsageSource implements UsageSource {
     const now = this.now();
     const nowHour = hourOf(now);
     const out: UsageRecord[] = [];
-    for (let hour = hourOf(request.from); hour < Math.ceil(request.to.getTime() / HOUR_MS); hour++) {
+    for (
+      let hour = hourOf(request.from);
+      hour < Math.ceil(request.to.getTime() / HOUR_MS);
+      hour++
+    ) {
       if (hour > nowHour) break;
       const elapsed = hour === nowHour ? (now - hour * HOUR_MS) / HOUR_MS : 1;
       for (const pub of request.publications) {
@@ -48,10 +52,15 @@ export class DemoUsageSource implements UsageSource {
         const total = weights.reduce((a, b) => a + b, 0);
         pub.clientIds.forEach((clientId, i) => {
           const noise = 0.7 + 0.6 * unit('noise', pub.id, clientId, hour);
-          const requests = Math.round((peak * shape * noise * weights[i]) / total);
+          const requests = Math.round(
+            (peak * shape * noise * weights[i]) / total,
+          );
           if (requests === 0) return;
           const busy = shape * noise > 0.9;
-          const r = (what: string, rate: number) => Math.floor(requests * rate * unit(what, pub.id, clientId, hour) * 2);
+          const r = (what: string, rate: number) =>
+            Math.floor(
+              requests * rate * unit(what, pub.id, clientId, hour) * 2,
+            );
           const status429 = busy ? r('429', 0.06) : 0;
           const status5xx = r('5xx', 0.005);
           const status403 = r('403', 0.002);
@@ -65,13 +74,24 @@ export class DemoUsageSource implements UsageSource {
             status403,
             status429,
             status5xx,
-            inputTokens: llm ? Math.round(served * (180 + 240 * unit('in', pub.id, clientId))) : 0,
-            outputTokens: llm ? Math.round(served * (60 + 200 * unit('out', pub.id, clientId))) : 0,
-            lastSeenAt: new Date(Math.min(now, hour * HOUR_MS + Math.floor(elapsed * (HOUR_MS - 1)))),
+            inputTokens: llm
+              ? Math.round(served * (180 + 240 * unit('in', pub.id, clientId)))
+              : 0,
+            outputTokens: llm
+              ? Math.round(served * (60 + 200 * unit('out', pub.id, clientId)))
+              : 0,
+            lastSeenAt: new Date(
+              Math.min(
+                now,
+                hour * HOUR_MS + Math.floor(elapsed * (HOUR_MS - 1)),
+              ),
+            ),
           });
         });
         // Callers without a valid key: a trickle of 401s.
-        const unauthorized = Math.floor(peak * shape * 0.03 * unit('401', pub.id, hour) * 2);
+        const unauthorized = Math.floor(
+          peak * shape * 0.03 * unit('401', pub.id, hour) * 2,
+        );
         if (unauthorized > 0) {
           out.push({
             publicationId: pub.id,

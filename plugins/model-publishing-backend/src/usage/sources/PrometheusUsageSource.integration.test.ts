@@ -19,7 +19,11 @@ import { HOUR_MS } from '../time';
 import { createUsageTestDb } from '../__testUtils__/db';
 
 function findBinary(name: string): string | undefined {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/local/bin']) {
+  for (const dir of [
+    ...(process.env.PATH ?? '').split(':'),
+    '/usr/bin',
+    '/usr/local/bin',
+  ]) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
@@ -31,10 +35,14 @@ const promtoolBin = findBinary('promtool');
 const available = Boolean(prometheusBin && promtoolBin);
 if (!available) {
   if (process.env.CI === 'true') {
-    throw new Error('prometheus/promtool not found on PATH or /usr/bin; CI must install the Debian package prometheus');
+    throw new Error(
+      'prometheus/promtool not found on PATH or /usr/bin; CI must install the Debian package prometheus',
+    );
   }
   // eslint-disable-next-line no-console
-  console.warn('notice: prometheus/promtool not found (apt-get install prometheus); skipping the Prometheus integration test');
+  console.warn(
+    'notice: prometheus/promtool not found (apt-get install prometheus); skipping the Prometheus integration test',
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -57,7 +65,12 @@ function* increments(seed: number): Generator<number> {
   }
 }
 
-type Series = { name: string; labels: Record<string, string>; seed: number; scale: number };
+type Series = {
+  name: string;
+  labels: Record<string, string>;
+  seed: number;
+  scale: number;
+};
 
 const HOURS = 5;
 const STEP_S = 60;
@@ -99,18 +112,61 @@ const aigw = (client: string, extra: Record<string, string>) => ({
 });
 
 const series: Series[] = [
-  { name: 'gen_ai_client_token_usage_sum', labels: aigw('key-a', { gen_ai_token_type: 'input' }), seed: 1, scale: 40 },
-  { name: 'gen_ai_client_token_usage_sum', labels: aigw('key-a', { gen_ai_token_type: 'output' }), seed: 2, scale: 90 },
-  { name: 'gen_ai_client_token_usage_sum', labels: aigw('key-b', { gen_ai_token_type: 'input' }), seed: 3, scale: 15 },
-  { name: 'gen_ai_client_token_usage_sum', labels: aigw('key-b', { gen_ai_token_type: 'output' }), seed: 4, scale: 30 },
+  {
+    name: 'gen_ai_client_token_usage_sum',
+    labels: aigw('key-a', { gen_ai_token_type: 'input' }),
+    seed: 1,
+    scale: 40,
+  },
+  {
+    name: 'gen_ai_client_token_usage_sum',
+    labels: aigw('key-a', { gen_ai_token_type: 'output' }),
+    seed: 2,
+    scale: 90,
+  },
+  {
+    name: 'gen_ai_client_token_usage_sum',
+    labels: aigw('key-b', { gen_ai_token_type: 'input' }),
+    seed: 3,
+    scale: 15,
+  },
+  {
+    name: 'gen_ai_client_token_usage_sum',
+    labels: aigw('key-b', { gen_ai_token_type: 'output' }),
+    seed: 4,
+    scale: 30,
+  },
   // another model's key on the same gateway: not ours, must not be counted
-  { name: 'gen_ai_client_token_usage_sum', labels: aigw('key-zz', { gen_ai_token_type: 'input' }), seed: 5, scale: 50 },
-  { name: 'gen_ai_server_request_duration_seconds_count', labels: aigw('key-a', {}), seed: 6, scale: 1 },
-  { name: 'gen_ai_server_request_duration_seconds_count', labels: aigw('key-a', { error_type: '_OTHER' }), seed: 7, scale: 1 },
-  { name: 'gen_ai_server_request_duration_seconds_count', labels: aigw('key-b', {}), seed: 8, scale: 1 },
+  {
+    name: 'gen_ai_client_token_usage_sum',
+    labels: aigw('key-zz', { gen_ai_token_type: 'input' }),
+    seed: 5,
+    scale: 50,
+  },
+  {
+    name: 'gen_ai_server_request_duration_seconds_count',
+    labels: aigw('key-a', {}),
+    seed: 6,
+    scale: 1,
+  },
+  {
+    name: 'gen_ai_server_request_duration_seconds_count',
+    labels: aigw('key-a', { error_type: '_OTHER' }),
+    seed: 7,
+    scale: 1,
+  },
+  {
+    name: 'gen_ai_server_request_duration_seconds_count',
+    labels: aigw('key-b', {}),
+    seed: 8,
+    scale: 1,
+  },
   ...['200', '429', '503'].map((code, i) => ({
     name: 'envoy_cluster_upstream_rq',
-    labels: { envoy_cluster_name: 'httproute/ml/fraud-mp/rule/0', envoy_response_code: code },
+    labels: {
+      envoy_cluster_name: 'httproute/ml/fraud-mp/rule/0',
+      envoy_response_code: code,
+    },
     seed: 9 + i,
     scale: code === '200' ? 3 : 1,
   })),
@@ -124,7 +180,8 @@ function backfill(): { text: string; perHour: Map<Series, number[]> } {
   const lines: string[] = [];
   const perHour = new Map<Series, number[]>();
   const byName = new Map<string, Series[]>();
-  for (const s of series) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  for (const s of series)
+    byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
   for (const [name, group] of byName) {
     lines.push(`# TYPE ${name} unknown`);
     for (const s of group) {
@@ -167,10 +224,24 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
     const { text, perHour } = backfill();
     expected = perHour;
     writeFileSync(join(dir, 'series.om'), text);
-    execFileSync(promtoolBin!, ['tsdb', 'create-blocks-from', 'openmetrics', '-q', join(dir, 'series.om'), join(dir, 'data')], {
-      stdio: 'pipe',
-    });
-    writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+    execFileSync(
+      promtoolBin!,
+      [
+        'tsdb',
+        'create-blocks-from',
+        'openmetrics',
+        '-q',
+        join(dir, 'series.om'),
+        join(dir, 'data'),
+      ],
+      {
+        stdio: 'pipe',
+      },
+    );
+    writeFileSync(
+      join(dir, 'prometheus.yml'),
+      'global:\n  scrape_interval: 1h\nscrape_configs: []\n',
+    );
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     prom = spawn(
@@ -189,10 +260,15 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
     });
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (prom.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-      const ready = await fetch(`${url}/-/ready`).then(r => r.ok, () => false);
+      if (prom.exitCode !== null)
+        throw new Error(`prometheus exited: ${stderr}`);
+      const ready = await fetch(`${url}/-/ready`).then(
+        r => r.ok,
+        () => false,
+      );
       if (ready) break;
-      if (Date.now() > deadline) throw new Error(`prometheus not ready after 60 s: ${stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`prometheus not ready after 60 s: ${stderr}`);
       await new Promise(r => setTimeout(r, 250));
     }
   });
@@ -213,7 +289,11 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
       const service = new UsageService(store, {
         retentionDays: 30,
         dailyRetentionDays: 400,
-        ingest: { allowedSubjects: [], dedupeHours: 72, maxRecordsPerBatch: 1000 },
+        ingest: {
+          allowedSubjects: [],
+          dedupeHours: 72,
+          maxRecordsPerBatch: 1000,
+        },
       });
       const now = endHour * HOUR_MS + 10 * 60_000; // ten minutes into the hour after the data
       const source = new PrometheusUsageSource({
@@ -226,58 +306,93 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
         sources: [source],
         service,
         store,
-        directory: { list: async () => [llm, traditional], get: async () => undefined },
+        directory: {
+          list: async () => [llm, traditional],
+          get: async () => undefined,
+        },
         logger: mockServices.logger.mock(),
         retentionDays: 30,
         now: () => now,
       });
-      expect(await collector.runOnce()).toEqual([{ source: 'prometheus', records: expect.any(Number) }]);
+      expect(await collector.runOnce()).toEqual([
+        { source: 'prometheus', records: expect.any(Number) },
+      ]);
       // a second run re-collects the last hours and must not change anything
       await collector.runOnce();
 
       const hourly = (s: Series) => expected.get(s)!;
       const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
       const find = (name: string, labels: Record<string, string>) =>
-        series.find(s => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))!;
+        series.find(
+          s =>
+            s.name === name &&
+            Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+        )!;
       const tokens = (client: string, type: string) =>
-        hourly(find('gen_ai_client_token_usage_sum', { client_id: client, gen_ai_token_type: type }));
+        hourly(
+          find('gen_ai_client_token_usage_sum', {
+            client_id: client,
+            gen_ai_token_type: type,
+          }),
+        );
       const reqs = (client: string, error?: string) =>
         hourly(
           series.find(
-            s => s.name === 'gen_ai_server_request_duration_seconds_count' && s.labels.client_id === client && s.labels.error_type === error,
+            s =>
+              s.name === 'gen_ai_server_request_duration_seconds_count' &&
+              s.labels.client_id === client &&
+              s.labels.error_type === error,
           )!,
         );
 
-      const query = { from: new Date(startHour * HOUR_MS), to: new Date(endHour * HOUR_MS), granularity: 'hour' as const };
+      const query = {
+        from: new Date(startHour * HOUR_MS),
+        to: new Date(endHour * HOUR_MS),
+        granularity: 'hour' as const,
+      };
       const report = await service.report(llm, query);
-      const key = (c: string) => report.keys.find(k => k.clientId === c)!.totals;
+      const key = (c: string) =>
+        report.keys.find(k => k.clientId === c)!.totals;
 
       // per key and per token type, over the whole range
       expect(key('key-a').inputTokens).toBe(sum(tokens('key-a', 'input')));
       expect(key('key-a').outputTokens).toBe(sum(tokens('key-a', 'output')));
       expect(key('key-b').inputTokens).toBe(sum(tokens('key-b', 'input')));
       expect(key('key-b').outputTokens).toBe(sum(tokens('key-b', 'output')));
-      expect(key('key-a').requests).toBe(sum(reqs('key-a')) + sum(reqs('key-a', '_OTHER')));
+      expect(key('key-a').requests).toBe(
+        sum(reqs('key-a')) + sum(reqs('key-a', '_OTHER')),
+      );
       expect(key('key-a').status5xx).toBe(sum(reqs('key-a', '_OTHER')));
       expect(key('key-b').requests).toBe(sum(reqs('key-b')));
-      expect(report.keys.map(k => k.clientId).sort()).toEqual(['key-a', 'key-b']);
+      expect(report.keys.map(k => k.clientId).sort()).toEqual([
+        'key-a',
+        'key-b',
+      ]);
 
       // and hour by hour
       expect(report.buckets.map(b => b.inputTokens)).toEqual(
         tokens('key-a', 'input').map((v, i) => v + tokens('key-b', 'input')[i]),
       );
       expect(report.buckets.map(b => b.outputTokens)).toEqual(
-        tokens('key-a', 'output').map((v, i) => v + tokens('key-b', 'output')[i]),
+        tokens('key-a', 'output').map(
+          (v, i) => v + tokens('key-b', 'output')[i],
+        ),
       );
 
       // Envoy route counters for the traditional model, without a per-key split
       const route = (code: string) =>
-        hourly(find('envoy_cluster_upstream_rq', { envoy_response_code: code }));
+        hourly(
+          find('envoy_cluster_upstream_rq', { envoy_response_code: code }),
+        );
       const v2 = await service.report(traditional, query);
-      expect(v2.totals.requests).toBe(sum(route('200')) + sum(route('429')) + sum(route('503')));
+      expect(v2.totals.requests).toBe(
+        sum(route('200')) + sum(route('429')) + sum(route('503')),
+      );
       expect(v2.totals.status429).toBe(sum(route('429')));
       expect(v2.totals.status5xx).toBe(sum(route('503')));
-      expect(v2.keys.find(k => k.clientId === '')?.totals.requests).toBe(v2.totals.requests);
+      expect(v2.keys.find(k => k.clientId === '')?.totals.requests).toBe(
+        v2.totals.requests,
+      );
       expect(v2.buckets.map(b => b.requests)).toEqual(
         route('200').map((v, i) => v + route('429')[i] + route('503')[i]),
       );

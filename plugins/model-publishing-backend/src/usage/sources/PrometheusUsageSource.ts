@@ -20,9 +20,16 @@ export interface PrometheusUsageSourceOptions {
   now?: () => number;
 }
 
-type MatrixResult = { metric: Record<string, string>; values: [number, string][] }[];
+type MatrixResult = {
+  metric: Record<string, string>;
+  values: [number, string][];
+}[];
 
-function emptyRecord(publicationId: string, clientId: string, hour: number): UsageRecord {
+function emptyRecord(
+  publicationId: string,
+  clientId: string,
+  hour: number,
+): UsageRecord {
   return {
     publicationId,
     clientId,
@@ -54,7 +61,10 @@ export class PrometheusUsageSource implements UsageSource {
   async collect(request: UsageCollectRequest): Promise<UsageRecord[]> {
     const now = (this.options.now ?? Date.now)();
     const fromHour = hourOf(request.from);
-    const toHour = Math.min(Math.ceil(request.to.getTime() / HOUR_MS), hourOf(now));
+    const toHour = Math.min(
+      Math.ceil(request.to.getTime() / HOUR_MS),
+      hourOf(now),
+    );
     if (toHour <= fromHour || request.publications.length === 0) return [];
 
     const byClient = new Map<string, UsageSourcePublication>();
@@ -62,11 +72,16 @@ export class PrometheusUsageSource implements UsageSource {
     for (const p of request.publications) {
       for (const c of p.clientIds) byClient.set(c, p);
       // LLM routes are counted per key by AI Gateway; route counters would count their traffic twice.
-      if (p.modelKind !== 'openai') byRoute.set(`${p.namespace}/${p.routeName}`, p);
+      if (p.modelKind !== 'openai')
+        byRoute.set(`${p.namespace}/${p.routeName}`, p);
     }
 
     const records = new Map<string, UsageRecord>();
-    const recordFor = (pub: UsageSourcePublication, clientId: string, hour: number) => {
+    const recordFor = (
+      pub: UsageSourcePublication,
+      clientId: string,
+      hour: number,
+    ) => {
       const k = `${pub.id}\u0000${clientId}\u0000${hour}`;
       let r = records.get(k);
       if (!r) {
@@ -75,12 +90,16 @@ export class PrometheusUsageSource implements UsageSource {
       }
       return r;
     };
-    const eachValue = (result: MatrixResult, fn: (labels: Record<string, string>, hour: number, v: number) => void) => {
+    const eachValue = (
+      result: MatrixResult,
+      fn: (labels: Record<string, string>, hour: number, v: number) => void,
+    ) => {
       for (const series of result) {
         for (const [t, raw] of series.values) {
           const v = Math.round(Number(raw));
           // evaluated at the hour's end: the bucket is the hour before
-          if (Number.isFinite(v) && v > 0) fn(series.metric, Math.round((t * 1000) / HOUR_MS) - 1, v);
+          if (Number.isFinite(v) && v > 0)
+            fn(series.metric, Math.round((t * 1000) / HOUR_MS) - 1, v);
         }
       }
     };
@@ -124,7 +143,10 @@ export class PrometheusUsageSource implements UsageSource {
     return [...records.values()];
   }
 
-  private async queryRange(query: string, range: { start: number; end: number }): Promise<MatrixResult> {
+  private async queryRange(
+    query: string,
+    range: { start: number; end: number },
+  ): Promise<MatrixResult> {
     const body = new URLSearchParams({
       query,
       start: String(range.start),
@@ -133,16 +155,25 @@ export class PrometheusUsageSource implements UsageSource {
     });
     const response = await fetch(`${this.options.url}/api/v1/query_range`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.options.headers },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...this.options.headers,
+      },
       body,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
     });
     const payload = (await response.json().catch(() => undefined)) as
-      | { status: string; error?: string; data?: { resultType: string; result: MatrixResult } }
+      | {
+          status: string;
+          error?: string;
+          data?: { resultType: string; result: MatrixResult };
+        }
       | undefined;
     if (!response.ok || payload?.status !== 'success' || !payload.data) {
       throw new Error(
-        `Prometheus query_range failed (HTTP ${response.status}): ${payload?.error ?? 'no valid response'}`,
+        `Prometheus query_range failed (HTTP ${response.status}): ${
+          payload?.error ?? 'no valid response'
+        }`,
       );
     }
     return payload.data.result;
