@@ -53,7 +53,10 @@ function parseQuery(req: Request): {
     throw new InputError(field ? `${field}: ${issue.message}` : issue.message);
   }
   const granularity = parsed.data.granularity ?? 'hour';
-  const to = parsed.data.to ?? new Date();
+  // Default: the last 24 hours / 30 days up to the end of the current bucket, so it is whole buckets.
+  const size = granularity === 'hour' ? HOUR_MS : 24 * HOUR_MS;
+  const to =
+    parsed.data.to ?? new Date(Math.floor(Date.now() / size) * size + size);
   const from =
     parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
   return { from, to, granularity };
