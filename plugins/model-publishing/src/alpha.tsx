@@ -1,6 +1,6 @@
 import {
   ApiBlueprint,
-  FrontendPlugin,
+  OverridableFrontendPlugin,
   RouteRef,
   PageBlueprint,
   createFrontendPlugin,
@@ -102,7 +102,7 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
  * The model-publishing plugin for the new frontend system (picked up by feature discovery).
  * Typed explicitly: catalog-react 4 builds its blueprints with its own copy of frontend-plugin-api.
  */
-const plugin: FrontendPlugin<{ root: RouteRef<undefined> }> = createFrontendPlugin({
+const plugin: OverridableFrontendPlugin<{ root: RouteRef<undefined> }> = createFrontendPlugin({
   pluginId: 'model-publishing',
   title: 'Model publishing',
   icon: <CloudUploadIcon />,

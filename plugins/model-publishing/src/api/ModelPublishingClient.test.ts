@@ -32,7 +32,7 @@ describe('ModelPublishingClient', () => {
 
   it('sends every model route to the contract path with the right method and body', async () => {
     const seen: string[] = [];
-    const record = (body: unknown) => async ({ request }: { request: Request }) => {
+    const record = (body: Parameters<typeof HttpResponse.json>[0]) => async ({ request }: { request: Request }) => {
       const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.text();
       seen.push(`${request.method} ${new URL(request.url).pathname.replace('/api/model-publishing', '')}${new URL(request.url).search} ${text}`);
       return HttpResponse.json(body);

@@ -1,0 +1,43 @@
+import { screen } from '@testing-library/react';
+import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import plugin from './alpha';
+import { mockModelPublishingApi, makeEntity } from './testUtils';
+import { modelPublishingApiRef } from './api/ModelPublishingApi';
+
+describe('new-frontend-system plugin', () => {
+  it('declares the API, page, entity content, cards and menu item under pluginId model-publishing', () => {
+    expect(plugin.id).toBe('model-publishing');
+    for (const id of [
+      'api:model-publishing',
+      'page:model-publishing',
+      'entity-content:model-publishing/publish',
+      'entity-card:model-publishing/publish-status',
+      'entity-card:model-publishing/inference-services',
+      'entity-context-menu-item:model-publishing/publish',
+    ]) {
+      expect(plugin.getExtension(id as any)).toBeDefined();
+    }
+  });
+
+  it('mounts the published-models page at /model-publishing, lazily', async () => {
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({ items: [] }),
+      getUsageSummary: async () => ({ items: [] }),
+    });
+    const tester = createExtensionTester(plugin.getExtension('page:model-publishing' as any));
+    renderInTestApp(tester.reactElement(), { apis: [[modelPublishingApiRef, api]] as any });
+    expect(await screen.findByText('No published models yet', undefined, { timeout: 15000 })).toBeInTheDocument();
+  });
+
+  it('shows the Publish tab and the status card only for InferenceService entities', () => {
+    const tester = createExtensionTester(plugin.getExtension('entity-content:model-publishing/publish' as any));
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction as any) as (e: unknown) => boolean;
+    expect(filter(makeEntity())).toBe(true);
+    expect(filter(makeEntity({}))).toBe(false);
+    const card = createExtensionTester(plugin.getExtension('entity-card:model-publishing/publish-status' as any));
+    const cardFilter = card.get(EntityCardBlueprint.dataRefs.filterFunction as any) as (e: unknown) => boolean;
+    expect(cardFilter(makeEntity())).toBe(true);
+    expect(cardFilter(makeEntity({}))).toBe(false);
+  });
+});
