@@ -59,6 +59,10 @@ export class UsageStore {
   async replaceSourceHours(source: string, rows: HourRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction(async tx => {
+      await this.lockPublications(
+        tx,
+        rows.map(r => r.publicationId),
+      );
       for (const part of chunks(rows)) {
         await tx('usage_hourly_source')
           .insert(part.map(r => ({ ...toDbRow(r), source })))
@@ -77,12 +81,14 @@ export class UsageStore {
   async ingest(
     source: string,
     ids: { id: string; hour: number }[],
+    publicationIds: string[],
     build: (fresh: Set<string>) => {
       rows: HourRow[];
       lastUsed: { publicationId: string; clientId: string; ms: number }[];
     },
   ): Promise<{ fresh: number }> {
     return this.db.transaction(async tx => {
+      await this.lockPublications(tx, publicationIds);
       const fresh = new Set<string>();
       for (const part of chunks(ids)) {
         const inserted: { id: string }[] = await tx('usage_ingest_seen')
@@ -111,6 +117,23 @@ export class UsageStore {
       await this.touchLastUsed(lastUsed, tx);
       return { fresh: fresh.size };
     });
+  }
+
+  /**
+   * PostgreSQL: one writer per publication at a time (transaction-scoped advisory locks, taken in a fixed
+   * order before any write), because the merged, total and daily rows are recomputed from rows other
+   * transactions may be changing. SQLite has a single writer anyway.
+   */
+  private async lockPublications(
+    tx: Knex.Transaction,
+    publicationIds: string[],
+  ): Promise<void> {
+    if (!/^(pg|postgres)/.test(String(tx.client.config.client))) return;
+    for (const id of [...new Set(publicationIds)].sort()) {
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+        `model-publishing/usage/${id}`,
+      ]);
+    }
   }
 
   /** Moves each client's last-used time forward (never back). */

@@ -202,6 +202,44 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
     expect(lastUsed).toEqual([]);
   });
 
+  it('stays consistent under concurrent batches, duplicates included (hourly = totals = daily)', async () => {
+    const batch = (k: number) =>
+      Array.from({ length: 40 }, (_, i) => ({
+        start_time: new Date(
+          Date.parse('2026-03-01T08:00:00Z') +
+            ((i * 7 + k) % 4) * 3_600_000 +
+            i * 1000,
+        ).toISOString(),
+        response_code: i % 9 === 0 ? 429 : 200,
+        route_name: 'httproute/ml/llama-mp/rule/0/match/0/x',
+        client_id: i % 2 ? 'key-a1' : 'key-b2',
+        request_id: `c-${k}-${i}`,
+        input_tokens: i,
+      }));
+    // 8 distinct batches, each sent twice, all at once
+    const results = await Promise.all(
+      [...Array(16).keys()].map(n =>
+        ingestor.ingest({ records: batch(n % 8) }),
+      ),
+    );
+    expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(8 * 40);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(8 * 40);
+
+    const day = {
+      from: new Date('2026-03-01T00:00:00Z'),
+      to: new Date('2026-03-02T00:00:00Z'),
+    };
+    const hourly = await service.report(llama, { ...day, granularity: 'hour' });
+    const daily = await service.report(llama, { ...day, granularity: 'day' });
+    const [{ requests: fromRows }] = await db('usage_hourly')
+      .where('publication_id', 'pub-llm')
+      .sum({ requests: 'requests' });
+    expect(hourly.totals.requests).toBe(320);
+    expect(Number(fromRows)).toBe(320);
+    expect(daily.totals).toEqual(hourly.totals);
+    expect(hourly.keys.reduce((n, k) => n + k.totals.requests, 0)).toBe(320);
+  });
+
   it('skips records older than the dedupe window, whose duplicates could no longer be recognised', async () => {
     const old = {
       ...records[0],

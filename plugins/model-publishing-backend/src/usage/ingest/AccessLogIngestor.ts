@@ -154,6 +154,7 @@ export class AccessLogIngestor {
     const { fresh } = await this.store.ingest(
       ACCESS_LOG_SOURCE,
       [...ids].map(([id, hour]) => ({ id, hour })),
+      candidates.map(c => c.pub.id),
       freshIds => {
         const rows = new Map<string, HourRow>();
         for (const { entry, pub } of candidates) {
