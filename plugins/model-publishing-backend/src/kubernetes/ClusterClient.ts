@@ -110,6 +110,7 @@ export class ClusterClient {
     const items: T[] = [];
     let continueToken: string | undefined;
     do {
+      const token = continueToken;
       const page = await this.call(`listing ${kind}`, () =>
         this.api.list(
           apiVersion,
@@ -121,7 +122,7 @@ export class ClusterClient {
           undefined,
           options.labelSelector,
           500,
-          continueToken,
+          token,
         ),
       );
       for (const item of page.items) {
