@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import plugin from './alpha';
-import { mockModelPublishingApi, makeEntity } from './testUtils';
+import { mockModelPublishingApi, makeEntity } from './__testUtils__/testUtils';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
 
 describe('new-frontend-system plugin', () => {

@@ -6,7 +6,7 @@ import {
   modelPublishingPlugin,
   modelPublishingApiRef,
 } from './index';
-import { makeEntity, mockModelPublishingApi, modelInfo, publication, renderWithApis } from './testUtils';
+import { makeEntity, mockModelPublishingApi, modelInfo, publication, renderWithApis } from './__testUtils__/testUtils';
 
 describe('legacy plugin', () => {
   it('registers the API client under the plugin id', () => {

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { address, mockModelPublishingApi, renderWithApis } from '../../testUtils';
+import { address, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
 import { ApiGuideCard } from './ApiGuideCard';
 
 const markdown = [

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { AuditEntry } from '@internal/plugin-model-publishing-common';
-import { address, mockModelPublishingApi, renderWithApis } from '../../testUtils';
+import { address, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
 import { AuditTable } from './AuditTable';
 
 const entry = (id: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({

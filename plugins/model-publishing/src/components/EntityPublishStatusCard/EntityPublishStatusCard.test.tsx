@@ -1,5 +1,5 @@
 import { screen } from '@testing-library/react';
-import { makeEntity, mockModelPublishingApi, modelInfo, publication, renderWithApis } from '../../testUtils';
+import { makeEntity, mockModelPublishingApi, modelInfo, publication, renderWithApis } from '../../__testUtils__/testUtils';
 import { EntityPublishStatusCard } from './EntityPublishStatusCard';
 
 describe('EntityPublishStatusCard', () => {

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/plugin-catalog-react';
-import { makeEntity, mockModelPublishingApi, publication, renderWithApis } from '../../testUtils';
+import { makeEntity, mockModelPublishingApi, publication, renderWithApis } from '../../__testUtils__/testUtils';
 import { InferenceServicesCard, relatedModelsFilter } from './InferenceServicesCard';
 
 const group: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: {} };

@@ -59,6 +59,7 @@ export function CreateKeyDialog(props: {
       </DialogContentText>
       <TextField
         id="create-key-name"
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
         autoFocus
         fullWidth
         margin="dense"

@@ -44,6 +44,7 @@ export function NewKeyDialog(props: { issued?: IssuedApiKey; onClose: () => void
         </DialogContentText>
       </DialogContent>
       <DialogActions>
+        {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern) */}
         <Button onClick={props.onClose} color="primary" variant="contained" autoFocus>
           I have copied the key
         </Button>

@@ -8,7 +8,7 @@ import {
   openaiHigh,
   publication,
   renderWithApis,
-} from '../../testUtils';
+} from '../../__testUtils__/testUtils';
 import { ModelPermissions } from '../../hooks/useModelPermissions';
 import { PublishForm } from './PublishForm';
 

@@ -34,6 +34,7 @@ export function UnpublishDialog(props: {
       </DialogContentText>
       <TextField
         id="unpublish-confirm-name"
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
         autoFocus
         fullWidth
         variant="outlined"

@@ -1,4 +1,4 @@
-import { highV1, lowOpenai, openaiHigh } from '../../testUtils';
+import { highV1, lowOpenai, openaiHigh } from '../../__testUtils__/testUtils';
 import {
   effectiveKind,
   formToConfig,

@@ -8,7 +8,7 @@ import {
   modelInfo,
   publication,
   renderWithApis,
-} from '../../testUtils';
+} from '../../__testUtils__/testUtils';
 import { PublishTab } from './PublishTab';
 
 const forbidden = Object.assign(new Error('forbidden'), { statusCode: 403 });

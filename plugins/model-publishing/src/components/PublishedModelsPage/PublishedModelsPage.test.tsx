@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { mockModelPublishingApi, publication, renderWithApis } from '../../testUtils';
+import { mockModelPublishingApi, publication, renderWithApis } from '../../__testUtils__/testUtils';
 import { PublishedModelsPage } from './PublishedModelsPage';
 import { sparklineValues } from './filters';
 

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { address, alertApi, mockModelPublishingApi, renderWithApis } from '../../testUtils';
+import { address, alertApi, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
 import { ModelPermissions } from '../../hooks/useModelPermissions';
 import { UsageReport } from '../../api/types';
 import { UsageCards } from './UsageCards';

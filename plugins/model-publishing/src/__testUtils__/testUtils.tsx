@@ -9,8 +9,8 @@ import type {
   ModelKindDetection,
   Publication,
 } from '@internal/plugin-model-publishing-common';
-import { ModelPublishingApi, modelPublishingApiRef } from './api/ModelPublishingApi';
-import type { ModelAddress, ModelInfo } from './api/types';
+import { ModelPublishingApi, modelPublishingApiRef } from '../api/ModelPublishingApi';
+import type { ModelAddress, ModelInfo } from '../api/types';
 
 export const address: ModelAddress = { cluster: 'default', namespace: 'team-a', name: 'fraud-detector' };
 
