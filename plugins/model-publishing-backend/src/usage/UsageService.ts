@@ -139,7 +139,7 @@ export class UsageService {
     pub: UsagePublicationInfo,
     query: UsageQuery,
   ): Promise<UsageQuotaAlert[]> {
-    const out: UsageQuotaAlert[] = [];
+    const checks: Promise<UsageQuotaAlert[]>[] = [];
     for (const window of ['hour', 'day'] as const) {
       const range = bucketRange({ ...query, granularity: window });
       const pubLimits = windowLimits(pub.limits.publication, window);
@@ -154,20 +154,21 @@ export class UsageService {
         Number.isFinite(pubFloors.requests) ||
         Number.isFinite(pubFloors.tokens)
       ) {
-        const rows = await this.store.bucketsAtLeast(
-          pub.id,
-          window,
-          range,
-          pubFloors,
-          false,
-        );
-        out.push(
-          ...evaluateAlerts(
-            'publication',
-            () => pubLimits,
-            rows.map(r => ({ clientId: '', bucket: r.bucket, counters: r })),
-            keyIdOf,
-          ),
+        checks.push(
+          this.store
+            .bucketsAtLeast(pub.id, window, range, pubFloors, false)
+            .then(rows =>
+              evaluateAlerts(
+                'publication',
+                () => pubLimits,
+                rows.map(r => ({
+                  clientId: '',
+                  bucket: r.bucket,
+                  counters: r,
+                })),
+                keyIdOf,
+              ),
+            ),
         );
       }
       const keyFloors = alertFloors([...keyLimits.values()]);
@@ -175,27 +176,26 @@ export class UsageService {
         Number.isFinite(keyFloors.requests) ||
         Number.isFinite(keyFloors.tokens)
       ) {
-        const rows = await this.store.bucketsAtLeast(
-          pub.id,
-          window,
-          range,
-          keyFloors,
-          true,
-        );
-        out.push(
-          ...evaluateAlerts(
-            'key',
-            clientId => keyLimits.get(clientId),
-            rows.map(r => ({
-              clientId: r.clientId,
-              bucket: r.bucket,
-              counters: r,
-            })),
-            keyIdOf,
-          ),
+        checks.push(
+          this.store
+            .bucketsAtLeast(pub.id, window, range, keyFloors, true)
+            .then(rows =>
+              evaluateAlerts(
+                'key',
+                clientId => keyLimits.get(clientId),
+                rows.map(r => ({
+                  clientId: r.clientId,
+                  bucket: r.bucket,
+                  counters: r,
+                })),
+                keyIdOf,
+              ),
+            ),
         );
       }
     }
+    // independent queries: on PostgreSQL they run side by side on the pool
+    const out = (await Promise.all(checks)).flat();
     return out.sort((a, b) => b.windowStart.localeCompare(a.windowStart));
   }
 
