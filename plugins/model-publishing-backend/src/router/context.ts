@@ -159,7 +159,7 @@ export class RouteContext {
     permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
   ): Promise<Set<string>> {
-    const unique = [...new Set(entityRefs)];
+    const unique = [...new Set(entityRefs.filter(Boolean))];
     if (!unique.length) return new Set();
     const decisions = await this.o.permissions.authorize(
       unique.map(resourceRef => ({ permission, resourceRef })),
