@@ -1,6 +1,12 @@
 import { screen } from '@testing-library/react';
-import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import plugin from './alpha';
 import { mockModelPublishingApi, makeEntity } from './__testUtils__/testUtils';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
@@ -25,18 +31,34 @@ describe('new-frontend-system plugin', () => {
       listPublications: async () => ({ items: [] }),
       getUsageSummary: async () => ({ items: [] }),
     });
-    const tester = createExtensionTester(plugin.getExtension('page:model-publishing' as any));
-    renderInTestApp(tester.reactElement(), { apis: [[modelPublishingApiRef, api]] as any });
-    expect(await screen.findByText('No published models yet', undefined, { timeout: 15000 })).toBeInTheDocument();
+    const tester = createExtensionTester(
+      plugin.getExtension('page:model-publishing' as any),
+    );
+    renderInTestApp(tester.reactElement(), {
+      apis: [[modelPublishingApiRef, api]] as any,
+    });
+    expect(
+      await screen.findByText('No published models yet', undefined, {
+        timeout: 15000,
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows the Publish tab and the status card only for InferenceService entities', () => {
-    const tester = createExtensionTester(plugin.getExtension('entity-content:model-publishing/publish' as any));
-    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction as any) as (e: unknown) => boolean;
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-content:model-publishing/publish' as any),
+    );
+    const filter = tester.get(
+      EntityContentBlueprint.dataRefs.filterFunction as any,
+    ) as (e: unknown) => boolean;
     expect(filter(makeEntity())).toBe(true);
     expect(filter(makeEntity({}))).toBe(false);
-    const card = createExtensionTester(plugin.getExtension('entity-card:model-publishing/publish-status' as any));
-    const cardFilter = card.get(EntityCardBlueprint.dataRefs.filterFunction as any) as (e: unknown) => boolean;
+    const card = createExtensionTester(
+      plugin.getExtension('entity-card:model-publishing/publish-status' as any),
+    );
+    const cardFilter = card.get(
+      EntityCardBlueprint.dataRefs.filterFunction as any,
+    ) as (e: unknown) => boolean;
     expect(cardFilter(makeEntity())).toBe(true);
     expect(cardFilter(makeEntity({}))).toBe(false);
   });

@@ -42,7 +42,9 @@ const publishedModelsPage = PageBlueprint.make({
     icon: <CloudUploadIcon />,
     routeRef: modelPublishingRouteRef,
     loader: () =>
-      import('./components/PublishedModelsPage/PublishedModelsPage').then(m => <m.PublishedModelsPage />),
+      import('./components/PublishedModelsPage/PublishedModelsPage').then(m => (
+        <m.PublishedModelsPage />
+      )),
   },
 });
 
@@ -53,7 +55,8 @@ const publishContent = EntityContentBlueprint.make({
     title: 'Publish',
     group: 'deployment',
     filter: isInferenceServiceEntity,
-    loader: () => import('./components/PublishTab/PublishTab').then(m => <m.PublishTab />),
+    loader: () =>
+      import('./components/PublishTab/PublishTab').then(m => <m.PublishTab />),
   },
 });
 
@@ -63,9 +66,9 @@ const publishStatusCard = EntityCardBlueprint.make({
     type: 'info',
     filter: isInferenceServiceEntity,
     loader: () =>
-      import('./components/EntityPublishStatusCard/EntityPublishStatusCard').then(m => (
-        <m.EntityPublishStatusCard />
-      )),
+      import(
+        './components/EntityPublishStatusCard/EntityPublishStatusCard'
+      ).then(m => <m.EntityPublishStatusCard />),
   },
 });
 
@@ -74,9 +77,9 @@ const inferenceServicesCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: { $in: ['group', 'system'] } },
     loader: () =>
-      import('./components/InferenceServicesCard/InferenceServicesCard').then(m => (
-        <m.InferenceServicesCard />
-      )),
+      import('./components/InferenceServicesCard/InferenceServicesCard').then(
+        m => <m.InferenceServicesCard />,
+      ),
   },
 });
 
@@ -85,15 +88,26 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
   name: 'publish',
   params: {
     icon: <CloudUploadIcon fontSize="small" />,
-    filter: { [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: { $exists: true } },
+    filter: {
+      [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: {
+        $exists: true,
+      },
+    },
     useProps: () => {
       const { entity } = useEntity();
-      const { kind, namespace = 'default', name } = {
+      const {
+        kind,
+        namespace = 'default',
+        name,
+      } = {
         kind: entity.kind.toLocaleLowerCase('en-US'),
         namespace: entity.metadata.namespace?.toLocaleLowerCase('en-US'),
         name: entity.metadata.name,
       };
-      return { title: 'Publish model', href: `/catalog/${namespace}/${kind}/${name}/publish` };
+      return {
+        title: 'Publish model',
+        href: `/catalog/${namespace}/${kind}/${name}/publish`,
+      };
     },
   },
 });
@@ -102,19 +116,20 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
  * The model-publishing plugin for the new frontend system (picked up by feature discovery).
  * Typed explicitly: catalog-react 4 builds its blueprints with its own copy of frontend-plugin-api.
  */
-const plugin: OverridableFrontendPlugin<{ root: RouteRef<undefined> }> = createFrontendPlugin({
-  pluginId: 'model-publishing',
-  title: 'Model publishing',
-  icon: <CloudUploadIcon />,
-  extensions: [
-    modelPublishingApi,
-    publishedModelsPage,
-    publishContent,
-    publishStatusCard,
-    inferenceServicesCard,
-    publishMenuItem,
-  ],
-  routes: { root: modelPublishingRouteRef },
-});
+const plugin: OverridableFrontendPlugin<{ root: RouteRef<undefined> }> =
+  createFrontendPlugin({
+    pluginId: 'model-publishing',
+    title: 'Model publishing',
+    icon: <CloudUploadIcon />,
+    extensions: [
+      modelPublishingApi,
+      publishedModelsPage,
+      publishContent,
+      publishStatusCard,
+      inferenceServicesCard,
+      publishMenuItem,
+    ],
+    routes: { root: modelPublishingRouteRef },
+  });
 
 export default plugin;

@@ -6,7 +6,13 @@ import {
   modelPublishingPlugin,
   modelPublishingApiRef,
 } from './index';
-import { makeEntity, mockModelPublishingApi, modelInfo, publication, renderWithApis } from './__testUtils__/testUtils';
+import {
+  makeEntity,
+  mockModelPublishingApi,
+  modelInfo,
+  publication,
+  renderWithApis,
+} from './__testUtils__/testUtils';
 
 describe('legacy plugin', () => {
   it('registers the API client under the plugin id', () => {
@@ -18,7 +24,10 @@ describe('legacy plugin', () => {
 
   it('lazy-loads the entity content and card extensions', async () => {
     const api = mockModelPublishingApi({
-      getModel: async () => ({ model: modelInfo(), publication: publication() }),
+      getModel: async () => ({
+        model: modelInfo(),
+        publication: publication(),
+      }),
       listKeys: async () => ({ items: [] }),
       getUsage: async () => ({ buckets: [] }),
       getGuide: async () => ({ markdown: 'guide', openapi: {} }),
@@ -31,7 +40,15 @@ describe('legacy plugin', () => {
       </>,
       { api, entity: makeEntity() },
     );
-    expect(await screen.findByText('Model publishing', undefined, { timeout: 15000 })).toBeInTheDocument();
-    expect(await screen.findByText('Publication settings', undefined, { timeout: 15000 })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Model publishing', undefined, {
+        timeout: 15000,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Publication settings', undefined, {
+        timeout: 15000,
+      }),
+    ).toBeInTheDocument();
   });
 });

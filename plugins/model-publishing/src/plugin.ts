@@ -30,7 +30,10 @@ export const modelPublishingPlugin = createPlugin({
 export const ModelPublishingPage = modelPublishingPlugin.provide(
   createRoutableExtension({
     name: 'ModelPublishingPage',
-    component: () => import('./components/PublishedModelsPage/PublishedModelsPage').then(m => m.PublishedModelsPage),
+    component: () =>
+      import('./components/PublishedModelsPage/PublishedModelsPage').then(
+        m => m.PublishedModelsPage,
+      ),
     mountPoint: rootRouteRef,
   }),
 );
@@ -39,7 +42,10 @@ export const ModelPublishingPage = modelPublishingPlugin.provide(
 export const EntityModelPublishingContent = modelPublishingPlugin.provide(
   createComponentExtension({
     name: 'EntityModelPublishingContent',
-    component: { lazy: () => import('./components/PublishTab/PublishTab').then(m => m.PublishTab) },
+    component: {
+      lazy: () =>
+        import('./components/PublishTab/PublishTab').then(m => m.PublishTab),
+    },
   }),
 );
 
@@ -49,7 +55,9 @@ export const EntityPublishStatusCard = modelPublishingPlugin.provide(
     name: 'EntityPublishStatusCard',
     component: {
       lazy: () =>
-        import('./components/EntityPublishStatusCard/EntityPublishStatusCard').then(m => m.EntityPublishStatusCard),
+        import(
+          './components/EntityPublishStatusCard/EntityPublishStatusCard'
+        ).then(m => m.EntityPublishStatusCard),
     },
   }),
 );
@@ -60,7 +68,9 @@ export const EntityInferenceServicesCard = modelPublishingPlugin.provide(
     name: 'EntityInferenceServicesCard',
     component: {
       lazy: () =>
-        import('./components/InferenceServicesCard/InferenceServicesCard').then(m => m.InferenceServicesCard),
+        import('./components/InferenceServicesCard/InferenceServicesCard').then(
+          m => m.InferenceServicesCard,
+        ),
     },
   }),
 );

@@ -2,17 +2,28 @@ import { ReactNode } from 'react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  catalogApiRef,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import type {
   ApiKeyInfo,
   ModelKindDetection,
   Publication,
 } from '@internal/plugin-model-publishing-common';
-import { ModelPublishingApi, modelPublishingApiRef } from '../api/ModelPublishingApi';
+import {
+  ModelPublishingApi,
+  modelPublishingApiRef,
+} from '../api/ModelPublishingApi';
 import type { ModelAddress, ModelInfo } from '../api/types';
 
-export const address: ModelAddress = { cluster: 'default', namespace: 'team-a', name: 'fraud-detector' };
+export const address: ModelAddress = {
+  cluster: 'default',
+  namespace: 'team-a',
+  name: 'fraud-detector',
+};
 
 let counter = 0;
 /**
@@ -27,9 +38,15 @@ export function makeEntity(annotations?: Record<string, string>): Entity {
     metadata: {
       name: `fraud-detector-${counter}`,
       namespace: 'default',
-      annotations: annotations ?? { 'model-publishing/inference-service': 'team-a/fraud-detector' },
+      annotations: annotations ?? {
+        'model-publishing/inference-service': 'team-a/fraud-detector',
+      },
     },
-    spec: { type: 'model', owner: 'group:default/team-a', lifecycle: 'production' },
+    spec: {
+      type: 'model',
+      owner: 'group:default/team-a',
+      lifecycle: 'production',
+    },
   };
 }
 
@@ -74,13 +91,36 @@ export function publication(overrides: Partial<Publication> = {}): Publication {
     status: 'published',
     config: { rateLimits: { requestsPerMinute: 60 } },
     endpoints: [
-      { url: 'https://models.example.com/models/team-a/fraud-detector', description: 'KServe v1 predict' },
+      {
+        url: 'https://models.example.com/models/team-a/fraud-detector',
+        description: 'KServe v1 predict',
+      },
     ],
     objects: [
-      { apiVersion: 'v1', kind: 'Secret', namespace: 'team-a', name: 'fraud-detector-mp-keys' },
-      { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'SecurityPolicy', namespace: 'team-a', name: 'fraud-detector-mp' },
-      { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'BackendTrafficPolicy', namespace: 'team-a', name: 'fraud-detector-mp' },
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'team-a', name: 'fraud-detector-mp' },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: 'team-a',
+        name: 'fraud-detector-mp-keys',
+      },
+      {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'SecurityPolicy',
+        namespace: 'team-a',
+        name: 'fraud-detector-mp',
+      },
+      {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'BackendTrafficPolicy',
+        namespace: 'team-a',
+        name: 'fraud-detector-mp',
+      },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        namespace: 'team-a',
+        name: 'fraud-detector-mp',
+      },
     ],
     createdBy: 'user:default/alice',
     createdAt: '2026-11-20T10:00:00Z',
@@ -108,9 +148,22 @@ export function mockModelPublishingApi(
   overrides: Partial<ModelPublishingApi> = {},
 ): jest.Mocked<ModelPublishingApi> {
   const names: (keyof ModelPublishingApi)[] = [
-    'listPublications', 'getModel', 'dryRun', 'publish', 'updatePublication', 'unpublish',
-    'listKeys', 'createKey', 'rotateKey', 'revokeKey', 'getUsage', 'getUsageCsvUrl',
-    'downloadUsageCsv', 'getUsageSummary', 'getGuide', 'listAudit',
+    'listPublications',
+    'getModel',
+    'dryRun',
+    'publish',
+    'updatePublication',
+    'unpublish',
+    'listKeys',
+    'createKey',
+    'rotateKey',
+    'revokeKey',
+    'getUsage',
+    'getUsageCsvUrl',
+    'downloadUsageCsv',
+    'getUsageSummary',
+    'getGuide',
+    'listAudit',
   ];
   const api: Record<string, jest.Mock> = {};
   for (const name of names) {
@@ -118,7 +171,8 @@ export function mockModelPublishingApi(
       throw new Error(`unexpected call ${name}`);
     });
   }
-  for (const [name, impl] of Object.entries(overrides)) api[name] = jest.fn(impl as any);
+  for (const [name, impl] of Object.entries(overrides))
+    api[name] = jest.fn(impl as any);
   return api as unknown as jest.Mocked<ModelPublishingApi>;
 }
 
@@ -126,7 +180,10 @@ export function mockModelPublishingApi(
 export function permissionApi(deny: string[] | 'all' = []) {
   return {
     authorize: jest.fn(async (request: { permission: { name: string } }) => ({
-      result: deny === 'all' || deny.includes(request.permission.name) ? 'DENY' : 'ALLOW',
+      result:
+        deny === 'all' || deny.includes(request.permission.name)
+          ? 'DENY'
+          : 'ALLOW',
     })),
     authorizeConditional: jest.fn(),
   };
@@ -154,7 +211,10 @@ export async function renderWithApis(
   ) : (
     element
   );
-  return renderInTestApp(<TestApiProvider apis={apis as any}>{content}</TestApiProvider>, {
-    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-  });
+  return renderInTestApp(
+    <TestApiProvider apis={apis as any}>{content}</TestApiProvider>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
 }

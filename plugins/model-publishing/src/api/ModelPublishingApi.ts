@@ -25,22 +25,41 @@ import type {
 export interface ModelPublishingApi {
   listPublications(filter?: PublicationFilter): Promise<Page<Publication>>;
   getModel(model: ModelAddress): Promise<ModelResponse>;
-  dryRun(model: ModelAddress, config: PublishConfig): Promise<{ objects: KubernetesObject[] }>;
+  dryRun(
+    model: ModelAddress,
+    config: PublishConfig,
+  ): Promise<{ objects: KubernetesObject[] }>;
   publish(model: ModelAddress, config: PublishConfig): Promise<PublishResult>;
-  updatePublication(model: ModelAddress, config: PublishConfig): Promise<{ publication: Publication }>;
+  updatePublication(
+    model: ModelAddress,
+    config: PublishConfig,
+  ): Promise<{ publication: Publication }>;
   unpublish(model: ModelAddress): Promise<{ publication: Publication }>;
   listKeys(model: ModelAddress): Promise<{ items: ApiKeyInfo[] }>;
-  createKey(model: ModelAddress, request: CreateKeyRequest): Promise<IssuedApiKey>;
-  rotateKey(model: ModelAddress, keyId: string, gracePeriodHours?: number): Promise<RotatedApiKey>;
+  createKey(
+    model: ModelAddress,
+    request: CreateKeyRequest,
+  ): Promise<IssuedApiKey>;
+  rotateKey(
+    model: ModelAddress,
+    keyId: string,
+    gracePeriodHours?: number,
+  ): Promise<RotatedApiKey>;
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo>;
   getUsage(model: ModelAddress, query?: UsageQuery): Promise<UsageReport>;
   /** Absolute URL of the CSV export (needs the caller's credentials: use downloadUsageCsv in a browser). */
   getUsageCsvUrl(model: ModelAddress, query?: UsageQuery): Promise<string>;
   /** Fetches the CSV with the caller's credentials. */
   downloadUsageCsv(model: ModelAddress, query?: UsageQuery): Promise<Blob>;
-  getUsageSummary(query?: { from?: string; to?: string }): Promise<UsageSummary>;
+  getUsageSummary(query?: {
+    from?: string;
+    to?: string;
+  }): Promise<UsageSummary>;
   getGuide(model: ModelAddress): Promise<GuideResponse>;
-  listAudit(model: ModelAddress, page?: { cursor?: string; limit?: number }): Promise<Page<AuditEntry>>;
+  listAudit(
+    model: ModelAddress,
+    page?: { cursor?: string; limit?: number },
+  ): Promise<Page<AuditEntry>>;
 }
 
 export const modelPublishingApiRef = createApiRef<ModelPublishingApi>({

@@ -12,7 +12,9 @@ describe('ModelPublishingClient', () => {
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
 
-  const fetchSpy = jest.fn((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const fetchSpy = jest.fn((input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, init),
+  );
   const client = new ModelPublishingClient({
     discoveryApi: { getBaseUrl: async () => base },
     fetchApi: { fetch: fetchSpy as typeof fetch },
@@ -26,17 +28,31 @@ describe('ModelPublishingClient', () => {
         return HttpResponse.json({ items: [], nextCursor: 'c2' });
       }),
     );
-    await expect(client.listPublications({ owner: 'group:default/a', kind: '' })).resolves.toEqual({ items: [], nextCursor: 'c2' });
-    expect(new URL(url).searchParams.toString()).toBe('owner=group%3Adefault%2Fa');
+    await expect(
+      client.listPublications({ owner: 'group:default/a', kind: '' }),
+    ).resolves.toEqual({ items: [], nextCursor: 'c2' });
+    expect(new URL(url).searchParams.toString()).toBe(
+      'owner=group%3Adefault%2Fa',
+    );
   });
 
   it('sends every model route to the contract path with the right method and body', async () => {
     const seen: string[] = [];
-    const record = (body: Parameters<typeof HttpResponse.json>[0]) => async ({ request }: { request: Request }) => {
-      const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.text();
-      seen.push(`${request.method} ${new URL(request.url).pathname.replace('/api/model-publishing', '')}${new URL(request.url).search} ${text}`);
-      return HttpResponse.json(body);
-    };
+    const record =
+      (body: Parameters<typeof HttpResponse.json>[0]) =>
+      async ({ request }: { request: Request }) => {
+        const text =
+          request.method === 'GET' || request.method === 'DELETE'
+            ? ''
+            : await request.text();
+        seen.push(
+          `${request.method} ${new URL(request.url).pathname.replace(
+            '/api/model-publishing',
+            '',
+          )}${new URL(request.url).search} ${text}`,
+        );
+        return HttpResponse.json(body);
+      };
     const m = `${base}/models/default/team-a/fraud`;
     server.use(
       http.get(m, record({ model: {} })),
@@ -46,7 +62,10 @@ describe('ModelPublishingClient', () => {
       http.delete(`${m}/publication`, record({ publication: {} })),
       http.get(`${m}/publication/keys`, record({ items: [] })),
       http.post(`${m}/publication/keys`, record({ key: {}, secret: 's' })),
-      http.post(`${m}/publication/keys/k%2F1/rotate`, record({ key: {}, secret: 's', previous: {} })),
+      http.post(
+        `${m}/publication/keys/k%2F1/rotate`,
+        record({ key: {}, secret: 's', previous: {} }),
+      ),
       http.delete(`${m}/publication/keys/k1`, record({})),
       http.get(`${m}/publication/usage`, record({ buckets: [] })),
       http.get(`${m}/publication/guide`, record({ markdown: '', openapi: {} })),
@@ -90,7 +109,14 @@ describe('ModelPublishingClient', () => {
     server.use(
       http.post(`${base}/models/default/team-a/fraud/publication`, () =>
         HttpResponse.json(
-          { error: { name: 'InputError', message: 'rateLimits.requestsPerMinute: must be greater than 0' }, request: {}, response: { statusCode: 400 } },
+          {
+            error: {
+              name: 'InputError',
+              message: 'rateLimits.requestsPerMinute: must be greater than 0',
+            },
+            request: {},
+            response: { statusCode: 400 },
+          },
           { status: 400 },
         ),
       ),
@@ -98,18 +124,28 @@ describe('ModelPublishingClient', () => {
     const error = await client.publish(model, { rateLimits: {} }).catch(e => e);
     expect(ResponseError.is(error)).toBe(true);
     expect(error.statusCode).toBe(400);
-    expect(error.body.error.message).toBe('rateLimits.requestsPerMinute: must be greater than 0');
+    expect(error.body.error.message).toBe(
+      'rateLimits.requestsPerMinute: must be greater than 0',
+    );
   });
 
   it('downloads the CSV and builds its URL', async () => {
     server.use(
-      http.get(`${base}/models/default/team-a/fraud/publication/usage.csv`, () =>
-        new HttpResponse('start,requests\n', { headers: { 'Content-Type': 'text/csv' } }),
+      http.get(
+        `${base}/models/default/team-a/fraud/publication/usage.csv`,
+        () =>
+          new HttpResponse('start,requests\n', {
+            headers: { 'Content-Type': 'text/csv' },
+          }),
       ),
     );
-    const blob = await client.downloadUsageCsv(model, { from: '2026-11-01T00:00:00Z' });
+    const blob = await client.downloadUsageCsv(model, {
+      from: '2026-11-01T00:00:00Z',
+    });
     expect(await blob.text()).toBe('start,requests\n');
-    await expect(client.getUsageCsvUrl(model, { granularity: 'hour' })).resolves.toBe(
+    await expect(
+      client.getUsageCsvUrl(model, { granularity: 'hour' }),
+    ).resolves.toBe(
       `${base}/models/default/team-a/fraud/publication/usage.csv?granularity=hour`,
     );
   });

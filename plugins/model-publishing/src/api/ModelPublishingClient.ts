@@ -50,15 +50,28 @@ export class ModelPublishingClient implements ModelPublishingApi {
     return `${base}${path}${queryString(query)}`;
   }
 
-  private async send(path: string, init: RequestInit = {}, query?: Query): Promise<Response> {
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+  private async send(
+    path: string,
+    init: RequestInit = {},
+    query?: Query,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string>),
+    };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchApi.fetch(await this.url(path, query), { ...init, headers });
+    const response = await this.fetchApi.fetch(await this.url(path, query), {
+      ...init,
+      headers,
+    });
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return response;
   }
 
-  private async json<T>(path: string, init?: RequestInit, query?: Query): Promise<T> {
+  private async json<T>(
+    path: string,
+    init?: RequestInit,
+    query?: Query,
+  ): Promise<T> {
     const response = await this.send(path, init, query);
     return (await response.json()) as T;
   }
@@ -75,16 +88,31 @@ export class ModelPublishingClient implements ModelPublishingApi {
     return this.json(modelPath(model));
   }
 
-  dryRun(model: ModelAddress, config: PublishConfig): Promise<{ objects: KubernetesObject[] }> {
-    return this.json(`${modelPath(model)}/publication/dry-run`, this.body('POST', config));
+  dryRun(
+    model: ModelAddress,
+    config: PublishConfig,
+  ): Promise<{ objects: KubernetesObject[] }> {
+    return this.json(
+      `${modelPath(model)}/publication/dry-run`,
+      this.body('POST', config),
+    );
   }
 
   publish(model: ModelAddress, config: PublishConfig): Promise<PublishResult> {
-    return this.json(`${modelPath(model)}/publication`, this.body('POST', config));
+    return this.json(
+      `${modelPath(model)}/publication`,
+      this.body('POST', config),
+    );
   }
 
-  updatePublication(model: ModelAddress, config: PublishConfig): Promise<{ publication: Publication }> {
-    return this.json(`${modelPath(model)}/publication`, this.body('PUT', config));
+  updatePublication(
+    model: ModelAddress,
+    config: PublishConfig,
+  ): Promise<{ publication: Publication }> {
+    return this.json(
+      `${modelPath(model)}/publication`,
+      this.body('PUT', config),
+    );
   }
 
   unpublish(model: ModelAddress): Promise<{ publication: Publication }> {
@@ -95,40 +123,66 @@ export class ModelPublishingClient implements ModelPublishingApi {
     return this.json(`${modelPath(model)}/publication/keys`);
   }
 
-  createKey(model: ModelAddress, request: CreateKeyRequest): Promise<IssuedApiKey> {
-    return this.json(`${modelPath(model)}/publication/keys`, this.body('POST', request));
+  createKey(
+    model: ModelAddress,
+    request: CreateKeyRequest,
+  ): Promise<IssuedApiKey> {
+    return this.json(
+      `${modelPath(model)}/publication/keys`,
+      this.body('POST', request),
+    );
   }
 
-  rotateKey(model: ModelAddress, keyId: string, gracePeriodHours?: number): Promise<RotatedApiKey> {
+  rotateKey(
+    model: ModelAddress,
+    keyId: string,
+    gracePeriodHours?: number,
+  ): Promise<RotatedApiKey> {
     const body = gracePeriodHours === undefined ? {} : { gracePeriodHours };
     return this.json(
-      `${modelPath(model)}/publication/keys/${encodeURIComponent(keyId)}/rotate`,
+      `${modelPath(model)}/publication/keys/${encodeURIComponent(
+        keyId,
+      )}/rotate`,
       this.body('POST', body),
     );
   }
 
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {
-    return this.json(`${modelPath(model)}/publication/keys/${encodeURIComponent(keyId)}`, {
-      method: 'DELETE',
-    });
+    return this.json(
+      `${modelPath(model)}/publication/keys/${encodeURIComponent(keyId)}`,
+      {
+        method: 'DELETE',
+      },
+    );
   }
 
   getUsage(model: ModelAddress, query: UsageQuery = {}): Promise<UsageReport> {
-    return this.json(`${modelPath(model)}/publication/usage`, undefined, { ...query });
+    return this.json(`${modelPath(model)}/publication/usage`, undefined, {
+      ...query,
+    });
   }
 
   getUsageCsvUrl(model: ModelAddress, query: UsageQuery = {}): Promise<string> {
     return this.url(`${modelPath(model)}/publication/usage.csv`, { ...query });
   }
 
-  async downloadUsageCsv(model: ModelAddress, query: UsageQuery = {}): Promise<Blob> {
-    const response = await this.send(`${modelPath(model)}/publication/usage.csv`, undefined, {
-      ...query,
-    });
+  async downloadUsageCsv(
+    model: ModelAddress,
+    query: UsageQuery = {},
+  ): Promise<Blob> {
+    const response = await this.send(
+      `${modelPath(model)}/publication/usage.csv`,
+      undefined,
+      {
+        ...query,
+      },
+    );
     return response.blob();
   }
 
-  getUsageSummary(query: { from?: string; to?: string } = {}): Promise<UsageSummary> {
+  getUsageSummary(
+    query: { from?: string; to?: string } = {},
+  ): Promise<UsageSummary> {
     return this.json('/usage/summary', undefined, { ...query });
   }
 
@@ -136,7 +190,10 @@ export class ModelPublishingClient implements ModelPublishingApi {
     return this.json(`${modelPath(model)}/publication/guide`);
   }
 
-  listAudit(model: ModelAddress, page: { cursor?: string; limit?: number } = {}): Promise<Page<AuditEntry>> {
+  listAudit(
+    model: ModelAddress,
+    page: { cursor?: string; limit?: number } = {},
+  ): Promise<Page<AuditEntry>> {
     return this.json(`${modelPath(model)}/audit`, undefined, { ...page });
   }
 }

@@ -1,4 +1,9 @@
 export * from './types';
 export * from './ModelPublishingApi';
 export { ModelPublishingClient } from './ModelPublishingClient';
-export { modelAddressFromEntity, modelPath, modelKey, DEFAULT_CLUSTER } from './modelAddress';
+export {
+  modelAddressFromEntity,
+  modelPath,
+  modelKey,
+  DEFAULT_CLUSTER,
+} from './modelAddress';

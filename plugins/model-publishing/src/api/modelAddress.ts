@@ -7,7 +7,9 @@ export const DEFAULT_CLUSTER = 'default';
 type AnnotatedEntity = { metadata: { annotations?: Record<string, string> } };
 
 /** The model address of an entity from its annotations; undefined when the entity is not an InferenceService. */
-export function modelAddressFromEntity(entity: AnnotatedEntity): ModelAddress | undefined {
+export function modelAddressFromEntity(
+  entity: AnnotatedEntity,
+): ModelAddress | undefined {
   const ref = getInferenceServiceRef(entity);
   if (!ref) return undefined;
   return {

@@ -6,7 +6,11 @@ import { modelPublishingApiRef } from '../api/ModelPublishingApi';
 import type { ModelAddress, ModelResponse } from '../api/types';
 
 /** Statuses during which the backend is still working, so the tab polls. */
-export const TRANSITIONAL_STATUSES: PublicationStatus[] = ['publishing', 'updating', 'unpublishing'];
+export const TRANSITIONAL_STATUSES: PublicationStatus[] = [
+  'publishing',
+  'updating',
+  'unpublishing',
+];
 
 export function isTransitional(status: PublicationStatus | undefined): boolean {
   return !!status && TRANSITIONAL_STATUSES.includes(status);

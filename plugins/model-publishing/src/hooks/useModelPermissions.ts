@@ -28,13 +28,24 @@ export interface ModelPermissions {
 }
 
 /** What the signed-in user may do with the model whose catalog entity is `entityRef`. */
-export function useModelPermissions(entityRef: string | undefined): ModelPermissions {
+export function useModelPermissions(
+  entityRef: string | undefined,
+): ModelPermissions {
   const resourceRef = entityRef;
   const results = {
     read: usePermission({ permission: publicationReadPermission, resourceRef }),
-    create: usePermission({ permission: publicationCreatePermission, resourceRef }),
-    update: usePermission({ permission: publicationUpdatePermission, resourceRef }),
-    delete: usePermission({ permission: publicationDeletePermission, resourceRef }),
+    create: usePermission({
+      permission: publicationCreatePermission,
+      resourceRef,
+    }),
+    update: usePermission({
+      permission: publicationUpdatePermission,
+      resourceRef,
+    }),
+    delete: usePermission({
+      permission: publicationDeletePermission,
+      resourceRef,
+    }),
     keyCreate: usePermission({ permission: keyCreatePermission, resourceRef }),
     keyRotate: usePermission({ permission: keyRotatePermission, resourceRef }),
     keyRevoke: usePermission({ permission: keyRevokePermission, resourceRef }),

@@ -1,6 +1,10 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { address, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
+import {
+  address,
+  mockModelPublishingApi,
+  renderWithApis,
+} from '../../__testUtils__/testUtils';
 import { ApiGuideCard } from './ApiGuideCard';
 
 const markdown = [
@@ -29,32 +33,56 @@ const code = (text: string) => (_: string, el: Element | null) =>
 describe('ApiGuideCard', () => {
   it('shows the guide with one tab per language', async () => {
     const user = userEvent.setup();
-    const api = mockModelPublishingApi({ getGuide: async () => ({ markdown, openapi: {} }) });
+    const api = mockModelPublishingApi({
+      getGuide: async () => ({ markdown, openapi: {} }),
+    });
     await renderWithApis(<ApiGuideCard address={address} canRead />, { api });
-    expect(await screen.findByRole('tab', { name: 'curl' })).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByText(code('curl https://llm.example.com'))).toBeInTheDocument();
+    expect(await screen.findByRole('tab', { name: 'curl' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(
+      screen.getByText(code('curl https://llm.example.com')),
+    ).toBeInTheDocument();
     expect(screen.queryByText(code('import requests'))).not.toBeInTheDocument();
     await user.click(screen.getByRole('tab', { name: 'OpenAI SDK' }));
-    expect(await screen.findByText(code('from openai import OpenAI'))).toBeInTheDocument();
+    expect(
+      await screen.findByText(code('from openai import OpenAI')),
+    ).toBeInTheDocument();
     expect(screen.queryByText(code('curl https'))).not.toBeInTheDocument();
     await user.click(screen.getByRole('tab', { name: 'Python' }));
-    expect(await screen.findByText(code('import requests'))).toBeInTheDocument();
+    expect(
+      await screen.findByText(code('import requests')),
+    ).toBeInTheDocument();
     expect(screen.getByText('Calling the model')).toBeInTheDocument();
   });
 
   it('shows empty and error states, and nothing without permission', async () => {
-    const { unmount } = await renderWithApis(<ApiGuideCard address={address} canRead />, {
-      api: mockModelPublishingApi({ getGuide: async () => ({ markdown: '', openapi: {} }) }),
-    });
+    const { unmount } = await renderWithApis(
+      <ApiGuideCard address={address} canRead />,
+      {
+        api: mockModelPublishingApi({
+          getGuide: async () => ({ markdown: '', openapi: {} }),
+        }),
+      },
+    );
     expect(await screen.findByText('No guide yet')).toBeInTheDocument();
     unmount();
     const r = await renderWithApis(<ApiGuideCard address={address} canRead />, {
-      api: mockModelPublishingApi({ getGuide: async () => { throw new Error('not published'); } }),
+      api: mockModelPublishingApi({
+        getGuide: async () => {
+          throw new Error('not published');
+        },
+      }),
     });
-    expect((await screen.findAllByText(/not published/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/not published/)).length,
+    ).toBeGreaterThan(0);
     r.unmount();
     const api = mockModelPublishingApi();
-    await renderWithApis(<ApiGuideCard address={address} canRead={false} />, { api });
+    await renderWithApis(<ApiGuideCard address={address} canRead={false} />, {
+      api,
+    });
     expect(screen.queryByText('API guide')).not.toBeInTheDocument();
     expect(api.getGuide).not.toHaveBeenCalled();
   });

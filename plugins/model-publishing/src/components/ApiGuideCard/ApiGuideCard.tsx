@@ -11,10 +11,18 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
-import { GuideLanguage, LANGUAGE_LABELS, guideFor, guideLanguages } from './guideTabs';
+import {
+  GuideLanguage,
+  LANGUAGE_LABELS,
+  guideFor,
+  guideLanguages,
+} from './guideTabs';
 
 /** The generated API guide of the publication, with one tab per client language. */
-export function ApiGuideCard(props: { address: ModelAddress; canRead: boolean }) {
+export function ApiGuideCard(props: {
+  address: ModelAddress;
+  canRead: boolean;
+}) {
   const api = useApi(modelPublishingApiRef);
   const { address, canRead } = props;
   const guide = useAsync(
@@ -36,7 +44,10 @@ export function ApiGuideCard(props: { address: ModelAddress; canRead: boolean })
   if (guide.error) {
     return (
       <InfoCard title="API guide">
-        <ResponseErrorPanel error={guide.error} title="Could not load the API guide" />
+        <ResponseErrorPanel
+          error={guide.error}
+          title="Could not load the API guide"
+        />
       </InfoCard>
     );
   }
@@ -44,12 +55,17 @@ export function ApiGuideCard(props: { address: ModelAddress; canRead: boolean })
   if (!markdown.trim()) {
     return (
       <InfoCard title="API guide">
-        <EmptyState missing="content" title="No guide yet" description="The guide is generated when the model is published." />
+        <EmptyState
+          missing="content"
+          title="No guide yet"
+          description="The guide is generated when the model is published."
+        />
       </InfoCard>
     );
   }
   const languages = guideLanguages(markdown);
-  const language = selected && languages.includes(selected) ? selected : languages[0];
+  const language =
+    selected && languages.includes(selected) ? selected : languages[0];
   return (
     <InfoCard title="API guide">
       {languages.length > 1 && (

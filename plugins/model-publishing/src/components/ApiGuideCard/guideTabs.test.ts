@@ -31,7 +31,12 @@ const guide = [
 
 describe('guide tabs', () => {
   it('finds the languages, OpenAI SDK by its import', () => {
-    expect(guideLanguages(guide)).toEqual(['curl', 'python', 'javascript', 'openai']);
+    expect(guideLanguages(guide)).toEqual([
+      'curl',
+      'python',
+      'javascript',
+      'openai',
+    ]);
     expect(languageOf('js', "import OpenAI from 'openai';")).toBe('openai');
     expect(languageOf('yaml', 'a: 1')).toBeUndefined();
   });

@@ -7,16 +7,25 @@ export const LANGUAGE_LABELS: Record<GuideLanguage, string> = {
   openai: 'OpenAI SDK',
 };
 
-type Segment = { type: 'prose'; text: string } | { type: 'code'; text: string; language?: GuideLanguage };
+type Segment =
+  | { type: 'prose'; text: string }
+  | { type: 'code'; text: string; language?: GuideLanguage };
 
 const FENCE = /^(```|~~~)\s*([\w+-]*)[^\n]*\n[\s\S]*?^\1\s*$/gm;
 
 /** Which tab a fenced code block belongs to, from its info string and (for the SDK) its content. */
-export function languageOf(info: string, code: string): GuideLanguage | undefined {
+export function languageOf(
+  info: string,
+  code: string,
+): GuideLanguage | undefined {
   const lang = info.toLowerCase();
-  const usesOpenAiSdk = /\bfrom openai import\b|\bimport openai\b|from ['"]openai['"]|require\(['"]openai['"]\)|new OpenAI\(/.test(code);
+  const usesOpenAiSdk =
+    /\bfrom openai import\b|\bimport openai\b|from ['"]openai['"]|require\(['"]openai['"]\)|new OpenAI\(/.test(
+      code,
+    );
   if (['bash', 'sh', 'shell', 'curl', 'console'].includes(lang)) return 'curl';
-  if (['python', 'py'].includes(lang)) return usesOpenAiSdk ? 'openai' : 'python';
+  if (['python', 'py'].includes(lang))
+    return usesOpenAiSdk ? 'openai' : 'python';
   if (['javascript', 'js', 'typescript', 'ts', 'node', 'mjs'].includes(lang)) {
     return usesOpenAiSdk ? 'openai' : 'javascript';
   }
@@ -29,28 +38,47 @@ export function splitGuide(markdown: string): Segment[] {
   let last = 0;
   for (const match of markdown.matchAll(FENCE)) {
     const index = match.index ?? 0;
-    if (index > last) segments.push({ type: 'prose', text: markdown.slice(last, index) });
+    if (index > last)
+      segments.push({ type: 'prose', text: markdown.slice(last, index) });
     const block = match[0];
     const body = block.slice(block.indexOf('\n') + 1);
-    segments.push({ type: 'code', text: block, language: languageOf(match[2] ?? '', body) });
+    segments.push({
+      type: 'code',
+      text: block,
+      language: languageOf(match[2] ?? '', body),
+    });
     last = index + block.length;
   }
-  if (last < markdown.length) segments.push({ type: 'prose', text: markdown.slice(last) });
+  if (last < markdown.length)
+    segments.push({ type: 'prose', text: markdown.slice(last) });
   return segments;
 }
 
 /** Tabs to offer: languages with at least one example, in a fixed order. */
 export function guideLanguages(markdown: string): GuideLanguage[] {
   const present = new Set(
-    splitGuide(markdown).flatMap(s => (s.type === 'code' && s.language ? [s.language] : [])),
+    splitGuide(markdown).flatMap(s =>
+      s.type === 'code' && s.language ? [s.language] : [],
+    ),
   );
-  return (Object.keys(LANGUAGE_LABELS) as GuideLanguage[]).filter(l => present.has(l));
+  return (Object.keys(LANGUAGE_LABELS) as GuideLanguage[]).filter(l =>
+    present.has(l),
+  );
 }
 
 /** The guide as seen under one tab: all prose, untagged code, and the code of that language only. */
-export function guideFor(markdown: string, language: GuideLanguage | undefined): string {
+export function guideFor(
+  markdown: string,
+  language: GuideLanguage | undefined,
+): string {
   return splitGuide(markdown)
-    .filter(s => s.type === 'prose' || !s.language || !language || s.language === language)
+    .filter(
+      s =>
+        s.type === 'prose' ||
+        !s.language ||
+        !language ||
+        s.language === language,
+    )
     .map(s => s.text)
     .join('');
 }

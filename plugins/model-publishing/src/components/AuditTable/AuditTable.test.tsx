@@ -1,10 +1,17 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { AuditEntry } from '@internal/plugin-model-publishing-common';
-import { address, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
+import {
+  address,
+  mockModelPublishingApi,
+  renderWithApis,
+} from '../../__testUtils__/testUtils';
 import { AuditTable } from './AuditTable';
 
-const entry = (id: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
+const entry = (
+  id: string,
+  overrides: Partial<AuditEntry> = {},
+): AuditEntry => ({
   id,
   actor: 'user:default/alice',
   action: 'key.create',
@@ -19,10 +26,27 @@ describe('AuditTable', () => {
     const api = mockModelPublishingApi({
       listAudit: async (_m, page) =>
         page?.cursor === 'c2'
-          ? { items: [entry('3', { action: 'publication.delete', outcome: 'denied', actor: 'user:default/mallory' })] }
-          : { items: [entry('1'), entry('2', { outcome: 'failed', error: 'gateway timeout' })], nextCursor: 'c2' },
+          ? {
+              items: [
+                entry('3', {
+                  action: 'publication.delete',
+                  outcome: 'denied',
+                  actor: 'user:default/mallory',
+                }),
+              ],
+            }
+          : {
+              items: [
+                entry('1'),
+                entry('2', { outcome: 'failed', error: 'gateway timeout' }),
+              ],
+              nextCursor: 'c2',
+            },
     });
-    await renderWithApis(<AuditTable address={address} canRead pageSize={2} />, { api });
+    await renderWithApis(
+      <AuditTable address={address} canRead pageSize={2} />,
+      { api },
+    );
     expect((await screen.findAllByText('Key created')).length).toBe(2);
     expect(screen.getByText('gateway timeout')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
@@ -31,27 +55,41 @@ describe('AuditTable', () => {
     expect(screen.getByText('Denied')).toBeInTheDocument();
     expect(screen.getByText('Page 2')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
-    expect(api.listAudit).toHaveBeenLastCalledWith(address, { cursor: 'c2', limit: 2 });
+    expect(api.listAudit).toHaveBeenLastCalledWith(address, {
+      cursor: 'c2',
+      limit: 2,
+    });
     await user.click(screen.getByRole('button', { name: 'Previous' }));
     await waitFor(() => expect(screen.getByText('Page 1')).toBeInTheDocument());
   });
 
   it('shows empty and error states', async () => {
-    const { unmount } = await renderWithApis(<AuditTable address={address} canRead />, {
-      api: mockModelPublishingApi({ listAudit: async () => ({ items: [] }) }),
-    });
+    const { unmount } = await renderWithApis(
+      <AuditTable address={address} canRead />,
+      {
+        api: mockModelPublishingApi({ listAudit: async () => ({ items: [] }) }),
+      },
+    );
     expect(await screen.findByText('No audit entries yet')).toBeInTheDocument();
     unmount();
     await renderWithApis(<AuditTable address={address} canRead />, {
-      api: mockModelPublishingApi({ listAudit: async () => { throw new Error('db locked'); } }),
+      api: mockModelPublishingApi({
+        listAudit: async () => {
+          throw new Error('db locked');
+        },
+      }),
     });
     expect((await screen.findAllByText(/db locked/)).length).toBeGreaterThan(0);
   });
 
   it('does not load without audit.read', async () => {
     const api = mockModelPublishingApi();
-    await renderWithApis(<AuditTable address={address} canRead={false} />, { api });
-    expect(screen.getByText(/permission to read the audit history/)).toBeInTheDocument();
+    await renderWithApis(<AuditTable address={address} canRead={false} />, {
+      api,
+    });
+    expect(
+      screen.getByText(/permission to read the audit history/),
+    ).toBeInTheDocument();
     expect(api.listAudit).not.toHaveBeenCalled();
   });
 });

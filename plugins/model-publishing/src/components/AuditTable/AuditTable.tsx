@@ -42,7 +42,11 @@ function Outcome(props: { outcome: AuditEntry['outcome'] }) {
 }
 
 /** Audit history of the model, newest first, paged with the backend's cursors. */
-export function AuditTable(props: { address: ModelAddress; canRead: boolean; pageSize?: number }) {
+export function AuditTable(props: {
+  address: ModelAddress;
+  canRead: boolean;
+  pageSize?: number;
+}) {
   const api = useApi(modelPublishingApiRef);
   const { address, canRead } = props;
   const pageSize = props.pageSize ?? 20;
@@ -51,8 +55,18 @@ export function AuditTable(props: { address: ModelAddress; canRead: boolean; pag
   const page = cursors.length - 1;
   const result = useAsync(
     async () =>
-      canRead ? api.listAudit(address, { cursor: cursors[page], limit: pageSize }) : undefined,
-    [api, address.cluster, address.namespace, address.name, page, canRead, pageSize],
+      canRead
+        ? api.listAudit(address, { cursor: cursors[page], limit: pageSize })
+        : undefined,
+    [
+      api,
+      address.cluster,
+      address.namespace,
+      address.name,
+      page,
+      canRead,
+      pageSize,
+    ],
   );
 
   if (!canRead) {
@@ -67,7 +81,12 @@ export function AuditTable(props: { address: ModelAddress; canRead: boolean; pag
 
   let body: JSX.Element;
   if (result.error) {
-    body = <ResponseErrorPanel error={result.error} title="Could not load the audit history" />;
+    body = (
+      <ResponseErrorPanel
+        error={result.error}
+        title="Could not load the audit history"
+      />
+    );
   } else if (result.loading || !result.value) {
     body = <Progress />;
   } else if (result.value.items.length === 0 && page === 0) {
@@ -89,12 +108,18 @@ export function AuditTable(props: { address: ModelAddress; canRead: boolean; pag
             <TableRow key={entry.id}>
               <TableCell>{formatDateTime(entry.createdAt)}</TableCell>
               <TableCell>{entry.actor}</TableCell>
-              <TableCell>{ACTION_LABELS[entry.action] ?? entry.action}</TableCell>
+              <TableCell>
+                {ACTION_LABELS[entry.action] ?? entry.action}
+              </TableCell>
               <TableCell>{entry.keyId ?? '—'}</TableCell>
               <TableCell>
                 <Outcome outcome={entry.outcome} />
                 {entry.error && (
-                  <Typography variant="caption" display="block" color="textSecondary">
+                  <Typography
+                    variant="caption"
+                    display="block"
+                    color="textSecondary"
+                  >
                     {entry.error}
                   </Typography>
                 )}
@@ -110,12 +135,26 @@ export function AuditTable(props: { address: ModelAddress; canRead: boolean; pag
   return (
     <InfoCard title="Audit history">
       {body}
-      <Box display="flex" justifyContent="flex-end" alignItems="center" mt={1} style={{ gap: 8 }}>
+      <Box
+        display="flex"
+        justifyContent="flex-end"
+        alignItems="center"
+        mt={1}
+        style={{ gap: 8 }}
+      >
         <Typography variant="caption">Page {page + 1}</Typography>
-        <Button size="small" disabled={page === 0 || result.loading} onClick={() => setCursors(c => c.slice(0, -1))}>
+        <Button
+          size="small"
+          disabled={page === 0 || result.loading}
+          onClick={() => setCursors(c => c.slice(0, -1))}
+        >
           Previous
         </Button>
-        <Button size="small" disabled={!next || result.loading} onClick={() => setCursors(c => [...c, next])}>
+        <Button
+          size="small"
+          disabled={!next || result.loading}
+          onClick={() => setCursors(c => [...c, next])}
+        >
           Next
         </Button>
       </Box>

@@ -1,5 +1,10 @@
 import { Box, Typography } from '@material-ui/core';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { modelAddressFromEntity } from '../../api/modelAddress';
@@ -16,13 +21,23 @@ export function EntityPublishStatusCard() {
   const { entity } = useEntity();
   const address = modelAddressFromEntity(entity);
   if (!address) return null;
-  return <PublishStatusCardContent address={address} entityRef={stringifyEntityRef(entity)} />;
+  return (
+    <PublishStatusCardContent
+      address={address}
+      entityRef={stringifyEntityRef(entity)}
+    />
+  );
 }
 
-export function PublishStatusCardContent(props: { address: ModelAddress; entityRef: string }) {
+export function PublishStatusCardContent(props: {
+  address: ModelAddress;
+  entityRef: string;
+}) {
   const model = useModel(props.address, 5000);
   const tabLink = useEntityTabLink()(props.entityRef);
-  const deepLink = tabLink ? { title: 'Manage publication', link: tabLink } : undefined;
+  const deepLink = tabLink
+    ? { title: 'Manage publication', link: tabLink }
+    : undefined;
 
   let body: JSX.Element;
   if (!model.value) {
@@ -33,14 +48,20 @@ export function PublishStatusCardContent(props: { address: ModelAddress; entityR
             You don't have permission to see this model's publication.
           </Typography>
         ) : (
-          <ResponseErrorPanel error={model.error} title="Could not load the publication" />
+          <ResponseErrorPanel
+            error={model.error}
+            title="Could not load the publication"
+          />
         );
     } else {
       body = <Progress />;
     }
   } else {
     const { publication, model: info } = model.value;
-    const endpoint = publication?.status !== 'unpublished' ? publication?.endpoints[0] : undefined;
+    const endpoint =
+      publication?.status !== 'unpublished'
+        ? publication?.endpoints[0]
+        : undefined;
     body = (
       <>
         <Box display="flex" alignItems="center" style={{ gap: 12 }}>
@@ -52,7 +73,10 @@ export function PublishStatusCardContent(props: { address: ModelAddress; entityR
         {endpoint ? (
           <Box display="flex" alignItems="center" mt={1}>
             <code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>
-            <CopyButton text={endpoint.url} label={`endpoint ${endpoint.url}`} />
+            <CopyButton
+              text={endpoint.url}
+              label={`endpoint ${endpoint.url}`}
+            />
           </Box>
         ) : (
           <Typography variant="body2" style={{ marginTop: 8 }}>

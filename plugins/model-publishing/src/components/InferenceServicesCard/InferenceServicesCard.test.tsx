@@ -1,42 +1,85 @@
 import { screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/plugin-catalog-react';
-import { makeEntity, mockModelPublishingApi, publication, renderWithApis } from '../../__testUtils__/testUtils';
-import { InferenceServicesCard, relatedModelsFilter } from './InferenceServicesCard';
+import {
+  makeEntity,
+  mockModelPublishingApi,
+  publication,
+  renderWithApis,
+} from '../../__testUtils__/testUtils';
+import {
+  InferenceServicesCard,
+  relatedModelsFilter,
+} from './InferenceServicesCard';
 
-const group: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: {} };
+const group: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a', namespace: 'default' },
+  spec: {},
+};
 
 describe('InferenceServicesCard', () => {
   it('lists the group models with status and Publish / Manage links', async () => {
-    const published = { ...makeEntity(), metadata: { ...makeEntity().metadata, name: 'fraud-detector' } };
-    const other = { ...makeEntity(), metadata: { ...makeEntity().metadata, name: 'churn' } };
-    const catalogApi = { getEntities: jest.fn(async () => ({ items: [published, other] })) };
-    const api = mockModelPublishingApi({ listPublications: async () => ({ items: [publication()] }) });
-    await renderWithApis(<InferenceServicesCard />, { api, entity: group, catalogApi });
-    const table = await screen.findByRole('table', { name: 'InferenceServices' });
+    const published = {
+      ...makeEntity(),
+      metadata: { ...makeEntity().metadata, name: 'fraud-detector' },
+    };
+    const other = {
+      ...makeEntity(),
+      metadata: { ...makeEntity().metadata, name: 'churn' },
+    };
+    const catalogApi = {
+      getEntities: jest.fn(async () => ({ items: [published, other] })),
+    };
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({ items: [publication()] }),
+    });
+    await renderWithApis(<InferenceServicesCard />, {
+      api,
+      entity: group,
+      catalogApi,
+    });
+    const table = await screen.findByRole('table', {
+      name: 'InferenceServices',
+    });
     const rows = within(table).getAllByRole('row');
     expect(within(rows[1]).getByText('Published')).toBeInTheDocument();
-    expect(within(rows[1]).getByRole('link', { name: 'Manage' })).toHaveAttribute('href', '/catalog/default/component/fraud-detector/publish');
+    expect(
+      within(rows[1]).getByRole('link', { name: 'Manage' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-detector/publish',
+    );
     expect(within(rows[2]).getByText('Not published')).toBeInTheDocument();
-    expect(within(rows[2]).getByRole('link', { name: 'Publish' })).toHaveAttribute('href', '/catalog/default/component/churn/publish');
+    expect(
+      within(rows[2]).getByRole('link', { name: 'Publish' }),
+    ).toHaveAttribute('href', '/catalog/default/component/churn/publish');
     expect(catalogApi.getEntities.mock.calls[0]).toBeDefined();
   });
 
   it('shows an empty state', async () => {
     const catalogApi = { getEntities: async () => ({ items: [] }) };
     await renderWithApis(<InferenceServicesCard />, {
-      api: mockModelPublishingApi({ listPublications: async () => ({ items: [] }) }),
+      api: mockModelPublishingApi({
+        listPublications: async () => ({ items: [] }),
+      }),
       entity: group,
       catalogApi,
     });
-    expect(await screen.findByText('No InferenceServices here')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No InferenceServices here'),
+    ).toBeInTheDocument();
   });
 
   it('filters by owner for groups and by system membership for systems', () => {
     expect(relatedModelsFilter(group)).toEqual({
-      'metadata.annotations.model-publishing/inference-service': CATALOG_FILTER_EXISTS,
+      'metadata.annotations.model-publishing/inference-service':
+        CATALOG_FILTER_EXISTS,
       'relations.ownedBy': 'group:default/team-a',
     });
-    expect(relatedModelsFilter({ ...group, kind: 'System' })['relations.partOf']).toBe('system:default/team-a');
+    expect(
+      relatedModelsFilter({ ...group, kind: 'System' })['relations.partOf'],
+    ).toBe('system:default/team-a');
   });
 });

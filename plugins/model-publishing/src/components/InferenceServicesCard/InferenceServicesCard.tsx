@@ -5,7 +5,13 @@ import {
   TableHead,
   TableRow,
 } from '@material-ui/core';
-import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -24,9 +30,14 @@ import { PublicationStatusLabel } from '../common/StatusChip';
 import { useEntityTabLink } from '../common/useEntityTabLink';
 
 /** Catalog filter for the models that belong to a group (owned) or a system (part of it). */
-export function relatedModelsFilter(entity: Entity): Record<string, string | symbol> {
+export function relatedModelsFilter(
+  entity: Entity,
+): Record<string, string | symbol> {
   const ref = stringifyEntityRef(entity);
-  const base = { [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: CATALOG_FILTER_EXISTS };
+  const base = {
+    [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]:
+      CATALOG_FILTER_EXISTS,
+  };
   if (entity.kind.toLocaleLowerCase('en-US') === 'system') {
     return { ...base, 'relations.partOf': ref };
   }
@@ -48,12 +59,19 @@ export function InferenceServicesCard() {
     const [entities, publications] = await Promise.all([
       catalogApi.getEntities({
         filter: relatedModelsFilter(entity) as any,
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.annotations'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'metadata.annotations',
+        ],
       }),
       api.listPublications({ limit: 200 }),
     ]);
     const byRef = new Map<string, Publication>();
-    for (const p of publications.items) if (p.entityRef) byRef.set(p.entityRef, p);
+    for (const p of publications.items)
+      if (p.entityRef) byRef.set(p.entityRef, p);
     return entities.items.map(e => {
       const ref = stringifyEntityRef(e);
       return { entity: e, ref, publication: byRef.get(ref) };
@@ -62,7 +80,12 @@ export function InferenceServicesCard() {
 
   let body: JSX.Element;
   if (state.error) {
-    body = <ResponseErrorPanel error={state.error} title="Could not load the models" />;
+    body = (
+      <ResponseErrorPanel
+        error={state.error}
+        title="Could not load the models"
+      />
+    );
   } else if (state.loading || !state.value) {
     body = <Progress />;
   } else if (state.value.length === 0) {
@@ -80,7 +103,8 @@ export function InferenceServicesCard() {
         </TableHead>
         <TableBody>
           {state.value.map(row => {
-            const live = row.publication && row.publication.status !== 'unpublished';
+            const live =
+              row.publication && row.publication.status !== 'unpublished';
             const link = tabLink(row.ref);
             return (
               <TableRow key={row.ref}>
@@ -92,15 +116,15 @@ export function InferenceServicesCard() {
                 </TableCell>
                 <TableCell>
                   {live && row.publication!.endpoints[0] ? (
-                    <code style={{ wordBreak: 'break-all' }}>{row.publication!.endpoints[0].url}</code>
+                    <code style={{ wordBreak: 'break-all' }}>
+                      {row.publication!.endpoints[0].url}
+                    </code>
                   ) : (
                     '—'
                   )}
                 </TableCell>
                 <TableCell align="right">
-                  {link && (
-                    <Link to={link}>{live ? 'Manage' : 'Publish'}</Link>
-                  )}
+                  {link && <Link to={link}>{live ? 'Manage' : 'Publish'}</Link>}
                 </TableCell>
               </TableRow>
             );

@@ -9,19 +9,27 @@ export function validateCreateKey(
   name: string,
   expiresOn: string,
   now: Date = new Date(),
-): { request?: CreateKeyRequest; errors: { name?: string; expiresOn?: string } } {
+): {
+  request?: CreateKeyRequest;
+  errors: { name?: string; expiresOn?: string };
+} {
   const errors: { name?: string; expiresOn?: string } = {};
   const parsedName = keyNameSchema.safeParse(name.trim());
   if (!parsedName.success) errors.name = parsedName.error.issues[0]?.message;
   let expiresAt: string | undefined;
   if (expiresOn) {
     const date = new Date(`${expiresOn}T23:59:59Z`);
-    if (Number.isNaN(date.getTime())) errors.expiresOn = 'expiresAt must be an ISO 8601 date-time';
-    else if (date <= now) errors.expiresOn = 'The expiry date must be in the future';
+    if (Number.isNaN(date.getTime()))
+      errors.expiresOn = 'expiresAt must be an ISO 8601 date-time';
+    else if (date <= now)
+      errors.expiresOn = 'The expiry date must be in the future';
     else expiresAt = date.toISOString();
   }
   if (errors.name || errors.expiresOn) return { errors };
-  return { request: { name: name.trim(), ...(expiresAt ? { expiresAt } : {}) }, errors };
+  return {
+    request: { name: name.trim(), ...(expiresAt ? { expiresAt } : {}) },
+    errors,
+  };
 }
 
 export function CreateKeyDialog(props: {
@@ -31,7 +39,9 @@ export function CreateKeyDialog(props: {
 }) {
   const [name, setName] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; expiresOn?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; expiresOn?: string }>(
+    {},
+  );
   const reset = () => {
     setName('');
     setExpiresOn('');
@@ -55,7 +65,8 @@ export function CreateKeyDialog(props: {
       }}
     >
       <DialogContentText>
-        The key is shown once, right after it is created. It uses the publication's limits.
+        The key is shown once, right after it is created. It uses the
+        publication's limits.
       </DialogContentText>
       <TextField
         id="create-key-name"
@@ -81,7 +92,9 @@ export function CreateKeyDialog(props: {
         value={expiresOn}
         onChange={e => setExpiresOn(e.target.value)}
         error={!!errors.expiresOn}
-        helperText={errors.expiresOn ?? 'Leave empty for a key that does not expire'}
+        helperText={
+          errors.expiresOn ?? 'Leave empty for a key that does not expire'
+        }
       />
     </ConfirmDialog>
   );

@@ -1,31 +1,69 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { address, apiKey, mockModelPublishingApi, renderWithApis } from '../../__testUtils__/testUtils';
+import {
+  address,
+  apiKey,
+  mockModelPublishingApi,
+  renderWithApis,
+} from '../../__testUtils__/testUtils';
 import { ModelPermissions } from '../../hooks/useModelPermissions';
 import { KeyManager } from './KeyManager';
 
-const perms = (overrides: Partial<ModelPermissions['allowed']> = {}): ModelPermissions => ({
+const perms = (
+  overrides: Partial<ModelPermissions['allowed']> = {},
+): ModelPermissions => ({
   loading: false,
   allowed: {
-    read: true, create: true, update: true, delete: true, keyCreate: true,
-    keyRotate: true, keyRevoke: true, usage: true, audit: true, ...overrides,
+    read: true,
+    create: true,
+    update: true,
+    delete: true,
+    keyCreate: true,
+    keyRotate: true,
+    keyRevoke: true,
+    usage: true,
+    audit: true,
+    ...overrides,
   },
 });
 
-const issued = (id: string, secret: string) => ({ key: apiKey({ id, name: `key-${id}` }), secret });
+const issued = (id: string, secret: string) => ({
+  key: apiKey({ id, name: `key-${id}` }),
+  secret,
+});
 
 describe('KeyManager', () => {
   it('lists keys with prefix, dates, requests and status', async () => {
     const api = mockModelPublishingApi({
       listKeys: async () => ({
         items: [
-          apiKey({ lastUsedAt: '2026-11-25T10:00:00Z', expiresAt: '2027-01-01T00:00:00Z' }),
-          apiKey({ id: 'k2', name: 'old', prefix: 'mpk_Old1', status: 'grace' }),
-          apiKey({ id: 'k3', name: 'gone', prefix: 'mpk_Gone', status: 'revoked' }),
+          apiKey({
+            lastUsedAt: '2026-11-25T10:00:00Z',
+            expiresAt: '2027-01-01T00:00:00Z',
+          }),
+          apiKey({
+            id: 'k2',
+            name: 'old',
+            prefix: 'mpk_Old1',
+            status: 'grace',
+          }),
+          apiKey({
+            id: 'k3',
+            name: 'gone',
+            prefix: 'mpk_Gone',
+            status: 'revoked',
+          }),
         ],
       }),
     });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} requestsByKey={{ k1: 1234 }} />, { api });
+    await renderWithApis(
+      <KeyManager
+        address={address}
+        permissions={perms()}
+        requestsByKey={{ k1: 1234 }}
+      />,
+      { api },
+    );
     const table = await screen.findByRole('table', { name: 'API keys' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(4);
@@ -33,46 +71,98 @@ describe('KeyManager', () => {
     expect(within(rows[1]).getByText('1,234')).toBeInTheDocument();
     expect(within(rows[1]).getByText('Active')).toBeInTheDocument();
     expect(within(rows[2]).getByText('Grace period')).toBeInTheDocument();
-    expect(within(rows[2]).queryByRole('button', { name: /Rotate/ })).not.toBeInTheDocument();
+    expect(
+      within(rows[2]).queryByRole('button', { name: /Rotate/ }),
+    ).not.toBeInTheDocument();
     expect(within(rows[3]).queryByRole('button')).not.toBeInTheDocument();
-    expect(screen.getByRole('columnheader', { name: 'Requests' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('columnheader', { name: 'Requests' }),
+    ).toBeInTheDocument();
   });
 
   it('shows an empty state with a create action, and an error state', async () => {
-    const api = mockModelPublishingApi({ listKeys: async () => ({ items: [] }) });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({ items: [] }),
+    });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
     expect(await screen.findByText('No API keys yet')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Create key' })).toBeEnabled();
   });
 
   it('shows the error when keys cannot be loaded', async () => {
-    const api = mockModelPublishingApi({ listKeys: async () => { throw new Error('backend down'); } });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
-    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(0);
-    expect(screen.getByText('Could not load the API keys', { exact: false })).toBeInTheDocument();
+    const api = mockModelPublishingApi({
+      listKeys: async () => {
+        throw new Error('backend down');
+      },
+    });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
+      0,
+    );
+    expect(
+      screen.getByText('Could not load the API keys', { exact: false }),
+    ).toBeInTheDocument();
   });
 
   it('creates a key, validates the name, and shows the key once', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
       listKeys: async () => ({ items: [apiKey()] }),
-      createKey: async () => issued('k9', 'mpk_NEWsecretvalue0000000000000000000aaaaaa'),
+      createKey: async () =>
+        issued('k9', 'mpk_NEWsecretvalue0000000000000000000aaaaaa'),
     });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
     await user.click(await screen.findByRole('button', { name: 'Create key' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Create API key' });
-    await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
-    expect(await within(dialog).findByText('key name must not be empty')).toBeInTheDocument();
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Create API key',
+    });
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Create key' }),
+    );
+    expect(
+      await within(dialog).findByText('key name must not be empty'),
+    ).toBeInTheDocument();
     expect(api.createKey).not.toHaveBeenCalled();
     await user.type(within(dialog).getByLabelText('Key name'), 'partner-x');
-    await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
-    await waitFor(() => expect(api.createKey).toHaveBeenCalledWith(address, { name: 'partner-x' }));
-    const shown = await screen.findByRole('dialog', { name: /Your new API key/ });
-    expect(within(shown).getByDisplayValue('mpk_NEWsecretvalue0000000000000000000aaaaaa')).toBeInTheDocument();
-    expect(within(shown).getByText(/You won't see this key again/)).toBeInTheDocument();
-    expect(within(shown).getByRole('button', { name: 'Copy API key' })).toBeInTheDocument();
-    await user.click(within(shown).getByRole('button', { name: 'I have copied the key' }));
-    await waitFor(() => expect(screen.queryByDisplayValue(/mpk_NEWsecret/)).not.toBeInTheDocument());
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Create key' }),
+    );
+    await waitFor(() =>
+      expect(api.createKey).toHaveBeenCalledWith(address, {
+        name: 'partner-x',
+      }),
+    );
+    const shown = await screen.findByRole('dialog', {
+      name: /Your new API key/,
+    });
+    expect(
+      within(shown).getByDisplayValue(
+        'mpk_NEWsecretvalue0000000000000000000aaaaaa',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(shown).getByText(/You won't see this key again/),
+    ).toBeInTheDocument();
+    expect(
+      within(shown).getByRole('button', { name: 'Copy API key' }),
+    ).toBeInTheDocument();
+    await user.click(
+      within(shown).getByRole('button', { name: 'I have copied the key' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByDisplayValue(/mpk_NEWsecret/),
+      ).not.toBeInTheDocument(),
+    );
     expect(api.listKeys).toHaveBeenCalledTimes(2);
   });
 
@@ -80,19 +170,45 @@ describe('KeyManager', () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
       listKeys: async () => ({ items: [apiKey()] }),
-      rotateKey: async () => ({ ...issued('k2', 'mpk_ROTATEDsecret'), previous: apiKey({ status: 'grace' }) }),
+      rotateKey: async () => ({
+        ...issued('k2', 'mpk_ROTATEDsecret'),
+        previous: apiKey({ status: 'grace' }),
+      }),
     });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
-    await user.click(await screen.findByRole('button', { name: 'Rotate key ci-client' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Rotate key ci-client' });
-    expect(within(dialog).getByText(/During the grace period both keys work/)).toBeInTheDocument();
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    await user.click(
+      await screen.findByRole('button', { name: 'Rotate key ci-client' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Rotate key ci-client',
+    });
+    expect(
+      within(dialog).getByText(/During the grace period both keys work/),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText('24 hours (default)')).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: /Grace period/ }));
-    await user.click(await screen.findByRole('option', { name: /None — the old key stops working immediately/ }));
-    expect(within(dialog).getByText(/will be rejected as soon as you confirm/)).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: 'Rotate key' }));
-    await waitFor(() => expect(api.rotateKey).toHaveBeenCalledWith(address, 'k1', 0));
-    expect(await screen.findByDisplayValue('mpk_ROTATEDsecret')).toBeInTheDocument();
+    await user.click(
+      within(dialog).getByRole('button', { name: /Grace period/ }),
+    );
+    await user.click(
+      await screen.findByRole('option', {
+        name: /None — the old key stops working immediately/,
+      }),
+    );
+    expect(
+      within(dialog).getByText(/will be rejected as soon as you confirm/),
+    ).toBeInTheDocument();
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Rotate key' }),
+    );
+    await waitFor(() =>
+      expect(api.rotateKey).toHaveBeenCalledWith(address, 'k1', 0),
+    );
+    expect(
+      await screen.findByDisplayValue('mpk_ROTATEDsecret'),
+    ).toBeInTheDocument();
   });
 
   it('sends the default grace period when the owner keeps it', async () => {
@@ -101,10 +217,21 @@ describe('KeyManager', () => {
       listKeys: async () => ({ items: [apiKey()] }),
       rotateKey: async () => ({ ...issued('k2', 's'), previous: apiKey() }),
     });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
-    await user.click(await screen.findByRole('button', { name: 'Rotate key ci-client' }));
-    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Rotate key' }));
-    await waitFor(() => expect(api.rotateKey).toHaveBeenCalledWith(address, 'k1', 24));
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    await user.click(
+      await screen.findByRole('button', { name: 'Rotate key ci-client' }),
+    );
+    await user.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Rotate key',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.rotateKey).toHaveBeenCalledWith(address, 'k1', 24),
+    );
   });
 
   it('revokes after confirmation, and keeps the dialog open with the error on failure', async () => {
@@ -117,27 +244,61 @@ describe('KeyManager', () => {
         return apiKey({ status: 'revoked' });
       },
     });
-    await renderWithApis(<KeyManager address={address} permissions={perms()} />, { api });
-    await user.click(await screen.findByRole('button', { name: 'Revoke key ci-client' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Revoke key ci-client' });
-    expect(within(dialog).getByText(/This cannot be undone/)).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('gateway unreachable');
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    await user.click(
+      await screen.findByRole('button', { name: 'Revoke key ci-client' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Revoke key ci-client',
+    });
+    expect(
+      within(dialog).getByText(/This cannot be undone/),
+    ).toBeInTheDocument();
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Revoke key' }),
+    );
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'gateway unreachable',
+    );
     fail = false;
-    await user.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Revoke key' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     expect(api.revokeKey).toHaveBeenLastCalledWith(address, 'k1');
   });
 
   it('disables create, rotate and revoke with a reason when denied', async () => {
-    const api = mockModelPublishingApi({ listKeys: async () => ({ items: [apiKey()] }) });
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({ items: [apiKey()] }),
+    });
     await renderWithApis(
-      <KeyManager address={address} permissions={perms({ keyCreate: false, keyRotate: false, keyRevoke: false })} />,
+      <KeyManager
+        address={address}
+        permissions={perms({
+          keyCreate: false,
+          keyRotate: false,
+          keyRevoke: false,
+        })}
+      />,
       { api },
     );
-    expect(await screen.findByRole('button', { name: 'Create key' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Rotate key ci-client' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Revoke key ci-client' })).toBeDisabled();
-    expect(screen.getByLabelText(/permission to create keys/)).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Create key' }),
+    ).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Rotate key ci-client' }),
+    ).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Revoke key ci-client' }),
+    ).toBeDisabled();
+    expect(
+      screen.getByLabelText(/permission to create keys/),
+    ).toBeInTheDocument();
   });
 });

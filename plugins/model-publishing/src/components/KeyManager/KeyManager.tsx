@@ -13,13 +13,24 @@ import {
 import AutorenewIcon from '@material-ui/icons/Autorenew';
 import BlockIcon from '@material-ui/icons/Block';
 import AddIcon from '@material-ui/icons/Add';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import type { ApiKeyInfo, IssuedApiKey } from '@internal/plugin-model-publishing-common';
+import type {
+  ApiKeyInfo,
+  IssuedApiKey,
+} from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
-import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import {
+  ModelPermissions,
+  deniedReason,
+} from '../../hooks/useModelPermissions';
 import { GatedButton } from '../common/GatedButton';
 import { KeyStatusLabel } from '../common/StatusChip';
 import { formatDateTime, formatNumber } from '../common/format';
@@ -45,7 +56,12 @@ function GatedIconButton(props: {
   return (
     <Tooltip title={props.allowed ? props.label : props.reason}>
       <span>
-        <IconButton size="small" aria-label={props.label} disabled={!props.allowed} onClick={props.onClick}>
+        <IconButton
+          size="small"
+          aria-label={props.label}
+          disabled={!props.allowed}
+          onClick={props.onClick}
+        >
           {props.children}
         </IconButton>
       </span>
@@ -82,7 +98,12 @@ export function KeyManager(props: KeyManagerProps) {
 
   let content: JSX.Element;
   if (keys.error) {
-    content = <ResponseErrorPanel error={keys.error} title="Could not load the API keys" />;
+    content = (
+      <ResponseErrorPanel
+        error={keys.error}
+        title="Could not load the API keys"
+      />
+    );
   } else if (!keys.value) {
     content = <Progress />;
   } else if (keys.value.length === 0) {
@@ -104,7 +125,9 @@ export function KeyManager(props: KeyManagerProps) {
             <TableCell>Created</TableCell>
             <TableCell>Expires</TableCell>
             <TableCell>Last used</TableCell>
-            {props.requestsByKey && <TableCell align="right">Requests</TableCell>}
+            {props.requestsByKey && (
+              <TableCell align="right">Requests</TableCell>
+            )}
             <TableCell>Status</TableCell>
             <TableCell align="right">Actions</TableCell>
           </TableRow>
@@ -119,10 +142,16 @@ export function KeyManager(props: KeyManagerProps) {
                   <code>{key.prefix}…</code>
                 </TableCell>
                 <TableCell>{formatDateTime(key.createdAt)}</TableCell>
-                <TableCell>{key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}</TableCell>
-                <TableCell>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</TableCell>
+                <TableCell>
+                  {key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}
+                </TableCell>
+                <TableCell>
+                  {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}
+                </TableCell>
                 {props.requestsByKey && (
-                  <TableCell align="right">{formatNumber(props.requestsByKey[key.id] ?? 0)}</TableCell>
+                  <TableCell align="right">
+                    {formatNumber(props.requestsByKey[key.id] ?? 0)}
+                  </TableCell>
                 )}
                 <TableCell>
                   <KeyStatusLabel status={key.status} />
@@ -162,7 +191,8 @@ export function KeyManager(props: KeyManagerProps) {
       {keys.value && keys.value.length > 0 && <Box mb={1}>{createButton}</Box>}
       {content}
       <Typography variant="caption" color="textSecondary">
-        Only the first characters of a key are kept for display; the key itself is shown once.
+        Only the first characters of a key are kept for display; the key itself
+        is shown once.
       </Typography>
       <CreateKeyDialog
         open={creating}

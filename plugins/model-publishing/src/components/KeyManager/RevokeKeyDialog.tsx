@@ -20,8 +20,9 @@ export function RevokeKeyDialog(props: {
       }}
     >
       <DialogContentText>
-        Requests with <strong>{key?.name}</strong> {key ? `(${key.prefix}…)` : ''} will be rejected as
-        soon as the gateway picks up the change. This cannot be undone.
+        Requests with <strong>{key?.name}</strong>{' '}
+        {key ? `(${key.prefix}…)` : ''} will be rejected as soon as the gateway
+        picks up the change. This cannot be undone.
       </DialogContentText>
     </ConfirmDialog>
   );

@@ -39,9 +39,11 @@ export function RotateKeyDialog(props: {
       }}
     >
       <DialogContentText>
-        Rotating issues a new key (shown once) to replace <strong>{key?.name}</strong>
-        {key ? ` (${key.prefix}…)` : ''}. During the grace period both keys work, so clients can switch
-        over without downtime; after it, the old key is revoked.
+        Rotating issues a new key (shown once) to replace{' '}
+        <strong>{key?.name}</strong>
+        {key ? ` (${key.prefix}…)` : ''}. During the grace period both keys
+        work, so clients can switch over without downtime; after it, the old key
+        is revoked.
       </DialogContentText>
       <FormControl fullWidth variant="outlined" margin="dense">
         <InputLabel id="grace-period-label">Grace period</InputLabel>
@@ -60,7 +62,8 @@ export function RotateKeyDialog(props: {
       </FormControl>
       {hours === 0 && (
         <DialogContentText color="error" style={{ marginTop: 8 }}>
-          Clients still using the old key will be rejected as soon as you confirm.
+          Clients still using the old key will be rejected as soon as you
+          confirm.
         </DialogContentText>
       )}
     </ConfirmDialog>

@@ -10,7 +10,9 @@ import type { KubernetesObject } from '../../api/types';
 /** The objects a publish would create, each expandable to its full manifest. */
 export function DryRunPreview(props: { objects: KubernetesObject[] }) {
   if (props.objects.length === 0) {
-    return <Typography variant="body2">The dry run returned no objects.</Typography>;
+    return (
+      <Typography variant="body2">The dry run returned no objects.</Typography>
+    );
   }
   return (
     <div aria-label="Objects that will be created">
@@ -21,17 +23,35 @@ export function DryRunPreview(props: { objects: KubernetesObject[] }) {
         const name = object.metadata?.name ?? '(unnamed)';
         const id = `dry-run-${index}`;
         return (
-          <Accordion key={`${object.kind}/${name}/${index}`} TransitionProps={{ unmountOnExit: true }}>
-            <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-controls={`${id}-content`} id={`${id}-header`}>
+          <Accordion
+            key={`${object.kind}/${name}/${index}`}
+            TransitionProps={{ unmountOnExit: true }}
+          >
+            <AccordionSummary
+              expandIcon={<ExpandMoreIcon />}
+              aria-controls={`${id}-content`}
+              id={`${id}-header`}
+            >
               <Typography variant="body2">
                 <strong>{object.kind}</strong> {name}{' '}
-                <Typography component="span" variant="caption" color="textSecondary">
+                <Typography
+                  component="span"
+                  variant="caption"
+                  color="textSecondary"
+                >
                   {object.apiVersion}
                 </Typography>
               </Typography>
             </AccordionSummary>
             <AccordionDetails>
-              <pre style={{ margin: 0, overflowX: 'auto', fontSize: 12, width: '100%' }}>
+              <pre
+                style={{
+                  margin: 0,
+                  overflowX: 'auto',
+                  fontSize: 12,
+                  width: '100%',
+                }}
+              >
                 {JSON.stringify(object, null, 2)}
               </pre>
             </AccordionDetails>

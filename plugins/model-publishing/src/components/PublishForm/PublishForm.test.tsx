@@ -15,12 +15,21 @@ import { PublishForm } from './PublishForm';
 const all = (value: boolean): ModelPermissions => ({
   loading: false,
   allowed: {
-    read: value, create: value, update: value, delete: value, keyCreate: value,
-    keyRotate: value, keyRevoke: value, usage: value, audit: value,
+    read: value,
+    create: value,
+    update: value,
+    delete: value,
+    keyCreate: value,
+    keyRotate: value,
+    keyRevoke: value,
+    usage: value,
+    audit: value,
   },
 });
 
-async function renderForm(props: Partial<Parameters<typeof PublishForm>[0]> & { api?: any }) {
+async function renderForm(
+  props: Partial<Parameters<typeof PublishForm>[0]> & { api?: any },
+) {
   const api = props.api ?? mockModelPublishingApi();
   const onChanged = jest.fn();
   await renderWithApis(
@@ -40,9 +49,13 @@ describe('PublishForm', () => {
   it('shows the detected kind with its reason and no kind chooser when sure', async () => {
     await renderForm({});
     expect(screen.getByText(/KServe v1 predict/)).toBeInTheDocument();
-    expect(screen.getByText(/sklearn predictor without protocolVersion/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/sklearn predictor without protocolVersion/),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('radiogroup')).not.toBeInTheDocument();
-    expect(screen.queryByLabelText('Tokens per minute')).not.toBeInTheDocument();
+    expect(
+      screen.queryByLabelText('Tokens per minute'),
+    ).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/Hostname/)).not.toBeInTheDocument();
   });
 
@@ -51,10 +64,15 @@ describe('PublishForm', () => {
     const api = mockModelPublishingApi({
       publish: async () => ({ publication: publication() }),
     });
-    const { onChanged } = await renderForm({ api, model: modelInfo(lowOpenai) });
+    const { onChanged } = await renderForm({
+      api,
+      model: modelInfo(lowOpenai),
+    });
     expect(screen.getByText(/Please confirm/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Publish' }));
-    expect(await screen.findByText('Choose the kind of API this model serves')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Choose the kind of API this model serves'),
+    ).toBeInTheDocument();
     expect(api.publish).not.toHaveBeenCalled();
     await user.click(screen.getByLabelText('Open Inference Protocol (v2)'));
     await user.click(screen.getByRole('button', { name: 'Publish' }));
@@ -78,8 +96,12 @@ describe('PublishForm', () => {
     await user.clear(screen.getByLabelText('First API key name'));
     await user.type(screen.getByLabelText('First API key name'), '!bad');
     await user.click(screen.getByRole('button', { name: 'Publish' }));
-    expect(await screen.findByText('requestsPerMinute must be greater than 0')).toBeInTheDocument();
-    expect(screen.getByText(/key name may contain letters/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('requestsPerMinute must be greater than 0'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/key name may contain letters/),
+    ).toBeInTheDocument();
     expect(api.publish).not.toHaveBeenCalled();
   });
 
@@ -87,12 +109,24 @@ describe('PublishForm', () => {
     const user = userEvent.setup();
     const error = Object.assign(new Error('Request failed with 400'), {
       statusCode: 400,
-      body: { error: { name: 'InputError', message: 'rateLimits.requestsPerDay: exceeds the tenant quota of 10000' } },
+      body: {
+        error: {
+          name: 'InputError',
+          message:
+            'rateLimits.requestsPerDay: exceeds the tenant quota of 10000',
+        },
+      },
     });
-    const api = mockModelPublishingApi({ publish: async () => { throw error; } });
+    const api = mockModelPublishingApi({
+      publish: async () => {
+        throw error;
+      },
+    });
     await renderForm({ api });
     await user.click(screen.getByRole('button', { name: 'Publish' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('rateLimits.requestsPerDay: exceeds the tenant quota of 10000');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'rateLimits.requestsPerDay: exceeds the tenant quota of 10000',
+    );
   });
 
   it('previews the objects of a dry run, expandable to their manifest', async () => {
@@ -100,14 +134,25 @@ describe('PublishForm', () => {
     const api = mockModelPublishingApi({
       dryRun: async () => ({
         objects: [
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fraud-detector-mp-keys' } },
-          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'fraud-detector-mp' }, spec: { hostnames: ['h.example.com'] } },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'fraud-detector-mp-keys' },
+          },
+          {
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'HTTPRoute',
+            metadata: { name: 'fraud-detector-mp' },
+            spec: { hostnames: ['h.example.com'] },
+          },
         ],
       }),
     });
     await renderForm({ api });
     await user.click(screen.getByRole('button', { name: 'Preview' }));
-    expect(await screen.findByText('2 objects will be created, in this order:')).toBeInTheDocument();
+    expect(
+      await screen.findByText('2 objects will be created, in this order:'),
+    ).toBeInTheDocument();
     expect(screen.getByText('HTTPRoute')).toBeInTheDocument();
     expect(screen.queryByText(/h\.example\.com/)).not.toBeInTheDocument();
     await user.click(screen.getByText('HTTPRoute'));
@@ -120,42 +165,83 @@ describe('PublishForm', () => {
     const api = mockModelPublishingApi({
       publish: async () => ({
         publication: publication(),
-        key: { key: { ...publication(), id: 'k1', publicationId: 'pub-1', name: 'default', prefix: 'mpk_Xy12', clientId: 'key-k1', createdBy: 'u', createdAt: 'x', status: 'active' } as any, secret: 'mpk_Xy12secretsecretsecretsecretsecretABCDEF' },
+        key: {
+          key: {
+            ...publication(),
+            id: 'k1',
+            publicationId: 'pub-1',
+            name: 'default',
+            prefix: 'mpk_Xy12',
+            clientId: 'key-k1',
+            createdBy: 'u',
+            createdAt: 'x',
+            status: 'active',
+          } as any,
+          secret: 'mpk_Xy12secretsecretsecretsecretsecretABCDEF',
+        },
       }),
     });
     await renderForm({ api });
     await user.click(screen.getByRole('button', { name: 'Publish' }));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByDisplayValue('mpk_Xy12secretsecretsecretsecretsecretABCDEF')).toBeInTheDocument();
-    expect(within(dialog).getByText(/You won't see this key again/)).toBeInTheDocument();
-    await user.click(within(dialog).getByRole('button', { name: 'I have copied the key' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(screen.queryByDisplayValue(/mpk_Xy12secret/)).not.toBeInTheDocument();
+    expect(
+      within(dialog).getByDisplayValue(
+        'mpk_Xy12secretsecretsecretsecretsecretABCDEF',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/You won't see this key again/),
+    ).toBeInTheDocument();
+    await user.click(
+      within(dialog).getByRole('button', { name: 'I have copied the key' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByDisplayValue(/mpk_Xy12secret/),
+    ).not.toBeInTheDocument();
   });
 
   it('updates a live publication and unpublishes only after the name is typed', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
       updatePublication: async () => ({ publication: publication() }),
-      unpublish: async () => ({ publication: publication({ status: 'unpublished' }) }),
+      unpublish: async () => ({
+        publication: publication({ status: 'unpublished' }),
+      }),
     });
     const { onChanged } = await renderForm({ api, publication: publication() });
-    expect(screen.queryByLabelText('First API key name')).not.toBeInTheDocument();
+    expect(
+      screen.queryByLabelText('First API key name'),
+    ).not.toBeInTheDocument();
     const perDay = screen.getByLabelText('Requests per day');
     await user.type(perDay, '5000');
     await user.click(screen.getByRole('button', { name: 'Update' }));
     await waitFor(() =>
-      expect(api.updatePublication).toHaveBeenCalledWith(address, { rateLimits: { requestsPerMinute: 60, requestsPerDay: 5000 } }),
+      expect(api.updatePublication).toHaveBeenCalledWith(address, {
+        rateLimits: { requestsPerMinute: 60, requestsPerDay: 5000 },
+      }),
     );
     expect(await screen.findByText('Limits updated.')).toBeInTheDocument();
 
     await user.click(screen.getByRole('button', { name: 'Unpublish' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Unpublish fraud-detector?' });
-    const confirm = within(dialog).getByRole('button', { name: 'Unpublish fraud-detector' });
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Unpublish fraud-detector?',
+    });
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Unpublish fraud-detector',
+    });
     expect(confirm).toBeDisabled();
-    await user.type(within(dialog).getByLabelText('Type fraud-detector to confirm'), 'fraud-detecto');
+    await user.type(
+      within(dialog).getByLabelText('Type fraud-detector to confirm'),
+      'fraud-detecto',
+    );
     expect(confirm).toBeDisabled();
-    await user.type(within(dialog).getByLabelText('Type fraud-detector to confirm'), 'r');
+    await user.type(
+      within(dialog).getByLabelText('Type fraud-detector to confirm'),
+      'r',
+    );
     expect(confirm).toBeEnabled();
     await user.click(confirm);
     await waitFor(() => expect(api.unpublish).toHaveBeenCalledWith(address));
@@ -168,7 +254,9 @@ describe('PublishForm', () => {
     await user.click(screen.getByRole('button', { name: 'Unpublish' }));
     await screen.findByRole('dialog');
     await user.keyboard('{Escape}');
-    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
     expect(api.unpublish).not.toHaveBeenCalled();
   });
 
@@ -176,7 +264,9 @@ describe('PublishForm', () => {
     await renderForm({ permissions: all(false) });
     expect(screen.getByRole('button', { name: 'Publish' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Preview' })).toBeDisabled();
-    expect(screen.getAllByLabelText(/You don't have permission to publish/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByLabelText(/You don't have permission to publish/).length,
+    ).toBeGreaterThan(0);
   });
 
   it('disables update and unpublish when those are denied', async () => {
@@ -186,13 +276,23 @@ describe('PublishForm', () => {
     await renderForm({ permissions, publication: publication() });
     expect(screen.getByRole('button', { name: 'Update' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Unpublish' })).toBeDisabled();
-    expect(screen.getByLabelText(/permission to unpublish/)).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(/permission to unpublish/),
+    ).toBeInTheDocument();
   });
 
   it('refuses gRPC models', async () => {
-    await renderForm({ model: modelInfo({ kind: 'grpc', confidence: 'high', reason: 'grpc-v2 protocol', alternatives: [] }) });
-    expect(screen.getByText(/gRPC models cannot be published yet/)).toBeInTheDocument();
+    await renderForm({
+      model: modelInfo({
+        kind: 'grpc',
+        confidence: 'high',
+        reason: 'grpc-v2 protocol',
+        alternatives: [],
+      }),
+    });
+    expect(
+      screen.getByText(/gRPC models cannot be published yet/),
+    ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Publish' })).toBeDisabled();
   });
-
 });

@@ -16,10 +16,20 @@ import {
 import { Alert } from '@material-ui/lab';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type { IssuedApiKey, Publication } from '@internal/plugin-model-publishing-common';
+import type {
+  IssuedApiKey,
+  Publication,
+} from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
-import type { KubernetesObject, ModelAddress, ModelInfo } from '../../api/types';
-import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import type {
+  KubernetesObject,
+  ModelAddress,
+  ModelInfo,
+} from '../../api/types';
+import {
+  ModelPermissions,
+  deniedReason,
+} from '../../hooks/useModelPermissions';
 import { isTransitional } from '../../hooks/useModel';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
@@ -42,7 +52,12 @@ import {
 } from './formState';
 
 const useStyles = makeStyles(theme => ({
-  actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap', marginTop: theme.spacing(2) },
+  actions: {
+    display: 'flex',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+    marginTop: theme.spacing(2),
+  },
   section: { marginTop: theme.spacing(2) },
 }));
 
@@ -57,7 +72,8 @@ export interface PublishFormProps {
 
 /** 'update' once the model is live; 'publish' when it is not (or a previous attempt failed). */
 export function formMode(publication?: Publication): 'publish' | 'update' {
-  return publication && ['published', 'degraded', 'updating'].includes(publication.status)
+  return publication &&
+    ['published', 'degraded', 'updating'].includes(publication.status)
     ? 'update'
     : 'publish';
 }
@@ -72,7 +88,9 @@ export function PublishForm(props: PublishFormProps) {
   const [values, setValues] = useState<PublishFormValues>(() =>
     initialValues(live ? publication?.config : undefined),
   );
-  const [errors, setErrors] = useState<Partial<Record<PublishFormField, string>>>({});
+  const [errors, setErrors] = useState<
+    Partial<Record<PublishFormField, string>>
+  >({});
   const [serverError, setServerError] = useState<string>();
   const [busy, setBusy] = useState<'preview' | 'submit' | undefined>();
   const [preview, setPreview] = useState<KubernetesObject[]>();
@@ -80,17 +98,20 @@ export function PublishForm(props: PublishFormProps) {
   const [unpublishOpen, setUnpublishOpen] = useState(false);
   const [saved, setSaved] = useState<string>();
 
-  const kind = live ? publication!.modelKind : effectiveKind(detection, values.modelKind);
+  const kind = live
+    ? publication!.modelKind
+    : effectiveKind(detection, values.modelKind);
   const working = isTransitional(publication?.status);
   const refused = !live && isRefusedKind(detection);
   const { allowed, loading: permLoading } = permissions;
   const canSubmit = live ? allowed.update : allowed.create;
 
-  const set = (field: PublishFormField) => (event: { target: { value: string } }) => {
-    setValues(v => ({ ...v, [field]: event.target.value }));
-    setErrors(e => ({ ...e, [field]: undefined }));
-    setPreview(undefined);
-  };
+  const set =
+    (field: PublishFormField) => (event: { target: { value: string } }) => {
+      setValues(v => ({ ...v, [field]: event.target.value }));
+      setErrors(e => ({ ...e, [field]: undefined }));
+      setPreview(undefined);
+    };
 
   const validated = () => {
     const result = formToConfig(values, { detection, mode });
@@ -135,7 +156,11 @@ export function PublishForm(props: PublishFormProps) {
     }
   };
 
-  const limitField = (field: (typeof REQUEST_LIMIT_FIELDS)[number] | (typeof TOKEN_LIMIT_FIELDS)[number]) => (
+  const limitField = (
+    field:
+      | (typeof REQUEST_LIMIT_FIELDS)[number]
+      | (typeof TOKEN_LIMIT_FIELDS)[number],
+  ) => (
     <Grid item xs={12} sm={4} key={field}>
       <TextField
         id={`mp-${field}`}
@@ -163,13 +188,20 @@ export function PublishForm(props: PublishFormProps) {
 
       {refused && (
         <Alert severity="error" className={classes.section}>
-          gRPC models cannot be published yet: the gateway route for gRPC (GRPCRoute) is not supported.
+          gRPC models cannot be published yet: the gateway route for gRPC
+          (GRPCRoute) is not supported.
         </Alert>
       )}
 
       {!live && !refused && needsKindChoice(detection) && (
-        <FormControl component="fieldset" error={!!errors.modelKind} className={classes.section}>
-          <FormLabel component="legend">Which API does this model serve? Please confirm.</FormLabel>
+        <FormControl
+          component="fieldset"
+          error={!!errors.modelKind}
+          className={classes.section}
+        >
+          <FormLabel component="legend">
+            Which API does this model serve? Please confirm.
+          </FormLabel>
           <RadioGroup
             aria-label="Model kind"
             name="modelKind"
@@ -186,7 +218,9 @@ export function PublishForm(props: PublishFormProps) {
               />
             ))}
           </RadioGroup>
-          {errors.modelKind && <FormHelperText>{errors.modelKind}</FormHelperText>}
+          {errors.modelKind && (
+            <FormHelperText>{errors.modelKind}</FormHelperText>
+          )}
         </FormControl>
       )}
 
@@ -212,7 +246,10 @@ export function PublishForm(props: PublishFormProps) {
             value={values.hostname}
             onChange={set('hostname')}
             error={!!errors.hostname}
-            helperText={errors.hostname ?? 'LLM endpoints get a hostname of their own; leave empty for the default.'}
+            helperText={
+              errors.hostname ??
+              'LLM endpoints get a hostname of their own; leave empty for the default.'
+            }
             disabled={working || live}
             className={classes.section}
           />
@@ -273,19 +310,26 @@ export function PublishForm(props: PublishFormProps) {
             variant="outlined"
             onClick={runPreview}
             disabled={!!busy || working || refused}
-            startIcon={busy === 'preview' ? <CircularProgress size={16} /> : undefined}
+            startIcon={
+              busy === 'preview' ? <CircularProgress size={16} /> : undefined
+            }
           >
             Preview
           </GatedButton>
         )}
         <GatedButton
           allowed={canSubmit}
-          deniedReason={deniedReason(live ? 'change this publication' : 'publish', permLoading)}
+          deniedReason={deniedReason(
+            live ? 'change this publication' : 'publish',
+            permLoading,
+          )}
           variant="contained"
           color="primary"
           onClick={submit}
           disabled={!!busy || working || refused}
-          startIcon={busy === 'submit' ? <CircularProgress size={16} /> : undefined}
+          startIcon={
+            busy === 'submit' ? <CircularProgress size={16} /> : undefined
+          }
         >
           {live ? 'Update' : 'Publish'}
         </GatedButton>

@@ -28,9 +28,9 @@ export function UnpublishDialog(props: {
       onClose={close}
     >
       <DialogContentText>
-        This removes the public endpoint of <strong>{props.modelName}</strong>, its route, limits and
-        every API key. Clients using it will get errors immediately. The model itself keeps running
-        in the cluster.
+        This removes the public endpoint of <strong>{props.modelName}</strong>,
+        its route, limits and every API key. Clients using it will get errors
+        immediately. The model itself keeps running in the cluster.
       </DialogContentText>
       <TextField
         id="unpublish-confirm-name"

@@ -6,9 +6,19 @@ import {
   publishConfigSchema,
 } from '@internal/plugin-model-publishing-common';
 
-export const REQUEST_LIMIT_FIELDS = ['requestsPerMinute', 'requestsPerHour', 'requestsPerDay'] as const;
-export const TOKEN_LIMIT_FIELDS = ['tokensPerMinute', 'tokensPerHour', 'tokensPerDay'] as const;
-type LimitField = (typeof REQUEST_LIMIT_FIELDS)[number] | (typeof TOKEN_LIMIT_FIELDS)[number];
+export const REQUEST_LIMIT_FIELDS = [
+  'requestsPerMinute',
+  'requestsPerHour',
+  'requestsPerDay',
+] as const;
+export const TOKEN_LIMIT_FIELDS = [
+  'tokensPerMinute',
+  'tokensPerHour',
+  'tokensPerDay',
+] as const;
+type LimitField =
+  | (typeof REQUEST_LIMIT_FIELDS)[number]
+  | (typeof TOKEN_LIMIT_FIELDS)[number];
 
 export const LIMIT_LABELS: Record<LimitField, string> = {
   requestsPerMinute: 'Requests per minute',
@@ -49,10 +59,13 @@ export function isRefusedKind(detection: ModelKindDetection): boolean {
 }
 
 /** The kinds offered in the chooser: the detected one first, then the alternatives; all three if none. */
-export function kindOptions(detection: ModelKindDetection): PublishableModelKind[] {
+export function kindOptions(
+  detection: ModelKindDetection,
+): PublishableModelKind[] {
   const options: PublishableModelKind[] = [];
   if (isPublishable(detection.kind)) options.push(detection.kind);
-  for (const alt of detection.alternatives) if (!options.includes(alt)) options.push(alt);
+  for (const alt of detection.alternatives)
+    if (!options.includes(alt)) options.push(alt);
   return options.length > 0 ? options : [...PUBLISHABLE];
 }
 
@@ -62,7 +75,8 @@ export function effectiveKind(
   chosen: PublishableModelKind | '',
 ): PublishableModelKind | undefined {
   if (chosen) return chosen;
-  if (!needsKindChoice(detection) && isPublishable(detection.kind)) return detection.kind;
+  if (!needsKindChoice(detection) && isPublishable(detection.kind))
+    return detection.kind;
   return undefined;
 }
 
@@ -90,7 +104,7 @@ export function initialValues(
 const PATH_TO_FIELD: Record<string, PublishFormField> = {
   'firstKey.name': 'keyName',
   'firstKey.expiresAt': 'keyExpiresOn',
-  'firstKey': 'keyName',
+  firstKey: 'keyName',
   hostname: 'hostname',
   description: 'description',
   modelKind: 'modelKind',
@@ -111,7 +125,11 @@ function fieldForPath(path: PropertyKey[]): PublishFormField | undefined {
  */
 export function formToConfig(
   values: PublishFormValues,
-  options: { detection: ModelKindDetection; mode: 'publish' | 'update'; now?: Date },
+  options: {
+    detection: ModelKindDetection;
+    mode: 'publish' | 'update';
+    now?: Date;
+  },
 ): { config?: PublishConfig; errors: PublishFormErrors } {
   const errors: PublishFormErrors = {};
   const kind = effectiveKind(options.detection, values.modelKind);
@@ -148,8 +166,10 @@ export function formToConfig(
     }
     config.firstKey = firstKey;
   }
-  if (kind === 'openai' && values.hostname.trim() !== '') config.hostname = values.hostname.trim();
-  if (values.description.trim() !== '') config.description = values.description.trim();
+  if (kind === 'openai' && values.hostname.trim() !== '')
+    config.hostname = values.hostname.trim();
+  if (values.description.trim() !== '')
+    config.description = values.description.trim();
   if (values.modelKind) config.modelKind = values.modelKind;
 
   const parsed = publishConfigSchema.safeParse(config);

@@ -14,7 +14,10 @@ import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import { modelAddressFromEntity } from '../../api/modelAddress';
 import type { ModelAddress, UsageReport } from '../../api/types';
 import { useModel } from '../../hooks/useModel';
-import { deniedReason, useModelPermissions } from '../../hooks/useModelPermissions';
+import {
+  deniedReason,
+  useModelPermissions,
+} from '../../hooks/useModelPermissions';
 import { ApiGuideCard } from '../ApiGuideCard/ApiGuideCard';
 import { AuditTable } from '../AuditTable/AuditTable';
 import { KeyManager } from '../KeyManager/KeyManager';
@@ -31,15 +34,23 @@ export function PublishTab() {
   if (!address) {
     return (
       <WarningPanel title="Not an InferenceService">
-        This entity has no valid <code>{ANNOTATION_INFERENCE_SERVICE}</code> annotation
-        (expected <code>&lt;namespace&gt;/&lt;name&gt;</code>).
+        This entity has no valid <code>{ANNOTATION_INFERENCE_SERVICE}</code>{' '}
+        annotation (expected <code>&lt;namespace&gt;/&lt;name&gt;</code>).
       </WarningPanel>
     );
   }
-  return <PublishTabContent address={address} entityRef={stringifyEntityRef(entity)} />;
+  return (
+    <PublishTabContent
+      address={address}
+      entityRef={stringifyEntityRef(entity)}
+    />
+  );
 }
 
-export function PublishTabContent(props: { address: ModelAddress; entityRef: string }) {
+export function PublishTabContent(props: {
+  address: ModelAddress;
+  entityRef: string;
+}) {
   const { address, entityRef } = props;
   const api = useApi(modelPublishingApiRef);
   const permissions = useModelPermissions(entityRef);
@@ -61,7 +72,12 @@ export function PublishTabContent(props: { address: ModelAddress; entityRef: str
           />
         );
       }
-      return <ResponseErrorPanel error={model.error} title="Could not load the model" />;
+      return (
+        <ResponseErrorPanel
+          error={model.error}
+          title="Could not load the model"
+        />
+      );
     }
     return <Progress />;
   }
@@ -95,7 +111,10 @@ export function PublishTabContent(props: { address: ModelAddress; entityRef: str
           retryDeniedReason={deniedReason('publish', permissions.loading)}
         />
         {retryError && (
-          <ResponseErrorPanel error={new Error(retryError)} title="Retry failed" />
+          <ResponseErrorPanel
+            error={new Error(retryError)}
+            title="Retry failed"
+          />
         )}
       </Grid>
       <Grid item xs={12} md={6}>
@@ -110,7 +129,11 @@ export function PublishTabContent(props: { address: ModelAddress; entityRef: str
       {live && (
         <>
           <Grid item xs={12}>
-            <KeyManager address={address} permissions={permissions} requestsByKey={usageKeys(usage)} />
+            <KeyManager
+              address={address}
+              permissions={permissions}
+              requestsByKey={usageKeys(usage)}
+            />
           </Grid>
           <Grid item xs={12}>
             <UsageCards
@@ -121,7 +144,10 @@ export function PublishTabContent(props: { address: ModelAddress; entityRef: str
             />
           </Grid>
           <Grid item xs={12} md={6}>
-            <ApiGuideCard address={address} canRead={permissions.allowed.read} />
+            <ApiGuideCard
+              address={address}
+              canRead={permissions.allowed.read}
+            />
           </Grid>
           <Grid item xs={12} md={6}>
             <AuditTable address={address} canRead={permissions.allowed.audit} />

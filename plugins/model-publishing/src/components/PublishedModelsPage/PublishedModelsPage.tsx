@@ -26,13 +26,21 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import type { Publication, PublicationStatus } from '@internal/plugin-model-publishing-common';
+import type {
+  Publication,
+  PublicationStatus,
+} from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { UsageSummaryItem } from '../../api/types';
 import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { Sparkline } from '../UsageCards/LineChart';
-import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions, sparklineValues } from './filters';
+import {
+  KIND_OPTIONS,
+  STATUS_OPTIONS,
+  ownerOptions,
+  sparklineValues,
+} from './filters';
 
 interface Filters {
   owner: string;
@@ -72,10 +80,15 @@ function FilterSelect(props: {
 export function PublishedModelsPage() {
   return (
     <Page themeId="tool">
-      <Header title="Published models" subtitle="Models reachable from outside the cluster, with their limits and usage" />
+      <Header
+        title="Published models"
+        subtitle="Models reachable from outside the cluster, with their limits and usage"
+      />
       <Content>
         <ContentHeader title="Publications">
-          <SupportButton>Publish a model from its Publish tab in the catalog.</SupportButton>
+          <SupportButton>
+            Publish a model from its Publish tab in the catalog.
+          </SupportButton>
         </ContentHeader>
         <PublishedModelsTable />
       </Content>
@@ -85,7 +98,11 @@ export function PublishedModelsPage() {
 
 export function PublishedModelsTable() {
   const api = useApi(modelPublishingApiRef);
-  const [filters, setFilters] = useState<Filters>({ owner: '', kind: '', status: '' });
+  const [filters, setFilters] = useState<Filters>({
+    owner: '',
+    kind: '',
+    status: '',
+  });
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
 
   const list = useAsync(async () => {
@@ -137,7 +154,12 @@ export function PublishedModelsTable() {
 
   let body: JSX.Element;
   if (list.error) {
-    body = <ResponseErrorPanel error={list.error} title="Could not load publications" />;
+    body = (
+      <ResponseErrorPanel
+        error={list.error}
+        title="Could not load publications"
+      />
+    );
   } else if (list.loading && !list.value) {
     body = <Progress />;
   } else if (!list.value || list.value.items.length === 0) {
@@ -145,7 +167,11 @@ export function PublishedModelsTable() {
     body = (
       <EmptyState
         missing="data"
-        title={filtered ? 'No publications match these filters' : 'No published models yet'}
+        title={
+          filtered
+            ? 'No publications match these filters'
+            : 'No published models yet'
+        }
         description="Open an InferenceService in the catalog and use its Publish tab."
       />
     );
@@ -168,19 +194,35 @@ export function PublishedModelsTable() {
             {list.value.items.map(p => (
               <TableRow key={p.id}>
                 <TableCell>
-                  {p.entityRef ? <EntityRefLink entityRef={p.entityRef} /> : p.name}
+                  {p.entityRef ? (
+                    <EntityRefLink entityRef={p.entityRef} />
+                  ) : (
+                    p.name
+                  )}
                 </TableCell>
                 <TableCell>
                   {p.cluster !== 'default' ? `${p.cluster}/` : ''}
                   {p.namespace}
                 </TableCell>
-                <TableCell>{p.owner ? <EntityRefLink entityRef={p.owner} defaultKind="group" /> : '—'}</TableCell>
+                <TableCell>
+                  {p.owner ? (
+                    <EntityRefLink entityRef={p.owner} defaultKind="group" />
+                  ) : (
+                    '—'
+                  )}
+                </TableCell>
                 <TableCell>{kindLabel(p.modelKind)}</TableCell>
                 <TableCell>
                   <PublicationStatusLabel status={p.status} />
                 </TableCell>
                 <TableCell>
-                  {p.endpoints[0] ? <code style={{ wordBreak: 'break-all' }}>{p.endpoints[0].url}</code> : '—'}
+                  {p.endpoints[0] ? (
+                    <code style={{ wordBreak: 'break-all' }}>
+                      {p.endpoints[0].url}
+                    </code>
+                  ) : (
+                    '—'
+                  )}
                 </TableCell>
                 <TableCell>
                   <Sparkline
@@ -233,7 +275,10 @@ export function PublishedModelsTable() {
             id="mp-filter-status"
             label="Status"
             value={filters.status}
-            options={STATUS_OPTIONS.map(s => ({ value: s, label: statusLabel(s) }))}
+            options={STATUS_OPTIONS.map(s => ({
+              value: s,
+              label: statusLabel(s),
+            }))}
             onChange={setFilter('status')}
           />
         </Grid>

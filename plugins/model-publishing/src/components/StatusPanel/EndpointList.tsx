@@ -16,7 +16,9 @@ export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
       {props.endpoints.map(endpoint => (
         <ListItem key={endpoint.url} disableGutters>
           <ListItemText
-            primary={<code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>}
+            primary={
+              <code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>
+            }
             secondary={endpoint.description}
           />
           <CopyButton text={endpoint.url} label={`endpoint ${endpoint.url}`} />

@@ -17,7 +17,12 @@ import { EndpointList } from './EndpointList';
 import { activeStep, publishSteps } from './publishSteps';
 
 const useStyles = makeStyles(theme => ({
-  row: { display: 'flex', gap: theme.spacing(2), alignItems: 'baseline', flexWrap: 'wrap' },
+  row: {
+    display: 'flex',
+    gap: theme.spacing(2),
+    alignItems: 'baseline',
+    flexWrap: 'wrap',
+  },
   section: { marginTop: theme.spacing(2) },
 }));
 
@@ -49,9 +54,10 @@ export function StatusPanel(props: StatusPanelProps) {
   const { model, publication } = props;
   const status = publication?.status ?? 'unpublished';
   const kind = publication?.modelKind ?? model.detection.kind;
-  const steps = publication && isTransitional(status)
-    ? publishSteps(publication.modelKind, status, publication.objects)
-    : [];
+  const steps =
+    publication && isTransitional(status)
+      ? publishSteps(publication.modelKind, status, publication.objects)
+      : [];
 
   return (
     <InfoCard title="Publication">
@@ -61,22 +67,39 @@ export function StatusPanel(props: StatusPanelProps) {
         <Typography variant="subtitle2">Model kind:</Typography>
         <Typography variant="body2">{kindLabel(kind)}</Typography>
       </div>
-      <Typography variant="body2" color="textSecondary" className={classes.section}>
+      <Typography
+        variant="body2"
+        color="textSecondary"
+        className={classes.section}
+      >
         {model.detection.reason}
       </Typography>
       {!model.ready && (
         <Alert severity="warning" className={classes.section}>
-          The InferenceService is not ready{model.readyMessage ? `: ${model.readyMessage}` : '.'}
+          The InferenceService is not ready
+          {model.readyMessage ? `: ${model.readyMessage}` : '.'}
         </Alert>
       )}
 
       {steps.length > 0 && (
         <Box className={classes.section}>
           <Typography variant="subtitle2">Progress</Typography>
-          <Stepper activeStep={activeStep(steps)} orientation="vertical" aria-label="Publishing progress">
+          <Stepper
+            activeStep={activeStep(steps)}
+            orientation="vertical"
+            aria-label="Publishing progress"
+          >
             {steps.map(step => (
               <Step key={step.kind} completed={step.done}>
-                <StepLabel optional={step.name ? <code>{step.kind}/{step.name}</code> : undefined}>
+                <StepLabel
+                  optional={
+                    step.name ? (
+                      <code>
+                        {step.kind}/{step.name}
+                      </code>
+                    ) : undefined
+                  }
+                >
                   {step.label}
                 </StepLabel>
               </Step>
@@ -104,7 +127,9 @@ export function StatusPanel(props: StatusPanelProps) {
             ) : undefined
           }
         >
-          {status === 'failed' ? 'Publishing failed' : 'The publication is degraded'}
+          {status === 'failed'
+            ? 'Publishing failed'
+            : 'The publication is degraded'}
           {publication?.statusReason ? `: ${publication.statusReason}` : '.'}
         </Alert>
       )}
@@ -117,10 +142,10 @@ export function StatusPanel(props: StatusPanelProps) {
       )}
       {status === 'unpublished' && (
         <Typography variant="body2" className={classes.section}>
-          This model is not reachable from outside the cluster. Use the form below to publish it.
+          This model is not reachable from outside the cluster. Use the form
+          below to publish it.
         </Typography>
       )}
     </InfoCard>
   );
 }
-

@@ -12,7 +12,10 @@ export interface PublishStep {
 }
 
 /** The objects a publication owns, in the backend's apply order (design §3: the route goes last). */
-const STEP_KINDS: Record<PublishableModelKind, { kind: string; label: string }[]> = {
+const STEP_KINDS: Record<
+  PublishableModelKind,
+  { kind: string; label: string }[]
+> = {
   openai: [
     { kind: 'Secret', label: 'API key secret' },
     { kind: 'Backend', label: 'Gateway backend' },

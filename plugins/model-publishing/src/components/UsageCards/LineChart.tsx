@@ -12,7 +12,12 @@ const HEIGHT = 180;
 const PAD = { top: 10, right: 10, bottom: 24, left: 44 };
 
 /** Points of a polyline for values scaled into the plot area. Pure, for tests. */
-export function linePoints(values: number[], max: number, width = WIDTH, height = HEIGHT): string {
+export function linePoints(
+  values: number[],
+  max: number,
+  width = WIDTH,
+  height = HEIGHT,
+): string {
   const plotW = width - PAD.left - PAD.right;
   const plotH = height - PAD.top - PAD.bottom;
   const step = values.length > 1 ? plotW / (values.length - 1) : 0;
@@ -29,7 +34,11 @@ export function linePoints(values: number[], max: number, width = WIDTH, height 
  * A small inline-SVG line chart: no chart library in the bundle (recharts 3 would add redux,
  * immer and d3 pieces for three lines). Colours come from the theme palette.
  */
-export function LineChart(props: { title: string; labels: string[]; series: Series[] }) {
+export function LineChart(props: {
+  title: string;
+  labels: string[];
+  series: Series[];
+}) {
   const theme = useTheme();
   const max = Math.max(1, ...props.series.flatMap(s => s.values));
   const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -50,8 +59,20 @@ export function LineChart(props: { title: string; labels: string[]; series: Seri
           const y = PAD.top + plotH - f * plotH;
           return (
             <g key={f}>
-              <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y} y2={y} stroke={theme.palette.divider} />
-              <text x={PAD.left - 6} y={y + 4} textAnchor="end" fontSize={11} fill={theme.palette.text.secondary}>
+              <line
+                x1={PAD.left}
+                x2={WIDTH - PAD.right}
+                y1={y}
+                y2={y}
+                stroke={theme.palette.divider}
+              />
+              <text
+                x={PAD.left - 6}
+                y={y + 4}
+                textAnchor="end"
+                fontSize={11}
+                fill={theme.palette.text.secondary}
+              >
                 {Math.round(max * f)}
               </text>
             </g>
@@ -67,22 +88,46 @@ export function LineChart(props: { title: string; labels: string[]; series: Seri
           />
         ))}
         {first && (
-          <text x={PAD.left} y={HEIGHT - 6} fontSize={11} fill={theme.palette.text.secondary}>
+          <text
+            x={PAD.left}
+            y={HEIGHT - 6}
+            fontSize={11}
+            fill={theme.palette.text.secondary}
+          >
             {first}
           </text>
         )}
         {last && last !== first && (
-          <text x={WIDTH - PAD.right} y={HEIGHT - 6} fontSize={11} textAnchor="end" fill={theme.palette.text.secondary}>
+          <text
+            x={WIDTH - PAD.right}
+            y={HEIGHT - 6}
+            fontSize={11}
+            textAnchor="end"
+            fill={theme.palette.text.secondary}
+          >
             {last}
           </text>
         )}
       </svg>
-      <figcaption style={{ display: 'flex', gap: 16, fontSize: 12, color: theme.palette.text.secondary }}>
+      <figcaption
+        style={{
+          display: 'flex',
+          gap: 16,
+          fontSize: 12,
+          color: theme.palette.text.secondary,
+        }}
+      >
         {props.series.map(s => (
           <span key={s.name}>
             <span
               aria-hidden
-              style={{ display: 'inline-block', width: 10, height: 10, marginRight: 4, background: color(s.color) }}
+              style={{
+                display: 'inline-block',
+                width: 10,
+                height: 10,
+                marginRight: 4,
+                background: color(s.color),
+              }}
             />
             {s.name}
           </span>
@@ -101,11 +146,19 @@ export function Sparkline(props: { values: number[]; label: string }) {
   const h = 24;
   const step = props.values.length > 1 ? w / (props.values.length - 1) : 0;
   const points = props.values
-    .map((v, i) => `${(i * step).toFixed(1)},${(h - 2 - (v / max) * (h - 4)).toFixed(1)}`)
+    .map(
+      (v, i) =>
+        `${(i * step).toFixed(1)},${(h - 2 - (v / max) * (h - 4)).toFixed(1)}`,
+    )
     .join(' ');
   return (
     <svg width={w} height={h} role="img" aria-label={props.label}>
-      <polyline fill="none" stroke={theme.palette.primary.main} strokeWidth={1.5} points={points} />
+      <polyline
+        fill="none"
+        stroke={theme.palette.primary.main}
+        strokeWidth={1.5}
+        points={points}
+      />
     </svg>
   );
 }

@@ -12,13 +12,21 @@ import {
 } from '@material-ui/core';
 import { Alert, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { PublishableModelKind } from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress, UsageReport } from '../../api/types';
-import { ModelPermissions, deniedReason } from '../../hooks/useModelPermissions';
+import {
+  ModelPermissions,
+  deniedReason,
+} from '../../hooks/useModelPermissions';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
 import { formatNumber } from '../common/format';
@@ -33,7 +41,13 @@ import {
 } from './usageRange';
 
 const useStyles = makeStyles(theme => ({
-  header: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap', gap: theme.spacing(1) },
+  header: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
   stat: { marginRight: theme.spacing(4) },
 }));
 
@@ -49,7 +63,11 @@ function bucketLabel(iso: string, granularity: string | undefined): string {
   const date = new Date(iso);
   return granularity === 'day'
     ? date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
-    : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' });
+    : date.toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+      });
 }
 
 export function UsageCards(props: UsageCardsProps) {
@@ -77,7 +95,10 @@ export function UsageCards(props: UsageCardsProps) {
       anchor.click();
       URL.revokeObjectURL(url);
     } catch (e) {
-      alertApi.post({ message: `CSV download failed: ${errorMessage(e)}`, severity: 'error' });
+      alertApi.post({
+        message: `CSV download failed: ${errorMessage(e)}`,
+        severity: 'error',
+      });
     }
   };
 
@@ -90,9 +111,15 @@ export function UsageCards(props: UsageCardsProps) {
         onChange={(_, value) => value && setRange(value)}
         aria-label="Usage range"
       >
-        <ToggleButton value="24h" aria-label="Last 24 hours">24h</ToggleButton>
-        <ToggleButton value="7d" aria-label="Last 7 days">7d</ToggleButton>
-        <ToggleButton value="30d" aria-label="Last 30 days">30d</ToggleButton>
+        <ToggleButton value="24h" aria-label="Last 24 hours">
+          24h
+        </ToggleButton>
+        <ToggleButton value="7d" aria-label="Last 7 days">
+          7d
+        </ToggleButton>
+        <ToggleButton value="30d" aria-label="Last 30 days">
+          30d
+        </ToggleButton>
       </ToggleButtonGroup>
       <GatedButton
         allowed={canRead}
@@ -118,7 +145,9 @@ export function UsageCards(props: UsageCardsProps) {
 
   let body: JSX.Element;
   if (usage.error) {
-    body = <ResponseErrorPanel error={usage.error} title="Could not load usage" />;
+    body = (
+      <ResponseErrorPanel error={usage.error} title="Could not load usage" />
+    );
   } else if (usage.loading || !usage.value) {
     body = <Progress />;
   } else {
@@ -133,7 +162,10 @@ export function UsageCards(props: UsageCardsProps) {
   );
 }
 
-function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind }) {
+function UsageBody(props: {
+  report: UsageReport;
+  modelKind: PublishableModelKind;
+}) {
   const classes = useStyles();
   const { report } = props;
   const buckets = report.buckets ?? [];
@@ -145,22 +177,40 @@ function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind
   return (
     <Box mt={2}>
       {alerts.map((alert, i) => (
-        <Alert key={i} severity={alertSeverity(alert)} style={{ marginBottom: 8 }}>
+        <Alert
+          key={i}
+          severity={alertSeverity(alert)}
+          style={{ marginBottom: 8 }}
+        >
           {alert.message}
         </Alert>
       ))}
       {buckets.length === 0 || sum.requests === 0 ? (
-        <EmptyState missing="data" title="No traffic in this range" description="Requests will show here once clients call the endpoint." />
+        <EmptyState
+          missing="data"
+          title="No traffic in this range"
+          description="Requests will show here once clients call the endpoint."
+        />
       ) : (
         <>
           <Box display="flex" flexWrap="wrap" mb={1}>
-            <Typography className={classes.stat}>Requests: <strong>{formatNumber(sum.requests)}</strong></Typography>
-            <Typography className={classes.stat}>Errors: <strong>{formatNumber(sum.errors)}</strong></Typography>
-            <Typography className={classes.stat}>Rate limited (429): <strong>{formatNumber(sum.status429)}</strong></Typography>
+            <Typography className={classes.stat}>
+              Requests: <strong>{formatNumber(sum.requests)}</strong>
+            </Typography>
+            <Typography className={classes.stat}>
+              Errors: <strong>{formatNumber(sum.errors)}</strong>
+            </Typography>
+            <Typography className={classes.stat}>
+              Rate limited (429): <strong>{formatNumber(sum.status429)}</strong>
+            </Typography>
             {llm && (
               <>
-                <Typography className={classes.stat}>Tokens in: <strong>{formatNumber(sum.inputTokens)}</strong></Typography>
-                <Typography className={classes.stat}>Tokens out: <strong>{formatNumber(sum.outputTokens)}</strong></Typography>
+                <Typography className={classes.stat}>
+                  Tokens in: <strong>{formatNumber(sum.inputTokens)}</strong>
+                </Typography>
+                <Typography className={classes.stat}>
+                  Tokens out: <strong>{formatNumber(sum.outputTokens)}</strong>
+                </Typography>
               </>
             )}
           </Box>
@@ -170,8 +220,16 @@ function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind
                 title="Requests and errors over time"
                 labels={labels}
                 series={[
-                  { name: 'Requests', values: buckets.map(b => b.requests), color: 'primary' },
-                  { name: 'Errors', values: buckets.map(bucketErrors), color: 'error' },
+                  {
+                    name: 'Requests',
+                    values: buckets.map(b => b.requests),
+                    color: 'primary',
+                  },
+                  {
+                    name: 'Errors',
+                    values: buckets.map(bucketErrors),
+                    color: 'error',
+                  },
                 ]}
               />
             </Grid>
@@ -181,8 +239,16 @@ function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind
                   title="Tokens over time"
                   labels={labels}
                   series={[
-                    { name: 'Input tokens', values: buckets.map(b => b.inputTokens), color: 'info' },
-                    { name: 'Output tokens', values: buckets.map(b => b.outputTokens), color: 'success' },
+                    {
+                      name: 'Input tokens',
+                      values: buckets.map(b => b.inputTokens),
+                      color: 'info',
+                    },
+                    {
+                      name: 'Output tokens',
+                      values: buckets.map(b => b.outputTokens),
+                      color: 'success',
+                    },
                   ]}
                 />
               </Grid>
@@ -206,16 +272,31 @@ function UsageBody(props: { report: UsageReport; modelKind: PublishableModelKind
             {report.perKey.map((row, i) => (
               <TableRow key={row.keyId ?? row.clientId ?? i}>
                 <TableCell>{row.name ?? row.clientId ?? row.keyId}</TableCell>
-                <TableCell align="right">{formatNumber(row.requests ?? 0)}</TableCell>
+                <TableCell align="right">
+                  {formatNumber(row.requests ?? 0)}
+                </TableCell>
                 <TableCell align="right">
                   {formatNumber(
                     row.errors ??
-                      (row.status401 ?? 0) + (row.status403 ?? 0) + (row.status429 ?? 0) + (row.status5xx ?? 0),
+                      (row.status401 ?? 0) +
+                        (row.status403 ?? 0) +
+                        (row.status429 ?? 0) +
+                        (row.status5xx ?? 0),
                   )}
                 </TableCell>
-                <TableCell align="right">{formatNumber(row.status429 ?? 0)}</TableCell>
-                {llm && <TableCell align="right">{formatNumber(row.inputTokens ?? 0)}</TableCell>}
-                {llm && <TableCell align="right">{formatNumber(row.outputTokens ?? 0)}</TableCell>}
+                <TableCell align="right">
+                  {formatNumber(row.status429 ?? 0)}
+                </TableCell>
+                {llm && (
+                  <TableCell align="right">
+                    {formatNumber(row.inputTokens ?? 0)}
+                  </TableCell>
+                )}
+                {llm && (
+                  <TableCell align="right">
+                    {formatNumber(row.outputTokens ?? 0)}
+                  </TableCell>
+                )}
               </TableRow>
             ))}
           </TableBody>

@@ -1,10 +1,14 @@
 import { useState } from 'react';
 import { IconButton, Tooltip } from '@material-ui/core';
 import FileCopyOutlined from '@material-ui/icons/FileCopyOutlined';
-import { useCopyToClipboard } from 'react-use';
+import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
 
 /** Copies `text` to the clipboard; the accessible name says what it copies. */
-export function CopyButton(props: { text: string; label: string; onCopied?: () => void }) {
+export function CopyButton(props: {
+  text: string;
+  label: string;
+  onCopied?: () => void;
+}) {
   const [, copy] = useCopyToClipboard();
   const [copied, setCopied] = useState(false);
   return (

@@ -7,7 +7,12 @@ export type GatedButtonProps = ButtonProps & {
 };
 
 /** A button that stays visible but disabled, with a tooltip saying why, when the user may not use it. */
-export function GatedButton({ allowed, deniedReason, disabled, ...props }: GatedButtonProps) {
+export function GatedButton({
+  allowed,
+  deniedReason,
+  disabled,
+  ...props
+}: GatedButtonProps) {
   if (allowed) return <Button disabled={disabled} {...props} />;
   return (
     <Tooltip title={deniedReason}>

@@ -6,7 +6,10 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
-import type { ApiKeyInfo, PublicationStatus } from '@internal/plugin-model-publishing-common';
+import type {
+  ApiKeyInfo,
+  PublicationStatus,
+} from '@internal/plugin-model-publishing-common';
 
 const LABELS: Record<PublicationStatus, string> = {
   publishing: 'Publishing',

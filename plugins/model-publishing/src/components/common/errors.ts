@@ -6,7 +6,8 @@ export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object') {
     const body = (error as { body?: { error?: { message?: unknown } } }).body;
     const serverMessage = body?.error?.message;
-    if (typeof serverMessage === 'string' && serverMessage) return serverMessage;
+    if (typeof serverMessage === 'string' && serverMessage)
+      return serverMessage;
     const message = (error as { message?: unknown }).message;
     if (typeof message === 'string' && message) return message;
   }

@@ -12,7 +12,9 @@ export function formatDateTime(iso: string | undefined): string {
   });
 }
 
-const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const numberFormat = new Intl.NumberFormat(undefined, {
+  maximumFractionDigits: 1,
+});
 
 export function formatNumber(value: number | undefined): string {
   return value === undefined ? '—' : numberFormat.format(value);

@@ -3,8 +3,13 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 /** Builds links to an entity's Publish tab; undefined when the catalog's entity route is not mounted. */
-export function useEntityTabLink(): (entityRef: string, tab?: string) => string | undefined {
-  let entityRoute: ((params: { kind: string; namespace: string; name: string }) => string) | undefined;
+export function useEntityTabLink(): (
+  entityRef: string,
+  tab?: string,
+) => string | undefined {
+  let entityRoute:
+    | ((params: { kind: string; namespace: string; name: string }) => string)
+    | undefined;
   try {
     // eslint-disable-next-line react-hooks/rules-of-hooks -- the ref is constant, so the call order is too
     entityRoute = useRouteRef(entityRouteRef);
