@@ -39,7 +39,9 @@ export class UsageCollector {
     const oldest = nowHour - this.o.retentionDays * 24;
     const results: { source: string; records: number; error?: string }[] = [];
     if (this.o.sources.length === 0) return results;
-    const publications = await this.o.directory.list();
+    // Pull sources measure what is being served: live publications only (demo traffic must not
+    // appear for unpublished models).
+    const publications = (await this.o.directory.list()).filter(p => p.live);
 
     for (const source of this.o.sources) {
       try {

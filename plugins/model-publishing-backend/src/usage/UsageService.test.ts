@@ -31,6 +31,7 @@ const pub: UsagePublicationInfo = {
   routeName: 'llama-mp',
   clientIds: ['key-a', 'key-b'],
   entityRef: 'component:default/llama',
+  live: true,
   keys: [
     { id: 'a', name: 'alpha', clientId: 'key-a' },
     { id: 'b', name: 'beta', clientId: 'key-b' },

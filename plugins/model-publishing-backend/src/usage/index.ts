@@ -53,7 +53,7 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   const keys = new ApiKeyStore(o.db);
   const directory =
     o.directory ??
-    createPublicationDirectory(o.publications, keys, {
+    createPublicationDirectory(o.publications, o.db, {
       rateLimitMode: o.rateLimitMode,
       publicationQuota: config.publicationQuota,
     });

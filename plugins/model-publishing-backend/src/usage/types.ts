@@ -43,6 +43,8 @@ export interface HourRow extends Counters {
 /** Everything usage needs to know about a publication, provided by the rest of the backend. */
 export interface UsagePublicationInfo extends UsageSourcePublication {
   entityRef?: string;
+  /** Published, degraded or mid-operation: pull sources collect for live publications only. */
+  live: boolean;
   keys: { id: string; name: string; clientId: string }[];
   /**
    * Limits quota alerts compare against. `publication`: a bucket the whole publication shares (local

@@ -30,6 +30,7 @@ function publications(): UsagePublicationInfo[] {
         name: `k${i}`,
         clientId,
       })),
+      live: true,
       limits: { keys: {} },
     };
   });

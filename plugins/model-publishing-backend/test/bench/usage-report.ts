@@ -53,6 +53,7 @@ async function bench(kind: 'sqlite' | 'postgres') {
         clientId,
       })),
       // every key limited, so the alert queries do real work
+      live: true,
       limits: {
         keys: Object.fromEntries(
           clientIds.map(c => [
@@ -92,7 +93,9 @@ async function bench(kind: 'sqlite' | 'postgres') {
     if (kind === 'postgres') {
       // what autovacuum does to a table this size in production: statistics and the visibility map
       // (index-only scans) — a freshly bulk-loaded table has neither
-      await db.raw('VACUUM ANALYZE usage_hourly, usage_hourly_total, usage_daily, usage_key_last_used');
+      await db.raw(
+        'VACUUM ANALYZE usage_hourly, usage_hourly_total, usage_daily, usage_key_last_used',
+      );
     }
 
     const query = {

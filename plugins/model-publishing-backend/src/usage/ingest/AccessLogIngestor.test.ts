@@ -16,7 +16,12 @@ const records = lines
   .filter(Boolean)
   .map(l => JSON.parse(l));
 
-const base = { cluster: 'default', namespace: 'ml', limits: { keys: {} } };
+const base = {
+  cluster: 'default',
+  namespace: 'ml',
+  live: true,
+  limits: { keys: {} },
+};
 const llama: UsagePublicationInfo = {
   ...base,
   id: 'pub-llm',

@@ -20,6 +20,7 @@ const pubs: UsagePublicationInfo[] = [
       { id: '1', name: 'web', clientId: 'key-1' },
       { id: '2', name: 'batch', clientId: 'key-2' },
     ],
+    live: true,
     limits: { keys: {} },
   },
   {
@@ -31,6 +32,7 @@ const pubs: UsagePublicationInfo[] = [
     routeName: 'fraud-mp',
     clientIds: ['key-3'],
     keys: [{ id: '3', name: 'scoring', clientId: 'key-3' }],
+    live: true,
     limits: { keys: {} },
   },
 ];
@@ -97,8 +99,9 @@ describe('DemoUsageSource', () => {
         sources: [new DemoUsageSource(() => NOW)],
         service,
         store,
+        // an unpublished model as well: no demo traffic may appear for it
         directory: {
-          list: async () => pubs,
+          list: async () => [...pubs, { ...pubs[0], id: 'gone', live: false }],
           get: async id => pubs.find(p => p.id === id),
         },
         logger: mockServices.logger.mock(),
@@ -123,6 +126,15 @@ describe('DemoUsageSource', () => {
       expect(
         report.keys.find(k => k.clientId === 'key-1')?.lastUsedAt,
       ).toBeDefined();
+      const gone = await service.report(
+        { ...pubs[0], id: 'gone', live: false },
+        {
+          from: new Date(NOW - 8 * 24 * HOUR_MS),
+          to: new Date(NOW),
+          granularity: 'day',
+        },
+      );
+      expect(gone.totals.requests).toBe(0);
     } finally {
       await close();
     }

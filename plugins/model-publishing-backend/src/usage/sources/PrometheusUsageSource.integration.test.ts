@@ -89,6 +89,7 @@ const llm: UsagePublicationInfo = {
     { id: 'a', name: 'app', clientId: 'key-a' },
     { id: 'b', name: 'batch', clientId: 'key-b' },
   ],
+  live: true,
   limits: { keys: {} },
 };
 const traditional: UsagePublicationInfo = {
@@ -100,6 +101,7 @@ const traditional: UsagePublicationInfo = {
   routeName: 'fraud-mp',
   clientIds: ['key-f'],
   keys: [{ id: 'f', name: 'scoring', clientId: 'key-f' }],
+  live: true,
   limits: { keys: {} },
 };
 
