@@ -8,7 +8,11 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import plugin from './alpha';
-import { mockModelPublishingApi, makeEntity } from './__testUtils__/testUtils';
+import {
+  mockModelPublishingApi,
+  makeEntity,
+  usageSummary,
+} from './__testUtils__/testUtils';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
 
 describe('new-frontend-system plugin', () => {
@@ -29,7 +33,7 @@ describe('new-frontend-system plugin', () => {
   it('mounts the published-models page at /model-publishing, lazily', async () => {
     const api = mockModelPublishingApi({
       listPublications: async () => ({ items: [] }),
-      getUsageSummary: async () => ({ items: [] }),
+      getUsageSummary: async () => usageSummary(),
     });
     const tester = createExtensionTester(
       plugin.getExtension('page:model-publishing' as any),

@@ -12,6 +12,7 @@ import {
   modelInfo,
   publication,
   renderWithApis,
+  usageReport,
 } from './__testUtils__/testUtils';
 
 describe('legacy plugin', () => {
@@ -29,7 +30,7 @@ describe('legacy plugin', () => {
         publication: publication(),
       }),
       listKeys: async () => ({ items: [] }),
-      getUsage: async () => ({ buckets: [] }),
+      getUsage: async () => usageReport(),
       getGuide: async () => ({ markdown: 'guide', openapi: {} }),
       listAudit: async () => ({ items: [] }),
     });

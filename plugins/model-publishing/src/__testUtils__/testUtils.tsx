@@ -17,7 +17,12 @@ import {
   ModelPublishingApi,
   modelPublishingApiRef,
 } from '../api/ModelPublishingApi';
-import type { ModelAddress, ModelInfo } from '../api/types';
+import type {
+  ModelAddress,
+  ModelInfo,
+  UsageReport,
+  UsageSummary,
+} from '../api/types';
 
 export const address: ModelAddress = {
   cluster: 'default',
@@ -217,4 +222,41 @@ export async function renderWithApis(
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
+}
+
+const zero = {
+  requests: 0,
+  status401: 0,
+  status403: 0,
+  status429: 0,
+  status5xx: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+};
+
+/** A UsageReport as the backend sends it (common's type), empty unless overridden. */
+export function usageReport(overrides: Partial<UsageReport> = {}): UsageReport {
+  return {
+    publicationId: 'pub-1',
+    from: '2026-11-25T00:00:00.000Z',
+    to: '2026-11-26T00:00:00.000Z',
+    granularity: 'hour',
+    totals: { ...zero },
+    buckets: [],
+    keys: [],
+    alerts: [],
+    ...overrides,
+  };
+}
+
+export function usageTotals(overrides: Partial<typeof zero> = {}) {
+  return { ...zero, ...overrides };
+}
+
+export function usageSummary(items: UsageSummary['items'] = []): UsageSummary {
+  return {
+    from: '2026-11-19T00:00:00.000Z',
+    to: '2026-11-26T00:00:00.000Z',
+    items,
+  };
 }

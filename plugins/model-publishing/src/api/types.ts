@@ -6,7 +6,16 @@ import type {
   Publication,
   PublicationStatus,
   RateLimits,
-  UsageBucket,
+  UsageGranularity,
+} from '@internal/plugin-model-publishing-common';
+
+export type {
+  UsageGranularity,
+  UsageKeyBreakdown,
+  UsageQuotaAlert,
+  UsageReport,
+  UsageSummary,
+  UsageSummaryItem,
 } from '@internal/plugin-model-publishing-common';
 
 /** Where a model lives: `/models/{cluster}/{namespace}/{name}` (cluster `default` = the configured default). */
@@ -66,69 +75,10 @@ export interface CreateKeyRequest {
 
 export type RotatedApiKey = IssuedApiKey & { previous: ApiKeyInfo };
 
-export type UsageGranularity = 'hour' | 'day';
-
 export interface UsageQuery {
   from?: string;
   to?: string;
   granularity?: UsageGranularity;
-}
-
-/** Per-key totals; the usage backend may add fields, so everything but the key id is optional. */
-export interface UsageKeyBreakdown {
-  keyId?: string;
-  clientId?: string;
-  name?: string;
-  requests?: number;
-  errors?: number;
-  status401?: number;
-  status403?: number;
-  status429?: number;
-  status5xx?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  lastUsedAt?: string;
-}
-
-/** A near-quota warning computed by the backend (80% = warning, 100% = exceeded). */
-export interface QuotaAlert {
-  /** Which limit, e.g. `requestsPerDay`. */
-  limit?: string;
-  /** Percent of the limit reached (80, 100, …). */
-  percent?: number;
-  threshold?: number;
-  level?: 'warning' | 'exceeded' | 'error' | 'info';
-  keyId?: string;
-  message: string;
-}
-
-/** UsageReport is open in the OpenAPI contract (`additionalProperties: true`); the fields below are read when present. */
-export interface UsageReport {
-  publicationId?: string;
-  from?: string;
-  to?: string;
-  granularity?: UsageGranularity;
-  buckets?: UsageBucket[];
-  perKey?: UsageKeyBreakdown[];
-  alerts?: QuotaAlert[];
-  [key: string]: unknown;
-}
-
-export interface UsageSummaryItem {
-  publicationId?: string;
-  requests?: number;
-  errors?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  /** Small series for a sparkline, oldest first, if the backend sends one. */
-  series?: number[];
-  buckets?: UsageBucket[];
-  [key: string]: unknown;
-}
-
-export interface UsageSummary {
-  items?: UsageSummaryItem[];
-  [key: string]: unknown;
 }
 
 export interface GuideResponse {

@@ -8,6 +8,7 @@ import {
   modelInfo,
   publication,
   renderWithApis,
+  usageReport,
 } from '../../__testUtils__/testUtils';
 import { PublishTab } from './PublishTab';
 
@@ -17,7 +18,7 @@ function liveApi(overrides = {}) {
   return mockModelPublishingApi({
     getModel: async () => ({ model: modelInfo(), publication: publication() }),
     listKeys: async () => ({ items: [] }),
-    getUsage: async () => ({ buckets: [] }),
+    getUsage: async () => usageReport(),
     getGuide: async () => ({ markdown: '# Guide\n\nUse a key.', openapi: {} }),
     listAudit: async () => ({ items: [] }),
     ...overrides,

@@ -4,9 +4,11 @@ import {
   mockModelPublishingApi,
   publication,
   renderWithApis,
+  usageReport,
+  usageSummary,
+  usageTotals,
 } from '../../__testUtils__/testUtils';
 import { PublishedModelsPage } from './PublishedModelsPage';
-import { sparklineValues } from './filters';
 
 const pubs = [
   publication(),
@@ -24,9 +26,25 @@ describe('PublishedModelsPage', () => {
   it('lists publications with entity links, owners, status and sparkline', async () => {
     const api = mockModelPublishingApi({
       listPublications: async () => ({ items: pubs }),
-      getUsageSummary: async () => ({
-        items: [{ publicationId: 'pub-1', series: [1, 5, 3] }],
-      }),
+      getUsageSummary: async () =>
+        usageSummary([
+          {
+            publicationId: 'pub-1',
+            cluster: 'default',
+            namespace: 'team-a',
+            name: 'fraud-detector',
+            totals: usageTotals({ requests: 1234 }),
+            alerts: 0,
+          },
+        ]),
+      getUsage: async () =>
+        usageReport({
+          granularity: 'day',
+          buckets: [1, 5, 3].map(n => ({
+            ...usageTotals({ requests: n }),
+            start: '2026-11-20T00:00:00Z',
+          })),
+        }),
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     const table = await screen.findByRole('table', { name: 'Publications' });
@@ -41,7 +59,7 @@ describe('PublishedModelsPage', () => {
     ).toBeInTheDocument();
     expect(
       await within(rows[1]).findByRole('img', {
-        name: 'Requests of fraud-detector over the last 7 days',
+        name: 'Requests of fraud-detector per day over the last 7 days',
       }),
     ).toBeInTheDocument();
   });
@@ -50,7 +68,7 @@ describe('PublishedModelsPage', () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
       listPublications: async () => ({ items: pubs }),
-      getUsageSummary: async () => ({ items: [] }),
+      getUsageSummary: async () => usageSummary(),
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     await screen.findByRole('table', { name: 'Publications' });
@@ -88,7 +106,7 @@ describe('PublishedModelsPage', () => {
         filter?.cursor
           ? { items: [pubs[1]] }
           : { items: [pubs[0]], nextCursor: 'next' },
-      getUsageSummary: async () => ({ items: [] }),
+      getUsageSummary: async () => usageSummary(),
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     await user.click(await screen.findByRole('button', { name: 'Load more' }));
@@ -116,32 +134,9 @@ describe('PublishedModelsPage', () => {
         listPublications: async () => {
           throw new Error('db down');
         },
-        getUsageSummary: async () => ({}),
+        getUsageSummary: async () => usageSummary(),
       }),
     });
     expect((await screen.findAllByText(/db down/)).length).toBeGreaterThan(0);
-  });
-});
-
-describe('sparklineValues', () => {
-  it('reads a series or buckets', () => {
-    expect(sparklineValues({ series: [1, 2] })).toEqual([1, 2]);
-    expect(
-      sparklineValues({
-        buckets: [
-          {
-            start: '',
-            requests: 4,
-            status401: 0,
-            status403: 0,
-            status429: 0,
-            status5xx: 0,
-            inputTokens: 0,
-            outputTokens: 0,
-          },
-        ],
-      }),
-    ).toEqual([4]);
-    expect(sparklineValues(undefined)).toEqual([]);
   });
 });

@@ -35,12 +35,9 @@ import type { UsageSummaryItem } from '../../api/types';
 import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { Sparkline } from '../UsageCards/LineChart';
-import {
-  KIND_OPTIONS,
-  STATUS_OPTIONS,
-  ownerOptions,
-  sparklineValues,
-} from './filters';
+import { rangeQuery } from '../UsageCards/usageRange';
+import { formatNumber } from '../common/format';
+import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
 
 interface Filters {
   owner: string;
@@ -73,6 +70,37 @@ function FilterSelect(props: {
         ))}
       </Select>
     </FormControl>
+  );
+}
+
+/**
+ * Requests per day over the last week for one row. The summary endpoint has totals only, so each
+ * visible row asks for its own daily series (7 points); a 403/404 just leaves the total.
+ */
+function UsageTrend(props: { publication: Publication; total?: number }) {
+  const api = useApi(modelPublishingApiRef);
+  const { publication: p } = props;
+  const live = p.status !== 'unpublished';
+  const series = useAsync(async () => {
+    if (!live) return [];
+    try {
+      const report = await api.getUsage(
+        { cluster: p.cluster, namespace: p.namespace, name: p.name },
+        { ...rangeQuery('7d'), granularity: 'day' },
+      );
+      return report.buckets.map(b => b.requests);
+    } catch {
+      return [];
+    }
+  }, [api, p.cluster, p.namespace, p.name, live]);
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <Sparkline
+        values={series.value ?? []}
+        label={`Requests of ${p.name} per day over the last 7 days`}
+      />
+      <span>{props.total === undefined ? '' : formatNumber(props.total)}</span>
+    </Box>
   );
 }
 
@@ -225,9 +253,9 @@ export function PublishedModelsTable() {
                   )}
                 </TableCell>
                 <TableCell>
-                  <Sparkline
-                    values={sparklineValues(summaryById.get(p.id))}
-                    label={`Requests of ${p.name} over the last 7 days`}
+                  <UsageTrend
+                    publication={p}
+                    total={summaryById.get(p.id)?.totals.requests}
                   />
                 </TableCell>
               </TableRow>

@@ -5,6 +5,8 @@ import {
   alertApi,
   mockModelPublishingApi,
   renderWithApis,
+  usageReport,
+  usageTotals,
 } from '../../__testUtils__/testUtils';
 import { ModelPermissions } from '../../hooks/useModelPermissions';
 import { UsageReport } from '../../api/types';
@@ -36,37 +38,58 @@ const bucket = (start: string, requests: number, s429 = 0, tokens = 0) => ({
   outputTokens: tokens * 3,
 });
 
-const report: UsageReport = {
+const report: UsageReport = usageReport({
   granularity: 'hour',
+  totals: usageTotals({
+    requests: 150,
+    status401: 2,
+    status429: 2,
+    inputTokens: 30,
+    outputTokens: 90,
+  }),
   buckets: [
     bucket('2026-11-25T10:00:00Z', 100, 2, 10),
     bucket('2026-11-25T11:00:00Z', 50, 0, 20),
   ],
-  perKey: [
+  keys: [
     {
+      clientId: 'key-k1',
       keyId: 'k1',
-      name: 'ci-client',
-      requests: 150,
-      status429: 2,
-      inputTokens: 30,
-      outputTokens: 90,
+      keyName: 'ci-client',
+      totals: usageTotals({
+        requests: 140,
+        status429: 2,
+        inputTokens: 30,
+        outputTokens: 90,
+      }),
     },
+    { clientId: '', totals: usageTotals({ requests: 10, status401: 10 }) },
   ],
   alerts: [
     {
-      limit: 'requestsPerDay',
-      percent: 80,
-      level: 'warning',
-      message: 'ci-client used 80% of requestsPerDay',
+      scope: 'key',
+      keyId: 'k1',
+      clientId: 'key-k1',
+      metric: 'requests',
+      window: 'day',
+      windowStart: '2026-11-25T00:00:00Z',
+      limit: 175,
+      used: 140,
+      threshold: 80,
     },
     {
-      limit: 'tokensPerDay',
-      percent: 100,
-      level: 'exceeded',
-      message: 'ci-client reached tokensPerDay',
+      scope: 'key',
+      keyId: 'k1',
+      clientId: 'key-k1',
+      metric: 'tokens',
+      window: 'day',
+      windowStart: '2026-11-25T00:00:00Z',
+      limit: 120,
+      used: 120,
+      threshold: 100,
     },
   ],
-};
+});
 
 describe('UsageCards', () => {
   it('charts requests and errors, totals, per-key breakdown and quota alerts', async () => {
@@ -89,10 +112,16 @@ describe('UsageCards', () => {
     expect(
       screen.queryByRole('img', { name: /Tokens over time/ }),
     ).not.toBeInTheDocument();
-    const alerts = screen.getAllByText(/ci-client (used|reached)/);
-    expect(alerts[0]).toHaveTextContent('reached tokensPerDay');
+    const alerts = screen.getAllByText(/Key ci-client (used|reached)/);
+    expect(alerts[0]).toHaveTextContent(
+      'Key ci-client reached 100% of its tokens-per-day limit (120 of 120)',
+    );
+    expect(alerts[1]).toHaveTextContent(
+      'Key ci-client used 80% of its requests-per-day limit (140 of 175)',
+    );
     const table = screen.getByRole('table', { name: 'Usage per key' });
     expect(within(table).getByText('ci-client')).toBeInTheDocument();
+    expect(within(table).getByText('No valid key')).toBeInTheDocument();
     expect(within(table).queryByText('Tokens in')).not.toBeInTheDocument();
     expect(onReport).toHaveBeenCalledWith(report);
     expect(api.getUsage.mock.calls[0][1]).toMatchObject({
@@ -192,7 +221,7 @@ describe('UsageCards', () => {
 
   it('shows an empty state without traffic and an error panel on failure', async () => {
     const empty = mockModelPublishingApi({
-      getUsage: async () => ({ buckets: [] }),
+      getUsage: async () => usageReport(),
     });
     const { unmount } = await renderWithApis(
       <UsageCards address={address} modelKind="v1" permissions={perms(true)} />,

@@ -22,17 +22,22 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { PublishableModelKind } from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
-import type { ModelAddress, UsageReport } from '../../api/types';
+import type {
+  ModelAddress,
+  UsageKeyBreakdown,
+  UsageReport,
+} from '../../api/types';
 import {
   ModelPermissions,
   deniedReason,
 } from '../../hooks/useModelPermissions';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
-import { formatNumber } from '../common/format';
 import { LineChart } from './LineChart';
+import { formatDateTime, formatNumber } from '../common/format';
 import {
   UsageRange,
+  alertMessage,
   alertSeverity,
   bucketErrors,
   rangeQuery,
@@ -162,6 +167,12 @@ export function UsageCards(props: UsageCardsProps) {
   );
 }
 
+function keyLabel(row: UsageKeyBreakdown): string {
+  if (row.keyName) return row.keyName;
+  // Client id '' = requests that carried no valid key (401s).
+  return row.clientId === '' ? 'No valid key' : row.clientId;
+}
+
 function UsageBody(props: {
   report: UsageReport;
   modelKind: PublishableModelKind;
@@ -169,22 +180,47 @@ function UsageBody(props: {
   const classes = useStyles();
   const { report } = props;
   const buckets = report.buckets ?? [];
-  const sum = totals(buckets);
+  const sum = report.totals
+    ? {
+        requests: report.totals.requests,
+        errors: bucketErrors({ start: '', ...report.totals }),
+        status429: report.totals.status429,
+        inputTokens: report.totals.inputTokens,
+        outputTokens: report.totals.outputTokens,
+      }
+    : totals(buckets);
   const labels = buckets.map(b => bucketLabel(b.start, report.granularity));
-  const alerts = sortedAlerts(report);
+  const keyNames = Object.fromEntries(
+    (report.keys ?? []).flatMap(k =>
+      k.keyId && k.keyName ? [[k.keyId, k.keyName]] : [],
+    ),
+  );
+  const alerts = sortedAlerts(report.alerts);
   const llm = props.modelKind === 'openai';
+  const keys = report.keys ?? [];
 
   return (
     <Box mt={2}>
-      {alerts.map((alert, i) => (
+      {alerts.slice(0, 5).map((alert, i) => (
         <Alert
           key={i}
           severity={alertSeverity(alert)}
           style={{ marginBottom: 8 }}
         >
-          {alert.message}
+          {alertMessage(alert, keyNames, formatDateTime)}
         </Alert>
       ))}
+      {(report.alertsTotal ?? alerts.length) > 5 && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          display="block"
+          gutterBottom
+        >
+          {(report.alertsTotal ?? alerts.length) - 5} more quota alerts in this
+          range.
+        </Typography>
+      )}
       {buckets.length === 0 || sum.requests === 0 ? (
         <EmptyState
           missing="data"
@@ -256,7 +292,7 @@ function UsageBody(props: {
           </Grid>
         </>
       )}
-      {report.perKey && report.perKey.length > 0 && (
+      {keys.length > 0 && (
         <Table size="small" aria-label="Usage per key">
           <TableHead>
             <TableRow>
@@ -266,37 +302,33 @@ function UsageBody(props: {
               <TableCell align="right">429</TableCell>
               {llm && <TableCell align="right">Tokens in</TableCell>}
               {llm && <TableCell align="right">Tokens out</TableCell>}
+              <TableCell>Last used</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
-            {report.perKey.map((row, i) => (
-              <TableRow key={row.keyId ?? row.clientId ?? i}>
-                <TableCell>{row.name ?? row.clientId ?? row.keyId}</TableCell>
+            {keys.map(row => (
+              <TableRow key={row.clientId}>
+                <TableCell>{keyLabel(row)}</TableCell>
                 <TableCell align="right">
-                  {formatNumber(row.requests ?? 0)}
+                  {formatNumber(row.totals.requests)}
                 </TableCell>
                 <TableCell align="right">
-                  {formatNumber(
-                    row.errors ??
-                      (row.status401 ?? 0) +
-                        (row.status403 ?? 0) +
-                        (row.status429 ?? 0) +
-                        (row.status5xx ?? 0),
-                  )}
+                  {formatNumber(bucketErrors({ start: '', ...row.totals }))}
                 </TableCell>
                 <TableCell align="right">
-                  {formatNumber(row.status429 ?? 0)}
+                  {formatNumber(row.totals.status429)}
                 </TableCell>
                 {llm && (
                   <TableCell align="right">
-                    {formatNumber(row.inputTokens ?? 0)}
+                    {formatNumber(row.totals.inputTokens)}
                   </TableCell>
                 )}
                 {llm && (
                   <TableCell align="right">
-                    {formatNumber(row.outputTokens ?? 0)}
+                    {formatNumber(row.totals.outputTokens)}
                   </TableCell>
                 )}
+                <TableCell>{formatDateTime(row.lastUsedAt)}</TableCell>
               </TableRow>
             ))}
           </TableBody>

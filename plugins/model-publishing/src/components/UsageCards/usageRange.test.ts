@@ -1,4 +1,7 @@
+import { usageTotals } from '../../__testUtils__/testUtils';
+import type { UsageQuotaAlert } from '../../api/types';
 import {
+  alertMessage,
   alertSeverity,
   rangeQuery,
   requestsByKey,
@@ -15,6 +18,19 @@ const bucket = (requests: number, errs: number, tokens = 0) => ({
   status5xx: 0,
   inputTokens: tokens,
   outputTokens: tokens * 2,
+});
+
+const alert = (overrides: Partial<UsageQuotaAlert>): UsageQuotaAlert => ({
+  scope: 'key',
+  keyId: 'k1',
+  clientId: 'key-k1',
+  metric: 'requests',
+  window: 'day',
+  windowStart: '2026-11-25T00:00:00Z',
+  limit: 1000,
+  used: 850,
+  threshold: 80,
+  ...overrides,
 });
 
 describe('usage helpers', () => {
@@ -39,21 +55,44 @@ describe('usage helpers', () => {
     });
   });
 
-  it('maps requests by key and orders exceeded alerts first', () => {
+  it('maps requests by key id, skipping clients that are not our keys', () => {
     expect(
       requestsByKey({
-        perKey: [{ keyId: 'a', requests: 3 }, { clientId: 'x' }],
+        keys: [
+          {
+            clientId: 'key-a',
+            keyId: 'a',
+            totals: usageTotals({ requests: 3 }),
+          },
+          { clientId: '', totals: usageTotals({ requests: 9 }) },
+        ],
       }),
     ).toEqual({ a: 3 });
-    expect(requestsByKey({})).toBeUndefined();
-    const alerts = sortedAlerts({
-      alerts: [
-        { message: 'w', percent: 80 },
-        { message: 'e', percent: 100 },
-      ],
-    });
-    expect(alerts.map(a => a.message)).toEqual(['e', 'w']);
-    expect(alertSeverity({ level: 'warning', percent: 85 })).toBe('warning');
-    expect(alertSeverity({ level: 'exceeded' })).toBe('error');
+    expect(requestsByKey(undefined)).toBeUndefined();
+  });
+
+  it('orders reached limits first and words alerts with the key name', () => {
+    const sorted = sortedAlerts([
+      alert({}),
+      alert({ threshold: 100, used: 1000 }),
+    ]);
+    expect(sorted.map(a => a.threshold)).toEqual([100, 80]);
+    expect(alertSeverity(sorted[0])).toBe('error');
+    expect(alertSeverity(sorted[1])).toBe('warning');
+    expect(alertMessage(alert({}), { k1: 'ci-client' })).toBe(
+      'Key ci-client used 85% of its requests-per-day limit (850 of 1,000) in the day starting 2026-11-25T00:00:00Z.',
+    );
+    expect(
+      alertMessage(
+        alert({
+          scope: 'publication',
+          keyId: undefined,
+          metric: 'tokens',
+          window: 'hour',
+          threshold: 100,
+          used: 1200,
+        }),
+      ),
+    ).toMatch(/^The publication reached 120% of its tokens-per-hour limit/);
   });
 });

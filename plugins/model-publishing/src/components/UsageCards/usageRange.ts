@@ -1,5 +1,9 @@
 import type { UsageBucket } from '@internal/plugin-model-publishing-common';
-import type { UsageGranularity, UsageReport } from '../../api/types';
+import type {
+  UsageGranularity,
+  UsageQuotaAlert,
+  UsageReport,
+} from '../../api/types';
 
 export type UsageRange = '24h' | '7d' | '30d';
 
@@ -52,38 +56,51 @@ export function totals(buckets: UsageBucket[]): UsageTotals {
 
 /** Requests per key id from the report's per-key breakdown (for the key table). */
 export function requestsByKey(
-  report: UsageReport | undefined,
+  report: Pick<UsageReport, 'keys'> | undefined,
 ): Record<string, number> | undefined {
-  if (!report?.perKey) return undefined;
+  if (!report?.keys) return undefined;
   const result: Record<string, number> = {};
-  for (const row of report.perKey)
-    if (row.keyId) result[row.keyId] = row.requests ?? 0;
+  for (const row of report.keys)
+    if (row.keyId) result[row.keyId] = row.totals.requests;
   return result;
 }
 
-/** Alerts sorted so that exceeded limits come first. */
-export function sortedAlerts(report: UsageReport | undefined) {
-  const severity = (a: {
-    level?: string;
-    percent?: number;
-    threshold?: number;
-  }) =>
-    a.level === 'exceeded' ||
-    a.level === 'error' ||
-    (a.percent ?? a.threshold ?? 0) >= 100
-      ? 0
-      : 1;
-  return [...(report?.alerts ?? [])].sort((a, b) => severity(a) - severity(b));
+/** Alerts with limits reached (100%) first, then newest first (the backend's order). */
+export function sortedAlerts(
+  alerts: UsageQuotaAlert[] | undefined,
+): UsageQuotaAlert[] {
+  return [...(alerts ?? [])].sort((a, b) => b.threshold - a.threshold);
 }
 
-export function alertSeverity(a: {
-  level?: string;
-  percent?: number;
-  threshold?: number;
-}): 'error' | 'warning' {
-  return a.level === 'exceeded' ||
-    a.level === 'error' ||
-    (a.percent ?? a.threshold ?? 0) >= 100
-    ? 'error'
-    : 'warning';
+export function alertSeverity(
+  alert: Pick<UsageQuotaAlert, 'threshold'>,
+): 'error' | 'warning' {
+  return alert.threshold >= 100 ? 'error' : 'warning';
+}
+
+/** A sentence for a quota alert, e.g. "Key ci-client reached 100% of its requests-per-day limit …". */
+export function alertMessage(
+  alert: UsageQuotaAlert,
+  keyNames: Record<string, string> = {},
+  formatWindow: (iso: string) => string = iso => iso,
+): string {
+  const who =
+    alert.scope === 'key'
+      ? `Key ${
+          (alert.keyId && keyNames[alert.keyId]) ||
+          alert.keyId ||
+          alert.clientId ||
+          ''
+        }`.trim()
+      : 'The publication';
+  const percent =
+    alert.limit > 0
+      ? Math.floor((alert.used / alert.limit) * 100)
+      : alert.threshold;
+  const verb = alert.threshold >= 100 ? 'reached' : 'used';
+  return `${who} ${verb} ${percent}% of its ${alert.metric}-per-${
+    alert.window
+  } limit (${alert.used.toLocaleString()} of ${alert.limit.toLocaleString()}) in the ${
+    alert.window
+  } starting ${formatWindow(alert.windowStart)}.`;
 }
