@@ -59,11 +59,11 @@ export function NewKeyDialog(props: {
         </DialogContentText>
       </DialogContent>
       <DialogActions>
-        {/* eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern) */}
         <Button
           onClick={props.onClose}
           color="primary"
           variant="contained"
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
           autoFocus
         >
           I have copied the key
