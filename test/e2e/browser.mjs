@@ -1,7 +1,6 @@
-// Debian's Chromium driven by playwright-core; never downloads a browser.
+// Debian's Chromium driven by playwright-core; never downloads a browser. playwright gives every launch a
+// new empty profile directory of its own.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_URL, ARTIFACTS } from './portal.mjs';
 
@@ -19,7 +18,6 @@ export async function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'mp-chromium-'))}`,
     ],
   });
 }

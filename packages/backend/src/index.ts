@@ -37,6 +37,7 @@ backend.add(
 backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 // model publishing
 backend.add(import('@internal/plugin-model-publishing-backend'));
