@@ -6,11 +6,13 @@ import {
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
+  EntityContextMenuItemBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import plugin from './alpha';
 import {
   mockModelPublishingApi,
   makeEntity,
+  renderWithApis,
   usageSummary,
 } from './__testUtils__/testUtils';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
@@ -65,5 +67,28 @@ describe('new-frontend-system plugin', () => {
     ) as (e: unknown) => boolean;
     expect(cardFilter(makeEntity())).toBe(true);
     expect(cardFilter(makeEntity({}))).toBe(false);
+  });
+
+  it('offers "Publish model" in the entity menu, linking to the Publish tab', async () => {
+    const tester = createExtensionTester(
+      plugin.getExtension(
+        'entity-context-menu-item:model-publishing/publish' as any,
+      ),
+    );
+    const data = tester.get(
+      EntityContextMenuItemBlueprint.dataRefs.data as any,
+    ) as {
+      useProps: () => { title: string; href?: string };
+    };
+    const entity = makeEntity();
+    const Probe = () => {
+      const props = data.useProps();
+      return <a href={props.href}>{props.title}</a>;
+    };
+    await renderWithApis(<Probe />, { api: mockModelPublishingApi(), entity });
+    expect(screen.getByRole('link', { name: 'Publish model' })).toHaveAttribute(
+      'href',
+      `/catalog/default/component/${entity.metadata.name}/publish`,
+    );
   });
 });

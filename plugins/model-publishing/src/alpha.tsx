@@ -14,6 +14,8 @@ import {
   EntityContextMenuItemBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntityTabLink } from './components/common/useEntityTabLink';
 import CloudUploadIcon from '@material-ui/icons/CloudUpload';
 import {
   ANNOTATION_INFERENCE_SERVICE,
@@ -95,19 +97,10 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
     },
     useProps: () => {
       const { entity } = useEntity();
-      const {
-        kind,
-        namespace = 'default',
-        name,
-      } = {
-        kind: entity.kind.toLocaleLowerCase('en-US'),
-        namespace: entity.metadata.namespace?.toLocaleLowerCase('en-US'),
-        name: entity.metadata.name,
-      };
-      return {
-        title: 'Publish model',
-        href: `/catalog/${namespace}/${kind}/${name}/publish`,
-      };
+      const link = useEntityTabLink()(stringifyEntityRef(entity));
+      return link
+        ? { title: 'Publish model', href: link }
+        : { title: 'Publish model', onClick: () => {}, disabled: true };
     },
   },
 });
