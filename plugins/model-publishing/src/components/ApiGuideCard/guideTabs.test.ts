@@ -55,4 +55,43 @@ describe('guide tabs', () => {
     expect(guideLanguages('just text')).toEqual([]);
     expect(guideFor('just text', undefined)).toBe('just text');
   });
+
+  it("drops a hidden example's label line with it (the backend guide's format)", () => {
+    const md = [
+      '### Predict',
+      '',
+      'Request body:',
+      '',
+      '```json',
+      '{"instances": [[1, 2]]}',
+      '```',
+      '',
+      '**curl**',
+      '',
+      '```bash',
+      'curl -X POST https://x',
+      '```',
+      '',
+      '**Python** (`requests`)',
+      '',
+      '```python',
+      'import requests',
+      '```',
+      '',
+      '**JavaScript** (`fetch`, Node.js 18+)',
+      '',
+      '```javascript',
+      "await fetch('https://x')",
+      '```',
+      '',
+    ].join('\n');
+    const python = guideFor(md, 'python');
+    expect(python).toContain('**Python** (`requests`)');
+    expect(python).toContain('import requests');
+    expect(python).toContain('{"instances": [[1, 2]]}');
+    expect(python).not.toContain('**curl**');
+    expect(python).not.toContain('**JavaScript**');
+    expect(python).not.toContain('curl -X POST');
+    expect(guideFor(md, 'curl')).toContain('**curl**');
+  });
 });

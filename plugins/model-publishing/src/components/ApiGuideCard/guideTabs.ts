@@ -66,19 +66,30 @@ export function guideLanguages(markdown: string): GuideLanguage[] {
   );
 }
 
-/** The guide as seen under one tab: all prose, untagged code, and the code of that language only. */
+/** A trailing label paragraph such as `**Python** (\`requests\`)` that introduces the next code block. */
+const TRAILING_LABEL = /(^|\n)\*\*[^\n]+\*\*[^\n]*\n\s*$/;
+
+/**
+ * The guide as seen under one tab: all prose, untagged code (JSON bodies, responses), and the code of
+ * that language only. A dropped block's label line (the guide writes `**curl**`, `**Python** (…)`
+ * before each example) goes with it.
+ */
 export function guideFor(
   markdown: string,
   language: GuideLanguage | undefined,
 ): string {
-  return splitGuide(markdown)
-    .filter(
-      s =>
-        s.type === 'prose' ||
-        !s.language ||
-        !language ||
-        s.language === language,
-    )
-    .map(s => s.text)
-    .join('');
+  const out: string[] = [];
+  for (const segment of splitGuide(markdown)) {
+    const keep =
+      segment.type === 'prose' ||
+      !segment.language ||
+      !language ||
+      segment.language === language;
+    if (keep) {
+      out.push(segment.text);
+    } else if (out.length > 0) {
+      out[out.length - 1] = out[out.length - 1].replace(TRAILING_LABEL, '$1');
+    }
+  }
+  return out.join('');
 }

@@ -224,7 +224,7 @@ export function PublishForm(props: PublishFormProps) {
         </FormControl>
       )}
 
-      <Typography variant="subtitle2" className={classes.section}>
+      <Typography variant="subtitle2" className={classes.section} gutterBottom>
         Request limits (per key)
       </Typography>
       <Grid container spacing={1}>
@@ -232,7 +232,9 @@ export function PublishForm(props: PublishFormProps) {
       </Grid>
       {kind === 'openai' && (
         <>
-          <Typography variant="subtitle2">Token limits (per key)</Typography>
+          <Typography variant="subtitle2" gutterBottom>
+            Token limits (per key)
+          </Typography>
           <Grid container spacing={1}>
             {TOKEN_LIMIT_FIELDS.map(limitField)}
           </Grid>

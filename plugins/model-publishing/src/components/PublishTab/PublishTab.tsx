@@ -143,13 +143,13 @@ export function PublishTabContent(props: {
               onReport={onReport}
             />
           </Grid>
-          <Grid item xs={12} md={6}>
+          <Grid item xs={12}>
             <ApiGuideCard
               address={address}
               canRead={permissions.allowed.read}
             />
           </Grid>
-          <Grid item xs={12} md={6}>
+          <Grid item xs={12}>
             <AuditTable address={address} canRead={permissions.allowed.audit} />
           </Grid>
         </>
