@@ -142,8 +142,8 @@ export function StatusPanel(props: StatusPanelProps) {
       )}
       {status === 'unpublished' && (
         <Typography variant="body2" className={classes.section}>
-          This model is not reachable from outside the cluster. Use the form
-          below to publish it.
+          This model is not reachable from outside the cluster. Publish it with
+          the publish form to give clients an endpoint and API keys.
         </Typography>
       )}
     </InfoCard>
