@@ -11,6 +11,7 @@ export {
   EntityPublishStatusCard,
   EntityInferenceServicesCard,
   rootRouteRef,
+  createPublicationStatusColumn,
 } from './plugin';
 export { isInferenceServiceEntity } from '@internal/plugin-model-publishing-common';
 export * from './api';

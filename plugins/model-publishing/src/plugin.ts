@@ -74,3 +74,5 @@ export const EntityInferenceServicesCard = modelPublishingPlugin.provide(
     },
   }),
 );
+
+export { createPublicationStatusColumn } from './components/PublicationStatusColumn/PublicationStatusColumn';
