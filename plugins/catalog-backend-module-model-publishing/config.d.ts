@@ -56,6 +56,12 @@ export interface Config {
           namePrefix?: string;
           /** Emit API entities for live publications (needs the model-publishing backend). Default true. */
           publications?: boolean;
+          /**
+           * Put `backstage.io/techdocs-ref: dir:.` and `backstage.io/techdocs-builder: external` on Components
+           * of published models, so their Docs tab shows the guide the backend publishes to TechDocs.
+           * Default: `modelPublishing.techdocs.enabled`, which defaults to whether `techdocs` is configured.
+           */
+          techdocs?: boolean;
         };
       };
     };

@@ -46,6 +46,7 @@ describe('readProviderConfigs', () => {
         },
         namePrefix: '',
         publications: true,
+        techdocs: false,
         acceptsDefaultClusterAlias: false,
       },
       {
@@ -65,6 +66,7 @@ describe('readProviderConfigs', () => {
         },
         namePrefix: 'prod-',
         publications: false,
+        techdocs: false,
         acceptsDefaultClusterAlias: false,
       },
     ]);
@@ -157,6 +159,33 @@ describe('readProviderConfigs', () => {
       ['b', 'http://b', false],
     ]);
     expect(readProviderConfigs(new ConfigReader({}))).toEqual([]);
+  });
+
+  it('annotates for TechDocs when the portal configures TechDocs, unless turned off', () => {
+    const clusters = [{ name: 'local', url: 'http://127.0.0.1:6443' }];
+    const techdocsOf = (data: object) =>
+      readProviderConfigs(new ConfigReader(data)).map(c => c.techdocs);
+    expect(techdocsOf({ modelPublishing: { clusters } })).toEqual([false]);
+    expect(
+      techdocsOf({
+        techdocs: { builder: 'local' },
+        modelPublishing: { clusters },
+      }),
+    ).toEqual([true]);
+    expect(
+      techdocsOf({
+        techdocs: { builder: 'local' },
+        modelPublishing: { clusters, techdocs: { enabled: false } },
+      }),
+    ).toEqual([false]);
+    expect(
+      techdocsOf({
+        techdocs: { builder: 'local' },
+        catalog: {
+          providers: { modelPublishing: { a: { techdocs: false }, b: {} } },
+        },
+      }),
+    ).toEqual([false, true]);
   });
 
   it('names the bad key when a value has the wrong type', () => {

@@ -17,6 +17,11 @@ export interface ProviderConfig {
   namePrefix: string;
   /** Whether to emit API entities from the model-publishing backend's publications. */
   publications: boolean;
+  /**
+   * Whether Components of published models carry the TechDocs annotations (the backend publishes each
+   * publication's guide to TechDocs, see README).
+   */
+  techdocs: boolean;
   /** Whether publications addressed to cluster `default` belong to this provider (single cluster). */
   acceptsDefaultClusterAlias: boolean;
 }
@@ -105,6 +110,18 @@ function sharedClusters(root: Config): Map<string, Config> {
   return result;
 }
 
+/**
+ * Whether the model-publishing backend publishes guides to TechDocs: the same rule as the backend's
+ * `modelPublishing.techdocs.enabled` (default: on when the portal configures TechDocs), so the catalog
+ * never points a Docs tab at a site nobody writes.
+ */
+export function guidesInTechDocs(root: Config): boolean {
+  return (
+    root.getOptionalBoolean('modelPublishing.techdocs.enabled') ??
+    root.has('techdocs')
+  );
+}
+
 function readDefaults(config: Config | undefined): MappingDefaults {
   return {
     owner: config?.getOptionalString('owner') ?? DEFAULT_OWNER,
@@ -119,6 +136,7 @@ function readDefaults(config: Config | undefined): MappingDefaults {
  * `modelPublishing.clusters` entry of the same cluster name.
  */
 export function readProviderConfigs(root: Config): ProviderConfig[] {
+  const techdocs = guidesInTechDocs(root);
   const shared = sharedClusters(root);
   const block = root.getOptionalConfig('catalog.providers.modelPublishing');
   const entries: { id: string; config?: Config }[] = block
@@ -152,6 +170,7 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
         defaults: readDefaults(config?.getOptionalConfig('defaults')),
         namePrefix: config?.getOptionalString('namePrefix') ?? '',
         publications: config?.getOptionalBoolean('publications') ?? true,
+        techdocs: config?.getOptionalBoolean('techdocs') ?? techdocs,
       };
     },
   );

@@ -41,6 +41,15 @@ export const ANNOTATION_PUBLICATION_ID = 'model-publishing/publication-id';
  * `model-publishing/inference-service` annotation, so only the Component resolves to the model. */
 export const ANNOTATION_PUBLISHED_MODEL = 'model-publishing/published-model';
 
+/** TechDocs: where the docs source is (`dir:.`); required for the Docs tab to look for a site at all. */
+export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref';
+/**
+ * TechDocs: `external` = the site is generated and published by someone else (the model-publishing
+ * backend), so the TechDocs backend must not try to build it (see README, "TechDocs").
+ */
+export const ANNOTATION_TECHDOCS_BUILDER = 'backstage.io/techdocs-builder';
+export const TECHDOCS_BUILDER_EXTERNAL = 'external';
+
 /** Catalog label: `"true"` / `"false"`, so the catalog can be filtered by readiness. */
 export const LABEL_READY = 'model-publishing/ready';
 

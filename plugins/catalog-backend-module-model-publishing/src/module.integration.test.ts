@@ -88,6 +88,7 @@ describe('catalog with the model-publishing module (real catalog backend, emulat
         stubModelPublishingBackend(callers),
         mockServices.rootConfig.factory({
           data: {
+            techdocs: { builder: 'local' },
             catalog: {
               providers: {
                 modelPublishing: {
@@ -123,6 +124,15 @@ describe('catalog with the model-publishing module (real catalog backend, emulat
       type: 'inference-service',
       providesApis: ['qwen-chat-api'],
     });
+    // The module plugs in model-publishing-common's detectModelKind.
+    expect(component.metadata.annotations).toMatchObject({
+      'model-publishing/detected-kind': 'openai',
+      'model-publishing/detected-confidence': 'high',
+      // published, and the portal has TechDocs: the Docs tab shows the guide the backend publishes
+      'backstage.io/techdocs-ref': 'dir:.',
+      'backstage.io/techdocs-builder': 'external',
+    });
+    expect(component.metadata.tags).toContain('openai');
     expect(component.relations).toEqual(
       expect.arrayContaining([
         { type: 'providesApi', targetRef: 'api:default/qwen-chat-api' },

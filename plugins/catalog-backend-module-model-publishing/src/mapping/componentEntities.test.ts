@@ -1,3 +1,4 @@
+import { detectModelKind } from '@internal/plugin-model-publishing-common';
 import { buildComponentEntities } from './componentEntities';
 import type {
   ClusterSnapshot,
@@ -209,6 +210,25 @@ describe('buildComponentEntities', () => {
       broken.metadata.annotations!['model-publishing/detected-kind'],
     ).toBeUndefined();
   });
+
+  it.each([
+    ['sklearn v1', sklearnV1, 'v1', 'high'],
+    ['xgboost v2', xgboostV2, 'v2', 'high'],
+    ['legacy predictor, protocolVersion v2', legacySklearn, 'v2', 'high'],
+    ['Hugging Face --task text_generation', huggingfaceLlm, 'openai', 'high'],
+    ['vLLM', vllm, 'openai', 'high'],
+    ['LLMInferenceService', llmInferenceService, 'openai', 'high'],
+  ])(
+    'with the shared detectModelKind: %s → %s',
+    (_, model, kind, confidence) => {
+      const entity = one(model, [], { ...options, detect: detectModelKind });
+      expect(entity.metadata.annotations).toMatchObject({
+        'model-publishing/detected-kind': kind,
+        'model-publishing/detected-confidence': confidence,
+      });
+      expect(entity.metadata.tags).toContain(kind);
+    },
+  );
 
   it('skips objects without a name or namespace instead of emitting invalid entities', () => {
     const nameless = { ...sklearnV1, metadata: { namespace: 'fraud' } };

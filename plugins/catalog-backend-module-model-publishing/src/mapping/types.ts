@@ -23,8 +23,8 @@ export interface ClusterSnapshot {
   namespaces: KubeObjectLike[];
 }
 
-/** Pluggable model-kind detection (design §3). Until `detectModelKind` lives in a package this module may
- * depend on, the provider runs without one and stores runtime / modelFormat / protocolVersion only. */
+/** Pluggable model-kind detection (design §3). `fromConfig` plugs in model-publishing-common's
+ * `detectModelKind`; a provider built without one stores runtime / modelFormat / protocolVersion only. */
 export type ModelKindDetector = (
   isvc: KubeObjectLike,
   runtime?: KubeObjectLike,

@@ -37,6 +37,7 @@ function config(
     defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
     namePrefix: '',
     publications: true,
+    techdocs: false,
     acceptsDefaultClusterAlias: true,
     ...extra,
   };

@@ -26,6 +26,7 @@ const config: ProviderConfig = {
   defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
   namePrefix: '',
   publications: true,
+  techdocs: true,
   acceptsDefaultClusterAlias: true,
 };
 
@@ -54,6 +55,7 @@ function setup(opts: {
   cluster: () => ClusterSnapshot | Promise<ClusterSnapshot>;
   publications?: () => Publication[] | Promise<Publication[]>;
   getOpenApi?: (p: Publication) => Promise<object>;
+  config?: Partial<ProviderConfig>;
 }) {
   const source: PublicationsSource = {
     listPublications: jest.fn(async () =>
@@ -65,7 +67,7 @@ function setup(opts: {
   };
   const logger = mockServices.logger.mock();
   const provider = new ModelPublishingEntityProvider({
-    config,
+    config: { ...config, ...opts.config },
     logger,
     readCluster: async () => opts.cluster(),
     publications: source,
@@ -224,6 +226,48 @@ describe('ModelPublishingEntityProvider', () => {
       s.components.last().find(c => c.metadata.name === 'sklearn-iris')!.spec!
         .providesApis,
     ).toBeUndefined();
+  });
+
+  it('points the Docs tab of published models (only) at the externally built TechDocs site', async () => {
+    let pubs = [publication()];
+    const s = setup({ cluster: () => snap(), publications: () => pubs });
+    await connectBoth(s);
+    await s.provider.run();
+    const byName = () =>
+      Object.fromEntries(s.components.last().map(c => [c.metadata.name, c]));
+    expect(byName()['sklearn-iris'].metadata.annotations).toMatchObject({
+      'backstage.io/techdocs-ref': 'dir:.',
+      'backstage.io/techdocs-builder': 'external',
+    });
+    await expectValidEntity(byName()['sklearn-iris']);
+    expect(
+      byName()['xgboost-iris'].metadata.annotations![
+        'backstage.io/techdocs-ref'
+      ],
+    ).toBeUndefined();
+
+    pubs = [publication({ status: 'unpublished' })];
+    await s.provider.run();
+    expect(
+      byName()['sklearn-iris'].metadata.annotations![
+        'backstage.io/techdocs-ref'
+      ],
+    ).toBeUndefined();
+
+    const off = setup({
+      cluster: () => snap(),
+      publications: () => [publication()],
+      config: { techdocs: false },
+    });
+    await connectBoth(off);
+    await off.provider.run();
+    const sklearn = off.components
+      .last()
+      .find(c => c.metadata.name === 'sklearn-iris')!;
+    expect(sklearn.spec!.providesApis).toEqual(['sklearn-iris-api']);
+    expect(sklearn.metadata.annotations!['backstage.io/techdocs-ref']).toBe(
+      undefined,
+    );
   });
 
   it('keeps the previous API entities when the backend is unreachable, and logs a warning', async () => {

@@ -11,7 +11,10 @@ import type {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import {
+  detectModelKind,
+  type Publication,
+} from '@internal/plugin-model-publishing-common';
 import { InferenceServiceReader } from '../cluster/InferenceServiceReader';
 import { createKubeConfig } from '../cluster/kubeConfig';
 import { ProviderConfig, readProviderConfigs } from '../config';
@@ -25,6 +28,7 @@ import {
   buildComponentEntities,
   ModelComponent,
 } from '../mapping/componentEntities';
+import { withExternalTechDocs } from '../mapping/techdocs';
 import type { ClusterSnapshot, ModelKindDetector } from '../mapping/types';
 import {
   PublicationsClient,
@@ -80,6 +84,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       scheduler: SchedulerService;
       auth: AuthService;
       discovery: DiscoveryService;
+      /** Default: the shared `detectModelKind` (model-publishing-common), without the ServingRuntime. */
       detect?: ModelKindDetector;
     },
   ): ModelPublishingEntityProvider[] {
@@ -95,7 +100,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
             target: `model-publishing:${config.id}`,
           }),
           publications,
-          detect: deps.detect,
+          detect: deps.detect ?? detectModelKind,
           taskRunner: deps.scheduler.createScheduledTaskRunner(config.schedule),
         }),
     );
@@ -174,6 +179,8 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     if (apis) {
       for (const { component, api } of apis) {
         component.entity.spec.providesApis = [api.metadata.name];
+        if (config.techdocs)
+          component.entity = withExternalTechDocs(component.entity);
       }
     }
 

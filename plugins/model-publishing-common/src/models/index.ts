@@ -1,0 +1,13 @@
+export {
+  detectModelKind,
+  VLLM_OPENAI_PREFIX,
+  HUGGINGFACE_OPENAI_PREFIX,
+} from './detectModelKind';
+export {
+  servedModelName,
+  inspectPredictor,
+  flagValue,
+  LEGACY_FRAMEWORKS,
+} from './inspect';
+export type { PredictorFacts } from './inspect';
+export type { ModelManifest } from './manifest';
