@@ -51,13 +51,14 @@ function seedObject(isvc: KubeObject, status: unknown): unknown {
   return { apiVersion: isvc.apiVersion, kind: isvc.kind, metadata, spec: isvc.spec, status };
 }
 
-/** Seed: the demo cluster objects from examples/cluster when they exist, else the test fixtures. */
-export function seedPaths(): string {
+/** Seed: the demo models, a not-ready one, and `extraReady` (more Ready models, e.g. copies or an LLMInferenceService). */
+export function seedPaths(extraReady: KubeObject[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-seed-'));
   const docs = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
     ...Object.values(DEMO_MODELS).map(m => seedObject(m, ready)),
     seedObject({ ...isvcs.sklearnV1, metadata: { ...isvcs.sklearnV1.metadata, name: 'not-ready' } }, notReady),
+    ...extraReady.map(m => seedObject(m, ready)),
   ];
   fs.writeFileSync(path.join(dir, 'models.yaml'), docs.map(d => YAML.stringify(d)).join('---\n'));
   return dir;

@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/AuditLog';
 import { readModelPublishingConfig } from '../config';
 import { migrate } from '../database/migrate';
 import { PublicationStore } from '../database/PublicationStore';
+import { createApiKeyService } from '../keys';
 import { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import { PublishingService, PublishingServiceOptions } from '../publishing/PublishingService';
 import { Reconciler } from '../publishing/Reconciler';
@@ -15,6 +16,10 @@ import { CLUSTER, NAMESPACE, seedPaths } from './harness';
 export async function startServices(db: Knex, options: {
   emulator?: Emulator;
   beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite'];
+  /** More `modelPublishing` config (e.g. tenants). */
+  config?: Record<string, unknown>;
+  /** Wire the real ApiKeyService (first keys, discard on rollback) as plugin.ts does. */
+  withKeys?: boolean;
 } = {}) {
   const emulator = options.emulator ?? (await startEmulator({ seed: seedPaths() }));
   await migrate(db);
@@ -23,6 +28,7 @@ export async function startServices(db: Knex, options: {
       modelPublishing: {
         clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
         gateway: { publicBaseUrl: 'https://models.example.com', llmHostnameTemplate: '{name}-{namespace}.llm.example.com' },
+        ...options.config,
       },
     }),
   );
@@ -45,8 +51,13 @@ export async function startServices(db: Knex, options: {
   };
   const publications = new PublicationStore(db);
   const auditLog = new AuditLog(db);
-  const makePublishing = (beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite']) =>
-    new PublishingService({ clusters, publications, auditLog, config, logger, beforeClusterWrite });
+  const makePublishing = (beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite']) => {
+    const service = new PublishingService({ clusters, publications, auditLog, config, logger, beforeClusterWrite });
+    if (options.withKeys) {
+      service.setKeys(createApiKeyService({ db, config, logger, clusters, publications, auditLog, publishing: service }));
+    }
+    return service;
+  };
   const publishing = makePublishing(options.beforeClusterWrite);
   const reconciler = new Reconciler({ clusters, publications, publishing: makePublishing(), logger, stuckAfterMs: 0 });
   const model = (name: string) => ({

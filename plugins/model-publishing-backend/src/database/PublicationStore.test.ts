@@ -84,6 +84,21 @@ describe.each(databases.eachSupportedId())('PublicationStore on %s', databaseId 
     expect(Number((await db('publications').count({ n: '*' }))[0].n)).toBe(1);
   });
 
+  it('with an owner quota, counts and inserts atomically: 20 concurrent inserts of different models, max 2', async () => {
+    const quota = { max: 2, exceeded: (live: number) => Object.assign(new Error(`quota: ${live} live`), { name: 'QuotaError' }) };
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        store.insertPublishing(newPublication(200 + i, { owner: 'group:default/fraud' }), undefined, { quota }),
+      ),
+    );
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(2);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected.map(r => r.reason.message)).toEqual(rejected.map(() => 'quota: 2 live'));
+    expect(await store.countLiveByOwner('group:default/fraud')).toBe(2);
+    // Refused inserts leave no history behind either.
+    expect(Number((await db('publication_status_history').count({ n: '*' }))[0].n)).toBe(2);
+  });
+
   it('compare-and-sets status and appends history', async () => {
     const p = newPublication(1);
     await store.insertPublishing(p);

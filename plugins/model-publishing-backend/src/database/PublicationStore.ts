@@ -37,6 +37,13 @@ export interface NewPublication {
   createdBy: string;
 }
 
+/** A cap on an owner's live publications, enforced atomically with the insert. */
+export interface OwnerQuota {
+  max: number;
+  /** The error to throw when the owner already has `live` (≥ max) live publications. */
+  exceeded(live: number): Error;
+}
+
 export interface PublicationPatch {
   status?: PublicationStatus;
   /** `null` clears the reason. */
@@ -106,6 +113,15 @@ function fromRow(row: Row): Publication {
   };
 }
 
+function isPostgres(db: Knex): boolean {
+  return /^(pg|postgres)/.test(String(db.client.config.client));
+}
+
+async function countLive(db: Knex, owner: string): Promise<number> {
+  const [{ count }] = await db(TABLE).where({ owner }).whereNotNull('live_key').count({ count: '*' });
+  return Number(count);
+}
+
 /** Publications and their status history. All writes that change status also append history. */
 export class PublicationStore {
   constructor(private readonly db: Knex) {}
@@ -113,8 +129,13 @@ export class PublicationStore {
   /**
    * Inserts a live record in `publishing`. The unique live key makes concurrent publishes of one
    * model race in the database: exactly one insert wins, the others get ConflictError.
+   *
+   * With a quota, counting the owner's live publications and inserting are one atomic step, so
+   * concurrent publishes of different models of one owner cannot overshoot it: PostgreSQL takes a
+   * transaction-scoped advisory lock per owner (no row to lock, and it never blocks other owners);
+   * SQLite serialises writers anyway (one connection, transactions run one at a time).
    */
-  async insertPublishing(p: NewPublication, now = new Date()): Promise<Publication> {
+  async insertPublishing(p: NewPublication, now = new Date(), options: { quota?: OwnerQuota } = {}): Promise<Publication> {
     const row = {
       id: p.id,
       cluster: p.cluster,
@@ -133,9 +154,18 @@ export class PublicationStore {
       created_at: now,
       updated_at: now,
     };
+    const quota = p.owner ? options.quota : undefined;
     try {
       await this.db.transaction(async tx => {
+        if (quota && isPostgres(tx)) {
+          await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`model-publishing:owner:${p.owner}`]);
+        }
+        // Insert first, so a second publish of the same model is 409 (unique key) rather than a quota error.
         await tx(TABLE).insert(row);
+        if (quota) {
+          const live = await countLive(tx, p.owner!);
+          if (live > quota.max) throw quota.exceeded(live - 1);
+        }
         await tx(HISTORY).insert({
           publication_id: p.id,
           status: 'publishing',
@@ -293,11 +323,7 @@ export class PublicationStore {
   }
 
   async countLiveByOwner(owner: string): Promise<number> {
-    const [{ count }] = await this.db(TABLE)
-      .where({ owner })
-      .whereNotNull('live_key')
-      .count({ count: '*' });
-    return Number(count);
+    return countLive(this.db, owner);
   }
 
   /** Ids of publications that are live; used to tell labelled orphans from owned objects. */

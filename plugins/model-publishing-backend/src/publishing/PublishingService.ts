@@ -13,7 +13,7 @@ import type {
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import { redactKeys } from '../audit/AuditLog';
 import type { ModelPublishingConfig } from '../config';
-import type { PublicationStore } from '../database/PublicationStore';
+import type { OwnerQuota, PublicationStore } from '../database/PublicationStore';
 import { UnprocessableError } from '../errors';
 import { buildPublicationObjects, publicationEndpoints } from '../gateway';
 import type { BuildKey, KubeObject, PublicationEndpoint } from '../gateway/types';
@@ -21,7 +21,7 @@ import { ClusterClient, describeRef, ObjectRef, refOf } from '../kubernetes/Clus
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import { detectModelKind, servedModelName } from '../models';
 import { buildGuide, buildOpenApiDocument } from '../docs';
-import { checkTenantRules } from '../tenants/tenantRules';
+import { checkTenantRules, publicationQuota, quotaViolation } from '../tenants/tenantRules';
 import { applyStages, ownedRef, recreatable, ROUTE_KINDS, sameRef } from './objects';
 
 /** A model's address after resolution (router's ModelTarget satisfies it). */
@@ -226,7 +226,13 @@ export class PublishingService {
     config: PublishConfig,
     mode: { creating: boolean; requireReady: boolean },
   ) {
-    const { isvc, detection } = await this.loadModel(model);
+    // The quota count does not depend on the model: read it while the cluster answers.
+    const [{ isvc, detection }, livePublications] = await Promise.all([
+      this.loadModel(model),
+      mode.creating && model.owner && publicationQuota(this.o.config.tenants, model.owner)
+        ? this.o.publications.countLiveByOwner(model.owner)
+        : Promise.resolve(0),
+    ]);
     if (mode.requireReady) {
       const { ready, message } = readiness(isvc);
       if (!ready) {
@@ -242,7 +248,6 @@ export class PublishingService {
         );
       }
     }
-    const livePublications = model.owner ? await this.o.publications.countLiveByOwner(model.owner) : 0;
     const violations = checkTenantRules({
       tenants: this.o.config.tenants,
       owner: model.owner,
@@ -253,6 +258,16 @@ export class PublishingService {
     });
     if (violations.length) throw new UnprocessableError(violations.join('; '));
     return { isvc, detection, kind };
+  }
+
+  /** The tenant's maxPublications as the store enforces it: counted and inserted atomically. */
+  private quotaFor(model: ModelLocation): OwnerQuota | undefined {
+    const quota = publicationQuota(this.o.config.tenants, model.owner);
+    if (!quota) return undefined;
+    return {
+      max: quota.max,
+      exceeded: live => new UnprocessableError(quotaViolation(quota.group, live, quota.max)),
+    };
   }
 
   private build(publicationId: string, isvc: KubeObject, kind: { kind: PublishableModelKind; openaiPathPrefix?: string }, config: PublishConfig, keys: BuildKey[]) {
@@ -297,7 +312,7 @@ export class PublishingService {
       objects: planned.objects.map(ownedRef),
       endpoints: planned.endpoints,
       createdBy: op.actor,
-    });
+    }, undefined, { quota: this.quotaFor(model) });
 
     const journal: JournalEntry[] = [];
     let issued: IssuedApiKey | undefined;

@@ -45,9 +45,7 @@ export function checkTenantRules(input: TenantCheckInput): string[] {
   if (!tenant) return violations;
 
   if (input.creating && tenant.maxPublications !== undefined && input.livePublications >= tenant.maxPublications) {
-    violations.push(
-      `maxPublications: tenant ${tenant.group} already has ${input.livePublications} of ${tenant.maxPublications} publications`,
-    );
+    violations.push(quotaViolation(tenant.group, input.livePublications, tenant.maxPublications));
   }
   for (const [field, maxField] of LIMIT_FIELDS) {
     const max = tenant[maxField];
@@ -60,4 +58,17 @@ export function checkTenantRules(input: TenantCheckInput): string[] {
     }
   }
   return violations;
+}
+
+export function quotaViolation(group: string, live: number, max: number): string {
+  return `maxPublications: tenant ${group} already has ${live} of ${max} publications`;
+}
+
+/** The owner's cap on live publications, if its tenant has one (enforced again, atomically, at insert). */
+export function publicationQuota(
+  tenants: TenantSettings[],
+  owner: string | undefined,
+): { group: string; max: number } | undefined {
+  const tenant = owner ? tenants.find(t => t.group === owner) : undefined;
+  return tenant?.maxPublications === undefined ? undefined : { group: tenant.group, max: tenant.maxPublications };
 }
