@@ -145,6 +145,25 @@ describe('route guards', () => {
     expect(h.clusterWrites()).toEqual([]);
   });
 
+  it.each([
+    ['publish', '/publication'],
+    ['dry run', '/publication/dry-run'],
+  ])('%s: 400 for a first key that expired already, before any record or cluster write', async (_label, suffix) => {
+    const res = await h.request
+      .post(`${byModel('sklearn-iris')}${suffix}`)
+      .set(auth)
+      .send({ ...validBody, firstKey: { name: 'app', expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ name: 'InputError', message: 'firstKey.expiresAt must be in the future' });
+    expect(h.clusterWrites()).toEqual([]);
+    // No publication record (not even a failed one) and no key.
+    const model = await h.request.get(byModel('sklearn-iris')).set(auth);
+    expect(model.status).toBe(200);
+    expect(model.body.publication).toBeUndefined();
+    const list = await h.request.get(`${API}/publications`).set(auth);
+    expect(list.body.items.filter((p: any) => p.name === 'sklearn-iris')).toEqual([]);
+  });
+
   it('PUT and DELETE of an unpublished model are 404', async () => {
     expect((await h.request.put(`${byModel('sklearn-iris')}/publication`).set(auth).send(validBody)).status).toBe(404);
     expect((await h.request.delete(`${byModel('sklearn-iris')}/publication`).set(auth)).status).toBe(404);

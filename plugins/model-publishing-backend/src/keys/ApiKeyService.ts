@@ -466,6 +466,22 @@ export class ApiKeyService {
   }
 
   /**
+   * For the publishing service, before it records anything: throws the InputError issueInitialKey
+   * would throw for this first key (fields named `firstKey.*`), so a bad first key is a 400 that
+   * changes nothing instead of a failed publication.
+   */
+  checkInitialKey(input: { name: string; expiresAt?: string }): void {
+    try {
+      this.parseExpiry(input.expiresAt, this.now());
+    } catch (error) {
+      if (isError(error) && error.name === 'InputError') {
+        throw new InputError(`firstKey.${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
    * For the publishing service: records the first key of a publication being created and returns
    * it for BuildInput.keys. The Secret is written by the publish itself, so this does not touch the
    * cluster. If the publish fails, call discardKeys.

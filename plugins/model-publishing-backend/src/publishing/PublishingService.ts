@@ -57,6 +57,8 @@ export interface PublishingKeys {
     who: { actor: string; request?: unknown },
   ): Promise<{ issued: IssuedApiKey; buildKey: BuildKey }>;
   discardKeys(publicationId: string, who: { actor: string; request?: unknown }): Promise<void>;
+  /** Throws the InputError issueInitialKey would throw for this first key (expiry in the past, …). */
+  checkInitialKey?(input: { name: string; expiresAt?: string }): void;
   readLiveSecretKeys(publicationId: string): Promise<{ keys: BuildKey[] }>;
 }
 
@@ -67,6 +69,11 @@ export interface PublishingServiceOptions {
   config: ModelPublishingConfig;
   logger: LoggerService;
   keys?: PublishingKeys;
+  /**
+   * TechDocs publishing of the guide (src/docs/techdocs), told after every successful publish, update and
+   * unpublish. Fire-and-forget: it never fails or delays the operation; the reconciler retries.
+   */
+  guides?: { published(p: Publication): void; unpublished(p: Publication): void };
   newId?: () => string;
   /**
    * Test hook: runs before every cluster write of a saga. A test can fail it, or never resolve it to
@@ -226,6 +233,8 @@ export class PublishingService {
     config: PublishConfig,
     mode: { creating: boolean; requireReady: boolean },
   ) {
+    // First-key input errors are 400s before the cluster is read or anything is recorded.
+    if (mode.creating && config.firstKey) this.o.keys?.checkInitialKey?.(config.firstKey);
     // The quota count does not depend on the model: read it while the cluster answers.
     const [{ isvc, detection }, livePublications] = await Promise.all([
       this.loadModel(model),
@@ -350,6 +359,7 @@ export class PublishingService {
       { actor: op.actor, fromStatuses: ['publishing'] },
     );
     await audit('succeeded', id);
+    if (publication) this.o.guides?.published(publication);
     return { publication: publication ?? { ...record, status: 'published' }, ...(issued ? { key: issued } : {}) };
   }
 
@@ -405,6 +415,7 @@ export class PublishingService {
       { actor: op.actor },
     );
     await audit('succeeded');
+    if (updated) this.o.guides?.published(updated);
     return updated!;
   }
 
@@ -445,6 +456,7 @@ export class PublishingService {
       { actor: op.actor },
     );
     await audit('succeeded');
+    if (done) this.o.guides?.unpublished(done);
     return done!;
   }
 
