@@ -120,3 +120,44 @@ describe('reconciler', () => {
     expect(labelled(publication.id)).toHaveLength(4);
   });
 });
+
+describe('reconciler with the key service', () => {
+  let db: Knex;
+  let s: Awaited<ReturnType<typeof startServices>>;
+  let crashAt = 0;
+  let writes = 0;
+
+  beforeEach(async () => {
+    db = await databases.init('SQLITE_3');
+    writes = 0;
+    crashAt = 0;
+    s = await startServices(db, {
+      withKeys: true,
+      beforeClusterWrite: async () => {
+        writes++;
+        if (crashAt && writes === crashAt) await never();
+      },
+    });
+  });
+  afterEach(async () => {
+    await s.emulator.close();
+  });
+
+  it('discards the first key of a publish it rolls back: revoked and removed, audited', async () => {
+    crashAt = 4; // sklearn: Secret (with the key), SecurityPolicy, BackendTrafficPolicy, then killed before the route
+    void s.publishing.publish(s.model('sklearn-iris'), { rateLimits: { requestsPerMinute: 10 }, firstKey: { name: 'app' } }, op);
+    await new Promise(r => setTimeout(r, 1500));
+    const stuck = await s.publications.findLive('local', NAMESPACE, 'sklearn-iris');
+    expect(stuck?.status).toBe('publishing');
+    const [issued] = await db('api_keys').where({ publication_id: stuck!.id });
+    expect(issued).toMatchObject({ revoked_at: null, removed_at: null });
+
+    const report = await s.reconciler.run();
+    expect(report.converged).toEqual([{ id: stuck!.id, from: 'publishing', to: 'failed' }]);
+    const [after] = await db('api_keys').where({ publication_id: stuck!.id });
+    expect(after.revoked_at).not.toBeNull();
+    expect(after.removed_at).not.toBeNull();
+    const audit = await db('audit_log').where({ publication_id: stuck!.id, action: 'key.revoke' });
+    expect(audit).toEqual([expect.objectContaining({ key_id: issued.id, actor: 'system:model-publishing-reconciler', outcome: 'succeeded' })]);
+  });
+});

@@ -492,6 +492,15 @@ export class PublishingService {
     return this.build(publication.id, isvc, kind, publication.config, []).objects;
   }
 
+  /**
+   * Revokes and forgets every key of a publication that will never serve (the reconciler rolling
+   * back a publish killed mid-way: its first key was recorded, perhaps put in the Secret, but never
+   * handed out). Idempotent.
+   */
+  async discardKeys(publicationId: string, actor: string): Promise<void> {
+    await this.o.keys?.discardKeys(publicationId, { actor });
+  }
+
   /** Deletes every listed object (route first) and returns; used by unpublish and the reconciler. */
   async deleteAll(cluster: string, objects: OwnedObject[]): Promise<void> {
     await this.deleteObjects(this.client(cluster), objects, []);

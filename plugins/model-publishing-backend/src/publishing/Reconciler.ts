@@ -23,6 +23,8 @@ export interface ReconcilerOptions {
   stuckAfterMs?: number;
   /** Re-apply drifted objects (else only mark the publication degraded). */
   repair?: boolean;
+  /** Rebuilds a settled publication's TechDocs guide when it is missing or stale (src/docs/techdocs). */
+  guides?: { ensure(p: Publication): Promise<unknown> };
 }
 
 export interface ReconcileReport {
@@ -57,6 +59,7 @@ export class Reconciler {
       const page = await this.o.publications.listSettled(after, 100);
       for (const p of page) {
         await this.checkDrift(p, report).catch(e => report.errors.push(`${p.id}: ${message(e)}`));
+        await this.o.guides?.ensure(p); // logs its own failures; never throws
       }
       if (page.length < 100) break;
       after = page[page.length - 1].id;
@@ -85,8 +88,10 @@ export class Reconciler {
   private async converge(p: Publication, report: ReconcileReport): Promise<void> {
     const { publications, publishing } = this.o;
     if (p.status === 'publishing') {
-      // Rolled back rather than forward: the first key (if any) was never handed out.
+      // Rolled back rather than forward: the first key (if any) was never handed out, so it is
+      // discarded too — before the status changes, so a failure here is retried on the next run.
       await publishing.deleteAll(p.cluster, await this.labelled(p));
+      await publishing.discardKeys(p.id, ACTOR);
       const done = await publications.update(
         p.id,
         { status: 'failed', statusReason: 'publish was interrupted; its objects were removed' },
