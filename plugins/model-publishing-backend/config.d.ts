@@ -84,6 +84,16 @@ export interface Config {
       /** Whether the reconciler runs at all. Default true. */
       enabled?: boolean;
     };
+    /**
+     * Each publication's guide as a TechDocs site of the model's entity (its Docs tab), generated with the
+     * portal's `techdocs.generator` (e.g. `runIn: local`: mkdocs + mkdocs-material on the backend host) and
+     * published with `techdocs.publisher`, on publish and update; replaced by a "not published" page on
+     * unpublish. The catalog module annotates published models' Components to match.
+     */
+    techdocs?: {
+      /** Default: true when the portal has `techdocs` config. */
+      enabled?: boolean;
+    };
     /** Timeout of each cluster request in ms. Default 10000. */
     clusterRequestTimeoutMs?: number;
     /** Most concurrent cluster requests per cluster. Default 8. */

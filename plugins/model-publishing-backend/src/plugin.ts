@@ -9,6 +9,7 @@ import {
   type UsageSource,
 } from '@internal/plugin-model-publishing-node';
 import { AuditLog } from './audit/AuditLog';
+import { GuidePublisher } from './docs/techdocs';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
 import { PublicationStore } from './database/PublicationStore';
@@ -50,6 +51,7 @@ export const modelPublishingPlugin = createBackendPlugin({
         logger: coreServices.logger,
         rootConfig: coreServices.rootConfig,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -70,12 +72,21 @@ export const modelPublishingPlugin = createBackendPlugin({
         });
         const publications = new PublicationStore(db);
         const auditLog = new AuditLog(db, deps.auditor);
+        // Guides in TechDocs (src/docs/techdocs); rendered by the publishing service created just below.
+        const guides = await GuidePublisher.fromConfig(deps.rootConfig, {
+          logger: deps.logger,
+          discovery: deps.discovery,
+          render: p => publishing.guide(p),
+        });
+        // Let a guide being generated finish (and remove its temp dir) before the process exits.
+        deps.lifecycle.addShutdownHook(async () => guides?.idle());
         const publishing = new PublishingService({
           clusters,
           publications,
           auditLog,
           config,
           logger: deps.logger,
+          guides,
         });
         // API keys (src/keys): first key and discard for the publishing saga, plus the scheduled sweep.
         await setupApiKeys({
@@ -120,6 +131,7 @@ export const modelPublishingPlugin = createBackendPlugin({
             clusters,
             publications,
             publishing,
+            guides,
           });
         }
 
