@@ -99,14 +99,24 @@ export interface IssuedApiKey {
   secret: string;
 }
 
-export type AuditAction =
-  | 'publication.create'
-  | 'publication.update'
-  | 'publication.delete'
-  | 'key.create'
-  | 'key.rotate'
-  | 'key.revoke'
-  | 'key.expire';
+/**
+ * Every action the audit trail records (openapi.yaml's AuditEntry.action enum). The `.read` actions
+ * appear for denied reads, which are audited too (design §5).
+ */
+export const AUDIT_ACTIONS = [
+  'publication.create',
+  'publication.update',
+  'publication.delete',
+  'key.create',
+  'key.rotate',
+  'key.revoke',
+  'key.expire',
+  'publication.read',
+  'usage.read',
+  'audit.read',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   id: string;

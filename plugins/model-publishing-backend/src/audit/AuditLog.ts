@@ -7,11 +7,8 @@ import type { Page } from '../database/PublicationStore';
 
 const TABLE = 'audit_log';
 
-/**
- * Denied reads are audited too (design §5), so the trail knows three read actions on top of the
- * common AuditAction ones. TODO(common): fold these into AuditAction.
- */
-export type AuditedAction = AuditAction | 'publication.read' | 'usage.read' | 'audit.read';
+/** Kept as an alias: common's AuditAction now holds the read actions (denied reads are audited). */
+export type AuditedAction = AuditAction;
 
 export interface AuditRecord {
   actor: string;
@@ -48,10 +45,9 @@ export class AuditLog {
   async record(rec: AuditRecord, now = new Date()): Promise<AuditEntry> {
     const error = rec.error ? redactKeys(rec.error).slice(0, 2000) : undefined;
     const entry: AuditEntry = {
-      // AuditedAction widens AuditAction by the read actions (see above).
       id: randomUUID(),
       actor: rec.actor,
-      action: rec.action as AuditAction,
+      action: rec.action,
       ...(rec.entityRef ? { entityRef: rec.entityRef } : {}),
       ...(rec.publicationId ? { publicationId: rec.publicationId } : {}),
       ...(rec.keyId ? { keyId: rec.keyId } : {}),

@@ -1,4 +1,5 @@
 import fs from 'fs';
+import { AUDIT_ACTIONS } from '@internal/plugin-model-publishing-common';
 import { spec } from './openapi.generated';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -42,5 +43,10 @@ describe('openapi.generated.ts', () => {
       ),
     ];
     expect(routes.sort()).toEqual(expected.sort());
+  });
+
+  it("lists exactly common's AUDIT_ACTIONS as AuditEntry.action", () => {
+    const action = (spec.components.schemas.AuditEntry.properties as any).action;
+    expect([...action.enum].sort()).toEqual([...AUDIT_ACTIONS].sort());
   });
 });

@@ -33,6 +33,10 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'key.rotate': 'Key rotated',
   'key.revoke': 'Key revoked',
   'key.expire': 'Key expired',
+  // Denied reads are audited too (their outcome shows "Denied").
+  'publication.read': 'Viewed publication',
+  'usage.read': 'Viewed usage',
+  'audit.read': 'Viewed audit trail',
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {
