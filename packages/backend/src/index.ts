@@ -35,6 +35,10 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// published models' guides are published to TechDocs by model-publishing: never built by the portal
+backend.add(
+  import('@internal/plugin-techdocs-backend-module-model-publishing'),
+);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
