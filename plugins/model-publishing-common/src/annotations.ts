@@ -6,6 +6,23 @@
 export const ANNOTATION_INFERENCE_SERVICE = 'model-publishing/inference-service';
 /** Catalog entity annotation: which configured cluster holds the InferenceService. */
 export const ANNOTATION_CLUSTER = 'model-publishing/cluster';
+/**
+ * Catalog entity annotation (set by the catalog module): which resource the entity stands for,
+ * `InferenceService` or `LLMInferenceService` — they may share a namespace and name.
+ */
+export const ANNOTATION_RESOURCE_KIND = 'model-publishing/resource-kind';
+
+/** The model resources an entity can stand for. */
+export type ModelResourceKind = 'InferenceService' | 'LLMInferenceService';
+
+/** The resource kind an entity's annotation names; undefined when absent or not a known kind. */
+export function getModelResourceKind(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): ModelResourceKind | undefined {
+  const value = entity.metadata.annotations?.[ANNOTATION_RESOURCE_KIND];
+  return value === 'InferenceService' || value === 'LLMInferenceService' ? value : undefined;
+}
+
 /** InferenceService annotation: overrides model-kind detection (`openai`, `v1` or `v2`). */
 export const ANNOTATION_MODEL_KIND = 'model-publishing/model-kind';
 

@@ -1,3 +1,5 @@
+import type { ModelResourceKind } from './annotations';
+
 /** The protocol a published model speaks, which decides the gateway objects (design §3). */
 export type ModelKind = 'openai' | 'v1' | 'v2' | 'grpc' | 'unknown';
 /** The kinds that can be published today (grpc waits for GRPCRoute support). */
@@ -59,6 +61,8 @@ export interface Publication {
   entityRef?: string;
   /** Owning group (the tenant), as an entity ref. */
   owner?: string;
+  /** The resource published: an InferenceService or an LLMInferenceService (absent on old records). */
+  resourceKind?: ModelResourceKind;
   modelKind: PublishableModelKind;
   status: PublicationStatus;
   /** Why the publication is failed or degraded. */

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
+  ModelResourceKind,
   OwnedObject,
   Publication,
   PublicationStatus,
@@ -30,6 +31,7 @@ export interface NewPublication {
   name: string;
   entityRef?: string;
   owner?: string;
+  resourceKind?: ModelResourceKind;
   modelKind: PublishableModelKind;
   config: PublishConfig;
   objects: OwnedObject[];
@@ -78,6 +80,7 @@ type Row = {
   live_key: string | null;
   entity_ref: string | null;
   owner: string | null;
+  resource_kind: string | null;
   model_kind: string;
   status: string;
   status_reason: string | null;
@@ -101,6 +104,7 @@ function fromRow(row: Row): Publication {
     name: row.name,
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
     ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.resource_kind ? { resourceKind: row.resource_kind as ModelResourceKind } : {}),
     modelKind: row.model_kind as PublishableModelKind,
     status: row.status as PublicationStatus,
     ...(row.status_reason ? { statusReason: row.status_reason } : {}),
@@ -144,6 +148,7 @@ export class PublicationStore {
       live_key: liveKey(p.cluster, p.namespace, p.name),
       entity_ref: p.entityRef ?? null,
       owner: p.owner ?? null,
+      resource_kind: p.resourceKind ?? null,
       model_kind: p.modelKind,
       status: 'publishing',
       status_reason: null,

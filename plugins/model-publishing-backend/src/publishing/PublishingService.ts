@@ -9,6 +9,7 @@ import type {
   PublicationStatus,
   PublishConfig,
   PublishableModelKind,
+  ModelResourceKind,
 } from '@internal/plugin-model-publishing-common';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import { redactKeys } from '../audit/AuditLog';
@@ -31,6 +32,8 @@ export interface ModelLocation {
   name: string;
   entityRef?: string;
   owner?: string;
+  /** Which resource to read; unset = an InferenceService, else an LLMInferenceService of that name. */
+  resourceKind?: ModelResourceKind;
 }
 
 export interface ModelInfo {
@@ -92,7 +95,8 @@ interface JournalEntry {
 const RUNTIME_CACHE_MS = 30_000;
 
 const INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService' };
-const LLM_INFERENCE_SERVICE = { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'LLMInferenceService' };
+/** v1alpha2 is the storage version from KServe 0.16; older installs serve only v1alpha1. */
+const LLM_INFERENCE_SERVICE_VERSIONS = ['serving.kserve.io/v1alpha2', 'serving.kserve.io/v1alpha1'];
 
 function messageOf(error: unknown): string {
   return redactKeys(isError(error) ? error.message : String(error));
@@ -135,25 +139,45 @@ export class PublishingService {
   /** The InferenceService (or LLMInferenceService) and its ServingRuntime, or 404. */
   async loadModel(model: ModelLocation): Promise<{ isvc: KubeObject; runtime?: KubeObject; detection: ModelKindDetection }> {
     const client = this.client(model.cluster);
-    const at = { namespace: model.namespace, name: model.name };
-    let isvc = await client.get({ ...INFERENCE_SERVICE, ...at });
-    if (!isvc) {
-      // Clusters without the LLMInferenceService CRD answer with an error rather than 404.
-      isvc = await client.get({ ...LLM_INFERENCE_SERVICE, ...at }).catch(() => undefined);
-    }
-    if (!isvc) {
+    const found = await this.readModelObject(client, model);
+    if (!found) {
       throw new NotFoundError(
-        `InferenceService ${model.namespace}/${model.name} not found in cluster '${model.cluster}'`,
+        `${model.resourceKind ?? 'InferenceService'} ${model.namespace}/${model.name} not found in cluster '${model.cluster}'`,
       );
     }
-    isvc = {
-      ...isvc,
-      apiVersion: isvc.apiVersion ?? INFERENCE_SERVICE.apiVersion,
-      kind: isvc.kind ?? INFERENCE_SERVICE.kind,
+    const isvc: KubeObject = {
+      ...found.object,
+      apiVersion: found.object.apiVersion ?? found.apiVersion,
+      kind: found.object.kind ?? found.kind,
     };
     const runtimeName: string | undefined = isvc.spec?.predictor?.model?.runtime;
     const runtime = runtimeName ? await this.runtime(client, model.namespace, runtimeName) : undefined;
     return { isvc, runtime, detection: detectModelKind(isvc, runtime) };
+  }
+
+  /**
+   * Reads the model's resource: the kind the entity names, else an InferenceService and, failing
+   * that, an LLMInferenceService of the same name (records made before the kind was known).
+   */
+  private async readModelObject(
+    client: ClusterClient,
+    model: ModelLocation,
+  ): Promise<{ object: KubeObject; apiVersion: string; kind: string } | undefined> {
+    const at = { namespace: model.namespace, name: model.name };
+    if (model.resourceKind !== 'LLMInferenceService') {
+      const object = await client.get({ ...INFERENCE_SERVICE, ...at });
+      if (object) return { object, ...INFERENCE_SERVICE };
+      if (model.resourceKind === 'InferenceService') return undefined;
+    }
+    for (const apiVersion of LLM_INFERENCE_SERVICE_VERSIONS) {
+      // A version the cluster does not serve (or a cluster without the CRD) answers 404 or an error
+      // from discovery: try the next one.
+      const object = await client
+        .get({ apiVersion, kind: 'LLMInferenceService', ...at })
+        .catch(() => undefined);
+      if (object) return { object, apiVersion, kind: 'LLMInferenceService' };
+    }
+    return undefined;
   }
 
   /**
@@ -316,6 +340,7 @@ export class PublishingService {
       name: model.name,
       entityRef: model.entityRef,
       owner: model.owner,
+      resourceKind: isvc.kind === 'LLMInferenceService' ? 'LLMInferenceService' : 'InferenceService',
       modelKind: kind.kind,
       config,
       objects: planned.objects.map(ownedRef),

@@ -15,6 +15,8 @@ import {
 import {
   ANNOTATION_INFERENCE_SERVICE,
   getInferenceServiceRef,
+  getModelResourceKind,
+  type ModelResourceKind,
 } from '@internal/plugin-model-publishing-common';
 import type { Request, Response, Router } from 'express';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
@@ -28,6 +30,8 @@ export interface ModelTarget {
   entityRef: string;
   /** Owning group (tenant), as an entity ref. */
   owner?: string;
+  /** InferenceService or LLMInferenceService, when the entity's annotation says (they may share a name). */
+  resourceKind?: ModelResourceKind;
   entity: Entity;
 }
 
@@ -120,7 +124,16 @@ export class RouteContext {
         }),
       );
     }
-    return { cluster, namespace, name, entityRef: stringifyEntityRef(entity), owner, entity };
+    const resourceKind = getModelResourceKind(entity);
+    return {
+      cluster,
+      namespace,
+      name,
+      entityRef: stringifyEntityRef(entity),
+      owner,
+      ...(resourceKind ? { resourceKind } : {}),
+      entity,
+    };
   }
 
   /**

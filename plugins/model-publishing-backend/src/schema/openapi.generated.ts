@@ -2652,6 +2652,14 @@ export const spec = {
           "owner": {
             "type": "string"
           },
+          "resourceKind": {
+            "type": "string",
+            "description": "The resource published (absent on records made before it was recorded)",
+            "enum": [
+              "InferenceService",
+              "LLMInferenceService"
+            ]
+          },
           "modelKind": {
             "$ref": "#/components/schemas/PublishableModelKind"
           },
