@@ -76,6 +76,8 @@ export const modelPublishingPlugin = createBackendPlugin({
         const guides = await GuidePublisher.fromConfig(deps.rootConfig, {
           logger: deps.logger,
           discovery: deps.discovery,
+          // Called only after a publish, i.e. once `publishing` (which needs `guides`) exists.
+          // eslint-disable-next-line @typescript-eslint/no-use-before-define
           render: p => publishing.guide(p),
         });
         // Let a guide being generated finish (and remove its temp dir) before the process exits.

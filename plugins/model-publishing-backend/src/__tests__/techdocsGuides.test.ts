@@ -3,15 +3,9 @@ import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Knex } from 'knex';
-import {
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  type GeneratorBase,
-  Publisher,
-} from '@backstage/plugin-techdocs-node';
+import { type GeneratorBase, Publisher } from '@backstage/plugin-techdocs-node';
 import type { Publication } from '@internal/plugin-model-publishing-common';
 import { AuditLog } from '../audit/AuditLog';
 import { GuidePublisher } from '../docs/techdocs';
@@ -38,7 +32,7 @@ if (!mkdocs && !process.env.CI) {
     'techdocsGuides: mkdocs is not installed, so the publish → TechDocs test is SKIPPED (apt-get install mkdocs mkdocs-material). Set CI=1 to make this a failure.',
   );
 }
-const withMkdocs = mkdocs || process.env.CI ? it : it.skip;
+const describeWithMkdocs = mkdocs || process.env.CI ? describe : describe.skip;
 
 /** The publishing workflow with the guide hook wired as plugin.ts wires it. */
 describe('guides in TechDocs, from the publishing workflow', () => {
@@ -66,6 +60,7 @@ describe('guides in TechDocs, from the publishing workflow', () => {
       },
     });
     const discovery = mockServices.discovery();
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
     const render = (p: Publication) => publishing.guide(p);
     const guides = generator
       ? new GuidePublisher({
@@ -106,9 +101,8 @@ describe('guides in TechDocs, from the publishing workflow', () => {
       'utf8',
     );
 
-  withMkdocs(
-    'publish, update and unpublish regenerate the Docs tab site of the model entity',
-    async () => {
+  describeWithMkdocs('with the real mkdocs', () => {
+    it('publish, update and unpublish regenerate the Docs tab site of the model entity', async () => {
       const { guides, publishing } = await wire();
       const model = s.model('sklearn-iris'); // entity component:default/sklearn-iris
       const { publication } = await publishing.publish(
@@ -117,7 +111,9 @@ describe('guides in TechDocs, from the publishing workflow', () => {
         op,
       );
       await guides.idle();
-      const predict = publication.endpoints.find(e => e.url.endsWith(':predict'));
+      const predict = publication.endpoints.find(e =>
+        e.url.endsWith(':predict'),
+      );
       expect(predict).toBeDefined();
       let html = await indexHtml();
       expect(html).toContain(predict!.url);
@@ -137,8 +133,8 @@ describe('guides in TechDocs, from the publishing workflow', () => {
       html = await indexHtml();
       expect(html).toContain('no longer published');
       expect(html).not.toContain(predict!.url);
-    },
-  );
+    });
+  });
 
   it('a failing generation neither fails nor delays the publish; the reconciler rebuilds the site', async () => {
     let fail = true;

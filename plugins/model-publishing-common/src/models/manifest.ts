@@ -9,6 +9,7 @@ export interface ModelManifest {
   metadata?: {
     name?: string;
     namespace?: string;
+    uid?: string;
     annotations?: Record<string, string>;
     labels?: Record<string, string>;
   };

@@ -63,7 +63,7 @@ if (!mkdocs && !process.env.CI) {
     'GuidePublisher: mkdocs is not installed, so the TechDocs generation test is SKIPPED (apt-get install mkdocs mkdocs-material). Set CI=1 to make this a failure.',
   );
 }
-const withMkdocs = mkdocs || process.env.CI ? it : it.skip;
+const describeWithMkdocs = mkdocs || process.env.CI ? describe : describe.skip;
 
 describe('guideSite', () => {
   it('is an mkdocs project whose etag follows the content', () => {
@@ -110,9 +110,8 @@ describe('GuidePublisher', () => {
       },
     });
 
-  withMkdocs(
-    'generates the guide with the real mkdocs, publishes it for the entity, and replaces it on unpublish',
-    async () => {
+  describeWithMkdocs('with the real mkdocs', () => {
+    it('generates the guide with the real mkdocs, publishes it for the entity, and replaces it on unpublish', async () => {
       const logger = mockServices.logger.mock();
       const guides = await GuidePublisher.fromConfig(portalConfig(dir), {
         logger,
@@ -166,9 +165,8 @@ describe('GuidePublisher', () => {
       await expect(
         guides!.ensure(publication({ status: 'unpublished' })),
       ).resolves.toBe('skipped');
-    },
-    60_000,
-  );
+    }, 60_000);
+  });
 
   it('never throws from the hooks: a failed generation is logged, remembered and retried by ensure', async () => {
     const logger = mockServices.logger.mock();

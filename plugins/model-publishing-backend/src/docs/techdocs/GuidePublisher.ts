@@ -131,7 +131,9 @@ export class GuidePublisher implements GuideHooks {
   }
 
   /** The last failure to publish this publication's site, until a later attempt succeeds. */
-  lastFailure(publicationId: string): { at: string; error: string } | undefined {
+  lastFailure(
+    publicationId: string,
+  ): { at: string; error: string } | undefined {
     return this.failures.get(publicationId);
   }
 
@@ -177,7 +179,8 @@ export class GuidePublisher implements GuideHooks {
   ): Promise<EnsureResult> {
     const entity = this.entityOf(publication);
     if (!entity) return Promise.resolve('skipped');
-    const key = `${entity.namespace}/${entity.kind}/${entity.name}`.toLowerCase();
+    const key =
+      `${entity.namespace}/${entity.kind}/${entity.name}`.toLowerCase();
     const previous = this.queues.get(key) ?? Promise.resolve();
     const run = previous.then(() =>
       this.build(publication, entity, source, opts),
@@ -189,7 +192,9 @@ export class GuidePublisher implements GuideHooks {
     return run;
   }
 
-  private entityOf(publication: SitePublication): CompoundEntityRef | undefined {
+  private entityOf(
+    publication: SitePublication,
+  ): CompoundEntityRef | undefined {
     if (!publication.entityRef) {
       this.o.logger.debug(
         `publication ${publication.id} has no catalog entity; no TechDocs site`,
@@ -249,7 +254,9 @@ export class GuidePublisher implements GuideHooks {
     }
   }
 
-  private async publishedEtag(ref: CompoundEntityRef): Promise<string | undefined> {
+  private async publishedEtag(
+    ref: CompoundEntityRef,
+  ): Promise<string | undefined> {
     try {
       return (await this.o.publisher.fetchTechDocsMetadata(ref)).etag;
     } catch {
