@@ -1,5 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { NAMESPACE, PluginHarness, startPluginHarness } from '../__testUtils__/harness';
+import { DEMO_MODELS, entityFor, NAMESPACE, PluginHarness, startPluginHarness } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
@@ -112,6 +112,55 @@ describe('route guards', () => {
     expect((await h.request.delete(`${byModel('xgboost-iris')}/publication`).set(auth)).status).toBe(200);
   });
 
+  describe('query parameters: 400 naming the parameter, nothing read from the cluster', () => {
+    const enc = encodeURIComponent;
+    const dayAfter = `from=${enc('2026-01-02T00:00:00Z')}&to=${enc('2026-01-01T00:00:00Z')}`;
+    const cases: [string, string][] = [
+      ['/publications?limit=abc', 'limit'],
+      ['/publications?limit=0', 'limit'],
+      ['/publications?limit=201', 'limit'],
+      ['/publications?limit=1.5', 'limit'],
+      ['/publications?cursor=not-a-cursor', 'cursor'],
+      ['/publications?cursor=', 'cursor'],
+      ['/publications?kind=grpc', 'kind'],
+      ['/publications?status=gone', 'status'],
+      ['/publications?owner=', 'owner'],
+      ['/publications?sort=name', 'sort'],
+      ['/usage/summary?from=yesterday', 'from'],
+      ['/usage/summary?to=2026-13-01T00:00:00Z', 'to'],
+      [`/usage/summary?${dayAfter}`, 'from'],
+      ['/usage/summary?granularity=day', 'granularity'],
+      ...[byModel, byEntity].flatMap(address => {
+        const m = address('sklearn-iris').slice(API.length);
+        return [
+          [`${m}/audit?limit=abc`, 'limit'],
+          [`${m}/audit?limit=500`, 'limit'],
+          [`${m}/audit?cursor=garbage`, 'cursor'],
+          [`${m}/publication/usage?from=yesterday`, 'from'],
+          [`${m}/publication/usage?to=tomorrow`, 'to'],
+          [`${m}/publication/usage?granularity=week`, 'granularity'],
+          [`${m}/publication/usage?${dayAfter}`, 'from'],
+          [`${m}/publication/usage?from=${enc('2020-01-01T00:00:00Z')}&to=${enc('2026-01-01T00:00:00Z')}`, 'to'],
+          [`${m}/publication/usage.csv?granularity=minute`, 'granularity'],
+          [`${m}/publication/usage.csv?${dayAfter}`, 'from'],
+        ] as [string, string][];
+      }),
+    ];
+    it.each(cases)('GET %s → 400 naming %s', async (url, field) => {
+      h.allowed.add('model-publishing.usage.read');
+      const res = await h.request.get(`${API}${url}`).set(auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(field);
+      expect(h.emulator.requests).toEqual([]);
+    });
+
+    it('accepts date-times with unencoded colons (as curl users type them)', async () => {
+      const res = await h.request.get(`${API}/usage/summary?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`).set(auth);
+      expect(res.status).toBe(200);
+    });
+  });
+
   it('404 when the entity exists but its InferenceService does not', async () => {
     const res = await h.request.get(byModel('missing-isvc')).set(auth);
     expect(res.status).toBe(404);
@@ -195,5 +244,64 @@ describe('tenants', () => {
     const second = await h.request.post(`${byModel('xgboost-iris')}/publication`).set(auth).send({ rateLimits: { requestsPerMinute: 100 } });
     expect(second.status).toBe(422);
     expect(second.body.error.message).toContain('maxPublications');
+  });
+});
+
+describe('GET /publications filters', () => {
+  let h: PluginHarness;
+  const owners: Record<string, string> = {
+    'sklearn-iris': 'group:default/team-a',
+    'xgboost-iris': 'group:default/team-b',
+    'vllm-qwen': 'group:default/team-a',
+  };
+  const names = (res: { body: { items: { name: string }[] } }) => res.body.items.map(p => p.name).sort();
+  const list = (query: string) => h.request.get(`${API}/publications?${query}`).set(auth);
+
+  beforeAll(async () => {
+    h = await startPluginHarness({
+      entities: Object.values(DEMO_MODELS).map(m => entityFor(m.metadata.name, owners[m.metadata.name])),
+    });
+    for (const name of Object.keys(owners)) {
+      const res = await h.request.post(`${byModel(name)}/publication`).set(auth).send(validBody);
+      expect(res.status).toBe(201);
+    }
+    expect((await h.request.delete(`${byModel('xgboost-iris')}/publication`).set(auth)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it.each([
+    ['', ['sklearn-iris', 'vllm-qwen', 'xgboost-iris']],
+    ['owner=group:default/team-a', ['sklearn-iris', 'vllm-qwen']],
+    ['owner=group:default/team-b', ['xgboost-iris']],
+    ['owner=group:default/nobody', []],
+    [`namespace=${NAMESPACE}`, ['sklearn-iris', 'vllm-qwen', 'xgboost-iris']],
+    ['namespace=elsewhere', []],
+    ['kind=openai', ['vllm-qwen']],
+    ['kind=v1', ['sklearn-iris']],
+    ['kind=v2', ['xgboost-iris']],
+    ['status=published', ['sklearn-iris', 'vllm-qwen']],
+    ['status=unpublished', ['xgboost-iris']],
+    ['status=failed', []],
+    ['owner=group:default/team-a&kind=v1&status=published', ['sklearn-iris']],
+  ])('?%s', async (query, expected) => {
+    const res = await list(query);
+    expect(res.status).toBe(200);
+    expect(names(res)).toEqual(expected);
+  });
+
+  it('pages newest first with cursors, filters kept across pages', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const res = await list(`owner=${encodeURIComponent('group:default/team-a')}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(1);
+      seen.push(res.body.items[0].name);
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['vllm-qwen', 'sklearn-iris']);
   });
 });

@@ -1,6 +1,6 @@
 import { auditReadPermission } from '@internal/plugin-model-publishing-common';
 import type { Router } from 'express';
-import { modelRoute } from './context';
+import { modelRoute, parsePageQuery } from './context';
 import type { RouterDeps } from './types';
 
 export function registerAuditRoutes(router: Router, deps: RouterDeps): void {
@@ -8,11 +8,7 @@ export function registerAuditRoutes(router: Router, deps: RouterDeps): void {
   modelRoute(router, ctx, 'get', '/audit', async (model, req, res) => {
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, auditReadPermission, model, 'audit.read');
-    const page = await auditLog.list({
-      entityRef: model.entityRef,
-      cursor: req.query.cursor as string | undefined,
-      limit: req.query.limit ? Number(req.query.limit) : undefined,
-    });
+    const page = await auditLog.list({ entityRef: model.entityRef, ...parsePageQuery(req.query) });
     res.json(page);
   });
 }

@@ -7,7 +7,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   type ResourcePermission,
@@ -20,6 +20,7 @@ import {
 } from '@internal/plugin-model-publishing-common';
 import type { Request, Response, Router } from 'express';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
+import { decodeCursor } from '../database/util';
 
 /** A model resolved from its address: the cluster object and the catalog entity permissions check. */
 export interface ModelTarget {
@@ -207,4 +208,25 @@ export function modelRoute(
       await handler(model, req, res);
     });
   }
+}
+
+/** Page size bounds of every paged route (openapi.yaml's `limit` parameter). */
+export const PAGE_LIMIT = { min: 1, max: 200, default: 50 } as const;
+
+/**
+ * `cursor` and `limit` of a paged route, checked here as well as by the OpenAPI middleware so a
+ * handler never trusts a raw query string: a 400 naming the parameter, before anything is read.
+ */
+export function parsePageQuery(query: Record<string, unknown>): { cursor?: string; limit: number } {
+  const { cursor, limit } = query;
+  if (cursor !== undefined && (typeof cursor !== 'string' || cursor === '')) {
+    throw new InputError('cursor: must be a cursor returned by this API');
+  }
+  if (cursor !== undefined) decodeCursor(cursor);
+  if (limit === undefined) return { ...(cursor ? { cursor } : {}), limit: PAGE_LIMIT.default };
+  const n = typeof limit === 'number' ? limit : typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : NaN;
+  if (!Number.isInteger(n) || n < PAGE_LIMIT.min || n > PAGE_LIMIT.max) {
+    throw new InputError(`limit: must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`);
+  }
+  return { ...(cursor ? { cursor } : {}), limit: n };
 }

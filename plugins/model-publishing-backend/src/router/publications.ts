@@ -10,7 +10,7 @@ import {
   type PublishConfig,
 } from '@internal/plugin-model-publishing-common';
 import type { Router } from 'express';
-import { modelRoute } from './context';
+import { modelRoute, parsePageQuery } from './context';
 import type { RouterDeps } from './types';
 
 /** Body → PublishConfig, or a 400 naming each bad field (the OpenAPI validator catches most first). */
@@ -26,11 +26,11 @@ export function registerPublicationRoutes(router: Router, deps: RouterDeps): voi
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
     const q = req.query as Record<string, string | undefined>;
-    const limit = q.limit ? Number(q.limit) : 50;
+    const { limit, cursor: firstCursor } = parsePageQuery(req.query);
     // Permission filtering happens per page; keep reading pages until this one is full so callers
     // never see short pages just because they may not read everything.
     const items: Publication[] = [];
-    let cursor = q.cursor;
+    let cursor = firstCursor;
     let nextCursor: string | undefined;
     for (let round = 0; round < 20; round++) {
       const page = await publications.list({

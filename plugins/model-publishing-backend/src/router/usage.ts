@@ -10,6 +10,7 @@ import {
 } from '@internal/plugin-model-publishing-common';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
+import { checkUsageQuery } from '../usage/UsageService';
 import { modelRoute, type ModelTarget } from './context';
 import type { RouterDeps } from './types';
 
@@ -59,6 +60,8 @@ function parseQuery(req: Request): {
     parsed.data.to ?? new Date(Math.floor(Date.now() / size) * size + size);
   const from =
     parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
+  // Range errors (from after to, too many buckets) are 400s before any publication is looked up.
+  checkUsageQuery({ from, to, granularity });
   return { from, to, granularity };
 }
 

@@ -32,6 +32,8 @@ export const spec = {
             "name": "owner",
             "in": "query",
             "required": false,
+            "description": "Owning group's entity ref, e.g. group:default/fraud-detection (':' and '/' may be sent unencoded)",
+            "allowReserved": true,
             "schema": {
               "type": "string"
             }
@@ -3428,6 +3430,8 @@ export const spec = {
         "name": "from",
         "in": "query",
         "required": false,
+        "description": "ISO 8601 date-time; ':' may be sent unencoded",
+        "allowReserved": true,
         "schema": {
           "type": "string",
           "format": "date-time"
@@ -3437,6 +3441,8 @@ export const spec = {
         "name": "to",
         "in": "query",
         "required": false,
+        "description": "ISO 8601 date-time; ':' may be sent unencoded",
+        "allowReserved": true,
         "schema": {
           "type": "string",
           "format": "date-time"
