@@ -251,8 +251,9 @@ export class PublicationStore {
       if (patch.status && !LIVE_STATUSES.includes(patch.status)) set.live_key = null;
       let query = tx(TABLE).where({ id });
       if (options.fromStatuses) query = query.whereIn('status', options.fromStatuses);
-      const count = await query.update(set);
-      if (!count) return undefined;
+      // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
+      const [row] = (await query.update(set).returning('*')) as Row[];
+      if (!row) return undefined;
       if (patch.status) {
         await tx(HISTORY).insert({
           publication_id: id,
@@ -262,8 +263,7 @@ export class PublicationStore {
           created_at: now,
         });
       }
-      const row = await tx<Row>(TABLE).where({ id }).first();
-      return row ? fromRow(row) : undefined;
+      return fromRow(row);
     });
   }
 
