@@ -489,8 +489,13 @@ export class ApiKeyService {
   async issueInitialKey(
     input: { publicationId: string; name: string; expiresAt?: string },
     who: Actor,
+    /** The record the caller has just inserted, to save reading it back. */
+    known?: KeyPublication,
   ): Promise<InitialKey> {
-    const publication = await this.publication(input.publicationId);
+    const publication =
+      known?.id === input.publicationId
+        ? known
+        : await this.publication(input.publicationId);
     const now = this.now();
     const expiresAt = this.parseExpiry(input.expiresAt, now);
     const key = this.generateKey();

@@ -58,6 +58,8 @@ export interface PublishingKeys {
   issueInitialKey(
     input: { publicationId: string; name: string; expiresAt?: string },
     who: { actor: string; request?: unknown },
+    /** The record just inserted (saves a read-after-write). */
+    known?: Publication,
   ): Promise<{ issued: IssuedApiKey; buildKey: BuildKey }>;
   discardKeys(publicationId: string, who: { actor: string; request?: unknown }): Promise<void>;
   /** Throws the InputError issueInitialKey would throw for this first key (expiry in the past, …). */
@@ -357,6 +359,7 @@ export class PublishingService {
           const first = await this.o.keys.issueInitialKey(
             { publicationId: id, name: config.firstKey.name, expiresAt: config.firstKey.expiresAt },
             { actor: op.actor, request: op.request },
+            record,
           );
           issued = first.issued;
           keys.push(first.buildKey);
