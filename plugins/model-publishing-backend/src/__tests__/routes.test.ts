@@ -261,11 +261,13 @@ describe('GET /publications filters', () => {
     h = await startPluginHarness({
       entities: Object.values(DEMO_MODELS).map(m => entityFor(m.metadata.name, owners[m.metadata.name])),
     });
+    const ok = (res: { status: number; text: string }, status: number) => {
+      if (res.status !== status) throw new Error(`setup failed: ${res.status} ${res.text}`);
+    };
     for (const name of Object.keys(owners)) {
-      const res = await h.request.post(`${byModel(name)}/publication`).set(auth).send(validBody);
-      expect(res.status).toBe(201);
+      ok(await h.request.post(`${byModel(name)}/publication`).set(auth).send(validBody), 201);
     }
-    expect((await h.request.delete(`${byModel('xgboost-iris')}/publication`).set(auth)).status).toBe(200);
+    ok(await h.request.delete(`${byModel('xgboost-iris')}/publication`).set(auth), 200);
   });
   afterAll(async () => {
     await h?.stop();

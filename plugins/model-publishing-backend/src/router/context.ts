@@ -224,7 +224,9 @@ export function parsePageQuery(query: Record<string, unknown>): { cursor?: strin
   }
   if (cursor !== undefined) decodeCursor(cursor);
   if (limit === undefined) return { ...(cursor ? { cursor } : {}), limit: PAGE_LIMIT.default };
-  const n = typeof limit === 'number' ? limit : typeof limit === 'string' && /^\d+$/.test(limit) ? Number(limit) : NaN;
+  let n = NaN;
+  if (typeof limit === 'number') n = limit;
+  else if (typeof limit === 'string' && /^\d+$/.test(limit)) n = Number(limit);
   if (!Number.isInteger(n) || n < PAGE_LIMIT.min || n > PAGE_LIMIT.max) {
     throw new InputError(`limit: must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`);
   }
