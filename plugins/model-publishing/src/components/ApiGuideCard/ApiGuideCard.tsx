@@ -22,19 +22,29 @@ import {
 export function ApiGuideCard(props: {
   address: ModelAddress;
   canRead: boolean;
+  /** Changes after an update, so the guide (its limits section) reloads. */
+  refreshKey?: number;
 }) {
   const api = useApi(modelPublishingApiRef);
   const { address, canRead } = props;
   const guide = useAsync(
     async () => (canRead ? api.getGuide(address) : undefined),
-    [api, address.cluster, address.namespace, address.name, canRead],
+    [
+      api,
+      address.cluster,
+      address.namespace,
+      address.name,
+      canRead,
+      props.refreshKey,
+    ],
   );
   const [selected, setSelected] = useState<GuideLanguage>();
 
   if (!canRead) {
     return null;
   }
-  if (guide.loading) {
+  // Keep the last guide on screen while it reloads.
+  if (guide.loading && !guide.value) {
     return (
       <InfoCard title="API guide">
         <Progress />

@@ -50,6 +50,8 @@ export function AuditTable(props: {
   address: ModelAddress;
   canRead: boolean;
   pageSize?: number;
+  /** Changes whenever something was done on the tab, so the history reloads. */
+  refreshKey?: number;
 }) {
   const api = useApi(modelPublishingApiRef);
   const { address, canRead } = props;
@@ -70,6 +72,7 @@ export function AuditTable(props: {
       page,
       canRead,
       pageSize,
+      props.refreshKey,
     ],
   );
 
@@ -91,7 +94,7 @@ export function AuditTable(props: {
         title="Could not load the audit history"
       />
     );
-  } else if (result.loading || !result.value) {
+  } else if (!result.value) {
     body = <Progress />;
   } else if (result.value.items.length === 0 && page === 0) {
     body = <EmptyState missing="data" title="No audit entries yet" />;

@@ -44,6 +44,8 @@ export interface KeyManagerProps {
   permissions: ModelPermissions;
   /** Requests per key id over the usage range, when usage is available. */
   requestsByKey?: Record<string, number>;
+  /** Called after a key was created, rotated or revoked. */
+  onChanged?: () => void;
 }
 
 function GatedIconButton(props: {
@@ -202,6 +204,7 @@ export function KeyManager(props: KeyManagerProps) {
           setCreating(false);
           setIssued(result);
           keys.retry();
+          props.onChanged?.();
         }}
       />
       <RotateKeyDialog
@@ -212,6 +215,7 @@ export function KeyManager(props: KeyManagerProps) {
           setRotating(undefined);
           setIssued({ key: result.key, secret: result.secret });
           keys.retry();
+          props.onChanged?.();
         }}
       />
       <RevokeKeyDialog
@@ -221,6 +225,7 @@ export function KeyManager(props: KeyManagerProps) {
           await api.revokeKey(address, key.id);
           setRevoking(undefined);
           keys.retry();
+          props.onChanged?.();
         }}
       />
       <NewKeyDialog issued={issued} onClose={() => setIssued(undefined)} />

@@ -239,4 +239,38 @@ describe('PublishTab', () => {
     ).toBeInTheDocument();
     expect(api.getUsage).not.toHaveBeenCalled();
   });
+
+  it('reloads the audit history and guide after a key is created', async () => {
+    const user = userEvent.setup();
+    const api = liveApi({
+      createKey: async () => ({
+        key: {
+          ...publication(),
+          id: 'k9',
+          publicationId: 'pub-1',
+          name: 'x',
+          prefix: 'mpk_x',
+          clientId: 'key-k9',
+          createdBy: 'u',
+          createdAt: 'now',
+          status: 'active',
+        } as any,
+        secret: 'mpk_secret',
+      }),
+    });
+    await renderTab(api);
+    await screen.findByText('No audit entries yet');
+    expect(api.listAudit).toHaveBeenCalledTimes(1);
+    await user.click(await screen.findByRole('button', { name: 'Create key' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Create API key',
+    });
+    await user.type(within(dialog).getByLabelText('Key name'), 'x');
+    await user.click(
+      within(dialog).getByRole('button', { name: 'Create key' }),
+    );
+    await screen.findByDisplayValue('mpk_secret');
+    await waitFor(() => expect(api.listAudit).toHaveBeenCalledTimes(2));
+    expect(api.getGuide).toHaveBeenCalledTimes(2);
+  });
 });

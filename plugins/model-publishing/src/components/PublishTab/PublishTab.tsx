@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useReducer, useState } from 'react';
 import { Grid } from '@material-ui/core';
 import {
   EmptyState,
@@ -58,6 +58,8 @@ export function PublishTabContent(props: {
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<string>();
   const [usage, setUsage] = useState<UsageReport>();
+  // Bumped after every change made on the tab, so the audit history shows it.
+  const [changes, changed] = useReducer((n: number) => n + 1, 0);
   const onReport = useCallback((report: UsageReport) => setUsage(report), []);
 
   // Keep showing the last value while reloading so dialogs (e.g. a new key) are not unmounted.
@@ -96,6 +98,7 @@ export function PublishTabContent(props: {
     } finally {
       setRetrying(false);
       model.retry();
+      changed();
     }
   };
 
@@ -123,7 +126,10 @@ export function PublishTabContent(props: {
           model={info}
           publication={publication}
           permissions={permissions}
-          onChanged={model.retry}
+          onChanged={() => {
+            model.retry();
+            changed();
+          }}
         />
       </Grid>
       {live && (
@@ -133,6 +139,7 @@ export function PublishTabContent(props: {
               address={address}
               permissions={permissions}
               requestsByKey={usageKeys(usage)}
+              onChanged={changed}
             />
           </Grid>
           <Grid item xs={12}>
@@ -147,16 +154,21 @@ export function PublishTabContent(props: {
             <ApiGuideCard
               address={address}
               canRead={permissions.allowed.read}
+              refreshKey={changes}
             />
           </Grid>
           <Grid item xs={12}>
-            <AuditTable address={address} canRead={permissions.allowed.audit} />
+            <AuditTable
+              address={address}
+              canRead={permissions.allowed.audit}
+              refreshKey={changes}
+            />
           </Grid>
         </>
       )}
       {!live && permissions.allowed.audit && (
         <Grid item xs={12}>
-          <AuditTable address={address} canRead />
+          <AuditTable address={address} canRead refreshKey={changes} />
         </Grid>
       )}
     </Grid>

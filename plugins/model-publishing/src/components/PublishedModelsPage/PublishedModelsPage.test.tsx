@@ -139,4 +139,31 @@ describe('PublishedModelsPage', () => {
     });
     expect((await screen.findAllByText(/db down/)).length).toBeGreaterThan(0);
   });
+
+  it('hides unpublished history unless that status is chosen', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({
+        items: [
+          publication(),
+          publication({
+            id: 'old',
+            status: 'unpublished',
+            name: 'old-model',
+            entityRef: undefined,
+          }),
+        ],
+      }),
+      getUsageSummary: async () => usageSummary(),
+      getUsage: async () => usageReport(),
+    });
+    await renderWithApis(<PublishedModelsPage />, { api });
+    await screen.findByRole('table', { name: 'Publications' });
+    expect(screen.queryByText('old-model')).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: /Status/ }));
+    await user.click(
+      await screen.findByRole('option', { name: 'Not published' }),
+    );
+    expect(await screen.findByText('old-model')).toBeInTheDocument();
+  });
 });

@@ -145,7 +145,12 @@ export function PublishedModelsTable() {
         cursor,
         limit: 50,
       });
-      items.push(...page.items);
+      // Unpublished records are history: listed only when that status is asked for explicitly.
+      items.push(
+        ...(filters.status
+          ? page.items
+          : page.items.filter(p => p.status !== 'unpublished')),
+      );
       nextCursor = page.nextCursor;
     }
     return { items, nextCursor };

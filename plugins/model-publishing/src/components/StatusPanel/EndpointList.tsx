@@ -16,8 +16,18 @@ export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
       {props.endpoints.map(endpoint => (
         <ListItem key={endpoint.url} disableGutters>
           <ListItemText
+            // minWidth 0 lets the text wrap instead of pushing the copy button out of the card.
+            style={{ minWidth: 0 }}
             primary={
-              <code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>
+              <code
+                style={{
+                  display: 'block',
+                  whiteSpace: 'normal',
+                  wordBreak: 'break-all',
+                }}
+              >
+                {endpoint.url}
+              </code>
             }
             secondary={endpoint.description}
           />
