@@ -18,11 +18,9 @@ let page;
 before(async () => {
   browser = await launchBrowser();
   page = await signedInPage(browser, 'frank');
-  await page
-    .context()
-    .grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: APP_URL,
-    });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: APP_URL,
+  });
 });
 after(async () => browser?.close());
 
