@@ -49,8 +49,21 @@ async function takeNewKey(name) {
   return secret;
 }
 
-test('the Publish tab shows the detected kind and a dry-run preview', async () => {
+/** Earlier journeys may leave the model published; this one starts from an unpublished model. */
+async function ensureUnpublished() {
   await page.goto(TAB);
+  const form = page.getByText('Publish this model');
+  const unpublish = page.getByRole('button', { name: 'Unpublish' });
+  await form.or(unpublish).first().waitFor();
+  if (await form.isVisible()) return;
+  await unpublish.click();
+  await page.getByLabel(`Type ${MODEL} to confirm`).fill(MODEL);
+  await page.getByRole('button', { name: `Unpublish ${MODEL}` }).click();
+  await form.waitFor({ timeout: 120_000 });
+}
+
+test('the Publish tab shows the detected kind and a dry-run preview', async () => {
+  await ensureUnpublished();
   await page.getByText('Publish this model').waitFor();
   await screenshot(page, '20-publish-form');
   await page.getByRole('button', { name: 'Preview' }).click();
