@@ -56,7 +56,7 @@ describe('key routes', () => {
     logger = captureLogger();
     auditor = captureAuditor();
     allowed = new Set([
-      'model-publishing.publication.read',
+      'model-publishing.usage.read',
       'model-publishing.key.create',
       'model-publishing.key.rotate',
       'model-publishing.key.revoke',
@@ -211,7 +211,7 @@ describe('key routes', () => {
   });
 
   describe.each([
-    ['GET', BASE, 'model-publishing.publication.read', undefined],
+    ['GET', BASE, 'model-publishing.usage.read', undefined],
     ['POST', BASE, 'model-publishing.key.create', { name: 'x' }],
     ['POST', `${BASE}/k1/rotate`, 'model-publishing.key.rotate', {}],
     ['DELETE', `${BASE}/k1`, 'model-publishing.key.revoke', undefined],

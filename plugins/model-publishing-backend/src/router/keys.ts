@@ -3,7 +3,7 @@ import {
   keyCreatePermission,
   keyRevokePermission,
   keyRotatePermission,
-  publicationReadPermission,
+  usageReadPermission,
 } from '@internal/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { createApiKeyService, type ApiKeyService } from '../keys';
@@ -50,12 +50,14 @@ export function registerKeyRoutes(
     '/publication/keys',
     async (model, req, res) => {
       const credentials = await ctx.credentials(req);
+      // Key names, prefixes and last use are usage information: whoever may not see usage may not see
+      // the keys either (design §5; a reader of the catalog can still see that a model is published).
       await ctx.authorize(
         req,
         credentials,
-        publicationReadPermission,
+        usageReadPermission,
         model,
-        'publication.read',
+        'usage.read',
       );
       const publication = await publicationOf(model, false);
       res.json({ items: await keys.list(publication.id) });
