@@ -301,4 +301,25 @@ describe('KeyManager', () => {
       screen.getByLabelText(/permission to create keys/),
     ).toBeInTheDocument();
   });
+  it('does not ask for the keys of a model whose usage the user may not see', async () => {
+    const listKeys = jest.fn(async () => ({ items: [apiKey()] }));
+    const api = mockModelPublishingApi({ listKeys });
+    await renderWithApis(
+      <KeyManager
+        address={address}
+        permissions={perms({
+          usage: false,
+          keyCreate: false,
+          keyRotate: false,
+          keyRevoke: false,
+        })}
+      />,
+      { api },
+    );
+    expect(
+      await screen.findByText(/permission to see the API keys/),
+    ).toBeInTheDocument();
+    expect(listKeys).not.toHaveBeenCalled();
+    expect(screen.queryByRole('table', { name: 'API keys' })).not.toBeInTheDocument();
+  });
 });

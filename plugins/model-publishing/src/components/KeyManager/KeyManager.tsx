@@ -76,9 +76,11 @@ export function KeyManager(props: KeyManagerProps) {
   const api = useApi(modelPublishingApiRef);
   const { address, permissions } = props;
   const { allowed, loading: permLoading } = permissions;
+  // Listing keys is behind model-publishing.usage.read (key names and last use are usage information).
+  const canList = allowed.usage;
   const keys = useAsyncRetry(
-    () => api.listKeys(address).then(r => r.items),
-    [api, address.cluster, address.namespace, address.name],
+    async () => (canList ? (await api.listKeys(address)).items : undefined),
+    [api, address.cluster, address.namespace, address.name, canList],
   );
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<ApiKeyInfo>();
@@ -99,7 +101,13 @@ export function KeyManager(props: KeyManagerProps) {
   );
 
   let content: JSX.Element;
-  if (keys.error) {
+  if (!canList) {
+    content = (
+      <Typography variant="body2" color="textSecondary">
+        {deniedReason('see the API keys', permLoading)}
+      </Typography>
+    );
+  } else if (keys.error) {
     content = (
       <ResponseErrorPanel
         error={keys.error}
