@@ -17,7 +17,11 @@ import demoAuthProvider, { DEMO_USER_HEADER } from './demoAuthProvider';
 
 const policy = new ModelPublishingPortalPolicy(['group:default/admins']);
 const user = (...claims: string[]) => ({
-  identity: { type: 'user' as const, userEntityRef: claims[0], ownershipEntityRefs: claims },
+  identity: {
+    type: 'user' as const,
+    userEntityRef: claims[0],
+    ownershipEntityRefs: claims,
+  },
   info: { userEntityRef: claims[0], ownershipEntityRefs: claims },
   token: 'token',
   credentials: {} as any,
@@ -40,8 +44,12 @@ describe('ModelPublishingPortalPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it.each([publicationCreatePermission, keyCreatePermission, usageReadPermission])(
-    'allows %s only on owned entities, with the user\'s own claims',
+  it.each([
+    publicationCreatePermission,
+    keyCreatePermission,
+    usageReadPermission,
+  ])(
+    "allows %s only on owned entities, with the user's own claims",
     async permission => {
       const decision = await policy.handle(
         { permission },
@@ -53,14 +61,18 @@ describe('ModelPublishingPortalPolicy', () => {
         resourceType: 'catalog-entity',
         conditions: {
           rule: 'IS_ENTITY_OWNER',
-          params: { claims: ['user:default/frank', 'group:default/fraud-detection'] },
+          params: {
+            claims: ['user:default/frank', 'group:default/fraud-detection'],
+          },
         },
       });
     },
   );
 
   it('denies changes to callers without a user', async () => {
-    const decision = await policy.handle({ permission: publicationCreatePermission });
+    const decision = await policy.handle({
+      permission: publicationCreatePermission,
+    });
     expect(decision).toEqual({ result: AuthorizeResult.DENY });
   });
 });
@@ -87,7 +99,12 @@ describe('demo sign-in', () => {
         catalogServiceMock.factory({ entities: org }),
         mockServices.rootConfig.factory({
           data: {
-            app: { baseUrl: 'http://localhost:3000' },
+            app: {
+              baseUrl: 'http://localhost:3000',
+              demoSignIn: {
+                users: [{ name: 'frank', displayName: 'Frank Fraud' }],
+              },
+            },
             auth: { providers: { demo: {} } },
           },
         }),
@@ -99,11 +116,14 @@ describe('demo sign-in', () => {
     const backend = await startAuth();
     const { server } = backend;
     try {
+      const displayNames: string[] = [];
       const signIn = async (name: string) => {
         const res = await request(server)
           .get('/api/auth/demo/refresh')
           .set(DEMO_USER_HEADER, name)
           .expect(200);
+        if (name === 'frank')
+          expect(res.body.profile.displayName).toBe('Frank Fraud');
         return res.body.backstageIdentity.identity as {
           userEntityRef: string;
           ownershipEntityRefs: string[];
@@ -111,8 +131,11 @@ describe('demo sign-in', () => {
       };
       const frank = await signIn('frank');
       const alice = await signIn('alice');
+      expect(displayNames).toEqual(['Frank Fraud', 'alice']);
       expect(frank.userEntityRef).toBe('user:default/frank');
-      expect(frank.ownershipEntityRefs).toContain('group:default/fraud-detection');
+      expect(frank.ownershipEntityRefs).toContain(
+        'group:default/fraud-detection',
+      );
       expect(alice.userEntityRef).toBe('user:default/alice');
       expect(alice.ownershipEntityRefs).toContain('group:default/admins');
 
