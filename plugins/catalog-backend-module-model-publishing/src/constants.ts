@@ -41,7 +41,7 @@ export const ANNOTATION_PUBLICATION_ID = 'model-publishing/publication-id';
  * `model-publishing/inference-service` annotation, so only the Component resolves to the model. */
 export const ANNOTATION_PUBLISHED_MODEL = 'model-publishing/published-model';
 
-/** TechDocs: where the docs source is (`dir:.`); required for the Docs tab to look for a site at all. */
+/** TechDocs: where the docs come from (`url:` of the Publish tab); required for the Docs tab to look for a site at all. */
 export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref';
 /**
  * TechDocs: `external` = the site is generated and published by someone else (the model-publishing

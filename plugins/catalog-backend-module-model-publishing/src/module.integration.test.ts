@@ -88,6 +88,7 @@ describe('catalog with the model-publishing module (real catalog backend, emulat
         stubModelPublishingBackend(callers),
         mockServices.rootConfig.factory({
           data: {
+            app: { baseUrl: 'https://portal.example.com' },
             techdocs: { builder: 'local' },
             catalog: {
               providers: {
@@ -129,7 +130,8 @@ describe('catalog with the model-publishing module (real catalog backend, emulat
       'model-publishing/detected-kind': 'openai',
       'model-publishing/detected-confidence': 'high',
       // published, and the portal has TechDocs: the Docs tab shows the guide the backend publishes
-      'backstage.io/techdocs-ref': 'dir:.',
+      'backstage.io/techdocs-ref':
+        'url:https://portal.example.com/catalog/default/component/qwen-chat/publish',
       'backstage.io/techdocs-builder': 'external',
     });
     expect(component.metadata.tags).toContain('openai');

@@ -71,6 +71,7 @@ function setup(opts: {
     logger,
     readCluster: async () => opts.cluster(),
     publications: source,
+    appBaseUrl: 'http://localhost:3000',
   });
   const components = connection();
   const apis = connection();
@@ -236,7 +237,9 @@ describe('ModelPublishingEntityProvider', () => {
     const byName = () =>
       Object.fromEntries(s.components.last().map(c => [c.metadata.name, c]));
     expect(byName()['sklearn-iris'].metadata.annotations).toMatchObject({
-      'backstage.io/techdocs-ref': 'dir:.',
+      // a url: ref (not dir:.), which TechDocs' metadata route can resolve for a provider's entity
+      'backstage.io/techdocs-ref':
+        'url:http://localhost:3000/catalog/default/component/sklearn-iris/publish',
       'backstage.io/techdocs-builder': 'external',
     });
     await expectValidEntity(byName()['sklearn-iris']);

@@ -48,6 +48,8 @@ export interface ModelPublishingEntityProviderOptions {
   detect?: ModelKindDetector;
   /** When given, `connect` schedules `run` with it; tests call `run` themselves. */
   taskRunner?: SchedulerServiceTaskRunner;
+  /** The portal's `app.baseUrl`: published models' TechDocs ref links to their Publish tab there. */
+  appBaseUrl?: string;
 }
 
 export interface RunResult {
@@ -102,6 +104,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
           publications,
           detect: deps.detect ?? detectModelKind,
           taskRunner: deps.scheduler.createScheduledTaskRunner(config.schedule),
+          appBaseUrl: rootConfig.getOptionalString('app.baseUrl'),
         }),
     );
   }
@@ -180,7 +183,10 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       for (const { component, api } of apis) {
         component.entity.spec.providesApis = [api.metadata.name];
         if (config.techdocs)
-          component.entity = withExternalTechDocs(component.entity);
+          component.entity = withExternalTechDocs(
+            component.entity,
+            this.options.appBaseUrl,
+          );
       }
     }
 
