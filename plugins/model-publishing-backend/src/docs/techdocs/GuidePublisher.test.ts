@@ -130,6 +130,8 @@ describe('GuidePublisher', () => {
       expect(html).toContain(ENDPOINT);
       expect(html).toContain('Authorization: Bearer');
       expect(html).toContain('md-container'); // the material theme TechDocs' reader expects
+      // An external stylesheet that cannot load keeps TechDocs' reader blank forever (offline portals).
+      expect(html).not.toContain('fonts.googleapis.com');
       const openapi = JSON.parse(
         await fs.readFile(path.join(site, 'openapi.json'), 'utf8'),
       );

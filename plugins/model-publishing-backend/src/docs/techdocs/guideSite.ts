@@ -35,7 +35,9 @@ function project(
       site_name: siteName,
       site_description: description,
       nav: [{ Guide: 'index.md' }],
-      theme: { name: 'material' },
+      // font: false — no Google Fonts stylesheet. TechDocs' reader keeps the page hidden until every
+      // stylesheet fires `load`, and one that cannot load (offline, air-gapped) never does.
+      theme: { name: 'material', font: false },
     }),
     'docs/index.md': index,
     // techdocs-core writes this (the reader's title comes from it); without the plugin, mkdocs copies
