@@ -33,8 +33,15 @@ export async function signedInPage(browser, userName) {
   return page;
 }
 
-export async function screenshot(page, name) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
+export async function screenshot(page, name, { fullPage = false } = {}) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 export { APP_URL };
+
+/** A core-components InfoCard by its title (card titles are not headings). */
+export function card(page, title) {
+  return page
+    .locator('.MuiCard-root')
+    .filter({ has: page.locator('.MuiCardHeader-title').getByText(title, { exact: true }) });
+}

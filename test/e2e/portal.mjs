@@ -10,10 +10,11 @@ export const APP_URL = 'http://localhost:3000';
 export const BACKEND_URL = 'http://localhost:7007';
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e');
 
-async function waitFor(url, { timeoutMs, ok = r => r.ok }) {
+async function waitFor(url, { timeoutMs, ok = r => r.ok, alive = () => true }) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`the portal exited before ${url} answered`);
     try {
       const res = await fetch(url);
       if (ok(res)) return;
@@ -26,8 +27,23 @@ async function waitFor(url, { timeoutMs, ok = r => r.ok }) {
   throw new Error(`${url} not ready after ${timeoutMs / 1000}s (last: ${last})`);
 }
 
+/** True when something already answers on the URL's port (another portal would be tested instead of ours). */
+async function inUse(url) {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch (e) {
+    return e.cause?.code !== 'ECONNREFUSED';
+  }
+}
+
 export async function startPortal() {
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const url of [BACKEND_URL, APP_URL, 'http://127.0.0.1:6443']) {
+    if (await inUse(url)) {
+      throw new Error(`${url} is already in use: stop the running portal first (the journeys start their own)`);
+    }
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'mp-e2e-'));
   const configFile = join(dataDir, 'app-config.e2e.yaml');
   writeFileSync(
@@ -46,6 +62,10 @@ export async function startPortal() {
       '        port: 6443',
       `        seed: ${join(ROOT, 'examples/cluster')}`,
       `        persistFile: ${join(dataDir, 'cluster.json')}`,
+      // The demo usage source is collected every 5 minutes by default; journeys look at usage right
+      // after publishing, so the e2e portal collects every 15 seconds.
+      '  usage:',
+      '    collectEveryMinutes: 0.25',
       '',
     ].join('\n'),
   );
@@ -53,7 +73,7 @@ export async function startPortal() {
   const started = Date.now();
   const child = spawn(
     'bash',
-    ['scripts/start.sh', '--config', 'app-config.yaml', '--config', configFile],
+    ['scripts/start.sh', '--config', join(ROOT, 'app-config.yaml'), '--config', configFile],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } },
   );
   child.stdout.pipe(log);
@@ -71,9 +91,10 @@ export async function startPortal() {
     } catch {}
   };
   try {
-    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, { timeoutMs: 600_000 });
+    const alive = () => !exited;
+    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, { timeoutMs: 600_000, alive });
     const backendReadyMs = Date.now() - started;
-    await waitFor(APP_URL, { timeoutMs: 600_000 });
+    await waitFor(APP_URL, { timeoutMs: 600_000, alive });
     const appReadyMs = Date.now() - started;
     return { stop, dataDir, backendReadyMs, appReadyMs };
   } catch (e) {
