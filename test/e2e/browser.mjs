@@ -24,7 +24,9 @@ export async function launchBrowser() {
 
 /** A page signed in as one demo user (the demo sign-in page remembers the choice in localStorage). */
 export async function signedInPage(browser, userName) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+  });
   await context.addInitScript(name => {
     window.localStorage.setItem('model-publishing-demo-user', name);
   }, userName);
@@ -43,5 +45,34 @@ export { APP_URL };
 export function card(page, title) {
   return page
     .locator('.MuiCard-root')
-    .filter({ has: page.locator('.MuiCardHeader-title').getByText(title, { exact: true }) });
+    .filter({
+      has: page
+        .locator('.MuiCardHeader-title')
+        .getByText(title, { exact: true }),
+    });
+}
+
+/**
+ * Waits until the Usage card shows a chart named like `chart` (usage is collected on a schedule, every
+ * 15 s in the e2e portal), switching the range back and forth to reload it; returns the card.
+ */
+export async function waitForUsageChart(
+  page,
+  chart,
+  { timeoutMs = 120_000 } = {},
+) {
+  const usage = card(page, 'Usage');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await usage.getByRole('button', { name: 'Last 7 days' }).click();
+    await usage.getByRole('button', { name: 'Last 24 hours' }).click();
+    const shown = await usage
+      .getByRole('img', { name: chart })
+      .waitFor({ timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) return usage;
+    if (Date.now() > deadline)
+      throw new Error(`no usage chart ${chart} after ${timeoutMs / 1000}s`);
+  }
 }

@@ -4,22 +4,29 @@ import assert from 'node:assert/strict';
 import { BACKEND_URL } from './portal.mjs';
 
 export const KUBE_URL = process.env.MP_E2E_KUBE_URL ?? 'http://127.0.0.1:6443';
-export const MANAGED_BY = 'app.kubernetes.io/managed-by=backstage-model-publishing';
+export const MANAGED_BY =
+  'app.kubernetes.io/managed-by=backstage-model-publishing';
 
 /** The kinds a publication may own, with their API paths (namespaced). */
 const RESOURCES = {
   Secret: 'api/v1/namespaces/{ns}/secrets',
   HTTPRoute: 'apis/gateway.networking.k8s.io/v1/namespaces/{ns}/httproutes',
-  SecurityPolicy: 'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/securitypolicies',
-  BackendTrafficPolicy: 'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backendtrafficpolicies',
+  SecurityPolicy:
+    'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/securitypolicies',
+  BackendTrafficPolicy:
+    'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backendtrafficpolicies',
   Backend: 'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backends',
-  AIServiceBackend: 'apis/aigateway.envoyproxy.io/v1beta1/namespaces/{ns}/aiservicebackends',
-  AIGatewayRoute: 'apis/aigateway.envoyproxy.io/v1beta1/namespaces/{ns}/aigatewayroutes',
+  AIServiceBackend:
+    'apis/aigateway.envoyproxy.io/v1beta1/namespaces/{ns}/aiservicebackends',
+  AIGatewayRoute:
+    'apis/aigateway.envoyproxy.io/v1beta1/namespaces/{ns}/aigatewayroutes',
 };
 
 async function kubeList(kind, namespace, labelSelector) {
   const path = RESOURCES[kind].replace('{ns}', namespace);
-  const res = await fetch(`${KUBE_URL}/${path}?labelSelector=${encodeURIComponent(labelSelector)}`);
+  const res = await fetch(
+    `${KUBE_URL}/${path}?labelSelector=${encodeURIComponent(labelSelector)}`,
+  );
   if (res.status === 404) return []; // a CRD the emulator does not serve: nothing of that kind
   assert.equal(res.status, 200, `GET ${path}: HTTP ${res.status}`);
   return (await res.json()).items;
@@ -27,7 +34,9 @@ async function kubeList(kind, namespace, labelSelector) {
 
 /** Every object our product manages in `namespace`, optionally only one publication's, by kind. */
 export async function managedObjects(namespace, publicationId) {
-  const selector = publicationId ? `${MANAGED_BY},model-publishing/publication=${publicationId}` : MANAGED_BY;
+  const selector = publicationId
+    ? `${MANAGED_BY},model-publishing/publication=${publicationId}`
+    : MANAGED_BY;
   const byKind = {};
   for (const kind of Object.keys(RESOURCES)) {
     const items = await kubeList(kind, namespace, selector);
@@ -39,13 +48,18 @@ export async function managedObjects(namespace, publicationId) {
 /** kind → sorted names, for readable assertions. */
 export function summary(byKind) {
   return Object.fromEntries(
-    Object.entries(byKind).map(([kind, items]) => [kind, items.map(i => i.metadata.name).sort()]),
+    Object.entries(byKind).map(([kind, items]) => [
+      kind,
+      items.map(i => i.metadata.name).sort(),
+    ]),
   );
 }
 
 /** A demo user's Backstage token, as the demo sign-in gets it. */
 export async function tokenFor(user) {
-  const res = await fetch(`${BACKEND_URL}/api/auth/demo/refresh`, { headers: { 'x-demo-user': user } });
+  const res = await fetch(`${BACKEND_URL}/api/auth/demo/refresh`, {
+    headers: { 'x-demo-user': user },
+  });
   assert.equal(res.status, 200, `demo refresh for ${user}: HTTP ${res.status}`);
   return (await res.json()).backstageIdentity.token;
 }
@@ -72,12 +86,17 @@ export async function api(user, method, path, body) {
 }
 
 export const MP = '/api/model-publishing';
-export const modelPath = (namespace, name) => `${MP}/models/default/${namespace}/${name}`;
+export const modelPath = (namespace, name) =>
+  `${MP}/models/default/${namespace}/${name}`;
 
 /** The model's current publication as its owner sees it (undefined when never published). */
 export async function publicationOf(owner, namespace, name) {
   const { status, body } = await api(owner, 'GET', modelPath(namespace, name));
-  assert.equal(status, 200, `GET model ${namespace}/${name}: HTTP ${status} ${JSON.stringify(body)}`);
+  assert.equal(
+    status,
+    200,
+    `GET model ${namespace}/${name}: HTTP ${status} ${JSON.stringify(body)}`,
+  );
   return body.publication;
 }
 
@@ -88,13 +107,24 @@ export async function publicationOf(owner, namespace, name) {
 export async function ensureUnpublished(owner, namespace, name) {
   const publication = await publicationOf(owner, namespace, name);
   if (publication && publication.status !== 'unpublished') {
-    const { status, body } = await api(owner, 'DELETE', `${modelPath(namespace, name)}/publication`);
-    assert.equal(status, 200, `unpublish ${name}: HTTP ${status} ${JSON.stringify(body)}`);
+    const { status, body } = await api(
+      owner,
+      'DELETE',
+      `${modelPath(namespace, name)}/publication`,
+    );
+    assert.equal(
+      status,
+      200,
+      `unpublish ${name}: HTTP ${status} ${JSON.stringify(body)}`,
+    );
   }
 }
 
 /** Polls `check` until it returns a truthy value (returned) or the time is up (throws the last error). */
-export async function eventually(check, { timeoutMs = 60_000, intervalMs = 1000, what = 'condition' } = {}) {
+export async function eventually(
+  check,
+  { timeoutMs = 60_000, intervalMs = 1000, what = 'condition' } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
@@ -107,5 +137,7 @@ export async function eventually(check, { timeoutMs = 60_000, intervalMs = 1000,
     }
     await new Promise(r => setTimeout(r, intervalMs));
   }
-  throw new Error(`${what} not met after ${timeoutMs / 1000}s: ${last?.message}`);
+  throw new Error(
+    `${what} not met after ${timeoutMs / 1000}s: ${last?.message}`,
+  );
 }

@@ -10,10 +10,14 @@ export const KEY_FORMAT = /^mpk_[0-9A-Za-z]{38}$/;
  * checks the key is nowhere on the page afterwards. Returns the key.
  */
 export async function takeNewKey(page, keyName, shot) {
-  const dialog = page.getByRole('dialog', { name: `Your new API key: ${keyName}` });
+  const dialog = page.getByRole('dialog', {
+    name: `Your new API key: ${keyName}`,
+  });
   await dialog.waitFor();
   await dialog.getByText("You won't see this key again").waitFor();
-  const secret = await dialog.getByRole('textbox', { name: 'API key' }).inputValue();
+  const secret = await dialog
+    .getByRole('textbox', { name: 'API key' })
+    .inputValue();
   assert.match(secret, KEY_FORMAT);
   await dialog.getByRole('button', { name: 'Copy API key' }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -30,11 +34,17 @@ export async function takeNewKey(page, keyName, shot) {
 export async function assertKeyNotShown(page, secret) {
   const found = await page.evaluate(s => {
     const inText = document.body.innerText.includes(s);
-    const inFields = [...document.querySelectorAll('input, textarea')].some(e => e.value.includes(s));
+    const inFields = [...document.querySelectorAll('input, textarea')].some(e =>
+      e.value.includes(s),
+    );
     const inDom = document.documentElement.outerHTML.includes(s);
     return { inText, inFields, inDom };
   }, secret);
-  assert.deepEqual(found, { inText: false, inFields: false, inDom: false }, 'the key is not shown again');
+  assert.deepEqual(
+    found,
+    { inText: false, inFields: false, inDom: false },
+    'the key is not shown again',
+  );
 }
 
 /** The key table's row for `name` (optionally the one with a given status text). */
@@ -50,6 +60,9 @@ export function keyRow(page, name, status) {
 /** Data entries of the publication's key Secret, decoded (client id → raw key). */
 export function secretKeys(secretObject) {
   return Object.fromEntries(
-    Object.entries(secretObject.data ?? {}).map(([id, b64]) => [id, Buffer.from(b64, 'base64').toString('utf8')]),
+    Object.entries(secretObject.data ?? {}).map(([id, b64]) => [
+      id,
+      Buffer.from(b64, 'base64').toString('utf8'),
+    ]),
   );
 }

@@ -1,7 +1,12 @@
 // Starts the portal the way the README does (scripts/start.sh) on fresh embedded defaults — a temporary data
 // folder, so nothing from a developer's ./data leaks in — and stops it with its whole process group.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, createWriteStream } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  mkdirSync,
+  createWriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -24,7 +29,9 @@ async function waitFor(url, { timeoutMs, ok = r => r.ok, alive = () => true }) {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} not ready after ${timeoutMs / 1000}s (last: ${last})`);
+  throw new Error(
+    `${url} not ready after ${timeoutMs / 1000}s (last: ${last})`,
+  );
 }
 
 /** True when something already answers on the URL's port (another portal would be tested instead of ours). */
@@ -41,7 +48,9 @@ export async function startPortal() {
   mkdirSync(ARTIFACTS, { recursive: true });
   for (const url of [BACKEND_URL, APP_URL, 'http://127.0.0.1:6443']) {
     if (await inUse(url)) {
-      throw new Error(`${url} is already in use: stop the running portal first (the journeys start their own)`);
+      throw new Error(
+        `${url} is already in use: stop the running portal first (the journeys start their own)`,
+      );
     }
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'mp-e2e-'));
@@ -54,7 +63,10 @@ export async function startPortal() {
       '    client: better-sqlite3',
       `    connection: { directory: ${join(dataDir, 'sqlite')} }`,
       'techdocs:',
-      `  publisher: { type: local, local: { publishDirectory: ${join(dataDir, 'techdocs')} } }`,
+      `  publisher: { type: local, local: { publishDirectory: ${join(
+        dataDir,
+        'techdocs',
+      )} } }`,
       'modelPublishing:',
       '  clusters:',
       '    - name: local',
@@ -73,8 +85,19 @@ export async function startPortal() {
   const started = Date.now();
   const child = spawn(
     'bash',
-    ['scripts/start.sh', '--config', join(ROOT, 'app-config.yaml'), '--config', configFile],
-    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } },
+    [
+      'scripts/start.sh',
+      '--config',
+      join(ROOT, 'app-config.yaml'),
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BROWSER: 'none' },
+    },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
@@ -92,7 +115,10 @@ export async function startPortal() {
   };
   try {
     const alive = () => !exited;
-    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, { timeoutMs: 600_000, alive });
+    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, {
+      timeoutMs: 600_000,
+      alive,
+    });
     const backendReadyMs = Date.now() - started;
     await waitFor(APP_URL, { timeoutMs: 600_000, alive });
     const appReadyMs = Date.now() - started;

@@ -11,12 +11,18 @@ import { startPortal, ROOT } from './portal.mjs';
 const started = Date.now();
 const portal = await startPortal();
 console.log(
-  `portal ready: backend ${(portal.backendReadyMs / 1000).toFixed(1)}s, app ${(portal.appReadyMs / 1000).toFixed(1)}s after start`,
+  `portal ready: backend ${(portal.backendReadyMs / 1000).toFixed(1)}s, app ${(
+    portal.appReadyMs / 1000
+  ).toFixed(1)}s after start`,
 );
 const dir = join(ROOT, 'test/e2e/journeys');
 const only = process.argv.slice(2);
 const files = readdirSync(dir)
-  .filter(f => f.endsWith('.test.mjs') && (only.length === 0 || only.some(n => f.startsWith(n))))
+  .filter(
+    f =>
+      f.endsWith('.test.mjs') &&
+      (only.length === 0 || only.some(n => f.startsWith(n))),
+  )
   .sort()
   .map(f => join(dir, f));
 let failed = false;
@@ -30,5 +36,10 @@ try {
 } finally {
   await portal.stop();
 }
-console.log(`e2e: ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(0)}s (portal start included)`);
+console.log(
+  `e2e: ${failed ? 'FAILED' : 'passed'} in ${(
+    (Date.now() - started) /
+    1000
+  ).toFixed(0)}s (portal start included)`,
+);
 process.exit(failed ? 1 : 0);

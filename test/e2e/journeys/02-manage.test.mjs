@@ -4,11 +4,16 @@
 // publication; run alone, it publishes fraud-sklearn with a key "e2e-first" through the API first.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signedInPage, screenshot, card, APP_URL } from '../browser.mjs';
+import {
+  launchBrowser,
+  signedInPage,
+  screenshot,
+  waitForUsageChart,
+  APP_URL,
+} from '../browser.mjs';
 import {
   api,
   ensureUnpublished,
-  eventually,
   managedObjects,
   modelPath,
   publicationOf,
@@ -27,33 +32,54 @@ let publicationId;
 /** The publication's objects in the cluster, plus its Secret's client ids → keys. */
 async function cluster() {
   const objects = await managedObjects(NS, publicationId);
-  return { objects, kinds: summary(objects), keys: objects.Secret ? secretKeys(objects.Secret[0]) : {} };
+  return {
+    objects,
+    kinds: summary(objects),
+    keys: objects.Secret ? secretKeys(objects.Secret[0]) : {},
+  };
 }
 
 async function keysOf() {
-  const { status, body } = await api('frank', 'GET', `${modelPath(NS, MODEL)}/publication/keys`);
+  const { status, body } = await api(
+    'frank',
+    'GET',
+    `${modelPath(NS, MODEL)}/publication/keys`,
+  );
   assert.equal(status, 200);
   return body.items;
 }
 
 before(async () => {
   let publication = await publicationOf('frank', NS, MODEL);
-  const hasFirst = async () => (await keysOf()).some(k => k.name === 'e2e-first' && k.status === 'active');
+  const hasFirst = async () =>
+    (await keysOf()).some(k => k.name === 'e2e-first' && k.status === 'active');
   if (publication?.status !== 'published' || !(await hasFirst())) {
     await ensureUnpublished('frank', NS, MODEL);
-    const { status, body } = await api('frank', 'POST', `${modelPath(NS, MODEL)}/publication`, {
-      rateLimits: { requestsPerMinute: 60 },
-      firstKey: { name: 'e2e-first' },
-    });
+    const { status, body } = await api(
+      'frank',
+      'POST',
+      `${modelPath(NS, MODEL)}/publication`,
+      {
+        rateLimits: { requestsPerMinute: 60 },
+        firstKey: { name: 'e2e-first' },
+      },
+    );
     assert.equal(status, 201, JSON.stringify(body));
     publication = body.publication;
   }
   publicationId = publication.id;
   browser = await launchBrowser();
   page = await signedInPage(browser, 'frank');
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_URL });
+  await page
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: APP_URL,
+    });
   await page.goto(TAB);
-  await page.getByText('Published', { exact: true }).first().waitFor({ timeout: 180_000 });
+  await page
+    .getByText('Published', { exact: true })
+    .first()
+    .waitFor({ timeout: 180_000 });
   await keyRow(page, 'e2e-first', 'Active').waitFor();
 });
 after(async () => browser?.close());
@@ -63,7 +89,9 @@ test('rotate the key: the confirmation explains the grace period; both keys work
   assert.equal(Object.keys(before.keys).length, 1, 'one key before rotation');
   const [oldClientId] = Object.keys(before.keys);
 
-  await keyRow(page, 'e2e-first', 'Active').getByRole('button', { name: 'Rotate key e2e-first' }).click();
+  await keyRow(page, 'e2e-first', 'Active')
+    .getByRole('button', { name: 'Rotate key e2e-first' })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Rotate key e2e-first' });
   await dialog.getByText(/During the grace period both keys work/).waitFor();
   await dialog.getByText('24 hours (default)').waitFor();
@@ -76,14 +104,27 @@ test('rotate the key: the confirmation explains the grace period; both keys work
   await screenshot(page, '02-keys-grace');
 
   const during = await cluster();
-  assert.equal(during.keys[oldClientId], before.keys[oldClientId], 'the old key still works in its grace period');
-  assert.equal(Object.keys(during.keys).length, 2, 'old and new key are both in the Secret');
-  assert.ok(Object.values(during.keys).includes(rotated), 'the new key is in the Secret');
+  assert.equal(
+    during.keys[oldClientId],
+    before.keys[oldClientId],
+    'the old key still works in its grace period',
+  );
+  assert.equal(
+    Object.keys(during.keys).length,
+    2,
+    'old and new key are both in the Secret',
+  );
+  assert.ok(
+    Object.values(during.keys).includes(rotated),
+    'the new key is in the Secret',
+  );
 });
 
 test('revoke the old key: it leaves the Secret at once', async () => {
   const rotatedOld = keyRow(page, 'e2e-first', 'Grace period');
-  await rotatedOld.getByRole('button', { name: 'Revoke key e2e-first' }).click();
+  await rotatedOld
+    .getByRole('button', { name: 'Revoke key e2e-first' })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Revoke key e2e-first' });
   await dialog.getByText(/This cannot be undone/).waitFor();
   await screenshot(page, '02-revoke-confirm');
@@ -97,11 +138,18 @@ test('revoke the old key: it leaves the Secret at once', async () => {
   const active = keys.filter(k => k.status === 'active');
   assert.equal(active.length, 1);
   const after = await cluster();
-  assert.deepEqual(Object.keys(after.keys), [active[0].clientId], 'only the new key is left in the Secret');
+  assert.deepEqual(
+    Object.keys(after.keys),
+    [active[0].clientId],
+    'only the new key is left in the Secret',
+  );
 });
 
 test('update the limits: the BackendTrafficPolicy changes', async () => {
-  const rules = async () => JSON.stringify((await cluster()).objects.BackendTrafficPolicy[0].spec.rateLimit);
+  const rules = async () =>
+    JSON.stringify(
+      (await cluster()).objects.BackendTrafficPolicy[0].spec.rateLimit,
+    );
   assert.ok((await rules()).includes('"requests":60,"unit":"Minute"'));
 
   await page.getByLabel('Requests per minute').fill('120');
@@ -112,24 +160,24 @@ test('update the limits: the BackendTrafficPolicy changes', async () => {
   await screenshot(page, '02-limits-updated');
 
   const now = await rules();
-  assert.ok(now.includes('"requests":120,"unit":"Minute"'), `120/min in ${now}`);
+  assert.ok(
+    now.includes('"requests":120,"unit":"Minute"'),
+    `120/min in ${now}`,
+  );
   assert.ok(now.includes('"requests":5000,"unit":"Day"'), `5000/day in ${now}`);
-  assert.ok(!now.includes('"requests":60,"unit":"Minute"'), 'the old limit is gone');
+  assert.ok(
+    !now.includes('"requests":60,"unit":"Minute"'),
+    'the old limit is gone',
+  );
   const publication = await publicationOf('frank', NS, MODEL);
-  assert.deepEqual(publication.config.rateLimits, { requestsPerMinute: 120, requestsPerDay: 5000 });
+  assert.deepEqual(publication.config.rateLimits, {
+    requestsPerMinute: 120,
+    requestsPerDay: 5000,
+  });
 });
 
 test('usage cards show requests over time and per key', async () => {
-  // The demo usage source is collected on a schedule (every 15 s in the e2e portal's config).
-  const usage = card(page, 'Usage');
-  await eventually(
-    async () => {
-      await usage.getByRole('button', { name: 'Last 7 days' }).click();
-      await usage.getByRole('button', { name: 'Last 24 hours' }).click();
-      return usage.getByRole('img', { name: /Requests and errors over time/ }).isVisible();
-    },
-    { timeoutMs: 120_000, intervalMs: 5000, what: 'usage chart with traffic' },
-  );
+  const usage = await waitForUsageChart(page, /Requests and errors over time/);
   await usage.getByText(/^Requests: /).waitFor();
   await usage.getByRole('table', { name: 'Usage per key' }).waitFor();
   await usage.scrollIntoViewIfNeeded();
@@ -142,17 +190,32 @@ test('unpublish: the confirmation names the model; the cluster is clean afterwar
   const dialog = page.getByRole('dialog', { name: `Unpublish ${MODEL}?` });
   await dialog.getByText(/This removes the public endpoint of/).waitFor();
   const confirm = dialog.getByRole('button', { name: `Unpublish ${MODEL}` });
-  assert.equal(await confirm.isDisabled(), true, 'disabled until the name is typed');
+  assert.equal(
+    await confirm.isDisabled(),
+    true,
+    'disabled until the name is typed',
+  );
   await dialog.getByLabel(`Type ${MODEL} to confirm`).fill(MODEL);
   await screenshot(page, '02-unpublish-confirm');
   await confirm.click();
   await dialog.waitFor({ state: 'detached' });
-  await page.getByText('Not published', { exact: true }).first().waitFor({ timeout: 120_000 });
+  await page
+    .getByText('Not published', { exact: true })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await page.getByText('Publish this model').waitFor();
   await screenshot(page, '02-unpublished');
 
   const publication = await publicationOf('frank', NS, MODEL);
   assert.equal(publication.status, 'unpublished');
-  assert.deepEqual((await cluster()).kinds, {}, 'no object of the publication is left');
-  assert.deepEqual(summary(await managedObjects(NS)), {}, 'nothing managed is left in the namespace');
+  assert.deepEqual(
+    (await cluster()).kinds,
+    {},
+    'no object of the publication is left',
+  );
+  assert.deepEqual(
+    summary(await managedObjects(NS)),
+    {},
+    'nothing managed is left in the namespace',
+  );
 });

@@ -3,9 +3,22 @@
 // the generated guide on the model's TechDocs tab.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, signedInPage, screenshot, APP_URL } from '../browser.mjs';
+import {
+  launchBrowser,
+  signedInPage,
+  screenshot,
+  waitForUsageChart,
+  APP_URL,
+} from '../browser.mjs';
 import { BACKEND_URL } from '../portal.mjs';
-import { ensureUnpublished, eventually, managedObjects, publicationOf, summary, tokenFor } from '../cluster.mjs';
+import {
+  ensureUnpublished,
+  eventually,
+  managedObjects,
+  publicationOf,
+  summary,
+  tokenFor,
+} from '../cluster.mjs';
 import { takeNewKey } from '../keys.mjs';
 
 const NS = 'genai';
@@ -20,7 +33,11 @@ before(async () => {
   await ensureUnpublished('grace', NS, MODEL);
   browser = await launchBrowser();
   page = await signedInPage(browser, 'grace');
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_URL });
+  await page
+    .context()
+    .grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: APP_URL,
+    });
 });
 after(async () => browser?.close());
 
@@ -39,8 +56,14 @@ test('Grace publishes qwen-chat with request and token limits', async () => {
   await screenshot(page, '04-llm-form');
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await takeNewKey(page, 'chat-frontend', '04-llm-key-once');
-  await page.getByText('Published', { exact: true }).first().waitFor({ timeout: 120_000 });
-  await page.getByRole('list', { name: 'Endpoints' }).getByText(`https://${HOST}/v1/chat/completions`).waitFor();
+  await page
+    .getByText('Published', { exact: true })
+    .first()
+    .waitFor({ timeout: 120_000 });
+  await page
+    .getByRole('list', { name: 'Endpoints' })
+    .getByText(`https://${HOST}/v1/chat/completions`)
+    .waitFor();
   await page.getByLabel('Tokens per minute').waitFor(); // the settings form keeps offering token limits
   await screenshot(page, '04-llm-published');
 
@@ -56,8 +79,29 @@ test('Grace publishes qwen-chat with request and token limits', async () => {
   ]);
   assert.deepEqual(objects.AIGatewayRoute[0].spec.hostnames ?? [], [HOST]);
   const limits = JSON.stringify(objects.BackendTrafficPolicy[0].spec.rateLimit);
-  assert.ok(limits.includes('"requests":20000,"unit":"Minute"'), `token limit in ${limits}`);
-  assert.ok(limits.includes('llm_total_token'), 'token limits are charged from the AI Gateway token count');
+  assert.ok(
+    limits.includes('"requests":20000,"unit":"Minute"'),
+    `token limit in ${limits}`,
+  );
+  assert.ok(
+    limits.includes('llm_total_token'),
+    'token limits are charged from the AI Gateway token count',
+  );
+
+  // Usage of an LLM: requests and tokens in/out (the demo usage source), per key.
+  const usage = await waitForUsageChart(page, /Tokens over time/);
+  await usage
+    .getByRole('img', { name: /Requests and errors over time/ })
+    .waitFor();
+  await usage.getByText(/^Tokens in: /).waitFor();
+  await usage.getByText(/^Tokens out: /).waitFor();
+  await usage
+    .getByRole('table', { name: 'Usage per key' })
+    .getByText('chat-frontend')
+    .waitFor();
+  await usage.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -120));
+  await screenshot(page, '04-llm-usage');
 });
 
 test('the published-models page lists it', async () => {
@@ -76,33 +120,46 @@ test('its API entity appears in the catalog and the OpenAPI definition renders',
   // The catalog provider picks new publications up on its schedule (every 30 s).
   const entity = await eventually(
     async () => {
-      const res = await fetch(`${BACKEND_URL}/api/catalog/entities/by-name/api/default/${API_ENTITY}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const res = await fetch(
+        `${BACKEND_URL}/api/catalog/entities/by-name/api/default/${API_ENTITY}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       return res.ok ? res.json() : undefined;
     },
     { timeoutMs: 180_000, intervalMs: 3000, what: `API entity ${API_ENTITY}` },
   );
   assert.equal(entity.spec.type, 'openapi');
   assert.equal(entity.spec.owner, 'group:default/genai');
-  assert.ok(JSON.parse(entity.spec.definition).paths, 'the definition is the generated OpenAPI document');
+  assert.ok(
+    JSON.parse(entity.spec.definition).paths,
+    'the definition is the generated OpenAPI document',
+  );
 
   await page.goto(`${APP_URL}/catalog/default/api/${API_ENTITY}/definition`);
   // Swagger UI renders the document: its server and operations.
-  await page.getByText('/chat/completions', { exact: true }).first().waitFor({ timeout: 120_000 });
+  await page
+    .getByText('/chat/completions', { exact: true })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await page.getByText('/embeddings', { exact: true }).first().waitFor();
-  await page.getByRole('combobox').filter({ hasText: `https://${HOST}/v1` }).first().waitFor();
+  await page
+    .getByRole('combobox')
+    .filter({ hasText: `https://${HOST}/v1` })
+    .first()
+    .waitFor();
   await screenshot(page, '04-api-definition');
 });
 
 test("the model's TechDocs tab shows the generated guide", async () => {
   await page.goto(`${APP_URL}/catalog/default/component/${MODEL}/docs`);
-  // TechDocs is published by the backend after the publish; a fresh entity may need a reload or two.
+  // The backend publishes the guide right after the publish; the catalog marks the Component for
+  // TechDocs on its next run (every 30 s), so a fresh entity may need a reload or two.
+  const title = page.getByRole('heading', { name: `${MODEL} — API guide` });
   await eventually(
     async () => {
-      const found = await page
-        .getByText(/Authorization: Bearer/)
-        .first()
+      const found = await title
         .waitFor({ timeout: 15_000 })
         .then(() => true)
         .catch(() => false);
@@ -111,7 +168,18 @@ test("the model's TechDocs tab shows the generated guide", async () => {
     },
     { timeoutMs: 240_000, intervalMs: 1000, what: 'the guide in TechDocs' },
   );
-  await page.getByText(`https://${HOST}`).first().waitFor();
-  await page.getByText(/429/).first().waitFor();
+  for (const section of [
+    'Endpoint',
+    'Authentication',
+    'Limits',
+    'Rate limiting: 429 Too Many Requests',
+    'Errors',
+  ]) {
+    await page
+      .getByRole('heading', { name: section, exact: true })
+      .first()
+      .waitFor();
+  }
+  await page.getByText(`https://${HOST}/v1`, { exact: true }).first().waitFor();
   await screenshot(page, '04-techdocs-guide');
 });
