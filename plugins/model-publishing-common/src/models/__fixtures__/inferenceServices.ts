@@ -1,11 +1,27 @@
-import type { ModelManifest } from '../manifest';
+/**
+ * A manifest as the API server returns it: typed strictly enough to pass as the backend's KubeObject
+ * and loosely enough to pass as a ModelManifest, so one set of fixtures serves both packages' tests.
+ */
+export interface FixtureManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
+  spec?: any;
+  status?: any;
+}
 
 /** Real-shaped KServe v0.20 manifests (as returned by the API server), for tests. */
 function isvc(
   name: string,
   spec: any,
   annotations?: Record<string, string>,
-): ModelManifest {
+): FixtureManifest {
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
@@ -252,7 +268,7 @@ export const annotatedBad = isvc(
   { 'model-publishing/model-kind': 'rest' },
 );
 
-export const llmInferenceService: ModelManifest = {
+export const llmInferenceService: FixtureManifest = {
   apiVersion: 'serving.kserve.io/v1alpha2',
   kind: 'LLMInferenceService',
   metadata: {
@@ -271,7 +287,7 @@ export const llmInferenceService: ModelManifest = {
 };
 
 /** A ServingRuntime as installed by KServe's default runtimes (abbreviated). */
-export const mlserverRuntime: ModelManifest = {
+export const mlserverRuntime: FixtureManifest = {
   apiVersion: 'serving.kserve.io/v1alpha1',
   kind: 'ClusterServingRuntime',
   metadata: { name: 'kserve-mlserver' },
@@ -288,7 +304,7 @@ export const mlserverRuntime: ModelManifest = {
   },
 };
 
-export const customRuntimeV2Only: ModelManifest = {
+export const customRuntimeV2Only: FixtureManifest = {
   apiVersion: 'serving.kserve.io/v1alpha1',
   kind: 'ServingRuntime',
   metadata: { name: 'team-runtime', namespace: 'models' },
@@ -311,7 +327,7 @@ export const customFormatWithRuntime = isvc('team-model', {
   },
 });
 
-export const hfRuntimeWithTask: ModelManifest = {
+export const hfRuntimeWithTask: FixtureManifest = {
   apiVersion: 'serving.kserve.io/v1alpha1',
   kind: 'ServingRuntime',
   metadata: { name: 'team-hf', namespace: 'models' },
