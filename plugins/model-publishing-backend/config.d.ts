@@ -98,6 +98,13 @@ export interface Config {
     clusterRequestTimeoutMs?: number;
     /** Most concurrent cluster requests per cluster. Default 8. */
     maxConcurrentClusterRequests?: number;
+    /**
+     * Watch each cluster's InferenceServices (list+watch, cluster-wide). Publishing then creates the
+     * objects while it re-reads the model, one round trip sooner; the route still waits for the live
+     * read. Needs list/watch on inferenceservices.serving.kserve.io; without it the backend logs a
+     * warning and reads models live. Default true.
+     */
+    watchModels?: boolean;
     /** Usage tracking (src/usage, docs/usage.md). */
     usage?: {
       /** Plausible demo traffic for published models (embedded default only). Default false. */

@@ -24,7 +24,10 @@ export interface RecordedRequest {
   /** Content-Type of the request body, if any (tells patch kinds apart). */
   contentType?: string;
   durationMs: number;
+  /** When the response finished (epoch ms). */
   time: number;
+  /** When the request arrived (epoch ms, sub-millisecond): with durationMs, tells overlapping requests apart. */
+  startTime: number;
 }
 
 export interface Faults {

@@ -100,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         contentType: req.headers['content-type'],
         durationMs: performance.now() - started,
         time: Date.now(),
+        startTime: performance.timeOrigin + started,
       });
       if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
     };

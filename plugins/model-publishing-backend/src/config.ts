@@ -58,6 +58,8 @@ export interface ModelPublishingConfig {
   };
   clusterRequestTimeoutMs: number;
   maxConcurrentClusterRequests: number;
+  /** Keep a watch of each cluster's InferenceServices (kubernetes/ModelWatch). */
+  watchModels: boolean;
 }
 
 const TENANT_LIMIT_KEYS = [
@@ -149,5 +151,6 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
     },
     clusterRequestTimeoutMs: c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
     maxConcurrentClusterRequests: c?.getOptionalNumber('maxConcurrentClusterRequests') ?? 8,
+    watchModels: c?.getOptionalBoolean('watchModels') ?? true,
   };
 }

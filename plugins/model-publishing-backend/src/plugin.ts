@@ -15,6 +15,7 @@ import { migrate } from './database/migrate';
 import { PublicationStore } from './database/PublicationStore';
 import { setupApiKeys } from './keys';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
+import { ModelWatches } from './kubernetes/ModelWatch';
 import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
 import { PublishingService } from './publishing/PublishingService';
 import { scheduleReconciler } from './publishing/Reconciler';
@@ -82,6 +83,13 @@ export const modelPublishingPlugin = createBackendPlugin({
         });
         // Let a guide being generated finish (and remove its temp dir) before the process exits.
         deps.lifecycle.addShutdownHook(async () => guides?.idle());
+        // Watches of InferenceServices (kubernetes/ModelWatch): started in the background, so a cluster
+        // that is slow or refuses the watch never holds up the backend's start.
+        const models = config.watchModels ? new ModelWatches(clusters.connections(), deps.logger) : undefined;
+        if (models) {
+          void models.start();
+          deps.lifecycle.addShutdownHook(() => models.stop());
+        }
         const publishing = new PublishingService({
           clusters,
           publications,
@@ -89,6 +97,7 @@ export const modelPublishingPlugin = createBackendPlugin({
           config,
           logger: deps.logger,
           guides,
+          models,
         });
         // API keys (src/keys): first key and discard for the publishing saga, plus the scheduled sweep.
         await setupApiKeys({

@@ -7,6 +7,7 @@ import { migrate } from '../database/migrate';
 import { PublicationStore } from '../database/PublicationStore';
 import { createApiKeyService } from '../keys';
 import { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import { ModelWatches, type ModelLookup } from '../kubernetes/ModelWatch';
 import { PublishingService, PublishingServiceOptions } from '../publishing/PublishingService';
 import { Reconciler } from '../publishing/Reconciler';
 import { ConfigReader } from '@backstage/config';
@@ -20,6 +21,10 @@ export async function startServices(db: Knex, options: {
   config?: Record<string, unknown>;
   /** Wire the real ApiKeyService (first keys, discard on rollback) as plugin.ts does. */
   withKeys?: boolean;
+  /** Watch InferenceServices as plugin.ts does by default (started and in sync before this returns). */
+  watchModels?: boolean;
+  /** A ModelLookup of the test's own (e.g. one that serves an out-of-date copy). */
+  models?: ModelLookup;
 } = {}) {
   const emulator = options.emulator ?? (await startEmulator({ seed: seedPaths() }));
   await migrate(db);
@@ -51,8 +56,11 @@ export async function startServices(db: Knex, options: {
   };
   const publications = new PublicationStore(db);
   const auditLog = new AuditLog(db);
+  const models = options.watchModels ? new ModelWatches(clusters.connections(), logger) : undefined;
+  await models?.start();
+  const lookup = options.models ?? models;
   const makePublishing = (beforeClusterWrite?: PublishingServiceOptions['beforeClusterWrite']) => {
-    const service = new PublishingService({ clusters, publications, auditLog, config, logger, beforeClusterWrite });
+    const service = new PublishingService({ clusters, publications, auditLog, config, logger, beforeClusterWrite, models: lookup });
     if (options.withKeys) {
       service.setKeys(createApiKeyService({ db, config, logger, clusters, publications, auditLog, publishing: service }));
     }
@@ -67,5 +75,5 @@ export async function startServices(db: Knex, options: {
     entityRef: `component:default/${name}`,
     owner: 'group:default/ml-team',
   });
-  return { emulator, clusters, publications, publishing, makePublishing, reconciler, logger, model, config };
+  return { emulator, clusters, publications, publishing, makePublishing, reconciler, logger, model, config, models };
 }

@@ -38,12 +38,14 @@ export function kubeConfigFor(settings: ClusterSettings): KubeConfig {
 /** Named clusters; `default` resolves to the configured default cluster. */
 export class ClusterRegistry {
   private readonly clients = new Map<string, ClusterClient>();
+  private readonly kubeConfigs = new Map<string, KubeConfig>();
   readonly defaultCluster: string;
 
   constructor(options: ClusterRegistryOptions) {
     this.defaultCluster = options.defaultCluster;
     for (const settings of options.clusters) {
       const kubeConfig = options.kubeConfigs?.[settings.name] ?? kubeConfigFor(settings);
+      this.kubeConfigs.set(settings.name, kubeConfig);
       this.clients.set(
         settings.name,
         new ClusterClient({
@@ -66,6 +68,11 @@ export class ClusterRegistry {
     const resolved = this.resolveName(name);
     if (!resolved) throw new NotFoundError(`cluster '${name}' is not configured`);
     return this.clients.get(resolved)!;
+  }
+
+  /** Every cluster with its connection, for clients other than ClusterClient (watches). */
+  connections(): { name: string; kubeConfig: KubeConfig }[] {
+    return [...this.kubeConfigs].map(([name, kubeConfig]) => ({ name, kubeConfig }));
   }
 
   names(): string[] {

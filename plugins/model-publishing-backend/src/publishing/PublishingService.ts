@@ -20,6 +20,7 @@ import { buildPublicationObjects, publicationEndpoints } from '../gateway';
 import type { BuildKey, KubeObject, PublicationEndpoint } from '../gateway/types';
 import { ClusterClient, describeRef, ObjectRef, refOf } from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { detectModelKind, servedModelName } from '../models';
 import { buildGuide, buildOpenApiDocument } from '../docs';
 import { checkTenantRules, publicationQuota, quotaViolation } from '../tenants/tenantRules';
@@ -81,10 +82,29 @@ export interface PublishingServiceOptions {
   guides?: { published(p: Publication): void; unpublished(p: Publication): void };
   newId?: () => string;
   /**
+   * Watch-backed copies of InferenceServices (kubernetes/ModelWatch). With one, publish builds from the
+   * copy and re-reads the model while it creates the objects; the route waits for the live read.
+   */
+  models?: ModelLookup;
+  /**
    * Test hook: runs before every cluster write of a saga. A test can fail it, or never resolve it to
    * simulate a process killed between writes.
    */
   beforeClusterWrite?: (op: { action: 'create' | 'replace' | 'delete'; ref: ObjectRef }) => Promise<void>;
+}
+
+/** A model as read from the cluster, with what was derived from it. */
+export interface LoadedModel {
+  isvc: KubeObject;
+  runtime?: KubeObject;
+  detection: ModelKindDetection;
+}
+
+/** Thrown before the route when the watched copy a publish built from is not the live model. */
+class StaleModelError extends Error {
+  constructor(readonly live: LoadedModel) {
+    super('the watched copy of the model was out of date');
+  }
 }
 
 /** One step of a saga: the object touched and what it was before (undefined = it did not exist). */
@@ -139,7 +159,7 @@ export class PublishingService {
   // ---- reading the model --------------------------------------------------------------------
 
   /** The InferenceService (or LLMInferenceService) and its ServingRuntime, or 404. */
-  async loadModel(model: ModelLocation): Promise<{ isvc: KubeObject; runtime?: KubeObject; detection: ModelKindDetection }> {
+  async loadModel(model: ModelLocation): Promise<LoadedModel> {
     const client = this.client(model.cluster);
     const found = await this.readModelObject(client, model);
     if (!found) {
@@ -152,8 +172,13 @@ export class PublishingService {
       apiVersion: found.object.apiVersion ?? found.apiVersion,
       kind: found.object.kind ?? found.kind,
     };
+    return this.withRuntime(client, isvc);
+  }
+
+  /** The model with its ServingRuntime (if it names one) and the kind detected from both. */
+  private async withRuntime(client: ClusterClient, isvc: KubeObject): Promise<LoadedModel> {
     const runtimeName: string | undefined = isvc.spec?.predictor?.model?.runtime;
-    const runtime = runtimeName ? await this.runtime(client, model.namespace, runtimeName) : undefined;
+    const runtime = runtimeName ? await this.runtime(client, isvc.metadata.namespace!, runtimeName) : undefined;
     return { isvc, runtime, detection: detectModelKind(isvc, runtime) };
   }
 
@@ -253,21 +278,36 @@ export class PublishingService {
     };
   }
 
-  /** Validation shared by publish, update and dry-run: 404, 409 (not Ready), 422 (kind, tenant). */
+  /**
+   * Validation shared by publish, update and dry-run: 404, 409 (not Ready), 422 (kind, tenant).
+   * `preloaded`: a model already in hand (a watched copy) instead of reading it.
+   */
   private async validate(
     model: ModelLocation,
     config: PublishConfig,
     mode: { creating: boolean; requireReady: boolean },
+    preloaded?: Promise<LoadedModel>,
   ) {
     // First-key input errors are 400s before the cluster is read or anything is recorded.
     if (mode.creating && config.firstKey) this.o.keys?.checkInitialKey?.(config.firstKey);
     // The quota count does not depend on the model: read it while the cluster answers.
-    const [{ isvc, detection }, livePublications] = await Promise.all([
-      this.loadModel(model),
+    const [loaded, livePublications] = await Promise.all([
+      preloaded ?? this.loadModel(model),
       mode.creating && model.owner && publicationQuota(this.o.config.tenants, model.owner)
         ? this.o.publications.countLiveByOwner(model.owner)
         : Promise.resolve(0),
     ]);
+    return this.check(model, config, mode, loaded, livePublications);
+  }
+
+  /** The checks of `validate` on a model in hand; throws the 409/422 it finds. */
+  private check(
+    model: ModelLocation,
+    config: PublishConfig,
+    mode: { creating: boolean; requireReady: boolean },
+    { isvc, detection }: LoadedModel,
+    livePublications: number,
+  ) {
     if (mode.requireReady) {
       const { ready, message } = readiness(isvc);
       if (!ready) {
@@ -293,6 +333,32 @@ export class PublishingService {
     });
     if (violations.length) throw new UnprocessableError(violations.join('; '));
     return { isvc, detection, kind };
+  }
+
+  /**
+   * A Ready watched copy of the model to build from, with the live read that must confirm it, or
+   * undefined (no watch, not in sync, unknown or not-Ready model: read live first, as without a watch).
+   */
+  private speculativeModel(model: ModelLocation): { watched: Promise<LoadedModel>; live: Promise<LoadedModel> } | undefined {
+    if (!this.o.models || model.resourceKind === 'LLMInferenceService') return undefined;
+    const copy = this.o.models.inferenceService(model.cluster, model.namespace, model.name);
+    if (!copy || !readiness(copy).ready) return undefined;
+    const live = this.loadModel(model);
+    // Awaited before the route (or dropped when validation fails first): never an unhandled rejection.
+    live.catch(() => undefined);
+    return { watched: this.withRuntime(this.client(model.cluster), copy), live };
+  }
+
+  /**
+   * Before the route: the live model must be the very version the objects were built from. Anything
+   * else (changed, recreated, gone, not Ready) is decided again from the live read.
+   */
+  private async confirmModel(built: KubeObject, live: Promise<LoadedModel>): Promise<void> {
+    const now = await live;
+    const same =
+      now.isvc.metadata.uid === built.metadata.uid &&
+      now.isvc.metadata.resourceVersion === built.metadata.resourceVersion;
+    if (!same) throw new StaleModelError(now);
   }
 
   /** The tenant's maxPublications as the store enforces it: counted and inserted atomically. */
@@ -331,7 +397,13 @@ export class PublishingService {
   ): Promise<{ publication: Publication; key?: IssuedApiKey }> {
     const audit = (outcome: 'succeeded' | 'failed', publicationId?: string, error?: string) =>
       this.audit('publication.create', model, op, outcome, publicationId, error);
-    const { isvc, kind } = await this.validate(model, config, { creating: true, requireReady: true });
+    const publishMode = { creating: true, requireReady: true };
+    const speculative = this.speculativeModel(model);
+    const { isvc, kind } = await this.validate(model, config, publishMode, speculative?.watched).catch(error => {
+      if (!speculative) throw error;
+      // A refusal is decided on the live model, never on a copy that may be behind it.
+      return this.validate(model, config, publishMode, speculative.live);
+    });
     const id = this.newId();
     // Build once before recording: builder input errors (hostname, limits) are 4xx and change nothing.
     const planned = this.build(id, isvc, kind, config, []);
@@ -368,7 +440,22 @@ export class PublishingService {
         }
       }
       const { objects } = keys.length ? this.build(id, isvc, kind, config, keys) : planned;
-      await this.applyStaged(this.client(model.cluster), objects, 'create', journal);
+      const client = this.client(model.cluster);
+      try {
+        await this.applyStaged(client, objects, 'create', journal, speculative && (() => this.confirmModel(isvc, speculative.live)));
+      } catch (error) {
+        if (!(error instanceof StaleModelError)) throw error;
+        // The watched copy was behind the cluster: take back what was built from it and decide again
+        // from the live model (404/409/422 as without a watch; the record then says why it failed).
+        await this.undo(model.cluster, journal.splice(0), id);
+        const fresh = this.check(model, config, { creating: false, requireReady: true }, error.live, 0);
+        if (fresh.kind.kind !== kind.kind || fresh.kind.openaiPathPrefix !== kind.openaiPathPrefix) {
+          throw new ConflictError(
+            `InferenceService ${model.namespace}/${model.name} changed while it was being published; publish again`,
+          );
+        }
+        await this.applyStaged(client, this.build(id, fresh.isvc, fresh.kind, config, keys).objects, 'create', journal);
+      }
     } catch (error) {
       const reason = `publish failed: ${messageOf(error)}`;
       await this.undo(model.cluster, journal, id);
@@ -577,8 +664,11 @@ export class PublishingService {
     objects: KubeObject[],
     mode: 'create' | 'apply',
     journal: JournalEntry[],
+    /** Runs before the route's stage, while nothing routes traffic yet; a throw stops the saga. */
+    beforeRoute?: () => Promise<void>,
   ): Promise<void> {
     for (const stage of applyStages(objects)) {
+      if (beforeRoute && stage.some(o => ROUTE_KINDS.has(o.kind))) await beforeRoute();
       const results = await Promise.allSettled(stage.map(obj => this.applyOne(client, obj, mode, journal)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
