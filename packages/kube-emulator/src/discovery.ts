@@ -12,6 +12,7 @@ function resourcesFor(types: ResourceType[]) {
       kind: t.kind,
       verbs: VERBS,
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories.length ? { categories: t.categories } : {}),
       storageVersionHash: Buffer.from(t.storageKey).toString('base64').slice(0, 11),
     });
     if (t.hasStatus) {

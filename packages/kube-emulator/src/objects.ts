@@ -46,16 +46,23 @@ function isObject(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** JSON with object keys sorted: typed clients (client-node) re-order fields without changing them. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    isObject(x) ? Object.fromEntries(Object.keys(x).sort().map(k => [k, x[k]])) : x,
+  );
+}
+
 function withoutVolatile(o: any): string {
   const c = structuredClone(o);
   delete c.metadata.resourceVersion;
   delete c.metadata.managedFields;
-  return JSON.stringify(c);
+  return canonical(c);
 }
 
 function specPart(o: any): string {
   const { metadata: _m, status: _s, ...rest } = o;
-  return JSON.stringify(rest);
+  return canonical(rest);
 }
 
 /**
@@ -173,6 +180,10 @@ export class ObjectApi {
       obj.spec = { finalizers: ['kubernetes'], ...(obj.spec ?? {}) };
       obj.status = { phase: obj.metadata.deletionTimestamp ? 'Terminating' : 'Active' };
     }
+    if (type.kind === 'Pod' && !previous && !isObject(obj.status)) {
+      // Every Pod starts Pending; only the kubelet (here: whoever writes /status) moves it on.
+      obj.status = { phase: 'Pending' };
+    }
     if (type.kind === 'Service') {
       obj.spec ??= {};
       const prevIp = previous?.spec?.clusterIP;
@@ -235,7 +246,7 @@ export class ObjectApi {
     const valid = this.validate(type, obj, opts);
     valid.metadata.uid = crypto.randomUUID();
     valid.metadata.creationTimestamp = now();
-    if (!type.builtin) valid.metadata.generation = 1;
+    if (type.tracksGeneration) valid.metadata.generation = 1;
     valid.metadata.managedFields = managedFieldsAfterUpdate(undefined, valid, this.manager(opts), apiVersionOf(type), { includeStatus: !type.hasStatus });
     if (opts.dryRun) return this.present(type, valid);
     return this.present(type, this.store.put(type.storageKey, valid));
@@ -312,7 +323,7 @@ export class ObjectApi {
     const valid = this.validate(type, obj, opts);
     valid.metadata.uid = crypto.randomUUID();
     valid.metadata.creationTimestamp = now();
-    if (!type.builtin) valid.metadata.generation = 1;
+    if (type.tracksGeneration) valid.metadata.generation = 1;
     valid.metadata.managedFields = managed;
     if (opts.dryRun) return this.present(type, valid);
     return this.present(type, this.store.put(type.storageKey, valid));
@@ -341,7 +352,7 @@ export class ObjectApi {
     next.kind = type.kind;
     this.normalise(type, next, live);
     const valid = this.validate(type, next, opts, live);
-    if (!type.builtin) {
+    if (type.tracksGeneration) {
       valid.metadata.generation = (live.metadata.generation ?? 1) + (specPart(valid) !== specPart(live) ? 1 : 0);
     }
     if (!managedSet) {

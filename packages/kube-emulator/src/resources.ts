@@ -1,10 +1,23 @@
 import type { CrdDefinition, JsonSchema } from './crds';
 import {
   configMapSchema,
+  cronJobSchema,
+  daemonSetSchema,
+  deploymentSchema,
   eventSchema,
+  horizontalPodAutoscalerSchema,
+  ingressSchema,
+  jobSchema,
+  limitRangeSchema,
   namespaceSchema,
+  persistentVolumeClaimSchema,
+  persistentVolumeSchema,
+  podSchema,
+  replicaSetSchema,
+  resourceQuotaSchema,
   secretSchema,
   serviceSchema,
+  statefulSetSchema,
 } from './validation/builtinSchemas';
 import type { NameRule } from './validation/metadata';
 
@@ -18,10 +31,14 @@ export interface ResourceType {
   singular: string;
   listKind: string;
   shortNames: string[];
+  /** Discovery categories, e.g. `all` (what `kubectl get all` lists). */
+  categories: string[];
   namespaced: boolean;
   hasStatus: boolean;
   schema?: JsonSchema;
   nameRule: NameRule;
+  /** metadata.generation is set to 1 on create and bumped on spec changes (custom resources, workloads). */
+  tracksGeneration: boolean;
   /** Objects are stored once per group+kind; every served version reads the same objects. */
   storageKey: string;
   builtin: boolean;
@@ -36,31 +53,71 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-function core(kind: string, plural: string, namespaced: boolean, schema: JsonSchema, extra: Partial<ResourceType> = {}): ResourceType {
+function builtin(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  schema: JsonSchema,
+  extra: Partial<ResourceType> = {},
+): ResourceType {
   return {
-    group: '',
-    version: 'v1',
+    group,
+    version,
     kind,
     plural,
     singular: kind.toLowerCase(),
     listKind: `${kind}List`,
     shortNames: [],
+    categories: [],
     namespaced,
     hasStatus: false,
     schema,
     nameRule: 'subdomain',
-    storageKey: `core/${kind}`,
+    tracksGeneration: false,
+    // Core kinds keep the `core/` key persisted clusters were written with.
+    storageKey: `${group || 'core'}/${kind}`,
     builtin: true,
     ...extra,
   };
 }
 
+function core(kind: string, plural: string, namespaced: boolean, schema: JsonSchema, extra: Partial<ResourceType> = {}): ResourceType {
+  return builtin('', 'v1', kind, plural, namespaced, schema, extra);
+}
+
+/** Workload kinds: status subresource, generation, and listed by `kubectl get all`. */
+const workload: Partial<ResourceType> = { hasStatus: true, tracksGeneration: true, categories: ['all'] };
+
+/**
+ * The built-in kinds served. Besides what our plugins use (namespaces, secrets, configmaps, services,
+ * events), these are the kinds the Backstage Kubernetes backend lists for an entity by default
+ * (`DEFAULT_OBJECTS` of @backstage/plugin-kubernetes-backend) plus the optional PVs/PVCs, each at the
+ * group/version that backend asks for.
+ */
 export const BUILTIN_TYPES: ResourceType[] = [
   core('Namespace', 'namespaces', false, namespaceSchema, { nameRule: 'label', hasStatus: true, shortNames: ['ns'] }),
   core('Secret', 'secrets', true, secretSchema),
   core('ConfigMap', 'configmaps', true, configMapSchema, { shortNames: ['cm'] }),
-  core('Service', 'services', true, serviceSchema, { nameRule: 'dns1035', hasStatus: true, shortNames: ['svc'] }),
+  core('Service', 'services', true, serviceSchema, { nameRule: 'dns1035', hasStatus: true, shortNames: ['svc'], categories: ['all'] }),
   core('Event', 'events', true, eventSchema, { shortNames: ['ev'] }),
+  core('Pod', 'pods', true, podSchema, { hasStatus: true, shortNames: ['po'], categories: ['all'] }),
+  core('LimitRange', 'limitranges', true, limitRangeSchema, { shortNames: ['limits'] }),
+  core('ResourceQuota', 'resourcequotas', true, resourceQuotaSchema, { hasStatus: true, shortNames: ['quota'] }),
+  core('PersistentVolume', 'persistentvolumes', false, persistentVolumeSchema, { hasStatus: true, shortNames: ['pv'] }),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims', true, persistentVolumeClaimSchema, { hasStatus: true, shortNames: ['pvc'] }),
+  builtin('apps', 'v1', 'Deployment', 'deployments', true, deploymentSchema, { ...workload, shortNames: ['deploy'] }),
+  builtin('apps', 'v1', 'ReplicaSet', 'replicasets', true, replicaSetSchema, { ...workload, shortNames: ['rs'] }),
+  builtin('apps', 'v1', 'StatefulSet', 'statefulsets', true, statefulSetSchema, { ...workload, shortNames: ['sts'] }),
+  builtin('apps', 'v1', 'DaemonSet', 'daemonsets', true, daemonSetSchema, { ...workload, shortNames: ['ds'] }),
+  builtin('batch', 'v1', 'Job', 'jobs', true, jobSchema, workload),
+  builtin('batch', 'v1', 'CronJob', 'cronjobs', true, cronJobSchema, { ...workload, shortNames: ['cj'] }),
+  builtin('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, horizontalPodAutoscalerSchema, {
+    ...workload,
+    shortNames: ['hpa'],
+  }),
+  builtin('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ingressSchema, { hasStatus: true, tracksGeneration: true, shortNames: ['ing'] }),
 ];
 
 /** Index of served types by apiVersion+kind and by group/version/plural. */
@@ -82,10 +139,12 @@ export class ResourceRegistry {
           singular: crd.names.singular ?? crd.names.kind.toLowerCase(),
           listKind: crd.names.listKind ?? `${crd.names.kind}List`,
           shortNames: crd.names.shortNames ?? [],
+          categories: crd.names.categories ?? [],
           namespaced: crd.scope === 'Namespaced',
           hasStatus: !!v.subresources?.status,
           schema: v.schema,
           nameRule: 'subdomain',
+          tracksGeneration: true,
           storageKey: `${crd.group}/${crd.names.kind}`,
           builtin: false,
         });

@@ -69,6 +69,16 @@ const EXTRA_FIELDS: Record<string, (o: any) => string | undefined> = {
   'Event|involvedObject.name': o => o.involvedObject?.name,
   'Event|involvedObject.kind': o => o.involvedObject?.kind,
   'Event|involvedObject.uid': o => o.involvedObject?.uid,
+  // Unset fields compare as '' (so `spec.nodeName=` finds unscheduled pods), as on the real server.
+  'Pod|spec.nodeName': o => o.spec?.nodeName ?? '',
+  'Pod|spec.restartPolicy': o => o.spec?.restartPolicy ?? '',
+  'Pod|spec.schedulerName': o => o.spec?.schedulerName ?? '',
+  'Pod|spec.serviceAccountName': o => o.spec?.serviceAccountName ?? '',
+  'Pod|status.phase': o => o.status?.phase ?? '',
+  'Pod|status.podIP': o => o.status?.podIP ?? '',
+  'Pod|status.nominatedNodeName': o => o.status?.nominatedNodeName ?? '',
+  'ReplicaSet|status.replicas': o => String(o.status?.replicas ?? 0),
+  'Job|status.successful': o => String(o.status?.successful ?? 0),
 };
 
 /** Parses a field selector; unsupported fields are a 400, as on the real server. */
