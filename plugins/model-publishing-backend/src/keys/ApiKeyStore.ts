@@ -20,6 +20,8 @@ interface Row {
   grace_until: Date | string | number | null;
   removed_at: Date | string | number | null;
   rate_limits: string | null;
+  /** The usage store's last use of the key (usage_key_last_used), where the query joins it. */
+  usage_last_used_ms?: string | number | null;
 }
 
 /** PostgreSQL returns Date, SQLite (better-sqlite3) the epoch milliseconds it stored. */
@@ -40,7 +42,12 @@ function fromRow(row: Row): ApiKeyRecord {
     createdAt: toDate(row.created_at)!,
     expiresAt: toDate(row.expires_at),
     revokedAt: toDate(row.revoked_at),
-    lastUsedAt: toDate(row.last_used_at),
+    // The usage rollups' figure when there is one, so the key list and the usage reports agree;
+    // last_used_at is only set on keys from before usage tracking recorded last use itself.
+    lastUsedAt:
+      row.usage_last_used_ms !== null && row.usage_last_used_ms !== undefined
+        ? new Date(Number(row.usage_last_used_ms))
+        : toDate(row.last_used_at),
     rotatedFrom: row.rotated_from ?? undefined,
     graceUntil: toDate(row.grace_until),
     removedAt: toDate(row.removed_at),
@@ -89,6 +96,17 @@ function whereDue(q: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
 export class ApiKeyStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
+  /** Keys with the last use the usage store recorded for them (migration 20261126120000). */
+  private withLastUse() {
+    return this.db<Row>(TABLE)
+      .leftJoin('usage_key_last_used as u', join =>
+        join
+          .on('u.publication_id', '=', `${TABLE}.publication_id`)
+          .andOn('u.client_id', '=', `${TABLE}.client_id`),
+      )
+      .select(`${TABLE}.*`, 'u.last_used_ms as usage_last_used_ms');
+  }
+
   /** Runs `fn` in one transaction; on PostgreSQL it first locks the publication row so key
    * changes of one publication (name checks, rotations) are serialised across replicas. */
   async transaction<T>(
@@ -115,14 +133,19 @@ export class ApiKeyStore {
   }
 
   async get(id: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.db<Row>(TABLE).where({ id }).first();
+    const row: Row | undefined = await this.withLastUse()
+      .where(`${TABLE}.id`, id)
+      .first();
     return row ? fromRow(row) : undefined;
   }
 
   async listByPublication(publicationId: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.db<Row>(TABLE)
-      .where({ publication_id: publicationId })
-      .orderBy([{ column: 'created_at', order: 'asc' }, { column: 'id' }]);
+    const rows: Row[] = await this.withLastUse()
+      .where(`${TABLE}.publication_id`, publicationId)
+      .orderBy([
+        { column: `${TABLE}.created_at`, order: 'asc' },
+        { column: `${TABLE}.id` },
+      ]);
     return rows.map(fromRow);
   }
 
@@ -218,15 +241,5 @@ export class ApiKeyStore {
       .orderBy([{ column: 'publication_id' }, { column: 'id' }])
       .limit(limit);
     return rows.map(fromRow);
-  }
-
-  /** Records the last time the gateway saw a key (from usage ingestion). */
-  async recordLastUsed(clientId: string, at: Date): Promise<void> {
-    await this.db(TABLE)
-      .where({ client_id: clientId })
-      .andWhere(w =>
-        w.whereNull('last_used_at').orWhere('last_used_at', '<', at),
-      )
-      .update({ last_used_at: at });
   }
 }

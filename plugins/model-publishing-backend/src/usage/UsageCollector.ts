@@ -2,14 +2,11 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type {
-  UsageRecord,
-  UsageSource,
-} from '@internal/plugin-model-publishing-node';
+import type { UsageSource } from '@internal/plugin-model-publishing-node';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
 import { UsagePublicationDirectory } from './types';
-import { HOUR_MS, hourOf, hourStart } from './time';
+import { hourOf, hourStart } from './time';
 
 /** Hours re-collected on every run: metrics scraped late and the partial current hour settle then. */
 export const RECOLLECT_HOURS = 2;
@@ -21,8 +18,6 @@ export interface UsageCollectorOptions {
   directory: UsagePublicationDirectory;
   logger: LoggerService;
   retentionDays: number;
-  /** Told of each key's newest use seen in a collection (best effort, e.g. ApiKeyInfo.lastUsedAt). */
-  onLastUsed?: (entries: { clientId: string; at: Date }[]) => Promise<void>;
   now?: () => number;
 }
 
@@ -62,8 +57,8 @@ export class UsageCollector {
           const h = hourOf(r.hour);
           return known.has(r.publicationId) && h >= fromHour && h <= nowHour;
         });
+        // Stores the rollups and each key's last use together: the key list shows what the reports show.
         await this.o.service.recordPulled(source.id, inRange, new Date(now));
-        await this.reportLastUsed(inRange, now);
         // The current hour is partial: the next run starts from it again.
         await this.o.store.setCollectedUntil(source.id, nowHour);
         results.push({ source: source.id, records: inRange.length });
@@ -77,26 +72,6 @@ export class UsageCollector {
     }
     await this.o.service.prune(new Date(now));
     return results;
-  }
-
-  private async reportLastUsed(
-    records: UsageRecord[],
-    now: number,
-  ): Promise<void> {
-    if (!this.o.onLastUsed) return;
-    const latest = new Map<string, number>();
-    for (const r of records) {
-      if (!r.clientId || r.requests <= 0) continue;
-      const at =
-        r.lastSeenAt?.getTime() ??
-        Math.min(now, r.hour.getTime() + HOUR_MS - 1);
-      latest.set(r.clientId, Math.max(latest.get(r.clientId) ?? 0, at));
-    }
-    if (latest.size) {
-      await this.o.onLastUsed(
-        [...latest].map(([clientId, at]) => ({ clientId, at: new Date(at) })),
-      );
-    }
   }
 
   /** One run at a time across all backend replicas (global scope). */

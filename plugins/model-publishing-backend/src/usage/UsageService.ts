@@ -276,8 +276,7 @@ export class UsageService {
         });
       }
     }
-    await this.store.replaceSourceHours(sourceId, [...rows.values()]);
-    await this.store.touchLastUsed(lastUsed);
+    await this.store.replaceSourceHours(sourceId, [...rows.values()], lastUsed);
   }
 
   /** Drops rollups past their retention; hourly data goes by whole days so daily sums stay complete. */

@@ -55,9 +55,16 @@ export interface BucketRange {
 export class UsageStore {
   constructor(private readonly db: Knex) {}
 
-  /** Replaces what `source` reported for each row's (publication, client, hour), then refreshes the merged rollups. */
-  async replaceSourceHours(source: string, rows: HourRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * Replaces what `source` reported for each row's (publication, client, hour), refreshes the merged rollups
+   * and moves the clients' last use forward, in one transaction: a reader never sees traffic without its use.
+   */
+  async replaceSourceHours(
+    source: string,
+    rows: HourRow[],
+    lastUsed: { publicationId: string; clientId: string; ms: number }[] = [],
+  ): Promise<void> {
+    if (rows.length === 0 && lastUsed.length === 0) return;
     await this.db.transaction(async tx => {
       await this.lockPublications(
         tx,
@@ -70,6 +77,7 @@ export class UsageStore {
           .merge(COLUMNS);
       }
       await this.refreshMerged(tx, rows);
+      await this.touchLastUsed(lastUsed, tx);
     });
   }
 

@@ -6,7 +6,6 @@ import type { Config } from '@backstage/config';
 import type { UsageSource } from '@internal/plugin-model-publishing-node';
 import type { Knex } from 'knex';
 import type { PublicationStore } from '../database/PublicationStore';
-import { ApiKeyStore } from '../keys/ApiKeyStore';
 import { readUsageConfig, UsageConfig } from './config';
 import { createPublicationDirectory } from './directory';
 import { AccessLogIngestor } from './ingest/AccessLogIngestor';
@@ -50,7 +49,6 @@ export interface CreateUsageModuleOptions {
 export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   const config = readUsageConfig(o.rootConfig);
   const store = new UsageStore(o.db);
-  const keys = new ApiKeyStore(o.db);
   const directory =
     o.directory ??
     createPublicationDirectory(o.publications, o.db, {
@@ -71,20 +69,9 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     }
     sources.push(s);
   }
-  // Keeps ApiKeyInfo.lastUsedAt current; failures are logged, the counts are already stored.
-  const onLastUsed = async (entries: { clientId: string; at: Date }[]) => {
-    for (const e of entries) {
-      await keys
-        .recordLastUsed(e.clientId, e.at)
-        .catch(error =>
-          o.logger.warn(`could not record last use of ${e.clientId}: ${error}`),
-        );
-    }
-  };
-  const ingestor = new AccessLogIngestor(store, directory, {
-    ...config.ingest,
-    onLastUsed,
-  });
+  // A key's lastUsedAt is read from the usage store's last-use table (ApiKeyStore joins it), which every
+  // source writes with its rollups, so the key list and the usage reports cannot disagree.
+  const ingestor = new AccessLogIngestor(store, directory, config.ingest);
   const collector = new UsageCollector({
     sources,
     service,
@@ -92,7 +79,6 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     directory,
     logger: o.logger,
     retentionDays: config.retentionDays,
-    onLastUsed,
   });
   return { config, service, ingestor, collector, directory, sources };
 }

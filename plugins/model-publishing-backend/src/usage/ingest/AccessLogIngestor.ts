@@ -98,8 +98,6 @@ export class AccessLogIngestor {
       maxRecordsPerBatch: number;
       /** Cluster the records come from when the request does not say (multi-cluster set-ups). */
       cluster?: string;
-      /** Told of the newest use of each key, e.g. to update the key's lastUsedAt. Best effort. */
-      onLastUsed?: (entries: { clientId: string; at: Date }[]) => Promise<void>;
       now?: () => number;
     },
   ) {
@@ -196,15 +194,6 @@ export class AccessLogIngestor {
     );
     result.accepted = fresh;
     result.duplicates += candidates.length - fresh;
-
-    if (this.options.onLastUsed && lastUsed.size > 0) {
-      await this.options.onLastUsed(
-        [...lastUsed.values()].map(e => ({
-          clientId: e.clientId,
-          at: new Date(e.ms),
-        })),
-      );
-    }
     return result;
   }
 }
