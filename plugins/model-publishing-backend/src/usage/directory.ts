@@ -9,6 +9,8 @@ import {
   type PublicationStore,
 } from '../database/PublicationStore';
 import { objectName } from '../gateway/names';
+import { toDate } from '../database/util';
+import type { UsageKeyInfo } from './types';
 import { UsagePublicationDirectory, UsagePublicationInfo } from './types';
 
 const defined = (l: RateLimits | undefined): RateLimits =>
@@ -31,11 +33,24 @@ export function keyLimits(
   return { ...defined(publication), ...own };
 }
 
+/** Statuses only a publication that was published can have. */
+const WAS_PUBLISHED = new Set<Publication['status']>([
+  'published',
+  'degraded',
+  'updating',
+]);
+
 export function toUsagePublication(
   p: Publication,
-  keys: Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'>[],
+  keys: (Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'> &
+    Pick<UsageKeyInfo, 'createdAt' | 'until'>)[],
   options: { rateLimitMode: 'global' | 'local'; publicationQuota?: RateLimits },
+  publishedAt?: Date,
 ): UsagePublicationInfo {
+  // Records older than the status history fall back to their creation (the publish request).
+  const published =
+    publishedAt ??
+    (WAS_PUBLISHED.has(p.status) ? new Date(p.createdAt) : undefined);
   return {
     id: p.id,
     cluster: p.cluster,
@@ -46,7 +61,14 @@ export function toUsagePublication(
     clientIds: keys.map(k => k.clientId),
     ...(p.entityRef ? { entityRef: p.entityRef } : {}),
     live: LIVE_STATUSES.includes(p.status),
-    keys: keys.map(k => ({ id: k.id, name: k.name, clientId: k.clientId })),
+    ...(published ? { publishedAt: published } : {}),
+    keys: keys.map(k => ({
+      id: k.id,
+      name: k.name,
+      clientId: k.clientId,
+      ...(k.createdAt ? { createdAt: k.createdAt } : {}),
+      ...(k.until ? { until: k.until } : {}),
+    })),
     limits: {
       ...(options.publicationQuota
         ? { publication: options.publicationQuota }
@@ -61,9 +83,20 @@ export function toUsagePublication(
   };
 }
 
-type KeyRow = Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'> & {
-  publicationId: string;
-};
+type KeyRow = Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'> &
+  Pick<UsageKeyInfo, 'createdAt' | 'until'> & {
+    publicationId: string;
+  };
+
+type Timestamp = Date | string | number | null;
+
+/** The earliest of the times at which a key stops working (revocation, expiry, end of rotation grace). */
+function keyUntil(...ends: Timestamp[]): Date | undefined {
+  const ms = ends
+    .filter((e): e is Date | string | number => e !== null && e !== undefined)
+    .map(e => toDate(e).getTime());
+  return ms.length ? new Date(Math.min(...ms)) : undefined;
+}
 
 /**
  * The keys of many publications in one query. Reads the api_keys table (migration 20261126110000) directly:
@@ -81,23 +114,64 @@ async function keysOf(
       name: string;
       client_id: string;
       rate_limits: string | null;
+      created_at: Date | string | number;
+      revoked_at: Timestamp;
+      expires_at: Timestamp;
+      grace_until: Timestamp;
     }[] = await db('api_keys')
-      .select('id', 'publication_id', 'name', 'client_id', 'rate_limits')
+      .select(
+        'id',
+        'publication_id',
+        'name',
+        'client_id',
+        'rate_limits',
+        'created_at',
+        'revoked_at',
+        'expires_at',
+        'grace_until',
+      )
       .whereIn('publication_id', publicationIds.slice(i, i + 400))
       .orderBy(['publication_id', 'created_at', 'id']);
     for (const r of rows) {
       const list = out.get(r.publication_id) ?? [];
+      const until = keyUntil(r.revoked_at, r.expires_at, r.grace_until);
       list.push({
         id: r.id,
         publicationId: r.publication_id,
         name: r.name,
         clientId: r.client_id,
+        createdAt: toDate(r.created_at),
+        ...(until ? { until } : {}),
         ...(r.rate_limits
           ? { rateLimits: JSON.parse(r.rate_limits) as RateLimits }
           : {}),
       });
       out.set(r.publication_id, list);
     }
+  }
+  return out;
+}
+
+/**
+ * When each publication first became `published`, from the status history (migration 20261126100000), in
+ * one grouped query per 400 publications.
+ */
+async function publishedAtOf(
+  db: Knex,
+  publicationIds: string[],
+): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  for (let i = 0; i < publicationIds.length; i += 400) {
+    const rows: { publication_id: string; at: Timestamp }[] = await db(
+      'publication_status_history',
+    )
+      .select('publication_id')
+      .min({ at: 'created_at' })
+      .whereIn('publication_id', publicationIds.slice(i, i + 400))
+      .andWhere('status', 'published')
+      .groupBy('publication_id');
+    for (const r of rows)
+      if (r.at !== null) out.set(r.publication_id, toDate(r.at));
   }
   return out;
 }
@@ -117,19 +191,33 @@ export function createPublicationDirectory(
         for (const p of page.items) if (p.status !== 'failed') pubs.push(p);
         cursor = page.nextCursor;
       } while (cursor);
-      const keys = await keysOf(
-        db,
-        pubs.map(p => p.id),
-      );
+      const ids = pubs.map(p => p.id);
+      const [keys, published] = await Promise.all([
+        keysOf(db, ids),
+        publishedAtOf(db, ids),
+      ]);
       return pubs.map(p =>
-        toUsagePublication(p, keys.get(p.id) ?? [], options),
+        toUsagePublication(
+          p,
+          keys.get(p.id) ?? [],
+          options,
+          published.get(p.id),
+        ),
       );
     },
     async get(id) {
       const p = await publications.get(id);
       if (!p) return undefined;
-      const keys = await keysOf(db, [id]);
-      return toUsagePublication(p, keys.get(id) ?? [], options);
+      const [keys, published] = await Promise.all([
+        keysOf(db, [id]),
+        publishedAtOf(db, [id]),
+      ]);
+      return toUsagePublication(
+        p,
+        keys.get(id) ?? [],
+        options,
+        published.get(id),
+      );
     },
   };
 }

@@ -45,12 +45,28 @@ export interface UsagePublicationInfo extends UsageSourcePublication {
   entityRef?: string;
   /** Published, degraded or mid-operation: pull sources collect for live publications only. */
   live: boolean;
-  keys: { id: string; name: string; clientId: string }[];
+  /**
+   * When the publication first became `published` (its route started serving); absent while it is still
+   * being published. The demo source generates no traffic before it.
+   */
+  publishedAt?: Date;
+  keys: UsageKeyInfo[];
   /**
    * Limits quota alerts compare against. `publication`: a bucket the whole publication shares (local
    * rate limiting); `keys`: each key's own bucket by client id (global rate limiting, per-key overrides).
    */
   limits: { publication?: RateLimits; keys: Record<string, RateLimits> };
+}
+
+/** A key of a publication, revoked and expired ones included (their past traffic stays reportable). */
+export interface UsageKeyInfo {
+  id: string;
+  name: string;
+  clientId: string;
+  /** When the gateway started accepting the key (when known). */
+  createdAt?: Date;
+  /** When the gateway stopped accepting it: revoked, expired or end of its rotation grace, whichever came first. */
+  until?: Date;
 }
 
 export interface UsagePublicationDirectory {

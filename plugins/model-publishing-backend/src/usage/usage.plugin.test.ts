@@ -78,6 +78,7 @@ describe('usage through the plugin', () => {
       extraFeatures: [scheduler.factory, sourceModule],
     });
   });
+  afterEach(() => jest.useRealTimers());
   afterAll(async () => {
     await h?.stop();
     await knex?.destroy();
@@ -102,6 +103,23 @@ describe('usage through the plugin', () => {
       t => t.id === 'model-publishing-usage-collector',
     );
     expect(collector).toMatchObject({ scope: 'global' });
+    // The demo source only makes traffic while the key exists: collect two hours after publishing.
+    // Only Date is faked; timers stay real for the backend.
+    jest.useFakeTimers({
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+      now: Date.now() + 2 * 3_600_000,
+    });
     await collector!.fn(new AbortController().signal as any);
 
     expect(moduleCalls).toHaveLength(1);
@@ -119,9 +137,15 @@ describe('usage through the plugin', () => {
     expect(report.status).toBe(200);
     expect(report.body.buckets).toHaveLength(24);
     expect(report.body.totals.requests).toBeGreaterThan(0); // the demo source's backfill
-    expect(
-      report.body.keys.find((k: any) => k.clientId === clientId),
-    ).toMatchObject({ keyName: 'app' });
+    const inReport = report.body.keys.find((k: any) => k.clientId === clientId);
+    expect(inReport).toMatchObject({ keyName: 'app' });
+    // the key manager shows the last use the report shows
+    const keys = await h.request.get(`${MODEL}/publication/keys`).set(user);
+    expect(inReport.lastUsedAt).toBeDefined();
+    expect(keys.body.items[0]).toMatchObject({
+      clientId,
+      lastUsedAt: inReport.lastUsedAt,
+    });
 
     const before = report.body.totals.requests as number;
     const now = new Date().toISOString();

@@ -1,11 +1,26 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { UsageRecord } from '@internal/plugin-model-publishing-node';
 import { DemoUsageSource } from './DemoUsageSource';
 import { UsageCollector } from '../UsageCollector';
 import { UsageService } from '../UsageService';
 import { UsageStore } from '../UsageStore';
 import { UsagePublicationInfo } from '../types';
-import { HOUR_MS } from '../time';
-import { createUsageTestDb } from '../__testUtils__/db';
+import { HOUR_MS, hourOf } from '../time';
+import { createUsageTestDb, usageTestDatabases } from '../__testUtils__/db';
+import { createPublicationDirectory } from '../directory';
+import { AuditLog } from '../../audit/AuditLog';
+import { PublicationStore } from '../../database/PublicationStore';
+import { ApiKeyService } from '../../keys/ApiKeyService';
+import { ApiKeyStore } from '../../keys/ApiKeyStore';
+import { createKeyTestDb } from '../../keys/__testUtils__/db';
+import {
+  FakeSecretClient,
+  captureAuditor,
+  captureLogger,
+} from '../../keys/__testUtils__/fakes';
+
+const NOW = Date.parse('2026-03-04T14:30:00Z'); // a Wednesday afternoon
+const LONG_AGO = new Date(NOW - 30 * 24 * HOUR_MS);
 
 const pubs: UsagePublicationInfo[] = [
   {
@@ -21,6 +36,7 @@ const pubs: UsagePublicationInfo[] = [
       { id: '2', name: 'batch', clientId: 'key-2' },
     ],
     live: true,
+    publishedAt: LONG_AGO,
     limits: { keys: {} },
   },
   {
@@ -33,11 +49,10 @@ const pubs: UsagePublicationInfo[] = [
     clientIds: ['key-3'],
     keys: [{ id: '3', name: 'scoring', clientId: 'key-3' }],
     live: true,
+    publishedAt: LONG_AGO,
     limits: { keys: {} },
   },
 ];
-
-const NOW = Date.parse('2026-03-04T14:30:00Z'); // a Wednesday afternoon
 
 describe('DemoUsageSource', () => {
   it('is deterministic per publication, key and hour, and lets the current hour grow', async () => {
@@ -138,5 +153,214 @@ describe('DemoUsageSource', () => {
     } finally {
       await close();
     }
+  });
+
+  it('generates traffic only after the publication was published, and for a key only while it worked', async () => {
+    const publishedAt = NOW - 30 * HOUR_MS + 20 * 60_000;
+    const web = {
+      id: 'w',
+      name: 'web',
+      clientId: 'key-w',
+      createdAt: new Date(NOW - 20 * HOUR_MS + 15 * 60_000),
+      until: new Date(NOW - 5 * HOUR_MS + 40 * 60_000), // revoked
+    };
+    const batch = { id: 'b', name: 'batch', clientId: 'key-b' }; // no dates: from publication on
+    const pub: UsagePublicationInfo = {
+      ...pubs[0],
+      id: 'fresh',
+      clientIds: [web.clientId, batch.clientId],
+      keys: [web, batch],
+      publishedAt: new Date(publishedAt),
+    };
+    const pending = { ...pub, id: 'pending', publishedAt: undefined };
+    const records = await new DemoUsageSource(() => NOW).collect({
+      from: new Date(NOW - 48 * HOUR_MS),
+      to: new Date(NOW + HOUR_MS),
+      publications: [pub, pending],
+    });
+    const of = (clientId: string) =>
+      records.filter(
+        r => r.clientId === clientId && r.publicationId === 'fresh',
+      );
+    const hours = (rs: UsageRecord[]) => rs.map(r => hourOf(r.hour));
+
+    expect(records.filter(r => r.publicationId === 'pending')).toEqual([]);
+    // nothing before the publication's hour, for keys or callers without one
+    expect(Math.min(...hours(records))).toBe(hourOf(publishedAt));
+    expect(hours(of(batch.clientId))).toContain(hourOf(NOW)); // still in use
+
+    const webHours = hours(of(web.clientId));
+    expect(Math.min(...webHours)).toBeGreaterThanOrEqual(hourOf(web.createdAt));
+    expect(Math.max(...webHours)).toBe(hourOf(web.until)); // its last, partial hour
+    expect(webHours.length).toBeGreaterThan(10); // busy while it worked
+    for (const r of of(web.clientId)) {
+      expect(r.lastSeenAt!.getTime()).toBeGreaterThanOrEqual(
+        web.createdAt.getTime(),
+      );
+      expect(r.lastSeenAt!.getTime()).toBeLessThan(web.until.getTime());
+    }
+    // its share goes to the remaining key: the publication keeps its traffic
+    const batchAfter = of(batch.clientId).filter(
+      r => hourOf(r.hour) > hourOf(web.until),
+    );
+    expect(batchAfter.length).toBeGreaterThan(0);
+  });
+
+  describe.each(usageTestDatabases())('through the collector on %s', kind => {
+    it('agrees with the key list: no use before creation or after revocation/expiry, last used = the last hour with traffic', async () => {
+      const { db, close } = await createKeyTestDb(kind);
+      try {
+        let now = Date.parse('2026-03-02T09:20:00Z'); // a Monday morning
+        const clock = () => now;
+        const publications = new PublicationStore(db);
+        const base = {
+          cluster: 'default',
+          namespace: 'ml',
+          entityRef: 'component:ml/chat',
+          owner: 'group:default/ml',
+          modelKind: 'openai' as const,
+          config: { rateLimits: { requestsPerMinute: 600 } },
+          objects: [],
+          endpoints: [],
+          createdBy: 'user:default/alice',
+        };
+        await publications.insertPublishing(
+          { ...base, id: 'pub-chat', name: 'chat' },
+          new Date(now),
+        );
+        const publishedAt = now + 2 * 60_000;
+        await publications.update(
+          'pub-chat',
+          { status: 'published' },
+          { now: new Date(publishedAt) },
+        );
+        // still being published: no traffic may appear for it
+        await publications.insertPublishing(
+          { ...base, id: 'pub-pending', name: 'pending' },
+          new Date(now),
+        );
+
+        const secrets = new FakeSecretClient();
+        secrets.seed({
+          cluster: 'default',
+          namespace: 'ml',
+          name: 'chat-mp-keys',
+        });
+        const keys = new ApiKeyService({
+          store: new ApiKeyStore(db),
+          publications,
+          secrets,
+          auditor: new AuditLog(db, captureAuditor()),
+          logger: captureLogger(),
+          rateLimitMode: 'global',
+          now: () => new Date(now),
+          secretWrite: { maxBackoffMs: 3 },
+        });
+        const alice = { actor: 'user:default/alice' };
+        now += 5 * 60_000;
+        const web = await keys.create(
+          { publicationId: 'pub-chat', name: 'web' },
+          alice,
+        );
+        const batch = await keys.create(
+          {
+            publicationId: 'pub-chat',
+            name: 'batch',
+            expiresAt: new Date(now + 5 * HOUR_MS + 25 * 60_000).toISOString(),
+          },
+          alice,
+        );
+
+        const store = new UsageStore(db);
+        const service = new UsageService(store, {
+          retentionDays: 30,
+          dailyRetentionDays: 400,
+          ingest: {
+            allowedSubjects: [],
+            dedupeHours: 72,
+            maxRecordsPerBatch: 1000,
+          },
+        });
+        const collector = new UsageCollector({
+          sources: [new DemoUsageSource(clock)],
+          service,
+          store,
+          directory: createPublicationDirectory(publications, db, {
+            rateLimitMode: 'global',
+          }),
+          logger: mockServices.logger.mock(),
+          retentionDays: 30,
+          now: clock,
+        });
+
+        now += 5 * 60_000;
+        await collector.runOnce(); // first run: reaches back a week
+        now += 3 * HOUR_MS;
+        await collector.runOnce();
+        now += 10 * 60_000;
+        await keys.revoke(
+          { publicationId: 'pub-chat', keyId: web.key.id },
+          alice,
+        );
+        now += 5 * HOUR_MS;
+        await collector.runOnce();
+
+        const range = { from: now - 8 * 24 * HOUR_MS, to: now + HOUR_MS };
+        const trafficHours = async (publicationId: string, clientId?: string) =>
+          (
+            await store.series(
+              publicationId,
+              'hour',
+              { from: hourOf(range.from), to: hourOf(range.to) },
+              clientId,
+            )
+          )
+            .filter(b => b.counters.requests > 0)
+            .map(b => b.bucket);
+
+        expect(await trafficHours('pub-pending')).toEqual([]);
+        expect(Math.min(...(await trafficHours('pub-chat')))).toBe(
+          hourOf(publishedAt),
+        );
+        // callers without a key: a trickle, so its partial first hour may have none
+        expect(
+          Math.min(...(await trafficHours('pub-chat', ''))),
+        ).toBeGreaterThanOrEqual(hourOf(publishedAt));
+
+        const listed = await keys.list('pub-chat');
+        const report = await service.report(
+          (await createPublicationDirectory(publications, db, {
+            rateLimitMode: 'global',
+          }).get('pub-chat'))!,
+          {
+            from: new Date(range.from),
+            to: new Date(range.to),
+            granularity: 'hour',
+          },
+        );
+        for (const issued of [web, batch]) {
+          const info = listed.find(k => k.id === issued.key.id)!;
+          const end = Date.parse(info.revokedAt ?? info.expiresAt!);
+          const used = await trafficHours('pub-chat', info.clientId);
+          expect(used.length).toBeGreaterThan(3);
+          expect(Math.min(...used)).toBe(hourOf(Date.parse(info.createdAt)));
+          expect(Math.max(...used)).toBe(hourOf(end)); // not an hour later
+          expect(hourOf(now)).toBeGreaterThan(hourOf(end) + 1); // there were later hours to get wrong
+
+          // the key manager's "last used" is the latest hour with traffic, before the key stopped working
+          expect(info.lastUsedAt).toBeDefined();
+          expect(hourOf(Date.parse(info.lastUsedAt!))).toBe(Math.max(...used));
+          expect(Date.parse(info.lastUsedAt!)).toBeLessThan(end);
+          expect(
+            report.keys.find(k => k.clientId === info.clientId)?.lastUsedAt,
+          ).toBe(info.lastUsedAt);
+        }
+        expect(Object.fromEntries(listed.map(k => [k.name, k.status]))).toEqual(
+          { web: 'revoked', batch: 'expired' },
+        );
+      } finally {
+        await close();
+      }
+    });
   });
 });

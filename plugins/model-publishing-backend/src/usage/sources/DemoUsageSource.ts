@@ -3,8 +3,14 @@ import type {
   UsageCollectRequest,
   UsageRecord,
   UsageSource,
+  UsageSourcePublication,
 } from '@internal/plugin-model-publishing-node';
 import { HOUR_MS, hourOf, hourStart } from '../time';
+import type { UsagePublicationInfo } from '../types';
+
+/** The collector hands sources the directory's publications, which also say when they and their keys were live. */
+type DemoPublication = UsageSourcePublication &
+  Partial<Pick<UsagePublicationInfo, 'publishedAt' | 'keys'>>;
 
 /** A number in [0, 1) that depends only on the parts: the same hour of the same key always looks the same. */
 function unit(...parts: (string | number)[]): number {
@@ -24,36 +30,58 @@ function dayShape(hour: number): number {
 /**
  * Plausible traffic for the embedded demo (never in production config): each publication gets its own
  * volume, each key its own share, a daily rhythm, some refused and failed requests, and tokens for LLMs.
- * Deterministic per publication, key and hour, so re-collection does not change the past; the current
- * hour grows as it elapses. The first run backfills a week so the cards have something to show.
+ * Traffic exists only while it could in reality: not before the publication was published (no
+ * `publishedAt`: none at all), and for a key only from its creation until it was revoked or expired;
+ * a partly covered hour gets the matching part of its traffic. Deterministic per publication, key and
+ * hour, so re-collection does not change the past; the current hour grows as it elapses. The first run
+ * backfills a week so the cards have something to show.
  */
 export class DemoUsageSource implements UsageSource {
   readonly id = 'demo';
   readonly initialBackfillHours = 7 * 24;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   async collect(request: UsageCollectRequest): Promise<UsageRecord[]> {
     const now = this.now();
-    const nowHour = hourOf(now);
+    const firstHour = hourOf(request.from);
+    const endHour = Math.min(
+      Math.ceil(request.to.getTime() / HOUR_MS),
+      hourOf(now) + 1,
+    );
     const out: UsageRecord[] = [];
-    for (
-      let hour = hourOf(request.from);
-      hour < Math.ceil(request.to.getTime() / HOUR_MS);
-      hour++
-    ) {
-      if (hour > nowHour) break;
-      const elapsed = hour === nowHour ? (now - hour * HOUR_MS) / HOUR_MS : 1;
-      for (const pub of request.publications) {
-        const peak = 40 + Math.floor(unit('peak', pub.id) * 260); // requests per hour at the busiest time
-        const shape = dayShape(hour) * elapsed;
-        const llm = pub.modelKind === 'openai';
-        const weights = pub.clientIds.map(c => 0.2 + unit('share', pub.id, c));
+    for (const pub of request.publications as DemoPublication[]) {
+      const publishedAt = pub.publishedAt?.getTime();
+      if (publishedAt === undefined) continue;
+      const lifetimes = new Map((pub.keys ?? []).map(k => [k.clientId, k]));
+      const peak = 40 + Math.floor(unit('peak', pub.id) * 260); // requests per hour at the busiest time
+      const llm = pub.modelKind === 'openai';
+      for (let hour = firstHour; hour < endHour; hour++) {
+        const end = Math.min(now, (hour + 1) * HOUR_MS);
+        const from = Math.max(hour * HOUR_MS, publishedAt);
+        if (from >= end) continue;
+        const shape = dayShape(hour);
+        // The part of this hour in which each key worked; the publication's traffic is shared among them.
+        const active = pub.clientIds
+          .map(clientId => {
+            const key = lifetimes.get(clientId);
+            return {
+              clientId,
+              from: Math.max(from, key?.createdAt?.getTime() ?? from),
+              to: Math.min(end, key?.until?.getTime() ?? end),
+            };
+          })
+          .filter(k => k.to > k.from);
+        const weights = active.map(
+          k => 0.2 + unit('share', pub.id, k.clientId),
+        );
         const total = weights.reduce((a, b) => a + b, 0);
-        pub.clientIds.forEach((clientId, i) => {
+        active.forEach((key, i) => {
+          const { clientId } = key;
+          const covered = (key.to - key.from) / HOUR_MS;
           const noise = 0.7 + 0.6 * unit('noise', pub.id, clientId, hour);
           const requests = Math.round(
-            (peak * shape * noise * weights[i]) / total,
+            (peak * shape * covered * noise * weights[i]) / total,
           );
           if (requests === 0) return;
           const busy = shape * noise > 0.9;
@@ -80,17 +108,16 @@ export class DemoUsageSource implements UsageSource {
             outputTokens: llm
               ? Math.round(served * (60 + 200 * unit('out', pub.id, clientId)))
               : 0,
-            lastSeenAt: new Date(
-              Math.min(
-                now,
-                hour * HOUR_MS + Math.floor(elapsed * (HOUR_MS - 1)),
-              ),
-            ),
+            // the last moment the key was in use in this hour
+            lastSeenAt: new Date(Math.max(key.from, key.to - 1)),
           });
         });
-        // Callers without a valid key: a trickle of 401s.
+        // Callers without a valid key: a trickle of 401s while the route is served.
         const unauthorized = Math.floor(
-          peak * shape * 0.03 * unit('401', pub.id, hour) * 2,
+          ((peak * shape * (end - from)) / HOUR_MS) *
+            0.03 *
+            unit('401', pub.id, hour) *
+            2,
         );
         if (unauthorized > 0) {
           out.push({
