@@ -218,7 +218,12 @@ export async function startStubBackend() {
       requests.filter(
         r => WRITE_METHODS.has(r.method) && !r.path.endsWith('/dry-run'),
       ),
+    /** Every request as `METHOD path`, in order. */
+    calls: () => requests.map(r => `${r.method} ${r.path}`),
     models,
+    /** The stored publication of component:default/<name>, as the last write left it. */
+    publicationOf: (name: string) =>
+      models.get(`component/default/${name}`)!.publication,
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }

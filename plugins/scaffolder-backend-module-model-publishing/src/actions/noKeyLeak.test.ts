@@ -1,9 +1,10 @@
-import { actionsFor, contextFor } from '../__testUtils__/harness';
 import {
-  FAKE_KEY,
-  startStubBackend,
-  StubBackend,
-} from '../__testUtils__/stubBackend';
+  ContextOptions,
+  Runnable,
+  settle,
+  useStubBackend,
+} from '../__testUtils__/harness';
+import { FAKE_KEY } from '../__testUtils__/stubBackend';
 
 /** Anything shaped like a raw key (design §4): `mpk_` followed by key characters. */
 const KEY_SHAPE = /mpk_[A-Za-z0-9]/;
@@ -13,25 +14,18 @@ const KEY_SHAPE = /mpk_[A-Za-z0-9]/;
  * error, so this proves the actions drop keys wherever the backend might put them.
  */
 describe('no raw API key in task output or logs', () => {
-  let stub: StubBackend;
-  beforeEach(async () => {
-    stub = await startStubBackend();
-  });
-  afterEach(() => stub.close());
+  const env = useStubBackend();
 
   it('holds for every action, dry run and failure', async () => {
-    const { publish, update, unpublish } = actionsFor(stub);
+    const { stub } = env;
+    const { publish, update, unpublish } = env.actions;
     const seen: string[] = [];
     const run = async (
-      action: { handler(ctx: any): Promise<void> },
+      action: Runnable,
       input: Record<string, unknown>,
-      options: { isDryRun?: boolean } = {},
+      options: ContextOptions = {},
     ) => {
-      const { ctx, outputs, logText } = contextFor(input, options);
-      const error = await action.handler(ctx).then(
-        () => undefined,
-        (e: Error) => e,
-      );
+      const { outputs, logText, error } = await settle(action, input, options);
       seen.push(
         logText(),
         JSON.stringify(outputs()),

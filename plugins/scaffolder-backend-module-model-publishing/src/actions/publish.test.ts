@@ -1,30 +1,25 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { validate } from 'jsonschema';
-import { actionsFor, APP_BASE_URL, contextFor } from '../__testUtils__/harness';
 import {
-  FAKE_KEY,
-  OWNER,
-  STRANGER,
-  startStubBackend,
-  StubBackend,
-} from '../__testUtils__/stubBackend';
+  APP_BASE_URL,
+  failureOf,
+  run,
+  useStubBackend,
+} from '../__testUtils__/harness';
+import { FAKE_KEY, OWNER, STRANGER } from '../__testUtils__/stubBackend';
+
+const IRIS = 'component:default/iris';
 
 describe('model-publishing:publish', () => {
-  let stub: StubBackend;
-  beforeEach(async () => {
-    stub = await startStubBackend();
-  });
-  afterEach(() => stub.close());
+  const env = useStubBackend();
 
   it('publishes as the initiating user and outputs the endpoint and links', async () => {
-    const { publish } = actionsFor(stub);
-    const { ctx, outputs, logText } = contextFor({
-      entityRef: 'component:default/iris',
+    const { stub, actions } = env;
+    const { outputs, logText } = await run(actions.publish, {
+      entityRef: IRIS,
       rateLimits: { requestsPerMinute: 60, requestsPerDay: 10000 },
       keyName: 'checkout-app',
     });
-
-    await publish.handler(ctx);
 
     expect(outputs()).toEqual({
       endpointUrl: 'https://models.example.com/models/models/iris',
@@ -51,12 +46,11 @@ describe('model-publishing:publish', () => {
   });
 
   it('defaults kind and namespace of a short entity ref', async () => {
-    const { publish } = actionsFor(stub);
-    const { ctx, outputs } = contextFor({
+    const { stub, actions } = env;
+    const { outputs } = await run(actions.publish, {
       entityRef: 'llama',
       rateLimits: { tokensPerMinute: 1000 },
     });
-    await publish.handler(ctx);
     expect(stub.writes()[0].path).toBe(
       '/entities/component/default/llama/publication',
     );
@@ -64,47 +58,35 @@ describe('model-publishing:publish', () => {
   });
 
   it('fails with a clear message and creates nothing when the user may not publish', async () => {
-    const { publish } = actionsFor(stub);
-    const { ctx, outputs } = contextFor(
-      { entityRef: 'component:default/iris' },
+    const { stub, actions } = env;
+    const { error, outputs } = await failureOf(
+      actions.publish,
+      { entityRef: IRIS },
       { user: STRANGER },
     );
-
-    const error = await publish.handler(ctx).catch(e => e);
 
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toBe(
       'You are not allowed to publish component:default/iris: user:default/stranger is not an owner of component:default/iris',
     );
-    expect(
-      stub.models.get('component/default/iris')!.publication,
-    ).toBeUndefined();
+    expect(stub.publicationOf('iris')).toBeUndefined();
     expect(outputs()).toEqual({});
   });
 
   it('reports an already published model as a conflict', async () => {
-    const { publish } = actionsFor(stub);
-    await publish.handler(
-      contextFor({ entityRef: 'component:default/iris' }).ctx,
-    );
-    const error = await publish
-      .handler(contextFor({ entityRef: 'component:default/iris' }).ctx)
-      .catch(e => e);
+    const { actions } = env;
+    await run(actions.publish, { entityRef: IRIS });
+    const { error } = await failureOf(actions.publish, { entityRef: IRIS });
     expect(error.name).toBe('ConflictError');
     expect(error.message).toContain('Cannot publish component:default/iris');
     expect(error.message).toContain('is already published');
   });
 
   it('passes the backend message on for settings the backend rejects', async () => {
-    const { publish } = actionsFor(stub);
-    const error = await publish
-      .handler(
-        contextFor({
-          entityRef: 'component:default/iris',
-          rateLimits: { tokensPerMinute: 5 },
-        }).ctx,
-      )
-      .catch(e => e);
+    const { error } = await failureOf(env.actions.publish, {
+      entityRef: IRIS,
+      rateLimits: { tokensPerMinute: 5 },
+    });
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(
       'Invalid settings to publish component:default/iris: rateLimits.tokensPerMinute: token limits apply to OpenAI-compatible models only',
@@ -112,10 +94,9 @@ describe('model-publishing:publish', () => {
   });
 
   it('says which model is missing from the catalog', async () => {
-    const { publish } = actionsFor(stub);
-    const error = await publish
-      .handler(contextFor({ entityRef: 'component:default/nope' }).ctx)
-      .catch(e => e);
+    const { error } = await failureOf(env.actions.publish, {
+      entityRef: 'component:default/nope',
+    });
     expect(error.name).toBe('NotFoundError');
     expect(error.message).toContain('component:default/nope');
   });
@@ -127,27 +108,18 @@ describe('model-publishing:publish', () => {
         'requires property "entityRef"',
       ],
       [
-        {
-          entityRef: 'component:default/iris',
-          rateLimits: { requestsPerMinute: -5 },
-        },
+        { entityRef: IRIS, rateLimits: { requestsPerMinute: -5 } },
         'instance.rateLimits.requestsPerMinute',
       ],
       [
-        {
-          entityRef: 'component:default/iris',
-          rateLimits: { requestsPerSecond: 5 },
-        },
+        { entityRef: IRIS, rateLimits: { requestsPerSecond: 5 } },
         'additional property "requestsPerSecond"',
       ],
-      [
-        { entityRef: 'component:default/iris', modelKind: 'grpc' },
-        'instance.modelKind',
-      ],
+      [{ entityRef: IRIS, modelKind: 'grpc' }, 'instance.modelKind'],
     ])(
       'the input schema the scaffolder checks rejects %j',
       (input, message) => {
-        const result = validate(input, actionsFor(stub).publish.schema!.input!);
+        const result = validate(input, env.actions.publish.schema!.input!);
         expect(result.valid).toBe(false);
         expect(result.errors.join(', ')).toContain(message);
       },
@@ -156,11 +128,11 @@ describe('model-publishing:publish', () => {
     it('accepts the documented examples input', () => {
       const result = validate(
         {
-          entityRef: 'component:default/iris',
+          entityRef: IRIS,
           rateLimits: { requestsPerMinute: 60 },
           keyName: 'app',
         },
-        actionsFor(stub).publish.schema!.input!,
+        env.actions.publish.schema!.input!,
       );
       expect(result.errors).toEqual([]);
     });
@@ -169,50 +141,38 @@ describe('model-publishing:publish', () => {
       [{ entityRef: '' }, 'entityRef: the model entity ref is required'],
       [{ entityRef: 'component:default/' }, 'entityRef:'],
       [
-        {
-          entityRef: 'component:default/iris',
-          rateLimits: { requestsPerMinute: 0 },
-        },
+        { entityRef: IRIS, rateLimits: { requestsPerMinute: 0 } },
         'rateLimits.requestsPerMinute',
       ],
       [
-        { entityRef: 'component:default/iris', hostname: 'Not A Host' },
+        { entityRef: IRIS, hostname: 'Not A Host' },
         'hostname: hostname must be a lower-case DNS name',
       ],
-      [{ entityRef: 'component:default/iris', keyName: '!bad' }, 'keyName:'],
+      [{ entityRef: IRIS, keyName: '!bad' }, 'keyName:'],
     ])(
       'the handler rejects %j before calling the backend',
       async (input, message) => {
-        const { publish } = actionsFor(stub);
-        const error = await publish
-          .handler(contextFor(input).ctx)
-          .catch(e => e);
+        const { error } = await failureOf(env.actions.publish, input);
         expect(error).toBeInstanceOf(InputError);
         expect(error.message).toContain(message);
-        expect(stub.requests).toEqual([]);
+        expect(env.stub.requests).toEqual([]);
       },
     );
   });
 
   it('in a dry run previews the objects through the dry-run route and creates nothing', async () => {
-    const { publish } = actionsFor(stub);
-    const { ctx, outputs, logText } = contextFor(
-      {
-        entityRef: 'component:default/iris',
-        rateLimits: { requestsPerMinute: 60 },
-      },
+    const { stub, actions } = env;
+    const { outputs, logText } = await run(
+      actions.publish,
+      { entityRef: IRIS, rateLimits: { requestsPerMinute: 60 } },
       { isDryRun: true },
     );
 
-    await publish.handler(ctx);
-
-    expect(stub.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+    expect(stub.calls()).toEqual([
       'POST /entities/component/default/iris/publication/dry-run',
     ]);
     expect(stub.writes()).toEqual([]);
-    expect(
-      stub.models.get('component/default/iris')!.publication,
-    ).toBeUndefined();
+    expect(stub.publicationOf('iris')).toBeUndefined();
     expect(logText()).toContain(
       'would create 3 object(s): Secret iris-mp-keys, SecurityPolicy iris-mp, HTTPRoute iris-mp',
     );
@@ -224,16 +184,12 @@ describe('model-publishing:publish', () => {
   });
 
   it('a dry run by a user who may not publish fails the same way', async () => {
-    const { publish } = actionsFor(stub);
-    const error = await publish
-      .handler(
-        contextFor(
-          { entityRef: 'component:default/iris' },
-          { isDryRun: true, user: STRANGER },
-        ).ctx,
-      )
-      .catch(e => e);
+    const { error } = await failureOf(
+      env.actions.publish,
+      { entityRef: IRIS },
+      { isDryRun: true, user: STRANGER },
+    );
     expect(error).toBeInstanceOf(NotAllowedError);
-    expect(stub.writes()).toEqual([]);
+    expect(env.stub.writes()).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { validate } from 'jsonschema';
-import { actionsFor, APP_BASE_URL, contextFor } from '../__testUtils__/harness';
 import {
-  startStubBackend,
-  STRANGER,
-  StubBackend,
-} from '../__testUtils__/stubBackend';
+  APP_BASE_URL,
+  failureOf,
+  run,
+  useStubBackend,
+} from '../__testUtils__/harness';
+import { STRANGER } from '../__testUtils__/stubBackend';
 import { mergeUpdate } from './update';
 
 describe('mergeUpdate', () => {
@@ -38,29 +39,22 @@ describe('mergeUpdate', () => {
 });
 
 describe('model-publishing:update', () => {
-  let stub: StubBackend;
-  beforeEach(async () => {
-    stub = await startStubBackend();
-    // A published model to update.
-    await actionsFor(stub).publish.handler(
-      contextFor({
-        entityRef: 'component:default/iris',
-        rateLimits: { requestsPerMinute: 60 },
-        description: 'Iris',
-      }).ctx,
-    );
-    stub.requests.length = 0;
+  const IRIS = 'component:default/iris';
+  // A published model to update.
+  const env = useStubBackend({
+    publishFirst: {
+      entityRef: IRIS,
+      rateLimits: { requestsPerMinute: 60 },
+      description: 'Iris',
+    },
   });
-  afterEach(() => stub.close());
 
   it('replaces the limits, keeps the other settings and outputs the links', async () => {
-    const { update } = actionsFor(stub);
-    const { ctx, outputs } = contextFor({
-      entityRef: 'component:default/iris',
+    const { stub, actions } = env;
+    const { outputs } = await run(actions.update, {
+      entityRef: IRIS,
       rateLimits: { requestsPerMinute: 120, requestsPerDay: 50000 },
     });
-
-    await update.handler(ctx);
 
     expect(stub.writes()).toEqual([
       expect.objectContaining({
@@ -73,9 +67,7 @@ describe('model-publishing:update', () => {
         },
       }),
     ]);
-    expect(
-      stub.models.get('component/default/iris')!.publication.config.rateLimits,
-    ).toEqual({
+    expect(stub.publicationOf('iris').config.rateLimits).toEqual({
       requestsPerMinute: 120,
       requestsPerDay: 50000,
     });
@@ -88,46 +80,35 @@ describe('model-publishing:update', () => {
   });
 
   it('fails with a clear message and changes nothing when the user may not update', async () => {
-    const { update } = actionsFor(stub);
-    const error = await update
-      .handler(
-        contextFor(
-          {
-            entityRef: 'component:default/iris',
-            rateLimits: { requestsPerMinute: 1 },
-          },
-          { user: STRANGER },
-        ).ctx,
-      )
-      .catch(e => e);
+    const { error } = await failureOf(
+      env.actions.update,
+      { entityRef: IRIS, rateLimits: { requestsPerMinute: 1 } },
+      { user: STRANGER },
+    );
 
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toBe(
       'You are not allowed to update the publication of component:default/iris: user:default/stranger is not an owner of component:default/iris',
     );
-    expect(
-      stub.models.get('component/default/iris')!.publication.config.rateLimits,
-    ).toEqual({ requestsPerMinute: 60 });
+    expect(env.stub.publicationOf('iris').config.rateLimits).toEqual({
+      requestsPerMinute: 60,
+    });
   });
 
   it('says so when the model is not published', async () => {
-    const { update } = actionsFor(stub);
-    const error = await update
-      .handler(contextFor({ entityRef: 'component:default/llama' }).ctx)
-      .catch(e => e);
+    const { error } = await failureOf(env.actions.update, {
+      entityRef: 'component:default/llama',
+    });
     expect(error.name).toBe('NotFoundError');
     expect(error.message).toContain('component:default/llama is not published');
-    expect(stub.writes()).toEqual([]);
+    expect(env.stub.writes()).toEqual([]);
   });
 
   describe('invalid input', () => {
     it('the input schema the scaffolder checks rejects a negative limit', () => {
       const result = validate(
-        {
-          entityRef: 'component:default/iris',
-          rateLimits: { requestsPerDay: -1 },
-        },
-        actionsFor(stub).update.schema!.input!,
+        { entityRef: IRIS, rateLimits: { requestsPerDay: -1 } },
+        env.actions.update.schema!.input!,
       );
       expect(result.errors.join(', ')).toContain(
         'instance.rateLimits.requestsPerDay',
@@ -135,56 +116,41 @@ describe('model-publishing:update', () => {
     });
 
     it('the handler rejects a bad limit before calling the backend', async () => {
-      const { update } = actionsFor(stub);
-      const error = await update
-        .handler(
-          contextFor({
-            entityRef: 'component:default/iris',
-            rateLimits: { requestsPerHour: 2.5 },
-          }).ctx,
-        )
-        .catch(e => e);
+      const { error } = await failureOf(env.actions.update, {
+        entityRef: IRIS,
+        rateLimits: { requestsPerHour: 2.5 },
+      });
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toContain('rateLimits.requestsPerHour');
-      expect(stub.requests).toEqual([]);
+      expect(env.stub.requests).toEqual([]);
     });
   });
 
   it('a dry run by a user the permission policy denies fails and changes nothing', async () => {
-    const { update } = actionsFor(stub);
-    const error = await update
-      .handler(
-        contextFor(
-          { entityRef: 'component:default/iris' },
-          { isDryRun: true, user: STRANGER },
-        ).ctx,
-      )
-      .catch(e => e);
+    const { error } = await failureOf(
+      env.actions.update,
+      { entityRef: IRIS },
+      { isDryRun: true, user: STRANGER },
+    );
     expect(error).toBeInstanceOf(NotAllowedError);
     expect(error.message).toContain(
       'You are not allowed to update the publication of component:default/iris',
     );
-    expect(stub.writes()).toEqual([]);
+    expect(env.stub.writes()).toEqual([]);
   });
 
   it('in a dry run validates against the current publication and changes nothing', async () => {
-    const { update } = actionsFor(stub);
-    const { ctx, outputs, logText } = contextFor(
-      {
-        entityRef: 'component:default/iris',
-        rateLimits: { requestsPerMinute: 5 },
-      },
+    const { stub, actions } = env;
+    const { outputs, logText } = await run(
+      actions.update,
+      { entityRef: IRIS, rateLimits: { requestsPerMinute: 5 } },
       { isDryRun: true },
     );
 
-    await update.handler(ctx);
-
-    expect(stub.requests.map(r => `${r.method} ${r.path}`)).toEqual([
-      'GET /entities/component/default/iris',
-    ]);
-    expect(
-      stub.models.get('component/default/iris')!.publication.config.rateLimits,
-    ).toEqual({ requestsPerMinute: 60 });
+    expect(stub.calls()).toEqual(['GET /entities/component/default/iris']);
+    expect(stub.publicationOf('iris').config.rateLimits).toEqual({
+      requestsPerMinute: 60,
+    });
     expect(logText()).toContain('Dry run: would update publication pub-1');
     expect(outputs().publicationId).toBe('pub-1');
   });
