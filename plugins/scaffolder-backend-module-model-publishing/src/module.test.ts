@@ -1,23 +1,12 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  scaffolderActionsExtensionPoint,
-  TemplateAction,
-} from '@backstage/plugin-scaffolder-node';
+import { collectActions } from './__testUtils__/harness';
 import { scaffolderModuleModelPublishing } from './module';
 
 describe('scaffolderModuleModelPublishing', () => {
   it('registers the three actions, each with examples and dry-run support', async () => {
-    const actions: TemplateAction<any, any, any>[] = [];
+    const { registered: actions, extensionPoint } = collectActions();
     await startTestBackend({
-      extensionPoints: [
-        [
-          scaffolderActionsExtensionPoint,
-          {
-            addActions: (...a: TemplateAction<any, any, any>[]) =>
-              actions.push(...a),
-          },
-        ],
-      ],
+      extensionPoints: [extensionPoint],
       features: [
         scaffolderModuleModelPublishing,
         mockServices.rootConfig.factory({

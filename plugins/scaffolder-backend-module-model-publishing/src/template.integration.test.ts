@@ -1,123 +1,27 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
-// Test-only devDependencies: the real scaffolder and model-publishing backends run beside the module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import modelPublishingPlugin from '@internal/plugin-model-publishing-backend';
 import request from 'supertest';
-import { parse } from 'yaml';
+import { loadPublishModelTemplate } from './__testUtils__/harness';
+import { startRealBackend } from './__testUtils__/realBackend';
 import { OWNER, STRANGER } from './__testUtils__/stubBackend';
-import { scaffolderModuleModelPublishing } from './module';
 
 /**
  * templates/publish-model/template.yaml run by the real scaffolder (its task runner, templating and
  * input validation) with this module's actions against the real model-publishing backend.
  */
-const template = parse(
-  readFileSync(
-    resolve(__dirname, '../../../templates/publish-model/template.yaml'),
-    'utf8',
-  ),
-);
+const template = loadPublishModelTemplate();
 template.metadata.namespace = 'default';
-
-const SEED = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: ml }
----
-apiVersion: serving.kserve.io/v1beta1
-kind: InferenceService
-metadata: { name: sklearn-iris, namespace: ml }
-spec:
-  predictor:
-    model:
-      modelFormat: { name: sklearn }
-      storageUri: gs://kfserving-examples/models/sklearn/1.0/model
-status:
-  url: http://sklearn-iris.ml.example.com
-  conditions:
-    - { type: Ready, status: 'True', lastTransitionTime: '2026-11-26T10:00:00Z' }
-`;
 
 describe('the publish-model template in the real scaffolder', () => {
   let server: any;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mp-template-it-'));
-    writeFileSync(join(dir, 'seed.yaml'), SEED);
-    const permissions = mockServices.permissions.mock();
     // The demo policy in small: owners manage their models; everyone may read and use the scaffolder.
-    permissions.authorize.mockImplementation(
-      async (requests, { credentials }) =>
-        requests.map(r => ({
-          result:
-            !r.permission.name.startsWith('model-publishing.') ||
-            (credentials.principal as { userEntityRef?: string })
-              .userEntityRef === OWNER ||
-            r.permission.attributes.action === 'read'
-              ? AuthorizeResult.ALLOW
-              : AuthorizeResult.DENY,
-        })) as any,
-    );
-    permissions.authorizeConditional.mockImplementation(
-      async requests =>
-        requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
-    );
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleModelPublishing,
-        modelPublishingPlugin,
-        permissions.factory,
-        catalogServiceMock.factory({
-          entities: [
-            template,
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'sklearn-iris',
-                namespace: 'default',
-                annotations: {
-                  [ANNOTATION_INFERENCE_SERVICE]: 'ml/sklearn-iris',
-                },
-              },
-              spec: {
-                type: 'inference-service',
-                owner: 'group:default/fraud-detection',
-                lifecycle: 'production',
-              },
-            },
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            app: { baseUrl: 'http://portal.test' },
-            modelPublishing: {
-              clusters: [{ name: 'local', emulator: { seed: dir } }],
-              gateway: {
-                name: 'public-gateway',
-                namespace: 'envoy-gateway-system',
-                publicBaseUrl: 'https://models.example.com',
-                llmHostnameTemplate: '{name}-{namespace}.llm.example.com',
-                rateLimitMode: 'global',
-              },
-              reconciler: { enabled: false },
-            },
-          },
-        }),
-      ],
+    const backend = await startRealBackend({
+      allow: { reads: true, otherPlugins: true },
+      features: [scaffolderPlugin],
+      entities: [template],
     });
     server = backend.server;
     stop = () => backend.stop();

@@ -1,23 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
 import { keyNameSchema } from '@internal/plugin-model-publishing-common';
 import { validate } from 'jsonschema';
-import { parse } from 'yaml';
-import { actionsFor } from './__testUtils__/harness';
+import { actionsFor, loadPublishModelTemplate } from './__testUtils__/harness';
 
 /**
  * The template is checked against the actions it drives: a form field the action does not know, or a
  * step input the action's schema rejects, would only show up when a user runs it.
  */
-const template = parse(
-  readFileSync(
-    resolve(__dirname, '../../../templates/publish-model/template.yaml'),
-    'utf8',
-  ),
-);
-const stub = { url: 'http://127.0.0.1:1' } as any;
-const actions = actionsFor(stub);
+const template = loadPublishModelTemplate();
+// Schemas and ids only: nothing here calls the backend.
+const actions = actionsFor({ url: 'http://127.0.0.1:1' });
 const [modelPage, limitsPage] = template.spec.parameters;
 
 /** `${{ parameters.x }}` → the value (undefined drops the key, as the scaffolder's renderer does). */
