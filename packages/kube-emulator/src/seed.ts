@@ -38,22 +38,13 @@ export function readSeedObjects(paths: string | string[]): { file: string; objec
  */
 export function applySeed(api: ObjectApi, paths: string | string[]): number {
   let created = 0;
-  const objects = readSeedObjects(paths);
-  const inSeed = new Set(
-    objects.map(({ object: o }) => {
-      const namespaced = api.registry.forKind(o.apiVersion, o.kind)?.namespaced;
-      return seedKey(o.apiVersion, o.kind, namespaced ? o.metadata?.namespace ?? 'default' : undefined, o.metadata?.name);
-    }),
-  );
-  for (const { file, object } of objects) {
+  for (const { file, object } of readSeedObjects(paths)) {
     const where = `${file}: ${object.kind ?? '?'} ${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? '?'}`;
     const type = api.registry.forKind(object.apiVersion, object.kind);
     if (!type) throw new Error(`${where}: no served type for ${object.apiVersion} ${object.kind}`);
     const ns = type.namespaced ? object.metadata?.namespace ?? 'default' : undefined;
     if (api.store.get(type.storageKey, ns, object.metadata?.name)) continue;
-    const owners = resolveOwnerReferences(api, object.metadata?.ownerReferences, ns, where, inSeed);
-    // An owner deleted from a persisted cluster would have had this object garbage-collected.
-    if (owners === 'owner-deleted') continue;
+    const owners = resolveOwnerReferences(api, object.metadata?.ownerReferences, ns, where);
     try {
       const { status, ...rest } = object;
       if (owners) rest.metadata = { ...rest.metadata, ownerReferences: owners };
@@ -70,42 +61,22 @@ export function applySeed(api: ObjectApi, paths: string | string[]): number {
   return created;
 }
 
-function seedKey(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-  return `${apiVersion}|${kind}|${namespace ?? ''}|${name}`;
-}
-
 /**
  * Seed files cannot know the uids the emulator will assign, so an ownerReference there may leave out
  * `uid`: it is filled in from the owner (same namespace, apiVersion, kind and name), which must come
- * earlier in the seed or already exist. 'owner-deleted': the owner is in the seed but no longer in the
- * (persisted) cluster.
+ * earlier in the seed (missing seed objects are always created again) or already exist.
  */
-function resolveOwnerReferences(
-  api: ObjectApi,
-  refs: unknown,
-  namespace: string | undefined,
-  where: string,
-  inSeed: Set<string>,
-): any[] | undefined | 'owner-deleted' {
+function resolveOwnerReferences(api: ObjectApi, refs: unknown, namespace: string | undefined, where: string): any[] | undefined {
   if (refs === undefined) return undefined;
   if (!Array.isArray(refs)) throw new Error(`${where}: metadata.ownerReferences must be a list`);
-  const out: any[] = [];
-  for (const ref of refs) {
-    if (ref?.uid) {
-      out.push(ref);
-      continue;
-    }
+  return refs.map(ref => {
+    if (ref?.uid) return ref;
     const ownerType = api.registry.forKind(ref?.apiVersion, ref?.kind);
     if (!ownerType) throw new Error(`${where}: ownerReference to unserved ${ref?.apiVersion} ${ref?.kind}`);
-    const ownerNs = ownerType.namespaced ? namespace : undefined;
-    const owner = api.store.get(ownerType.storageKey, ownerNs, ref.name);
-    if (!owner) {
-      if (inSeed.has(seedKey(ref.apiVersion, ref.kind, ownerNs, ref.name))) return 'owner-deleted';
-      throw new Error(`${where}: owner ${ref.kind} ${ref.name} is neither in the cluster nor earlier in the seed`);
-    }
-    out.push({ ...ref, uid: owner.metadata.uid });
-  }
-  return out;
+    const owner = api.store.get(ownerType.storageKey, ownerType.namespaced ? namespace : undefined, ref.name);
+    if (!owner) throw new Error(`${where}: owner ${ref.kind} ${ref.name} is neither in the cluster nor earlier in the seed`);
+    return { ...ref, uid: owner.metadata.uid };
+  });
 }
 
 /** The repository's demo cluster seed (`examples/cluster`), resolved from this package's location. */
