@@ -1,0 +1,261 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  DEFAULT_SCHEDULE,
+  ModelPublishingEntityProvider,
+} from '@internal/plugin-catalog-backend-module-model-publishing';
+import {
+  exampleSeedDir,
+  startEmulator,
+  type Emulator,
+} from '@internal/kube-emulator';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import type { KubernetesBackendInput } from './__testUtils__/kubernetesBackendProcess';
+
+/**
+ * The catalog's Kubernetes tab on the embedded portal: the real Kubernetes backend, configured with the
+ * `kubernetes:` section of app-config.yaml (only the cluster URL changed), asked for the objects of the
+ * Components the model-publishing catalog module makes from the demo cluster (examples/cluster).
+ * The plugin runs in a child process (see __testUtils__/kubernetesBackendProcess.ts for why).
+ */
+jest.setTimeout(60_000);
+
+const DEFAULT_OBJECT_TYPES = [
+  'pods',
+  'services',
+  'configmaps',
+  'limitranges',
+  'resourcequotas',
+  'deployments',
+  'replicasets',
+  'horizontalpodautoscalers',
+  'jobs',
+  'cronjobs',
+  'ingresses',
+  'statefulsets',
+  'daemonsets',
+];
+
+function appConfigKubernetes(url: string, overrides: object = {}) {
+  const appConfig = parse(
+    readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
+  );
+  const kubernetes = structuredClone(appConfig.kubernetes);
+  const clusters = kubernetes.clusterLocatorMethods[0].clusters;
+  expect(clusters).toHaveLength(1);
+  clusters[0] = { ...clusters[0], url, ...overrides };
+  return kubernetes;
+}
+
+/** The Components the catalog module makes from the cluster, as the catalog would serve them. */
+async function componentsOf(kubeconfigPath: string): Promise<Entity[]> {
+  const provider = new ModelPublishingEntityProvider({
+    config: {
+      id: 'local',
+      cluster: 'local',
+      connection: { kubeconfigPath },
+      namespaces: [],
+      schedule: DEFAULT_SCHEDULE,
+      defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
+      namePrefix: '',
+      publications: false,
+      techdocs: false,
+      acceptsDefaultClusterAlias: true,
+    },
+    logger: mockServices.logger.mock(),
+  });
+  let entities: Entity[] = [];
+  const connection: EntityProviderConnection = {
+    applyMutation: async m => {
+      if (m.type === 'full') entities = m.entities.map(e => e.entity);
+    },
+    refresh: async () => {},
+  };
+  await provider.connect(connection);
+  const result = await provider.run();
+  expect(result.clusterError).toBeUndefined();
+  return entities;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts the Kubernetes backend plugin with this config and catalog; resolves to its base URL. */
+async function startKubernetesBackend(
+  input: KubernetesBackendInput,
+): Promise<string> {
+  const child = fork(
+    resolve(__dirname, '__testUtils__/kubernetesBackendProcess.ts'),
+    [],
+    {
+      execArgv: ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
+  children.push(child);
+  const answer = await new Promise<{ port?: number; error?: string }>(
+    (ok, fail) => {
+      // The node transform also talks over IPC (`{ type: 'watch' }`): wait for our answer.
+      child.on('message', (m: any) => {
+        if (m?.port || m?.error) ok(m);
+      });
+      child.once('exit', code => fail(new Error(`backend exited (${code})`)));
+      child.send(input);
+    },
+  );
+  if (!answer.port) throw new Error(`backend did not start: ${answer.error}`);
+  return `http://127.0.0.1:${answer.port}`;
+}
+
+describe('the Kubernetes tab of demo models (kubernetes backend against the embedded emulator)', () => {
+  let emulator: Emulator;
+  let components: Entity[];
+  let dir: string;
+  /** Configured with app-config.yaml's `kubernetes:` section. */
+  let portal: string;
+  /** The same with the metrics lookup turned back on. */
+  let withMetrics: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mp-backend-k8s-'));
+    emulator = await startEmulator({
+      seed: exampleSeedDir(),
+      kubeconfigPath: join(dir, 'kubeconfig'),
+    });
+    components = await componentsOf(join(dir, 'kubeconfig'));
+    [portal, withMetrics] = await Promise.all([
+      startKubernetesBackend({
+        config: { kubernetes: appConfigKubernetes(emulator.url) },
+        entities: components,
+      }),
+      startKubernetesBackend({
+        config: {
+          kubernetes: appConfigKubernetes(emulator.url, {
+            skipMetricsLookup: false,
+          }),
+        },
+        entities: components,
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    for (const child of children) child.kill();
+    await emulator?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const component = (model: string) => {
+    const c = components.find(
+      e =>
+        e.metadata.annotations?.['model-publishing/inference-service'] ===
+        model,
+    );
+    expect(c).toBeDefined();
+    return c!;
+  };
+  const byType = (cluster: any) =>
+    Object.fromEntries(
+      cluster.resources.map((r: any) => [r.type, r.resources]),
+    ) as Record<string, any[]>;
+
+  it('returns the predictor Deployment, ReplicaSet, Pod and Service of a model, without errors', async () => {
+    const entity = component('fraud-detection/fraud-sklearn');
+    // What the tab posts (KubernetesBackendClient.getObjectsByEntity).
+    const res = await request(portal)
+      .post(`/api/kubernetes/services/${entity.metadata.name}`)
+      .send({ entity, auth: {} });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    const [cluster] = res.body.items;
+    expect(cluster.cluster).toEqual({ name: 'local' });
+    expect(cluster.errors).toEqual([]);
+    const objects = byType(cluster);
+    expect(Object.keys(objects).sort()).toEqual([...DEFAULT_OBJECT_TYPES].sort());
+
+    const names = (type: string) =>
+      objects[type].map((o: any) => o.metadata.name);
+    expect(names('deployments')).toEqual(['fraud-sklearn-predictor']);
+    expect(names('replicasets')).toEqual(['fraud-sklearn-predictor-6b8f9c7d54']);
+    expect(names('pods')).toEqual(['fraud-sklearn-predictor-6b8f9c7d54-q8zxk']);
+    expect(names('services')).toEqual(['fraud-sklearn-predictor']);
+    for (const type of DEFAULT_OBJECT_TYPES.filter(
+      t => !['deployments', 'replicasets', 'pods', 'services'].includes(t),
+    )) {
+      expect({ type, objects: objects[type] }).toEqual({ type, objects: [] });
+    }
+    const [pod] = objects.pods;
+    expect(pod.status.phase).toBe('Running');
+    expect(pod.status.containerStatuses).toEqual([
+      expect.objectContaining({ name: 'kserve-container', ready: true }),
+    ]);
+    // The tab groups pods under their Deployment by ownerReference uid.
+    const [deployment] = objects.deployments;
+    const [replicaSet] = objects.replicasets;
+    expect(replicaSet.metadata.ownerReferences[0].uid).toBe(
+      deployment.metadata.uid,
+    );
+    expect(pod.metadata.ownerReferences[0].uid).toBe(replicaSet.metadata.uid);
+
+    // The workloads query (entityRef instead of the entity) answers the same objects.
+    const workloads = await request(portal)
+      .post('/api/kubernetes/resources/workloads/query')
+      .send({
+        entityRef: `component:${entity.metadata.namespace ?? 'default'}/${
+          entity.metadata.name
+        }`,
+        auth: {},
+      });
+    expect(workloads.status).toBe(200);
+    expect(workloads.body.items[0].errors).toEqual([]);
+    expect(
+      byType(workloads.body.items[0]).pods.map((p: any) => p.metadata.name),
+    ).toEqual(['fraud-sklearn-predictor-6b8f9c7d54-q8zxk']);
+  });
+
+  it("shows the not-ready model's Pending pod with its InferenceService's failure", async () => {
+    const entity = component('fraud-detection/churn-lightgbm');
+    const res = await request(portal)
+      .post(`/api/kubernetes/services/${entity.metadata.name}`)
+      .send({ entity, auth: {} });
+    expect(res.status).toBe(200);
+    const [cluster] = res.body.items;
+    expect(cluster.errors).toEqual([]);
+    const objects = byType(cluster);
+    expect(objects.deployments.map((d: any) => d.metadata.name)).toEqual([
+      'churn-lightgbm-predictor',
+    ]);
+    const [pod] = objects.pods;
+    expect(pod.metadata.name).toBe('churn-lightgbm-predictor-7d9c6b5f4-x2x7k');
+    expect(pod.status.phase).toBe('Pending');
+    // The message the catalog shows for the model (`<reason>: <message>`) is the pod's failure.
+    const failure = pod.status.initContainerStatuses[0].lastState.terminated;
+    expect(failure.message).toMatch(/AccessDenied/);
+    expect(
+      entity.metadata.annotations?.['model-publishing/ready-message'],
+    ).toBe(`ModelLoadFailed: ${failure.message}`);
+  });
+
+  it('reports the metrics lookup as an error when it is not skipped (the emulator has no metrics-server)', async () => {
+    const entity = component('genai/qwen-chat');
+    const res = await request(withMetrics)
+      .post(`/api/kubernetes/services/${entity.metadata.name}`)
+      .send({ entity, auth: {} });
+    expect(res.status).toBe(200);
+    const [cluster] = res.body.items;
+    expect(cluster.errors).toEqual([
+      {
+        errorType: 'NOT_FOUND',
+        statusCode: 404,
+        resourcePath: '/apis/metrics.k8s.io/v1beta1/namespaces/genai/pods',
+      },
+    ]);
+    expect(byType(cluster).pods.map((p: any) => p.metadata.name)).toEqual([
+      'qwen-chat-predictor-84c6d7b9f5-h7p9n',
+    ]);
+  });
+});
