@@ -141,6 +141,16 @@ export async function startPluginHarness(options: {
       ...(options.extraFeatures ?? []),
     ],
   });
+  if (options.config?.watchModels !== false) {
+    // The plugin lists InferenceServices for its watch in the background (kubernetes/ModelWatch): let that
+    // list land before a test starts counting the cluster requests its own calls cause.
+    const listed = () =>
+      emulator.requests.some(r => r.method === 'GET' && r.path === '/apis/serving.kserve.io/v1beta1/inferenceservices');
+    for (const until = Date.now() + 10_000; !listed(); ) {
+      if (Date.now() > until) throw new Error('the InferenceService watch never listed the emulator');
+      await new Promise(r => setTimeout(r, 5));
+    }
+  }
   return {
     emulator,
     request: request(backend.server),
