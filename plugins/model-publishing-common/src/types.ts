@@ -201,14 +201,24 @@ export interface UsageSummaryItem {
   namespace: string;
   name: string;
   entityRef?: string;
+  /** Over the summary's range [from, to). */
   totals: UsageTotals;
+  /**
+   * Requests per UTC day, one number per entry of the summary's `days` (the sparkline of a list page): only
+   * the hours inside [from, to) count, so the numbers add up to `totals.requests`.
+   */
+  requestsPerDay: number[];
   lastUsedAt?: string;
   /** Number of quota alerts in the range. */
   alerts: number;
 }
 
 export interface UsageSummary {
+  /** Start of the range (whole hours). */
   from: string;
+  /** End of the range, exclusive (whole hours). */
   to: string;
+  /** Starts (UTC midnight) of the days the range touches, oldest first: the buckets of `requestsPerDay`. */
+  days: string[];
   items: UsageSummaryItem[];
 }

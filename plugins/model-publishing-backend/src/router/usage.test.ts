@@ -267,6 +267,9 @@ describe('usage routes', () => {
           i.alerts,
         ]),
       ).toEqual([['llama', 9, 1]]);
+      // the list page's sparkline comes with it: requests per UTC day of the range
+      expect(summary.body.days).toEqual(['2026-03-01T00:00:00.000Z']);
+      expect(summary.body.items[0].requestsPerDay).toEqual([9]);
     } finally {
       jest.useRealTimers();
     }

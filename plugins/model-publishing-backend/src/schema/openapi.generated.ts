@@ -2285,7 +2285,8 @@ export const spec = {
     },
     "/usage/summary": {
       "get": {
-        "summary": "Usage totals per publication the caller may read",
+        "summary": "Usage totals and daily requests per publication the caller may read",
+        "description": "One item per publication whose model's entity the caller has model-publishing.usage.read on: its totals over [from, to) (default the last 24 hours) and its requests per UTC day, for list pages that draw a sparkline per publication without asking for each publication's report.",
         "tags": [
           "usage"
         ],
@@ -3211,16 +3212,27 @@ export const spec = {
         "required": [
           "from",
           "to",
+          "days",
           "items"
         ],
         "properties": {
           "from": {
             "type": "string",
-            "format": "date-time"
+            "format": "date-time",
+            "description": "Start of the range (whole hours)"
           },
           "to": {
             "type": "string",
-            "format": "date-time"
+            "format": "date-time",
+            "description": "End of the range, exclusive (whole hours)"
+          },
+          "days": {
+            "type": "array",
+            "description": "Starts (UTC midnight) of the days the range touches, oldest first - the buckets of each item's requestsPerDay",
+            "items": {
+              "type": "string",
+              "format": "date-time"
+            }
           },
           "items": {
             "type": "array",
@@ -3232,6 +3244,7 @@ export const spec = {
                 "namespace",
                 "name",
                 "totals",
+                "requestsPerDay",
                 "alerts"
               ],
               "properties": {
@@ -3252,6 +3265,14 @@ export const spec = {
                 },
                 "totals": {
                   "$ref": "#/components/schemas/UsageTotals"
+                },
+                "requestsPerDay": {
+                  "type": "array",
+                  "description": "Requests per entry of days; only hours inside [from, to) count, so they add up to totals.requests",
+                  "items": {
+                    "type": "integer",
+                    "minimum": 0
+                  }
                 },
                 "lastUsedAt": {
                   "type": "string",

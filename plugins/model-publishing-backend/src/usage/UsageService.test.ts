@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { UsageRecord } from '@internal/plugin-model-publishing-node';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
@@ -49,10 +50,12 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
   let close: () => Promise<void>;
   let service: UsageService;
   let store: UsageStore;
+  let db: Knex;
 
   beforeEach(async () => {
     const t = await createUsageTestDb(kind);
     close = t.close;
+    db = t.db;
     store = new UsageStore(t.db);
     service = new UsageService(store, config);
   });
@@ -350,12 +353,154 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       ['pub-2', 0],
     ]);
     await service.prune(now);
-    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(
-      6,
-    );
-    // daily rollups outlive hourly ones
+    const hourly = await service.report(pub, { ...range, granularity: 'hour' });
+    expect(hourly.totals.requests).toBe(6);
+    // daily rollups outlive hourly ones; the summary reads whole days from them
     const daily = await service.report(pub, { ...range, granularity: 'day' });
     expect(daily.totals.requests).toBe(7);
+    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(
+      7,
+    );
+  });
+
+  it('gives each summary item its requests per UTC day over the range, from one query for all publications', async () => {
+    const pubs = Array.from({ length: 5 }, (_, i) => ({
+      ...pub,
+      id: `pub-${i}`,
+      name: `m${i}`,
+    }));
+    // pub-i gets i + 1 requests at 09:00 on Mar 2, 3 and 4, and 100 on Mar 1 at 05:00 (before the range)
+    await service.recordPulled(
+      'demo',
+      pubs.flatMap((p, i) => [
+        rec({
+          publicationId: p.id,
+          clientId: 'key-a',
+          hour: H('2026-03-01T05:00:00Z'),
+          requests: 100,
+        }),
+        ...['02', '03', '04'].map(d =>
+          rec({
+            publicationId: p.id,
+            clientId: i % 2 ? 'key-b' : 'key-a',
+            hour: H(`2026-03-${d}T09:00:00Z`),
+            requests: i + 1,
+          }),
+        ),
+        rec({
+          publicationId: p.id,
+          clientId: '',
+          hour: H('2026-03-03T20:00:00Z'),
+          requests: 10,
+          status401: 10,
+        }),
+      ]),
+      H('2026-03-05T00:00:00Z'),
+    );
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    // from 06:00 on Mar 1 (not midnight) to the end of Mar 4, 10:00
+    const summary = await service.summary(pubs, {
+      from: H('2026-03-01T06:00:00Z'),
+      to: H('2026-03-04T10:00:00Z'),
+    });
+    db.removeListener('query', onQuery);
+
+    expect(summary.days).toEqual([
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-02T00:00:00.000Z',
+      '2026-03-03T00:00:00.000Z',
+      '2026-03-04T00:00:00.000Z',
+    ]);
+    const byId = new Map(summary.items.map(i => [i.publicationId, i]));
+    pubs.forEach((p, i) => {
+      const item = byId.get(p.id)!;
+      // Mar 1 05:00 is before `from`: not counted, so the days add up to the totals
+      expect(item.requestsPerDay).toEqual([0, i + 1, i + 11, i + 1]);
+      expect(item.totals.requests).toBe(3 * (i + 1) + 10);
+      expect(item.totals.status401).toBe(10);
+    });
+    // whole days from the daily rollup, the ragged ends from the hourly totals: one grouped query each
+    // for all publications (not one per publication)
+    expect(queries.filter(q => /from .usage_daily/i.test(q))).toHaveLength(1);
+    expect(
+      queries.filter(q => /from .usage_hourly_total/i.test(q)),
+    ).toHaveLength(2);
+
+    const empty = await service.summary([], {
+      from: H('2026-03-04T00:00:00Z'),
+      to: H('2026-03-04T01:00:00Z'),
+    });
+    expect(empty).toEqual({
+      from: '2026-03-04T00:00:00.000Z',
+      to: '2026-03-04T01:00:00.000Z',
+      days: ['2026-03-04T00:00:00.000Z'],
+      items: [],
+    });
+  });
+
+  it("counts each summary item's alerts as its report would, from four queries for all publications", async () => {
+    const limited = (
+      id: string,
+      limits: UsagePublicationInfo['limits'],
+    ): UsagePublicationInfo => ({ ...pub, id, name: id, limits });
+    const pubs = [
+      limited('tiny', { keys: { 'key-a': { requestsPerHour: 1 } } }),
+      limited('roomy', {
+        keys: {
+          'key-a': { requestsPerHour: 1000, tokensPerDay: 100 },
+          'key-b': { requestsPerDay: 20 },
+        },
+      }),
+      limited('shared', {
+        publication: { requestsPerHour: 10, tokensPerDay: 500 },
+        keys: {},
+      }),
+      limited('free', { keys: {} }),
+    ];
+    const hours = ['08', '09', '10', '11'];
+    await service.recordPulled(
+      'demo',
+      pubs.flatMap(p =>
+        hours.flatMap((h, i) =>
+          ['key-a', 'key-b'].map(clientId =>
+            rec({
+              publicationId: p.id,
+              clientId,
+              hour: H(`2026-03-02T${h}:00:00Z`),
+              requests: 3 + i * 2,
+              inputTokens: 20 * i,
+              outputTokens: 10,
+            }),
+          ),
+        ),
+      ),
+      H('2026-03-03T00:00:00Z'),
+    );
+    const range = {
+      from: H('2026-03-02T00:00:00Z'),
+      to: H('2026-03-03T00:00:00Z'),
+    };
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    const summary = await service.summary(pubs, range);
+    db.removeListener('query', onQuery);
+
+    const expected: Record<string, number> = {};
+    for (const p of pubs)
+      expected[p.id] = (
+        await service.alerts(p, { ...range, granularity: 'hour' })
+      ).length;
+    expect(
+      Object.fromEntries(summary.items.map(i => [i.publicationId, i.alerts])),
+    ).toEqual(expected);
+    expect(expected.tiny).toBe(4); // every hour of key-a
+    expect(expected.roomy).toBeGreaterThan(0);
+    expect(expected.shared).toBeGreaterThan(0);
+    expect(expected.free).toBe(0);
+    expect(queries.filter(q => /\bWITH f\b/.test(q))).toHaveLength(4);
   });
 
   it('refuses inverted or oversized ranges naming the parameter', async () => {

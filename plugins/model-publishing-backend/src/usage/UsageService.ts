@@ -4,14 +4,22 @@ import type {
   UsageQuotaAlert,
   UsageReport,
   UsageSummary,
+  UsageSummaryItem,
 } from '@internal/plugin-model-publishing-common';
 import type { UsageRecord } from '@internal/plugin-model-publishing-node';
 import { InputError } from '@backstage/errors';
-import { UsageStore } from './UsageStore';
-import { COUNTERS, HourRow, UsagePublicationInfo, zeroCounters } from './types';
+import { UsageStore, type CounterRow } from './UsageStore';
+import {
+  COUNTERS,
+  Counters,
+  HourRow,
+  UsagePublicationInfo,
+  zeroCounters,
+} from './types';
 import { DAY_MS, HOUR_MS, dayOf, hourOf } from './time';
 import {
   alertFloors,
+  countAlerts,
   evaluateAlerts,
   fillBuckets,
   keyIdOf,
@@ -57,6 +65,42 @@ export function checkUsageQuery(q: UsageQuery): void {
       }s; at most ${MAX_BUCKETS[q.granularity]} are allowed`,
     );
   }
+}
+
+/**
+ * What a publication's alerts of one window compare against: its shared limits and each key's, the floors
+ * below which no row can raise an alert, and the evaluation of candidate rows.
+ */
+function alertLimits(pub: UsagePublicationInfo, window: 'hour' | 'day') {
+  const publication = windowLimits(pub.limits.publication, window);
+  const keys = new Map(
+    Object.entries(pub.limits.keys).map(([clientId, l]) => [
+      clientId,
+      windowLimits(l, window),
+    ]),
+  );
+  return {
+    floors: {
+      publication: alertFloors([publication]),
+      key: alertFloors([...keys.values()]),
+    },
+    evaluate: (scope: 'publication' | 'key', rows: CounterRow[]) =>
+      evaluateAlerts(
+        scope,
+        scope === 'key' ? clientId => keys.get(clientId) : () => publication,
+        rows.map(r => ({
+          clientId: scope === 'key' ? r.clientId : '',
+          bucket: r.bucket,
+          counters: r,
+        })),
+        keyIdOf,
+      ),
+    count: (scope: 'publication' | 'key', rows: CounterRow[]) =>
+      countAlerts(
+        scope === 'key' ? clientId => keys.get(clientId) : () => publication,
+        rows.map(r => ({ clientId: r.clientId, counters: r })),
+      ),
+  };
 }
 
 /** Reports, summaries, CSV and quota alerts over the rollups; records what sources collect. */
@@ -142,61 +186,63 @@ export class UsageService {
     const checks: Promise<UsageQuotaAlert[]>[] = [];
     for (const window of ['hour', 'day'] as const) {
       const range = bucketRange({ ...query, granularity: window });
-      const pubLimits = windowLimits(pub.limits.publication, window);
-      const keyLimits = new Map(
-        Object.entries(pub.limits.keys).map(([clientId, l]) => [
-          clientId,
-          windowLimits(l, window),
-        ]),
-      );
-      const pubFloors = alertFloors([pubLimits]);
-      if (
-        Number.isFinite(pubFloors.requests) ||
-        Number.isFinite(pubFloors.tokens)
-      ) {
+      const limits = alertLimits(pub, window);
+      for (const scope of ['publication', 'key'] as const) {
+        const floors = limits.floors[scope];
+        if (
+          !Number.isFinite(floors.requests) &&
+          !Number.isFinite(floors.tokens)
+        )
+          continue;
         checks.push(
           this.store
-            .bucketsAtLeast(pub.id, window, range, pubFloors, false)
-            .then(rows =>
-              evaluateAlerts(
-                'publication',
-                () => pubLimits,
-                rows.map(r => ({
-                  clientId: '',
-                  bucket: r.bucket,
-                  counters: r,
-                })),
-                keyIdOf,
-              ),
-            ),
-        );
-      }
-      const keyFloors = alertFloors([...keyLimits.values()]);
-      if (
-        Number.isFinite(keyFloors.requests) ||
-        Number.isFinite(keyFloors.tokens)
-      ) {
-        checks.push(
-          this.store
-            .bucketsAtLeast(pub.id, window, range, keyFloors, true)
-            .then(rows =>
-              evaluateAlerts(
-                'key',
-                clientId => keyLimits.get(clientId),
-                rows.map(r => ({
-                  clientId: r.clientId,
-                  bucket: r.bucket,
-                  counters: r,
-                })),
-                keyIdOf,
-              ),
-            ),
+            .bucketsAtLeast(pub.id, window, range, floors, scope === 'key')
+            .then(rows => limits.evaluate(scope, rows)),
         );
       }
     }
     // independent queries: on PostgreSQL they run side by side on the pool
     const out = (await Promise.all(checks)).flat();
     return out.sort((a, b) => b.windowStart.localeCompare(a.windowStart));
+  }
+
+  /**
+   * How many alerts `alerts()` would list for each publication, from four queries whatever the number of
+   * publications (hour/day windows × publication/key scope), each publication with its own floors.
+   */
+  async alertCounts(
+    pubs: UsagePublicationInfo[],
+    query: UsageQuery,
+  ): Promise<Map<string, number>> {
+    const counts = new Map(pubs.map(p => [p.id, 0]));
+    const checks: Promise<void>[] = [];
+    for (const window of ['hour', 'day'] as const) {
+      const range = bucketRange({ ...query, granularity: window });
+      const limits = new Map(pubs.map(p => [p.id, alertLimits(p, window)]));
+      for (const scope of ['publication', 'key'] as const) {
+        const floors = new Map(
+          [...limits].map(([id, l]) => [id, l.floors[scope]]),
+        );
+        checks.push(
+          this.store
+            .bucketsAtLeastMany(window, range, floors, scope === 'key')
+            .then(rows => {
+              const byPublication = new Map<string, CounterRow[]>();
+              for (const r of rows) {
+                const list = byPublication.get(r.publicationId) ?? [];
+                list.push(r);
+                byPublication.set(r.publicationId, list);
+              }
+              for (const [id, list] of byPublication) {
+                const n = limits.get(id)!.count(scope, list);
+                counts.set(id, (counts.get(id) ?? 0) + n);
+              }
+            }),
+        );
+      }
+    }
+    await Promise.all(checks);
+    return counts;
   }
 
   async summary(
@@ -206,31 +252,41 @@ export class UsageService {
     const query: UsageQuery = { ...range, granularity: 'hour' };
     checkUsageQuery(query);
     const hours = bucketRange(query);
+    // the UTC days the hour range touches: the sparkline buckets
+    const days = {
+      from: Math.floor(hours.from / 24),
+      to: Math.ceil(hours.to / 24),
+    };
     const ids = pubs.map(p => p.id);
-    const [totals, lastUsed] = await Promise.all([
-      this.store.totalsByPublication(ids, hours),
+    const [daily, lastUsed, alertCounts] = await Promise.all([
+      this.store.dailyTotalsByPublication(ids, hours),
       this.store.lastUsed(ids),
+      this.alertCounts(pubs, query),
     ]);
-    const items = [];
+    const items: UsageSummaryItem[] = [];
     for (const pub of pubs) {
+      const byDay = daily.get(pub.id) ?? new Map<number, Counters>();
       const last = Math.max(
         -Infinity,
         ...[...(lastUsed.get(pub.id) ?? new Map<string, number>()).entries()]
           .filter(([c]) => c !== '')
           .map(([, v]) => v),
       );
-      const alerts = await this.alerts(pub, query);
       items.push({
         publicationId: pub.id,
         cluster: pub.cluster,
         namespace: pub.namespace,
         name: pub.name,
         ...(pub.entityRef ? { entityRef: pub.entityRef } : {}),
-        totals: totals.get(pub.id) ?? zeroCounters(),
+        totals: sumCounters([...byDay.values()]),
+        requestsPerDay: Array.from(
+          { length: days.to - days.from },
+          (_, i) => byDay.get(days.from + i)?.requests ?? 0,
+        ),
         ...(Number.isFinite(last)
           ? { lastUsedAt: new Date(last).toISOString() }
           : {}),
-        alerts: alerts.length,
+        alerts: alertCounts.get(pub.id) ?? 0,
       });
     }
     items.sort(
@@ -241,6 +297,9 @@ export class UsageService {
     return {
       from: new Date(hours.from * HOUR_MS).toISOString(),
       to: new Date(hours.to * HOUR_MS).toISOString(),
+      days: Array.from({ length: days.to - days.from }, (_, i) =>
+        new Date((days.from + i) * DAY_MS).toISOString(),
+      ),
       items,
     };
   }

@@ -410,22 +410,130 @@ export class UsageStore {
     }));
   }
 
-  /** Totals per publication over an hour range (for the summary). */
-  async totalsByPublication(
+  /**
+   * bucketsAtLeast for many publications, each with floors of its own, in one query per 400 publications
+   * (a VALUES list of floors joined to the rollup): the summary's alert counts without a query per
+   * publication. Rows carry their publication id.
+   */
+  async bucketsAtLeastMany(
+    granularity: 'hour' | 'day',
+    range: BucketRange,
+    floors: Map<string, { requests: number; tokens: number }>,
+    perClient: boolean,
+  ): Promise<(CounterRow & { publicationId: string })[]> {
+    // A floor of Infinity means no limit of that metric: a floor no counter reaches (never bind Infinity).
+    const bound = (n: number) =>
+      Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+    const wanted = [...floors].filter(
+      ([, f]) => Number.isFinite(f.requests) || Number.isFinite(f.tokens),
+    );
+    const out: (CounterRow & { publicationId: string })[] = [];
+    const t =
+      granularity === 'hour' && !perClient
+        ? { name: 'usage_hourly_total', bucket: 'hour' }
+        : this.table(granularity);
+    const grouped = !perClient && granularity === 'day';
+    const tokens = 't.input_tokens + t.output_tokens';
+    for (const part of chunks(wanted)) {
+      const values = part
+        .map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))')
+        .join(', ');
+      const counters = perClient
+        ? 't.client_id, t.requests, t.input_tokens, t.output_tokens'
+        : COLUMNS.map(c => (grouped ? `SUM(t.${c}) AS ${c}` : `t.${c}`)).join(
+            ', ',
+          );
+      const reached = grouped
+        ? `HAVING SUM(t.requests) >= f.min_requests OR SUM(${tokens}) >= f.min_tokens`
+        : `AND (t.requests >= f.min_requests OR ${tokens} >= f.min_tokens)`;
+      const sql = `WITH f (publication_id, min_requests, min_tokens) AS (VALUES ${values})
+        SELECT t.publication_id, t.${t.bucket} AS bucket, ${counters}
+        FROM ${t.name} t JOIN f ON t.publication_id = f.publication_id
+        WHERE t.${t.bucket} >= ? AND t.${t.bucket} < ?
+        ${
+          grouped
+            ? `GROUP BY t.publication_id, t.${t.bucket}, f.min_requests, f.min_tokens ${reached}`
+            : reached
+        }`;
+      const bindings = [
+        ...part.flatMap(([id, f]) => [id, bound(f.requests), bound(f.tokens)]),
+        range.from,
+        range.to,
+      ];
+      const result = await this.db.raw(sql, bindings);
+      // better-sqlite3 answers rows, pg a result object
+      const rows: Record<string, unknown>[] = Array.isArray(result)
+        ? result
+        : result.rows;
+      for (const r of rows) {
+        out.push({
+          publicationId: String(r.publication_id),
+          clientId: perClient ? String(r.client_id) : '',
+          bucket: Number(r.bucket),
+          ...toCounters(r),
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Per publication and UTC day, the sums of the hours of an hour range (for the summary: its totals and
+   * its sparklines); days without traffic are absent. Like byClient, whole days come from the daily rollup
+   * (ordered by publication and day, so grouping needs no sort) and only the ragged ends from the hourly
+   * totals: at most three grouped queries per 400 publications, however many publications there are.
+   */
+  async dailyTotalsByPublication(
     publicationIds: string[],
     range: BucketRange,
-  ): Promise<Map<string, Counters>> {
-    const out = new Map<string, Counters>();
+  ): Promise<Map<string, Map<number, Counters>>> {
+    const firstDay = Math.ceil(range.from / 24);
+    const endDay = Math.floor(range.to / 24);
+    const hourly: BucketRange[] = [];
+    let daily: BucketRange | undefined;
+    if (endDay > firstDay) {
+      daily = { from: firstDay, to: endDay };
+      if (range.from < firstDay * 24)
+        hourly.push({ from: range.from, to: firstDay * 24 });
+      if (endDay * 24 < range.to)
+        hourly.push({ from: endDay * 24, to: range.to });
+    } else {
+      hourly.push(range);
+    }
+    const out = new Map<string, Map<number, Counters>>();
+    const add = (rows: Record<string, unknown>[]) => {
+      for (const r of rows) {
+        const id = String(r.publication_id);
+        const days = out.get(id) ?? new Map<number, Counters>();
+        const day = Number(r.day);
+        const counters = toCounters(r);
+        const seen = days.get(day);
+        if (seen) for (const k of COUNTERS) seen[k] += counters[k];
+        else days.set(day, counters);
+        out.set(id, days);
+      }
+    };
     for (const ids of chunks(publicationIds)) {
-      const q = this.db('usage_hourly_total')
-        .select('publication_id')
-        .whereIn('publication_id', ids)
-        .andWhere('hour', '>=', range.from)
-        .andWhere('hour', '<', range.to)
-        .groupBy('publication_id');
-      for (const c of COLUMNS) q.sum({ [c]: c });
-      const rows: Record<string, unknown>[] = await q;
-      for (const r of rows) out.set(String(r.publication_id), toCounters(r));
+      if (daily) {
+        const q = this.db('usage_daily')
+          .select('publication_id', 'day')
+          .whereIn('publication_id', ids)
+          .andWhere('day', '>=', daily.from)
+          .andWhere('day', '<', daily.to)
+          .groupBy('publication_id', 'day');
+        for (const c of COLUMNS) q.sum({ [c]: c });
+        add(await q);
+      }
+      for (const part of hourly) {
+        const q = this.db('usage_hourly_total')
+          .select('publication_id', this.db.raw('hour / 24 as day'))
+          .whereIn('publication_id', ids)
+          .andWhere('hour', '>=', part.from)
+          .andWhere('hour', '<', part.to)
+          .groupBy('publication_id', this.db.raw('hour / 24'));
+        for (const c of COLUMNS) q.sum({ [c]: c });
+        add(await q);
+      }
     }
     return out;
   }

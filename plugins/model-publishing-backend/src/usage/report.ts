@@ -69,6 +69,32 @@ export function alertFloors(limits: WindowLimits[]): {
   };
 }
 
+/** What a row used of each alertable metric. */
+function usedOf(counters: Counters): Record<'requests' | 'tokens', number> {
+  return {
+    requests: counters.requests,
+    tokens: counters.inputTokens + counters.outputTokens,
+  };
+}
+
+/** How many alerts evaluateAlerts would raise for the rows, without building them (summary counts). */
+export function countAlerts(
+  limitsFor: (clientId: string) => WindowLimits | undefined,
+  rows: { clientId: string; counters: Counters }[],
+): number {
+  let n = 0;
+  for (const row of rows) {
+    const limits = limitsFor(row.clientId);
+    if (!limits) continue;
+    const used = usedOf(row.counters);
+    for (const metric of ['requests', 'tokens'] as const) {
+      const limit = limits[metric];
+      if (limit && used[metric] >= limit * ALERT_RATIO) n++;
+    }
+  }
+  return n;
+}
+
 /**
  * Quota alerts for one window kind: one per (subject, metric, window) whose usage reached 80% of the limit,
  * carrying the highest threshold reached — so a window is flagged once however often it is reported.
@@ -84,10 +110,7 @@ export function evaluateAlerts(
     const limits = limitsFor(row.clientId);
     if (!limits) continue;
     const size = limits.window === 'hour' ? HOUR_MS : DAY_MS;
-    const used = {
-      requests: row.counters.requests,
-      tokens: row.counters.inputTokens + row.counters.outputTokens,
-    };
+    const used = usedOf(row.counters);
     for (const metric of ['requests', 'tokens'] as const) {
       const limit = limits[metric];
       if (!limit || used[metric] < limit * ALERT_RATIO) continue;

@@ -253,10 +253,33 @@ export function usageTotals(overrides: Partial<typeof zero> = {}) {
   return { ...zero, ...overrides };
 }
 
+/** A UsageSummary over the 7 days from 2026-11-19 (the summary's `days`), with the given items. */
 export function usageSummary(items: UsageSummary['items'] = []): UsageSummary {
   return {
     from: '2026-11-19T00:00:00.000Z',
     to: '2026-11-26T00:00:00.000Z',
+    days: Array.from({ length: 7 }, (_, i) =>
+      new Date(Date.UTC(2026, 10, 19 + i)).toISOString(),
+    ),
     items,
+  };
+}
+
+/** One item of a usage summary: requests per day as given, totals their sum. */
+export function usageSummaryItem(
+  pub: Pick<Publication, 'id' | 'cluster' | 'namespace' | 'name' | 'entityRef'>,
+  requestsPerDay: number[],
+): UsageSummary['items'][number] {
+  return {
+    publicationId: pub.id,
+    cluster: pub.cluster,
+    namespace: pub.namespace,
+    name: pub.name,
+    ...(pub.entityRef ? { entityRef: pub.entityRef } : {}),
+    totals: usageTotals({
+      requests: requestsPerDay.reduce((a, b) => a + b, 0),
+    }),
+    requestsPerDay,
+    alerts: 0,
   };
 }

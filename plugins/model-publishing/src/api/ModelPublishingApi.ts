@@ -51,6 +51,11 @@ export interface ModelPublishingApi {
   getUsageCsvUrl(model: ModelAddress, query?: UsageQuery): Promise<string>;
   /** Fetches the CSV with the caller's credentials. */
   downloadUsageCsv(model: ModelAddress, query?: UsageQuery): Promise<Blob>;
+  /**
+   * Every publication the caller may see usage of, with its totals over [from, to) (default the last 24
+   * hours) and its requests per UTC day (`requestsPerDay`, one per `days` entry): what a list page needs
+   * for all its rows' sparklines in one request.
+   */
   getUsageSummary(query?: {
     from?: string;
     to?: string;

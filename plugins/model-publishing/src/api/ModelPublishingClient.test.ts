@@ -105,6 +105,46 @@ describe('ModelPublishingClient', () => {
     expect(postInit?.headers).toEqual({ 'Content-Type': 'application/json' });
   });
 
+  it("asks for the usage summary of a range and returns each publication's requests per day", async () => {
+    let url = '';
+    const body = {
+      from: '2026-11-20T00:00:00.000Z',
+      to: '2026-11-26T11:00:00.000Z',
+      days: ['2026-11-25T00:00:00.000Z', '2026-11-26T00:00:00.000Z'],
+      items: [
+        {
+          publicationId: 'p1',
+          cluster: 'default',
+          namespace: 'team-a',
+          name: 'fraud',
+          totals: {
+            requests: 7,
+            status401: 0,
+            status403: 0,
+            status429: 0,
+            status5xx: 0,
+            inputTokens: 0,
+            outputTokens: 0,
+          },
+          requestsPerDay: [3, 4],
+          alerts: 0,
+        },
+      ],
+    };
+    server.use(
+      http.get(`${base}/usage/summary`, ({ request }) => {
+        url = request.url;
+        return HttpResponse.json(body);
+      }),
+    );
+    await expect(
+      client.getUsageSummary({ from: '2026-11-25T00:00:00.000Z' }),
+    ).resolves.toEqual(body);
+    expect(new URL(url).searchParams.toString()).toBe(
+      'from=2026-11-25T00%3A00%3A00.000Z',
+    );
+  });
+
   it('turns a non-2xx answer into a ResponseError carrying the server message', async () => {
     server.use(
       http.post(`${base}/models/default/team-a/fraud/publication`, () =>

@@ -1,14 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
 import {
   mockModelPublishingApi,
   publication,
   renderWithApis,
-  usageReport,
   usageSummary,
-  usageTotals,
+  usageSummaryItem,
 } from '../../__testUtils__/testUtils';
-import { PublishedModelsPage } from './PublishedModelsPage';
+import { ModelPublishingClient } from '../../api/ModelPublishingClient';
+import { PublishedModelsPage, usageFrom } from './PublishedModelsPage';
 
 const pubs = [
   publication(),
@@ -27,24 +29,7 @@ describe('PublishedModelsPage', () => {
     const api = mockModelPublishingApi({
       listPublications: async () => ({ items: pubs }),
       getUsageSummary: async () =>
-        usageSummary([
-          {
-            publicationId: 'pub-1',
-            cluster: 'default',
-            namespace: 'team-a',
-            name: 'fraud-detector',
-            totals: usageTotals({ requests: 1234 }),
-            alerts: 0,
-          },
-        ]),
-      getUsage: async () =>
-        usageReport({
-          granularity: 'day',
-          buckets: [1, 5, 3].map(n => ({
-            ...usageTotals({ requests: n }),
-            start: '2026-11-20T00:00:00Z',
-          })),
-        }),
+        usageSummary([usageSummaryItem(pubs[0], [1, 5, 3, 0, 0, 2, 1223])]),
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     const table = await screen.findByRole('table', { name: 'Publications' });
@@ -62,6 +47,11 @@ describe('PublishedModelsPage', () => {
         name: 'Requests of fraud-detector per day over the last 7 days',
       }),
     ).toBeInTheDocument();
+    expect(within(rows[1]).getByText('1,234')).toBeInTheDocument();
+    // no summary item for the second row (e.g. no usage.read on it): no trend, no total
+    expect(within(rows[2]).queryByRole('img')).not.toBeInTheDocument();
+    expect(api.getUsageSummary).toHaveBeenCalledTimes(1);
+    expect(api.getUsage).not.toHaveBeenCalled();
   });
 
   it('filters by status, kind and owner through the API', async () => {
@@ -155,7 +145,6 @@ describe('PublishedModelsPage', () => {
         ],
       }),
       getUsageSummary: async () => usageSummary(),
-      getUsage: async () => usageReport(),
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     await screen.findByRole('table', { name: 'Publications' });
@@ -165,5 +154,95 @@ describe('PublishedModelsPage', () => {
       await screen.findByRole('option', { name: 'Not published' }),
     );
     expect(await screen.findByText('old-model')).toBeInTheDocument();
+  });
+
+  describe('against the HTTP API (msw)', () => {
+    const base = 'http://localhost:7007/api/model-publishing';
+    const server = setupServer();
+    beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+    afterEach(() => {
+      server.resetHandlers();
+      server.events.removeAllListeners();
+    });
+    afterAll(() => server.close());
+
+    it('makes one usage request for all rows and draws every sparkline from it', async () => {
+      const many = Array.from({ length: 12 }, (_, i) =>
+        publication({
+          id: `pub-${i}`,
+          name: `model-${i}`,
+          entityRef: `component:default/model-${i}`,
+        }),
+      );
+      const requests: string[] = [];
+      server.events.on('request:start', ({ request }) => {
+        requests.push(
+          new URL(request.url).pathname.replace('/api/model-publishing', ''),
+        );
+      });
+      let summaryQuery: URLSearchParams | undefined;
+      server.use(
+        http.get(`${base}/publications`, () =>
+          HttpResponse.json({ items: many }),
+        ),
+        http.get(`${base}/usage/summary`, ({ request }) => {
+          summaryQuery = new URL(request.url).searchParams;
+          // the last row is not in the summary (the caller may not read its usage)
+          return HttpResponse.json(
+            usageSummary(
+              many
+                .slice(0, -1)
+                .map((p, i) =>
+                  usageSummaryItem(p, [0, i, 2 * i, 8 + i, 4, 2, 1]),
+                ),
+            ),
+          );
+        }),
+      );
+      const client = new ModelPublishingClient({
+        discoveryApi: { getBaseUrl: async () => base },
+        fetchApi: { fetch: (input, init) => fetch(input, init) },
+      });
+      await renderWithApis(<PublishedModelsPage />, { api: client });
+
+      const table = await screen.findByRole('table', { name: 'Publications' });
+      const trends = await within(table).findAllByRole('img', {
+        name: /per day over the last 7 days/,
+      });
+      expect(trends).toHaveLength(11);
+      // seven points per row ([0, 3, 6, 11, 4, 2, 1] here): the busiest day at the top, an idle day at the bottom
+      const points = (name: string) =>
+        screen
+          .getByRole('img', {
+            name: `Requests of ${name} per day over the last 7 days`,
+          })
+          .querySelector('polyline')!
+          .getAttribute('points')!
+          .split(' ');
+      expect(points('model-3')).toEqual([
+        '0.0,22.0',
+        '16.7,16.5',
+        '33.3,11.1',
+        '50.0,2.0',
+        '66.7,14.7',
+        '83.3,18.4',
+        '100.0,20.2',
+      ]);
+      const row = (name: string) =>
+        within(table)
+          .getAllByRole('row')
+          .find(r => within(r).queryByText(name))!;
+      expect(within(row('model-3')).getByText('27')).toBeInTheDocument(); // 0+3+6+11+4+2+1
+      expect(
+        within(row('model-11')).queryByRole('img'),
+      ).not.toBeInTheDocument();
+
+      expect(requests.filter(r => r === '/usage/summary')).toHaveLength(1);
+      expect(requests.filter(r => r.includes('/publication/usage'))).toEqual(
+        [],
+      );
+      expect(summaryQuery?.get('from')).toBe(usageFrom());
+      expect(summaryQuery?.has('to')).toBe(false);
+    });
   });
 });

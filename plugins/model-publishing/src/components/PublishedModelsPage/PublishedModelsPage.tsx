@@ -35,7 +35,6 @@ import type { UsageSummaryItem } from '../../api/types';
 import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { Sparkline } from '../UsageCards/LineChart';
-import { rangeQuery } from '../UsageCards/usageRange';
 import { formatNumber } from '../common/format';
 import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
 
@@ -73,33 +72,31 @@ function FilterSelect(props: {
   );
 }
 
+/** Days in the usage column: today (so far) and the six before it. */
+export const USAGE_DAYS = 7;
+
+/** Start (UTC midnight) of the first of the last USAGE_DAYS days, the summary's `from`. */
+export function usageFrom(now: Date = new Date()): string {
+  const today = Math.floor(now.getTime() / 86_400_000);
+  return new Date((today - (USAGE_DAYS - 1)) * 86_400_000).toISOString();
+}
+
 /**
- * Requests per day over the last week for one row. The summary endpoint has totals only, so each
- * visible row asks for its own daily series (7 points); a 403/404 just leaves the total.
+ * Requests per day over the last week for one row, from the one usage summary the page loads for all
+ * rows; a dash when the summary has no item for it (no usage.read on the model, or no summary).
  */
-function UsageTrend(props: { publication: Publication; total?: number }) {
-  const api = useApi(modelPublishingApiRef);
-  const { publication: p } = props;
-  const live = p.status !== 'unpublished';
-  const series = useAsync(async () => {
-    if (!live) return [];
-    try {
-      const report = await api.getUsage(
-        { cluster: p.cluster, namespace: p.namespace, name: p.name },
-        { ...rangeQuery('7d'), granularity: 'day' },
-      );
-      return report.buckets.map(b => b.requests);
-    } catch {
-      return [];
-    }
-  }, [api, p.cluster, p.namespace, p.name, live]);
+function UsageTrend(props: { name: string; item?: UsageSummaryItem }) {
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <Sparkline
-        values={series.value ?? []}
-        label={`Requests of ${p.name} per day over the last 7 days`}
+        values={props.item?.requestsPerDay ?? []}
+        label={`Requests of ${props.name} per day over the last ${USAGE_DAYS} days`}
       />
-      <span>{props.total === undefined ? '' : formatNumber(props.total)}</span>
+      <span>
+        {props.item === undefined
+          ? ''
+          : formatNumber(props.item.totals.requests)}
+      </span>
     </Box>
   );
 }
@@ -156,11 +153,11 @@ export function PublishedModelsTable() {
     return { items, nextCursor };
   }, [api, filters, pages]);
 
+  // One request for every row's total and sparkline (the summary is filtered by usage.read per item).
   // The sparkline is decoration: a failing summary must not break the page.
   const summary = useAsync(async () => {
     try {
-      const from = new Date(Date.now() - 7 * 24 * 3_600_000).toISOString();
-      return (await api.getUsageSummary({ from })).items ?? [];
+      return (await api.getUsageSummary({ from: usageFrom() })).items ?? [];
     } catch {
       return [] as UsageSummaryItem[];
     }
@@ -220,7 +217,7 @@ export function PublishedModelsTable() {
               <TableCell>Kind</TableCell>
               <TableCell>Status</TableCell>
               <TableCell>Endpoint</TableCell>
-              <TableCell>Requests (7 days)</TableCell>
+              <TableCell>Requests ({USAGE_DAYS} days)</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -258,10 +255,7 @@ export function PublishedModelsTable() {
                   )}
                 </TableCell>
                 <TableCell>
-                  <UsageTrend
-                    publication={p}
-                    total={summaryById.get(p.id)?.totals.requests}
-                  />
+                  <UsageTrend name={p.name} item={summaryById.get(p.id)} />
                 </TableCell>
               </TableRow>
             ))}
