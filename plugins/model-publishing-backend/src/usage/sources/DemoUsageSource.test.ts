@@ -199,6 +199,17 @@ describe('DemoUsageSource', () => {
       );
       expect(r.lastSeenAt!.getTime()).toBeLessThan(web.until.getTime());
     }
+    // a key shows its first use right away: one request in the first seconds of its life
+    const young = await new DemoUsageSource(
+      () => web.createdAt.getTime() + 10_000,
+    ).collect({
+      from: new Date(hourOf(web.createdAt) * HOUR_MS),
+      to: new Date((hourOf(web.createdAt) + 1) * HOUR_MS),
+      publications: [pub],
+    });
+    expect(
+      young.find(r => r.clientId === web.clientId)?.lastSeenAt?.getTime(),
+    ).toBe(web.createdAt.getTime() + 10_000 - 1);
     // its share goes to the remaining key: the publication keeps its traffic
     const batchAfter = of(batch.clientId).filter(
       r => hourOf(r.hour) > hourOf(web.until),

@@ -32,7 +32,7 @@ function dayShape(hour: number): number {
  * volume, each key its own share, a daily rhythm, some refused and failed requests, and tokens for LLMs.
  * Traffic exists only while it could in reality: not before the publication was published (no
  * `publishedAt`: none at all), and for a key only from its creation until it was revoked or expired;
- * a partly covered hour gets the matching part of its traffic. Deterministic per publication, key and
+ * a partly covered hour gets the matching part of its traffic (at least one request). Deterministic per publication, key and
  * hour, so re-collection does not change the past; the current hour grows as it elapses. The first run
  * backfills a week so the cards have something to show.
  */
@@ -80,10 +80,12 @@ export class DemoUsageSource implements UsageSource {
           const { clientId } = key;
           const covered = (key.to - key.from) / HOUR_MS;
           const noise = 0.7 + 0.6 * unit('noise', pub.id, clientId, hour);
-          const requests = Math.round(
-            (peak * shape * covered * noise * weights[i]) / total,
+          // At least one request in every hour a key works: a new key's first use shows at the next
+          // collection, not only once enough of the hour has passed to round up to one.
+          const requests = Math.max(
+            1,
+            Math.round((peak * shape * covered * noise * weights[i]) / total),
           );
-          if (requests === 0) return;
           const busy = shape * noise > 0.9;
           const r = (what: string, rate: number) =>
             Math.floor(
