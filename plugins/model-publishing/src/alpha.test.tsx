@@ -19,7 +19,7 @@ import { modelPublishingApiRef } from './api/ModelPublishingApi';
 
 describe('new-frontend-system plugin', () => {
   it('declares the API, page, entity content, cards and menu item under pluginId model-publishing', () => {
-    expect(plugin.id).toBe('model-publishing');
+    expect(plugin.pluginId).toBe('model-publishing');
     for (const id of [
       'api:model-publishing',
       'page:model-publishing',

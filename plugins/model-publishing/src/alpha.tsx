@@ -1,7 +1,5 @@
 import {
   ApiBlueprint,
-  OverridableFrontendPlugin,
-  RouteRef,
   PageBlueprint,
   createFrontendPlugin,
   createRouteRef,
@@ -105,12 +103,8 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
   },
 });
 
-/**
- * The model-publishing plugin for the new frontend system (picked up by feature discovery).
- * Typed explicitly: catalog-react 4 builds its blueprints with its own copy of frontend-plugin-api.
- */
-const plugin: OverridableFrontendPlugin<{ root: RouteRef<undefined> }> =
-  createFrontendPlugin({
+/** The model-publishing plugin for the new frontend system (picked up by feature discovery). */
+const plugin = createFrontendPlugin({
     pluginId: 'model-publishing',
     title: 'Model publishing',
     icon: <CloudUploadIcon />,
