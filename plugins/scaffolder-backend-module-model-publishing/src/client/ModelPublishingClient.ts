@@ -9,7 +9,13 @@ import type {
   PublishConfig,
   Publication,
 } from '@internal/plugin-model-publishing-common';
-import { Operation, redactKeys, toActionError } from './errors';
+import {
+  BackendFailure,
+  Operation,
+  toActionError,
+  unreachableError,
+  unreadableResponseError,
+} from './errors';
 
 /** Kubernetes objects as the dry-run route returns them; we only ever read kind and name. */
 export interface PreviewObject {
@@ -129,7 +135,9 @@ export class ModelPublishingClient {
     const url = `${baseUrl}${entityAddress(ref)}${suffix}`;
     const doFetch = this.deps.fetch ?? fetch;
 
+    // A connection that breaks while the body is read is as unreachable as one refused outright.
     let response: Response;
+    let text: string;
     try {
       response = await doFetch(url, {
         method,
@@ -139,41 +147,43 @@ export class ModelPublishingClient {
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
+      text = await response.text();
     } catch (error) {
-      throw new Error(
-        `Could not reach the model-publishing backend for ${entityRef}: ${redactKeys(
-          String(error),
-        )}`,
-      );
+      throw unreachableError(operation, entityRef, url, error);
     }
 
-    const text = await response.text();
     if (!response.ok) {
-      throw toActionError(
-        operation,
-        entityRef,
-        response.status,
-        errorMessageOf(text),
-      );
+      throw toActionError(operation, entityRef, response.status, {
+        ...backendFailureOf(text),
+        url,
+      });
     }
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new Error(
-        `The model-publishing backend sent an unreadable response for ${entityRef} (HTTP ${response.status})`,
+      throw unreadableResponseError(
+        operation,
+        entityRef,
+        url,
+        response.status,
+        response.headers.get('content-type'),
       );
     }
   }
 }
 
 /** Backstage's standard error body is `{ error: { name, message } }`; anything else is shown as-is (shortened). */
-function errorMessageOf(text: string): string | undefined {
+function backendFailureOf(text: string): Omit<BackendFailure, 'url'> {
   try {
-    const parsed = JSON.parse(text);
-    const message = parsed?.error?.message;
-    if (typeof message === 'string') return message;
+    const error = JSON.parse(text)?.error;
+    if (typeof error?.message === 'string') {
+      return {
+        message: error.message,
+        name: typeof error.name === 'string' ? error.name : undefined,
+      };
+    }
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text ? text.slice(0, 500) : undefined;
+  return { message: text ? text.slice(0, 500) : undefined };
 }

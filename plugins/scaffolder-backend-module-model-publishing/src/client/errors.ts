@@ -1,7 +1,9 @@
 import {
   AuthenticationError,
   ConflictError,
+  ForwardedError,
   InputError,
+  isError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
@@ -29,6 +31,31 @@ const verbs: Record<Operation, string> = {
 };
 
 /**
+ * Where a request went, for an error message: the URL without any user:password part, since task
+ * logs are stored and shown to every reader of the task.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const shown = new URL(url);
+    shown.username = '';
+    shown.password = '';
+    return shown.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** What the backend said about a failure besides its status, from its standard error body. */
+export interface BackendFailure {
+  /** The backend's message, or the start of a non-standard body. */
+  message?: string;
+  /** The backend's error name, e.g. `NotAllowedError`. */
+  name?: string;
+  /** The URL that was called. */
+  url?: string;
+}
+
+/**
  * Turns a failed backend response into an error a template user can act on. Pure, so every status
  * is covered by a table test.
  */
@@ -36,9 +63,9 @@ export function toActionError(
   operation: Operation,
   entityRef: string,
   status: number,
-  backendMessage: string | undefined,
+  backend: BackendFailure = {},
 ): Error {
-  const detail = redactKeys(backendMessage?.trim() || `HTTP ${status}`);
+  const detail = redactKeys(backend.message?.trim() || `HTTP ${status}`);
   const verb = verbs[operation];
   switch (status) {
     case 400:
@@ -68,8 +95,74 @@ export function toActionError(
           `The model-publishing backend failed to ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
         );
       }
-      return new Error(
-        `Could not ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
+      // A status this action gives no meaning to (a redirect, 405, 413, a proxy's 429, …): usually
+      // a wrong URL or a version mismatch, so say which URL. The backend's own error is forwarded
+      // (its name kept), redacted — ForwardedError appends the cause to the message as it is.
+      return new ForwardedError(
+        redactKeys(
+          `Could not ${verb} ${entityRef}: the model-publishing backend answered HTTP ${status}${
+            backend.url ? ` at ${shownUrl(backend.url)}` : ''
+          }, which this action does not expect`,
+        ),
+        Object.assign(new Error(detail), {
+          name: redactKeys(backend.name || 'Error'),
+        }),
       );
   }
+}
+
+/**
+ * The backend could not be reached at all (refused, DNS, TLS, timeout): most often discovery points
+ * somewhere the backend is not. `reason` is the fetch failure; no cause is attached, because the
+ * error base class would append it to the message unredacted.
+ */
+export function unreachableError(
+  operation: Operation,
+  entityRef: string,
+  url: string,
+  reason: unknown,
+): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    redactKeys(
+      `Could not reach the model-publishing backend at ${shownUrl(
+        url,
+      )} to ${verbs[operation]} ${entityRef}: ${describeFetchFailure(
+        reason,
+      )}. Check that the backend is running and that discovery resolves the model-publishing plugin to it`,
+    ),
+  );
+}
+
+/**
+ * The backend answered success with a body that is not JSON — typically an HTML page, when the URL
+ * leads to the app or a proxy instead of the backend. The body itself is not quoted.
+ */
+export function unreadableResponseError(
+  operation: Operation,
+  entityRef: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    redactKeys(
+      `The model-publishing backend at ${shownUrl(
+        url,
+      )} answered HTTP ${status} with a body that is not JSON (content-type ${
+        contentType || 'not set'
+      }) when asked to ${
+        verbs[operation]
+      } ${entityRef}. Check that discovery resolves the model-publishing plugin to the backend, not to the app or a proxy page`,
+    ),
+  );
+}
+
+/**
+ * Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is in its cause.
+ * Shape checks, not instanceof: fetch's errors may come from another realm (e.g. under Jest).
+ */
+function describeFetchFailure(reason: unknown): string {
+  const text = (e: unknown) => (isError(e) ? e.message || e.name : String(e));
+  const cause = isError(reason) ? reason.cause : undefined;
+  return cause === undefined ? text(reason) : `${text(reason)} (${text(cause)})`;
 }
