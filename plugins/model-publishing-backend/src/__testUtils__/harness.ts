@@ -21,6 +21,7 @@ import * as isvcs from '../models/__fixtures__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import { modelPublishingPlugin } from '../plugin';
 import { MANAGED_KINDS } from '../publishing/objects';
+import { WATCHED_RESOURCES } from '../kubernetes/ModelWatch';
 
 export const NAMESPACE = 'models';
 export const CLUSTER = 'local';
@@ -142,10 +143,10 @@ export async function startPluginHarness(options: {
     ],
   });
   if (options.config?.watchModels !== false) {
-    // The plugin lists InferenceServices for its watch in the background (kubernetes/ModelWatch): let that
+    // The plugin lists InferenceServices and runtimes for its watches in the background (kubernetes/ModelWatch): let that
     // list land before a test starts counting the cluster requests its own calls cause.
-    const listed = () =>
-      emulator.requests.some(r => r.method === 'GET' && r.path === '/apis/serving.kserve.io/v1beta1/inferenceservices');
+    const lists = WATCHED_RESOURCES.map(r => `/apis/${r.group}/${r.version}/${r.plural}`);
+    const listed = () => lists.every(list => emulator.requests.some(r => r.method === 'GET' && r.path === list));
     for (const until = Date.now() + 10_000; !listed(); ) {
       if (Date.now() > until) throw new Error('the InferenceService watch never listed the emulator');
       await new Promise(r => setTimeout(r, 5));

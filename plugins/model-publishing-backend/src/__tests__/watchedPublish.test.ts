@@ -3,7 +3,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '@internal/plugin-model-publishing-common';
 import { startServices } from '../__testUtils__/services';
-import { NAMESPACE } from '../__testUtils__/harness';
+import { DEMO_MODELS, NAMESPACE } from '../__testUtils__/harness';
 import type { KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { MANAGED_KINDS } from '../publishing/objects';
@@ -71,6 +71,17 @@ describe('publishing with the InferenceService watch', () => {
     // ... and the route waited for both.
     expect(route[0].startTime).toBeGreaterThanOrEqual(end(reads[0]));
     expect(route[0].startTime).toBeGreaterThanOrEqual(Math.max(...writes.map(end)));
+  });
+
+  it('takes the runtime a model names from the runtime watches, without a request', async () => {
+    db = await databases.init('SQLITE_3');
+    s = await startServices(db, { watchModels: true });
+    const model = DEMO_MODELS.xgboost;
+    expect(model.spec.predictor.model.runtime).toBeDefined();
+    s.emulator.requests.length = 0;
+    const { publication } = await s.publishing.publish(s.model(model.metadata.name), config, op);
+    expect(publication).toMatchObject({ status: 'published', modelKind: 'v2' });
+    expect(s.emulator.requests.filter(r => /servingruntimes/.test(r.path))).toEqual([]);
   });
 
   describe('with a copy that is behind the cluster', () => {

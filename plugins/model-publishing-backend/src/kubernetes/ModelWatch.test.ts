@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '@internal/kube-emulator';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterClient } from './ClusterClient';
-import { ModelWatch } from './ModelWatch';
+import { ModelWatch, ModelWatches } from './ModelWatch';
 import { NAMESPACE, seedPaths } from '../__testUtils__/harness';
 
 jest.setTimeout(60_000);
@@ -96,6 +96,30 @@ describe('ModelWatch', () => {
     await eventually(() => (watch.synced ? true : undefined), 'recovery');
     expect(watch.get(NAMESPACE, 'sklearn-iris')).toBeDefined();
     expect(logger.info).toHaveBeenCalledWith(expect.stringContaining('back in sync'));
+  });
+
+  it('finds a model\'s runtime: the namespaced ServingRuntime first, else the ClusterServingRuntime; "none" only when in sync', async () => {
+    const all = new ModelWatches([{ name: 'local', kubeConfig: emulator.kubeConfig }], mockServices.logger.mock(), 50);
+    try {
+      expect(all.servingRuntime('local', NAMESPACE, 'rt')).toBeUndefined();
+      await all.start();
+      expect(all.servingRuntime('local', NAMESPACE, 'rt')).toEqual({ found: undefined });
+      const spec = { supportedModelFormats: [{ name: 'sklearn', version: '1' }], containers: [{ name: 'kserve-container', image: 'kserve/sklearnserver:v0.15.0' }] };
+      await client.create({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', metadata: { name: 'rt' }, spec } as any);
+      const clusterWide = await eventually(() => all.servingRuntime('local', NAMESPACE, 'rt')?.found, 'the ClusterServingRuntime');
+      expect(clusterWide).toMatchObject({ kind: 'ClusterServingRuntime', metadata: { name: 'rt' } });
+      await client.create({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'rt', namespace: NAMESPACE }, spec } as any);
+      const namespaced = await eventually(
+        () => (all.servingRuntime('local', NAMESPACE, 'rt')?.found?.kind === 'ServingRuntime' ? true : undefined),
+        'the ServingRuntime to take precedence',
+      );
+      expect(namespaced).toBe(true);
+      // Another namespace still sees only the cluster-wide one.
+      expect(all.servingRuntime('local', 'elsewhere', 'rt')?.found?.kind).toBe('ClusterServingRuntime');
+      expect(all.servingRuntime('other-cluster', NAMESPACE, 'rt')).toBeUndefined();
+    } finally {
+      await all.stop();
+    }
   });
 
   it('answers nothing after stop', async () => {

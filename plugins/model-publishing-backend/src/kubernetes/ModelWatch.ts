@@ -14,23 +14,57 @@ import type { KubeObject } from '../gateway/types';
 export interface ModelLookup {
   /** The InferenceService as the watch last saw it; undefined when unknown or the watch is not in sync. */
   inferenceService(cluster: string, namespace: string, name: string): KubeObject | undefined;
+  /**
+   * The ServingRuntime a model names (namespaced first, else the ClusterServingRuntime) when the watches
+   * are in sync — `{ found: undefined }` then means there is none; undefined when they can't say.
+   */
+  servingRuntime?(cluster: string, namespace: string, name: string): { found?: KubeObject } | undefined;
 }
+
+/** A custom resource type to watch, cluster-wide. */
+export interface WatchedResource {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+}
+
+export const INFERENCE_SERVICES: WatchedResource = {
+  group: 'serving.kserve.io',
+  version: 'v1beta1',
+  plural: 'inferenceservices',
+  kind: 'InferenceService',
+};
+const SERVING_RUNTIMES: WatchedResource = {
+  group: 'serving.kserve.io',
+  version: 'v1alpha1',
+  plural: 'servingruntimes',
+  kind: 'ServingRuntime',
+};
+const CLUSTER_SERVING_RUNTIMES: WatchedResource = {
+  group: 'serving.kserve.io',
+  version: 'v1alpha1',
+  plural: 'clusterservingruntimes',
+  kind: 'ClusterServingRuntime',
+};
+
+/** Every resource ModelWatches keeps, in the order their lists are sent. */
+export const WATCHED_RESOURCES = [INFERENCE_SERVICES, SERVING_RUNTIMES, CLUSTER_SERVING_RUNTIMES];
 
 export interface ModelWatchOptions {
   cluster: string;
   kubeConfig: KubeConfig;
   logger: LoggerService;
+  /** What to watch. Default: InferenceServices. */
+  resource?: WatchedResource;
   /** Wait before restarting a watch that failed (ms). Default 5000, doubling to 5 minutes. */
   retryMs?: number;
 }
 
-const GROUP = 'serving.kserve.io';
-const VERSION = 'v1beta1';
-const PLURAL = 'inferenceservices';
 const MAX_RETRY_MS = 5 * 60_000;
 
 /**
- * A list+watch cache of one cluster's InferenceServices (client-node's informer).
+ * A list+watch cache of one cluster's InferenceServices, or another resource (client-node's informer).
  *
  * Why: publishing must read the model (readiness, uid for ownerReferences) before it writes. With the
  * watch, a publish builds from the cached copy and creates the objects while it re-reads the model,
@@ -49,9 +83,11 @@ export class ModelWatch {
   private warned = false;
   /** Bumped on every (re)start, so a late callback of an earlier attempt changes nothing. */
   private attempt = 0;
+  private readonly resource: WatchedResource;
 
   constructor(private readonly o: ModelWatchOptions) {
     this.retryMs = o.retryMs ?? 5000;
+    this.resource = o.resource ?? INFERENCE_SERVICES;
   }
 
   get synced(): boolean {
@@ -75,23 +111,24 @@ export class ModelWatch {
     await informer?.stop();
   }
 
-  get(namespace: string, name: string): KubeObject | undefined {
+  /** The object ('' or undefined namespace for a cluster-scoped one); undefined also when not in sync. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
     if (!this.inSync || !this.informer) return undefined;
-    const found = this.informer.get(name, namespace);
+    const found = this.informer.get(name, namespace || undefined);
+    const { group, version, kind } = this.resource;
     // Lists leave apiVersion/kind off their items; put them back so the object describes itself.
-    return found ? ({ ...found, apiVersion: `${GROUP}/${VERSION}`, kind: 'InferenceService' } as KubeObject) : undefined;
+    return found ? ({ ...found, apiVersion: `${group}/${version}`, kind } as KubeObject) : undefined;
   }
 
   private async connect(): Promise<void> {
     const attempt = ++this.attempt;
     const api = this.o.kubeConfig.makeApiClient(CustomObjectsApi);
+    const { group, version, plural } = this.resource;
     const informer = makeInformer<KubernetesObject>(
       this.o.kubeConfig,
-      `/apis/${GROUP}/${VERSION}/${PLURAL}`,
+      `/apis/${group}/${version}/${plural}`,
       () =>
-        api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL }) as Promise<
-          KubernetesListObject<KubernetesObject>
-        >,
+        api.listClusterCustomObject({ group, version, plural }) as Promise<KubernetesListObject<KubernetesObject>>,
     );
     let failed = false;
     informer.on('error', error => {
@@ -105,7 +142,7 @@ export class ModelWatch {
     if (attempt !== this.attempt || failed || this.stopped) return;
     this.inSync = true;
     this.retryMs = this.o.retryMs ?? 5000;
-    if (this.warned) this.o.logger.info(`cluster '${this.o.cluster}': InferenceService watch is back in sync`);
+    if (this.warned) this.o.logger.info(`cluster '${this.o.cluster}': ${this.resource.kind} watch is back in sync`);
     this.warned = false;
   }
 
@@ -114,9 +151,10 @@ export class ModelWatch {
     const message = (error as { message?: string })?.message ?? String(error);
     if (!this.warned) {
       // Once per outage: publishing still works (it reads the model live), only a little slower.
+      const { kind, plural, group } = this.resource;
       this.o.logger.warn(
-        `cluster '${this.o.cluster}': InferenceService watch failed (${message}); publishing reads models live until it recovers. ` +
-          `Grant list/watch on inferenceservices.serving.kserve.io cluster-wide, or set modelPublishing.watchModels: false.`,
+        `cluster '${this.o.cluster}': ${kind} watch failed (${message}); publishing reads them live until it recovers. ` +
+          `Grant list/watch on ${plural}.${group} cluster-wide, or set modelPublishing.watchModels: false.`,
       );
       this.warned = true;
     }
@@ -133,30 +171,45 @@ export class ModelWatch {
   }
 }
 
-/** The watches of every configured cluster, as one ModelLookup. */
+/** The watches of every configured cluster (models and their runtimes), as one ModelLookup. */
 export class ModelWatches implements ModelLookup {
-  private readonly watches = new Map<string, ModelWatch>();
+  private readonly watches = new Map<string, Map<string, ModelWatch>>();
 
   constructor(clusters: { name: string; kubeConfig: KubeConfig }[], logger: LoggerService, retryMs?: number) {
     for (const c of clusters) {
-      this.watches.set(c.name, new ModelWatch({ cluster: c.name, kubeConfig: c.kubeConfig, logger, retryMs }));
+      const perKind = new Map<string, ModelWatch>();
+      for (const resource of WATCHED_RESOURCES) {
+        perKind.set(resource.kind, new ModelWatch({ cluster: c.name, kubeConfig: c.kubeConfig, logger, resource, retryMs }));
+      }
+      this.watches.set(c.name, perKind);
     }
+  }
+
+  private all(): ModelWatch[] {
+    return [...this.watches.values()].flatMap(perKind => [...perKind.values()]);
   }
 
   /** Starts every watch; resolves when each has listed once (or failed and will retry). */
   async start(): Promise<void> {
-    await Promise.all([...this.watches.values()].map(w => w.start()));
+    await Promise.all(this.all().map(w => w.start()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.watches.values()].map(w => w.stop()));
+    await Promise.all(this.all().map(w => w.stop()));
   }
 
-  watch(cluster: string): ModelWatch | undefined {
-    return this.watches.get(cluster);
+  watch(cluster: string, kind = INFERENCE_SERVICES.kind): ModelWatch | undefined {
+    return this.watches.get(cluster)?.get(kind);
   }
 
   inferenceService(cluster: string, namespace: string, name: string): KubeObject | undefined {
-    return this.watches.get(cluster)?.get(namespace, name);
+    return this.watch(cluster)?.get(namespace, name);
+  }
+
+  servingRuntime(cluster: string, namespace: string, name: string): { found?: KubeObject } | undefined {
+    const namespaced = this.watch(cluster, SERVING_RUNTIMES.kind);
+    const clusterWide = this.watch(cluster, CLUSTER_SERVING_RUNTIMES.kind);
+    if (!namespaced?.synced || !clusterWide?.synced) return undefined;
+    return { found: namespaced.get(namespace, name) ?? clusterWide.get(undefined, name) };
   }
 }

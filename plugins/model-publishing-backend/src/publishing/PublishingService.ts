@@ -213,6 +213,9 @@ export class PublishingService {
    * round trip to every publish of a model that names one.
    */
   private async runtime(client: ClusterClient, namespace: string, name: string): Promise<KubeObject | undefined> {
+    // The runtime watches, when in sync, answer without a round trip (including "there is none").
+    const watched = this.o.models?.servingRuntime?.(client.name, namespace, name);
+    if (watched) return watched.found;
     const key = `${client.name}/${namespace}/${name}`;
     const cached = this.runtimeCache.get(key);
     if (cached && cached.expires > Date.now()) return cached.value;
