@@ -41,7 +41,7 @@ describe('actions against the real model-publishing backend', () => {
       { isDryRun: true },
     );
     expect(check.error.message).toBe(
-      'component:default/sklearn-iris is not published, so there is nothing to unpublish',
+      'component:default/sklearn-iris is not published, so there is nothing to unpublish: check entityRef, or publish the model first with model-publishing:publish',
     );
   });
 

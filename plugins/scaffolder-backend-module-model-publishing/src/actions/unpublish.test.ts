@@ -96,6 +96,9 @@ describe('model-publishing:unpublish', () => {
       { entityRef: 'component:default/llama' },
       { isDryRun: true },
     );
-    expect(error.message).toContain('component:default/llama is not published');
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toBe(
+      'component:default/llama is not published, so there is nothing to unpublish: check entityRef, or publish the model first with model-publishing:publish',
+    );
   });
 });

@@ -1,12 +1,14 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { entityRefField, parseModelRef } from './inputs';
-import { publicationDeletePermission } from '@internal/plugin-model-publishing-common';
+import {
+  Publication,
+  publicationDeletePermission,
+} from '@internal/plugin-model-publishing-common';
 import { publishingLinks } from './links';
+import { requireLivePublication } from './livePublication';
 import { assertAllowed } from './permissionCheck';
 import type { ModelPublishingActionOptions } from './publish';
-import { isLive } from './update';
 
 export const UNPUBLISH_ACTION_ID = 'model-publishing:unpublish';
 
@@ -51,15 +53,16 @@ export function createUnpublishModelAction(
       const links = publishingLinks(appBaseUrl, ref);
       const credentials = await ctx.getInitiatorCredentials();
 
+      let publication: Publication;
       if (ctx.isDryRun) {
         // Validate only: the model resolves, the caller can read it, it is published, and the
         // permission policy lets the caller delete it.
-        const { publication } = await client.getModel(credentials, ref);
-        if (!isLive(publication)) {
-          throw new NotFoundError(
-            `${entityRef} is not published, so there is nothing to unpublish`,
-          );
-        }
+        publication = await requireLivePublication(
+          client,
+          credentials,
+          ref,
+          'unpublish',
+        );
         await assertAllowed(
           permissions,
           credentials,
@@ -74,17 +77,13 @@ export function createUnpublishModelAction(
             publication.objects?.length ?? 0
           } gateway object(s)). Nothing was changed.`,
         );
-        ctx.output('publicationId', publication.id);
-        ctx.output('status', publication.status);
-        ctx.output('publishTabUrl', links.publishTabUrl);
-        return;
+      } else {
+        ctx.logger.info(`Unpublishing ${entityRef}`);
+        ({ publication } = await client.unpublish(credentials, ref));
+        ctx.logger.info(
+          `Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`,
+        );
       }
-
-      ctx.logger.info(`Unpublishing ${entityRef}`);
-      const { publication } = await client.unpublish(credentials, ref);
-      ctx.logger.info(
-        `Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`,
-      );
       ctx.output('publicationId', publication.id);
       ctx.output('status', publication.status);
       ctx.output('publishTabUrl', links.publishTabUrl);

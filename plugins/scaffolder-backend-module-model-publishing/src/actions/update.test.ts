@@ -100,7 +100,23 @@ describe('model-publishing:update', () => {
       entityRef: 'component:default/llama',
     });
     expect(error.name).toBe('NotFoundError');
-    expect(error.message).toContain('component:default/llama is not published');
+    expect(error.message).toBe(
+      'component:default/llama is not published, so there is nothing to update: check entityRef, or publish the model first with model-publishing:publish',
+    );
+    expect(env.stub.writes()).toEqual([]);
+  });
+
+  it('says so when the model was unpublished', async () => {
+    await run(env.actions.unpublish, { entityRef: IRIS });
+    env.stub.requests.length = 0;
+    const { error } = await failureOf(env.actions.update, {
+      entityRef: IRIS,
+      rateLimits: { requestsPerMinute: 1 },
+    });
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toContain(
+      'component:default/iris is not published, so there is nothing to update',
+    );
     expect(env.stub.writes()).toEqual([]);
   });
 

@@ -1,5 +1,4 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   Publication,
@@ -17,6 +16,7 @@ import {
   toPublishConfig,
 } from './inputs';
 import { publishingLinks } from './links';
+import { requireLivePublication } from './livePublication';
 import { assertAllowed } from './permissionCheck';
 import type { ModelPublishingActionOptions } from './publish';
 
@@ -38,17 +38,6 @@ export function mergeUpdate(
       Object.entries(input).filter(([, v]) => v !== undefined),
     ),
   });
-}
-
-/** True for a publication that exists and can be changed (not removed). */
-export function isLive(
-  publication: Publication | undefined,
-): publication is Publication {
-  return (
-    !!publication &&
-    publication.status !== 'unpublished' &&
-    publication.status !== 'unpublishing'
-  );
 }
 
 export function createUpdatePublicationAction(
@@ -99,12 +88,12 @@ export function createUpdatePublicationAction(
       const links = publishingLinks(appBaseUrl, ref);
       const credentials = await ctx.getInitiatorCredentials();
 
-      const { publication: current } = await client.getModel(credentials, ref);
-      if (!isLive(current)) {
-        throw new NotFoundError(
-          `${entityRef} is not published, so there is nothing to update; use model-publishing:publish`,
-        );
-      }
+      const current = await requireLivePublication(
+        client,
+        credentials,
+        ref,
+        'update',
+      );
       const config = mergeUpdate(current.config, settings);
 
       if (ctx.isDryRun) {
