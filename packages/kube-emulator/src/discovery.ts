@@ -18,6 +18,7 @@ function resourcesFor(types: ResourceType[]) {
     if (t.hasStatus) {
       out.push({ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] });
     }
+    if (t.builtin && t.kind === 'Pod') out.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Discovery } from './discovery';
 import { StatusError, badRequest, methodNotAllowed } from './errors';
 import type { ObjectApi, WriteOptions } from './objects';
+import { servePodLog } from './podLogs';
 import type { ResourceType } from './resources';
 import { serveWatch } from './watch';
 
@@ -116,7 +117,12 @@ export async function route(req: IncomingMessage, res: ServerResponse, api: Obje
 
   const r = (segs[0] === 'api' && segs.length >= 3) || (segs[0] === 'apis' && segs.length >= 4) ? resolveResourcePath(api, segs) : undefined;
   if (!r) throw notFoundPath(path);
-  if (r.subresource && !(r.subresource === 'status' && r.type.hasStatus)) throw notFoundPath(path);
+  const isPodLog = r.subresource === 'log' && r.type.builtin && r.type.kind === 'Pod';
+  if (r.subresource && !(r.subresource === 'status' && r.type.hasStatus) && !isPodLog) throw notFoundPath(path);
+  if (isPodLog) {
+    if (method !== 'GET') throw methodNotAllowed();
+    return servePodLog(res, api, r.type, r.namespace, r.name!, q);
+  }
 
   const warnings: string[] = [];
   const fv = q.get('fieldValidation');

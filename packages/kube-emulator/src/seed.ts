@@ -45,9 +45,11 @@ export function applySeed(api: ObjectApi, paths: string | string[]): number {
     const ns = type.namespaced ? object.metadata?.namespace ?? 'default' : undefined;
     if (api.store.get(type.storageKey, ns, object.metadata?.name)) continue;
     const owners = resolveOwnerReferences(api, object.metadata?.ownerReferences, ns, where);
+    const involved = type.builtin && type.kind === 'Event' ? resolveInvolvedObject(api, object.involvedObject, ns, where) : undefined;
     try {
       const { status, ...rest } = object;
       if (owners) rest.metadata = { ...rest.metadata, ownerReferences: owners };
+      if (involved) rest.involvedObject = involved;
       const stored = api.create(type, ns, { ...rest, status: type.builtin ? status : undefined }, { fieldManager: 'kube-emulator-seed', fieldValidation: 'Strict' });
       if (status && type.hasStatus && !type.builtin) {
         api.update(type, ns, stored.metadata.name, { ...stored, apiVersion: apiVersionOf(type), status }, { fieldManager: 'kube-emulator-seed', fieldValidation: 'Strict' }, 'status');
@@ -77,6 +79,20 @@ function resolveOwnerReferences(api: ObjectApi, refs: unknown, namespace: string
     if (!owner) throw new Error(`${where}: owner ${ref.kind} ${ref.name} is neither in the cluster nor earlier in the seed`);
     return { ...ref, uid: owner.metadata.uid };
   });
+}
+
+/**
+ * Likewise an Event's `involvedObject` may leave out `uid` (and `resourceVersion`): they are filled in from
+ * the object it names (its namespace defaults to the Event's), which must be earlier in the seed or exist.
+ */
+function resolveInvolvedObject(api: ObjectApi, ref: any, namespace: string | undefined, where: string): any {
+  if (!ref || typeof ref !== 'object' || ref.uid) return undefined;
+  const objType = api.registry.forKind(ref.apiVersion, ref.kind);
+  if (!objType) throw new Error(`${where}: involvedObject is an unserved ${ref.apiVersion} ${ref.kind}`);
+  const ns = objType.namespaced ? ref.namespace ?? namespace : undefined;
+  const obj = api.store.get(objType.storageKey, ns, ref.name);
+  if (!obj) throw new Error(`${where}: involved ${ref.kind} ${ref.name} is neither in the cluster nor earlier in the seed`);
+  return { ...ref, ...(ns ? { namespace: ns } : {}), uid: obj.metadata.uid, resourceVersion: ref.resourceVersion ?? obj.metadata.resourceVersion };
 }
 
 /** The repository's demo cluster seed (`examples/cluster`), resolved from this package's location. */

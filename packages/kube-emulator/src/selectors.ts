@@ -66,9 +66,19 @@ export function parseLabelSelector(text: string | null | undefined): Selector {
 const EXTRA_FIELDS: Record<string, (o: any) => string | undefined> = {
   'Secret|type': o => o.type,
   'Namespace|status.phase': o => o.status?.phase,
-  'Event|involvedObject.name': o => o.involvedObject?.name,
-  'Event|involvedObject.kind': o => o.involvedObject?.kind,
-  'Event|involvedObject.uid': o => o.involvedObject?.uid,
+  // The core/v1 Event fields the API server selects on (what `kubectl describe` and the Kubernetes tab use).
+  'Event|involvedObject.kind': o => o.involvedObject?.kind ?? '',
+  'Event|involvedObject.namespace': o => o.involvedObject?.namespace ?? '',
+  'Event|involvedObject.name': o => o.involvedObject?.name ?? '',
+  'Event|involvedObject.uid': o => o.involvedObject?.uid ?? '',
+  'Event|involvedObject.apiVersion': o => o.involvedObject?.apiVersion ?? '',
+  'Event|involvedObject.resourceVersion': o => o.involvedObject?.resourceVersion ?? '',
+  'Event|involvedObject.fieldPath': o => o.involvedObject?.fieldPath ?? '',
+  'Event|reason': o => o.reason ?? '',
+  'Event|reportingComponent': o => o.reportingComponent ?? '',
+  // `source` is the legacy source.component, else the reporting controller, as on the real server.
+  'Event|source': o => o.source?.component || o.reportingComponent || '',
+  'Event|type': o => o.type ?? '',
   // Unset fields compare as '' (so `spec.nodeName=` finds unscheduled pods), as on the real server.
   'Pod|spec.nodeName': o => o.spec?.nodeName ?? '',
   'Pod|spec.restartPolicy': o => o.spec?.restartPolicy ?? '',

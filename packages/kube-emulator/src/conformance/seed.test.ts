@@ -161,4 +161,27 @@ describe('seed ownerReferences', () => {
       /ConfigMap default\/orphan: owner ConfigMap nobody is neither in the cluster nor earlier in the seed/,
     );
   });
+
+  const ev = (name: string, involved: string) =>
+    `apiVersion: v1\nkind: Event\nmetadata:\n  name: ${name}\n  namespace: default\ninvolvedObject:\n  apiVersion: v1\n  kind: ConfigMap\n  name: ${involved}\nreason: Updated\ntype: Normal\n`;
+
+  it("fills in an Event's involvedObject uid, namespace and resourceVersion from the object seeded earlier", async () => {
+    const emu = await startEmulator({ seed: write('events.yaml', `${cm('subject')}---\n${ev('subject.1', 'subject')}`) });
+    try {
+      const core = emu.kubeConfig.makeApiClient(CoreV1Api);
+      const subject = await core.readNamespacedConfigMap({ namespace: 'default', name: 'subject' });
+      const { items } = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: `involvedObject.uid=${subject.metadata!.uid}` });
+      expect(items.map(e => e.involvedObject)).toEqual([
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'default', uid: subject.metadata!.uid, resourceVersion: subject.metadata!.resourceVersion },
+      ]);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('refuses a seed Event about an object that is neither in the cluster nor earlier in the seed', async () => {
+    await expect(startEmulator({ seed: write('bad-event.yaml', ev('ghost.1', 'ghost')) })).rejects.toThrow(
+      /Event default\/ghost.1: involved ConfigMap ghost is neither in the cluster nor earlier in the seed/,
+    );
+  });
 });
