@@ -96,7 +96,10 @@ describe('ModelPublishingClient failures', () => {
         cause: new Error('proxy rejected mpk_abc123'),
       });
     };
-    const error = await clientAt('http://mp.internal/api/model-publishing', leaky)
+    const error = await clientAt(
+      'http://mp.internal/api/model-publishing',
+      leaky,
+    )
       .getModel(CREDENTIALS, IRIS)
       .catch(e => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);

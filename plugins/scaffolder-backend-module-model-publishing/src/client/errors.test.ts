@@ -122,7 +122,9 @@ describe('toActionError', () => {
     expect(`${error.name} ${error.message} ${String(error.cause)}`).not.toMatch(
       /mpk_[A-Za-z0-9]/,
     );
-    expect(error.message).toContain('caused by mpk_[redacted]: key mpk_[redacted] leaked');
+    expect(error.message).toContain(
+      'caused by mpk_[redacted]: key mpk_[redacted] leaked',
+    );
   });
 });
 

@@ -124,9 +124,9 @@ export function unreachableError(
 ): ServiceUnavailableError {
   return new ServiceUnavailableError(
     redactKeys(
-      `Could not reach the model-publishing backend at ${shownUrl(
-        url,
-      )} to ${verbs[operation]} ${entityRef}: ${describeFetchFailure(
+      `Could not reach the model-publishing backend at ${shownUrl(url)} to ${
+        verbs[operation]
+      } ${entityRef}: ${describeFetchFailure(
         reason,
       )}. Check that the backend is running and that discovery resolves the model-publishing plugin to it`,
     ),
@@ -164,5 +164,7 @@ export function unreadableResponseError(
 function describeFetchFailure(reason: unknown): string {
   const text = (e: unknown) => (isError(e) ? e.message || e.name : String(e));
   const cause = isError(reason) ? reason.cause : undefined;
-  return cause === undefined ? text(reason) : `${text(reason)} (${text(cause)})`;
+  return cause === undefined
+    ? text(reason)
+    : `${text(reason)} (${text(cause)})`;
 }
