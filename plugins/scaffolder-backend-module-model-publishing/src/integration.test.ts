@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { collectActions, failureOf, run } from './__testUtils__/harness';
 import { MODEL_REF, startRealBackend } from './__testUtils__/realBackend';
@@ -9,18 +11,17 @@ import { STRANGER } from './__testUtils__/stubBackend';
  */
 describe('actions against the real model-publishing backend', () => {
   let actions: Record<string, TemplateAction<any, any, any>>;
-  let stop: () => Promise<void>;
+  let backend: Awaited<ReturnType<typeof startRealBackend>>;
 
   beforeAll(async () => {
     const { registered, extensionPoint } = collectActions();
-    const backend = await startRealBackend({
+    backend = await startRealBackend({
       allow: { reads: true },
       extensionPoints: [extensionPoint],
     });
-    stop = () => backend.stop();
     actions = Object.fromEntries(registered.map(a => [a.id.split(':')[1], a]));
   }, 60_000);
-  afterAll(() => stop?.());
+  afterAll(() => backend?.stop());
 
   const ref = MODEL_REF;
 
@@ -78,5 +79,15 @@ describe('actions against the real model-publishing backend', () => {
         /mpk_[A-Za-z0-9]/,
       );
     }
+  }, 60_000);
+
+  it('stopping a real backend deletes its temporary seed folder', async () => {
+    const other = await startRealBackend({
+      allow: {},
+      extensionPoints: [collectActions().extensionPoint],
+    });
+    expect(existsSync(join(other.seedDir, 'seed.yaml'))).toBe(true);
+    await other.stop();
+    expect(existsSync(other.seedDir)).toBe(false);
   }, 60_000);
 });

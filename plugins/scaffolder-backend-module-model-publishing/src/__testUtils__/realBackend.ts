@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
@@ -54,7 +54,8 @@ type TestBackendOptions = Parameters<typeof startTestBackend>[0];
  * The real model-publishing backend plugin (router, permissions, saga, an embedded Kubernetes
  * emulator seeded with the model) and this module in one test backend, under the owner policy
  * (`allow` as in ownerPolicy). `features` adds plugins such as the scaffolder; `entities` adds
- * catalog entities beside the model.
+ * catalog entities beside the model. `stop` stops the backend and deletes the emulator's temporary
+ * seed folder.
  */
 export async function startRealBackend(options: {
   allow: Parameters<typeof ownerPolicy>[0];
@@ -63,8 +64,9 @@ export async function startRealBackend(options: {
   entities?: Entity[];
 }) {
   const seedDir = mkdtempSync(join(tmpdir(), 'mp-scaffolder-it-'));
+  const removeSeed = () => rmSync(seedDir, { recursive: true, force: true });
   writeFileSync(join(seedDir, 'seed.yaml'), SEED);
-  return startTestBackend({
+  const backend = await startTestBackend({
     extensionPoints: options.extensionPoints,
     features: [
       ...(options.features ?? []),
@@ -91,5 +93,20 @@ export async function startRealBackend(options: {
         },
       }),
     ],
+  }).catch(error => {
+    removeSeed();
+    throw error;
   });
+  return {
+    server: backend.server,
+    /** The seed folder, removed by `stop`. */
+    seedDir,
+    stop: async () => {
+      try {
+        await backend.stop();
+      } finally {
+        removeSeed();
+      }
+    },
+  };
 }
