@@ -13,36 +13,40 @@ const template = loadPublishModelTemplate();
 template.metadata.namespace = 'default';
 
 describe('the publish-model template in the real scaffolder', () => {
-  let server: any;
-  let stop: () => Promise<void>;
+  let backend: Awaited<ReturnType<typeof startRealBackend>>;
 
   beforeAll(async () => {
     // The demo policy in small: owners manage their models; everyone may read and use the scaffolder.
-    const backend = await startRealBackend({
+    backend = await startRealBackend({
       allow: { reads: true, otherPlugins: true },
       features: [scaffolderPlugin],
       entities: [template],
     });
-    server = backend.server;
-    stop = () => backend.stop();
   }, 120_000);
-  afterAll(() => stop?.());
+  afterAll(() => backend?.stop());
+
+  /** Requests to the test backend, signed in as `user`. */
+  function as(user: string) {
+    const header = { authorization: mockCredentials.user.header(user) };
+    return {
+      get: (path: string) => request(backend.server).get(path).set(header),
+      post: (path: string, body: object) =>
+        request(backend.server).post(path).set(header).send(body),
+    };
+  }
 
   async function runTask(user: string, values: Record<string, unknown>) {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('authorization', mockCredentials.user.header(user))
-      .send({ templateRef: 'template:default/publish-model', values });
+    const api = as(user);
+    const created = await api.post('/api/scaffolder/v2/tasks', {
+      templateRef: 'template:default/publish-model',
+      values,
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     for (let i = 0; i < 120; i++) {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${id}`)
-        .set('authorization', mockCredentials.user.header(user));
+      const task = await api.get(`/api/scaffolder/v2/tasks/${id}`);
       if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
-        const events = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${id}/events`)
-          .set('authorization', mockCredentials.user.header(user));
+        const events = await api.get(`/api/scaffolder/v2/tasks/${id}/events`);
         return { task: task.body, log: JSON.stringify(events.body) };
       }
       await new Promise(r => setTimeout(r, 250));
@@ -51,25 +55,22 @@ describe('the publish-model template in the real scaffolder', () => {
   }
 
   it("the template editor's dry run previews the objects and creates nothing", async () => {
-    const res = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('authorization', mockCredentials.user.header(OWNER))
-      .send({
-        template,
-        values: {
-          model: 'component:default/sklearn-iris',
-          rateLimits: { requestsPerMinute: 5 },
-        },
-        secrets: {},
-        directoryContents: [],
-      });
+    const res = await as(OWNER).post('/api/scaffolder/v2/dry-run', {
+      template,
+      values: {
+        model: 'component:default/sklearn-iris',
+        rateLimits: { requestsPerMinute: 5 },
+      },
+      secrets: {},
+      directoryContents: [],
+    });
     expect(res.status).toBe(200);
     const log = JSON.stringify(res.body.log);
     expect(log).toContain('would create 4 object(s)');
     expect(log).toContain('Nothing was created.');
-    const model = await request(server)
-      .get('/api/model-publishing/entities/component/default/sklearn-iris')
-      .set('authorization', mockCredentials.user.header(OWNER));
+    const model = await as(OWNER).get(
+      '/api/model-publishing/entities/component/default/sklearn-iris',
+    );
     expect(model.status).toBe(200);
     expect(model.body.publication).toBeUndefined();
   }, 60_000);
