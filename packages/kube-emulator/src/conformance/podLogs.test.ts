@@ -1,5 +1,5 @@
 import { CoreV1Api, type CoreV1Event, type V1Pod } from '@kubernetes/client-node';
-import { startEmulator, type Emulator } from '..';
+import { exampleSeedDir, startEmulator, type Emulator } from '..';
 import { failure } from './helpers';
 
 /**
@@ -224,5 +224,51 @@ describe('kube-emulator conformance (pod logs and events)', () => {
       const s = await failure(core.listNamespacedEvent({ namespace, fieldSelector: 'message=x' }));
       expect(s).toMatchObject({ code: 400, reason: 'BadRequest', message: 'field label not supported: message' });
     });
+  });
+});
+describe('the demo cluster (examples/cluster): predictor logs and events', () => {
+  let emu: Emulator;
+  let core: CoreV1Api;
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: exampleSeedDir() });
+    core = emu.kubeConfig.makeApiClient(CoreV1Api);
+  });
+  afterAll(() => emu.close());
+
+  const predictorPods = async () => {
+    const pods = await core.listPodForAllNamespaces({ labelSelector: 'component=predictor' });
+    return pods.items.map(p => ({ namespace: p.metadata!.namespace!, name: p.metadata!.name!, phase: p.status!.phase! }));
+  };
+
+  it("has a server start-up log for every running predictor's kserve-container", async () => {
+    const pods = await predictorPods();
+    expect(pods).toHaveLength(5);
+    for (const p of pods.filter(x => x.phase === 'Running')) {
+      const text = await core.readNamespacedPodLog({ ...p, container: 'kserve-container' });
+      expect({ pod: p.name, serving: /Uvicorn running on http:\/\/0\.0\.0\.0:8080|Application startup complete/.test(text) }).toEqual({ pod: p.name, serving: true });
+    }
+  });
+
+  it("shows why churn-lightgbm is not ready: its storage-initializer's log, and a BackOff warning", async () => {
+    const pod = { namespace: 'fraud-detection', name: 'churn-lightgbm-predictor-7d9c6b5f4-x2x7k' };
+    const init = await core.readNamespacedPodLog({ ...pod, container: 'storage-initializer', previous: true });
+    expect(init).toContain('AccessDenied: Access Denied (status code: 403)');
+    // The model server never started.
+    expect(await failure(core.readNamespacedPodLog({ ...pod, container: 'kserve-container' }))).toMatchObject({
+      code: 400,
+      message: `container "kserve-container" in pod "${pod.name}" is waiting to start: PodInitializing`,
+    });
+    const events = (await core.listNamespacedEvent({ namespace: pod.namespace, fieldSelector: `involvedObject.name=${pod.name}` })).items;
+    const uid = (await core.readNamespacedPod(pod)).metadata!.uid;
+    expect(events.every(e => e.involvedObject.uid === uid)).toBe(true);
+    expect(events.filter(e => e.type === 'Warning').map(e => e.reason)).toEqual(['BackOff']);
+  });
+
+  it('has Scheduled, Pulled, Created and Started events for each predictor pod', async () => {
+    for (const p of await predictorPods()) {
+      const events = (await core.listNamespacedEvent({ namespace: p.namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${p.name}` })).items;
+      const reasons = new Set(events.map(e => e.reason));
+      expect({ pod: p.name, reasons: ['Scheduled', 'Pulled', 'Created', 'Started'].filter(r => !reasons.has(r)) }).toEqual({ pod: p.name, reasons: [] });
+    }
   });
 });
