@@ -7,6 +7,7 @@ import {
 } from '@internal/plugin-catalog-backend-module-model-publishing';
 import {
   exampleSeedDir,
+  readSeedObjects,
   startEmulator,
   type Emulator,
 } from '@internal/kube-emulator';
@@ -20,8 +21,9 @@ import type { KubernetesBackendInput } from './__testUtils__/kubernetesBackendPr
 
 /**
  * The catalog's Kubernetes tab on the embedded portal: the real Kubernetes backend, configured with the
- * `kubernetes:` section of app-config.yaml (only the cluster URL changed), asked for the objects of the
- * Components the model-publishing catalog module makes from the demo cluster (examples/cluster).
+ * `kubernetes:` section of app-config.yaml (only the cluster URL changed) and the portal's permission
+ * policy, asked for the objects of the Components the model-publishing catalog module makes from the demo
+ * cluster (examples/cluster), and, through its proxy, for a pod's logs and events as the tab's dialogs ask.
  * The plugin runs in a child process (see __testUtils__/kubernetesBackendProcess.ts for why).
  */
 jest.setTimeout(60_000);
@@ -93,7 +95,10 @@ async function startKubernetesBackend(
     resolve(__dirname, '__testUtils__/kubernetesBackendProcess.ts'),
     [],
     {
-      execArgv: ['-r', require.resolve('@backstage/cli/config/nodeTransform.cjs')],
+      execArgv: [
+        '-r',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      ],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
@@ -116,10 +121,12 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
   let emulator: Emulator;
   let components: Entity[];
   let dir: string;
-  /** Configured with app-config.yaml's `kubernetes:` section. */
+  /** Configured with app-config.yaml's `kubernetes:` section, permissions decided by the portal's policy. */
   let portal: string;
-  /** The same with the metrics lookup turned back on. */
+  /** The same `kubernetes:` section with the metrics lookup turned back on (permissions off). */
   let withMetrics: string;
+  /** The same `kubernetes:` section with every permission denied. */
+  let denied: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mp-backend-k8s-'));
@@ -128,10 +135,11 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
       kubeconfigPath: join(dir, 'kubeconfig'),
     });
     components = await componentsOf(join(dir, 'kubeconfig'));
-    [portal, withMetrics] = await Promise.all([
+    [portal, withMetrics, denied] = await Promise.all([
       startKubernetesBackend({
         config: { kubernetes: appConfigKubernetes(emulator.url) },
         entities: components,
+        permissions: 'portal',
       }),
       startKubernetesBackend({
         config: {
@@ -140,6 +148,11 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
           }),
         },
         entities: components,
+      }),
+      startKubernetesBackend({
+        config: { kubernetes: appConfigKubernetes(emulator.url) },
+        entities: components,
+        permissions: 'deny',
       }),
     ]);
   });
@@ -175,12 +188,16 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
     expect(cluster.cluster).toEqual({ name: 'local' });
     expect(cluster.errors).toEqual([]);
     const objects = byType(cluster);
-    expect(Object.keys(objects).sort()).toEqual([...DEFAULT_OBJECT_TYPES].sort());
+    expect(Object.keys(objects).sort()).toEqual(
+      [...DEFAULT_OBJECT_TYPES].sort(),
+    );
 
     const names = (type: string) =>
       objects[type].map((o: any) => o.metadata.name);
     expect(names('deployments')).toEqual(['fraud-sklearn-predictor']);
-    expect(names('replicasets')).toEqual(['fraud-sklearn-predictor-6b8f9c7d54']);
+    expect(names('replicasets')).toEqual([
+      'fraud-sklearn-predictor-6b8f9c7d54',
+    ]);
     expect(names('pods')).toEqual(['fraud-sklearn-predictor-6b8f9c7d54-q8zxk']);
     expect(names('services')).toEqual(['fraud-sklearn-predictor']);
     for (const type of DEFAULT_OBJECT_TYPES.filter(
@@ -257,5 +274,113 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
     expect(byType(cluster).pods.map((p: any) => p.metadata.name)).toEqual([
       'qwen-chat-predictor-84c6d7b9f5-h7p9n',
     ]);
+  });
+
+  describe("a pod's Logs and Events dialogs (through the Kubernetes backend's proxy)", () => {
+    const namespace = 'fraud-detection';
+    const sklearnPod = 'fraud-sklearn-predictor-6b8f9c7d54-q8zxk';
+    const churnPod = 'churn-lightgbm-predictor-7d9c6b5f4-x2x7k';
+    /** What the tab's KubernetesProxyClient sends: the proxy path and the cluster header. */
+    const proxyGet = (backend: string, path: string) =>
+      request(backend)
+        .get(`/api/kubernetes/proxy${path}`)
+        .set('Backstage-Kubernetes-Cluster', 'local');
+    /** The log text examples/cluster seeds for a container of a pod. */
+    const seededLog = (pod: string, container: string) => {
+      const seeded = readSeedObjects(exampleSeedDir()).find(
+        ({ object }) => object.kind === 'Pod' && object.metadata.name === pod,
+      );
+      const text =
+        seeded?.object.metadata.annotations?.[
+          `kube-emulator.dev/logs.${container}`
+        ];
+      expect(text).toEqual(expect.any(String));
+      return text as string;
+    };
+
+    it("returns the seeded log of a model's kserve-container", async () => {
+      const res = await proxyGet(
+        portal,
+        `/api/v1/namespaces/${namespace}/pods/${sklearnPod}/log?container=kserve-container`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.text).toBe(seededLog(sklearnPod, 'kserve-container'));
+      expect(res.text).toContain(
+        'Uvicorn running on http://0.0.0.0:8080 (Press CTRL+C to quit)',
+      );
+    });
+
+    it("returns the not-ready model's crash log (the fix dialog asks for `previous`), and the cluster's 400 for its unstarted server", async () => {
+      const crash = await proxyGet(
+        portal,
+        `/api/v1/namespaces/${namespace}/pods/${churnPod}/log?container=storage-initializer&previous=`,
+      );
+      expect(crash.status).toBe(200);
+      expect(crash.text).toBe(seededLog(churnPod, 'storage-initializer'));
+      const entity = component('fraud-detection/churn-lightgbm');
+      const message = entity.metadata.annotations?.[
+        'model-publishing/ready-message'
+      ]?.replace(/^ModelLoadFailed: /, '');
+      expect(crash.text.trimEnd().split('\n').at(-1)).toBe(message);
+
+      const server = await proxyGet(
+        portal,
+        `/api/v1/namespaces/${namespace}/pods/${churnPod}/log?container=kserve-container`,
+      );
+      expect(server.status).toBe(400);
+      expect(server.body).toMatchObject({
+        kind: 'Status',
+        reason: 'BadRequest',
+        message: `container "kserve-container" in pod "${churnPod}" is waiting to start: PodInitializing`,
+      });
+    });
+
+    it("lists a pod's events by involvedObject.name, with the not-ready model's BackOff warning", async () => {
+      const res = await proxyGet(
+        portal,
+        `/api/v1/namespaces/${namespace}/events?fieldSelector=involvedObject.name=${churnPod}`,
+      );
+      expect(res.status).toBe(200);
+      const pod = (
+        await proxyGet(
+          portal,
+          `/api/v1/namespaces/${namespace}/pods/${churnPod}`,
+        )
+      ).body.metadata;
+      expect(pod.uid).toEqual(expect.any(String));
+      const events: any[] = res.body.items;
+      expect(events.length).toBeGreaterThan(0);
+      expect(
+        events.filter(
+          e =>
+            e.involvedObject.name !== churnPod ||
+            e.involvedObject.uid !== pod.uid,
+        ),
+      ).toEqual([]);
+      expect(
+        events
+          .filter(e => e.type === 'Warning')
+          .map(e => `${e.reason}: ${e.message}`),
+      ).toEqual([
+        `BackOff: Back-off restarting failed container storage-initializer in pod ${churnPod}_${namespace}`,
+      ]);
+      expect(new Set(events.map(e => e.reason))).toEqual(
+        new Set(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']),
+      );
+    });
+
+    it('refuses the proxy without the kubernetes.proxy permission, before asking the cluster', async () => {
+      emulator.requests.length = 0;
+      const res = await proxyGet(
+        denied,
+        `/api/v1/namespaces/${namespace}/pods/${sklearnPod}/log?container=kserve-container`,
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ name: 'NotAllowedError' });
+      expect(emulator.requests.filter(r => r.path.endsWith('/log'))).toEqual(
+        [],
+      );
+    });
   });
 });

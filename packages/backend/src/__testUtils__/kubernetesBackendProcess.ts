@@ -11,20 +11,46 @@ import type { Entity } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AddressInfo } from 'node:net';
+import portalPolicy from '../modules/permissionPolicy';
 
 export interface KubernetesBackendInput {
   config: JsonObject;
   entities: Entity[];
+  /**
+   * `portal`: permissions enabled and decided by the permission backend with the portal's policy, as in
+   * packages/backend; `deny`: every permission denied. Default: permissions disabled (everything allowed).
+   */
+  permissions?: 'portal' | 'deny';
+}
+
+function permissionFeatures(input: KubernetesBackendInput) {
+  switch (input.permissions) {
+    case 'portal':
+      return [permissionPlugin, portalPolicy];
+    case 'deny':
+      return [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ];
+    default:
+      return [];
+  }
 }
 
 process.once('message', async (input: KubernetesBackendInput) => {
   try {
+    const config: JsonObject =
+      input.permissions === 'portal'
+        ? { ...input.config, permission: { enabled: true } }
+        : input.config;
     const { server } = await startTestBackend({
       features: [
         kubernetesPlugin,
         catalogServiceMock.factory({ entities: input.entities }),
-        mockServices.rootConfig.factory({ data: input.config }),
+        mockServices.rootConfig.factory({ data: config }),
+        ...permissionFeatures(input),
       ],
     });
     process.send!({ port: (server.address() as AddressInfo).port });
