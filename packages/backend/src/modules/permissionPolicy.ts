@@ -17,9 +17,20 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import { InputError } from '@backstage/errors';
 import { publicationReadPermission } from '@internal/plugin-model-publishing-common';
 
 const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
+/**
+ * `kubernetesProxyPermission` of @backstage/plugin-kubernetes-common: the Kubernetes tab's pod logs,
+ * and any request (writes too, e.g. deleting a pod) forwarded with the backend's own cluster identity.
+ */
+const KUBERNETES_PROXY = 'kubernetes.proxy';
+
+export interface PortalPolicyOptions {
+  /** Who may use the Kubernetes backend's proxy. Default `admins`. */
+  kubernetesProxy?: 'admins' | 'everyone';
+}
 
 /**
  * The portal's policy:
@@ -30,10 +41,15 @@ const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
  * - every other model-publishing permission (publish, update, unpublish, keys, usage, audit) is
  *   allowed only on entities the user owns, directly or through a group (the catalog's `isEntityOwner`
  *   rule, evaluated by the catalog as a conditional decision);
- * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users.
+ * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users;
+ * - the Kubernetes proxy (`kubernetes.proxy`) is for admins unless configured for everyone
+ *   (`permission.modelPublishing.kubernetesProxy`): it acts with the backend's cluster credentials.
  */
 export class ModelPublishingPortalPolicy implements PermissionPolicy {
-  constructor(private readonly adminGroups: string[]) {}
+  constructor(
+    private readonly adminGroups: string[],
+    private readonly options: PortalPolicyOptions = {},
+  ) {}
 
   async handle(
     request: PolicyQuery,
@@ -44,6 +60,14 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     const { permission } = request;
+    if (permission.name === KUBERNETES_PROXY) {
+      return {
+        result:
+          user && this.options.kubernetesProxy === 'everyone'
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      };
+    }
     if (!permission.name.startsWith(MODEL_PUBLISHING_PREFIX)) {
       return { result: AuthorizeResult.ALLOW };
     }
@@ -70,7 +94,17 @@ export default createBackendModule({
         const adminGroups = config.getOptionalStringArray(
           'permission.modelPublishing.adminGroups',
         ) ?? ['group:default/admins'];
-        policy.setPolicy(new ModelPublishingPortalPolicy(adminGroups));
+        const kubernetesProxy =
+          config.getOptionalString('permission.modelPublishing.kubernetesProxy') ??
+          'admins';
+        if (kubernetesProxy !== 'admins' && kubernetesProxy !== 'everyone') {
+          throw new InputError(
+            `permission.modelPublishing.kubernetesProxy must be admins or everyone, got '${kubernetesProxy}'`,
+          );
+        }
+        policy.setPolicy(
+          new ModelPublishingPortalPolicy(adminGroups, { kubernetesProxy }),
+        );
       },
     });
   },
