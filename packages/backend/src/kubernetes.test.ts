@@ -55,6 +55,13 @@ function appConfigKubernetes(url: string, overrides: object = {}) {
   return kubernetes;
 }
 
+/** app-config.yaml's `permission:` section (the portal policy's settings, e.g. who may use the proxy). */
+function appConfigPermission() {
+  return parse(
+    readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
+  ).permission;
+}
+
 /** The Components the catalog module makes from the cluster, as the catalog would serve them. */
 async function componentsOf(kubeconfigPath: string): Promise<Entity[]> {
   const provider = new ModelPublishingEntityProvider({
@@ -137,7 +144,10 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
     components = await componentsOf(join(dir, 'kubeconfig'));
     [portal, withMetrics, denied] = await Promise.all([
       startKubernetesBackend({
-        config: { kubernetes: appConfigKubernetes(emulator.url) },
+        config: {
+          kubernetes: appConfigKubernetes(emulator.url),
+          permission: appConfigPermission(),
+        },
         entities: components,
         permissions: 'portal',
       }),

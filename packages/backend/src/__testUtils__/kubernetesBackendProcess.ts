@@ -43,7 +43,7 @@ process.once('message', async (input: KubernetesBackendInput) => {
   try {
     const config: JsonObject =
       input.permissions === 'portal'
-        ? { ...input.config, permission: { enabled: true } }
+        ? { permission: { enabled: true }, ...input.config }
         : input.config;
     const { server } = await startTestBackend({
       features: [

@@ -70,13 +70,27 @@ describe('ModelPublishingPortalPolicy', () => {
   );
 
   it('keeps the Kubernetes proxy (backend credentials, writes too) for admins unless configured for everyone', async () => {
-    const proxy = { permission: { name: 'kubernetes.proxy', type: 'basic', attributes: {} } as any };
+    const proxy = {
+      permission: {
+        name: 'kubernetes.proxy',
+        type: 'basic',
+        attributes: {},
+      } as any,
+    };
     const frank = user('user:default/frank', 'group:default/fraud-detection');
     const alice = user('user:default/alice', 'group:default/admins');
-    expect(await policy.handle(proxy, frank)).toEqual({ result: AuthorizeResult.DENY });
-    expect(await policy.handle(proxy, alice)).toEqual({ result: AuthorizeResult.ALLOW });
-    const open = new ModelPublishingPortalPolicy(['group:default/admins'], { kubernetesProxy: 'everyone' });
-    expect(await open.handle(proxy, frank)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await policy.handle(proxy, frank)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(await policy.handle(proxy, alice)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    const open = new ModelPublishingPortalPolicy(['group:default/admins'], {
+      kubernetesProxy: 'everyone',
+    });
+    expect(await open.handle(proxy, frank)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
     expect(await open.handle(proxy)).toEqual({ result: AuthorizeResult.DENY });
   });
 

@@ -95,8 +95,9 @@ export default createBackendModule({
           'permission.modelPublishing.adminGroups',
         ) ?? ['group:default/admins'];
         const kubernetesProxy =
-          config.getOptionalString('permission.modelPublishing.kubernetesProxy') ??
-          'admins';
+          config.getOptionalString(
+            'permission.modelPublishing.kubernetesProxy',
+          ) ?? 'admins';
         if (kubernetesProxy !== 'admins' && kubernetesProxy !== 'everyone') {
           throw new InputError(
             `permission.modelPublishing.kubernetesProxy must be admins or everyone, got '${kubernetesProxy}'`,
