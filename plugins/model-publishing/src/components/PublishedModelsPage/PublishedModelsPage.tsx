@@ -121,6 +121,9 @@ export function PublishedModelsPage() {
   );
 }
 
+/** Short values and headers stay on one line; only the endpoint URL may wrap (anywhere). */
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
 export function PublishedModelsTable() {
   const api = useApi(modelPublishingApiRef);
   const [filters, setFilters] = useState<Filters>({
@@ -211,26 +214,26 @@ export function PublishedModelsTable() {
         <Table size="small" aria-label="Publications">
           <TableHead>
             <TableRow>
-              <TableCell>Model</TableCell>
-              <TableCell>Namespace</TableCell>
-              <TableCell>Owner</TableCell>
-              <TableCell>Kind</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Endpoint</TableCell>
-              <TableCell>Requests ({USAGE_DAYS} days)</TableCell>
+              <TableCell style={noWrap}>Model</TableCell>
+              <TableCell style={noWrap}>Namespace</TableCell>
+              <TableCell style={noWrap}>Owner</TableCell>
+              <TableCell style={noWrap}>Kind</TableCell>
+              <TableCell style={noWrap}>Status</TableCell>
+              <TableCell style={noWrap}>Endpoint</TableCell>
+              <TableCell style={noWrap}>Requests ({USAGE_DAYS} days)</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {list.value.items.map(p => (
               <TableRow key={p.id}>
-                <TableCell>
+                <TableCell style={noWrap}>
                   {p.entityRef ? (
                     <EntityRefLink entityRef={p.entityRef} />
                   ) : (
                     p.name
                   )}
                 </TableCell>
-                <TableCell>
+                <TableCell style={noWrap}>
                   {p.cluster !== 'default' ? `${p.cluster}/` : ''}
                   {p.namespace}
                 </TableCell>
@@ -242,7 +245,7 @@ export function PublishedModelsTable() {
                   )}
                 </TableCell>
                 <TableCell>{kindLabel(p.modelKind)}</TableCell>
-                <TableCell>
+                <TableCell style={noWrap}>
                   <PublicationStatusLabel status={p.status} />
                 </TableCell>
                 <TableCell>

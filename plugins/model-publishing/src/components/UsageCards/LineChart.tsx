@@ -31,6 +31,20 @@ export function linePoints(
 }
 
 /**
+ * Gridline values for counts: distinct integers from 0, a 1/2/5×10ⁿ step apart, the last at or above
+ * `max` (at most three lines, so small counts never show the same label twice). Pure, for tests.
+ */
+export function axisTicks(max: number): number[] {
+  const rough = Math.max(1, max / 2);
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map(m => m * magnitude).find(s => s >= rough)!;
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= top; t += step) ticks.push(t);
+  return ticks;
+}
+
+/**
  * A small inline-SVG line chart: no chart library in the bundle (recharts 3 would add redux,
  * immer and d3 pieces for three lines). Colours come from the theme palette.
  */
@@ -40,7 +54,8 @@ export function LineChart(props: {
   series: Series[];
 }) {
   const theme = useTheme();
-  const max = Math.max(1, ...props.series.flatMap(s => s.values));
+  const ticks = axisTicks(Math.max(0, ...props.series.flatMap(s => s.values)));
+  const max = ticks[ticks.length - 1];
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const color = (key: Series['color']) => theme.palette[key].main;
   const first = props.labels[0];
@@ -55,10 +70,10 @@ export function LineChart(props: {
           .map(s => `${s.name} total ${s.values.reduce((a, b) => a + b, 0)}`)
           .join(', ')}`}
       >
-        {[0, 0.5, 1].map(f => {
-          const y = PAD.top + plotH - f * plotH;
+        {ticks.map(tick => {
+          const y = PAD.top + plotH - (tick / max) * plotH;
           return (
-            <g key={f}>
+            <g key={tick}>
               <line
                 x1={PAD.left}
                 x2={WIDTH - PAD.right}
@@ -73,7 +88,7 @@ export function LineChart(props: {
                 fontSize={11}
                 fill={theme.palette.text.secondary}
               >
-                {Math.round(max * f)}
+                {tick.toLocaleString()}
               </text>
             </g>
           );
