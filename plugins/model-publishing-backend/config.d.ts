@@ -99,7 +99,7 @@ export interface Config {
     /** Most concurrent cluster requests per cluster. Default 8. */
     maxConcurrentClusterRequests?: number;
     /**
-     * Watch each cluster's InferenceServices, ServingRuntimes and ClusterServingRuntimes (list+watch,
+     * Watch each cluster's InferenceServices, LLMInferenceServices, ServingRuntimes and ClusterServingRuntimes (list+watch,
      * cluster-wide). Publishing then creates the objects while it re-reads the model, one round trip
      * sooner, and looks runtimes up without a request; the route still waits for the live read. Needs
      * list/watch on those resources; without it the backend logs a warning and reads them live.

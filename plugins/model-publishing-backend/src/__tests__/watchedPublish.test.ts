@@ -3,7 +3,9 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '@internal/plugin-model-publishing-common';
 import { startServices } from '../__testUtils__/services';
-import { DEMO_MODELS, NAMESPACE } from '../__testUtils__/harness';
+import { DEMO_MODELS, NAMESPACE, seedPaths } from '../__testUtils__/harness';
+import { startEmulator } from '@internal/kube-emulator';
+import * as isvcs from '../models/__fixtures__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { MANAGED_KINDS } from '../publishing/objects';
@@ -14,6 +16,7 @@ const op = { actor: 'user:default/alice' };
 const config = { rateLimits: { requestsPerMinute: 60 } };
 const ISVC = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace: NAMESPACE };
 const ROUTE_WRITE = /\/httproutes(\/|$)/;
+const AI_ROUTE_WRITE = /\/aigatewayroutes(\/|$)/;
 const MODEL_READ = /\/inferenceservices\/sklearn-iris$/;
 
 type Services = Awaited<ReturnType<typeof startServices>>;
@@ -71,6 +74,28 @@ describe('publishing with the InferenceService watch', () => {
     // ... and the route waited for both.
     expect(route[0].startTime).toBeGreaterThanOrEqual(end(reads[0]));
     expect(route[0].startTime).toBeGreaterThanOrEqual(Math.max(...writes.map(end)));
+  });
+
+  it('does the same for an LLMInferenceService', async () => {
+    db = await databases.init('SQLITE_3');
+    s = await startServices(db, {
+      watchModels: true,
+      emulator: await startEmulator({ seed: seedPaths([isvcs.llmInferenceService]) }),
+    });
+    s.emulator.faults.latency(30);
+    s.emulator.requests.length = 0;
+    const name = isvcs.llmInferenceService.metadata.name;
+    const { publication } = await s.publishing.publish({ ...s.model(name), resourceKind: 'LLMInferenceService' }, config, op);
+    expect(publication).toMatchObject({ status: 'published', modelKind: 'openai', resourceKind: 'LLMInferenceService' });
+    const requests = s.emulator.requests.filter(r => !r.query.includes('watch'));
+    const reads = requests.filter(r => r.method === 'GET' && r.path.endsWith(`/llminferenceservices/${name}`));
+    const writes = requests.filter(r => r.method === 'POST' && !AI_ROUTE_WRITE.test(r.path));
+    const route = requests.filter(r => r.method === 'POST' && AI_ROUTE_WRITE.test(r.path));
+    expect(reads).toHaveLength(1);
+    expect(route).toHaveLength(1);
+    const end = (r: { startTime: number; durationMs: number }) => r.startTime + r.durationMs;
+    expect(Math.min(...writes.map(w => w.startTime))).toBeLessThan(end(reads[0]));
+    expect(route[0].startTime).toBeGreaterThanOrEqual(Math.max(end(reads[0]), ...writes.map(end)));
   });
 
   it('takes the runtime a model names from the runtime watches, without a request', async () => {

@@ -122,6 +122,24 @@ describe('ModelWatch', () => {
     }
   });
 
+  it('takes a resource the cluster does not serve (404) calmly: an info line, no warning, nothing answered', async () => {
+    const logger = mockServices.logger.mock();
+    emulator.faults.failNth({ n: 1, method: 'GET', pathPattern: /^\/apis\/serving\.kserve\.io\/v1alpha2\/llminferenceservices$/, status: 404, persistent: true, message: 'the server could not find the requested resource' });
+    const watch = new ModelWatch({
+      cluster: 'local',
+      kubeConfig: emulator.kubeConfig,
+      logger,
+      retryMs: 20,
+      resource: { group: 'serving.kserve.io', version: 'v1alpha2', plural: 'llminferenceservices', kind: 'LLMInferenceService' },
+    });
+    watches.push(watch);
+    await watch.start();
+    expect(watch.synced).toBe(false);
+    expect(watch.get(NAMESPACE, 'anything')).toBeUndefined();
+    expect(logger.warn).not.toHaveBeenCalled();
+    expect(logger.info).toHaveBeenCalledWith(expect.stringContaining('llminferenceservices.serving.kserve.io/v1alpha2 is not served'));
+  });
+
   it('answers nothing after stop', async () => {
     const watch = newWatch();
     await watch.start();

@@ -14,6 +14,8 @@ import type { KubeObject } from '../gateway/types';
 export interface ModelLookup {
   /** The InferenceService as the watch last saw it; undefined when unknown or the watch is not in sync. */
   inferenceService(cluster: string, namespace: string, name: string): KubeObject | undefined;
+  /** The same for an LLMInferenceService (serving.kserve.io/v1alpha2). */
+  llmInferenceService?(cluster: string, namespace: string, name: string): KubeObject | undefined;
   /**
    * The ServingRuntime a model names (namespaced first, else the ClusterServingRuntime) when the watches
    * are in sync — `{ found: undefined }` then means there is none; undefined when they can't say.
@@ -35,6 +37,12 @@ export const INFERENCE_SERVICES: WatchedResource = {
   plural: 'inferenceservices',
   kind: 'InferenceService',
 };
+const LLM_INFERENCE_SERVICES: WatchedResource = {
+  group: 'serving.kserve.io',
+  version: 'v1alpha2',
+  plural: 'llminferenceservices',
+  kind: 'LLMInferenceService',
+};
 const SERVING_RUNTIMES: WatchedResource = {
   group: 'serving.kserve.io',
   version: 'v1alpha1',
@@ -49,7 +57,7 @@ const CLUSTER_SERVING_RUNTIMES: WatchedResource = {
 };
 
 /** Every resource ModelWatches keeps, in the order their lists are sent. */
-export const WATCHED_RESOURCES = [INFERENCE_SERVICES, SERVING_RUNTIMES, CLUSTER_SERVING_RUNTIMES];
+export const WATCHED_RESOURCES = [INFERENCE_SERVICES, LLM_INFERENCE_SERVICES, SERVING_RUNTIMES, CLUSTER_SERVING_RUNTIMES];
 
 export interface ModelWatchOptions {
   cluster: string;
@@ -149,7 +157,17 @@ export class ModelWatch {
   private scheduleRetry(error: unknown): void {
     if (this.stopped) return;
     const message = (error as { message?: string })?.message ?? String(error);
-    if (!this.warned) {
+    const notServed = (error as { code?: number; statusCode?: number })?.code === 404 ||
+      (error as { statusCode?: number })?.statusCode === 404;
+    if (notServed) {
+      // The cluster does not serve this resource (e.g. KServe before LLMInferenceService): nothing is
+      // wrong, so no warning; look again now and then in case the CRD gets installed.
+      if (!this.warned) {
+        this.o.logger.info(`cluster '${this.o.cluster}': ${this.resource.plural}.${this.resource.group}/${this.resource.version} is not served; not watching it`);
+        this.warned = true;
+      }
+      this.retryMs = MAX_RETRY_MS;
+    } else if (!this.warned) {
       // Once per outage: publishing still works (it reads the model live), only a little slower.
       const { kind, plural, group } = this.resource;
       this.o.logger.warn(
@@ -204,6 +222,10 @@ export class ModelWatches implements ModelLookup {
 
   inferenceService(cluster: string, namespace: string, name: string): KubeObject | undefined {
     return this.watch(cluster)?.get(namespace, name);
+  }
+
+  llmInferenceService(cluster: string, namespace: string, name: string): KubeObject | undefined {
+    return this.watch(cluster, LLM_INFERENCE_SERVICES.kind)?.get(namespace, name);
   }
 
   servingRuntime(cluster: string, namespace: string, name: string): { found?: KubeObject } | undefined {

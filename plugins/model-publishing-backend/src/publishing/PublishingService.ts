@@ -343,8 +343,13 @@ export class PublishingService {
    * undefined (no watch, not in sync, unknown or not-Ready model: read live first, as without a watch).
    */
   private speculativeModel(model: ModelLocation): { watched: Promise<LoadedModel>; live: Promise<LoadedModel> } | undefined {
-    if (!this.o.models || model.resourceKind === 'LLMInferenceService') return undefined;
-    const copy = this.o.models.inferenceService(model.cluster, model.namespace, model.name);
+    const models = this.o.models;
+    if (!models) return undefined;
+    const at = [model.cluster, model.namespace, model.name] as const;
+    // As readModelObject: the kind the entity names, else an InferenceService before an LLMInferenceService.
+    const copy =
+      (model.resourceKind !== 'LLMInferenceService' ? models.inferenceService(...at) : undefined) ??
+      (model.resourceKind !== 'InferenceService' ? models.llmInferenceService?.(...at) : undefined);
     if (!copy || !readiness(copy).ready) return undefined;
     const live = this.loadModel(model);
     // Awaited before the route (or dropped when validation fails first): never an unhandled rejection.
