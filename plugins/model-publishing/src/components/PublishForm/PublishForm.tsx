@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import useMountedState from 'react-use/esm/useMountedState';
 import {
   Box,
   CircularProgress,
@@ -30,7 +31,7 @@ import {
   ModelPermissions,
   deniedReason,
 } from '../../hooks/useModelPermissions';
-import { isTransitional } from '../../hooks/useModel';
+import { TrackWrite, isTransitional } from '../../hooks/useModel';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
 import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
@@ -66,9 +67,16 @@ export interface PublishFormProps {
   model: ModelInfo;
   publication?: Publication;
   permissions: ModelPermissions;
-  /** Called after publish / update / unpublish so the tab reloads. */
+  /** Called after a successful publish / update / unpublish. */
   onChanged: () => void;
+  /**
+   * Runs each publish / update / unpublish request, so the tab can show its progress while it is
+   * pending and reload the model when it settles (useModel's `track`).
+   */
+  trackWrite?: TrackWrite;
 }
+
+const untracked: TrackWrite = write => write();
 
 /** 'update' once the model is live; 'publish' when it is not (or a previous attempt failed). */
 export function formMode(publication?: Publication): 'publish' | 'update' {
@@ -82,6 +90,8 @@ export function PublishForm(props: PublishFormProps) {
   const classes = useStyles();
   const api = useApi(modelPublishingApiRef);
   const { model, publication, permissions, address } = props;
+  const track = props.trackWrite ?? untracked;
+  const isMounted = useMountedState();
   const detection = model.detection;
   const mode = formMode(publication);
   const live = mode === 'update';
@@ -141,18 +151,20 @@ export function PublishForm(props: PublishFormProps) {
     setSaved(undefined);
     try {
       if (live) {
-        await api.updatePublication(address, config);
+        await track(() => api.updatePublication(address, config));
+        if (!isMounted()) return;
         setSaved('Limits updated.');
       } else {
-        const result = await api.publish(address, config);
+        const result = await track(() => api.publish(address, config));
+        if (!isMounted()) return;
         if (result.key) setIssued(result.key);
       }
       setPreview(undefined);
       props.onChanged();
     } catch (e) {
-      setServerError(errorMessage(e));
+      if (isMounted()) setServerError(errorMessage(e));
     } finally {
-      setBusy(undefined);
+      if (isMounted()) setBusy(undefined);
     }
   };
 
@@ -360,7 +372,8 @@ export function PublishForm(props: PublishFormProps) {
         modelName={model.name}
         onClose={() => setUnpublishOpen(false)}
         onConfirm={async () => {
-          await api.unpublish(address);
+          await track(() => api.unpublish(address));
+          if (!isMounted()) return;
           setUnpublishOpen(false);
           props.onChanged();
         }}

@@ -1,5 +1,6 @@
 import { useCallback, useReducer, useState } from 'react';
 import { Grid } from '@material-ui/core';
+import useMountedState from 'react-use/esm/useMountedState';
 import {
   EmptyState,
   Progress,
@@ -55,6 +56,7 @@ export function PublishTabContent(props: {
   const api = useApi(modelPublishingApiRef);
   const permissions = useModelPermissions(entityRef);
   const model = useModel(address);
+  const isMounted = useMountedState();
   const [retrying, setRetrying] = useState(false);
   const [retryError, setRetryError] = useState<string>();
   const [usage, setUsage] = useState<UsageReport>();
@@ -85,20 +87,27 @@ export function PublishTabContent(props: {
   }
 
   const { model: info, publication } = model.value;
-  const live = publication && publication.status !== 'unpublished';
+  // The key, usage, guide and audit cards appear once the publication exists: while it is still
+  // being created (the fast poll during a publish shows it) its first key and guide may not yet.
+  const live =
+    publication &&
+    publication.status !== 'unpublished' &&
+    publication.status !== 'publishing';
 
   const retry = async () => {
     if (!publication) return;
     setRetrying(true);
     setRetryError(undefined);
     try {
-      await api.publish(address, publication.config);
+      await model.track(() => api.publish(address, publication.config));
     } catch (e) {
-      setRetryError(errorMessage(e));
+      if (isMounted()) setRetryError(errorMessage(e));
     } finally {
-      setRetrying(false);
-      model.retry();
-      changed();
+      // track() has reloaded the model already.
+      if (isMounted()) {
+        setRetrying(false);
+        changed();
+      }
     }
   };
 
@@ -126,10 +135,8 @@ export function PublishTabContent(props: {
           model={info}
           publication={publication}
           permissions={permissions}
-          onChanged={() => {
-            model.retry();
-            changed();
-          }}
+          trackWrite={model.track}
+          onChanged={changed}
         />
       </Grid>
       {live && (

@@ -1,4 +1,5 @@
 import { ReactNode, useState } from 'react';
+import useMountedState from 'react-use/esm/useMountedState';
 import {
   Button,
   CircularProgress,
@@ -29,6 +30,7 @@ export interface ConfirmDialogProps {
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const isMounted = useMountedState();
   const titleId = `confirm-${props.title.replace(/\W+/g, '-').toLowerCase()}`;
 
   const close = () => {
@@ -42,8 +44,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     setError(undefined);
     try {
       await props.onConfirm();
-      setBusy(false);
+      if (isMounted()) setBusy(false);
     } catch (e) {
+      if (!isMounted()) return;
       setBusy(false);
       setError(errorMessage(e));
     }
