@@ -1,8 +1,13 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import { delay, http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
+import type { Publication } from '@internal/plugin-model-publishing-common';
+import { ModelPublishingClient } from '../../api/ModelPublishingClient';
 import {
   address,
+  apiKey,
   makeEntity,
   mockModelPublishingApi,
   modelInfo,
@@ -272,5 +277,272 @@ describe('PublishTab', () => {
     await screen.findByDisplayValue('mpk_secret');
     await waitFor(() => expect(api.listAudit).toHaveBeenCalledTimes(2));
     expect(api.getGuide).toHaveBeenCalledTimes(2);
+  });
+
+  describe('while its own write is pending (msw, fake timers)', () => {
+    const base = 'http://localhost:7007/api/model-publishing';
+    const modelUrl = `${base}/models/default/team-a/fraud-detector`;
+    const server = setupServer();
+    beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+    afterEach(() => {
+      server.resetHandlers();
+      server.events.removeAllListeners();
+      jest.useRealTimers();
+    });
+    afterAll(() => server.close());
+
+    /**
+     * The backend as the tab sees it during a synchronous write: the write is held open until
+     * `release()`; meanwhile GET of the model returns `during` (the recorded, in-flight
+     * publication); after it, `after`. Counts GETs of the model.
+     */
+    function heldWrite(options: {
+      method: 'post' | 'put' | 'delete';
+      before?: Publication;
+      during: Publication;
+      after?: Publication;
+      respond?: () => Response;
+    }) {
+      let current = options.before;
+      let release: () => void = () => {};
+      const held = new Promise<void>(r => {
+        release = r;
+      });
+      const counts = { gets: 0, writes: 0 };
+      server.use(
+        http.get(modelUrl, () => {
+          counts.gets += 1;
+          return HttpResponse.json({
+            model: modelInfo(),
+            ...(current ? { publication: current } : {}),
+          });
+        }),
+        http[options.method](`${modelUrl}/publication`, async () => {
+          counts.writes += 1;
+          if (options.respond) return options.respond();
+          current = options.during;
+          await held;
+          current = options.after;
+          return HttpResponse.json({ publication: options.after });
+        }),
+        http.get(`${modelUrl}/publication/keys`, () =>
+          HttpResponse.json({ items: [apiKey({ name: 'first' })] }),
+        ),
+        http.get(`${modelUrl}/publication/usage`, () =>
+          HttpResponse.json(usageReport()),
+        ),
+        http.get(`${modelUrl}/publication/guide`, () =>
+          HttpResponse.json({ markdown: '# Guide\n\nUse a key.', openapi: {} }),
+        ),
+        http.get(`${modelUrl}/audit`, () => HttpResponse.json({ items: [] })),
+      );
+      return { counts, release };
+    }
+
+    const client = () =>
+      new ModelPublishingClient({
+        discoveryApi: { getBaseUrl: async () => base },
+        fetchApi: { fetch: (input, init) => fetch(input, init) },
+      });
+
+    /**
+     * Fakes the clock the polls run on (setTimeout, setInterval, Date); process.nextTick,
+     * setImmediate and microtasks stay real so fetch bodies and React's act settle on their own.
+     */
+    function useFakeTimers() {
+      jest.useFakeTimers({
+        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+      });
+    }
+
+    /** Lets timers run for `ms` of fake time, settling promises in between (fetch, React). */
+    async function advance(ms: number) {
+      for (let t = 0; t < ms; t += 50) {
+        await act(async () => {
+          jest.advanceTimersByTime(50);
+        });
+      }
+    }
+
+    async function startPublish() {
+      useFakeTimers();
+      const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+      const view = await renderTab(client());
+      const publish = await screen.findByRole('button', { name: 'Publish' });
+      await waitFor(() => expect(publish).toBeEnabled());
+      await user.click(publish);
+      return view;
+    }
+
+    const publishing = publication({
+      status: 'publishing',
+      objects: publication().objects.slice(0, 2),
+      endpoints: [],
+    });
+
+    it('shows the steps done so far during the request, then stops polling and shows the published model', async () => {
+      const backend = heldWrite({
+        method: 'post',
+        during: publishing,
+        after: publication(),
+      });
+      await startPublish();
+      expect(backend.counts.writes).toBe(1);
+
+      const progress = await screen.findByLabelText('Publishing progress');
+      expect(
+        within(progress).getByText('Secret/fraud-detector-mp-keys'),
+      ).toBeInTheDocument();
+      expect(
+        within(progress).getByText('SecurityPolicy/fraud-detector-mp'),
+      ).toBeInTheDocument();
+      // Two of the four steps are done, so the third is the active one.
+      expect(
+        within(progress)
+          .getAllByText(/^(API key secret|API key authentication)$/)
+          .map(label => label.className),
+      ).toEqual([
+        expect.stringContaining('completed'),
+        expect.stringContaining('completed'),
+      ]);
+      expect(within(progress).getByText('Rate limits').className).toContain(
+        'active',
+      );
+      expect(screen.getByRole('button', { name: 'Publish' })).toBeDisabled();
+      // Keys, usage and guide wait for the publication to exist.
+      expect(screen.queryByText('API keys')).not.toBeInTheDocument();
+
+      // About every 300 ms while the request is held.
+      const beforeHold = backend.counts.gets;
+      await advance(1500);
+      const polled = backend.counts.gets - beforeHold;
+      expect(polled).toBeGreaterThanOrEqual(4);
+      expect(polled).toBeLessThanOrEqual(6);
+
+      const atRelease = backend.counts.gets;
+      await act(async () => backend.release());
+      expect(await screen.findByText('Published')).toBeInTheDocument();
+      expect(
+        screen.queryByLabelText('Publishing progress'),
+      ).not.toBeInTheDocument();
+      // One reload when the request settled, then no more polling.
+      await advance(3000);
+      expect(backend.counts.gets).toBe(atRelease + 1);
+      expect(await screen.findByText('API keys')).toBeInTheDocument();
+    });
+
+    it('never overlaps polls: a tick is skipped while a load is in flight', async () => {
+      const backend = heldWrite({
+        method: 'post',
+        during: publishing,
+        after: publication(),
+      });
+      await startPublish();
+      await screen.findByLabelText('Publishing progress');
+      // From now on each GET of the model takes 700 ms (two and a bit ticks).
+      let open = 0;
+      let most = 0;
+      server.use(
+        http.get(modelUrl, async () => {
+          backend.counts.gets += 1;
+          open += 1;
+          most = Math.max(most, open);
+          await delay(700);
+          open -= 1;
+          return HttpResponse.json({
+            model: modelInfo(),
+            publication: publishing,
+          });
+        }),
+      );
+      const before = backend.counts.gets;
+      await advance(3000);
+      expect(most).toBe(1);
+      // A load every third tick (900 ms) instead of every tick.
+      expect(backend.counts.gets - before).toBeGreaterThanOrEqual(3);
+      expect(backend.counts.gets - before).toBeLessThanOrEqual(4);
+      await act(async () => backend.release());
+      await advance(1000);
+    });
+
+    it('shows the update steps during a held PUT', async () => {
+      const backend = heldWrite({
+        method: 'put',
+        before: publication(),
+        during: publication({ status: 'updating' }),
+        after: publication(),
+      });
+      useFakeTimers();
+      const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
+      await renderTab(client());
+      const update = await screen.findByRole('button', { name: 'Update' });
+      await waitFor(() => expect(update).toBeEnabled());
+      await user.click(update);
+      expect(
+        await screen.findByLabelText('Publishing progress'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Updating')).toBeInTheDocument();
+      await act(async () => backend.release());
+      expect(await screen.findByText('Limits updated.')).toBeInTheDocument();
+      const settled = backend.counts.gets;
+      await advance(2000);
+      expect(backend.counts.gets).toBe(settled);
+      expect(
+        screen.queryByLabelText('Publishing progress'),
+      ).not.toBeInTheDocument();
+    });
+
+    it('stops polling when the tab unmounts during the request, without React warnings', async () => {
+      const errors = jest.spyOn(console, 'error');
+      const backend = heldWrite({
+        method: 'post',
+        during: publishing,
+        after: publication(),
+      });
+      const view = await startPublish();
+      await screen.findByLabelText('Publishing progress');
+      view.unmount();
+      const atUnmount = backend.counts.gets;
+      await advance(1500);
+      await act(async () => backend.release());
+      await advance(1500);
+      expect(backend.counts.gets).toBe(atUnmount);
+      expect(
+        errors.mock.calls.filter(args =>
+          args.some(a =>
+            /not wrapped in act|unmounted component/.test(String(a)),
+          ),
+        ),
+      ).toEqual([]);
+      errors.mockRestore();
+    });
+
+    it('does not poll when the write is refused at once (4xx); loads the model once to show any record', async () => {
+      const backend = heldWrite({
+        method: 'post',
+        during: publishing,
+        respond: () =>
+          HttpResponse.json(
+            {
+              error: {
+                name: 'InputError',
+                message: 'rateLimits: at least one limit is required',
+              },
+            },
+            { status: 400 },
+          ),
+      });
+      await startPublish();
+      expect(
+        await screen.findByText(/at least one limit is required/),
+      ).toBeInTheDocument();
+      await advance(2000);
+      // The first load and the one after the request settled; none while it was pending.
+      expect(backend.counts.gets).toBe(2);
+      expect(screen.getByText('Not published')).toBeInTheDocument();
+      expect(
+        screen.queryByLabelText('Publishing progress'),
+      ).not.toBeInTheDocument();
+    });
   });
 });
