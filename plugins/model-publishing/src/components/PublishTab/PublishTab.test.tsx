@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node';
 import { delay, http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
 import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { ModelPublishingApi } from '../../api/ModelPublishingApi';
 import { ModelPublishingClient } from '../../api/ModelPublishingClient';
 import {
   address,
@@ -31,7 +32,7 @@ function liveApi(overrides = {}) {
 }
 
 async function renderTab(
-  api: ReturnType<typeof mockModelPublishingApi>,
+  api: ModelPublishingApi,
   options: { deny?: string[] | 'all'; entity?: Entity } = {},
 ) {
   return renderWithApis(<PublishTab />, {
@@ -349,7 +350,7 @@ describe('PublishTab', () => {
      * Fakes the clock the polls run on (setTimeout, setInterval, Date); process.nextTick,
      * setImmediate and microtasks stay real so fetch bodies and React's act settle on their own.
      */
-    function useFakeTimers() {
+    function fakeClock() {
       jest.useFakeTimers({
         doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
       });
@@ -365,7 +366,7 @@ describe('PublishTab', () => {
     }
 
     async function startPublish() {
-      useFakeTimers();
+      fakeClock();
       const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
       const view = await renderTab(client());
       const publish = await screen.findByRole('button', { name: 'Publish' });
@@ -472,7 +473,7 @@ describe('PublishTab', () => {
         during: publication({ status: 'updating' }),
         after: publication(),
       });
-      useFakeTimers();
+      fakeClock();
       const user = userEvent.setup({ advanceTimers: jest.advanceTimersByTime });
       await renderTab(client());
       const update = await screen.findByRole('button', { name: 'Update' });
