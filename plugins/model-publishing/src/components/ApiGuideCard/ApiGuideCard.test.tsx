@@ -67,6 +67,8 @@ describe('ApiGuideCard', () => {
       },
     );
     expect(await screen.findByText('No guide yet')).toBeInTheDocument();
+    // The compact in-card empty state: text only, no EmptyState illustration.
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
     unmount();
     const r = await renderWithApis(<ApiGuideCard address={address} canRead />, {
       api: mockModelPublishingApi({

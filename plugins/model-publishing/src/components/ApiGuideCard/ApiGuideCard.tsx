@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Tab, Tabs } from '@material-ui/core';
 import {
-  EmptyState,
   InfoCard,
   MarkdownContent,
   Progress,
@@ -11,6 +10,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
+import { CardEmptyState } from '../common/CardEmptyState';
 import {
   GuideLanguage,
   LANGUAGE_LABELS,
@@ -65,8 +65,7 @@ export function ApiGuideCard(props: {
   if (!markdown.trim()) {
     return (
       <InfoCard title="API guide">
-        <EmptyState
-          missing="content"
+        <CardEmptyState
           title="No guide yet"
           description="The guide is generated when the model is published."
         />

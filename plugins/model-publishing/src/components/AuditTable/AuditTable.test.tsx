@@ -71,6 +71,8 @@ describe('AuditTable', () => {
       },
     );
     expect(await screen.findByText('No audit entries yet')).toBeInTheDocument();
+    // The compact in-card empty state: text only, no EmptyState illustration.
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
     unmount();
     await renderWithApis(<AuditTable address={address} canRead />, {
       api: mockModelPublishingApi({

@@ -10,7 +10,6 @@ import {
   Typography,
 } from '@material-ui/core';
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -23,6 +22,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type { AuditEntry } from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
+import { CardEmptyState } from '../common/CardEmptyState';
 import { formatDateTime } from '../common/format';
 
 const ACTION_LABELS: Record<AuditEntry['action'], string> = {
@@ -97,7 +97,7 @@ export function AuditTable(props: {
   } else if (!result.value) {
     body = <Progress />;
   } else if (result.value.items.length === 0 && page === 0) {
-    body = <EmptyState missing="data" title="No audit entries yet" />;
+    body = <CardEmptyState title="No audit entries yet" />;
   } else {
     body = (
       <Table size="small" aria-label="Audit history">

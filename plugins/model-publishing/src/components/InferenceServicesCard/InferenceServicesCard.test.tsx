@@ -70,6 +70,8 @@ describe('InferenceServicesCard', () => {
     expect(
       await screen.findByText('No InferenceServices here'),
     ).toBeInTheDocument();
+    // The compact in-card empty state: text only, no EmptyState illustration.
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
   });
 
   it('filters by owner for groups and by system membership for systems', () => {

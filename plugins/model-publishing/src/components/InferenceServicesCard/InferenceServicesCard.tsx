@@ -6,7 +6,6 @@ import {
   TableRow,
 } from '@material-ui/core';
 import {
-  EmptyState,
   InfoCard,
   Link,
   Progress,
@@ -26,6 +25,7 @@ import {
   Publication,
 } from '@internal/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import { CardEmptyState } from '../common/CardEmptyState';
 import { PublicationStatusLabel } from '../common/StatusChip';
 import { useEntityTabLink } from '../common/useEntityTabLink';
 
@@ -89,7 +89,7 @@ export function InferenceServicesCard() {
   } else if (state.loading || !state.value) {
     body = <Progress />;
   } else if (state.value.length === 0) {
-    body = <EmptyState missing="data" title="No InferenceServices here" />;
+    body = <CardEmptyState title="No InferenceServices here" />;
   } else {
     body = (
       <Table size="small" aria-label="InferenceServices">

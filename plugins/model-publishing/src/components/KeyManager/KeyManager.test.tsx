@@ -89,6 +89,8 @@ describe('KeyManager', () => {
       { api },
     );
     expect(await screen.findByText('No API keys yet')).toBeInTheDocument();
+    // The compact in-card empty state: text only, no EmptyState illustration.
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Create key' })).toBeEnabled();
   });
 
@@ -320,6 +322,8 @@ describe('KeyManager', () => {
       await screen.findByText(/permission to see the API keys/),
     ).toBeInTheDocument();
     expect(listKeys).not.toHaveBeenCalled();
-    expect(screen.queryByRole('table', { name: 'API keys' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('table', { name: 'API keys' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -14,7 +14,6 @@ import AutorenewIcon from '@material-ui/icons/Autorenew';
 import BlockIcon from '@material-ui/icons/Block';
 import AddIcon from '@material-ui/icons/Add';
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -31,6 +30,7 @@ import {
   ModelPermissions,
   deniedReason,
 } from '../../hooks/useModelPermissions';
+import { CardEmptyState } from '../common/CardEmptyState';
 import { GatedButton } from '../common/GatedButton';
 import { KeyStatusLabel } from '../common/StatusChip';
 import { formatDateTime, formatNumber } from '../common/format';
@@ -118,8 +118,7 @@ export function KeyManager(props: KeyManagerProps) {
     content = <Progress />;
   } else if (keys.value.length === 0) {
     content = (
-      <EmptyState
-        missing="data"
+      <CardEmptyState
         title="No API keys yet"
         description="Create a key to let a client call this model."
         action={createButton}

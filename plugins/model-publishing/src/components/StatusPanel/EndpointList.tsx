@@ -1,15 +1,12 @@
-import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import { List, ListItem, ListItemText } from '@material-ui/core';
 import type { Publication } from '@internal/plugin-model-publishing-common';
+import { CardEmptyState } from '../common/CardEmptyState';
 import { CopyButton } from '../common/CopyButton';
 
 /** Endpoint URLs, each with a copy button. */
 export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
   if (props.endpoints.length === 0) {
-    return (
-      <Typography variant="body2" color="textSecondary">
-        No endpoints yet.
-      </Typography>
-    );
+    return <CardEmptyState title="No endpoints yet." />;
   }
   return (
     <List dense disablePadding aria-label="Endpoints">

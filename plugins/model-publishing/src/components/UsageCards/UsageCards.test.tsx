@@ -230,6 +230,8 @@ describe('UsageCards', () => {
     expect(
       await screen.findByText('No traffic in this range'),
     ).toBeInTheDocument();
+    // The compact in-card empty state: text only, no EmptyState illustration.
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
     unmount();
     const failing = mockModelPublishingApi({
       getUsage: async () => {

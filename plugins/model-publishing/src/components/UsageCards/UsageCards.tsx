@@ -13,7 +13,6 @@ import {
 import { Alert, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import {
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -31,6 +30,7 @@ import {
   ModelPermissions,
   deniedReason,
 } from '../../hooks/useModelPermissions';
+import { CardEmptyState } from '../common/CardEmptyState';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
 import { LineChart } from './LineChart';
@@ -222,8 +222,7 @@ function UsageBody(props: {
         </Typography>
       )}
       {buckets.length === 0 || sum.requests === 0 ? (
-        <EmptyState
-          missing="data"
+        <CardEmptyState
           title="No traffic in this range"
           description="Requests will show here once clients call the endpoint."
         />
