@@ -105,18 +105,18 @@ const publishMenuItem = EntityContextMenuItemBlueprint.make({
 
 /** The model-publishing plugin for the new frontend system (picked up by feature discovery). */
 const plugin = createFrontendPlugin({
-    pluginId: 'model-publishing',
-    title: 'Model publishing',
-    icon: <CloudUploadIcon />,
-    extensions: [
-      modelPublishingApi,
-      publishedModelsPage,
-      publishContent,
-      publishStatusCard,
-      inferenceServicesCard,
-      publishMenuItem,
-    ],
-    routes: { root: modelPublishingRouteRef },
-  });
+  pluginId: 'model-publishing',
+  title: 'Model publishing',
+  icon: <CloudUploadIcon />,
+  extensions: [
+    modelPublishingApi,
+    publishedModelsPage,
+    publishContent,
+    publishStatusCard,
+    inferenceServicesCard,
+    publishMenuItem,
+  ],
+  routes: { root: modelPublishingRouteRef },
+});
 
 export default plugin;
