@@ -6,7 +6,7 @@ import {
   mockModelPublishingApi,
   renderWithApis,
 } from '../../__testUtils__/testUtils';
-import { AuditTable } from './AuditTable';
+import { AuditTable, actorLabel } from './AuditTable';
 
 const entry = (
   id: string,
@@ -51,7 +51,8 @@ describe('AuditTable', () => {
     expect(screen.getByText('gateway timeout')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Next' }));
-    expect(await screen.findByText('user:default/mallory')).toBeInTheDocument();
+    const who = await screen.findByText('mallory');
+    expect(who).toHaveAttribute('title', 'user:default/mallory');
     expect(screen.getByText('Denied')).toBeInTheDocument();
     expect(screen.getByText('Page 2')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
@@ -93,5 +94,16 @@ describe('AuditTable', () => {
       screen.getByText(/permission to read the audit history/),
     ).toBeInTheDocument();
     expect(api.listAudit).not.toHaveBeenCalled();
+  });
+});
+
+describe('actorLabel', () => {
+  it.each([
+    ['user:default/frank', 'frank'],
+    ['user:team-a/frank', 'team-a/frank'],
+    ['system:model-publishing', 'system:model-publishing'],
+    ['plugin:scaffolder', 'plugin:scaffolder'],
+  ])('%s → %s', (actor, label) => {
+    expect(actorLabel(actor)).toBe(label);
   });
 });

@@ -25,6 +25,18 @@ import type { ModelAddress } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { formatDateTime } from '../common/format';
 
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
+/**
+ * A user as people say it (`user:default/frank` → `frank`, another namespace kept); services and
+ * the system as recorded. The full reference stays in the cell's tooltip.
+ */
+export function actorLabel(actor: string): string {
+  const user = /^user:([^/]+)\/(.+)$/.exec(actor);
+  if (!user) return actor;
+  return user[1] === 'default' ? user[2] : `${user[1]}/${user[2]}`;
+}
+
 const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'publication.create': 'Published',
   'publication.update': 'Updated',
@@ -103,7 +115,7 @@ export function AuditTable(props: {
       <Table size="small" aria-label="Audit history">
         <TableHead>
           <TableRow>
-            <TableCell>When</TableCell>
+            <TableCell style={noWrap}>When</TableCell>
             <TableCell>Who</TableCell>
             <TableCell>Action</TableCell>
             <TableCell>Key</TableCell>
@@ -113,8 +125,12 @@ export function AuditTable(props: {
         <TableBody>
           {result.value.items.map(entry => (
             <TableRow key={entry.id}>
-              <TableCell>{formatDateTime(entry.createdAt)}</TableCell>
-              <TableCell>{entry.actor}</TableCell>
+              <TableCell style={noWrap}>
+                {formatDateTime(entry.createdAt)}
+              </TableCell>
+              <TableCell style={noWrap}>
+                <span title={entry.actor}>{actorLabel(entry.actor)}</span>
+              </TableCell>
               <TableCell>
                 {ACTION_LABELS[entry.action] ?? entry.action}
               </TableCell>
