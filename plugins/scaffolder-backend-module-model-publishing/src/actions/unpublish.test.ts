@@ -44,6 +44,29 @@ describe('model-publishing:unpublish', () => {
     expect(env.stub.publicationOf('iris').status).toBe('published');
   });
 
+  it('a model that is not published fails with the same message as in a dry run, and deletes nothing', async () => {
+    const { error } = await failureOf(env.actions.unpublish, {
+      entityRef: 'component:default/llama',
+    });
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toBe(
+      'component:default/llama is not published, so there is nothing to unpublish: check entityRef, or publish the model first with model-publishing:publish',
+    );
+    expect(env.stub.writes()).toEqual([]);
+  });
+
+  it('a second unpublish says the model is no longer published', async () => {
+    await run(env.actions.unpublish, { entityRef: IRIS });
+    const { error } = await failureOf(env.actions.unpublish, {
+      entityRef: IRIS,
+    });
+    expect(error.name).toBe('NotFoundError');
+    expect(error.message).toBe(
+      'component:default/iris is not published, so there is nothing to unpublish: check entityRef, or publish the model first with model-publishing:publish',
+    );
+    expect(env.stub.writes()).toHaveLength(1);
+  });
+
   it('rejects invalid input', async () => {
     const { unpublish } = env.actions;
     expect(validate({}, unpublish.schema!.input!).errors.join()).toContain(

@@ -53,16 +53,18 @@ export function createUnpublishModelAction(
       const links = publishingLinks(appBaseUrl, ref);
       const credentials = await ctx.getInitiatorCredentials();
 
+      // Read first, as update does, so a model that is not published gets the same message in a
+      // real run as in a dry run (the backend's DELETE would only answer a bare 404).
+      const current = await requireLivePublication(
+        client,
+        credentials,
+        ref,
+        'unpublish',
+      );
       let publication: Publication;
       if (ctx.isDryRun) {
         // Validate only: the model resolves, the caller can read it, it is published, and the
         // permission policy lets the caller delete it.
-        publication = await requireLivePublication(
-          client,
-          credentials,
-          ref,
-          'unpublish',
-        );
         await assertAllowed(
           permissions,
           credentials,
@@ -70,6 +72,7 @@ export function createUnpublishModelAction(
           entityRef,
           'unpublish',
         );
+        publication = current;
         ctx.logger.info(
           `Dry run: would unpublish ${entityRef} (publication ${
             publication.id
@@ -78,7 +81,9 @@ export function createUnpublishModelAction(
           } gateway object(s)). Nothing was changed.`,
         );
       } else {
-        ctx.logger.info(`Unpublishing ${entityRef}`);
+        ctx.logger.info(
+          `Unpublishing ${entityRef} (publication ${current.id})`,
+        );
         ({ publication } = await client.unpublish(credentials, ref));
         ctx.logger.info(
           `Unpublished ${entityRef} (publication ${publication.id}, status ${publication.status})`,

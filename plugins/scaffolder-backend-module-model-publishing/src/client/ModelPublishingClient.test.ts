@@ -90,6 +90,27 @@ describe('ModelPublishingClient failures', () => {
     }
   });
 
+  it('a 5xx names the URL and the status and keeps the backend error', async () => {
+    const { server, baseUrl } = await serve(
+      503,
+      'application/json',
+      JSON.stringify({
+        error: { name: 'ServiceUnavailableError', message: 'cluster down' },
+      }),
+    );
+    try {
+      const error = await clientAt(baseUrl)
+        .unpublish(CREDENTIALS, IRIS)
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.message).toBe(
+        `The model-publishing backend at ${baseUrl}/entities/component/default/iris/publication failed to unpublish component:default/iris (HTTP 503): cluster down`,
+      );
+    } finally {
+      await close(server);
+    }
+  });
+
   it('a network failure that quotes a key does not carry it into the error', async () => {
     const leaky: typeof fetch = async () => {
       throw new TypeError('fetch failed', {

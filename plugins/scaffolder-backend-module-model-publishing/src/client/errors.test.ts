@@ -104,6 +104,28 @@ describe('toActionError', () => {
     );
   });
 
+  it('names the URL, without credentials, the status and the backend error on a 5xx', () => {
+    const error = toActionError('update', 'component:default/iris', 502, {
+      message: 'upstream mpk_abc123 gone',
+      name: 'Error',
+      url: 'https://svc:secret@mp.internal/api/model-publishing/entities/component/default/iris/publication',
+    });
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toBe(
+      'The model-publishing backend at https://mp.internal/api/model-publishing/entities/component/default/iris/publication failed to update the publication of component:default/iris (HTTP 502): upstream mpk_[redacted] gone',
+    );
+  });
+
+  it('redacts a key in the URL of a 5xx', () => {
+    const error = toActionError('publish', 'component:default/iris', 500, {
+      message: 'boom',
+      url: 'http://localhost/api?k=mpk_q1',
+    });
+    expect(error.message).toBe(
+      'The model-publishing backend at http://localhost/api?k=mpk_[redacted] failed to publish component:default/iris (HTTP 500): boom',
+    );
+  });
+
   it('forwards an unnamed failure as a plain Error cause', () => {
     const error = toActionError('unpublish', 'component:default/iris', 405, {});
     expect(error).toBeInstanceOf(ForwardedError);

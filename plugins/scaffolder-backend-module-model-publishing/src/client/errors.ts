@@ -91,8 +91,13 @@ export function toActionError(
       );
     default:
       if (status >= 500) {
+        // The URL tells a 5xx of the backend itself from one of a proxy or gateway in front of it.
         return new ServiceUnavailableError(
-          `The model-publishing backend failed to ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
+          redactKeys(
+            `The model-publishing backend${
+              backend.url ? ` at ${shownUrl(backend.url)}` : ''
+            } failed to ${verb} ${entityRef} (HTTP ${status}): ${detail}`,
+          ),
         );
       }
       // A status this action gives no meaning to (a redirect, 405, 413, a proxy's 429, …): usually
