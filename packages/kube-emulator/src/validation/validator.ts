@@ -6,6 +6,7 @@ import { pointerToFieldPath, type FieldError } from './fieldPath';
 import { addKubernetesFormats } from './formats';
 import { validateDataKeys, validateObjectMeta } from './metadata';
 import { applyDefaultsAndPrune, toAjvSchema, type ConversionStats } from './structural';
+import { validateEventNamespace } from './events';
 import { validateWorkloadSelector } from './workloads';
 
 export type { FieldError } from './fieldPath';
@@ -89,7 +90,7 @@ export function createSchemaValidator(crds: CrdDefinition[], opts: { builtins?: 
     if (!fn(obj)) errors.push(...mapAjvErrors(fn.errors ?? [], obj));
     const old = options.oldObject && typeof options.oldObject === 'object' ? options.oldObject : undefined;
     cel.validate(obj, old, schema, '', errors);
-    if (type.builtin) errors.push(...validateWorkloadSelector(type.kind, obj, old));
+    if (type.builtin) errors.push(...validateWorkloadSelector(type.kind, obj, old), ...validateEventNamespace(type.kind, obj));
     return { valid: errors.length === 0, errors: dedupe(errors), object: obj, unknownFields: unknown };
   }
 
