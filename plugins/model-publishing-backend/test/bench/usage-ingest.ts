@@ -6,10 +6,11 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs test/bench/usage-ingest.ts [--pg]
  */
 import { loadavg } from 'node:os';
+import type { Knex } from 'knex';
+import { BenchDatabase, runOnDatabases } from './support/usageBench';
 import { AccessLogIngestor } from '../../src/usage/ingest/AccessLogIngestor';
 import { UsageStore } from '../../src/usage/UsageStore';
 import type { UsagePublicationInfo } from '../../src/usage/types';
-import { createUsageTestDb } from '../../src/usage/__testUtils__/db';
 
 const RECORDS = 50_000;
 const BATCH = 1_000;
@@ -79,58 +80,45 @@ function batches(now: number): string[] {
   return out;
 }
 
-async function bench(kind: 'sqlite' | 'postgres') {
-  const { db, close } = await createUsageTestDb(kind);
-  try {
-    const pubs = publications();
-    const now = Date.now();
-    const ingestor = new AccessLogIngestor(
-      new UsageStore(db),
-      { list: async () => pubs, get: async id => pubs.find(p => p.id === id) },
-      { dedupeHours: 72, maxRecordsPerBatch: 10_000, now: () => now },
-    );
-    const bodies = batches(now);
-    await ingestor.ingest(bodies[0]); // warm-up: JIT, directory cache (its records then count as duplicates)
+async function bench(kind: BenchDatabase, db: Knex) {
+  const pubs = publications();
+  const now = Date.now();
+  const ingestor = new AccessLogIngestor(
+    new UsageStore(db),
+    { list: async () => pubs, get: async id => pubs.find(p => p.id === id) },
+    { dedupeHours: 72, maxRecordsPerBatch: 10_000, now: () => now },
+  );
+  const bodies = batches(now);
+  await ingestor.ingest(bodies[0]); // warm-up: JIT, directory cache (its records then count as duplicates)
 
-    for (const pass of ['new records', 're-delivery (all duplicates)']) {
-      let accepted = 0;
-      let duplicates = 0;
-      const c0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      for (const body of bodies) {
-        const r = await ingestor.ingest(body);
-        accepted += r.accepted;
-        duplicates += r.duplicates;
-      }
-      const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-      const c = process.cpuUsage(c0);
-      const cpuS = (c.user + c.system) / 1e6;
-      const rate = RECORDS / wallS;
-      const cpuNote =
-        kind === 'sqlite'
-          ? `, ${Math.round(RECORDS / cpuS)} records per CPU-second`
-          : '';
-      console.log(
-        `[usage-ingest] ${kind}, ${pass}: ${RECORDS} records in ${bodies.length} NDJSON batches of ${BATCH} ` +
-          `(accepted ${accepted}, duplicates ${duplicates}) in ${wallS.toFixed(
-            2,
-          )} s wall = ${Math.round(rate)} records/s${cpuNote} ` +
-          `(goal >= 5000/s: ${
-            rate >= 5000 ? 'met' : 'NOT met'
-          } on wall time; load average ${loadavg()[0].toFixed(1)})`,
-      );
+  for (const pass of ['new records', 're-delivery (all duplicates)']) {
+    let accepted = 0;
+    let duplicates = 0;
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    for (const body of bodies) {
+      const r = await ingestor.ingest(body);
+      accepted += r.accepted;
+      duplicates += r.duplicates;
     }
-  } finally {
-    await close();
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    const cpuS = (c.user + c.system) / 1e6;
+    const rate = RECORDS / wallS;
+    const cpuNote =
+      kind === 'sqlite'
+        ? `, ${Math.round(RECORDS / cpuS)} records per CPU-second`
+        : '';
+    console.log(
+      `[usage-ingest] ${kind}, ${pass}: ${RECORDS} records in ${bodies.length} NDJSON batches of ${BATCH} ` +
+        `(accepted ${accepted}, duplicates ${duplicates}) in ${wallS.toFixed(
+          2,
+        )} s wall = ${Math.round(rate)} records/s${cpuNote} ` +
+        `(goal >= 5000/s: ${
+          rate >= 5000 ? 'met' : 'NOT met'
+        } on wall time; load average ${loadavg()[0].toFixed(1)})`,
+    );
   }
 }
 
-async function main() {
-  await bench('sqlite');
-  if (process.argv.includes('--pg')) await bench('postgres');
-}
-
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+runOnDatabases(bench);
