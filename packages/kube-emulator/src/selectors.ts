@@ -62,31 +62,41 @@ export function parseLabelSelector(text: string | null | undefined): Selector {
   };
 }
 
+/** Selectable fields read at a dotted path; unset fields compare as '' (so `spec.nodeName=` finds unscheduled pods), as on the real server. */
+function pathFields(kind: string, paths: string[]): Record<string, (o: any) => string> {
+  return Object.fromEntries(
+    paths.map(path => [`${kind}|${path}`, (o: any) => path.split('.').reduce((v, k) => v?.[k], o) ?? '']),
+  );
+}
+
 /** Field selectors supported per kind (every kind supports metadata.name and metadata.namespace). */
 const EXTRA_FIELDS: Record<string, (o: any) => string | undefined> = {
   'Secret|type': o => o.type,
   'Namespace|status.phase': o => o.status?.phase,
   // The core/v1 Event fields the API server selects on (what `kubectl describe` and the Kubernetes tab use).
-  'Event|involvedObject.kind': o => o.involvedObject?.kind ?? '',
-  'Event|involvedObject.namespace': o => o.involvedObject?.namespace ?? '',
-  'Event|involvedObject.name': o => o.involvedObject?.name ?? '',
-  'Event|involvedObject.uid': o => o.involvedObject?.uid ?? '',
-  'Event|involvedObject.apiVersion': o => o.involvedObject?.apiVersion ?? '',
-  'Event|involvedObject.resourceVersion': o => o.involvedObject?.resourceVersion ?? '',
-  'Event|involvedObject.fieldPath': o => o.involvedObject?.fieldPath ?? '',
-  'Event|reason': o => o.reason ?? '',
-  'Event|reportingComponent': o => o.reportingComponent ?? '',
+  ...pathFields('Event', [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'type',
+  ]),
   // `source` is the legacy source.component, else the reporting controller, as on the real server.
   'Event|source': o => o.source?.component || o.reportingComponent || '',
-  'Event|type': o => o.type ?? '',
-  // Unset fields compare as '' (so `spec.nodeName=` finds unscheduled pods), as on the real server.
-  'Pod|spec.nodeName': o => o.spec?.nodeName ?? '',
-  'Pod|spec.restartPolicy': o => o.spec?.restartPolicy ?? '',
-  'Pod|spec.schedulerName': o => o.spec?.schedulerName ?? '',
-  'Pod|spec.serviceAccountName': o => o.spec?.serviceAccountName ?? '',
-  'Pod|status.phase': o => o.status?.phase ?? '',
-  'Pod|status.podIP': o => o.status?.podIP ?? '',
-  'Pod|status.nominatedNodeName': o => o.status?.nominatedNodeName ?? '',
+  ...pathFields('Pod', [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ]),
   'ReplicaSet|status.replicas': o => String(o.status?.replicas ?? 0),
   'Job|status.successful': o => String(o.status?.successful ?? 0),
 };
