@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { UsageService } from '../UsageService';
+import { UsageStore } from '../UsageStore';
 import {
   createScratchDatabase,
   ScratchDatabaseKind,
@@ -16,6 +18,24 @@ export function createUsageTestDb(kind: ScratchDatabaseKind) {
     prefix: 'mp_usage_test',
     migrate: runUsageMigration,
   });
+}
+
+/** The usage store and service over `db`, with the documented defaults (ingest batch size overridable). */
+export function usageServiceOn(
+  db: Knex,
+  options: { maxRecordsPerBatch?: number } = {},
+) {
+  const store = new UsageStore(db);
+  const service = new UsageService(store, {
+    retentionDays: 30,
+    dailyRetentionDays: 400,
+    ingest: {
+      allowedSubjects: [],
+      dedupeHours: 72,
+      maxRecordsPerBatch: options.maxRecordsPerBatch ?? 10_000,
+    },
+  });
+  return { store, service };
 }
 
 async function runUsageMigration(db: Knex): Promise<void> {

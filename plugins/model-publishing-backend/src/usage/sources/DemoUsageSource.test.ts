@@ -2,11 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { UsageRecord } from '@internal/plugin-model-publishing-node';
 import { DemoUsageSource } from './DemoUsageSource';
 import { UsageCollector } from '../UsageCollector';
-import { UsageService } from '../UsageService';
-import { UsageStore } from '../UsageStore';
 import { UsagePublicationInfo } from '../types';
 import { HOUR_MS, hourOf } from '../time';
-import { createUsageTestDb, usageTestDatabases } from '../__testUtils__/db';
+import {
+  createUsageTestDb,
+  usageServiceOn,
+  usageTestDatabases,
+} from '../__testUtils__/db';
 import { createPublicationDirectory } from '../directory';
 import { AuditLog } from '../../audit/AuditLog';
 import { PublicationStore } from '../../database/PublicationStore';
@@ -100,15 +102,8 @@ describe('DemoUsageSource', () => {
   it('backfills the last 7 days on the first collection so a fresh start shows data', async () => {
     const { db, close } = await createUsageTestDb('sqlite');
     try {
-      const store = new UsageStore(db);
-      const service = new UsageService(store, {
-        retentionDays: 30,
-        dailyRetentionDays: 400,
-        ingest: {
-          allowedSubjects: [],
-          dedupeHours: 72,
-          maxRecordsPerBatch: 1000,
-        },
+      const { store, service } = usageServiceOn(db, {
+        maxRecordsPerBatch: 1000,
       });
       const collector = new UsageCollector({
         sources: [new DemoUsageSource(() => NOW)],
@@ -282,15 +277,8 @@ describe('DemoUsageSource', () => {
           alice,
         );
 
-        const store = new UsageStore(db);
-        const service = new UsageService(store, {
-          retentionDays: 30,
-          dailyRetentionDays: 400,
-          ingest: {
-            allowedSubjects: [],
-            dedupeHours: 72,
-            maxRecordsPerBatch: 1000,
-          },
+        const { store, service } = usageServiceOn(db, {
+          maxRecordsPerBatch: 1000,
         });
         const collector = new UsageCollector({
           sources: [new DemoUsageSource(clock)],

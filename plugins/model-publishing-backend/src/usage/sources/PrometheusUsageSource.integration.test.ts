@@ -12,11 +12,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { PrometheusUsageSource } from './PrometheusUsageSource';
 import { DEFAULT_PROMETHEUS_QUERIES } from '../config';
 import { UsageCollector } from '../UsageCollector';
-import { UsageService } from '../UsageService';
-import { UsageStore } from '../UsageStore';
 import { UsagePublicationInfo } from '../types';
 import { HOUR_MS } from '../time';
-import { createUsageTestDb } from '../__testUtils__/db';
+import { createUsageTestDb, usageServiceOn } from '../__testUtils__/db';
 
 function findBinary(name: string): string | undefined {
   for (const dir of [
@@ -287,15 +285,8 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
   it('collects rollups equal to the backfilled totals per key and per token type', async () => {
     const { db, close } = await createUsageTestDb('sqlite');
     try {
-      const store = new UsageStore(db);
-      const service = new UsageService(store, {
-        retentionDays: 30,
-        dailyRetentionDays: 400,
-        ingest: {
-          allowedSubjects: [],
-          dedupeHours: 72,
-          maxRecordsPerBatch: 1000,
-        },
+      const { store, service } = usageServiceOn(db, {
+        maxRecordsPerBatch: 1000,
       });
       const now = endHour * HOUR_MS + 10 * 60_000; // ten minutes into the hour after the data
       const source = new PrometheusUsageSource({

@@ -2,9 +2,9 @@
  * What the usage benchmarks share (a folder of its own, so test/bench/run.mjs does not run it as one).
  */
 import type { Knex } from 'knex';
-import { UsageService } from '../../../src/usage/UsageService';
-import { UsageStore } from '../../../src/usage/UsageStore';
 import { createUsageTestDb } from '../../../src/usage/__testUtils__/db';
+
+export { usageServiceOn } from '../../../src/usage/__testUtils__/db';
 
 export type BenchDatabase = 'sqlite' | 'postgres';
 
@@ -13,21 +13,6 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[
     Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
   ];
-}
-
-/** The store and service as plugin.ts builds them with the documented defaults. */
-export function usageServiceOn(db: Knex) {
-  const store = new UsageStore(db);
-  const service = new UsageService(store, {
-    retentionDays: 30,
-    dailyRetentionDays: 400,
-    ingest: {
-      allowedSubjects: [],
-      dedupeHours: 72,
-      maxRecordsPerBatch: 10_000,
-    },
-  });
-  return { store, service };
 }
 
 /**
