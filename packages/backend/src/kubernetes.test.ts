@@ -44,22 +44,17 @@ const DEFAULT_OBJECT_TYPES = [
   'daemonsets',
 ];
 
+/** The portal's embedded app-config.yaml, as the backend reads it. */
+const appConfig = parse(
+  readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
+);
+
 function appConfigKubernetes(url: string, overrides: object = {}) {
-  const appConfig = parse(
-    readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
-  );
   const kubernetes = structuredClone(appConfig.kubernetes);
   const clusters = kubernetes.clusterLocatorMethods[0].clusters;
   expect(clusters).toHaveLength(1);
   clusters[0] = { ...clusters[0], url, ...overrides };
   return kubernetes;
-}
-
-/** app-config.yaml's `permission:` section (the portal policy's settings, e.g. who may use the proxy). */
-function appConfigPermission() {
-  return parse(
-    readFileSync(resolve(__dirname, '../../../app-config.yaml'), 'utf8'),
-  ).permission;
 }
 
 /** The Components the catalog module makes from the cluster, as the catalog would serve them. */
@@ -146,7 +141,8 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
       startKubernetesBackend({
         config: {
           kubernetes: appConfigKubernetes(emulator.url),
-          permission: appConfigPermission(),
+          // The portal policy's settings, e.g. who may use the proxy.
+          permission: appConfig.permission,
         },
         entities: components,
         permissions: 'portal',
