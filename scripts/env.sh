@@ -73,6 +73,36 @@ ensure_mkdocs() {
   return 1
 }
 
+# What the README's test command needs besides Node: the browser for the journeys, Prometheus/promtool for
+# the Prometheus integration test, mkdocs for TechDocs and curl. Installed from Debian's packages when
+# missing and run as root (a fresh machine); otherwise the missing ones are named and the run fails.
+ensure_test_tools() {
+  local need=()
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || need+=(prometheus)
+  command -v mkdocs >/dev/null 2>&1 || need+=(mkdocs)
+  mkdocs_ready || need+=(mkdocs-material)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "» Installing ${need[*]} (apt-get) for the tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null || true
+    apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null || return 1
+    return 0
+  fi
+  echo "error: the tests need ${need[*]}: apt-get install ${need[*]} (as root), then run this again" >&2
+  return 1
+}
+
+# Redis on 127.0.0.1:6379 (global rate-limit tests): start it when installed but down.
+ensure_redis() {
+  command -v redis-cli >/dev/null 2>&1 || return 0
+  redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && return 0
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /tmp --logfile /tmp/redis-mp.log >/dev/null 2>&1 || true
+}
+
 # PostgreSQL-backed tests use 127.0.0.1:5432. Start the local cluster when it is installed but down.
 ensure_postgres() {
   if command -v pg_isready >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 -q; then return 0; fi

@@ -6,7 +6,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MP_ROOT"
 ensure_deps
+ensure_test_tools
 ensure_postgres || true
+ensure_redis
 export CI=true
 
 step() { printf '\n\033[1m» %s\033[0m\n' "$*"; }
