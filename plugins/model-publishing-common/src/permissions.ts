@@ -52,6 +52,19 @@ export const auditReadPermission = createPermission({
   resourceType,
 });
 
+/** Ask for access to a published model (portal policy: everyone signed in). */
+export const accessRequestPermission = createPermission({
+  name: 'model-publishing.access.request',
+  attributes: { action: 'create' },
+  resourceType,
+});
+/** Decide access requests and manage consumers' keys of a model (portal policy: owners, admins). */
+export const accessApprovePermission = createPermission({
+  name: 'model-publishing.access.approve',
+  attributes: { action: 'update' },
+  resourceType,
+});
+
 /** All model-publishing permissions, for registration with the permissions registry. */
 export const modelPublishingPermissions = [
   publicationReadPermission,
@@ -63,6 +76,8 @@ export const modelPublishingPermissions = [
   keyRevokePermission,
   usageReadPermission,
   auditReadPermission,
+  accessRequestPermission,
+  accessApprovePermission,
 ];
 
 /** Permissions that change something; only owners and admins get these from the demo policy. */

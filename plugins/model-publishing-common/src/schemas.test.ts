@@ -30,12 +30,35 @@ describe('publishConfigSchema', () => {
 describe('permissions', () => {
   it('are all scoped to catalog entities with unique names', () => {
     const names = modelPublishingPermissions.map(p => p.name);
-    expect(new Set(names).size).toBe(9);
+    expect(new Set(names).size).toBe(11);
     for (const p of modelPublishingPermissions) {
       expect(p).toMatchObject({ type: 'resource', resourceType: 'catalog-entity' });
     }
     expect(modelPublishingManagePermissions.map(p => p.name)).not.toContain(
       'model-publishing.usage.read',
     );
+  });
+});
+
+describe('plans in the publish config', () => {
+  it('accepts plans with month limits and fills approval with manual', () => {
+    const parsed = publishConfigSchema.parse({
+      rateLimits: { requestsPerMinute: 60 },
+      plans: [{ name: 'gold', rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 } }],
+    });
+    expect(parsed.plans).toEqual([
+      { name: 'gold', rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 }, approval: 'manual' },
+    ]);
+  });
+
+  it.each([
+    [[{ name: 'a' }, { name: 'a' }], 'plans: plan names must be unique'],
+    [[{ name: 'default', rateLimits: { requestsPerDay: 1 } }], "plans: the default plan's limits are the publication's rateLimits: set them there"],
+    [[{ name: 'Gold' }], 'plans.0.name: plan name must be 1-40 lower-case letters, digits or dashes'],
+    [[{ name: 'a', approval: 'sometimes' }], 'plans.0.approval'],
+  ])('refuses %j naming the field', (plans, message) => {
+    const result = publishConfigSchema.safeParse({ rateLimits: {}, plans });
+    expect(result.success).toBe(false);
+    expect(describeZodError(result.error!)).toContain(message);
   });
 });

@@ -16,6 +16,8 @@ export const rateLimitsSchema = z
     tokensPerMinute: limit('tokensPerMinute'),
     tokensPerHour: limit('tokensPerHour'),
     tokensPerDay: limit('tokensPerDay'),
+    requestsPerMonth: limit('requestsPerMonth'),
+    tokensPerMonth: limit('tokensPerMonth'),
   })
   .strict();
 
@@ -39,6 +41,27 @@ export const keyNameSchema = z
 
 export const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time' });
 
+export const planInputSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'plan name must be 1-40 lower-case letters, digits or dashes'),
+    description: z.string().max(500, 'description must be at most 500 characters').optional(),
+    rateLimits: rateLimitsSchema.default({}),
+    approval: z.enum(['automatic', 'manual']).default('manual'),
+    maxKeyLifetimeDays: z.number().int().positive().max(3650).optional(),
+  })
+  .strict();
+
+export const plansInputSchema = z
+  .array(planInputSchema)
+  .max(20, 'at most 20 plans')
+  .refine(plans => new Set(plans.map(p => p.name)).size === plans.length, 'plan names must be unique')
+  .refine(
+    plans => !plans.some(p => p.name === 'default' && p.rateLimits && Object.keys(p.rateLimits).length),
+    "the default plan's limits are the publication's rateLimits: set them there",
+  );
+
 export const publishConfigSchema = z
   .object({
     rateLimits: rateLimitsSchema.default({}),
@@ -49,6 +72,7 @@ export const publishConfigSchema = z
     hostname: hostnameSchema.optional(),
     description: z.string().max(1000, 'description must be at most 1000 characters').optional(),
     modelKind: z.enum(['openai', 'v1', 'v2']).optional(),
+    plans: plansInputSchema.optional(),
   })
   .strict();
 

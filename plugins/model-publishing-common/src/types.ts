@@ -1,3 +1,4 @@
+import type { PlanInput } from './access';
 import type { ModelResourceKind } from './annotations';
 
 /** The protocol a published model speaks, which decides the gateway objects (design §3). */
@@ -24,6 +25,9 @@ export interface RateLimits {
   tokensPerMinute?: number;
   tokensPerHour?: number;
   tokensPerDay?: number;
+  /** Month windows (Envoy Gateway's RateLimitUnit Month), for plans with monthly quotas. */
+  requestsPerMonth?: number;
+  tokensPerMonth?: number;
 }
 
 export interface PublishConfig {
@@ -33,6 +37,11 @@ export interface PublishConfig {
   description?: string;
   /** Confirms or chooses the kind where detection is unsure. */
   modelKind?: PublishableModelKind;
+  /**
+   * Plans consumers may request (design §9). The `default` plan always exists and has `rateLimits`;
+   * an entry named `default` only sets its description, approval and key lifetime.
+   */
+  plans?: PlanInput[];
 }
 
 export type PublicationStatus =
@@ -118,6 +127,14 @@ export const AUDIT_ACTIONS = [
   'publication.read',
   'usage.read',
   'audit.read',
+  'plan.update',
+  'access.request',
+  'access.approve',
+  'access.deny',
+  'access.issue',
+  'access.suspend',
+  'access.resume',
+  'access.revoke',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

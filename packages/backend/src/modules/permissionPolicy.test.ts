@@ -2,6 +2,8 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  accessApprovePermission,
+  accessRequestPermission,
   keyCreatePermission,
   publicationCreatePermission,
   publicationReadPermission,
@@ -44,10 +46,23 @@ describe('ModelPublishingPortalPolicy', () => {
     expect(decision).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
+  it('lets anyone signed in request access to a model, and no caller without a user', async () => {
+    expect(
+      await policy.handle(
+        { permission: accessRequestPermission },
+        user('user:default/paul', 'group:default/platform'),
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await policy.handle({ permission: accessRequestPermission })).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
+
   it.each([
     publicationCreatePermission,
     keyCreatePermission,
     usageReadPermission,
+    accessApprovePermission,
   ])(
     "allows %s only on owned entities, with the user's own claims",
     async permission => {

@@ -18,7 +18,10 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { InputError } from '@backstage/errors';
-import { publicationReadPermission } from '@internal/plugin-model-publishing-common';
+import {
+  accessRequestPermission,
+  publicationReadPermission,
+} from '@internal/plugin-model-publishing-common';
 
 const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
 /**
@@ -37,8 +40,10 @@ export interface PortalPolicyOptions {
  * - members of an admin group (config `permission.modelPublishing.adminGroups`, default
  *   `group:default/admins`) may do everything;
  * - anyone signed in may read the catalog, use TechDocs and templates, and see which models are
- *   published (`model-publishing.publication.read`);
- * - every other model-publishing permission (publish, update, unpublish, keys, usage, audit) is
+ *   published (`model-publishing.publication.read`), and request access to one
+ *   (`model-publishing.access.request`);
+ * - every other model-publishing permission (publish, update, unpublish, keys, usage, audit,
+ *   deciding access requests and managing consumers: `model-publishing.access.approve`) is
  *   allowed only on entities the user owns, directly or through a group (the catalog's `isEntityOwner`
  *   rule, evaluated by the catalog as a conditional decision);
  * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users;
@@ -73,6 +78,10 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
     }
     if (permission.name === publicationReadPermission.name) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    // Anyone signed in may ask for access to a model; its owners decide (access.approve, below).
+    if (permission.name === accessRequestPermission.name) {
+      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (!user || !isResourcePermission(permission, 'catalog-entity')) {
       return { result: AuthorizeResult.DENY };

@@ -19,7 +19,7 @@ export const MAX_LOCAL_RULES = 16;
 /** clientSelectors[].headers maxItems is 128: one Distinct match plus at most 127 exclusions. */
 export const MAX_EXCLUDED_CLIENTS = 127;
 
-type Unit = 'Minute' | 'Hour' | 'Day';
+type Unit = 'Minute' | 'Hour' | 'Day' | 'Month';
 interface Window {
   field: keyof RateLimits;
   unit: Unit;
@@ -34,6 +34,8 @@ export const LIMIT_WINDOWS: Window[] = [
   { field: 'tokensPerMinute', unit: 'Minute', tokens: true },
   { field: 'tokensPerHour', unit: 'Hour', tokens: true },
   { field: 'tokensPerDay', unit: 'Day', tokens: true },
+  { field: 'requestsPerMonth', unit: 'Month', tokens: false },
+  { field: 'tokensPerMonth', unit: 'Month', tokens: true },
 ];
 
 export interface RateLimitRule {
@@ -95,6 +97,10 @@ function checkLimits(input: BuildInput): void {
   const isLlm = input.detection.kind === 'openai';
   const sources: [string, RateLimits][] = [
     ['rateLimits', defined(input.config.rateLimits)],
+    // Plans' limits become their keys' own rules: refuse what the route cannot enforce at publish time.
+    ...(input.config.plans ?? []).map(
+      (p, i) => [`plans[${i}].rateLimits`, defined(p.rateLimits)] as [string, RateLimits],
+    ),
     ...input.keys.map(
       k =>
         [`keys[${k.clientId}].rateLimits`, defined(k.rateLimits)] as [

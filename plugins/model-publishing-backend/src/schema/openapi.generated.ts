@@ -2508,6 +2508,48 @@ export const spec = {
             "type": "integer",
             "minimum": 1,
             "maximum": 1000000000
+          },
+          "requestsPerMonth": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000000
+          },
+          "tokensPerMonth": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1000000000
+          }
+        }
+      },
+      "PlanInput": {
+        "type": "object",
+        "description": "A plan consumers may request (design §9). Unknown fields are refused with a 400 naming them.",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 500
+          },
+          "rateLimits": {
+            "$ref": "#/components/schemas/RateLimits"
+          },
+          "approval": {
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
+            ]
+          },
+          "maxKeyLifetimeDays": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 3650
           }
         }
       },
@@ -2546,6 +2588,14 @@ export const spec = {
           },
           "modelKind": {
             "$ref": "#/components/schemas/PublishableModelKind"
+          },
+          "plans": {
+            "type": "array",
+            "maxItems": 20,
+            "description": "Plans consumers may request; the default plan is always there and has rateLimits.",
+            "items": {
+              "$ref": "#/components/schemas/PlanInput"
+            }
           }
         }
       },
@@ -2959,7 +3009,15 @@ export const spec = {
               "key.expire",
               "publication.read",
               "usage.read",
-              "audit.read"
+              "audit.read",
+              "plan.update",
+              "access.request",
+              "access.approve",
+              "access.deny",
+              "access.issue",
+              "access.suspend",
+              "access.resume",
+              "access.revoke"
             ]
           },
           "entityRef": {

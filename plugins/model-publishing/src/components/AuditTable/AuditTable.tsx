@@ -49,6 +49,14 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'publication.read': 'Viewed publication',
   'usage.read': 'Viewed usage',
   'audit.read': 'Viewed audit trail',
+  'plan.update': 'Plans changed',
+  'access.request': 'Access requested',
+  'access.approve': 'Access approved',
+  'access.deny': 'Access denied',
+  'access.issue': 'Consumer key issued',
+  'access.suspend': 'Consumer suspended',
+  'access.resume': 'Consumer resumed',
+  'access.revoke': 'Consumer key revoked',
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {
