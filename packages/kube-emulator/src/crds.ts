@@ -81,8 +81,8 @@ export function loadCrds(dir: string = defaultCrdDir()): CrdDefinition[] {
   return crds;
 }
 
-
-function readCrdDir(dir: string): CrdDefinition[] {
+/** The CRDs of the YAML files directly in `dir` (not its subdirectories), uncached. */
+export function readCrdDir(dir: string): CrdDefinition[] {
   const files = fs
     .readdirSync(dir)
     .filter(f => /\.ya?ml$/.test(f))

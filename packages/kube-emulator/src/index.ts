@@ -8,3 +8,5 @@ export type { SchemaValidator, ValidateOptions, ValidationResult, FieldError } f
 export type { ResourceType } from './resources';
 export { kubeconfigYamlFor } from './kubeconfig';
 export { readSeedObjects, exampleSeedDir } from './seed';
+export { loadCrdMatrix, SUPPORT_MATRIX } from './crdMatrix';
+export type { CrdMatrixRow, SupportedVersions } from './crdMatrix';

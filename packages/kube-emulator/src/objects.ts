@@ -203,11 +203,13 @@ export class ObjectApi {
       unknownFields: opts.fieldValidation === 'Strict' ? 'error' : 'prune',
     });
     const unknownErrors = result.errors.filter(e => e.reason === 'FieldValueNotFound' && e.message.startsWith('unknown field'));
-    const other = result.errors.filter(e => !unknownErrors.includes(e));
-    if (other.length) throw invalid(type.kind, ref(type, obj.metadata?.name), other);
+    // The API server finds unknown fields while decoding the body, before any validation runs: under
+    // Strict they are the whole answer (400), even when the object has schema errors too.
     if (unknownErrors.length) {
       throw badRequest(`strict decoding error: ${unknownErrors.map(e => e.message).join(', ')}`);
     }
+    const other = result.errors.filter(e => !unknownErrors.includes(e));
+    if (other.length) throw invalid(type.kind, ref(type, obj.metadata?.name), other);
     if (opts.fieldValidation !== 'Ignore') {
       for (const f of result.unknownFields) opts.warnings?.push(`unknown field "${f}"`);
     }

@@ -23,7 +23,7 @@ function httpRoute(): any {
 }
 
 describe('loadCrds', () => {
-  it('loads the 17 shipped CRDs', () => {
+  it('loads the 18 shipped CRDs', () => {
     expect(crds.map(c => `${c.names.plural}.${c.group}`).sort()).toEqual(
       [
         'aigatewayroutes.aigateway.envoyproxy.io',
@@ -33,6 +33,7 @@ describe('loadCrds', () => {
         'backendtrafficpolicies.gateway.envoyproxy.io',
         'clusterservingruntimes.serving.kserve.io',
         'gatewayconfigs.aigateway.envoyproxy.io',
+        'gatewayclasses.gateway.networking.k8s.io',
         'gateways.gateway.networking.k8s.io',
         'httproutefilters.gateway.envoyproxy.io',
         'httproutes.gateway.networking.k8s.io',
@@ -211,8 +212,10 @@ describe('createSchemaValidator', () => {
     ]);
     // nullable fields accept null; others do not.
     expect(v.validate({ ...w(1), spec: { size: 1, note: null } }).valid).toBe(true);
+    // A type error blocks the CEL rules, which are then reported as not checked (strategy.go hasBlockingErr).
     expect(v.validate({ ...w(1), spec: { size: 1, label: null } }).errors).toEqual([
       expect.objectContaining({ field: 'spec.label', reason: 'FieldValueTypeInvalid' }),
+      expect.objectContaining({ field: '<nil>', message: expect.stringMatching(/some validation rules were not checked/) }),
     ]);
     // The rule that cannot compile is skipped (and counted), not enforced.
     expect(v.celStats().skipped).toBe(1);

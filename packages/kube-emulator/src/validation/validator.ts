@@ -45,6 +45,39 @@ export interface SchemaValidator {
   precompileAll(): void;
 }
 
+/** The field.ErrorTypes strategy.go's hasBlockingErr treats as blocking (NotSupported, Required, TooLong, TooMany, TypeInvalid). */
+const BLOCKING_REASONS = new Set([
+  'FieldValueNotSupported',
+  'FieldValueRequired',
+  'FieldValueTooLong',
+  'FieldValueTooMany',
+  'FieldValueTypeInvalid',
+]);
+
+/** strategy.go's `field.Invalid(nil, nil, …)`: a nil path prints as "<nil>", a nil value as "null". */
+export const CEL_NOT_CHECKED: FieldError = {
+  field: '<nil>',
+  reason: 'FieldValueInvalid',
+  message:
+    'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
+const withRules = new WeakMap<object, boolean>();
+
+/** Whether any node of the schema carries `x-kubernetes-validations`. */
+function hasCelRules(schema: JsonSchema | undefined): boolean {
+  if (!schema || typeof schema !== 'object') return false;
+  const known = withRules.get(schema);
+  if (known !== undefined) return known;
+  const found =
+    Array.isArray(schema['x-kubernetes-validations']) ||
+    Object.values(schema).some(v =>
+      Array.isArray(v) ? v.some(i => typeof i === 'object' && hasCelRules(i)) : typeof v === 'object' && v !== null && hasCelRules(v),
+    );
+  withRules.set(schema, found);
+  return found;
+}
+
 /**
  * Creates a validator for the given CRDs (plus the core/v1 kinds the emulator serves), doing what the
  * API server does: prune unknown fields, apply `default`s, check the OpenAPI v3 structural schema with
@@ -89,7 +122,13 @@ export function createSchemaValidator(crds: CrdDefinition[], opts: { builtins?: 
     const fn = compiledFor(type);
     if (!fn(obj)) errors.push(...mapAjvErrors(fn.errors ?? [], obj));
     const old = options.oldObject && typeof options.oldObject === 'object' ? options.oldObject : undefined;
-    cel.validate(obj, old, schema, '', errors);
+    // As apiextensions-apiserver's strategy.go (hasBlockingErr, kubernetes#108859): a type, required, enum
+    // or size violation means the object lacks the shape the CEL rules were written for, so they are not
+    // evaluated, and one error says so. Only a schema with rules has a CEL validator, so only then.
+    if (hasCelRules(schema)) {
+      if (errors.some(e => BLOCKING_REASONS.has(e.reason))) errors.push(CEL_NOT_CHECKED);
+      else cel.validate(obj, old, schema, '', errors);
+    }
     if (type.builtin) errors.push(...validateWorkloadSelector(type.kind, obj, old), ...validateEventNamespace(type.kind, obj));
     return { valid: errors.length === 0, errors: dedupe(errors), object: obj, unknownFields: unknown };
   }

@@ -16,8 +16,11 @@ import type { BuildInput, KubeObject } from './types';
 /** Envoy Gateway v1.9 CRD limits (rateLimit.global.rules / rateLimit.local.rules maxItems). */
 export const MAX_GLOBAL_RULES = 256;
 export const MAX_LOCAL_RULES = 16;
-/** clientSelectors[].headers maxItems is 128: one Distinct match plus at most 127 exclusions. */
-export const MAX_EXCLUDED_CLIENTS = 127;
+/**
+ * clientSelectors[].headers maxItems is 64 in Envoy Gateway v1.8.1 and 128 in v1.9.0: the support
+ * matrix's minimum leaves one Distinct match plus at most 63 exclusions.
+ */
+export const MAX_EXCLUDED_CLIENTS = 63;
 
 type Unit = 'Minute' | 'Hour' | 'Day' | 'Month';
 interface Window {

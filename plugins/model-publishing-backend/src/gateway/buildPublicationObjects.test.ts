@@ -428,31 +428,26 @@ describe('buildRateLimitRules', () => {
   });
 
   it('global: refuses more than 256 rules', () => {
-    // 85 keys × 3 own limits + 3 Distinct rules = 258 > 256; 84 keys → 255.
-    const keys = Array.from({ length: 85 }, (_, i) => ({
+    // 42 keys × 6 own limits + 6 Distinct rules = 258 > 256; 41 keys → 252 (an LLM: six windows).
+    const all = {
+      requestsPerMinute: 5,
+      requestsPerHour: 50,
+      requestsPerDay: 500,
+      tokensPerMinute: 1,
+      tokensPerHour: 2,
+      tokensPerDay: 3,
+    };
+    const keys = Array.from({ length: 42 }, (_, i) => ({
       ...testKey(i),
-      rateLimits: {
-        requestsPerMinute: 5,
-        requestsPerHour: 50,
-        requestsPerDay: 500,
-      },
+      rateLimits: all,
     }));
-    const built = input(isvcs.sklearnV1, {
-      keys,
-      config: {
-        rateLimits: {
-          requestsPerMinute: 1,
-          requestsPerHour: 2,
-          requestsPerDay: 3,
-        },
-      },
-    });
+    const built = { ...vllmInput(), keys, config: { rateLimits: all } };
     expect(() => buildRateLimitRules(built)).toThrow(
       /at most 256 rate-limit rules and these limits need 258/,
     );
     expect(
-      buildRateLimitRules({ ...built, keys: keys.slice(0, 84) }).rules,
-    ).toHaveLength(255);
+      buildRateLimitRules({ ...built, keys: keys.slice(0, 41) }).rules,
+    ).toHaveLength(252);
   });
 
   it('refuses token limits on a traditional model, naming the field', () => {

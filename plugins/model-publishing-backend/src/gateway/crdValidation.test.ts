@@ -1,4 +1,4 @@
-import { createSchemaValidator, loadCrds } from '@internal/kube-emulator';
+import { createSchemaValidator, loadCrdMatrix } from '@internal/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
 import {
@@ -12,22 +12,31 @@ import {
 } from './__fixtures__/inputs';
 import type { BuildInput, KubeObject } from './types';
 
-// One validator for the file: compiling the large CRD schemas is the slow part.
-const validator = createSchemaValidator(loadCrds());
+// One validator per row of the support matrix (README "Support matrix"): every generated object must
+// pass the CRDs of every supported version. Compiling the large CRD schemas is the slow part.
+const rows = loadCrdMatrix().map(r => ({
+  id: r.id,
+  validator: createSchemaValidator(r.crds),
+}));
+const validator = rows[0].validator;
 
 function expectValid(o: KubeObject) {
-  const result = validator.validate(o);
-  // Field errors in the failure message make a schema mismatch obvious.
-  expect({
-    kind: o.kind,
-    name: o.metadata.name,
-    errors: result.errors,
-  }).toEqual({
-    kind: o.kind,
-    name: o.metadata.name,
-    errors: [],
-  });
-  expect(result.valid).toBe(true);
+  for (const row of rows) {
+    const result = row.validator.validate(o);
+    // Field errors in the failure message make a schema mismatch obvious.
+    expect({
+      row: row.id,
+      kind: o.kind,
+      name: o.metadata.name,
+      errors: result.errors,
+    }).toEqual({
+      row: row.id,
+      kind: o.kind,
+      name: o.metadata.name,
+      errors: [],
+    });
+    expect(result.valid).toBe(true);
+  }
 }
 
 const cases: [string, () => BuildInput][] = [
@@ -81,8 +90,8 @@ describe('every builder output passes the real upstream CRD schema', () => {
     for (const o of objects) expectValid(o);
   });
 
-  it('the 256-rule maximum is what the CRD allows', () => {
-    const keys = Array.from({ length: 84 }, (_, i) => ({
+  it('the header maximum (63 exclusions + Distinct) is what every row allows', () => {
+    const keys = Array.from({ length: 63 }, (_, i) => ({
       ...testKey(i),
       rateLimits: {
         requestsPerMinute: 5,
@@ -103,7 +112,41 @@ describe('every builder output passes the real upstream CRD schema', () => {
     const btp = buildPublicationObjects(built).find(
       o => o.kind === 'BackendTrafficPolicy',
     )!;
-    expect(btp.spec.rateLimit.global.rules).toHaveLength(255);
+    expect(btp.spec.rateLimit.global.rules).toHaveLength(63 * 3 + 3);
+    expect(
+      btp.spec.rateLimit.global.rules.at(-1).clientSelectors[0].headers,
+    ).toHaveLength(64);
+    expectValid(btp);
+    // One more key with its own limits is refused before anything is built.
+    expect(() =>
+      buildPublicationObjects({
+        ...built,
+        keys: [...keys, { ...testKey(63), rateLimits: { requestsPerDay: 1 } }],
+      }),
+    ).toThrow(/at most 63 keys can have their own rate limits/);
+  });
+
+  it('close to the 256-rule maximum is what every row allows', () => {
+    const all = {
+      requestsPerMinute: 5,
+      requestsPerHour: 50,
+      requestsPerDay: 500,
+      tokensPerMinute: 1,
+      tokensPerHour: 2,
+      tokensPerDay: 3,
+    };
+    const built = {
+      ...vllmInput(),
+      keys: Array.from({ length: 41 }, (_, i) => ({
+        ...testKey(i),
+        rateLimits: all,
+      })),
+      config: { rateLimits: all },
+    };
+    const btp = buildPublicationObjects(built).find(
+      o => o.kind === 'BackendTrafficPolicy',
+    )!;
+    expect(btp.spec.rateLimit.global.rules).toHaveLength(41 * 6 + 6);
     expectValid(btp);
   });
 
