@@ -36,19 +36,22 @@ export BACKSTAGE_CLI_TELEMETRY=0
 
 yarn() { node "$MP_ROOT/.yarn/releases/$(ls "$MP_ROOT/.yarn/releases" | head -n1)" "$@"; }
 
-# Installs dependencies when node_modules is missing or older than package.json files / yarn.lock.
+# A fingerprint of what yarn install depends on: yarn.lock and every workspace's package.json (content, not
+# mtimes, so a checkout or rebase that leaves them unchanged does not reinstall).
+deps_fingerprint() {
+  (cd "$MP_ROOT" && cat yarn.lock package.json .yarnrc.yml \
+    $(find packages plugins -mindepth 2 -maxdepth 2 -name package.json -not -path '*/node_modules/*' | sort) \
+    2>/dev/null | sha256sum | cut -c1-64)
+}
+
+# Installs dependencies when node_modules is missing or was installed for other package.json files / yarn.lock.
 ensure_deps() {
-  local stamp="$MP_ROOT/node_modules/.mp-install-stamp"
-  local stale=0
-  if [ ! -f "$stamp" ]; then stale=1
-  elif [ -n "$(find "$MP_ROOT/yarn.lock" "$MP_ROOT/package.json" "$MP_ROOT/packages" "$MP_ROOT/plugins" \
-        -maxdepth 2 \( -name package.json -o -name yarn.lock \) -newer "$stamp" -not -path '*/node_modules/*' 2>/dev/null | head -n1)" ]; then
-    stale=1
-  fi
-  if [ "$stale" = 1 ]; then
+  local stamp="$MP_ROOT/node_modules/.mp-install-fingerprint" want
+  want="$(deps_fingerprint)"
+  if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp"; then
     echo "» Installing dependencies (yarn install)"
     (cd "$MP_ROOT" && yarn install ${MP_YARN_INSTALL_FLAGS:-}) || return 1
-    touch "$stamp"
+    deps_fingerprint > "$stamp"
   fi
 }
 

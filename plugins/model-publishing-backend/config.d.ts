@@ -4,7 +4,7 @@ export interface Config {
     /**
      * Clusters that hold InferenceServices. Each entry uses exactly one of: `kubeconfig` (a file path),
      * `inCluster` (the pod's service account), `url` + `token`, or `emulator` (an embedded
-     * @internal/kube-emulator started on loopback — the embedded default for local development).
+     * @model-publishing/kube-emulator started on loopback — the embedded default for local development).
      */
     clusters?: Array<{
       /** Name used in model addresses and the `model-publishing/cluster` annotation. */

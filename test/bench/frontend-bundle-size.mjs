@@ -101,7 +101,7 @@ async function measure(label, isExternal) {
 
 await measure(
   'model-publishing frontend, own code (all npm packages external)',
-  p => !p.startsWith('@internal/'),
+  p => !p.startsWith('@model-publishing/'),
 );
 await measure(
   'model-publishing frontend, upper bound (react, MUI, @backstage/* external; common, zod, react-use bundled)',

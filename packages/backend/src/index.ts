@@ -21,7 +21,7 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(
-  import('@internal/plugin-catalog-backend-module-model-publishing'),
+  import('@model-publishing/plugin-catalog-backend-module-model-publishing'),
 );
 
 // permissions: owners manage their own models, admins everything
@@ -31,19 +31,19 @@ backend.add(import('./modules/permissionPolicy'));
 // scaffolder, with the self-service publishing actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
-  import('@internal/plugin-scaffolder-backend-module-model-publishing'),
+  import('@model-publishing/plugin-scaffolder-backend-module-model-publishing'),
 );
 
 backend.add(import('@backstage/plugin-techdocs-backend'));
 // published models' guides are published to TechDocs by model-publishing: never built by the portal
 backend.add(
-  import('@internal/plugin-techdocs-backend-module-model-publishing'),
+  import('@model-publishing/plugin-techdocs-backend-module-model-publishing'),
 );
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 // model publishing
-backend.add(import('@internal/plugin-model-publishing-backend'));
+backend.add(import('@model-publishing/plugin-model-publishing-backend'));
 
 backend.start();

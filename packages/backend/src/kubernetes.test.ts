@@ -4,13 +4,13 @@ import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import {
   DEFAULT_SCHEDULE,
   ModelPublishingEntityProvider,
-} from '@internal/plugin-catalog-backend-module-model-publishing';
+} from '@model-publishing/plugin-catalog-backend-module-model-publishing';
 import {
   exampleSeedDir,
   readSeedObjects,
   startEmulator,
   type Emulator,
-} from '@internal/kube-emulator';
+} from '@model-publishing/kube-emulator';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,7 +6,7 @@
 export {
   ANNOTATION_INFERENCE_SERVICE,
   ANNOTATION_CLUSTER,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 export {
   KUBERNETES_ANNOTATION as ANNOTATION_KUBERNETES_ID,
   KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION as ANNOTATION_KUBERNETES_LABEL_SELECTOR,

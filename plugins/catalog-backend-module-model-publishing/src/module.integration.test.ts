@@ -8,7 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { Emulator, startEmulator } from '@internal/kube-emulator';
+import { Emulator, startEmulator } from '@model-publishing/kube-emulator';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import express from 'express';
 import { resolve } from 'node:path';

@@ -3,11 +3,11 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { modelPublishingPermissions } from '@internal/plugin-model-publishing-common';
+import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
 import {
   modelPublishingUsageExtensionPoint,
   type UsageSource,
-} from '@internal/plugin-model-publishing-node';
+} from '@model-publishing/plugin-model-publishing-node';
 import { AuditLog } from './audit/AuditLog';
 import { GuidePublisher } from './docs/techdocs';
 import { readModelPublishingConfig } from './config';

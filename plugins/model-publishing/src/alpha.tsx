@@ -18,7 +18,7 @@ import CloudUploadIcon from '@material-ui/icons/CloudUpload';
 import {
   ANNOTATION_INFERENCE_SERVICE,
   isInferenceServiceEntity,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
 import { ModelPublishingClient } from './api/ModelPublishingClient';
 

@@ -13,5 +13,5 @@ export {
   rootRouteRef,
   createPublicationStatusColumn,
 } from './plugin';
-export { isInferenceServiceEntity } from '@internal/plugin-model-publishing-common';
+export { isInferenceServiceEntity } from '@model-publishing/plugin-model-publishing-common';
 export * from './api';

@@ -1,5 +1,5 @@
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { keyNameSchema } from '@internal/plugin-model-publishing-common';
+import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
 import { validate } from 'jsonschema';
 import { actionsFor, loadPublishModelTemplate } from './__testUtils__/harness';
 

@@ -8,7 +8,7 @@ import {
   publicationCreatePermission,
   publicationReadPermission,
   usageReadPermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import authPlugin from '@backstage/plugin-auth-backend';
 import request from 'supertest';
 import { readFileSync } from 'fs';

@@ -21,7 +21,7 @@ import { InputError } from '@backstage/errors';
 import {
   accessRequestPermission,
   publicationReadPermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
 /**

@@ -2,8 +2,8 @@
  * Benchmark: GET and PUT of a Secret through @kubernetes/client-node against the emulator over
  * loopback. This is the floor the backend's own figures are compared with.
  *
- *   yarn workspace @internal/kube-emulator bench            (defaults: 2000 requests, concurrency 1 and 8)
- *   BENCH_REQUESTS=5000 yarn workspace @internal/kube-emulator bench
+ *   yarn workspace @model-publishing/kube-emulator bench            (defaults: 2000 requests, concurrency 1 and 8)
+ *   BENCH_REQUESTS=5000 yarn workspace @model-publishing/kube-emulator bench
  */
 import { CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,4 @@
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 
 export function publication(overrides: Partial<Publication> = {}): Publication {
   return {

@@ -2,7 +2,7 @@ import type { ApiEntityV1alpha1 } from '@backstage/catalog-model';
 import type {
   Publication,
   PublicationStatus,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   ANNOTATION_CLUSTER,
   ANNOTATION_PUBLICATION_ID,

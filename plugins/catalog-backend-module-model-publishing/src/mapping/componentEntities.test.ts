@@ -1,4 +1,4 @@
-import { detectModelKind } from '@internal/plugin-model-publishing-common';
+import { detectModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { buildComponentEntities } from './componentEntities';
 import type {
   ClusterSnapshot,

@@ -1,4 +1,4 @@
-import type { ModelKindDetection } from '@internal/plugin-model-publishing-common';
+import type { ModelKindDetection } from '@model-publishing/plugin-model-publishing-common';
 
 /** The parts of a Kubernetes object the mapping reads. */
 export interface KubeObjectLike {

@@ -8,7 +8,7 @@ import {
   Emulator,
   readSeedObjects,
   startEmulator,
-} from '@internal/kube-emulator';
+} from '@model-publishing/kube-emulator';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

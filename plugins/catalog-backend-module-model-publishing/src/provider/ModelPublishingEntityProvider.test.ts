@@ -3,7 +3,7 @@ import type {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { DEFAULT_SCHEDULE, ProviderConfig } from '../config';
 import type { ClusterSnapshot } from '../mapping/types';
 import type { PublicationsSource } from '../publications/PublicationsClient';

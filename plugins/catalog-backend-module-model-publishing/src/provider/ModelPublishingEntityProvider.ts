@@ -14,7 +14,7 @@ import type {
 import {
   detectModelKind,
   type Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { InferenceServiceReader } from '../cluster/InferenceServiceReader';
 import { createKubeConfig } from '../cluster/kubeConfig';
 import { ProviderConfig, readProviderConfigs } from '../config';

@@ -2,7 +2,7 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 
 export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';
 

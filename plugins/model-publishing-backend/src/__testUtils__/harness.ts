@@ -15,8 +15,8 @@ import {
   LABEL_MANAGED_BY,
   MANAGED_BY_VALUE,
   modelPublishingPermissions,
-} from '@internal/plugin-model-publishing-common';
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
+} from '@model-publishing/plugin-model-publishing-common';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import { modelPublishingPlugin } from '../plugin';

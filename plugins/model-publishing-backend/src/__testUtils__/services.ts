@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
 import { AuditLog } from '../audit/AuditLog';
 import { readModelPublishingConfig } from '../config';
 import { migrate } from '../database/migrate';

@@ -1,5 +1,5 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { LABEL_PUBLICATION } from '@internal/plugin-model-publishing-common';
+import { LABEL_PUBLICATION } from '@model-publishing/plugin-model-publishing-common';
 import { NAMESPACE, PluginHarness, startPluginHarness } from '../__testUtils__/harness';
 import { MANAGED_KINDS } from '../publishing/objects';
 

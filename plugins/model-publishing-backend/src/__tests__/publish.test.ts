@@ -1,6 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { createSchemaValidator, loadCrds } from '@internal/kube-emulator';
-import { LABEL_PUBLICATION } from '@internal/plugin-model-publishing-common';
+import { createSchemaValidator, loadCrds } from '@model-publishing/kube-emulator';
+import { LABEL_PUBLICATION } from '@model-publishing/plugin-model-publishing-common';
 import { DEMO_MODELS, NAMESPACE, PluginHarness, startPluginHarness } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { startEmulator } from '@internal/kube-emulator';
+import { startEmulator } from '@model-publishing/kube-emulator';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { NAMESPACE, seedPaths } from '../__testUtils__/harness';
 import { startServices } from '../__testUtils__/services';

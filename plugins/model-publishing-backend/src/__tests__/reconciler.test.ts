@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { LABEL_MANAGED_BY, LABEL_PUBLICATION, MANAGED_BY_VALUE } from '@internal/plugin-model-publishing-common';
+import { LABEL_MANAGED_BY, LABEL_PUBLICATION, MANAGED_BY_VALUE } from '@model-publishing/plugin-model-publishing-common';
 import { startServices } from '../__testUtils__/services';
 import { NAMESPACE } from '../__testUtils__/harness';
 import { MANAGED_KINDS } from '../publishing/objects';

@@ -1,8 +1,8 @@
 import knexFactory, { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
-import { LABEL_PUBLICATION } from '@internal/plugin-model-publishing-common';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
+import { LABEL_PUBLICATION } from '@model-publishing/plugin-model-publishing-common';
 import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
 import { NAMESPACE, PluginHarness, seedPaths, startPluginHarness } from '../__testUtils__/harness';
 

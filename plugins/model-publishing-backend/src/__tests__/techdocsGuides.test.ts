@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { type GeneratorBase, Publisher } from '@backstage/plugin-techdocs-node';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { AuditLog } from '../audit/AuditLog';
 import { GuidePublisher } from '../docs/techdocs';
 import { PublishingService } from '../publishing/PublishingService';

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '@internal/plugin-model-publishing-common';
+import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '@model-publishing/plugin-model-publishing-common';
 import { startServices } from '../__testUtils__/services';
 import { DEMO_MODELS, NAMESPACE, seedPaths } from '../__testUtils__/harness';
-import { startEmulator } from '@internal/kube-emulator';
+import { startEmulator } from '@model-publishing/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import type { AuditorService, AuditorServiceEventSeverityLevel } from '@backstage/backend-plugin-api';
-import type { AuditAction, AuditEntry } from '@internal/plugin-model-publishing-common';
+import type { AuditAction, AuditEntry } from '@model-publishing/plugin-model-publishing-common';
 import { decodeCursor, encodeCursor, toDate, toIso } from '../database/util';
 import type { Page } from '../database/PublicationStore';
 

@@ -7,7 +7,7 @@ import type {
   PublicationStatus,
   PublishConfig,
   PublishableModelKind,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { Cursor, decodeCursor, encodeCursor, isUniqueViolation, toDate, toIso } from './util';
 
 const TABLE = 'publications';

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 
 /** The package's migrations directory (at the package root, beside src). */
 export const migrationsDir = resolvePackagePath(
-  '@internal/plugin-model-publishing-backend',
+  '@model-publishing/plugin-model-publishing-backend',
   'migrations',
 );
 

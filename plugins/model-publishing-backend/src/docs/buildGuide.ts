@@ -3,7 +3,7 @@ import type {
   ModelKind,
   Publication,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { PublicationEndpoint } from '../gateway/types';
 import { exampleCalls, type ExampleCall } from './examples';
 import {

@@ -1,4 +1,4 @@
-import type { ModelKind } from '@internal/plugin-model-publishing-common';
+import type { ModelKind } from '@model-publishing/plugin-model-publishing-common';
 
 /** One documented call of a published endpoint: what the guide shows and its tests run. */
 export interface ExampleCall {

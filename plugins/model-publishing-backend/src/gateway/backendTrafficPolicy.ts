@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   CLIENT_ID_HEADER,
   type RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   AI_GATEWAY_METADATA_NAMESPACE,
   API,

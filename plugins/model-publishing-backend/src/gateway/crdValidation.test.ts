@@ -1,4 +1,4 @@
-import { createSchemaValidator, loadCrdMatrix } from '@internal/kube-emulator';
+import { createSchemaValidator, loadCrdMatrix } from '@model-publishing/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
 import {

@@ -4,7 +4,7 @@ import {
   LABEL_PUBLICATION,
   MANAGED_BY_VALUE,
   hostnameSchema,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { BuildInput, KubeObject } from './types';
 
 /** API groups/versions of the objects we create (the storage versions of the CRDs we validate against). */

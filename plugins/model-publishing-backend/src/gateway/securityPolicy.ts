@@ -1,4 +1,4 @@
-import { CLIENT_ID_HEADER } from '@internal/plugin-model-publishing-common';
+import { CLIENT_ID_HEADER } from '@model-publishing/plugin-model-publishing-common';
 import {
   API,
   GATEWAY_API_GROUP,

@@ -2,7 +2,7 @@ import type {
   PublishConfig,
   PublishableModelKind,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 /** The shape of any Kubernetes object these pure functions read or produce. */
 export interface KubeObject {

@@ -1,5 +1,5 @@
 import { CoreV1Api } from '@kubernetes/client-node';
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
 import type { Knex } from 'knex';
 import { AuditLog } from '../audit/AuditLog';
 import { PublicationStore } from '../database/PublicationStore';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type {
   Publication,
   PublishConfig,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { AuditLog } from '../audit/AuditLog';
 import { PublicationStore } from '../database/PublicationStore';
 import { ApiKeyService, type ApiKeyServiceOptions } from './ApiKeyService';

@@ -11,7 +11,7 @@ import type {
   IssuedApiKey,
   PublicationStatus,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { buildRateLimitRules } from '../gateway/backendTrafficPolicy';
 import { secretName } from '../gateway/names';
 import type { BuildInput, BuildKey } from '../gateway/types';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RateLimits } from '@internal/plugin-model-publishing-common';
+import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
 import type { ApiKeyRecord } from './types';
 
 const TABLE = 'api_keys';

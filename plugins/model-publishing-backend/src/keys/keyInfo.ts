@@ -1,4 +1,4 @@
-import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
+import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import type { ApiKeyRecord } from './types';
 
 const reached = (at: Date | undefined, now: Date) =>

@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { CLIENT_ID_HEADER } from '@internal/plugin-model-publishing-common';
+import { CLIENT_ID_HEADER } from '@model-publishing/plugin-model-publishing-common';
 import {
   NAMESPACE,
   PluginHarness,

@@ -5,7 +5,7 @@ import {
   expiresAtSchema,
   keyNameSchema,
   rateLimitsSchema,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export const createKeyBodySchema = z
   .object({

@@ -3,7 +3,7 @@ import type {
   PublishConfig,
   PublishableModelKind,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 /** Where a publication's key Secret lives. */
 export interface SecretTarget {

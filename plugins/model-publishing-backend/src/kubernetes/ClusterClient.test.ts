@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
 import { ClusterClient, retryOnConflict } from './ClusterClient';
 import { mapClusterError } from './errors';
 import { ConcurrencyLimiter } from './limiter';

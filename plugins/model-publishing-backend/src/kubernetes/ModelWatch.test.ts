@@ -1,4 +1,4 @@
-import { startEmulator, type Emulator } from '@internal/kube-emulator';
+import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ClusterClient } from './ClusterClient';
 import { ModelWatch, ModelWatches } from './ModelWatch';

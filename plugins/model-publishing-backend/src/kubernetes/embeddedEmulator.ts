@@ -8,7 +8,7 @@ export interface RunningEmulator {
 }
 
 /**
- * Starts @internal/kube-emulator in-process on loopback for every cluster configured with `emulator`
+ * Starts @model-publishing/kube-emulator in-process on loopback for every cluster configured with `emulator`
  * (the embedded default of `yarn start`). Loaded lazily: production configs never load it.
  */
 export async function startEmbeddedEmulators(
@@ -19,7 +19,7 @@ export async function startEmbeddedEmulators(
   for (const cluster of clusters) {
     if (!cluster.emulator) continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require('@internal/kube-emulator') as {
+    const mod = require('@model-publishing/kube-emulator') as {
       startEmulator?: (o: { seed?: string; persistFile?: string; port?: number; host?: string }) => Promise<{
         kubeConfig?: unknown;
         kubeconfigYaml: string;
@@ -28,7 +28,7 @@ export async function startEmbeddedEmulators(
       }>;
     };
     if (!mod.startEmulator) {
-      throw new Error(`cluster '${cluster.name}': this @internal/kube-emulator has no startEmulator`);
+      throw new Error(`cluster '${cluster.name}': this @model-publishing/kube-emulator has no startEmulator`);
     }
     const started = await mod.startEmulator({
       seed: cluster.emulator.seed,

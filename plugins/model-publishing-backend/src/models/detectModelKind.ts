@@ -4,4 +4,4 @@ export {
   detectModelKind,
   VLLM_OPENAI_PREFIX,
   HUGGINGFACE_OPENAI_PREFIX,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';

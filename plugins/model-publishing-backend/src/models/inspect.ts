@@ -5,4 +5,4 @@ export {
   flagValue,
   LEGACY_FRAMEWORKS,
   type PredictorFacts,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';

@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import type {
   ModelKindDetection,
   PublishableModelKind,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { VLLM_OPENAI_PREFIX } from './detectModelKind';
 
 /**

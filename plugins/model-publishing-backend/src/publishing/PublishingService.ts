@@ -10,7 +10,7 @@ import type {
   PublishConfig,
   PublishableModelKind,
   ModelResourceKind,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import { redactKeys } from '../audit/AuditLog';
 import type { ModelPublishingConfig } from '../config';

@@ -6,7 +6,7 @@ import {
   MANAGED_BY_VALUE,
   type OwnedObject,
   type Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { HumanDuration } from '../config';
 import type { PublicationStore } from '../database/PublicationStore';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';

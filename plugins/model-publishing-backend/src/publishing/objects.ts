@@ -1,4 +1,4 @@
-import type { OwnedObject } from '@internal/plugin-model-publishing-common';
+import type { OwnedObject } from '@model-publishing/plugin-model-publishing-common';
 import type { KubeObject } from '../gateway/types';
 import type { ObjectRef } from '../kubernetes/ClusterClient';
 

@@ -1,4 +1,4 @@
-import { auditReadPermission } from '@internal/plugin-model-publishing-common';
+import { auditReadPermission } from '@model-publishing/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { modelRoute, parsePageQuery } from './context';
 import type { RouterDeps } from './types';

@@ -17,7 +17,7 @@ import {
   getInferenceServiceRef,
   getModelResourceKind,
   type ModelResourceKind,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { Request, Response, Router } from 'express';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import { decodeCursor } from '../database/util';

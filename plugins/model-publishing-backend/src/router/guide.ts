@@ -1,5 +1,5 @@
 import { NotFoundError } from '@backstage/errors';
-import { publicationReadPermission } from '@internal/plugin-model-publishing-common';
+import { publicationReadPermission } from '@model-publishing/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { modelRoute } from './context';
 import type { RouterDeps } from './types';

@@ -4,7 +4,7 @@ import {
   keyRevokePermission,
   keyRotatePermission,
   usageReadPermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { createApiKeyService, type ApiKeyService } from '../keys';
 import {

@@ -8,7 +8,7 @@ import {
   publishConfigSchema,
   type Publication,
   type PublishConfig,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { Router } from 'express';
 import { modelRoute, parsePageQuery } from './context';
 import type { RouterDeps } from './types';

@@ -7,7 +7,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
+import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
 import { AuditLog } from '../audit/AuditLog';
 import { migrate } from '../database/migrate';
 import { PublicationStore } from '../database/PublicationStore';

@@ -7,7 +7,7 @@ import {
 import {
   usageReadPermission,
   type UsageGranularity,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { checkUsageQuery } from '../usage/UsageService';

@@ -1,5 +1,5 @@
 import fs from 'fs';
-import { AUDIT_ACTIONS } from '@internal/plugin-model-publishing-common';
+import { AUDIT_ACTIONS } from '@model-publishing/plugin-model-publishing-common';
 import { spec } from './openapi.generated';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

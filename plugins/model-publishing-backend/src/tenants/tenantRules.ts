@@ -1,4 +1,4 @@
-import type { PublishConfig } from '@internal/plugin-model-publishing-common';
+import type { PublishConfig } from '@model-publishing/plugin-model-publishing-common';
 import type { TenantSettings } from '../config';
 
 const LIMIT_FIELDS = [

@@ -2,7 +2,7 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import type { UsageSource } from '@internal/plugin-model-publishing-node';
+import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
 import { UsagePublicationDirectory } from './types';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { UsageRecord } from '@internal/plugin-model-publishing-node';
+import type { UsageRecord } from '@model-publishing/plugin-model-publishing-node';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
 import { UsagePublicationInfo } from './types';

@@ -5,8 +5,8 @@ import type {
   UsageReport,
   UsageSummary,
   UsageSummaryItem,
-} from '@internal/plugin-model-publishing-common';
-import type { UsageRecord } from '@internal/plugin-model-publishing-node';
+} from '@model-publishing/plugin-model-publishing-common';
+import type { UsageRecord } from '@model-publishing/plugin-model-publishing-node';
 import { InputError } from '@backstage/errors';
 import { UsageStore, type CounterRow } from './UsageStore';
 import {

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { RateLimits } from '@internal/plugin-model-publishing-common';
+import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
 
 export const MIN_HOURLY_RETENTION_DAYS = 30;
 

@@ -1,7 +1,7 @@
 import type {
   Publication,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { Knex } from 'knex';
 import type { ApiKeyRecord } from '../keys/types';
 import {

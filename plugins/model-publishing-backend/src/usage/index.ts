@@ -3,7 +3,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import type { UsageSource } from '@internal/plugin-model-publishing-node';
+import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import type { Knex } from 'knex';
 import type { PublicationStore } from '../database/PublicationStore';
 import { readUsageConfig, UsageConfig } from './config';

@@ -4,7 +4,7 @@ import type {
   UsageGranularity,
   UsageQuotaAlert,
   UsageReport,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { COUNTERS, Counters, zeroCounters } from './types';
 import { DAY_MS, HOUR_MS } from './time';
 

@@ -1,8 +1,8 @@
 import type {
   RateLimits,
   UsageTotals,
-} from '@internal/plugin-model-publishing-common';
-import type { UsageSourcePublication } from '@internal/plugin-model-publishing-node';
+} from '@model-publishing/plugin-model-publishing-common';
+import type { UsageSourcePublication } from '@model-publishing/plugin-model-publishing-node';
 
 export const COUNTERS = [
   'requests',

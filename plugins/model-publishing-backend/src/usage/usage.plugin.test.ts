@@ -7,7 +7,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   modelPublishingUsageExtensionPoint,
   type UsageCollectRequest,
-} from '@internal/plugin-model-publishing-node';
+} from '@model-publishing/plugin-model-publishing-node';
 import {
   NAMESPACE,
   type PluginHarness,

@@ -12,7 +12,7 @@ import type {
   ApiKeyInfo,
   ModelKindDetection,
   Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   ModelPublishingApi,
   modelPublishingApiRef,

@@ -4,7 +4,7 @@ import type {
   IssuedApiKey,
   Publication,
   PublishConfig,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type {
   AuditEntry,
   CreateKeyRequest,

@@ -5,7 +5,7 @@ import type {
   IssuedApiKey,
   Publication,
   PublishConfig,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { ModelPublishingApi } from './ModelPublishingApi';
 import { modelPath } from './modelAddress';
 import type {

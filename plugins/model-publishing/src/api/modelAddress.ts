@@ -1,4 +1,4 @@
-import { getInferenceServiceRef } from '@internal/plugin-model-publishing-common';
+import { getInferenceServiceRef } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelAddress } from './types';
 
 /** The cluster segment the backend resolves to its configured default. */

@@ -7,7 +7,7 @@ import type {
   PublicationStatus,
   RateLimits,
   UsageGranularity,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export type {
   UsageGranularity,
@@ -16,7 +16,7 @@ export type {
   UsageReport,
   UsageSummary,
   UsageSummaryItem,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 /** Where a model lives: `/models/{cluster}/{namespace}/{name}` (cluster `default` = the configured default). */
 export interface ModelAddress {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import type { PublicationStatus } from '@internal/plugin-model-publishing-common';
+import type { PublicationStatus } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../api/ModelPublishingApi';
 import type { ModelAddress, ModelResponse } from '../api/types';
 

@@ -9,7 +9,7 @@ import {
   publicationReadPermission,
   publicationUpdatePermission,
   usageReadPermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export type ModelAction =
   | 'read'

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
+import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
 // A test-only devDependency: the integration tests run the real backend plugin beside the module.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import modelPublishingPlugin from '@internal/plugin-model-publishing-backend';
+import modelPublishingPlugin from '@model-publishing/plugin-model-publishing-backend';
 import { scaffolderModuleModelPublishing } from '../module';
 import { ownerPolicy } from './harness';
 

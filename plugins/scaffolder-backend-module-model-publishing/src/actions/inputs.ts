@@ -10,7 +10,7 @@ import {
   PublishConfig,
   publishConfigSchema,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { z as zv3 } from 'zod/v3';
 
 /** The zod the scaffolder hands to schema functions (zod/v3 API, turned into JSON Schema for the UI). */

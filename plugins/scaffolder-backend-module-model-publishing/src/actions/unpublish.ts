@@ -4,7 +4,7 @@ import { entityRefField, parseModelRef } from './inputs';
 import {
   Publication,
   publicationDeletePermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { publishingLinks } from './links';
 import { requireLivePublication } from './livePublication';
 import { assertAllowed } from './permissionCheck';

@@ -4,7 +4,7 @@ import {
   Publication,
   PublishConfig,
   publicationUpdatePermission,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   descriptionField,
   entityRefField,

@@ -8,7 +8,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   PublishConfig,
   Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   BackendFailure,
   Operation,

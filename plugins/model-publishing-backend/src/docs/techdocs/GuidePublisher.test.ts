@@ -8,7 +8,7 @@ import type {
   GeneratorBase,
   PublisherBase,
 } from '@backstage/plugin-techdocs-node';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { buildGuide, buildOpenApiDocument } from '..';
 import { GuidePublisher } from './GuidePublisher';
 import { guideSite, unpublishedSite } from './guideSite';

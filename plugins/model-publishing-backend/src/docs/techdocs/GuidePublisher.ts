@@ -19,7 +19,7 @@ import {
   type PublisherBase,
   TechdocsGenerator,
 } from '@backstage/plugin-techdocs-node';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import {
   guideSite,
   type SitePublication,

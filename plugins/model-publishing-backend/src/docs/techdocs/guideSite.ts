@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { stringify } from 'yaml';
 
 /** An mkdocs project: relative path → content. */

@@ -1,4 +1,4 @@
-import type { PublishConfig } from '@internal/plugin-model-publishing-common';
+import type { PublishConfig } from '@model-publishing/plugin-model-publishing-common';
 import * as isvcs from '../../models/__fixtures__/inferenceServices';
 import { detectModelKind } from '../../models/detectModelKind';
 import type {

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { UsageRecord } from '@internal/plugin-model-publishing-node';
+import type { UsageRecord } from '@model-publishing/plugin-model-publishing-node';
 import { DemoUsageSource } from './DemoUsageSource';
 import { UsageCollector } from '../UsageCollector';
 import { UsagePublicationInfo } from '../types';

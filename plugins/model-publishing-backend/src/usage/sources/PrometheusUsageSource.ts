@@ -3,7 +3,7 @@ import type {
   UsageRecord,
   UsageSource,
   UsageSourcePublication,
-} from '@internal/plugin-model-publishing-node';
+} from '@model-publishing/plugin-model-publishing-node';
 import { HOUR_MS, hourOf, hourStart } from '../time';
 import { parseRouteName } from '../ingest/accessLog';
 import type { PrometheusQueries } from '../config';

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { AuditEntry } from '@internal/plugin-model-publishing-common';
+import type { AuditEntry } from '@model-publishing/plugin-model-publishing-common';
 import {
   address,
   mockModelPublishingApi,

@@ -19,7 +19,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import type { AuditEntry } from '@internal/plugin-model-publishing-common';
+import type { AuditEntry } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';

@@ -23,7 +23,7 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   ANNOTATION_INFERENCE_SERVICE,
   Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { PublicationStatusLabel } from '../common/StatusChip';

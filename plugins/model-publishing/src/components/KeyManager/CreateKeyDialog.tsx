@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { DialogContentText, TextField } from '@material-ui/core';
-import { keyNameSchema } from '@internal/plugin-model-publishing-common';
+import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
 import type { CreateKeyRequest } from '../../api/types';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 

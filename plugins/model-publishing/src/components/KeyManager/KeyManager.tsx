@@ -23,7 +23,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
   ApiKeyInfo,
   IssuedApiKey,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
 import {

@@ -8,7 +8,7 @@ import {
   TextField,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import type { IssuedApiKey } from '@internal/plugin-model-publishing-common';
+import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-common';
 import { CopyButton } from '../common/CopyButton';
 
 /**

@@ -1,5 +1,5 @@
 import { DialogContentText } from '@material-ui/core';
-import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
+import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
 export function RevokeKeyDialog(props: {

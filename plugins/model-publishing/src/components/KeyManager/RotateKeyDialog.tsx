@@ -6,7 +6,7 @@ import {
   MenuItem,
   Select,
 } from '@material-ui/core';
-import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
+import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
 /** Grace periods offered (hours); 24 h is the backend's default (design §4), 0 revokes the old key now. */

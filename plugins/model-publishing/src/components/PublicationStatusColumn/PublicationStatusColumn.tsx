@@ -5,7 +5,7 @@ import useAsync from 'react-use/esm/useAsync';
 import {
   Publication,
   isInferenceServiceEntity,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   ModelPublishingApi,
   modelPublishingApiRef,

@@ -20,7 +20,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   IssuedApiKey,
   Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type {
   KubernetesObject,

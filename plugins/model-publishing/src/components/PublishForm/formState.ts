@@ -4,7 +4,7 @@ import {
   PublishableModelKind,
   RateLimits,
   publishConfigSchema,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export const REQUEST_LIMIT_FIELDS = [
   'requestsPerMinute',

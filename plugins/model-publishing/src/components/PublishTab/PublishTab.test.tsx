@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import { delay, http, HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelPublishingApi } from '../../api/ModelPublishingApi';
 import { ModelPublishingClient } from '../../api/ModelPublishingClient';
 import {

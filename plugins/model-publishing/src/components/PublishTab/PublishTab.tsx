@@ -10,7 +10,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ANNOTATION_INFERENCE_SERVICE } from '@internal/plugin-model-publishing-common';
+import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import { modelAddressFromEntity } from '../../api/modelAddress';
 import type { ModelAddress, UsageReport } from '../../api/types';

@@ -29,7 +29,7 @@ import useAsync from 'react-use/esm/useAsync';
 import type {
   Publication,
   PublicationStatus,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { UsageSummaryItem } from '../../api/types';
 import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';

@@ -1,7 +1,7 @@
 import type {
   Publication,
   PublicationStatus,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export const STATUS_OPTIONS: PublicationStatus[] = [
   'published',

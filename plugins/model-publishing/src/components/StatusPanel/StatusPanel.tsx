@@ -8,7 +8,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { InfoCard } from '@backstage/core-components';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelInfo } from '../../api/types';
 import { isTransitional } from '../../hooks/useModel';
 import { PublicationStatusLabel } from '../common/StatusChip';

@@ -2,7 +2,7 @@ import type {
   OwnedObject,
   PublicationStatus,
   PublishableModelKind,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 export interface PublishStep {
   kind: string;

@@ -19,7 +19,7 @@ import {
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import type { PublishableModelKind } from '@internal/plugin-model-publishing-common';
+import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type {
   ModelAddress,

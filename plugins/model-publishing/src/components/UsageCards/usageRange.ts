@@ -1,4 +1,4 @@
-import type { UsageBucket } from '@internal/plugin-model-publishing-common';
+import type { UsageBucket } from '@model-publishing/plugin-model-publishing-common';
 import type {
   UsageGranularity,
   UsageQuotaAlert,

@@ -9,7 +9,7 @@ import {
 import type {
   ApiKeyInfo,
   PublicationStatus,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 const LABELS: Record<PublicationStatus, string> = {
   publishing: 'Publishing',
