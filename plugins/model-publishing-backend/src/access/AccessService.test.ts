@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { createKeyTestDb, dumpAllTables, keyTestDatabases } from '../keys/__testUtils__/db';
 import { accessFixture, FRANK, GRACE, GRACE_APP, MODEL_REF, PAUL, PAUL_APP, SECRET, type AccessFixture } from './__testUtils__/fixture';
 

@@ -10,7 +10,7 @@ import type {
   IssuedApiKey,
   Plan,
   Publication,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import type { AuditLog, AuditedAction } from '../audit/AuditLog';
 import type { PlanStore } from '../plans/PlanStore';
 import type { AccessStore, ConsumerKeyRow } from './AccessStore';

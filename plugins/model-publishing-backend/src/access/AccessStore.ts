@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AccessRequest, AccessRequestStatus, RateLimits } from '@internal/plugin-model-publishing-common';
+import type { AccessRequest, AccessRequestStatus, RateLimits } from '@model-publishing/plugin-model-publishing-common';
 import { toDate, toIso } from '../database/util';
 
 const REQUESTS = 'access_requests';

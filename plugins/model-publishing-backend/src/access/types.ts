@@ -4,7 +4,7 @@ import type {
   IssuedApiKey,
   Publication,
   RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 
 /** The model an access decision is made on: its trusted entity and owning group. */
 export interface AccessModel {

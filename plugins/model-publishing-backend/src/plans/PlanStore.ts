@@ -7,7 +7,7 @@ import {
   type PlanInput,
   type Publication,
   type RateLimits,
-} from '@internal/plugin-model-publishing-common';
+} from '@model-publishing/plugin-model-publishing-common';
 import { isUniqueViolation } from '../database/util';
 
 const TABLE = 'publication_plans';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import type { PublishConfig } from '@internal/plugin-model-publishing-common';
+import type { PublishConfig } from '@model-publishing/plugin-model-publishing-common';
 import { AuditLog } from '../../audit/AuditLog';
 import { PublicationStore } from '../../database/PublicationStore';
 import { ApiKeyService } from '../../keys/ApiKeyService';
