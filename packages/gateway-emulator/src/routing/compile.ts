@@ -1,0 +1,223 @@
+import {
+  ApiKeyAuthConfig,
+  resolveApiKeyAuth,
+} from '../policy/apiKeyAuth';
+import { RateLimitRule } from '../policy/rateLimit';
+import { ClusterSnapshot, KubeObject } from '../types';
+
+export interface PathMatch {
+  type: 'Exact' | 'PathPrefix' | 'RegularExpression';
+  value: string;
+}
+
+export interface HeaderMatch {
+  type: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface RouteMatch {
+  path: PathMatch;
+  headers: HeaderMatch[];
+  method?: string;
+}
+
+/** Where a rule sends requests: an in-cluster host (`<service>.<namespace>`) and, for AI routes, the schema prefix. */
+export interface Upstream {
+  host: string;
+  port: number;
+  /** AIServiceBackend `schema.prefix`: the OpenAI paths are served under it (e.g. `/openai/v1`). */
+  openaiPrefix?: string;
+}
+
+export interface CompiledRule {
+  index: number;
+  matches: RouteMatch[];
+  rewrite?:
+    | { type: 'ReplacePrefixMatch'; value: string }
+    | { type: 'ReplaceFullPath'; value: string };
+  upstream?: Upstream;
+  /** Why the rule has no usable backend (answered 500, as Envoy Gateway does for an invalid backend). */
+  backendError?: string;
+  /** AIGatewayRoute: the model this rule matches on (from its `x-ai-eg-model` header match). */
+  model?: string;
+}
+
+export interface LlmRequestCost {
+  metadataKey: string;
+  type: 'InputToken' | 'OutputToken' | 'TotalToken' | 'CachedInputToken' | 'CEL';
+}
+
+export interface CompiledRoute {
+  kind: 'HTTPRoute' | 'AIGatewayRoute';
+  namespace: string;
+  name: string;
+  hostnames: string[];
+  rules: CompiledRule[];
+  auth?: ApiKeyAuthConfig;
+  /** An invalid SecurityPolicy fails the route closed: every request gets 500. */
+  authError?: string;
+  rateLimitRules: RateLimitRule[];
+  llmRequestCosts: LlmRequestCost[];
+  createdAt: number;
+}
+
+export interface RouteTable {
+  routes: CompiledRoute[];
+}
+
+const keyOf = (ns: string, name: string) => `${ns}/${name}`;
+const created = (o: KubeObject) =>
+  o.metadata.creationTimestamp ? new Date(o.metadata.creationTimestamp).getTime() : 0;
+
+/** Which policy of a kind applies to a route: the oldest that targets it, then by namespace/name (Envoy Gateway's rule). */
+function policyFor(
+  policies: Map<string, KubeObject>,
+  route: { namespace: string; name: string },
+): KubeObject | undefined {
+  const targeting = [...policies.values()].filter(p => {
+    if ((p.metadata.namespace ?? '') !== route.namespace) return false;
+    const refs = [...(p.spec?.targetRefs ?? []), ...(p.spec?.targetRef ? [p.spec.targetRef] : [])];
+    return refs.some(
+      (r: any) =>
+        r.kind === 'HTTPRoute' &&
+        (r.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' &&
+        r.name === route.name,
+    );
+  });
+  targeting.sort(
+    (a, b) =>
+      created(a) - created(b) ||
+      keyOf(a.metadata.namespace ?? '', a.metadata.name).localeCompare(
+        keyOf(b.metadata.namespace ?? '', b.metadata.name),
+      ),
+  );
+  return targeting[0];
+}
+
+function compileMatches(matches: any[] | undefined): RouteMatch[] {
+  const list = matches?.length ? matches : [{}];
+  return list.map(m => ({
+    path: {
+      type: m.path?.type ?? 'PathPrefix',
+      value: m.path?.value ?? '/',
+    },
+    headers: (m.headers ?? []).map((h: any) => ({
+      type: h.type ?? 'Exact',
+      name: String(h.name).toLowerCase(),
+      value: h.value,
+    })),
+    method: m.method,
+  }));
+}
+
+function compileRewrite(filters: any[] | undefined): CompiledRule['rewrite'] {
+  const f = (filters ?? []).find(x => x.type === 'URLRewrite')?.urlRewrite?.path;
+  if (!f) return undefined;
+  return f.type === 'ReplaceFullPath'
+    ? { type: 'ReplaceFullPath', value: f.replaceFullPath }
+    : { type: 'ReplacePrefixMatch', value: f.replacePrefixMatch };
+}
+
+/** `svc.ns.svc.cluster.local` / `svc.ns.svc` / `svc.ns` → `svc.ns`. */
+export function serviceHost(hostname: string): string {
+  return hostname.replace(/\.svc(\.cluster\.local)?\.?$/, '');
+}
+
+function backendUpstream(
+  snapshot: ClusterSnapshot,
+  ns: string,
+  name: string,
+): Upstream | string {
+  const backend = snapshot.Backend.get(keyOf(ns, name));
+  if (!backend) return `Backend ${ns}/${name} not found`;
+  const ep = backend.spec?.endpoints?.[0];
+  if (ep?.fqdn) return { host: serviceHost(ep.fqdn.hostname), port: ep.fqdn.port };
+  if (ep?.ip) return { host: ep.ip.address, port: ep.ip.port };
+  return `Backend ${ns}/${name} has no fqdn or ip endpoint`;
+}
+
+function compileHttpRoute(route: KubeObject): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
+  const ns = route.metadata.namespace ?? '';
+  return {
+    kind: 'HTTPRoute',
+    namespace: ns,
+    name: route.metadata.name,
+    hostnames: route.spec?.hostnames ?? [],
+    llmRequestCosts: [],
+    createdAt: created(route),
+    rules: (route.spec?.rules ?? []).map((r: any, index: number) => {
+      const ref = r.backendRefs?.[0];
+      const rule: CompiledRule = {
+        index,
+        matches: compileMatches(r.matches),
+        rewrite: compileRewrite(r.filters),
+      };
+      if (!ref) rule.backendError = 'no backendRefs';
+      else if ((ref.kind ?? 'Service') === 'Service' && !ref.group) {
+        rule.upstream = { host: `${ref.name}.${ref.namespace ?? ns}`, port: ref.port ?? 80 };
+      } else rule.backendError = `backendRef kind ${ref.kind} is not served by the emulator`;
+      return rule;
+    }),
+  };
+}
+
+function compileAiRoute(
+  snapshot: ClusterSnapshot,
+  route: KubeObject,
+): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
+  const ns = route.metadata.namespace ?? '';
+  return {
+    kind: 'AIGatewayRoute',
+    namespace: ns,
+    name: route.metadata.name,
+    hostnames: route.spec?.hostnames ?? [],
+    llmRequestCosts: route.spec?.llmRequestCosts ?? [],
+    createdAt: created(route),
+    rules: (route.spec?.rules ?? []).map((r: any, index: number) => {
+      const matches = compileMatches(r.matches);
+      const model = matches
+        .flatMap(m => m.headers)
+        .find(h => h.name === 'x-ai-eg-model' && h.type === 'Exact')?.value;
+      const rule: CompiledRule = { index, matches, model };
+      const ref = r.backendRefs?.[0];
+      const asb = ref && snapshot.AIServiceBackend.get(keyOf(ns, ref.name));
+      if (!ref) rule.backendError = 'no backendRefs';
+      else if (!asb) rule.backendError = `AIServiceBackend ${ns}/${ref.name} not found`;
+      else {
+        const up = backendUpstream(snapshot, ns, asb.spec?.backendRef?.name);
+        if (typeof up === 'string') rule.backendError = up;
+        else rule.upstream = { ...up, openaiPrefix: asb.spec?.schema?.prefix ?? '/v1' };
+      }
+      return rule;
+    }),
+  };
+}
+
+/**
+ * What Envoy Gateway + AI Gateway would program from the cluster's objects: routes with their auth and
+ * rate-limit policies attached. An AIGatewayRoute stands for the HTTPRoute AI Gateway generates with its
+ * name, so policies that target that HTTPRoute apply to it. Pure.
+ */
+export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
+  const bases = [
+    ...[...snapshot.HTTPRoute.values()].map(compileHttpRoute),
+    ...[...snapshot.AIGatewayRoute.values()].map(r => compileAiRoute(snapshot, r)),
+  ];
+  const routes: CompiledRoute[] = bases.map(base => {
+    const route: CompiledRoute = { ...base, rateLimitRules: [] };
+    const sp = policyFor(snapshot.SecurityPolicy, base);
+    if (sp?.spec?.apiKeyAuth) {
+      const resolved = resolveApiKeyAuth(sp, snapshot.Secret);
+      if ('error' in resolved) route.authError = resolved.error;
+      else route.auth = resolved.config;
+    }
+    const btp = policyFor(snapshot.BackendTrafficPolicy, base);
+    const rl = btp?.spec?.rateLimit;
+    route.rateLimitRules = rl?.global?.rules ?? rl?.local?.rules ?? [];
+    return route;
+  });
+  // Oldest route first, as Envoy Gateway orders equally specific routes.
+  routes.sort((a, b) => a.createdAt - b.createdAt || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  return { routes };
+}
