@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiKeyInfo, RateLimits } from './types';
+import type { ApiKeyInfo, RateLimits } from './generated/models';
 
 /** How a plan's requests are decided: at once, or by the model's owners. */
 export type PlanApproval = 'automatic' | 'manual';
@@ -19,15 +19,6 @@ export interface Plan {
   /** Longest lifetime of a key issued on this plan; unset = no limit. */
   maxKeyLifetimeDays?: number;
   isDefault: boolean;
-}
-
-/** A plan as the publish config, form and scaffolder give it. */
-export interface PlanInput {
-  name: string;
-  description?: string;
-  rateLimits?: RateLimits;
-  approval?: PlanApproval;
-  maxKeyLifetimeDays?: number;
 }
 
 export type AccessRequestStatus =

@@ -6,6 +6,7 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
+export * from './generated';
 export * from './schemas';
 export * from './models';
 export * from './access';

@@ -53,14 +53,26 @@ export const planInputSchema = z
   })
   .strict();
 
+/**
+ * The rules of a publish config's plans that no schema states (openapi.yaml says each plan's shape): names
+ * are unique and the default plan takes its limits from the config's own rateLimits. One message per
+ * broken rule; used by the form, the scaffolder and the backend.
+ */
+export function planRuleViolations(plans: { name: string; rateLimits?: object }[]): string[] {
+  const violations: string[] = [];
+  if (new Set(plans.map(p => p.name)).size !== plans.length) violations.push('plan names must be unique');
+  if (plans.some(p => p.name === 'default' && p.rateLimits && Object.keys(p.rateLimits).length)) {
+    violations.push("the default plan's limits are the publication's rateLimits: set them there");
+  }
+  return violations;
+}
+
 export const plansInputSchema = z
   .array(planInputSchema)
   .max(20, 'at most 20 plans')
-  .refine(plans => new Set(plans.map(p => p.name)).size === plans.length, 'plan names must be unique')
-  .refine(
-    plans => !plans.some(p => p.name === 'default' && p.rateLimits && Object.keys(p.rateLimits).length),
-    "the default plan's limits are the publication's rateLimits: set them there",
-  );
+  .superRefine((plans, ctx) => {
+    for (const message of planRuleViolations(plans)) ctx.addIssue({ code: 'custom', message });
+  });
 
 export const publishConfigSchema = z
   .object({

@@ -5,7 +5,7 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 
 /** The shape of any Kubernetes object these pure functions read or produce. */
-export interface KubeObject {
+export type KubeObject = {
   apiVersion: string;
   kind: string;
   metadata: {
@@ -32,7 +32,7 @@ export interface KubeObject {
   stringData?: any;
   status?: any;
   type?: string;
-}
+};
 
 /** Where and how published models are exposed (from the plugin's config). */
 export interface GatewaySettings {

@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError, isError } from '@backstage/errors';
 import type {
+  GuideResponse,
   IssuedApiKey,
   ModelKindDetection,
   OwnedObject,
@@ -630,7 +631,7 @@ export class PublishingService {
   }
 
   /** The API guide (markdown) and OpenAPI document of a publication's public endpoint (src/docs). */
-  async guide(publication: Publication): Promise<{ markdown: string; openapi: object }> {
+  async guide(publication: Publication): Promise<GuideResponse> {
     // The name clients use (OpenAI `model`, v1/v2 path) comes from the InferenceService; if the model
     // is gone the guide still renders with the publication's name.
     const isvc = await this.loadModel(publication).then(m => m.isvc).catch(() => undefined);

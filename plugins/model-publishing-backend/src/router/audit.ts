@@ -1,14 +1,13 @@
 import { auditReadPermission } from '@model-publishing/plugin-model-publishing-common';
-import type { Router } from 'express';
-import { modelRoute, parsePageQuery } from './context';
-import type { RouterDeps } from './types';
+import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
-export function registerAuditRoutes(router: Router, deps: RouterDeps): void {
+export function registerAuditRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx, auditLog } = deps;
-  modelRoute(router, ctx, 'get', '/audit', async (model, req, res) => {
+  router.get('/:addressedBy/:scope/:namespace/:name/audit', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, auditReadPermission, model, 'audit.read');
-    const page = await auditLog.list({ entityRef: model.entityRef, ...parsePageQuery(req.query) });
-    res.json(page);
+    const { cursor, limit = DEFAULT_PAGE_LIMIT } = req.query;
+    res.json(await auditLog.list({ entityRef: model.entityRef, cursor, limit }));
   });
 }

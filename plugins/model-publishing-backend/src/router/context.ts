@@ -16,11 +16,15 @@ import {
   ANNOTATION_INFERENCE_SERVICE,
   getInferenceServiceRef,
   getModelResourceKind,
+  type ModelPath,
   type ModelResourceKind,
 } from '@model-publishing/plugin-model-publishing-common';
-import type { Request, Response, Router } from 'express';
+import type { Request } from 'express';
+
+/** Any route's request, whatever its typed path, query and body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRequest = Request<any, any, any, any>;
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
-import { decodeCursor } from '../database/util';
 
 /** A model resolved from its address: the cluster object and the catalog entity permissions check. */
 export interface ModelTarget {
@@ -53,7 +57,7 @@ export class RouteContext {
   constructor(private readonly o: RouteContextOptions) {}
 
   /** Users and services may call; unauthenticated requests were already refused by httpRouter (401). */
-  credentials(req: Request): Promise<BackstageCredentials> {
+  credentials(req: AnyRequest): Promise<BackstageCredentials> {
     return this.o.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
@@ -69,10 +73,10 @@ export class RouteContext {
    * Resolves either address form to a model and its catalog entity. No entity → 404 before any cluster
    * call: permissions are decided on the entity, so without one nothing can be authorized.
    */
-  async resolveModel(params: Record<string, string>): Promise<ModelTarget> {
+  async resolveModel(address: ModelPath): Promise<ModelTarget> {
     const serviceCredentials = await this.o.auth.getOwnServiceCredentials();
-    if (params.kind !== undefined) {
-      const ref = { kind: params.kind, namespace: params.namespace, name: params.name };
+    if (address.addressedBy === 'entities') {
+      const ref = { kind: address.scope, namespace: address.namespace, name: address.name };
       const entity = await this.o.catalog.getEntityByRef(ref, { credentials: serviceCredentials });
       const isvc = entity && getInferenceServiceRef(entity);
       if (!entity || !isvc) {
@@ -86,10 +90,9 @@ export class RouteContext {
       }
       return this.target(entity, cluster, isvc.namespace, isvc.name);
     }
-
-    const { namespace, name } = params;
-    const cluster = this.o.resolveClusterName(params.cluster);
-    if (!cluster) throw new NotFoundError(`cluster '${params.cluster}' is not configured`);
+    const { namespace, name } = checkClusterAddress(address);
+    const cluster = this.o.resolveClusterName(address.scope);
+    if (!cluster) throw new NotFoundError(`cluster '${address.scope}' is not configured`);
     const { items } = await this.o.catalog.getEntities(
       {
         filter: {
@@ -142,7 +145,7 @@ export class RouteContext {
    * as NotAllowedError (403) before the caller touches the cluster or the database.
    */
   async authorize(
-    req: Request,
+    req: AnyRequest,
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     target: { entityRef: string; publicationId?: string; keyId?: string },
@@ -183,52 +186,19 @@ export class RouteContext {
   }
 }
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
-
-/** Both address forms of every model route (backend contract). */
-export const MODEL_ADDRESS_PREFIXES = [
-  '/models/:cluster/:namespace/:name',
-  '/entities/:kind/:namespace/:name',
-] as const;
+/** A Kubernetes object name (RFC 1123 DNS label), as the cluster address form names the model. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Registers a model route under both address forms; the handler gets the resolved model. Requests were
- * already validated against openapi.yaml by the router's middleware.
+ * The one check openapi.yaml cannot state: its path parameters serve both address forms, and only the
+ * cluster form's namespace and name are Kubernetes names (an entity's may be longer or mixed case).
  */
-export function modelRoute(
-  router: Router,
-  ctx: RouteContext,
-  method: HttpMethod,
-  suffix: string,
-  handler: (model: ModelTarget, req: Request, res: Response) => Promise<void>,
-): void {
-  for (const prefix of MODEL_ADDRESS_PREFIXES) {
-    router[method](`${prefix}${suffix}`, async (req: Request, res: Response) => {
-      const model = await ctx.resolveModel(req.params as Record<string, string>);
-      await handler(model, req, res);
-    });
+export function checkClusterAddress(address: ModelPath): { namespace: string; name: string } {
+  for (const field of ['namespace', 'name'] as const) {
+    const value = address[field];
+    if (value.length > 63 || !DNS_LABEL.test(value)) {
+      throw new InputError(`${field}: must be a Kubernetes name (lower-case letters, digits and '-', at most 63)`);
+    }
   }
-}
-
-/** Page size bounds of every paged route (openapi.yaml's `limit` parameter). */
-export const PAGE_LIMIT = { min: 1, max: 200, default: 50 } as const;
-
-/**
- * `cursor` and `limit` of a paged route, checked here as well as by the OpenAPI middleware so a
- * handler never trusts a raw query string: a 400 naming the parameter, before anything is read.
- */
-export function parsePageQuery(query: Record<string, unknown>): { cursor?: string; limit: number } {
-  const { cursor, limit } = query;
-  if (cursor !== undefined && (typeof cursor !== 'string' || cursor === '')) {
-    throw new InputError('cursor: must be a cursor returned by this API');
-  }
-  if (cursor !== undefined) decodeCursor(cursor);
-  if (limit === undefined) return { ...(cursor ? { cursor } : {}), limit: PAGE_LIMIT.default };
-  let n = NaN;
-  if (typeof limit === 'number') n = limit;
-  else if (typeof limit === 'string' && /^\d+$/.test(limit)) n = Number(limit);
-  if (!Number.isInteger(n) || n < PAGE_LIMIT.min || n > PAGE_LIMIT.max) {
-    throw new InputError(`limit: must be an integer from ${PAGE_LIMIT.min} to ${PAGE_LIMIT.max}`);
-  }
-  return { ...(cursor ? { cursor } : {}), limit: n };
+  return { namespace: address.namespace, name: address.name };
 }

@@ -1,12 +1,11 @@
 import { NotFoundError } from '@backstage/errors';
 import { publicationReadPermission } from '@model-publishing/plugin-model-publishing-common';
-import type { Router } from 'express';
-import { modelRoute } from './context';
-import type { RouterDeps } from './types';
+import type { ApiRouter, RouterDeps } from './types';
 
-export function registerGuideRoutes(router: Router, deps: RouterDeps): void {
+export function registerGuideRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx, publications, publishing } = deps;
-  modelRoute(router, ctx, 'get', '/publication/guide', async (model, req, res) => {
+  router.get('/:addressedBy/:scope/:namespace/:name/publication/guide', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationReadPermission, model, 'publication.read');
     const publication = await publications.findLive(model.cluster, model.namespace, model.name);

@@ -1,20 +1,19 @@
-import type { Router } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { registerAuditRoutes } from './audit';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
 import { registerPublicationRoutes } from './publications';
-import type { RouterDeps } from './types';
+import type { ApiRouter, RouterDeps } from './types';
 import { registerUsageRoutes } from './usage';
 
-export type { RouterDeps } from './types';
+export type { ApiRouter, RouterDeps } from './types';
 
 /**
  * The plugin's router: requests are validated against openapi.yaml first (bad input → 400 naming the
  * field), then each area registers its thin handlers.
  */
-export async function createRouter(deps: RouterDeps): Promise<Router> {
-  const router = createOpenApiRouter() as unknown as Router;
+export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
+  const router = createOpenApiRouter();
   registerPublicationRoutes(router, deps);
   registerKeyRoutes(router, deps);
   registerUsageRoutes(router, deps);

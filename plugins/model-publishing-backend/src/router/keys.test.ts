@@ -112,7 +112,7 @@ describe('key routes', () => {
       rotationGraceHours: 24,
       secretWrite: { maxBackoffMs: 2 },
     });
-    const router = createOpenApiRouter() as unknown as express.Router;
+    const router = createOpenApiRouter();
     registerKeyRoutes(router, {
       ctx,
       publications,

@@ -5,22 +5,16 @@ import {
   keyRotatePermission,
   usageReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
-import type { Router } from 'express';
 import { createApiKeyService, type ApiKeyService } from '../keys';
-import {
-  createKeyBodySchema,
-  parseBody,
-  rotateKeyBodySchema,
-} from '../keys/schemas';
-import { modelRoute, type ModelTarget } from './context';
-import type { RouterDeps } from './types';
+import type { ModelTarget } from './context';
+import type { ApiRouter, RouterDeps } from './types';
 
 /**
  * Key routes (backend contract). Each authorizes on the model's entity with its own permission
  * before it reads anything; the raw key leaves only in the 201 of create and rotate.
  */
 export function registerKeyRoutes(
-  router: Router,
+  router: ApiRouter,
   deps: RouterDeps & { keys?: ApiKeyService },
 ): void {
   const { ctx, publications } = deps;
@@ -43,12 +37,10 @@ export function registerKeyRoutes(
     return publication;
   };
 
-  modelRoute(
-    router,
-    ctx,
-    'get',
-    '/publication/keys',
-    async (model, req, res) => {
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/keys',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
       // Key names, prefixes and last use are usage information: whoever may not see usage may not see
       // the keys either (design §5; a reader of the catalog can still see that a model is published).
@@ -64,12 +56,10 @@ export function registerKeyRoutes(
     },
   );
 
-  modelRoute(
-    router,
-    ctx,
-    'post',
-    '/publication/keys',
-    async (model, req, res) => {
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication/keys',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
       await ctx.authorize(
         req,
@@ -78,7 +68,7 @@ export function registerKeyRoutes(
         model,
         'key.create',
       );
-      const body = parseBody(createKeyBodySchema, req.body);
+      const body = req.body;
       const publication = await publicationOf(model, true);
       const issued = await keys.create(
         { publicationId: publication.id, ...body },
@@ -88,12 +78,10 @@ export function registerKeyRoutes(
     },
   );
 
-  modelRoute(
-    router,
-    ctx,
-    'post',
-    '/publication/keys/:keyId/rotate',
-    async (model, req, res) => {
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId/rotate',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
       const keyId = req.params.keyId;
       await ctx.authorize(
@@ -103,7 +91,7 @@ export function registerKeyRoutes(
         { ...model, keyId },
         'key.rotate',
       );
-      const body = parseBody(rotateKeyBodySchema, req.body);
+      const body = req.body ?? {};
       const publication = await publicationOf(model, true);
       const rotated = await keys.rotate(
         {
@@ -117,12 +105,10 @@ export function registerKeyRoutes(
     },
   );
 
-  modelRoute(
-    router,
-    ctx,
-    'delete',
-    '/publication/keys/:keyId',
-    async (model, req, res) => {
+  router.delete(
+    '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
       const keyId = req.params.keyId;
       await ctx.authorize(

@@ -1,32 +1,29 @@
 import { InputError } from '@backstage/errors';
 import {
-  describeZodError,
+  planRuleViolations,
   publicationCreatePermission,
   publicationDeletePermission,
   publicationReadPermission,
   publicationUpdatePermission,
-  publishConfigSchema,
   type Publication,
   type PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
-import type { Router } from 'express';
-import { modelRoute, parsePageQuery } from './context';
-import type { RouterDeps } from './types';
+import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
-/** Body → PublishConfig, or a 400 naming each bad field (the OpenAPI validator catches most first). */
-export function parsePublishConfig(body: unknown): PublishConfig {
-  const result = publishConfigSchema.safeParse(body ?? {});
-  if (!result.success) throw new InputError(describeZodError(result.error));
-  return result.data as PublishConfig;
+/** The validated body, once it also keeps the plan rules openapi.yaml cannot state (400 naming `plans`). */
+function publishConfigOf(body: PublishConfig): PublishConfig {
+  const violations = planRuleViolations(body.plans ?? []);
+  if (violations.length) throw new InputError(`plans: ${violations.join('; ')}`);
+  return body;
 }
 
-export function registerPublicationRoutes(router: Router, deps: RouterDeps): void {
+export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx, publications, publishing } = deps;
 
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
-    const q = req.query as Record<string, string | undefined>;
-    const { limit, cursor: firstCursor } = parsePageQuery(req.query);
+    const q = req.query;
+    const { limit = DEFAULT_PAGE_LIMIT, cursor: firstCursor } = q;
     // Permission filtering happens per page; keep reading pages until this one is full so callers
     // never see short pages just because they may not read everything.
     const items: Publication[] = [];
@@ -54,7 +51,8 @@ export function registerPublicationRoutes(router: Router, deps: RouterDeps): voi
     res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
   });
 
-  modelRoute(router, ctx, 'get', '', async (model, req, res) => {
+  router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationReadPermission, model, 'publication.read');
     const [info, publication] = await Promise.all([
@@ -64,17 +62,19 @@ export function registerPublicationRoutes(router: Router, deps: RouterDeps): voi
     res.json({ model: info, ...(publication ? { publication } : {}) });
   });
 
-  modelRoute(router, ctx, 'post', '/publication/dry-run', async (model, req, res) => {
+  router.post('/:addressedBy/:scope/:namespace/:name/publication/dry-run', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationCreatePermission, model, 'publication.create');
-    const config = parsePublishConfig(req.body);
+    const config = publishConfigOf(req.body);
     res.json(await publishing.dryRun(model, config));
   });
 
-  modelRoute(router, ctx, 'post', '/publication', async (model, req, res) => {
+  router.post('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationCreatePermission, model, 'publication.create');
-    const config = parsePublishConfig(req.body);
+    const config = publishConfigOf(req.body);
     const result = await publishing.publish(model, config, {
       actor: ctx.actorOf(credentials),
       credentials,
@@ -83,10 +83,11 @@ export function registerPublicationRoutes(router: Router, deps: RouterDeps): voi
     res.status(201).json(result);
   });
 
-  modelRoute(router, ctx, 'put', '/publication', async (model, req, res) => {
+  router.put('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationUpdatePermission, model, 'publication.update');
-    const config = parsePublishConfig(req.body);
+    const config = publishConfigOf(req.body);
     const publication = await publishing.update(model, config, {
       actor: ctx.actorOf(credentials),
       credentials,
@@ -95,7 +96,8 @@ export function registerPublicationRoutes(router: Router, deps: RouterDeps): voi
     res.json({ publication });
   });
 
-  modelRoute(router, ctx, 'delete', '/publication', async (model, req, res) => {
+  router.delete('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
+    const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationDeletePermission, model, 'publication.delete');
     const publication = await publishing.unpublish(model, {

@@ -135,7 +135,7 @@ describe('usage routes', () => {
       publications,
       rateLimitMode: 'global',
     });
-    const router = createOpenApiRouter() as unknown as express.Router;
+    const router = createOpenApiRouter();
     registerUsageRoutes(router, {
       ctx,
       publications,

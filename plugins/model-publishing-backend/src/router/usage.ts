@@ -6,13 +6,13 @@ import {
 } from '@backstage/errors';
 import {
   usageReadPermission,
+  type GetUsageQuery,
   type UsageGranularity,
 } from '@model-publishing/plugin-model-publishing-common';
-import express, { type Request, type Router } from 'express';
-import { z } from 'zod';
+import express from 'express';
 import { checkUsageQuery } from '../usage/UsageService';
-import { modelRoute, type ModelTarget } from './context';
-import type { RouterDeps } from './types';
+import type { AnyRequest, ModelTarget } from './context';
+import type { ApiRouter, RouterDeps } from './types';
 
 const HOUR_MS = 3_600_000;
 const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = {
@@ -20,53 +20,30 @@ const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = {
   day: 30 * 24 * HOUR_MS,
 };
 
-const dateTime = (field: string) =>
-  z
-    .string()
-    .refine(
-      s =>
-        /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) &&
-        !Number.isNaN(Date.parse(s)),
-      {
-        message: `${field} must be an ISO 8601 date or date-time`,
-      },
-    )
-    .transform(s => new Date(s))
-    .optional();
-
-const usageQuerySchema = z.object({
-  from: dateTime('from'),
-  to: dateTime('to'),
-  granularity: z
-    .enum(['hour', 'day'], { error: 'granularity must be hour or day' })
-    .optional(),
-});
-
-function parseQuery(req: Request): {
+/**
+ * The validated query (ISO 8601 date-times, hour or day) with its defaults: the last 24 hours / 30 days
+ * up to the end of the current bucket, so the range is whole buckets.
+ */
+function usageRange(query: GetUsageQuery = {}): {
   from: Date;
   to: Date;
   granularity: UsageGranularity;
 } {
-  const parsed = usageQuerySchema.safeParse(req.query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join('.');
-    throw new InputError(field ? `${field}: ${issue.message}` : issue.message);
-  }
-  const granularity = parsed.data.granularity ?? 'hour';
-  // Default: the last 24 hours / 30 days up to the end of the current bucket, so it is whole buckets.
+  const granularity = query.granularity ?? 'hour';
   const size = granularity === 'hour' ? HOUR_MS : 24 * HOUR_MS;
-  const to =
-    parsed.data.to ?? new Date(Math.floor(Date.now() / size) * size + size);
-  const from =
-    parsed.data.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
+  const to = query.to
+    ? new Date(query.to)
+    : new Date(Math.floor(Date.now() / size) * size + size);
+  const from = query.from
+    ? new Date(query.from)
+    : new Date(to.getTime() - DEFAULT_SPAN_MS[granularity]);
   // Range errors (from after to, too many buckets) are 400s before any publication is looked up.
   checkUsageQuery({ from, to, granularity });
   return { from, to, granularity };
 }
 
 /** Usage routes of the backend contract; all reads behind model-publishing.usage.read. */
-export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
+export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx } = deps;
   const usageOf = () => {
     if (!deps.usage)
@@ -77,7 +54,11 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
   };
 
   /** Authorizes first (denials audited), then finds the model's current publication. */
-  const publicationFor = async (model: ModelTarget, req: Request) => {
+  const publicationFor = async (
+    model: ModelTarget,
+    req: AnyRequest,
+    range: GetUsageQuery | undefined,
+  ) => {
     const credentials = await ctx.credentials(req);
     await ctx.authorize(
       req,
@@ -86,7 +67,7 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
       { entityRef: model.entityRef },
       'usage.read',
     );
-    const query = parseQuery(req);
+    const query = usageRange(range);
     const current = await deps.publications.findCurrent(
       model.cluster,
       model.namespace,
@@ -102,24 +83,28 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
     return { usage, pub, query };
   };
 
-  modelRoute(
-    router,
-    ctx,
-    'get',
-    '/publication/usage',
-    async (model, req, res) => {
-      const { usage, pub, query } = await publicationFor(model, req);
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/usage',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const { usage, pub, query } = await publicationFor(
+        model,
+        req,
+        req.query,
+      );
       res.json(await usage.service.report(pub, query));
     },
   );
 
-  modelRoute(
-    router,
-    ctx,
-    'get',
-    '/publication/usage.csv',
-    async (model, req, res) => {
-      const { usage, pub, query } = await publicationFor(model, req);
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/usage.csv',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const { usage, pub, query } = await publicationFor(
+        model,
+        req,
+        req.query,
+      );
       const csv = await usage.service.csv(pub, query);
       const day = query.from.toISOString().slice(0, 10);
       res
@@ -134,7 +119,7 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
 
   router.get('/usage/summary', async (req, res) => {
     const credentials = await ctx.credentials(req);
-    const { from, to } = parseQuery(req);
+    const { from, to } = usageRange(req.query);
     const usage = usageOf();
     const pubs = (await usage.directory.list()).filter(p => p.entityRef);
     const allowed = await ctx.filterAllowed(
@@ -173,8 +158,7 @@ export function registerUsageRoutes(router: Router, deps: RouterDeps): void {
         `service '${principal.subject}' may not ingest usage`,
       );
     }
-    const cluster =
-      typeof req.query.cluster === 'string' ? req.query.cluster : undefined;
+    const cluster = req.query.cluster;
     const resolved =
       cluster === undefined ? undefined : deps.clusters.resolveName(cluster);
     if (cluster !== undefined && !resolved)

@@ -1,5 +1,5 @@
 import { ANNOTATION_MODEL_KIND } from '../annotations';
-import type { ModelKindDetection, PublishableModelKind } from '../types';
+import type { ModelKindDetection, PublishableModelKind } from '../generated/models';
 import type { ModelManifest } from './manifest';
 import { flagValue, inspectPredictor, type PredictorFacts } from './inspect';
 
