@@ -42,6 +42,8 @@ backend.add(
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// notifications: model-publishing tells owners about access requests and consumers about decisions
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 // model publishing
 backend.add(import('@model-publishing/plugin-model-publishing-backend'));

@@ -3,11 +3,13 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
 import {
   modelPublishingUsageExtensionPoint,
   type UsageSource,
 } from '@model-publishing/plugin-model-publishing-node';
+import { setupAccess } from './access';
 import { AuditLog } from './audit/AuditLog';
 import { GuidePublisher } from './docs/techdocs';
 import { readModelPublishingConfig } from './config';
@@ -54,6 +56,7 @@ export const modelPublishingPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const config = readModelPublishingConfig(deps.rootConfig);
@@ -100,7 +103,7 @@ export const modelPublishingPlugin = createBackendPlugin({
           models,
         });
         // API keys (src/keys): first key and discard for the publishing saga, plus the scheduled sweep.
-        await setupApiKeys({
+        const keys = await setupApiKeys({
           db,
           config,
           logger: deps.logger,
@@ -119,6 +122,20 @@ export const modelPublishingPlugin = createBackendPlugin({
           logger: deps.logger,
           resolveClusterName: name => clusters.resolveName(name),
           defaultCluster: config.defaultCluster,
+        });
+
+        // Consumers (src/access): plans, access requests, consumer-owned keys, notices, lifecycle task.
+        const access = await setupAccess({
+          db,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          auditLog,
+          logger: deps.logger,
+          publications,
+          keys,
+          reapply: id => publishing.reapply(id),
+          notifications: deps.notifications,
+          scheduler: deps.scheduler,
         });
 
         // Usage (src/usage): rollups, pull sources and the scheduled collector.
@@ -160,6 +177,7 @@ export const modelPublishingPlugin = createBackendPlugin({
             auditLog,
             publishing,
             usage,
+            access,
           }),
         );
       },

@@ -5,6 +5,7 @@ import type {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import type { AccessService } from '../access/AccessService';
 import type { AuditLog } from '../audit/AuditLog';
 import type { ModelPublishingConfig } from '../config';
 import type { PublicationStore } from '../database/PublicationStore';
@@ -36,6 +37,8 @@ export interface RouterDeps {
   publishing: PublishingService;
   /** Usage services (src/usage); absent = usage routes answer 503. */
   usage?: UsageModule;
+  /** Consumers' access (src/access); absent = access routes answer 503. */
+  access?: AccessService;
 }
 
 /** Page size of a paged route when the caller names none (openapi.yaml's `limit` allows 1–200). */

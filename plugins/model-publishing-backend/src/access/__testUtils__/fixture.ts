@@ -11,6 +11,7 @@ import { FakeSecretClient, captureAuditor, captureLogger } from '../../keys/__te
 import { PlanStore } from '../../plans/PlanStore';
 import { AccessService } from '../AccessService';
 import { AccessStore } from '../AccessStore';
+import { AccessLifecycle } from '../AccessLifecycle';
 import { ConsumerDirectory } from '../consumers';
 import type { AccessNotifier } from '../types';
 
@@ -67,6 +68,10 @@ export interface AccessFixture {
   notices: string[];
   logger: ReturnType<typeof captureLogger>;
   entities: Entity[];
+  /** Entity refs the catalog no longer has. */
+  removed: Set<string>;
+  lifecycle: AccessLifecycle;
+  setClock(d: Date): void;
 }
 
 /** The access service over a real database and the real key service; the cluster Secret is a fake. */
@@ -102,7 +107,19 @@ export async function accessFixture(db: Knex, config: PublishConfig = PLANS_CONF
     secretWrite: { maxBackoffMs: 2 },
   });
   const entities = orgEntities();
-  const catalog = catalogServiceMock({ entities });
+  const removed = new Set<string>();
+  const full = catalogServiceMock({ entities });
+  // The catalog without the entities a test removed (a consumer leaving the catalog).
+  const catalog = new Proxy(full, {
+    get(target, prop, receiver) {
+      if (prop === 'getEntityByRef') {
+        return async (ref: string, options: never) => (removed.has(ref) ? undefined : target.getEntityByRef(ref, options));
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const consumers = new ConsumerDirectory({ catalog, auth: mockServices.auth() });
   const notifier: AccessNotifier = {
     requestCreated: async r => void notices.push(`requestCreated ${r.id}`),
     requestDecided: async r => void notices.push(`requestDecided ${r.id} ${r.status}`),
@@ -114,11 +131,36 @@ export async function accessFixture(db: Knex, config: PublishConfig = PLANS_CONF
     plans: new PlanStore(db),
     publications,
     keys,
-    consumers: new ConsumerDirectory({ catalog, auth: mockServices.auth() }),
+    consumers,
     auditLog,
     notifier,
     logger,
     reapply: async id => void reapplied.push(id),
   });
-  return { access, keys, secrets, publications, reapplied, notices, logger, entities };
+  let clock = new Date();
+  const lifecycle = new AccessLifecycle({
+    store: new AccessStore(db),
+    consumers,
+    publications,
+    keys,
+    notifier,
+    logger,
+    reapply: async id => void reapplied.push(id),
+    now: () => clock,
+  });
+  return {
+    access,
+    keys,
+    secrets,
+    publications,
+    reapplied,
+    notices,
+    logger,
+    entities,
+    removed,
+    lifecycle,
+    setClock: (d: Date) => {
+      clock = d;
+    },
+  };
 }

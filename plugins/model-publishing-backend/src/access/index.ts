@@ -1,0 +1,77 @@
+import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { Knex } from 'knex';
+import type { AuditLog } from '../audit/AuditLog';
+import { PlanStore } from '../plans/PlanStore';
+import { AccessLifecycle } from './AccessLifecycle';
+import { AccessService } from './AccessService';
+import { AccessStore } from './AccessStore';
+import { ConsumerDirectory } from './consumers';
+import { NotificationAccessNotifier } from './notifier';
+import { silentNotifier, type AccessKeys, type AccessPublications } from './types';
+
+export { AccessService } from './AccessService';
+export { ConsumerDirectory } from './consumers';
+export type { AccessModel, AccessNotifier } from './types';
+
+export const ACCESS_LIFECYCLE_TASK_ID = 'model-publishing-access-lifecycle';
+
+export interface AccessDeps {
+  db: Knex;
+  catalog: CatalogService;
+  auth: AuthService;
+  auditLog: AuditLog;
+  logger: LoggerService;
+  publications: AccessPublications;
+  keys: AccessKeys;
+  /** Rebuilds a publication's gateway objects (its BackendTrafficPolicy) after key limits changed. */
+  reapply(publicationId: string): Promise<unknown>;
+  /** Backstage notifications; without it nobody is told (tests, backends without the notifications plugin). */
+  notifications?: NotificationService;
+  scheduler?: SchedulerService;
+}
+
+/** The consumers' side (design §9) as the plugin runs it, with its scheduled lifecycle task. */
+export async function setupAccess(deps: AccessDeps): Promise<AccessService> {
+  const store = new AccessStore(deps.db);
+  const consumers = new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth });
+  const notifier = deps.notifications
+    ? new NotificationAccessNotifier({ notifications: deps.notifications, logger: deps.logger })
+    : silentNotifier;
+  const access = new AccessService({
+    store,
+    plans: new PlanStore(deps.db),
+    publications: deps.publications,
+    keys: deps.keys,
+    consumers,
+    auditLog: deps.auditLog,
+    notifier,
+    logger: deps.logger,
+    reapply: deps.reapply,
+  });
+  if (deps.scheduler) {
+    const lifecycle = new AccessLifecycle({
+      store,
+      consumers,
+      publications: deps.publications,
+      keys: deps.keys,
+      notifier,
+      logger: deps.logger,
+      reapply: deps.reapply,
+    });
+    await deps.scheduler.scheduleTask({
+      id: ACCESS_LIFECYCLE_TASK_ID,
+      frequency: { minutes: 10 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 30 },
+      fn: async () => {
+        const { suspended, expiring } = await lifecycle.run();
+        if (suspended.length || expiring.length) {
+          deps.logger.info(`Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`);
+        }
+      },
+    });
+  }
+  return access;
+}
