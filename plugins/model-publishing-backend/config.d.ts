@@ -52,6 +52,11 @@ export interface Config {
       publicBaseUrl?: string;
       /** Hostname template for LLMs; `{name}` and `{namespace}` are replaced. */
       llmHostnameTemplate?: string;
+      /**
+       * The URL clients use to reach an LLM's hostname, when it is not `<publicBaseUrl scheme>://<hostname>[:port]`;
+       * `{hostname}` is replaced. The embedded portal's local gateway: `http://localhost:8080/_host/{hostname}`.
+       */
+      llmBaseUrlTemplate?: string;
       /** `global` (Redis; per-key buckets and token limits) or `local`. Default `global`. */
       rateLimitMode?: 'global' | 'local';
     };

@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const APP_URL = 'http://localhost:3000';
 export const BACKEND_URL = 'http://localhost:7007';
+/** The local gateway (packages/gateway-emulator) that serves published models in the embedded portal. */
+export const GATEWAY_URL = 'http://localhost:8080';
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e');
 
 async function waitFor(url, { timeoutMs, ok = r => r.ok, alive = () => true }) {
@@ -46,7 +48,7 @@ async function inUse(url) {
 
 export async function startPortal() {
   mkdirSync(ARTIFACTS, { recursive: true });
-  for (const url of [BACKEND_URL, APP_URL, 'http://127.0.0.1:6443']) {
+  for (const url of [BACKEND_URL, APP_URL, 'http://127.0.0.1:6443', GATEWAY_URL]) {
     if (await inUse(url)) {
       throw new Error(
         `${url} is already in use: stop the running portal first (the journeys start their own)`,
@@ -78,6 +80,9 @@ export async function startPortal() {
       // after publishing, so the e2e portal collects every 15 seconds.
       '  usage:',
       '    collectEveryMinutes: 0.25',
+      // Demo traffic through the local gateway every 5 s (30 s by default), so usage shows soon after publishing.
+      'gatewayEmulator:',
+      '  traffic: { intervalSeconds: 5 }',
       '',
     ].join('\n'),
   );

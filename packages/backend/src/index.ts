@@ -48,4 +48,7 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 // model publishing
 backend.add(import('@model-publishing/plugin-model-publishing-backend'));
 
+// the embedded portal's local gateway (only when `gatewayEmulator` is configured)
+backend.add(import('./modules/gatewayEmulator'));
+
 backend.start();

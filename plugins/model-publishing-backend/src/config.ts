@@ -39,6 +39,7 @@ export interface GatewayConfig {
   sectionName?: string;
   publicBaseUrl: string;
   llmHostnameTemplate: string;
+  llmBaseUrlTemplate?: string;
   rateLimitMode: 'global' | 'local';
 }
 
@@ -137,6 +138,7 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
       sectionName: g?.getOptionalString('sectionName'),
       publicBaseUrl: (g?.getOptionalString('publicBaseUrl') ?? 'http://localhost:8080').replace(/\/+$/, ''),
       llmHostnameTemplate: g?.getOptionalString('llmHostnameTemplate') ?? '{name}-{namespace}.llm.localhost',
+      llmBaseUrlTemplate: g?.getOptionalString('llmBaseUrlTemplate')?.replace(/\/+$/, ''),
       rateLimitMode,
     },
     tenants,

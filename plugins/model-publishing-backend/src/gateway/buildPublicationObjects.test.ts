@@ -549,4 +549,19 @@ describe('publicationEndpoints', () => {
       }),
     ).toThrow(/gateway.publicBaseUrl/);
   });
+
+  it('reaches an LLM hostname through llmBaseUrlTemplate when set (the local gateway path form)', () => {
+    const built: BuildInput = {
+      ...vllmInput(),
+      gateway: { ...gateway, llmBaseUrlTemplate: 'http://localhost:8080/_host/{hostname}' },
+    };
+    expect(publicationEndpoints(built).slice(0, 2).map(e => e.url)).toEqual([
+      'http://localhost:8080/_host/vllm-qwen-models.llm.example.com/v1',
+      'http://localhost:8080/_host/vllm-qwen-models.llm.example.com/v1/chat/completions',
+    ]);
+    // The route keeps the hostname itself: the gateway selects it by that name.
+    expect(buildPublicationObjects(built).find(o => o.kind === 'AIGatewayRoute')?.spec.hostnames).toEqual([
+      'vllm-qwen-models.llm.example.com',
+    ]);
+  });
 });

@@ -66,7 +66,10 @@ export function publicationEndpoints(
   const port = base.port ? `:${base.port}` : '';
 
   if (input.detection.kind === 'openai') {
-    const root = `${base.protocol}//${llmHostname(input)}${port}/v1`;
+    const host = llmHostname(input);
+    const root = input.gateway.llmBaseUrlTemplate
+      ? `${input.gateway.llmBaseUrlTemplate.replace(/\{hostname\}/g, host)}/v1`
+      : `${base.protocol}//${host}${port}/v1`;
     return [
       {
         url: root,

@@ -45,6 +45,8 @@ export interface GatewaySettings {
   publicBaseUrl: string;
   /** Hostname template for LLMs, e.g. '{name}-{namespace}.llm.example.com' */
   llmHostnameTemplate: string;
+  /** How clients reach an LLM's hostname when not directly, e.g. 'http://localhost:8080/_host/{hostname}' (local gateway). */
+  llmBaseUrlTemplate?: string;
   /** Per-key buckets and token costs need global (Redis-backed) rate limiting. */
   rateLimitMode: 'global' | 'local';
 }
