@@ -1,4 +1,4 @@
-import { servedModelName } from '../models/inspect';
+import { modelAliases, servedModelName } from '../models/inspect';
 import {
   AI_MODEL_HEADER,
   API,
@@ -9,6 +9,10 @@ import {
   objectName,
 } from './names';
 import type { BuildInput, KubeObject } from './types';
+import { resolveUpstream, type Upstream } from './upstream';
+
+/** API group of the Gateway API Inference Extension's InferencePool (the v1 AI Gateway accepts). */
+export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
 
 /**
  * The public route of an OpenAI-compatible model. It needs a hostname of its own: api-key auth
@@ -16,8 +20,26 @@ import type { BuildInput, KubeObject } from './types';
  * which publication's keys apply. AI Gateway generates an HTTPRoute with this object's name,
  * which the SecurityPolicy and BackendTrafficPolicy target.
  */
-export function buildAIGatewayRoute(input: BuildInput): KubeObject {
+export function buildAIGatewayRoute(
+  input: BuildInput,
+  upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
+): KubeObject {
   const name = objectName(input.isvc.metadata.name);
+  const served = servedModelName(input.isvc);
+  const aliases = modelAliases(input.isvc);
+  // Any alias routes; the body's `model` is rewritten to the served name the server knows.
+  const override = aliases.some(a => a !== served)
+    ? { modelNameOverride: served }
+    : {};
+  const backendRef =
+    upstream.type === 'InferencePool'
+      ? {
+          group: INFERENCE_POOL_GROUP,
+          kind: 'InferencePool',
+          name: upstream.name,
+          ...override,
+        }
+      : { name, ...override };
   return {
     apiVersion: API.aiGatewayRoute,
     kind: 'AIGatewayRoute',
@@ -27,18 +49,12 @@ export function buildAIGatewayRoute(input: BuildInput): KubeObject {
       hostnames: [llmHostname(input)],
       rules: [
         {
-          matches: [
-            {
-              headers: [
-                {
-                  type: 'Exact',
-                  name: AI_MODEL_HEADER,
-                  value: servedModelName(input.isvc),
-                },
-              ],
-            },
-          ],
-          backendRefs: [{ name }],
+          // One match per alias (matches are ORed). AI Gateway sets the header from the body's
+          // `model`; a client may send it itself (envoyproxy/ai-gateway#1944).
+          matches: aliases.map(alias => ({
+            headers: [{ type: 'Exact', name: AI_MODEL_HEADER, value: alias }],
+          })),
+          backendRefs: [backendRef],
         },
       ],
       // Token counts land in dynamic metadata `io.envoy.ai_gateway`, where the

@@ -1,26 +1,47 @@
-import { API, entryService, objectMetadata, objectName } from './names';
+import { API, objectMetadata, objectName } from './names';
 import type { BuildInput, KubeObject } from './types';
+import { resolveUpstream, type Upstream } from './upstream';
 
 /**
- * The Envoy Gateway Backend an AIServiceBackend must point at (AIServiceBackend.backendRef only
- * accepts kind Backend): the model's in-cluster Service by its cluster DNS name.
+ * The Envoy Gateway Backend a publication's route points at by DNS name: for an LLM always
+ * (AIServiceBackend.backendRef only accepts kind Backend), for a traditional model when KServe
+ * serves it through Knative (an ExternalName Service, which Envoy Gateway does not route to).
+ * With `tls`, Envoy originates TLS and verifies the server with the CA in that Secret (Envoy
+ * Gateway's Backend TLS settings, internal/gatewayapi/backendtlspolicy.go
+ * processServerValidationTLSSettings).
  */
-export function buildBackend(input: BuildInput): KubeObject {
+export function buildBackend(
+  input: BuildInput,
+  upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
+): KubeObject {
   const { isvc } = input;
-  const service = entryService(isvc);
+  if (upstream.type === 'InferencePool') {
+    throw new Error('an InferencePool upstream has no Backend');
+  }
+  const target =
+    upstream.type === 'Service'
+      ? {
+          hostname: `${upstream.name}.${isvc.metadata.namespace}.svc.cluster.local`,
+          port: upstream.port,
+        }
+      : { hostname: upstream.hostname, port: upstream.port };
+  const tls = upstream.type === 'FQDN' ? upstream.tls : undefined;
   return {
     apiVersion: API.backend,
     kind: 'Backend',
     metadata: objectMetadata(input, objectName(isvc.metadata.name)),
     spec: {
-      endpoints: [
-        {
-          fqdn: {
-            hostname: `${service.name}.${isvc.metadata.namespace}.svc.cluster.local`,
-            port: service.port,
-          },
-        },
-      ],
+      endpoints: [{ fqdn: target }],
+      ...(tls
+        ? {
+            tls: {
+              caCertificateRefs: [
+                { group: '', kind: 'Secret', name: tls.caSecret },
+              ],
+              sni: tls.sni,
+            },
+          }
+        : {}),
     },
   };
 }

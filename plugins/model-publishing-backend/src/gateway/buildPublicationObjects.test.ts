@@ -188,16 +188,21 @@ describe('buildPublicationObjects', () => {
     expect(route.spec.hostnames).toEqual([
       'huggingface-llama3-models.llm.example.com',
     ]);
+    // Served name, InferenceService name and Hugging Face id all route (envoyproxy/ai-gateway#1485,
+    // #1944); the body's model is rewritten to the served name.
+    const match = (value: string) => ({
+      headers: [{ type: 'Exact', name: 'x-ai-eg-model', value }],
+    });
     expect(route.spec.rules).toEqual([
       {
         matches: [
-          {
-            headers: [
-              { type: 'Exact', name: 'x-ai-eg-model', value: 'llama3' },
-            ],
-          },
+          match('llama3'),
+          match('huggingface-llama3'),
+          match('meta-llama/meta-llama-3-8b-instruct'),
         ],
-        backendRefs: [{ name: 'huggingface-llama3-mp' }],
+        backendRefs: [
+          { name: 'huggingface-llama3-mp', modelNameOverride: 'llama3' },
+        ],
       },
     ]);
     expect(route.spec.llmRequestCosts).toEqual([

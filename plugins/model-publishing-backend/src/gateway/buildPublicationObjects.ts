@@ -9,6 +9,7 @@ import { llmHostname, modelPathPrefix } from './names';
 import { buildKeySecret } from './secret';
 import { buildSecurityPolicy } from './securityPolicy';
 import type { BuildInput, KubeObject, PublicationEndpoint } from './types';
+import { resolveUpstream } from './upstream';
 
 /**
  * Every object a publication owns, in apply order: Secret → backends → SecurityPolicy →
@@ -22,21 +23,27 @@ export function buildPublicationObjects(input: BuildInput): KubeObject[] {
       `detection.kind: "${kind}" cannot be published (openai, v1 or v2)`,
     );
   }
+  const { upstream } = resolveUpstream(input.isvc, input.serving);
   if (kind === 'openai') {
+    // An InferencePool is the AIGatewayRoute's backend itself: no Backend or AIServiceBackend.
+    const backends =
+      upstream.type === 'InferencePool'
+        ? []
+        : [buildBackend(input, upstream), buildAIServiceBackend(input)];
     return [
       buildKeySecret(input),
-      buildBackend(input),
-      buildAIServiceBackend(input),
+      ...backends,
       buildSecurityPolicy(input),
       buildBackendTrafficPolicy(input),
-      buildAIGatewayRoute(input),
+      buildAIGatewayRoute(input, upstream),
     ];
   }
   return [
     buildKeySecret(input),
+    ...(upstream.type === 'FQDN' ? [buildBackend(input, upstream)] : []),
     buildSecurityPolicy(input),
     buildBackendTrafficPolicy(input),
-    buildHttpRoute(input),
+    buildHttpRoute(input, upstream),
   ];
 }
 

@@ -11,6 +11,14 @@ import {
   vllmInput,
 } from './__fixtures__/inputs';
 import type { BuildInput, KubeObject } from './types';
+import {
+  llmWithScheduler,
+  plainFacts,
+  serverlessDefaultConfig,
+  serverlessSklearn,
+  serverlessVllmByDefault,
+  tlsFacts,
+} from './__fixtures__/kserveModes';
 
 // One validator per row of the support matrix (README "Support matrix"): every generated object must
 // pass the CRDs of every supported version. Compiling the large CRD schemas is the slow part.
@@ -81,6 +89,22 @@ const cases: [string, () => BuildInput][] = [
     () => ({ ...vllmInput(), gateway: { ...gateway, sectionName: undefined } }),
   ],
   ['openai, LLMInferenceService', () => input(isvcs.llmInferenceService)],
+  [
+    'LLMInferenceService with a scheduler and TLS (Backend TLS with KServe CA)',
+    () => ({ ...input(llmWithScheduler()), serving: tlsFacts() }),
+  ],
+  [
+    'LLMInferenceService with a scheduler, plain HTTP (InferencePool backendRef)',
+    () => ({ ...input(llmWithScheduler()), serving: plainFacts() }),
+  ],
+  [
+    'Serverless-mode predictor (Backend + Host rewrite)',
+    () => input(serverlessSklearn()),
+  ],
+  [
+    'Serverless by the cluster default, vLLM',
+    () => ({ ...input(serverlessVllmByDefault()), serving: serverlessDefaultConfig() }),
+  ],
 ];
 
 describe('every builder output passes the real upstream CRD schema', () => {

@@ -1,21 +1,37 @@
 import {
   API,
-  entryService,
+  ENVOY_GATEWAY_GROUP,
   gatewayParentRefs,
   modelPathPrefix,
   objectMetadata,
   objectName,
 } from './names';
 import type { BuildInput, KubeObject } from './types';
+import { resolveUpstream, type Upstream } from './upstream';
 
 /**
  * The public route of a traditional (v1/v2) model: `/models/<ns>/<isvc>/…` on the shared host,
  * rewritten to `/…` so the model server sees its own paths (`/v1/models/<name>:predict`).
  */
-export function buildHttpRoute(input: BuildInput): KubeObject {
+export function buildHttpRoute(
+  input: BuildInput,
+  upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
+): KubeObject {
   const { isvc } = input;
   const { name, namespace } = isvc.metadata;
-  const service = entryService(isvc);
+  if (upstream.type === 'InferencePool') {
+    throw new Error('an HTTPRoute of a traditional model has no InferencePool');
+  }
+  // A Knative model is reached through an Envoy Gateway Backend (never its ExternalName Service),
+  // with the Host Knative's gateway routes on.
+  const backendRef =
+    upstream.type === 'Service'
+      ? { group: '', kind: 'Service', name: upstream.name, port: upstream.port }
+      : { group: ENVOY_GATEWAY_GROUP, kind: 'Backend', name: objectName(name) };
+  const hostname =
+    upstream.type === 'FQDN' && upstream.hostHeader
+      ? { hostname: upstream.hostHeader }
+      : {};
   return {
     apiVersion: API.httpRoute,
     kind: 'HTTPRoute',
@@ -37,18 +53,12 @@ export function buildHttpRoute(input: BuildInput): KubeObject {
             {
               type: 'URLRewrite',
               urlRewrite: {
+                ...hostname,
                 path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
               },
             },
           ],
-          backendRefs: [
-            {
-              group: '',
-              kind: 'Service',
-              name: service.name,
-              port: service.port,
-            },
-          ],
+          backendRefs: [backendRef],
         },
       ],
     },

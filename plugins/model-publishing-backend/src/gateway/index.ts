@@ -24,9 +24,14 @@ export { buildAIGatewayRoute } from './aiGatewayRoute';
 export {
   objectName,
   secretName,
-  entryService,
   modelPathPrefix,
   llmHostname,
   LLM_COST_KEYS,
   AI_GATEWAY_METADATA_NAMESPACE,
 } from './names';
+export {
+  resolveUpstream,
+  deploymentMode,
+  childName,
+} from './upstream';
+export type { ServingFacts, Upstream, ResolvedUpstream } from './upstream';

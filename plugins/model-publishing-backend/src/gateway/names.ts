@@ -47,22 +47,6 @@ export function modelPathPrefix(namespace: string, name: string): string {
   return `/models/${namespace}/${name}`;
 }
 
-/**
- * The in-cluster Service that receives a model's requests and its port. With a transformer,
- * KServe sends requests to `<isvc>-transformer`, which calls the predictor; publishing the
- * predictor would bypass the transformer's pre/post-processing.
- */
-export function entryService(isvc: KubeObject): { name: string; port: number } {
-  if (isvc.kind === 'LLMInferenceService') {
-    // KServe's LLM stack serves vLLM behind `<name>-kserve-workload-svc` on 8000.
-    return { name: `${isvc.metadata.name}-kserve-workload-svc`, port: 8000 };
-  }
-  if (isvc.spec?.transformer) {
-    return { name: `${isvc.metadata.name}-transformer`, port: 80 };
-  }
-  return { name: `${isvc.metadata.name}-predictor`, port: 80 };
-}
-
 /** The hostname of an LLM publication: config.hostname, else the configured template. */
 export function llmHostname(
   input: Pick<BuildInput, 'isvc' | 'config' | 'gateway'>,

@@ -1,3 +1,4 @@
+import type { ServingFacts } from './upstream';
 import type {
   PublishConfig,
   PublishableModelKind,
@@ -68,6 +69,11 @@ export interface BuildInput {
   /** Active keys to put in the Secret. */
   keys: BuildKey[];
   gateway: GatewaySettings;
+  /**
+   * What the cluster says about how KServe serves the model (its inferenceservice-config, an
+   * LLMInferenceService's workload Service). Without it the upstream is decided from the model alone.
+   */
+  serving?: ServingFacts;
 }
 
 /** A public URL of a publication, for the guide, the catalog and the UI. */

@@ -3,6 +3,11 @@ export {
   VLLM_OPENAI_PREFIX,
   HUGGINGFACE_OPENAI_PREFIX,
 } from './detectModelKind';
-export { servedModelName, inspectPredictor, flagValue } from './inspect';
+export {
+  servedModelName,
+  modelAliases,
+  inspectPredictor,
+  flagValue,
+} from './inspect';
 export type { PredictorFacts } from './inspect';
 export { resolvePublishKind } from './resolvePublishKind';

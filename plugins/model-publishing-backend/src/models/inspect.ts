@@ -1,6 +1,7 @@
 // Moved to model-publishing-common with detectModelKind (pure, shared with the catalog module).
 export {
   servedModelName,
+  modelAliases,
   inspectPredictor,
   flagValue,
   LEGACY_FRAMEWORKS,

@@ -5,6 +5,7 @@ export {
 } from './detectModelKind';
 export {
   servedModelName,
+  modelAliases,
   inspectPredictor,
   flagValue,
   LEGACY_FRAMEWORKS,

@@ -187,3 +187,41 @@ export function servedModelName(isvc: ModelManifest): string {
     return fromArgs.split(',')[0].trim();
   return isvc.metadata?.name ?? '';
 }
+
+/** The model id in a Hugging Face URI (`hf://org/model[:revision]` → `org/model`). */
+function huggingFaceId(uri: unknown): string | undefined {
+  if (typeof uri !== 'string' || !uri.startsWith('hf://')) return undefined;
+  const id = uri.slice('hf://'.length).split(':')[0].replace(/\/+$/, '');
+  return id || undefined;
+}
+
+/**
+ * Every name an OpenAI client may put in `model` for this model, the served name first
+ * (envoyproxy/ai-gateway#1485, #1944: clients use the Hugging Face id or the resource's name as
+ * often as the served name). The gateway routes all of them and rewrites `model` to the served
+ * name, so the server never sees a name it does not know.
+ * - the served name (`--served-model-name`/`--model_name`, `spec.model.name`), and every other
+ *   name vLLM serves (`--served-model-name a,b`);
+ * - the InferenceService / LLMInferenceService name;
+ * - the Hugging Face id: `--model_id` (huggingfaceserver), `--model` (vLLM), an `hf://` storage URI
+ *   (`storageUri`, or `spec.model.uri` of an LLMInferenceService).
+ */
+export function modelAliases(isvc: ModelManifest): string[] {
+  const names: (string | undefined)[] = [servedModelName(isvc)];
+  if (isvc.kind === 'LLMInferenceService') {
+    names.push(isvc.metadata?.name, huggingFaceId(isvc.spec?.model?.uri));
+  } else {
+    const facts = inspectPredictor(isvc);
+    const served = flagValue(facts.args, 'served-model-name');
+    if (served && !served.includes('{{')) {
+      names.push(...served.split(',').map(s => s.trim()));
+    }
+    names.push(isvc.metadata?.name);
+    const id = flagValue(facts.args, 'model-id', 'model');
+    if (id && !id.includes('{{') && !id.startsWith('/')) names.push(id);
+    const predictor = isvc.spec?.predictor ?? {};
+    names.push(huggingFaceId(predictor.model?.storageUri ?? predictor.huggingface?.storageUri));
+  }
+  // x-ai-eg-model is matched as a header value: no empty names, no control characters, no duplicates.
+  return [...new Set(names.filter((n): n is string => !!n && /^[\x21-\x7e][\x20-\x7e]*$/.test(n)))];
+}
