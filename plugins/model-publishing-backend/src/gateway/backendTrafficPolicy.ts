@@ -102,7 +102,11 @@ function checkLimits(input: BuildInput): void {
     ['rateLimits', defined(input.config.rateLimits)],
     // Plans' limits become their keys' own rules: refuse what the route cannot enforce at publish time.
     ...(input.config.plans ?? []).map(
-      (p, i) => [`plans[${i}].rateLimits`, defined(p.rateLimits)] as [string, RateLimits],
+      (p, i) =>
+        [`plans[${i}].rateLimits`, defined(p.rateLimits)] as [
+          string,
+          RateLimits,
+        ],
     ),
     ...input.keys.map(
       k =>

@@ -1,4 +1,7 @@
-import { createSchemaValidator, loadCrdMatrix } from '@model-publishing/kube-emulator';
+import {
+  createSchemaValidator,
+  loadCrdMatrix,
+} from '@model-publishing/kube-emulator';
 import * as isvcs from '../models/__fixtures__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
 import {
@@ -103,7 +106,10 @@ const cases: [string, () => BuildInput][] = [
   ],
   [
     'Serverless by the cluster default, vLLM',
-    () => ({ ...input(serverlessVllmByDefault()), serving: serverlessDefaultConfig() }),
+    () => ({
+      ...input(serverlessVllmByDefault()),
+      serving: serverlessDefaultConfig(),
+    }),
   ],
 ];
 

@@ -29,9 +29,5 @@ export {
   LLM_COST_KEYS,
   AI_GATEWAY_METADATA_NAMESPACE,
 } from './names';
-export {
-  resolveUpstream,
-  deploymentMode,
-  childName,
-} from './upstream';
+export { resolveUpstream, deploymentMode, childName } from './upstream';
 export type { ServingFacts, Upstream, ResolvedUpstream } from './upstream';

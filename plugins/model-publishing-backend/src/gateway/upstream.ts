@@ -232,15 +232,24 @@ function workloadTls(
  * status.router.scheduler.inferencePool, else the one spec.router.scheduler implies
  * (SchedulerSpec.InferencePoolName: pool.ref.name, else `<name>-inference-pool`).
  */
-function schedulerPool(isvc: KubeObject): { name: string; from: string } | undefined {
+function schedulerPool(
+  isvc: KubeObject,
+): { name: string; from: string } | undefined {
   const observed = isvc.status?.router?.scheduler?.inferencePool;
-  if (observed?.name && (!observed.namespace || observed.namespace === isvc.metadata.namespace)) {
-    return { name: observed.name, from: 'status.router.scheduler.inferencePool' };
+  if (
+    observed?.name &&
+    (!observed.namespace || observed.namespace === isvc.metadata.namespace)
+  ) {
+    return {
+      name: observed.name,
+      from: 'status.router.scheduler.inferencePool',
+    };
   }
   const scheduler = isvc.spec?.router?.scheduler;
   if (!scheduler) return undefined;
   const ref = scheduler.pool?.ref?.name;
-  if (typeof ref === 'string' && ref) return { name: ref, from: 'spec.router.scheduler.pool.ref' };
+  if (typeof ref === 'string' && ref)
+    return { name: ref, from: 'spec.router.scheduler.pool.ref' };
   return {
     name: childName(isvc.metadata.name, '-inference-pool'),
     from: 'spec.router.scheduler (KServe names its pool <name>-inference-pool)',
@@ -268,7 +277,10 @@ function llmUpstream(isvc: KubeObject, facts: ServingFacts): ResolvedUpstream {
   ];
   if (tls) {
     notes.push(
-      `TLS verified with ca.crt of Secret ${childName(name, '-kserve-self-signed-certs')} (KServe's self-signed workload certificate, workload_tls_self_signed.go), SNI ${hostname}`,
+      `TLS verified with ca.crt of Secret ${childName(
+        name,
+        '-kserve-self-signed-certs',
+      )} (KServe's self-signed workload certificate, workload_tls_self_signed.go), SNI ${hostname}`,
     );
   }
   if (pool) {

@@ -220,8 +220,18 @@ export function modelAliases(isvc: ModelManifest): string[] {
     const id = flagValue(facts.args, 'model-id', 'model');
     if (id && !id.includes('{{') && !id.startsWith('/')) names.push(id);
     const predictor = isvc.spec?.predictor ?? {};
-    names.push(huggingFaceId(predictor.model?.storageUri ?? predictor.huggingface?.storageUri));
+    names.push(
+      huggingFaceId(
+        predictor.model?.storageUri ?? predictor.huggingface?.storageUri,
+      ),
+    );
   }
   // x-ai-eg-model is matched as a header value: no empty names, no control characters, no duplicates.
-  return [...new Set(names.filter((n): n is string => !!n && /^[\x21-\x7e][\x20-\x7e]*$/.test(n)))];
+  return [
+    ...new Set(
+      names.filter(
+        (n): n is string => !!n && /^[\x21-\x7e][\x20-\x7e]*$/.test(n),
+      ),
+    ),
+  ];
 }
