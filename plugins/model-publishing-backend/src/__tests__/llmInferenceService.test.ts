@@ -65,8 +65,10 @@ describe('LLMInferenceService models', () => {
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
     const publication = res.body.publication;
     expect(publication).toMatchObject({ modelKind: 'openai', status: 'published' });
+    // The fixture has a scheduler (spec.router.scheduler) and no TLS: the route targets its InferencePool,
+    // so there is no Backend / AIServiceBackend (kserve v0.20 SchedulerSpec.InferencePoolName).
     expect(publication.objects.map((o: any) => o.kind)).toEqual([
-      'Secret', 'Backend', 'AIServiceBackend', 'SecurityPolicy', 'BackendTrafficPolicy', 'AIGatewayRoute',
+      'Secret', 'SecurityPolicy', 'BackendTrafficPolicy', 'AIGatewayRoute',
     ]);
     const llmType = (h.emulator.api as any).registry.forKind('serving.kserve.io/v1alpha2', 'LLMInferenceService');
     const live = h.emulator.api.get(llmType, NAMESPACE, 'qwen-llmd');
@@ -78,9 +80,11 @@ describe('LLMInferenceService models', () => {
         expect.objectContaining({ kind: 'LLMInferenceService', name: 'qwen-llmd', uid: live.metadata.uid }),
       ]);
     }
-    const backendType = (h.emulator.api as any).registry.forKind('gateway.envoyproxy.io/v1alpha1', 'Backend');
-    const backend = h.emulator.api.get(backendType, NAMESPACE, 'qwen-llmd-mp');
-    expect(JSON.stringify(backend.spec)).toContain('qwen-llmd-kserve-workload-svc.models.svc.cluster.local');
+    const routeType = (h.emulator.api as any).registry.forKind('aigateway.envoyproxy.io/v1beta1', 'AIGatewayRoute');
+    const route = h.emulator.api.get(routeType, NAMESPACE, 'qwen-llmd-mp');
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      expect.objectContaining({ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'qwen-llmd-inference-pool' }),
+    ]);
 
     const del = await h.request.delete(`${byModel('qwen-llmd')}/publication`).set(auth);
     expect(del.status).toBe(200);
