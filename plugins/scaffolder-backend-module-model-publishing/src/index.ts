@@ -6,7 +6,4 @@
  */
 export { scaffolderModuleModelPublishing as default } from './module';
 export * from './actions';
-export {
-  ModelPublishingClient,
-  entityAddress,
-} from './client/ModelPublishingClient';
+export { ModelPublishingClient } from './client/ModelPublishingClient';

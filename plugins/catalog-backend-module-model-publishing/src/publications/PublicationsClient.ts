@@ -2,9 +2,15 @@ import type {
   AuthService,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import type { Publication } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ModelPublishingApiClient,
+  MODEL_PUBLISHING_PLUGIN_ID,
+  type Publication,
+  type RequestOptions,
+  type TypedResponse,
+} from '@model-publishing/plugin-model-publishing-common';
 
-export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';
+export { MODEL_PUBLISHING_PLUGIN_ID };
 
 /** What the provider needs from the model-publishing backend. */
 export interface PublicationsSource {
@@ -17,8 +23,10 @@ const PAGE_LIMIT = 100;
 /** Guards against a backend that keeps returning a cursor. */
 const MAX_PAGES = 1000;
 
-/** Calls the model-publishing backend (contract: BACKEND-CONTRACT.md) with the catalog's own service credentials. */
+/** Calls the model-publishing backend (openapi.yaml, through its generated client) with the catalog's own service credentials. */
 export class PublicationsClient implements PublicationsSource {
+  private readonly api: ModelPublishingApiClient;
+
   constructor(
     private readonly deps: {
       auth: AuthService;
@@ -26,18 +34,29 @@ export class PublicationsClient implements PublicationsSource {
       fetch?: typeof fetch;
       timeoutMs?: number;
     },
-  ) {}
+  ) {
+    const doFetch = deps.fetch ?? fetch;
+    this.api = new ModelPublishingApiClient({
+      discoveryApi: deps.discovery,
+      fetchApi: {
+        fetch: (input, init) =>
+          doFetch(input, {
+            ...init,
+            headers: { ...init?.headers, Accept: 'application/json' },
+            signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+          }),
+      },
+    });
+  }
 
   async listPublications(): Promise<Publication[]> {
     const items: Publication[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const query = new URLSearchParams({ limit: String(PAGE_LIMIT) });
-      if (cursor) query.set('cursor', cursor);
-      const body = (await this.get(`/publications?${query}`)) as {
-        items?: Publication[];
-        nextCursor?: string;
-      };
+      const query = { limit: PAGE_LIMIT, ...(cursor ? { cursor } : {}) };
+      const body = await this.get('GET /publications', options =>
+        this.api.listPublications({ query }, options),
+      );
       items.push(...(body.items ?? []));
       cursor = body.nextCursor;
       if (!cursor) return items;
@@ -46,17 +65,16 @@ export class PublicationsClient implements PublicationsSource {
   }
 
   async getOpenApi(publication: Publication): Promise<object> {
-    const path = [
-      'models',
-      publication.cluster,
-      publication.namespace,
-      publication.name,
-    ]
-      .map(encodeURIComponent)
-      .join('/');
-    const body = (await this.get(`/${path}/publication/guide`)) as {
-      openapi?: unknown;
+    const path = {
+      addressedBy: 'models' as const,
+      scope: publication.cluster,
+      namespace: publication.namespace,
+      name: publication.name,
     };
+    const body = await this.get(
+      `GET /models/${path.scope}/${path.namespace}/${path.name}/publication/guide`,
+      options => this.api.getGuide({ path }, options),
+    );
     if (!body.openapi || typeof body.openapi !== 'object') {
       throw new Error(
         `guide of ${publication.namespace}/${publication.name} has no openapi document`,
@@ -65,23 +83,21 @@ export class PublicationsClient implements PublicationsSource {
     return body.openapi;
   }
 
-  private async get(path: string): Promise<unknown> {
-    const { auth, discovery } = this.deps;
-    const baseUrl = await discovery.getBaseUrl(MODEL_PUBLISHING_PLUGIN_ID);
+  private async get<T>(
+    what: string,
+    call: (options: RequestOptions) => Promise<TypedResponse<T>>,
+  ): Promise<T> {
+    const { auth } = this.deps;
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: await auth.getOwnServiceCredentials(),
       targetPluginId: MODEL_PUBLISHING_PLUGIN_ID,
     });
-    const doFetch = this.deps.fetch ?? fetch;
-    const response = await doFetch(`${baseUrl}${path}`, {
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(this.deps.timeoutMs ?? 15_000),
-    });
+    const response = await call({ token });
     if (!response.ok) {
       // The token never appears here; the body is Backstage's error JSON at most.
       const text = await response.text().catch(() => '');
       throw new Error(
-        `GET ${path} failed with ${response.status} ${response.statusText}${
+        `${what} failed with ${response.status} ${response.statusText}${
           text ? `: ${text.slice(0, 300)}` : ''
         }`,
       );

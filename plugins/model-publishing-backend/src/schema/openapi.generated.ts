@@ -1479,6 +1479,14 @@ export const spec = {
           },
           "metadata": {
             "type": "object",
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "namespace": {
+                "type": "string"
+              }
+            },
             "additionalProperties": true
           }
         }

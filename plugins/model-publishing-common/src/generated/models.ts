@@ -132,6 +132,8 @@ export interface KubernetesObject {
   apiVersion: string;
   kind: string;
   metadata: {
+    name?: string;
+    namespace?: string;
     [key: string]: unknown;
   };
   [key: string]: unknown;

@@ -1,10 +1,14 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  ApiKeyInfo,
-  IssuedApiKey,
-  Publication,
-  PublishConfig,
+import {
+  ModelPublishingApiClient,
+  type ApiKeyInfo,
+  type IssuedApiKey,
+  type ListPublicationsQuery,
+  type ModelPath,
+  type Publication,
+  type PublishConfig,
+  type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelPublishingApi } from './ModelPublishingApi';
 import { modelPath } from './modelAddress';
@@ -24,113 +28,79 @@ import type {
   UsageSummary,
 } from './types';
 
-type Query = Record<string, string | number | undefined>;
-
-function queryString(query?: Query): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+/** The contract's path of a model by its cluster address. */
+function pathOf(model: ModelAddress): ModelPath {
+  return {
+    addressedBy: 'models',
+    scope: model.cluster,
+    namespace: model.namespace,
+    name: model.name,
+  };
 }
 
+/** A 2xx body, or a ResponseError carrying the server's error (name, message, status). */
+async function bodyOf<T>(call: Promise<TypedResponse<T>>): Promise<T> {
+  const response = await call;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return response.json();
+}
+
+/** ModelPublishingApi over the generated client, with the portal's discovery and fetch (credentials). */
 export class ModelPublishingClient implements ModelPublishingApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: ModelPublishingApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
-
-  private async url(path: string, query?: Query): Promise<string> {
-    const base = await this.discoveryApi.getBaseUrl('model-publishing');
-    return `${base}${path}${queryString(query)}`;
-  }
-
-  private async send(
-    path: string,
-    init: RequestInit = {},
-    query?: Query,
-  ): Promise<Response> {
-    const headers: Record<string, string> = {
-      ...(init.headers as Record<string, string>),
-    };
-    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.fetchApi.fetch(await this.url(path, query), {
-      ...init,
-      headers,
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response;
-  }
-
-  private async json<T>(
-    path: string,
-    init?: RequestInit,
-    query?: Query,
-  ): Promise<T> {
-    const response = await this.send(path, init, query);
-    return (await response.json()) as T;
-  }
-
-  private body(method: string, value: unknown): RequestInit {
-    return { method, body: JSON.stringify(value) };
+    this.client = new ModelPublishingApiClient(options);
   }
 
   listPublications(filter: PublicationFilter = {}): Promise<Page<Publication>> {
-    return this.json('/publications', undefined, { ...filter });
+    const query = Object.fromEntries(
+      Object.entries(filter).filter(([, value]) => value !== ''),
+    ) as ListPublicationsQuery;
+    return bodyOf(this.client.listPublications({ query }));
   }
 
   getModel(model: ModelAddress): Promise<ModelResponse> {
-    return this.json(modelPath(model));
+    return bodyOf(this.client.getModel({ path: pathOf(model) }));
   }
 
   dryRun(
     model: ModelAddress,
     config: PublishConfig,
   ): Promise<{ objects: KubernetesObject[] }> {
-    return this.json(
-      `${modelPath(model)}/publication/dry-run`,
-      this.body('POST', config),
+    return bodyOf(
+      this.client.dryRunPublication({ path: pathOf(model), body: config }),
     );
   }
 
   publish(model: ModelAddress, config: PublishConfig): Promise<PublishResult> {
-    return this.json(
-      `${modelPath(model)}/publication`,
-      this.body('POST', config),
-    );
+    return bodyOf(this.client.publish({ path: pathOf(model), body: config }));
   }
 
   updatePublication(
     model: ModelAddress,
     config: PublishConfig,
   ): Promise<{ publication: Publication }> {
-    return this.json(
-      `${modelPath(model)}/publication`,
-      this.body('PUT', config),
+    return bodyOf(
+      this.client.updatePublication({ path: pathOf(model), body: config }),
     );
   }
 
   unpublish(model: ModelAddress): Promise<{ publication: Publication }> {
-    return this.json(`${modelPath(model)}/publication`, { method: 'DELETE' });
+    return bodyOf(this.client.unpublish({ path: pathOf(model) }));
   }
 
   listKeys(model: ModelAddress): Promise<{ items: ApiKeyInfo[] }> {
-    return this.json(`${modelPath(model)}/publication/keys`);
+    return bodyOf(this.client.listKeys({ path: pathOf(model) }));
   }
 
   createKey(
     model: ModelAddress,
     request: CreateKeyRequest,
   ): Promise<IssuedApiKey> {
-    return this.json(
-      `${modelPath(model)}/publication/keys`,
-      this.body('POST', request),
-    );
+    return bodyOf(this.client.createKey({ path: pathOf(model), body: request }));
   }
 
   rotateKey(
@@ -138,62 +108,56 @@ export class ModelPublishingClient implements ModelPublishingApi {
     keyId: string,
     gracePeriodHours?: number,
   ): Promise<RotatedApiKey> {
-    const body = gracePeriodHours === undefined ? {} : { gracePeriodHours };
-    return this.json(
-      `${modelPath(model)}/publication/keys/${encodeURIComponent(
-        keyId,
-      )}/rotate`,
-      this.body('POST', body),
+    return bodyOf(
+      this.client.rotateKey({
+        path: { ...pathOf(model), keyId },
+        body: gracePeriodHours === undefined ? {} : { gracePeriodHours },
+      }),
     );
   }
 
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {
-    return this.json(
-      `${modelPath(model)}/publication/keys/${encodeURIComponent(keyId)}`,
-      {
-        method: 'DELETE',
-      },
+    return bodyOf(
+      this.client.revokeKey({ path: { ...pathOf(model), keyId } }),
     );
   }
 
   getUsage(model: ModelAddress, query: UsageQuery = {}): Promise<UsageReport> {
-    return this.json(`${modelPath(model)}/publication/usage`, undefined, {
-      ...query,
-    });
+    return bodyOf(this.client.getUsage({ path: pathOf(model), query }));
   }
 
   getUsageCsvUrl(model: ModelAddress, query: UsageQuery = {}): Promise<string> {
-    return this.url(`${modelPath(model)}/publication/usage.csv`, { ...query });
+    return this.client.url(`${modelPath(model)}/publication/usage.csv`, query);
   }
 
   async downloadUsageCsv(
     model: ModelAddress,
     query: UsageQuery = {},
   ): Promise<Blob> {
-    const response = await this.send(
-      `${modelPath(model)}/publication/usage.csv`,
-      undefined,
-      {
-        ...query,
-      },
-    );
+    const response = await this.client.getUsageCsv({
+      path: pathOf(model),
+      query,
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response as Response);
+    }
     return response.blob();
   }
 
   getUsageSummary(
     query: { from?: string; to?: string } = {},
   ): Promise<UsageSummary> {
-    return this.json('/usage/summary', undefined, { ...query });
+    return bodyOf(this.client.getUsageSummary({ query }));
   }
 
   getGuide(model: ModelAddress): Promise<GuideResponse> {
-    return this.json(`${modelPath(model)}/publication/guide`);
+    return bodyOf(this.client.getGuide({ path: pathOf(model) }));
   }
 
   listAudit(
     model: ModelAddress,
     page: { cursor?: string; limit?: number } = {},
   ): Promise<Page<AuditEntry>> {
-    return this.json(`${modelPath(model)}/audit`, undefined, { ...page });
+    return bodyOf(this.client.listAudit({ path: pathOf(model), query: page }));
   }
 }

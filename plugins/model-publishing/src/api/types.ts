@@ -1,15 +1,18 @@
 import type {
-  ApiKeyInfo,
-  AuditEntry,
-  IssuedApiKey,
-  ModelKindDetection,
-  Publication,
-  PublicationStatus,
-  RateLimits,
-  UsageGranularity,
+  ListPublicationsQuery,
+  GetUsageQuery,
+  NewApiKey,
 } from '@model-publishing/plugin-model-publishing-common';
 
+/** The API's own types, generated from the backend's openapi.yaml into common. */
 export type {
+  AuditEntry,
+  GuideResponse,
+  KubernetesObject,
+  ModelInfo,
+  ModelResponse,
+  PublishResult,
+  RotatedApiKey,
   UsageGranularity,
   UsageKeyBreakdown,
   UsageQuotaAlert,
@@ -25,65 +28,18 @@ export interface ModelAddress {
   name: string;
 }
 
-export interface ModelInfo {
-  cluster: string;
-  namespace: string;
-  name: string;
-  entityRef?: string;
-  ready: boolean;
-  readyMessage?: string;
-  detection: ModelKindDetection;
-  runtime?: string;
-}
-
-export interface ModelResponse {
-  model: ModelInfo;
-  publication?: Publication;
-}
-
-export interface KubernetesObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name?: string; namespace?: string; [key: string]: unknown };
-  [key: string]: unknown;
-}
-
+/** One page of a paged list (`/publications`, `/audit`). */
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
 }
 
-export interface PublicationFilter {
-  owner?: string;
-  namespace?: string;
+/** Filters of `GET /publications`; empty strings are left out of the request. */
+export type PublicationFilter = Omit<ListPublicationsQuery, 'kind'> & {
+  /** A publishable model kind; the backend answers 400 for any other. */
   kind?: string;
-  status?: PublicationStatus;
-  cursor?: string;
-  limit?: number;
-}
+};
 
-export interface PublishResult {
-  publication: Publication;
-  key?: IssuedApiKey;
-}
+export type CreateKeyRequest = NewApiKey;
 
-export interface CreateKeyRequest {
-  name: string;
-  expiresAt?: string;
-  rateLimits?: RateLimits;
-}
-
-export type RotatedApiKey = IssuedApiKey & { previous: ApiKeyInfo };
-
-export interface UsageQuery {
-  from?: string;
-  to?: string;
-  granularity?: UsageGranularity;
-}
-
-export interface GuideResponse {
-  markdown: string;
-  openapi: Record<string, unknown>;
-}
-
-export type { AuditEntry };
+export type UsageQuery = GetUsageQuery;

@@ -5,9 +5,16 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import type {
-  PublishConfig,
-  Publication,
+import {
+  ModelPublishingApiClient,
+  MODEL_PUBLISHING_PLUGIN_ID,
+  type KubernetesObject,
+  type ModelPath,
+  type ModelResponse,
+  type Publication,
+  type PublishConfig,
+  type RequestOptions,
+  type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
 import {
   BackendFailure,
@@ -18,25 +25,15 @@ import {
 } from './errors';
 
 /** Kubernetes objects as the dry-run route returns them; we only ever read kind and name. */
-export interface PreviewObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name?: string; namespace?: string };
-}
+export type PreviewObject = KubernetesObject;
 
-export interface ModelView {
-  model: { ready: boolean; readyMessage?: string; [key: string]: unknown };
-  publication?: Publication;
-}
+export type ModelView = ModelResponse;
 
-/** Target plugin id of the backend we call (design §1). */
-export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';
+export { MODEL_PUBLISHING_PLUGIN_ID };
 
-/** `/entities/{kind}/{namespace}/{name}` — the contract's entity address of a model. */
-export function entityAddress(ref: CompoundEntityRef): string {
-  return `/entities/${[ref.kind, ref.namespace, ref.name]
-    .map(encodeURIComponent)
-    .join('/')}`;
+/** The contract's entity address of a model (`/entities/{kind}/{namespace}/{name}`). */
+function entityPath(ref: CompoundEntityRef): ModelPath {
+  return { addressedBy: 'entities', scope: ref.kind, namespace: ref.namespace, name: ref.name };
 }
 
 /**
@@ -57,7 +54,9 @@ export class ModelPublishingClient {
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
   ): Promise<ModelView> {
-    return this.request<ModelView>('read', credentials, ref, 'GET', '');
+    return this.request('read', credentials, ref, (api, options) =>
+      api.getModel({ path: entityPath(ref) }, options),
+    );
   }
 
   async dryRunPublish(
@@ -65,13 +64,8 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ objects: PreviewObject[] }> {
-    return this.request(
-      'publish',
-      credentials,
-      ref,
-      'POST',
-      '/publication/dry-run',
-      config,
+    return this.request('publish', credentials, ref, (api, options) =>
+      api.dryRunPublication({ path: entityPath(ref), body: config }, options),
     );
   }
 
@@ -81,10 +75,9 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ publication: Publication; issuedKeyId?: string }> {
-    const body = await this.request<{
-      publication: Publication;
-      key?: { key?: { id?: string } };
-    }>('publish', credentials, ref, 'POST', '/publication', config);
+    const body = await this.request('publish', credentials, ref, (api, options) =>
+      api.publish({ path: entityPath(ref), body: config }, options),
+    );
     return { publication: body.publication, issuedKeyId: body.key?.key?.id };
   }
 
@@ -93,13 +86,8 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ publication: Publication }> {
-    return this.request(
-      'update',
-      credentials,
-      ref,
-      'PUT',
-      '/publication',
-      config,
+    return this.request('update', credentials, ref, (api, options) =>
+      api.updatePublication({ path: entityPath(ref), body: config }, options),
     );
   }
 
@@ -107,12 +95,8 @@ export class ModelPublishingClient {
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
   ): Promise<{ publication: Publication }> {
-    return this.request(
-      'unpublish',
-      credentials,
-      ref,
-      'DELETE',
-      '/publication',
+    return this.request('unpublish', credentials, ref, (api, options) =>
+      api.unpublish({ path: entityPath(ref) }, options),
     );
   }
 
@@ -120,33 +104,34 @@ export class ModelPublishingClient {
     operation: Operation,
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
-    method: string,
-    suffix: string,
-    body?: unknown,
+    call: (
+      api: ModelPublishingApiClient,
+      options: RequestOptions,
+    ) => Promise<TypedResponse<T>>,
   ): Promise<T> {
     const entityRef = stringifyEntityRef(ref);
     const { token } = await this.deps.auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: MODEL_PUBLISHING_PLUGIN_ID,
     });
-    const baseUrl = await this.deps.discovery.getBaseUrl(
-      MODEL_PUBLISHING_PLUGIN_ID,
-    );
-    const url = `${baseUrl}${entityAddress(ref)}${suffix}`;
     const doFetch = this.deps.fetch ?? fetch;
+    // The URL the generated client called, for error messages.
+    let url = '';
+    const api = new ModelPublishingApiClient({
+      discoveryApi: this.deps.discovery,
+      fetchApi: {
+        fetch: (input, init) => {
+          url = String(input);
+          return doFetch(input, init);
+        },
+      },
+    });
 
     // A connection that breaks while the body is read is as unreachable as one refused outright.
-    let response: Response;
+    let response: TypedResponse<T>;
     let text: string;
     try {
-      response = await doFetch(url, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
+      response = await call(api, { token });
       text = await response.text();
     } catch (error) {
       throw unreachableError(operation, entityRef, url, error);
