@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import { publicationEndpoints } from '../gateway/buildPublicationObjects';
 import { v1Input, v2Input, vllmInput } from '../gateway/__fixtures__/inputs';
 import type { BuildInput } from '../gateway/types';
+import { modelAliases, servedModelName } from '../models';
 import { buildGuide, type GuidePublication } from './buildGuide';
 import { buildOpenApiDocument } from './buildOpenApiDocument';
 
@@ -102,7 +103,24 @@ describe('buildGuide', () => {
     expect(md).toContain('client.embeddings.create');
     expect(md).toMatch(/\| Tokens per hour \| 100,000 \|/);
     expect(md).toMatch(/Tokens are the `usage.total_tokens`/);
-    expect(md).toContain('`model` in the body is not `qwen2.5-0.5b`');
+    expect(md).toContain('`model` in the body is not `qwen2.5-0.5b` or one of its names');
+  });
+
+  it('openai: documents the model names that route and the x-ai-eg-model header (envoyproxy/ai-gateway#1944, #1485)', () => {
+    const [publication, detection, endpoints] = guideInputs(vllmInput);
+    const input = vllmInput();
+    const md = buildGuide(publication, detection, endpoints, {
+      modelName: servedModelName(input.isvc),
+      modelAliases: modelAliases(input.isvc),
+    });
+    const section = md.slice(md.indexOf('## Model names'), md.indexOf('## Limits'));
+    expect(modelAliases(input.isvc).length).toBeGreaterThan(1);
+    for (const alias of modelAliases(input.isvc)) expect(section).toContain(`\`${alias}\``);
+    expect(section).toContain('x-ai-eg-model');
+    expect(section).toContain('No matching route found');
+    expect(section).toContain(`-H "x-ai-eg-model: ${servedModelName(input.isvc)}"`);
+    // Traditional models are routed by path: no such section.
+    expect(buildGuide(...guideInputs(v1Input))).not.toContain('## Model names');
   });
 
   it('says so when there are no limits, and shows the description', () => {

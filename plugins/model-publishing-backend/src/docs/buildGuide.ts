@@ -34,6 +34,8 @@ export interface GuideDetection {
 export interface GuideOptions {
   /** The name clients address the model by (`model` in OpenAI bodies, `{name}` in v1/v2 paths). Default: the publication's name. */
   modelName?: string;
+  /** Other names an OpenAI client may send as `model` (they route to the same model). Default: none. */
+  modelAliases?: string[];
 }
 
 const KIND_LABEL: Record<string, string> = {
@@ -137,10 +139,36 @@ function retrySection(url: string, call: ExampleCall | undefined): string {
   return out.join('\n');
 }
 
+/**
+ * OpenAI models: which `model` values route, and the `x-ai-eg-model` header. AI Gateway routes on
+ * that header, which it sets from the body's `model`; where the body is not read before routing,
+ * the request gets 404 "No matching route found" unless the client sends the header itself
+ * (envoyproxy/ai-gateway#1944, #1485).
+ */
+function modelNamesSection(model: string, aliases: string[]): string {
+  const others = aliases.filter(a => a !== model);
+  return [
+    '## Model names',
+    '',
+    others.length
+      ? `Send \`"model": "${model}"\`. These names route to the same model too, and the gateway passes \`${model}\` on to it: ${others
+          .map(a => `\`${a}\``)
+          .join(', ')}.`
+      : `Send \`"model": "${model}"\`.`,
+    '',
+    'The gateway picks the model by the `x-ai-eg-model` request header, which it fills from `model` in the JSON',
+    'body. A client that sends the body in a way the gateway does not read before routing (some streaming or',
+    'proxying clients) gets `404` with "No matching route found": send the header yourself, with the same name',
+    `as \`model\`: add \`-H "x-ai-eg-model: ${model}"\` to the curl examples, or`,
+    `\`extra_headers={"x-ai-eg-model": "${model}"}\` (Python SDK) / \`{ headers: { 'x-ai-eg-model': '${model}' } }\``,
+    '(JavaScript SDK, as request options).',
+  ].join('\n');
+}
+
 function errorsSection(kind: ModelKind, model: string): string {
   const notFound =
     kind === 'openai'
-      ? `Unknown path, or \`model\` in the body is not \`${model}\`.`
+      ? `Unknown path, or \`model\` in the body is not \`${model}\` or one of its names (send \`x-ai-eg-model: ${model}\`, see Model names).`
       : `Unknown path: check the base URL and the model name \`${model}\` in the path.`;
   return [
     '## Errors',
@@ -286,6 +314,9 @@ export function buildGuide(
     ].join('\n'),
   );
 
+  if (kind === 'openai') {
+    sections.push(modelNamesSection(model, options.modelAliases ?? []));
+  }
   sections.push(limitsSection(publication.config.rateLimits ?? {}, kind));
   sections.push(
     retrySection(mainCall ? `${baseUrl}${mainCall.path}` : baseUrl, mainCall),
