@@ -26,10 +26,14 @@ exports.up = async function up(knex) {
       .boolean('is_default')
       .notNullable()
       .defaultTo(false)
-      .comment('The publication config limits; the gateway applies them to keys of no other plan');
+      .comment(
+        'The publication config limits; the gateway applies them to keys of no other plan',
+      );
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable();
     table.timestamp('updated_at', { useTz: true, precision: 3 }).notNullable();
-    table.unique(['publication_id', 'name'], { indexName: 'publication_plans_name_uq' });
+    table.unique(['publication_id', 'name'], {
+      indexName: 'publication_plans_name_uq',
+    });
   });
 
   await knex.schema.createTable('access_requests', table => {
@@ -43,7 +47,10 @@ exports.up = async function up(knex) {
     table.string('entity_ref', 255).notNullable().comment("The model's entity");
     table.string('plan_id', 64).notNullable();
     table.text('purpose').notNullable();
-    table.string('consumer_ref', 255).notNullable().comment('Entity the key belongs to');
+    table
+      .string('consumer_ref', 255)
+      .notNullable()
+      .comment('Entity the key belongs to');
     table.string('requester', 255).notNullable();
     // pending → approved → issued, or pending → denied. Every move is a conditional UPDATE on the
     // current status, so concurrent deciders race on one row and exactly one wins.
@@ -54,19 +61,30 @@ exports.up = async function up(knex) {
     table.text('reason').nullable();
     table.string('key_id', 64).nullable();
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable();
-    table.index(['publication_id', 'status', 'created_at'], 'access_requests_pub_idx');
+    table.index(
+      ['publication_id', 'status', 'created_at'],
+      'access_requests_pub_idx',
+    );
     table.index(['requester', 'created_at'], 'access_requests_requester_idx');
   });
 
   await knex.schema.alterTable('api_keys', table => {
-    table.string('plan_id', 64).nullable().comment('Plan the key was issued on (NULL = default plan)');
-    table.string('consumer_ref', 255).nullable().comment('Consumer entity owning the key');
+    table
+      .string('plan_id', 64)
+      .nullable()
+      .comment('Plan the key was issued on (NULL = default plan)');
+    table
+      .string('consumer_ref', 255)
+      .nullable()
+      .comment('Consumer entity owning the key');
     // Unique: one request issues at most one key, whatever races.
     table.string('request_id', 64).nullable().unique('api_keys_request_uq');
     table
       .timestamp('suspended_at', { useTz: true })
       .nullable()
-      .comment('Suspended by an owner or because the consumer left the catalog');
+      .comment(
+        'Suspended by an owner or because the consumer left the catalog',
+      );
     table.timestamp('expiry_notified_at', { useTz: true }).nullable();
     table.index(['consumer_ref'], 'api_keys_consumer_idx');
   });
@@ -94,7 +112,9 @@ exports.up = async function up(knex) {
       created_at: now,
       updated_at: now,
     });
-    await knex('api_keys').where({ publication_id: p.id }).update({ plan_id: planId });
+    await knex('api_keys')
+      .where({ publication_id: p.id })
+      .update({ plan_id: planId });
   }
 };
 
@@ -103,7 +123,13 @@ exports.down = async function down(knex) {
   await knex.schema.alterTable('api_keys', table => {
     table.dropIndex(['consumer_ref'], 'api_keys_consumer_idx');
     table.dropUnique(['request_id'], 'api_keys_request_uq');
-    table.dropColumns('plan_id', 'consumer_ref', 'request_id', 'suspended_at', 'expiry_notified_at');
+    table.dropColumns(
+      'plan_id',
+      'consumer_ref',
+      'request_id',
+      'suspended_at',
+      'expiry_notified_at',
+    );
   });
   await knex.schema.dropTable('access_requests');
   await knex.schema.dropTable('publication_plans');

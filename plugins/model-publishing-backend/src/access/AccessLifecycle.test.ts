@@ -1,9 +1,20 @@
 import type { Knex } from 'knex';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { createKeyTestDb, keyTestDatabases } from '../keys/__testUtils__/db';
-import { accessFixture, FRANK, MODEL_REF, PAUL, PAUL_APP, type AccessFixture } from './__testUtils__/fixture';
+import {
+  accessFixture,
+  FRANK,
+  MODEL_REF,
+  PAUL,
+  PAUL_APP,
+  type AccessFixture,
+} from './__testUtils__/fixture';
 
-const MODEL = { entityRef: MODEL_REF, owner: 'group:default/fraud-detection', title: 'fraud-sklearn' };
+const MODEL = {
+  entityRef: MODEL_REF,
+  owner: 'group:default/fraud-detection',
+  title: 'fraud-sklearn',
+};
 const DAY = 86_400_000;
 
 describe.each(keyTestDatabases())('AccessLifecycle (%s)', kind => {
@@ -19,14 +30,23 @@ describe.each(keyTestDatabases())('AccessLifecycle (%s)', kind => {
   });
   afterEach(async () => close());
 
-  async function issuedKey(consumer = PAUL_APP, plan = 'production', days?: number) {
+  async function issuedKey(
+    consumer = PAUL_APP,
+    plan = 'production',
+    days?: number,
+  ) {
     const { request } = await f.access.request(
       publication,
       MODEL,
       { plan, purpose: 'Scores card payments at checkout', consumer },
       { actor: PAUL },
     );
-    await f.access.decide(request, MODEL, { decision: 'approve', ...(days ? { keyLifetimeDays: days } : {}) }, { actor: FRANK });
+    await f.access.decide(
+      request,
+      MODEL,
+      { decision: 'approve', ...(days ? { keyLifetimeDays: days } : {}) },
+      { actor: FRANK },
+    );
     return (await f.access.issue(request.id, MODEL, { actor: PAUL })).issued;
   }
 
@@ -40,8 +60,14 @@ describe.each(keyTestDatabases())('AccessLifecycle (%s)', kind => {
     expect((await f.lifecycle.run()).suspended).toEqual([appKey.key.id]);
     expect(f.notices).toEqual([`consumerGone ${PAUL_APP}`]);
     const active = await f.keys.listActiveKeysForPublication('pub-1');
-    expect(active).toContainEqual({ clientId: appKey.key.clientId, rateLimits: { requestsPerMinute: 0 } });
-    expect(active).toContainEqual({ clientId: ownKey.key.clientId, rateLimits: { requestsPerMinute: 600 } });
+    expect(active).toContainEqual({
+      clientId: appKey.key.clientId,
+      rateLimits: { requestsPerMinute: 0 },
+    });
+    expect(active).toContainEqual({
+      clientId: ownKey.key.clientId,
+      rateLimits: { requestsPerMinute: 600 },
+    });
     // Nothing more to do the next time.
     expect((await f.lifecycle.run()).suspended).toEqual([]);
     expect(f.notices).toHaveLength(1);

@@ -1,5 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { AccessKeys, AccessModel, AccessNotifier, AccessPublications } from './types';
+import type {
+  AccessKeys,
+  AccessModel,
+  AccessNotifier,
+  AccessPublications,
+} from './types';
 import type { AccessStore } from './AccessStore';
 import type { ConsumerDirectory } from './consumers';
 
@@ -18,7 +23,11 @@ export interface AccessLifecycleOptions {
   now?: () => Date;
 }
 
-const modelOf = (p: { entityRef?: string; owner?: string; name: string }): AccessModel => ({
+const modelOf = (p: {
+  entityRef?: string;
+  owner?: string;
+  name: string;
+}): AccessModel => ({
   entityRef: p.entityRef ?? '',
   ...(p.owner ? { owner: p.owner } : {}),
   title: p.name,
@@ -45,7 +54,11 @@ export class AccessLifecycle {
   async suspendGoneConsumers(): Promise<string[]> {
     const live = (await this.o.store.liveConsumers()).filter(k => !k.suspended);
     const byConsumer = new Map<string, typeof live>();
-    for (const k of live) byConsumer.set(k.consumerRef, [...(byConsumer.get(k.consumerRef) ?? []), k]);
+    for (const k of live)
+      byConsumer.set(k.consumerRef, [
+        ...(byConsumer.get(k.consumerRef) ?? []),
+        k,
+      ]);
     const suspended: string[] = [];
     for (const [consumerRef, keys] of byConsumer) {
       if (await this.o.consumers.exists(consumerRef)) continue;
@@ -53,15 +66,29 @@ export class AccessLifecycle {
       for (const k of keys) {
         if (!(await this.o.store.suspend(k.keyId, this.now()))) continue;
         suspended.push(k.keyId);
-        byPublication.set(k.publicationId, [...(byPublication.get(k.publicationId) ?? []), k.keyId]);
+        byPublication.set(k.publicationId, [
+          ...(byPublication.get(k.publicationId) ?? []),
+          k.keyId,
+        ]);
       }
       for (const [publicationId, keyIds] of byPublication) {
         const publication = await this.o.publications.get(publicationId);
-        await this.o.reapply(publicationId).catch(error =>
-          this.o.logger.warn(`Could not re-apply publication ${publicationId} after suspending keys: ${error}`),
+        await this.o
+          .reapply(publicationId)
+          .catch(error =>
+            this.o.logger.warn(
+              `Could not re-apply publication ${publicationId} after suspending keys: ${error}`,
+            ),
+          );
+        if (publication)
+          await this.o.notifier.consumerGone({
+            consumerRef,
+            keyIds,
+            model: modelOf(publication),
+          });
+        this.o.logger.info(
+          `Suspended ${keyIds.length} key(s) of ${consumerRef}: it left the catalog`,
         );
-        if (publication) await this.o.notifier.consumerGone({ consumerRef, keyIds, model: modelOf(publication) });
-        this.o.logger.info(`Suspended ${keyIds.length} key(s) of ${consumerRef}: it left the catalog`);
       }
     }
     return suspended;
@@ -69,13 +96,18 @@ export class AccessLifecycle {
 
   async noticeExpiring(): Promise<string[]> {
     const now = this.now();
-    const due = await this.o.store.keysExpiringBefore(new Date(now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS), now);
+    const due = await this.o.store.keysExpiringBefore(
+      new Date(now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS),
+      now,
+    );
     const told: string[] = [];
     for (const key of due) {
       if (!(await this.o.store.markExpiryNotified(key.keyId, now))) continue;
       const publication = await this.o.publications.get(key.publicationId);
       if (!publication) continue;
-      const info = (await this.o.keys.list(key.publicationId)).find(k => k.id === key.keyId);
+      const info = (await this.o.keys.list(key.publicationId)).find(
+        k => k.id === key.keyId,
+      );
       const recipients = await this.o.consumers.recipientsOf(key.consumerRef!);
       await this.o.notifier.keyExpiring({
         recipients,

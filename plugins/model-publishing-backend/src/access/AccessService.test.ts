@@ -1,9 +1,27 @@
 import type { Knex } from 'knex';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
-import { createKeyTestDb, dumpAllTables, keyTestDatabases } from '../keys/__testUtils__/db';
-import { accessFixture, FRANK, GRACE, GRACE_APP, MODEL_REF, PAUL, PAUL_APP, SECRET, type AccessFixture } from './__testUtils__/fixture';
+import {
+  createKeyTestDb,
+  dumpAllTables,
+  keyTestDatabases,
+} from '../keys/__testUtils__/db';
+import {
+  accessFixture,
+  FRANK,
+  GRACE,
+  GRACE_APP,
+  MODEL_REF,
+  PAUL,
+  PAUL_APP,
+  SECRET,
+  type AccessFixture,
+} from './__testUtils__/fixture';
 
-const MODEL = { entityRef: MODEL_REF, owner: 'group:default/fraud-detection', title: 'fraud-sklearn' };
+const MODEL = {
+  entityRef: MODEL_REF,
+  owner: 'group:default/fraud-detection',
+  title: 'fraud-sklearn',
+};
 const PURPOSE = 'Scores card payments in the checkout service';
 
 describe.each(keyTestDatabases())('AccessService (%s)', kind => {
@@ -20,74 +38,154 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
   afterEach(async () => close());
 
   const requestProduction = () =>
-    f.access.request(publication, MODEL, { plan: 'production', purpose: PURPOSE, consumer: PAUL_APP }, { actor: PAUL });
+    f.access.request(
+      publication,
+      MODEL,
+      { plan: 'production', purpose: PURPOSE, consumer: PAUL_APP },
+      { actor: PAUL },
+    );
 
   it('offers the default plan (the published limits) first, then the declared plans', async () => {
     const plans = await f.access.plansOf(publication);
-    expect(plans.map(p => [p.name, p.approval, p.rateLimits, p.isDefault])).toEqual([
+    expect(
+      plans.map(p => [p.name, p.approval, p.rateLimits, p.isDefault]),
+    ).toEqual([
       ['default', 'manual', { requestsPerMinute: 60 }, true],
       ['trial', 'automatic', { requestsPerDay: 100 }, false],
       ['production', 'manual', { requestsPerMinute: 600 }, false],
     ]);
     // Stable ids: syncing again neither duplicates nor renames.
-    expect((await f.access.plansOf(publication)).map(p => p.id)).toEqual(plans.map(p => p.id));
+    expect((await f.access.plansOf(publication)).map(p => p.id)).toEqual(
+      plans.map(p => p.id),
+    );
   });
 
   it('refuses a consumer the requester neither is, belongs to nor owns — by the catalog, whatever the request says', async () => {
-    for (const consumer of [GRACE_APP, GRACE, 'group:default/genai', 'component:default/not-in-catalog']) {
+    for (const consumer of [
+      GRACE_APP,
+      GRACE,
+      'group:default/genai',
+      'component:default/not-in-catalog',
+    ]) {
       await expect(
-        f.access.request(publication, MODEL, { plan: 'production', purpose: PURPOSE, consumer }, { actor: PAUL }),
-      ).rejects.toMatchObject({ name: 'NotAllowedError', message: expect.stringMatching(/^consumer: /) });
+        f.access.request(
+          publication,
+          MODEL,
+          { plan: 'production', purpose: PURPOSE, consumer },
+          { actor: PAUL },
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringMatching(/^consumer: /),
+      });
     }
     // A group paul belongs to, and a Component his group owns, are fine.
-    for (const consumer of ['group:default/platform', 'component:default/platform-gateway', PAUL]) {
-      const { request } = await f.access.request(publication, MODEL, { plan: 'production', purpose: PURPOSE, consumer }, { actor: PAUL });
+    for (const consumer of [
+      'group:default/platform',
+      'component:default/platform-gateway',
+      PAUL,
+    ]) {
+      const { request } = await f.access.request(
+        publication,
+        MODEL,
+        { plan: 'production', purpose: PURPOSE, consumer },
+        { actor: PAUL },
+      );
       expect(request.status).toBe('pending');
     }
   });
 
   it('names an unknown plan in a 400 and stores nothing', async () => {
     await expect(
-      f.access.request(publication, MODEL, { plan: 'gold', purpose: PURPOSE, consumer: PAUL_APP }, { actor: PAUL }),
-    ).rejects.toMatchObject({ name: 'InputError', message: "plan: no plan named 'gold' (this model offers default, trial, production)" });
-    expect(Number((await db('access_requests').count({ n: '*' }))[0].n)).toBe(0);
+      f.access.request(
+        publication,
+        MODEL,
+        { plan: 'gold', purpose: PURPOSE, consumer: PAUL_APP },
+        { actor: PAUL },
+      ),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        "plan: no plan named 'gold' (this model offers default, trial, production)",
+    });
+    expect(Number((await db('access_requests').count({ n: '*' }))[0].n)).toBe(
+      0,
+    );
   });
 
   it('manual plan: pending, owners told; approval; the requester collects the key once, owned by the consumer with the plan limits', async () => {
     const { request, issued } = await requestProduction();
     expect(issued).toBeUndefined();
-    expect(request).toMatchObject({ status: 'pending', planName: 'production', consumerRef: PAUL_APP, requester: PAUL });
+    expect(request).toMatchObject({
+      status: 'pending',
+      planName: 'production',
+      consumerRef: PAUL_APP,
+      requester: PAUL,
+    });
     expect(f.notices).toEqual([`requestCreated ${request.id}`]);
 
-    const approved = await f.access.decide(request, MODEL, { decision: 'approve', keyLifetimeDays: 90 }, { actor: FRANK });
-    expect(approved).toMatchObject({ status: 'approved', decidedBy: FRANK, keyLifetimeDays: 90 });
+    const approved = await f.access.decide(
+      request,
+      MODEL,
+      { decision: 'approve', keyLifetimeDays: 90 },
+      { actor: FRANK },
+    );
+    expect(approved).toMatchObject({
+      status: 'approved',
+      decidedBy: FRANK,
+      keyLifetimeDays: 90,
+    });
     expect(f.notices).toContain(`requestDecided ${request.id} approved`);
 
-    await expect(f.access.issue(request.id, MODEL, { actor: GRACE })).rejects.toMatchObject({ name: 'NotAllowedError' });
-    const { issued: key } = await f.access.issue(request.id, MODEL, { actor: PAUL });
+    await expect(
+      f.access.issue(request.id, MODEL, { actor: GRACE }),
+    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+    const { issued: key } = await f.access.issue(request.id, MODEL, {
+      actor: PAUL,
+    });
     expect(key.secret).toMatch(/^mpk_/);
     expect(key.key.rateLimits).toEqual({ requestsPerMinute: 600 });
     const days = (Date.parse(key.key.expiresAt!) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(89.9);
     expect(days).toBeLessThanOrEqual(90);
-    expect(Object.keys(f.secrets.secrets.get(`${SECRET.cluster}/${SECRET.namespace}/${SECRET.name}`)!.data!)).toEqual([key.key.clientId]);
-    await expect(f.access.issue(request.id, MODEL, { actor: PAUL })).rejects.toMatchObject({
+    expect(
+      Object.keys(
+        f.secrets.secrets.get(
+          `${SECRET.cluster}/${SECRET.namespace}/${SECRET.name}`,
+        )!.data!,
+      ),
+    ).toEqual([key.key.clientId]);
+    await expect(
+      f.access.issue(request.id, MODEL, { actor: PAUL }),
+    ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('already issued and shown once'),
     });
 
     const mine = await f.access.mine(PAUL);
     expect(mine.keys).toEqual([
-      expect.objectContaining({ consumerRef: PAUL_APP, planName: 'production', suspended: false, key: expect.objectContaining({ id: key.key.id }) }),
+      expect.objectContaining({
+        consumerRef: PAUL_APP,
+        planName: 'production',
+        suspended: false,
+        key: expect.objectContaining({ id: key.key.id }),
+      }),
     ]);
     expect((await f.access.mine(GRACE)).keys).toEqual([]);
-    expect((await f.access.consumersOf('pub-1')).map(c => c.consumerRef)).toEqual([PAUL_APP]);
+    expect(
+      (await f.access.consumersOf('pub-1')).map(c => c.consumerRef),
+    ).toEqual([PAUL_APP]);
     expect(await dumpAllTables(db)).not.toContain(key.secret);
   });
 
   it('an approver may choose another plan; the lifetime never exceeds the plan maximum', async () => {
     const { request } = await requestProduction();
-    const approved = await f.access.decide(request, MODEL, { decision: 'approve', plan: 'trial', keyLifetimeDays: 400 }, { actor: FRANK });
+    const approved = await f.access.decide(
+      request,
+      MODEL,
+      { decision: 'approve', plan: 'trial', keyLifetimeDays: 400 },
+      { actor: FRANK },
+    );
     expect(approved).toMatchObject({ planName: 'trial', keyLifetimeDays: 30 });
   });
 
@@ -98,45 +196,87 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       { plan: 'trial', purpose: PURPOSE, consumer: PAUL },
       { actor: PAUL },
     );
-    expect(request).toMatchObject({ status: 'issued', decidedBy: 'system:automatic-approval', keyId: issued!.key.id });
+    expect(request).toMatchObject({
+      status: 'issued',
+      decidedBy: 'system:automatic-approval',
+      keyId: issued!.key.id,
+    });
     expect(issued!.key.rateLimits).toEqual({ requestsPerDay: 100 });
   });
 
   it('20 concurrent approvals of one request: exactly one wins; 20 concurrent collections: exactly one key', async () => {
     const { request } = await requestProduction();
     const approvals = await Promise.allSettled(
-      Array.from({ length: 20 }, () => f.access.decide(request, MODEL, { decision: 'approve' }, { actor: FRANK })),
+      Array.from({ length: 20 }, () =>
+        f.access.decide(
+          request,
+          MODEL,
+          { decision: 'approve' },
+          { actor: FRANK },
+        ),
+      ),
     );
     expect(approvals.filter(a => a.status === 'fulfilled')).toHaveLength(1);
-    expect(approvals.filter(a => a.status === 'rejected').map(a => (a as PromiseRejectedResult).reason.name)).toEqual(
-      Array(19).fill('ConflictError'),
+    expect(
+      approvals
+        .filter(a => a.status === 'rejected')
+        .map(a => (a as PromiseRejectedResult).reason.name),
+    ).toEqual(Array(19).fill('ConflictError'));
+    const collections = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        f.access.issue(request.id, MODEL, { actor: PAUL }),
+      ),
     );
-    const collections = await Promise.allSettled(Array.from({ length: 20 }, () => f.access.issue(request.id, MODEL, { actor: PAUL })));
     expect(collections.filter(c => c.status === 'fulfilled')).toHaveLength(1);
     const keys = await db('api_keys').where({ request_id: request.id });
     expect(keys).toHaveLength(1);
     expect(Number((await db('api_keys').count({ n: '*' }))[0].n)).toBe(1);
-    expect(Object.keys(f.secrets.secrets.get(`${SECRET.cluster}/${SECRET.namespace}/${SECRET.name}`)!.data!)).toHaveLength(1);
+    expect(
+      Object.keys(
+        f.secrets.secrets.get(
+          `${SECRET.cluster}/${SECRET.namespace}/${SECRET.name}`,
+        )!.data!,
+      ),
+    ).toHaveLength(1);
   });
 
   it('approve and deny racing: one outcome, the loser gets a 409', async () => {
     for (let i = 0; i < 5; i++) {
       const { request } = await requestProduction();
       const results = await Promise.allSettled([
-        f.access.decide(request, MODEL, { decision: 'approve' }, { actor: FRANK }),
-        f.access.decide(request, MODEL, { decision: 'deny', reason: 'no budget' }, { actor: 'user:default/alice' }),
+        f.access.decide(
+          request,
+          MODEL,
+          { decision: 'approve' },
+          { actor: FRANK },
+        ),
+        f.access.decide(
+          request,
+          MODEL,
+          { decision: 'deny', reason: 'no budget' },
+          { actor: 'user:default/alice' },
+        ),
       ]);
-      const won = results.filter(r => r.status === 'fulfilled') as PromiseFulfilledResult<{ status: string }>[];
+      const won = results.filter(
+        r => r.status === 'fulfilled',
+      ) as PromiseFulfilledResult<{ status: string }>[];
       expect(won).toHaveLength(1);
       const stored = await f.access.getRequest(request.id);
       expect(stored.status).toBe(won[0].value.status);
-      expect(stored.status === 'denied' ? stored.reason : stored.decidedBy).toBe(stored.status === 'denied' ? 'no budget' : FRANK);
+      expect(
+        stored.status === 'denied' ? stored.reason : stored.decidedBy,
+      ).toBe(stored.status === 'denied' ? 'no budget' : FRANK);
     }
   });
 
   it('suspend and resume keep the key in the Secret and switch its rule between 0 and the plan limits', async () => {
     const { request } = await requestProduction();
-    await f.access.decide(request, MODEL, { decision: 'approve' }, { actor: FRANK });
+    await f.access.decide(
+      request,
+      MODEL,
+      { decision: 'approve' },
+      { actor: FRANK },
+    );
     const { issued } = await f.access.issue(request.id, MODEL, { actor: PAUL });
     f.reapplied.length = 0;
     await f.access.suspend('pub-1', issued.key.id, MODEL, { actor: FRANK });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type {
   AccessDecisionInput,
   AccessRequest,
@@ -15,7 +20,12 @@ import type { AuditLog, AuditedAction } from '../audit/AuditLog';
 import type { PlanStore } from '../plans/PlanStore';
 import type { AccessStore, ConsumerKeyRow } from './AccessStore';
 import type { ConsumerDirectory } from './consumers';
-import type { AccessKeys, AccessModel, AccessNotifier, AccessPublications } from './types';
+import type {
+  AccessKeys,
+  AccessModel,
+  AccessNotifier,
+  AccessPublications,
+} from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -40,8 +50,13 @@ export interface Caller {
 }
 
 /** Shortest of the plan's maximum and the approver's choice; undefined = no expiry. */
-export function keyLifetimeDays(plan: Pick<Plan, 'maxKeyLifetimeDays'>, chosen?: number): number | undefined {
-  const limits = [plan.maxKeyLifetimeDays, chosen].filter((d): d is number => typeof d === 'number');
+export function keyLifetimeDays(
+  plan: Pick<Plan, 'maxKeyLifetimeDays'>,
+  chosen?: number,
+): number | undefined {
+  const limits = [plan.maxKeyLifetimeDays, chosen].filter(
+    (d): d is number => typeof d === 'number',
+  );
   return limits.length ? Math.min(...limits) : undefined;
 }
 
@@ -62,11 +77,19 @@ export class AccessService {
     return this.o.plans.sync(publication, this.now());
   }
 
-  private async planNamed(publication: Publication, name: string, field: string): Promise<Plan> {
+  private async planNamed(
+    publication: Publication,
+    name: string,
+    field: string,
+  ): Promise<Plan> {
     const plans = await this.plansOf(publication);
     const plan = plans.find(p => p.name === name);
     if (!plan) {
-      throw new InputError(`${field}: no plan named '${name}' (this model offers ${plans.map(p => p.name).join(', ')})`);
+      throw new InputError(
+        `${field}: no plan named '${name}' (this model offers ${plans
+          .map(p => p.name)
+          .join(', ')})`,
+      );
     }
     return plan;
   }
@@ -91,7 +114,9 @@ export class AccessService {
         consumerRef: input.consumer,
         requester: caller.actor,
         status: automatic ? 'approved' : 'pending',
-        ...(plan.maxKeyLifetimeDays ? { keyLifetimeDays: plan.maxKeyLifetimeDays } : {}),
+        ...(plan.maxKeyLifetimeDays
+          ? { keyLifetimeDays: plan.maxKeyLifetimeDays }
+          : {}),
         ...(automatic ? { decidedBy: 'system:automatic-approval' } : {}),
       },
       this.now(),
@@ -125,17 +150,35 @@ export class AccessService {
         : (await this.o.plans.get(request.planId))!;
       won = await this.o.store.approve(
         request.id,
-        { by: caller.actor, planId: plan.id, keyLifetimeDays: keyLifetimeDays(plan, decision.keyLifetimeDays) },
+        {
+          by: caller.actor,
+          planId: plan.id,
+          keyLifetimeDays: keyLifetimeDays(plan, decision.keyLifetimeDays),
+        },
         now,
       );
     } else {
-      won = await this.o.store.deny(request.id, { by: caller.actor, reason: decision.reason }, now);
+      won = await this.o.store.deny(
+        request.id,
+        { by: caller.actor, reason: decision.reason },
+        now,
+      );
     }
-    const action = decision.decision === 'approve' ? 'access.approve' : 'access.deny';
+    const action =
+      decision.decision === 'approve' ? 'access.approve' : 'access.deny';
     if (!won) {
       const current = await this.getRequest(request.id);
-      await this.audit(action, caller, publication, model, 'failed', `request is already ${current.status}`);
-      throw new ConflictError(`access request ${request.id} is already ${current.status}`);
+      await this.audit(
+        action,
+        caller,
+        publication,
+        model,
+        'failed',
+        `request is already ${current.status}`,
+      );
+      throw new ConflictError(
+        `access request ${request.id} is already ${current.status}`,
+      );
     }
     await this.audit(action, caller, publication, model, 'succeeded');
     const decided = await this.getRequest(request.id);
@@ -147,12 +190,21 @@ export class AccessService {
    * Issues the key of an approved request to its requester, exactly once: the first caller to move the
    * request from approved to issued creates the key; everyone after gets a 409 (the key is never shown twice).
    */
-  async issue(requestId: string, model: AccessModel, caller: Caller): Promise<{ request: AccessRequest; issued: IssuedApiKey }> {
+  async issue(
+    requestId: string,
+    model: AccessModel,
+    caller: Caller,
+  ): Promise<{ request: AccessRequest; issued: IssuedApiKey }> {
     const request = await this.getRequest(requestId);
     if (request.requester !== caller.actor) {
-      throw new NotAllowedError('only the requester can collect the key of an access request');
+      throw new NotAllowedError(
+        'only the requester can collect the key of an access request',
+      );
     }
-    if (request.status !== 'approved' || !(await this.o.store.claimIssue(request.id))) {
+    if (
+      request.status !== 'approved' ||
+      !(await this.o.store.claimIssue(request.id))
+    ) {
       const current = await this.getRequest(request.id);
       throw new ConflictError(
         current.status === 'issued'
@@ -169,27 +221,54 @@ export class AccessService {
       issued = await this.o.keys.create(
         {
           publicationId: publication.id,
-          name: `${parseEntityRef(request.consumerRef).name}-${request.id.slice(0, 8)}`.slice(0, 63),
+          name: `${parseEntityRef(request.consumerRef).name}-${request.id.slice(
+            0,
+            8,
+          )}`.slice(0, 63),
           ...(request.keyLifetimeDays
-            ? { expiresAt: new Date(now.getTime() + request.keyLifetimeDays * DAY_MS).toISOString() }
+            ? {
+                expiresAt: new Date(
+                  now.getTime() + request.keyLifetimeDays * DAY_MS,
+                ).toISOString(),
+              }
             : {}),
           // The default plan is the publication's own per-client rules; other plans get the key's own rules.
           ...(plan.isDefault ? {} : { rateLimits: plan.rateLimits }),
         },
         { actor: caller.actor, request: caller.request },
       );
-      await this.o.store.linkKey(request.id, { keyId: issued.key.id, planId: plan.id, consumerRef: request.consumerRef });
+      await this.o.store.linkKey(request.id, {
+        keyId: issued.key.id,
+        planId: plan.id,
+        consumerRef: request.consumerRef,
+      });
     } catch (error) {
       await this.o.store.releaseIssue(request.id);
       throw error;
     }
-    await this.audit('access.issue', caller, publication, model, 'succeeded', undefined, issued.key.id);
+    await this.audit(
+      'access.issue',
+      caller,
+      publication,
+      model,
+      'succeeded',
+      undefined,
+      issued.key.id,
+    );
     return { request: await this.getRequest(request.id), issued };
   }
 
   /** Requests of one model, for its owners. */
-  listRequests(publicationId: string, status?: AccessRequest['status']): Promise<AccessRequest[]> {
+  listRequests(
+    publicationId: string,
+    status?: AccessRequest['status'],
+  ): Promise<AccessRequest[]> {
     return this.o.store.listByPublication(publicationId, status);
+  }
+
+  /** Pending requests of every model; callers filter them by what the user may decide. */
+  listPending(): Promise<AccessRequest[]> {
+    return this.o.store.listPending();
   }
 
   /** Every consumer key of one model, for its owners. */
@@ -198,7 +277,9 @@ export class AccessService {
   }
 
   /** The caller's access across all models: keys of the consumers they may act for, and their requests. */
-  async mine(userRef: string): Promise<{ keys: ConsumerKey[]; requests: AccessRequest[] }> {
+  async mine(
+    userRef: string,
+  ): Promise<{ keys: ConsumerKey[]; requests: AccessRequest[] }> {
     const scope = await this.o.consumers.scopeOf(userRef);
     const refs = [scope.user, ...scope.groups, ...scope.components];
     const [rows, requests] = await Promise.all([
@@ -216,42 +297,101 @@ export class AccessService {
     return key;
   }
 
-  async consumerKey(publicationId: string, keyId: string): Promise<ConsumerKeyRow> {
+  async consumerKey(
+    publicationId: string,
+    keyId: string,
+  ): Promise<ConsumerKeyRow> {
     const [row] = await this.o.store.consumerKeys({ publicationId, keyId });
-    if (!row) throw new NotFoundError(`key ${keyId} is not a consumer key of this publication`);
+    if (!row)
+      throw new NotFoundError(
+        `key ${keyId} is not a consumer key of this publication`,
+      );
     return row;
   }
 
-  async suspend(publicationId: string, keyId: string, model: AccessModel, caller: Caller): Promise<void> {
+  async suspend(
+    publicationId: string,
+    keyId: string,
+    model: AccessModel,
+    caller: Caller,
+  ): Promise<void> {
     const row = await this.consumerKey(publicationId, keyId);
     if (!(await this.o.store.suspend(row.keyId, this.now()))) return;
     await this.o.reapply(publicationId);
-    await this.audit('access.suspend', caller, await this.publication(publicationId), model, 'succeeded', undefined, keyId);
+    await this.audit(
+      'access.suspend',
+      caller,
+      await this.publication(publicationId),
+      model,
+      'succeeded',
+      undefined,
+      keyId,
+    );
   }
 
-  async resume(publicationId: string, keyId: string, model: AccessModel, caller: Caller): Promise<void> {
+  async resume(
+    publicationId: string,
+    keyId: string,
+    model: AccessModel,
+    caller: Caller,
+  ): Promise<void> {
     const row = await this.consumerKey(publicationId, keyId);
     const plan = row.planId ? await this.o.plans.get(row.planId) : undefined;
-    if (!(await this.o.store.resume(row.keyId, plan && !plan.isDefault ? plan.rateLimits : undefined))) return;
+    if (
+      !(await this.o.store.resume(
+        row.keyId,
+        plan && !plan.isDefault ? plan.rateLimits : undefined,
+      ))
+    )
+      return;
     await this.o.reapply(publicationId);
-    await this.audit('access.resume', caller, await this.publication(publicationId), model, 'succeeded', undefined, keyId);
+    await this.audit(
+      'access.resume',
+      caller,
+      await this.publication(publicationId),
+      model,
+      'succeeded',
+      undefined,
+      keyId,
+    );
   }
 
-  async revoke(publicationId: string, keyId: string, model: AccessModel, caller: Caller): Promise<void> {
+  async revoke(
+    publicationId: string,
+    keyId: string,
+    model: AccessModel,
+    caller: Caller,
+  ): Promise<void> {
     await this.consumerKey(publicationId, keyId);
     await this.o.keys.revoke({ publicationId, keyId }, caller);
-    await this.audit('access.revoke', caller, await this.publication(publicationId), model, 'succeeded', undefined, keyId);
+    await this.audit(
+      'access.revoke',
+      caller,
+      await this.publication(publicationId),
+      model,
+      'succeeded',
+      undefined,
+      keyId,
+    );
   }
 
   private async describe(rows: ConsumerKeyRow[]): Promise<ConsumerKey[]> {
     const out: ConsumerKey[] = [];
     const byPublication = new Map<string, ConsumerKeyRow[]>();
-    for (const row of rows) byPublication.set(row.publicationId, [...(byPublication.get(row.publicationId) ?? []), row]);
+    for (const row of rows)
+      byPublication.set(row.publicationId, [
+        ...(byPublication.get(row.publicationId) ?? []),
+        row,
+      ]);
     for (const [publicationId, group] of byPublication) {
       const publication = await this.o.publications.get(publicationId);
       if (!publication) continue;
-      const infos = new Map((await this.o.keys.list(publicationId)).map(k => [k.id, k]));
-      const plans = new Map((await this.o.plans.listStored(publicationId)).map(p => [p.id, p]));
+      const infos = new Map(
+        (await this.o.keys.list(publicationId)).map(k => [k.id, k]),
+      );
+      const plans = new Map(
+        (await this.o.plans.listStored(publicationId)).map(p => [p.id, p]),
+      );
       for (const row of group) {
         const key = infos.get(row.keyId);
         if (!key) continue;
@@ -260,10 +400,14 @@ export class AccessService {
           key,
           consumerRef: row.consumerRef!,
           ...(plan ? { planId: plan.id, planName: plan.name } : {}),
-          rateLimits: plan?.isDefault ? publication.config.rateLimits : plan?.rateLimits ?? {},
+          rateLimits: plan?.isDefault
+            ? publication.config.rateLimits
+            : plan?.rateLimits ?? {},
           suspended: !!row.suspendedAt,
           ...(row.requestId ? { requestId: row.requestId } : {}),
-          ...(publication.entityRef ? { entityRef: publication.entityRef } : {}),
+          ...(publication.entityRef
+            ? { entityRef: publication.entityRef }
+            : {}),
           publicationId,
           cluster: publication.cluster,
           namespace: publication.namespace,

@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
-import type { AccessRequest, AccessRequestStatus, RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  AccessRequest,
+  AccessRequestStatus,
+  RateLimits,
+} from '@model-publishing/plugin-model-publishing-common';
 import { toDate, toIso } from '../database/util';
 
 const REQUESTS = 'access_requests';
@@ -34,7 +38,9 @@ function fromRow(row: RequestRow): AccessRequest {
     consumerRef: row.consumer_ref,
     requester: row.requester,
     status: row.status as AccessRequestStatus,
-    ...(row.key_lifetime_days ? { keyLifetimeDays: row.key_lifetime_days } : {}),
+    ...(row.key_lifetime_days
+      ? { keyLifetimeDays: row.key_lifetime_days }
+      : {}),
     ...(row.decided_by ? { decidedBy: row.decided_by } : {}),
     ...(row.decided_at ? { decidedAt: toIso(row.decided_at) } : {}),
     ...(row.reason ? { reason: row.reason } : {}),
@@ -102,10 +108,25 @@ export class AccessStore {
     return row ? fromRow(row as RequestRow) : undefined;
   }
 
-  async listByPublication(publicationId: string, status?: AccessRequestStatus): Promise<AccessRequest[]> {
-    const q = this.requests().where(`${REQUESTS}.publication_id`, publicationId);
+  async listByPublication(
+    publicationId: string,
+    status?: AccessRequestStatus,
+  ): Promise<AccessRequest[]> {
+    const q = this.requests().where(
+      `${REQUESTS}.publication_id`,
+      publicationId,
+    );
     if (status) q.andWhere(`${REQUESTS}.status`, status);
     const rows = await q.orderBy(`${REQUESTS}.created_at`, 'desc').limit(500);
+    return (rows as RequestRow[]).map(fromRow);
+  }
+
+  /** Pending requests of every model, oldest first (the approvals page filters them by permission). */
+  async listPending(limit = 500): Promise<AccessRequest[]> {
+    const rows = await this.requests()
+      .where(`${REQUESTS}.status`, 'pending')
+      .orderBy(`${REQUESTS}.created_at`, 'asc')
+      .limit(limit);
     return (rows as RequestRow[]).map(fromRow);
   }
 
@@ -136,22 +157,36 @@ export class AccessStore {
   }
 
   /** pending → denied. False when not pending. */
-  async deny(id: string, decision: { by: string; reason: string }, now: Date): Promise<boolean> {
+  async deny(
+    id: string,
+    decision: { by: string; reason: string },
+    now: Date,
+  ): Promise<boolean> {
     const count = await this.db(REQUESTS)
       .where({ id, status: 'pending' })
-      .update({ status: 'denied', reason: decision.reason, decided_by: decision.by, decided_at: now });
+      .update({
+        status: 'denied',
+        reason: decision.reason,
+        decided_by: decision.by,
+        decided_at: now,
+      });
     return count === 1;
   }
 
   /** approved → issued: the one caller that gets true issues the key. */
   async claimIssue(id: string): Promise<boolean> {
-    const count = await this.db(REQUESTS).where({ id, status: 'approved' }).update({ status: 'issued' });
+    const count = await this.db(REQUESTS)
+      .where({ id, status: 'approved' })
+      .update({ status: 'issued' });
     return count === 1;
   }
 
   /** Gives an issue claim back when the key could not be issued, so the requester can try again. */
   async releaseIssue(id: string): Promise<void> {
-    await this.db(REQUESTS).where({ id, status: 'issued' }).whereNull('key_id').update({ status: 'approved' });
+    await this.db(REQUESTS)
+      .where({ id, status: 'issued' })
+      .whereNull('key_id')
+      .update({ status: 'approved' });
   }
 
   /**
@@ -165,19 +200,40 @@ export class AccessStore {
     await this.db.transaction(async tx => {
       await tx(KEYS)
         .where({ id: link.keyId })
-        .update({ plan_id: link.planId, consumer_ref: link.consumerRef, request_id: requestId });
-      await tx(REQUESTS).where({ id: requestId }).update({ key_id: link.keyId });
+        .update({
+          plan_id: link.planId,
+          consumer_ref: link.consumerRef,
+          request_id: requestId,
+        });
+      await tx(REQUESTS)
+        .where({ id: requestId })
+        .update({ key_id: link.keyId });
     });
   }
 
-  async consumerKeys(filter: { publicationId?: string; consumerRefs?: string[]; keyId?: string }): Promise<ConsumerKeyRow[]> {
+  async consumerKeys(filter: {
+    publicationId?: string;
+    consumerRefs?: string[];
+    keyId?: string;
+  }): Promise<ConsumerKeyRow[]> {
     const q = this.db(KEYS)
-      .select('id', 'publication_id', 'plan_id', 'consumer_ref', 'request_id', 'suspended_at', 'expires_at')
+      .select(
+        'id',
+        'publication_id',
+        'plan_id',
+        'consumer_ref',
+        'request_id',
+        'suspended_at',
+        'expires_at',
+      )
       .whereNotNull('consumer_ref');
-    if (filter.publicationId) q.andWhere('publication_id', filter.publicationId);
+    if (filter.publicationId)
+      q.andWhere('publication_id', filter.publicationId);
     if (filter.consumerRefs) q.whereIn('consumer_ref', filter.consumerRefs);
     if (filter.keyId) q.andWhere('id', filter.keyId);
-    const rows = await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(1000);
+    const rows = await q
+      .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }])
+      .limit(1000);
     return rows.map(
       (r: {
         id: string;
@@ -214,13 +270,17 @@ export class AccessStore {
   }
 
   /** Resumes a suspended key with its plan's limits (none for the default plan). False when not suspended. */
-  async resume(keyId: string, limits: RateLimits | undefined): Promise<boolean> {
+  async resume(
+    keyId: string,
+    limits: RateLimits | undefined,
+  ): Promise<boolean> {
     const count = await this.db(KEYS)
       .where({ id: keyId })
       .whereNotNull('suspended_at')
       .update({
         suspended_at: null,
-        rate_limits: limits && Object.keys(limits).length ? JSON.stringify(limits) : null,
+        rate_limits:
+          limits && Object.keys(limits).length ? JSON.stringify(limits) : null,
       });
     return count === 1;
   }
@@ -228,7 +288,14 @@ export class AccessStore {
   /** Live consumer keys whose expiry falls before `before` and whose holders were not told yet. */
   async keysExpiringBefore(before: Date, now: Date): Promise<ConsumerKeyRow[]> {
     const rows = await this.db(KEYS)
-      .select('id', 'publication_id', 'plan_id', 'consumer_ref', 'request_id', 'expires_at')
+      .select(
+        'id',
+        'publication_id',
+        'plan_id',
+        'consumer_ref',
+        'request_id',
+        'expires_at',
+      )
       .whereNotNull('consumer_ref')
       .whereNull('revoked_at')
       .whereNull('removed_at')
@@ -236,33 +303,58 @@ export class AccessStore {
       .where('expires_at', '>', now)
       .andWhere('expires_at', '<=', before)
       .limit(1000);
-    return rows.map((r: { id: string; publication_id: string; consumer_ref: string; request_id: string | null; expires_at: unknown }) => ({
-      keyId: r.id,
-      publicationId: r.publication_id,
-      consumerRef: r.consumer_ref,
-      ...(r.request_id ? { requestId: r.request_id } : {}),
-      expiresAt: toDate(r.expires_at),
-    }));
+    return rows.map(
+      (r: {
+        id: string;
+        publication_id: string;
+        consumer_ref: string;
+        request_id: string | null;
+        expires_at: unknown;
+      }) => ({
+        keyId: r.id,
+        publicationId: r.publication_id,
+        consumerRef: r.consumer_ref,
+        ...(r.request_id ? { requestId: r.request_id } : {}),
+        expiresAt: toDate(r.expires_at),
+      }),
+    );
   }
 
   /** Marks the expiry notice as sent; false when another replica sent it first. */
   async markExpiryNotified(keyId: string, now: Date): Promise<boolean> {
-    const count = await this.db(KEYS).where({ id: keyId }).whereNull('expiry_notified_at').update({ expiry_notified_at: now });
+    const count = await this.db(KEYS)
+      .where({ id: keyId })
+      .whereNull('expiry_notified_at')
+      .update({ expiry_notified_at: now });
     return count === 1;
   }
 
   /** Distinct consumers of live keys, for the lifecycle check against the catalog. */
-  async liveConsumers(): Promise<{ consumerRef: string; keyId: string; publicationId: string; suspended: boolean }[]> {
+  async liveConsumers(): Promise<
+    {
+      consumerRef: string;
+      keyId: string;
+      publicationId: string;
+      suspended: boolean;
+    }[]
+  > {
     const rows = await this.db(KEYS)
       .select('id', 'publication_id', 'consumer_ref', 'suspended_at')
       .whereNotNull('consumer_ref')
       .whereNull('revoked_at')
       .whereNull('removed_at');
-    return rows.map((r: { id: string; publication_id: string; consumer_ref: string; suspended_at: unknown }) => ({
-      consumerRef: r.consumer_ref,
-      keyId: r.id,
-      publicationId: r.publication_id,
-      suspended: !!r.suspended_at,
-    }));
+    return rows.map(
+      (r: {
+        id: string;
+        publication_id: string;
+        consumer_ref: string;
+        suspended_at: unknown;
+      }) => ({
+        consumerRef: r.consumer_ref,
+        keyId: r.id,
+        publicationId: r.publication_id,
+        suspended: !!r.suspended_at,
+      }),
+    );
   }
 }

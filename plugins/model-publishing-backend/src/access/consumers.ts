@@ -1,5 +1,9 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  parseEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
@@ -19,7 +23,9 @@ const relationTargets = (entity: Entity | undefined, type: string) =>
  * own credentials, never from the request or the caller's ownership claims.
  */
 export class ConsumerDirectory {
-  constructor(private readonly deps: { catalog: CatalogService; auth: AuthService }) {}
+  constructor(
+    private readonly deps: { catalog: CatalogService; auth: AuthService },
+  ) {}
 
   private async credentials() {
     return this.deps.auth.getOwnServiceCredentials();
@@ -27,7 +33,9 @@ export class ConsumerDirectory {
 
   async scopeOf(userRef: string): Promise<ConsumerScope> {
     const credentials = await this.credentials();
-    const user = await this.deps.catalog.getEntityByRef(userRef, { credentials });
+    const user = await this.deps.catalog.getEntityByRef(userRef, {
+      credentials,
+    });
     const groups = user ? relationTargets(user, 'memberOf') : [];
     const owners = [userRef, ...groups];
     const { items } = await this.deps.catalog.getEntities(
@@ -38,7 +46,9 @@ export class ConsumerDirectory {
       user: userRef,
       groups,
       components: items
-        .filter(c => relationTargets(c, 'ownedBy').some(o => owners.includes(o)))
+        .filter(c =>
+          relationTargets(c, 'ownedBy').some(o => owners.includes(o)),
+        )
         .map(c => stringifyEntityRef(c)),
     };
   }
@@ -47,7 +57,12 @@ export class ConsumerDirectory {
   async verify(userRef: string, consumerRef: string): Promise<ConsumerScope> {
     const ref = stringifyEntityRef(parseEntityRef(consumerRef));
     const scope = await this.scopeOf(userRef);
-    if (ref === userRef || scope.groups.includes(ref) || scope.components.includes(ref)) return scope;
+    if (
+      ref === userRef ||
+      scope.groups.includes(ref) ||
+      scope.components.includes(ref)
+    )
+      return scope;
     throw new NotAllowedError(
       `consumer: ${ref} is not you, a group you belong to, or a Component you own (according to the catalog)`,
     );
@@ -55,7 +70,9 @@ export class ConsumerDirectory {
 
   /** Whether the consumer entity is still in the catalog (the lifecycle check). */
   async exists(consumerRef: string): Promise<boolean> {
-    const entity = await this.deps.catalog.getEntityByRef(consumerRef, { credentials: await this.credentials() });
+    const entity = await this.deps.catalog.getEntityByRef(consumerRef, {
+      credentials: await this.credentials(),
+    });
     return !!entity;
   }
 
@@ -63,7 +80,9 @@ export class ConsumerDirectory {
   async recipientsOf(consumerRef: string): Promise<string[]> {
     const kind = parseEntityRef(consumerRef).kind.toLocaleLowerCase('en-US');
     if (kind === 'user' || kind === 'group') return [consumerRef];
-    const entity = await this.deps.catalog.getEntityByRef(consumerRef, { credentials: await this.credentials() });
+    const entity = await this.deps.catalog.getEntityByRef(consumerRef, {
+      credentials: await this.credentials(),
+    });
     return relationTargets(entity, 'ownedBy');
   }
 }

@@ -1,4 +1,8 @@
-import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Knex } from 'knex';
@@ -9,7 +13,11 @@ import { AccessService } from './AccessService';
 import { AccessStore } from './AccessStore';
 import { ConsumerDirectory } from './consumers';
 import { NotificationAccessNotifier } from './notifier';
-import { silentNotifier, type AccessKeys, type AccessPublications } from './types';
+import {
+  silentNotifier,
+  type AccessKeys,
+  type AccessPublications,
+} from './types';
 
 export { AccessService } from './AccessService';
 export { ConsumerDirectory } from './consumers';
@@ -35,9 +43,15 @@ export interface AccessDeps {
 /** The consumers' side (design §9) as the plugin runs it, with its scheduled lifecycle task. */
 export async function setupAccess(deps: AccessDeps): Promise<AccessService> {
   const store = new AccessStore(deps.db);
-  const consumers = new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth });
+  const consumers = new ConsumerDirectory({
+    catalog: deps.catalog,
+    auth: deps.auth,
+  });
   const notifier = deps.notifications
-    ? new NotificationAccessNotifier({ notifications: deps.notifications, logger: deps.logger })
+    ? new NotificationAccessNotifier({
+        notifications: deps.notifications,
+        logger: deps.logger,
+      })
     : silentNotifier;
   const access = new AccessService({
     store,
@@ -68,7 +82,9 @@ export async function setupAccess(deps: AccessDeps): Promise<AccessService> {
       fn: async () => {
         const { suspended, expiring } = await lifecycle.run();
         if (suspended.length || expiring.length) {
-          deps.logger.info(`Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`);
+          deps.logger.info(
+            `Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`,
+          );
         }
       },
     });

@@ -8,7 +8,8 @@ export const ACCESS_PAGE_PATH = '/model-access';
 export const APPROVALS_PAGE_PATH = '/model-access/approvals';
 const TOPIC = 'model-publishing.access';
 
-const shortRef = (ref: string) => ref.replace(/^[a-z]+:default\//, '').replace(/^[a-z]+:/, '');
+const shortRef = (ref: string) =>
+  ref.replace(/^[a-z]+:default\//, '').replace(/^[a-z]+:/, '');
 
 /**
  * Access notices through Backstage notifications (@backstage/plugin-notifications-backend): requests go
@@ -16,15 +17,30 @@ const shortRef = (ref: string) => ref.replace(/^[a-z]+:default\//, '').replace(/
  * the key's holders. Delivery failures are logged, never thrown: a decision stands either way.
  */
 export class NotificationAccessNotifier implements AccessNotifier {
-  constructor(private readonly deps: { notifications: NotificationService; logger: LoggerService }) {}
+  constructor(
+    private readonly deps: {
+      notifications: NotificationService;
+      logger: LoggerService;
+    },
+  ) {}
 
-  private async send(entityRef: string[], payload: NotificationPayload): Promise<void> {
+  private async send(
+    entityRef: string[],
+    payload: NotificationPayload,
+  ): Promise<void> {
     const recipients = [...new Set(entityRef.filter(Boolean))];
     if (!recipients.length) return;
     try {
-      await this.deps.notifications.send({ recipients: { type: 'entity', entityRef: recipients }, payload: { topic: TOPIC, ...payload } });
+      await this.deps.notifications.send({
+        recipients: { type: 'entity', entityRef: recipients },
+        payload: { topic: TOPIC, ...payload },
+      });
     } catch (error) {
-      this.deps.logger.warn(`Could not send notification "${payload.title}": ${(error as Error).message}`);
+      this.deps.logger.warn(
+        `Could not send notification "${payload.title}": ${
+          (error as Error).message
+        }`,
+      );
     }
   }
 
@@ -32,23 +48,33 @@ export class NotificationAccessNotifier implements AccessNotifier {
     return model.owner ? [model.owner] : [];
   }
 
-  async requestCreated(request: Parameters<AccessNotifier['requestCreated']>[0], model: AccessModel) {
+  async requestCreated(
+    request: Parameters<AccessNotifier['requestCreated']>[0],
+    model: AccessModel,
+  ) {
     await this.send(this.owners(model), {
       title: `${shortRef(request.requester)} requests access to ${model.title}`,
-      description: `Plan ${request.planName} for ${shortRef(request.consumerRef)}: ${request.purpose}`,
+      description: `Plan ${request.planName} for ${shortRef(
+        request.consumerRef,
+      )}: ${request.purpose}`,
       link: APPROVALS_PAGE_PATH,
       severity: 'normal',
     });
   }
 
-  async requestDecided(request: Parameters<AccessNotifier['requestDecided']>[0], model: AccessModel) {
+  async requestDecided(
+    request: Parameters<AccessNotifier['requestDecided']>[0],
+    model: AccessModel,
+  ) {
     const approved = request.status === 'approved';
     await this.send([request.requester], {
       title: approved
         ? `Access to ${model.title} approved: collect your key`
         : `Access to ${model.title} denied`,
       description: approved
-        ? `Plan ${request.planName} for ${shortRef(request.consumerRef)}. The key is shown once, on your model access page.`
+        ? `Plan ${request.planName} for ${shortRef(
+            request.consumerRef,
+          )}. The key is shown once, on your model access page.`
         : `Reason: ${request.reason ?? 'none given'}`,
       link: ACCESS_PAGE_PATH,
       severity: approved ? 'normal' : 'high',
@@ -57,7 +83,9 @@ export class NotificationAccessNotifier implements AccessNotifier {
 
   async consumerGone(input: Parameters<AccessNotifier['consumerGone']>[0]) {
     await this.send(this.owners(input.model), {
-      title: `Keys of ${shortRef(input.consumerRef)} to ${input.model.title} suspended`,
+      title: `Keys of ${shortRef(input.consumerRef)} to ${
+        input.model.title
+      } suspended`,
       description: `${input.consumerRef} is no longer in the catalog, so its ${input.keyIds.length} key(s) were suspended. Resume or revoke them.`,
       link: APPROVALS_PAGE_PATH,
       severity: 'high',
@@ -66,8 +94,11 @@ export class NotificationAccessNotifier implements AccessNotifier {
 
   async keyExpiring(input: Parameters<AccessNotifier['keyExpiring']>[0]) {
     await this.send(input.recipients, {
-      title: `Your key ${input.keyName} to ${input.model.title} expires ${input.expiresAt.toISOString().slice(0, 10)}`,
-      description: 'Request access again before it expires to keep calling the model.',
+      title: `Your key ${input.keyName} to ${
+        input.model.title
+      } expires ${input.expiresAt.toISOString().slice(0, 10)}`,
+      description:
+        'Request access again before it expires to keep calling the model.',
       link: ACCESS_PAGE_PATH,
       severity: 'high',
     });

@@ -17,10 +17,18 @@ export interface AccessModel {
 /** What the access service needs from the key service (ApiKeyService satisfies it). */
 export interface AccessKeys {
   create(
-    input: { publicationId: string; name: string; expiresAt?: string; rateLimits?: RateLimits },
+    input: {
+      publicationId: string;
+      name: string;
+      expiresAt?: string;
+      rateLimits?: RateLimits;
+    },
     who: { actor: string; request?: unknown },
   ): Promise<IssuedApiKey>;
-  revoke(input: { publicationId: string; keyId: string }, who: { actor: string; request?: unknown }): Promise<ApiKeyInfo>;
+  revoke(
+    input: { publicationId: string; keyId: string },
+    who: { actor: string; request?: unknown },
+  ): Promise<ApiKeyInfo>;
   list(publicationId: string): Promise<ApiKeyInfo[]>;
 }
 
@@ -35,8 +43,17 @@ export interface AccessPublications {
 export interface AccessNotifier {
   requestCreated(request: AccessRequest, model: AccessModel): Promise<void>;
   requestDecided(request: AccessRequest, model: AccessModel): Promise<void>;
-  consumerGone(input: { consumerRef: string; keyIds: string[]; model: AccessModel }): Promise<void>;
-  keyExpiring(input: { recipients: string[]; keyName: string; expiresAt: Date; model: AccessModel }): Promise<void>;
+  consumerGone(input: {
+    consumerRef: string;
+    keyIds: string[];
+    model: AccessModel;
+  }): Promise<void>;
+  keyExpiring(input: {
+    recipients: string[];
+    keyName: string;
+    expiresAt: Date;
+    model: AccessModel;
+  }): Promise<void>;
 }
 
 export const silentNotifier: AccessNotifier = {

@@ -31,30 +31,47 @@ function fromRow(row: Row): Plan {
     ...(row.description ? { description: row.description } : {}),
     rateLimits: JSON.parse(row.rate_limits) as RateLimits,
     approval: row.approval as PlanApproval,
-    ...(row.max_key_lifetime_days ? { maxKeyLifetimeDays: row.max_key_lifetime_days } : {}),
+    ...(row.max_key_lifetime_days
+      ? { maxKeyLifetimeDays: row.max_key_lifetime_days }
+      : {}),
     isDefault: Boolean(row.is_default),
   };
 }
 
-export type DeclaredPlan = PlanInput & { rateLimits: RateLimits; approval: PlanApproval; isDefault: boolean };
+export type DeclaredPlan = PlanInput & {
+  rateLimits: RateLimits;
+  approval: PlanApproval;
+  isDefault: boolean;
+};
 
 /** The plans a publication's config declares, the default plan (its own limits) first. */
-export function declaredPlans(publication: Pick<Publication, 'config'>): DeclaredPlan[] {
-  const configured = (publication.config as { plans?: PlanInput[] }).plans ?? [];
+export function declaredPlans(
+  publication: Pick<Publication, 'config'>,
+): DeclaredPlan[] {
+  const configured =
+    (publication.config as { plans?: PlanInput[] }).plans ?? [];
   const own = configured.find(p => p.name === DEFAULT_PLAN_NAME);
   return [
     {
       name: DEFAULT_PLAN_NAME,
-      description: own?.description ?? 'The limits the model was published with',
+      description:
+        own?.description ?? 'The limits the model was published with',
       // The default plan's limits are the publication's: the gateway's per-client rules enforce them.
       rateLimits: publication.config.rateLimits ?? {},
       approval: own?.approval ?? 'manual',
-      ...(own?.maxKeyLifetimeDays ? { maxKeyLifetimeDays: own.maxKeyLifetimeDays } : {}),
+      ...(own?.maxKeyLifetimeDays
+        ? { maxKeyLifetimeDays: own.maxKeyLifetimeDays }
+        : {}),
       isDefault: true,
     },
     ...configured
       .filter(p => p.name !== DEFAULT_PLAN_NAME)
-      .map(p => ({ ...p, rateLimits: p.rateLimits ?? {}, approval: p.approval ?? 'manual', isDefault: false })),
+      .map(p => ({
+        ...p,
+        rateLimits: p.rateLimits ?? {},
+        approval: p.approval ?? 'manual',
+        isDefault: false,
+      })),
   ];
 }
 
@@ -67,7 +84,9 @@ export class PlanStore {
   constructor(private readonly db: Knex) {}
 
   async get(id: string): Promise<Plan | undefined> {
-    const row: Row | undefined = await this.db<Row>(TABLE).where({ id }).first();
+    const row: Row | undefined = await this.db<Row>(TABLE)
+      .where({ id })
+      .first();
     return row ? fromRow(row) : undefined;
   }
 
@@ -83,9 +102,14 @@ export class PlanStore {
    * (declared ones, default first). Idempotent and safe to race: inserts that lose to another
    * replica's are read back.
    */
-  async sync(publication: Pick<Publication, 'id' | 'config'>, now = new Date()): Promise<Plan[]> {
+  async sync(
+    publication: Pick<Publication, 'id' | 'config'>,
+    now = new Date(),
+  ): Promise<Plan[]> {
     const declared = declaredPlans(publication);
-    const stored = new Map((await this.listStored(publication.id)).map(p => [p.name, p]));
+    const stored = new Map(
+      (await this.listStored(publication.id)).map(p => [p.name, p]),
+    );
     const offered: Plan[] = [];
     for (const plan of declared) {
       const row = {
@@ -102,11 +126,24 @@ export class PlanStore {
           existing.approval === row.approval &&
           (existing.description ?? null) === row.description &&
           (existing.maxKeyLifetimeDays ?? null) === row.max_key_lifetime_days;
-        if (!same) await this.db(TABLE).where({ id: existing.id }).update({ ...row, updated_at: now });
-        offered.push({ ...existing, ...fromRow({ ...row, id: existing.id, publication_id: publication.id, name: plan.name }) });
+        if (!same)
+          await this.db(TABLE)
+            .where({ id: existing.id })
+            .update({ ...row, updated_at: now });
+        offered.push({
+          ...existing,
+          ...fromRow({
+            ...row,
+            id: existing.id,
+            publication_id: publication.id,
+            name: plan.name,
+          }),
+        });
         continue;
       }
-      const id = plan.isDefault ? `default-${publication.id}`.slice(0, 64) : randomUUID();
+      const id = plan.isDefault
+        ? `default-${publication.id}`.slice(0, 64)
+        : randomUUID();
       try {
         await this.db(TABLE).insert({
           id,
@@ -116,10 +153,19 @@ export class PlanStore {
           created_at: now,
           updated_at: now,
         });
-        offered.push(fromRow({ ...row, id, publication_id: publication.id, name: plan.name }));
+        offered.push(
+          fromRow({
+            ...row,
+            id,
+            publication_id: publication.id,
+            name: plan.name,
+          }),
+        );
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        const raced = await this.db<Row>(TABLE).where({ publication_id: publication.id, name: plan.name }).first();
+        const raced = await this.db<Row>(TABLE)
+          .where({ publication_id: publication.id, name: plan.name })
+          .first();
         if (raced) offered.push(fromRow(raced));
       }
     }

@@ -1,4 +1,5 @@
 import { createOpenApiRouter } from '../schema/openapi.generated';
+import { registerAccessRoutes } from './access';
 import { registerAuditRoutes } from './audit';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
@@ -19,5 +20,6 @@ export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   registerUsageRoutes(router, deps);
   registerAuditRoutes(router, deps);
   registerGuideRoutes(router, deps);
+  registerAccessRoutes(router, deps);
   return router;
 }

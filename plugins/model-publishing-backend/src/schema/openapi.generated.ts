@@ -42,6 +42,27 @@ import type {
   ListAuditPath,
   ListAuditQuery,
   ListAuditResponse,
+  ListPlansPath,
+  ListPlansResponse,
+  ListAccessRequestsPath,
+  ListAccessRequestsQuery,
+  ListAccessRequestsResponse,
+  RequestAccessPath,
+  RequestAccessBody,
+  RequestAccessResponse,
+  ListConsumersPath,
+  ListConsumersResponse,
+  ManageConsumerKeyPath,
+  ManageConsumerKeyResponse,
+  GetMyModelAccessPath,
+  GetMyModelAccessResponse,
+  GetMyAccessResponse,
+  ListRequestsToDecideResponse,
+  DecideAccessRequestPath,
+  DecideAccessRequestBody,
+  DecideAccessRequestResponse,
+  CollectAccessKeyPath,
+  CollectAccessKeyResponse,
   GetUsageSummaryQuery,
   GetUsageSummaryResponse,
   IngestUsageQuery,
@@ -932,6 +953,490 @@ export const spec = {
         }
       }
     },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/plans": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "get": {
+        "operationId": "listPlans",
+        "summary": "The plans consumers may request (model-publishing.publication.read); the default plan first",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Plan"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "post": {
+        "operationId": "requestAccess",
+        "summary": "Request access on a plan for yourself, a group you belong to or a Component you own (model-publishing.access.request; users only). An automatic plan returns the key, once.",
+        "tags": [
+          "access"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/NewAccessRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "created (pending, or issued at once on an automatic plan)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequestResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "get": {
+        "operationId": "listAccessRequests",
+        "summary": "Access requests of the model (model-publishing.access.approve)",
+        "tags": [
+          "access"
+        ],
+        "parameters": [
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/AccessRequestStatus"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessRequest"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "get": {
+        "operationId": "listConsumers",
+        "summary": "Every consumer key of the model with plan and last use (model-publishing.access.approve)",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerKeyList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "post": {
+        "operationId": "manageConsumerKey",
+        "summary": "Suspend, resume or revoke a consumer's key (model-publishing.access.approve)",
+        "tags": [
+          "access"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/keyId"
+          },
+          {
+            "name": "action",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "suspend",
+                "resume",
+                "revoke"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "done",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerKey"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/my-access": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "get": {
+        "operationId": "getMyModelAccess",
+        "summary": "The caller's own keys and requests for this model (users only)",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MyAccess"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/access/mine": {
+      "get": {
+        "operationId": "getMyAccess",
+        "summary": "The caller's keys (as themselves, their groups and the Components they own) and requests, across all models (users only)",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MyAccess"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/access/requests": {
+      "get": {
+        "operationId": "listRequestsToDecide",
+        "summary": "Pending access requests of every model the caller may decide on (model-publishing.access.approve)",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/AccessRequest"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/access/requests/{requestId}/decision": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/requestId"
+        }
+      ],
+      "post": {
+        "operationId": "decideAccessRequest",
+        "summary": "Approve (optionally on another plan or with a shorter key lifetime) or deny with a reason (model-publishing.access.approve on the model's entity; users only)",
+        "tags": [
+          "access"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessDecision"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "decided",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequest"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "Conflict (the request was already decided, or its key already issued and shown once)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/access/requests/{requestId}/key": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/requestId"
+        }
+      ],
+      "post": {
+        "operationId": "collectAccessKey",
+        "summary": "The requester collects the key of an approved request; it is returned this once",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "201": {
+            "description": "issued",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRequestResult"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "Conflict (the request was already decided, or its key already issued and shown once)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/usage/summary": {
       "get": {
         "operationId": "getUsageSummary",
@@ -1140,6 +1645,275 @@ export const spec = {
         "additionalProperties": {
           "not": {},
           "description": "No other properties"
+        }
+      },
+      "Plan": {
+        "type": "object",
+        "required": [
+          "id",
+          "publicationId",
+          "name",
+          "rateLimits",
+          "approval",
+          "isDefault"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "publicationId": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "rateLimits": {
+            "$ref": "#/components/schemas/RateLimits"
+          },
+          "approval": {
+            "type": "string",
+            "enum": [
+              "automatic",
+              "manual"
+            ]
+          },
+          "maxKeyLifetimeDays": {
+            "type": "integer"
+          },
+          "isDefault": {
+            "type": "boolean"
+          }
+        }
+      },
+      "AccessRequestStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "approved",
+          "issued",
+          "denied"
+        ]
+      },
+      "AccessRequest": {
+        "type": "object",
+        "required": [
+          "id",
+          "publicationId",
+          "entityRef",
+          "planId",
+          "planName",
+          "purpose",
+          "consumerRef",
+          "requester",
+          "status",
+          "createdAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "publicationId": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "planId": {
+            "type": "string"
+          },
+          "planName": {
+            "type": "string"
+          },
+          "purpose": {
+            "type": "string"
+          },
+          "consumerRef": {
+            "type": "string"
+          },
+          "requester": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/AccessRequestStatus"
+          },
+          "keyLifetimeDays": {
+            "type": "integer"
+          },
+          "decidedBy": {
+            "type": "string"
+          },
+          "decidedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "keyId": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "NewAccessRequest": {
+        "type": "object",
+        "description": "Unknown fields are refused with a 400 naming them.",
+        "required": [
+          "plan",
+          "purpose",
+          "consumer"
+        ],
+        "properties": {
+          "plan": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 40
+          },
+          "purpose": {
+            "type": "string",
+            "minLength": 10,
+            "maxLength": 1000
+          },
+          "consumer": {
+            "type": "string",
+            "description": "user:…, group:… or component:… entity ref",
+            "maxLength": 255
+          }
+        }
+      },
+      "AccessDecision": {
+        "type": "object",
+        "description": "Unknown fields are refused with a 400 naming them.",
+        "required": [
+          "decision"
+        ],
+        "properties": {
+          "decision": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "deny"
+            ]
+          },
+          "plan": {
+            "type": "string",
+            "maxLength": 40
+          },
+          "keyLifetimeDays": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 3650
+          },
+          "reason": {
+            "type": "string",
+            "maxLength": 1000
+          }
+        }
+      },
+      "AccessRequestResult": {
+        "type": "object",
+        "required": [
+          "request"
+        ],
+        "properties": {
+          "request": {
+            "$ref": "#/components/schemas/AccessRequest"
+          },
+          "issued": {
+            "$ref": "#/components/schemas/IssuedApiKey"
+          }
+        }
+      },
+      "ConsumerKey": {
+        "type": "object",
+        "required": [
+          "key",
+          "consumerRef",
+          "rateLimits",
+          "suspended",
+          "publicationId",
+          "cluster",
+          "namespace",
+          "name"
+        ],
+        "properties": {
+          "key": {
+            "$ref": "#/components/schemas/ApiKeyInfo"
+          },
+          "consumerRef": {
+            "type": "string"
+          },
+          "planId": {
+            "type": "string"
+          },
+          "planName": {
+            "type": "string"
+          },
+          "rateLimits": {
+            "$ref": "#/components/schemas/RateLimits"
+          },
+          "suspended": {
+            "type": "boolean"
+          },
+          "requestId": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "publicationId": {
+            "type": "string"
+          },
+          "cluster": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "ConsumerKeyList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ConsumerKey"
+            }
+          }
+        }
+      },
+      "MyAccess": {
+        "type": "object",
+        "required": [
+          "keys",
+          "requests"
+        ],
+        "properties": {
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ConsumerKey"
+            }
+          },
+          "requests": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/AccessRequest"
+            }
+          }
         }
       },
       "PlanInput": {
@@ -2121,6 +2895,16 @@ export const spec = {
           "maxLength": 253
         }
       },
+      "requestId": {
+        "name": "requestId",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
       "keyId": {
         "name": "keyId",
         "in": "path",
@@ -2247,6 +3031,16 @@ export type EndpointMap = {
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/usage.csv': { path: GetUsageCsvPath; query: GetUsageCsvQuery; response: GetUsageCsvResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/guide': { path: GetGuidePath; response: GetGuideResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/audit': { path: ListAuditPath; query: ListAuditQuery; response: ListAuditResponse };
+  '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/plans': { path: ListPlansPath; response: ListPlansResponse };
+  '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests': { path: ListAccessRequestsPath; query: ListAccessRequestsQuery; response: ListAccessRequestsResponse };
+  '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests': { path: RequestAccessPath; body: RequestAccessBody; response: RequestAccessResponse };
+  '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers': { path: ListConsumersPath; response: ListConsumersResponse };
+  '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}': { path: ManageConsumerKeyPath; response: ManageConsumerKeyResponse };
+  '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/my-access': { path: GetMyModelAccessPath; response: GetMyModelAccessResponse };
+  '#get|/access/mine': { response: GetMyAccessResponse };
+  '#get|/access/requests': { response: ListRequestsToDecideResponse };
+  '#post|/access/requests/{requestId}/decision': { path: DecideAccessRequestPath; body: DecideAccessRequestBody; response: DecideAccessRequestResponse };
+  '#post|/access/requests/{requestId}/key': { path: CollectAccessKeyPath; response: CollectAccessKeyResponse };
   '#get|/usage/summary': { query: GetUsageSummaryQuery; response: GetUsageSummaryResponse };
   '#post|/usage/ingest': { query: IngestUsageQuery; body: IngestUsageBody; response: IngestUsageResponse };
 };

@@ -38,6 +38,17 @@ describe('openapi.yaml and the code generated from it', () => {
         `GET ${model}/publication/usage.csv`,
         `GET ${model}/publication/guide`,
         `GET ${model}/audit`,
+        // consumers (issue 15)
+        `GET ${model}/publication/plans`,
+        `POST ${model}/publication/access-requests`,
+        `GET ${model}/publication/access-requests`,
+        `GET ${model}/publication/consumers`,
+        `POST ${model}/publication/consumers/{keyId}/{action}`,
+        `GET ${model}/publication/my-access`,
+        'GET /access/mine',
+        'GET /access/requests',
+        'POST /access/requests/{requestId}/decision',
+        'POST /access/requests/{requestId}/key',
       ].sort(),
     );
     expect(spec.components.parameters.addressedBy.schema.enum).toEqual(['models', 'entities']);

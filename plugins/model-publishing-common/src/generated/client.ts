@@ -33,6 +33,26 @@ import type {
   GetGuideResponse,
   ListAuditRequest,
   ListAuditResponse,
+  ListPlansRequest,
+  ListPlansResponse,
+  ListAccessRequestsRequest,
+  ListAccessRequestsResponse,
+  RequestAccessRequest,
+  RequestAccessResponse,
+  ListConsumersRequest,
+  ListConsumersResponse,
+  ManageConsumerKeyRequest,
+  ManageConsumerKeyResponse,
+  GetMyModelAccessRequest,
+  GetMyModelAccessResponse,
+  GetMyAccessRequest,
+  GetMyAccessResponse,
+  ListRequestsToDecideRequest,
+  ListRequestsToDecideResponse,
+  DecideAccessRequestRequest,
+  DecideAccessRequestResponse,
+  CollectAccessKeyRequest,
+  CollectAccessKeyResponse,
   GetUsageSummaryRequest,
   GetUsageSummaryResponse,
   IngestUsageRequest,
@@ -202,6 +222,86 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<ListAuditResponse>> {
     return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/audit`, request.query), undefined, options);
+  }
+
+  /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/plans: The plans consumers may request (model-publishing.publication.read); the default plan first */
+  async listPlans(
+    request: ListPlansRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListPlansResponse>> {
+    return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/plans`), undefined, options);
+  }
+
+  /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests: Access requests of the model (model-publishing.access.approve) */
+  async listAccessRequests(
+    request: ListAccessRequestsRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListAccessRequestsResponse>> {
+    return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/access-requests`, request.query), undefined, options);
+  }
+
+  /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests: Request access on a plan for yourself, a group you belong to or a Component you own (model-publishing.access.request; users only). An automatic plan returns the key, once. */
+  async requestAccess(
+    request: RequestAccessRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RequestAccessResponse>> {
+    return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/access-requests`), request.body, options);
+  }
+
+  /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers: Every consumer key of the model with plan and last use (model-publishing.access.approve) */
+  async listConsumers(
+    request: ListConsumersRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListConsumersResponse>> {
+    return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/consumers`), undefined, options);
+  }
+
+  /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}: Suspend, resume or revoke a consumer's key (model-publishing.access.approve) */
+  async manageConsumerKey(
+    request: ManageConsumerKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ManageConsumerKeyResponse>> {
+    return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/consumers/${encodeURIComponent(request.path.keyId)}/${encodeURIComponent(request.path.action)}`), undefined, options);
+  }
+
+  /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/my-access: The caller's own keys and requests for this model (users only) */
+  async getMyModelAccess(
+    request: GetMyModelAccessRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetMyModelAccessResponse>> {
+    return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/my-access`), undefined, options);
+  }
+
+  /** GET /access/mine: The caller's keys (as themselves, their groups and the Components they own) and requests, across all models (users only) */
+  async getMyAccess(
+    _request: GetMyAccessRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetMyAccessResponse>> {
+    return this.send('GET', this.url(`/access/mine`), undefined, options);
+  }
+
+  /** GET /access/requests: Pending access requests of every model the caller may decide on (model-publishing.access.approve) */
+  async listRequestsToDecide(
+    _request: ListRequestsToDecideRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListRequestsToDecideResponse>> {
+    return this.send('GET', this.url(`/access/requests`), undefined, options);
+  }
+
+  /** POST /access/requests/{requestId}/decision: Approve (optionally on another plan or with a shorter key lifetime) or deny with a reason (model-publishing.access.approve on the model's entity; users only) */
+  async decideAccessRequest(
+    request: DecideAccessRequestRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DecideAccessRequestResponse>> {
+    return this.send('POST', this.url(`/access/requests/${encodeURIComponent(request.path.requestId)}/decision`), request.body, options);
+  }
+
+  /** POST /access/requests/{requestId}/key: The requester collects the key of an approved request; it is returned this once */
+  async collectAccessKey(
+    request: CollectAccessKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<CollectAccessKeyResponse>> {
+    return this.send('POST', this.url(`/access/requests/${encodeURIComponent(request.path.requestId)}/key`), undefined, options);
   }
 
   /** GET /usage/summary: Usage totals and daily requests per publication the caller may read */

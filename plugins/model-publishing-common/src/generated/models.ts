@@ -38,6 +38,82 @@ export interface RateLimits {
   tokensPerMonth?: number;
 }
 
+export interface Plan {
+  id: string;
+  publicationId: string;
+  name: string;
+  description?: string;
+  rateLimits: RateLimits;
+  approval: "automatic" | "manual";
+  maxKeyLifetimeDays?: number;
+  isDefault: boolean;
+}
+
+export type AccessRequestStatus = "pending" | "approved" | "issued" | "denied";
+
+export interface AccessRequest {
+  id: string;
+  publicationId: string;
+  entityRef: string;
+  planId: string;
+  planName: string;
+  purpose: string;
+  consumerRef: string;
+  requester: string;
+  status: AccessRequestStatus;
+  keyLifetimeDays?: number;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+  keyId?: string;
+  createdAt: string;
+}
+
+/** Unknown fields are refused with a 400 naming them. */
+export interface NewAccessRequest {
+  plan: string;
+  purpose: string;
+  /** user:…, group:… or component:… entity ref */
+  consumer: string;
+}
+
+/** Unknown fields are refused with a 400 naming them. */
+export interface AccessDecision {
+  decision: "approve" | "deny";
+  plan?: string;
+  keyLifetimeDays?: number;
+  reason?: string;
+}
+
+export interface AccessRequestResult {
+  request: AccessRequest;
+  issued?: IssuedApiKey;
+}
+
+export interface ConsumerKey {
+  key: ApiKeyInfo;
+  consumerRef: string;
+  planId?: string;
+  planName?: string;
+  rateLimits: RateLimits;
+  suspended: boolean;
+  requestId?: string;
+  entityRef?: string;
+  publicationId: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+export interface ConsumerKeyList {
+  items: Array<ConsumerKey>;
+}
+
+export interface MyAccess {
+  keys: Array<ConsumerKey>;
+  requests: Array<AccessRequest>;
+}
+
 /** A plan consumers may request (design §9). Unknown fields are refused with a 400 naming them. */
 export interface PlanInput {
   name: string;
@@ -466,6 +542,91 @@ export type ListAuditResponse = {
 export type ListAuditRequest = {
   path: ListAuditPath;
   query?: ListAuditQuery;
+};
+
+// GET /{addressedBy}/{scope}/{namespace}/{name}/publication/plans: The plans consumers may request (model-publishing.publication.read); the default plan first
+export type ListPlansPath = ModelPath;
+export type ListPlansResponse = {
+  items: Array<Plan>;
+};
+export type ListPlansRequest = {
+  path: ListPlansPath;
+};
+
+// GET /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests: Access requests of the model (model-publishing.access.approve)
+export type ListAccessRequestsPath = ModelPath;
+export type ListAccessRequestsQuery = {
+  status?: AccessRequestStatus;
+};
+export type ListAccessRequestsResponse = {
+  items: Array<AccessRequest>;
+};
+export type ListAccessRequestsRequest = {
+  path: ListAccessRequestsPath;
+  query?: ListAccessRequestsQuery;
+};
+
+// POST /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests: Request access on a plan for yourself, a group you belong to or a Component you own (model-publishing.access.request; users only). An automatic plan returns the key, once.
+export type RequestAccessPath = ModelPath;
+export type RequestAccessBody = NewAccessRequest;
+export type RequestAccessResponse = AccessRequestResult;
+export type RequestAccessRequest = {
+  path: RequestAccessPath;
+  body: RequestAccessBody;
+};
+
+// GET /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers: Every consumer key of the model with plan and last use (model-publishing.access.approve)
+export type ListConsumersPath = ModelPath;
+export type ListConsumersResponse = ConsumerKeyList;
+export type ListConsumersRequest = {
+  path: ListConsumersPath;
+};
+
+// POST /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}: Suspend, resume or revoke a consumer's key (model-publishing.access.approve)
+export type ManageConsumerKeyPath = ModelPath & {
+  keyId: string;
+  action: "suspend" | "resume" | "revoke";
+};
+export type ManageConsumerKeyResponse = ConsumerKey;
+export type ManageConsumerKeyRequest = {
+  path: ManageConsumerKeyPath;
+};
+
+// GET /{addressedBy}/{scope}/{namespace}/{name}/publication/my-access: The caller's own keys and requests for this model (users only)
+export type GetMyModelAccessPath = ModelPath;
+export type GetMyModelAccessResponse = MyAccess;
+export type GetMyModelAccessRequest = {
+  path: GetMyModelAccessPath;
+};
+
+// GET /access/mine: The caller's keys (as themselves, their groups and the Components they own) and requests, across all models (users only)
+export type GetMyAccessResponse = MyAccess;
+export type GetMyAccessRequest = Record<string, never>;
+
+// GET /access/requests: Pending access requests of every model the caller may decide on (model-publishing.access.approve)
+export type ListRequestsToDecideResponse = {
+  items: Array<AccessRequest>;
+};
+export type ListRequestsToDecideRequest = Record<string, never>;
+
+// POST /access/requests/{requestId}/decision: Approve (optionally on another plan or with a shorter key lifetime) or deny with a reason (model-publishing.access.approve on the model's entity; users only)
+export type DecideAccessRequestPath = {
+  requestId: string;
+};
+export type DecideAccessRequestBody = AccessDecision;
+export type DecideAccessRequestResponse = AccessRequest;
+export type DecideAccessRequestRequest = {
+  path: DecideAccessRequestPath;
+  body: DecideAccessRequestBody;
+};
+
+// POST /access/requests/{requestId}/key: The requester collects the key of an approved request; it is returned this once
+export type CollectAccessKeyPath = {
+  requestId: string;
+};
+export type CollectAccessKeyResponse = AccessRequestResult;
+export type CollectAccessKeyRequest = {
+  path: CollectAccessKeyPath;
 };
 
 // GET /usage/summary: Usage totals and daily requests per publication the caller may read

@@ -7,7 +7,11 @@ import { AuditLog } from '../../audit/AuditLog';
 import { PublicationStore } from '../../database/PublicationStore';
 import { ApiKeyService } from '../../keys/ApiKeyService';
 import { ApiKeyStore } from '../../keys/ApiKeyStore';
-import { FakeSecretClient, captureAuditor, captureLogger } from '../../keys/__testUtils__/fakes';
+import {
+  FakeSecretClient,
+  captureAuditor,
+  captureLogger,
+} from '../../keys/__testUtils__/fakes';
 import { PlanStore } from '../../plans/PlanStore';
 import { AccessService } from '../AccessService';
 import { AccessStore } from '../AccessStore';
@@ -21,7 +25,11 @@ export const GRACE = 'user:default/grace';
 export const PAUL_APP = 'component:default/paul-scoring-app';
 export const GRACE_APP = 'component:default/grace-app';
 export const MODEL_REF = 'component:default/fraud-sklearn';
-export const SECRET = { cluster: 'default', namespace: 'ml', name: 'fraud-sklearn-mp-keys' };
+export const SECRET = {
+  cluster: 'default',
+  namespace: 'ml',
+  name: 'fraud-sklearn-mp-keys',
+};
 
 const rel = (type: string, targetRef: string) => ({ type, targetRef });
 
@@ -54,8 +62,19 @@ export function orgEntities(): Entity[] {
 export const PLANS_CONFIG: PublishConfig = {
   rateLimits: { requestsPerMinute: 60 },
   plans: [
-    { name: 'trial', description: 'Try it out', rateLimits: { requestsPerDay: 100 }, approval: 'automatic', maxKeyLifetimeDays: 30 },
-    { name: 'production', rateLimits: { requestsPerMinute: 600 }, approval: 'manual', maxKeyLifetimeDays: 365 },
+    {
+      name: 'trial',
+      description: 'Try it out',
+      rateLimits: { requestsPerDay: 100 },
+      approval: 'automatic',
+      maxKeyLifetimeDays: 30,
+    },
+    {
+      name: 'production',
+      rateLimits: { requestsPerMinute: 600 },
+      approval: 'manual',
+      maxKeyLifetimeDays: 365,
+    },
   ],
 };
 
@@ -75,7 +94,10 @@ export interface AccessFixture {
 }
 
 /** The access service over a real database and the real key service; the cluster Secret is a fake. */
-export async function accessFixture(db: Knex, config: PublishConfig = PLANS_CONFIG): Promise<AccessFixture> {
+export async function accessFixture(
+  db: Knex,
+  config: PublishConfig = PLANS_CONFIG,
+): Promise<AccessFixture> {
   const publications = new PublicationStore(db);
   await publications.insertPublishing({
     id: 'pub-1',
@@ -113,18 +135,24 @@ export async function accessFixture(db: Knex, config: PublishConfig = PLANS_CONF
   const catalog = new Proxy(full, {
     get(target, prop, receiver) {
       if (prop === 'getEntityByRef') {
-        return async (ref: string, options: never) => (removed.has(ref) ? undefined : target.getEntityByRef(ref, options));
+        return async (ref: string, options: never) =>
+          removed.has(ref) ? undefined : target.getEntityByRef(ref, options);
       }
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const consumers = new ConsumerDirectory({ catalog, auth: mockServices.auth() });
+  const consumers = new ConsumerDirectory({
+    catalog,
+    auth: mockServices.auth(),
+  });
   const notifier: AccessNotifier = {
     requestCreated: async r => void notices.push(`requestCreated ${r.id}`),
-    requestDecided: async r => void notices.push(`requestDecided ${r.id} ${r.status}`),
+    requestDecided: async r =>
+      void notices.push(`requestDecided ${r.id} ${r.status}`),
     consumerGone: async i => void notices.push(`consumerGone ${i.consumerRef}`),
-    keyExpiring: async i => void notices.push(`keyExpiring ${i.keyName} ${i.recipients.join(',')}`),
+    keyExpiring: async i =>
+      void notices.push(`keyExpiring ${i.keyName} ${i.recipients.join(',')}`),
   };
   const access = new AccessService({
     store: new AccessStore(db),

@@ -1,0 +1,298 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  accessApprovePermission,
+  accessDecisionInputSchema,
+  accessRequestInputSchema,
+  accessRequestPermission,
+  describeZodError,
+  publicationReadPermission,
+  type Publication,
+} from '@model-publishing/plugin-model-publishing-common';
+import type { z } from 'zod';
+import type { AccessModel, AccessService } from '../access';
+import type { AnyRequest, ModelTarget } from './context';
+import type { ApiRouter, RouterDeps } from './types';
+
+function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new InputError(describeZodError(result.error));
+  return result.data;
+}
+
+const modelOf = (
+  p: Pick<Publication, 'entityRef' | 'owner' | 'name'>,
+): AccessModel => ({
+  entityRef: p.entityRef ?? '',
+  ...(p.owner ? { owner: p.owner } : {}),
+  title: p.name,
+});
+
+/**
+ * Consumers' routes (design §9). Every route authorizes on the model's trusted entity before it reads or
+ * writes; all of them act for a person, so a service principal (which skips the portal policy) may call
+ * none of them. The raw key leaves only in the 201 of an automatic request and of a key collection.
+ */
+export function registerAccessRoutes(
+  router: ApiRouter,
+  deps: RouterDeps,
+): void {
+  const { ctx, publications } = deps;
+  const service = (): AccessService => {
+    if (!deps.access)
+      throw new ServiceUnavailableError(
+        'access requests are not enabled on this backend',
+      );
+    return deps.access;
+  };
+
+  /** Signed-in users only: services may not request, decide or see anyone's access. */
+  const userCredentials = async (
+    req: AnyRequest,
+  ): Promise<BackstageCredentials & { actor: string }> => {
+    const credentials = await ctx.credentials(req);
+    if (!deps.auth.isPrincipal(credentials, 'user')) {
+      throw new NotAllowedError(
+        'access routes act for a signed-in user; a service may not call them',
+      );
+    }
+    return Object.assign(credentials, { actor: ctx.actorOf(credentials) });
+  };
+
+  const livePublication = async (
+    model: ModelTarget,
+    liveOnly = true,
+  ): Promise<Publication> => {
+    const publication = liveOnly
+      ? await publications.findLive(model.cluster, model.namespace, model.name)
+      : await publications.findCurrent(
+          model.cluster,
+          model.namespace,
+          model.name,
+        );
+    if (!publication)
+      throw new NotFoundError(
+        `${model.namespace}/${model.name} is not published`,
+      );
+    return publication;
+  };
+
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/plans',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationReadPermission,
+        model,
+        'publication.read',
+      );
+      res.json({
+        items: await service().plansOf(await livePublication(model)),
+      });
+    },
+  );
+
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        accessRequestPermission,
+        model,
+        'access.request',
+      );
+      const input = parse(accessRequestInputSchema, req.body);
+      const publication = await livePublication(model);
+      const result = await service().request(
+        publication,
+        modelOf({
+          ...publication,
+          entityRef: model.entityRef,
+          owner: model.owner,
+        }),
+        input,
+        {
+          actor: credentials.actor,
+          request: req,
+        },
+      );
+      res.status(201).setHeader('Cache-Control', 'no-store').json(result);
+    },
+  );
+
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        accessApprovePermission,
+        model,
+        'access.approve',
+      );
+      const publication = await livePublication(model, false);
+      res.json({
+        items: await service().listRequests(publication.id, req.query.status),
+      });
+    },
+  );
+
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/consumers',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        accessApprovePermission,
+        model,
+        'access.approve',
+      );
+      const publication = await livePublication(model, false);
+      res.json({ items: await service().consumersOf(publication.id) });
+    },
+  );
+
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication/consumers/:keyId/:action',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      const { keyId, action } = req.params;
+      await ctx.authorize(
+        req,
+        credentials,
+        accessApprovePermission,
+        { ...model, keyId },
+        `access.${action}`,
+      );
+      const publication = await livePublication(model, false);
+      const caller = { actor: credentials.actor, request: req };
+      const target = modelOf({
+        ...publication,
+        entityRef: model.entityRef,
+        owner: model.owner,
+      });
+      if (action === 'suspend')
+        await service().suspend(publication.id, keyId, target, caller);
+      else if (action === 'resume')
+        await service().resume(publication.id, keyId, target, caller);
+      else await service().revoke(publication.id, keyId, target, caller);
+      const updated = (await service().consumersOf(publication.id)).find(
+        k => k.key.id === keyId,
+      );
+      if (!updated)
+        throw new NotFoundError(
+          `key ${keyId} is not a consumer key of this publication`,
+        );
+      res.json(updated);
+    },
+  );
+
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/my-access',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        accessRequestPermission,
+        model,
+        'access.request',
+      );
+      const publication = await livePublication(model, false);
+      const mine = await service().mine(credentials.actor);
+      res.json({
+        keys: mine.keys.filter(k => k.publicationId === publication.id),
+        requests: mine.requests.filter(r => r.publicationId === publication.id),
+      });
+    },
+  );
+
+  router.get('/access/mine', async (req, res) => {
+    const credentials = await userCredentials(req);
+    res.json(await service().mine(credentials.actor));
+  });
+
+  router.get('/access/requests', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const pending = await service().listPending();
+    const allowed = await ctx.filterAllowed(
+      credentials,
+      accessApprovePermission,
+      pending.map(r => r.entityRef),
+    );
+    res.json({ items: pending.filter(r => allowed.has(r.entityRef)) });
+  });
+
+  /** A request and its model, authorized with `permission` on the entity recorded when it was made. */
+  const requestFor = async (
+    req: AnyRequest,
+    credentials: BackstageCredentials,
+    requestId: string,
+    approve: boolean,
+  ) => {
+    const request = await service().getRequest(requestId);
+    await ctx.authorize(
+      req,
+      credentials,
+      approve ? accessApprovePermission : accessRequestPermission,
+      { entityRef: request.entityRef, publicationId: request.publicationId },
+      approve ? 'access.approve' : 'access.request',
+    );
+    const publication = await publications.get(request.publicationId);
+    if (!publication)
+      throw new NotFoundError(`publication ${request.publicationId} not found`);
+    return {
+      request,
+      model: modelOf({ ...publication, entityRef: request.entityRef }),
+    };
+  };
+
+  router.post('/access/requests/:requestId/decision', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { request, model } = await requestFor(
+      req,
+      credentials,
+      req.params.requestId,
+      true,
+    );
+    const decision = parse(accessDecisionInputSchema, req.body);
+    res.json(
+      await service().decide(request, model, decision, {
+        actor: credentials.actor,
+        request: req,
+      }),
+    );
+  });
+
+  router.post('/access/requests/:requestId/key', async (req, res) => {
+    const credentials = await userCredentials(req);
+    const { request, model } = await requestFor(
+      req,
+      credentials,
+      req.params.requestId,
+      false,
+    );
+    const result = await service().issue(request.id, model, {
+      actor: credentials.actor,
+      request: req,
+    });
+    res.status(201).setHeader('Cache-Control', 'no-store').json(result);
+  });
+}
