@@ -217,6 +217,10 @@ export function buildBackendTrafficPolicy(input: BuildInput): KubeObject {
     metadata: objectMetadata(input, name),
     spec: {
       targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      // A Gateway-level BackendTrafficPolicy would otherwise stop applying to this route.
+      ...(input.mergeWithGateway?.BackendTrafficPolicy
+        ? { mergeType: 'StrategicMerge' }
+        : {}),
       // `rateLimit.type` is deprecated in v1.9: the global/local field alone says which.
       ...(rules.length > 0 ? { rateLimit: { [mode]: { rules } } } : {}),
     },

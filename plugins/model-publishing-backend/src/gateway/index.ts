@@ -31,3 +31,6 @@ export {
 } from './names';
 export { resolveUpstream, deploymentMode, childName } from './upstream';
 export type { ServingFacts, Upstream, ResolvedUpstream } from './upstream';
+export { reviewGatewayPolicies, MERGEABLE_POLICY_KINDS } from './gatewayPolicies';
+export type { PolicyReview } from './gatewayPolicies';
+export { nameCollision, describeExistingOwner } from './names';

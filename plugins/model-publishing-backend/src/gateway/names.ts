@@ -130,3 +130,43 @@ export function gatewayParentRefs(input: BuildInput) {
     },
   ];
 }
+
+/**
+ * Why a publication of `isvcName` cannot use its names, when another model in the namespace is
+ * named `<isvcName>-mp`: KServe names that model's HTTPRoutes `<isvcName>-mp` (and
+ * `<isvcName>-mp-predictor`), the name our route — and the HTTPRoute AI Gateway generates for our
+ * AIGatewayRoute — would have, so our SecurityPolicy and BackendTrafficPolicy would attach to the
+ * other model's route. `models`: InferenceServices and LLMInferenceServices of the namespace.
+ */
+export function nameCollision(
+  isvc: KubeObject,
+  models: KubeObject[],
+): string | undefined {
+  const taken = objectName(isvc.metadata.name);
+  const other = models.find(
+    m =>
+      m.metadata.name === taken &&
+      (m.metadata.namespace ?? isvc.metadata.namespace) ===
+        isvc.metadata.namespace,
+  );
+  if (!other) return undefined;
+  return `${other.kind ?? 'InferenceService'} ${isvc.metadata.namespace}/${taken} exists, and KServe names its routes after it (HTTPRoute ${taken}): that is the name a publication of ${isvc.metadata.name} gives its route and policies, so they would attach to the other model's route. Rename one of the two models to publish ${isvc.metadata.name}`;
+}
+
+/**
+ * Says whose an existing object is that a publication wanted to create (for the 409): the model
+ * that owns it (KServe's own objects), another publication, or someone else.
+ */
+export function describeExistingOwner(existing: KubeObject): string {
+  const owner = existing.metadata.ownerReferences?.find(
+    o => o.kind === 'InferenceService' || o.kind === 'LLMInferenceService',
+  );
+  const labels = existing.metadata.labels ?? {};
+  if (labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE) {
+    return `it belongs to publication ${labels[LABEL_PUBLICATION] ?? '(unknown)'}, which is still live`;
+  }
+  if (owner) {
+    return `it belongs to ${owner.kind} ${existing.metadata.namespace}/${owner.name} (KServe names its objects after the model, and ${owner.name} ends in -mp like the names a publication uses)`;
+  }
+  return 'it was not created by model publishing (no app.kubernetes.io/managed-by label)';
+}

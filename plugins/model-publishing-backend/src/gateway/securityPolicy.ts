@@ -26,6 +26,9 @@ export function buildSecurityPolicy(input: BuildInput): KubeObject {
     metadata: objectMetadata(input, name),
     spec: {
       targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      ...(input.mergeWithGateway?.SecurityPolicy
+        ? { mergeType: 'StrategicMerge' }
+        : {}),
       apiKeyAuth: {
         credentialRefs: [
           {

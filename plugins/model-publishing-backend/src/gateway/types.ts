@@ -74,6 +74,11 @@ export interface BuildInput {
    * LLMInferenceService's workload Service). Without it the upstream is decided from the model alone.
    */
   serving?: ServingFacts;
+  /**
+   * Policy kinds with a Gateway-level policy to merge into (reviewGatewayPolicies): our route policy
+   * of that kind sets `mergeType: StrategicMerge`, so the Gateway's keeps applying.
+   */
+  mergeWithGateway?: Partial<Record<'SecurityPolicy' | 'BackendTrafficPolicy', boolean>>;
 }
 
 /** A public URL of a publication, for the guide, the catalog and the UI. */
