@@ -121,6 +121,17 @@ export interface Config {
       dailyRetentionDays?: number;
       /** How often the collector asks pull sources for new hours, in minutes. Default 5. */
       collectEveryMinutes?: number;
+      /** ISO 4217 code of prices, costs and budgets. Default USD. */
+      currency?: string;
+      /** Prices of publications that set none in their publish config (chargeback, budgets). */
+      prices?: {
+        /** Per 1,000,000 input tokens. */
+        inputTokensPerMillion?: number;
+        /** Per 1,000,000 output tokens. */
+        outputTokensPerMillion?: number;
+        /** Per 1,000 requests served (401, 403 and 429 refusals are not billed). */
+        requestsPerThousand?: number;
+      };
       /** A quota on each publication's total, for quota alerts only (the gateway enforces per-key limits). */
       publicationQuota?: {
         requestsPerHour?: number;
@@ -133,7 +144,15 @@ export interface Config {
         /** Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring.svc:9090. */
         url: string;
         /** PromQL evaluated at each hour's end; see docs/usage.md for the defaults. */
-        queries?: { tokens?: string; requests?: string; routes?: string };
+        queries?: {
+          tokens?: string;
+          requests?: string;
+          routes?: string;
+          /** Histogram bucket increases per client and le: request duration, TTFT, time per output token. */
+          requestDuration?: string;
+          timeToFirstToken?: string;
+          timePerOutputToken?: string;
+        };
         /** Per-query timeout in ms. Default 15000. */
         timeoutMs?: number;
         /**

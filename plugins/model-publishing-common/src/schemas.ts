@@ -74,6 +74,22 @@ export const plansInputSchema = z
     for (const message of planRuleViolations(plans)) ctx.addIssue({ code: 'custom', message });
   });
 
+const price = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .min(0, `${what} must not be negative`)
+    .max(1_000_000, `${what} must be at most 1,000,000`)
+    .optional();
+
+/** Prices of a publication's traffic, in the portal's currency (modelPublishing.usage.currency). */
+export const usagePricesSchema = z
+  .object({
+    inputTokensPerMillion: price('inputTokensPerMillion'),
+    outputTokensPerMillion: price('outputTokensPerMillion'),
+    requestsPerThousand: price('requestsPerThousand'),
+  })
+  .strict();
+
 export const publishConfigSchema = z
   .object({
     rateLimits: rateLimitsSchema.default({}),
@@ -85,6 +101,7 @@ export const publishConfigSchema = z
     description: z.string().max(1000, 'description must be at most 1000 characters').optional(),
     modelKind: z.enum(['openai', 'v1', 'v2']).optional(),
     plans: plansInputSchema.optional(),
+    prices: usagePricesSchema.optional(),
   })
   .strict();
 

@@ -25,11 +25,26 @@ export interface UsageRecord {
   status401: number;
   status403: number;
   status429: number;
+  /** 4xx answers other than 401, 403 and 429; 0 when absent (sources that cannot tell them apart). */
+  status4xxOther?: number;
   status5xx: number;
   inputTokens: number;
   outputTokens: number;
   /** Last request seen in the hour, when the source knows it precisely. */
   lastSeenAt?: Date;
+  /** Latency histograms of the hour, one per metric the source measures. */
+  latency?: UsageLatencyHistogram[];
+}
+
+/**
+ * Observations of one latency metric in one hour as histogram buckets: `le` is a bucket's upper bound in
+ * seconds (Infinity for the last, Prometheus' `+Inf`) and `count` the observations in (previous le, le] —
+ * per bucket, not cumulative as Prometheus stores them.
+ */
+export interface UsageLatencyHistogram {
+  /** request: whole request duration; ttft: time to first token; tpot: time per output token (LLMs). */
+  metric: 'request' | 'ttft' | 'tpot';
+  buckets: { le: number; count: number }[];
 }
 
 export interface UsageCollectRequest {

@@ -214,6 +214,7 @@ describe('usage routes', () => {
           status401: 2,
           status403: 1,
           status429: 2,
+          status4xxOther: 0,
           status5xx: 1,
           inputTokens: 430,
           outputTokens: 203,
@@ -252,7 +253,7 @@ describe('usage routes', () => {
         'usage-ml-llama-2026-03-01-hour.csv',
       );
       expect(csv.text.split('\r\n')[1]).toBe(
-        'publication,,2026-03-01T10:00:00.000Z,7,2,0,2,0,430,203',
+        'publication,,2026-03-01T10:00:00.000Z,7,2,0,2,0,0,430,203',
       );
 
       deniedRefs.add('component:ml/fraud');

@@ -40,7 +40,7 @@ export class UsageCollector {
 
     for (const source of this.o.sources) {
       try {
-        const until = await this.o.store.getCollectedUntil(source.id);
+        const until = await this.o.store.retention.getCollectedUntil(source.id);
         const fromHour = Math.max(
           oldest,
           until === undefined
@@ -60,7 +60,7 @@ export class UsageCollector {
         // Stores the rollups and each key's last use together: the key list shows what the reports show.
         await this.o.service.recordPulled(source.id, inRange, new Date(now));
         // The current hour is partial: the next run starts from it again.
-        await this.o.store.setCollectedUntil(source.id, nowHour);
+        await this.o.store.retention.setCollectedUntil(source.id, nowHour);
         results.push({ source: source.id, records: inRange.length });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

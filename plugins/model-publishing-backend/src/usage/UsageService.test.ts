@@ -16,6 +16,7 @@ function rec(
     status401: 0,
     status403: 0,
     status429: 0,
+    status4xxOther: 0,
     status5xx: 0,
     inputTokens: 0,
     outputTokens: 0,
@@ -108,6 +109,7 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       status401: 4,
       status403: 0,
       status429: 2,
+      status4xxOther: 0,
       status5xx: 1,
       inputTokens: 50,
       outputTokens: 70,
@@ -309,10 +311,10 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       },
     );
     expect(csv.split('\r\n')).toEqual([
-      'scope,key,start,requests,status401,status403,status429,status5xx,inputTokens,outputTokens',
-      'publication,,2026-03-01T10:00:00.000Z,2,0,0,0,0,5,0',
-      'publication,,2026-03-01T11:00:00.000Z,0,0,0,0,0,0,0',
-      "key-total,'=cmd,2026-03-01T10:00:00.000Z,2,0,0,0,0,5,0",
+      'scope,key,start,requests,status401,status403,status429,status4xxOther,status5xx,inputTokens,outputTokens',
+      'publication,,2026-03-01T10:00:00.000Z,2,0,0,0,0,0,5,0',
+      'publication,,2026-03-01T11:00:00.000Z,0,0,0,0,0,0,0,0',
+      "key-total,'=cmd,2026-03-01T10:00:00.000Z,2,0,0,0,0,0,5,0",
       '',
     ]);
   });
@@ -491,7 +493,7 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     const expected: Record<string, number> = {};
     for (const p of pubs)
       expected[p.id] = (
-        await service.alerts(p, { ...range, granularity: 'hour' })
+        await service.quotaAlerts.list(p, { ...range, granularity: 'hour' })
       ).length;
     expect(
       Object.fromEntries(summary.items.map(i => [i.publicationId, i.alerts])),

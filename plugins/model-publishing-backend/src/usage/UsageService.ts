@@ -1,117 +1,53 @@
 import type {
-  UsageGranularity,
   UsageKeyBreakdown,
-  UsageQuotaAlert,
   UsageReport,
   UsageSummary,
   UsageSummaryItem,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageRecord } from '@model-publishing/plugin-model-publishing-node';
-import { InputError } from '@backstage/errors';
-import { UsageStore, type CounterRow } from './UsageStore';
+import { UsageStore, type LastUse } from './UsageStore';
 import {
   COUNTERS,
   Counters,
   HourRow,
+  LatencyRow,
   UsagePublicationInfo,
   zeroCounters,
 } from './types';
 import { DAY_MS, HOUR_MS, dayOf, hourOf } from './time';
+import { fillBuckets, keyIdOf, reportToCsv, sumCounters } from './report';
+import { pickLatency } from './latency';
+import { approximationsOf } from './approximations';
+import { costOf, hasPrices, roundCost } from './costs/prices';
+import { QuotaAlerts } from './QuotaAlerts';
 import {
-  alertFloors,
-  countAlerts,
-  evaluateAlerts,
-  fillBuckets,
-  keyIdOf,
-  reportToCsv,
-  sumCounters,
-  windowLimits,
-} from './report';
+  bucketRange,
+  checkUsageQuery,
+  MAX_BUCKETS,
+  type UsageQuery,
+} from './query';
 import type { UsageConfig } from './config';
 
-export interface UsageQuery {
-  from: Date;
-  to: Date;
-  granularity: UsageGranularity;
-}
+export { bucketRange, checkUsageQuery, MAX_BUCKETS };
+export type { UsageQuery };
 
 /** A report lists at most this many (newest) alerts; a key living at its limit would otherwise flood it. */
 export const MAX_USAGE_ALERTS = 500;
 
-/** Longest ranges a report may span, so one request cannot ask for an unbounded series. */
-export const MAX_BUCKETS: Record<UsageGranularity, number> = {
-  hour: 24 * 92,
-  day: 800,
-};
-
-/** Bucket range [from, to) covering the instants [from, to). */
-export function bucketRange(q: UsageQuery): { from: number; to: number } {
-  const size = q.granularity === 'hour' ? HOUR_MS : DAY_MS;
-  return {
-    from: Math.floor(q.from.getTime() / size),
-    to: Math.ceil(q.to.getTime() / size),
-  };
-}
-
-/** Checks a query; errors name the query parameter. */
-export function checkUsageQuery(q: UsageQuery): void {
-  if (!(q.from.getTime() < q.to.getTime()))
-    throw new InputError('from: must be before to');
-  const range = bucketRange(q);
-  if (range.to - range.from > MAX_BUCKETS[q.granularity]) {
-    throw new InputError(
-      `to: the range spans ${range.to - range.from} ${
-        q.granularity
-      }s; at most ${MAX_BUCKETS[q.granularity]} are allowed`,
-    );
-  }
-}
-
-/**
- * What a publication's alerts of one window compare against: its shared limits and each key's, the floors
- * below which no row can raise an alert, and the evaluation of candidate rows.
- */
-function alertLimits(pub: UsagePublicationInfo, window: 'hour' | 'day') {
-  const publication = windowLimits(pub.limits.publication, window);
-  const keys = new Map(
-    Object.entries(pub.limits.keys).map(([clientId, l]) => [
-      clientId,
-      windowLimits(l, window),
-    ]),
-  );
-  return {
-    floors: {
-      publication: alertFloors([publication]),
-      key: alertFloors([...keys.values()]),
-    },
-    evaluate: (scope: 'publication' | 'key', rows: CounterRow[]) =>
-      evaluateAlerts(
-        scope,
-        scope === 'key' ? clientId => keys.get(clientId) : () => publication,
-        rows.map(r => ({
-          clientId: scope === 'key' ? r.clientId : '',
-          bucket: r.bucket,
-          counters: r,
-        })),
-        keyIdOf,
-      ),
-    count: (scope: 'publication' | 'key', rows: CounterRow[]) =>
-      countAlerts(
-        scope === 'key' ? clientId => keys.get(clientId) : () => publication,
-        rows.map(r => ({ clientId: r.clientId, counters: r })),
-      ),
-  };
-}
-
 /** Reports, summaries, CSV and quota alerts over the rollups; records what sources collect. */
 export class UsageService {
+  readonly quotaAlerts: QuotaAlerts;
+
   constructor(
     private readonly store: UsageStore,
     private readonly config: Pick<
       UsageConfig,
       'retentionDays' | 'dailyRetentionDays' | 'ingest'
-    >,
-  ) {}
+    > &
+      Partial<Pick<UsageConfig, 'currency'>>,
+  ) {
+    this.quotaAlerts = new QuotaAlerts(store);
+  }
 
   async report(
     pub: UsagePublicationInfo,
@@ -119,33 +55,44 @@ export class UsageService {
   ): Promise<UsageReport> {
     checkUsageQuery(query);
     const range = bucketRange(query);
+    const hours = bucketRange({ ...query, granularity: 'hour' });
     const size = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
-    const [series, clients, lastUsed, alerts] = await Promise.all([
-      this.store.series(pub.id, query.granularity, range),
-      this.store.byClient(pub.id, query.granularity, range),
-      this.store
-        .lastUsed([pub.id])
-        .then(m => m.get(pub.id) ?? new Map<string, number>()),
-      this.alerts(pub, query),
-    ]);
+    const [series, clients, lastUsed, alerts, latency, sources] =
+      await Promise.all([
+        this.store.reader.series(pub.id, query.granularity, range),
+        this.store.reader.byClient(pub.id, query.granularity, range),
+        this.store.reader
+          .lastUsed([pub.id])
+          .then(m => m.get(pub.id) ?? new Map<string, number>()),
+        this.quotaAlerts.list(pub, query),
+        this.store.latency.histograms(pub.id, hours, true),
+        this.store.reader.sourcesIn(pub.id, hours),
+      ]);
 
+    const priced = hasPrices(pub.prices);
     const names = new Map(pub.keys.map(k => [k.clientId, k]));
     const totalsByClient = new Map(clients.map(c => [c.clientId, c.counters]));
     const clientIds = new Set([
       ...pub.keys.map(k => k.clientId),
       ...totalsByClient.keys(),
     ]);
+    let cost = 0;
     const keys: UsageKeyBreakdown[] = [...clientIds].map(clientId => {
-      const entry: UsageKeyBreakdown = {
-        clientId,
-        totals: totalsByClient.get(clientId) ?? zeroCounters(),
-      };
+      const totals = totalsByClient.get(clientId) ?? zeroCounters();
+      const entry: UsageKeyBreakdown = { clientId, totals };
       const known = names.get(clientId);
       const keyId = known?.id ?? keyIdOf(clientId);
       if (keyId) entry.keyId = keyId;
       if (known) entry.keyName = known.name;
       const last = lastUsed.get(clientId);
       if (last !== undefined) entry.lastUsedAt = new Date(last).toISOString();
+      const keyLatency = latency.get(clientId);
+      if (keyLatency) entry.latency = pickLatency(keyLatency);
+      if (priced) {
+        const c = costOf(totals, pub.prices);
+        cost += c;
+        entry.cost = roundCost(c);
+      }
       return entry;
     });
     keys.sort(
@@ -153,6 +100,20 @@ export class UsageService {
         b.totals.requests - a.totals.requests ||
         a.clientId.localeCompare(b.clientId),
     );
+
+    // the publication's histograms: every client's, added up per source and metric
+    const whole = new Map<string, Map<string, Map<number, number>>>();
+    for (const bySource of latency.values()) {
+      for (const [source, metrics] of bySource) {
+        const into = whole.get(source) ?? new Map();
+        whole.set(source, into);
+        for (const [metric, h] of metrics) {
+          const m: Map<number, number> = into.get(metric) ?? new Map();
+          into.set(metric, m);
+          for (const [le, n] of h) m.set(le, (m.get(le) ?? 0) + n);
+        }
+      }
+    }
 
     const lastAll = Math.max(
       -Infinity,
@@ -167,7 +128,15 @@ export class UsageService {
       buckets: fillBuckets(query.granularity, range, series),
       keys,
       alerts: alerts.slice(0, MAX_USAGE_ALERTS),
+      latency: pickLatency(whole as Parameters<typeof pickLatency>[0]),
+      approximations: approximationsOf(sources),
     };
+    if (priced)
+      report.cost = {
+        currency: this.config.currency ?? 'USD',
+        total: roundCost(cost),
+        prices: pub.prices!,
+      };
     if (alerts.length > MAX_USAGE_ALERTS) report.alertsTotal = alerts.length;
     if (Number.isFinite(lastAll))
       report.lastUsedAt = new Date(lastAll).toISOString();
@@ -178,71 +147,21 @@ export class UsageService {
     return reportToCsv(await this.report(pub, query));
   }
 
-  /** Hour and day windows inside the query's range that reached 80% / 100% of a limit. */
-  async alerts(
-    pub: UsagePublicationInfo,
-    query: UsageQuery,
-  ): Promise<UsageQuotaAlert[]> {
-    const checks: Promise<UsageQuotaAlert[]>[] = [];
-    for (const window of ['hour', 'day'] as const) {
-      const range = bucketRange({ ...query, granularity: window });
-      const limits = alertLimits(pub, window);
-      for (const scope of ['publication', 'key'] as const) {
-        const floors = limits.floors[scope];
-        if (
-          !Number.isFinite(floors.requests) &&
-          !Number.isFinite(floors.tokens)
-        )
-          continue;
-        checks.push(
-          this.store
-            .bucketsAtLeast(pub.id, window, range, floors, scope === 'key')
-            .then(rows => limits.evaluate(scope, rows)),
-        );
-      }
-    }
-    // independent queries: on PostgreSQL they run side by side on the pool
-    const out = (await Promise.all(checks)).flat();
-    return out.sort((a, b) => b.windowStart.localeCompare(a.windowStart));
-  }
-
-  /**
-   * How many alerts `alerts()` would list for each publication, from four queries whatever the number of
-   * publications (hour/day windows × publication/key scope), each publication with its own floors.
-   */
-  async alertCounts(
-    pubs: UsagePublicationInfo[],
-    query: UsageQuery,
-  ): Promise<Map<string, number>> {
-    const counts = new Map(pubs.map(p => [p.id, 0]));
-    const checks: Promise<void>[] = [];
-    for (const window of ['hour', 'day'] as const) {
-      const range = bucketRange({ ...query, granularity: window });
-      const limits = new Map(pubs.map(p => [p.id, alertLimits(p, window)]));
-      for (const scope of ['publication', 'key'] as const) {
-        const floors = new Map(
-          [...limits].map(([id, l]) => [id, l.floors[scope]]),
-        );
-        checks.push(
-          this.store
-            .bucketsAtLeastMany(window, range, floors, scope === 'key')
-            .then(rows => {
-              const byPublication = new Map<string, CounterRow[]>();
-              for (const r of rows) {
-                const list = byPublication.get(r.publicationId) ?? [];
-                list.push(r);
-                byPublication.set(r.publicationId, list);
-              }
-              for (const [id, list] of byPublication) {
-                const n = limits.get(id)!.count(scope, list);
-                counts.set(id, (counts.get(id) ?? 0) + n);
-              }
-            }),
-        );
-      }
-    }
-    await Promise.all(checks);
-    return counts;
+  /** One publication's buckets per key (the chart's per-key series), zero-filled. */
+  async keySeries(pub: UsagePublicationInfo, query: UsageQuery) {
+    checkUsageQuery(query);
+    const range = bucketRange(query);
+    const byClient = await this.store.reader.seriesByClient(
+      pub.id,
+      query.granularity,
+      range,
+    );
+    const names = new Map(pub.keys.map(k => [k.clientId, k.name]));
+    return [...byClient].map(([clientId, rows]) => ({
+      clientId,
+      ...(names.has(clientId) ? { keyName: names.get(clientId) } : {}),
+      buckets: fillBuckets(query.granularity, range, rows),
+    }));
   }
 
   async summary(
@@ -259,9 +178,9 @@ export class UsageService {
     };
     const ids = pubs.map(p => p.id);
     const [daily, lastUsed, alertCounts] = await Promise.all([
-      this.store.dailyTotalsByPublication(ids, hours),
-      this.store.lastUsed(ids),
-      this.alertCounts(pubs, query),
+      this.store.reader.dailyTotalsByPublication(ids, hours),
+      this.store.reader.lastUsed(ids),
+      this.quotaAlerts.counts(pubs, query),
     ]);
     const items: UsageSummaryItem[] = [];
     for (const pub of pubs) {
@@ -311,8 +230,9 @@ export class UsageService {
     now: Date,
   ): Promise<void> {
     const rows = new Map<string, HourRow>();
-    const lastUsed: { publicationId: string; clientId: string; ms: number }[] =
-      [];
+    const latency = new Map<string, LatencyRow>();
+    const lastUsed: LastUse[] = [];
+    const count = (v: unknown) => Math.max(0, Math.round(Number(v) || 0));
     for (const r of records) {
       const hour = hourOf(r.hour);
       const k = `${r.publicationId}\u0000${r.clientId}\u0000${hour}`;
@@ -323,9 +243,26 @@ export class UsageService {
         ...zeroCounters(),
       };
       // Sources may split an hour into several records; they add up.
-      for (const c of COUNTERS)
-        row[c] += Math.max(0, Math.round(Number(r[c]) || 0));
+      for (const c of COUNTERS) row[c] += count(r[c]);
       rows.set(k, row);
+      for (const h of r.latency ?? []) {
+        for (const b of h.buckets) {
+          const le = Number(b.le);
+          if (!(le > 0)) continue;
+          const lk = `${k}\u0000${h.metric}\u0000${le}`;
+          const seen = latency.get(lk);
+          if (seen) seen.count += count(b.count);
+          else
+            latency.set(lk, {
+              publicationId: r.publicationId,
+              clientId: r.clientId,
+              hour,
+              metric: h.metric,
+              le,
+              count: count(b.count),
+            });
+        }
+      }
       if (r.requests > 0) {
         const end = Math.min((hour + 1) * HOUR_MS - 1, now.getTime());
         lastUsed.push({
@@ -335,13 +272,21 @@ export class UsageService {
         });
       }
     }
-    await this.store.replaceSourceHours(sourceId, [...rows.values()], lastUsed);
+    await this.store.writer.replaceSourceHours(
+      sourceId,
+      [...rows.values()],
+      lastUsed,
+      [...latency.values()],
+    );
   }
 
-  /** Drops rollups past their retention; hourly data goes by whole days so daily sums stay complete. */
+  /**
+   * Drops rollups past their retention; hourly data goes by whole days so daily sums stay complete, and
+   * hourly latency histograms roll up into days before they go.
+   */
   async prune(now: Date): Promise<void> {
     const today = dayOf(now);
-    await this.store.prune({
+    await this.store.retention.prune({
       hour: (today - this.config.retentionDays) * 24,
       day: today - this.config.dailyRetentionDays,
       ingestHour: hourOf(now) - this.config.ingest.dedupeHours,

@@ -1,7 +1,16 @@
 import type { Config } from '@backstage/config';
-import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  RateLimits,
+  UsagePrices,
+} from '@model-publishing/plugin-model-publishing-common';
 
 export const MIN_HOURLY_RETENTION_DAYS = 30;
+
+/** A histogram's bucket counters' growth per client and `le` over the hour, like the counters below. */
+function histogramIncrease(bucket: string): string {
+  const m = `${bucket}{client_id=~"key-.+"}`;
+  return `sum by (client_id, le) (((${m} - ${m} offset 1h) >= 0) or increase(${m}[1h]))`;
+}
 
 /** Default PromQL, evaluated at each hour's end (query_range, step 1h). Client ids of our keys are `key-<id>`. */
 export const DEFAULT_PROMETHEUS_QUERIES = {
@@ -19,6 +28,19 @@ export const DEFAULT_PROMETHEUS_QUERIES = {
    * Envoy per-route upstream responses by code, for routes without AI Gateway metrics (traditional models).
    * Envoy Gateway names a route's cluster `httproute/<namespace>/<route>/rule/<n>`.
    */
+  /**
+   * Latency histograms per client and bucket (cumulative `le`) for the hour ending at the evaluation time:
+   * AI Gateway's request duration, time to first token and time per output token.
+   */
+  requestDuration: histogramIncrease(
+    'gen_ai_server_request_duration_seconds_bucket',
+  ),
+  timeToFirstToken: histogramIncrease(
+    'gen_ai_server_time_to_first_token_seconds_bucket',
+  ),
+  timePerOutputToken: histogramIncrease(
+    'gen_ai_server_time_per_output_token_seconds_bucket',
+  ),
   routes:
     'sum by (envoy_cluster_name, envoy_response_code) (((envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} - envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} offset 1h) >= 0) or increase(envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"}[1h]))',
 };
@@ -31,6 +53,10 @@ export interface UsageConfig {
   dailyRetentionDays: number;
   demo: boolean;
   collectEveryMinutes: number;
+  /** ISO 4217 code of the prices, costs and budgets. */
+  currency: string;
+  /** Prices of publications that set none of their own. */
+  prices?: UsagePrices;
   /** A quota on each publication's total (hour/day fields), for quota alerts only; the gateway limits keys. */
   publicationQuota?: RateLimits;
   prometheus?: {
@@ -86,6 +112,8 @@ export function readUsageConfig(root: Config): UsageConfig {
     retentionDays,
     dailyRetentionDays,
     demo: c?.getOptionalBoolean('demo') ?? false,
+    currency: readCurrency(c?.getOptionalString('currency')),
+    prices: readPrices(c?.getOptionalConfig('prices')),
     collectEveryMinutes: c?.getOptionalNumber('collectEveryMinutes') ?? 5,
     publicationQuota: readQuota(c?.getOptionalConfig('publicationQuota')),
     prometheus: p
@@ -101,6 +129,15 @@ export function readUsageConfig(root: Config): UsageConfig {
             routes:
               q?.getOptionalString('routes') ??
               DEFAULT_PROMETHEUS_QUERIES.routes,
+            requestDuration:
+              q?.getOptionalString('requestDuration') ??
+              DEFAULT_PROMETHEUS_QUERIES.requestDuration,
+            timeToFirstToken:
+              q?.getOptionalString('timeToFirstToken') ??
+              DEFAULT_PROMETHEUS_QUERIES.timeToFirstToken,
+            timePerOutputToken:
+              q?.getOptionalString('timePerOutputToken') ??
+              DEFAULT_PROMETHEUS_QUERIES.timePerOutputToken,
           },
           timeoutMs: p.getOptionalNumber('timeoutMs') ?? 15_000,
           headers:
@@ -139,4 +176,33 @@ function readQuota(c: Config | undefined): RateLimits | undefined {
     }
   }
   return Object.keys(quota).length ? quota : undefined;
+}
+
+function readCurrency(v: string | undefined): string {
+  if (v === undefined) return 'USD';
+  if (!/^[A-Z]{3}$/.test(v))
+    throw new Error(
+      `modelPublishing.usage.currency must be an ISO 4217 code such as USD or EUR, got '${v}'`,
+    );
+  return v;
+}
+
+function readPrices(c: Config | undefined): UsagePrices | undefined {
+  if (!c) return undefined;
+  const prices: UsagePrices = {};
+  for (const field of [
+    'inputTokensPerMillion',
+    'outputTokensPerMillion',
+    'requestsPerThousand',
+  ] as const) {
+    const v = c.getOptionalNumber(field);
+    if (v !== undefined) {
+      if (!(v >= 0))
+        throw new Error(
+          `modelPublishing.usage.prices.${field} must not be negative`,
+        );
+      prices[field] = v;
+    }
+  }
+  return Object.keys(prices).length ? prices : undefined;
 }

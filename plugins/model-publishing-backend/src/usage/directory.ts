@@ -1,6 +1,7 @@
 import type {
   Publication,
   RateLimits,
+  UsagePrices,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { Knex } from 'knex';
 import type { ApiKeyRecord } from '../keys/types';
@@ -43,14 +44,15 @@ const WAS_PUBLISHED = new Set<Publication['status']>([
 export function toUsagePublication(
   p: Publication,
   keys: (Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'> &
-    Pick<UsageKeyInfo, 'createdAt' | 'until'>)[],
-  options: { rateLimitMode: 'global' | 'local'; publicationQuota?: RateLimits },
+    Pick<UsageKeyInfo, 'createdAt' | 'until' | 'consumer'>)[],
+  options: DirectoryOptions,
   publishedAt?: Date,
 ): UsagePublicationInfo {
   // Records older than the status history fall back to their creation (the publish request).
   const published =
     publishedAt ??
     (WAS_PUBLISHED.has(p.status) ? new Date(p.createdAt) : undefined);
+  const prices = p.config.prices ?? options.defaultPrices;
   return {
     id: p.id,
     cluster: p.cluster,
@@ -60,12 +62,15 @@ export function toUsagePublication(
     routeName: objectName(p.name),
     clientIds: keys.map(k => k.clientId),
     ...(p.entityRef ? { entityRef: p.entityRef } : {}),
+    ...(p.owner ? { owner: p.owner } : {}),
+    ...(prices ? { prices } : {}),
     live: LIVE_STATUSES.includes(p.status),
     ...(published ? { publishedAt: published } : {}),
     keys: keys.map(k => ({
       id: k.id,
       name: k.name,
       clientId: k.clientId,
+      ...(k.consumer ? { consumer: k.consumer } : {}),
       ...(k.createdAt ? { createdAt: k.createdAt } : {}),
       ...(k.until ? { until: k.until } : {}),
     })),
@@ -83,8 +88,15 @@ export function toUsagePublication(
   };
 }
 
+export interface DirectoryOptions {
+  rateLimitMode: 'global' | 'local';
+  publicationQuota?: RateLimits;
+  /** Prices of publications that set none (modelPublishing.usage.prices). */
+  defaultPrices?: UsagePrices;
+}
+
 type KeyRow = Pick<ApiKeyRecord, 'id' | 'name' | 'clientId' | 'rateLimits'> &
-  Pick<UsageKeyInfo, 'createdAt' | 'until'> & {
+  Pick<UsageKeyInfo, 'createdAt' | 'until' | 'consumer'> & {
     publicationId: string;
   };
 
@@ -113,6 +125,7 @@ async function keysOf(
       publication_id: string;
       name: string;
       client_id: string;
+      created_by: string;
       rate_limits: string | null;
       created_at: Date | string | number;
       revoked_at: Timestamp;
@@ -124,6 +137,7 @@ async function keysOf(
         'publication_id',
         'name',
         'client_id',
+        'created_by',
         'rate_limits',
         'created_at',
         'revoked_at',
@@ -140,6 +154,8 @@ async function keysOf(
         publicationId: r.publication_id,
         name: r.name,
         clientId: r.client_id,
+        // the seam for consumers (design §9): the key's holder; today the user who created it
+        consumer: r.created_by,
         createdAt: toDate(r.created_at),
         ...(until ? { until } : {}),
         ...(r.rate_limits
@@ -180,7 +196,7 @@ async function publishedAtOf(
 export function createPublicationDirectory(
   publications: PublicationStore,
   db: Knex,
-  options: { rateLimitMode: 'global' | 'local'; publicationQuota?: RateLimits },
+  options: DirectoryOptions,
 ): UsagePublicationDirectory {
   return {
     async list() {

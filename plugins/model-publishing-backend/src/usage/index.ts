@@ -54,6 +54,7 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     createPublicationDirectory(o.publications, o.db, {
       rateLimitMode: o.rateLimitMode,
       publicationQuota: config.publicationQuota,
+      defaultPrices: config.prices,
     });
   const service = new UsageService(store, config);
   const sources: UsageSource[] = [];

@@ -77,24 +77,6 @@ function usedOf(counters: Counters): Record<'requests' | 'tokens', number> {
   };
 }
 
-/** How many alerts evaluateAlerts would raise for the rows, without building them (summary counts). */
-export function countAlerts(
-  limitsFor: (clientId: string) => WindowLimits | undefined,
-  rows: { clientId: string; counters: Counters }[],
-): number {
-  let n = 0;
-  for (const row of rows) {
-    const limits = limitsFor(row.clientId);
-    if (!limits) continue;
-    const used = usedOf(row.counters);
-    for (const metric of ['requests', 'tokens'] as const) {
-      const limit = limits[metric];
-      if (limit && used[metric] >= limit * ALERT_RATIO) n++;
-    }
-  }
-  return n;
-}
-
 /**
  * Quota alerts for one window kind: one per (subject, metric, window) whose usage reached 80% of the limit,
  * carrying the highest threshold reached — so a window is flagged once however often it is reported.
@@ -159,6 +141,7 @@ const CSV_COLUMNS = [
   'status401',
   'status403',
   'status429',
+  'status4xxOther',
   'status5xx',
   'inputTokens',
   'outputTokens',

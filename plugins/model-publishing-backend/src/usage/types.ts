@@ -1,5 +1,7 @@
 import type {
+  LatencyMetric,
   RateLimits,
+  UsagePrices,
   UsageTotals,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageSourcePublication } from '@model-publishing/plugin-model-publishing-node';
@@ -9,6 +11,7 @@ export const COUNTERS = [
   'status401',
   'status403',
   'status429',
+  'status4xxOther',
   'status5xx',
   'inputTokens',
   'outputTokens',
@@ -22,6 +25,7 @@ export function zeroCounters(): Counters {
     status401: 0,
     status403: 0,
     status429: 0,
+    status4xxOther: 0,
     status5xx: 0,
     inputTokens: 0,
     outputTokens: 0,
@@ -40,9 +44,26 @@ export interface HourRow extends Counters {
   hour: number;
 }
 
+/**
+ * Observations of one latency metric in one (publication, client id, hour), per histogram bucket: `le` is the
+ * bucket's upper bound in seconds (Infinity for the last), `count` the observations in (previous le, le].
+ */
+export interface LatencyRow {
+  publicationId: string;
+  clientId: string;
+  hour: number;
+  metric: LatencyMetric;
+  le: number;
+  count: number;
+}
+
 /** Everything usage needs to know about a publication, provided by the rest of the backend. */
 export interface UsagePublicationInfo extends UsageSourcePublication {
   entityRef?: string;
+  /** Owning group (the tenant) of the model, as an entity ref. */
+  owner?: string;
+  /** What its traffic costs: the publication's own prices, else the configured defaults. */
+  prices?: UsagePrices;
   /** Published, degraded or mid-operation: pull sources collect for live publications only. */
   live: boolean;
   /**
@@ -63,6 +84,11 @@ export interface UsageKeyInfo {
   id: string;
   name: string;
   clientId: string;
+  /**
+   * Who holds the key and pays for it (an entity ref). Until keys are owned by consumer entities (design
+   * §9), the user who created the key.
+   */
+  consumer?: string;
   /** When the gateway started accepting the key (when known). */
   createdAt?: Date;
   /** When the gateway stopped accepting it: revoked, expired or end of its rotation grace, whichever came first. */

@@ -66,6 +66,7 @@ async function bench(kind: BenchDatabase, db: Knex) {
           status401: 0,
           status403: requests % 5 === 0 ? 1 : 0,
           status429: requests > 85 ? requests - 85 : 0,
+          status4xxOther: 0,
           status5xx: requests % 13 === 0 ? 1 : 0,
           inputTokens: requests * 250,
           outputTokens: requests * 90,
@@ -75,7 +76,7 @@ async function bench(kind: BenchDatabase, db: Knex) {
   }
   const seedStart = Date.now();
   for (let i = 0; i < rows.length; i += 5000)
-    await store.replaceSourceHours('bench', rows.slice(i, i + 5000));
+    await store.writer.replaceSourceHours('bench', rows.slice(i, i + 5000));
   const seeded = Date.now() - seedStart;
   if (kind === 'postgres') {
     // what autovacuum does to a table this size in production: statistics and the visibility map

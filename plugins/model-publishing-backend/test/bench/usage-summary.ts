@@ -79,6 +79,7 @@ async function bench(kind: BenchDatabase, db: Knex) {
           status401: 0,
           status403: requests % 5 === 0 ? 1 : 0,
           status429: requests > 85 ? requests - 85 : 0,
+          status4xxOther: 0,
           status5xx: requests % 13 === 0 ? 1 : 0,
           inputTokens: requests * 250,
           outputTokens: requests * 90,
@@ -97,7 +98,7 @@ async function bench(kind: BenchDatabase, db: Knex) {
   // through the collector's write path: merged hourly rows, hourly totals, daily rollups and last use
   const seedStart = Date.now();
   for (const seed of seeds)
-    await store.replaceSourceHours('bench', seed.rows, seed.lastUsed);
+    await store.writer.replaceSourceHours('bench', seed.rows, seed.lastUsed);
   const seeded = Date.now() - seedStart;
   const hourlyRows = seeds.reduce((n, s) => n + s.rows.length, 0);
   if (kind === 'postgres') {

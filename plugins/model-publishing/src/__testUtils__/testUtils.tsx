@@ -229,6 +229,7 @@ const zero = {
   status401: 0,
   status403: 0,
   status429: 0,
+  status4xxOther: 0,
   status5xx: 0,
   inputTokens: 0,
   outputTokens: 0,
@@ -245,6 +246,8 @@ export function usageReport(overrides: Partial<UsageReport> = {}): UsageReport {
     buckets: [],
     keys: [],
     alerts: [],
+    latency: [],
+    approximations: [],
     ...overrides,
   };
 }

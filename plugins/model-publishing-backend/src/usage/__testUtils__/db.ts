@@ -38,8 +38,16 @@ export function usageServiceOn(
   return { store, service };
 }
 
+/** The usage migrations, in order (see migrations/). */
+const USAGE_MIGRATIONS = [
+  '20261126120000_usage.js',
+  '20261205061500_usage_latency_costs.js',
+];
+
 async function runUsageMigration(db: Knex): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const migration = require('../../../migrations/20261126120000_usage.js');
-  await migration.up(db);
+  for (const name of USAGE_MIGRATIONS) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const migration = require(`../../../migrations/${name}`);
+    await migration.up(db);
+  }
 }

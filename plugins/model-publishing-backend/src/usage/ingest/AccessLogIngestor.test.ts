@@ -111,6 +111,7 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
       status401: 2,
       status403: 1,
       status429: 2,
+      status4xxOther: 0,
       status5xx: 1,
       inputTokens: 430,
       outputTokens: 203,
@@ -124,6 +125,7 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
       status401: 0,
       status403: 0,
       status429: 2,
+      status4xxOther: 0,
       status5xx: 0,
       inputTokens: 420,
       outputTokens: 198,
@@ -148,7 +150,7 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
     expect(fraudReport.totals.requests).toBe(2);
 
     // what the key list shows as last used (ApiKeyStore reads it)
-    const lastUsed = await store.lastUsed([llama.id]);
+    const lastUsed = await store.reader.lastUsed([llama.id]);
     expect(lastUsed.get(llama.id)?.get('key-a1')).toBe(
       Date.parse('2026-03-01T10:31:59.990Z'),
     );

@@ -1,6 +1,7 @@
 import { UsageStore } from '../UsageStore';
 import {
   HourRow,
+  LatencyRow,
   UsagePublicationDirectory,
   UsagePublicationInfo,
   zeroCounters,
@@ -12,7 +13,9 @@ import {
   parseRouteName,
 } from './accessLog';
 
-export const ACCESS_LOG_SOURCE = 'access-log';
+import { ACCESS_LOG_SOURCE, accessLogBucket } from '../latency';
+
+export { ACCESS_LOG_SOURCE };
 
 export interface IngestResult {
   received: number;
@@ -149,12 +152,32 @@ export class AccessLogIngestor {
       string,
       { publicationId: string; clientId: string; ms: number }
     >();
-    const { fresh } = await this.store.ingest(
+    const { fresh } = await this.store.writer.ingest(
       ACCESS_LOG_SOURCE,
       [...ids].map(([id, hour]) => ({ id, hour })),
       candidates.map(c => c.pub.id),
       freshIds => {
         const rows = new Map<string, HourRow>();
+        const latency = new Map<string, LatencyRow>();
+        const observe = (
+          row: HourRow,
+          metric: LatencyRow['metric'],
+          seconds: number,
+        ) => {
+          const le = accessLogBucket(seconds);
+          const k = `${row.publicationId}\u0000${row.clientId}\u0000${row.hour}\u0000${metric}\u0000${le}`;
+          const seen = latency.get(k);
+          if (seen) seen.count++;
+          else
+            latency.set(k, {
+              publicationId: row.publicationId,
+              clientId: row.clientId,
+              hour: row.hour,
+              metric,
+              le,
+              count: 1,
+            });
+        };
         for (const { entry, pub } of candidates) {
           if (!freshIds.has(entry.id)) continue;
           const hour = Math.floor(entry.at / HOUR_MS);
@@ -175,8 +198,12 @@ export class AccessLogIngestor {
           else if (code === 403) row.status403++;
           else if (code === 429) row.status429++;
           else if (code >= 500) row.status5xx++;
+          else if (code >= 400) row.status4xxOther++;
           row.inputTokens += entry.inputTokens;
           row.outputTokens += entry.outputTokens;
+          observeLatency(entry, pub.modelKind === 'openai', (metric, s) =>
+            observe(row!, metric, s),
+          );
           if (entry.clientId) {
             const lk = `${pub.id}\u0000${entry.clientId}`;
             const seen = lastUsed.get(lk);
@@ -189,11 +216,37 @@ export class AccessLogIngestor {
             }
           }
         }
-        return { rows: [...rows.values()], lastUsed: [...lastUsed.values()] };
+        return {
+          rows: [...rows.values()],
+          lastUsed: [...lastUsed.values()],
+          latency: [...latency.values()],
+        };
       },
     );
     result.accepted = fresh;
     result.duplicates += candidates.length - fresh;
     return result;
   }
+}
+
+/**
+ * The latency observations of one record: the request's duration; for LLMs also the time to first token
+ * (%RESPONSE_DURATION%, the first byte of a streamed answer) and the time per output token after it —
+ * (duration − TTFT) / (output tokens − 1), as AI Gateway computes its own metric.
+ */
+export function observeLatency(
+  entry: AccessLogEntry,
+  llm: boolean,
+  observe: (metric: LatencyRow['metric'], seconds: number) => void,
+): void {
+  if (entry.durationMs === undefined) return;
+  observe('request', entry.durationMs / 1000);
+  if (!llm || entry.responseDurationMs === undefined) return;
+  const ttft = Math.min(entry.responseDurationMs, entry.durationMs);
+  observe('ttft', ttft / 1000);
+  if (entry.outputTokens > 1)
+    observe(
+      'tpot',
+      (entry.durationMs - ttft) / 1000 / (entry.outputTokens - 1),
+    );
 }

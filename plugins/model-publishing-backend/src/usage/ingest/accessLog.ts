@@ -62,6 +62,7 @@ export const accessLogRecordSchema = z.looseObject({
   llm_input_token: count('llm_input_token'),
   llm_output_token: count('llm_output_token'),
   duration: count('duration'),
+  response_duration: count('response_duration'),
   bytes_received: count('bytes_received'),
   bytes_sent: count('bytes_sent'),
   upstream_host: optionalText('upstream_host', 1024),
@@ -80,6 +81,10 @@ export interface AccessLogEntry {
   responseCode: number;
   inputTokens: number;
   outputTokens: number;
+  /** %DURATION%: the whole request, in ms. */
+  durationMs?: number;
+  /** %RESPONSE_DURATION%: until the first byte of the upstream's response, in ms (LLMs: first token). */
+  responseDurationMs?: number;
 }
 
 function describe(issue: z.core.$ZodIssue, index: number): string {
@@ -167,6 +172,10 @@ function toEntry(r: AccessLogRecord): AccessLogEntry {
     responseCode: r.response_code,
     inputTokens: r.input_tokens ?? r.llm_input_token ?? 0,
     outputTokens: r.output_tokens ?? r.llm_output_token ?? 0,
+    ...(r.duration !== undefined ? { durationMs: r.duration } : {}),
+    ...(r.response_duration !== undefined
+      ? { responseDurationMs: r.response_duration }
+      : {}),
   };
 }
 

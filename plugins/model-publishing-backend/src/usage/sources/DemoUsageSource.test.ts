@@ -307,7 +307,7 @@ describe('DemoUsageSource', () => {
         const range = { from: now - 8 * 24 * HOUR_MS, to: now + HOUR_MS };
         const trafficHours = async (publicationId: string, clientId?: string) =>
           (
-            await store.series(
+            await store.reader.series(
               publicationId,
               'hour',
               { from: hourOf(range.from), to: hourOf(range.to) },

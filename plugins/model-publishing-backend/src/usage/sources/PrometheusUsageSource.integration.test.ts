@@ -172,6 +172,59 @@ const series: Series[] = [
   })),
 ];
 
+/** Latency histograms shaped like AI Gateway's (cumulative `_bucket` counters by `le`). */
+const LE = ['0.1', '0.25', '0.5', '1', '2.5', '5', '+Inf'];
+const histogramSeries = [
+  {
+    name: 'gen_ai_server_request_duration_seconds_bucket',
+    client: 'key-a',
+    seed: 21,
+  },
+  {
+    name: 'gen_ai_server_request_duration_seconds_bucket',
+    client: 'key-b',
+    seed: 22,
+  },
+  {
+    name: 'gen_ai_server_time_to_first_token_seconds_bucket',
+    client: 'key-a',
+    seed: 23,
+  },
+];
+
+/** OpenMetrics lines of the histograms: per minute, a few observations in each bucket. */
+function histogramLines(): string[] {
+  const lines: string[] = [];
+  for (const name of new Set(histogramSeries.map(h => h.name))) {
+    lines.push(`# TYPE ${name} unknown`);
+    for (const h of histogramSeries.filter(x => x.name === name)) {
+      const gens = LE.map((_, j) => increments(h.seed * 10 + j));
+      const perBucket = LE.map(() => 0);
+      for (
+        let t = startHour * 3600 - STEP_S;
+        t <= endHour * 3600;
+        t += STEP_S
+      ) {
+        if (t > startHour * 3600 - STEP_S)
+          LE.forEach((_, j) => {
+            // fewer slow requests than fast ones
+            perBucket[j] += gens[j].next().value >> (j > 3 ? 1 : 0);
+          });
+        let cumulative = 0;
+        LE.forEach((le, j) => {
+          cumulative += perBucket[j];
+          lines.push(
+            `${name}{${Object.entries(aigw(h.client, { le }))
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(',')}} ${cumulative} ${t}`,
+          );
+        });
+      }
+    }
+  }
+  return lines;
+}
+
 /**
  * OpenMetrics with one sample per minute from one minute before the first hour to the last hour's end; the
  * counters start at 0. Returns the file and, per series, the growth inside each collected hour.
@@ -206,6 +259,7 @@ function backfill(): { text: string; perHour: Map<Series, number[]> } {
       perHour.set(s, hours);
     }
   }
+  lines.push(...histogramLines());
   lines.push('# EOF');
   return { text: `${lines.join('\n')}\n`, perHour };
 }
@@ -388,6 +442,62 @@ maybe('PrometheusUsageSource against a real Prometheus', () => {
       );
       expect(v2.buckets.map(b => b.requests)).toEqual(
         route('200').map((v, i) => v + route('429')[i] + route('503')[i]),
+      );
+
+      // latency: the same percentiles as histogram_quantile over the range, per key and for the model
+      const promQuantile = async (
+        q: number,
+        metric: string,
+        client?: string,
+      ) => {
+        const m = `${metric}${client ? `{client_id="${client}"}` : ''}`;
+        const body = new URLSearchParams({
+          query: `histogram_quantile(${q}, sum by (le) (${m} - ${m} offset ${HOURS}h))`,
+          time: String(endHour * 3600),
+        });
+        const res = await fetch(`${url}/api/v1/query`, {
+          method: 'POST',
+          body,
+        });
+        const json = (await res.json()) as {
+          data: { result: { value: [number, string] }[] };
+        };
+        return Number(json.data.result[0].value[1]);
+      };
+      const duration = 'gen_ai_server_request_duration_seconds_bucket';
+      const ttft = 'gen_ai_server_time_to_first_token_seconds_bucket';
+      const latencyOf = (
+        list: typeof report.latency | undefined,
+        metric: string,
+      ) => list?.find(l => l.metric === metric);
+      for (const [q, field] of [
+        [0.5, 'p50'],
+        [0.95, 'p95'],
+        [0.99, 'p99'],
+      ] as const) {
+        const keyA = report.keys.find(k => k.clientId === 'key-a')!;
+        const keyB = report.keys.find(k => k.clientId === 'key-b')!;
+        expect(latencyOf(keyA.latency, 'request')![field]).toBeCloseTo(
+          await promQuantile(q, duration, 'key-a'),
+          4,
+        );
+        expect(latencyOf(keyB.latency, 'request')![field]).toBeCloseTo(
+          await promQuantile(q, duration, 'key-b'),
+          4,
+        );
+        expect(latencyOf(report.latency, 'request')![field]).toBeCloseTo(
+          await promQuantile(q, duration),
+          4,
+        );
+        expect(latencyOf(report.latency, 'ttft')![field]).toBeCloseTo(
+          await promQuantile(q, ttft),
+          4,
+        );
+      }
+      expect(latencyOf(report.latency, 'request')!.source).toBe('prometheus');
+      expect(latencyOf(report.latency, 'tpot')).toBeUndefined();
+      expect(report.approximations.join(' ')).toMatch(
+        /Error classes from Prometheus are approximate/,
       );
     } finally {
       await close();

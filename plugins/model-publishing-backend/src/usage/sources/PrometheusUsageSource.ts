@@ -8,6 +8,13 @@ import { HOUR_MS, hourOf, hourStart } from '../time';
 import { parseRouteName } from '../ingest/accessLog';
 import type { PrometheusQueries } from '../config';
 
+/** Latency metric of each histogram query. */
+const HISTOGRAMS = [
+  ['request', 'requestDuration'],
+  ['ttft', 'timeToFirstToken'],
+  ['tpot', 'timePerOutputToken'],
+] as const;
+
 export interface PrometheusUsageSourceOptions {
   url: string;
   queries: PrometheusQueries;
@@ -105,12 +112,18 @@ export class PrometheusUsageSource implements UsageSource {
     };
 
     const range = { start: (fromHour + 1) * 3600, end: toHour * 3600 };
-    const [tokens, requests, routes] = await Promise.all([
+    const llms = request.publications.some(p => p.modelKind === 'openai');
+    const [tokens, requests, routes, ...histograms] = await Promise.all([
       this.queryRange(this.options.queries.tokens, range),
       this.queryRange(this.options.queries.requests, range),
       this.options.routes !== false && byRoute.size > 0
         ? this.queryRange(this.options.queries.routes, range)
         : Promise.resolve([] as MatrixResult),
+      ...HISTOGRAMS.map(([, query]) =>
+        llms
+          ? this.queryRange(this.options.queries[query], range)
+          : Promise.resolve([] as MatrixResult),
+      ),
     ]);
 
     eachValue(tokens, (labels, hour, v) => {
@@ -139,6 +152,40 @@ export class PrometheusUsageSource implements UsageSource {
       else if (code === 403) r.status403 += v;
       else if (code === 429) r.status429 += v;
       else if (code >= 500) r.status5xx += v;
+    });
+    HISTOGRAMS.forEach(([metric], i) => {
+      // cumulative count per (client, hour) and le, then per-bucket counts in le order
+      const cumulative = new Map<string, Map<number, number>>();
+      for (const series of histograms[i]) {
+        const clientId = series.metric.client_id;
+        const le = Number(
+          series.metric.le === '+Inf' ? Infinity : series.metric.le,
+        );
+        if (!byClient.has(clientId) || Number.isNaN(le)) continue;
+        for (const [t, raw] of series.values) {
+          const v = Number(raw);
+          if (!Number.isFinite(v)) continue;
+          const hour = Math.round((t * 1000) / HOUR_MS) - 1;
+          const k = `${clientId}\u0000${hour}`;
+          const byLe = cumulative.get(k) ?? new Map<number, number>();
+          byLe.set(le, v);
+          cumulative.set(k, byLe);
+        }
+      }
+      for (const [k, byLe] of cumulative) {
+        const [clientId, hour] = k.split('\u0000');
+        const bounds = [...byLe.keys()].sort((a, b) => a - b);
+        let previous = 0;
+        const buckets = bounds.map(le => {
+          const total = Math.round(byLe.get(le)!);
+          const count = Math.max(0, total - previous);
+          previous = Math.max(previous, total);
+          return { le, count };
+        });
+        if (previous === 0) continue;
+        const r = recordFor(byClient.get(clientId)!, clientId, Number(hour));
+        (r.latency ??= []).push({ metric, buckets });
+      }
     });
     return [...records.values()];
   }

@@ -33,6 +33,7 @@ const bucket = (start: string, requests: number, s429 = 0, tokens = 0) => ({
   status401: 1,
   status403: 0,
   status429: s429,
+  status4xxOther: 0,
   status5xx: 0,
   inputTokens: tokens,
   outputTokens: tokens * 3,
@@ -44,6 +45,7 @@ const report: UsageReport = usageReport({
     requests: 150,
     status401: 2,
     status429: 2,
+    status4xxOther: 0,
     inputTokens: 30,
     outputTokens: 90,
   }),
@@ -59,6 +61,7 @@ const report: UsageReport = usageReport({
       totals: usageTotals({
         requests: 140,
         status429: 2,
+        status4xxOther: 0,
         inputTokens: 30,
         outputTokens: 90,
       }),

@@ -15,6 +15,7 @@ const bucket = (requests: number, errs: number, tokens = 0) => ({
   status401: errs,
   status403: 0,
   status429: errs,
+  status4xxOther: 0,
   status5xx: 0,
   inputTokens: tokens,
   outputTokens: tokens * 2,

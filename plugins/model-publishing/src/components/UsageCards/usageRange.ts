@@ -29,7 +29,11 @@ export function rangeQuery(range: UsageRange, now: Date = new Date()) {
 
 export function bucketErrors(bucket: UsageBucket): number {
   return (
-    bucket.status401 + bucket.status403 + bucket.status429 + bucket.status5xx
+    bucket.status401 +
+    bucket.status403 +
+    bucket.status429 +
+    bucket.status4xxOther +
+    bucket.status5xx
   );
 }
 
