@@ -2003,6 +2003,9 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/PlanInput"
             }
+          },
+          "prices": {
+            "$ref": "#/components/schemas/UsagePrices"
           }
         },
         "additionalProperties": {
@@ -2483,6 +2486,7 @@ export const spec = {
           "status401",
           "status403",
           "status429",
+          "status4xxOther",
           "status5xx",
           "inputTokens",
           "outputTokens"
@@ -2504,6 +2508,10 @@ export const spec = {
           "status429": {
             "type": "integer"
           },
+          "status4xxOther": {
+            "type": "integer",
+            "description": "4xx answers other than 401, 403 and 429"
+          },
           "status5xx": {
             "type": "integer"
           },
@@ -2522,6 +2530,7 @@ export const spec = {
           "status401",
           "status403",
           "status429",
+          "status4xxOther",
           "status5xx",
           "inputTokens",
           "outputTokens"
@@ -2538,6 +2547,10 @@ export const spec = {
           },
           "status429": {
             "type": "integer"
+          },
+          "status4xxOther": {
+            "type": "integer",
+            "description": "4xx answers other than 401, 403 and 429"
           },
           "status5xx": {
             "type": "integer"
@@ -2573,6 +2586,103 @@ export const spec = {
           "lastUsedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "latency": {
+            "type": "array",
+            "description": "Latency percentiles of this key's requests (metrics with observations only)",
+            "items": {
+              "$ref": "#/components/schemas/UsageLatency"
+            }
+          },
+          "cost": {
+            "type": "number",
+            "description": "What the key's traffic cost over the range, in the report's currency (priced publications)"
+          }
+        }
+      },
+      "LatencyMetric": {
+        "type": "string",
+        "description": "request - whole request duration; ttft - time to first token; tpot - time per output token",
+        "enum": [
+          "request",
+          "ttft",
+          "tpot"
+        ]
+      },
+      "UsageLatency": {
+        "type": "object",
+        "description": "Percentiles of one latency metric over a range in seconds, from histogram buckets with histogram_quantile's interpolation (within one bucket of the exact value)",
+        "required": [
+          "metric",
+          "count",
+          "p50",
+          "p95",
+          "p99",
+          "source"
+        ],
+        "properties": {
+          "metric": {
+            "$ref": "#/components/schemas/LatencyMetric"
+          },
+          "count": {
+            "type": "integer"
+          },
+          "p50": {
+            "type": "number"
+          },
+          "p95": {
+            "type": "number"
+          },
+          "p99": {
+            "type": "number"
+          },
+          "source": {
+            "type": "string",
+            "description": "access-log (every request) or a pull source such as prometheus"
+          }
+        }
+      },
+      "UsagePrices": {
+        "type": "object",
+        "description": "Prices of a publication's traffic in the portal's currency; refusals (401, 403, 429) are not billed",
+        "properties": {
+          "inputTokensPerMillion": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "outputTokensPerMillion": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1000000
+          },
+          "requestsPerThousand": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1000000
+          }
+        },
+        "additionalProperties": {
+          "not": {},
+          "description": "No other properties"
+        }
+      },
+      "UsageCost": {
+        "type": "object",
+        "required": [
+          "currency",
+          "total",
+          "prices"
+        ],
+        "properties": {
+          "currency": {
+            "type": "string"
+          },
+          "total": {
+            "type": "number"
+          },
+          "prices": {
+            "$ref": "#/components/schemas/UsagePrices"
           }
         }
       },
@@ -2645,7 +2755,9 @@ export const spec = {
           "totals",
           "buckets",
           "keys",
-          "alerts"
+          "alerts",
+          "latency",
+          "approximations"
         ],
         "properties": {
           "publicationId": {
@@ -2696,6 +2808,23 @@ export const spec = {
           "lastUsedAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "latency": {
+            "type": "array",
+            "description": "Latency percentiles of the publication over the range (metrics with observations only)",
+            "items": {
+              "$ref": "#/components/schemas/UsageLatency"
+            }
+          },
+          "approximations": {
+            "type": "array",
+            "description": "What is approximate in this report, in plain words; empty when every figure is exact",
+            "items": {
+              "type": "string"
+            }
+          },
+          "cost": {
+            "$ref": "#/components/schemas/UsageCost"
           }
         }
       },

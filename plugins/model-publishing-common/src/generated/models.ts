@@ -137,6 +137,7 @@ export interface PublishConfig {
   modelKind?: PublishableModelKind;
   /** Plans consumers may request; the default plan is always there and has rateLimits. Names are unique; the default plan takes its limits from rateLimits. */
   plans?: Array<PlanInput>;
+  prices?: UsagePrices;
 }
 
 export interface ModelKindDetection {
@@ -275,6 +276,8 @@ export interface UsageBucket {
   status401: number;
   status403: number;
   status429: number;
+  /** 4xx answers other than 401, 403 and 429 */
+  status4xxOther: number;
   status5xx: number;
   inputTokens: number;
   outputTokens: number;
@@ -285,6 +288,8 @@ export interface UsageTotals {
   status401: number;
   status403: number;
   status429: number;
+  /** 4xx answers other than 401, 403 and 429 */
+  status4xxOther: number;
   status5xx: number;
   inputTokens: number;
   outputTokens: number;
@@ -297,6 +302,37 @@ export interface UsageKeyBreakdown {
   keyName?: string;
   totals: UsageTotals;
   lastUsedAt?: string;
+  /** Latency percentiles of this key's requests (metrics with observations only) */
+  latency?: Array<UsageLatency>;
+  /** What the key's traffic cost over the range, in the report's currency (priced publications) */
+  cost?: number;
+}
+
+/** request - whole request duration; ttft - time to first token; tpot - time per output token */
+export type LatencyMetric = "request" | "ttft" | "tpot";
+
+/** Percentiles of one latency metric over a range in seconds, from histogram buckets with histogram_quantile's interpolation (within one bucket of the exact value) */
+export interface UsageLatency {
+  metric: LatencyMetric;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** access-log (every request) or a pull source such as prometheus */
+  source: string;
+}
+
+/** Prices of a publication's traffic in the portal's currency; refusals (401, 403, 429) are not billed */
+export interface UsagePrices {
+  inputTokensPerMillion?: number;
+  outputTokensPerMillion?: number;
+  requestsPerThousand?: number;
+}
+
+export interface UsageCost {
+  currency: string;
+  total: number;
+  prices: UsagePrices;
 }
 
 /** A publication or key that reached 80% or 100% of a limit in one window; one per window. */
@@ -326,6 +362,11 @@ export interface UsageReport {
   /** Set when the range holds more alerts than alerts lists - how many there are */
   alertsTotal?: number;
   lastUsedAt?: string;
+  /** Latency percentiles of the publication over the range (metrics with observations only) */
+  latency: Array<UsageLatency>;
+  /** What is approximate in this report, in plain words; empty when every figure is exact */
+  approximations: Array<string>;
+  cost?: UsageCost;
 }
 
 /** One publication's usage over the summary's range */
