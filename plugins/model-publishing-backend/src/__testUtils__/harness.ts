@@ -17,7 +17,7 @@ import {
   modelPublishingPermissions,
 } from '@model-publishing/plugin-model-publishing-common';
 import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import { modelPublishingPlugin } from '../plugin';
 import { MANAGED_KINDS } from '../publishing/objects';

@@ -2,7 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { createSchemaValidator, loadCrds, startEmulator } from '@model-publishing/kube-emulator';
 import { ANNOTATION_RESOURCE_KIND, LABEL_PUBLICATION } from '@model-publishing/plugin-model-publishing-common';
 import { DEMO_MODELS, entityFor, NAMESPACE, PluginHarness, seedPaths, startPluginHarness } from '../__testUtils__/harness';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@ import { startEmulator } from '@model-publishing/kube-emulator';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { NAMESPACE, seedPaths } from '../__testUtils__/harness';
 import { startServices } from '../__testUtils__/services';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 
 jest.setTimeout(120_000);
 const databases = createTestDatabases();

@@ -5,7 +5,7 @@ import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '@model-publishing/plugin-mod
 import { startServices } from '../__testUtils__/services';
 import { DEMO_MODELS, NAMESPACE, seedPaths } from '../__testUtils__/harness';
 import { startEmulator } from '@model-publishing/kube-emulator';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { MANAGED_KINDS } from '../publishing/objects';

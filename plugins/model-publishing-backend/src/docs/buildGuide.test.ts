@@ -1,7 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { InputError } from '@backstage/errors';
 import { publicationEndpoints } from '../gateway/buildPublicationObjects';
-import { v1Input, v2Input, vllmInput } from '../gateway/__fixtures__/inputs';
+import { v1Input, v2Input, vllmInput } from '../gateway/__testUtils__/inputs';
 import type { BuildInput } from '../gateway/types';
 import { modelAliases, servedModelName } from '../models';
 import { buildGuide, type GuidePublication } from './buildGuide';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { publicationEndpoints } from '../gateway/buildPublicationObjects';
-import { v1Input, v2Input, vllmInput } from '../gateway/__fixtures__/inputs';
+import { v1Input, v2Input, vllmInput } from '../gateway/__testUtils__/inputs';
 import type { BuildInput } from '../gateway/types';
 import { buildGuide } from './buildGuide';
 import { exampleCalls } from './examples';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import {
   buildPublicationObjects,
   publicationEndpoints,
@@ -14,7 +14,7 @@ import {
   v1Input,
   v2Input,
   vllmInput,
-} from './__fixtures__/inputs';
+} from './__testUtils__/inputs';
 import type { BuildInput, KubeObject } from './types';
 
 const summary = (objects: KubeObject[]) =>

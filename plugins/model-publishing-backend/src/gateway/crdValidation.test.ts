@@ -2,7 +2,7 @@ import {
   createSchemaValidator,
   loadCrdMatrix,
 } from '@model-publishing/kube-emulator';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
 import {
   gateway,
@@ -12,7 +12,7 @@ import {
   v1Input,
   v2Input,
   vllmInput,
-} from './__fixtures__/inputs';
+} from './__testUtils__/inputs';
 import type { BuildInput, KubeObject } from './types';
 import {
   llmWithScheduler,
@@ -21,7 +21,7 @@ import {
   serverlessSklearn,
   serverlessVllmByDefault,
   tlsFacts,
-} from './__fixtures__/kserveModes';
+} from './__testUtils__/kserveModes';
 
 // One validator per row of the support matrix (README "Support matrix"): every generated object must
 // pass the CRDs of every supported version. Compiling the large CRD schemas is the slow part.

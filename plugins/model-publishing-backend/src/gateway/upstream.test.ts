@@ -1,6 +1,6 @@
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import { buildPublicationObjects } from './buildPublicationObjects';
-import { input } from './__fixtures__/inputs';
+import { input } from './__testUtils__/inputs';
 import {
   llmWithScheduler,
   plainFacts,
@@ -8,7 +8,7 @@ import {
   serverlessSklearn,
   serverlessVllmByDefault,
   tlsFacts,
-} from './__fixtures__/kserveModes';
+} from './__testUtils__/kserveModes';
 import { childName, deploymentMode, resolveUpstream } from './upstream';
 
 const byKind = (objects: { kind: string }[], kind: string): any =>

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { detectModelKind } from './detectModelKind';
 import { resolvePublishKind } from './resolvePublishKind';
-import * as f from './__fixtures__/inferenceServices';
+import * as f from './__testUtils__/inferenceServices';
 
 describe('resolvePublishKind', () => {
   it('uses a sure detection as it is', () => {

@@ -1,6 +1,6 @@
 import { detectModelKind } from './detectModelKind';
 import { servedModelName } from './inspect';
-import * as f from './__fixtures__/inferenceServices';
+import * as f from '@model-publishing/model-fixtures';
 
 describe('detectModelKind', () => {
   it.each([

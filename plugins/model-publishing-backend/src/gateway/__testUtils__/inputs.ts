@@ -1,5 +1,5 @@
 import type { PublishConfig } from '@model-publishing/plugin-model-publishing-common';
-import * as isvcs from '../../models/__fixtures__/inferenceServices';
+import * as isvcs from '../../models/__testUtils__/inferenceServices';
 import { detectModelKind } from '../../models/detectModelKind';
 import type {
   BuildInput,

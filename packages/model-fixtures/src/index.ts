@@ -1,0 +1,7 @@
+/**
+ * Real-shaped KServe manifests shared by the packages' tests. A private workspace package, so no published
+ * tarball carries test fixtures.
+ *
+ * @packageDocumentation
+ */
+export * from './inferenceServices';
