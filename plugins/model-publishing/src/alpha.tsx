@@ -21,6 +21,8 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from './api/ModelPublishingApi';
 import { ModelPublishingClient } from './api/ModelPublishingClient';
+import { ModelAccessClient, modelAccessApiRef } from './api/ModelAccessApi';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 
 /** Route of the published-models page (`/model-publishing`). */
 export const modelPublishingRouteRef = createRouteRef();
@@ -32,6 +34,48 @@ const modelPublishingApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new ModelPublishingClient(deps),
     }),
+});
+
+const modelAccessApi = ApiBlueprint.make({
+  name: 'access',
+  params: defineParams =>
+    defineParams({
+      api: modelAccessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ModelAccessClient(deps),
+    }),
+});
+
+/** Route of "My model access" (`/model-access`; `/model-access/approvals` puts owners' decisions first). */
+export const modelAccessRouteRef = createRouteRef();
+
+const myAccessPage = PageBlueprint.make({
+  name: 'access',
+  params: {
+    path: '/model-access',
+    title: 'My model access',
+    icon: <VpnKeyIcon />,
+    routeRef: modelAccessRouteRef,
+    loader: () =>
+      import('./components/MyAccessPage/MyAccessPage').then(m => (
+        <m.MyAccessPage />
+      )),
+  },
+});
+
+/** The Access tab of a model: request access, own keys; owners decide and manage consumers. */
+const accessContent = EntityContentBlueprint.make({
+  name: 'access',
+  params: {
+    path: 'access',
+    title: 'Access',
+    group: 'deployment',
+    filter: isInferenceServiceEntity,
+    loader: () =>
+      import('./components/AccessRequests/ModelAccessContent').then(m => (
+        <m.ModelAccessContent />
+      )),
+  },
 });
 
 const publishedModelsPage = PageBlueprint.make({
@@ -110,13 +154,16 @@ const plugin = createFrontendPlugin({
   icon: <CloudUploadIcon />,
   extensions: [
     modelPublishingApi,
+    modelAccessApi,
     publishedModelsPage,
+    myAccessPage,
+    accessContent,
     publishContent,
     publishStatusCard,
     inferenceServicesCard,
     publishMenuItem,
   ],
-  routes: { root: modelPublishingRouteRef },
+  routes: { root: modelPublishingRouteRef, access: modelAccessRouteRef },
 });
 
 export default plugin;

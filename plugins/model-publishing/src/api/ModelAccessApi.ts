@@ -1,0 +1,126 @@
+import {
+  createApiRef,
+  type DiscoveryApi,
+  type FetchApi,
+} from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import {
+  ModelPublishingApiClient,
+  type AccessDecision,
+  type AccessRequest,
+  type AccessRequestResult,
+  type ConsumerKey,
+  type ModelPath,
+  type MyAccess,
+  type NewAccessRequest,
+  type Plan,
+  type TypedResponse,
+} from '@model-publishing/plugin-model-publishing-common';
+
+/** Consumers' side of the API (design §9): plans, access requests, decisions, consumer keys. */
+export interface ModelAccessApi {
+  listPlans(entityRef: string): Promise<Plan[]>;
+  requestAccess(
+    entityRef: string,
+    request: NewAccessRequest,
+  ): Promise<AccessRequestResult>;
+  listAccessRequests(entityRef: string): Promise<AccessRequest[]>;
+  listConsumers(entityRef: string): Promise<ConsumerKey[]>;
+  manageConsumerKey(
+    entityRef: string,
+    keyId: string,
+    action: 'suspend' | 'resume' | 'revoke',
+  ): Promise<ConsumerKey>;
+  getMyModelAccess(entityRef: string): Promise<MyAccess>;
+  getMyAccess(): Promise<MyAccess>;
+  listRequestsToDecide(): Promise<AccessRequest[]>;
+  decide(requestId: string, decision: AccessDecision): Promise<AccessRequest>;
+  collectKey(requestId: string): Promise<AccessRequestResult>;
+}
+
+export const modelAccessApiRef = createApiRef<ModelAccessApi>({
+  id: 'plugin.model-publishing.access',
+});
+
+function entityPath(entityRef: string): ModelPath {
+  const ref = parseEntityRef(entityRef);
+  return {
+    addressedBy: 'entities',
+    scope: ref.kind.toLocaleLowerCase('en-US'),
+    namespace: ref.namespace,
+    name: ref.name,
+  };
+}
+
+async function bodyOf<T>(call: Promise<TypedResponse<T>>): Promise<T> {
+  const response = await call;
+  if (!response.ok)
+    throw await ResponseError.fromResponse(response as Response);
+  return response.json();
+}
+
+/** ModelAccessApi over the generated client, addressing models by their catalog entity. */
+export class ModelAccessClient implements ModelAccessApi {
+  private readonly client: ModelPublishingApiClient;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.client = new ModelPublishingApiClient(options);
+  }
+
+  async listPlans(entityRef: string) {
+    return (
+      await bodyOf(this.client.listPlans({ path: entityPath(entityRef) }))
+    ).items;
+  }
+  requestAccess(entityRef: string, body: NewAccessRequest) {
+    return bodyOf(
+      this.client.requestAccess({ path: entityPath(entityRef), body }),
+    );
+  }
+  async listAccessRequests(entityRef: string) {
+    return (
+      await bodyOf(
+        this.client.listAccessRequests({
+          path: entityPath(entityRef),
+          query: {},
+        }),
+      )
+    ).items;
+  }
+  async listConsumers(entityRef: string) {
+    return (
+      await bodyOf(this.client.listConsumers({ path: entityPath(entityRef) }))
+    ).items;
+  }
+  manageConsumerKey(
+    entityRef: string,
+    keyId: string,
+    action: 'suspend' | 'resume' | 'revoke',
+  ) {
+    return bodyOf(
+      this.client.manageConsumerKey({
+        path: { ...entityPath(entityRef), keyId, action },
+      }),
+    );
+  }
+  getMyModelAccess(entityRef: string) {
+    return bodyOf(
+      this.client.getMyModelAccess({ path: entityPath(entityRef) }),
+    );
+  }
+  getMyAccess() {
+    return bodyOf(this.client.getMyAccess());
+  }
+  async listRequestsToDecide() {
+    return (await bodyOf(this.client.listRequestsToDecide())).items;
+  }
+  decide(requestId: string, body: AccessDecision) {
+    return bodyOf(
+      this.client.decideAccessRequest({ path: { requestId }, body }),
+    );
+  }
+  collectKey(requestId: string) {
+    return bodyOf(this.client.collectAccessKey({ path: { requestId } }));
+  }
+}

@@ -1,0 +1,185 @@
+import { useState } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControl,
+  InputLabel,
+  MenuItem,
+  Select,
+  TextField,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type {
+  AccessRequest,
+  Plan,
+} from '@model-publishing/plugin-model-publishing-common';
+import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { shortRef } from './format';
+
+type Deciding = { request: AccessRequest; decision: 'approve' | 'deny' };
+
+/** Pending access requests with approve (optionally another plan, shorter lifetime) and deny (with a reason). */
+export function AccessRequestsTable(props: {
+  title?: string;
+  requests: AccessRequest[];
+  /** Plans to offer when approving (one model's); omitted on the cross-model page. */
+  plans?: Plan[];
+  onDecided: () => void;
+}) {
+  const api = useApi(modelAccessApiRef);
+  const [deciding, setDeciding] = useState<Deciding>();
+  const [plan, setPlan] = useState('');
+  const [days, setDays] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+
+  const open = (d: Deciding) => {
+    setDeciding(d);
+    setPlan(d.request.planName);
+    setDays('');
+    setReason('');
+    setError(undefined);
+  };
+  const submit = async () => {
+    if (!deciding) return;
+    try {
+      await api.decide(
+        deciding.request.id,
+        deciding.decision === 'approve'
+          ? {
+              decision: 'approve',
+              ...(plan && plan !== deciding.request.planName ? { plan } : {}),
+              ...(days ? { keyLifetimeDays: Number(days) } : {}),
+            }
+          : { decision: 'deny', reason },
+      );
+      setDeciding(undefined);
+      props.onDecided();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const columns: TableColumn<AccessRequest>[] = [
+    { title: 'Requester', render: r => shortRef(r.requester) },
+    { title: 'Key for', render: r => shortRef(r.consumerRef) },
+    { title: 'Model', render: r => shortRef(r.entityRef) },
+    { title: 'Plan', field: 'planName' },
+    { title: 'Purpose', field: 'purpose' },
+    { title: 'Requested', render: r => new Date(r.createdAt).toLocaleString() },
+    {
+      title: 'Decide',
+      render: r => (
+        <>
+          <Button
+            size="small"
+            color="primary"
+            variant="contained"
+            onClick={() => open({ request: r, decision: 'approve' })}
+          >
+            Approve
+          </Button>{' '}
+          <Button
+            size="small"
+            onClick={() => open({ request: r, decision: 'deny' })}
+          >
+            Deny
+          </Button>
+        </>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <Table
+        title={props.title ?? 'Access requests'}
+        options={{ search: false, paging: false, padding: 'dense' }}
+        columns={columns}
+        data={props.requests}
+        emptyContent={
+          <div style={{ padding: 16 }}>No requests waiting for a decision.</div>
+        }
+      />
+      <Dialog
+        open={!!deciding}
+        onClose={() => setDeciding(undefined)}
+        aria-labelledby="decide-title"
+        maxWidth="sm"
+        fullWidth
+      >
+        <DialogTitle id="decide-title">
+          {deciding?.decision === 'approve' ? 'Approve' : 'Deny'} access for{' '}
+          {deciding && shortRef(deciding.request.consumerRef)}
+        </DialogTitle>
+        <DialogContent>
+          {error && (
+            <Alert severity="error" role="alert">
+              {error}
+            </Alert>
+          )}
+          {deciding?.decision === 'approve' ? (
+            <>
+              {props.plans && (
+                <FormControl fullWidth margin="normal" variant="outlined">
+                  <InputLabel id="decide-plan-label">Plan</InputLabel>
+                  <Select
+                    labelId="decide-plan-label"
+                    value={plan}
+                    onChange={e => setPlan(String(e.target.value))}
+                    label="Plan"
+                  >
+                    {props.plans.map(p => (
+                      <MenuItem key={p.id} value={p.name}>
+                        {p.name}
+                      </MenuItem>
+                    ))}
+                  </Select>
+                </FormControl>
+              )}
+              <TextField
+                id="decide-days"
+                label="Key lifetime in days (optional, never beyond the plan's maximum)"
+                type="number"
+                inputProps={{ min: 1, max: 3650 }}
+                fullWidth
+                margin="normal"
+                variant="outlined"
+                value={days}
+                onChange={e => setDays(e.target.value)}
+              />
+            </>
+          ) : (
+            <TextField
+              id="decide-reason"
+              label="Reason (the requester sees it)"
+              required
+              fullWidth
+              multiline
+              margin="normal"
+              variant="outlined"
+              value={reason}
+              onChange={e => setReason(e.target.value)}
+            />
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDeciding(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={submit}
+            disabled={deciding?.decision === 'deny' && !reason.trim()}
+          >
+            {deciding?.decision === 'approve' ? 'Approve' : 'Deny'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import { Button } from '@material-ui/core';
+import { Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type { ConsumerKey } from '@model-publishing/plugin-model-publishing-common';
+import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { describeLimits, shortRef } from './format';
+
+/** Every consumer of one model (owners): who, plan, limits, last use; suspend, resume or revoke. */
+export function ConsumersTable(props: {
+  entityRef: string;
+  consumers: ConsumerKey[];
+  onChanged: () => void;
+}) {
+  const api = useApi(modelAccessApiRef);
+  const act = async (
+    k: ConsumerKey,
+    action: 'suspend' | 'resume' | 'revoke',
+  ) => {
+    await api.manageConsumerKey(props.entityRef, k.key.id, action);
+    props.onChanged();
+  };
+  const columns: TableColumn<ConsumerKey>[] = [
+    { title: 'Consumer', render: k => shortRef(k.consumerRef) },
+    { title: 'Plan', render: k => k.planName ?? 'default' },
+    { title: 'Limits', render: k => describeLimits(k.rateLimits) },
+    { title: 'Key', render: k => `${k.key.name} (${k.key.prefix}…)` },
+    {
+      title: 'Status',
+      render: k => (k.suspended ? 'suspended' : k.key.status),
+    },
+    {
+      title: 'Last used',
+      render: k =>
+        k.key.lastUsedAt
+          ? new Date(k.key.lastUsedAt).toLocaleString()
+          : 'never',
+    },
+    {
+      title: 'Actions',
+      render: k =>
+        k.key.status === 'active' ? (
+          <>
+            <Button
+              size="small"
+              onClick={() => act(k, k.suspended ? 'resume' : 'suspend')}
+            >
+              {k.suspended ? 'Resume' : 'Suspend'}
+            </Button>{' '}
+            <Button
+              size="small"
+              color="secondary"
+              onClick={() => act(k, 'revoke')}
+            >
+              Revoke
+            </Button>
+          </>
+        ) : null,
+    },
+  ];
+  return (
+    <Table
+      title="Consumers"
+      options={{ search: false, paging: false, padding: 'dense' }}
+      columns={columns}
+      data={props.consumers}
+      emptyContent={
+        <div style={{ padding: 16 }}>
+          Nobody has a consumer key for this model yet.
+        </div>
+      }
+    />
+  );
+}

@@ -1,0 +1,4 @@
+export { RequestAccessForm } from './RequestAccessForm';
+export { ModelAccessContent } from './ModelAccessContent';
+export { AccessRequestsTable } from './AccessRequestsTable';
+export { ConsumersTable } from './ConsumersTable';

@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useLocation } from 'react-router-dom';
+import { Grid } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { Content, Header, Page, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import type {
+  AccessRequest,
+  MyAccess,
+} from '@model-publishing/plugin-model-publishing-common';
+import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { AccessRequestsTable } from '../AccessRequests/AccessRequestsTable';
+import { MyKeysTable, MyRequestsTable } from '../AccessRequests/MyKeysTable';
+import { useCollectKey } from '../AccessRequests/useCollectKey';
+
+/**
+ * "My model access" (`/model-access`): the caller's keys across all models (as themselves, their groups
+ * and the Components they own), their requests (collect an approved key once), and the requests waiting
+ * for their decision on models they own (`/model-access/approvals`, where owners' notices link).
+ */
+export function MyAccessPage() {
+  const api = useApi(modelAccessApiRef);
+  const location = useLocation();
+  const [mine, setMine] = useState<MyAccess>();
+  const [toDecide, setToDecide] = useState<AccessRequest[]>([]);
+  const [error, setError] = useState<string>();
+  const load = useCallback(() => {
+    Promise.all([api.getMyAccess(), api.listRequestsToDecide()]).then(
+      ([m, d]) => {
+        setMine(m);
+        setToDecide(d);
+      },
+      e => setError(e.message),
+    );
+  }, [api]);
+  useEffect(load, [load]);
+  const { collect, dialog, error: collectError } = useCollectKey(load);
+  const approvalsFirst = location.pathname.endsWith('/approvals');
+
+  const approvals = (
+    <Grid item xs={12} key="approvals" id="approvals">
+      <AccessRequestsTable
+        title="Requests waiting for your decision"
+        requests={toDecide}
+        onDecided={load}
+      />
+    </Grid>
+  );
+  const own = [
+    <Grid item xs={12} key="requests">
+      <MyRequestsTable requests={mine?.requests ?? []} onCollect={collect} />
+    </Grid>,
+    <Grid item xs={12} key="keys">
+      <MyKeysTable keys={mine?.keys ?? []} />
+    </Grid>,
+  ];
+  return (
+    <Page themeId="tool">
+      <Header
+        title="My model access"
+        subtitle="Your keys to published models, your requests, and requests for your models"
+      />
+      <Content>
+        {(error || collectError) && (
+          <Alert severity="error" role="alert">
+            {error ?? collectError}
+          </Alert>
+        )}
+        {!mine && !error ? (
+          <Progress />
+        ) : (
+          <Grid container spacing={3}>
+            {approvalsFirst
+              ? [approvals, ...own]
+              : [...own, ...(toDecide.length ? [approvals] : [])]}
+          </Grid>
+        )}
+        {dialog}
+      </Content>
+    </Page>
+  );
+}
