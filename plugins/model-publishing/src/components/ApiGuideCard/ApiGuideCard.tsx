@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Tab, Tabs } from '@material-ui/core';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import {
   InfoCard,
   MarkdownContent,

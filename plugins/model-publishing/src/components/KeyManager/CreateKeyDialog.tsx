@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DialogContentText, TextField } from '@material-ui/core';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import TextField from '@material-ui/core/TextField';
 import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
 import type { CreateKeyRequest } from '../../api/types';
 import { ConfirmDialog } from '../common/ConfirmDialog';

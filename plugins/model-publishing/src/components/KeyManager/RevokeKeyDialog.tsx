@@ -1,4 +1,4 @@
-import { DialogContentText } from '@material-ui/core';
+import DialogContentText from '@material-ui/core/DialogContentText';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 

@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react';
-import {
-  DialogContentText,
-  FormControl,
-  InputLabel,
-  MenuItem,
-  Select,
-} from '@material-ui/core';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { DialogContentText, TextField } from '@material-ui/core';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import TextField from '@material-ui/core/TextField';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
 /** Unpublishing takes the endpoint offline for every key, so the owner types the model's name. */

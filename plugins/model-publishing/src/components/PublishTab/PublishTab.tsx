@@ -1,5 +1,5 @@
 import { useCallback, useReducer, useState } from 'react';
-import { Grid } from '@material-ui/core';
+import Grid from '@material-ui/core/Grid';
 import useMountedState from 'react-use/esm/useMountedState';
 import {
   EmptyState,

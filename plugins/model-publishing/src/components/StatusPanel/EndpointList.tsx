@@ -1,4 +1,6 @@
-import { List, ListItem, ListItemText } from '@material-ui/core';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { CopyButton } from '../common/CopyButton';

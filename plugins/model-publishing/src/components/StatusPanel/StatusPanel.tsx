@@ -1,12 +1,10 @@
-import {
-  Box,
-  Step,
-  StepLabel,
-  Stepper,
-  Typography,
-  makeStyles,
-} from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
+import Box from '@material-ui/core/Box';
+import Step from '@material-ui/core/Step';
+import StepLabel from '@material-ui/core/StepLabel';
+import Stepper from '@material-ui/core/Stepper';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
 import { InfoCard } from '@backstage/core-components';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelInfo } from '../../api/types';

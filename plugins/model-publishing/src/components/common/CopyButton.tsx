@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { IconButton, Tooltip } from '@material-ui/core';
+import IconButton from '@material-ui/core/IconButton';
+import Tooltip from '@material-ui/core/Tooltip';
 import FileCopyOutlined from '@material-ui/icons/FileCopyOutlined';
 import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
 

@@ -1,4 +1,5 @@
-import { Button, ButtonProps, Tooltip } from '@material-ui/core';
+import Button, { ButtonProps } from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
 
 export type GatedButtonProps = ButtonProps & {
   /** False when the user lacks the permission: the button is disabled and `deniedReason` shows as a tooltip. */
