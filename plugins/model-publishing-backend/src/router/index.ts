@@ -4,6 +4,7 @@ import { registerAuditRoutes } from './audit';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
 import { registerPublicationRoutes } from './publications';
+import { registerTryItRoutes } from './tryIt';
 import type { ApiRouter, RouterDeps } from './types';
 import { registerUsageRoutes } from './usage';
 
@@ -17,6 +18,7 @@ export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   const router = createOpenApiRouter();
   registerPublicationRoutes(router, deps);
   registerKeyRoutes(router, deps);
+  registerTryItRoutes(router, deps);
   registerUsageRoutes(router, deps);
   registerAuditRoutes(router, deps);
   registerGuideRoutes(router, deps);

@@ -21,6 +21,9 @@ import type {
   UpdatePublicationResponse,
   UnpublishPath,
   UnpublishResponse,
+  TryPublicationPath,
+  TryPublicationBody,
+  TryPublicationResponse,
   ListKeysPath,
   ListKeysResponse,
   CreateKeyPath,
@@ -476,6 +479,71 @@ export const spec = {
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/try-it": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "post": {
+        "operationId": "tryPublication",
+        "summary": "Send one request to the published endpoint with a key and report what came back (\"Try it\")",
+        "description": "The portal calls the public URL on the user's behalf (browsers cannot, because of CORS). The key is one of the publication's live keys (needs key.create on the model, as it reads the key from the cluster) or one the caller pastes (needs publication.read). The key never appears in the answer, logs or errors.",
+        "tags": [
+          "publications"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TryItRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "what the endpoint answered (any status)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TryItResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "keyId is not an active key of the publication"
+          },
+          "503": {
+            "description": "the endpoint could not be reached, or the key is not in the cluster yet"
           }
         }
       }
@@ -2413,6 +2481,82 @@ export const spec = {
           "description": "No other properties"
         }
       },
+      "TryItRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "method",
+          "path"
+        ],
+        "properties": {
+          "keyId": {
+            "type": "string",
+            "description": "One of the publication's live keys (by id); or give `key`.",
+            "maxLength": 100
+          },
+          "key": {
+            "type": "string",
+            "description": "A key the caller pastes. Never echoed back.",
+            "maxLength": 200
+          },
+          "method": {
+            "type": "string",
+            "enum": [
+              "GET",
+              "POST"
+            ]
+          },
+          "path": {
+            "type": "string",
+            "description": "Path below the publication's base URL, starting with \"/\".",
+            "pattern": "^/[^\\s]*$",
+            "maxLength": 2000
+          },
+          "body": {
+            "type": "string",
+            "maxLength": 65536
+          },
+          "contentType": {
+            "type": "string",
+            "maxLength": 200
+          }
+        }
+      },
+      "TryItResponse": {
+        "type": "object",
+        "required": [
+          "url",
+          "status",
+          "headers",
+          "body",
+          "latencyMs"
+        ],
+        "properties": {
+          "url": {
+            "type": "string",
+            "description": "The URL that was called."
+          },
+          "status": {
+            "type": "integer"
+          },
+          "headers": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "body": {
+            "type": "string",
+            "description": "At most 256 kB of the response body."
+          },
+          "truncated": {
+            "type": "boolean"
+          },
+          "latencyMs": {
+            "type": "number"
+          }
+        }
+      },
       "AuditEntry": {
         "type": "object",
         "required": [
@@ -3152,6 +3296,7 @@ export type EndpointMap = {
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: PublishPath; body: PublishBody; response: PublishResponse };
   '#put|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: UpdatePublicationPath; body: UpdatePublicationBody; response: UpdatePublicationResponse };
   '#_delete|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: UnpublishPath; response: UnpublishResponse };
+  '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/try-it': { path: TryPublicationPath; body: TryPublicationBody; response: TryPublicationResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys': { path: ListKeysPath; response: ListKeysResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys': { path: CreateKeyPath; body: CreateKeyBody; response: CreateKeyResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}/rotate': { path: RotateKeyPath; body: RotateKeyBody; response: RotateKeyResponse };

@@ -17,6 +17,8 @@ import type {
   UpdatePublicationResponse,
   UnpublishRequest,
   UnpublishResponse,
+  TryPublicationRequest,
+  TryPublicationResponse,
   ListKeysRequest,
   ListKeysResponse,
   CreateKeyRequest,
@@ -158,6 +160,14 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<UnpublishResponse>> {
     return this.send('DELETE', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication`), undefined, options);
+  }
+
+  /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication/try-it: Send one request to the published endpoint with a key and report what came back ("Try it") */
+  async tryPublication(
+    request: TryPublicationRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<TryPublicationResponse>> {
+    return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/try-it`), request.body, options);
   }
 
   /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/keys: API keys of the publication (never the key itself) */

@@ -258,6 +258,31 @@ export interface ApiKeyRotation {
   gracePeriodHours?: number;
 }
 
+export interface TryItRequest {
+  /** One of the publication's live keys (by id); or give `key`. */
+  keyId?: string;
+  /** A key the caller pastes. Never echoed back. */
+  key?: string;
+  method: "GET" | "POST";
+  /** Path below the publication's base URL, starting with "/". */
+  path: string;
+  body?: string;
+  contentType?: string;
+}
+
+export interface TryItResponse {
+  /** The URL that was called. */
+  url: string;
+  status: number;
+  headers: {
+    [key: string]: string;
+  };
+  /** At most 256 kB of the response body. */
+  body: string;
+  truncated?: boolean;
+  latencyMs: number;
+}
+
 export interface AuditEntry {
   id: string;
   actor: string;
@@ -492,6 +517,15 @@ export type UnpublishPath = ModelPath;
 export type UnpublishResponse = PublicationResponse;
 export type UnpublishRequest = {
   path: UnpublishPath;
+};
+
+// POST /{addressedBy}/{scope}/{namespace}/{name}/publication/try-it: Send one request to the published endpoint with a key and report what came back ("Try it")
+export type TryPublicationPath = ModelPath;
+export type TryPublicationBody = TryItRequest;
+export type TryPublicationResponse = TryItResponse;
+export type TryPublicationRequest = {
+  path: TryPublicationPath;
+  body: TryPublicationBody;
 };
 
 // GET /{addressedBy}/{scope}/{namespace}/{name}/publication/keys: API keys of the publication (never the key itself)
