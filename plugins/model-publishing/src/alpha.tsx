@@ -127,6 +127,19 @@ const inferenceServicesCard = EntityCardBlueprint.make({
   },
 });
 
+/** "Try it" on a published model's API entity page. */
+const tryItCard = EntityCardBlueprint.make({
+  name: 'try-it',
+  params: {
+    filter: {
+      kind: 'api',
+      'metadata.annotations.model-publishing/published-model': { $exists: true },
+    },
+    loader: () =>
+      import('./components/TryIt/EntityTryItCard').then(m => <m.EntityTryItCard />),
+  },
+});
+
 /** "Publish model" in the entity's context menu, jumping to the Publish tab. */
 const publishMenuItem = EntityContextMenuItemBlueprint.make({
   name: 'publish',
@@ -161,6 +174,7 @@ const plugin = createFrontendPlugin({
     publishContent,
     publishStatusCard,
     inferenceServicesCard,
+    tryItCard,
     publishMenuItem,
   ],
   routes: { root: modelPublishingRouteRef, access: modelAccessRouteRef },

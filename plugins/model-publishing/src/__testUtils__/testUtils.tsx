@@ -163,6 +163,7 @@ export function mockModelPublishingApi(
     'createKey',
     'rotateKey',
     'revokeKey',
+    'tryIt',
     'getUsage',
     'getUsageCsvUrl',
     'downloadUsageCsv',

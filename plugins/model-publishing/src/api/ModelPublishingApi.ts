@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ApiKeyInfo,
+  TryItRequest,
+  TryItResponse,
   IssuedApiKey,
   Publication,
   PublishConfig,
@@ -46,6 +48,8 @@ export interface ModelPublishingApi {
     gracePeriodHours?: number,
   ): Promise<RotatedApiKey>;
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo>;
+  /** "Try it": one request to the published endpoint, sent by the backend with a stored or pasted key. */
+  tryIt(model: ModelAddress, request: TryItRequest): Promise<TryItResponse>;
   getUsage(model: ModelAddress, query?: UsageQuery): Promise<UsageReport>;
   /** Absolute URL of the CSV export (needs the caller's credentials: use downloadUsageCsv in a browser). */
   getUsageCsvUrl(model: ModelAddress, query?: UsageQuery): Promise<string>;

@@ -8,6 +8,8 @@ import {
   type ModelPath,
   type Publication,
   type PublishConfig,
+  type TryItRequest,
+  type TryItResponse,
   type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelPublishingApi } from './ModelPublishingApi';
@@ -90,6 +92,10 @@ export class ModelPublishingClient implements ModelPublishingApi {
 
   unpublish(model: ModelAddress): Promise<{ publication: Publication }> {
     return bodyOf(this.client.unpublish({ path: pathOf(model) }));
+  }
+
+  tryIt(model: ModelAddress, request: TryItRequest): Promise<TryItResponse> {
+    return bodyOf(this.client.tryPublication({ path: pathOf(model), body: request }));
   }
 
   listKeys(model: ModelAddress): Promise<{ items: ApiKeyInfo[] }> {

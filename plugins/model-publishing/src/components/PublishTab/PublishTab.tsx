@@ -22,6 +22,7 @@ import {
 import { ApiGuideCard } from '../ApiGuideCard/ApiGuideCard';
 import { AuditTable } from '../AuditTable/AuditTable';
 import { KeyManager } from '../KeyManager/KeyManager';
+import { TryIt } from '../TryIt/TryIt';
 import { PublishForm } from '../PublishForm/PublishForm';
 import { StatusPanel } from '../StatusPanel/StatusPanel';
 import { UsageCards } from '../UsageCards/UsageCards';
@@ -148,6 +149,9 @@ export function PublishTabContent(props: {
               requestsByKey={usageKeys(usage)}
               onChanged={changed}
             />
+          </Grid>
+          <Grid item xs={12}>
+            <TryIt address={address} publication={publication} />
           </Grid>
           <Grid item xs={12}>
             <UsageCards
