@@ -46,7 +46,7 @@ async function main() {
   const db = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
   // As the plugin runs by default: with the InferenceService watch (WATCH=0 measures without it).
   const watchModels = process.env.WATCH !== '0';
-  const s = await startServices(db, { withKeys: true, watchModels });
+  const s = await startServices(db, { watchModels });
   console.log(`InferenceService watch: ${watchModels ? 'on (default)' : 'off'}`);
   const op = { actor: 'user:default/bench' };
   const client = s.clusters.get('local');
@@ -115,7 +115,7 @@ async function main() {
         `leaving ${(p50 - path).toFixed(1)} ms for the publishing code, database and client`,
     );
   }
-  await s.models?.stop();
+  await s.watches?.stop();
   await s.emulator.close();
   await db.destroy();
 }

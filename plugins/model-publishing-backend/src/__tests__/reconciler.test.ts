@@ -132,7 +132,6 @@ describe('reconciler with the key service', () => {
     writes = 0;
     crashAt = 0;
     s = await startServices(db, {
-      withKeys: true,
       beforeClusterWrite: async () => {
         writes++;
         if (crashAt && writes === crashAt) await never();

@@ -6,11 +6,7 @@ import type { Knex } from 'knex';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { type GeneratorBase, Publisher } from '@backstage/plugin-techdocs-node';
-import type { Publication } from '@model-publishing/plugin-model-publishing-common';
-import { AuditLog } from '../audit/AuditLog';
 import { GuidePublisher } from '../docs/techdocs';
-import { PublishingService } from '../publishing/PublishingService';
-import { Reconciler } from '../publishing/Reconciler';
 import { startServices } from '../__testUtils__/services';
 
 jest.setTimeout(120_000);
@@ -60,38 +56,23 @@ describe('guides in TechDocs, from the publishing workflow', () => {
       },
     });
     const discovery = mockServices.discovery();
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define
-    const render = (p: Publication) => publishing.guide(p);
-    const guides = generator
-      ? new GuidePublisher({
-          logger,
-          generator,
-          publisher: await Publisher.fromConfig(rootConfig, {
-            logger,
-            discovery,
-          }),
-          render,
-        })
-      : (await GuidePublisher.fromConfig(rootConfig, {
-          logger,
-          discovery,
-          render,
-        }))!;
-    const publishing: PublishingService = new PublishingService({
-      clusters: s.clusters,
-      publications: s.publications,
-      auditLog: new AuditLog(db),
-      config: s.config,
-      logger: s.logger,
-      guides,
+    let guides: GuidePublisher | undefined;
+    const wired = await startServices(db, {
+      emulator: s.emulator,
+      guideSite: async render => {
+        guides = generator
+          ? new GuidePublisher({
+              logger,
+              generator,
+              publisher: await Publisher.fromConfig(rootConfig, { logger, discovery }),
+              render,
+            })
+          : await GuidePublisher.fromConfig(rootConfig, { logger, discovery, render });
+        return guides;
+      },
     });
-    const reconciler = new Reconciler({
-      clusters: s.clusters,
-      publications: s.publications,
-      publishing,
-      logger: s.logger,
-      guides,
-    });
+    const { publishing, reconciler } = wired;
+    if (!guides) throw new Error('TechDocs publishing is not configured');
     return { guides, publishing, reconciler, logger };
   }
 

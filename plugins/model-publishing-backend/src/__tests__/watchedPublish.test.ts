@@ -49,7 +49,7 @@ describe('publishing with the InferenceService watch', () => {
   let db: Knex;
   let s: Services;
   afterEach(async () => {
-    await s.models?.stop();
+    await s.watches?.stop();
     await s.emulator.close();
   });
 

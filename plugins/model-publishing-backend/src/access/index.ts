@@ -1,8 +1,4 @@
-import type {
-  AuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Knex } from 'knex';
@@ -13,11 +9,7 @@ import { AccessService } from './AccessService';
 import { AccessStore } from './AccessStore';
 import { ConsumerDirectory } from './consumers';
 import { NotificationAccessNotifier } from './notifier';
-import {
-  silentNotifier,
-  type AccessKeys,
-  type AccessPublications,
-} from './types';
+import { silentNotifier, type AccessKeys, type AccessPublications } from './types';
 
 export { AccessService } from './AccessService';
 export { ConsumerDirectory } from './consumers';
@@ -37,21 +29,14 @@ export interface AccessDeps {
   reapply(publicationId: string): Promise<unknown>;
   /** Backstage notifications; without it nobody is told (tests, backends without the notifications plugin). */
   notifications?: NotificationService;
-  scheduler?: SchedulerService;
 }
 
-/** The consumers' side (design §9) as the plugin runs it, with its scheduled lifecycle task. */
-export async function setupAccess(deps: AccessDeps): Promise<AccessService> {
+/** The consumers' side (design §9): the access service and its lifecycle (scheduled by scheduleAccessLifecycle). */
+export function createAccess(deps: AccessDeps): { access: AccessService; lifecycle: AccessLifecycle } {
   const store = new AccessStore(deps.db);
-  const consumers = new ConsumerDirectory({
-    catalog: deps.catalog,
-    auth: deps.auth,
-  });
+  const consumers = new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth });
   const notifier = deps.notifications
-    ? new NotificationAccessNotifier({
-        notifications: deps.notifications,
-        logger: deps.logger,
-      })
+    ? new NotificationAccessNotifier({ notifications: deps.notifications, logger: deps.logger })
     : silentNotifier;
   const access = new AccessService({
     store,
@@ -64,30 +49,34 @@ export async function setupAccess(deps: AccessDeps): Promise<AccessService> {
     logger: deps.logger,
     reapply: deps.reapply,
   });
-  if (deps.scheduler) {
-    const lifecycle = new AccessLifecycle({
-      store,
-      consumers,
-      publications: deps.publications,
-      keys: deps.keys,
-      notifier,
-      logger: deps.logger,
-      reapply: deps.reapply,
-    });
-    await deps.scheduler.scheduleTask({
-      id: ACCESS_LIFECYCLE_TASK_ID,
-      frequency: { minutes: 10 },
-      timeout: { minutes: 5 },
-      initialDelay: { seconds: 30 },
-      fn: async () => {
-        const { suspended, expiring } = await lifecycle.run();
-        if (suspended.length || expiring.length) {
-          deps.logger.info(
-            `Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`,
-          );
-        }
-      },
-    });
-  }
-  return access;
+  const lifecycle = new AccessLifecycle({
+    store,
+    consumers,
+    publications: deps.publications,
+    keys: deps.keys,
+    notifier,
+    logger: deps.logger,
+    reapply: deps.reapply,
+  });
+  return { access, lifecycle };
+}
+
+/** Suspends the keys of consumers that left the catalog and sends expiry notices, every 10 minutes. */
+export async function scheduleAccessLifecycle(o: {
+  lifecycle: AccessLifecycle;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+}): Promise<void> {
+  await o.scheduler.scheduleTask({
+    id: ACCESS_LIFECYCLE_TASK_ID,
+    frequency: { minutes: 10 },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: 30 },
+    fn: async () => {
+      const { suspended, expiring } = await o.lifecycle.run();
+      if (suspended.length || expiring.length) {
+        o.logger.info(`Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`);
+      }
+    },
+  });
 }

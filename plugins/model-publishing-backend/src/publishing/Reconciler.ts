@@ -196,11 +196,13 @@ export function durationMs(d: HumanDuration): number {
  * Schedules the reconciler with global scope: across replicas on one database it runs once per
  * interval (the scheduler's database lock), never concurrently with itself.
  */
-export async function scheduleReconciler(o: ReconcilerOptions & {
+export async function scheduleReconciler(o: {
+  reconciler: Reconciler;
   scheduler: SchedulerService;
+  logger: LoggerService;
   frequency: HumanDuration;
-}): Promise<Reconciler> {
-  const reconciler = new Reconciler(o);
+}): Promise<void> {
+  const { reconciler } = o;
   await o.scheduler.scheduleTask({
     id: RECONCILER_TASK_ID,
     scope: 'global',
@@ -218,5 +220,4 @@ export async function scheduleReconciler(o: ReconcilerOptions & {
       }
     },
   });
-  return reconciler;
 }

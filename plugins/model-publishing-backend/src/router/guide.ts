@@ -3,7 +3,7 @@ import { publicationReadPermission } from '@model-publishing/plugin-model-publis
 import type { ApiRouter, RouterDeps } from './types';
 
 export function registerGuideRoutes(router: ApiRouter, deps: RouterDeps): void {
-  const { ctx, publications, publishing } = deps;
+  const { ctx, publications, guides } = deps;
   router.get('/:addressedBy/:scope/:namespace/:name/publication/guide', async (req, res) => {
     const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
@@ -12,6 +12,6 @@ export function registerGuideRoutes(router: ApiRouter, deps: RouterDeps): void {
     if (!publication) {
       throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
     }
-    res.json(await publishing.guide(publication));
+    res.json(await guides.render(publication));
   });
 }

@@ -117,7 +117,7 @@ describe('key routes', () => {
       ctx,
       publications,
       keys,
-    } as unknown as RouterDeps & { keys: ApiKeyService });
+    } as unknown as RouterDeps);
     app = express();
     app.use(router);
     app.use(

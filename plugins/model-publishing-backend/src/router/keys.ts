@@ -5,7 +5,6 @@ import {
   keyRotatePermission,
   usageReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
-import { createApiKeyService, type ApiKeyService } from '../keys';
 import type { ModelTarget } from './context';
 import type { ApiRouter, RouterDeps } from './types';
 
@@ -13,12 +12,8 @@ import type { ApiRouter, RouterDeps } from './types';
  * Key routes (backend contract). Each authorizes on the model's entity with its own permission
  * before it reads anything; the raw key leaves only in the 201 of create and rotate.
  */
-export function registerKeyRoutes(
-  router: ApiRouter,
-  deps: RouterDeps & { keys?: ApiKeyService },
-): void {
-  const { ctx, publications } = deps;
-  const keys = deps.keys ?? createApiKeyService(deps);
+export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
+  const { ctx, publications, keys } = deps;
 
   // Keys belong to the live publication; after unpublish they are listed on the last one.
   const publicationOf = async (model: ModelTarget, liveOnly: boolean) => {

@@ -18,7 +18,7 @@ function publishConfigOf(body: PublishConfig): PublishConfig {
 }
 
 export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): void {
-  const { ctx, publications, publishing } = deps;
+  const { ctx, publications, publishing, models } = deps;
 
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
@@ -56,7 +56,7 @@ export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): 
     const credentials = await ctx.credentials(req);
     await ctx.authorize(req, credentials, publicationReadPermission, model, 'publication.read');
     const [info, publication] = await Promise.all([
-      publishing.describeModel(model),
+      models.describe(model),
       publications.findCurrent(model.cluster, model.namespace, model.name),
     ]);
     res.json({ model: info, ...(publication ? { publication } : {}) });

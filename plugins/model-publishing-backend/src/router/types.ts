@@ -1,15 +1,11 @@
-import type {
-  AuthService,
-  DatabaseService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import type { Knex } from 'knex';
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { AccessService } from '../access/AccessService';
 import type { AuditLog } from '../audit/AuditLog';
-import type { ModelPublishingConfig } from '../config';
 import type { PublicationStore } from '../database/PublicationStore';
+import type { GuideRenderer } from '../docs/GuideRenderer';
+import type { ApiKeyService } from '../keys';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import type { ModelReader } from '../publishing/ModelReader';
 import type { PublishingService } from '../publishing/PublishingService';
 import type { createOpenApiRouter } from '../schema/openapi.generated';
 import type { UsageModule } from '../usage';
@@ -21,20 +17,18 @@ import type { RouteContext } from './context';
  */
 export type ApiRouter = ReturnType<typeof createOpenApiRouter>;
 
-/** What every `registerXRoutes(router, deps)` gets. Area owners build their own services from these. */
+/** What every `registerXRoutes(router, deps)` gets: the services built once by the composition root (services.ts). */
 export interface RouterDeps {
   ctx: RouteContext;
   logger: LoggerService;
   auth: AuthService;
-  config: ModelPublishingConfig;
-  /** The plugin's migrated database. */
-  db: Knex;
-  database?: DatabaseService;
-  scheduler?: SchedulerService;
   clusters: ClusterRegistry;
   publications: PublicationStore;
   auditLog: AuditLog;
+  models: ModelReader;
   publishing: PublishingService;
+  keys: ApiKeyService;
+  guides: GuideRenderer;
   /** Usage services (src/usage); absent = usage routes answer 503. */
   usage?: UsageModule;
   /** Consumers' access (src/access); absent = access routes answer 503. */

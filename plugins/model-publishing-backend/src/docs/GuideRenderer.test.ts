@@ -1,0 +1,51 @@
+import { NotFoundError } from '@backstage/errors';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
+import { publicationEndpoints } from '../gateway/buildPublicationObjects';
+import { vllmInput } from '../gateway/__fixtures__/inputs';
+import { GuideRenderer } from './GuideRenderer';
+
+/** A published vLLM model whose server answers to a name other than the InferenceService's. */
+function published() {
+  const input = vllmInput();
+  const isvc = {
+    ...input.isvc,
+    spec: {
+      predictor: {
+        model: { modelFormat: { name: 'vLLM' }, args: ['--served-model-name=llama-3-8b-instruct'] },
+      },
+    },
+  };
+  const publication = {
+    id: input.publicationId,
+    cluster: 'local',
+    namespace: isvc.metadata.namespace!,
+    name: isvc.metadata.name,
+    modelKind: 'openai',
+    config: input.config,
+    endpoints: publicationEndpoints(input),
+  } as unknown as Publication;
+  return { isvc, publication };
+}
+
+describe('GuideRenderer', () => {
+  it('renders the guide and OpenAPI document with the name the model server answers to', async () => {
+    const { isvc, publication } = published();
+    const renderer = new GuideRenderer({ load: async () => ({ isvc, detection: {} as any }) });
+    const guide = await renderer.render(publication);
+    expect(guide.markdown).toContain('"model": "llama-3-8b-instruct"');
+    expect(guide.markdown).toContain(publication.endpoints[0].url);
+    expect(JSON.stringify(guide.openapi)).toContain('llama-3-8b-instruct');
+  });
+
+  it("still renders, with the publication's name, when the model is gone", async () => {
+    const { publication } = published();
+    const renderer = new GuideRenderer({
+      load: async () => {
+        throw new NotFoundError('InferenceService models/x not found');
+      },
+    });
+    const guide = await renderer.render(publication);
+    expect(guide.markdown).toContain(`"model": "${publication.name}"`);
+    expect(guide.markdown).not.toContain('llama-3-8b-instruct');
+  });
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError, isError } from '@backstage/errors';
+import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import { secretName } from '../gateway/names';
+import type { ApiKeyStore } from './ApiKeyStore';
+import { clientIdForKey, generateApiKey, hashApiKey, keyPrefix } from './keyFormat';
+import type {
+  ApiKeyRecord,
+  KeyAuditEvent,
+  KeyAuditor,
+  KeyPublication,
+  KeyPublicationLookup,
+  SecretTarget,
+} from './types';
+
+/** What both key services are built from. */
+export interface KeyRecordsOptions {
+  store: ApiKeyStore;
+  publications: KeyPublicationLookup;
+  auditor: KeyAuditor;
+  logger: LoggerService;
+  now?: () => Date;
+  /** Injectable for tests only. */
+  generateKey?: () => string;
+  newId?: () => string;
+}
+
+export interface Actor {
+  /** Entity ref of the user or service acting. */
+  actor: string;
+  /** The HTTP request, for audit context. */
+  request?: unknown;
+}
+
+export function hasLimits(limits: RateLimits | undefined): boolean {
+  return !!limits && Object.values(limits).some(v => typeof v === 'number');
+}
+
+export function safeMessage(error: unknown): string {
+  // Our own errors never carry a key; anything else is summarised by name only.
+  if (
+    isError(error) &&
+    /^(InputError|NotFoundError|ConflictError|ServiceUnavailableError|NotAllowedError)$/.test(error.name)
+  ) {
+    return error.message;
+  }
+  return isError(error) ? error.name : 'unknown error';
+}
+
+/** An ISO 8601 expiry in the future, or a 400 naming `expiresAt`. */
+export function parseExpiry(expiresAt: string | undefined, now: Date): Date | undefined {
+  if (expiresAt === undefined) return undefined;
+  const at = new Date(expiresAt);
+  if (Number.isNaN(at.getTime())) throw new InputError('expiresAt must be an ISO 8601 date-time');
+  if (at.getTime() <= now.getTime()) throw new InputError('expiresAt must be in the future');
+  return at;
+}
+
+/** Where a publication's key Secret lives (`<isvc>-mp-keys`). */
+export function secretTarget(publication: KeyPublication): SecretTarget {
+  return {
+    cluster: publication.cluster,
+    namespace: publication.namespace,
+    name: secretName(publication.name),
+  };
+}
+
+/**
+ * The key records and audit events the key services share: new records (hash and prefix only, never
+ * the key), publication lookups and audit writes that never hide an outcome.
+ */
+export class KeyRecords {
+  readonly now: () => Date;
+  readonly generateKey: () => string;
+  private readonly newId: () => string;
+
+  constructor(readonly o: KeyRecordsOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.generateKey = o.generateKey ?? generateApiKey;
+    this.newId = o.newId ?? randomUUID;
+  }
+
+  get store(): ApiKeyStore {
+    return this.o.store;
+  }
+
+  newRecord(
+    publicationId: string,
+    name: string,
+    key: string,
+    createdBy: string,
+    now: Date,
+    extra: { expiresAt?: Date; rateLimits?: RateLimits; rotatedFrom?: string },
+  ): ApiKeyRecord {
+    const id = this.newId();
+    return {
+      id,
+      publicationId,
+      name,
+      prefix: keyPrefix(key),
+      hash: hashApiKey(key),
+      clientId: clientIdForKey(id),
+      createdBy,
+      createdAt: now,
+      ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
+      ...(hasLimits(extra.rateLimits) ? { rateLimits: extra.rateLimits } : {}),
+      ...(extra.rotatedFrom ? { rotatedFrom: extra.rotatedFrom } : {}),
+    };
+  }
+
+  async publication(id: string): Promise<KeyPublication> {
+    const publication = await this.o.publications.get(id);
+    if (!publication) throw new NotFoundError(`publication ${id} not found`);
+    return publication;
+  }
+
+  event(
+    action: KeyAuditEvent['action'],
+    who: Actor,
+    publication: Pick<KeyPublication, 'id' | 'entityRef'>,
+    keyId: string,
+  ): Omit<KeyAuditEvent, 'outcome'> {
+    return {
+      action,
+      actor: who.actor,
+      publicationId: publication.id,
+      ...(publication.entityRef ? { entityRef: publication.entityRef } : {}),
+      keyId,
+      ...(who.request ? { request: who.request } : {}),
+    };
+  }
+
+  async audit(event: KeyAuditEvent): Promise<void> {
+    try {
+      await this.o.auditor.record(event);
+    } catch (error) {
+      // An audit failure must not hide the outcome from the caller (the key may already exist).
+      this.o.logger.error(`Could not record audit event ${event.action} for key ${event.keyId}: ${safeMessage(error)}`);
+    }
+  }
+}

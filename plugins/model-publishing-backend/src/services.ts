@@ -1,0 +1,194 @@
+import type {
+  AuditorService,
+  AuthService,
+  DiscoveryService,
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
+import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Knex } from 'knex';
+import { type AccessService, createAccess, scheduleAccessLifecycle } from './access';
+import type { AccessLifecycle } from './access/AccessLifecycle';
+import { AuditLog } from './audit/AuditLog';
+import type { ModelPublishingConfig } from './config';
+import { PublicationStore } from './database/PublicationStore';
+import { GuideRenderer, type RenderedGuide } from './docs/GuideRenderer';
+import { GuidePublisher } from './docs/techdocs';
+import { ApiKeyService, ApiKeyStore, clusterSecretClient, PublicationKeys, scheduleKeySweep } from './keys';
+import { ClusterRegistry } from './kubernetes/ClusterRegistry';
+import { type ModelLookup, ModelWatches } from './kubernetes/ModelWatch';
+import { SagaExecutor, type SagaExecutorOptions } from './publishing/ClusterSaga';
+import { ModelReader } from './publishing/ModelReader';
+import { PublishingService } from './publishing/PublishingService';
+import { PublishPolicy } from './publishing/publishPolicy';
+import { Reconciler, scheduleReconciler } from './publishing/Reconciler';
+import { createUsageModule, scheduleUsageCollector, type UsageModule } from './usage';
+
+/** TechDocs publishing of guides, as the publishing workflow and the reconciler use it. */
+export type GuideSite = Pick<GuidePublisher, 'published' | 'unpublished' | 'ensure' | 'idle'>;
+
+export interface ServiceDeps {
+  config: ModelPublishingConfig;
+  rootConfig: Config;
+  /** The plugin's migrated database. */
+  db: Knex;
+  logger: LoggerService;
+  auditor?: AuditorService;
+  /** KubeConfigs for clusters config alone does not describe (the embedded emulator). */
+  kubeConfigs?: Record<string, KubeConfig>;
+  /** Usage sources added by backend modules through modelPublishingUsageExtensionPoint. */
+  usageSources?: UsageSource[];
+  /** Builds the TechDocs guide site from the renderer; default GuidePublisher.fromConfig when `discovery` is given. */
+  guideSite?: (render: (p: Publication) => Promise<RenderedGuide>) => Promise<GuideSite | undefined>;
+  discovery?: DiscoveryService;
+  /** Replaces the InferenceService watches (tests: a lookup that serves an out-of-date copy). */
+  models?: ModelLookup;
+  beforeClusterWrite?: SagaExecutorOptions['beforeClusterWrite'];
+  /** For the consumers' access (src/access), built when both are given. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  /** Backstage notifications for access notices; without it nobody is told. */
+  notifications?: NotificationService;
+  /** Cluster request limits (default: config). */
+  cluster?: { timeoutMs?: number; maxConcurrent?: number };
+}
+
+/** Every service of the plugin, each built once. */
+export interface ModelPublishingServices {
+  config: ModelPublishingConfig;
+  clusters: ClusterRegistry;
+  publications: PublicationStore;
+  auditLog: AuditLog;
+  /** Watches of InferenceServices and runtimes, when `watchModels` (started by `startServices`). */
+  watches?: ModelWatches;
+  models: ModelReader;
+  publishing: PublishingService;
+  keys: ApiKeyService;
+  guides: GuideRenderer;
+  guideSite?: GuideSite;
+  usage: UsageModule;
+  reconciler: Reconciler;
+  access?: { access: AccessService; lifecycle: AccessLifecycle };
+}
+
+/**
+ * The composition root: builds every service of the plugin once, in dependency order (no service
+ * is handed another after construction). plugin.ts and the test utilities both use it.
+ */
+export async function createServices(deps: ServiceDeps): Promise<ModelPublishingServices> {
+  const { config, db, logger } = deps;
+  const clusters = new ClusterRegistry({
+    clusters: config.clusters,
+    defaultCluster: config.defaultCluster,
+    timeoutMs: deps.cluster?.timeoutMs ?? config.clusterRequestTimeoutMs,
+    maxConcurrent: deps.cluster?.maxConcurrent ?? config.maxConcurrentClusterRequests,
+    kubeConfigs: deps.kubeConfigs,
+  });
+  const publications = new PublicationStore(db);
+  const auditLog = new AuditLog(db, deps.auditor);
+  const watches = config.watchModels && !deps.models ? new ModelWatches(clusters.connections(), logger) : undefined;
+  const models = new ModelReader({ clusters, models: deps.models ?? watches });
+  const guides = new GuideRenderer(models);
+  const guideSite = deps.guideSite
+    ? await deps.guideSite(p => guides.render(p))
+    : deps.discovery &&
+      (await GuidePublisher.fromConfig(deps.rootConfig, {
+        logger,
+        discovery: deps.discovery,
+        render: p => guides.render(p),
+      }));
+
+  const keyDeps = { store: new ApiKeyStore(db), publications, auditor: auditLog, logger, secrets: clusterSecretClient(clusters) };
+  const publicationKeys = new PublicationKeys(keyDeps);
+  const policy = new PublishPolicy({
+    models,
+    publications,
+    tenants: config.tenants,
+    checkInitialKey: input => publicationKeys.checkInitialKey(input),
+  });
+  const sagas = new SagaExecutor({ clusters, publications, logger, beforeClusterWrite: deps.beforeClusterWrite });
+  const publishing = new PublishingService({
+    models,
+    policy,
+    sagas,
+    keys: publicationKeys,
+    publications,
+    auditLog,
+    gateway: config.gateway,
+    logger,
+    guides: guideSite,
+  });
+  const keys = new ApiKeyService({
+    ...keyDeps,
+    rateLimitMode: config.gateway.rateLimitMode,
+    rotationGraceHours: config.keys.rotationGraceHours,
+    onKeyLimitsChanged: async id => void (await publishing.reapply(id)),
+  });
+  const usage = createUsageModule({
+    db,
+    rootConfig: deps.rootConfig,
+    logger,
+    publications,
+    rateLimitMode: config.gateway.rateLimitMode,
+    extraSources: deps.usageSources,
+  });
+  const access =
+    deps.catalog && deps.auth
+      ? createAccess({
+          db,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          auditLog,
+          logger,
+          publications,
+          keys,
+          reapply: id => publishing.reapply(id),
+          notifications: deps.notifications,
+        })
+      : undefined;
+  const reconciler = new Reconciler({
+    clusters,
+    publications,
+    publishing,
+    logger,
+    stuckAfterMs: config.reconciler.stuckAfterMs,
+    repair: config.reconciler.repair,
+    guides: guideSite,
+  });
+  return { config, clusters, publications, auditLog, watches, models, publishing, keys, guides, guideSite, usage, reconciler, access };
+}
+
+/**
+ * Starts what runs in the background: the watches (not awaited, so a slow cluster never holds up the
+ * backend's start), the key sweep, the usage collector, the access lifecycle and the reconciler, with their
+ * shutdown hooks.
+ */
+export async function startServices(
+  s: ModelPublishingServices,
+  deps: { scheduler: SchedulerService; lifecycle: LifecycleService; logger: LoggerService },
+): Promise<void> {
+  if (s.watches) {
+    const watches = s.watches;
+    void watches.start();
+    deps.lifecycle.addShutdownHook(() => watches.stop());
+  }
+  // Let a guide being generated finish (and remove its temp dir) before the process exits.
+  deps.lifecycle.addShutdownHook(async () => s.guideSite?.idle());
+  await scheduleKeySweep({ scheduler: deps.scheduler, logger: deps.logger, keys: s.keys });
+  await scheduleUsageCollector(s.usage, deps.scheduler);
+  if (s.access) await scheduleAccessLifecycle({ ...deps, lifecycle: s.access.lifecycle });
+  if (s.config.reconciler.enabled && s.clusters.names().length) {
+    await scheduleReconciler({
+      reconciler: s.reconciler,
+      scheduler: deps.scheduler,
+      logger: deps.logger,
+      frequency: s.config.reconciler.frequency,
+    });
+  }
+}
