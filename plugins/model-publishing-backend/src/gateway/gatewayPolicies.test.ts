@@ -1,6 +1,6 @@
 import { createSchemaValidator, loadCrdMatrix } from '@model-publishing/kube-emulator';
 import { buildPublicationObjects } from './buildPublicationObjects';
-import { gateway, v1Input, vllmInput } from './__fixtures__/inputs';
+import { gateway, v1Input, vllmInput } from './__testUtils__/inputs';
 import { reviewGatewayPolicies } from './gatewayPolicies';
 import type { KubeObject } from './types';
 
