@@ -1,7 +1,7 @@
 import { NotFoundError } from '@backstage/errors';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { publicationEndpoints } from '../gateway/buildPublicationObjects';
-import { vllmInput } from '../gateway/__fixtures__/inputs';
+import { vllmInput } from '../gateway/__testUtils__/inputs';
 import { GuideRenderer } from './GuideRenderer';
 
 /** A published vLLM model whose server answers to a name other than the InferenceService's. */

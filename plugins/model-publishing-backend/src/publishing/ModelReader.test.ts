@@ -1,5 +1,5 @@
 import { startEmulator, type Emulator } from '@model-publishing/kube-emulator';
-import * as isvcs from '../models/__fixtures__/inferenceServices';
+import * as isvcs from '../models/__testUtils__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import { CLUSTER, NAMESPACE, seedPaths } from '../__testUtils__/harness';

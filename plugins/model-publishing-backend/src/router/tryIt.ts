@@ -4,7 +4,6 @@ import {
   publicationReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
 import { secretName } from '../gateway/names';
-import { createApiKeyService, type ApiKeyService } from '../keys';
 import { clientIdForKey } from '../keys/keyFormat';
 import type { ApiRouter, RouterDeps } from './types';
 
@@ -34,10 +33,10 @@ export function redactKey(text: string, key: string): string {
  */
 export function registerTryItRoutes(
   router: ApiRouter,
-  deps: RouterDeps & { keys?: ApiKeyService },
+  deps: RouterDeps,
 ): void {
   const { ctx, publications, clusters } = deps;
-  const keys = deps.keys ?? createApiKeyService(deps);
+  const { keys } = deps;
 
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/try-it',
