@@ -113,8 +113,6 @@ export interface Config {
     watchModels?: boolean;
     /** Usage tracking (src/usage, docs/usage.md). */
     usage?: {
-      /** Plausible demo traffic for published models (embedded default only). Default false. */
-      demo?: boolean;
       /** Days hourly rollups are kept; at least 30. Default 30. */
       retentionDays?: number;
       /** Days daily rollups are kept; at least retentionDays. Default 400. */

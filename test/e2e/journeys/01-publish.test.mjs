@@ -19,7 +19,7 @@ import { keyRow, secretKeys, takeNewKey } from '../keys.mjs';
 
 const NS = 'fraud-detection';
 const MODEL = 'fraud-sklearn'; // owned by group fraud-detection; Frank is a member
-const ENDPOINT = `https://models.acme.example/models/${NS}/${MODEL}`;
+const ENDPOINT = `http://localhost:8080/models/${NS}/${MODEL}`; // the local gateway
 
 let browser;
 let page;

@@ -24,7 +24,7 @@ import { takeNewKey } from '../keys.mjs';
 const NS = 'genai';
 const MODEL = 'qwen-chat';
 const API_ENTITY = `${MODEL}-api`;
-const HOST = `${MODEL}.${NS}.llm.acme.example`;
+const HOST = `${MODEL}-${NS}.llm.localhost`; // reached through the local gateway: http://localhost:8080/_host/<host>
 
 let browser;
 let page;
@@ -62,7 +62,7 @@ test('Grace publishes qwen-chat with request and token limits', async () => {
     .waitFor({ timeout: 120_000 });
   await page
     .getByRole('list', { name: 'Endpoints' })
-    .getByText(`https://${HOST}/v1/chat/completions`)
+    .getByText(`http://localhost:8080/_host/${HOST}/v1/chat/completions`)
     .waitFor();
   await page.getByLabel('Tokens per minute').waitFor(); // the settings form keeps offering token limits
   await screenshot(page, '04-llm-published');
@@ -111,7 +111,7 @@ test('the published-models page lists it', async () => {
   const row = table.getByRole('row').filter({ hasText: MODEL });
   await row.getByText('OpenAI-compatible (LLM)').waitFor();
   await row.getByText('Published').waitFor();
-  await row.getByText(`https://${HOST}`, { exact: false }).waitFor();
+  await row.getByText(`http://localhost:8080/_host/${HOST}`, { exact: false }).waitFor();
   await screenshot(page, '04-published-models');
 });
 
@@ -146,7 +146,7 @@ test('its API entity appears in the catalog and the OpenAPI definition renders',
   await page.getByText('/embeddings', { exact: true }).first().waitFor();
   await page
     .getByRole('combobox')
-    .filter({ hasText: `https://${HOST}/v1` })
+    .filter({ hasText: `http://localhost:8080/_host/${HOST}/v1` })
     .first()
     .waitFor();
   await screenshot(page, '04-api-definition');
@@ -180,6 +180,6 @@ test("the model's TechDocs tab shows the generated guide", async () => {
       .first()
       .waitFor();
   }
-  await page.getByText(`https://${HOST}/v1`, { exact: true }).first().waitFor();
+  await page.getByText(`http://localhost:8080/_host/${HOST}/v1`, { exact: true }).first().waitFor();
   await screenshot(page, '04-techdocs-guide');
 });

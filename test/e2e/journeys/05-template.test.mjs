@@ -142,7 +142,7 @@ test('Frank publishes risk-xgboost through the template; the finished task links
   await publishTab.waitFor();
   await page.getByRole('link', { name: 'API guide' }).waitFor();
   await page
-    .getByText(`https://models.acme.example/models/${NS}/${MODEL}`)
+    .getByText(`http://localhost:8080/models/${NS}/${MODEL}`)
     .first()
     .waitFor();
   await screenshot(page, '05-template-finished');

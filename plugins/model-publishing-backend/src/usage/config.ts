@@ -51,7 +51,6 @@ export interface UsageConfig {
   /** Hourly rollups are kept this many days (≥ 30). */
   retentionDays: number;
   dailyRetentionDays: number;
-  demo: boolean;
   collectEveryMinutes: number;
   /** ISO 4217 code of the prices, costs and budgets. */
   currency: string;
@@ -111,7 +110,6 @@ export function readUsageConfig(root: Config): UsageConfig {
   return {
     retentionDays,
     dailyRetentionDays,
-    demo: c?.getOptionalBoolean('demo') ?? false,
     currency: readCurrency(c?.getOptionalString('currency')),
     prices: readPrices(c?.getOptionalConfig('prices')),
     collectEveryMinutes: c?.getOptionalNumber('collectEveryMinutes') ?? 5,

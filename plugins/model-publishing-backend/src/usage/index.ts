@@ -9,7 +9,6 @@ import type { PublicationStore } from '../database/PublicationStore';
 import { readUsageConfig, UsageConfig } from './config';
 import { createPublicationDirectory } from './directory';
 import { AccessLogIngestor } from './ingest/AccessLogIngestor';
-import { DemoUsageSource } from './sources/DemoUsageSource';
 import { PrometheusUsageSource } from './sources/PrometheusUsageSource';
 import { UsageCollector } from './UsageCollector';
 import { UsageService } from './UsageService';
@@ -45,7 +44,7 @@ export interface CreateUsageModuleOptions {
   directory?: UsagePublicationDirectory;
 }
 
-/** Builds the usage services from config: demo source when `modelPublishing.usage.demo`, Prometheus when configured. */
+/** Builds the usage services from config: Prometheus when configured; access logs arrive through the ingest route. */
 export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   const config = readUsageConfig(o.rootConfig);
   const store = new UsageStore(o.db);
@@ -58,7 +57,6 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     });
   const service = new UsageService(store, config);
   const sources: UsageSource[] = [];
-  if (config.demo) sources.push(new DemoUsageSource());
   if (config.prometheus)
     sources.push(new PrometheusUsageSource(config.prometheus));
   for (const s of o.extraSources ?? []) {

@@ -30,7 +30,7 @@ const MODEL = `/api/model-publishing/models/default/${NAMESPACE}/${NAME}`;
 
 /**
  * The whole plugin: usage wiring in plugin.ts, the extension point, the scheduled collector (run by hand
- * here), the demo source's backfill, ingest and the usage routes.
+ * here), a module's source, ingest and the usage routes.
  */
 describe('usage through the plugin', () => {
   let h: PluginHarness;
@@ -58,9 +58,26 @@ describe('usage through the plugin', () => {
           async init({ usage }) {
             usage.addUsageSource({
               id: 'module',
+              // Reports three requests of the publication's first key in the range's first hour.
               collect: async request => {
                 moduleCalls.push(request);
-                return [];
+                const pub = request.publications[0];
+                if (!pub?.clientIds[0]) return [];
+                return [
+                  {
+                    publicationId: pub.id,
+                    clientId: pub.clientIds[0],
+                    hour: new Date(request.to.getTime() - 3_600_000),
+                    requests: 3,
+                    status401: 0,
+                    status403: 0,
+                    status429: 1,
+                    status5xx: 0,
+                    inputTokens: 10,
+                    outputTokens: 20,
+                    lastSeenAt: new Date(request.to.getTime() - 3_000_000),
+                  },
+                ];
               },
             });
           },
@@ -71,7 +88,6 @@ describe('usage through the plugin', () => {
       knex,
       config: {
         usage: {
-          demo: true,
           ingest: { allowedSubjects: ['envoy-access-logs'] },
         },
       },
@@ -84,7 +100,7 @@ describe('usage through the plugin', () => {
     await knex?.destroy();
   });
 
-  it('collects demo and module sources for published models, ingests access logs and reports them', async () => {
+  it('collects module sources for published models, ingests access logs and reports them', async () => {
     const name = NAME;
     const published = await h.request
       .post(`${MODEL}/publication`)
@@ -103,7 +119,7 @@ describe('usage through the plugin', () => {
       t => t.id === 'model-publishing-usage-collector',
     );
     expect(collector).toMatchObject({ scope: 'global' });
-    // The demo source only makes traffic while the key exists: collect two hours after publishing.
+    // Collect two hours after publishing, so the whole range lies after the key's creation.
     // Only Date is faked; timers stay real for the backend.
     jest.useFakeTimers({
       doNotFake: [
@@ -136,7 +152,7 @@ describe('usage through the plugin', () => {
     const report = await h.request.get(`${MODEL}/publication/usage`).set(user);
     expect(report.status).toBe(200);
     expect(report.body.buckets).toHaveLength(24);
-    expect(report.body.totals.requests).toBeGreaterThan(0); // the demo source's backfill
+    expect(report.body.totals.requests).toBeGreaterThan(0); // the module source's figures
     const inReport = report.body.keys.find((k: any) => k.clientId === clientId);
     expect(inReport).toMatchObject({ keyName: 'app' });
     // the key manager shows the last use the report shows
@@ -173,7 +189,7 @@ describe('usage through the plugin', () => {
       skipped: 0,
     });
     const after = await h.request.get(`${MODEL}/publication/usage`).set(user);
-    // demo and access-log figures merge by the larger value per hour; the current hour can only grow
+    // source and access-log figures merge by the larger value per hour; the current hour can only grow
     expect(after.body.totals.requests).toBeGreaterThanOrEqual(before);
 
     const summary = await h.request
