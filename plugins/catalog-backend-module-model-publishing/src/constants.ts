@@ -69,3 +69,10 @@ export const LIFECYCLE_KEYS = [
 
 export const COMPONENT_TYPE = 'inference-service';
 export const LOCATION_PREFIX = 'model-publishing';
+
+/**
+ * On an API entity our provider emitted: the catalog entities holding live keys of the publication
+ * (comma-separated refs). The consumers processor turns it into consumesApi / apiConsumedBy relations,
+ * and only on entities managed by this provider (an annotation anyone could write proves nothing).
+ */
+export const ANNOTATION_CONSUMERS = 'model-publishing/consumers';

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { ModelPublishingEntityProvider } from './provider/ModelPublishingEntityProvider';
+import { ModelConsumersProcessor } from './processor/ModelConsumersProcessor';
 
 /**
  * Catalog module: one entity provider pair (Components + APIs) per configured cluster.
@@ -37,6 +38,7 @@ export const catalogModuleModelPublishing = createBackendModule({
         for (const provider of providers) {
           catalog.addEntityProvider(provider, provider.apiProvider);
         }
+        catalog.addProcessor(new ModelConsumersProcessor());
       },
     });
   },

@@ -5,6 +5,7 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 import {
   ANNOTATION_CLUSTER,
+  ANNOTATION_CONSUMERS,
   ANNOTATION_PUBLICATION_ID,
   ANNOTATION_PUBLISHED_MODEL,
 } from '../constants';
@@ -54,6 +55,8 @@ export function publicationToApiEntity(options: {
   openapi: object;
   cluster: string;
   locationKey: string;
+  /** Entities holding live keys of the publication (consumesApi relations, via the consumers processor). */
+  consumers?: string[];
 }): ApiEntityV1alpha1 {
   const { publication, component, openapi, cluster, locationKey } = options;
   const model = component.entity;
@@ -76,6 +79,9 @@ export function publicationToApiEntity(options: {
         [ANNOTATION_PUBLICATION_ID]: publication.id,
         [ANNOTATION_PUBLISHED_MODEL]: `${cluster}/${publication.namespace}/${publication.name}`,
         [ANNOTATION_CLUSTER]: cluster,
+        ...(options.consumers?.length
+          ? { [ANNOTATION_CONSUMERS]: options.consumers.join(',') }
+          : {}),
       },
       tags: ['model-publishing', publication.modelKind],
       links: publication.endpoints.map(e => ({

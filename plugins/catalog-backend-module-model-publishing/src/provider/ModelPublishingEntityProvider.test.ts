@@ -214,6 +214,30 @@ describe('ModelPublishingEntityProvider', () => {
     expect(components['xgboost-iris'].spec!.providesApis).toBeUndefined();
   });
 
+  it("names the publication's consumer entities on its API entity, keeping the last list when the backend fails", async () => {
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => [publication()],
+    });
+    const consumers = jest
+      .fn<Promise<Map<string, string[]>>, []>()
+      .mockResolvedValueOnce(
+        new Map([['pub-1', ['component:default/paul-scoring-app']]]),
+      )
+      .mockRejectedValueOnce(new Error('503'));
+    s.source.listConsumerEntities = consumers;
+    await connectBoth(s);
+    for (let run = 0; run < 2; run++) {
+      await s.provider.run();
+      expect(
+        s.apis
+          .last()
+          .map(a => a.metadata.annotations?.['model-publishing/consumers']),
+      ).toEqual(['component:default/paul-scoring-app']);
+      for (const entity of s.apis.last()) await expectValidEntity(entity);
+    }
+  });
+
   it('removes the API entity when the model is unpublished', async () => {
     let pubs = [publication()];
     const s = setup({ cluster: () => snap(), publications: () => pubs });

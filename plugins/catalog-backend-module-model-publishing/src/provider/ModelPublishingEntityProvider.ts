@@ -71,6 +71,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   private readonly locationKey: string;
   private componentConnection?: EntityProviderConnection;
   private apiConnection?: EntityProviderConnection;
+  private lastConsumers = new Map<string, string[]>();
   /** Last publications fetched successfully (live ones of this cluster) with their documents. */
   private lastPublications?: { publication: Publication; openapi: object }[];
   private readonly openApiCache = new Map<
@@ -176,8 +177,9 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       namePrefix: config.namePrefix,
       detect: this.options.detect,
     });
+    const consumers = publications ? await this.readConsumers() : undefined;
     const apis = publications
-      ? this.toApiEntities(components, publications)
+      ? this.toApiEntities(components, publications, consumers)
       : undefined;
     if (apis) {
       for (const { component, api } of apis) {
@@ -260,6 +262,22 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     }
   }
 
+  /** Consumer refs per publication; on failure the last good ones (relations never flap on a hiccup). */
+  private async readConsumers(): Promise<Map<string, string[]>> {
+    const source = this.options.publications;
+    if (!source?.listConsumerEntities) return new Map();
+    try {
+      this.lastConsumers = await source.listConsumerEntities();
+    } catch (error) {
+      this.options.logger.warn(
+        `Cannot list consumers from the model-publishing backend: ${
+          (error as Error)?.message ?? error
+        }`,
+      );
+    }
+    return this.lastConsumers;
+  }
+
   private isOurCluster(cluster: string): boolean {
     const { config } = this.options;
     return (
@@ -292,6 +310,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   private toApiEntities(
     components: ModelComponent[],
     publications: { publication: Publication; openapi: object }[],
+    consumers: Map<string, string[]> = new Map(),
   ): { component: ModelComponent; api: ApiEntityV1alpha1 }[] {
     const byRef = new Map<string, ModelComponent>();
     // An InferenceService wins over an LLMInferenceService of the same name: publications do not say which.
@@ -329,6 +348,7 @@ export class ModelPublishingEntityProvider implements EntityProvider {
           openapi,
           cluster: this.options.config.cluster,
           locationKey: this.locationKey,
+          consumers: consumers.get(publication.id),
         }),
       });
     }

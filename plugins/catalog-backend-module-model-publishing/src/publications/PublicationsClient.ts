@@ -17,6 +17,8 @@ export interface PublicationsSource {
   listPublications(): Promise<Publication[]>;
   /** The generated OpenAPI document of a publication (`{m}/publication/guide`). */
   getOpenApi(publication: Publication): Promise<object>;
+  /** Consumer entity refs with live keys, per publication id (`GET /access/consumers`). */
+  listConsumerEntities?(): Promise<Map<string, string[]>>;
 }
 
 const PAGE_LIMIT = 100;
@@ -81,6 +83,13 @@ export class PublicationsClient implements PublicationsSource {
       );
     }
     return body.openapi;
+  }
+
+  async listConsumerEntities(): Promise<Map<string, string[]>> {
+    const body = await this.get('GET /access/consumers', options =>
+      this.api.listConsumerEntities({}, options),
+    );
+    return new Map(body.items.map(i => [i.publicationId, i.consumerRefs]));
   }
 
   private async get<T>(

@@ -271,6 +271,11 @@ export class AccessService {
     return this.o.store.listPending();
   }
 
+  /** Consumer entity refs with live keys, per publication id. */
+  consumerEntities(): Promise<Map<string, string[]>> {
+    return this.o.store.consumerRefsByPublication();
+  }
+
   /** Every consumer key of one model, for its owners. */
   async consumersOf(publicationId: string): Promise<ConsumerKey[]> {
     return this.describe(await this.o.store.consumerKeys({ publicationId }));

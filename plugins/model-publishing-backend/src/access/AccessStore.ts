@@ -198,13 +198,11 @@ export class AccessStore {
     link: { keyId: string; planId: string; consumerRef: string },
   ): Promise<void> {
     await this.db.transaction(async tx => {
-      await tx(KEYS)
-        .where({ id: link.keyId })
-        .update({
-          plan_id: link.planId,
-          consumer_ref: link.consumerRef,
-          request_id: requestId,
-        });
+      await tx(KEYS).where({ id: link.keyId }).update({
+        plan_id: link.planId,
+        consumer_ref: link.consumerRef,
+        request_id: requestId,
+      });
       await tx(REQUESTS)
         .where({ id: requestId })
         .update({ key_id: link.keyId });
@@ -327,6 +325,24 @@ export class AccessStore {
       .whereNull('expiry_notified_at')
       .update({ expiry_notified_at: now });
     return count === 1;
+  }
+
+  /** Consumer entities holding live keys, per publication (the catalog's consumesApi relations). */
+  async consumerRefsByPublication(): Promise<Map<string, string[]>> {
+    const rows: { publication_id: string; consumer_ref: string }[] =
+      await this.db(KEYS)
+        .distinct('publication_id', 'consumer_ref')
+        .whereNotNull('consumer_ref')
+        .whereNull('revoked_at')
+        .whereNull('removed_at')
+        .orderBy(['publication_id', 'consumer_ref']);
+    const out = new Map<string, string[]>();
+    for (const r of rows)
+      out.set(r.publication_id, [
+        ...(out.get(r.publication_id) ?? []),
+        r.consumer_ref,
+      ]);
+    return out;
   }
 
   /** Distinct consumers of live keys, for the lifecycle check against the catalog. */

@@ -28,6 +28,36 @@ const fences = (md: string, lang: string) =>
   ].map(m => m[1]);
 
 describe('buildGuide', () => {
+  it("tells a consumer where to request a key (the model's Access tab) and lists the plans; never 'ask the owner'", () => {
+    const [publication, detection, endpoints, options] = guideInputs(v2Input);
+    const md = buildGuide(
+      {
+        ...publication,
+        entityRef: 'component:default/fraud-sklearn',
+        config: {
+          ...publication.config,
+          plans: [
+            {
+              name: 'trial',
+              approval: 'automatic',
+              rateLimits: { requestsPerDay: 100, requestsPerMonth: 1000 },
+            },
+          ],
+        },
+      },
+      detection,
+      endpoints,
+      options,
+    );
+    expect(md).toContain(
+      '[request access](/catalog/default/component/fraud-sklearn/access)',
+    );
+    expect(md).toContain(
+      '| trial | 100 requests per day, 1000 requests per month | automatic |',
+    );
+    expect(md).not.toMatch(/ask the (model )?owner/i);
+  });
+
   it.each([
     [
       'v1',
@@ -103,7 +133,9 @@ describe('buildGuide', () => {
     expect(md).toContain('client.embeddings.create');
     expect(md).toMatch(/\| Tokens per hour \| 100,000 \|/);
     expect(md).toMatch(/Tokens are the `usage.total_tokens`/);
-    expect(md).toContain('`model` in the body is not `qwen2.5-0.5b` or one of its names');
+    expect(md).toContain(
+      '`model` in the body is not `qwen2.5-0.5b` or one of its names',
+    );
   });
 
   it('openai: documents the model names that route and the x-ai-eg-model header (envoyproxy/ai-gateway#1944, #1485)', () => {
@@ -113,12 +145,18 @@ describe('buildGuide', () => {
       modelName: servedModelName(input.isvc),
       modelAliases: modelAliases(input.isvc),
     });
-    const section = md.slice(md.indexOf('## Model names'), md.indexOf('## Limits'));
+    const section = md.slice(
+      md.indexOf('## Model names'),
+      md.indexOf('## Limits'),
+    );
     expect(modelAliases(input.isvc).length).toBeGreaterThan(1);
-    for (const alias of modelAliases(input.isvc)) expect(section).toContain(`\`${alias}\``);
+    for (const alias of modelAliases(input.isvc))
+      expect(section).toContain(`\`${alias}\``);
     expect(section).toContain('x-ai-eg-model');
     expect(section).toContain('No matching route found');
-    expect(section).toContain(`-H "x-ai-eg-model: ${servedModelName(input.isvc)}"`);
+    expect(section).toContain(
+      `-H "x-ai-eg-model: ${servedModelName(input.isvc)}"`,
+    );
     // Traditional models are routed by path: no such section.
     expect(buildGuide(...guideInputs(v1Input))).not.toContain('## Model names');
   });

@@ -51,7 +51,47 @@ const LIMIT_ROWS: [keyof RateLimits, string][] = [
   ['tokensPerMinute', 'Tokens per minute'],
   ['tokensPerHour', 'Tokens per hour'],
   ['tokensPerDay', 'Tokens per day'],
+  ['requestsPerMonth', 'Requests per month'],
+  ['tokensPerMonth', 'Tokens per month'],
 ];
+
+/** The portal page where a consumer requests a key for this model. */
+function accessLink(publication: GuidePublication): string {
+  const match = /^([^:]+):([^/]+)\/(.+)$/.exec(publication.entityRef ?? '');
+  if (!match) return '`/model-access`';
+  const [, kind, namespace, name] = match;
+  return `[request access](/catalog/${namespace}/${kind.toLocaleLowerCase(
+    'en-US',
+  )}/${name}/access)`;
+}
+
+/** The plans a consumer may choose from (the default plan is the limits below). */
+function planLines(publication: GuidePublication): string[] {
+  const plans = (publication.config.plans ?? []).filter(
+    p => p.name !== 'default',
+  );
+  if (!plans.length) return [];
+  return [
+    '',
+    '| Plan | Limits | Approval |',
+    '| --- | --- | --- |',
+    '| default | the limits below | by the owners |',
+    ...plans.map(p => {
+      const limits = LIMIT_ROWS.filter(
+        ([k]) => typeof p.rateLimits?.[k] === 'number',
+      )
+        .map(
+          ([k, label]) =>
+            `${p.rateLimits![k]} ${label.toLocaleLowerCase('en-US')}`,
+        )
+        .join(', ');
+      return `| ${p.name} | ${limits || 'none'} | ${
+        p.approval === 'automatic' ? 'automatic' : 'by the owners'
+      } |`;
+    }),
+    '',
+  ];
+}
 
 export function checkGuideInput(
   detection: GuideDetection,
@@ -289,8 +329,14 @@ export function buildGuide(
     [
       '## Authentication',
       '',
-      "Every request needs an API key. Ask the model owner for one, or create one on the model's **Publish** tab",
-      'in the portal if you may. A key is shown only once; keep it in a secret store or an environment variable',
+      `Every request needs an API key. Request one on the model's **Access** tab in the portal (${accessLink(
+        publication,
+      )}):`,
+      'choose a plan, say what you will use the model for, and pick who the key belongs to: you, a team you are in, or a',
+      'Component you own (so the key belongs to your application). Automatic plans give the key at once; otherwise the',
+      "model's owners are notified, and once they approve you collect the key on **My model access** (`/model-access`).",
+      ...planLines(publication),
+      'A key is shown only once; keep it in a secret store or an environment variable',
       `(the examples read \`${API_KEY_ENV}\`), never in code.`,
       '',
       'Send it in either header:',

@@ -327,6 +327,13 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
     });
     expect((await call('none', 'get', '/access/mine')).status).toBe(401);
     expect((await call('service', 'get', '/access/mine')).status).toBe(403);
+    // Consumer entity refs for the catalog: services too (the catalog module), no token never.
+    for (const p of ['service', 'other'] as const) {
+      expect((await call(p, 'get', '/access/consumers')).body).toEqual({
+        items: [{ publicationId: 'pub-1', consumerRefs: [PAUL_APP] }],
+      });
+    }
+    expect((await call('none', 'get', '/access/consumers')).status).toBe(401);
     const consumers = await call('owner', 'get', `${MODEL}/consumers`);
     expect(
       consumers.body.items.map((k: { consumerRef: string }) => k.consumerRef),

@@ -229,6 +229,40 @@ export function registerAccessRoutes(
     res.json(await service().mine(credentials.actor));
   });
 
+  // Entity refs only (no keys, no usage): the catalog module reads them with its service credentials to
+  // draw consumesApi relations, so services may call this; the list is filtered by publication.read.
+  router.get('/access/consumers', async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    const byPublication = await service().consumerEntities();
+    const items: {
+      publicationId: string;
+      consumerRefs: string[];
+      entityRef?: string;
+    }[] = [];
+    for (const [publicationId, consumerRefs] of byPublication) {
+      const publication = await publications.get(publicationId);
+      if (publication?.entityRef)
+        items.push({
+          publicationId,
+          consumerRefs,
+          entityRef: publication.entityRef,
+        });
+    }
+    const allowed = await ctx.filterAllowed(
+      credentials,
+      publicationReadPermission,
+      items.map(i => i.entityRef!),
+    );
+    res.json({
+      items: items
+        .filter(i => allowed.has(i.entityRef!))
+        .map(({ publicationId, consumerRefs }) => ({
+          publicationId,
+          consumerRefs,
+        })),
+    });
+  });
+
   router.get('/access/requests', async (req, res) => {
     const credentials = await userCredentials(req);
     const pending = await service().listPending();

@@ -60,6 +60,7 @@ import type {
   GetMyModelAccessPath,
   GetMyModelAccessResponse,
   GetMyAccessResponse,
+  ListConsumerEntitiesResponse,
   ListRequestsToDecideResponse,
   DecideAccessRequestPath,
   DecideAccessRequestBody,
@@ -1360,6 +1361,56 @@ export const spec = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
+    "/access/consumers": {
+      "get": {
+        "operationId": "listConsumerEntities",
+        "summary": "Which catalog entities hold live keys of each publication the caller may read (entity refs only, no keys or usage), for the catalog's consumesApi relations. Services may call it.",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "publicationId",
+                          "consumerRefs"
+                        ],
+                        "properties": {
+                          "publicationId": {
+                            "type": "string"
+                          },
+                          "consumerRefs": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
           }
         }
       }
@@ -3312,6 +3363,7 @@ export type EndpointMap = {
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}': { path: ManageConsumerKeyPath; response: ManageConsumerKeyResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/my-access': { path: GetMyModelAccessPath; response: GetMyModelAccessResponse };
   '#get|/access/mine': { response: GetMyAccessResponse };
+  '#get|/access/consumers': { response: ListConsumerEntitiesResponse };
   '#get|/access/requests': { response: ListRequestsToDecideResponse };
   '#post|/access/requests/{requestId}/decision': { path: DecideAccessRequestPath; body: DecideAccessRequestBody; response: DecideAccessRequestResponse };
   '#post|/access/requests/{requestId}/key': { path: CollectAccessKeyPath; response: CollectAccessKeyResponse };

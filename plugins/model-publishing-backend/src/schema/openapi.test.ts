@@ -47,6 +47,7 @@ describe('openapi.yaml and the code generated from it', () => {
         `GET ${model}/publication/my-access`,
         'GET /access/mine',
         'GET /access/requests',
+        'GET /access/consumers',
         'POST /access/requests/{requestId}/decision',
         'POST /access/requests/{requestId}/key',
       ].sort(),

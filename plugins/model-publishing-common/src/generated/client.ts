@@ -49,6 +49,8 @@ import type {
   GetMyModelAccessResponse,
   GetMyAccessRequest,
   GetMyAccessResponse,
+  ListConsumerEntitiesRequest,
+  ListConsumerEntitiesResponse,
   ListRequestsToDecideRequest,
   ListRequestsToDecideResponse,
   DecideAccessRequestRequest,
@@ -288,6 +290,14 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<GetMyAccessResponse>> {
     return this.send('GET', this.url(`/access/mine`), undefined, options);
+  }
+
+  /** GET /access/consumers: Which catalog entities hold live keys of each publication the caller may read (entity refs only, no keys or usage), for the catalog's consumesApi relations. Services may call it. */
+  async listConsumerEntities(
+    _request: ListConsumerEntitiesRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListConsumerEntitiesResponse>> {
+    return this.send('GET', this.url(`/access/consumers`), undefined, options);
   }
 
   /** GET /access/requests: Pending access requests of every model the caller may decide on (model-publishing.access.approve) */

@@ -678,6 +678,15 @@ export type GetMyModelAccessRequest = {
 export type GetMyAccessResponse = MyAccess;
 export type GetMyAccessRequest = Record<string, never>;
 
+// GET /access/consumers: Which catalog entities hold live keys of each publication the caller may read (entity refs only, no keys or usage), for the catalog's consumesApi relations. Services may call it.
+export type ListConsumerEntitiesResponse = {
+  items: Array<{
+    publicationId: string;
+    consumerRefs: Array<string>;
+  }>;
+};
+export type ListConsumerEntitiesRequest = Record<string, never>;
+
 // GET /access/requests: Pending access requests of every model the caller may decide on (model-publishing.access.approve)
 export type ListRequestsToDecideResponse = {
   items: Array<AccessRequest>;
