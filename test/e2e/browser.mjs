@@ -43,13 +43,9 @@ export { APP_URL };
 
 /** A core-components InfoCard by its title (card titles are not headings). */
 export function card(page, title) {
-  return page
-    .locator('.MuiCard-root')
-    .filter({
-      has: page
-        .locator('.MuiCardHeader-title')
-        .getByText(title, { exact: true }),
-    });
+  return page.locator('.MuiCard-root').filter({
+    has: page.locator('.MuiCardHeader-title').getByText(title, { exact: true }),
+  });
 }
 
 /**

@@ -327,3 +327,129 @@ describe('KeyManager', () => {
     ).not.toBeInTheDocument();
   });
 });
+
+describe('KeyManager for issue 23', () => {
+  it('tells rotated keys apart (id column), shows the end of the grace period and who created each key', async () => {
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({
+        items: [
+          apiKey({
+            id: 'aaaaaaaa-new',
+            prefix: 'mpk_New1',
+            createdBy: 'user:default/frank',
+          }),
+          apiKey({
+            id: 'bbbbbbbb-old',
+            prefix: 'mpk_Old1',
+            status: 'grace',
+            graceUntil: '2026-12-06T10:00:00Z',
+          }),
+        ],
+      }),
+    });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    const table = await screen.findByRole('table', { name: 'API keys' });
+    const rows = within(table).getAllByRole('row');
+    expect(within(rows[0]).getByText('ID')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('aaaaaaaa')).toHaveAttribute(
+      'title',
+      'aaaaaaaa-new',
+    );
+    expect(within(rows[2]).getByText('bbbbbbbb')).toBeInTheDocument();
+    expect(within(rows[1]).getByText('by frank')).toBeInTheDocument();
+    // The grace key's Expires cell is the end of its grace period, not "Never".
+    const expires = within(rows[2]).getAllByRole('cell')[4];
+    expect(expires).not.toHaveTextContent('Never');
+    expect(
+      within(expires).getByText('end of grace period'),
+    ).toBeInTheDocument();
+    expect(
+      within(expires).getByText(
+        new Date('2026-12-06T10:00:00Z').toLocaleString(undefined, {
+          year: 'numeric',
+          month: 'short',
+          day: 'numeric',
+          hour: '2-digit',
+          minute: '2-digit',
+        }),
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('hides revoked and expired keys on request', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({
+        items: [
+          apiKey({ name: 'live' }),
+          apiKey({ id: 'k2', name: 'gone', status: 'revoked' }),
+          apiKey({ id: 'k3', name: 'old', status: 'expired' }),
+        ],
+      }),
+    });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    const table = await screen.findByRole('table', { name: 'API keys' });
+    expect(within(table).getAllByRole('row')).toHaveLength(4);
+    await user.click(
+      screen.getByRole('checkbox', { name: 'Hide revoked and expired keys' }),
+    );
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(within(table).getByText('live')).toBeInTheDocument();
+  });
+
+  it('keeps the once-shown key when Escape is pressed until the user confirms; focus starts on the key', async () => {
+    const user = userEvent.setup();
+    const secret = 'mpk_NEWsecretvalue0000000000000000000aaaaaa';
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({ items: [apiKey()] }),
+      createKey: async () => issued('k9', secret),
+    });
+    await renderWithApis(
+      <KeyManager address={address} permissions={perms()} />,
+      { api },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Create key' }));
+    const create = await screen.findByRole('dialog', {
+      name: 'Create API key',
+    });
+    await user.type(within(create).getByLabelText('Key name'), 'partner-x');
+    await user.click(
+      within(create).getByRole('button', { name: 'Create key' }),
+    );
+    const shown = await screen.findByRole('dialog', {
+      name: 'Your new API key: key-k9',
+    });
+    const field = within(shown).getByRole('textbox', { name: 'API key' });
+    await waitFor(() => expect(field).toHaveFocus());
+
+    await user.keyboard('{Escape}');
+    const ask = await screen.findByRole('alertdialog', {
+      name: 'Close the key dialog?',
+    });
+    await waitFor(() =>
+      expect(
+        within(ask).getByRole('button', { name: 'Keep the dialog open' }),
+      ).toHaveFocus(),
+    );
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(ask).not.toBeInTheDocument());
+    expect(field).toHaveValue(secret);
+
+    await user.keyboard('{Escape}');
+    await user.click(
+      await screen.findByRole('button', { name: 'Close the key dialog' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('dialog', { name: /Your new API key/ }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(document.body.innerHTML).not.toContain(secret);
+  });
+});

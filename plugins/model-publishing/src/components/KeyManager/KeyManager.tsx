@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import Box from '@material-ui/core/Box';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import IconButton from '@material-ui/core/IconButton';
+import Switch from '@material-ui/core/Switch';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -32,7 +34,9 @@ import { CardEmptyState } from '../common/CardEmptyState';
 import { GatedButton } from '../common/GatedButton';
 import { KeyStatusLabel } from '../common/StatusChip';
 import { formatDateTime, formatNumber } from '../common/format';
+import { actorLabel } from '../AuditTable/AuditTable';
 import { CreateKeyDialog } from './CreateKeyDialog';
+import { expiryReminder, keyEndsAt, shortKeyId } from './keyDisplay';
 import { NewKeyDialog } from './NewKeyDialog';
 import { RevokeKeyDialog } from './RevokeKeyDialog';
 import { RotateKeyDialog } from './RotateKeyDialog';
@@ -44,6 +48,13 @@ export interface KeyManagerProps {
   requestsByKey?: Record<string, number>;
   /** Called after a key was created, rotated or revoked. */
   onChanged?: () => void;
+}
+
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
+function expiresText(status: ApiKeyInfo['status'], ends?: string): string {
+  if (status === 'revoked') return '—';
+  return ends ? formatDateTime(ends) : 'Never';
 }
 
 function GatedIconButton(props: {
@@ -84,6 +95,7 @@ export function KeyManager(props: KeyManagerProps) {
   const [rotating, setRotating] = useState<ApiKeyInfo>();
   const [revoking, setRevoking] = useState<ApiKeyInfo>();
   const [issued, setIssued] = useState<IssuedApiKey>();
+  const [hideRevoked, setHideRevoked] = useState(false);
 
   const createButton = (
     <GatedButton
@@ -119,83 +131,153 @@ export function KeyManager(props: KeyManagerProps) {
       <CardEmptyState
         title="No API keys yet"
         description="Create a key to let a client call this model."
-        action={createButton}
       />
     );
   } else {
+    const shown = hideRevoked
+      ? keys.value.filter(k => k.status === 'active' || k.status === 'grace')
+      : keys.value;
     content = (
-      <Table size="small" aria-label="API keys">
-        <TableHead>
-          <TableRow>
-            <TableCell>Name</TableCell>
-            <TableCell>Key</TableCell>
-            <TableCell>Created</TableCell>
-            <TableCell>Expires</TableCell>
-            <TableCell>Last used</TableCell>
-            {props.requestsByKey && (
-              <TableCell align="right">Requests</TableCell>
-            )}
-            <TableCell>Status</TableCell>
-            <TableCell align="right">Actions</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {keys.value.map(key => {
-            const usable = key.status === 'active' || key.status === 'grace';
-            return (
-              <TableRow key={key.id}>
-                <TableCell>{key.name}</TableCell>
-                <TableCell>
-                  <code>{key.prefix}…</code>
+      // Seven short columns: on a narrow window the table scrolls inside the card instead of
+      // squeezing every cell to one letter per line.
+      <Box overflow="auto" data-testid="keys-table-container">
+        <Table size="small" aria-label="API keys">
+          <TableHead>
+            <TableRow>
+              <TableCell style={noWrap}>Name</TableCell>
+              <TableCell style={noWrap}>Key</TableCell>
+              <TableCell style={noWrap}>ID</TableCell>
+              <TableCell style={noWrap}>Created</TableCell>
+              <TableCell style={noWrap}>Expires</TableCell>
+              <TableCell style={noWrap}>Last used</TableCell>
+              {props.requestsByKey && (
+                <TableCell style={noWrap} align="right">
+                  Requests
                 </TableCell>
-                <TableCell>{formatDateTime(key.createdAt)}</TableCell>
-                <TableCell>
-                  {key.expiresAt ? formatDateTime(key.expiresAt) : 'Never'}
-                </TableCell>
-                <TableCell>
-                  {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}
-                </TableCell>
-                {props.requestsByKey && (
-                  <TableCell align="right">
-                    {formatNumber(props.requestsByKey[key.id] ?? 0)}
+              )}
+              <TableCell style={noWrap}>Status</TableCell>
+              <TableCell style={noWrap} align="right">
+                Actions
+              </TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {shown.map(key => {
+              const usable = key.status === 'active' || key.status === 'grace';
+              const ends = keyEndsAt(key);
+              const reminder = expiryReminder(key);
+              return (
+                <TableRow key={key.id}>
+                  <TableCell>
+                    {key.name}
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      display="block"
+                      style={noWrap}
+                    >
+                      by {actorLabel(key.createdBy)}
+                    </Typography>
                   </TableCell>
-                )}
-                <TableCell>
-                  <KeyStatusLabel status={key.status} />
-                </TableCell>
-                <TableCell align="right">
-                  {key.status === 'active' && (
-                    <GatedIconButton
-                      allowed={allowed.keyRotate}
-                      label={`Rotate key ${key.name}`}
-                      reason={deniedReason('rotate keys', permLoading)}
-                      onClick={() => setRotating(key)}
-                    >
-                      <AutorenewIcon fontSize="small" />
-                    </GatedIconButton>
+                  <TableCell style={noWrap}>
+                    <code>{key.prefix}…</code>
+                  </TableCell>
+                  <TableCell style={noWrap}>
+                    <code title={key.id}>{shortKeyId(key.id)}</code>
+                  </TableCell>
+                  <TableCell style={noWrap}>
+                    {formatDateTime(key.createdAt)}
+                  </TableCell>
+                  <TableCell style={noWrap}>
+                    {expiresText(key.status, ends)}
+                    {key.status === 'grace' && key.graceUntil && (
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        display="block"
+                      >
+                        end of grace period
+                      </Typography>
+                    )}
+                    {reminder && (
+                      <Typography
+                        variant="caption"
+                        display="block"
+                        style={{ color: 'inherit', fontWeight: 600 }}
+                      >
+                        {reminder}
+                      </Typography>
+                    )}
+                  </TableCell>
+                  <TableCell style={noWrap}>
+                    {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}
+                  </TableCell>
+                  {props.requestsByKey && (
+                    <TableCell align="right">
+                      {formatNumber(props.requestsByKey[key.id] ?? 0)}
+                    </TableCell>
                   )}
-                  {usable && (
-                    <GatedIconButton
-                      allowed={allowed.keyRevoke}
-                      label={`Revoke key ${key.name}`}
-                      reason={deniedReason('revoke keys', permLoading)}
-                      onClick={() => setRevoking(key)}
-                    >
-                      <BlockIcon fontSize="small" />
-                    </GatedIconButton>
-                  )}
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+                  <TableCell style={noWrap}>
+                    <KeyStatusLabel status={key.status} />
+                  </TableCell>
+                  <TableCell style={noWrap} align="right">
+                    {key.status === 'active' && (
+                      <GatedIconButton
+                        allowed={allowed.keyRotate}
+                        label={`Rotate key ${key.name}`}
+                        reason={deniedReason('rotate keys', permLoading)}
+                        onClick={() => setRotating(key)}
+                      >
+                        <AutorenewIcon fontSize="small" />
+                      </GatedIconButton>
+                    )}
+                    {usable && (
+                      <GatedIconButton
+                        allowed={allowed.keyRevoke}
+                        label={`Revoke key ${key.name}`}
+                        reason={deniedReason('revoke keys', permLoading)}
+                        onClick={() => setRevoking(key)}
+                      >
+                        <BlockIcon fontSize="small" />
+                      </GatedIconButton>
+                    )}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </Box>
     );
   }
 
   return (
     <InfoCard title="API keys">
-      {keys.value && keys.value.length > 0 && <Box mb={1}>{createButton}</Box>}
+      {keys.value && (
+        // One place for the button, so focus returns to it after the dialogs close.
+        <Box
+          mb={1}
+          display="flex"
+          alignItems="center"
+          justifyContent="space-between"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
+          {createButton}
+          {keys.value.length > 0 && (
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={hideRevoked}
+                  onChange={e => setHideRevoked(e.target.checked)}
+                  color="primary"
+                />
+              }
+              label="Hide revoked and expired keys"
+            />
+          )}
+        </Box>
+      )}
       {content}
       <Typography variant="caption" color="textSecondary">
         Only the first characters of a key are kept for display; the key itself

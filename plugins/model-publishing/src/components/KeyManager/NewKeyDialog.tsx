@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -8,65 +9,97 @@ import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-common';
 import { CopyButton } from '../common/CopyButton';
+import { InitialFocusButton } from '../common/InitialFocusButton';
 
 /**
  * Shows a freshly issued key exactly once. The secret lives only in the caller's state; closing
- * the dialog is the caller's cue to drop it.
+ * the dialog is the caller's cue to drop it. Focus starts on the key itself (selected, ready to copy);
+ * Escape or a click outside asks before the key is gone for good.
  */
 export function NewKeyDialog(props: {
   issued?: IssuedApiKey;
   onClose: () => void;
 }) {
   const issued = props.issued;
+  const [asking, setAsking] = useState(false);
+  const close = () => {
+    setAsking(false);
+    props.onClose();
+  };
   return (
-    <Dialog
-      open={!!issued}
-      onClose={props.onClose}
-      aria-labelledby="new-key-title"
-      maxWidth="sm"
-      fullWidth
-    >
-      <DialogTitle id="new-key-title">
-        Your new API key{issued ? `: ${issued.key.name}` : ''}
-      </DialogTitle>
-      <DialogContent>
-        <Alert severity="warning" role="alert">
-          Copy this key now. You won't see this key again: the portal does not
-          store it.
-        </Alert>
-        <TextField
-          id="new-api-key"
-          label="API key"
-          value={issued?.secret ?? ''}
-          fullWidth
-          margin="normal"
-          variant="outlined"
-          InputProps={{
-            readOnly: true,
-            style: { fontFamily: 'monospace' },
-            endAdornment: issued ? (
-              <CopyButton text={issued.secret} label="API key" />
-            ) : undefined,
-          }}
-          onFocus={event => event.target.select()}
-        />
-        <DialogContentText variant="body2">
-          Send it in the <code>Authorization: Bearer</code> header (see the API
-          guide). Store it in a secret manager; if it leaks, rotate or revoke it
-          here.
-        </DialogContentText>
-      </DialogContent>
-      <DialogActions>
-        <Button
-          onClick={props.onClose}
-          color="primary"
-          variant="contained"
-          // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
-          autoFocus
-        >
-          I have copied the key
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <>
+      <Dialog
+        open={!!issued}
+        onClose={() => setAsking(true)}
+        aria-labelledby="new-key-title"
+        maxWidth="sm"
+        fullWidth
+      >
+        <DialogTitle id="new-key-title">
+          Your new API key{issued ? `: ${issued.key.name}` : ''}
+        </DialogTitle>
+        <DialogContent>
+          <Alert severity="warning" role="alert">
+            Copy this key now. You won't see this key again: the portal does not
+            store it.
+          </Alert>
+          <TextField
+            id="new-api-key"
+            label="API key"
+            value={issued?.secret ?? ''}
+            fullWidth
+            margin="normal"
+            variant="outlined"
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
+            autoFocus
+            InputProps={{
+              readOnly: true,
+              style: { fontFamily: 'monospace' },
+              endAdornment: issued ? (
+                <CopyButton text={issued.secret} label="API key" />
+              ) : undefined,
+            }}
+            onFocus={event => event.target.select()}
+          />
+          <DialogContentText variant="body2">
+            Send it in the <code>Authorization: Bearer</code> header (see the
+            API guide). Store it in a secret manager; if it leaks, rotate or
+            revoke it here.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close} color="primary" variant="contained">
+            I have copied the key
+          </Button>
+        </DialogActions>
+      </Dialog>
+      <Dialog
+        open={!!issued && asking}
+        onClose={() => setAsking(false)}
+        PaperProps={{ role: 'alertdialog' }}
+        aria-labelledby="new-key-leave-title"
+        aria-describedby="new-key-leave-text"
+      >
+        <DialogTitle id="new-key-leave-title">
+          Close the key dialog?
+        </DialogTitle>
+        <DialogContent>
+          <DialogContentText id="new-key-leave-text">
+            Once this dialog closes nobody can show the key again. Close it only
+            if you have copied the key (or will rotate it).
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={close}>Close the key dialog</Button>
+          <InitialFocusButton
+            onClick={() => setAsking(false)}
+            color="primary"
+            variant="contained"
+          >
+            Keep the dialog open
+          </InitialFocusButton>
+        </DialogActions>
+      </Dialog>
+    </>
   );
 }
