@@ -72,6 +72,36 @@ describe.each(databases.eachSupportedId())('PublicationStore on %s', databaseId 
     await store.insertPublishing(newPublication(4, { name: 'model-1', namespace: 'fraud', cluster: 'prod' }));
   });
 
+  it('lists only each model\'s current record on request: publish → unpublish → publish shows the live one (issue 23 item 2)', async () => {
+    const t = (s: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);
+    const same = { name: 'model-1', namespace: 'fraud' };
+    await store.insertPublishing(newPublication(1, same), t(1));
+    await store.update(newPublication(1).id, { status: 'unpublished' });
+    await store.insertPublishing(newPublication(2, same), t(2));
+    await store.update(newPublication(2).id, { status: 'published' });
+    // Another model that failed once and stays unpublished, and one only ever failed.
+    await store.insertPublishing(newPublication(5), t(3));
+    await store.update(newPublication(5).id, { status: 'unpublished' });
+    await store.insertPublishing(newPublication(7), t(4));
+    await store.update(newPublication(7).id, { status: 'failed' });
+
+    const all = await store.list({ limit: 200 });
+    expect(all.items).toHaveLength(4);
+    const current = await store.list({ current: true, limit: 200 });
+    expect(current.items.map(p => [p.name, p.status])).toEqual([
+      ['model-7', 'failed'],
+      ['model-5', 'unpublished'],
+      ['model-1', 'published'],
+    ]);
+    // "Not published" lists the model that is not live, never the one that is live again.
+    const notPublished = await store.list({ current: true, status: 'unpublished', limit: 200 });
+    expect(notPublished.items.map(p => p.name)).toEqual(['model-5']);
+    // Pages of current records join up like any other pages.
+    const first = await store.list({ current: true, limit: 2 });
+    const second = await store.list({ current: true, limit: 2, cursor: first.nextCursor });
+    expect([...first.items, ...second.items].map(p => p.name)).toEqual(['model-7', 'model-5', 'model-1']);
+  });
+
   it('lets exactly one of 50 concurrent inserts of one model win', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => store.insertPublishing(newPublication(100 + i, { name: 'same', namespace: 'fraud' }))),

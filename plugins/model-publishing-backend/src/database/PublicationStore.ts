@@ -61,6 +61,8 @@ export interface ListPublicationsQuery {
   namespace?: string;
   kind?: string;
   status?: string;
+  /** Only each model's current record: the live one, else the newest (a model has at most one live record, and it is its newest). */
+  current?: boolean;
   cursor?: string;
   limit?: number;
   /** Only these entity refs (after a permission filter); undefined = all. */
@@ -288,6 +290,18 @@ export class PublicationStore {
     if (query.kind) q = q.where('model_kind', query.kind);
     if (query.status) q = q.where('status', query.status);
     if (query.entityRefs) q = q.whereIn('entity_ref', query.entityRefs.length ? query.entityRefs : ['']);
+    if (query.current) {
+      // No newer record of the same model: the same (created_at, id) order the pages use.
+      q = q.whereNotExists(sub =>
+        sub
+          .select(this.db.raw('1'))
+          .from({ newer: TABLE })
+          .whereRaw(
+            `newer.cluster = ${TABLE}.cluster AND newer.namespace = ${TABLE}.namespace AND newer.name = ${TABLE}.name` +
+              ` AND (newer.created_at > ${TABLE}.created_at OR (newer.created_at = ${TABLE}.created_at AND newer.id > ${TABLE}.id))`,
+          ),
+      );
+    }
     if (cursor) {
       q = q.where(b =>
         b

@@ -35,6 +35,7 @@ export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): 
         namespace: q.namespace,
         kind: q.kind,
         status: q.status,
+        current: String(q.current) === 'true',
         cursor,
         limit: limit - items.length,
       });

@@ -133,6 +133,15 @@ export const spec = {
             }
           },
           {
+            "name": "current",
+            "in": "query",
+            "required": false,
+            "description": "true = only each model's current record (its live publication, else its newest), so a model that was unpublished and published again is listed once, with its live status",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
             "$ref": "#/components/parameters/cursor"
           },
           {

@@ -65,11 +65,12 @@ export function InferenceServicesCard() {
           'metadata.annotations',
         ],
       }),
-      api.listPublications({ limit: 200 }),
+      // Current records only: an old unpublished record must not hide a model that is live again.
+      api.listPublications({ current: true, limit: 200 }),
     ]);
     const byRef = new Map<string, Publication>();
     for (const p of publications.items)
-      if (p.entityRef) byRef.set(p.entityRef, p);
+      if (p.entityRef && !byRef.has(p.entityRef)) byRef.set(p.entityRef, p);
     return entities.items.map(e => {
       const ref = stringifyEntityRef(e);
       return { entity: e, ref, publication: byRef.get(ref) };

@@ -168,17 +168,7 @@ export function KeyManager(props: KeyManagerProps) {
               const reminder = expiryReminder(key);
               return (
                 <TableRow key={key.id}>
-                  <TableCell>
-                    {key.name}
-                    <Typography
-                      variant="caption"
-                      color="textSecondary"
-                      display="block"
-                      style={noWrap}
-                    >
-                      by {actorLabel(key.createdBy)}
-                    </Typography>
-                  </TableCell>
+                  <TableCell>{key.name}</TableCell>
                   <TableCell style={noWrap}>
                     <code>{key.prefix}…</code>
                   </TableCell>
@@ -187,6 +177,13 @@ export function KeyManager(props: KeyManagerProps) {
                   </TableCell>
                   <TableCell style={noWrap}>
                     {formatDateTime(key.createdAt)}
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      display="block"
+                    >
+                      by {actorLabel(key.createdBy)}
+                    </Typography>
                   </TableCell>
                   <TableCell style={noWrap}>
                     {expiresText(key.status, ends)}

@@ -35,9 +35,26 @@ describe('PublishedModelsPage', () => {
     const table = await screen.findByRole('table', { name: 'Publications' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
+    // Rows lead to the model's Publish tab, and the request count to its usage (issue 23 items 9, 10).
     expect(
-      within(rows[1]).getByRole('link', { name: /fraud-detector/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/fraud-detector');
+      within(rows[1]).getByRole('link', {
+        name: 'fraud-detector: Publish tab',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-detector/publish',
+    );
+    expect(
+      await within(rows[1]).findByRole('link', {
+        name: 'Usage of fraud-detector',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-detector/publish#usage',
+    );
+    expect(api.listPublications).toHaveBeenCalledWith(
+      expect.objectContaining({ current: true }),
+    );
     expect(within(rows[2]).getByText('Degraded')).toBeInTheDocument();
     expect(
       within(rows[2]).getByText('OpenAI-compatible (LLM)'),
@@ -154,6 +171,30 @@ describe('PublishedModelsPage', () => {
       await screen.findByRole('option', { name: 'Not published' }),
     );
     expect(await screen.findByText('old-model')).toBeInTheDocument();
+  });
+
+  it('searches the loaded rows and shows totals for what is shown (issue 23 item 10)', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({ items: pubs }),
+      getUsageSummary: async () =>
+        usageSummary([usageSummaryItem(pubs[0], [1, 5, 3, 0, 0, 2, 1223])]),
+    });
+    await renderWithApis(<PublishedModelsPage />, { api });
+    const table = await screen.findByRole('table', { name: 'Publications' });
+    const status = screen.getByRole('status');
+    await waitFor(() =>
+      expect(status).toHaveTextContent(
+        '2 publications · 2 live · 1 degraded or failed · 1,234 requests in the last 7 days',
+      ),
+    );
+    await user.type(screen.getByLabelText('Search'), 'LLM-TEAM');
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(within(table).getByText('chat')).toBeInTheDocument();
+    expect(status).toHaveTextContent('1 publications · 1 live');
+    expect(
+      screen.getByRole('button', { name: 'Export CSV' }),
+    ).toBeInTheDocument();
   });
 
   describe('against the HTTP API (msw)', () => {

@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
+import SearchIcon from '@material-ui/icons/Search';
+import GetAppIcon from '@material-ui/icons/GetApp';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
+import InputAdornment from '@material-ui/core/InputAdornment';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
@@ -11,11 +14,14 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import {
   Content,
   ContentHeader,
   EmptyState,
   Header,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -34,7 +40,9 @@ import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { Sparkline } from '../UsageCards/LineChart';
 import { formatNumber } from '../common/format';
+import { useEntityTabLink } from '../common/useEntityTabLink';
 import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
+import { fleetCsv, fleetTotals, searchPublications } from './fleet';
 
 interface Filters {
   owner: string;
@@ -83,20 +91,38 @@ export function usageFrom(now: Date = new Date()): string {
  * Requests per day over the last week for one row, from the one usage summary the page loads for all
  * rows; a dash when the summary has no item for it (no usage.read on the model, or no summary).
  */
-function UsageTrend(props: { name: string; item?: UsageSummaryItem }) {
+function UsageTrend(props: {
+  name: string;
+  item?: UsageSummaryItem;
+  usageLink?: string;
+}) {
+  const total =
+    props.item === undefined ? '' : formatNumber(props.item.totals.requests);
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <Sparkline
         values={props.item?.requestsPerDay ?? []}
         label={`Requests of ${props.name} per day over the last ${USAGE_DAYS} days`}
       />
-      <span>
-        {props.item === undefined
-          ? ''
-          : formatNumber(props.item.totals.requests)}
-      </span>
+      {props.item !== undefined && props.usageLink ? (
+        <Link to={props.usageLink} aria-label={`Usage of ${props.name}`}>
+          {total}
+        </Link>
+      ) : (
+        <span>{total}</span>
+      )}
     </Box>
   );
+}
+
+/** Saves `text` as a file named `name` through a temporary link (the browser's download). */
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  anchor.click();
+  URL.revokeObjectURL(url);
 }
 
 /** Every publication the user may read, with filters and a usage sparkline. */
@@ -124,6 +150,8 @@ const noWrap = { whiteSpace: 'nowrap' } as const;
 
 export function PublishedModelsTable() {
   const api = useApi(modelPublishingApiRef);
+  const tabLink = useEntityTabLink();
+  const [search, setSearch] = useState('');
   const [filters, setFilters] = useState<Filters>({
     owner: '',
     kind: '',
@@ -136,12 +164,15 @@ export function PublishedModelsTable() {
     const items: Publication[] = [];
     let nextCursor: string | undefined;
     for (const cursor of pages) {
+      // Each model's current record only: a model unpublished and published again is one live row,
+      // and "Not published" never lists a model that is live again.
       const page = await api.listPublications({
         owner: filters.owner || undefined,
         kind: filters.kind || undefined,
         status: filters.status || undefined,
+        current: true,
         cursor,
-        limit: 50,
+        limit: 100,
       });
       // Unpublished records are history: listed only when that status is asked for explicitly.
       items.push(
@@ -207,61 +238,118 @@ export function PublishedModelsTable() {
       />
     );
   } else {
+    const rows = searchPublications(list.value.items, search);
+    const totals = fleetTotals(rows, summaryById);
     body = (
       <>
-        <Table size="small" aria-label="Publications">
-          <TableHead>
-            <TableRow>
-              <TableCell style={noWrap}>Model</TableCell>
-              <TableCell style={noWrap}>Namespace</TableCell>
-              <TableCell style={noWrap}>Owner</TableCell>
-              <TableCell style={noWrap}>Kind</TableCell>
-              <TableCell style={noWrap}>Status</TableCell>
-              <TableCell style={noWrap}>Endpoint</TableCell>
-              <TableCell style={noWrap}>Requests ({USAGE_DAYS} days)</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {list.value.items.map(p => (
-              <TableRow key={p.id}>
+        <Box
+          display="flex"
+          alignItems="center"
+          justifyContent="space-between"
+          flexWrap="wrap"
+          mb={1}
+          style={{ gap: 8 }}
+        >
+          <Typography variant="body2" role="status" aria-live="polite">
+            <strong>{formatNumber(totals.publications)}</strong> publications ·{' '}
+            <strong>{formatNumber(totals.live)}</strong> live ·{' '}
+            <strong>{formatNumber(totals.needAttention)}</strong> degraded or
+            failed · <strong>{formatNumber(totals.requests)}</strong> requests
+            in the last {USAGE_DAYS} days
+          </Typography>
+          <Button
+            variant="outlined"
+            size="small"
+            startIcon={<GetAppIcon />}
+            onClick={() =>
+              download(
+                `published-models-${new Date().toISOString().slice(0, 10)}.csv`,
+                fleetCsv(rows, summaryById),
+              )
+            }
+          >
+            Export CSV
+          </Button>
+        </Box>
+        {/* Scrolls inside the page on a narrow window rather than being cut off. */}
+        <Box overflow="auto" data-testid="publications-table-container">
+          <Table size="small" aria-label="Publications">
+            <TableHead>
+              <TableRow>
+                <TableCell style={noWrap}>Model</TableCell>
+                <TableCell style={noWrap}>Namespace</TableCell>
+                <TableCell style={noWrap}>Owner</TableCell>
+                <TableCell style={noWrap}>Kind</TableCell>
+                <TableCell style={noWrap}>Status</TableCell>
+                <TableCell style={{ minWidth: 200 }}>Endpoint</TableCell>
                 <TableCell style={noWrap}>
-                  {p.entityRef ? (
-                    <EntityRefLink entityRef={p.entityRef} />
-                  ) : (
-                    p.name
-                  )}
-                </TableCell>
-                <TableCell style={noWrap}>
-                  {p.cluster !== 'default' ? `${p.cluster}/` : ''}
-                  {p.namespace}
-                </TableCell>
-                <TableCell>
-                  {p.owner ? (
-                    <EntityRefLink entityRef={p.owner} defaultKind="group" />
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-                <TableCell>{kindLabel(p.modelKind)}</TableCell>
-                <TableCell style={noWrap}>
-                  <PublicationStatusLabel status={p.status} />
-                </TableCell>
-                <TableCell>
-                  {p.endpoints[0] ? (
-                    <code style={{ wordBreak: 'break-all' }}>
-                      {p.endpoints[0].url}
-                    </code>
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-                <TableCell>
-                  <UsageTrend name={p.name} item={summaryById.get(p.id)} />
+                  Requests ({USAGE_DAYS} days)
                 </TableCell>
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {rows.map(p => {
+                const tab = p.entityRef ? tabLink(p.entityRef) : undefined;
+                return (
+                  <TableRow key={p.id}>
+                    <TableCell style={noWrap}>
+                      {tab ? (
+                        <Link to={tab} aria-label={`${p.name}: Publish tab`}>
+                          {p.name}
+                        </Link>
+                      ) : (
+                        p.name
+                      )}
+                    </TableCell>
+                    <TableCell style={noWrap}>
+                      {p.cluster !== 'default' ? `${p.cluster}/` : ''}
+                      {p.namespace}
+                    </TableCell>
+                    <TableCell style={noWrap}>
+                      {p.owner ? (
+                        <EntityRefLink
+                          entityRef={p.owner}
+                          defaultKind="group"
+                        />
+                      ) : (
+                        '—'
+                      )}
+                    </TableCell>
+                    <TableCell style={noWrap}>
+                      {kindLabel(p.modelKind)}
+                    </TableCell>
+                    <TableCell style={noWrap}>
+                      <PublicationStatusLabel status={p.status} />
+                    </TableCell>
+                    <TableCell>
+                      {p.endpoints[0] ? (
+                        <code style={{ wordBreak: 'break-all' }}>
+                          {p.endpoints[0].url}
+                        </code>
+                      ) : (
+                        '—'
+                      )}
+                    </TableCell>
+                    <TableCell style={noWrap}>
+                      <UsageTrend
+                        name={p.name}
+                        item={summaryById.get(p.id)}
+                        usageLink={tab ? `${tab}#usage` : undefined}
+                      />
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </Box>
+        {rows.length === 0 && (
+          <Box mt={2}>
+            <Typography variant="body2" color="textSecondary">
+              No loaded publication matches “{search}”.
+            </Typography>
+          </Box>
+        )}
         {list.value.nextCursor && (
           <Box display="flex" justifyContent="center" mt={2}>
             <Button
@@ -280,7 +368,26 @@ export function PublishedModelsTable() {
   return (
     <>
       <Grid container spacing={2} style={{ marginBottom: 16 }}>
-        <Grid item xs={12} sm={4}>
+        <Grid item xs={12} md={3}>
+          <TextField
+            id="mp-search"
+            label="Search"
+            placeholder="Model, namespace, owner, endpoint"
+            variant="outlined"
+            size="small"
+            fullWidth
+            value={search}
+            onChange={e => setSearch(e.target.value)}
+            InputProps={{
+              startAdornment: (
+                <InputAdornment position="start">
+                  <SearchIcon fontSize="small" />
+                </InputAdornment>
+              ),
+            }}
+          />
+        </Grid>
+        <Grid item xs={12} sm={4} md={3}>
           <FilterSelect
             id="mp-filter-owner"
             label="Owner"
@@ -289,7 +396,7 @@ export function PublishedModelsTable() {
             onChange={setFilter('owner')}
           />
         </Grid>
-        <Grid item xs={12} sm={4}>
+        <Grid item xs={12} sm={4} md={3}>
           <FilterSelect
             id="mp-filter-kind"
             label="Kind"
@@ -298,7 +405,7 @@ export function PublishedModelsTable() {
             onChange={setFilter('kind')}
           />
         </Grid>
-        <Grid item xs={12} sm={4}>
+        <Grid item xs={12} sm={4} md={3}>
           <FilterSelect
             id="mp-filter-status"
             label="Status"

@@ -1,0 +1,105 @@
+import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { UsageSummaryItem } from '../../api/types';
+
+/** Rows whose model, namespace, cluster, owner, kind or endpoint contain `text` (any case). */
+export function searchPublications(
+  publications: Publication[],
+  text: string,
+): Publication[] {
+  const needle = text.trim().toLocaleLowerCase('en-US');
+  if (!needle) return publications;
+  return publications.filter(p =>
+    [
+      p.name,
+      p.namespace,
+      p.cluster,
+      p.owner ?? '',
+      p.modelKind,
+      ...p.endpoints.map(e => e.url),
+    ].some(v => v.toLocaleLowerCase('en-US').includes(needle)),
+  );
+}
+
+export interface FleetTotals {
+  publications: number;
+  live: number;
+  needAttention: number;
+  requests: number;
+}
+
+/** The figures above the table: how many rows, how many live, how many degraded or failed, requests. */
+export function fleetTotals(
+  publications: Publication[],
+  usage: Map<string, UsageSummaryItem>,
+): FleetTotals {
+  return {
+    publications: publications.length,
+    live: publications.filter(p =>
+      ['published', 'degraded', 'updating'].includes(p.status),
+    ).length,
+    needAttention: publications.filter(
+      p => p.status === 'degraded' || p.status === 'failed',
+    ).length,
+    requests: publications.reduce(
+      (sum, p) => sum + (usage.get(p.id)?.totals.requests ?? 0),
+      0,
+    ),
+  };
+}
+
+function csvCell(value: string | number): string {
+  const s = String(value);
+  // Defuse spreadsheet formulas in text cells (CSV injection), then quote when needed.
+  const safe =
+    typeof value === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The rows as shown, as CSV (one line per publication; requests over the page's usage days). */
+export function fleetCsv(
+  publications: Publication[],
+  usage: Map<string, UsageSummaryItem>,
+): string {
+  const header = [
+    'cluster',
+    'namespace',
+    'model',
+    'owner',
+    'kind',
+    'status',
+    'endpoint',
+    'requests_7d',
+    'errors_7d',
+    'status429_7d',
+    'publication_id',
+    'entity',
+    'created_at',
+  ];
+  const lines = [header.join(',')];
+  for (const p of publications) {
+    const totals = usage.get(p.id)?.totals;
+    const errors = totals
+      ? totals.status401 + totals.status403 + totals.status5xx
+      : '';
+    lines.push(
+      [
+        p.cluster,
+        p.namespace,
+        p.name,
+        p.owner ?? '',
+        p.modelKind,
+        p.status,
+        p.endpoints[0]?.url ?? '',
+        totals?.requests ?? '',
+        errors,
+        totals?.status429 ?? '',
+        p.id,
+        p.entityRef ?? '',
+        p.createdAt,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
