@@ -46,7 +46,7 @@ describe('InferenceServicesCard', () => {
     const rows = within(table).getAllByRole('row');
     expect(within(rows[1]).getByText('Published')).toBeInTheDocument();
     expect(
-      within(rows[1]).getByRole('link', { name: 'Manage' }),
+      await within(rows[1]).findByRole('link', { name: 'Manage' }),
     ).toHaveAttribute(
       'href',
       '/catalog/default/component/fraud-detector/publish',
@@ -56,6 +56,65 @@ describe('InferenceServicesCard', () => {
       within(rows[2]).getByRole('link', { name: 'Publish' }),
     ).toHaveAttribute('href', '/catalog/default/component/churn/publish');
     expect(catalogApi.getEntities.mock.calls[0]).toBeDefined();
+  });
+
+  it("reads each model's current publication: live again after publish → unpublish → publish (issue 23 item 2)", async () => {
+    const model = {
+      ...makeEntity(),
+      metadata: { ...makeEntity().metadata, name: 'fraud-detector' },
+    };
+    const api = mockModelPublishingApi({
+      // Newest first, as the API pages them; the old record must not win.
+      listPublications: async () => ({
+        items: [
+          publication({ id: 'new', status: 'published' }),
+          publication({ id: 'old', status: 'unpublished' }),
+        ],
+      }),
+    });
+    await renderWithApis(<InferenceServicesCard />, {
+      api,
+      entity: group,
+      catalogApi: { getEntities: async () => ({ items: [model] }) },
+    });
+    const table = await screen.findByRole('table', {
+      name: 'InferenceServices',
+    });
+    expect(within(table).getByText('Published')).toBeInTheDocument();
+    expect(within(table).queryByText('Not published')).toBeNull();
+    expect(api.listPublications).toHaveBeenCalledWith(
+      expect.objectContaining({ current: true }),
+    );
+  });
+
+  it('offers other teams "View" instead of Publish / Manage (issue 23 item 6)', async () => {
+    const published = {
+      ...makeEntity(),
+      metadata: { ...makeEntity().metadata, name: 'fraud-detector' },
+    };
+    const other = {
+      ...makeEntity(),
+      metadata: { ...makeEntity().metadata, name: 'churn' },
+    };
+    await renderWithApis(<InferenceServicesCard />, {
+      api: mockModelPublishingApi({
+        listPublications: async () => ({ items: [publication()] }),
+      }),
+      entity: group,
+      catalogApi: { getEntities: async () => ({ items: [published, other] }) },
+      deny: [
+        'model-publishing.publication.create',
+        'model-publishing.publication.update',
+      ],
+    });
+    const table = await screen.findByRole('table', {
+      name: 'InferenceServices',
+    });
+    expect(
+      await within(table).findAllByRole('link', { name: 'View' }),
+    ).toHaveLength(2);
+    expect(within(table).queryByRole('link', { name: 'Publish' })).toBeNull();
+    expect(within(table).queryByRole('link', { name: 'Manage' })).toBeNull();
   });
 
   it('shows an empty state', async () => {

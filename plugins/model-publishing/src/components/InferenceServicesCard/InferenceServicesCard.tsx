@@ -18,9 +18,12 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ANNOTATION_INFERENCE_SERVICE,
   Publication,
+  publicationCreatePermission,
+  publicationUpdatePermission,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import { CardEmptyState } from '../common/CardEmptyState';
@@ -40,6 +43,24 @@ export function relatedModelsFilter(
     return { ...base, 'relations.partOf': ref };
   }
   return { ...base, 'relations.ownedBy': ref };
+}
+
+/**
+ * The row's link to the Publish tab, named for what the user may do there: "Publish" / "Manage" for
+ * the model's owners, "View" for everyone else (the tab is read-only for them).
+ */
+function ModelTabLink(props: { to: string; entityRef: string; live: boolean }) {
+  const permission = props.live
+    ? publicationUpdatePermission
+    : publicationCreatePermission;
+  const { allowed, loading } = usePermission({
+    permission,
+    resourceRef: props.entityRef,
+  });
+  if (loading) return null;
+  let label = 'View';
+  if (allowed) label = props.live ? 'Manage' : 'Publish';
+  return <Link to={props.to}>{label}</Link>;
 }
 
 /**
@@ -123,7 +144,9 @@ export function InferenceServicesCard() {
                   )}
                 </TableCell>
                 <TableCell align="right">
-                  {link && <Link to={link}>{live ? 'Manage' : 'Publish'}</Link>}
+                  {link && (
+                    <ModelTabLink to={link} entityRef={row.ref} live={!!live} />
+                  )}
                 </TableCell>
               </TableRow>
             );
