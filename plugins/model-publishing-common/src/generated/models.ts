@@ -464,6 +464,8 @@ export type ListPublicationsQuery = {
   namespace?: string;
   kind?: PublishableModelKind;
   status?: PublicationStatus;
+  /** true = only each model's current record (its live publication, else its newest), so a model that was unpublished and published again is listed once, with its live status */
+  current?: boolean;
   /** Opaque cursor from a previous page */
   cursor?: string;
   limit?: number;

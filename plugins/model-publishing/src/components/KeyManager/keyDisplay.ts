@@ -1,4 +1,4 @@
-import type { ApiKeyInfo } from '@internal/plugin-model-publishing-common';
+import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 
 /** Days before expiry from which the keys table reminds the owner. */
 export const EXPIRY_REMINDER_DAYS = 14;

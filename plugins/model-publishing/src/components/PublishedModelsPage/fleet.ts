@@ -1,4 +1,4 @@
-import type { Publication } from '@internal/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageSummaryItem } from '../../api/types';
 
 /** Rows whose model, namespace, cluster, owner, kind or endpoint contain `text` (any case). */
