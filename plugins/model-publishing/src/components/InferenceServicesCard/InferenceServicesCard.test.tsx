@@ -90,15 +90,23 @@ describe('InferenceServicesCard', () => {
   it('offers other teams "View" instead of Publish / Manage (issue 23 item 6)', async () => {
     const published = {
       ...makeEntity(),
-      metadata: { ...makeEntity().metadata, name: 'fraud-detector' },
+      metadata: { ...makeEntity().metadata, name: 'theirs-live' },
     };
     const other = {
       ...makeEntity(),
-      metadata: { ...makeEntity().metadata, name: 'churn' },
+      metadata: { ...makeEntity().metadata, name: 'theirs-new' },
     };
     await renderWithApis(<InferenceServicesCard />, {
       api: mockModelPublishingApi({
-        listPublications: async () => ({ items: [publication()] }),
+        // Names of their own: usePermission caches decisions per resource across tests.
+        listPublications: async () => ({
+          items: [
+            publication({
+              name: 'theirs-live',
+              entityRef: 'component:default/theirs-live',
+            }),
+          ],
+        }),
       }),
       entity: group,
       catalogApi: { getEntities: async () => ({ items: [published, other] }) },
