@@ -1,4 +1,4 @@
-import { Button, ButtonProps } from '@material-ui/core';
+import Button, { ButtonProps } from '@material-ui/core/Button';
 
 /**
  * A Button that takes focus when it mounts (a dialog's safe default action).
