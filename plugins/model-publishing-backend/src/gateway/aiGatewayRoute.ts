@@ -8,7 +8,8 @@ import {
   objectMetadata,
   objectName,
 } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { AIGatewayRoute } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 import { resolveUpstream, type Upstream } from './upstream';
 
 /** API group of the Gateway API Inference Extension's InferencePool (the v1 AI Gateway accepts). */
@@ -23,7 +24,7 @@ export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
 export function buildAIGatewayRoute(
   input: BuildInput,
   upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
-): KubeObject {
+): AIGatewayRoute {
   const name = objectName(input.isvc.metadata.name);
   const served = servedModelName(input.isvc);
   const aliases = modelAliases(input.isvc);

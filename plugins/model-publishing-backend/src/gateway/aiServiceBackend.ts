@@ -1,12 +1,13 @@
 import { VLLM_OPENAI_PREFIX } from '../models/detectModelKind';
 import { API, ENVOY_GATEWAY_GROUP, objectMetadata, objectName } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { AIServiceBackend } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 
 /**
  * Tells Envoy AI Gateway the model speaks the OpenAI schema under the server's own prefix
  * (`/v1` for vLLM, `/openai/v1` for KServe's huggingfaceserver).
  */
-export function buildAIServiceBackend(input: BuildInput): KubeObject {
+export function buildAIServiceBackend(input: BuildInput): AIServiceBackend {
   const name = objectName(input.isvc.metadata.name);
   return {
     apiVersion: API.aiServiceBackend,

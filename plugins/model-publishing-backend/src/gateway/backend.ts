@@ -1,5 +1,6 @@
 import { API, objectMetadata, objectName } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { Backend } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 import { resolveUpstream, type Upstream } from './upstream';
 
 /**
@@ -13,7 +14,7 @@ import { resolveUpstream, type Upstream } from './upstream';
 export function buildBackend(
   input: BuildInput,
   upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
-): KubeObject {
+): Backend {
   const { isvc } = input;
   if (upstream.type === 'InferencePool') {
     throw new Error('an InferencePool upstream has no Backend');

@@ -11,7 +11,8 @@ import {
   objectMetadata,
   objectName,
 } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { BackendTrafficPolicy } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 
 /** Envoy Gateway v1.9 CRD limits (rateLimit.global.rules / rateLimit.local.rules maxItems). */
 export const MAX_GLOBAL_RULES = 256;
@@ -208,7 +209,7 @@ export function buildRateLimitRules(input: BuildInput): {
 }
 
 /** The one BackendTrafficPolicy of the publication's route (the HTTPRoute, ours or AIGW's). */
-export function buildBackendTrafficPolicy(input: BuildInput): KubeObject {
+export function buildBackendTrafficPolicy(input: BuildInput): BackendTrafficPolicy {
   const name = objectName(input.isvc.metadata.name);
   const { mode, rules } = buildRateLimitRules(input);
   return {

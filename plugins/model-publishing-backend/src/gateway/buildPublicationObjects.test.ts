@@ -482,7 +482,7 @@ describe('buildRateLimitRules', () => {
         name: 'vllm-qwen-mp',
       },
     ]);
-    expect(btp.spec.rateLimit.global.rules).toHaveLength(2);
+    expect(btp.spec.rateLimit?.global?.rules).toHaveLength(2);
     const none = buildPublicationObjects(
       input(isvcs.sklearnV1, { config: { rateLimits: {} } }),
     ).find(o => o.kind === 'BackendTrafficPolicy')!;

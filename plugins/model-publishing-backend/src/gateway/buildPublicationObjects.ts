@@ -8,7 +8,7 @@ import { buildHttpRoute } from './httpRoute';
 import { llmHostname, modelPathPrefix } from './names';
 import { buildKeySecret } from './secret';
 import { buildSecurityPolicy } from './securityPolicy';
-import type { BuildInput, KubeObject, PublicationEndpoint } from './types';
+import type { BuildInput, PublicationEndpoint, PublicationObject } from './types';
 import { resolveUpstream } from './upstream';
 
 /**
@@ -16,7 +16,7 @@ import { resolveUpstream } from './upstream';
  * BackendTrafficPolicy → route last, so the route is never reachable without auth and limits.
  * Delete in reverse.
  */
-export function buildPublicationObjects(input: BuildInput): KubeObject[] {
+export function buildPublicationObjects(input: BuildInput): PublicationObject[] {
   const kind = input.detection.kind;
   if (kind !== 'openai' && kind !== 'v1' && kind !== 'v2') {
     throw new InputError(

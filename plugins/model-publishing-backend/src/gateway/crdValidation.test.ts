@@ -141,7 +141,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
     });
     const btp = buildPublicationObjects(built).find(
       o => o.kind === 'BackendTrafficPolicy',
-    )!;
+    )! as KubeObject;
     expect(btp.spec.rateLimit.global.rules).toHaveLength(63 * 3 + 3);
     expect(
       btp.spec.rateLimit.global.rules.at(-1).clientSelectors[0].headers,
@@ -175,16 +175,16 @@ describe('every builder output passes the real upstream CRD schema', () => {
     };
     const btp = buildPublicationObjects(built).find(
       o => o.kind === 'BackendTrafficPolicy',
-    )!;
+    )! as KubeObject;
     expect(btp.spec.rateLimit.global.rules).toHaveLength(41 * 6 + 6);
     expectValid(btp);
   });
 
   it('the validator does reject what the gateway would (so the checks above can fail)', () => {
     const objects = buildPublicationObjects(vllmInput());
-    const btp = structuredClone(
-      objects.find(o => o.kind === 'BackendTrafficPolicy')!,
-    );
+    // Deliberately invalid values below: the object as any client could send it.
+    const byKind = (kind: string) => objects.find(o => o.kind === kind)! as KubeObject;
+    const btp = structuredClone(byKind('BackendTrafficPolicy'));
     btp.spec.rateLimit.global.rules[0].limit.unit = 'Fortnight';
     expect(validator.validate(btp).valid).toBe(false);
     // Local rules may not charge response costs (a CEL rule of the CRD).
@@ -193,8 +193,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
       local: {
         rules: [
           structuredClone(
-            objects.find(o => o.kind === 'BackendTrafficPolicy')!.spec.rateLimit
-              .global.rules[1],
+            byKind('BackendTrafficPolicy').spec.rateLimit.global.rules[1],
           ),
         ],
       },
@@ -204,7 +203,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
     expect(localResult.errors.map(e => e.message).join(' ')).toMatch(
       /response cost is not supported for Local Rate Limits/,
     );
-    const sp = structuredClone(objects.find(o => o.kind === 'SecurityPolicy')!);
+    const sp = structuredClone(byKind('SecurityPolicy'));
     sp.spec.apiKeyAuth.extractFrom = [
       { headers: ['authorization'], params: ['key'] },
     ];

@@ -6,7 +6,8 @@ import {
   objectMetadata,
   objectName,
 } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { HTTPRoute } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 import { resolveUpstream, type Upstream } from './upstream';
 
 /**
@@ -16,7 +17,7 @@ import { resolveUpstream, type Upstream } from './upstream';
 export function buildHttpRoute(
   input: BuildInput,
   upstream: Upstream = resolveUpstream(input.isvc, input.serving).upstream,
-): KubeObject {
+): HTTPRoute {
   const { isvc } = input;
   const { name, namespace } = isvc.metadata;
   if (upstream.type === 'InferencePool') {

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { API, objectMetadata, secretName } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { KeySecret } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 
 /** Secret data keys must match this (Kubernetes validation of Secret.data). */
 const SECRET_DATA_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -9,7 +10,7 @@ const SECRET_DATA_KEY = /^[-._a-zA-Z0-9]+$/;
  * The Secret Envoy Gateway's apiKeyAuth reads: one data entry per client id, whose value is the
  * raw key. Two client ids with the same key break the whole SecurityPolicy, so they are refused.
  */
-export function buildKeySecret(input: BuildInput): KubeObject {
+export function buildKeySecret(input: BuildInput): KeySecret {
   const data: Record<string, string> = {};
   const seenValues = new Set<string>();
   for (const { clientId, key } of input.keys) {

@@ -6,7 +6,8 @@ import {
   objectName,
   secretName,
 } from './names';
-import type { BuildInput, KubeObject } from './types';
+import type { SecurityPolicy } from '../kubernetes/objects';
+import type { BuildInput } from './types';
 
 /** Request headers an API key is read from, in order. */
 export const API_KEY_HEADERS = ['authorization', 'x-api-key'] as const;
@@ -18,7 +19,7 @@ export const API_KEY_HEADERS = ['authorization', 'x-api-key'] as const;
  * `Authorization: Bearer <key>`: the v1.9 CRD has no field to strip a scheme, and none is needed:
  * Envoy's api_key_auth filter drops a leading "Bearer " from any header source before the lookup.
  */
-export function buildSecurityPolicy(input: BuildInput): KubeObject {
+export function buildSecurityPolicy(input: BuildInput): SecurityPolicy {
   const name = objectName(input.isvc.metadata.name);
   return {
     apiVersion: API.securityPolicy,

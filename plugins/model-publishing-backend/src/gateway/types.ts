@@ -5,35 +5,10 @@ import type {
   RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
 
-/** The shape of any Kubernetes object these pure functions read or produce. */
-export type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: {
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid: string;
-      controller?: boolean;
-      blockOwnerDeletion?: boolean;
-    }[];
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    [key: string]: unknown;
-  };
-  spec?: any;
-  data?: any;
-  stringData?: any;
-  status?: any;
-  type?: string;
-};
+import type { KubeObject } from '../kubernetes/objects';
+
+/** Kubernetes objects belong to the cluster layer (kubernetes/objects.ts); re-exported for the builders' callers. */
+export type { KubeObject, PublicationObject } from '../kubernetes/objects';
 
 /** Where and how published models are exposed (from the plugin's config). */
 export interface GatewaySettings {
