@@ -97,7 +97,7 @@ const publishContent = EntityContentBlueprint.make({
   params: {
     path: 'publish',
     title: 'Publish',
-    group: 'deployment',
+    // A tab of its own, not inside the "Deployment" menu: it is what a model's owners come for.
     filter: isInferenceServiceEntity,
     loader: () =>
       import('./components/PublishTab/PublishTab').then(m => <m.PublishTab />),
@@ -107,7 +107,8 @@ const publishContent = EntityContentBlueprint.make({
 const publishStatusCard = EntityCardBlueprint.make({
   name: 'publish-status',
   params: {
-    type: 'info',
+    // A summary card sits at the top of the Overview, above the fold.
+    type: 'summary',
     filter: isInferenceServiceEntity,
     loader: () =>
       import(
@@ -133,10 +134,14 @@ const tryItCard = EntityCardBlueprint.make({
   params: {
     filter: {
       kind: 'api',
-      'metadata.annotations.model-publishing/published-model': { $exists: true },
+      'metadata.annotations.model-publishing/published-model': {
+        $exists: true,
+      },
     },
     loader: () =>
-      import('./components/TryIt/EntityTryItCard').then(m => <m.EntityTryItCard />),
+      import('./components/TryIt/EntityTryItCard').then(m => (
+        <m.EntityTryItCard />
+      )),
   },
 });
 

@@ -1,4 +1,4 @@
-import { useCallback, useReducer, useState } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import Grid from '@material-ui/core/Grid';
 import useMountedState from 'react-use/esm/useMountedState';
 import {
@@ -64,6 +64,13 @@ export function PublishTabContent(props: {
   // Bumped after every change made on the tab, so the audit history shows it.
   const [changes, changed] = useReducer((n: number) => n + 1, 0);
   const onReport = useCallback((report: UsageReport) => setUsage(report), []);
+  const loaded = !!model.value;
+  // Links such as the published-models page's request counts point at #usage: scroll there once
+  // the cards exist.
+  useEffect(() => {
+    if (!loaded || window.location.hash !== '#usage') return;
+    document.getElementById('usage')?.scrollIntoView();
+  }, [loaded]);
 
   // Keep showing the last value while reloading so dialogs (e.g. a new key) are not unmounted.
   if (!model.value) {
@@ -153,7 +160,7 @@ export function PublishTabContent(props: {
           <Grid item xs={12}>
             <TryIt address={address} publication={publication} />
           </Grid>
-          <Grid item xs={12}>
+          <Grid item xs={12} id="usage">
             <UsageCards
               address={address}
               modelKind={publication.modelKind}
