@@ -60,6 +60,7 @@ describe('TryIt', () => {
     });
     const headers = screen.getByRole('table', { name: 'Response headers' });
     expect(within(headers).getAllByRole('row')[0]).toHaveTextContent('x-ratelimit-limit5, 5;w=60');
+    within(headers).getByRole('row', { name: /^x-ratelimit-limit / });
     expect(screen.getByLabelText('Response body').textContent).toContain('"predictions"');
   });
 
