@@ -1,4 +1,4 @@
-import { Button } from '@material-ui/core';
+import Button from '@material-ui/core/Button';
 import { Link, Table, type TableColumn } from '@backstage/core-components';
 import type {
   AccessRequest,
