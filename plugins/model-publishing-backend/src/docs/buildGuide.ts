@@ -346,6 +346,7 @@ export function buildGuide(
       '',
       'The gateway removes the key before the request reaches the model. When a key is rotated, the old one keeps',
       'working for the grace period the owner chose (24 hours unless they said otherwise): switch to the new key within it.',
+      'Both keys draw on one budget meanwhile: rotating does not double your limits.',
       ...(mainCall
         ? [
             '',

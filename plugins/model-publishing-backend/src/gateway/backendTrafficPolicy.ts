@@ -55,7 +55,12 @@ export interface RateLimitRule {
 }
 type HeaderMatch =
   | { name: string; type: 'Distinct' }
-  | { name: string; type: 'Exact'; value: string; invert?: true };
+  | {
+      name: string;
+      type: 'Exact' | 'RegularExpression';
+      value: string;
+      invert?: true;
+    };
 
 /**
  * Tokens are counted after the response (AI Gateway writes the total into dynamic metadata);
@@ -95,6 +100,53 @@ const exact = (clientId: string): HeaderMatch => ({
   type: 'Exact',
   value: clientId,
 });
+
+/** A rotated key and its successor(s) during the grace period: they share one budget. */
+interface BudgetGroup {
+  clientIds: string[];
+  /** The newest key's limits (the one that stays). */
+  rateLimits?: RateLimits;
+}
+
+/**
+ * Groups keys by `sharesBudgetWith` (a chain of rotations in one grace period is one group), in key
+ * order. A key whose predecessor is no longer in the Secret stands alone.
+ */
+function budgetGroups(keys: BuildInput['keys']): BudgetGroup[] {
+  const present = new Set(keys.map(k => k.clientId));
+  const root = (clientId: string): string => {
+    const seen = new Set<string>();
+    let at = clientId;
+    for (;;) {
+      const next = keys.find(k => k.clientId === at)?.sharesBudgetWith;
+      if (!next || !present.has(next) || seen.has(next)) return at;
+      seen.add(at);
+      at = next;
+    }
+  };
+  const groups = new Map<string, BudgetGroup>();
+  for (const key of keys) {
+    const id = root(key.clientId);
+    const group = groups.get(id) ?? { clientIds: [] };
+    group.clientIds.push(key.clientId);
+    // Later keys in a chain are newer: their limits are the ones that stay.
+    if (key.clientId !== id || !group.rateLimits) group.rateLimits = key.rateLimits;
+    groups.set(id, group);
+  }
+  return [...groups.values()];
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The header match of a budget: Exact for one key, one RegularExpression (one shared bucket) for a rotated pair. */
+function budgetMatch(group: BudgetGroup): HeaderMatch {
+  if (group.clientIds.length === 1) return exact(group.clientIds[0]);
+  return {
+    name: CLIENT_ID_HEADER,
+    type: 'RegularExpression',
+    value: `^(?:${group.clientIds.map(escapeRegex).join('|')})$`,
+  };
+}
 
 /** Refuses limits the route cannot enforce, naming the field. */
 function checkLimits(input: BuildInput): void {
@@ -143,6 +195,10 @@ function checkLimits(input: BuildInput): void {
  * publication's instead of adding to them.
  *
  * Local mode: no `Distinct` exists, so every key gets its own `Exact` rules (≤16 in all).
+ *
+ * Rotation: during the grace period the old key and its successor (`sharesBudgetWith`) are one
+ * budget, matched by one RegularExpression on both client ids (a non-Distinct match is one bucket),
+ * so rotating never doubles what a key may use.
  */
 export function buildRateLimitRules(input: BuildInput): {
   mode: 'global' | 'local';
@@ -153,13 +209,13 @@ export function buildRateLimitRules(input: BuildInput): {
   const mode = input.gateway.rateLimitMode;
   const rules: RateLimitRule[] = [];
 
+  const groups = budgetGroups(input.keys);
   if (mode === 'local') {
-    for (const key of input.keys) {
-      const limits = { ...base, ...defined(key.rateLimits) };
+    for (const group of groups) {
+      const limits = { ...base, ...defined(group.rateLimits) };
       for (const w of LIMIT_WINDOWS) {
         const value = limits[w.field];
-        if (value !== undefined)
-          rules.push(rule([exact(key.clientId)], value, w));
+        if (value !== undefined) rules.push(rule([budgetMatch(group)], value, w));
       }
     }
     if (rules.length > MAX_LOCAL_RULES) {
@@ -170,25 +226,29 @@ export function buildRateLimitRules(input: BuildInput): {
     return { mode, rules };
   }
 
-  const overridden = input.keys.filter(
-    k => Object.keys(defined(k.rateLimits)).length > 0,
+  // Keys with limits of their own, and rotated pairs (which need one shared bucket, so cannot be
+  // in the Distinct rules), get rules of their own and are excluded from the Distinct rules.
+  const special = groups.filter(
+    g =>
+      g.clientIds.length > 1 ||
+      Object.keys(defined(g.rateLimits)).length > 0,
   );
-  for (const key of overridden) {
-    const limits = { ...base, ...defined(key.rateLimits) };
+  for (const group of special) {
+    const limits = { ...base, ...defined(group.rateLimits) };
     for (const w of LIMIT_WINDOWS) {
       const value = limits[w.field];
-      if (value !== undefined)
-        rules.push(rule([exact(key.clientId)], value, w));
+      if (value !== undefined) rules.push(rule([budgetMatch(group)], value, w));
     }
   }
+  const overridden = special.flatMap(g => g.clientIds);
   const baseWindows = LIMIT_WINDOWS.filter(w => base[w.field] !== undefined);
   if (baseWindows.length > 0 && overridden.length > MAX_EXCLUDED_CLIENTS) {
     throw new InputError(
-      `keys: at most ${MAX_EXCLUDED_CLIENTS} keys can have their own rate limits (${overridden.length} do)`,
+      `keys: at most ${MAX_EXCLUDED_CLIENTS} keys can have their own rate limits or be in a rotation grace period (${overridden.length} are)`,
     );
   }
-  const exclusions: HeaderMatch[] = overridden.map(k => ({
-    ...exact(k.clientId),
+  const exclusions: HeaderMatch[] = overridden.map(clientId => ({
+    ...exact(clientId),
     invert: true,
   }));
   for (const w of baseWindows) {

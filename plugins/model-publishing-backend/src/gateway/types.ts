@@ -33,6 +33,11 @@ export interface BuildKey {
   key: string;
   /** This key's own limits; each field set here replaces the publication's limit for that window. */
   rateLimits?: RateLimits;
+  /**
+   * The client id of the key this one was rotated from, while that key is still valid (grace
+   * period): the two share one budget instead of doubling it.
+   */
+  sharesBudgetWith?: string;
 }
 
 export interface BuildInput {

@@ -236,5 +236,6 @@ describe('ApiKeyService against the Kubernetes emulator', () => {
     const after = await secretKeys();
     expect(Object.keys(after)).toHaveLength(41);
     expect(new Set(Object.values(after)).size).toBe(41);
-  });
+    // 60 sequential and concurrent writes against the emulator: above jest's 5 s default on a busy machine.
+  }, 30_000);
 });

@@ -250,6 +250,35 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     expect((await keys.sweep()).removed).toEqual([]);
   });
 
+  it('during the grace period the rotated pair shares one budget (design: rotation never doubles a key\'s limits)', async () => {
+    const keys = service();
+    const old = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
+    const other = await keys.create({ publicationId: publication.id, name: 'other' }, ALICE);
+    limitChanges = [];
+    const rotated = await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
+    // The route's limits are rebuilt at once, with the new key tied to the old one's client id.
+    expect(limitChanges).toEqual([publication.id]);
+    const live = await keys.readLiveSecretKeys(publication.id);
+    expect(live.keys.map(k => [k.clientId, k.sharesBudgetWith])).toEqual(
+      expect.arrayContaining([
+        [old.key.clientId, undefined],
+        [other.key.clientId, undefined],
+        [rotated.key.clientId, old.key.clientId],
+      ]),
+    );
+    expect((await keys.listActiveKeysForPublication(publication.id)).find(k => k.clientId === rotated.key.clientId)).toMatchObject({
+      sharesBudgetWith: old.key.clientId,
+    });
+    // Once the old key is gone the new one stands alone.
+    clock = new Date(START.getTime() + 25 * HOUR);
+    await keys.sweep();
+    expect((await keys.readLiveSecretKeys(publication.id)).keys.every(k => k.sharesBudgetWith === undefined)).toBe(true);
+    // Revoking at once (grace 0) has no pair, and nothing to rebuild for a key without limits.
+    limitChanges = [];
+    await keys.rotate({ publicationId: publication.id, keyId: other.key.id, gracePeriodHours: 0 }, ALICE);
+    expect(limitChanges).toEqual([]);
+  });
+
   it('uses the configured grace; 0 revokes the old key at once', async () => {
     const keys = service({ rotationGraceHours: 0 });
     const old = await keys.create(
@@ -572,30 +601,36 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     });
 
     it('refuses limits beyond the 256 global rules with a clear error', async () => {
-      const keys = service();
+      // An LLM with all six windows: each limited key needs 6 rules, plus 6 Distinct rules for the
+      // publication's own: 41 keys = 252 rules; the 42nd would need 258. (At most 63 keys may have
+      // limits of their own: Envoy Gateway v1.8.1 allows 64 headers per client selector.)
       const all = {
         requestsPerMinute: 1,
         requestsPerHour: 2,
         requestsPerDay: 3,
+        tokensPerMinute: 4,
+        tokensPerHour: 5,
+        tokensPerDay: 6,
       };
-      // Each limited key needs 3 rules, plus 1 Distinct rule for the publication's own
-      // requestsPerMinute: 85 keys = 256 rules, the most a route can hold.
-      for (let i = 0; i < 85; i++) {
+      const llm = await addPublication('pub-llm', { rateLimits: all }, 'openai');
+      secrets.seed({ ...TARGET, name: 'pub-llm-mp-keys' });
+      const keys = service();
+      for (let i = 0; i < 41; i++) {
         await keys.create(
-          { publicationId: publication.id, name: `k${i}`, rateLimits: all },
+          { publicationId: llm.id, name: `k${i}`, rateLimits: all },
           ALICE,
         );
       }
       await expect(
         keys.create(
-          { publicationId: publication.id, name: 'k85', rateLimits: all },
+          { publicationId: llm.id, name: 'k41', rateLimits: all },
           ALICE,
         ),
       ).rejects.toMatchObject({
         name: 'InputError',
         message: expect.stringContaining('at most 256 rate-limit rules'),
       });
-    });
+    }, 30_000);
   });
 
   it('a race of 20 concurrent rotations never duplicates or loses keys (409 retries)', async () => {

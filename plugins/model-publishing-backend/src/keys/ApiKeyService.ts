@@ -5,6 +5,7 @@ import type { BuildInput } from '../gateway/types';
 import { keyStatus, toApiKeyInfo } from './keyInfo';
 import {
   type Actor,
+  budgetLinks,
   hasLimits,
   KeyRecords,
   type KeyRecordsOptions,
@@ -93,9 +94,11 @@ export class ApiKeyService {
   /** Keys Envoy accepts now, for rebuilding the BackendTrafficPolicy. Never includes a key. */
   async listActiveKeysForPublication(publicationId: string): Promise<ActiveKeyLimits[]> {
     const records = await this.records.store.listLive(publicationId, this.records.now());
+    const shared = budgetLinks(records);
     return records.map(r => ({
       clientId: r.clientId,
       ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
+      ...(shared.has(r.id) ? { sharesBudgetWith: shared.get(r.id) } : {}),
     }));
   }
 
@@ -210,7 +213,9 @@ export class ApiKeyService {
     }
     if (revokeNow) await this.records.store.markRemoved([old.id], this.records.now());
 
-    if (record.rateLimits) await this.limitsChanged(publication.id);
+    // During the grace period the old and new key share one budget (one rate-limit rule for both),
+    // so the route's limits are rebuilt whenever the old key stays valid.
+    if (record.rateLimits || !revokeNow) await this.limitsChanged(publication.id);
     await this.records.audit({
       ...this.records.event('key.rotate', who, publication, old.id),
       outcome: 'succeeded',
@@ -282,6 +287,7 @@ export class ApiKeyService {
         clientId: r.clientId,
         key: '',
         rateLimits: r.rateLimits,
+        sharesBudgetWith: budgetLinks(live).get(r.id),
       })),
     } as unknown as BuildInput; // only the fields buildRateLimitRules reads
     buildRateLimitRules(input);

@@ -3,7 +3,14 @@ import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-com
 import type { BuildKey } from '../gateway/types';
 import { isWellFormedApiKey } from './keyFormat';
 import { toApiKeyInfo } from './keyInfo';
-import { type Actor, KeyRecords, type KeyRecordsOptions, parseExpiry, secretTarget } from './keyRecords';
+import {
+  type Actor,
+  budgetLinks,
+  KeyRecords,
+  type KeyRecordsOptions,
+  parseExpiry,
+  secretTarget,
+} from './keyRecords';
 import { decodeKeyData } from './secretKeys';
 import type { KeyPublication, KeySecretClient } from './types';
 
@@ -95,13 +102,16 @@ export class PublicationKeys {
     const secret = await this.o.secrets.getSecret(secretTarget(publication));
     const values = decodeKeyData(secret?.data);
     const keys: BuildKey[] = [];
-    for (const r of await this.records.store.listLive(publicationId, this.records.now())) {
+    const live = await this.records.store.listLive(publicationId, this.records.now());
+    const shared = budgetLinks(live);
+    for (const r of live) {
       const key = values[r.clientId];
       if (key && isWellFormedApiKey(key)) {
         keys.push({
           clientId: r.clientId,
           key,
           ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
+          ...(shared.has(r.id) ? { sharesBudgetWith: shared.get(r.id) } : {}),
         });
       }
     }

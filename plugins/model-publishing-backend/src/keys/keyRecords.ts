@@ -140,3 +140,17 @@ export class KeyRecords {
     }
   }
 }
+
+/**
+ * Key id → the client id of the key it was rotated from, for keys whose predecessor is still live
+ * (its grace period): such a pair shares one rate-limit budget (gateway/backendTrafficPolicy.ts).
+ */
+export function budgetLinks(live: ApiKeyRecord[]): Map<string, string> {
+  const byId = new Map(live.map(r => [r.id, r]));
+  const links = new Map<string, string>();
+  for (const r of live) {
+    const from = r.rotatedFrom ? byId.get(r.rotatedFrom) : undefined;
+    if (from) links.set(r.id, from.clientId);
+  }
+  return links;
+}

@@ -45,14 +45,22 @@ describe('API keys through the plugin', () => {
       'sklearn-iris-mp',
     );
     const rules: any[] = btp.spec.rateLimit?.global?.rules ?? [];
-    return rules
-      .flatMap(r => r.clientSelectors?.[0]?.headers ?? [])
-      .filter(
-        (m: any) =>
-          m.name === CLIENT_ID_HEADER && m.type === 'Exact' && !m.invert,
-      )
-      .map((m: any) => m.value)
-      .sort();
+    // Clients with rules of their own: an Exact match, or a rotated pair's one shared
+    // RegularExpression rule `^(?:a|b)$` (one budget for both during the grace period).
+    return [
+      ...new Set(
+        rules
+          .flatMap(r => r.clientSelectors?.[0]?.headers ?? [])
+          .filter((m: any) => m.name === CLIENT_ID_HEADER && !m.invert)
+          .flatMap((m: any) =>
+            m.type === 'Exact'
+              ? [m.value]
+              : m.type === 'RegularExpression'
+              ? m.value.replace(/^\^\(\?:|\)\$$/g, '').split('|')
+              : [],
+          ),
+      ),
+    ].sort() as string[];
   };
 
   beforeAll(async () => {
@@ -115,6 +123,27 @@ describe('API keys through the plugin', () => {
     expect(exactRuleClients()).toEqual(
       [batch.body.key.clientId, rotatedBatch.body.key.clientId].sort(),
     );
+    // …in one shared rule per window: the rotation does not double the key's budget.
+    const btpRules: any[] = object(
+      'BackendTrafficPolicy',
+      'gateway.envoyproxy.io/v1alpha1',
+      'sklearn-iris-mp',
+    ).spec.rateLimit.global.rules;
+    expect(
+      btpRules.filter(
+        r => r.clientSelectors[0].headers[0].type === 'RegularExpression',
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(
+      btpRules.some(r =>
+        r.clientSelectors[0].headers.some(
+          (m: any) =>
+            m.type === 'Exact' &&
+            !m.invert &&
+            m.value === rotatedBatch.body.key.clientId,
+        ),
+      ),
+    ).toBe(false);
 
     const revoked = await h.request
       .delete(`${KEYS}/${batch.body.key.id}`)

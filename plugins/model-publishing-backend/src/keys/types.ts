@@ -91,6 +91,8 @@ export interface ActiveKeyLimits {
   clientId: string;
   key?: never;
   rateLimits?: RateLimits;
+  /** The client id of the key this one replaced, while that key is in its grace period (one budget). */
+  sharesBudgetWith?: string;
 }
 
 /** The stored row, in application form. */
