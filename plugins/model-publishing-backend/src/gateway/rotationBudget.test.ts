@@ -1,6 +1,6 @@
 import { createSchemaValidator, loadCrdMatrix } from '@model-publishing/kube-emulator';
 import { buildBackendTrafficPolicy, buildRateLimitRules } from './backendTrafficPolicy';
-import { gateway, testKey, v1Input, vllmInput } from './__fixtures__/inputs';
+import { gateway, testKey, v1Input, vllmInput } from './__testUtils__/inputs';
 
 /**
  * Rotation must not double a key's budget. Envoy Gateway (api/v1alpha1/ratelimit_types.go): a

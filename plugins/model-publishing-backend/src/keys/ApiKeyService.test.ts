@@ -258,8 +258,8 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     const rotated = await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
     // The route's limits are rebuilt at once, with the new key tied to the old one's client id.
     expect(limitChanges).toEqual([publication.id]);
-    const live = await keys.readLiveSecretKeys(publication.id);
-    expect(live.keys.map(k => [k.clientId, k.sharesBudgetWith])).toEqual(
+    const live = await keys.listActiveKeysForPublication(publication.id);
+    expect(live.map(k => [k.clientId, k.sharesBudgetWith])).toEqual(
       expect.arrayContaining([
         [old.key.clientId, undefined],
         [other.key.clientId, undefined],
@@ -272,7 +272,7 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     // Once the old key is gone the new one stands alone.
     clock = new Date(START.getTime() + 25 * HOUR);
     await keys.sweep();
-    expect((await keys.readLiveSecretKeys(publication.id)).keys.every(k => k.sharesBudgetWith === undefined)).toBe(true);
+    expect((await keys.listActiveKeysForPublication(publication.id)).every(k => k.sharesBudgetWith === undefined)).toBe(true);
     // Revoking at once (grace 0) has no pair, and nothing to rebuild for a key without limits.
     limitChanges = [];
     await keys.rotate({ publicationId: publication.id, keyId: other.key.id, gracePeriodHours: 0 }, ALICE);
