@@ -1,5 +1,9 @@
 import { NotFoundError } from '@backstage/errors';
-import type { ModelKindDetection, ModelResourceKind } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  ModelInfo,
+  ModelKindDetection,
+  ModelResourceKind,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { KubeObject } from '../gateway/types';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
@@ -17,16 +21,8 @@ export interface ModelLocation {
   resourceKind?: ModelResourceKind;
 }
 
-export interface ModelInfo {
-  cluster: string;
-  namespace: string;
-  name: string;
-  entityRef?: string;
-  ready: boolean;
-  readyMessage?: string;
-  detection: ModelKindDetection;
-  runtime?: string;
-}
+/** What the API says about a model (openapi.yaml's ModelInfo). */
+export type { ModelInfo };
 
 /** A model as read from the cluster, with what was derived from it. */
 export interface LoadedModel {
