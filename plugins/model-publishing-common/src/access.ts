@@ -25,6 +25,8 @@ export const accessRequestInputSchema = z
       )
       .max(1000, 'purpose must be at most 1000 characters'),
     consumer: consumerRefSchema,
+    /** On an automatic plan, approve but leave the key to be collected (once) on the access page. */
+    collectLater: z.boolean().optional(),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { collectActions } from './__testUtils__/harness';
 import { scaffolderModuleModelPublishing } from './module';
 
 describe('scaffolderModuleModelPublishing', () => {
-  it('registers the three actions, each with examples and dry-run support', async () => {
+  it('registers the four actions, each with examples and dry-run support', async () => {
     const { registered: actions, extensionPoint } = collectActions();
     await startTestBackend({
       extensionPoints: [extensionPoint],
@@ -19,13 +19,14 @@ describe('scaffolderModuleModelPublishing', () => {
       'model-publishing:publish',
       'model-publishing:update',
       'model-publishing:unpublish',
+      'model-publishing:request-access',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);
       expect(action.examples?.length).toBeGreaterThan(0);
       expect(action.schema?.input).toMatchObject({
         type: 'object',
-        required: ['entityRef'],
+        required: expect.arrayContaining(['entityRef']),
       });
     }
   });

@@ -6,7 +6,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createModelPublishingActions } from './actions';
 
 /**
- * Scaffolder actions `model-publishing:publish`, `:update` and `:unpublish`.
+ * Scaffolder actions `model-publishing:publish`, `:update`, `:unpublish` and `:request-access`.
  *
  * @public
  */

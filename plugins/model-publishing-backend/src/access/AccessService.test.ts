@@ -204,6 +204,21 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     expect(issued!.key.rateLimits).toEqual({ requestsPerDay: 100 });
   });
 
+  it('automatic plan with collectLater: approved, no key until the requester collects it', async () => {
+    const { request, issued } = await f.access.request(
+      publication,
+      MODEL,
+      { plan: 'trial', purpose: PURPOSE, consumer: PAUL, collectLater: true },
+      { actor: PAUL },
+    );
+    expect(issued).toBeUndefined();
+    expect(request.status).toBe('approved');
+    expect(Number((await db('api_keys').count({ n: '*' }))[0].n)).toBe(0);
+    expect(
+      (await f.access.issue(request.id, MODEL, { actor: PAUL })).issued.secret,
+    ).toMatch(/^mpk_/);
+  });
+
   it('20 concurrent approvals of one request: exactly one wins; 20 concurrent collections: exactly one key', async () => {
     const { request } = await requestProduction();
     const approvals = await Promise.allSettled(

@@ -122,7 +122,8 @@ export class AccessService {
       this.now(),
     );
     await this.audit('access.request', caller, publication, model, 'succeeded');
-    if (automatic) return this.issue(id, model, caller);
+    if (automatic && !input.collectLater) return this.issue(id, model, caller);
+    if (automatic) return { request: await this.getRequest(id) };
     const request = await this.getRequest(id);
     await this.o.notifier.requestCreated(request, model);
     return { request };

@@ -1,4 +1,8 @@
-import type { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Knex } from 'knex';
@@ -9,7 +13,11 @@ import { AccessService } from './AccessService';
 import { AccessStore } from './AccessStore';
 import { ConsumerDirectory } from './consumers';
 import { NotificationAccessNotifier } from './notifier';
-import { silentNotifier, type AccessKeys, type AccessPublications } from './types';
+import {
+  silentNotifier,
+  type AccessKeys,
+  type AccessPublications,
+} from './types';
 
 export { AccessService } from './AccessService';
 export { ConsumerDirectory } from './consumers';
@@ -32,11 +40,20 @@ export interface AccessDeps {
 }
 
 /** The consumers' side (design §9): the access service and its lifecycle (scheduled by scheduleAccessLifecycle). */
-export function createAccess(deps: AccessDeps): { access: AccessService; lifecycle: AccessLifecycle } {
+export function createAccess(deps: AccessDeps): {
+  access: AccessService;
+  lifecycle: AccessLifecycle;
+} {
   const store = new AccessStore(deps.db);
-  const consumers = new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth });
+  const consumers = new ConsumerDirectory({
+    catalog: deps.catalog,
+    auth: deps.auth,
+  });
   const notifier = deps.notifications
-    ? new NotificationAccessNotifier({ notifications: deps.notifications, logger: deps.logger })
+    ? new NotificationAccessNotifier({
+        notifications: deps.notifications,
+        logger: deps.logger,
+      })
     : silentNotifier;
   const access = new AccessService({
     store,
@@ -75,7 +92,9 @@ export async function scheduleAccessLifecycle(o: {
     fn: async () => {
       const { suspended, expiring } = await o.lifecycle.run();
       if (suspended.length || expiring.length) {
-        o.logger.info(`Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`);
+        o.logger.info(
+          `Access lifecycle: ${suspended.length} key(s) suspended, ${expiring.length} expiry notice(s)`,
+        );
       }
     },
   });

@@ -1912,6 +1912,10 @@ export const spec = {
             "type": "string",
             "description": "user:…, group:… or component:… entity ref",
             "maxLength": 255
+          },
+          "collectLater": {
+            "type": "boolean",
+            "description": "On an automatic plan, approve but do not return the key here; the requester collects it once (e.g. from a scaffolder task, whose output is stored)"
           }
         }
       },

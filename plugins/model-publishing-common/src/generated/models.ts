@@ -75,6 +75,8 @@ export interface NewAccessRequest {
   purpose: string;
   /** user:…, group:… or component:… entity ref */
   consumer: string;
+  /** On an automatic plan, approve but do not return the key here; the requester collects it once (e.g. from a scaffolder task, whose output is stored) */
+  collectLater?: boolean;
 }
 
 /** Unknown fields are refused with a 400 naming them. */

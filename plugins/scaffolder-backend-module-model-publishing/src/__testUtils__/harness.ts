@@ -17,18 +17,19 @@ export const APP_BASE_URL = 'http://portal.test';
 
 /** The three actions wired exactly as the module wires them, with discovery pointing at the stub. */
 export function actionsFor(stub: Pick<StubBackend, 'url'>) {
-  const [publish, update, unpublish] = createModelPublishingActions({
-    auth: mockServices.auth({ pluginId: 'scaffolder' }),
-    discovery: {
-      getBaseUrl: async () => stub.url,
-      getExternalBaseUrl: async () => stub.url,
-    },
-    config: mockServices.rootConfig({
-      data: { app: { baseUrl: APP_BASE_URL } },
-    }),
-    permissions: ownerPolicy(),
-  });
-  return { publish, update, unpublish };
+  const [publish, update, unpublish, requestAccess] =
+    createModelPublishingActions({
+      auth: mockServices.auth({ pluginId: 'scaffolder' }),
+      discovery: {
+        getBaseUrl: async () => stub.url,
+        getExternalBaseUrl: async () => stub.url,
+      },
+      config: mockServices.rootConfig({
+        data: { app: { baseUrl: APP_BASE_URL } },
+      }),
+      permissions: ownerPolicy(),
+    });
+  return { publish, update, unpublish, requestAccess };
 }
 
 export type Actions = ReturnType<typeof actionsFor>;

@@ -68,11 +68,13 @@ export async function startStubBackend() {
         });
 
       const match =
-        /^\/entities\/([^/]+)\/([^/]+)\/([^/]+)(\/publication(\/dry-run)?)?$/.exec(
+        /^\/entities\/([^/]+)\/([^/]+)\/([^/]+)(\/publication(\/dry-run|\/access-requests)?)?$/.exec(
           path,
         );
       if (!match) return fail(404, 'NotFoundError', `No route ${path}`);
-      const [, kind, namespace, name, publicationPath, dryRun] = match;
+      const [, kind, namespace, name, publicationPath, suffix] = match;
+      const dryRun = suffix === '/dry-run';
+      const accessRequests = suffix === '/access-requests';
       const entityRef = `${kind}:${namespace}/${name}`;
       const model = models.get(`${kind}/${namespace}/${name}`);
       if (!model)
@@ -84,6 +86,18 @@ export async function startStubBackend() {
 
       if (!authorization)
         return fail(401, 'AuthenticationError', 'Missing credentials');
+      if (req.method === 'POST' && accessRequests) {
+        // Anyone signed in may ask; the real backend also checks the consumer against the catalog.
+        return send(201, {
+          request: {
+            id: 'req-1',
+            planName: body.plan,
+            consumerRef: body.consumer,
+            status: body.collectLater ? 'pending' : 'issued',
+          },
+          ...(body.collectLater ? {} : { issued: { secret: FAKE_KEY } }),
+        });
+      }
       if (req.method === 'GET' && !publicationPath) {
         return send(200, {
           model: { ready: true },

@@ -8,11 +8,16 @@ import { ModelPublishingClient } from '../client/ModelPublishingClient';
 import { createPublishModelAction } from './publish';
 import { createUnpublishModelAction } from './unpublish';
 import { createUpdatePublicationAction } from './update';
+import { createRequestAccessAction } from './requestAccess';
 
 export { createPublishModelAction, PUBLISH_ACTION_ID } from './publish';
 export type { ModelPublishingActionOptions } from './publish';
 export { createUpdatePublicationAction, UPDATE_ACTION_ID } from './update';
 export { createUnpublishModelAction, UNPUBLISH_ACTION_ID } from './unpublish';
+export {
+  createRequestAccessAction,
+  REQUEST_ACCESS_ACTION_ID,
+} from './requestAccess';
 
 /** All three actions, wired to the backend through discovery and the initiator's credentials. */
 export function createModelPublishingActions(options: {
@@ -33,5 +38,6 @@ export function createModelPublishingActions(options: {
     createPublishModelAction(actionOptions),
     createUpdatePublicationAction(actionOptions),
     createUnpublishModelAction(actionOptions),
+    createRequestAccessAction(actionOptions),
   ];
 }

@@ -8,6 +8,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ModelPublishingApiClient,
   MODEL_PUBLISHING_PLUGIN_ID,
+  type AccessRequest,
   type KubernetesObject,
   type ModelPath,
   type ModelResponse,
@@ -26,6 +27,7 @@ import {
 
 /** Kubernetes objects as the dry-run route returns them; we only ever read kind and name. */
 export type PreviewObject = KubernetesObject;
+export type { AccessRequest };
 
 export type ModelView = ModelResponse;
 
@@ -33,7 +35,12 @@ export { MODEL_PUBLISHING_PLUGIN_ID };
 
 /** The contract's entity address of a model (`/entities/{kind}/{namespace}/{name}`). */
 function entityPath(ref: CompoundEntityRef): ModelPath {
-  return { addressedBy: 'entities', scope: ref.kind, namespace: ref.namespace, name: ref.name };
+  return {
+    addressedBy: 'entities',
+    scope: ref.kind,
+    namespace: ref.namespace,
+    name: ref.name,
+  };
 }
 
 /**
@@ -75,8 +82,12 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ publication: Publication; issuedKeyId?: string }> {
-    const body = await this.request('publish', credentials, ref, (api, options) =>
-      api.publish({ path: entityPath(ref), body: config }, options),
+    const body = await this.request(
+      'publish',
+      credentials,
+      ref,
+      (api, options) =>
+        api.publish({ path: entityPath(ref), body: config }, options),
     );
     return { publication: body.publication, issuedKeyId: body.key?.key?.id };
   }
@@ -98,6 +109,28 @@ export class ModelPublishingClient {
     return this.request('unpublish', credentials, ref, (api, options) =>
       api.unpublish({ path: entityPath(ref) }, options),
     );
+  }
+
+  /**
+   * Requests access for the initiator. Always with `collectLater`: the key is never in this response (a
+   * task's output is stored), the requester collects it once on the My model access page.
+   */
+  async requestAccess(
+    credentials: BackstageCredentials,
+    ref: CompoundEntityRef,
+    input: { plan: string; purpose: string; consumer: string },
+  ): Promise<AccessRequest> {
+    const body = await this.request(
+      'request',
+      credentials,
+      ref,
+      (api, options) =>
+        api.requestAccess(
+          { path: entityPath(ref), body: { ...input, collectLater: true } },
+          options,
+        ),
+    );
+    return body.request;
   }
 
   private async request<T>(

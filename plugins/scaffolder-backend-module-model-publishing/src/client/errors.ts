@@ -21,13 +21,14 @@ export function redactKeys(text: string): string {
 }
 
 /** What the action was trying to do, phrased for "You are not allowed to <verb> <entity>". */
-export type Operation = 'publish' | 'update' | 'unpublish' | 'read';
+export type Operation = 'publish' | 'update' | 'unpublish' | 'read' | 'request';
 
 const verbs: Record<Operation, string> = {
   publish: 'publish',
   update: 'update the publication of',
   unpublish: 'unpublish',
   read: 'read the publication of',
+  request: 'request access to',
 };
 
 /**
