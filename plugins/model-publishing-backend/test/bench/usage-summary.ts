@@ -3,7 +3,8 @@
  * keys, 30 days of hourly rollups and the daily rollups and last-use rows the collector writes with them,
  * every key limited (so the alert-count queries do real work). Measured for the page's request (7 days
  * ending now, from midnight UTC six days ago) and for 30 days; also prints how many SQL queries one summary
- * runs, so a regression to queries per publication shows. Goal: p95 <= 30 ms for the 7-day request.
+ * runs, so a regression to queries per publication shows. Goal (issue #20): p95 <= 30 ms for both ranges,
+ * on SQLite and PostgreSQL.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs test/bench/usage-summary.ts [--pg]
  *
@@ -119,7 +120,7 @@ async function bench(kind: BenchDatabase, db: Knex) {
     {
       label: '30 days',
       range: { from: new Date(now - DAYS * DAY_MS), to: new Date(now) },
-      goal: false,
+      goal: true,
     },
   ];
   for (const { label, range, goal } of ranges) {

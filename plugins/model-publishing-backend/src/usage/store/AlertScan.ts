@@ -86,9 +86,11 @@ export class AlertScan {
 
   /**
    * How many alerts each publication has in one window kind: one per (subject, metric, window) at or over
-   * its floor, counted in SQL against a VALUES list of floors (per key, or per publication). The hourly key
-   * scan first reads the hourly totals' busiest-key columns and joins per-key rows only for hours in which
-   * some key could have reached its floor.
+   * its floor. The database returns only candidate rows — those reaching the smallest floor of their
+   * publication, from a VALUES list joined first (CROSS JOIN keeps SQLite's loop order: publication, then
+   * its rows by index) — and each is checked against its own key's floors here. The hourly key scan reads
+   * the hourly totals' busiest-key columns first and per-key rows only for hours in which some key could
+   * have reached a floor.
    */
   async countAtLeastMany(
     granularity: 'hour' | 'day',
@@ -96,133 +98,103 @@ export class AlertScan {
     floors: Map<string, PublicationFloors>,
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const add = (rows: Record<string, unknown>[]) => {
-      for (const r of rows) {
-        const id = String(r.publication_id);
-        counts.set(id, (counts.get(id) ?? 0) + Number(r.n));
+    const reached = (f: Floors | undefined, requests: number, tokens: number) =>
+      f ? Number(requests >= f.requests) + Number(tokens >= f.tokens) : 0;
+    const run = async (
+      entries: [string, Floors][],
+      sql: (values: string) => string,
+      count: (id: string, r: Record<string, unknown>) => number,
+    ) => {
+      for (const part of chunks(entries.filter(([, f]) => finite(f)))) {
+        const values = part
+          .map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))')
+          .join(', ');
+        const bindings = [
+          ...part.flatMap(([id, f]) => [
+            id,
+            bound(f.requests),
+            bound(f.tokens),
+          ]),
+          range.from,
+          range.to,
+        ];
+        const rows = rawRows(await this.db.raw(sql(values), bindings));
+        for (const r of rows) {
+          const id = String(r.publication_id);
+          counts.set(id, (counts.get(id) ?? 0) + count(id, r));
+        }
       }
     };
-    const reached = (alias: string, requests: string, tokens: string) =>
-      `(CASE WHEN ${requests} >= ${alias}.min_requests THEN 1 ELSE 0 END + ` +
-      `CASE WHEN ${tokens} >= ${alias}.min_tokens THEN 1 ELSE 0 END)`;
-    const values = (n: number, columns: number) =>
-      Array.from(
-        { length: n },
-        () => `(?${', CAST(? AS BIGINT)'.repeat(columns - 1)})`,
-      ).join(', ');
+    const p = (values: string) =>
+      `WITH p (publication_id, min_requests, min_tokens) AS (VALUES ${values})`;
 
-    // publication scope
-    const shared = [...floors]
-      .filter(([, f]) => finite(f.publication))
-      .map(([id, f]) => [id, f.publication] as const);
-    for (const part of chunks(shared)) {
-      const f = `f (publication_id, min_requests, min_tokens) AS (VALUES ${values(
-        part.length,
-        3,
-      )})`;
-      const bindings = [
-        ...part.flatMap(([id, fl]) => [
-          id,
-          bound(fl.requests),
-          bound(fl.tokens),
-        ]),
-        range.from,
-        range.to,
-      ];
-      const sql =
-        granularity === 'hour'
-          ? `WITH ${f}
-             SELECT t.publication_id, SUM(${reached(
-               'f',
-               't.requests',
-               't.input_tokens + t.output_tokens',
-             )}) AS n
-             FROM usage_hourly_total t JOIN f ON t.publication_id = f.publication_id
-             WHERE t.hour >= ? AND t.hour < ?
-             GROUP BY t.publication_id`
-          : `WITH ${f}, d AS (
-               SELECT publication_id, day, SUM(requests) AS requests,
-                      SUM(input_tokens + output_tokens) AS tokens
-               FROM usage_daily
-               WHERE publication_id IN (SELECT publication_id FROM f) AND day >= ? AND day < ?
-               GROUP BY publication_id, day)
-             SELECT d.publication_id, SUM(${reached(
-               'f',
-               'd.requests',
-               'd.tokens',
-             )}) AS n
-             FROM d JOIN f ON d.publication_id = f.publication_id
-             GROUP BY d.publication_id`;
-      add(rawRows(await this.db.raw(sql, bindings)));
-    }
-
-    // key scope: one VALUES row per limited key, chunked by publication so each chunk holds its keys whole
-    const perKey = [...floors].map(
-      ([id, f]) => [id, [...f.keys].filter(([, fl]) => finite(fl))] as const,
+    // publication scope: the hourly totals, or the daily rows summed per day
+    const shared = [...floors].map(
+      ([id, f]) => [id, f.publication] as [string, Floors],
     );
-    let batch: (readonly [string, [string, Floors][]])[] = [];
-    let size = 0;
-    const flush = async () => {
-      if (size === 0) return;
-      const keyRows = batch.flatMap(([id, keys]) =>
-        keys.map(([clientId, fl]) => [id, clientId, fl] as const),
+    const sharedCount = (id: string, r: Record<string, unknown>) =>
+      reached(
+        floors.get(id)!.publication,
+        Number(r.requests),
+        Number(r.tokens),
       );
-      const pubRows = batch.map(([id, keys]) => [
+    await run(
+      shared,
+      values =>
+        granularity === 'hour'
+          ? `${p(values)}
+             SELECT t.publication_id, t.requests, t.input_tokens + t.output_tokens AS tokens
+             FROM p CROSS JOIN usage_hourly_total t
+             WHERE t.publication_id = p.publication_id AND t.hour >= ? AND t.hour < ?
+               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`
+          : `${p(values)}
+             SELECT t.publication_id, SUM(t.requests) AS requests,
+                    SUM(t.input_tokens + t.output_tokens) AS tokens
+             FROM p CROSS JOIN usage_daily t
+             WHERE t.publication_id = p.publication_id AND t.day >= ? AND t.day < ?
+             GROUP BY t.publication_id, t.day, p.min_requests, p.min_tokens
+             HAVING SUM(t.requests) >= p.min_requests
+                 OR SUM(t.input_tokens + t.output_tokens) >= p.min_tokens`,
+      sharedCount,
+    );
+
+    // key scope: candidates reach the smallest floor of their publication's keys
+    const smallest = [...floors].map(([id, f]) => {
+      const keys = [...f.keys.values()];
+      return [
         id,
-        Math.min(...keys.map(([, fl]) => bound(fl.requests))),
-        Math.min(...keys.map(([, fl]) => bound(fl.tokens))),
-      ]);
-      const f = `f (publication_id, client_id, min_requests, min_tokens) AS (VALUES ${keyRows
-        .map(() => '(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))')
-        .join(', ')})`;
-      const fBindings = keyRows.flatMap(([id, clientId, fl]) => [
-        id,
-        clientId,
-        bound(fl.requests),
-        bound(fl.tokens),
-      ]);
-      const count = reached(
-        'f',
-        't.requests',
-        't.input_tokens + t.output_tokens',
+        {
+          requests: Math.min(Infinity, ...keys.map(k => k.requests)),
+          tokens: Math.min(Infinity, ...keys.map(k => k.tokens)),
+        },
+      ] as [string, Floors];
+    });
+    const keyCount = (id: string, r: Record<string, unknown>) =>
+      reached(
+        floors.get(id)!.keys.get(String(r.client_id)),
+        Number(r.requests),
+        Number(r.tokens),
       );
-      let sql: string;
-      let bindings: unknown[];
-      if (granularity === 'hour') {
-        const p = `p (publication_id, min_requests, min_tokens) AS (VALUES ${values(
-          pubRows.length,
-          3,
-        )})`;
-        sql = `WITH ${f}, ${p}
-          SELECT t.publication_id, SUM(${count}) AS n
-          FROM usage_hourly_total h
-          JOIN p ON h.publication_id = p.publication_id
-          JOIN usage_hourly t ON t.publication_id = h.publication_id AND t.hour = h.hour
-          JOIN f ON f.publication_id = t.publication_id AND f.client_id = t.client_id
-          WHERE h.hour >= ? AND h.hour < ?
-            AND (h.max_key_requests >= p.min_requests OR h.max_key_tokens >= p.min_tokens)
-          GROUP BY t.publication_id`;
-        bindings = [...fBindings, ...pubRows.flat(), range.from, range.to];
-      } else {
-        sql = `WITH ${f}
-          SELECT t.publication_id, SUM(${count}) AS n
-          FROM usage_daily t
-          JOIN f ON f.publication_id = t.publication_id AND f.client_id = t.client_id
-          WHERE t.day >= ? AND t.day < ?
-          GROUP BY t.publication_id`;
-        bindings = [...fBindings, range.from, range.to];
-      }
-      add(rawRows(await this.db.raw(sql, bindings as Knex.RawBinding[])));
-      batch = [];
-      size = 0;
-    };
-    for (const entry of perKey) {
-      if (entry[1].length === 0) continue;
-      if (size + entry[1].length > 2000) await flush();
-      batch.push(entry);
-      size += entry[1].length;
-    }
-    await flush();
+    await run(
+      smallest,
+      values =>
+        granularity === 'hour'
+          ? `${p(values)}
+             SELECT t.publication_id, t.client_id, t.requests,
+                    t.input_tokens + t.output_tokens AS tokens
+             FROM p CROSS JOIN usage_hourly_total h CROSS JOIN usage_hourly t
+             WHERE h.publication_id = p.publication_id AND h.hour >= ? AND h.hour < ?
+               AND (h.max_key_requests >= p.min_requests OR h.max_key_tokens >= p.min_tokens)
+               AND t.publication_id = h.publication_id AND t.hour = h.hour
+               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`
+          : `${p(values)}
+             SELECT t.publication_id, t.client_id, t.requests,
+                    t.input_tokens + t.output_tokens AS tokens
+             FROM p CROSS JOIN usage_daily t
+             WHERE t.publication_id = p.publication_id AND t.day >= ? AND t.day < ?
+               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`,
+      keyCount,
+    );
     return counts;
   }
 }
