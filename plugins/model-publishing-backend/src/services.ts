@@ -137,6 +137,9 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
     publications,
     rateLimitMode: config.gateway.rateLimitMode,
     extraSources: deps.usageSources,
+    catalog: deps.catalog,
+    auth: deps.auth,
+    notifications: deps.notifications,
   });
   const access =
     deps.catalog && deps.auth

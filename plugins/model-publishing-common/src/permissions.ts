@@ -65,6 +65,15 @@ export const accessApprovePermission = createPermission({
   resourceType,
 });
 
+/**
+ * See every consumer's costs and set budgets (portal policy: admins; basic, so the policy's owner rule does
+ * not apply). Without it, the costs page shows the caller's own groups' subtrees.
+ */
+export const costsAdminPermission = createPermission({
+  name: 'model-publishing.costs.admin',
+  attributes: { action: 'update' },
+});
+
 /** All model-publishing permissions, for registration with the permissions registry. */
 export const modelPublishingPermissions = [
   publicationReadPermission,
@@ -78,6 +87,7 @@ export const modelPublishingPermissions = [
   auditReadPermission,
   accessRequestPermission,
   accessApprovePermission,
+  costsAdminPermission,
 ];
 
 /** Permissions that change something; only owners and admins get these from the demo policy. */

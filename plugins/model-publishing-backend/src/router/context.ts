@@ -10,6 +10,7 @@ import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-m
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  type BasicPermission,
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
@@ -168,6 +169,17 @@ export class RouteContext {
       request: req,
     });
     throw new NotAllowedError(message);
+  }
+
+  /** Whether the caller holds a basic (not resource-scoped) permission. */
+  async isAllowed(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<boolean> {
+    const [decision] = await this.o.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    return decision.result === AuthorizeResult.ALLOW;
   }
 
   /** Which of `entityRefs` the caller may act on with `permission` (one batched permission call). */

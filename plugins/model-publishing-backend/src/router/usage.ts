@@ -5,12 +5,14 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  costsAdminPermission,
   usageReadPermission,
   type GetUsageQuery,
   type UsageGranularity,
 } from '@model-publishing/plugin-model-publishing-common';
 import express from 'express';
 import { checkUsageQuery } from '../usage/UsageService';
+import { chargebackToCsv, restrictChargeback } from '../usage/costs/chargeback';
 import type { AnyRequest, ModelTarget } from './context';
 import type { ApiRouter, RouterDeps } from './types';
 
@@ -87,11 +89,7 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     '/:addressedBy/:scope/:namespace/:name/publication/usage',
     async (req, res) => {
       const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(
-        model,
-        req,
-        req.query,
-      );
+      const { usage, pub, query } = await publicationFor(model, req, req.query);
       res.json(await usage.service.report(pub, query));
     },
   );
@@ -100,11 +98,7 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     '/:addressedBy/:scope/:namespace/:name/publication/usage.csv',
     async (req, res) => {
       const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(
-        model,
-        req,
-        req.query,
-      );
+      const { usage, pub, query } = await publicationFor(model, req, req.query);
       const csv = await usage.service.csv(pub, query);
       const day = query.from.toISOString().slice(0, 10);
       res
@@ -133,6 +127,71 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
         { from, to },
       ),
     );
+  });
+
+  /** The chargeback the caller may see: all of it with costs.admin, else its groups' subtrees. */
+  const chargebackFor = async (req: AnyRequest, month: string) => {
+    const credentials = await ctx.credentials(req);
+    const chargeback = usageOf().chargeback;
+    if (!chargeback)
+      throw new ServiceUnavailableError(
+        'chargeback needs the catalog, which this backend does not have',
+      );
+    const report = await chargeback.report(month);
+    if (await ctx.isAllowed(credentials, costsAdminPermission)) return report;
+    const user = ctx.actorOf(credentials);
+    const graph = await chargeback.orgGraph();
+    return restrictChargeback(
+      report,
+      new Set([user, ...(graph.memberships.get(user) ?? [])]),
+    );
+  };
+
+  router.get('/usage/chargeback', async (req, res) => {
+    res.json(await chargebackFor(req, req.query.month));
+  });
+
+  router.get('/usage/chargeback.csv', async (req, res) => {
+    const report = await chargebackFor(req, req.query.month);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .attachment(`costs-${report.month}.csv`)
+      .send(chargebackToCsv(report));
+  });
+
+  router.get('/usage/budgets', async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    const usage = usageOf();
+    const budgets = await usage.budgets.list();
+    if (await ctx.isAllowed(credentials, costsAdminPermission)) {
+      res.json({ items: budgets });
+      return;
+    }
+    const user = ctx.actorOf(credentials);
+    const graph = await usage.chargeback?.orgGraph();
+    const mine = new Set([user, ...(graph?.memberships.get(user) ?? [])]);
+    res.json({ items: budgets.filter(b => mine.has(b.consumerRef)) });
+  });
+
+  router.put('/usage/budgets', async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    if (!(await ctx.isAllowed(credentials, costsAdminPermission))) {
+      throw new NotAllowedError(
+        `not allowed: ${costsAdminPermission.name} (setting budgets)`,
+      );
+    }
+    const usage = usageOf();
+    const { consumerRef, monthlyAmount } = req.body;
+    await usage.budgets.set(
+      consumerRef,
+      monthlyAmount,
+      ctx.actorOf(credentials),
+    );
+    const saved = (await usage.budgets.list()).find(
+      b => b.consumerRef === consumerRef,
+    )!;
+    res.json(saved);
   });
 
   // NDJSON is the format log shippers batch best, and is not limited by the router's 100 kB JSON parser.

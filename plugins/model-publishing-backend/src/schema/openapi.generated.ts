@@ -69,6 +69,13 @@ import type {
   CollectAccessKeyResponse,
   GetUsageSummaryQuery,
   GetUsageSummaryResponse,
+  GetChargebackQuery,
+  GetChargebackResponse,
+  GetChargebackCsvQuery,
+  GetChargebackCsvResponse,
+  ListBudgetsResponse,
+  SetBudgetBody,
+  SetBudgetResponse,
   IngestUsageQuery,
   IngestUsageBody,
   IngestUsageResponse,
@@ -1601,6 +1608,144 @@ export const spec = {
         }
       }
     },
+    "/usage/chargeback": {
+      "get": {
+        "operationId": "getChargeback",
+        "summary": "Costs of one month per consumer, rolled up the catalog's org graph",
+        "description": "Each key's traffic priced per day (the publication's prices, else modelPublishing.usage.prices), attributed to the key's consumer and rolled up user → group → parent group and component → system → domain. Holders of model-publishing.costs.admin see every line; others the subtrees of the groups they are members of.",
+        "tags": [
+          "usage"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/month"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ChargebackReport"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/usage/chargeback.csv": {
+      "get": {
+        "operationId": "getChargebackCsv",
+        "summary": "The costs page's table as CSV (same lines, same order, same figures)",
+        "tags": [
+          "usage"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/month"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      }
+    },
+    "/usage/budgets": {
+      "get": {
+        "operationId": "listBudgets",
+        "summary": "Monthly budgets per consumer (all with model-publishing.costs.admin, else the caller's groups')",
+        "tags": [
+          "usage"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Budget"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          }
+        }
+      },
+      "put": {
+        "operationId": "setBudget",
+        "summary": "Sets a consumer's monthly budget (model-publishing.costs.admin); 80 % and 100 % notify once a month",
+        "tags": [
+          "usage"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BudgetInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Budget"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      }
+    },
     "/usage/ingest": {
       "post": {
         "operationId": "ingestUsage",
@@ -3120,6 +3265,203 @@ export const spec = {
           }
         }
       },
+      "ChargebackLine": {
+        "type": "object",
+        "required": [
+          "ref",
+          "kind",
+          "depth",
+          "ownCost",
+          "totalCost",
+          "requests",
+          "inputTokens",
+          "outputTokens",
+          "costPerDay"
+        ],
+        "properties": {
+          "ref": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "parent": {
+            "type": "string"
+          },
+          "depth": {
+            "type": "integer"
+          },
+          "ownCost": {
+            "type": "number"
+          },
+          "totalCost": {
+            "type": "number"
+          },
+          "requests": {
+            "type": "integer"
+          },
+          "inputTokens": {
+            "type": "integer"
+          },
+          "outputTokens": {
+            "type": "integer"
+          },
+          "costPerDay": {
+            "type": "array",
+            "items": {
+              "type": "number"
+            }
+          }
+        }
+      },
+      "ChargebackReport": {
+        "type": "object",
+        "required": [
+          "month",
+          "currency",
+          "days",
+          "total",
+          "lines",
+          "keys",
+          "providers"
+        ],
+        "properties": {
+          "month": {
+            "type": "string"
+          },
+          "currency": {
+            "type": "string"
+          },
+          "days": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          "total": {
+            "type": "number"
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChargebackLine"
+            }
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "publicationId",
+                "model",
+                "clientId",
+                "consumer",
+                "cost"
+              ],
+              "properties": {
+                "publicationId": {
+                  "type": "string"
+                },
+                "model": {
+                  "type": "string"
+                },
+                "keyId": {
+                  "type": "string"
+                },
+                "keyName": {
+                  "type": "string"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "consumer": {
+                  "type": "string"
+                },
+                "cost": {
+                  "type": "number"
+                }
+              }
+            }
+          },
+          "providers": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "owner",
+                "cost",
+                "costPerDay"
+              ],
+              "properties": {
+                "owner": {
+                  "type": "string"
+                },
+                "cost": {
+                  "type": "number"
+                },
+                "costPerDay": {
+                  "type": "array",
+                  "items": {
+                    "type": "number"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "Budget": {
+        "type": "object",
+        "required": [
+          "consumerRef",
+          "monthlyAmount",
+          "updatedBy",
+          "updatedAt"
+        ],
+        "properties": {
+          "consumerRef": {
+            "type": "string"
+          },
+          "monthlyAmount": {
+            "type": "number"
+          },
+          "updatedBy": {
+            "type": "string"
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "BudgetInput": {
+        "type": "object",
+        "required": [
+          "consumerRef",
+          "monthlyAmount"
+        ],
+        "properties": {
+          "consumerRef": {
+            "type": "string",
+            "pattern": "^(group|component|user):[^/]+/.+$",
+            "maxLength": 255,
+            "description": "The group, component or user that holds the keys"
+          },
+          "monthlyAmount": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1000000000
+          }
+        },
+        "additionalProperties": {
+          "not": {},
+          "description": "No other properties"
+        }
+      },
       "AccessLogBatch": {
         "type": "object",
         "description": "Envoy JSON access-log records in the format of docs/usage.md; unknown fields are ignored.",
@@ -3186,6 +3528,16 @@ export const spec = {
       }
     },
     "parameters": {
+      "month": {
+        "name": "month",
+        "in": "query",
+        "required": true,
+        "description": "A calendar month (UTC), YYYY-MM",
+        "schema": {
+          "type": "string",
+          "pattern": "^\\d{4}-(0[1-9]|1[0-2])$"
+        }
+      },
       "addressedBy": {
         "name": "addressedBy",
         "in": "path",
@@ -3381,6 +3733,10 @@ export type EndpointMap = {
   '#post|/access/requests/{requestId}/decision': { path: DecideAccessRequestPath; body: DecideAccessRequestBody; response: DecideAccessRequestResponse };
   '#post|/access/requests/{requestId}/key': { path: CollectAccessKeyPath; response: CollectAccessKeyResponse };
   '#get|/usage/summary': { query: GetUsageSummaryQuery; response: GetUsageSummaryResponse };
+  '#get|/usage/chargeback': { query: GetChargebackQuery; response: GetChargebackResponse };
+  '#get|/usage/chargeback.csv': { query: GetChargebackCsvQuery; response: GetChargebackCsvResponse };
+  '#get|/usage/budgets': { response: ListBudgetsResponse };
+  '#put|/usage/budgets': { body: SetBudgetBody; response: SetBudgetResponse };
   '#post|/usage/ingest': { query: IngestUsageQuery; body: IngestUsageBody; response: IngestUsageResponse };
 };
 

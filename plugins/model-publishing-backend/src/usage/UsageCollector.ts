@@ -19,6 +19,8 @@ export interface UsageCollectorOptions {
   logger: LoggerService;
   retentionDays: number;
   now?: () => number;
+  /** Runs after each scheduled collection (budget checks); its failure is logged. */
+  afterCollect?: (now: Date) => Promise<unknown>;
 }
 
 /** Asks every pull source for the hours since its last collection and stores them; prunes old rollups. */
@@ -89,6 +91,15 @@ export class UsageCollector {
       initialDelay: { seconds: 5 },
       fn: async () => {
         const results = await this.runOnce();
+        await this.o
+          .afterCollect?.(new Date())
+          .catch(error =>
+            this.o.logger.warn(
+              `usage: after-collection check failed: ${
+                (error as Error).message
+              }`,
+            ),
+          );
         const summary = results
           .map(r => `${r.source}=${r.error ? 'failed' : r.records}`)
           .join(' ');

@@ -126,6 +126,7 @@ async function keysOf(
       name: string;
       client_id: string;
       created_by: string;
+      consumer_ref: string | null;
       rate_limits: string | null;
       created_at: Date | string | number;
       revoked_at: Timestamp;
@@ -138,6 +139,7 @@ async function keysOf(
         'name',
         'client_id',
         'created_by',
+        'consumer_ref',
         'rate_limits',
         'created_at',
         'revoked_at',
@@ -154,8 +156,8 @@ async function keysOf(
         publicationId: r.publication_id,
         name: r.name,
         clientId: r.client_id,
-        // the seam for consumers (design §9): the key's holder; today the user who created it
-        consumer: r.created_by,
+        // who pays (design §9): the consumer entity that holds the key, else the user who created it
+        consumer: r.consumer_ref ?? r.created_by,
         createdAt: toDate(r.created_at),
         ...(until ? { until } : {}),
         ...(r.rate_limits

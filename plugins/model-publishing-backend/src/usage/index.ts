@@ -1,7 +1,13 @@
 import type {
+  AuthService,
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { BudgetMonitor, BudgetStore } from './costs/BudgetMonitor';
+import { ChargebackService } from './costs/ChargebackService';
+import { catalogOrgSource } from './costs/catalogOrgSource';
 import type { Config } from '@backstage/config';
 import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import type { Knex } from 'knex';
@@ -30,6 +36,10 @@ export interface UsageModule {
   collector: UsageCollector;
   directory: UsagePublicationDirectory;
   sources: UsageSource[];
+  /** Costs per month rolled up the org graph (needs the catalog). */
+  chargeback?: ChargebackService;
+  budgets: BudgetStore;
+  budgetMonitor?: BudgetMonitor;
 }
 
 export interface CreateUsageModuleOptions {
@@ -42,6 +52,11 @@ export interface CreateUsageModuleOptions {
   extraSources?: UsageSource[];
   /** Replaces the database-backed directory (tests). */
   directory?: UsagePublicationDirectory;
+  /** For chargeback's org graph; without them there is no chargeback and no budget check. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  /** For budget notices. */
+  notifications?: NotificationService;
 }
 
 /** Builds the usage services from config: Prometheus when configured; access logs arrive through the ingest route. */
@@ -71,6 +86,26 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
   // A key's lastUsedAt is read from the usage store's last-use table (ApiKeyStore joins it), which every
   // source writes with its rollups, so the key list and the usage reports cannot disagree.
   const ingestor = new AccessLogIngestor(store, directory, config.ingest);
+  const budgets = new BudgetStore(o.db);
+  const chargeback =
+    o.catalog && o.auth
+      ? new ChargebackService(
+          store,
+          directory,
+          catalogOrgSource(o.catalog, o.auth),
+          config.currency,
+        )
+      : undefined;
+  const budgetMonitor =
+    chargeback &&
+    new BudgetMonitor({
+      budgets,
+      chargeback,
+      directory,
+      currency: config.currency,
+      logger: o.logger,
+      notifications: o.notifications,
+    });
   const collector = new UsageCollector({
     sources,
     service,
@@ -78,8 +113,19 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     directory,
     logger: o.logger,
     retentionDays: config.retentionDays,
+    afterCollect: budgetMonitor && (now => budgetMonitor.check(now)),
   });
-  return { config, service, ingestor, collector, directory, sources };
+  return {
+    config,
+    service,
+    ingestor,
+    collector,
+    directory,
+    sources,
+    budgets,
+    ...(chargeback ? { chargeback } : {}),
+    ...(budgetMonitor ? { budgetMonitor } : {}),
+  };
 }
 
 /** Schedules the collector (global scope: one run at a time across replicas). Runs even without pull sources, to prune. */

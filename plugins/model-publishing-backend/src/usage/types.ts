@@ -85,8 +85,8 @@ export interface UsageKeyInfo {
   name: string;
   clientId: string;
   /**
-   * Who holds the key and pays for it (an entity ref). Until keys are owned by consumer entities (design
-   * §9), the user who created the key.
+   * Who holds the key and pays for it (an entity ref): the consumer entity (design §9), or the user who
+   * created the key when it has none.
    */
   consumer?: string;
   /** When the gateway started accepting the key (when known). */

@@ -59,6 +59,14 @@ import type {
   CollectAccessKeyResponse,
   GetUsageSummaryRequest,
   GetUsageSummaryResponse,
+  GetChargebackRequest,
+  GetChargebackResponse,
+  GetChargebackCsvRequest,
+  GetChargebackCsvResponse,
+  ListBudgetsRequest,
+  ListBudgetsResponse,
+  SetBudgetRequest,
+  SetBudgetResponse,
   IngestUsageRequest,
   IngestUsageResponse,
 } from './models';
@@ -330,6 +338,38 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<GetUsageSummaryResponse>> {
     return this.send('GET', this.url(`/usage/summary`, request.query), undefined, options);
+  }
+
+  /** GET /usage/chargeback: Costs of one month per consumer, rolled up the catalog's org graph */
+  async getChargeback(
+    request: GetChargebackRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetChargebackResponse>> {
+    return this.send('GET', this.url(`/usage/chargeback`, request.query), undefined, options);
+  }
+
+  /** GET /usage/chargeback.csv: The costs page's table as CSV (same lines, same order, same figures) */
+  async getChargebackCsv(
+    request: GetChargebackCsvRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetChargebackCsvResponse>> {
+    return this.send('GET', this.url(`/usage/chargeback.csv`, request.query), undefined, options);
+  }
+
+  /** GET /usage/budgets: Monthly budgets per consumer (all with model-publishing.costs.admin, else the caller's groups') */
+  async listBudgets(
+    _request: ListBudgetsRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListBudgetsResponse>> {
+    return this.send('GET', this.url(`/usage/budgets`), undefined, options);
+  }
+
+  /** PUT /usage/budgets: Sets a consumer's monthly budget (model-publishing.costs.admin); 80 % and 100 % notify once a month */
+  async setBudget(
+    request: SetBudgetRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SetBudgetResponse>> {
+    return this.send('PUT', this.url(`/usage/budgets`), request.body, options);
   }
 
   /** POST /usage/ingest: Envoy JSON access-log ingest (service credentials) */

@@ -421,6 +421,55 @@ export interface UsageSummary {
   items: Array<UsageSummaryItem>;
 }
 
+export interface ChargebackLine {
+  ref: string;
+  kind: string;
+  title?: string;
+  parent?: string;
+  depth: number;
+  ownCost: number;
+  totalCost: number;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costPerDay: Array<number>;
+}
+
+export interface ChargebackReport {
+  month: string;
+  currency: string;
+  days: Array<string>;
+  total: number;
+  lines: Array<ChargebackLine>;
+  keys: Array<{
+    publicationId: string;
+    model: string;
+    keyId?: string;
+    keyName?: string;
+    clientId: string;
+    consumer: string;
+    cost: number;
+  }>;
+  providers: Array<{
+    owner: string;
+    cost: number;
+    costPerDay: Array<number>;
+  }>;
+}
+
+export interface Budget {
+  consumerRef: string;
+  monthlyAmount: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface BudgetInput {
+  /** The group, component or user that holds the keys */
+  consumerRef: string;
+  monthlyAmount: number;
+}
+
 /** Envoy JSON access-log records in the format of docs/usage.md; unknown fields are ignored. */
 export interface AccessLogBatch {
   /** Each record - start_time (required), response_code (required), response_flags, response_code_details, route_name, client_id, request_id, input_tokens, output_tokens (or llm_input_token, llm_output_token). Validated by the handler, which names the record index and field. */
@@ -727,6 +776,39 @@ export type GetUsageSummaryQuery = {
 export type GetUsageSummaryResponse = UsageSummary;
 export type GetUsageSummaryRequest = {
   query?: GetUsageSummaryQuery;
+};
+
+// GET /usage/chargeback: Costs of one month per consumer, rolled up the catalog's org graph
+export type GetChargebackQuery = {
+  /** A calendar month (UTC), YYYY-MM */
+  month: string;
+};
+export type GetChargebackResponse = ChargebackReport;
+export type GetChargebackRequest = {
+  query?: GetChargebackQuery;
+};
+
+// GET /usage/chargeback.csv: The costs page's table as CSV (same lines, same order, same figures)
+export type GetChargebackCsvQuery = {
+  /** A calendar month (UTC), YYYY-MM */
+  month: string;
+};
+export type GetChargebackCsvResponse = string;
+export type GetChargebackCsvRequest = {
+  query?: GetChargebackCsvQuery;
+};
+
+// GET /usage/budgets: Monthly budgets per consumer (all with model-publishing.costs.admin, else the caller's groups')
+export type ListBudgetsResponse = {
+  items: Array<Budget>;
+};
+export type ListBudgetsRequest = Record<string, never>;
+
+// PUT /usage/budgets: Sets a consumer's monthly budget (model-publishing.costs.admin); 80 % and 100 % notify once a month
+export type SetBudgetBody = BudgetInput;
+export type SetBudgetResponse = Budget;
+export type SetBudgetRequest = {
+  body: SetBudgetBody;
 };
 
 // POST /usage/ingest: Envoy JSON access-log ingest (service credentials)

@@ -123,6 +123,8 @@ const rec = (
   ...c,
 });
 
+jest.setTimeout(60_000);
+
 describe.each(usageTestDatabases())('ChargebackService on %s', kind => {
   it('prices each key, rolls costs up a three-level org and component → system → domain, and exports the page as CSV', async () => {
     const { db, close } = await createUsageTestDb(kind);

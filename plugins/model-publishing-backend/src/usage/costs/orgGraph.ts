@@ -15,6 +15,8 @@ export interface OrgGraph {
   parent: Map<string, string>;
   titles: Map<string, string>;
   kinds: Map<string, string>;
+  /** Every group each user is a member of (the groups whose costs its members may see). */
+  memberships: Map<string, string[]>;
 }
 
 /** The relation that leads from an entity of a kind to its parent in the roll-up. */
@@ -41,6 +43,7 @@ export function buildOrgGraph(entities: OrgEntity[]): OrgGraph {
   const parent = new Map<string, string>();
   const titles = new Map<string, string>();
   const kinds = new Map<string, string>();
+  const memberships = new Map<string, string[]>();
   for (const e of entities) {
     const kind = e.kind.toLocaleLowerCase('en-US');
     kinds.set(e.ref, kind);
@@ -57,8 +60,9 @@ export function buildOrgGraph(entities: OrgEntity[]): OrgGraph {
       .map(r => r.targetRef)
       .sort();
     if (candidates.length) parent.set(e.ref, candidates[0]);
+    if (kind === 'user') memberships.set(e.ref, candidates);
   }
-  return { parent, titles, kinds };
+  return { parent, titles, kinds, memberships };
 }
 
 /** The chain from a ref up to its root (the ref first); stops at a cycle. */
