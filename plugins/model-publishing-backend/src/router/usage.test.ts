@@ -127,13 +127,35 @@ describe('usage routes', () => {
       rootConfig: mockServices.rootConfig({
         data: {
           modelPublishing: {
-            usage: { ingest: { allowedSubjects: ['external:log-shipper'] } },
+            usage: {
+              ingest: { allowedSubjects: ['external:log-shipper'] },
+              // 1 per request served, so costs are the request counts
+              prices: { requestsPerThousand: 1000 },
+            },
           },
         },
       }),
       logger,
       publications,
       rateLimitMode: 'global',
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'ml', namespace: 'default' },
+            spec: { type: 'team', children: [] },
+          },
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: 'alice', namespace: 'default' },
+            spec: { memberOf: ['ml'] },
+            relations: [{ type: 'memberOf', targetRef: 'group:default/ml' }],
+          },
+        ],
+      }),
+      auth: mockServices.auth(),
     });
     const router = createOpenApiRouter();
     registerUsageRoutes(router, {
@@ -364,5 +386,74 @@ describe('usage routes', () => {
       .get('/models/default/ml/unpublished/publication/usage')
       .set('Authorization', user);
     expect(none.status).toBe(404);
+  });
+
+  it('shows costs per month to group members (their subtree) and admins, and lets only admins set budgets', async () => {
+    jest.useFakeTimers({
+      now: new Date('2026-03-01T12:00:00Z'),
+      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'],
+    });
+    try {
+      await ingestFixture();
+      const bob = mockCredentials.user.header('user:default/bob');
+      const bad = await request(app)
+        .get('/usage/chargeback?month=2026-13')
+        .set('Authorization', user);
+      expect(bad.status).toBe(400);
+
+      const mine = await request(app)
+        .get('/usage/chargeback?month=2026-03')
+        .set('Authorization', user);
+      expect(mine.status).toBe(200);
+      expect(
+        mine.body.lines.map((l: { ref: string; depth: number }) => [
+          l.ref,
+          l.depth,
+        ]),
+      ).toEqual([
+        ['group:default/ml', 0],
+        ['user:default/alice', 1],
+      ]);
+      // keyed requests served (the fixture's 401s have no key): 1 each
+      expect(mine.body.total).toBeGreaterThan(0);
+      const csv = await request(app)
+        .get('/usage/chargeback.csv?month=2026-03')
+        .set('Authorization', user);
+      expect(csv.text.trim().split('\r\n')).toHaveLength(3);
+
+      const others = await request(app)
+        .get('/usage/chargeback?month=2026-03')
+        .set('Authorization', bob);
+      expect([others.status, others.body.lines, others.body.total]).toEqual([
+        200,
+        [],
+        0,
+      ]);
+
+      const denied = await request(app)
+        .put('/usage/budgets')
+        .set('Authorization', user)
+        .send({ consumerRef: 'group:default/ml', monthlyAmount: 100 });
+      expect(denied.status).toBe(403);
+      expect(await usage.budgets.list()).toEqual([]);
+
+      allowed.add('model-publishing.costs.admin');
+      const set = await request(app)
+        .put('/usage/budgets')
+        .set('Authorization', user)
+        .send({ consumerRef: 'group:default/ml', monthlyAmount: 100 });
+      expect([set.status, set.body.monthlyAmount]).toEqual([200, 100]);
+      const invalid = await request(app)
+        .put('/usage/budgets')
+        .set('Authorization', user)
+        .send({ consumerRef: 'group:default/ml', monthlyAmount: -1 });
+      expect(invalid.status).toBe(400);
+      const listed = await request(app)
+        .get('/usage/budgets')
+        .set('Authorization', bob);
+      expect(listed.body.items.map((b: { consumerRef: string }) => b.consumerRef)).toEqual(['group:default/ml']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

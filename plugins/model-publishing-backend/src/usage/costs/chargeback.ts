@@ -165,6 +165,10 @@ export function buildChargeback(input: {
     const at = parent && nodes.has(parent) ? parent : undefined;
     children.set(at, [...(children.get(at) ?? []), ref]);
   }
+  const sortByTotal = (refs: string[]) =>
+    [...refs].sort(
+      (a, b) => nodes.get(b)!.total - nodes.get(a)!.total || a.localeCompare(b),
+    );
   const lines: ChargebackLine[] = [];
   const visit = (ref: string, depth: number) => {
     const n = nodes.get(ref)!;
@@ -185,10 +189,6 @@ export function buildChargeback(input: {
     for (const child of sortByTotal(children.get(ref) ?? []))
       visit(child, depth + 1);
   };
-  const sortByTotal = (refs: string[]) =>
-    [...refs].sort(
-      (a, b) => nodes.get(b)!.total - nodes.get(a)!.total || a.localeCompare(b),
-    );
   for (const root of sortByTotal(children.get(undefined) ?? [])) visit(root, 0);
 
   return {
