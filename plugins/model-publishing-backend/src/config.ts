@@ -61,6 +61,10 @@ export interface ModelPublishingConfig {
   maxConcurrentClusterRequests: number;
   /** Keep a watch of each cluster's InferenceServices (kubernetes/ModelWatch). */
   watchModels: boolean;
+  /** Service principals that may call the routes marked `readers` (router/access.ts). */
+  serviceReaders: string[];
+  /** Service principals that may ingest usage (`usage.ingest.allowedSubjects`); none when unset. */
+  ingestSubjects: string[];
 }
 
 const TENANT_LIMIT_KEYS = [
@@ -154,5 +158,7 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
     clusterRequestTimeoutMs: c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
     maxConcurrentClusterRequests: c?.getOptionalNumber('maxConcurrentClusterRequests') ?? 8,
     watchModels: c?.getOptionalBoolean('watchModels') ?? true,
+    serviceReaders: c?.getOptionalStringArray('serviceReaders') ?? ['plugin:catalog'],
+    ingestSubjects: c?.getOptionalStringArray('usage.ingest.allowedSubjects') ?? [],
   };
 }

@@ -64,6 +64,7 @@ export const modelPublishingPlugin = createBackendPlugin({
           auditLog: services.auditLog,
           resolveClusterName: name => services.clusters.resolveName(name),
           defaultCluster: config.defaultCluster,
+          serviceSubjects: { readers: config.serviceReaders, ingest: config.ingestSubjects },
         });
         deps.httpRouter.use(await createRouter({ ...services, ...deps, access: services.access?.access, ctx }));
       },

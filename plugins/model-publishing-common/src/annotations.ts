@@ -85,3 +85,48 @@ export function isInferenceServiceEntity(entity: {
 }): boolean {
   return getInferenceServiceRef(entity) !== undefined;
 }
+
+/** Backstage's catalog annotations naming where an entity came from (set by the catalog, not the author). */
+const ANNOTATION_MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
+const ANNOTATION_MANAGED_BY_ORIGIN_LOCATION = 'backstage.io/managed-by-origin-location';
+const PROVIDER_LOCATION_TYPE = 'model-publishing';
+
+/**
+ * The location key the model-publishing entity provider of `cluster` emits its entities under
+ * (`model-publishing:<cluster>`); the catalog stamps it on them as their managed-by(-origin) location.
+ */
+export function modelPublishingLocationKey(cluster: string): string {
+  return `${PROVIDER_LOCATION_TYPE}:${cluster}`;
+}
+
+/**
+ * The cluster whose model-publishing entity provider emitted this entity, or undefined when no such
+ * provider did. This is what makes the `inference-service` annotation trustworthy: the catalog
+ * overwrites both managed-by annotations on every entity read from a location (a catalog-info.yaml
+ * anyone may register), and no location processor reads the `model-publishing` type, so only our
+ * provider's entities carry `model-publishing:<cluster>` in both — and the cluster annotation agrees.
+ */
+export function providerClusterOf(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const cluster = annotations[ANNOTATION_CLUSTER];
+  if (!cluster) return undefined;
+  const key = modelPublishingLocationKey(cluster);
+  return annotations[ANNOTATION_MANAGED_BY_LOCATION] === key &&
+    annotations[ANNOTATION_MANAGED_BY_ORIGIN_LOCATION] === key
+    ? cluster
+    : undefined;
+}
+
+/** The filter that finds, in one catalog query, the entity `cluster`'s provider emitted for a model. */
+export function providerEntityFilter(
+  cluster: string,
+  namespace: string,
+  name: string,
+): Record<string, string> {
+  return {
+    [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: `${namespace}/${name}`,
+    [`metadata.annotations.${ANNOTATION_MANAGED_BY_LOCATION}`]: modelPublishingLocationKey(cluster),
+  };
+}

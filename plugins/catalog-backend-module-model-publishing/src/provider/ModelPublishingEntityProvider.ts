@@ -13,12 +13,12 @@ import type {
 } from '@backstage/plugin-catalog-node';
 import {
   detectModelKind,
+  modelPublishingLocationKey,
   type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
 import { InferenceServiceReader } from '../cluster/InferenceServiceReader';
 import { createKubeConfig } from '../cluster/kubeConfig';
 import { ProviderConfig, readProviderConfigs } from '../config';
-import { LOCATION_PREFIX } from '../constants';
 import {
   isLivePublication,
   placeholderOpenApi,
@@ -112,7 +112,8 @@ export class ModelPublishingEntityProvider implements EntityProvider {
 
   constructor(options: ModelPublishingEntityProviderOptions) {
     this.options = options;
-    this.locationKey = `${LOCATION_PREFIX}:${options.config.cluster}`;
+    // The model-publishing backend trusts an entity only under this key (providerClusterOf, -common).
+    this.locationKey = modelPublishingLocationKey(options.config.cluster);
     const apiName = `ModelPublishingApiEntityProvider:${options.config.id}`;
     this.apiProvider = {
       getProviderName: () => apiName,

@@ -22,6 +22,9 @@ import type { KubeObject } from '../gateway/types';
 import { modelPublishingPlugin } from '../plugin';
 import { MANAGED_KINDS } from '../publishing/objects';
 import { WATCHED_RESOURCES } from '../kubernetes/ModelWatch';
+import { providerLocation } from './providerLocation';
+
+export { providerLocation } from './providerLocation';
 
 export const NAMESPACE = 'models';
 export const CLUSTER = 'local';
@@ -65,6 +68,7 @@ export function seedPaths(extraReady: KubeObject[] = []): string {
   return dir;
 }
 
+/** A Component as the model-publishing catalog module emits it for a model of the test cluster. */
 export function entityFor(name: string, owner = 'group:default/ml-team'): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -72,7 +76,11 @@ export function entityFor(name: string, owner = 'group:default/ml-team'): Entity
     metadata: {
       name,
       namespace: 'default',
-      annotations: { [ANNOTATION_INFERENCE_SERVICE]: `${NAMESPACE}/${name}`, [ANNOTATION_CLUSTER]: CLUSTER },
+      annotations: {
+        [ANNOTATION_INFERENCE_SERVICE]: `${NAMESPACE}/${name}`,
+        [ANNOTATION_CLUSTER]: CLUSTER,
+        ...providerLocation(CLUSTER),
+      },
     },
     spec: { type: 'model', lifecycle: 'production', owner },
   };

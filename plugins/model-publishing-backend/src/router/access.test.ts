@@ -5,7 +5,8 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import { ANNOTATION_CLUSTER, ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import { providerLocation } from '../__testUtils__/providerLocation';
 import { AuditLog } from '../audit/AuditLog';
 import {
   createKeyTestDb,
@@ -88,7 +89,11 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
       metadata: {
         name: 'fraud-sklearn',
         namespace: 'default',
-        annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud-sklearn' },
+        annotations: {
+          [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud-sklearn',
+          [ANNOTATION_CLUSTER]: 'default',
+          ...providerLocation('default'),
+        },
       },
       spec: {
         type: 'model',
@@ -107,6 +112,7 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
       logger,
       resolveClusterName: name => (name === 'default' ? 'default' : undefined),
       defaultCluster: 'default',
+      serviceSubjects: { readers: ['plugin:catalog'], ingest: [] },
     });
     const router = createOpenApiRouter();
     registerAccessRoutes(router, {

@@ -14,11 +14,12 @@ import {
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
-  ANNOTATION_INFERENCE_SERVICE,
   getInferenceServiceRef,
   getModelResourceKind,
   type ModelPath,
   type ModelResourceKind,
+  providerClusterOf,
+  providerEntityFilter,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { Request } from 'express';
 
@@ -26,6 +27,7 @@ import type { Request } from 'express';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRequest = Request<any, any, any, any>;
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
+import { checkServiceAccess, routeKey, type ServiceSubjects } from './serviceAccess';
 
 /** A model resolved from its address: the cluster object and the catalog entity permissions check. */
 export interface ModelTarget {
@@ -51,15 +53,24 @@ export interface RouteContextOptions {
   /** Resolves a cluster name from a URL (`default` → the default cluster); undefined when unknown. */
   resolveClusterName(name: string): string | undefined;
   defaultCluster: string;
+  /** Which service principals the `readers` and `ingest` routes admit. */
+  serviceSubjects: ServiceSubjects;
 }
 
 /** Shared route helpers (backend contract): credentials, model address → entity, authorize + audit. */
 export class RouteContext {
   constructor(private readonly o: RouteContextOptions) {}
 
-  /** Users and services may call; unauthenticated requests were already refused by httpRouter (401). */
-  credentials(req: AnyRequest): Promise<BackstageCredentials> {
-    return this.o.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /**
+   * The caller, admitted by the route's declared access (router/serviceAccess.ts): services only where
+   * the route says so, since the permission framework would allow them anything. Unauthenticated
+   * requests were already refused by httpRouter (401).
+   */
+  async credentials(req: AnyRequest): Promise<BackstageCredentials> {
+    const credentials = await this.o.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const path = typeof req.route?.path === 'string' ? req.route.path : req.path;
+    checkServiceAccess(routeKey(req.method, path), credentials, this.o.serviceSubjects);
+    return credentials;
   }
 
   /** Who did it, for audit rows and `createdBy`. */
@@ -71,8 +82,10 @@ export class RouteContext {
   }
 
   /**
-   * Resolves either address form to a model and its catalog entity. No entity → 404 before any cluster
-   * call: permissions are decided on the entity, so without one nothing can be authorized.
+   * Resolves either address form to a model and the catalog entity permissions are decided on. Only the
+   * entity our own entity provider emitted for that InferenceService counts (providerClusterOf): an
+   * entity anyone registered with the same annotation is no model here, so both address forms reach
+   * the same entity and the same decision. No trusted entity → 404 before any cluster call.
    */
   async resolveModel(address: ModelPath): Promise<ModelTarget> {
     const serviceCredentials = await this.o.auth.getOwnServiceCredentials();
@@ -80,14 +93,15 @@ export class RouteContext {
       const ref = { kind: address.scope, namespace: address.namespace, name: address.name };
       const entity = await this.o.catalog.getEntityByRef(ref, { credentials: serviceCredentials });
       const isvc = entity && getInferenceServiceRef(entity);
-      if (!entity || !isvc) {
+      const providerCluster = entity && providerClusterOf(entity);
+      if (!entity || !isvc || !providerCluster) {
         throw new NotFoundError(
-          `entity ${stringifyEntityRef(ref)} not found or has no ${ANNOTATION_INFERENCE_SERVICE} annotation`,
+          `entity ${stringifyEntityRef(ref)} is not a model: only entities the model-publishing catalog module emitted from a cluster stand for one`,
         );
       }
-      const cluster = this.o.resolveClusterName(isvc.cluster ?? 'default');
-      if (!cluster) {
-        throw new NotFoundError(`entity ${stringifyEntityRef(ref)} names unknown cluster '${isvc.cluster}'`);
+      const cluster = this.o.resolveClusterName(providerCluster);
+      if (!cluster || (isvc.cluster && this.o.resolveClusterName(isvc.cluster) !== cluster)) {
+        throw new NotFoundError(`entity ${stringifyEntityRef(ref)} names unknown cluster '${providerCluster}'`);
       }
       return this.target(entity, cluster, isvc.namespace, isvc.name);
     }
@@ -95,20 +109,19 @@ export class RouteContext {
     const cluster = this.o.resolveClusterName(address.scope);
     if (!cluster) throw new NotFoundError(`cluster '${address.scope}' is not configured`);
     const { items } = await this.o.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${ANNOTATION_INFERENCE_SERVICE}`]: [
-            `${namespace}/${name}`,
-            `${cluster}/${namespace}/${name}`,
-          ],
-        },
-      },
+      { filter: providerEntityFilter(cluster, namespace, name) },
       { credentials: serviceCredentials },
     );
     const entity = items.find(e => {
       const ref = getInferenceServiceRef(e);
-      const entityCluster = this.o.resolveClusterName(ref?.cluster ?? 'default');
-      return ref && ref.namespace === namespace && ref.name === name && entityCluster === cluster;
+      const providerCluster = providerClusterOf(e);
+      return (
+        ref &&
+        providerCluster &&
+        this.o.resolveClusterName(providerCluster) === cluster &&
+        ref.namespace === namespace &&
+        ref.name === name
+      );
     });
     if (!entity) {
       throw new NotFoundError(

@@ -5,7 +5,11 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ANNOTATION_CLUSTER,
+  ANNOTATION_INFERENCE_SERVICE,
+} from '@model-publishing/plugin-model-publishing-common';
+import { providerLocation } from '../__testUtils__/providerLocation';
 import { AuditLog } from '../audit/AuditLog';
 import { PublicationStore } from '../database/PublicationStore';
 import { ApiKeyService } from '../keys/ApiKeyService';
@@ -86,7 +90,11 @@ describe('key routes', () => {
             metadata: {
               name: 'fraud',
               namespace: 'ml',
-              annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud' },
+              annotations: {
+                [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud',
+                [ANNOTATION_CLUSTER]: 'dev',
+                ...providerLocation('dev'),
+              },
             },
             spec: {
               type: 'inference-service',
@@ -101,6 +109,7 @@ describe('key routes', () => {
       resolveClusterName: name =>
         name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
+      serviceSubjects: { readers: ['plugin:catalog'], ingest: ['external:log-shipper'] },
     });
     const keys = new ApiKeyService({
       store: new ApiKeyStore(db),

@@ -7,7 +7,8 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import { ANNOTATION_CLUSTER, ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import { providerLocation } from '../__testUtils__/providerLocation';
 import { AuditLog } from '../audit/AuditLog';
 import { PublicationStore } from '../database/PublicationStore';
 import { ApiKeyService } from '../keys/ApiKeyService';
@@ -81,7 +82,7 @@ describe('POST …/publication/try-it', () => {
         entities: [
           {
             apiVersion: 'backstage.io/v1alpha1', kind: 'Component',
-            metadata: { name: 'fraud', namespace: 'ml', annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud' } },
+            metadata: { name: 'fraud', namespace: 'ml', annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/fraud', [ANNOTATION_CLUSTER]: 'dev', ...providerLocation('dev') } },
             spec: { type: 'inference-service', owner: 'group:default/ml', lifecycle: 'production' },
           },
         ],
@@ -90,6 +91,7 @@ describe('POST …/publication/try-it', () => {
       logger,
       resolveClusterName: name => (name === 'default' || name === 'dev' ? 'dev' : undefined),
       defaultCluster: 'dev',
+      serviceSubjects: { readers: ['plugin:catalog'], ingest: [] },
     });
     keys = new ApiKeyService({
       store: new ApiKeyStore(db), publications, secrets, auditor: auditLog, logger,

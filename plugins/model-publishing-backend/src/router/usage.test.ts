@@ -7,7 +7,11 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ANNOTATION_CLUSTER,
+  ANNOTATION_INFERENCE_SERVICE,
+} from '@model-publishing/plugin-model-publishing-common';
+import { providerLocation } from '../__testUtils__/providerLocation';
 import { AuditLog } from '../audit/AuditLog';
 import { migrate } from '../database/migrate';
 import { PublicationStore } from '../database/PublicationStore';
@@ -32,7 +36,11 @@ const entity = (name: string) => ({
   metadata: {
     name,
     namespace: 'ml',
-    annotations: { [ANNOTATION_INFERENCE_SERVICE]: `ml/${name}` },
+    annotations: {
+      [ANNOTATION_INFERENCE_SERVICE]: `ml/${name}`,
+      [ANNOTATION_CLUSTER]: 'dev',
+      ...providerLocation('dev'),
+    },
   },
   spec: {
     type: 'inference-service',
@@ -121,6 +129,7 @@ describe('usage routes', () => {
       resolveClusterName: name =>
         name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
+      serviceSubjects: { readers: ['plugin:catalog'], ingest: ['external:log-shipper'] },
     });
     usage = createUsageModule({
       db,
@@ -336,7 +345,7 @@ describe('usage routes', () => {
       .set('Authorization', otherService)
       .send({ records });
     expect(asOther.status).toBe(403);
-    expect(asOther.body.error.message).toBe(
+    expect(asOther.body.error.message).toContain(
       "service 'plugin:catalog' may not ingest usage",
     );
   });

@@ -1,6 +1,5 @@
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -200,23 +199,9 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     limit: '20mb',
   });
   router.post('/usage/ingest', ndjson, async (req, res) => {
-    const credentials = await ctx.credentials(req);
-    const principal = credentials.principal as {
-      type: string;
-      subject?: string;
-    };
-    if (principal.type !== 'service') {
-      throw new NotAllowedError(
-        'usage ingest accepts service credentials only (see docs/usage.md)',
-      );
-    }
+    // Admits only the subjects of modelPublishing.usage.ingest.allowedSubjects (router/access.ts).
+    await ctx.credentials(req);
     const usage = usageOf();
-    const allowed = usage.config.ingest.allowedSubjects;
-    if (allowed.length && !allowed.includes(principal.subject ?? '')) {
-      throw new NotAllowedError(
-        `service '${principal.subject}' may not ingest usage`,
-      );
-    }
     const cluster = req.query.cluster;
     const resolved =
       cluster === undefined ? undefined : deps.clusters.resolveName(cluster);

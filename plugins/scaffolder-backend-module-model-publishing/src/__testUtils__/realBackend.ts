@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ANNOTATION_CLUSTER,
+  ANNOTATION_INFERENCE_SERVICE,
+  modelPublishingLocationKey,
+} from '@model-publishing/plugin-model-publishing-common';
 // A test-only devDependency: the integration tests run the real backend plugin beside the module.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import modelPublishingPlugin from '@model-publishing/plugin-model-publishing-backend';
@@ -39,7 +43,14 @@ const MODEL_ENTITY: Entity = {
   metadata: {
     name: 'sklearn-iris',
     namespace: 'default',
-    annotations: { [ANNOTATION_INFERENCE_SERVICE]: 'ml/sklearn-iris' },
+    // As the model-publishing catalog module emits it: the backend trusts no other entity for a model.
+    annotations: {
+      [ANNOTATION_INFERENCE_SERVICE]: 'ml/sklearn-iris',
+      [ANNOTATION_CLUSTER]: 'local',
+      'backstage.io/managed-by-location': modelPublishingLocationKey('local'),
+      'backstage.io/managed-by-origin-location':
+        modelPublishingLocationKey('local'),
+    },
   },
   spec: {
     type: 'inference-service',
