@@ -39,6 +39,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers': 'users',
   'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}': 'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/my-access': 'users',
+  'GET /access/consumers': 'readers',
   'GET /access/mine': 'users',
   'GET /access/requests': 'users',
   'POST /access/requests/{requestId}/decision': 'users',
