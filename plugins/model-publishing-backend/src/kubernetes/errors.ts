@@ -45,11 +45,28 @@ export function mapClusterError(error: unknown, what: string, cluster: string): 
       case 503:
         return new ServiceUnavailableError(`cluster '${cluster}' is busy: ${message}`);
       default:
+        // A cluster that fails (5xx) may answer on retry: 503 + Retry-After; other answers stay what they are.
+        if (e.code >= 500) return new ServiceUnavailableError(`cluster '${cluster}' failed ${message}`);
         return new ClusterError(`cluster '${cluster}' failed ${message}`);
     }
   }
   if (error instanceof CustomErrorBase) return error;
+  if (isUnreachable(error)) {
+    return new ServiceUnavailableError(`cluster '${cluster}' is unreachable (${what}): ${e?.message ?? String(error)}`);
+  }
   return new ClusterError(`cluster '${cluster}' failed ${what}: ${e?.message ?? String(error)}`);
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Connection refused, reset, DNS or socket failures, on the error or its cause (fetch wraps them). */
+function isUnreachable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown; type?: string } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+    if (e.type === 'system') return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -166,13 +166,13 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
       none: () => fn('none'),
     });
 
-  it('plans: whoever may read the publication (the portal lets services read too); no token 401; both address forms', async () => {
+  it('plans: whoever may read the publication; a service not listed as a reader 403 (router/serviceAccess.ts); no token 401; both address forms', async () => {
     expect(await each(p => call(p, 'get', `${MODEL}/plans`))).toEqual({
       owner: 200,
       requester: 200,
       other: 200,
       admin: 200,
-      service: 200,
+      service: 403,
       none: 401,
     });
     const plans = await call('other', 'get', `${ENTITY_MODEL}/plans`);

@@ -1,6 +1,7 @@
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { registerAccessRoutes } from './access';
 import { registerAuditRoutes } from './audit';
+import { faultAnswers, jsonBodyParser } from './faultAnswers';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
 import { registerPublicationRoutes } from './publications';
@@ -15,7 +16,7 @@ export type { ApiRouter, RouterDeps } from './types';
  * field), then each area registers its thin handlers.
  */
 export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
-  const router = createOpenApiRouter();
+  const router = createOpenApiRouter({ middleware: [jsonBodyParser()] });
   registerPublicationRoutes(router, deps);
   registerKeyRoutes(router, deps);
   registerTryItRoutes(router, deps);
@@ -23,5 +24,6 @@ export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   registerAuditRoutes(router, deps);
   registerGuideRoutes(router, deps);
   registerAccessRoutes(router, deps);
+  router.use(faultAnswers());
   return router;
 }
