@@ -6,6 +6,7 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { PublicationEndpoint } from '../gateway/types';
 import { exampleCalls, type ExampleCall } from './examples';
+import { ownerText } from './ownerText';
 import {
   API_KEY_ENV,
   curlSnippet,
@@ -302,7 +303,7 @@ export function buildGuide(
       `# ${publication.name} — API guide`,
       '',
       ...(publication.config.description
-        ? [publication.config.description, '']
+        ? [ownerText(publication.config.description), '']
         : []),
       `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
       'This guide is generated from the publication and stays in step with it.',

@@ -5,6 +5,7 @@ import {
   type GuideOptions,
   type GuidePublication,
 } from './buildGuide';
+import { ownerText } from './ownerText';
 import { exampleCalls, type ExampleCall } from './examples';
 
 /** An OpenAPI 3.0 document, as plain JSON data. */
@@ -377,7 +378,7 @@ export function buildOpenApiDocument(
       title: `${publication.name} (${publication.namespace})`,
       version: '1.0.0',
       description: [
-        publication.config.description,
+        publication.config.description && ownerText(publication.config.description),
         openai
           ? `OpenAI-compatible API of the model \`${model}\`: send \`"model": "${model}"\` in every request.`
           : `${
