@@ -114,15 +114,21 @@ interface BudgetGroup {
  */
 function budgetGroups(keys: BuildInput['keys']): BudgetGroup[] {
   const present = new Set(keys.map(k => k.clientId));
+  const predecessor = new Map(
+    keys
+      .filter(k => k.sharesBudgetWith && present.has(k.sharesBudgetWith))
+      .map(k => [k.clientId, k.sharesBudgetWith!]),
+  );
   const root = (clientId: string): string => {
-    const seen = new Set<string>();
+    const seen = new Set<string>([clientId]);
     let at = clientId;
-    for (;;) {
-      const next = keys.find(k => k.clientId === at)?.sharesBudgetWith;
-      if (!next || !present.has(next) || seen.has(next)) return at;
-      seen.add(at);
+    let next = predecessor.get(at);
+    while (next && !seen.has(next)) {
+      seen.add(next);
       at = next;
+      next = predecessor.get(at);
     }
+    return at;
   };
   const groups = new Map<string, BudgetGroup>();
   for (const key of keys) {

@@ -52,13 +52,11 @@ describe('API keys through the plugin', () => {
         rules
           .flatMap(r => r.clientSelectors?.[0]?.headers ?? [])
           .filter((m: any) => m.name === CLIENT_ID_HEADER && !m.invert)
-          .flatMap((m: any) =>
-            m.type === 'Exact'
-              ? [m.value]
-              : m.type === 'RegularExpression'
-              ? m.value.replace(/^\^\(\?:|\)\$$/g, '').split('|')
-              : [],
-          ),
+          .flatMap((m: any) => {
+            if (m.type === 'Exact') return [m.value];
+            if (m.type !== 'RegularExpression') return [];
+            return m.value.replace(/^\^\(\?:|\)\$$/g, '').split('|');
+          }),
       ),
     ].sort() as string[];
   };
