@@ -32,17 +32,13 @@ describe('new-frontend-system plugin', () => {
     }
   });
 
-  it('puts the Publish tab on its own (no "Deployment" menu) and the status card at the top of the Overview (issue 23 item 9)', () => {
+  it('puts the Publish tab on its own (no "Deployment" menu) (issue 23 item 9)', () => {
     const tab = createExtensionTester(
       plugin.getExtension('entity-content:model-publishing/publish' as any),
     );
     expect(
       tab.get(EntityContentBlueprint.dataRefs.group as any),
     ).toBeUndefined();
-    const card = createExtensionTester(
-      plugin.getExtension('entity-card:model-publishing/publish-status' as any),
-    );
-    expect(card.get(EntityCardBlueprint.dataRefs.type as any)).toBe('summary');
   });
 
   it('mounts the published-models page at /model-publishing, lazily', async () => {

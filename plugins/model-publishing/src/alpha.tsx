@@ -107,8 +107,7 @@ const publishContent = EntityContentBlueprint.make({
 const publishStatusCard = EntityCardBlueprint.make({
   name: 'publish-status',
   params: {
-    // A summary card sits at the top of the Overview, above the fold.
-    type: 'summary',
+    type: 'info',
     filter: isInferenceServiceEntity,
     loader: () =>
       import(

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import type { AuditEntry } from '@model-publishing/plugin-model-publishing-common';
 import {
   address,
+  apiKey,
   mockModelPublishingApi,
   renderWithApis,
 } from '../../__testUtils__/testUtils';
@@ -83,6 +84,36 @@ describe('AuditTable', () => {
       }),
     });
     expect((await screen.findAllByText(/db locked/)).length).toBeGreaterThan(0);
+  });
+
+  it('names keys by name and prefix instead of their UUIDs (issue 23 item 4)', async () => {
+    const api = mockModelPublishingApi({
+      listAudit: async () => ({
+        items: [
+          entry('1', { keyId: '11111111-aaaa-bbbb-cccc-000000000001' }),
+          entry('2', { keyId: '22222222-aaaa-bbbb-cccc-000000000002' }),
+        ],
+      }),
+      listKeys: async () => ({
+        items: [
+          apiKey({
+            id: '11111111-aaaa-bbbb-cccc-000000000001',
+            name: 'ci',
+            prefix: 'mpk_AbCd',
+          }),
+        ],
+      }),
+    });
+    await renderWithApis(<AuditTable address={address} canRead />, { api });
+    expect(await screen.findByText('ci (mpk_AbCd…)')).toHaveAttribute(
+      'title',
+      '11111111-aaaa-bbbb-cccc-000000000001',
+    );
+    // A key the list does not have (e.g. no usage.read) shows its short id, never the whole UUID.
+    expect(screen.getByText('22222222')).toBeInTheDocument();
+    expect(
+      screen.queryByText('22222222-aaaa-bbbb-cccc-000000000002'),
+    ).toBeNull();
   });
 
   it('does not load without audit.read', async () => {

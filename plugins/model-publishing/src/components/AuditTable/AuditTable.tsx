@@ -22,6 +22,7 @@ import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { formatDateTime } from '../common/format';
+import { keyLabel, shortKeyId } from '../KeyManager/keyDisplay';
 
 const noWrap = { whiteSpace: 'nowrap' } as const;
 
@@ -94,6 +95,34 @@ export function AuditTable(props: {
     ],
   );
 
+  // Keys by name and prefix, not UUID: the key list is usage information (usage.read); without it,
+  // or for a key the list no longer has, the short id stays.
+  const keys = useAsync(async () => {
+    if (!canRead) return undefined;
+    try {
+      return (await api.listKeys(address)).items;
+    } catch {
+      return undefined;
+    }
+  }, [
+    api,
+    address.cluster,
+    address.namespace,
+    address.name,
+    canRead,
+    props.refreshKey,
+  ]);
+  const keyById = new Map((keys.value ?? []).map(k => [k.id, k]));
+  const keyCell = (keyId?: string) => {
+    if (!keyId) return '—';
+    const key = keyById.get(keyId);
+    return (
+      <span title={keyId} style={noWrap}>
+        {key ? keyLabel(key) : shortKeyId(keyId)}
+      </span>
+    );
+  };
+
   if (!canRead) {
     return (
       <InfoCard title="Audit history">
@@ -140,7 +169,7 @@ export function AuditTable(props: {
               <TableCell>
                 {ACTION_LABELS[entry.action] ?? entry.action}
               </TableCell>
-              <TableCell>{entry.keyId ?? '—'}</TableCell>
+              <TableCell>{keyCell(entry.keyId)}</TableCell>
               <TableCell>
                 <Outcome outcome={entry.outcome} />
                 {entry.error && (
