@@ -10,4 +10,3 @@ export {
   flagValue,
 } from './inspect';
 export type { PredictorFacts } from './inspect';
-export { resolvePublishKind } from './resolvePublishKind';
