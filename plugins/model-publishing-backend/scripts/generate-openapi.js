@@ -49,6 +49,7 @@ function tsType(schema, indent = '') {
   if (!schema || typeof schema !== 'object') return 'unknown';
   if (schema.$ref) return refName(schema.$ref);
   if (schema.enum) return schema.enum.map(v => JSON.stringify(v)).join(' | ');
+  if (schema.oneOf) return schema.oneOf.map(s => tsType(s, indent)).join(' | ');
   switch (schema.type) {
     case 'string':
       return 'string';

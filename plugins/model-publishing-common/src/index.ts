@@ -7,6 +7,7 @@ export * from './annotations';
 export * from './permissions';
 export * from './types';
 export * from './generated';
+export * from './guide';
 export * from './schemas';
 export * from './models';
 export * from './access';

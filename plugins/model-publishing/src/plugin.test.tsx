@@ -31,7 +31,11 @@ describe('legacy plugin', () => {
       }),
       listKeys: async () => ({ items: [] }),
       getUsage: async () => usageReport(),
-      getGuide: async () => ({ markdown: 'guide', openapi: {} }),
+      getGuide: async () => ({
+        markdown: 'guide',
+        guide: { sections: [] },
+        openapi: {},
+      }),
       listAudit: async () => ({ items: [] }),
     });
     await renderWithApis(

@@ -1,13 +1,20 @@
-import type { GuideResponse, Publication } from '@model-publishing/plugin-model-publishing-common';
+import {
+  renderGuideMarkdown,
+  type GuideResponse,
+  type Publication,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { ModelReader } from '../publishing/ModelReader';
 import { servedModelName } from '../models';
-import { buildGuide } from './buildGuide';
+import { buildGuideSections } from './buildGuide';
 import { buildOpenApiDocument } from './buildOpenApiDocument';
 
 /** A publication's guide as the API and TechDocs serve it. */
 export type RenderedGuide = GuideResponse;
 
-/** Renders the API guide (markdown) and OpenAPI document of a publication's public endpoint. */
+/**
+ * Renders the API guide (as data, and as markdown rendered from it) and the OpenAPI document of a
+ * publication's public endpoint.
+ */
 export class GuideRenderer {
   constructor(private readonly models: Pick<ModelReader, 'load'>) {}
 
@@ -20,8 +27,10 @@ export class GuideRenderer {
       .catch(() => undefined);
     const options = isvc ? { modelName: servedModelName(isvc) } : {};
     const detection = { kind: publication.modelKind };
+    const guide = buildGuideSections(publication, detection, publication.endpoints, options);
     return {
-      markdown: buildGuide(publication, detection, publication.endpoints, options),
+      markdown: renderGuideMarkdown(guide),
+      guide,
       openapi: buildOpenApiDocument(publication, detection, publication.endpoints, options),
     };
   }

@@ -1,8 +1,13 @@
 import { InputError } from '@backstage/errors';
-import type {
-  ModelKind,
-  Publication,
-  RateLimits,
+import {
+  renderGuideMarkdown,
+  type Guide,
+  type GuideBlock,
+  type GuideLanguage,
+  type GuideSection,
+  type ModelKind,
+  type Publication,
+  type RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { PublicationEndpoint } from '../gateway/types';
 import { exampleCalls, type ExampleCall } from './examples';
@@ -118,11 +123,25 @@ function fence(lang: string, code: string): string {
   return `\`\`\`${lang}\n${code}\n\`\`\``;
 }
 
-function limitsSection(limits: RateLimits, kind: ModelKind): string {
+/** Markdown lines (blank lines between blocks) as one text block. */
+function text(...lines: string[]): GuideBlock {
+  return { type: 'text', markdown: lines.join('\n') };
+}
+
+function example(
+  language: GuideLanguage,
+  label: string,
+  fenceInfo: string,
+  code: string,
+): GuideBlock {
+  return { type: 'example', language, label, fence: fenceInfo, code };
+}
+
+function limitsSection(limits: RateLimits, kind: ModelKind): GuideSection {
   const rows = LIMIT_ROWS.filter(
     ([field]) => typeof limits[field] === 'number',
   );
-  const out = ['## Limits', ''];
+  const out: string[] = [];
   if (rows.length === 0) {
     out.push(
       'This publication sets no request or token limits. The model owner may add them later; write clients that handle `429` (below) anyway.',
@@ -148,14 +167,16 @@ function limitsSection(limits: RateLimits, kind: ModelKind): string {
       );
     }
   }
-  return out.join('\n');
+  return { level: 2, title: 'Limits', blocks: [text(...out)] };
 }
 
-function retrySection(url: string, call: ExampleCall | undefined): string {
-  const out = [
-    '## Rate limiting: `429 Too Many Requests`',
-    '',
-    'When a key has used its budget, the gateway answers `429` without calling the model. Then:',
+function retrySection(
+  url: string,
+  call: ExampleCall | undefined,
+): GuideSection {
+  const blocks = [
+    text(
+      'When a key has used its budget, the gateway answers `429` without calling the model. Then:',
     '',
     '1. If the response has a `Retry-After` header, wait that many seconds before the next request.',
     '2. Otherwise, if it has `X-RateLimit-Reset`, that is the number of seconds until the window resets.',
@@ -163,21 +184,25 @@ function retrySection(url: string, call: ExampleCall | undefined): string {
     '   random part so that many clients do not retry in step.',
     '',
     "Never retry in a tight loop: refused requests still load the gateway and show in your key's usage. `503`",
-    '(model starting or overloaded) deserves the same treatment. Other `4xx` errors will not succeed on retry.',
+      '(model starting or overloaded) deserves the same treatment. Other `4xx` errors will not succeed on retry.',
+    ),
   ];
   if (call) {
-    out.push(
-      '',
-      '**Python**',
-      '',
-      fence('python', pythonBackoffSnippet(url, call)),
-      '',
-      '**JavaScript** (Node.js 18+, as an ES module, e.g. `client.mjs`)',
-      '',
-      fence('javascript', fetchBackoffSnippet(url, call)),
+    blocks.push(
+      example('python', '**Python**', 'python', pythonBackoffSnippet(url, call)),
+      example(
+        'javascript',
+        '**JavaScript** (Node.js 18+, as an ES module, e.g. `client.mjs`)',
+        'javascript',
+        fetchBackoffSnippet(url, call),
+      ),
     );
   }
-  return out.join('\n');
+  return {
+    level: 2,
+    title: 'Rate limiting: `429 Too Many Requests`',
+    blocks,
+  };
 }
 
 /**
@@ -186,11 +211,9 @@ function retrySection(url: string, call: ExampleCall | undefined): string {
  * the request gets 404 "No matching route found" unless the client sends the header itself
  * (envoyproxy/ai-gateway#1944, #1485).
  */
-function modelNamesSection(model: string, aliases: string[]): string {
+function modelNamesSection(model: string, aliases: string[]): GuideSection {
   const others = aliases.filter(a => a !== model);
-  return [
-    '## Model names',
-    '',
+  const lines = [
     others.length
       ? `Send \`"model": "${model}"\`. These names route to the same model too, and the gateway passes \`${model}\` on to it: ${others
           .map(a => `\`${a}\``)
@@ -203,17 +226,16 @@ function modelNamesSection(model: string, aliases: string[]): string {
     `as \`model\`: add \`-H "x-ai-eg-model: ${model}"\` to the curl examples, or`,
     `\`extra_headers={"x-ai-eg-model": "${model}"}\` (Python SDK) / \`{ headers: { 'x-ai-eg-model': '${model}' } }\``,
     '(JavaScript SDK, as request options).',
-  ].join('\n');
+  ];
+  return { level: 2, title: 'Model names', blocks: [text(...lines)] };
 }
 
-function errorsSection(kind: ModelKind, model: string): string {
+function errorsSection(kind: ModelKind, model: string): GuideSection {
   const notFound =
     kind === 'openai'
       ? `Unknown path, or \`model\` in the body is not \`${model}\` or one of its names (send \`x-ai-eg-model: ${model}\`, see Model names).`
       : `Unknown path: check the base URL and the model name \`${model}\` in the path.`;
-  return [
-    '## Errors',
-    '',
+  const table = [
     '| Status | Meaning | What to do |',
     '| --- | --- | --- |',
     '| `400` | The model server could not read the request body. | Fix the body; see the examples. |',
@@ -226,70 +248,76 @@ function errorsSection(kind: ModelKind, model: string): string {
     '| `429` | A rate or token limit of the key is reached. | Wait and retry as described above. |',
     '| `500` | The model failed on this input. | Report it to the model owner with the time of the request. |',
     '| `502`, `503`, `504` | The model is unavailable, starting, overloaded or too slow. | Retry with backoff; if it lasts, tell the model owner. |',
-  ].join('\n');
+  ];
+  return { level: 2, title: 'Errors', blocks: [text(...table)] };
 }
 
 function exampleSection(
   baseUrl: string,
   call: ExampleCall,
   kind: ModelKind,
-): string {
+): GuideSection {
   const url = `${baseUrl}${call.path}`;
-  const out = [
-    `### ${call.title}`,
-    '',
-    `\`POST ${url}\``,
-    '',
-    'Request body:',
-    '',
-    fence('json', prettyJson(call.body)),
-    '',
-    call.stream
-      ? 'Response (server-sent events, one chunk per line):'
-      : 'Response:',
-    '',
-    call.stream
-      ? fence('text', String(call.response).trimEnd())
-      : fence('json', prettyJson(call.response)),
-    '',
-    '**curl**',
-    '',
-    fence('bash', curlSnippet(url, call)),
-    '',
-    '**Python** (`requests`)',
-    '',
-    fence('python', pythonRequestsSnippet(url, call)),
-    '',
-    '**JavaScript** (`fetch`, Node.js 18+ as an ES module, or a browser without the `process.env` part)',
-    '',
-    fence('javascript', fetchSnippet(url, call)),
+  const blocks = [
+    text(
+      `\`POST ${url}\``,
+      '',
+      'Request body:',
+      '',
+      fence('json', prettyJson(call.body)),
+      '',
+      call.stream
+        ? 'Response (server-sent events, one chunk per line):'
+        : 'Response:',
+      '',
+      call.stream
+        ? fence('text', String(call.response).trimEnd())
+        : fence('json', prettyJson(call.response)),
+    ),
+    example('curl', '**curl**', 'bash', curlSnippet(url, call)),
+    example(
+      'python',
+      '**Python** (`requests`)',
+      'python',
+      pythonRequestsSnippet(url, call),
+    ),
+    example(
+      'javascript',
+      '**JavaScript** (`fetch`, Node.js 18+ as an ES module, or a browser without the `process.env` part)',
+      'javascript',
+      fetchSnippet(url, call),
+    ),
   ];
   if (kind === 'openai') {
-    out.push(
-      '',
-      '**Python** (OpenAI SDK: `pip install openai`)',
-      '',
-      fence('python', openaiPythonSnippet(baseUrl, call)),
-      '',
-      '**JavaScript** (OpenAI SDK: `npm install openai`)',
-      '',
-      fence('javascript', openaiJsSnippet(baseUrl, call)),
+    blocks.push(
+      example(
+        'openai',
+        '**Python** (OpenAI SDK: `pip install openai`)',
+        'python',
+        openaiPythonSnippet(baseUrl, call),
+      ),
+      example(
+        'openai',
+        '**JavaScript** (OpenAI SDK: `npm install openai`)',
+        'javascript',
+        openaiJsSnippet(baseUrl, call),
+      ),
     );
   }
-  return out.join('\n');
+  return { level: 3, title: call.title, blocks };
 }
 
 /**
- * The API guide of a publication, as Markdown (DESIGN §6): endpoint, authentication, limits, 429
- * handling, errors, and examples in curl, Python and JavaScript (+ the OpenAI SDKs for LLMs).
- * `endpoints[0]` must be the base URL (as `publicationEndpoints` returns it). Pure.
+ * The API guide of a publication as data: endpoint, authentication, limits, 429 handling, errors, and
+ * examples in curl, Python and JavaScript (+ the OpenAI SDKs for LLMs), each example tagged with its
+ * client. `endpoints[0]` must be the base URL (as `publicationEndpoints` returns it). Pure.
  */
-export function buildGuide(
+export function buildGuideSections(
   publication: GuidePublication,
   detection: GuideDetection,
   endpoints: PublicationEndpoint[],
   options: GuideOptions = {},
-): string {
+): Guide {
   checkGuideInput(detection, endpoints);
   const kind = detection.kind;
   const model = options.modelName ?? publication.name;
@@ -297,70 +325,75 @@ export function buildGuide(
   const calls = exampleCalls(kind, model);
   const mainCall = calls[0];
 
-  const sections: string[] = [];
-  sections.push(
-    [
-      `# ${publication.name} — API guide`,
-      '',
+  const sections: GuideSection[] = [];
+  sections.push({
+    level: 1,
+    title: `${publication.name} — API guide`,
+    blocks: [
       ...(publication.config.description
-        ? [ownerText(publication.config.description), '']
+        ? [text(ownerText(publication.config.description))]
         : []),
-      `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
-      'This guide is generated from the publication and stays in step with it.',
-    ].join('\n'),
-  );
+      text(
+        `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
+        'This guide is generated from the publication and stays in step with it.',
+      ),
+    ],
+  });
 
-  sections.push(
-    [
-      '## Endpoint',
-      '',
-      `Base URL: \`${baseUrl}\``,
-      '',
-      kind === 'openai'
-        ? `Use it as the \`base_url\` / \`baseURL\` of any OpenAI client, and \`"model": "${model}"\` in every request.`
-        : `Model name in paths: \`${model}\`.`,
-      '',
-      '| URL | What |',
-      '| --- | --- |',
-      ...endpoints.map(e => `| \`${e.url}\` | ${e.description} |`),
-    ].join('\n'),
-  );
+  sections.push({
+    level: 2,
+    title: 'Endpoint',
+    blocks: [
+      text(
+        `Base URL: \`${baseUrl}\``,
+        '',
+        kind === 'openai'
+          ? `Use it as the \`base_url\` / \`baseURL\` of any OpenAI client, and \`"model": "${model}"\` in every request.`
+          : `Model name in paths: \`${model}\`.`,
+        '',
+        '| URL | What |',
+        '| --- | --- |',
+        ...endpoints.map(e => `| \`${e.url}\` | ${e.description} |`),
+      ),
+    ],
+  });
 
-  sections.push(
-    [
-      '## Authentication',
-      '',
-      `Every request needs an API key. Request one on the model's **Access** tab in the portal (${accessLink(
-        publication,
-      )}):`,
-      'choose a plan, say what you will use the model for, and pick who the key belongs to: you, a team you are in, or a',
-      'Component you own (so the key belongs to your application). Automatic plans give the key at once; otherwise the',
-      "model's owners are notified, and once they approve you collect the key on **My model access** (`/model-access`).",
-      ...planLines(publication),
-      'A key is shown only once; keep it in a secret store or an environment variable',
-      `(the examples read \`${API_KEY_ENV}\`), never in code.`,
-      '',
-      'Send it in either header:',
-      '',
-      '- `Authorization: Bearer <key>` (what OpenAI clients send), or',
-      '- `x-api-key: <key>`.',
-      '',
-      'The gateway removes the key before the request reaches the model. When a key is rotated, the old one keeps',
-      'working for the grace period the owner chose (24 hours unless they said otherwise): switch to the new key within it.',
-      'Both keys draw on one budget meanwhile: rotating does not double your limits.',
+  sections.push({
+    level: 2,
+    title: 'Authentication',
+    blocks: [
+      text(
+        `Every request needs an API key. Request one on the model's **Access** tab in the portal (${accessLink(
+          publication,
+        )}):`,
+        'choose a plan, say what you will use the model for, and pick who the key belongs to: you, a team you are in, or a',
+        'Component you own (so the key belongs to your application). Automatic plans give the key at once; otherwise the',
+        "model's owners are notified, and once they approve you collect the key on **My model access** (`/model-access`).",
+        ...planLines(publication),
+        'A key is shown only once; keep it in a secret store or an environment variable',
+        `(the examples read \`${API_KEY_ENV}\`), never in code.`,
+        '',
+        'Send it in either header:',
+        '',
+        '- `Authorization: Bearer <key>` (what OpenAI clients send), or',
+        '- `x-api-key: <key>`.',
+        '',
+        'The gateway removes the key before the request reaches the model. When a key is rotated, the old one keeps',
+        'working for the grace period the owner chose (24 hours unless they said otherwise): switch to the new key within it.',
+        'Both keys draw on one budget meanwhile: rotating does not double your limits.',
+      ),
       ...(mainCall
         ? [
-            '',
-            'With `x-api-key`:',
-            '',
-            fence(
+            example(
+              'curl',
+              'With `x-api-key`:',
               'bash',
               curlSnippet(`${baseUrl}${mainCall.path}`, mainCall, 'x-api-key'),
             ),
           ]
         : []),
-    ].join('\n'),
-  );
+    ],
+  });
 
   if (kind === 'openai') {
     sections.push(modelNamesSection(model, options.modelAliases ?? []));
@@ -370,20 +403,33 @@ export function buildGuide(
     retrySection(mainCall ? `${baseUrl}${mainCall.path}` : baseUrl, mainCall),
   );
   sections.push(errorsSection(kind, model));
-  sections.push(
-    [
-      '## Examples',
-      '',
-      `Set the key first: \`export ${API_KEY_ENV}=<your key>\`.`,
-      ...(kind === 'openai'
-        ? [
-            '',
-            'Generative models answer chat, completions and streaming; embedding models answer embeddings.',
-          ]
-        : []),
-      '',
-      calls.map(call => exampleSection(baseUrl, call, kind)).join('\n\n'),
-    ].join('\n'),
+  sections.push({
+    level: 2,
+    title: 'Examples',
+    blocks: [
+      text(
+        `Set the key first: \`export ${API_KEY_ENV}=<your key>\`.`,
+        ...(kind === 'openai'
+          ? [
+              '',
+              'Generative models answer chat, completions and streaming; embedding models answer embeddings.',
+            ]
+          : []),
+      ),
+    ],
+  });
+  sections.push(...calls.map(call => exampleSection(baseUrl, call, kind)));
+  return { sections };
+}
+
+/** The API guide of a publication as Markdown, rendered from `buildGuideSections`. Pure. */
+export function buildGuide(
+  publication: GuidePublication,
+  detection: GuideDetection,
+  endpoints: PublicationEndpoint[],
+  options: GuideOptions = {},
+): string {
+  return renderGuideMarkdown(
+    buildGuideSections(publication, detection, endpoints, options),
   );
-  return `${sections.join('\n\n')}\n`;
 }

@@ -1,4 +1,4 @@
-export { buildGuide } from './buildGuide';
+export { buildGuide, buildGuideSections } from './buildGuide';
 export type {
   GuidePublication,
   GuideDetection,

@@ -3510,15 +3510,131 @@ export const spec = {
           }
         }
       },
+      "GuideLanguage": {
+        "type": "string",
+        "description": "The client an example is written for (a tab of the portal's guide card)",
+        "enum": [
+          "curl",
+          "python",
+          "javascript",
+          "openai"
+        ]
+      },
+      "GuideTextBlock": {
+        "type": "object",
+        "description": "Prose, a table or a code block that is no client's example (request and response bodies)",
+        "required": [
+          "type",
+          "markdown"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "text"
+            ]
+          },
+          "markdown": {
+            "type": "string"
+          }
+        }
+      },
+      "GuideExampleBlock": {
+        "type": "object",
+        "description": "One client's example, rendered as its label and a fenced code block",
+        "required": [
+          "type",
+          "language",
+          "label",
+          "fence",
+          "code"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "example"
+            ]
+          },
+          "language": {
+            "$ref": "#/components/schemas/GuideLanguage"
+          },
+          "label": {
+            "type": "string",
+            "description": "Markdown line introducing the example, e.g. **Python** (`requests`)"
+          },
+          "fence": {
+            "type": "string",
+            "description": "Info string of the code fence (bash, python, javascript)"
+          },
+          "code": {
+            "type": "string"
+          }
+        }
+      },
+      "GuideBlock": {
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/GuideTextBlock"
+          },
+          {
+            "$ref": "#/components/schemas/GuideExampleBlock"
+          }
+        ]
+      },
+      "GuideSection": {
+        "type": "object",
+        "required": [
+          "level",
+          "title",
+          "blocks"
+        ],
+        "properties": {
+          "level": {
+            "type": "integer",
+            "description": "Heading level (1 = the guide's title, 3 = one example call)",
+            "minimum": 1,
+            "maximum": 3
+          },
+          "title": {
+            "type": "string"
+          },
+          "blocks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GuideBlock"
+            }
+          }
+        }
+      },
+      "Guide": {
+        "type": "object",
+        "description": "The API guide as data; markdown is rendered from it (renderGuideMarkdown in the common package)",
+        "required": [
+          "sections"
+        ],
+        "properties": {
+          "sections": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GuideSection"
+            }
+          }
+        }
+      },
       "GuideResponse": {
         "type": "object",
         "required": [
           "markdown",
-          "openapi"
+          "openapi",
+          "guide"
         ],
         "properties": {
           "markdown": {
             "type": "string"
+          },
+          "guide": {
+            "$ref": "#/components/schemas/Guide"
           },
           "openapi": {
             "type": "object",

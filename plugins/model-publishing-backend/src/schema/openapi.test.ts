@@ -37,6 +37,7 @@ describe('openapi.yaml and the code generated from it', () => {
         `GET ${model}/publication/keys`,
         `POST ${model}/publication/keys`,
         `POST ${model}/publication/keys/{keyId}/rotate`,
+        `POST ${model}/publication/try-it`,
         `DELETE ${model}/publication/keys/{keyId}`,
         `GET ${model}/publication/usage`,
         `GET ${model}/publication/usage.csv`,

@@ -490,8 +490,43 @@ export interface IngestResult {
   skipped: number;
 }
 
+/** The client an example is written for (a tab of the portal's guide card) */
+export type GuideLanguage = "curl" | "python" | "javascript" | "openai";
+
+/** Prose, a table or a code block that is no client's example (request and response bodies) */
+export interface GuideTextBlock {
+  type: "text";
+  markdown: string;
+}
+
+/** One client's example, rendered as its label and a fenced code block */
+export interface GuideExampleBlock {
+  type: "example";
+  language: GuideLanguage;
+  /** Markdown line introducing the example, e.g. **Python** (`requests`) */
+  label: string;
+  /** Info string of the code fence (bash, python, javascript) */
+  fence: string;
+  code: string;
+}
+
+export type GuideBlock = GuideTextBlock | GuideExampleBlock;
+
+export interface GuideSection {
+  /** Heading level (1 = the guide's title, 3 = one example call) */
+  level: number;
+  title: string;
+  blocks: Array<GuideBlock>;
+}
+
+/** The API guide as data; markdown is rendered from it (renderGuideMarkdown in the common package) */
+export interface Guide {
+  sections: Array<GuideSection>;
+}
+
 export interface GuideResponse {
   markdown: string;
+  guide: Guide;
   openapi: {
     [key: string]: unknown;
   };

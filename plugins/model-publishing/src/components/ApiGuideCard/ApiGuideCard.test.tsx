@@ -5,26 +5,45 @@ import {
   mockModelPublishingApi,
   renderWithApis,
 } from '../../__testUtils__/testUtils';
+import {
+  renderGuideMarkdown,
+  type Guide,
+} from '@model-publishing/plugin-model-publishing-common';
 import { ApiGuideCard } from './ApiGuideCard';
 
-const markdown = [
-  '# Calling the model',
-  '',
-  'Send `Authorization: Bearer <key>`.',
-  '',
-  '```bash',
-  'curl https://llm.example.com/v1/chat/completions',
-  '```',
-  '',
-  '```python',
-  'import requests',
-  '```',
-  '',
-  '```python',
-  'from openai import OpenAI',
-  '```',
-  '',
-].join('\n');
+const guide: Guide = {
+  sections: [
+    {
+      level: 1,
+      title: 'Calling the model',
+      blocks: [
+        { type: 'text', markdown: 'Send `Authorization: Bearer <key>`.' },
+        {
+          type: 'example',
+          language: 'curl',
+          label: '**curl**',
+          fence: 'bash',
+          code: 'curl https://llm.example.com/v1/chat/completions',
+        },
+        {
+          type: 'example',
+          language: 'python',
+          label: '**Python**',
+          fence: 'python',
+          code: 'import requests',
+        },
+        {
+          type: 'example',
+          language: 'openai',
+          label: '**Python** (OpenAI SDK)',
+          fence: 'python',
+          code: 'from openai import OpenAI',
+        },
+      ],
+    },
+  ],
+};
+const markdown = renderGuideMarkdown(guide);
 
 /** Highlighted code is split into spans; match on the code element's whole text. */
 const code = (text: string) => (_: string, el: Element | null) =>
@@ -34,7 +53,7 @@ describe('ApiGuideCard', () => {
   it('shows the guide with one tab per language', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
-      getGuide: async () => ({ markdown, openapi: {} }),
+      getGuide: async () => ({ markdown, guide, openapi: {} }),
     });
     await renderWithApis(<ApiGuideCard address={address} canRead />, { api });
     expect(await screen.findByRole('tab', { name: 'curl' })).toHaveAttribute(
@@ -62,7 +81,11 @@ describe('ApiGuideCard', () => {
       <ApiGuideCard address={address} canRead />,
       {
         api: mockModelPublishingApi({
-          getGuide: async () => ({ markdown: '', openapi: {} }),
+          getGuide: async () => ({
+            markdown: '',
+            guide: { sections: [] },
+            openapi: {},
+          }),
         }),
       },
     );

@@ -11,12 +11,14 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
+import {
+  guideLanguages,
+  renderGuideMarkdown,
+} from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
 import {
   GuideLanguage,
   LANGUAGE_LABELS,
-  guideFor,
-  guideLanguages,
 } from './guideTabs';
 
 /** The generated API guide of the publication, with one tab per client language. */
@@ -73,7 +75,8 @@ export function ApiGuideCard(props: {
       </InfoCard>
     );
   }
-  const languages = guideLanguages(markdown);
+  const structured = guide.value!.guide;
+  const languages = guideLanguages(structured);
   const language =
     selected && languages.includes(selected) ? selected : languages[0];
   return (
@@ -92,7 +95,10 @@ export function ApiGuideCard(props: {
           ))}
         </Tabs>
       )}
-      <MarkdownContent content={guideFor(markdown, language)} dialect="gfm" />
+      <MarkdownContent
+        content={renderGuideMarkdown(structured, language)}
+        dialect="gfm"
+      />
     </InfoCard>
   );
 }

@@ -25,7 +25,19 @@ function liveApi(overrides = {}) {
     getModel: async () => ({ model: modelInfo(), publication: publication() }),
     listKeys: async () => ({ items: [] }),
     getUsage: async () => usageReport(),
-    getGuide: async () => ({ markdown: '# Guide\n\nUse a key.', openapi: {} }),
+    getGuide: async () => ({
+      markdown: '# Guide\n\nUse a key.\n',
+      guide: {
+        sections: [
+          {
+            level: 1,
+            title: 'Guide',
+            blocks: [{ type: 'text', markdown: 'Use a key.' }],
+          },
+        ],
+      },
+      openapi: {},
+    }),
     listAudit: async () => ({ items: [] }),
     ...overrides,
   });
@@ -333,7 +345,19 @@ describe('PublishTab', () => {
           HttpResponse.json(usageReport()),
         ),
         http.get(`${modelUrl}/publication/guide`, () =>
-          HttpResponse.json({ markdown: '# Guide\n\nUse a key.', openapi: {} }),
+          HttpResponse.json({
+            markdown: '# Guide\n\nUse a key.\n',
+            guide: {
+              sections: [
+                {
+                  level: 1,
+                  title: 'Guide',
+                  blocks: [{ type: 'text', markdown: 'Use a key.' }],
+                },
+              ],
+            },
+            openapi: {},
+          }),
         ),
         http.get(`${modelUrl}/audit`, () => HttpResponse.json({ items: [] })),
       );
