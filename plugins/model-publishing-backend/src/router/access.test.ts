@@ -5,7 +5,10 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ANNOTATION_CLUSTER, ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ANNOTATION_CLUSTER,
+  ANNOTATION_INFERENCE_SERVICE,
+} from '@model-publishing/plugin-model-publishing-common';
 import { providerLocation } from '../__testUtils__/providerLocation';
 import { AuditLog } from '../audit/AuditLog';
 import {
@@ -333,12 +336,27 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
     });
     expect((await call('none', 'get', '/access/mine')).status).toBe(401);
     expect((await call('service', 'get', '/access/mine')).status).toBe(403);
-    // Consumer entity refs for the catalog: services too (the catalog module), no token never.
-    for (const p of ['service', 'other'] as const) {
-      expect((await call(p, 'get', '/access/consumers')).body).toEqual({
-        items: [{ publicationId: 'pub-1', consumerRefs: [PAUL_APP] }],
-      });
-    }
+    // Consumer entity refs for the catalog: users, and the catalog module (a service listed in
+    // modelPublishing.serviceReaders, default plugin:catalog); any other service 403, no token never.
+    const consumerRefs = {
+      items: [{ publicationId: 'pub-1', consumerRefs: [PAUL_APP] }],
+    };
+    expect((await call('other', 'get', '/access/consumers')).body).toEqual(
+      consumerRefs,
+    );
+    const asCatalog = await request(app)
+      .get('/access/consumers')
+      .set(
+        'Authorization',
+        mockCredentials.service.header({
+          onBehalfOf: mockCredentials.service('plugin:catalog'),
+          targetPluginId: 'test',
+        }),
+      );
+    expect(asCatalog.body).toEqual(consumerRefs);
+    expect((await call('service', 'get', '/access/consumers')).status).toBe(
+      403,
+    );
     expect((await call('none', 'get', '/access/consumers')).status).toBe(401);
     const consumers = await call('owner', 'get', `${MODEL}/consumers`);
     expect(
