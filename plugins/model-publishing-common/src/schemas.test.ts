@@ -1,5 +1,8 @@
 import { describeZodError, publishConfigSchema } from './schemas';
-import { modelPublishingManagePermissions, modelPublishingPermissions } from './permissions';
+import {
+  modelPublishingManagePermissions,
+  modelPublishingPermissions,
+} from './permissions';
 
 describe('publishConfigSchema', () => {
   it('accepts a full config and defaults missing limits to none', () => {
@@ -14,25 +17,46 @@ describe('publishConfigSchema', () => {
   });
 
   it.each([
-    [{ rateLimits: { requestsPerMinute: -1 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be greater than 0'],
-    [{ rateLimits: { requestsPerMinute: 1.5 } }, 'rateLimits.requestsPerMinute: requestsPerMinute must be a whole number'],
-    [{ rateLimits: { requestsPerSecond: 1 } }, 'rateLimits: Unrecognized key: "requestsPerSecond"'],
-    [{ hostname: 'Not A Host' }, 'hostname: hostname must be a lower-case DNS name such as models.example.com'],
+    [
+      { rateLimits: { requestsPerMinute: -1 } },
+      'rateLimits.requestsPerMinute: requestsPerMinute must be greater than 0',
+    ],
+    [
+      { rateLimits: { requestsPerMinute: 1.5 } },
+      'rateLimits.requestsPerMinute: requestsPerMinute must be a whole number',
+    ],
+    [
+      { rateLimits: { requestsPerSecond: 1 } },
+      'rateLimits: Unrecognized key: "requestsPerSecond"',
+    ],
+    [
+      { hostname: 'Not A Host' },
+      'hostname: hostname must be a lower-case DNS name such as models.example.com',
+    ],
     [{ firstKey: { name: '' } }, 'firstKey.name: key name must not be empty'],
     [{ modelKind: 'grpc' }, 'modelKind:'],
   ])('names the bad field in %p', (input, message) => {
     const result = publishConfigSchema.safeParse(input);
     expect(result.success).toBe(false);
-    expect(result.error ? describeZodError(result.error) : '').toContain(message);
+    expect(result.error ? describeZodError(result.error) : '').toContain(
+      message,
+    );
   });
 });
 
 describe('permissions', () => {
-  it('are all scoped to catalog entities with unique names', () => {
+  it('are scoped to catalog entities with unique names, but costs.admin (basic: not about one model)', () => {
     const names = modelPublishingPermissions.map(p => p.name);
-    expect(new Set(names).size).toBe(11);
+    expect(new Set(names).size).toBe(12);
     for (const p of modelPublishingPermissions) {
-      expect(p).toMatchObject({ type: 'resource', resourceType: 'catalog-entity' });
+      if (p.name === 'model-publishing.costs.admin') {
+        expect(p).toMatchObject({ type: 'basic' });
+      } else {
+        expect(p).toMatchObject({
+          type: 'resource',
+          resourceType: 'catalog-entity',
+        });
+      }
     }
     expect(modelPublishingManagePermissions.map(p => p.name)).not.toContain(
       'model-publishing.usage.read',
@@ -44,17 +68,32 @@ describe('plans in the publish config', () => {
   it('accepts plans with month limits and fills approval with manual', () => {
     const parsed = publishConfigSchema.parse({
       rateLimits: { requestsPerMinute: 60 },
-      plans: [{ name: 'gold', rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 } }],
+      plans: [
+        {
+          name: 'gold',
+          rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 },
+        },
+      ],
     });
     expect(parsed.plans).toEqual([
-      { name: 'gold', rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 }, approval: 'manual' },
+      {
+        name: 'gold',
+        rateLimits: { requestsPerMonth: 100000, tokensPerMonth: 5 },
+        approval: 'manual',
+      },
     ]);
   });
 
   it.each([
     [[{ name: 'a' }, { name: 'a' }], 'plans: plan names must be unique'],
-    [[{ name: 'default', rateLimits: { requestsPerDay: 1 } }], "plans: the default plan's limits are the publication's rateLimits: set them there"],
-    [[{ name: 'Gold' }], 'plans.0.name: plan name must be 1-40 lower-case letters, digits or dashes'],
+    [
+      [{ name: 'default', rateLimits: { requestsPerDay: 1 } }],
+      "plans: the default plan's limits are the publication's rateLimits: set them there",
+    ],
+    [
+      [{ name: 'Gold' }],
+      'plans.0.name: plan name must be 1-40 lower-case letters, digits or dashes',
+    ],
     [[{ name: 'a', approval: 'sometimes' }], 'plans.0.approval'],
   ])('refuses %j naming the field', (plans, message) => {
     const result = publishConfigSchema.safeParse({ rateLimits: {}, plans });

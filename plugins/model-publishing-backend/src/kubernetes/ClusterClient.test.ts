@@ -33,24 +33,35 @@ describe('mapClusterError', () => {
     [422, 'InputError'],
     [400, 'InputError'],
     [503, 'ServiceUnavailableError'],
-    [500, 'ClusterError'],
+    // A cluster that fails (5xx) is unavailable for now: 503 with Retry-After (issue 14, finding 6).
+    [500, 'ServiceUnavailableError'],
     [403, 'ClusterError'],
   ])('maps HTTP %s to %s with the Status message', (code, name) => {
-    const error = mapClusterError({ code, body: JSON.stringify({ message: 'the reason' }) }, 'creating X', 'local');
+    const error = mapClusterError(
+      { code, body: JSON.stringify({ message: 'the reason' }) },
+      'creating X',
+      'local',
+    );
     expect(error.name).toBe(name);
     expect(error.message).toContain('the reason');
   });
   it('maps timeouts to 503', () => {
-    expect(mapClusterError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'reading X', 'local').name).toBe(
-      'ServiceUnavailableError',
-    );
+    expect(
+      mapClusterError(
+        Object.assign(new Error('t'), { name: 'TimeoutError' }),
+        'reading X',
+        'local',
+      ).name,
+    ).toBe('ServiceUnavailableError');
   });
 });
 
 describe('retryOnConflict', () => {
   it('retries 409s and gives up after the attempts', async () => {
     let calls = 0;
-    const conflict = Object.assign(new Error('busy'), { name: 'ConflictError' });
+    const conflict = Object.assign(new Error('busy'), {
+      name: 'ConflictError',
+    });
     await expect(
       retryOnConflict(async () => {
         calls++;
@@ -59,9 +70,18 @@ describe('retryOnConflict', () => {
       }),
     ).resolves.toBe('ok');
     calls = 0;
-    await expect(retryOnConflict(async () => { calls++; throw conflict; }, 4)).rejects.toBe(conflict);
+    await expect(
+      retryOnConflict(async () => {
+        calls++;
+        throw conflict;
+      }, 4),
+    ).rejects.toBe(conflict);
     expect(calls).toBe(4);
-    await expect(retryOnConflict(async () => { throw new Error('other'); })).rejects.toThrow('other');
+    await expect(
+      retryOnConflict(async () => {
+        throw new Error('other');
+      }),
+    ).rejects.toThrow('other');
   });
 });
 
@@ -70,7 +90,12 @@ describe('ClusterClient against the emulator', () => {
   let client: ClusterClient;
   beforeAll(async () => {
     emulator = await startEmulator();
-    client = new ClusterClient({ name: 'local', kubeConfig: emulator.kubeConfig, timeoutMs: 300, maxConcurrent: 2 });
+    client = new ClusterClient({
+      name: 'local',
+      kubeConfig: emulator.kubeConfig,
+      timeoutMs: 300,
+      maxConcurrent: 2,
+    });
   });
   afterAll(async () => {
     await emulator?.close();
@@ -83,19 +108,34 @@ describe('ClusterClient against the emulator', () => {
     metadata: { name, namespace: 'default', labels: { app: 'mp-test' } },
     data,
   });
-  const ref = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name });
+  const ref = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: 'default',
+    name,
+  });
 
   it('creates, reads, lists by label, replaces via update, patches and deletes', async () => {
     await client.create(cm('one'));
-    await expect(client.create(cm('one'))).rejects.toMatchObject({ name: 'ConflictError' });
+    await expect(client.create(cm('one'))).rejects.toMatchObject({
+      name: 'ConflictError',
+    });
     expect((await client.get(ref('one')))?.data).toEqual({ a: '1' });
     expect(await client.get(ref('absent'))).toBeUndefined();
     await client.create(cm('two'));
-    const listed = await client.list('v1', 'ConfigMap', { namespace: 'default', labelSelector: 'app=mp-test' });
+    const listed = await client.list('v1', 'ConfigMap', {
+      namespace: 'default',
+      labelSelector: 'app=mp-test',
+    });
     expect(listed.map(o => o.metadata.name).sort()).toEqual(['one', 'two']);
     expect(listed[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
     await client.update(ref('one'), o => ({ ...o, data: { a: '2' } }));
-    await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one', namespace: 'default' }, data: { b: '3' } } as any);
+    await client.patch({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'one', namespace: 'default' },
+      data: { b: '3' },
+    } as any);
     expect((await client.get(ref('one')))?.data).toEqual({ a: '2', b: '3' });
     expect(await client.delete(ref('one'))).toBe(true);
     expect(await client.delete(ref('one'))).toBe(false);
@@ -103,14 +143,21 @@ describe('ClusterClient against the emulator', () => {
 
   it('retries a read-modify-write that hits a 409', async () => {
     await client.apply(cm('rmw'));
-    emulator.faults.failNth({ n: 1, method: 'PUT', pathPattern: '/configmaps/rmw', status: 409 });
+    emulator.faults.failNth({
+      n: 1,
+      method: 'PUT',
+      pathPattern: '/configmaps/rmw',
+      status: 409,
+    });
     await client.update(ref('rmw'), o => ({ ...o, data: { a: 'after' } }));
     expect((await client.get(ref('rmw')))?.data).toEqual({ a: 'after' });
   });
 
   it('times out a slow request as 503 and bounds concurrency', async () => {
     emulator.faults.latency(1000);
-    await expect(client.get(ref('two'))).rejects.toMatchObject({ name: 'ServiceUnavailableError' });
+    await expect(client.get(ref('two'))).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+    });
     emulator.faults.clear();
     emulator.faults.latency(50);
     emulator.requests.length = 0;
@@ -121,7 +168,9 @@ describe('ClusterClient against the emulator', () => {
     const spans = emulator.requests
       .map(r => [r.time - r.durationMs, r.time])
       .filter(([start]) => start >= since - 1);
-    const peak = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    const peak = Math.max(
+      ...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length),
+    );
     expect(peak).toBeLessThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import {
@@ -8,8 +9,11 @@ import { ApiKeyStore } from '../keys/ApiKeyStore';
 import { PlanStore } from './PlanStore';
 
 const MIGRATIONS = path.resolve(__dirname, '../../migrations');
-/** The schema before plans (the migrations up to 20261127100000). */
-const BEFORE_PLANS = 4;
+const PLANS_MIGRATION = '20261205100000_plans_and_access.js';
+/** The schema before plans: every migration named before it (dated migrations run in name order). */
+const BEFORE_PLANS = fs
+  .readdirSync(MIGRATIONS)
+  .filter(f => f.endsWith('.js') && f < PLANS_MIGRATION).length;
 
 /** Effective limits of a key the way the gateway builder reads them: its own, else the publication's. */
 const effective = (publicationLimits: object, keyLimits: string | null) =>
@@ -41,7 +45,7 @@ describe.each(scratchDatabaseKinds('plans migration'))(
         loadExtensions: ['.js'],
       });
       expect(pending.map((m: { file: string }) => m.file)).toEqual([
-        '20261205100000_plans_and_access.js',
+        PLANS_MIGRATION,
       ]);
 
       const now = new Date('2026-11-30T00:00:00Z');
