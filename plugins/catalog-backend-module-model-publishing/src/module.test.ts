@@ -3,11 +3,12 @@ import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node'
 import { catalogModuleModelPublishing } from './module';
 
 describe('catalogModuleModelPublishing', () => {
-  it('registers a Component provider and an API provider per configured cluster', async () => {
+  it('registers a Component provider and an API provider per configured cluster, and the consumers processor', async () => {
     const addEntityProvider = jest.fn();
+    const addProcessor = jest.fn();
     await startTestBackend({
       extensionPoints: [
-        [catalogProcessingExtensionPoint, { addEntityProvider }],
+        [catalogProcessingExtensionPoint, { addEntityProvider, addProcessor }],
       ],
       features: [
         catalogModuleModelPublishing,
@@ -34,5 +35,9 @@ describe('catalogModuleModelPublishing', () => {
       'ModelPublishingEntityProvider:prod',
       'ModelPublishingApiEntityProvider:prod',
     ]);
+    // consumesApi / apiConsumedBy between consuming Components and the models' API entities (issue 15).
+    expect(
+      addProcessor.mock.calls.flat().map(p => p.getProcessorName()),
+    ).toEqual(['ModelPublishingConsumersProcessor']);
   });
 });
