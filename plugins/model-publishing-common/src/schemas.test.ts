@@ -48,15 +48,18 @@ describe('permissions', () => {
   it('are scoped to catalog entities with unique names, but costs.admin (basic: not about one model)', () => {
     const names = modelPublishingPermissions.map(p => p.name);
     expect(new Set(names).size).toBe(12);
-    for (const p of modelPublishingPermissions) {
-      if (p.name === 'model-publishing.costs.admin') {
-        expect(p).toMatchObject({ type: 'basic' });
-      } else {
-        expect(p).toMatchObject({
-          type: 'resource',
-          resourceType: 'catalog-entity',
-        });
-      }
+    expect(
+      modelPublishingPermissions
+        .filter(p => p.type === 'basic')
+        .map(p => p.name),
+    ).toEqual(['model-publishing.costs.admin']);
+    for (const p of modelPublishingPermissions.filter(
+      q => q.type !== 'basic',
+    )) {
+      expect(p).toMatchObject({
+        type: 'resource',
+        resourceType: 'catalog-entity',
+      });
     }
     expect(modelPublishingManagePermissions.map(p => p.name)).not.toContain(
       'model-publishing.usage.read',
