@@ -46,9 +46,12 @@ test('Frank finds fraud-sklearn in the catalog and opens its Publish tab', async
   await screenshot(page, '01-catalog');
   await link.click();
   await page.getByRole('heading', { name: MODEL }).first().waitFor();
-  // The Publish tab sits in the entity page's "Deployment" tab group.
-  await page.getByRole('button', { name: 'Deployment' }).click();
-  await page.getByRole('menuitemradio', { name: 'Publish' }).click();
+  // Publish is a tab of its own on the entity page (issue 23, item 9: no longer under "Deployment").
+  await page
+    .getByRole('tab', { name: 'Publish', exact: true })
+    .or(page.getByRole('link', { name: 'Publish', exact: true }))
+    .first()
+    .click();
   await page.waitForURL(`**/catalog/default/component/${MODEL}/publish`);
   await page.getByText('Publish this model').waitFor();
   await page.getByText('Not published', { exact: true }).first().waitFor();
