@@ -28,11 +28,9 @@ before(async () => {
   await ensureUnpublished('frank', NS, MODEL);
   browser = await launchBrowser();
   page = await signedInPage(browser, 'frank');
-  await page
-    .context()
-    .grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: APP_URL,
-    });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: APP_URL,
+  });
 });
 after(async () => browser?.close());
 
@@ -132,7 +130,9 @@ test('publishing shows progress, then the endpoint, and the first key once', asy
   // row's other code cell is the key's short id, issue 23 item 4).
   const row = keyRow(page, 'e2e-first');
   await row.waitFor();
-  const prefix = (await row.locator('code').filter({ hasText: /…$/ }).innerText()).replace(/…$/, '');
+  const prefix = (
+    await row.locator('code').filter({ hasText: /…$/ }).innerText()
+  ).replace(/…$/, '');
   assert.ok(
     prefix.length >= 4 && prefix.length < secret.length,
     `prefix "${prefix}" is a short prefix`,
