@@ -101,10 +101,17 @@ test('Frank publishes risk-xgboost through the template; the finished task links
   const page = await signedInPage(browser, 'frank');
   await page.goto(`${APP_URL}/create`);
   // The template's card (the innermost article with its title).
+  // Not the container that also holds the "Request access to a model" template's card.
   const card = page
     .getByRole('article')
     .filter({
       has: page.getByRole('heading', { name: 'Publish a model', level: 4 }),
+    })
+    .filter({
+      hasNot: page.getByRole('heading', {
+        name: 'Request access to a model',
+        level: 4,
+      }),
     })
     .last();
   await card.waitFor({ timeout: 180_000 });

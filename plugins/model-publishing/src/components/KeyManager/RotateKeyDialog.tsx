@@ -48,6 +48,9 @@ export function RotateKeyDialog(props: {
         <Select
           labelId="grace-period-label"
           label="Grace period"
+          // A name gives the displayed value an id, so MUI labels the button by "Grace period" and the
+          // chosen value: its accessible name then contains its visible text (axe label-content-name-mismatch).
+          name="gracePeriod"
           value={hours}
           onChange={e => setHours(Number(e.target.value))}
         >
