@@ -11,6 +11,17 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 export async function seriousViolations(page, selector) {
   if (!(await page.evaluate(() => 'axe' in window)))
     await page.addScriptTag({ path: axePath });
+  // Judge the page as the user sees it once it has settled: mid-way through a dialog's fade-in its text is
+  // still partly transparent, and axe would measure the contrast of a frame no one reads.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        // Spinners run forever; only transitions that end are waited for.
+        .filter(a => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map(a => a.finished.catch(() => undefined)),
+    ),
+  );
   const violations = await page.evaluate(
     async context =>
       (

@@ -100,20 +100,11 @@ test('Paul cannot publish through the template: no model offered, and a run fail
 test('Frank publishes risk-xgboost through the template; the finished task links to the Publish tab', async () => {
   const page = await signedInPage(browser, 'frank');
   await page.goto(`${APP_URL}/create`);
-  // The template's card (the innermost article with its title).
-  // Not the container that also holds the "Request access to a model" template's card.
-  const card = page
-    .getByRole('article')
-    .filter({
-      has: page.getByRole('heading', { name: 'Publish a model', level: 4 }),
-    })
-    .filter({
-      hasNot: page.getByRole('heading', {
-        name: 'Request access to a model',
-        level: 4,
-      }),
-    })
-    .last();
+  // The template's card: the Templates list is one article holding every card (this one and "Request
+  // access to a model"), each card a MUI Card with the template's title as a heading.
+  const card = page.locator('.MuiCard-root').filter({
+    has: page.getByRole('heading', { name: 'Publish a model', level: 4 }),
+  });
   await card.waitFor({ timeout: 180_000 });
   await screenshot(page, '05-create-page');
   await card.getByRole('button', { name: 'Choose' }).click();

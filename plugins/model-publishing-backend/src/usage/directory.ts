@@ -223,6 +223,15 @@ export function createPublicationDirectory(
         ),
       );
     },
+    async version() {
+      const [pubs, keys] = await Promise.all([
+        db('publications').max({ at: 'updated_at' }).count({ n: '*' }).first(),
+        db('api_keys').max({ at: 'created_at' }).count({ n: '*' }).first(),
+      ]);
+      const stamp = (r?: { at?: Timestamp; n?: string | number }) =>
+        `${r?.at ? toDate(r.at).getTime() : 0}/${r?.n ?? 0}`;
+      return `${stamp(pubs)};${stamp(keys)}`;
+    },
     async get(id) {
       const p = await publications.get(id);
       if (!p) return undefined;

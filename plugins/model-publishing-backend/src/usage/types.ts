@@ -99,4 +99,9 @@ export interface UsagePublicationDirectory {
   /** Publications whose usage is collected and can be reported (published, degraded, recently unpublished). */
   list(): Promise<UsagePublicationInfo[]>;
   get(publicationId: string): Promise<UsagePublicationInfo | undefined>;
+  /**
+   * A cheap fingerprint of what `list()` would return (changes when a publication's state changes or a key
+   * is created): lets a cache of the list notice a republish at once instead of after its time to live.
+   */
+  version?(): Promise<string>;
 }

@@ -255,4 +255,62 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
       skipped: 1,
     });
   });
+
+  describe('a model unpublished and published again (same route name)', () => {
+    const denied = (id: string) => ({
+      ...records[3],
+      route_name: 'httproute/ml/fraud-mp/rule/0/match/0/fraud',
+      request_id: id,
+    });
+    const republished: UsagePublicationInfo = {
+      ...fraud,
+      id: 'pub-v1-again',
+      clientIds: ['key-f2'],
+      keys: [{ id: 'f2', name: 'scoring', clientId: 'key-f2' }],
+      publishedAt: new Date('2026-03-01T09:00:00Z'),
+    };
+    const old = { ...fraud, publishedAt: new Date('2026-02-01T00:00:00Z') };
+
+    async function deniedCount(publication: UsagePublicationInfo) {
+      return (
+        await service.report(publication, { ...range, granularity: 'hour' })
+      ).totals.status401;
+    }
+
+    it("counts the route's traffic for the publication serving it, whichever the list gives first", async () => {
+      const both = {
+        list: async () => [{ ...old, live: false }, republished],
+        get: async () => undefined,
+      };
+      const fresh = new AccessLogIngestor(store, both, {
+        ...config.ingest,
+        now: () => NOW,
+      });
+      await fresh.ingest([denied('r1')]);
+      expect(await deniedCount(republished)).toBe(1);
+      expect(await deniedCount(old)).toBe(0);
+    });
+
+    it("notices the republish at once when the directory's version changes, not after the cache's 30 s", async () => {
+      let current: UsagePublicationInfo[] = [old];
+      let version = 'v1';
+      const changing = {
+        list: async () => current,
+        get: async () => undefined,
+        version: async () => version,
+      };
+      const cached = new AccessLogIngestor(store, changing, {
+        ...config.ingest,
+        now: () => NOW,
+      });
+      await cached.ingest([denied('before')]);
+      expect(await deniedCount(old)).toBe(1);
+
+      current = [{ ...old, live: false }, republished];
+      version = 'v2';
+      await cached.ingest([denied('after')]);
+      expect(await deniedCount(republished)).toBe(1);
+      expect(await deniedCount(old)).toBe(1);
+    });
+  });
 });

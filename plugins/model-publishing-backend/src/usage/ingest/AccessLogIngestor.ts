@@ -32,11 +32,24 @@ export interface IngestResult {
 /** Allowed clock skew between Envoy and the backend. */
 const FUTURE_SKEW_MS = 10 * 60_000;
 
-/** Looks up publications by client id and by route, refreshing from the directory at most every few seconds. */
+/**
+ * The live publication first, then the most recently published: a model unpublished and published again
+ * keeps its route name, and the route's traffic belongs to the publication that serves it now.
+ */
+function servingFirst(a: UsagePublicationInfo, b: UsagePublicationInfo) {
+  if (a.live !== b.live) return a.live ? -1 : 1;
+  return (b.publishedAt?.getTime() ?? 0) - (a.publishedAt?.getTime() ?? 0);
+}
+
+/**
+ * Looks up publications by client id and by route from a cached list of the directory, reloaded when the
+ * directory's version changes (a republish or a new key), and at the latest after its time to live.
+ */
 class PublicationResolver {
   private byClient = new Map<string, UsagePublicationInfo>();
   private byRoute = new Map<string, UsagePublicationInfo[]>();
   private loadedAt = -Infinity;
+  private loadedVersion?: string;
   private loading?: Promise<void>;
 
   constructor(
@@ -47,7 +60,12 @@ class PublicationResolver {
 
   async ensure(now: number, missed: boolean): Promise<void> {
     const age = now - this.loadedAt;
-    if (age < this.ttlMs && !(missed && age >= this.missRefreshMs)) return;
+    const stale =
+      age >= this.ttlMs ||
+      (missed && age >= this.missRefreshMs) ||
+      (this.directory.version !== undefined &&
+        (await this.directory.version()) !== this.loadedVersion);
+    if (!stale) return;
     this.loading ??= this.load(now).finally(() => {
       this.loading = undefined;
     });
@@ -55,6 +73,8 @@ class PublicationResolver {
   }
 
   private async load(now: number): Promise<void> {
+    // The version first: a change during the list is then seen as a change next time.
+    const version = await this.directory.version?.();
     const pubs = await this.directory.list();
     const byClient = new Map<string, UsagePublicationInfo>();
     const byRoute = new Map<string, UsagePublicationInfo[]>();
@@ -63,9 +83,11 @@ class PublicationResolver {
       const k = `${p.namespace}/${p.routeName}`;
       byRoute.set(k, [...(byRoute.get(k) ?? []), p]);
     }
+    for (const list of byRoute.values()) list.sort(servingFirst);
     this.byClient = byClient;
     this.byRoute = byRoute;
     this.loadedAt = now;
+    this.loadedVersion = version;
   }
 
   resolve(
