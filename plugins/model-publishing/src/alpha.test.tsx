@@ -23,6 +23,8 @@ describe('new-frontend-system plugin', () => {
     for (const id of [
       'api:model-publishing',
       'page:model-publishing',
+      'page:model-publishing/costs',
+      'api:model-publishing/costs',
       'entity-content:model-publishing/publish',
       'entity-card:model-publishing/publish-status',
       'entity-card:model-publishing/inference-services',

@@ -23,6 +23,8 @@ import { modelPublishingApiRef } from './api/ModelPublishingApi';
 import { ModelPublishingClient } from './api/ModelPublishingClient';
 import { ModelAccessClient, modelAccessApiRef } from './api/ModelAccessApi';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
+import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
+import { ModelCostsClient, modelCostsApiRef } from './api/ModelCostsApi';
 
 /** Route of the published-models page (`/model-publishing`). */
 export const modelPublishingRouteRef = createRouteRef();
@@ -44,6 +46,32 @@ const modelAccessApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new ModelAccessClient(deps),
     }),
+});
+
+const modelCostsApi = ApiBlueprint.make({
+  name: 'costs',
+  params: defineParams =>
+    defineParams({
+      api: modelCostsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ModelCostsClient(deps),
+    }),
+});
+
+/** Route of the costs page (`/model-costs`). */
+export const modelCostsRouteRef = createRouteRef();
+
+/** Costs per month rolled up the org graph, CSV, budgets (issue 20): everyone sees what they may. */
+const costsPage = PageBlueprint.make({
+  name: 'costs',
+  params: {
+    path: '/model-costs',
+    title: 'Model costs',
+    icon: <MonetizationOnIcon />,
+    routeRef: modelCostsRouteRef,
+    loader: () =>
+      import('./components/CostsPage/CostsPage').then(m => <m.CostsPage />),
+  },
 });
 
 /** Route of "My model access" (`/model-access`; `/model-access/approvals` puts owners' decisions first). */
@@ -172,8 +200,10 @@ const plugin = createFrontendPlugin({
   extensions: [
     modelPublishingApi,
     modelAccessApi,
+    modelCostsApi,
     publishedModelsPage,
     myAccessPage,
+    costsPage,
     accessContent,
     publishContent,
     publishStatusCard,
@@ -181,7 +211,11 @@ const plugin = createFrontendPlugin({
     tryItCard,
     publishMenuItem,
   ],
-  routes: { root: modelPublishingRouteRef, access: modelAccessRouteRef },
+  routes: {
+    root: modelPublishingRouteRef,
+    access: modelAccessRouteRef,
+    costs: modelCostsRouteRef,
+  },
 });
 
 export default plugin;
