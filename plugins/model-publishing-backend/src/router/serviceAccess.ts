@@ -45,6 +45,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'POST /access/requests/{requestId}/decision': 'users',
   'POST /access/requests/{requestId}/key': 'users',
   'GET /usage/summary': 'users',
+  'GET /usage/chargeback': 'users',
+  'GET /usage/chargeback.csv': 'users',
+  'GET /usage/budgets': 'users',
+  'PUT /usage/budgets': 'users',
   'POST /usage/ingest': 'ingest',
 };
 
