@@ -21,7 +21,11 @@ const API = '/api/model-publishing';
 const DOC = parse(
   fs.readFileSync(
     path.join(
-      path.dirname(require.resolve('@model-publishing/plugin-model-publishing-backend/package.json')),
+      path.dirname(
+        require.resolve(
+          '@model-publishing/plugin-model-publishing-backend/package.json',
+        ),
+      ),
       'src/schema/openapi.yaml',
     ),
     'utf8',
@@ -73,9 +77,21 @@ const publishBody = () => ({ rateLimits: { requestsPerMinute: 120 } });
 const RULES: Record<string, Rule> = {
   'GET /publications': { users: 'signed-in', services: 'catalog' },
   [`GET ${M}`]: { users: 'signed-in', services: 'none' },
-  [`POST ${M}/publication/dry-run`]: { users: 'owners', services: 'none', body: publishBody },
-  [`POST ${M}/publication`]: { users: 'owners', services: 'none', body: publishBody },
-  [`PUT ${M}/publication`]: { users: 'owners', services: 'none', body: publishBody },
+  [`POST ${M}/publication/dry-run`]: {
+    users: 'owners',
+    services: 'none',
+    body: publishBody,
+  },
+  [`POST ${M}/publication`]: {
+    users: 'owners',
+    services: 'none',
+    body: publishBody,
+  },
+  [`PUT ${M}/publication`]: {
+    users: 'owners',
+    services: 'none',
+    body: publishBody,
+  },
   [`DELETE ${M}/publication`]: { users: 'owners', services: 'none' },
   [`POST ${M}/publication/try-it`]: {
     users: 'owners',
@@ -83,13 +99,20 @@ const RULES: Record<string, Rule> = {
     body: () => ({ keyId: '{keyId}', method: 'GET', path: '/v1/models' }),
   },
   [`GET ${M}/publication/keys`]: { users: 'owners', services: 'none' },
-  [`POST ${M}/publication/keys`]: { users: 'owners', services: 'none', body: () => ({ name: 'matrix' }) },
+  [`POST ${M}/publication/keys`]: {
+    users: 'owners',
+    services: 'none',
+    body: () => ({ name: 'matrix' }),
+  },
   [`POST ${M}/publication/keys/{keyId}/rotate`]: {
     users: 'owners',
     services: 'none',
     body: () => ({ gracePeriodHours: 1 }),
   },
-  [`DELETE ${M}/publication/keys/{keyId}`]: { users: 'owners', services: 'none' },
+  [`DELETE ${M}/publication/keys/{keyId}`]: {
+    users: 'owners',
+    services: 'none',
+  },
   [`GET ${M}/publication/usage`]: { users: 'owners', services: 'none' },
   [`GET ${M}/publication/usage.csv`]: { users: 'owners', services: 'none' },
   [`GET ${M}/publication/guide`]: { users: 'signed-in', services: 'catalog' },
@@ -104,9 +127,15 @@ const RULES: Record<string, Rule> = {
       consumer: USER_REF[persona] ?? 'user:default/frank',
     }),
   },
-  [`GET ${M}/publication/access-requests`]: { users: 'owners', services: 'none' },
+  [`GET ${M}/publication/access-requests`]: {
+    users: 'owners',
+    services: 'none',
+  },
   [`GET ${M}/publication/consumers`]: { users: 'owners', services: 'none' },
-  [`POST ${M}/publication/consumers/{keyId}/{action}`]: { users: 'owners', services: 'none' },
+  [`POST ${M}/publication/consumers/{keyId}/{action}`]: {
+    users: 'owners',
+    services: 'none',
+  },
   [`GET ${M}/publication/my-access`]: { users: 'signed-in', services: 'none' },
   'GET /access/mine': { users: 'signed-in', services: 'none' },
   'GET /access/consumers': { users: 'signed-in', services: 'catalog' },
@@ -116,17 +145,32 @@ const RULES: Record<string, Rule> = {
     services: 'none',
     body: () => ({ decision: 'approve' }),
   },
-  'POST /access/requests/{requestId}/key': { users: 'requester', services: 'none' },
+  'POST /access/requests/{requestId}/key': {
+    users: 'requester',
+    services: 'none',
+  },
   'GET /usage/summary': { users: 'signed-in', services: 'none' },
-  'GET /usage/chargeback': { users: 'signed-in', services: 'none', query: 'month=2026-12' },
-  'GET /usage/chargeback.csv': { users: 'signed-in', services: 'none', query: 'month=2026-12' },
+  'GET /usage/chargeback': {
+    users: 'signed-in',
+    services: 'none',
+    query: 'month=2026-12',
+  },
+  'GET /usage/chargeback.csv': {
+    users: 'signed-in',
+    services: 'none',
+    query: 'month=2026-12',
+  },
   'GET /usage/budgets': { users: 'signed-in', services: 'none' },
   'PUT /usage/budgets': {
     users: 'admins',
     services: 'none',
     body: () => ({ consumerRef: 'group:default/genai', monthlyAmount: 100 }),
   },
-  'POST /usage/ingest': { users: 'none', services: 'ingest', body: () => ({ records: [] }) },
+  'POST /usage/ingest': {
+    users: 'none',
+    services: 'ingest',
+    body: () => ({ records: [] }),
+  },
 };
 
 /** The expected answer class of `persona` calling an operation with `rule`. */
@@ -142,11 +186,17 @@ function expected(rule: Rule, persona: Persona): 'admitted' | 401 | 403 {
     case 'other service':
       return 403;
     case 'owner':
-      return rule.users === 'signed-in' || rule.users === 'owners' ? 'admitted' : 403;
+      return rule.users === 'signed-in' || rule.users === 'owners'
+        ? 'admitted'
+        : 403;
     case 'other team': // the one who made the access request
-      return rule.users === 'signed-in' || rule.users === 'requester' ? 'admitted' : 403;
+      return rule.users === 'signed-in' || rule.users === 'requester'
+        ? 'admitted'
+        : 403;
     case 'admin':
-      return ['signed-in', 'owners', 'admins'].includes(rule.users) ? 'admitted' : 403;
+      return ['signed-in', 'owners', 'admins'].includes(rule.users)
+        ? 'admitted'
+        : 403;
     default:
       throw new Error(`unknown persona ${persona satisfies never}`);
   }
@@ -160,7 +210,10 @@ const operations = Object.entries(DOC.paths).flatMap(([p, item]) =>
     .map(method => ({ method, path: p, key: `${method.toUpperCase()} ${p}` })),
 );
 // Destructive operations last, so every other one meets a published model with a live key.
-const LAST = [`DELETE ${M}/publication/keys/{keyId}`, `DELETE ${M}/publication`];
+const LAST = [
+  `DELETE ${M}/publication/keys/{keyId}`,
+  `DELETE ${M}/publication`,
+];
 const ordered = [
   ...operations.filter(o => !LAST.includes(o.key)),
   ...LAST.map(k => operations.find(o => o.key === k)!).filter(Boolean),
@@ -175,21 +228,38 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
   beforeAll(async () => {
     b = await startSecurityBackend();
     await b.waitFor(async () => {
-      const res = await b.request.get('/api/catalog/entities/by-name/component/default/qwen-chat').set(PERSONAS.owner());
+      const res = await b.request
+        .get('/api/catalog/entities/by-name/component/default/qwen-chat')
+        .set(PERSONAS.owner());
       return res.status === 200 ? true : undefined;
     });
     const published = await b.request
       .post(`${API}/models/local/genai/qwen-chat/publication`)
       .set(PERSONAS.owner())
-      .send({ rateLimits: { requestsPerMinute: 60 }, firstKey: { name: 'owner-key' } });
-    expect(published.status).toBe(201);
-    const keys = await b.request.get(`${API}/models/local/genai/qwen-chat/publication/keys`).set(PERSONAS.owner());
+      .send({
+        rateLimits: { requestsPerMinute: 60 },
+        firstKey: { name: 'owner-key' },
+      });
+    if (published.status !== 201)
+      throw new Error(
+        `publish: ${published.status} ${JSON.stringify(published.body)}`,
+      );
+    const keys = await b.request
+      .get(`${API}/models/local/genai/qwen-chat/publication/keys`)
+      .set(PERSONAS.owner());
     ids.keyId = keys.body.items[0].id;
     const asked = await b.request
       .post(`${API}/models/local/genai/qwen-chat/publication/access-requests`)
       .set(PERSONAS['other team']())
-      .send({ plan: 'default', purpose: 'a request for the matrix to decide', consumer: 'user:default/frank' });
-    expect(asked.status).toBe(201);
+      .send({
+        plan: 'default',
+        purpose: 'a request for the matrix to decide',
+        consumer: 'user:default/frank',
+      });
+    if (asked.status !== 201)
+      throw new Error(
+        `access request: ${asked.status} ${JSON.stringify(asked.body)}`,
+      );
     ids.requestId = asked.body.request.id;
   });
   afterAll(async () => {
@@ -198,7 +268,9 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
 
   it('has a rule for every operation of the document, and no rule for an operation it lacks', () => {
     expect(operations.length).toBeGreaterThan(30);
-    expect(Object.keys(RULES).sort()).toEqual(operations.map(o => o.key).sort());
+    expect(Object.keys(RULES).sort()).toEqual(
+      operations.map(o => o.key).sort(),
+    );
   });
 
   it.each(ordered)('$key', async ({ method, path: template, key }) => {
@@ -208,7 +280,9 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
     const mismatches: string[] = [];
     // Denied personas first: an admitted one may change the state (unpublish, revoke).
     const personas = (Object.keys(PERSONAS) as Persona[]).sort(
-      (x, y) => Number(expected(rule, x) === 'admitted') - Number(expected(rule, y) === 'admitted'),
+      (x, y) =>
+        Number(expected(rule, x) === 'admitted') -
+        Number(expected(rule, y) === 'admitted'),
     );
     for (const form of forms) {
       for (const persona of personas) {
@@ -216,7 +290,10 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
           API +
           template
             .replace('/{addressedBy}/{scope}', form ? `/${form}` : '')
-            .replace('{namespace}', form === FORMS.entities ? 'default' : 'genai')
+            .replace(
+              '{namespace}',
+              form === FORMS.entities ? 'default' : 'genai',
+            )
             .replace('{name}', 'qwen-chat')
             .replace('{keyId}', ids.keyId)
             .replace('{action}', 'suspend')
@@ -226,12 +303,19 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
         const req = b.request[method](url).set(PERSONAS[persona]());
         const res = await (body === undefined
           ? req
-          : req.send(JSON.parse(JSON.stringify(body).replace('{keyId}', ids.keyId))));
+          : req.send(
+              JSON.parse(JSON.stringify(body).replace('{keyId}', ids.keyId)),
+            ));
         const want = expected(rule, persona);
-        const ok = want === 'admitted' ? ![401, 403, 500].includes(res.status) : res.status === want;
+        const ok =
+          want === 'admitted'
+            ? ![401, 403, 500].includes(res.status)
+            : res.status === want;
         if (!ok) {
           mismatches.push(
-            `${persona} ${method.toUpperCase()} ${url}: ${res.status} (want ${want}) ${JSON.stringify(res.body?.error?.message ?? '')}`,
+            `${persona} ${method.toUpperCase()} ${url}: ${
+              res.status
+            } (want ${want}) ${JSON.stringify(res.body?.error?.message ?? '')}`,
           );
         }
       }

@@ -8,7 +8,10 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
     .filter(key => METHODS.includes(key))
     .map(method => `${method.toUpperCase()} ${path}`),
 );
-const subjects = { readers: ['plugin:catalog'], ingest: ['external:usage-shipper'] };
+const subjects = {
+  readers: ['plugin:catalog'],
+  ingest: ['external:usage-shipper'],
+};
 
 describe('service access per operation (issue 14, finding 2)', () => {
   it('states every operation of openapi.yaml, and nothing else', () => {
@@ -16,28 +19,46 @@ describe('service access per operation (issue 14, finding 2)', () => {
   });
 
   it('keys Express paths as the document writes them', () => {
-    expect(routeKey('get', '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId')).toBe(
+    expect(
+      routeKey(
+        'get',
+        '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
+      ),
+    ).toBe(
       'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}',
     );
   });
 
-  it.each(operations)('%s: admits users unless it is ingest, and services only where the table says', key => {
-    const access = ROUTE_ACCESS[key];
-    const user = () => checkServiceAccess(key, mockCredentials.user('user:default/grace'), subjects);
-    const service = (subject: string) => () =>
-      checkServiceAccess(key, mockCredentials.service(subject), subjects);
-    if (access === 'ingest') expect(user).toThrow(/service credentials only/);
-    else expect(user).not.toThrow();
-    if (access === 'readers') expect(service('plugin:catalog')).not.toThrow();
-    else expect(service('plugin:catalog')).toThrow();
-    if (access === 'ingest') expect(service('external:usage-shipper')).not.toThrow();
-    else expect(service('external:usage-shipper')).toThrow();
-    expect(service('external:some-automation')).toThrow();
-  });
+  it.each(operations)(
+    '%s: admits users unless it is ingest, and services only where the table says',
+    key => {
+      const access = ROUTE_ACCESS[key];
+      const user = () =>
+        checkServiceAccess(
+          key,
+          mockCredentials.user('user:default/grace'),
+          subjects,
+        );
+      const service = (subject: string) => () =>
+        checkServiceAccess(key, mockCredentials.service(subject), subjects);
+      if (access === 'ingest') expect(user).toThrow(/service credentials only/);
+      else expect(user).not.toThrow();
+      if (access === 'readers') expect(service('plugin:catalog')).not.toThrow();
+      else expect(service('plugin:catalog')).toThrow();
+      if (access === 'ingest')
+        expect(service('external:usage-shipper')).not.toThrow();
+      else expect(service('external:usage-shipper')).toThrow();
+      expect(service('external:some-automation')).toThrow();
+    },
+  );
 
   it('a route the table does not know admits users only', () => {
     expect(() =>
-      checkServiceAccess('GET /new-route', mockCredentials.service('plugin:catalog'), subjects),
+      checkServiceAccess(
+        'GET /new-route',
+        mockCredentials.service('plugin:catalog'),
+        subjects,
+      ),
     ).toThrow(/is for users/);
   });
 });

@@ -27,18 +27,26 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/try-it': 'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/keys': 'users',
   'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/keys': 'users',
-  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}/rotate': 'users',
-  'DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}': 'users',
+  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}/rotate':
+    'users',
+  'DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}':
+    'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/usage': 'users',
-  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/usage.csv': 'users',
+  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/usage.csv':
+    'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/guide': 'readers',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/audit': 'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/plans': 'users',
-  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests': 'users',
-  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests': 'users',
-  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers': 'users',
-  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}': 'users',
-  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/my-access': 'users',
+  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests':
+    'users',
+  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/access-requests':
+    'users',
+  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers':
+    'users',
+  'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}':
+    'users',
+  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/my-access':
+    'users',
   'GET /access/consumers': 'readers',
   'GET /access/mine': 'users',
   'GET /access/requests': 'users',
@@ -77,7 +85,9 @@ export function checkServiceAccess(
   const principal = credentials.principal as { type: string; subject?: string };
   if (access === 'ingest') {
     if (principal.type !== 'service') {
-      throw new NotAllowedError('usage ingest accepts service credentials only (see docs/usage.md)');
+      throw new NotAllowedError(
+        'usage ingest accepts service credentials only (see docs/usage.md)',
+      );
     }
     if (!subjects.ingest.includes(principal.subject ?? '')) {
       throw new NotAllowedError(
@@ -87,7 +97,11 @@ export function checkServiceAccess(
     return;
   }
   if (principal.type !== 'service') return;
-  if (access === 'readers' && subjects.readers.includes(principal.subject ?? '')) return;
+  if (
+    access === 'readers' &&
+    subjects.readers.includes(principal.subject ?? '')
+  )
+    return;
   throw new NotAllowedError(
     access === 'readers'
       ? `service '${principal.subject}' may not read this: it is not in modelPublishing.serviceReaders`
