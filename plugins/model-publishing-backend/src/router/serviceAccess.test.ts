@@ -32,7 +32,7 @@ describe('service access per operation (issue 14, finding 2)', () => {
 
   const admits = (
     key: string,
-    credentials: ReturnType<typeof mockCredentials.user>,
+    credentials: BackstageCredentials,
   ) => {
     try {
       checkServiceAccess(key, credentials, subjects);
