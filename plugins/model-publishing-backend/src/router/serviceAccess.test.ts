@@ -30,10 +30,7 @@ describe('service access per operation (issue 14, finding 2)', () => {
     );
   });
 
-  const admits = (
-    key: string,
-    credentials: BackstageCredentials,
-  ) => {
+  const admits = (key: string, credentials: BackstageCredentials) => {
     try {
       checkServiceAccess(key, credentials, subjects);
       return true;
