@@ -141,6 +141,41 @@ describe('ClusterClient against the emulator', () => {
     expect(await client.delete(ref('one'))).toBe(false);
   });
 
+  it('follows continue tokens past one page for built-in kinds and custom resources alike', async () => {
+    const api = emulator.api as any;
+    const cmType = api.registry.forKind('v1', 'ConfigMap');
+    const srType = api.registry.forKind(
+      'serving.kserve.io/v1alpha1',
+      'ServingRuntime',
+    );
+    for (let i = 0; i < 503; i++) {
+      const name = `paged-${String(i).padStart(3, '0')}`;
+      api.create(cmType, 'default', {
+        metadata: { name, labels: { paged: 'yes' } },
+      });
+      api.create(srType, 'default', {
+        metadata: { name, labels: { paged: 'yes' } },
+        spec: { containers: [{ name: 'c', image: 'i' }] },
+      });
+    }
+    emulator.requests.length = 0;
+    const cms = await client.list('v1', 'ConfigMap', {
+      labelSelector: 'paged=yes',
+    });
+    const srs = await client.list(
+      'serving.kserve.io/v1alpha1',
+      'ServingRuntime',
+      { labelSelector: 'paged=yes' },
+    );
+    expect(cms).toHaveLength(503);
+    expect(srs).toHaveLength(503);
+    expect(new Set(srs.map(o => o.metadata.name)).size).toBe(503);
+    // Two pages of at most 500 each.
+    expect(
+      emulator.requests.filter(r => r.query.includes('continue=')),
+    ).toHaveLength(2);
+  });
+
   it('retries a read-modify-write that hits a 409', async () => {
     await client.apply(cm('rmw'));
     emulator.faults.failNth({

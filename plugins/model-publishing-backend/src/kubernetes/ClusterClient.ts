@@ -1,5 +1,6 @@
 import {
   createConfiguration,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -8,6 +9,9 @@ import {
 import type { KubeObject } from '../gateway/types';
 import { ConcurrencyLimiter } from './limiter';
 import { isConflict, isNotFound, mapClusterError } from './errors';
+
+/** Items per list request (the API server's continue tokens page the rest). */
+const PAGE_SIZE = 500;
 
 export interface ObjectRef {
   apiVersion: string;
@@ -51,6 +55,7 @@ export function describeRef(ref: ObjectRef): string {
 export class ClusterClient {
   readonly name: string;
   private readonly api: KubernetesObjectApi;
+  private readonly custom: CustomObjectsApi;
   private readonly limiter: ConcurrencyLimiter;
   private readonly fieldManager: string;
 
@@ -59,7 +64,10 @@ export class ClusterClient {
     this.limiter = new ConcurrencyLimiter(options.maxConcurrent);
     this.fieldManager = options.fieldManager ?? 'backstage-model-publishing';
     const cluster = options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error(`cluster '${options.name}': kubeconfig has no current cluster`);
+    if (!cluster)
+      throw new Error(
+        `cluster '${options.name}': kubeconfig has no current cluster`,
+      );
     const timeoutMs = options.timeoutMs;
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
@@ -75,6 +83,7 @@ export class ClusterClient {
       ],
     });
     this.api = new KubernetesObjectApi(configuration);
+    this.custom = new CustomObjectsApi(configuration);
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -86,14 +95,18 @@ export class ClusterClient {
   }
 
   /** The object, or undefined when it does not exist. */
-  async get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined> {
+  async get<T extends KubeObject = KubeObject>(
+    ref: ObjectRef,
+  ): Promise<T | undefined> {
     try {
-      return await this.call(`reading ${describeRef(ref)}`, () =>
-        this.api.read({
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          metadata: { name: ref.name, namespace: ref.namespace },
-        }) as Promise<unknown> as Promise<T>,
+      return await this.call(
+        `reading ${describeRef(ref)}`,
+        () =>
+          this.api.read({
+            apiVersion: ref.apiVersion,
+            kind: ref.kind,
+            metadata: { name: ref.name, namespace: ref.namespace },
+          }) as Promise<unknown> as Promise<T>,
       );
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -112,51 +125,124 @@ export class ClusterClient {
     do {
       const token = continueToken;
       const page = await this.call(`listing ${kind}`, () =>
-        this.api.list(
-          apiVersion,
-          kind,
-          options.namespace,
-          undefined,
-          undefined,
-          undefined,
-          undefined,
-          options.labelSelector,
-          500,
-          token,
-        ),
+        this.listPage(apiVersion, kind, options, token),
       );
       for (const item of page.items) {
         // Lists omit apiVersion/kind on items; put them back so objects are self-describing.
-        items.push({ ...(item as unknown as T), apiVersion, kind });
+        items.push({ ...(item as T), apiVersion, kind });
       }
-      continueToken = page.metadata?._continue || undefined;
+      continueToken = page.continueToken;
     } while (continueToken);
     return items;
   }
 
+  /**
+   * One page of a list. Core (`v1`) kinds go through KubernetesObjectApi, whose typed lists keep the
+   * continue token (`_continue`). Any other group is read as plain JSON: KubernetesObjectApi
+   * deserializes a custom resource list's metadata as ObjectMeta, which drops `continue`, so every list
+   * of more than one page would silently end after the first.
+   */
+  private async listPage(
+    apiVersion: string,
+    kind: string,
+    options: { namespace?: string; labelSelector?: string },
+    token: string | undefined,
+  ): Promise<{ items: unknown[]; continueToken?: string }> {
+    const [group, version] = apiVersion.split('/');
+    if (!version) {
+      const page = await this.api.list(
+        apiVersion,
+        kind,
+        options.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        options.labelSelector,
+        PAGE_SIZE,
+        token,
+      );
+      return {
+        items: page.items,
+        continueToken: page.metadata?._continue || undefined,
+      };
+    }
+    const resource = await this.api.resource(apiVersion, kind);
+    if (!resource)
+      throw mapClusterError(
+        {
+          code: 404,
+          body: { message: `${kind} is not served in ${apiVersion}` },
+        },
+        `listing ${kind}`,
+        this.name,
+      );
+    const query = {
+      group,
+      version,
+      plural: resource.name,
+      labelSelector: options.labelSelector,
+      limit: PAGE_SIZE,
+      _continue: token,
+    };
+    const page: { items?: unknown[]; metadata?: { continue?: string } } =
+      options.namespace
+        ? await this.custom.listNamespacedCustomObject({
+            ...query,
+            namespace: options.namespace,
+          })
+        : await this.custom.listClusterCustomObject(query);
+    return {
+      items: page.items ?? [],
+      continueToken: page.metadata?.continue || undefined,
+    };
+  }
+
   async create<T extends KubeObject>(obj: T): Promise<T> {
-    return this.call(`creating ${describeRef(refOf(obj))}`, () =>
-      this.api.create(obj as any, undefined, undefined, this.fieldManager) as Promise<unknown> as Promise<T>,
+    return this.call(
+      `creating ${describeRef(refOf(obj))}`,
+      () =>
+        this.api.create(
+          obj as any,
+          undefined,
+          undefined,
+          this.fieldManager,
+        ) as Promise<unknown> as Promise<T>,
     );
   }
 
   async replace<T extends KubeObject>(obj: T): Promise<T> {
-    return this.call(`replacing ${describeRef(refOf(obj))}`, () =>
-      this.api.replace(obj as any, undefined, undefined, this.fieldManager) as Promise<unknown> as Promise<T>,
+    return this.call(
+      `replacing ${describeRef(refOf(obj))}`,
+      () =>
+        this.api.replace(
+          obj as any,
+          undefined,
+          undefined,
+          this.fieldManager,
+        ) as Promise<unknown> as Promise<T>,
     );
   }
 
   /** JSON merge patch. */
-  async patch<T extends KubeObject>(obj: Partial<T> & { apiVersion: string; kind: string; metadata: KubeObject['metadata'] }): Promise<T> {
-    return this.call(`patching ${describeRef(refOf(obj as KubeObject))}`, () =>
-      this.api.patch(
-        obj as any,
-        undefined,
-        undefined,
-        this.fieldManager,
-        undefined,
-        PatchStrategy.MergePatch,
-      ) as Promise<unknown> as Promise<T>,
+  async patch<T extends KubeObject>(
+    obj: Partial<T> & {
+      apiVersion: string;
+      kind: string;
+      metadata: KubeObject['metadata'];
+    },
+  ): Promise<T> {
+    return this.call(
+      `patching ${describeRef(refOf(obj as KubeObject))}`,
+      () =>
+        this.api.patch(
+          obj as any,
+          undefined,
+          undefined,
+          this.fieldManager,
+          undefined,
+          PatchStrategy.MergePatch,
+        ) as Promise<unknown> as Promise<T>,
     );
   }
 
@@ -165,7 +251,11 @@ export class ClusterClient {
     try {
       await this.call(`deleting ${describeRef(ref)}`, () =>
         this.api.delete(
-          { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+          {
+            apiVersion: ref.apiVersion,
+            kind: ref.kind,
+            metadata: { name: ref.name, namespace: ref.namespace },
+          },
           undefined,
           undefined,
           undefined,
@@ -190,17 +280,27 @@ export class ClusterClient {
       if (!existing) return this.create(obj);
       return this.replace({
         ...obj,
-        metadata: { ...obj.metadata, resourceVersion: existing.metadata.resourceVersion },
+        metadata: {
+          ...obj.metadata,
+          resourceVersion: existing.metadata.resourceVersion,
+        },
       });
     });
   }
 
   /** Read-modify-write with retries on 409 (someone else wrote in between). */
-  async update<T extends KubeObject>(ref: ObjectRef, modify: (current: T) => T): Promise<T> {
+  async update<T extends KubeObject>(
+    ref: ObjectRef,
+    modify: (current: T) => T,
+  ): Promise<T> {
     return retryOnConflict(async () => {
       const current = await this.get<T>(ref);
       if (!current) {
-        throw mapClusterError({ code: 404, body: { message: 'not found' } }, `updating ${describeRef(ref)}`, this.name);
+        throw mapClusterError(
+          { code: 404, body: { message: 'not found' } },
+          `updating ${describeRef(ref)}`,
+          this.name,
+        );
       }
       return this.replace(modify(current));
     });
@@ -208,7 +308,10 @@ export class ClusterClient {
 }
 
 /** Retries `fn` when it fails with ConflictError (HTTP 409), with a short jittered backoff. */
-export async function retryOnConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(
+  fn: () => Promise<T>,
+  attempts = 5,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -39,7 +39,10 @@ const INFERENCE_SERVICE = {
   kind: 'InferenceService',
 };
 /** v1alpha2 is the storage version from KServe 0.16; older installs serve only v1alpha1. */
-const LLM_INFERENCE_SERVICE_VERSIONS = ['serving.kserve.io/v1alpha2', 'serving.kserve.io/v1alpha1'];
+const LLM_INFERENCE_SERVICE_VERSIONS = [
+  'serving.kserve.io/v1alpha2',
+  'serving.kserve.io/v1alpha1',
+];
 
 /** Whether the model's Ready condition is True, and why not. */
 export function readiness(isvc: KubeObject): {
@@ -56,8 +59,27 @@ export function readiness(isvc: KubeObject): {
   if (ready?.status === 'True') return { ready: true };
   return {
     ready: false,
-    message: ready?.message ?? ready?.reason ?? 'the InferenceService has no Ready condition yet',
+    message:
+      ready?.message ??
+      ready?.reason ??
+      'the InferenceService has no Ready condition yet',
   };
+}
+
+/** The copy a lookup holds of the model: the kind the entity names, else an InferenceService before an LLMInferenceService. */
+function copyOf(
+  models: ModelLookup,
+  model: ModelLocation,
+): KubeObject | undefined {
+  const at = [model.cluster, model.namespace, model.name] as const;
+  return (
+    (model.resourceKind !== 'LLMInferenceService'
+      ? models.inferenceService(...at)
+      : undefined) ??
+    (model.resourceKind !== 'InferenceService'
+      ? models.llmInferenceService?.(...at)
+      : undefined)
+  );
 }
 
 /**
@@ -65,19 +87,30 @@ export function readiness(isvc: KubeObject): {
  * or from the watches' copies when they are in sync.
  */
 export class ModelReader {
-  private readonly runtimeCache = new Map<string, { value?: KubeObject; expires: number }>();
+  private readonly runtimeCache = new Map<
+    string,
+    { value?: KubeObject; expires: number }
+  >();
 
-  constructor(private readonly o: { clusters: ClusterRegistry; models?: ModelLookup }) {}
+  constructor(
+    private readonly o: { clusters: ClusterRegistry; models?: ModelLookup },
+  ) {}
 
-  /** The InferenceService (or LLMInferenceService) and its ServingRuntime, or 404. */
-  async load(model: ModelLocation): Promise<LoadedModel> {
+  /**
+   * The InferenceService (or LLMInferenceService) and its ServingRuntime, or 404. With `from` (a
+   * snapshot the caller listed, e.g. the reconciler's), the model and runtime come from there when it
+   * has them; what it does not have is read live.
+   */
+  async load(model: ModelLocation, from?: ModelLookup): Promise<LoadedModel> {
     const client = this.o.clusters.get(model.cluster);
+    const copy = from ? copyOf(from, model) : undefined;
+    if (copy) return this.withRuntime(client, copy, from);
     const found = await this.readModelObject(client, model);
     if (!found) {
       throw new NotFoundError(
-        `${model.resourceKind ?? 'InferenceService'} ${model.namespace}/${model.name} not found in cluster '${
-          model.cluster
-        }'`,
+        `${model.resourceKind ?? 'InferenceService'} ${model.namespace}/${
+          model.name
+        } not found in cluster '${model.cluster}'`,
       );
     }
     const isvc: KubeObject = {
@@ -108,14 +141,12 @@ export class ModelReader {
    * A Ready watched copy of the model to build from, with the live read that must confirm it, or
    * undefined (no watch, not in sync, unknown or not-Ready model: read live first, as without a watch).
    */
-  speculative(model: ModelLocation): { watched: Promise<LoadedModel>; live: Promise<LoadedModel> } | undefined {
+  speculative(
+    model: ModelLocation,
+  ): { watched: Promise<LoadedModel>; live: Promise<LoadedModel> } | undefined {
     const models = this.o.models;
     if (!models) return undefined;
-    const at = [model.cluster, model.namespace, model.name] as const;
-    // As readModelObject: the kind the entity names, else an InferenceService before an LLMInferenceService.
-    const copy =
-      (model.resourceKind !== 'LLMInferenceService' ? models.inferenceService(...at) : undefined) ??
-      (model.resourceKind !== 'InferenceService' ? models.llmInferenceService?.(...at) : undefined);
+    const copy = copyOf(models, model);
     if (!copy || !readiness(copy).ready) return undefined;
     const live = this.load(model);
     // Awaited before the route (or dropped when validation fails first): never an unhandled rejection.
@@ -127,9 +158,16 @@ export class ModelReader {
   }
 
   /** The model with its ServingRuntime (if it names one) and the kind detected from both. */
-  private async withRuntime(client: ClusterClient, isvc: KubeObject): Promise<LoadedModel> {
-    const runtimeName: string | undefined = isvc.spec?.predictor?.model?.runtime;
-    const runtime = runtimeName ? await this.runtime(client, isvc.metadata.namespace!, runtimeName) : undefined;
+  private async withRuntime(
+    client: ClusterClient,
+    isvc: KubeObject,
+    from?: ModelLookup,
+  ): Promise<LoadedModel> {
+    const runtimeName: string | undefined =
+      isvc.spec?.predictor?.model?.runtime;
+    const runtime = runtimeName
+      ? await this.runtime(client, isvc.metadata.namespace!, runtimeName, from)
+      : undefined;
     return { isvc, runtime, detection: detectModelKind(isvc, runtime) };
   }
 
@@ -140,7 +178,9 @@ export class ModelReader {
   private async readModelObject(
     client: ClusterClient,
     model: ModelLocation,
-  ): Promise<{ object: KubeObject; apiVersion: string; kind: string } | undefined> {
+  ): Promise<
+    { object: KubeObject; apiVersion: string; kind: string } | undefined
+  > {
     const at = { namespace: model.namespace, name: model.name };
     if (model.resourceKind !== 'LLMInferenceService') {
       const object = await client.get({ ...INFERENCE_SERVICE, ...at });
@@ -150,7 +190,9 @@ export class ModelReader {
     for (const apiVersion of LLM_INFERENCE_SERVICE_VERSIONS) {
       // A version the cluster does not serve (or a cluster without the CRD) answers 404 or an error
       // from discovery: try the next one.
-      const object = await client.get({ apiVersion, kind: 'LLMInferenceService', ...at }).catch(() => undefined);
+      const object = await client
+        .get({ apiVersion, kind: 'LLMInferenceService', ...at })
+        .catch(() => undefined);
       if (object) return { object, apiVersion, kind: 'LLMInferenceService' };
     }
     return undefined;
@@ -161,9 +203,16 @@ export class ModelReader {
    * runtimes are cluster configuration that rarely changes, and the lookup would otherwise add a
    * round trip to every publish of a model that names one.
    */
-  private async runtime(client: ClusterClient, namespace: string, name: string): Promise<KubeObject | undefined> {
-    // The runtime watches, when in sync, answer without a round trip (including "there is none").
-    const watched = this.o.models?.servingRuntime?.(client.name, namespace, name);
+  private async runtime(
+    client: ClusterClient,
+    namespace: string,
+    name: string,
+    from?: ModelLookup,
+  ): Promise<KubeObject | undefined> {
+    // A snapshot or the runtime watches, when in sync, answer without a round trip (including "there is none").
+    const watched =
+      from?.servingRuntime?.(client.name, namespace, name) ??
+      this.o.models?.servingRuntime?.(client.name, namespace, name);
     if (watched) return watched.found;
     const key = `${client.name}/${namespace}/${name}`;
     const cached = this.runtimeCache.get(key);

@@ -1,17 +1,34 @@
 import { randomUUID } from 'crypto';
-import type { BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type { IssuedApiKey, OwnedObject, Publication, PublishConfig } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  IssuedApiKey,
+  OwnedObject,
+  Publication,
+  PublishConfig,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import type { GatewaySettings } from '../gateway/types';
 import type { PublicationStore } from '../database/PublicationStore';
 import { buildPublicationObjects, publicationEndpoints } from '../gateway';
-import type { BuildKey, KubeObject, PublicationEndpoint } from '../gateway/types';
+import type {
+  BuildKey,
+  KubeObject,
+  PublicationEndpoint,
+} from '../gateway/types';
 import { refOf } from '../kubernetes/ClusterClient';
+import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { errorMessage, type SagaExecutor } from './ClusterSaga';
 import type { LoadedModel, ModelLocation, ModelReader } from './ModelReader';
 import { ownedRef, sameRef } from './objects';
-import { type PublishKind, type PublishPolicy, resolveKind } from './publishPolicy';
+import {
+  type PublishKind,
+  type PublishPolicy,
+  resolveKind,
+} from './publishPolicy';
 
 export type { ModelInfo, ModelLocation, LoadedModel } from './ModelReader';
 
@@ -29,7 +46,10 @@ export interface PublishingKeys {
     /** The record just inserted (saves a read-after-write). */
     known?: Publication,
   ): Promise<{ issued: IssuedApiKey; buildKey: BuildKey }>;
-  discardKeys(publicationId: string, who: { actor: string; request?: unknown }): Promise<void>;
+  discardKeys(
+    publicationId: string,
+    who: { actor: string; request?: unknown },
+  ): Promise<void>;
   readLiveSecretKeys(publicationId: string): Promise<{ keys: BuildKey[] }>;
 }
 
@@ -81,7 +101,10 @@ export class PublishingService {
    * Before the route: the live model must be the very version the objects were built from. Anything
    * else (changed, recreated, gone, not Ready) is decided again from the live read.
    */
-  private async confirmModel(built: KubeObject, live: Promise<LoadedModel>): Promise<void> {
+  private async confirmModel(
+    built: KubeObject,
+    live: Promise<LoadedModel>,
+  ): Promise<void> {
     const now = await live;
     const same =
       now.isvc.metadata.uid === built.metadata.uid &&
@@ -89,7 +112,13 @@ export class PublishingService {
     if (!same) throw new StaleModelError(now);
   }
 
-  private build(publicationId: string, isvc: KubeObject, kind: PublishKind, config: PublishConfig, keys: BuildKey[]) {
+  private build(
+    publicationId: string,
+    isvc: KubeObject,
+    kind: PublishKind,
+    config: PublishConfig,
+    keys: BuildKey[],
+  ) {
     const input = {
       publicationId,
       isvc,
@@ -104,12 +133,21 @@ export class PublishingService {
     };
   }
 
-  async dryRun(model: ModelLocation, config: PublishConfig): Promise<{ objects: KubeObject[] }> {
+  async dryRun(
+    model: ModelLocation,
+    config: PublishConfig,
+  ): Promise<{ objects: KubeObject[] }> {
     const { isvc, kind } = await this.o.policy.validate(model, config, {
       creating: true,
       requireReady: true,
     });
-    const { objects } = this.build(this.newId(), isvc, kind, config, config.firstKey ? [DRY_RUN_KEY] : []);
+    const { objects } = this.build(
+      this.newId(),
+      isvc,
+      kind,
+      config,
+      config.firstKey ? [DRY_RUN_KEY] : [],
+    );
     return { objects };
   }
 
@@ -118,8 +156,19 @@ export class PublishingService {
     config: PublishConfig,
     op: OperationContext,
   ): Promise<{ publication: Publication; key?: IssuedApiKey }> {
-    const audit = (outcome: 'succeeded' | 'failed', publicationId?: string, error?: string) =>
-      this.audit('publication.create', model, op, outcome, publicationId, error);
+    const audit = (
+      outcome: 'succeeded' | 'failed',
+      publicationId?: string,
+      error?: string,
+    ) =>
+      this.audit(
+        'publication.create',
+        model,
+        op,
+        outcome,
+        publicationId,
+        error,
+      );
     const publishMode = { creating: true, requireReady: true };
     const speculative = this.o.models.speculative(model);
     const { isvc, kind } = await this.o.policy
@@ -127,7 +176,12 @@ export class PublishingService {
       .catch(error => {
         if (!speculative) throw error;
         // A refusal is decided on the live model, never on a copy that may be behind it.
-        return this.o.policy.validate(model, config, publishMode, speculative.live);
+        return this.o.policy.validate(
+          model,
+          config,
+          publishMode,
+          speculative.live,
+        );
       });
     const id = this.newId();
     // Build once before recording: builder input errors (hostname, limits) are 4xx and change nothing.
@@ -140,7 +194,10 @@ export class PublishingService {
         name: model.name,
         entityRef: model.entityRef,
         owner: model.owner,
-        resourceKind: isvc.kind === 'LLMInferenceService' ? 'LLMInferenceService' : 'InferenceService',
+        resourceKind:
+          isvc.kind === 'LLMInferenceService'
+            ? 'LLMInferenceService'
+            : 'InferenceService',
         modelKind: kind.kind,
         config,
         objects: planned.objects.map(ownedRef),
@@ -168,27 +225,48 @@ export class PublishingService {
         issued = first.issued;
         keys.push(first.buildKey);
       }
-      const { objects } = keys.length ? this.build(id, isvc, kind, config, keys) : planned;
+      const { objects } = keys.length
+        ? this.build(id, isvc, kind, config, keys)
+        : planned;
       try {
-        await saga.applyStaged(objects, 'create', speculative && (() => this.confirmModel(isvc, speculative.live)));
+        await saga.applyStaged(
+          objects,
+          'create',
+          speculative && (() => this.confirmModel(isvc, speculative.live)),
+        );
       } catch (error) {
         if (!(error instanceof StaleModelError)) throw error;
         // The watched copy was behind the cluster: take back what was built from it and decide again
         // from the live model (404/409/422 as without a watch; the record then says why it failed).
         await saga.undo();
-        const fresh = this.o.policy.check(model, config, { creating: false, requireReady: true }, error.live);
-        if (fresh.kind !== kind.kind || fresh.openaiPathPrefix !== kind.openaiPathPrefix) {
+        const fresh = this.o.policy.check(
+          model,
+          config,
+          { creating: false, requireReady: true },
+          error.live,
+        );
+        if (
+          fresh.kind !== kind.kind ||
+          fresh.openaiPathPrefix !== kind.openaiPathPrefix
+        ) {
           throw new ConflictError(
             `InferenceService ${model.namespace}/${model.name} changed while it was being published; publish again`,
           );
         }
-        await saga.applyStaged(this.build(id, error.live.isvc, fresh, config, keys).objects, 'create');
+        await saga.applyStaged(
+          this.build(id, error.live.isvc, fresh, config, keys).objects,
+          'create',
+        );
       }
     } catch (error) {
       const reason = `publish failed: ${errorMessage(error)}`;
       await saga.undo();
       if (issued || config.firstKey) await this.discardKeysQuietly(id, op);
-      await this.o.publications.update(id, { status: 'failed', statusReason: reason }, { actor: op.actor });
+      await this.o.publications.update(
+        id,
+        { status: 'failed', statusReason: reason },
+        { actor: op.actor },
+      );
       await audit('failed', id, reason);
       throw error;
     }
@@ -205,7 +283,11 @@ export class PublishingService {
     };
   }
 
-  async update(model: ModelLocation, config: PublishConfig, op: OperationContext): Promise<Publication> {
+  async update(
+    model: ModelLocation,
+    config: PublishConfig,
+    op: OperationContext,
+  ): Promise<Publication> {
     const current = await this.findLive(model);
     const { isvc, kind } = await this.o.policy.validate(model, config, {
       creating: false,
@@ -213,14 +295,33 @@ export class PublishingService {
     });
     this.build(current.id, isvc, kind, config, []); // input errors → 4xx before anything changes
 
-    let built: { objects: KubeObject[]; endpoints: PublicationEndpoint[] } | undefined;
-    await this.settledOperation(current, 'updating', 'publication.update', model, op, async saga => {
-      built = this.build(current.id, isvc, kind, config, await this.liveKeys(current));
-      await saga.applyStaged(built.objects, 'apply');
-      // Objects the new configuration no longer needs (e.g. the kind changed): removed only after the
-      // new route is in place, so the model is never unprotected.
-      await saga.deleteObjects(current.objects.filter(o => !built!.objects.some(b => sameRef(refOf(b), o))));
-    });
+    let built:
+      | { objects: KubeObject[]; endpoints: PublicationEndpoint[] }
+      | undefined;
+    await this.settledOperation(
+      current,
+      'updating',
+      'publication.update',
+      model,
+      op,
+      async saga => {
+        built = this.build(
+          current.id,
+          isvc,
+          kind,
+          config,
+          await this.liveKeys(current),
+        );
+        await saga.applyStaged(built.objects, 'apply');
+        // Objects the new configuration no longer needs (e.g. the kind changed): removed only after the
+        // new route is in place, so the model is never unprotected.
+        await saga.deleteObjects(
+          current.objects.filter(
+            o => !built!.objects.some(b => sameRef(refOf(b), o)),
+          ),
+        );
+      },
+    );
     const updated = await this.o.publications.update(
       current.id,
       {
@@ -238,10 +339,18 @@ export class PublishingService {
     return updated!;
   }
 
-  async unpublish(model: ModelLocation, op: OperationContext): Promise<Publication> {
+  async unpublish(
+    model: ModelLocation,
+    op: OperationContext,
+  ): Promise<Publication> {
     const current = await this.findLive(model);
-    await this.settledOperation(current, 'unpublishing', 'publication.delete', model, op, saga =>
-      saga.deleteObjects(current.objects),
+    await this.settledOperation(
+      current,
+      'unpublishing',
+      'publication.delete',
+      model,
+      op,
+      saga => saga.deleteObjects(current.objects),
     );
     await this.discardKeysQuietly(current.id, op);
     const done = await this.o.publications.update(
@@ -258,7 +367,10 @@ export class PublishingService {
    * Re-applies a settled publication's objects from its record (the key service calls this when
    * per-key limits change; the reconciler when repairing drift). Secret data is left to the key service.
    */
-  async reapply(publicationId: string, actor = 'system:model-publishing'): Promise<Publication> {
+  async reapply(
+    publicationId: string,
+    actor = 'system:model-publishing',
+  ): Promise<Publication> {
     const current = await this.o.publications.getOrThrow(publicationId);
     const built = await this.rebuild(current, await this.liveKeys(current));
     const saga = this.o.sagas.begin(current.cluster, current.id);
@@ -281,9 +393,15 @@ export class PublishingService {
     return updated ?? current;
   }
 
-  /** The objects a settled publication should have, for drift checks. */
-  async desiredObjects(publication: Publication): Promise<KubeObject[]> {
-    return (await this.rebuild(publication, [])).objects;
+  /**
+   * The objects a settled publication should have, for drift checks; the model from `from` (the
+   * reconciler's snapshot) when it has it, else read live.
+   */
+  async desiredObjects(
+    publication: Publication,
+    from?: ModelLookup,
+  ): Promise<KubeObject[]> {
+    return (await this.rebuild(publication, [], from)).objects;
   }
 
   /**
@@ -303,8 +421,15 @@ export class PublishingService {
   // ---- shared steps -------------------------------------------------------------------------
 
   private async findLive(model: ModelLocation): Promise<Publication> {
-    const current = await this.o.publications.findLive(model.cluster, model.namespace, model.name);
-    if (!current) throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
+    const current = await this.o.publications.findLive(
+      model.cluster,
+      model.namespace,
+      model.name,
+    );
+    if (!current)
+      throw new NotFoundError(
+        `${model.namespace}/${model.name} is not published`,
+      );
     return current;
   }
 
@@ -326,13 +451,17 @@ export class PublishingService {
       { actor: op.actor, fromStatuses: ['published', 'degraded'] },
     );
     if (!locked) {
-      throw new ConflictError(`publication ${current.id} is ${current.status}; try again when it is settled`);
+      throw new ConflictError(
+        `publication ${current.id} is ${current.status}; try again when it is settled`,
+      );
     }
     const saga = this.o.sagas.begin(model.cluster, current.id);
     try {
       await run(saga);
     } catch (error) {
-      const reason = `${status === 'updating' ? 'update' : 'unpublish'} failed: ${errorMessage(error)}`;
+      const reason = `${
+        status === 'updating' ? 'update' : 'unpublish'
+      } failed: ${errorMessage(error)}`;
       await saga.undo();
       await this.o.publications.update(
         current.id,
@@ -345,8 +474,12 @@ export class PublishingService {
   }
 
   /** A settled publication's objects rebuilt from its record and the model as it is now. */
-  private async rebuild(publication: Publication, keys: BuildKey[]) {
-    const { isvc, detection } = await this.o.models.load(publication);
+  private async rebuild(
+    publication: Publication,
+    keys: BuildKey[],
+    from?: ModelLookup,
+  ) {
+    const { isvc, detection } = await this.o.models.load(publication, from);
     const kind = resolveKind(detection, {
       ...publication.config,
       modelKind: publication.modelKind,
@@ -359,10 +492,19 @@ export class PublishingService {
     return (await this.o.keys.readLiveSecretKeys(publication.id)).keys;
   }
 
-  private async discardKeysQuietly(publicationId: string, op: OperationContext): Promise<void> {
+  private async discardKeysQuietly(
+    publicationId: string,
+    op: OperationContext,
+  ): Promise<void> {
     await this.o.keys
       .discardKeys(publicationId, { actor: op.actor, request: op.request })
-      .catch(e => this.o.logger.warn(`publication ${publicationId}: could not discard keys: ${errorMessage(e)}`));
+      .catch(e =>
+        this.o.logger.warn(
+          `publication ${publicationId}: could not discard keys: ${errorMessage(
+            e,
+          )}`,
+        ),
+      );
   }
 
   private async audit(
@@ -383,6 +525,10 @@ export class PublishingService {
         error,
         request: op.request,
       })
-      .catch(e => this.o.logger.error(`could not write audit row for ${action}: ${errorMessage(e)}`));
+      .catch(e =>
+        this.o.logger.error(
+          `could not write audit row for ${action}: ${errorMessage(e)}`,
+        ),
+      );
   }
 }

@@ -1,9 +1,10 @@
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { isError } from '@backstage/errors';
 import {
-  LABEL_MANAGED_BY,
   LABEL_PUBLICATION,
-  MANAGED_BY_VALUE,
   type OwnedObject,
   type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
@@ -11,6 +12,7 @@ import type { HumanDuration } from '../config';
 import type { PublicationStore } from '../database/PublicationStore';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import { refOf } from '../kubernetes/ClusterClient';
+import { ClusterSnapshot } from './ClusterSnapshot';
 import { describeDrift, MANAGED_KINDS, sameRef } from './objects';
 import type { PublishingService } from './PublishingService';
 
@@ -49,26 +51,52 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {}
 
   async run(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = { converged: [], degraded: [], repaired: [], orphansDeleted: [], errors: [] };
-    const stuck = await this.o.publications.listStuck(new Date(now.getTime() - (this.o.stuckAfterMs ?? 300_000)));
+    const report: ReconcileReport = {
+      converged: [],
+      degraded: [],
+      repaired: [],
+      orphansDeleted: [],
+      errors: [],
+    };
+    const stuck = await this.o.publications.listStuck(
+      new Date(now.getTime() - (this.o.stuckAfterMs ?? 300_000)),
+    );
     for (const p of stuck) {
-      await this.converge(p, report).catch(e => report.errors.push(`${p.id}: ${message(e)}`));
+      await this.converge(p, report).catch(e =>
+        report.errors.push(`${p.id}: ${message(e)}`),
+      );
     }
+    // One list per kind per cluster, after the stuck records are settled (their objects are gone).
+    const snapshots = await this.snapshots();
     let after: string | undefined;
     for (;;) {
       const page = await this.o.publications.listSettled(after, 100);
       for (const p of page) {
-        await this.checkDrift(p, report).catch(e => report.errors.push(`${p.id}: ${message(e)}`));
+        await this.checkDrift(p, report, snapshots.get(p.cluster)).catch(e =>
+          report.errors.push(`${p.id}: ${message(e)}`),
+        );
         await this.o.guides?.ensure(p); // logs its own failures; never throws
       }
       if (page.length < 100) break;
       after = page[page.length - 1].id;
     }
-    for (const cluster of this.o.clusters.names()) {
-      await this.deleteOrphans(cluster, report).catch(e => report.errors.push(`${cluster}: ${message(e)}`));
+    for (const [cluster, snapshot] of snapshots) {
+      await this.deleteOrphans(snapshot, report).catch(e =>
+        report.errors.push(`${cluster}: ${message(e)}`),
+      );
     }
-    if (report.errors.length) this.o.logger.warn(`reconciler: ${report.errors.join('; ')}`);
+    if (report.errors.length)
+      this.o.logger.warn(`reconciler: ${report.errors.join('; ')}`);
     return report;
+  }
+
+  /** A snapshot of every cluster, taken concurrently. */
+  private async snapshots(): Promise<Map<string, ClusterSnapshot>> {
+    const names = this.o.clusters.names();
+    const taken = await Promise.all(
+      names.map(n => ClusterSnapshot.take(this.o.clusters.get(n))),
+    );
+    return new Map(names.map((n, i) => [n, taken[i]]));
   }
 
   /** Every object in the cluster labelled with this publication (finds what the record missed). */
@@ -80,12 +108,22 @@ export class Reconciler {
         namespace: p.namespace,
         labelSelector: `${LABEL_PUBLICATION}=${p.id}`,
       });
-      found.push(...items.map(i => ({ apiVersion, kind, namespace: i.metadata.namespace!, name: i.metadata.name })));
+      found.push(
+        ...items.map(i => ({
+          apiVersion,
+          kind,
+          namespace: i.metadata.namespace!,
+          name: i.metadata.name,
+        })),
+      );
     }
     return found;
   }
 
-  private async converge(p: Publication, report: ReconcileReport): Promise<void> {
+  private async converge(
+    p: Publication,
+    report: ReconcileReport,
+  ): Promise<void> {
     const { publications, publishing } = this.o;
     if (p.status === 'publishing') {
       // Rolled back rather than forward: the first key (if any) was never handed out, so it is
@@ -94,47 +132,99 @@ export class Reconciler {
       await publishing.discardKeys(p.id, ACTOR);
       const done = await publications.update(
         p.id,
-        { status: 'failed', statusReason: 'publish was interrupted; its objects were removed' },
+        {
+          status: 'failed',
+          statusReason: 'publish was interrupted; its objects were removed',
+        },
         { actor: ACTOR, fromStatuses: ['publishing'] },
       );
-      if (done) report.converged.push({ id: p.id, from: 'publishing', to: 'failed' });
+      if (done)
+        report.converged.push({ id: p.id, from: 'publishing', to: 'failed' });
     } else if (p.status === 'updating') {
       // The record still holds the previous configuration: re-apply it and drop extra objects.
-      await publications.update(p.id, {}, { actor: ACTOR, fromStatuses: ['updating'] });
+      await publications.update(
+        p.id,
+        {},
+        { actor: ACTOR, fromStatuses: ['updating'] },
+      );
       const restored = await publishing.reapply(p.id, ACTOR);
-      const extra = (await this.labelled(p)).filter(o => !restored.objects.some(r => sameRef(r, o)));
+      const extra = (await this.labelled(p)).filter(
+        o => !restored.objects.some(r => sameRef(r, o)),
+      );
       await publishing.deleteAll(p.cluster, extra);
-      report.converged.push({ id: p.id, from: 'updating', to: restored.status });
+      report.converged.push({
+        id: p.id,
+        from: 'updating',
+        to: restored.status,
+      });
     } else if (p.status === 'unpublishing') {
-      await publishing.deleteAll(p.cluster, [...p.objects, ...(await this.labelled(p))]);
+      await publishing.deleteAll(p.cluster, [
+        ...p.objects,
+        ...(await this.labelled(p)),
+      ]);
       const done = await publications.update(
         p.id,
         { status: 'unpublished', statusReason: null },
-        { actor: ACTOR, fromStatuses: ['unpublishing'], historyReason: 'unpublish was interrupted; completed' },
+        {
+          actor: ACTOR,
+          fromStatuses: ['unpublishing'],
+          historyReason: 'unpublish was interrupted; completed',
+        },
       );
-      if (done) report.converged.push({ id: p.id, from: 'unpublishing', to: 'unpublished' });
+      if (done)
+        report.converged.push({
+          id: p.id,
+          from: 'unpublishing',
+          to: 'unpublished',
+        });
     }
   }
 
-  private async checkDrift(p: Publication, report: ReconcileReport): Promise<void> {
+  /**
+   * What drifted in a publication's objects (or that its model is gone), undefined when nothing did.
+   * With a snapshot the comparison is in memory; without one (or for a kind it could not list), live.
+   */
+  private async drift(
+    p: Publication,
+    from?: ClusterSnapshot,
+  ): Promise<string | undefined> {
     const client = this.o.clusters.get(p.cluster);
-    let drift: string | undefined;
     try {
-      const desired = await this.o.publishing.desiredObjects(p);
+      const desired = await this.o.publishing.desiredObjects(p, from);
       for (const obj of desired) {
-        drift = describeDrift(obj, await client.get(refOf(obj)));
-        if (drift) break;
+        const listed = from?.object(refOf(obj));
+        const drift = describeDrift(
+          obj,
+          listed ? listed.found : await client.get(refOf(obj)),
+        );
+        if (drift) return drift;
       }
+      return undefined;
     } catch (error) {
       if ((error as Error).name !== 'NotFoundError') throw error;
-      drift = message(error); // the InferenceService itself is gone
+      return message(error); // the InferenceService itself is gone
     }
+  }
+
+  private async checkDrift(
+    p: Publication,
+    report: ReconcileReport,
+    snapshot?: ClusterSnapshot,
+  ): Promise<void> {
+    let drift = await this.drift(p, snapshot);
+    // The snapshot was listed at the start of the pass: confirm with live reads of this publication only
+    // (a publish or update since then is not drift).
+    if (drift && snapshot) drift = await this.drift(p);
     if (!drift) {
       if (p.status === 'degraded') {
         await this.o.publications.update(
           p.id,
           { status: 'published', statusReason: null },
-          { actor: ACTOR, fromStatuses: ['degraded'], historyReason: 'objects match again' },
+          {
+            actor: ACTOR,
+            fromStatuses: ['degraded'],
+            historyReason: 'objects match again',
+          },
         );
       }
       return;
@@ -154,23 +244,28 @@ export class Reconciler {
   }
 
   /** Objects carrying our label whose publication is no longer live (failed, unpublished, gone). */
-  private async deleteOrphans(cluster: string, report: ReconcileReport): Promise<void> {
-    const client = this.o.clusters.get(cluster);
-    const candidates: (OwnedObject & { publicationId: string })[] = [];
-    for (const { apiVersion, kind } of MANAGED_KINDS) {
-      const items = await client.list(apiVersion, kind, { labelSelector: `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}` });
-      for (const i of items) {
-        candidates.push({
-          apiVersion,
-          kind,
-          namespace: i.metadata.namespace!,
-          name: i.metadata.name,
-          publicationId: i.metadata.labels?.[LABEL_PUBLICATION] ?? '',
-        });
-      }
-    }
+  private async deleteOrphans(
+    snapshot: ClusterSnapshot,
+    report: ReconcileReport,
+  ): Promise<void> {
+    const unlisted = snapshot.unlistedKinds();
+    if (unlisted.length)
+      report.errors.push(
+        `${snapshot.cluster}: could not list ${unlisted.join(
+          ', ',
+        )}; their orphans are kept this pass`,
+      );
+    const candidates = snapshot.labelled().map(i => ({
+      apiVersion: i.apiVersion,
+      kind: i.kind,
+      namespace: i.metadata.namespace!,
+      name: i.metadata.name,
+      publicationId: i.metadata.labels?.[LABEL_PUBLICATION] ?? '',
+    }));
     if (!candidates.length) return;
-    const live = await this.o.publications.liveIds([...new Set(candidates.map(c => c.publicationId))]);
+    const live = await this.o.publications.liveIds([
+      ...new Set(candidates.map(c => c.publicationId)),
+    ]);
     const orphans = candidates
       .filter(c => !live.has(c.publicationId))
       .map(({ publicationId, ...ref }) => {
@@ -178,7 +273,7 @@ export class Reconciler {
         return ref;
       });
     if (!orphans.length) return;
-    await this.o.publishing.deleteAll(cluster, orphans);
+    await this.o.publishing.deleteAll(snapshot.cluster, orphans);
     report.orphansDeleted.push(...orphans);
   }
 }
@@ -187,9 +282,30 @@ export const RECONCILER_TASK_ID = 'model-publishing-reconciler';
 
 /** A HumanDuration in milliseconds (months and years as 30 and 365 days: only used for a delay cap). */
 export function durationMs(d: HumanDuration): number {
-  const x = d as Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>;
-  const days = (x.years ?? 0) * 365 + (x.months ?? 0) * 30 + (x.weeks ?? 0) * 7 + (x.days ?? 0);
-  return ((((days * 24 + (x.hours ?? 0)) * 60 + (x.minutes ?? 0)) * 60 + (x.seconds ?? 0)) * 1000) + (x.milliseconds ?? 0);
+  const x = d as Partial<
+    Record<
+      | 'years'
+      | 'months'
+      | 'weeks'
+      | 'days'
+      | 'hours'
+      | 'minutes'
+      | 'seconds'
+      | 'milliseconds',
+      number
+    >
+  >;
+  const days =
+    (x.years ?? 0) * 365 +
+    (x.months ?? 0) * 30 +
+    (x.weeks ?? 0) * 7 +
+    (x.days ?? 0);
+  return (
+    (((days * 24 + (x.hours ?? 0)) * 60 + (x.minutes ?? 0)) * 60 +
+      (x.seconds ?? 0)) *
+      1000 +
+    (x.milliseconds ?? 0)
+  );
 }
 
 /**
@@ -212,7 +328,10 @@ export async function scheduleReconciler(o: {
     initialDelay: { milliseconds: Math.min(15_000, durationMs(o.frequency)) },
     fn: async () => {
       const report = await reconciler.run();
-      const changes = report.converged.length + report.degraded.length + report.orphansDeleted.length;
+      const changes =
+        report.converged.length +
+        report.degraded.length +
+        report.orphansDeleted.length;
       if (changes) {
         o.logger.info(
           `reconciler: converged ${report.converged.length}, degraded ${report.degraded.length}, repaired ${report.repaired.length}, orphans deleted ${report.orphansDeleted.length}`,
