@@ -47,6 +47,13 @@ export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
+/** KubernetesObjectApi with its (cached) API discovery lookup made available, to name a kind's plural. */
+class DiscoveringObjectApi extends KubernetesObjectApi {
+  resourceFor(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind);
+  }
+}
+
 /**
  * Typed CRUD over @kubernetes/client-node's KubernetesObjectApi for one cluster. Every request has a
  * timeout (an AbortSignal set by middleware, so the socket is really released) and goes through a
@@ -54,7 +61,7 @@ export function describeRef(ref: ObjectRef): string {
  */
 export class ClusterClient {
   readonly name: string;
-  private readonly api: KubernetesObjectApi;
+  private readonly api: DiscoveringObjectApi;
   private readonly custom: CustomObjectsApi;
   private readonly limiter: ConcurrencyLimiter;
   private readonly fieldManager: string;
@@ -82,7 +89,7 @@ export class ClusterClient {
         },
       ],
     });
-    this.api = new KubernetesObjectApi(configuration);
+    this.api = new DiscoveringObjectApi(configuration);
     this.custom = new CustomObjectsApi(configuration);
   }
 
@@ -167,7 +174,7 @@ export class ClusterClient {
         continueToken: page.metadata?._continue || undefined,
       };
     }
-    const resource = await this.api.resource(apiVersion, kind);
+    const resource = await this.api.resourceFor(apiVersion, kind);
     if (!resource)
       throw mapClusterError(
         {
