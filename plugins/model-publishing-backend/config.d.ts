@@ -79,6 +79,25 @@ export interface Config {
       /** How long a rotated key stays valid. Default 24. */
       rotationGraceHours?: number;
     };
+    /**
+     * Leaked keys revoke themselves (docs/leaked-keys.md): POST /api/model-publishing/secret-scanning/github
+     * speaks GitHub's secret scanning partner protocol (no Backstage token: the request's ECDSA signature is
+     * its authentication). Admins can also report a key by hand (POST /keys/leaked).
+     */
+    secretScanning?: {
+      /** Accept GitHub's reports. Default false (the route answers 404). */
+      enabled?: boolean;
+      /** What a leaked key gets: `revoke` (taken out of the gateway) or `suspend` (kept, every call 429). Default revoke. */
+      action?: 'revoke' | 'suspend';
+      /** The signer's public keys document ({ public_keys: [{ key_identifier, key }] }). Default GitHub's. */
+      publicKeysUrl?: string;
+      /** Fetch keys from publicKeysUrl. Default true; false = only `publicKeys` are trusted. */
+      fetchPublicKeys?: boolean;
+      /** Public keys trusted without a fetch (PEM, P-256). */
+      publicKeys?: Array<{ keyIdentifier: string; key: string }>;
+      /** How long fetched public keys are kept before they are fetched again, in minutes. Default 60. */
+      refreshMinutes?: number;
+    };
     reconciler?: {
       /** How often the reconciler runs: an ISO 8601 duration, '2m', or { minutes: 2 }. Default 2 minutes. */
       frequency?: string | { hours?: number; minutes?: number; seconds?: number };

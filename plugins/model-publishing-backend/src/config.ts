@@ -43,12 +43,48 @@ export interface GatewayConfig {
   rateLimitMode: 'global' | 'local';
 }
 
+/** `modelPublishing.secretScanning` (config.d.ts, docs/leaked-keys.md). */
+export interface SecretScanningConfig {
+  enabled: boolean;
+  action: 'revoke' | 'suspend';
+  publicKeysUrl?: string;
+  publicKeys: { keyIdentifier: string; key: string }[];
+  refreshMinutes: number;
+}
+
+/** GitHub's secret scanning signing keys. */
+export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
+
+function readSecretScanning(c: Config | undefined): SecretScanningConfig {
+  const action = c?.getOptionalString('action') ?? 'revoke';
+  if (action !== 'revoke' && action !== 'suspend') {
+    throw new InputError(`modelPublishing.secretScanning.action must be revoke or suspend, got '${action}'`);
+  }
+  const refreshMinutes = c?.getOptionalNumber('refreshMinutes') ?? 60;
+  if (!(refreshMinutes > 0)) throw new InputError('modelPublishing.secretScanning.refreshMinutes must be more than 0');
+  const url =
+    c?.getOptionalBoolean('fetchPublicKeys') === false
+      ? undefined
+      : c?.getOptionalString('publicKeysUrl') ?? GITHUB_SECRET_SCANNING_KEYS_URL;
+  return {
+    enabled: c?.getOptionalBoolean('enabled') ?? false,
+    action,
+    ...(url ? { publicKeysUrl: url } : {}),
+    publicKeys: (c?.getOptionalConfigArray('publicKeys') ?? []).map(k => ({
+      keyIdentifier: k.getString('keyIdentifier'),
+      key: k.getString('key'),
+    })),
+    refreshMinutes,
+  };
+}
+
 export interface ModelPublishingConfig {
   clusters: ClusterSettings[];
   defaultCluster: string;
   gateway: GatewayConfig;
   tenants: TenantSettings[];
   keys: { rotationGraceHours: number };
+  secretScanning: SecretScanningConfig;
   reconciler: {
     enabled: boolean;
     frequency: HumanDuration;
@@ -147,6 +183,7 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
     },
     tenants,
     keys: { rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24 },
+    secretScanning: readSecretScanning(c?.getOptionalConfig('secretScanning')),
     reconciler: {
       enabled: c?.getOptionalBoolean('reconciler.enabled') ?? true,
       frequency: c?.has('reconciler.frequency')

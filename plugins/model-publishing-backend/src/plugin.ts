@@ -66,6 +66,8 @@ export const modelPublishingPlugin = createBackendPlugin({
           defaultCluster: config.defaultCluster,
           serviceSubjects: { readers: config.serviceReaders, ingest: config.ingestSubjects },
         });
+        // GitHub secret scanning calls without a Backstage token: its ECDSA signature is checked instead.
+        deps.httpRouter.addAuthPolicy({ path: '/secret-scanning/github', allow: 'unauthenticated' });
         deps.httpRouter.use(await createRouter({ ...services, ...deps, access: services.access?.access, ctx }));
       },
     });

@@ -13,7 +13,8 @@ import type { Publication } from '@model-publishing/plugin-model-publishing-comm
 import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Knex } from 'knex';
-import { type AccessService, createAccess, scheduleAccessLifecycle } from './access';
+import { type AccessService, ConsumerDirectory, createAccess, scheduleAccessLifecycle } from './access';
+import { AccessStore } from './access/AccessStore';
 import type { AccessLifecycle } from './access/AccessLifecycle';
 import { AuditLog } from './audit/AuditLog';
 import type { ModelPublishingConfig } from './config';
@@ -22,6 +23,7 @@ import { GuideRenderer, type RenderedGuide } from './docs/GuideRenderer';
 import { GuidePublisher } from './docs/techdocs';
 import { ApiKeyService, ApiKeyStore, clusterSecretClient, PublicationKeys, scheduleKeySweep } from './keys';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
+import { createLeaks, type Leaks } from './leaks';
 import { type ModelLookup, ModelWatches } from './kubernetes/ModelWatch';
 import { SagaExecutor, type SagaExecutorOptions } from './publishing/ClusterSaga';
 import { ModelReader } from './publishing/ModelReader';
@@ -75,6 +77,7 @@ export interface ModelPublishingServices {
   usage: UsageModule;
   reconciler: Reconciler;
   access?: { access: AccessService; lifecycle: AccessLifecycle };
+  leaks: Leaks;
 }
 
 /**
@@ -155,6 +158,21 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
           notifications: deps.notifications,
         })
       : undefined;
+  const consumers =
+    deps.catalog && deps.auth ? new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth }) : undefined;
+  const leaks = createLeaks({
+    db,
+    settings: config.secretScanning,
+    publications,
+    revoke: (input, who) => keys.revoke(input, who),
+    suspend: async key => {
+      if (await new AccessStore(db).suspend(key.id, new Date())) await publishing.reapply(key.publicationId);
+    },
+    ...(consumers ? { recipientsOf: (ref: string) => consumers.recipientsOf(ref) } : {}),
+    auditLog,
+    logger,
+    notifications: deps.notifications,
+  });
   const reconciler = new Reconciler({
     clusters,
     publications,
@@ -164,7 +182,7 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
     repair: config.reconciler.repair,
     guides: guideSite,
   });
-  return { config, clusters, publications, auditLog, watches, models, publishing, keys, guides, guideSite, usage, reconciler, access };
+  return { config, clusters, publications, auditLog, watches, models, publishing, keys, guides, guideSite, usage, reconciler, access, leaks };
 }
 
 /**

@@ -74,6 +74,16 @@ export const costsAdminPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Report a leaked key by hand, by the key or its id, whichever model it belongs to (portal policy: admins;
+ * basic, since the reporter need not know whose key it is). GitHub's own reports need no permission: their
+ * signature is their authentication.
+ */
+export const keyLeakReportPermission = createPermission({
+  name: 'model-publishing.key.leak-report',
+  attributes: { action: 'update' },
+});
+
 /** All model-publishing permissions, for registration with the permissions registry. */
 export const modelPublishingPermissions = [
   publicationReadPermission,
@@ -88,6 +98,7 @@ export const modelPublishingPermissions = [
   accessRequestPermission,
   accessApprovePermission,
   costsAdminPermission,
+  keyLeakReportPermission,
 ];
 
 /** Permissions that change something; only owners and admins get these from the demo policy. */

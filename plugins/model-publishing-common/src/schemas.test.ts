@@ -45,14 +45,14 @@ describe('publishConfigSchema', () => {
 });
 
 describe('permissions', () => {
-  it('are scoped to catalog entities with unique names, but costs.admin (basic: not about one model)', () => {
+  it('are scoped to catalog entities with unique names, but costs.admin and key.leak-report (basic: not about one model)', () => {
     const names = modelPublishingPermissions.map(p => p.name);
-    expect(new Set(names).size).toBe(12);
+    expect(new Set(names).size).toBe(13);
     expect(
       modelPublishingPermissions
         .filter(p => p.type === 'basic')
         .map(p => p.name),
-    ).toEqual(['model-publishing.costs.admin']);
+    ).toEqual(['model-publishing.costs.admin', 'model-publishing.key.leak-report']);
     for (const p of modelPublishingPermissions.filter(
       q => q.type !== 'basic',
     )) {

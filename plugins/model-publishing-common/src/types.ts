@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'access.suspend',
   'access.resume',
   'access.revoke',
+  'key.leak',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

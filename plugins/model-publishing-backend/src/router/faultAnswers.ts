@@ -1,5 +1,11 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 
+/** Routes whose request body is verified by a signature over its raw bytes. */
+export const SIGNED_PATHS = new Set(['/secret-scanning/github']);
+
+/** A request whose raw JSON body the parser kept (SIGNED_PATHS only). */
+export type RawBodyRequest = { rawBody?: Buffer };
+
 /** Seconds a client should wait before retrying a 503 (a cluster unreachable or busy). */
 export const RETRY_AFTER_SECONDS = 10;
 
@@ -9,7 +15,12 @@ export const RETRY_AFTER_SECONDS = 10;
  * left to the error handler.)
  */
 export function jsonBodyParser(): RequestHandler {
-  const parse = express.json();
+  const parse = express.json({
+    // Signed requests are verified over their exact bytes (router/leaks.ts): keep those, only for that path.
+    verify: (req, _res, buf) => {
+      if (SIGNED_PATHS.has((req.url ?? '').split('?')[0])) (req as RawBodyRequest).rawBody = buf;
+    },
+  });
   return (req, res, next) =>
     parse(req, res, error => {
       const e = error as { type?: string; limit?: number } | undefined;

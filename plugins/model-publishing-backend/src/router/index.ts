@@ -4,6 +4,7 @@ import { registerAuditRoutes } from './audit';
 import { faultAnswers, jsonBodyParser } from './faultAnswers';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
+import { registerLeakRoutes } from './leaks';
 import { registerPublicationRoutes } from './publications';
 import { registerTryItRoutes } from './tryIt';
 import type { ApiRouter, RouterDeps } from './types';
@@ -24,6 +25,7 @@ export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   registerAuditRoutes(router, deps);
   registerGuideRoutes(router, deps);
   registerAccessRoutes(router, deps);
+  registerLeakRoutes(router, deps);
   router.use(faultAnswers());
   return router;
 }

@@ -8,10 +8,12 @@ import { NotAllowedError } from '@backstage/errors';
  * - `readers`: users, and the services in `modelPublishing.serviceReaders` (default: the catalog
  *   module, which reads publications and guides as its own service to build API entities);
  * - `ingest`: only the services in `modelPublishing.usage.ingest.allowedSubjects`; users get 403.
+ * - `signed`: no Backstage credentials at all (plugin.ts lets it in unauthenticated); the request's own
+ *   signature is its authentication, checked by the handler, which never asks for credentials.
  * Plugins acting for a user (the scaffolder) call with the user's token, so they are users here.
  * (Consumers' routes live in router/access.ts; this is about principals.)
  */
-export type ServiceAccess = 'users' | 'readers' | 'ingest';
+export type ServiceAccess = 'users' | 'readers' | 'ingest' | 'signed';
 
 /**
  * Every operation of openapi.yaml, `<METHOD> <path>` as the document writes it: the persona matrix test
@@ -58,6 +60,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'GET /usage/budgets': 'users',
   'PUT /usage/budgets': 'users',
   'POST /usage/ingest': 'ingest',
+  'POST /secret-scanning/github': 'signed',
+  'POST /keys/leaked': 'users',
 };
 
 /** `<METHOD> <path>` of an Express route path (`:param` → `{param}`), as ROUTE_ACCESS keys it. */

@@ -5,6 +5,7 @@ import type { PublicationStore } from '../database/PublicationStore';
 import type { GuideRenderer } from '../docs/GuideRenderer';
 import type { ApiKeyService } from '../keys';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
+import type { Leaks } from '../leaks';
 import type { ModelReader } from '../publishing/ModelReader';
 import type { PublishingService } from '../publishing/PublishingService';
 import type { createOpenApiRouter } from '../schema/openapi.generated';
@@ -33,6 +34,8 @@ export interface RouterDeps {
   usage?: UsageModule;
   /** Consumers' access (src/access); absent = access routes answer 503. */
   access?: AccessService;
+  /** Leaked keys (src/leaks); absent = the secret scanning route answers 404. */
+  leaks?: Leaks;
 }
 
 /** Page size of a paged route when the caller names none (openapi.yaml's `limit` allows 1–200). */

@@ -79,6 +79,10 @@ import type {
   IngestUsageQuery,
   IngestUsageBody,
   IngestUsageResponse,
+  ReportLeakedTokensBody,
+  ReportLeakedTokensResponse,
+  ReportLeakedKeyBody,
+  ReportLeakedKeyResponse,
 } from '@model-publishing/plugin-model-publishing-common';
 
 export const spec = {
@@ -1802,10 +1806,223 @@ export const spec = {
           }
         }
       }
+    },
+    "/secret-scanning/github": {
+      "post": {
+        "operationId": "reportLeakedTokens",
+        "summary": "GitHub secret scanning partner protocol - tokens found in public places (no Backstage token; the ECDSA signature is the authentication)",
+        "description": "GitHub posts the tokens matching our key format it found (docs/leaked-keys.md). The request is verified against the signer's public key named by Github-Public-Key-Identifier (P-256, SHA-256 over the raw body, base64 DER signature in Github-Public-Key-Signature); an unverifiable request is 401 and changes nothing. Each token that is one of our keys (prefix, checksum, then its hash) is revoked or suspended (modelPublishing.secretScanning.action), audited, and its holders and the model's owners are notified, once however often the report is replayed. The answer has one verdict per token, named by its SHA-256. 404 when modelPublishing.secretScanning.enabled is false.",
+        "tags": [
+          "keys"
+        ],
+        "security": [],
+        "parameters": [
+          {
+            "name": "Github-Public-Key-Identifier",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "Github-Public-Key-Signature",
+            "in": "header",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "maxLength": 1024
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "array",
+                "maxItems": 1000,
+                "items": {
+                  "$ref": "#/components/schemas/LeakedTokenFinding"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "one verdict per reported token, in order",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/LeakedTokenVerdict"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "description": "secret scanning is not enabled on this backend",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/keys/leaked": {
+      "post": {
+        "operationId": "reportLeakedKey",
+        "summary": "An admin reports a leaked key by hand, by the key itself or its id (model-publishing.key.leak-report, basic; users only)",
+        "description": "The key is revoked or suspended as if GitHub had reported it (same audit, same notices, idempotent). 404 when the token or id names none of this portal's keys.",
+        "tags": [
+          "keys"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/LeakedKeyReport"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "the key is revoked or suspended",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LeakedKeyOutcome"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
     }
   },
   "components": {
     "schemas": {
+      "LeakedTokenFinding": {
+        "description": "One match GitHub secret scanning found",
+        "type": "object",
+        "required": [
+          "token"
+        ],
+        "properties": {
+          "token": {
+            "type": "string",
+            "maxLength": 1000
+          },
+          "type": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "url": {
+            "type": "string",
+            "maxLength": 2000
+          },
+          "source": {
+            "type": "string",
+            "maxLength": 64
+          }
+        }
+      },
+      "LeakedTokenVerdict": {
+        "type": "object",
+        "required": [
+          "token_hash",
+          "token_type",
+          "label"
+        ],
+        "properties": {
+          "token_hash": {
+            "type": "string",
+            "description": "SHA-256 (hex) of the reported token"
+          },
+          "token_type": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string",
+            "enum": [
+              "true_positive",
+              "false_positive"
+            ]
+          }
+        }
+      },
+      "LeakedKeyReport": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "token": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "The leaked key itself (never stored or logged; only its hash is looked up)"
+          },
+          "keyId": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "url": {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "Where it was found"
+          }
+        }
+      },
+      "LeakedKeyOutcome": {
+        "type": "object",
+        "required": [
+          "keyId",
+          "action",
+          "replay"
+        ],
+        "properties": {
+          "keyId": {
+            "type": "string"
+          },
+          "action": {
+            "type": "string",
+            "enum": [
+              "revoked",
+              "suspended"
+            ]
+          },
+          "replay": {
+            "type": "boolean",
+            "description": "The key had been reported before; nothing was done again"
+          }
+        }
+      },
       "ErrorResponse": {
         "description": "Backstage's error body",
         "type": "object",
@@ -2802,7 +3019,8 @@ export const spec = {
               "access.issue",
               "access.suspend",
               "access.resume",
-              "access.revoke"
+              "access.revoke",
+              "key.leak"
             ]
           },
           "entityRef": {
@@ -3854,6 +4072,8 @@ export type EndpointMap = {
   '#get|/usage/budgets': { response: ListBudgetsResponse };
   '#put|/usage/budgets': { body: SetBudgetBody; response: SetBudgetResponse };
   '#post|/usage/ingest': { query: IngestUsageQuery; body: IngestUsageBody; response: IngestUsageResponse };
+  '#post|/secret-scanning/github': { body: ReportLeakedTokensBody; response: ReportLeakedTokensResponse };
+  '#post|/keys/leaked': { body: ReportLeakedKeyBody; response: ReportLeakedKeyResponse };
 };
 
 /** A typed Express router that validates requests against `spec` (bad input → 400 InputError). */

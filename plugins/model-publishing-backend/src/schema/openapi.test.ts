@@ -55,6 +55,9 @@ describe('openapi.yaml and the code generated from it', () => {
         'GET /access/consumers',
         'POST /access/requests/{requestId}/decision',
         'POST /access/requests/{requestId}/key',
+        // leaked keys (issue 21)
+        'POST /secret-scanning/github',
+        'POST /keys/leaked',
       ].sort(),
     );
     expect(spec.components.parameters.addressedBy.schema.enum).toEqual(['models', 'entities']);

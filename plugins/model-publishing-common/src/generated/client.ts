@@ -69,6 +69,10 @@ import type {
   SetBudgetResponse,
   IngestUsageRequest,
   IngestUsageResponse,
+  ReportLeakedTokensRequest,
+  ReportLeakedTokensResponse,
+  ReportLeakedKeyRequest,
+  ReportLeakedKeyResponse,
 } from './models';
 
 /** The plugin id the client's discovery resolves. */
@@ -378,5 +382,21 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<IngestUsageResponse>> {
     return this.send('POST', this.url(`/usage/ingest`, request.query), request.body, options);
+  }
+
+  /** POST /secret-scanning/github: GitHub secret scanning partner protocol - tokens found in public places (no Backstage token; the ECDSA signature is the authentication) */
+  async reportLeakedTokens(
+    request: ReportLeakedTokensRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ReportLeakedTokensResponse>> {
+    return this.send('POST', this.url(`/secret-scanning/github`), request.body, options);
+  }
+
+  /** POST /keys/leaked: An admin reports a leaked key by hand, by the key itself or its id (model-publishing.key.leak-report, basic; users only) */
+  async reportLeakedKey(
+    request: ReportLeakedKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ReportLeakedKeyResponse>> {
+    return this.send('POST', this.url(`/keys/leaked`), request.body, options);
   }
 }

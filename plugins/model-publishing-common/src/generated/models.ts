@@ -4,6 +4,36 @@
 // * Run `yarn generate:openapi` in plugins/model-publishing-backend *
 // ******************************************************************
 /* eslint-disable */
+/** One match GitHub secret scanning found */
+export interface LeakedTokenFinding {
+  token: string;
+  type?: string;
+  url?: string;
+  source?: string;
+}
+
+export interface LeakedTokenVerdict {
+  /** SHA-256 (hex) of the reported token */
+  token_hash: string;
+  token_type: string;
+  label: "true_positive" | "false_positive";
+}
+
+export interface LeakedKeyReport {
+  /** The leaked key itself (never stored or logged; only its hash is looked up) */
+  token?: string;
+  keyId?: string;
+  /** Where it was found */
+  url?: string;
+}
+
+export interface LeakedKeyOutcome {
+  keyId: string;
+  action: "revoked" | "suspended";
+  /** The key had been reported before; nothing was done again */
+  replay: boolean;
+}
+
 /** Backstage's error body */
 export interface ErrorResponse {
   error: {
@@ -288,7 +318,7 @@ export interface TryItResponse {
 export interface AuditEntry {
   id: string;
   actor: string;
-  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke";
+  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak";
   entityRef?: string;
   publicationId?: string;
   keyId?: string;
@@ -856,4 +886,18 @@ export type IngestUsageResponse = IngestResult;
 export type IngestUsageRequest = {
   query?: IngestUsageQuery;
   body: IngestUsageBody;
+};
+
+// POST /secret-scanning/github: GitHub secret scanning partner protocol - tokens found in public places (no Backstage token; the ECDSA signature is the authentication)
+export type ReportLeakedTokensBody = Array<LeakedTokenFinding>;
+export type ReportLeakedTokensResponse = Array<LeakedTokenVerdict>;
+export type ReportLeakedTokensRequest = {
+  body: ReportLeakedTokensBody;
+};
+
+// POST /keys/leaked: An admin reports a leaked key by hand, by the key itself or its id (model-publishing.key.leak-report, basic; users only)
+export type ReportLeakedKeyBody = LeakedKeyReport;
+export type ReportLeakedKeyResponse = LeakedKeyOutcome;
+export type ReportLeakedKeyRequest = {
+  body: ReportLeakedKeyBody;
 };

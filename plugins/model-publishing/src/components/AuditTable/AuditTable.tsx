@@ -56,6 +56,7 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'access.suspend': 'Consumer suspended',
   'access.resume': 'Consumer resumed',
   'access.revoke': 'Consumer key revoked',
+  'key.leak': 'Key reported leaked',
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {
