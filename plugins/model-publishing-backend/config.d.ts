@@ -100,7 +100,9 @@ export interface Config {
     };
     reconciler?: {
       /** How often the reconciler runs: an ISO 8601 duration, '2m', or { minutes: 2 }. Default 2 minutes. */
-      frequency?: string | { hours?: number; minutes?: number; seconds?: number };
+      frequency?:
+        | string
+        | { hours?: number; minutes?: number; seconds?: number };
       /** Re-apply objects changed or removed out of band. Default false: the publication is marked degraded. */
       repair?: boolean;
       /** A record left publishing/updating/unpublishing this long (ms) is converged. Default 300000. */

@@ -21,10 +21,19 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('publications')
       .onDelete('CASCADE');
-    table.string('report_id', 64).notNullable().comment('Which report claimed the key first');
-    table.string('reported_by', 255).notNullable().comment('github-secret-scanning or the admin');
+    table
+      .string('report_id', 64)
+      .notNullable()
+      .comment('Which report claimed the key first');
+    table
+      .string('reported_by', 255)
+      .notNullable()
+      .comment('github-secret-scanning or the admin');
     table.string('token_type', 100).nullable();
-    table.text('url').nullable().comment('Where the key was found (not the key)');
+    table
+      .text('url')
+      .nullable()
+      .comment('Where the key was found (not the key)');
     table.string('source', 64).nullable();
     table.string('action', 16).notNullable().comment('revoked | suspended');
     table.timestamp('reported_at', { useTz: true, precision: 3 }).notNullable();
@@ -38,13 +47,24 @@ exports.up = async function up(knex) {
       .references('id')
       .inTable('publications')
       .onDelete('CASCADE');
-    table.timestamp('deprecated_at', { useTz: true, precision: 3 }).notNullable();
+    table
+      .timestamp('deprecated_at', { useTz: true, precision: 3 })
+      .notNullable();
     table.string('deprecated_by', 255).notNullable();
     table.timestamp('sunset_at', { useTz: true, precision: 3 }).notNullable();
-    table.string('successor_ref', 255).nullable().comment('Entity ref of the successor model');
-    table.text('successor_url').nullable().comment('Its public endpoint, for the Link header');
+    table
+      .string('successor_ref', 255)
+      .nullable()
+      .comment('Entity ref of the successor model');
+    table
+      .text('successor_url')
+      .nullable()
+      .comment('Its public endpoint, for the Link header');
     table.text('message').nullable();
-    table.string('at_sunset', 16).notNullable().comment('unpublish | stop-new-keys');
+    table
+      .string('at_sunset', 16)
+      .notNullable()
+      .comment('unpublish | stop-new-keys');
     table.timestamp('notified_at', { useTz: true, precision: 3 }).nullable();
     table.timestamp('reminded_at', { useTz: true, precision: 3 }).nullable();
     table.timestamp('sunset_done_at', { useTz: true, precision: 3 }).nullable();

@@ -53,19 +53,26 @@ export interface SecretScanningConfig {
 }
 
 /** GitHub's secret scanning signing keys. */
-export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
+export const GITHUB_SECRET_SCANNING_KEYS_URL =
+  'https://api.github.com/meta/public_keys/secret_scanning';
 
 function readSecretScanning(c: Config | undefined): SecretScanningConfig {
   const action = c?.getOptionalString('action') ?? 'revoke';
   if (action !== 'revoke' && action !== 'suspend') {
-    throw new InputError(`modelPublishing.secretScanning.action must be revoke or suspend, got '${action}'`);
+    throw new InputError(
+      `modelPublishing.secretScanning.action must be revoke or suspend, got '${action}'`,
+    );
   }
   const refreshMinutes = c?.getOptionalNumber('refreshMinutes') ?? 60;
-  if (!(refreshMinutes > 0)) throw new InputError('modelPublishing.secretScanning.refreshMinutes must be more than 0');
+  if (!(refreshMinutes > 0))
+    throw new InputError(
+      'modelPublishing.secretScanning.refreshMinutes must be more than 0',
+    );
   const url =
     c?.getOptionalBoolean('fetchPublicKeys') === false
       ? undefined
-      : c?.getOptionalString('publicKeysUrl') ?? GITHUB_SECRET_SCANNING_KEYS_URL;
+      : c?.getOptionalString('publicKeysUrl') ??
+        GITHUB_SECRET_SCANNING_KEYS_URL;
   return {
     enabled: c?.getOptionalBoolean('enabled') ?? false,
     action,
@@ -137,9 +144,12 @@ function readCluster(c: Config): ClusterSettings {
     caData: c.getOptionalString('caData'),
     emulator: readEmulator(c),
   };
-  const modes = [cluster.kubeconfig, cluster.inCluster, cluster.url, cluster.emulator].filter(
-    Boolean,
-  ).length;
+  const modes = [
+    cluster.kubeconfig,
+    cluster.inCluster,
+    cluster.url,
+    cluster.emulator,
+  ].filter(Boolean).length;
   if (modes !== 1) {
     throw new InputError(
       `modelPublishing.clusters[${cluster.name}]: set exactly one of kubeconfig, inCluster, url or emulator`,
@@ -151,15 +161,22 @@ function readCluster(c: Config): ClusterSettings {
 /** Reads `modelPublishing.*` with the documented defaults (config.d.ts). */
 export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
   const c = root.getOptionalConfig('modelPublishing');
-  const clusters = (c?.getOptionalConfigArray('clusters') ?? []).map(readCluster);
-  const defaultCluster = c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
+  const clusters = (c?.getOptionalConfigArray('clusters') ?? []).map(
+    readCluster,
+  );
+  const defaultCluster =
+    c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
   if (clusters.length && !clusters.some(x => x.name === defaultCluster)) {
-    throw new InputError(`modelPublishing.defaultCluster '${defaultCluster}' is not a configured cluster`);
+    throw new InputError(
+      `modelPublishing.defaultCluster '${defaultCluster}' is not a configured cluster`,
+    );
   }
   const g = c?.getOptionalConfig('gateway');
   const rateLimitMode = g?.getOptionalString('rateLimitMode') ?? 'global';
   if (rateLimitMode !== 'global' && rateLimitMode !== 'local') {
-    throw new InputError(`modelPublishing.gateway.rateLimitMode must be global or local`);
+    throw new InputError(
+      `modelPublishing.gateway.rateLimitMode must be global or local`,
+    );
   }
   const tenants = (c?.getOptionalConfigArray('tenants') ?? []).map(t => {
     const tenant: TenantSettings = {
@@ -176,13 +193,21 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
       name: g?.getOptionalString('name') ?? 'envoy-gateway',
       namespace: g?.getOptionalString('namespace') ?? 'envoy-gateway-system',
       sectionName: g?.getOptionalString('sectionName'),
-      publicBaseUrl: (g?.getOptionalString('publicBaseUrl') ?? 'http://localhost:8080').replace(/\/+$/, ''),
-      llmHostnameTemplate: g?.getOptionalString('llmHostnameTemplate') ?? '{name}-{namespace}.llm.localhost',
-      llmBaseUrlTemplate: g?.getOptionalString('llmBaseUrlTemplate')?.replace(/\/+$/, ''),
+      publicBaseUrl: (
+        g?.getOptionalString('publicBaseUrl') ?? 'http://localhost:8080'
+      ).replace(/\/+$/, ''),
+      llmHostnameTemplate:
+        g?.getOptionalString('llmHostnameTemplate') ??
+        '{name}-{namespace}.llm.localhost',
+      llmBaseUrlTemplate: g
+        ?.getOptionalString('llmBaseUrlTemplate')
+        ?.replace(/\/+$/, ''),
       rateLimitMode,
     },
     tenants,
-    keys: { rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24 },
+    keys: {
+      rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24,
+    },
     secretScanning: readSecretScanning(c?.getOptionalConfig('secretScanning')),
     reconciler: {
       enabled: c?.getOptionalBoolean('reconciler.enabled') ?? true,
@@ -190,12 +215,18 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
         ? readDurationFromConfig(c, { key: 'reconciler.frequency' })
         : { minutes: 2 },
       repair: c?.getOptionalBoolean('reconciler.repair') ?? false,
-      stuckAfterMs: c?.getOptionalNumber('reconciler.stuckAfterMs') ?? 5 * 60_000,
+      stuckAfterMs:
+        c?.getOptionalNumber('reconciler.stuckAfterMs') ?? 5 * 60_000,
     },
-    clusterRequestTimeoutMs: c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
-    maxConcurrentClusterRequests: c?.getOptionalNumber('maxConcurrentClusterRequests') ?? 8,
+    clusterRequestTimeoutMs:
+      c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
+    maxConcurrentClusterRequests:
+      c?.getOptionalNumber('maxConcurrentClusterRequests') ?? 8,
     watchModels: c?.getOptionalBoolean('watchModels') ?? true,
-    serviceReaders: c?.getOptionalStringArray('serviceReaders') ?? ['plugin:catalog'],
-    ingestSubjects: c?.getOptionalStringArray('usage.ingest.allowedSubjects') ?? [],
+    serviceReaders: c?.getOptionalStringArray('serviceReaders') ?? [
+      'plugin:catalog',
+    ],
+    ingestSubjects:
+      c?.getOptionalStringArray('usage.ingest.allowedSubjects') ?? [],
   };
 }

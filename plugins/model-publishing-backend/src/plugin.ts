@@ -1,8 +1,14 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
-import { modelPublishingUsageExtensionPoint, type UsageSource } from '@model-publishing/plugin-model-publishing-node';
+import {
+  modelPublishingUsageExtensionPoint,
+  type UsageSource,
+} from '@model-publishing/plugin-model-publishing-node';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
 import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
@@ -49,7 +55,10 @@ export const modelPublishingPlugin = createBackendPlugin({
         const db = await deps.database.getClient();
         if (!deps.database.migrations?.skip) await migrate(db);
 
-        const emulators = await startEmbeddedEmulators(config.clusters, deps.logger);
+        const emulators = await startEmbeddedEmulators(
+          config.clusters,
+          deps.logger,
+        );
         deps.lifecycle.addShutdownHook(() => emulators.close());
         const services = await createServices({
           ...deps,
@@ -64,11 +73,24 @@ export const modelPublishingPlugin = createBackendPlugin({
           auditLog: services.auditLog,
           resolveClusterName: name => services.clusters.resolveName(name),
           defaultCluster: config.defaultCluster,
-          serviceSubjects: { readers: config.serviceReaders, ingest: config.ingestSubjects },
+          serviceSubjects: {
+            readers: config.serviceReaders,
+            ingest: config.ingestSubjects,
+          },
         });
         // GitHub secret scanning calls without a Backstage token: its ECDSA signature is checked instead.
-        deps.httpRouter.addAuthPolicy({ path: '/secret-scanning/github', allow: 'unauthenticated' });
-        deps.httpRouter.use(await createRouter({ ...services, ...deps, access: services.access?.access, ctx }));
+        deps.httpRouter.addAuthPolicy({
+          path: '/secret-scanning/github',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(
+          await createRouter({
+            ...services,
+            ...deps,
+            access: services.access?.access,
+            ctx,
+          }),
+        );
       },
     });
   },

@@ -13,7 +13,12 @@ import type { Publication } from '@model-publishing/plugin-model-publishing-comm
 import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Knex } from 'knex';
-import { type AccessService, ConsumerDirectory, createAccess, scheduleAccessLifecycle } from './access';
+import {
+  type AccessService,
+  ConsumerDirectory,
+  createAccess,
+  scheduleAccessLifecycle,
+} from './access';
 import { AccessStore } from './access/AccessStore';
 import type { AccessLifecycle } from './access/AccessLifecycle';
 import { AuditLog } from './audit/AuditLog';
@@ -21,19 +26,35 @@ import type { ModelPublishingConfig } from './config';
 import { PublicationStore } from './database/PublicationStore';
 import { GuideRenderer, type RenderedGuide } from './docs/GuideRenderer';
 import { GuidePublisher } from './docs/techdocs';
-import { ApiKeyService, ApiKeyStore, clusterSecretClient, PublicationKeys, scheduleKeySweep } from './keys';
+import {
+  ApiKeyService,
+  ApiKeyStore,
+  clusterSecretClient,
+  PublicationKeys,
+  scheduleKeySweep,
+} from './keys';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { createLeaks, type Leaks } from './leaks';
 import { type ModelLookup, ModelWatches } from './kubernetes/ModelWatch';
-import { SagaExecutor, type SagaExecutorOptions } from './publishing/ClusterSaga';
+import {
+  SagaExecutor,
+  type SagaExecutorOptions,
+} from './publishing/ClusterSaga';
 import { ModelReader } from './publishing/ModelReader';
 import { PublishingService } from './publishing/PublishingService';
 import { PublishPolicy } from './publishing/publishPolicy';
 import { Reconciler, scheduleReconciler } from './publishing/Reconciler';
-import { createUsageModule, scheduleUsageCollector, type UsageModule } from './usage';
+import {
+  createUsageModule,
+  scheduleUsageCollector,
+  type UsageModule,
+} from './usage';
 
 /** TechDocs publishing of guides, as the publishing workflow and the reconciler use it. */
-export type GuideSite = Pick<GuidePublisher, 'published' | 'unpublished' | 'ensure' | 'idle'>;
+export type GuideSite = Pick<
+  GuidePublisher,
+  'published' | 'unpublished' | 'ensure' | 'idle'
+>;
 
 export interface ServiceDeps {
   config: ModelPublishingConfig;
@@ -47,7 +68,9 @@ export interface ServiceDeps {
   /** Usage sources added by backend modules through modelPublishingUsageExtensionPoint. */
   usageSources?: UsageSource[];
   /** Builds the TechDocs guide site from the renderer; default GuidePublisher.fromConfig when `discovery` is given. */
-  guideSite?: (render: (p: Publication) => Promise<RenderedGuide>) => Promise<GuideSite | undefined>;
+  guideSite?: (
+    render: (p: Publication) => Promise<RenderedGuide>,
+  ) => Promise<GuideSite | undefined>;
   discovery?: DiscoveryService;
   /** Replaces the InferenceService watches (tests: a lookup that serves an out-of-date copy). */
   models?: ModelLookup;
@@ -84,18 +107,24 @@ export interface ModelPublishingServices {
  * The composition root: builds every service of the plugin once, in dependency order (no service
  * is handed another after construction). plugin.ts and the test utilities both use it.
  */
-export async function createServices(deps: ServiceDeps): Promise<ModelPublishingServices> {
+export async function createServices(
+  deps: ServiceDeps,
+): Promise<ModelPublishingServices> {
   const { config, db, logger } = deps;
   const clusters = new ClusterRegistry({
     clusters: config.clusters,
     defaultCluster: config.defaultCluster,
     timeoutMs: deps.cluster?.timeoutMs ?? config.clusterRequestTimeoutMs,
-    maxConcurrent: deps.cluster?.maxConcurrent ?? config.maxConcurrentClusterRequests,
+    maxConcurrent:
+      deps.cluster?.maxConcurrent ?? config.maxConcurrentClusterRequests,
     kubeConfigs: deps.kubeConfigs,
   });
   const publications = new PublicationStore(db);
   const auditLog = new AuditLog(db, deps.auditor);
-  const watches = config.watchModels && !deps.models ? new ModelWatches(clusters.connections(), logger) : undefined;
+  const watches =
+    config.watchModels && !deps.models
+      ? new ModelWatches(clusters.connections(), logger)
+      : undefined;
   const models = new ModelReader({ clusters, models: deps.models ?? watches });
   const guides = new GuideRenderer(models);
   const guideSite = deps.guideSite
@@ -107,7 +136,13 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
         render: p => guides.render(p),
       }));
 
-  const keyDeps = { store: new ApiKeyStore(db), publications, auditor: auditLog, logger, secrets: clusterSecretClient(clusters) };
+  const keyDeps = {
+    store: new ApiKeyStore(db),
+    publications,
+    auditor: auditLog,
+    logger,
+    secrets: clusterSecretClient(clusters),
+  };
   const publicationKeys = new PublicationKeys(keyDeps);
   const policy = new PublishPolicy({
     models,
@@ -115,7 +150,12 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
     tenants: config.tenants,
     checkInitialKey: input => publicationKeys.checkInitialKey(input),
   });
-  const sagas = new SagaExecutor({ clusters, publications, logger, beforeClusterWrite: deps.beforeClusterWrite });
+  const sagas = new SagaExecutor({
+    clusters,
+    publications,
+    logger,
+    beforeClusterWrite: deps.beforeClusterWrite,
+  });
   const publishing = new PublishingService({
     models,
     policy,
@@ -159,16 +199,21 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
         })
       : undefined;
   const consumers =
-    deps.catalog && deps.auth ? new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth }) : undefined;
+    deps.catalog && deps.auth
+      ? new ConsumerDirectory({ catalog: deps.catalog, auth: deps.auth })
+      : undefined;
   const leaks = createLeaks({
     db,
     settings: config.secretScanning,
     publications,
     revoke: (input, who) => keys.revoke(input, who),
     suspend: async key => {
-      if (await new AccessStore(db).suspend(key.id, new Date())) await publishing.reapply(key.publicationId);
+      if (await new AccessStore(db).suspend(key.id, new Date()))
+        await publishing.reapply(key.publicationId);
     },
-    ...(consumers ? { recipientsOf: (ref: string) => consumers.recipientsOf(ref) } : {}),
+    ...(consumers
+      ? { recipientsOf: (ref: string) => consumers.recipientsOf(ref) }
+      : {}),
     auditLog,
     logger,
     notifications: deps.notifications,
@@ -182,7 +227,22 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
     repair: config.reconciler.repair,
     guides: guideSite,
   });
-  return { config, clusters, publications, auditLog, watches, models, publishing, keys, guides, guideSite, usage, reconciler, access, leaks };
+  return {
+    config,
+    clusters,
+    publications,
+    auditLog,
+    watches,
+    models,
+    publishing,
+    keys,
+    guides,
+    guideSite,
+    usage,
+    reconciler,
+    access,
+    leaks,
+  };
 }
 
 /**
@@ -192,7 +252,11 @@ export async function createServices(deps: ServiceDeps): Promise<ModelPublishing
  */
 export async function startServices(
   s: ModelPublishingServices,
-  deps: { scheduler: SchedulerService; lifecycle: LifecycleService; logger: LoggerService },
+  deps: {
+    scheduler: SchedulerService;
+    lifecycle: LifecycleService;
+    logger: LoggerService;
+  },
 ): Promise<void> {
   if (s.watches) {
     const watches = s.watches;
@@ -201,9 +265,14 @@ export async function startServices(
   }
   // Let a guide being generated finish (and remove its temp dir) before the process exits.
   deps.lifecycle.addShutdownHook(async () => s.guideSite?.idle());
-  await scheduleKeySweep({ scheduler: deps.scheduler, logger: deps.logger, keys: s.keys });
+  await scheduleKeySweep({
+    scheduler: deps.scheduler,
+    logger: deps.logger,
+    keys: s.keys,
+  });
   await scheduleUsageCollector(s.usage, deps.scheduler);
-  if (s.access) await scheduleAccessLifecycle({ ...deps, lifecycle: s.access.lifecycle });
+  if (s.access)
+    await scheduleAccessLifecycle({ ...deps, lifecycle: s.access.lifecycle });
   if (s.config.reconciler.enabled && s.clusters.names().length) {
     await scheduleReconciler({
       reconciler: s.reconciler,

@@ -102,6 +102,5 @@ export const modelPublishingPermissions = [
 ];
 
 /** Permissions that change something; only owners and admins get these from the demo policy. */
-export const modelPublishingManagePermissions = modelPublishingPermissions.filter(
-  p => p.attributes.action !== 'read',
-);
+export const modelPublishingManagePermissions =
+  modelPublishingPermissions.filter(p => p.attributes.action !== 'read');

@@ -52,7 +52,10 @@ describe('permissions', () => {
       modelPublishingPermissions
         .filter(p => p.type === 'basic')
         .map(p => p.name),
-    ).toEqual(['model-publishing.costs.admin', 'model-publishing.key.leak-report']);
+    ).toEqual([
+      'model-publishing.costs.admin',
+      'model-publishing.key.leak-report',
+    ]);
     for (const p of modelPublishingPermissions.filter(
       q => q.type !== 'basic',
     )) {

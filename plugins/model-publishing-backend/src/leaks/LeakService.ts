@@ -4,7 +4,12 @@ import type { Publication } from '@model-publishing/plugin-model-publishing-comm
 import type { AuditLog } from '../audit/AuditLog';
 import type { LeakNotifier } from './notifier';
 import type { LeakAction, LeakedKeyRecord, LeakStore } from './LeakStore';
-import { labelOf, type LeakFinding, type LeakVerdict, screenToken } from './verdicts';
+import {
+  labelOf,
+  type LeakFinding,
+  type LeakVerdict,
+  screenToken,
+} from './verdicts';
 
 /** `modelPublishing.secretScanning.action`: what happens to a leaked key. */
 export type LeakResponse = 'revoke' | 'suspend';
@@ -52,13 +57,22 @@ export class LeakService {
   }
 
   /** GitHub's report: a verdict per token, in order; keys among them acted on. */
-  async report(findings: LeakFinding[], reporter: Reporter): Promise<LeakVerdict[]> {
+  async report(
+    findings: LeakFinding[],
+    reporter: Reporter,
+  ): Promise<LeakVerdict[]> {
     const verdicts: LeakVerdict[] = [];
     for (const finding of findings) {
       const { tokenHash, candidate } = screenToken(finding.token);
-      const key = candidate ? await this.o.store.findByHash(tokenHash) : undefined;
+      const key = candidate
+        ? await this.o.store.findByHash(tokenHash)
+        : undefined;
       if (key) await this.leaked(key, finding, reporter);
-      verdicts.push({ token_hash: tokenHash, token_type: finding.type ?? '', label: labelOf(candidate, !!key) });
+      verdicts.push({
+        token_hash: tokenHash,
+        token_type: finding.type ?? '',
+        label: labelOf(candidate, !!key),
+      });
     }
     return verdicts;
   }
@@ -76,11 +90,20 @@ export class LeakService {
       key = await this.o.store.findById(input.keyId);
     }
     if (!key) return undefined;
-    return this.leaked(key, { token: '', url: input.url, type: 'manual', source: 'manual' }, reporter);
+    return this.leaked(
+      key,
+      { token: '', url: input.url, type: 'manual', source: 'manual' },
+      reporter,
+    );
   }
 
-  private async leaked(key: LeakedKeyRecord, finding: LeakFinding, reporter: Reporter): Promise<LeakOutcome> {
-    const action: LeakAction = this.o.response === 'suspend' ? 'suspended' : 'revoked';
+  private async leaked(
+    key: LeakedKeyRecord,
+    finding: LeakFinding,
+    reporter: Reporter,
+  ): Promise<LeakOutcome> {
+    const action: LeakAction =
+      this.o.response === 'suspend' ? 'suspended' : 'revoked';
     const claimed = await this.o.store.claim({
       keyId: key.id,
       publicationId: key.publicationId,
@@ -104,7 +127,11 @@ export class LeakService {
     } catch (e) {
       // A revocation is recorded before the Secret is written, so the sweep finishes what failed here.
       error = `${(e as Error).message ?? e}`;
-      this.o.logger.warn(`Leaked key ${key.id}: could not finish ${action === 'revoked' ? 'revoking' : 'suspending'} it: ${error}`);
+      this.o.logger.warn(
+        `Leaked key ${key.id}: could not finish ${
+          action === 'revoked' ? 'revoking' : 'suspending'
+        } it: ${error}`,
+      );
     }
     await this.o.auditLog.record({
       actor: reporter.actor,
@@ -116,12 +143,19 @@ export class LeakService {
       ...(error ? { error: `${action}: ${error}` } : {}),
       request: reporter.request,
     });
-    this.o.logger.info(`Key ${key.id} of publication ${key.publicationId} reported leaked by ${reporter.actor}: ${action}`);
+    this.o.logger.info(
+      `Key ${key.id} of publication ${key.publicationId} reported leaked by ${reporter.actor}: ${action}`,
+    );
     const holders = await this.o.holdersOf(key).catch(() => [] as string[]);
     await this.o.notifier.keyLeaked({
-      recipients: [...holders, ...(publication?.owner ? [publication.owner] : [])],
+      recipients: [
+        ...holders,
+        ...(publication?.owner ? [publication.owner] : []),
+      ],
       keyName: key.name,
-      modelTitle: publication ? `${publication.namespace}/${publication.name}` : key.publicationId,
+      modelTitle: publication
+        ? `${publication.namespace}/${publication.name}`
+        : key.publicationId,
       action,
       ...(finding.url ? { foundAt: finding.url } : {}),
       reportedBy: reporter.actor,

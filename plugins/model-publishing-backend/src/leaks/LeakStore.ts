@@ -29,9 +29,18 @@ export interface LeakClaim {
 export class LeakStore {
   constructor(private readonly db: Knex) {}
 
-  private async findKey(where: Record<string, string>): Promise<LeakedKeyRecord | undefined> {
+  private async findKey(
+    where: Record<string, string>,
+  ): Promise<LeakedKeyRecord | undefined> {
     const row = await this.db('api_keys')
-      .select('id', 'publication_id', 'name', 'created_by', 'consumer_ref', 'revoked_at')
+      .select(
+        'id',
+        'publication_id',
+        'name',
+        'created_by',
+        'consumer_ref',
+        'revoked_at',
+      )
       .where(where)
       .first();
     if (!row) return undefined;
@@ -78,10 +87,18 @@ export class LeakStore {
     }
   }
 
-  async get(keyId: string): Promise<{ action: LeakAction; reportedAt: Date; reportedBy: string } | undefined> {
+  async get(
+    keyId: string,
+  ): Promise<
+    { action: LeakAction; reportedAt: Date; reportedBy: string } | undefined
+  > {
     const row = await this.db('leaked_keys').where({ key_id: keyId }).first();
     return row
-      ? { action: row.action as LeakAction, reportedAt: toDate(row.reported_at), reportedBy: row.reported_by }
+      ? {
+          action: row.action as LeakAction,
+          reportedAt: toDate(row.reported_at),
+          reportedBy: row.reported_by,
+        }
       : undefined;
   }
 }

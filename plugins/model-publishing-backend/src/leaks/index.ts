@@ -31,7 +31,10 @@ export interface LeakDeps {
   db: Knex;
   settings: SecretScanningConfig;
   publications: { get(id: string): Promise<Publication | undefined> };
-  revoke(input: { publicationId: string; keyId: string }, who: { actor: string; request?: unknown }): Promise<unknown>;
+  revoke(
+    input: { publicationId: string; keyId: string },
+    who: { actor: string; request?: unknown },
+  ): Promise<unknown>;
   suspend(key: LeakedKeyRecord): Promise<unknown>;
   /** Users/groups a consumer's notices go to (ConsumerDirectory.recipientsOf). */
   recipientsOf?(consumerRef: string): Promise<string[]>;
@@ -47,15 +50,22 @@ export function createLeaks(deps: LeakDeps): Leaks {
   const notifier: LeakNotifier =
     deps.notifier ??
     (deps.notifications
-      ? new NotificationLeakNotifier({ notifications: deps.notifications, logger: deps.logger })
+      ? new NotificationLeakNotifier({
+          notifications: deps.notifications,
+          logger: deps.logger,
+        })
       : { keyLeaked: async () => {} });
   const service = new LeakService({
     store: new LeakStore(deps.db),
     publications: deps.publications,
-    revoke: (key, who) => deps.revoke({ publicationId: key.publicationId, keyId: key.id }, who),
+    revoke: (key, who) =>
+      deps.revoke({ publicationId: key.publicationId, keyId: key.id }, who),
     suspend: key => deps.suspend(key),
     holdersOf: async key => {
-      if (key.consumerRef) return deps.recipientsOf ? deps.recipientsOf(key.consumerRef) : [key.consumerRef];
+      if (key.consumerRef)
+        return deps.recipientsOf
+          ? deps.recipientsOf(key.consumerRef)
+          : [key.consumerRef];
       // Owners' own keys: the person who created it (a service or `system` is told through the owners).
       return key.createdBy.startsWith('user:') ? [key.createdBy] : [];
     },

@@ -8,8 +8,19 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { AuditLog } from '../audit/AuditLog';
 import { AccessStore } from '../access/AccessStore';
-import { accessFixture, FRANK, PAUL, PAUL_APP, SECRET, type AccessFixture } from '../access/__testUtils__/fixture';
-import { createKeyTestDb, dumpAllTables, keyTestDatabases } from '../keys/__testUtils__/db';
+import {
+  accessFixture,
+  FRANK,
+  PAUL,
+  PAUL_APP,
+  SECRET,
+  type AccessFixture,
+} from '../access/__testUtils__/fixture';
+import {
+  createKeyTestDb,
+  dumpAllTables,
+  keyTestDatabases,
+} from '../keys/__testUtils__/db';
 import { captureAuditor, captureLogger } from '../keys/__testUtils__/fakes';
 import { checksumOf, hashApiKey } from '../keys/keyFormat';
 import { RouteContext } from '../router/context';
@@ -23,16 +34,25 @@ import { createLeaks, type LeakNotice } from '.';
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/alice';
-const KEY_ID = 'f9525bf080f75b3506ca1ead061add62b8633a346606dc5fe544e29231c6ee0d';
+const KEY_ID =
+  'f9525bf080f75b3506ca1ead061add62b8633a346606dc5fe544e29231c6ee0d';
 
 function keyPair() {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privateKey };
+  const { publicKey, privateKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+  });
+  return {
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKey,
+  };
 }
 
 /** What GitHub does: ECDSA P-256 / SHA-256 over the exact body bytes, DER, base64. */
 function signBody(body: string, privateKey: KeyObject): string {
-  return sign('sha256', Buffer.from(body), { key: privateKey, dsaEncoding: 'der' }).toString('base64');
+  return sign('sha256', Buffer.from(body), {
+    key: privateKey,
+    dsaEncoding: 'der',
+  }).toString('base64');
 }
 
 describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
@@ -59,14 +79,16 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
         enabled: true,
         action: 'revoke',
         publicKeys: [{ keyIdentifier: KEY_ID, key: signer.pem }],
-        publicKeysUrl: 'https://keys.example.test/meta/public_keys/secret_scanning',
+        publicKeysUrl:
+          'https://keys.example.test/meta/public_keys/secret_scanning',
         refreshMinutes: 60,
         ...settings,
       },
       publications: f.publications,
       revoke: (input, who) => f.keys.revoke(input, who),
       suspend: async key => {
-        if (await new AccessStore(db).suspend(key.id, new Date())) reapplied.push(key.publicationId);
+        if (await new AccessStore(db).suspend(key.id, new Date()))
+          reapplied.push(key.publicationId);
       },
       recipientsOf: async ref => (ref === PAUL_APP ? [PAUL] : [ref]),
       auditLog,
@@ -75,20 +97,36 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
       fetch: (async () => {
         fetches++;
         return new Response(
-          JSON.stringify({ public_keys: [{ key_identifier: 'rotated-key', key: fetched.pem, is_current: true }] }),
+          JSON.stringify({
+            public_keys: [
+              {
+                key_identifier: 'rotated-key',
+                key: fetched.pem,
+                is_current: true,
+              },
+            ],
+          }),
           { status: 200, headers: { 'content-type': 'application/json' } },
         );
       }) as typeof fetch,
     });
     const permissions = mockServices.permissions.mock();
     permissions.authorize.mockImplementation(async (requests, options) => {
-      const p = options?.credentials.principal as { type: string; userEntityRef?: string };
+      const p = options?.credentials.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
       return requests.map(() => ({
-        result: p.type === 'user' && p.userEntityRef === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        result:
+          p.type === 'user' && p.userEntityRef === ADMIN
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
       })) as any;
     });
     const ctx = new RouteContext({
-      httpAuth: mockServices.httpAuth({ defaultCredentials: mockCredentials.none() }),
+      httpAuth: mockServices.httpAuth({
+        defaultCredentials: mockCredentials.none(),
+      }),
       auth: mockServices.auth(),
       permissions,
       catalog: catalogServiceMock({ entities: [] }),
@@ -99,10 +137,20 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
       serviceSubjects: { readers: [], ingest: [] },
     });
     const router = createOpenApiRouter({ middleware: [jsonBodyParser()] });
-    registerLeakRoutes(router, { ctx, auth: mockServices.auth(), auditLog, leaks } as unknown as RouterDeps);
+    registerLeakRoutes(router, {
+      ctx,
+      auth: mockServices.auth(),
+      auditLog,
+      leaks,
+    } as unknown as RouterDeps);
     app = express();
     app.use(router);
-    app.use(MiddlewareFactory.create({ config: mockServices.rootConfig(), logger }).error());
+    app.use(
+      MiddlewareFactory.create({
+        config: mockServices.rootConfig(),
+        logger,
+      }).error(),
+    );
     return { reapplied, logger };
   };
 
@@ -112,7 +160,8 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
   });
   afterEach(async () => close());
 
-  const issue = async (name = 'ci') => f.keys.create({ publicationId: 'pub-1', name }, { actor: FRANK });
+  const issue = async (name = 'ci') =>
+    f.keys.create({ publicationId: 'pub-1', name }, { actor: FRANK });
   const report = (body: string, signature: string, keyId = KEY_ID) =>
     request(app)
       .post('/secret-scanning/github')
@@ -138,10 +187,16 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     const res = await report(body, signBody(body, signer.privateKey));
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
-      { token_hash: hashApiKey(secret), token_type: 'model_publishing_api_key', label: 'true_positive' },
+      {
+        token_hash: hashApiKey(secret),
+        token_type: 'model_publishing_api_key',
+        label: 'true_positive',
+      },
     ]);
     // Revoked in the database and gone from the gateway's Secret before the answer.
-    expect((await f.keys.list('pub-1')).find(k => k.id === key.id)?.status).toBe('revoked');
+    expect(
+      (await f.keys.list('pub-1')).find(k => k.id === key.id)?.status,
+    ).toBe('revoked');
     expect(Object.values(f.secrets.keys(SECRET))).not.toContain(secret);
     expect(notices).toEqual([
       {
@@ -155,7 +210,12 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     ]);
     const rows = await db('audit_log').where({ action: 'key.leak' });
     expect(rows).toEqual([
-      expect.objectContaining({ actor: 'github-secret-scanning', key_id: key.id, outcome: 'succeeded', publication_id: 'pub-1' }),
+      expect.objectContaining({
+        actor: 'github-secret-scanning',
+        key_id: key.id,
+        outcome: 'succeeded',
+        publication_id: 'pub-1',
+      }),
     ]);
     // The raw key is nowhere: not in a table, the audit events or the answer.
     const dump = await dumpAllTables(db);
@@ -170,12 +230,21 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     const body = findings(secret);
     const before = await dumpAllTables(db);
     const forged = signBody(body, keyPair().privateKey);
-    const tampered = signBody(body.replace('content', 'commit'), signer.privateKey);
+    const tampered = signBody(
+      body.replace('content', 'commit'),
+      signer.privateKey,
+    );
     expect((await report(body, forged)).status).toBe(401);
     expect((await report(body, tampered)).status).toBe(401);
     expect((await report(body, 'not base64 !')).status).toBe(401);
-    expect((await report(body, signBody(body, signer.privateKey), 'unknown-key')).status).toBe(401);
-    const missing = await request(app).post('/secret-scanning/github').set('Content-Type', 'application/json').send(body);
+    expect(
+      (await report(body, signBody(body, signer.privateKey), 'unknown-key'))
+        .status,
+    ).toBe(401);
+    const missing = await request(app)
+      .post('/secret-scanning/github')
+      .set('Content-Type', 'application/json')
+      .send(body);
     expect(missing.status).toBe(401);
     expect(await dumpAllTables(db)).toEqual(before);
     expect(Object.values(f.secrets.keys(SECRET))).toContain(secret);
@@ -186,14 +255,20 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     await setup();
     const { secret } = await issue();
     const body32 = secret.slice(4, 36);
-    const wrongChecksum = `mpk_${body32}${checksumOf(body32) === 'AAAAAA' ? 'AAAAAB' : 'AAAAAA'}`;
+    const wrongChecksum = `mpk_${body32}${
+      checksumOf(body32) === 'AAAAAA' ? 'AAAAAB' : 'AAAAAA'
+    }`;
     const otherPrefix = `mpx_${secret.slice(4)}`;
     const unknownBody = 'Z'.repeat(32);
     const unknown = `mpk_${unknownBody}${checksumOf(unknownBody)}`;
     const body = findings(wrongChecksum, otherPrefix, unknown);
     const res = await report(body, signBody(body, signer.privateKey));
     expect(res.status).toBe(200);
-    expect(res.body.map((v: { label: string }) => v.label)).toEqual(['false_positive', 'false_positive', 'false_positive']);
+    expect(res.body.map((v: { label: string }) => v.label)).toEqual([
+      'false_positive',
+      'false_positive',
+      'false_positive',
+    ]);
     expect(res.body[0].token_hash).toBe(hashApiKey(wrongChecksum));
     expect(Object.values(f.secrets.keys(SECRET))).toContain(secret);
     expect(await db('leaked_keys').select()).toEqual([]);
@@ -210,7 +285,9 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(await db('audit_log').where({ action: 'key.leak' })).toHaveLength(1);
-    expect(await db('audit_log').where({ action: 'key.revoke' })).toHaveLength(1);
+    expect(await db('audit_log').where({ action: 'key.revoke' })).toHaveLength(
+      1,
+    );
     expect(notices).toHaveLength(1);
   });
 
@@ -218,59 +295,103 @@ describe.each(keyTestDatabases())('leaked keys (%s)', kind => {
     await setup();
     const { secret } = await issue();
     const body = findings(secret);
-    expect((await report(body, signBody(body, fetched.privateKey), 'rotated-key')).status).toBe(200);
+    expect(
+      (await report(body, signBody(body, fetched.privateKey), 'rotated-key'))
+        .status,
+    ).toBe(200);
     expect(fetches).toBe(1);
-    expect((await report(body, signBody(body, fetched.privateKey), 'rotated-key')).status).toBe(200);
-    expect((await report(body, signBody(body, fetched.privateKey), 'nobody')).status).toBe(401);
+    expect(
+      (await report(body, signBody(body, fetched.privateKey), 'rotated-key'))
+        .status,
+    ).toBe(200);
+    expect(
+      (await report(body, signBody(body, fetched.privateKey), 'nobody')).status,
+    ).toBe(401);
     expect(fetches).toBe(1);
   });
 
   it('action suspend keeps the key in the Secret with a zero-request rule and tells the consumer', async () => {
     const { reapplied } = await setup({ action: 'suspend' });
     const { key, secret } = await issue();
-    await db('api_keys').where({ id: key.id }).update({ consumer_ref: PAUL_APP });
+    await db('api_keys')
+      .where({ id: key.id })
+      .update({ consumer_ref: PAUL_APP });
     const body = findings(secret);
-    expect((await report(body, signBody(body, signer.privateKey))).status).toBe(200);
+    expect((await report(body, signBody(body, signer.privateKey))).status).toBe(
+      200,
+    );
     const row = await db('api_keys').where({ id: key.id }).first();
     expect(row.suspended_at).not.toBeNull();
     expect(row.revoked_at).toBeNull();
     expect(JSON.parse(row.rate_limits)).toEqual({ requestsPerMinute: 0 });
     expect(reapplied).toEqual(['pub-1']);
     expect(Object.values(f.secrets.keys(SECRET))).toContain(secret);
-    expect(notices[0]).toMatchObject({ recipients: [PAUL, 'group:default/fraud-detection'], action: 'suspended' });
+    expect(notices[0]).toMatchObject({
+      recipients: [PAUL, 'group:default/fraud-detection'],
+      action: 'suspended',
+    });
   });
 
   it('disabled: 404 whatever the signature', async () => {
     await setup({ enabled: false });
     const body = findings('mpk_x');
-    expect((await report(body, signBody(body, signer.privateKey))).status).toBe(404);
+    expect((await report(body, signBody(body, signer.privateKey))).status).toBe(
+      404,
+    );
   });
 
   it('admins report a key by hand (by token or id); others 403 and audited; bad input 400 naming the field; unknown 404', async () => {
     await setup();
     const { key, secret } = await issue();
     const as = (user: string) => `Bearer ${mockCredentials.user.token(user)}`;
-    const denied = await request(app).post('/keys/leaked').set('Authorization', as(FRANK)).send({ keyId: key.id });
+    const denied = await request(app)
+      .post('/keys/leaked')
+      .set('Authorization', as(FRANK))
+      .send({ keyId: key.id });
     expect(denied.status).toBe(403);
-    expect(await db('audit_log').where({ action: 'key.leak', outcome: 'denied' })).toHaveLength(1);
-    expect((await request(app).post('/keys/leaked').send({ keyId: key.id })).status).toBe(401);
-    const both = await request(app).post('/keys/leaked').set('Authorization', as(ADMIN)).send({ keyId: key.id, token: secret });
+    expect(
+      await db('audit_log').where({ action: 'key.leak', outcome: 'denied' }),
+    ).toHaveLength(1);
+    expect(
+      (await request(app).post('/keys/leaked').send({ keyId: key.id })).status,
+    ).toBe(401);
+    const both = await request(app)
+      .post('/keys/leaked')
+      .set('Authorization', as(ADMIN))
+      .send({ keyId: key.id, token: secret });
     expect(both.status).toBe(400);
     expect(both.body.error.message).toMatch(/token, keyId/);
-    const extra = await request(app).post('/keys/leaked').set('Authorization', as(ADMIN)).send({ key: secret });
+    const extra = await request(app)
+      .post('/keys/leaked')
+      .set('Authorization', as(ADMIN))
+      .send({ key: secret });
     expect(extra.status).toBe(400);
     expect(JSON.stringify(extra.body)).not.toContain(secret);
-    const unknown = await request(app).post('/keys/leaked').set('Authorization', as(ADMIN)).send({ keyId: 'nope' });
+    const unknown = await request(app)
+      .post('/keys/leaked')
+      .set('Authorization', as(ADMIN))
+      .send({ keyId: 'nope' });
     expect(unknown.status).toBe(404);
     const ok = await request(app)
       .post('/keys/leaked')
       .set('Authorization', as(ADMIN))
       .send({ token: secret, url: 'https://chat.example/msg/1' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ keyId: key.id, action: 'revoked', replay: false });
+    expect(ok.body).toEqual({
+      keyId: key.id,
+      action: 'revoked',
+      replay: false,
+    });
     expect(Object.values(f.secrets.keys(SECRET))).not.toContain(secret);
-    const again = await request(app).post('/keys/leaked').set('Authorization', as(ADMIN)).send({ keyId: key.id });
-    expect(again.body).toEqual({ keyId: key.id, action: 'revoked', replay: true });
+    const again = await request(app)
+      .post('/keys/leaked')
+      .set('Authorization', as(ADMIN))
+      .send({ keyId: key.id });
+    expect(again.body).toEqual({
+      keyId: key.id,
+      action: 'revoked',
+      replay: true,
+    });
     expect(notices).toHaveLength(1);
     expect(notices[0].reportedBy).toBe(ADMIN);
   });

@@ -10,7 +10,11 @@ export interface SignerPublicKey {
 
 /** The JSON GitHub serves at /meta/public_keys/secret_scanning. */
 interface PublicKeysDocument {
-  public_keys?: { key_identifier?: unknown; key?: unknown; is_current?: unknown }[];
+  public_keys?: {
+    key_identifier?: unknown;
+    key?: unknown;
+    is_current?: unknown;
+  }[];
 }
 
 export interface PublicKeySourceOptions {
@@ -43,7 +47,10 @@ export class PublicKeySource {
     this.now = o.now ?? Date.now;
     for (const k of o.configured) {
       const key = parsePublicKey(k.key);
-      if (!key) throw new Error(`secret scanning public key '${k.keyIdentifier}': not an EC public key in PEM form`);
+      if (!key)
+        throw new Error(
+          `secret scanning public key '${k.keyIdentifier}': not an EC public key in PEM form`,
+        );
       this.configured.set(k.keyIdentifier, key);
     }
   }
@@ -55,7 +62,8 @@ export class PublicKeySource {
     const age = this.now() - this.fetchedAt;
     const known = this.fetched.get(keyIdentifier);
     if (known && age < this.o.refreshMs) return known;
-    if (age >= (known ? this.o.refreshMs : this.o.minRefetchMs ?? 60_000)) await this.refresh();
+    if (age >= (known ? this.o.refreshMs : this.o.minRefetchMs ?? 60_000))
+      await this.refresh();
     return this.fetched.get(keyIdentifier);
   }
 
@@ -77,15 +85,22 @@ export class PublicKeySource {
       const doc = (await response.json()) as PublicKeysDocument;
       const next = new Map<string, KeyObject>();
       for (const entry of doc.public_keys ?? []) {
-        if (typeof entry.key_identifier !== 'string' || typeof entry.key !== 'string') continue;
+        if (
+          typeof entry.key_identifier !== 'string' ||
+          typeof entry.key !== 'string'
+        )
+          continue;
         const key = parsePublicKey(entry.key);
         if (key) next.set(entry.key_identifier, key);
       }
-      if (!next.size) throw new Error('the document lists no usable public_keys');
+      if (!next.size)
+        throw new Error('the document lists no usable public_keys');
       this.fetched = next;
     } catch (error) {
       this.o.logger.warn(
-        `Could not fetch secret scanning public keys from ${this.o.url}: ${(error as Error).message}; keeping ${this.fetched.size} known key(s)`,
+        `Could not fetch secret scanning public keys from ${this.o.url}: ${
+          (error as Error).message
+        }; keeping ${this.fetched.size} known key(s)`,
       );
     }
   }

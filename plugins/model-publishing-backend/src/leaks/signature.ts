@@ -13,7 +13,12 @@ export function verifyGithubSignature(
   const signature = decodeBase64(signatureBase64);
   if (!signature || !rawBody.length) return false;
   try {
-    return verify('sha256', rawBody, { key: publicKey, dsaEncoding: 'der' }, signature);
+    return verify(
+      'sha256',
+      rawBody,
+      { key: publicKey, dsaEncoding: 'der' },
+      signature,
+    );
   } catch {
     // A malformed DER signature or a key of another type: not a valid signature.
     return false;
@@ -23,7 +28,12 @@ export function verifyGithubSignature(
 /** Strict base64 (standard alphabet, padding optional); undefined for anything else. */
 function decodeBase64(text: string): Buffer | undefined {
   const trimmed = text.trim();
-  if (!trimmed || trimmed.length > 1024 || !/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return undefined;
+  if (
+    !trimmed ||
+    trimmed.length > 1024 ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)
+  )
+    return undefined;
   return Buffer.from(trimmed, 'base64');
 }
 

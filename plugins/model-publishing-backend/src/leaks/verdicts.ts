@@ -23,7 +23,10 @@ export interface LeakVerdict {
  * length, alphabet and a matching CRC32 checksum can be one of our keys (keys/keyFormat.ts), so a
  * look-alike (`mpk_` + 38 characters with a wrong checksum) is a false positive without a lookup.
  */
-export function screenToken(token: string): { tokenHash: string; candidate: boolean } {
+export function screenToken(token: string): {
+  tokenHash: string;
+  candidate: boolean;
+} {
   return { tokenHash: hashApiKey(token), candidate: isWellFormedApiKey(token) };
 }
 

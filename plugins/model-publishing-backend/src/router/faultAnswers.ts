@@ -1,4 +1,7 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type RequestHandler,
+} from 'express';
 
 /** Routes whose request body is verified by a signature over its raw bytes. */
 export const SIGNED_PATHS = new Set(['/secret-scanning/github']);
@@ -18,7 +21,8 @@ export function jsonBodyParser(): RequestHandler {
   const parse = express.json({
     // Signed requests are verified over their exact bytes (router/leaks.ts): keep those, only for that path.
     verify: (req, _res, buf) => {
-      if (SIGNED_PATHS.has((req.url ?? '').split('?')[0])) (req as RawBodyRequest).rawBody = buf;
+      if (SIGNED_PATHS.has((req.url ?? '').split('?')[0]))
+        (req as RawBodyRequest).rawBody = buf;
     },
   });
   return (req, res, next) =>
@@ -31,7 +35,9 @@ export function jsonBodyParser(): RequestHandler {
       res.status(413).json({
         error: {
           name: 'PayloadTooLargeError',
-          message: `request body: larger than the ${e.limit ?? ''} bytes this API accepts`,
+          message: `request body: larger than the ${
+            e.limit ?? ''
+          } bytes this API accepts`,
         },
         request: { method: req.method, url: req.originalUrl },
         response: { statusCode: 413 },

@@ -7,9 +7,14 @@ const generator = require('../../scripts/generate-openapi');
 
 describe('openapi.yaml and the code generated from it', () => {
   it('are in step (run `yarn generate:openapi` when this fails)', () => {
-    const rendered = generator.render(fs.readFileSync(generator.yamlPath, 'utf8'));
+    const rendered = generator.render(
+      fs.readFileSync(generator.yamlPath, 'utf8'),
+    );
     for (const [key, file] of Object.entries<string>(generator.outputs)) {
-      expect({ file, text: fs.readFileSync(file, 'utf8') }).toEqual({ file, text: rendered[key] });
+      expect({ file, text: fs.readFileSync(file, 'utf8') }).toEqual({
+        file,
+        text: rendered[key],
+      });
     }
   });
 
@@ -60,9 +65,16 @@ describe('openapi.yaml and the code generated from it', () => {
         'POST /keys/leaked',
       ].sort(),
     );
-    expect(spec.components.parameters.addressedBy.schema.enum).toEqual(['models', 'entities']);
+    expect(spec.components.parameters.addressedBy.schema.enum).toEqual([
+      'models',
+      'entities',
+    ]);
     const ids = Object.values(spec.paths).flatMap(item =>
-      Object.values(item).flatMap(op => (op && typeof op === 'object' && 'operationId' in op ? [op.operationId] : [])),
+      Object.values(item).flatMap(op =>
+        op && typeof op === 'object' && 'operationId' in op
+          ? [op.operationId]
+          : [],
+      ),
     );
     expect(new Set(ids).size).toBe(routes.length);
   });
