@@ -47,6 +47,9 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 
 // model publishing
 backend.add(import('@model-publishing/plugin-model-publishing-backend'));
+// the actions model-publishing registers for AI agents, served over MCP at /api/mcp-actions/v1
+// (backend.actions.pluginSources names the plugins whose actions it serves)
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // the embedded portal's local gateway (only when `gatewayEmulator` is configured)
 backend.add(import('./modules/gatewayEmulator'));

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
@@ -9,6 +10,7 @@ import {
   modelPublishingUsageExtensionPoint,
   type UsageSource,
 } from '@model-publishing/plugin-model-publishing-node';
+import { registerModelActions } from './actions';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
 import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
@@ -48,6 +50,7 @@ export const modelPublishingPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const config = readModelPublishingConfig(deps.rootConfig);
@@ -91,6 +94,14 @@ export const modelPublishingPlugin = createBackendPlugin({
             ctx,
           }),
         );
+        // Actions for AI agents (served over MCP by @backstage/plugin-mcp-actions-backend when installed).
+        registerModelActions(deps.actionsRegistry, {
+          ...services,
+          ctx,
+          auth: deps.auth,
+          auditor: deps.auditor,
+          access: services.access?.access,
+        });
       },
     });
   },

@@ -10,6 +10,7 @@ import {
   coreServices,
   createServiceFactory,
   type AuthService,
+  type BackendFeature,
   type BackstageCredentials,
   type SchedulerService,
   type ServiceFactory,
@@ -17,14 +18,22 @@ import {
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
 import { urlReaderServiceFactory } from '@backstage/backend-defaults/urlReader';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/config';
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogModuleModelPublishing from '@model-publishing/plugin-catalog-backend-module-model-publishing';
 import modelPublishingPlugin from '@model-publishing/plugin-model-publishing-backend';
-import { exampleSeedDir, startEmulator, type Emulator } from '@model-publishing/kube-emulator';
+import {
+  exampleSeedDir,
+  startEmulator,
+  type Emulator,
+} from '@model-publishing/kube-emulator';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -71,20 +80,36 @@ const authFactory = createServiceFactory({
     const auth: AuthService = {
       getNoneCredentials: () => inner.getNoneCredentials(),
       getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
-      isPrincipal: ((credentials: BackstageCredentials, type: any) => inner.isPrincipal(credentials, type)) as AuthService['isPrincipal'],
-      getLimitedUserToken: credentials => inner.getLimitedUserToken(credentials),
+      isPrincipal: ((credentials: BackstageCredentials, type: any) =>
+        inner.isPrincipal(credentials, type)) as AuthService['isPrincipal'],
+      getLimitedUserToken: credentials =>
+        inner.getLimitedUserToken(credentials),
       listPublicServiceKeys: () => inner.listPublicServiceKeys(),
       async getPluginRequestToken(options) {
-        const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
-        if (principal.type !== 'user') return inner.getPluginRequestToken(options);
-        const claims = { sub: `plugin:${pluginId}`, obo: principal.userEntityRef, target: options.targetPluginId };
-        return { token: `${MOCK_SERVICE_TOKEN_PREFIX}${JSON.stringify(claims)}` };
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
+        if (principal.type !== 'user')
+          return inner.getPluginRequestToken(options);
+        const claims = {
+          sub: `plugin:${pluginId}`,
+          obo: principal.userEntityRef,
+          target: options.targetPluginId,
+        };
+        return {
+          token: `${MOCK_SERVICE_TOKEN_PREFIX}${JSON.stringify(claims)}`,
+        };
       },
       async authenticate(token, options) {
         if (token.startsWith(MOCK_SERVICE_TOKEN_PREFIX)) {
-          const { sub, obo, target } = JSON.parse(token.slice(MOCK_SERVICE_TOKEN_PREFIX.length));
+          const { sub, obo, target } = JSON.parse(
+            token.slice(MOCK_SERVICE_TOKEN_PREFIX.length),
+          );
           if (obo && sub && (!target || target === pluginId)) {
-            return mockCredentials.user(obo, { actor: { subject: sub } }) as any;
+            return mockCredentials.user(obo, {
+              actor: { subject: sub },
+            }) as any;
           }
         }
         return inner.authenticate(token, options);
@@ -99,17 +124,28 @@ const httpAuthFactory = createServiceFactory({
   service: coreServices.httpAuth,
   deps: { auth: coreServices.auth },
   factory: ({ auth }) => ({
-    async credentials(req: any, options?: { allow?: string[]; allowLimitedAccess?: boolean }) {
+    async credentials(
+      req: any,
+      options?: { allow?: string[]; allowLimitedAccess?: boolean },
+    ) {
       const header = req.headers.authorization;
-      const token = typeof header === 'string' ? header.match(/^Bearer[ ]+(\S+)$/i)?.[1] : undefined;
+      const token =
+        typeof header === 'string'
+          ? header.match(/^Bearer[ ]+(\S+)$/i)?.[1]
+          : undefined;
       const credentials =
         !token || token === 'mock-none-token'
           ? await auth.getNoneCredentials()
-          : await auth.authenticate(token, { allowLimitedAccess: options?.allowLimitedAccess });
+          : await auth.authenticate(token, {
+              allowLimitedAccess: options?.allowLimitedAccess,
+            });
       const type = (credentials.principal as { type: string }).type;
       if (options?.allow && !options.allow.includes(type)) {
-        if (type === 'none') throw new AuthenticationError('Missing credentials');
-        throw new NotAllowedError(`This endpoint does not allow '${type}' credentials`);
+        if (type === 'none')
+          throw new AuthenticationError('Missing credentials');
+        throw new NotAllowedError(
+          `This endpoint does not allow '${type}' credentials`,
+        );
       }
       return credentials as any;
     },
@@ -124,24 +160,39 @@ const userInfoFactory = createServiceFactory({
   deps: {},
   factory: () => ({
     async getUserInfo(credentials) {
-      const principal = credentials.principal as { type: string; userEntityRef?: string };
+      const principal = credentials.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
       if (principal.type !== 'user' || !principal.userEntityRef) {
         throw new Error('user info is only for users');
       }
       const ref = principal.userEntityRef;
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])] };
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
+      };
     },
   }),
 });
 
 /** Serves files a user controls (their repository), for catalog URL locations. */
-async function startFileServer(files: Map<string, string>): Promise<{ server: Server; base: string }> {
+async function startFileServer(
+  files: Map<string, string>,
+): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
     const body = files.get(req.url ?? '');
-    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/yaml' }).end(body ?? '');
+    res
+      .writeHead(body === undefined ? 404 : 200, {
+        'content-type': 'text/yaml',
+      })
+      .end(body ?? '');
   });
   await new Promise<void>(ok => server.listen(0, '127.0.0.1', ok));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    server,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  };
 }
 
 export interface SecurityBackend {
@@ -157,13 +208,24 @@ export interface SecurityBackend {
   stop(): Promise<void>;
 }
 
-export async function startSecurityBackend(options: { config?: JsonObject } = {}): Promise<SecurityBackend> {
+export async function startSecurityBackend(
+  options: {
+    /** Merged into `modelPublishing`. */
+    config?: JsonObject;
+    /** Merged into `backend` (e.g. `actions.pluginSources`). */
+    backendConfig?: JsonObject;
+    /** More plugins and modules (e.g. the MCP actions backend). */
+    features?: BackendFeature[];
+  } = {},
+): Promise<SecurityBackend> {
   const emulator = await startEmulator({ seed: exampleSeedDir() });
   const files = new Map<string, string>();
   const { server: fileServer, base: fileBase } = await startFileServer(files);
   // The mock scheduler runs every task once at start-up (the provider's first read) and on triggerTask.
   // (mockServices.scheduler() is that mock; its instance also makes the factory, which the type hides.)
-  const scheduler = mockServices.scheduler() as SchedulerService & { factory(): ServiceFactory };
+  const scheduler = mockServices.scheduler() as SchedulerService & {
+    factory(): ServiceFactory;
+  };
   const schedule = { frequency: { seconds: 1 }, timeout: { seconds: 30 } };
   const backend = await startTestBackend({
     features: [
@@ -172,27 +234,58 @@ export async function startSecurityBackend(options: { config?: JsonObject } = {}
       permissionPlugin,
       portalPolicy,
       modelPublishingPlugin,
+      ...(options.features ?? []),
       permissionsServiceFactory,
       permissionsRegistryServiceFactory,
       urlReaderServiceFactory,
       userInfoFactory,
       authFactory,
       scheduler.factory(),
-      ...(process.env.SECURITY_BACKEND_LOG ? [mockServices.rootLogger.factory({ level: process.env.SECURITY_BACKEND_LOG as 'warn' })] : []),
+      ...(process.env.SECURITY_BACKEND_LOG
+        ? [
+            mockServices.rootLogger.factory({
+              level: process.env.SECURITY_BACKEND_LOG as 'warn',
+            }),
+          ]
+        : []),
       httpAuthFactory,
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://portal.test' },
-          backend: { reading: { allow: [{ host: new URL(fileBase).host }] } },
-          permission: { enabled: true, modelPublishing: { adminGroups: ['group:default/admins'] } },
+          backend: {
+            reading: { allow: [{ host: new URL(fileBase).host }] },
+            ...options.backendConfig,
+          },
+          permission: {
+            enabled: true,
+            modelPublishing: { adminGroups: ['group:default/admins'] },
+          },
           catalog: {
-            rules: [{ allow: ['Component', 'System', 'API', 'Resource', 'Location', 'Group', 'User'] }],
+            rules: [
+              {
+                allow: [
+                  'Component',
+                  'System',
+                  'API',
+                  'Resource',
+                  'Location',
+                  'Group',
+                  'User',
+                ],
+              },
+            ],
             processingInterval: { seconds: 1 },
-            providers: { modelPublishing: { local: { url: emulator.url, skipTLSVerify: true, schedule } } },
+            providers: {
+              modelPublishing: {
+                local: { url: emulator.url, skipTLSVerify: true, schedule },
+              },
+            },
           },
           modelPublishing: {
             defaultCluster: 'local',
-            clusters: [{ name: 'local', url: emulator.url, skipTLSVerify: true }],
+            clusters: [
+              { name: 'local', url: emulator.url, skipTLSVerify: true },
+            ],
             gateway: {
               name: 'public-gateway',
               namespace: 'envoy-gateway-system',
@@ -211,7 +304,10 @@ export async function startSecurityBackend(options: { config?: JsonObject } = {}
       }),
     ],
   });
-  const waitFor = async <T>(fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
+  const waitFor = async <T>(
+    fn: () => Promise<T | undefined>,
+    ms = 60_000,
+  ): Promise<T> => {
     const end = Date.now() + ms;
     const attempt = async (): Promise<T> => {
       let value: T | undefined;
@@ -222,7 +318,8 @@ export async function startSecurityBackend(options: { config?: JsonObject } = {}
         error = e;
       }
       if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting (${String(error ?? 'no value')})`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting (${String(error ?? 'no value')})`);
       await new Promise(r => setTimeout(r, 250));
       return attempt();
     };

@@ -195,6 +195,10 @@ export class AccessService {
     requestId: string,
     model: AccessModel,
     caller: Caller,
+    options: {
+      /** Caps the key's lifetime below the approved one (an agent's short-lived key). */
+      maxLifetimeMs?: number;
+    } = {},
   ): Promise<{ request: AccessRequest; issued: IssuedApiKey }> {
     const request = await this.getRequest(requestId);
     if (request.requester !== caller.actor) {
@@ -217,6 +221,10 @@ export class AccessService {
     const plan = await this.o.plans.get(request.planId);
     if (!plan) throw new NotFoundError(`plan ${request.planId} not found`);
     const now = this.now();
+    const lifetimeMs = [
+      request.keyLifetimeDays && request.keyLifetimeDays * DAY_MS,
+      options.maxLifetimeMs,
+    ].filter((ms): ms is number => typeof ms === 'number' && ms > 0);
     let issued: IssuedApiKey;
     try {
       issued = await this.o.keys.create(
@@ -226,10 +234,10 @@ export class AccessService {
             0,
             8,
           )}`.slice(0, 63),
-          ...(request.keyLifetimeDays
+          ...(lifetimeMs.length
             ? {
                 expiresAt: new Date(
-                  now.getTime() + request.keyLifetimeDays * DAY_MS,
+                  now.getTime() + Math.min(...lifetimeMs),
                 ).toISOString(),
               }
             : {}),

@@ -11,7 +11,10 @@ function published() {
     ...input.isvc,
     spec: {
       predictor: {
-        model: { modelFormat: { name: 'vLLM' }, args: ['--served-model-name=llama-3-8b-instruct'] },
+        model: {
+          modelFormat: { name: 'vLLM' },
+          args: ['--served-model-name=llama-3-8b-instruct'],
+        },
       },
     },
   };
@@ -30,11 +33,20 @@ function published() {
 describe('GuideRenderer', () => {
   it('renders the guide and OpenAPI document with the name the model server answers to', async () => {
     const { isvc, publication } = published();
-    const renderer = new GuideRenderer({ load: async () => ({ isvc, detection: {} as any }) });
+    const renderer = new GuideRenderer({
+      load: async () => ({ isvc, detection: {} as any }),
+    });
     const guide = await renderer.render(publication);
     expect(guide.markdown).toContain('"model": "llama-3-8b-instruct"');
     expect(guide.markdown).toContain(publication.endpoints[0].url);
     expect(JSON.stringify(guide.openapi)).toContain('llama-3-8b-instruct');
+    // what a client needs, the same base URL and model name the examples use
+    expect(guide.connection).toEqual({
+      baseUrl: publication.endpoints[0].url.replace(/\/+$/, ''),
+      model: 'llama-3-8b-instruct',
+      modelKind: 'openai',
+      apiKeyEnv: 'MODEL_API_KEY',
+    });
   });
 
   it("still renders, with the publication's name, when the model is gone", async () => {

@@ -1,5 +1,6 @@
 import {
   renderGuideMarkdown,
+  type ClientConnection,
   type GuideResponse,
   type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
@@ -7,9 +8,10 @@ import type { ModelReader } from '../publishing/ModelReader';
 import { servedModelName } from '../models';
 import { buildGuideSections } from './buildGuide';
 import { buildOpenApiDocument } from './buildOpenApiDocument';
+import { API_KEY_ENV } from './snippets';
 
 /** A publication's guide as the API and TechDocs serve it. */
-export type RenderedGuide = GuideResponse;
+export type RenderedGuide = GuideResponse & { connection: ClientConnection };
 
 /**
  * Renders the API guide (as data, and as markdown rendered from it) and the OpenAPI document of a
@@ -27,11 +29,28 @@ export class GuideRenderer {
       .catch(() => undefined);
     const options = isvc ? { modelName: servedModelName(isvc) } : {};
     const detection = { kind: publication.modelKind };
-    const guide = buildGuideSections(publication, detection, publication.endpoints, options);
+    const guide = buildGuideSections(
+      publication,
+      detection,
+      publication.endpoints,
+      options,
+    );
     return {
       markdown: renderGuideMarkdown(guide),
       guide,
-      openapi: buildOpenApiDocument(publication, detection, publication.endpoints, options),
+      openapi: buildOpenApiDocument(
+        publication,
+        detection,
+        publication.endpoints,
+        options,
+      ),
+      // The same base URL and model name the guide's examples use (buildGuideSections checked the endpoints).
+      connection: {
+        baseUrl: publication.endpoints[0].url.replace(/\/+$/, ''),
+        model: options.modelName ?? publication.name,
+        modelKind: publication.modelKind,
+        apiKeyEnv: API_KEY_ENV,
+      },
     };
   }
 }

@@ -6,7 +6,11 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -27,7 +31,11 @@ import type { Request } from 'express';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRequest = Request<any, any, any, any>;
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
-import { checkServiceAccess, routeKey, type ServiceSubjects } from './serviceAccess';
+import {
+  checkServiceAccess,
+  routeKey,
+  type ServiceSubjects,
+} from './serviceAccess';
 
 /** A model resolved from its address: the cluster object and the catalog entity permissions check. */
 export interface ModelTarget {
@@ -67,15 +75,26 @@ export class RouteContext {
    * requests were already refused by httpRouter (401).
    */
   async credentials(req: AnyRequest): Promise<BackstageCredentials> {
-    const credentials = await this.o.httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const path = typeof req.route?.path === 'string' ? req.route.path : req.path;
-    checkServiceAccess(routeKey(req.method, path), credentials, this.o.serviceSubjects);
+    const credentials = await this.o.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const path =
+      typeof req.route?.path === 'string' ? req.route.path : req.path;
+    checkServiceAccess(
+      routeKey(req.method, path),
+      credentials,
+      this.o.serviceSubjects,
+    );
     return credentials;
   }
 
   /** Who did it, for audit rows and `createdBy`. */
   actorOf(credentials: BackstageCredentials): string {
-    const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+    const p = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
     if (p.type === 'user' && p.userEntityRef) return p.userEntityRef;
     if (p.type === 'service' && p.subject) return `service:${p.subject}`;
     return 'unknown';
@@ -90,24 +109,40 @@ export class RouteContext {
   async resolveModel(address: ModelPath): Promise<ModelTarget> {
     const serviceCredentials = await this.o.auth.getOwnServiceCredentials();
     if (address.addressedBy === 'entities') {
-      const ref = { kind: address.scope, namespace: address.namespace, name: address.name };
-      const entity = await this.o.catalog.getEntityByRef(ref, { credentials: serviceCredentials });
+      const ref = {
+        kind: address.scope,
+        namespace: address.namespace,
+        name: address.name,
+      };
+      const entity = await this.o.catalog.getEntityByRef(ref, {
+        credentials: serviceCredentials,
+      });
       const isvc = entity && getInferenceServiceRef(entity);
       const providerCluster = entity && providerClusterOf(entity);
       if (!entity || !isvc || !providerCluster) {
         throw new NotFoundError(
-          `entity ${stringifyEntityRef(ref)} is not a model: only entities the model-publishing catalog module emitted from a cluster stand for one`,
+          `entity ${stringifyEntityRef(
+            ref,
+          )} is not a model: only entities the model-publishing catalog module emitted from a cluster stand for one`,
         );
       }
       const cluster = this.o.resolveClusterName(providerCluster);
-      if (!cluster || (isvc.cluster && this.o.resolveClusterName(isvc.cluster) !== cluster)) {
-        throw new NotFoundError(`entity ${stringifyEntityRef(ref)} names unknown cluster '${providerCluster}'`);
+      if (
+        !cluster ||
+        (isvc.cluster && this.o.resolveClusterName(isvc.cluster) !== cluster)
+      ) {
+        throw new NotFoundError(
+          `entity ${stringifyEntityRef(
+            ref,
+          )} names unknown cluster '${providerCluster}'`,
+        );
       }
       return this.target(entity, cluster, isvc.namespace, isvc.name);
     }
     const { namespace, name } = checkClusterAddress(address);
     const cluster = this.o.resolveClusterName(address.scope);
-    if (!cluster) throw new NotFoundError(`cluster '${address.scope}' is not configured`);
+    if (!cluster)
+      throw new NotFoundError(`cluster '${address.scope}' is not configured`);
     const { items } = await this.o.catalog.getEntities(
       { filter: providerEntityFilter(cluster, namespace, name) },
       { credentials: serviceCredentials },
@@ -131,7 +166,12 @@ export class RouteContext {
     return this.target(entity, cluster, namespace, name);
   }
 
-  private target(entity: Entity, cluster: string, namespace: string, name: string): ModelTarget {
+  private target(
+    entity: Entity,
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): ModelTarget {
     const ownerValue = (entity.spec as { owner?: unknown } | undefined)?.owner;
     let owner: string | undefined;
     if (typeof ownerValue === 'string' && ownerValue) {
@@ -159,7 +199,8 @@ export class RouteContext {
    * as NotAllowedError (403) before the caller touches the cluster or the database.
    */
   async authorize(
-    req: AnyRequest,
+    /** The HTTP request, for the audit event's context; undefined when an action (src/actions) is called. */
+    req: AnyRequest | undefined,
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     target: { entityRef: string; publicationId?: string; keyId?: string },
@@ -207,7 +248,9 @@ export class RouteContext {
       unique.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    return new Set(unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW));
+    return new Set(
+      unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
   }
 }
 
@@ -218,11 +261,16 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * The one check openapi.yaml cannot state: its path parameters serve both address forms, and only the
  * cluster form's namespace and name are Kubernetes names (an entity's may be longer or mixed case).
  */
-export function checkClusterAddress(address: ModelPath): { namespace: string; name: string } {
+export function checkClusterAddress(address: ModelPath): {
+  namespace: string;
+  name: string;
+} {
   for (const field of ['namespace', 'name'] as const) {
     const value = address[field];
     if (value.length > 63 || !DNS_LABEL.test(value)) {
-      throw new InputError(`${field}: must be a Kubernetes name (lower-case letters, digits and '-', at most 63)`);
+      throw new InputError(
+        `${field}: must be a Kubernetes name (lower-case letters, digits and '-', at most 63)`,
+      );
     }
   }
   return { namespace: address.namespace, name: address.name };

@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   planRuleViolations,
@@ -8,54 +9,85 @@ import {
   type Publication,
   type PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
+import type { ListPublicationsQuery } from '../database/PublicationStore';
 import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
 /** The validated body, once it also keeps the plan rules openapi.yaml cannot state (400 naming `plans`). */
 function publishConfigOf(body: PublishConfig): PublishConfig {
   const violations = planRuleViolations(body.plans ?? []);
-  if (violations.length) throw new InputError(`plans: ${violations.join('; ')}`);
+  if (violations.length)
+    throw new InputError(`plans: ${violations.join('; ')}`);
   return body;
 }
 
-export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): void {
+/**
+ * One page of the publications the caller may read (`publication.read` on each one's entity). Permission
+ * filtering happens per stored page; it keeps reading pages until this one is full, so callers never see
+ * short pages just because they may not read everything. The list route and the agents' actions use it.
+ */
+export async function listReadablePublications(
+  deps: Pick<RouterDeps, 'ctx' | 'publications'>,
+  credentials: BackstageCredentials,
+  query: Omit<ListPublicationsQuery, 'limit'> & { limit: number },
+): Promise<{ items: Publication[]; nextCursor?: string }> {
+  const { ctx, publications } = deps;
+  const { limit } = query;
+  const items: Publication[] = [];
+  let cursor = query.cursor;
+  let nextCursor: string | undefined;
+  for (let round = 0; round < 20; round++) {
+    const page = await publications.list({
+      ...query,
+      cursor,
+      limit: limit - items.length,
+    });
+    const allowed = await ctx.filterAllowed(
+      credentials,
+      publicationReadPermission,
+      page.items.map(p => p.entityRef ?? ''),
+    );
+    items.push(
+      ...page.items.filter(p => p.entityRef && allowed.has(p.entityRef)),
+    );
+    nextCursor = page.nextCursor;
+    if (!nextCursor || items.length >= limit) break;
+    cursor = nextCursor;
+  }
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+export function registerPublicationRoutes(
+  router: ApiRouter,
+  deps: RouterDeps,
+): void {
   const { ctx, publications, publishing, models } = deps;
 
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
     const q = req.query;
-    const { limit = DEFAULT_PAGE_LIMIT, cursor: firstCursor } = q;
-    // Permission filtering happens per page; keep reading pages until this one is full so callers
-    // never see short pages just because they may not read everything.
-    const items: Publication[] = [];
-    let cursor = firstCursor;
-    let nextCursor: string | undefined;
-    for (let round = 0; round < 20; round++) {
-      const page = await publications.list({
+    res.json(
+      await listReadablePublications(deps, credentials, {
         owner: q.owner,
         namespace: q.namespace,
         kind: q.kind,
         status: q.status,
         current: String(q.current) === 'true',
-        cursor,
-        limit: limit - items.length,
-      });
-      const allowed = await ctx.filterAllowed(
-        credentials,
-        publicationReadPermission,
-        page.items.map(p => p.entityRef ?? ''),
-      );
-      items.push(...page.items.filter(p => p.entityRef && allowed.has(p.entityRef)));
-      nextCursor = page.nextCursor;
-      if (!nextCursor || items.length >= limit) break;
-      cursor = nextCursor;
-    }
-    res.json({ items, ...(nextCursor ? { nextCursor } : {}) });
+        cursor: q.cursor,
+        limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+      }),
+    );
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
     const model = await ctx.resolveModel(req.params);
     const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationReadPermission, model, 'publication.read');
+    await ctx.authorize(
+      req,
+      credentials,
+      publicationReadPermission,
+      model,
+      'publication.read',
+    );
     const [info, publication] = await Promise.all([
       models.describe(model),
       publications.findCurrent(model.cluster, model.namespace, model.name),
@@ -63,49 +95,85 @@ export function registerPublicationRoutes(router: ApiRouter, deps: RouterDeps): 
     res.json({ model: info, ...(publication ? { publication } : {}) });
   });
 
-  router.post('/:addressedBy/:scope/:namespace/:name/publication/dry-run', async (req, res) => {
-    const model = await ctx.resolveModel(req.params);
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationCreatePermission, model, 'publication.create');
-    const config = publishConfigOf(req.body);
-    res.json(await publishing.dryRun(model, config));
-  });
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication/dry-run',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationCreatePermission,
+        model,
+        'publication.create',
+      );
+      const config = publishConfigOf(req.body);
+      res.json(await publishing.dryRun(model, config));
+    },
+  );
 
-  router.post('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
-    const model = await ctx.resolveModel(req.params);
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationCreatePermission, model, 'publication.create');
-    const config = publishConfigOf(req.body);
-    const result = await publishing.publish(model, config, {
-      actor: ctx.actorOf(credentials),
-      credentials,
-      request: req,
-    });
-    res.status(201).json(result);
-  });
+  router.post(
+    '/:addressedBy/:scope/:namespace/:name/publication',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationCreatePermission,
+        model,
+        'publication.create',
+      );
+      const config = publishConfigOf(req.body);
+      const result = await publishing.publish(model, config, {
+        actor: ctx.actorOf(credentials),
+        credentials,
+        request: req,
+      });
+      res.status(201).json(result);
+    },
+  );
 
-  router.put('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
-    const model = await ctx.resolveModel(req.params);
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationUpdatePermission, model, 'publication.update');
-    const config = publishConfigOf(req.body);
-    const publication = await publishing.update(model, config, {
-      actor: ctx.actorOf(credentials),
-      credentials,
-      request: req,
-    });
-    res.json({ publication });
-  });
+  router.put(
+    '/:addressedBy/:scope/:namespace/:name/publication',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationUpdatePermission,
+        model,
+        'publication.update',
+      );
+      const config = publishConfigOf(req.body);
+      const publication = await publishing.update(model, config, {
+        actor: ctx.actorOf(credentials),
+        credentials,
+        request: req,
+      });
+      res.json({ publication });
+    },
+  );
 
-  router.delete('/:addressedBy/:scope/:namespace/:name/publication', async (req, res) => {
-    const model = await ctx.resolveModel(req.params);
-    const credentials = await ctx.credentials(req);
-    await ctx.authorize(req, credentials, publicationDeletePermission, model, 'publication.delete');
-    const publication = await publishing.unpublish(model, {
-      actor: ctx.actorOf(credentials),
-      credentials,
-      request: req,
-    });
-    res.json({ publication });
-  });
+  router.delete(
+    '/:addressedBy/:scope/:namespace/:name/publication',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await ctx.credentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationDeletePermission,
+        model,
+        'publication.delete',
+      );
+      const publication = await publishing.unpublish(model, {
+        actor: ctx.actorOf(credentials),
+        credentials,
+        request: req,
+      });
+      res.json({ publication });
+    },
+  );
 }

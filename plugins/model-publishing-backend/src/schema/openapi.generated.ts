@@ -3857,6 +3857,36 @@ export const spec = {
           "openapi": {
             "type": "object",
             "additionalProperties": true
+          },
+          "connection": {
+            "$ref": "#/components/schemas/ClientConnection"
+          }
+        }
+      },
+      "ClientConnection": {
+        "type": "object",
+        "description": "What a client (an OpenAI SDK, an agent's tool) needs to call the published model",
+        "required": [
+          "baseUrl",
+          "model",
+          "modelKind",
+          "apiKeyEnv"
+        ],
+        "properties": {
+          "baseUrl": {
+            "type": "string",
+            "description": "The endpoint's base URL (`base_url` / `baseURL` of an OpenAI client)"
+          },
+          "model": {
+            "type": "string",
+            "description": "The name clients address the model by (`model` in OpenAI bodies, `{name}` in v1/v2 paths)"
+          },
+          "modelKind": {
+            "$ref": "#/components/schemas/PublishableModelKind"
+          },
+          "apiKeyEnv": {
+            "type": "string",
+            "description": "The environment variable the guide's examples read the key from"
           }
         }
       }

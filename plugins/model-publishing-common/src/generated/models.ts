@@ -560,6 +560,18 @@ export interface GuideResponse {
   openapi: {
     [key: string]: unknown;
   };
+  connection?: ClientConnection;
+}
+
+/** What a client (an OpenAI SDK, an agent's tool) needs to call the published model */
+export interface ClientConnection {
+  /** The endpoint's base URL (`base_url` / `baseURL` of an OpenAI client) */
+  baseUrl: string;
+  /** The name clients address the model by (`model` in OpenAI bodies, `{name}` in v1/v2 paths) */
+  model: string;
+  modelKind: PublishableModelKind;
+  /** The environment variable the guide's examples read the key from */
+  apiKeyEnv: string;
 }
 
 export interface ModelPath {
