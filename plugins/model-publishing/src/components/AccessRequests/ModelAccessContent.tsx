@@ -15,6 +15,8 @@ import type {
   Plan,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { modelAddressFromEntity } from '../../api/modelAddress';
+import { ConnectToolCard } from '../ConnectToolCard/ConnectToolCard';
 import { AccessRequestsTable } from './AccessRequestsTable';
 import { ConsumersTable } from './ConsumersTable';
 import { MyKeysTable, MyRequestsTable } from './MyKeysTable';
@@ -28,6 +30,7 @@ import { useCollectKey } from './useCollectKey';
 export function ModelAccessContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const address = modelAddressFromEntity(entity);
   const api = useApi(modelAccessApiRef);
   const [mine, setMine] = useState<MyAccess>();
   const [owner, setOwner] = useState<{
@@ -103,6 +106,11 @@ export function ModelAccessContent() {
           </CardContent>
         </Card>
       </Grid>
+      {address && (
+        <Grid item xs={12}>
+          <ConnectToolCard address={address} />
+        </Grid>
+      )}
       {dialog}
     </Grid>
   );

@@ -1,0 +1,1 @@
+export { ConnectToolCard } from './ConnectToolCard';
