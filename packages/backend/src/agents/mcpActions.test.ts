@@ -32,6 +32,7 @@ interface ToolResult {
 describe('actions for AI agents over MCP (issue 21, item 3)', () => {
   let b: SecurityBackend;
   let rpcId = 0;
+  let published: { status: number };
 
   /** One JSON-RPC request to the MCP endpoint; the answer arrives as a server-sent event (or JSON). */
   async function rpc(
@@ -103,7 +104,7 @@ describe('actions for AI agents over MCP (issue 21, item 3)', () => {
       if (res.status !== 200) throw new Error(`${res.status}`);
       return true;
     });
-    const published = await b.request
+    published = await b.request
       .post(`${API}/entities/component/default/qwen-chat/publication`)
       .set(GRACE)
       .send({
@@ -117,13 +118,13 @@ describe('actions for AI agents over MCP (issue 21, item 3)', () => {
           },
         ],
       });
-    expect(published.status).toBe(201);
   });
   afterAll(async () => {
     await b?.stop();
   });
 
   it('lists the five model-publishing tools to a signed-in user', async () => {
+    expect(published.status).toBe(201);
     const { status, message } = await rpc(FRANK, 'tools/list');
     expect(status).toBe(200);
     const names = (message.result.tools as { name: string }[])
