@@ -52,6 +52,12 @@ export const TECHDOCS_BUILDER_EXTERNAL = 'external';
 
 /** Catalog label: `"true"` / `"false"`, so the catalog can be filtered by readiness. */
 export const LABEL_READY = 'model-publishing/ready';
+/**
+ * Catalog label: `"true"` when the model has a live publication, `"false"` when it has none; absent while
+ * the publications are unknown (backend not reached yet, or `publications: false`). The "Publish a model"
+ * template offers only `ready: "true"`, `published: "false"` models.
+ */
+export const LABEL_PUBLISHED = 'model-publishing/published';
 
 /** Keys read, in order, from the InferenceService and then its Namespace (annotations before labels). */
 export const OWNER_KEYS = [

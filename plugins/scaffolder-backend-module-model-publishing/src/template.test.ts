@@ -41,11 +41,17 @@ describe('templates/publish-model/template.yaml', () => {
     for (const step of template.spec.steps) expect(ids).toContain(step.action);
   });
 
-  it('picks only inference-service components the user owns', () => {
+  it('picks only inference-service components the user owns that are Ready and not published', () => {
     const model = modelPage.properties.model;
     expect(model['ui:field']).toBe('OwnedEntityPicker');
+    // The labels the catalog module writes (LABEL_READY, LABEL_PUBLISHED).
     expect(model['ui:options'].catalogFilter).toEqual([
-      { kind: 'Component', 'spec.type': 'inference-service' },
+      {
+        kind: 'Component',
+        'spec.type': 'inference-service',
+        'metadata.labels.model-publishing/ready': 'true',
+        'metadata.labels.model-publishing/published': 'false',
+      },
     ]);
   });
 

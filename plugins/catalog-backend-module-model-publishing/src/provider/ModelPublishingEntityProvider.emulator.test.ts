@@ -142,6 +142,10 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
     // Kinds, readiness, status fields that came back through the status subresource.
     expect(byName['xgboost-iris'].metadata.labels).toEqual({
       'model-publishing/ready': 'false',
+      'model-publishing/published': 'false',
+    });
+    expect(byName['qwen-chat'].metadata.labels).toMatchObject({
+      'model-publishing/published': 'true',
     });
     expect(byName['xgboost-iris'].metadata.annotations).toMatchObject({
       'model-publishing/protocol-version': 'v2',

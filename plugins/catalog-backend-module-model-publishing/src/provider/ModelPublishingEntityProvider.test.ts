@@ -253,6 +253,30 @@ describe('ModelPublishingEntityProvider', () => {
     ).toBeUndefined();
   });
 
+  it('labels each Component published or not, so the template offers only models it can publish', async () => {
+    let pubs = [publication()];
+    const s = setup({ cluster: () => snap(), publications: () => pubs });
+    await connectBoth(s);
+    await s.provider.run();
+    const published = () =>
+      Object.fromEntries(
+        s.components
+          .last()
+          .map(c => [
+            c.metadata.name,
+            c.metadata.labels?.['model-publishing/published'],
+          ]),
+      );
+    expect(published()).toMatchObject({
+      'sklearn-iris': 'true',
+      'xgboost-iris': 'false',
+    });
+    pubs = [publication({ status: 'unpublished' })];
+    await s.provider.run();
+    expect(published()['sklearn-iris']).toBe('false');
+    for (const entity of s.components.last()) await expectValidEntity(entity);
+  });
+
   it('points the Docs tab of published models (only) at the externally built TechDocs site', async () => {
     let pubs = [publication()];
     const s = setup({ cluster: () => snap(), publications: () => pubs });
@@ -339,6 +363,9 @@ describe('ModelPublishingEntityProvider', () => {
     expect(s.logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('leaving API entities as they are'),
     );
+    // Unknown is not "not published": the label is left off.
+    for (const c of s.components.last())
+      expect(c.metadata.labels).not.toHaveProperty('model-publishing/published');
   });
 
   it('changes nothing when the cluster cannot be read', async () => {

@@ -29,6 +29,7 @@ import {
   ModelComponent,
 } from '../mapping/componentEntities';
 import { withExternalTechDocs } from '../mapping/techdocs';
+import { LABEL_PUBLISHED } from '../constants';
 import type { ClusterSnapshot, ModelKindDetector } from '../mapping/types';
 import {
   PublicationsClient,
@@ -183,6 +184,13 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       ? this.toApiEntities(components, publications, consumers)
       : undefined;
     if (apis) {
+      const published = new Set(apis.map(a => a.component));
+      for (const component of components) {
+        component.entity.metadata.labels = {
+          ...component.entity.metadata.labels,
+          [LABEL_PUBLISHED]: String(published.has(component)),
+        };
+      }
       for (const { component, api } of apis) {
         component.entity.spec.providesApis = [api.metadata.name];
         if (config.techdocs)

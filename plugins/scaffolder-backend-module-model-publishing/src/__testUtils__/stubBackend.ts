@@ -26,6 +26,8 @@ interface StubModel {
   kind: 'openai' | 'v1';
   owner: string;
   publication?: any;
+  /** The Ready condition's message when the model is not Ready. */
+  notReady?: string;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
@@ -34,6 +36,10 @@ export async function startStubBackend() {
   const models = new Map<string, StubModel>([
     ['component/default/iris', { kind: 'v1', owner: OWNER }],
     ['component/default/llama', { kind: 'openai', owner: OWNER }],
+    [
+      'component/default/warming',
+      { kind: 'v1', owner: OWNER, notReady: 'RevisionMissing: no revision yet' },
+    ],
   ]);
   const requests: StubRequest[] = [];
   let nextId = 1;
@@ -100,7 +106,14 @@ export async function startStubBackend() {
       }
       if (req.method === 'GET' && !publicationPath) {
         return send(200, {
-          model: { ready: true },
+          model: {
+            cluster: 'default',
+            namespace,
+            name,
+            ready: !model.notReady,
+            ...(model.notReady ? { readyMessage: model.notReady } : {}),
+            detection: { kind: model.kind, confidence: 'high' },
+          },
           publication: model.publication,
         });
       }

@@ -9,6 +9,7 @@ import { createPublishModelAction } from './publish';
 import { createUnpublishModelAction } from './unpublish';
 import { createUpdatePublicationAction } from './update';
 import { createRequestAccessAction } from './requestAccess';
+import { withTaskLogErrors } from './taskErrors';
 
 export { createPublishModelAction, PUBLISH_ACTION_ID } from './publish';
 export type { ModelPublishingActionOptions } from './publish';
@@ -34,10 +35,11 @@ export function createModelPublishingActions(options: {
     appBaseUrl,
     permissions: options.permissions,
   };
+  // Failures reach the task log as messages for the user, without a stack trace.
   return [
-    createPublishModelAction(actionOptions),
-    createUpdatePublicationAction(actionOptions),
-    createUnpublishModelAction(actionOptions),
-    createRequestAccessAction(actionOptions),
+    withTaskLogErrors(createPublishModelAction(actionOptions)),
+    withTaskLogErrors(createUpdatePublicationAction(actionOptions)),
+    withTaskLogErrors(createUnpublishModelAction(actionOptions)),
+    withTaskLogErrors(createRequestAccessAction(actionOptions)),
   ];
 }

@@ -73,24 +73,55 @@ describe('model-publishing:publish', () => {
     expect(outputs()).toEqual({});
   });
 
-  it('reports an already published model as a conflict', async () => {
-    const { actions } = env;
+  it('says an already published model is published, and where to change it, without a stack trace', async () => {
+    const { actions, stub } = env;
     await run(actions.publish, { entityRef: IRIS });
     const { error } = await failureOf(actions.publish, { entityRef: IRIS });
     expect(error.name).toBe('ConflictError');
-    expect(error.message).toContain('Cannot publish component:default/iris');
-    expect(error.message).toContain('is already published');
+    expect(error.message).toBe(
+      `component:default/iris is already published (status: published, endpoint https://models.example.com/models/models/iris). To change its limits, use its Publish tab (${APP_BASE_URL}/catalog/default/component/iris/publish) or the model-publishing:update action`,
+    );
+    // The scaffolder writes error.stack to the task log: the message only, no "at …" frames.
+    expect(error.stack).toBe(`ConflictError: ${error.message}`);
+    expect(stub.writes()).toHaveLength(1); // the first run's publish only
+  });
+
+  it('refuses a model that is not Ready, with its Ready message, before publishing', async () => {
+    const { error } = await failureOf(env.actions.publish, {
+      entityRef: 'component:default/warming',
+    });
+    expect(error.name).toBe('ConflictError');
+    expect(error.message).toBe(
+      'component:default/warming is not Ready in the cluster (RevisionMissing: no revision yet), so it cannot be published yet. Run the template again once KServe reports the model Ready',
+    );
+    expect(error.stack).not.toMatch(/\n\s+at /);
+    expect(env.stub.writes()).toEqual([]);
+  });
+
+  it('refuses token limits for a predictive model before publishing, naming the field', async () => {
+    const { error } = await failureOf(env.actions.publish, {
+      entityRef: IRIS,
+      rateLimits: { requestsPerMinute: 5, tokensPerHour: 5 },
+    });
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      'rateLimits.tokensPerHour: token limits apply only to OpenAI-compatible models (LLMs), and component:default/iris is a v1 (predictive) model. Leave the token limits empty; request limits apply to every model',
+    );
+    expect(env.stub.writes()).toEqual([]);
   });
 
   it('passes the backend message on for settings the backend rejects', async () => {
+    // modelKind says openai, so the action lets the backend decide; the backend knows better.
     const { error } = await failureOf(env.actions.publish, {
       entityRef: IRIS,
+      modelKind: 'openai',
       rateLimits: { tokensPerMinute: 5 },
     });
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(
       'Invalid settings to publish component:default/iris: rateLimits.tokensPerMinute: token limits apply to OpenAI-compatible models only',
     );
+    expect(error.stack).toBe(`InputError: ${error.message}`);
   });
 
   it('says which model is missing from the catalog', async () => {
@@ -169,6 +200,7 @@ describe('model-publishing:publish', () => {
     );
 
     expect(stub.calls()).toEqual([
+      'GET /entities/component/default/iris',
       'POST /entities/component/default/iris/publication/dry-run',
     ]);
     expect(stub.writes()).toEqual([]);

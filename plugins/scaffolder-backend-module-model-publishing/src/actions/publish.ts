@@ -13,6 +13,7 @@ import {
   toPublishConfig,
 } from './inputs';
 import { publishingLinks } from './links';
+import { publishBlocker } from './publishable';
 
 export interface ModelPublishingActionOptions {
   client: ModelPublishingClient;
@@ -118,8 +119,26 @@ output:
       const keyName = checkKeyName(ctx.input.keyName);
       const links = publishingLinks(appBaseUrl, ref);
       const credentials = await ctx.getInitiatorCredentials();
+      // Already published, not Ready, token limits on a predictive model: said before anything is sent.
+      // A model the user may not read is left to the backend, which says why.
+      const checkPublishable = async () => {
+        const view = await client
+          .getModel(credentials, ref)
+          .catch(() => undefined);
+        const blocker =
+          view &&
+          publishBlocker({
+            entityRef,
+            view,
+            rateLimits: config.rateLimits,
+            modelKind: config.modelKind,
+            publishTabUrl: links.publishTabUrl,
+          });
+        if (blocker) throw blocker;
+      };
 
       if (ctx.isDryRun) {
+        await checkPublishable();
         const { objects } = await client.dryRunPublish(
           credentials,
           ref,
@@ -142,6 +161,7 @@ output:
       const result = await ctx.checkpoint({
         key: `model-publishing:publish:${entityRef}`,
         fn: async () => {
+          await checkPublishable();
           const { publication, issuedKeyId } = await client.publish(
             credentials,
             ref,

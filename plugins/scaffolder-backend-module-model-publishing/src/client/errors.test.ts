@@ -35,7 +35,7 @@ describe('toActionError', () => {
       409,
       'already published',
       'ConflictError',
-      'Cannot publish component:default/iris, it conflicts with its current state (already published?): already published',
+      'Cannot publish component:default/iris, it conflicts with its current state: already published',
     ],
     [
       'update',

@@ -85,10 +85,9 @@ export function toActionError(
     case 404:
       return new NotFoundError(`Cannot ${verb} ${entityRef}: ${detail}`);
     case 409:
+      // The backend's message says which state (already published, not Ready, an object in the way).
       return new ConflictError(
-        operation === 'publish'
-          ? `Cannot publish ${entityRef}, it conflicts with its current state (already published?): ${detail}`
-          : `Cannot ${verb} ${entityRef}, it conflicts with its current state: ${detail}`,
+        `Cannot ${verb} ${entityRef}, it conflicts with its current state: ${detail}`,
       );
     default:
       if (status >= 500) {
