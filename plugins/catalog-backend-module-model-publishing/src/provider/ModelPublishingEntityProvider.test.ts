@@ -365,7 +365,9 @@ describe('ModelPublishingEntityProvider', () => {
     );
     // Unknown is not "not published": the label is left off.
     for (const c of s.components.last())
-      expect(c.metadata.labels).not.toHaveProperty('model-publishing/published');
+      expect(c.metadata.labels).not.toHaveProperty(
+        'model-publishing/published',
+      );
   });
 
   it('changes nothing when the cluster cannot be read', async () => {

@@ -38,7 +38,11 @@ export async function startStubBackend() {
     ['component/default/llama', { kind: 'openai', owner: OWNER }],
     [
       'component/default/warming',
-      { kind: 'v1', owner: OWNER, notReady: 'RevisionMissing: no revision yet' },
+      {
+        kind: 'v1',
+        owner: OWNER,
+        notReady: 'RevisionMissing: no revision yet',
+      },
     ],
   ]);
   const requests: StubRequest[] = [];

@@ -7,7 +7,9 @@ const TOKEN_LIMITS = ['tokensPerMinute', 'tokensPerHour', 'tokensPerDay'];
 /** A publication that is on the gateway or on its way there (not removed, not being removed). */
 function isLive(status: string | undefined): boolean {
   return (
-    status !== undefined && status !== 'unpublished' && status !== 'unpublishing'
+    status !== undefined &&
+    status !== 'unpublished' &&
+    status !== 'unpublishing'
   );
 }
 
@@ -47,7 +49,9 @@ export function publishBlocker(input: {
   const kind = input.modelKind ?? detected;
   if (tokenLimits.length && kind && kind !== 'openai' && kind !== 'unknown') {
     return new InputError(
-      `rateLimits.${tokenLimits[0]}: token limits apply only to OpenAI-compatible models (LLMs), and ${entityRef} is a ${
+      `rateLimits.${
+        tokenLimits[0]
+      }: token limits apply only to OpenAI-compatible models (LLMs), and ${entityRef} is a ${
         kind === 'grpc' ? 'gRPC' : `${kind} (predictive)`
       } model. Leave the token limits empty; request limits apply to every model`,
     );

@@ -12,6 +12,7 @@ import MenuIcon from '@material-ui/icons/Menu';
 import SwapHorizIcon from '@material-ui/icons/SwapHoriz';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { chooseDemoUser, readChosenDemoUser } from '../signIn/demoUser';
+import { CollapseSidebarOnNarrowWindow } from './narrowWindow';
 
 function switchDemoUser() {
   chooseDemoUser(undefined);
@@ -27,6 +28,7 @@ export const SidebarContent = NavContentBlueprint.make({
 
       return (
         <Sidebar>
+          <CollapseSidebarOnNarrowWindow />
           <SidebarLogo />
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>

@@ -148,45 +148,48 @@ export function AuditTable(props: {
     body = <CardEmptyState title="No audit entries yet" />;
   } else {
     body = (
-      <Table size="small" aria-label="Audit history">
-        <TableHead>
-          <TableRow>
-            <TableCell style={noWrap}>When</TableCell>
-            <TableCell>Who</TableCell>
-            <TableCell>Action</TableCell>
-            <TableCell>Key</TableCell>
-            <TableCell>Outcome</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {result.value.items.map(entry => (
-            <TableRow key={entry.id}>
-              <TableCell style={noWrap}>
-                {formatDateTime(entry.createdAt)}
-              </TableCell>
-              <TableCell style={noWrap}>
-                <span title={entry.actor}>{actorLabel(entry.actor)}</span>
-              </TableCell>
-              <TableCell>
-                {ACTION_LABELS[entry.action] ?? entry.action}
-              </TableCell>
-              <TableCell>{keyCell(entry.keyId)}</TableCell>
-              <TableCell>
-                <Outcome outcome={entry.outcome} />
-                {entry.error && (
-                  <Typography
-                    variant="caption"
-                    display="block"
-                    color="textSecondary"
-                  >
-                    {entry.error}
-                  </Typography>
-                )}
-              </TableCell>
+      // On a narrow window the table scrolls inside the card instead of running past the window.
+      <Box overflow="auto" data-testid="audit-table-container">
+        <Table size="small" aria-label="Audit history">
+          <TableHead>
+            <TableRow>
+              <TableCell style={noWrap}>When</TableCell>
+              <TableCell>Who</TableCell>
+              <TableCell>Action</TableCell>
+              <TableCell>Key</TableCell>
+              <TableCell>Outcome</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHead>
+          <TableBody>
+            {result.value.items.map(entry => (
+              <TableRow key={entry.id}>
+                <TableCell style={noWrap}>
+                  {formatDateTime(entry.createdAt)}
+                </TableCell>
+                <TableCell style={noWrap}>
+                  <span title={entry.actor}>{actorLabel(entry.actor)}</span>
+                </TableCell>
+                <TableCell>
+                  {ACTION_LABELS[entry.action] ?? entry.action}
+                </TableCell>
+                <TableCell>{keyCell(entry.keyId)}</TableCell>
+                <TableCell>
+                  <Outcome outcome={entry.outcome} />
+                  {entry.error && (
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="textSecondary"
+                    >
+                      {entry.error}
+                    </Typography>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
     );
   }
 

@@ -168,7 +168,8 @@ export function KeyManager(props: KeyManagerProps) {
               const reminder = expiryReminder(key);
               return (
                 <TableRow key={key.id}>
-                  <TableCell>{key.name}</TableCell>
+                  {/* One line: a long name widens the table (which scrolls), never one letter per line. */}
+                  <TableCell style={noWrap}>{key.name}</TableCell>
                   <TableCell style={noWrap}>
                     <code>{key.prefix}…</code>
                   </TableCell>

@@ -46,7 +46,7 @@ describe('PublishedModelsPage', () => {
     );
     expect(
       await within(rows[1]).findByRole('link', {
-        name: 'Usage of fraud-detector',
+        name: /^\d[\d,]* requests: usage of fraud-detector$/,
       }),
     ).toHaveAttribute(
       'href',

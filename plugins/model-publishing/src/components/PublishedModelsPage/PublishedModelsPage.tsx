@@ -8,6 +8,7 @@ import Grid from '@material-ui/core/Grid';
 import InputAdornment from '@material-ui/core/InputAdornment';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
+import Paper from '@material-ui/core/Paper';
 import Select from '@material-ui/core/Select';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -105,7 +106,11 @@ function UsageTrend(props: {
         label={`Requests of ${props.name} per day over the last ${USAGE_DAYS} days`}
       />
       {props.item !== undefined && props.usageLink ? (
-        <Link to={props.usageLink} aria-label={`Usage of ${props.name}`}>
+        // The name starts with the number shown (WCAG 2.5.3, label in name).
+        <Link
+          to={props.usageLink}
+          aria-label={`${total} requests: usage of ${props.name}`}
+        >
           {total}
         </Link>
       ) : (
@@ -367,57 +372,63 @@ export function PublishedModelsTable() {
 
   return (
     <>
-      <Grid container spacing={2} style={{ marginBottom: 16 }}>
-        <Grid item xs={12} md={3}>
-          <TextField
-            id="mp-search"
-            label="Search"
-            placeholder="Model, namespace, owner, endpoint"
-            variant="outlined"
-            size="small"
-            fullWidth
-            value={search}
-            onChange={e => setSearch(e.target.value)}
-            InputProps={{
-              startAdornment: (
-                <InputAdornment position="start">
-                  <SearchIcon fontSize="small" />
-                </InputAdornment>
-              ),
-            }}
-          />
+      {/* On a surface of their own: the outlined fields' labels are too faint on the page background. */}
+      <Paper variant="outlined" style={{ padding: 16, marginBottom: 16 }}>
+        <Grid container spacing={2}>
+          <Grid item xs={12} md={3}>
+            <TextField
+              id="mp-search"
+              label="Search"
+              placeholder="Model, namespace, owner, endpoint"
+              variant="outlined"
+              size="small"
+              fullWidth
+              value={search}
+              onChange={e => setSearch(e.target.value)}
+              InputProps={{
+                startAdornment: (
+                  <InputAdornment position="start">
+                    <SearchIcon fontSize="small" />
+                  </InputAdornment>
+                ),
+              }}
+            />
+          </Grid>
+          <Grid item xs={12} sm={4} md={3}>
+            <FilterSelect
+              id="mp-filter-owner"
+              label="Owner"
+              value={filters.owner}
+              options={owners.map(o => ({ value: o, label: o }))}
+              onChange={setFilter('owner')}
+            />
+          </Grid>
+          <Grid item xs={12} sm={4} md={3}>
+            <FilterSelect
+              id="mp-filter-kind"
+              label="Kind"
+              value={filters.kind}
+              options={KIND_OPTIONS.map(k => ({
+                value: k,
+                label: kindLabel(k),
+              }))}
+              onChange={setFilter('kind')}
+            />
+          </Grid>
+          <Grid item xs={12} sm={4} md={3}>
+            <FilterSelect
+              id="mp-filter-status"
+              label="Status"
+              value={filters.status}
+              options={STATUS_OPTIONS.map(s => ({
+                value: s,
+                label: statusLabel(s),
+              }))}
+              onChange={setFilter('status')}
+            />
+          </Grid>
         </Grid>
-        <Grid item xs={12} sm={4} md={3}>
-          <FilterSelect
-            id="mp-filter-owner"
-            label="Owner"
-            value={filters.owner}
-            options={owners.map(o => ({ value: o, label: o }))}
-            onChange={setFilter('owner')}
-          />
-        </Grid>
-        <Grid item xs={12} sm={4} md={3}>
-          <FilterSelect
-            id="mp-filter-kind"
-            label="Kind"
-            value={filters.kind}
-            options={KIND_OPTIONS.map(k => ({ value: k, label: kindLabel(k) }))}
-            onChange={setFilter('kind')}
-          />
-        </Grid>
-        <Grid item xs={12} sm={4} md={3}>
-          <FilterSelect
-            id="mp-filter-status"
-            label="Status"
-            value={filters.status}
-            options={STATUS_OPTIONS.map(s => ({
-              value: s,
-              label: statusLabel(s),
-            }))}
-            onChange={setFilter('status')}
-          />
-        </Grid>
-      </Grid>
+      </Paper>
       {body}
     </>
   );
