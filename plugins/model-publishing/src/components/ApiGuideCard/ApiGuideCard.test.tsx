@@ -11,6 +11,13 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { ApiGuideCard } from './ApiGuideCard';
 
+// jsdom has no clipboard: record what the copy buttons copy.
+const copied: string[] = [];
+jest.mock('react-use/esm/useCopyToClipboard', () => ({
+  __esModule: true,
+  default: () => [{}, (text: string) => copied.push(text)],
+}));
+
 const guide: Guide = {
   sections: [
     {
@@ -56,24 +63,75 @@ describe('ApiGuideCard', () => {
       getGuide: async () => ({ markdown, guide, openapi: {} }),
     });
     await renderWithApis(<ApiGuideCard address={address} canRead />, { api });
-    expect(await screen.findByRole('tab', { name: 'curl' })).toHaveAttribute(
-      'aria-selected',
-      'true',
-    );
+    // An LLM's guide opens on the OpenAI SDK example (issue 23, item 13).
     expect(
-      screen.getByText(code('curl https://llm.example.com')),
-    ).toBeInTheDocument();
-    expect(screen.queryByText(code('import requests'))).not.toBeInTheDocument();
-    await user.click(screen.getByRole('tab', { name: 'OpenAI SDK' }));
+      await screen.findByRole('tab', { name: 'OpenAI SDK' }),
+    ).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getAllByRole('tab').map(t => t.textContent)).toEqual([
+      'OpenAI SDK',
+      'curl',
+      'Python',
+    ]);
     expect(
       await screen.findByText(code('from openai import OpenAI')),
     ).toBeInTheDocument();
     expect(screen.queryByText(code('curl https'))).not.toBeInTheDocument();
+    await user.click(screen.getByRole('tab', { name: 'curl' }));
+    expect(
+      await screen.findByText(code('curl https://llm.example.com')),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(code('import requests'))).not.toBeInTheDocument();
     await user.click(screen.getByRole('tab', { name: 'Python' }));
     expect(
       await screen.findByText(code('import requests')),
     ).toBeInTheDocument();
     expect(screen.getByText('Calling the model')).toBeInTheDocument();
+  });
+
+  it('gives every code block a copy button that copies exactly its code', async () => {
+    const user = userEvent.setup();
+    const withBody: Guide = {
+      sections: [
+        {
+          level: 2,
+          title: 'Request',
+          blocks: [
+            {
+              type: 'text',
+              markdown: 'Body:\n\n```json\n{ "instances": [[1, 2]] }\n```',
+            },
+            {
+              type: 'example',
+              language: 'curl',
+              label: '**curl**',
+              fence: 'bash',
+              code: 'curl https://x.example.com',
+            },
+          ],
+        },
+      ],
+    };
+    const api = mockModelPublishingApi({
+      getGuide: async () => ({
+        markdown: renderGuideMarkdown(withBody),
+        guide: withBody,
+        openapi: {},
+      }),
+    });
+    await renderWithApis(<ApiGuideCard address={address} canRead />, { api });
+    const first = await screen.findByRole('button', {
+      name: 'Copy code block 1 (json)',
+    });
+    const second = screen.getByRole('button', {
+      name: 'Copy code block 2 (bash)',
+    });
+    copied.length = 0;
+    await user.click(first);
+    await user.click(second);
+    expect(copied).toEqual([
+      '{ "instances": [[1, 2]] }',
+      'curl https://x.example.com',
+    ]);
   });
 
   it('shows empty and error states, and nothing without permission', async () => {

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
+import Box from '@material-ui/core/Box';
 import {
+  CodeSnippet,
   InfoCard,
   MarkdownContent,
   Progress,
@@ -11,15 +13,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
-import {
-  guideLanguages,
-  renderGuideMarkdown,
-} from '@model-publishing/plugin-model-publishing-common';
+import { guideLanguages } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
-import {
-  GuideLanguage,
-  LANGUAGE_LABELS,
-} from './guideTabs';
+import { CopyButton } from '../common/CopyButton';
+import { guideParts, guideTabOrder } from './guideParts';
+import { GuideLanguage, LANGUAGE_LABELS } from './guideTabs';
 
 /** The generated API guide of the publication, with one tab per client language. */
 export function ApiGuideCard(props: {
@@ -76,7 +74,7 @@ export function ApiGuideCard(props: {
     );
   }
   const structured = guide.value!.guide;
-  const languages = guideLanguages(structured);
+  const languages = guideTabOrder(guideLanguages(structured));
   const language =
     selected && languages.includes(selected) ? selected : languages[0];
   return (
@@ -95,10 +93,24 @@ export function ApiGuideCard(props: {
           ))}
         </Tabs>
       )}
-      <MarkdownContent
-        content={renderGuideMarkdown(structured, language)}
-        dialect="gfm"
-      />
+      {guideParts(structured, language).map((part, index, all) =>
+        part.type === 'markdown' ? (
+          <MarkdownContent key={index} content={part.markdown} dialect="gfm" />
+        ) : (
+          // Every code block with a copy button of its own (top right, over the code).
+          <Box key={index} position="relative" my={1}>
+            <CodeSnippet text={part.code} language={part.language} />
+            <Box position="absolute" top={4} right={4}>
+              <CopyButton
+                text={part.code}
+                label={`code block ${
+                  all.slice(0, index + 1).filter(p => p.type === 'code').length
+                } (${part.language})`}
+              />
+            </Box>
+          </Box>
+        ),
+      )}
     </InfoCard>
   );
 }

@@ -56,7 +56,50 @@ describe('PublishForm', () => {
     expect(
       screen.queryByLabelText('Tokens per minute'),
     ).not.toBeInTheDocument();
-    expect(screen.queryByLabelText(/Hostname/)).not.toBeInTheDocument();
+    // A predictive model may have a hostname of its own and a description too (issue 23, item 13).
+    expect(screen.getByLabelText(/Hostname/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/Description/)).toBeInTheDocument();
+  });
+
+  it('sends the description and hostname of a predictive model', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      publish: async () => ({ publication: publication() }),
+    });
+    await renderForm({ api });
+    await user.type(
+      screen.getByLabelText(/Hostname/),
+      'fraud.models.example.com',
+    );
+    await user.type(
+      screen.getByLabelText(/Description/),
+      'Scores card payments',
+    );
+    await user.click(screen.getByRole('button', { name: 'Publish' }));
+    await waitFor(() => expect(api.publish).toHaveBeenCalled());
+    expect(api.publish.mock.calls[0][1]).toMatchObject({
+      hostname: 'fraud.models.example.com',
+      description: 'Scores card payments',
+    });
+  });
+
+  it('warns when no limit is set and when limits contradict each other', async () => {
+    const user = userEvent.setup();
+    await renderForm({});
+    expect(
+      screen.queryByRole('status', { name: 'Limit warnings' }),
+    ).not.toBeInTheDocument();
+    await user.clear(screen.getByLabelText('Requests per minute'));
+    expect(
+      screen.getByText(/No limit is set: every key may send as many requests/),
+    ).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Requests per minute'), '100');
+    await user.type(screen.getByLabelText('Requests per hour'), '50');
+    expect(
+      screen.getByText(
+        '100 requests per minute is more than the 50 per hour: the per-hour limit is reached first, so the per-minute limit never applies.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('asks the owner to choose the kind when detection is unsure, and sends the choice', async () => {
@@ -95,13 +138,16 @@ describe('PublishForm', () => {
     await user.type(perMinute, '0');
     await user.clear(screen.getByLabelText('First API key name'));
     await user.type(screen.getByLabelText('First API key name'), '!bad');
+    // Shown while typing, before anything is sent, in the form's words.
+    expect(
+      screen.getByText(
+        'Requests per minute must be at least 1 (leave it empty for no limit)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/The key name may contain letters/),
+    ).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Publish' }));
-    expect(
-      await screen.findByText('requestsPerMinute must be greater than 0'),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByText(/key name may contain letters/),
-    ).toBeInTheDocument();
     expect(api.publish).not.toHaveBeenCalled();
   });
 

@@ -43,10 +43,12 @@ import {
   REQUEST_LIMIT_FIELDS,
   TOKEN_LIMIT_FIELDS,
   effectiveKind,
+  fieldError,
   formToConfig,
   initialValues,
   isRefusedKind,
   kindOptions,
+  limitWarnings,
   needsKindChoice,
 } from './formState';
 
@@ -114,12 +116,18 @@ export function PublishForm(props: PublishFormProps) {
   const { allowed, loading: permLoading } = permissions;
   const canSubmit = live ? allowed.update : allowed.create;
 
+  // Checked as the person types: the edited field shows what is wrong with it right away.
   const set =
     (field: PublishFormField) => (event: { target: { value: string } }) => {
-      setValues(v => ({ ...v, [field]: event.target.value }));
-      setErrors(e => ({ ...e, [field]: undefined }));
+      const next = { ...values, [field]: event.target.value };
+      setValues(next);
+      setErrors(e => ({
+        ...e,
+        [field]: fieldError(next, field, { detection, mode }),
+      }));
       setPreview(undefined);
     };
+  const warnings = refused ? [] : limitWarnings(values, kind);
 
   const validated = () => {
     const result = formToConfig(values, { detection, mode });
@@ -248,25 +256,60 @@ export function PublishForm(props: PublishFormProps) {
           <Grid container spacing={1}>
             {TOKEN_LIMIT_FIELDS.map(limitField)}
           </Grid>
-          <TextField
-            id="mp-hostname"
-            label="Hostname (optional)"
-            placeholder="my-model.llm.example.com"
-            fullWidth
-            variant="outlined"
-            size="small"
-            value={values.hostname}
-            onChange={set('hostname')}
-            error={!!errors.hostname}
-            helperText={
-              errors.hostname ??
-              'LLM endpoints get a hostname of their own; leave empty for the default.'
-            }
-            disabled={working || live}
-            className={classes.section}
-          />
         </>
       )}
+      {warnings.length > 0 && (
+        <Alert severity="warning" role="status" aria-label="Limit warnings">
+          {warnings.map(w => (
+            <div key={w}>{w}</div>
+          ))}
+        </Alert>
+      )}
+
+      <TextField
+        id="mp-hostname"
+        label="Hostname (optional)"
+        placeholder={
+          kind === 'openai'
+            ? 'my-model.llm.example.com'
+            : 'fraud-model.models.example.com'
+        }
+        fullWidth
+        variant="outlined"
+        size="small"
+        value={values.hostname}
+        onChange={set('hostname')}
+        error={!!errors.hostname}
+        helperText={
+          errors.hostname ??
+          (live
+            ? 'The hostname is chosen when publishing; unpublish and publish again to change it.'
+            : kind === 'openai'
+            ? 'LLM endpoints get a hostname of their own; leave empty for the default.'
+            : "Serve the model on a hostname of its own; leave empty for the gateway's shared address.")
+        }
+        disabled={working || live}
+        className={classes.section}
+      />
+      <TextField
+        id="mp-description"
+        label="Description (optional)"
+        placeholder="What the model does and what it expects, for the API guide"
+        fullWidth
+        multiline
+        minRows={2}
+        variant="outlined"
+        size="small"
+        value={values.description}
+        onChange={set('description')}
+        error={!!errors.description}
+        helperText={
+          errors.description ??
+          `Shown at the top of the API guide (${values.description.length}/1000).`
+        }
+        disabled={working}
+        className={classes.section}
+      />
 
       {!live && (
         <Grid container spacing={1} className={classes.section}>

@@ -1,9 +1,11 @@
 import { highV1, lowOpenai, openaiHigh } from '../../__testUtils__/testUtils';
 import {
   effectiveKind,
+  fieldError,
   formToConfig,
   initialValues,
   kindOptions,
+  limitWarnings,
   needsKindChoice,
 } from './formState';
 
@@ -27,7 +29,7 @@ describe('formToConfig', () => {
     });
   });
 
-  it('drops token limits and hostname for non-LLM models', () => {
+  it('drops token limits for non-LLM models but keeps their hostname', () => {
     const values = {
       ...initialValues(),
       tokensPerMinute: '5000',
@@ -39,7 +41,7 @@ describe('formToConfig', () => {
       now,
     });
     expect(config?.rateLimits).toEqual({ requestsPerMinute: 60 });
-    expect(config?.hostname).toBeUndefined();
+    expect(config?.hostname).toBe('x.example.com');
   });
 
   it('keeps token limits and hostname for OpenAI-compatible models', () => {
@@ -57,7 +59,7 @@ describe('formToConfig', () => {
     expect(config?.hostname).toBe('llm.example.com');
   });
 
-  it("names the field with the common schema's message", () => {
+  it("says what is wrong in the form's words, not the API's field names", () => {
     const values = {
       ...initialValues(),
       requestsPerMinute: '0',
@@ -70,9 +72,11 @@ describe('formToConfig', () => {
     });
     expect(config).toBeUndefined();
     expect(errors.requestsPerMinute).toBe(
-      'requestsPerMinute must be greater than 0',
+      'Requests per minute must be at least 1 (leave it empty for no limit)',
     );
-    expect(errors.requestsPerDay).toBe('requestsPerDay must be a whole number');
+    expect(errors.requestsPerDay).toBe(
+      'Requests per day must be a whole number',
+    );
   });
 
   it('rejects non-numbers, bad hostnames and bad key names', () => {
@@ -87,9 +91,13 @@ describe('formToConfig', () => {
       mode: 'publish',
       now,
     });
-    expect(errors.requestsPerHour).toBe('requestsPerHour must be a number');
-    expect(errors.hostname).toMatch(/lower-case DNS name/);
-    expect(errors.keyName).toMatch(/may contain letters/);
+    expect(errors.requestsPerHour).toBe('Requests per hour must be a number');
+    expect(errors.hostname).toBe(
+      'The hostname must be a lower-case DNS name such as models.example.com',
+    );
+    expect(errors.keyName).toBe(
+      'The key name may contain letters, digits, spaces, dots, dashes and underscores',
+    );
   });
 
   it('requires a kind when detection is unsure, and sends the choice', () => {
@@ -177,5 +185,81 @@ describe('kind choice', () => {
     expect(effectiveKind(highV1, '')).toBe('v1');
     expect(effectiveKind(lowOpenai, '')).toBeUndefined();
     expect(effectiveKind(lowOpenai, 'v1')).toBe('v1');
+  });
+});
+
+describe('fieldError (validation while typing)', () => {
+  it('reports only the edited field', () => {
+    const values = {
+      ...initialValues(),
+      requestsPerMinute: '-3',
+      keyName: '!bad',
+    };
+    const options = { detection: highV1, mode: 'publish' as const };
+    expect(fieldError(values, 'requestsPerMinute', options)).toBe(
+      'Requests per minute must be at least 1 (leave it empty for no limit)',
+    );
+    expect(fieldError(values, 'hostname', options)).toBeUndefined();
+    expect(
+      fieldError(
+        { ...values, requestsPerMinute: '' },
+        'requestsPerMinute',
+        options,
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('limitWarnings', () => {
+  const none = {
+    ...initialValues(),
+    requestsPerMinute: '',
+  };
+  it('warns when no limit is set', () => {
+    expect(limitWarnings(none, 'v1')).toEqual([
+      'No limit is set: every key may send as many requests as the model can take.',
+    ]);
+    expect(limitWarnings(none, 'openai')).toEqual([
+      'No limit is set: every key may send as many requests and tokens as the model can take.',
+    ]);
+  });
+
+  it('a token limit alone is a limit for an LLM, not for a predictive model', () => {
+    const tokensOnly = { ...none, tokensPerDay: '100000' };
+    expect(limitWarnings(tokensOnly, 'openai')).toEqual([]);
+    expect(limitWarnings(tokensOnly, 'v2')).toHaveLength(1);
+  });
+
+  it('warns when a shorter period allows more than a longer one', () => {
+    expect(
+      limitWarnings(
+        {
+          ...none,
+          requestsPerMinute: '100',
+          requestsPerHour: '50',
+          requestsPerDay: '20000',
+          tokensPerHour: '5000',
+          tokensPerDay: '1000',
+        },
+        'openai',
+      ),
+    ).toEqual([
+      '100 requests per minute is more than the 50 per hour: the per-hour limit is reached first, so the per-minute limit never applies.',
+      '5,000 tokens per hour is more than the 1,000 per day: the per-day limit is reached first, so the per-hour limit never applies.',
+    ]);
+  });
+
+  it('is quiet for consistent limits', () => {
+    expect(
+      limitWarnings(
+        {
+          ...none,
+          requestsPerMinute: '60',
+          requestsPerHour: '1000',
+          requestsPerDay: '10000',
+        },
+        'v1',
+      ),
+    ).toEqual([]);
   });
 });

@@ -143,12 +143,9 @@ export function formToConfig(
   for (const field of fields) {
     const raw = values[field].trim();
     if (raw === '') continue;
-    const number = Number(raw);
-    if (!Number.isFinite(number)) {
-      errors[field] = `${field} must be a number`;
-    } else {
-      rateLimits[field] = number;
-    }
+    const problem = limitProblem(LIMIT_LABELS[field], raw);
+    if (problem) errors[field] = problem;
+    else rateLimits[field] = Number(raw);
   }
 
   const config: Record<string, unknown> = { rateLimits };
@@ -157,7 +154,8 @@ export function formToConfig(
     if (values.keyExpiresOn) {
       const expires = new Date(`${values.keyExpiresOn}T23:59:59Z`);
       if (Number.isNaN(expires.getTime())) {
-        errors.keyExpiresOn = 'expiresAt must be an ISO 8601 date-time';
+        errors.keyExpiresOn =
+          'Enter a date, or leave it empty for a key that does not expire';
       } else if (expires.getTime() <= (options.now ?? new Date()).getTime()) {
         errors.keyExpiresOn = 'The expiry date must be in the future';
       } else {
@@ -166,7 +164,8 @@ export function formToConfig(
     }
     config.firstKey = firstKey;
   }
-  if (kind === 'openai' && values.hostname.trim() !== '')
+  // Every kind may have a hostname of its own (an HTTPRoute's hostnames, an AIGatewayRoute's).
+  if (options.mode === 'publish' && values.hostname.trim() !== '')
     config.hostname = values.hostname.trim();
   if (values.description.trim() !== '')
     config.description = values.description.trim();
@@ -176,9 +175,102 @@ export function formToConfig(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = fieldForPath(issue.path);
-      if (field && !errors[field]) errors[field] = issue.message;
+      if (field && !errors[field]) errors[field] = inFormWords(issue.message);
     }
   }
   if (Object.keys(errors).length > 0) return { errors };
   return { config: config as unknown as PublishConfig, errors };
+}
+
+const MAX_LIMIT = 1_000_000_000;
+
+/** What is wrong with a typed limit, in the form's words ("Requests per minute must be …"). */
+export function limitProblem(label: string, raw: string): string | undefined {
+  const number = Number(raw);
+  if (!Number.isFinite(number)) return `${label} must be a number`;
+  if (!Number.isInteger(number)) return `${label} must be a whole number`;
+  if (number < 1)
+    return `${label} must be at least 1 (leave it empty for no limit)`;
+  if (number > MAX_LIMIT) return `${label} must be at most 1,000,000,000`;
+  return undefined;
+}
+
+/** The schema's messages start with the API's field names; the form says what the person sees. */
+export function inFormWords(message: string): string {
+  const replaced = message
+    .replace(/^key name /, 'The key name ')
+    .replace(/^hostname /, 'The hostname ')
+    .replace(/^description /, 'The description ')
+    .replace(/^expiresAt .*/, 'Enter a date, or leave it empty');
+  return replaced.charAt(0).toUpperCase() + replaced.slice(1);
+}
+
+/**
+ * The form's errors for one field only, as the person types (the other fields keep what they show until
+ * they are edited or the form is sent).
+ */
+export function fieldError(
+  values: PublishFormValues,
+  field: PublishFormField,
+  options: { detection: ModelKindDetection; mode: 'publish' | 'update' },
+): string | undefined {
+  // An unchosen kind is not an error while the person is still typing elsewhere.
+  if (field === 'modelKind') return undefined;
+  return formToConfig(values, options).errors[field];
+}
+
+const PERIODS = [
+  ['PerMinute', 'minute', 1],
+  ['PerHour', 'hour', 60],
+  ['PerDay', 'day', 1440],
+] as const;
+
+/**
+ * Warnings about limits that are valid but probably not meant (pure): no limit at all, or a shorter
+ * period's limit above a longer period's (the longer one is reached first, so the shorter never applies).
+ */
+export function limitWarnings(
+  values: PublishFormValues,
+  kind: PublishableModelKind | undefined,
+): string[] {
+  const warnings: string[] = [];
+  const read = (field: LimitField) => {
+    const raw = values[field].trim();
+    const n = Number(raw);
+    return raw !== '' && Number.isInteger(n) && n >= 1 ? n : undefined;
+  };
+  const families: ('requests' | 'tokens')[] =
+    kind === 'openai' ? ['requests', 'tokens'] : ['requests'];
+  const none = families.every(family =>
+    PERIODS.every(([suffix]) => read(`${family}${suffix}`) === undefined),
+  );
+  if (none) {
+    warnings.push(
+      kind === 'openai'
+        ? 'No limit is set: every key may send as many requests and tokens as the model can take.'
+        : 'No limit is set: every key may send as many requests as the model can take.',
+    );
+    return warnings;
+  }
+  for (const family of families) {
+    const noun = family === 'requests' ? 'requests' : 'tokens';
+    for (let i = 0; i < PERIODS.length; i++) {
+      for (let j = i + 1; j < PERIODS.length; j++) {
+        const [shortSuffix, shortName] = PERIODS[i];
+        const [longSuffix, longName] = PERIODS[j];
+        const short = read(`${family}${shortSuffix}`);
+        const long = read(`${family}${longSuffix}`);
+        if (short !== undefined && long !== undefined && short > long) {
+          warnings.push(
+            `${short.toLocaleString(
+              'en-US',
+            )} ${noun} per ${shortName} is more than the ${long.toLocaleString(
+              'en-US',
+            )} per ${longName}: the per-${longName} limit is reached first, so the per-${shortName} limit never applies.`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
 }
