@@ -1,4 +1,5 @@
 import {
+  openaiTask,
   renderGuideMarkdown,
   type ClientConnection,
   type GuideResponse,
@@ -28,7 +29,13 @@ export class GuideRenderer {
       .then(m => m.isvc)
       .catch(() => undefined);
     const options = isvc ? { modelName: servedModelName(isvc) } : {};
-    const detection = { kind: publication.modelKind };
+    // A chat model's guide shows no embeddings call, an embedding model's no chat.
+    const detection = {
+      kind: publication.modelKind,
+      ...(isvc && publication.modelKind === 'openai'
+        ? { openaiTask: openaiTask(isvc) }
+        : {}),
+    };
     const guide = buildGuideSections(
       publication,
       detection,

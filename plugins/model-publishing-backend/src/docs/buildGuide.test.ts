@@ -28,6 +28,41 @@ const fences = (md: string, lang: string) =>
   ].map(m => m[1]);
 
 describe('buildGuide', () => {
+  it.each([
+    [v1Input, 'is published as a KServe v1 protocol'],
+    [v2Input, 'is published as an Open Inference Protocol'],
+    [vllmInput, 'is published as an OpenAI-compatible API'],
+  ])('uses the right article before the kind (%#)', (make, phrase) => {
+    const md = buildGuide(...guideInputs(make));
+    expect(md).toContain(phrase);
+    expect(md).not.toMatch(/\ban [^aeiouAEIOU\W]/);
+  });
+
+  it("a chat model's guide lists no embeddings call, an embedding model's no chat", () => {
+    const [publication, detection, endpoints, options] = guideInputs(vllmInput);
+    const chat = buildGuide(
+      publication,
+      { ...detection, openaiTask: 'generate' },
+      endpoints,
+      options,
+    );
+    expect(chat).toContain('/chat/completions');
+    expect(chat).not.toContain('/embeddings');
+    expect(chat).not.toMatch(/embedding/i);
+    const embed = buildGuide(
+      publication,
+      { ...detection, openaiTask: 'embed' },
+      endpoints,
+      options,
+    );
+    expect(embed).toContain('/embeddings');
+    expect(embed).not.toContain('/chat/completions');
+    // Unknown task: both, and the guide says which models answer what.
+    const unsure = buildGuide(publication, detection, endpoints, options);
+    expect(unsure).toContain('/chat/completions');
+    expect(unsure).toContain('/embeddings');
+  });
+
   it("tells a consumer where to request a key (the model's Access tab) and lists the plans; never 'ask the owner'", () => {
     const [publication, detection, endpoints, options] = guideInputs(v2Input);
     const md = buildGuide(

@@ -6,6 +6,7 @@ import {
   type GuideLanguage,
   type GuideSection,
   type ModelKind,
+  type OpenAiTask,
   type Publication,
   type RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
@@ -35,6 +36,8 @@ export type GuidePublication = Pick<
 export interface GuideDetection {
   kind: ModelKind;
   openaiPathPrefix?: string;
+  /** What an OpenAI-compatible model answers, when its manifest says (openaiTask in common). */
+  openaiTask?: OpenAiTask;
 }
 
 export interface GuideOptions {
@@ -119,6 +122,31 @@ export function checkGuideInput(
   }
 }
 
+/** "a KServe …", "an Open Inference …", "an OpenAI-compatible …" (pure). */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}
+
+/** The endpoints an OpenAI-compatible model of this task answers (all when the task is unknown). */
+function endpointsForTask(
+  endpoints: PublicationEndpoint[],
+  task: OpenAiTask | undefined,
+): PublicationEndpoint[] {
+  if (!task) return endpoints;
+  const generative = /\/(chat\/completions|completions)$/;
+  return endpoints.filter(e =>
+    task === 'embed' ? !generative.test(e.url) : !/\/embeddings$/.test(e.url),
+  );
+}
+
+function openaiTaskLine(task: OpenAiTask | undefined): string {
+  if (task === 'generate')
+    return 'This is a generative model: it answers chat completions (also streamed) and completions.';
+  if (task === 'embed')
+    return 'This is an embedding model: it answers embeddings.';
+  return 'Generative models answer chat, completions and streaming; embedding models answer embeddings.';
+}
+
 function fence(lang: string, code: string): string {
   return `\`\`\`${lang}\n${code}\n\`\`\``;
 }
@@ -177,19 +205,24 @@ function retrySection(
   const blocks = [
     text(
       'When a key has used its budget, the gateway answers `429` without calling the model. Then:',
-    '',
-    '1. If the response has a `Retry-After` header, wait that many seconds before the next request.',
-    '2. Otherwise, if it has `X-RateLimit-Reset`, that is the number of seconds until the window resets.',
-    '3. Otherwise back off exponentially with jitter: wait about 1 s, then 2 s, 4 s, … up to 60 s, adding a',
-    '   random part so that many clients do not retry in step.',
-    '',
-    "Never retry in a tight loop: refused requests still load the gateway and show in your key's usage. `503`",
+      '',
+      '1. If the response has a `Retry-After` header, wait that many seconds before the next request.',
+      '2. Otherwise, if it has `X-RateLimit-Reset`, that is the number of seconds until the window resets.',
+      '3. Otherwise back off exponentially with jitter: wait about 1 s, then 2 s, 4 s, … up to 60 s, adding a',
+      '   random part so that many clients do not retry in step.',
+      '',
+      "Never retry in a tight loop: refused requests still load the gateway and show in your key's usage. `503`",
       '(model starting or overloaded) deserves the same treatment. Other `4xx` errors will not succeed on retry.',
     ),
   ];
   if (call) {
     blocks.push(
-      example('python', '**Python**', 'python', pythonBackoffSnippet(url, call)),
+      example(
+        'python',
+        '**Python**',
+        'python',
+        pythonBackoffSnippet(url, call),
+      ),
       example(
         'javascript',
         '**JavaScript** (Node.js 18+, as an ES module, e.g. `client.mjs`)',
@@ -322,7 +355,7 @@ export function buildGuideSections(
   const kind = detection.kind;
   const model = options.modelName ?? publication.name;
   const baseUrl = endpoints[0].url.replace(/\/+$/, '');
-  const calls = exampleCalls(kind, model);
+  const calls = exampleCalls(kind, model, detection.openaiTask);
   const mainCall = calls[0];
 
   const sections: GuideSection[] = [];
@@ -334,7 +367,9 @@ export function buildGuideSections(
         ? [text(ownerText(publication.config.description))]
         : []),
       text(
-        `The model \`${publication.namespace}/${publication.name}\` is published as an ${KIND_LABEL[kind]}.`,
+        `The model \`${publication.namespace}/${
+          publication.name
+        }\` is published as ${withArticle(KIND_LABEL[kind])}.`,
         'This guide is generated from the publication and stays in step with it.',
       ),
     ],
@@ -353,7 +388,9 @@ export function buildGuideSections(
         '',
         '| URL | What |',
         '| --- | --- |',
-        ...endpoints.map(e => `| \`${e.url}\` | ${e.description} |`),
+        ...endpointsForTask(endpoints, detection.openaiTask).map(
+          e => `| \`${e.url}\` | ${e.description} |`,
+        ),
       ),
     ],
   });
@@ -410,10 +447,7 @@ export function buildGuideSections(
       text(
         `Set the key first: \`export ${API_KEY_ENV}=<your key>\`.`,
         ...(kind === 'openai'
-          ? [
-              '',
-              'Generative models answer chat, completions and streaming; embedding models answer embeddings.',
-            ]
+          ? ['', openaiTaskLine(detection.openaiTask)]
           : []),
       ),
     ],

@@ -1,4 +1,7 @@
-import type { ModelKind } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  ModelKind,
+  OpenAiTask,
+} from '@model-publishing/plugin-model-publishing-common';
 
 /** One documented call of a published endpoint: what the guide shows and its tests run. */
 export interface ExampleCall {
@@ -13,8 +16,22 @@ export interface ExampleCall {
   response: unknown;
 }
 
-/** The example calls for a model kind; `model` is the name clients address the model by. */
-export function exampleCalls(kind: ModelKind, model: string): ExampleCall[] {
+/**
+ * The example calls for a model kind; `model` is the name clients address the model by. For an
+ * OpenAI-compatible model whose task is known, only the calls it answers: a chat model's guide lists no
+ * embeddings, an embedding model's no chat.
+ */
+export function exampleCalls(
+  kind: ModelKind,
+  model: string,
+  task?: OpenAiTask,
+): ExampleCall[] {
+  const calls = allExampleCalls(kind, model);
+  if (kind !== 'openai' || !task) return calls;
+  return calls.filter(c => (task === 'embed') === (c.id === 'embeddings'));
+}
+
+function allExampleCalls(kind: ModelKind, model: string): ExampleCall[] {
   if (kind === 'v1') {
     return [
       {

@@ -12,3 +12,5 @@ export {
 } from './inspect';
 export type { PredictorFacts } from './inspect';
 export type { ModelManifest } from './manifest';
+export { openaiTask } from './openaiTask';
+export type { OpenAiTask } from './openaiTask';
