@@ -61,6 +61,55 @@ describe('PublishForm', () => {
     expect(screen.getByLabelText(/Description/)).toBeInTheDocument();
   });
 
+  it('shows a non-owner the settings read-only and where to request access (issue 23, item 6)', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi();
+    await renderForm({
+      api,
+      model: { ...modelInfo(), entityRef: 'component:default/fraud-detector' },
+      publication: publication({
+        config: {
+          rateLimits: { requestsPerMinute: 60 },
+          description: 'Scores payments',
+        },
+      }),
+      permissions: {
+        ...all(false),
+        allowed: { ...all(false).allowed, read: true },
+      },
+    });
+    const perMinute = screen.getByLabelText('Requests per minute');
+    expect(perMinute).toHaveValue(60);
+    expect(perMinute).toHaveAttribute('readonly');
+    await user.type(perMinute, '5');
+    expect(perMinute).toHaveValue(60);
+    expect(screen.getByLabelText(/Description/)).toHaveAttribute('readonly');
+    expect(
+      screen.getByText(
+        /Only the owners of this model can change how it is published/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'request access' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-detector/access',
+    );
+    expect(screen.queryByText(/No limit is set/)).not.toBeInTheDocument();
+    // The buttons stay, disabled, saying why.
+    expect(screen.getByRole('button', { name: 'Update' })).toBeDisabled();
+  });
+
+  it('does not offer a first key to someone who may not publish', async () => {
+    await renderForm({ permissions: all(false) });
+    expect(
+      screen.queryByLabelText('First API key name'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/Only the owners of this model can publish it/),
+    ).toBeInTheDocument();
+  });
+
   it('sends the description and hostname of a predictive model', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({

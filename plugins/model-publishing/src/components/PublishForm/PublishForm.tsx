@@ -13,7 +13,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
-import { InfoCard } from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type {
   IssuedApiKey,
@@ -32,6 +32,7 @@ import {
 import { TrackWrite, isTransitional } from '../../hooks/useModel';
 import { GatedButton } from '../common/GatedButton';
 import { errorMessage } from '../common/errors';
+import { useEntityTabLink } from '../common/useEntityTabLink';
 import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { DryRunPreview } from './DryRunPreview';
@@ -115,6 +116,14 @@ export function PublishForm(props: PublishFormProps) {
   const refused = !live && isRefusedKind(detection);
   const { allowed, loading: permLoading } = permissions;
   const canSubmit = live ? allowed.update : allowed.create;
+  // Someone who may not change the publication sees its settings, not inputs to edit (issue 23, item 6).
+  const readOnly = !permLoading && !canSubmit;
+  const tabLink = useEntityTabLink();
+  const accessLink =
+    readOnly && live && model.entityRef
+      ? tabLink(model.entityRef, 'access')
+      : undefined;
+  const inputProps = readOnly ? { readOnly: true } : undefined;
 
   // Checked as the person types: the edited field shows what is wrong with it right away.
   const set =
@@ -185,6 +194,9 @@ export function PublishForm(props: PublishFormProps) {
         label={LIMIT_LABELS[field]}
         type="number"
         inputProps={{ min: 1, step: 1 }}
+        InputProps={inputProps}
+        placeholder={readOnly ? 'No limit' : undefined}
+        InputLabelProps={readOnly ? { shrink: true } : undefined}
         fullWidth
         variant="outlined"
         size="small"
@@ -258,7 +270,7 @@ export function PublishForm(props: PublishFormProps) {
           </Grid>
         </>
       )}
-      {warnings.length > 0 && (
+      {warnings.length > 0 && !readOnly && (
         <Alert severity="warning" role="status" aria-label="Limit warnings">
           {warnings.map(w => (
             <div key={w}>{w}</div>
@@ -278,6 +290,7 @@ export function PublishForm(props: PublishFormProps) {
         variant="outlined"
         size="small"
         value={values.hostname}
+        InputProps={inputProps}
         onChange={set('hostname')}
         error={!!errors.hostname}
         helperText={
@@ -301,6 +314,7 @@ export function PublishForm(props: PublishFormProps) {
         variant="outlined"
         size="small"
         value={values.description}
+        InputProps={inputProps}
         onChange={set('description')}
         error={!!errors.description}
         helperText={
@@ -311,7 +325,7 @@ export function PublishForm(props: PublishFormProps) {
         className={classes.section}
       />
 
-      {!live && (
+      {!live && !readOnly && (
         <Grid container spacing={1} className={classes.section}>
           <Grid item xs={12} sm={6}>
             <TextField
@@ -346,6 +360,19 @@ export function PublishForm(props: PublishFormProps) {
         </Grid>
       )}
 
+      {readOnly && (
+        <Alert severity="info" className={classes.section}>
+          Only the owners of this model can{' '}
+          {live ? 'change how it is published' : 'publish it'}.
+          {accessLink && (
+            <>
+              {' '}
+              To call it, <Link to={accessLink}>request access</Link> on its
+              Access tab.
+            </>
+          )}
+        </Alert>
+      )}
       {serverError && (
         <Alert severity="error" role="alert" className={classes.section}>
           {serverError}
