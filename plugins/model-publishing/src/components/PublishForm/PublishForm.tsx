@@ -79,6 +79,14 @@ export interface PublishFormProps {
 
 const untracked: TrackWrite = write => write();
 
+function hostnameHelp(live: boolean, kind: string | undefined): string {
+  if (live)
+    return 'The hostname is chosen when publishing; unpublish and publish again to change it.';
+  if (kind === 'openai')
+    return 'LLM endpoints get a hostname of their own; leave empty for the default.';
+  return "Serve the model on a hostname of its own; leave empty for the gateway's shared address.";
+}
+
 /** 'update' once the model is live; 'publish' when it is not (or a previous attempt failed). */
 export function formMode(publication?: Publication): 'publish' | 'update' {
   return publication &&
@@ -293,14 +301,7 @@ export function PublishForm(props: PublishFormProps) {
         InputProps={inputProps}
         onChange={set('hostname')}
         error={!!errors.hostname}
-        helperText={
-          errors.hostname ??
-          (live
-            ? 'The hostname is chosen when publishing; unpublish and publish again to change it.'
-            : kind === 'openai'
-            ? 'LLM endpoints get a hostname of their own; leave empty for the default.'
-            : "Serve the model on a hostname of its own; leave empty for the gateway's shared address.")
-        }
+        helperText={errors.hostname ?? hostnameHelp(live, kind)}
         disabled={working || live}
         className={classes.section}
       />
