@@ -7,11 +7,15 @@ export const KEY_FORMAT = /^mpk_[0-9A-Za-z]{38}$/;
 /**
  * Waits for the "Your new API key" dialog, checks it says the key is shown once, copies the key with the
  * dialog's button (the clipboard must hold the same value), screenshots it as `shot`, closes it, and
- * checks the key is nowhere on the page afterwards. Returns the key.
+ * checks the key is nowhere on the page afterwards. Returns the key. `keyName` is the exact name or a RegExp.
  */
 export async function takeNewKey(page, keyName, shot) {
+  // A RegExp matches names not known in advance (consumer keys are named after the request).
   const dialog = page.getByRole('dialog', {
-    name: `Your new API key: ${keyName}`,
+    name:
+      keyName instanceof RegExp
+        ? new RegExp(`^Your new API key: ${keyName.source}`)
+        : `Your new API key: ${keyName}`,
   });
   await dialog.waitFor();
   await dialog.getByText("You won't see this key again").waitFor();

@@ -15,6 +15,7 @@ import type {
   IssuedApiKey,
   Plan,
   Publication,
+  RotatedApiKey,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { AuditLog, AuditedAction } from '../audit/AuditLog';
 import type { PlanStore } from '../plans/PlanStore';
@@ -42,6 +43,9 @@ export interface AccessServiceOptions {
   reapply(publicationId: string): Promise<unknown>;
   now?: () => Date;
 }
+
+/** What a model's owners may do to a consumer's key. */
+export type ConsumerKeyAction = 'suspend' | 'resume' | 'revoke';
 
 export interface Caller {
   /** The user's entity ref (access routes are for users only). */
@@ -75,6 +79,36 @@ export class AccessService {
   /** The plans a publication offers (default first), in step with its config. */
   async plansOf(publication: Publication): Promise<Plan[]> {
     return this.o.plans.sync(publication, this.now());
+  }
+
+  /**
+   * After a publication's config changed (publish form, scaffolder, REST): its plans follow the config,
+   * and keys already issued on a plan whose limits changed get the new limits at the gateway. A plan's
+   * approval and maximum key lifetime apply to new requests only: issued keys keep their expiry. Keys of a
+   * plan the config no longer declares keep their limits. Returns how many keys changed.
+   */
+  async applyPlanEdits(publication: Publication): Promise<number> {
+    let changed = 0;
+    for (const plan of await this.plansOf(publication)) {
+      // Keys of the default plan carry no limits of their own: the publication's rules apply to them.
+      if (!plan.isDefault)
+        changed += await this.o.store.setPlanKeyLimits(
+          plan.id,
+          plan.rateLimits,
+        );
+    }
+    if (changed) {
+      try {
+        await this.o.reapply(publication.id);
+      } catch (error) {
+        this.o.logger.warn(
+          `Could not re-apply the limits of publication ${
+            publication.id
+          } after its plans changed: ${(error as Error).message}`,
+        );
+      }
+    }
+    return changed;
   }
 
   private async planNamed(
@@ -303,12 +337,57 @@ export class AccessService {
     return { keys: await this.describe(rows), requests };
   }
 
-  /** A consumer key the caller holds (as the consumer or for one of their consumers), or 404. */
-  async heldKey(userRef: string, keyId: string): Promise<ConsumerKey> {
-    const { keys } = await this.mine(userRef);
-    const key = keys.find(k => k.key.id === keyId);
-    if (!key) throw new NotFoundError(`key ${keyId} is not one of your keys`);
+  /** A consumer key by id, whatever model it is for (404 when no consumer key has that id). */
+  async consumerKeyById(keyId: string): Promise<ConsumerKey> {
+    const [key] = await this.describe(
+      await this.o.store.consumerKeys({ keyId }),
+    );
+    if (!key) throw new NotFoundError(`key ${keyId} is not a consumer key`);
     return key;
+  }
+
+  /**
+   * Whether the user holds the key: it is theirs, their group's, or a Component's they (or one of their
+   * groups) own — as the catalog says now, so leaving a team or handing over a Component takes it away.
+   */
+  async holds(userRef: string, key: Pick<ConsumerKey, 'consumerRef'>) {
+    const scope = await this.o.consumers.scopeOf(userRef);
+    return [scope.user, ...scope.groups, ...scope.components].includes(
+      key.consumerRef,
+    );
+  }
+
+  /**
+   * The holder rotates their own key (the route checked they hold it). The new key stays on the plan and
+   * with the consumer; a suspended key is the owners' to resume, so it cannot be rotated out of suspension.
+   */
+  async rotateHeld(
+    key: ConsumerKey,
+    gracePeriodHours: number | undefined,
+    caller: Caller,
+  ): Promise<RotatedApiKey> {
+    if (key.suspended) {
+      throw new ConflictError(
+        `key ${key.key.id} is suspended by the model's owners; ask them to resume it before rotating`,
+      );
+    }
+    return this.o.keys.rotate(
+      {
+        publicationId: key.publicationId,
+        keyId: key.key.id,
+        ...(gracePeriodHours === undefined ? {} : { gracePeriodHours }),
+      },
+      caller,
+    );
+  }
+
+  /** The holder revokes their own key (the route checked they hold it); returns it as it is now. */
+  async revokeHeld(key: ConsumerKey, caller: Caller): Promise<ConsumerKey> {
+    await this.o.keys.revoke(
+      { publicationId: key.publicationId, keyId: key.key.id },
+      caller,
+    );
+    return this.consumerKeyById(key.key.id);
   }
 
   async consumerKey(
@@ -323,17 +402,21 @@ export class AccessService {
     return row;
   }
 
-  async suspend(
+  /**
+   * The owners suspend, resume or revoke a consumer's key (audited as `access.<action>`). Suspending and
+   * resuming rebuild the route's limits; doing either twice changes nothing and audits nothing.
+   */
+  async manage(
     publicationId: string,
     keyId: string,
+    action: ConsumerKeyAction,
     model: AccessModel,
     caller: Caller,
   ): Promise<void> {
     const row = await this.consumerKey(publicationId, keyId);
-    if (!(await this.o.store.suspend(row.keyId, this.now()))) return;
-    await this.o.reapply(publicationId);
+    if (!(await this.change(row, action, caller))) return;
     await this.audit(
-      'access.suspend',
+      `access.${action}`,
       caller,
       await this.publication(publicationId),
       model,
@@ -343,50 +426,31 @@ export class AccessService {
     );
   }
 
-  async resume(
-    publicationId: string,
-    keyId: string,
-    model: AccessModel,
+  /** Applies one owner action to a key; false when it was already in that state. */
+  private async change(
+    row: ConsumerKeyRow,
+    action: ConsumerKeyAction,
     caller: Caller,
-  ): Promise<void> {
-    const row = await this.consumerKey(publicationId, keyId);
-    const plan = row.planId ? await this.o.plans.get(row.planId) : undefined;
-    if (
-      !(await this.o.store.resume(
+  ): Promise<boolean> {
+    if (action === 'revoke') {
+      await this.o.keys.revoke(
+        { publicationId: row.publicationId, keyId: row.keyId },
+        caller,
+      );
+      return true;
+    }
+    let changed: boolean;
+    if (action === 'suspend') {
+      changed = await this.o.store.suspend(row.keyId, this.now());
+    } else {
+      const plan = row.planId ? await this.o.plans.get(row.planId) : undefined;
+      changed = await this.o.store.resume(
         row.keyId,
         plan && !plan.isDefault ? plan.rateLimits : undefined,
-      ))
-    )
-      return;
-    await this.o.reapply(publicationId);
-    await this.audit(
-      'access.resume',
-      caller,
-      await this.publication(publicationId),
-      model,
-      'succeeded',
-      undefined,
-      keyId,
-    );
-  }
-
-  async revoke(
-    publicationId: string,
-    keyId: string,
-    model: AccessModel,
-    caller: Caller,
-  ): Promise<void> {
-    await this.consumerKey(publicationId, keyId);
-    await this.o.keys.revoke({ publicationId, keyId }, caller);
-    await this.audit(
-      'access.revoke',
-      caller,
-      await this.publication(publicationId),
-      model,
-      'succeeded',
-      undefined,
-      keyId,
-    );
+      );
+    }
+    if (changed) await this.o.reapply(row.publicationId);
+    return changed;
   }
 
   private async describe(rows: ConsumerKeyRow[]): Promise<ConsumerKey[]> {

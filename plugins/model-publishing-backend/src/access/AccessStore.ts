@@ -283,6 +283,25 @@ export class AccessStore {
     return count === 1;
   }
 
+  /**
+   * Gives the live, unsuspended keys of a plan the plan's current limits (a suspended key keeps its 0
+   * and gets them when resumed). Returns how many keys changed.
+   */
+  async setPlanKeyLimits(planId: string, limits: RateLimits): Promise<number> {
+    const value = Object.keys(limits).length ? JSON.stringify(limits) : null;
+    const q = this.db(KEYS)
+      .where({ plan_id: planId })
+      .whereNull('suspended_at')
+      .whereNull('revoked_at')
+      .whereNull('removed_at');
+    if (value === null) q.whereNotNull('rate_limits');
+    else
+      q.andWhere(w =>
+        w.whereNull('rate_limits').orWhereNot('rate_limits', value),
+      );
+    return q.update({ rate_limits: value });
+  }
+
   /** Live consumer keys whose expiry falls before `before` and whose holders were not told yet. */
   async keysExpiringBefore(before: Date, now: Date): Promise<ConsumerKeyRow[]> {
     const rows = await this.db(KEYS)

@@ -4,6 +4,7 @@ import type {
   IssuedApiKey,
   Publication,
   RateLimits,
+  RotatedApiKey,
 } from '@model-publishing/plugin-model-publishing-common';
 
 /** The model an access decision is made on: its trusted entity and owning group. */
@@ -29,6 +30,10 @@ export interface AccessKeys {
     input: { publicationId: string; keyId: string },
     who: { actor: string; request?: unknown },
   ): Promise<ApiKeyInfo>;
+  rotate(
+    input: { publicationId: string; keyId: string; gracePeriodHours?: number },
+    who: { actor: string; request?: unknown },
+  ): Promise<RotatedApiKey>;
   list(publicationId: string): Promise<ApiKeyInfo[]>;
 }
 

@@ -129,7 +129,19 @@ export class ApiKeyStore {
   }
 
   async insert(record: ApiKeyRecord): Promise<void> {
-    await this.db(TABLE).insert(toRow(record));
+    // A rotated key stays its consumer's, on its plan (consumer columns of migration 20261205100000):
+    // rotation must not take a consumer's key off their access page or its plan.
+    const consumer = record.rotatedFrom
+      ? await this.db(TABLE)
+          .where({ id: record.rotatedFrom })
+          .first('plan_id', 'consumer_ref')
+      : undefined;
+    await this.db(TABLE).insert({
+      ...toRow(record),
+      ...(consumer
+        ? { plan_id: consumer.plan_id, consumer_ref: consumer.consumer_ref }
+        : {}),
+    });
   }
 
   async get(id: string): Promise<ApiKeyRecord | undefined> {

@@ -16,7 +16,10 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { z } from 'zod';
 import type { AccessModel, AccessService } from '../access';
+import type { AuditedAction } from '../audit/AuditLog';
 import type { AnyRequest, ModelTarget } from './context';
+import { publicationOf } from './publicationOf';
+import { usageRange } from './usage';
 import type { ApiRouter, RouterDeps } from './types';
 
 function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
@@ -64,23 +67,8 @@ export function registerAccessRoutes(
     return Object.assign(credentials, { actor: ctx.actorOf(credentials) });
   };
 
-  const livePublication = async (
-    model: ModelTarget,
-    liveOnly = true,
-  ): Promise<Publication> => {
-    const publication = liveOnly
-      ? await publications.findLive(model.cluster, model.namespace, model.name)
-      : await publications.findCurrent(
-          model.cluster,
-          model.namespace,
-          model.name,
-        );
-    if (!publication)
-      throw new NotFoundError(
-        `${model.namespace}/${model.name} is not published`,
-      );
-    return publication;
-  };
+  const livePublication = (model: ModelTarget, liveOnly = true) =>
+    publicationOf(publications, model, liveOnly ? 'live' : 'current');
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/plans',
@@ -187,11 +175,7 @@ export function registerAccessRoutes(
         entityRef: model.entityRef,
         owner: model.owner,
       });
-      if (action === 'suspend')
-        await service().suspend(publication.id, keyId, target, caller);
-      else if (action === 'resume')
-        await service().resume(publication.id, keyId, target, caller);
-      else await service().revoke(publication.id, keyId, target, caller);
+      await service().manage(publication.id, keyId, action, target, caller);
       const updated = (await service().consumersOf(publication.id)).find(
         k => k.key.id === keyId,
       );
@@ -328,5 +312,72 @@ export function registerAccessRoutes(
       request: req,
     });
     res.status(201).setHeader('Cache-Control', 'no-store').json(result);
+  });
+
+  /**
+   * A consumer key the signed-in caller holds (its consumer, a member of its group, an owner of its
+   * Component). The model's entity is authorized with access.request first, so the portal policy keeps
+   * the last word; a caller who does not hold the key gets 403, audited as `action`.
+   */
+  const heldKey = async (
+    req: AnyRequest,
+    keyId: string,
+    action: AuditedAction,
+  ) => {
+    const credentials = await userCredentials(req);
+    const key = await service().consumerKeyById(keyId);
+    const target = {
+      entityRef: key.entityRef ?? '',
+      publicationId: key.publicationId,
+      keyId,
+    };
+    await ctx.authorize(
+      req,
+      credentials,
+      accessRequestPermission,
+      target,
+      action,
+    );
+    if (!(await service().holds(credentials.actor, key))) {
+      const message = `not allowed: key ${keyId} is not yours, your group's or a Component's you own`;
+      await deps.auditLog.record({
+        actor: credentials.actor,
+        action,
+        ...target,
+        outcome: 'denied',
+        error: message,
+        request: req,
+      });
+      throw new NotAllowedError(message);
+    }
+    return { key, caller: { actor: credentials.actor, request: req } };
+  };
+
+  router.post('/access/keys/:keyId/rotate', async (req, res) => {
+    const { key, caller } = await heldKey(req, req.params.keyId, 'key.rotate');
+    const rotated = await service().rotateHeld(
+      key,
+      req.body?.gracePeriodHours,
+      caller,
+    );
+    res.status(201).setHeader('Cache-Control', 'no-store').json(rotated);
+  });
+
+  router.delete('/access/keys/:keyId', async (req, res) => {
+    const { key, caller } = await heldKey(req, req.params.keyId, 'key.revoke');
+    res.json(await service().revokeHeld(key, caller));
+  });
+
+  router.get('/access/keys/:keyId/usage', async (req, res) => {
+    const { key } = await heldKey(req, req.params.keyId, 'usage.read');
+    if (!deps.usage)
+      throw new ServiceUnavailableError(
+        'usage tracking is not set up in this backend',
+      );
+    const query = usageRange(req.query);
+    const pub = await deps.usage.directory.get(key.publicationId);
+    if (!pub)
+      throw new NotFoundError(`publication ${key.publicationId} not found`);
+    res.json(await deps.usage.service.keyReport(pub, key.key.clientId, query));
   });
 }

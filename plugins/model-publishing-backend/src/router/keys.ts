@@ -1,4 +1,3 @@
-import { NotFoundError } from '@backstage/errors';
 import {
   keyCreatePermission,
   keyRevokePermission,
@@ -6,6 +5,7 @@ import {
   usageReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelTarget } from './context';
+import { publicationOf } from './publicationOf';
 import type { ApiRouter, RouterDeps } from './types';
 
 /**
@@ -15,22 +15,9 @@ import type { ApiRouter, RouterDeps } from './types';
 export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx, publications, keys } = deps;
 
-  // Keys belong to the live publication; after unpublish they are listed on the last one.
-  const publicationOf = async (model: ModelTarget, liveOnly: boolean) => {
-    const publication = liveOnly
-      ? await publications.findLive(model.cluster, model.namespace, model.name)
-      : await publications.findCurrent(
-          model.cluster,
-          model.namespace,
-          model.name,
-        );
-    if (!publication) {
-      throw new NotFoundError(
-        `${model.namespace}/${model.name} is not published`,
-      );
-    }
-    return publication;
-  };
+  // Keys belong to the live publication; after unpublish they are listed (and revoked) on the last one.
+  const publicationFor = (model: ModelTarget, liveOnly: boolean) =>
+    publicationOf(publications, model, liveOnly ? 'live' : 'current');
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
@@ -46,7 +33,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         model,
         'usage.read',
       );
-      const publication = await publicationOf(model, false);
+      const publication = await publicationFor(model, false);
       res.json({ items: await keys.list(publication.id) });
     },
   );
@@ -64,7 +51,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         'key.create',
       );
       const body = req.body;
-      const publication = await publicationOf(model, true);
+      const publication = await publicationFor(model, true);
       const issued = await keys.create(
         { publicationId: publication.id, ...body },
         { actor: ctx.actorOf(credentials), request: req },
@@ -87,7 +74,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         'key.rotate',
       );
       const body = req.body ?? {};
-      const publication = await publicationOf(model, true);
+      const publication = await publicationFor(model, true);
       const rotated = await keys.rotate(
         {
           publicationId: publication.id,
@@ -113,7 +100,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         { ...model, keyId },
         'key.revoke',
       );
-      const publication = await publicationOf(model, false);
+      const publication = await publicationFor(model, false);
       res.json(
         await keys.revoke(
           { publicationId: publication.id, keyId },

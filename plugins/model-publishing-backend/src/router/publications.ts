@@ -152,6 +152,8 @@ export function registerPublicationRoutes(
         credentials,
         request: req,
       });
+      // Plan limit edits reach the keys already issued on those plans.
+      await deps.access?.applyPlanEdits(publication);
       res.json({ publication });
     },
   );

@@ -26,7 +26,7 @@ const DEFAULT_SPAN_MS: Record<UsageGranularity, number> = {
  * The validated query (ISO 8601 date-times, hour or day) with its defaults: the last 24 hours / 30 days
  * up to the end of the current bucket, so the range is whole buckets.
  */
-function usageRange(query: GetUsageQuery = {}): {
+export function usageRange(query: GetUsageQuery = {}): {
   from: Date;
   to: Date;
   granularity: UsageGranularity;

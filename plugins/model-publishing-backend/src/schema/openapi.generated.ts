@@ -67,6 +67,14 @@ import type {
   DecideAccessRequestResponse,
   CollectAccessKeyPath,
   CollectAccessKeyResponse,
+  RevokeMyKeyPath,
+  RevokeMyKeyResponse,
+  RotateMyKeyPath,
+  RotateMyKeyBody,
+  RotateMyKeyResponse,
+  GetMyKeyUsagePath,
+  GetMyKeyUsageQuery,
+  GetMyKeyUsageResponse,
   GetUsageSummaryQuery,
   GetUsageSummaryResponse,
   GetChargebackQuery,
@@ -1572,6 +1580,148 @@ export const spec = {
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "/access/keys/{keyId}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/keyId"
+        }
+      ],
+      "delete": {
+        "operationId": "revokeMyKey",
+        "summary": "The holder revokes their own consumer key (users only; the holder is its consumer, a member of its group or an owner of its Component, as the catalog says now; anyone else 403, audited)",
+        "tags": [
+          "access"
+        ],
+        "responses": {
+          "200": {
+            "description": "revoked (revoking a revoked key changes nothing)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsumerKey"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
+    "/access/keys/{keyId}/rotate": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/keyId"
+        }
+      ],
+      "post": {
+        "operationId": "rotateMyKey",
+        "summary": "The holder rotates their own consumer key; the new key (returned this once) keeps the plan, the consumer and the lifetime; the old one stays valid for the grace period",
+        "tags": [
+          "access"
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApiKeyRotation"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "rotated",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RotatedApiKey"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "Conflict (the key is not active, is suspended by the owners, or the model is not published)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/access/keys/{keyId}/usage": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/keyId"
+        }
+      ],
+      "get": {
+        "operationId": "getMyKeyUsage",
+        "summary": "The holder's usage of their own consumer key (this key's traffic only, never the model's or other consumers')",
+        "tags": [
+          "access"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/from"
+          },
+          {
+            "$ref": "#/components/parameters/to"
+          },
+          {
+            "$ref": "#/components/parameters/granularity"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UsageReport"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           }
         }
       }
@@ -4096,6 +4246,9 @@ export type EndpointMap = {
   '#get|/access/requests': { response: ListRequestsToDecideResponse };
   '#post|/access/requests/{requestId}/decision': { path: DecideAccessRequestPath; body: DecideAccessRequestBody; response: DecideAccessRequestResponse };
   '#post|/access/requests/{requestId}/key': { path: CollectAccessKeyPath; response: CollectAccessKeyResponse };
+  '#_delete|/access/keys/{keyId}': { path: RevokeMyKeyPath; response: RevokeMyKeyResponse };
+  '#post|/access/keys/{keyId}/rotate': { path: RotateMyKeyPath; body: RotateMyKeyBody; response: RotateMyKeyResponse };
+  '#get|/access/keys/{keyId}/usage': { path: GetMyKeyUsagePath; query: GetMyKeyUsageQuery; response: GetMyKeyUsageResponse };
   '#get|/usage/summary': { query: GetUsageSummaryQuery; response: GetUsageSummaryResponse };
   '#get|/usage/chargeback': { query: GetChargebackQuery; response: GetChargebackResponse };
   '#get|/usage/chargeback.csv': { query: GetChargebackCsvQuery; response: GetChargebackCsvResponse };

@@ -143,6 +143,65 @@ export class UsageService {
     return report;
   }
 
+  /**
+   * One key's usage for its holder (design §9): the key's own buckets, totals, last use, latency and
+   * alerts — nothing of the publication's other keys, and no cost (prices are the owners' business).
+   */
+  async keyReport(
+    pub: UsagePublicationInfo,
+    clientId: string,
+    query: UsageQuery,
+  ): Promise<UsageReport> {
+    checkUsageQuery(query);
+    const range = bucketRange(query);
+    const hours = bucketRange({ ...query, granularity: 'hour' });
+    const size = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
+    const [series, lastUsed, alerts, latency, sources] = await Promise.all([
+      this.store.reader
+        .seriesByClient(pub.id, query.granularity, range)
+        .then(m => m.get(clientId) ?? []),
+      this.store.reader
+        .lastUsed([pub.id])
+        .then(m => m.get(pub.id)?.get(clientId)),
+      this.quotaAlerts
+        .list(pub, query)
+        .then(all =>
+          all.filter(a => a.scope === 'key' && a.clientId === clientId),
+        ),
+      this.store.latency
+        .histograms(pub.id, hours, true)
+        .then(m => m.get(clientId)),
+      this.store.reader.sourcesIn(pub.id, hours),
+    ]);
+    const key = pub.keys.find(k => k.clientId === clientId);
+    const totals = sumCounters(series.map(s => s.counters));
+    const entry: UsageKeyBreakdown = { clientId, totals };
+    if (key) {
+      entry.keyId = key.id;
+      entry.keyName = key.name;
+    }
+    if (lastUsed !== undefined)
+      entry.lastUsedAt = new Date(lastUsed).toISOString();
+    const keyLatency = latency ? pickLatency(latency) : [];
+    if (latency) entry.latency = keyLatency;
+    return {
+      publicationId: pub.id,
+      from: new Date(range.from * size).toISOString(),
+      to: new Date(range.to * size).toISOString(),
+      granularity: query.granularity,
+      totals,
+      buckets: fillBuckets(query.granularity, range, series),
+      keys: [entry],
+      alerts: alerts.slice(0, MAX_USAGE_ALERTS),
+      latency: keyLatency,
+      approximations: approximationsOf(sources),
+      ...(entry.lastUsedAt ? { lastUsedAt: entry.lastUsedAt } : {}),
+      ...(alerts.length > MAX_USAGE_ALERTS
+        ? { alertsTotal: alerts.length }
+        : {}),
+    };
+  }
+
   async csv(pub: UsagePublicationInfo, query: UsageQuery): Promise<string> {
     return reportToCsv(await this.report(pub, query));
   }

@@ -19,6 +19,7 @@ import { PrometheusUsageSource } from './sources/PrometheusUsageSource';
 import { UsageCollector } from './UsageCollector';
 import { UsageService } from './UsageService';
 import { UsageStore } from './UsageStore';
+import { LimitNotices } from './LimitNotices';
 import type { UsagePublicationDirectory } from './types';
 
 export { readUsageConfig } from './config';
@@ -40,6 +41,8 @@ export interface UsageModule {
   chargeback?: ChargebackService;
   budgets: BudgetStore;
   budgetMonitor?: BudgetMonitor;
+  /** 80 % / 100 % of a limit → the key's holder and the model's owners, once per window (after each collection). */
+  limitNotices: LimitNotices;
 }
 
 export interface CreateUsageModuleOptions {
@@ -106,6 +109,13 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
       logger: o.logger,
       notifications: o.notifications,
     });
+  const limitNotices = new LimitNotices({
+    db: o.db,
+    quotaAlerts: service.quotaAlerts,
+    directory,
+    logger: o.logger,
+    notifications: o.notifications,
+  });
   const collector = new UsageCollector({
     sources,
     service,
@@ -113,7 +123,16 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     directory,
     logger: o.logger,
     retentionDays: config.retentionDays,
-    afterCollect: budgetMonitor && (now => budgetMonitor.check(now)),
+    // Independent checks: a failing budget check does not hold back limit notices, nor the reverse.
+    afterCollect: async now => {
+      const failed = (
+        await Promise.allSettled([
+          budgetMonitor?.check(now),
+          limitNotices.check(now),
+        ])
+      ).find(r => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
   });
   return {
     config,
@@ -123,6 +142,7 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     directory,
     sources,
     budgets,
+    limitNotices,
     ...(chargeback ? { chargeback } : {}),
     ...(budgetMonitor ? { budgetMonitor } : {}),
   };

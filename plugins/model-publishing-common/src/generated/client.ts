@@ -57,6 +57,12 @@ import type {
   DecideAccessRequestResponse,
   CollectAccessKeyRequest,
   CollectAccessKeyResponse,
+  RevokeMyKeyRequest,
+  RevokeMyKeyResponse,
+  RotateMyKeyRequest,
+  RotateMyKeyResponse,
+  GetMyKeyUsageRequest,
+  GetMyKeyUsageResponse,
   GetUsageSummaryRequest,
   GetUsageSummaryResponse,
   GetChargebackRequest,
@@ -334,6 +340,30 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<CollectAccessKeyResponse>> {
     return this.send('POST', this.url(`/access/requests/${encodeURIComponent(request.path.requestId)}/key`), undefined, options);
+  }
+
+  /** DELETE /access/keys/{keyId}: The holder revokes their own consumer key (users only; the holder is its consumer, a member of its group or an owner of its Component, as the catalog says now; anyone else 403, audited) */
+  async revokeMyKey(
+    request: RevokeMyKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RevokeMyKeyResponse>> {
+    return this.send('DELETE', this.url(`/access/keys/${encodeURIComponent(request.path.keyId)}`), undefined, options);
+  }
+
+  /** POST /access/keys/{keyId}/rotate: The holder rotates their own consumer key; the new key (returned this once) keeps the plan, the consumer and the lifetime; the old one stays valid for the grace period */
+  async rotateMyKey(
+    request: RotateMyKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RotateMyKeyResponse>> {
+    return this.send('POST', this.url(`/access/keys/${encodeURIComponent(request.path.keyId)}/rotate`), request.body, options);
+  }
+
+  /** GET /access/keys/{keyId}/usage: The holder's usage of their own consumer key (this key's traffic only, never the model's or other consumers') */
+  async getMyKeyUsage(
+    request: GetMyKeyUsageRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetMyKeyUsageResponse>> {
+    return this.send('GET', this.url(`/access/keys/${encodeURIComponent(request.path.keyId)}/usage`, request.query), undefined, options);
   }
 
   /** GET /usage/summary: Usage totals and daily requests per publication the caller may read */

@@ -843,6 +843,43 @@ export type CollectAccessKeyRequest = {
   path: CollectAccessKeyPath;
 };
 
+// DELETE /access/keys/{keyId}: The holder revokes their own consumer key (users only; the holder is its consumer, a member of its group or an owner of its Component, as the catalog says now; anyone else 403, audited)
+export type RevokeMyKeyPath = {
+  keyId: string;
+};
+export type RevokeMyKeyResponse = ConsumerKey;
+export type RevokeMyKeyRequest = {
+  path: RevokeMyKeyPath;
+};
+
+// POST /access/keys/{keyId}/rotate: The holder rotates their own consumer key; the new key (returned this once) keeps the plan, the consumer and the lifetime; the old one stays valid for the grace period
+export type RotateMyKeyPath = {
+  keyId: string;
+};
+export type RotateMyKeyBody = ApiKeyRotation;
+export type RotateMyKeyResponse = RotatedApiKey;
+export type RotateMyKeyRequest = {
+  path: RotateMyKeyPath;
+  body?: RotateMyKeyBody;
+};
+
+// GET /access/keys/{keyId}/usage: The holder's usage of their own consumer key (this key's traffic only, never the model's or other consumers')
+export type GetMyKeyUsagePath = {
+  keyId: string;
+};
+export type GetMyKeyUsageQuery = {
+  /** ISO 8601 date-time; ':' may be sent unencoded */
+  from?: string;
+  /** ISO 8601 date-time; ':' may be sent unencoded */
+  to?: string;
+  granularity?: "hour" | "day";
+};
+export type GetMyKeyUsageResponse = UsageReport;
+export type GetMyKeyUsageRequest = {
+  path: GetMyKeyUsagePath;
+  query?: GetMyKeyUsageQuery;
+};
+
 // GET /usage/summary: Usage totals and daily requests per publication the caller may read
 export type GetUsageSummaryQuery = {
   /** ISO 8601 date-time; ':' may be sent unencoded */

@@ -17,6 +17,7 @@ import {
   ModelPublishingApi,
   modelPublishingApiRef,
 } from '../api/ModelPublishingApi';
+import { ModelAccessApi, modelAccessApiRef } from '../api/ModelAccessApi';
 import type {
   ModelAddress,
   ModelInfo,
@@ -182,6 +183,36 @@ export function mockModelPublishingApi(
   return api as unknown as jest.Mocked<ModelPublishingApi>;
 }
 
+/** Every method of the access API a jest.fn that rejects unless a test says otherwise. */
+export function mockModelAccessApi(
+  overrides: Partial<ModelAccessApi> = {},
+): jest.Mocked<ModelAccessApi> {
+  const names: (keyof ModelAccessApi)[] = [
+    'listPlans',
+    'requestAccess',
+    'listAccessRequests',
+    'listConsumers',
+    'manageConsumerKey',
+    'getMyModelAccess',
+    'getMyAccess',
+    'listRequestsToDecide',
+    'decide',
+    'collectKey',
+    'rotateMyKey',
+    'revokeMyKey',
+    'getMyKeyUsage',
+  ];
+  const api: Record<string, jest.Mock> = {};
+  for (const name of names) {
+    api[name] = jest.fn(async () => {
+      throw new Error(`unexpected call ${name}`);
+    });
+  }
+  for (const [name, impl] of Object.entries(overrides))
+    api[name] = jest.fn(impl as any);
+  return api as unknown as jest.Mocked<ModelAccessApi>;
+}
+
 /** Permission API that allows everything except the permission names in `deny` (or everything with 'all'). */
 export function permissionApi(deny: string[] | 'all' = []) {
   return {
@@ -201,6 +232,8 @@ export async function renderWithApis(
   element: ReactNode,
   options: {
     api: ModelPublishingApi;
+    /** The consumers' API; by default one with no requests, consumers or plans. */
+    accessApi?: ModelAccessApi;
     deny?: string[] | 'all';
     entity?: Entity;
     catalogApi?: unknown;
@@ -208,6 +241,15 @@ export async function renderWithApis(
 ) {
   const apis: any[] = [
     [modelPublishingApiRef, options.api],
+    [
+      modelAccessApiRef,
+      options.accessApi ??
+        mockModelAccessApi({
+          listAccessRequests: async () => [],
+          listConsumers: async () => [],
+          listPlans: async () => [],
+        }),
+    ],
     [permissionApiRef, permissionApi(options.deny)],
     [alertApiRef, alertApi],
   ];

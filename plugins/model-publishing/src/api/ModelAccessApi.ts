@@ -15,7 +15,9 @@ import {
   type MyAccess,
   type NewAccessRequest,
   type Plan,
+  type RotatedApiKey,
   type TypedResponse,
+  type UsageReport,
 } from '@model-publishing/plugin-model-publishing-common';
 
 /** Consumers' side of the API (design §9): plans, access requests, decisions, consumer keys. */
@@ -37,6 +39,13 @@ export interface ModelAccessApi {
   listRequestsToDecide(): Promise<AccessRequest[]>;
   decide(requestId: string, decision: AccessDecision): Promise<AccessRequest>;
   collectKey(requestId: string): Promise<AccessRequestResult>;
+  /** The holder's own key: rotate (new key shown once), revoke, and its usage (this key's only). */
+  rotateMyKey(keyId: string, gracePeriodHours: number): Promise<RotatedApiKey>;
+  revokeMyKey(keyId: string): Promise<ConsumerKey>;
+  getMyKeyUsage(
+    keyId: string,
+    range?: { from?: string; to?: string; granularity?: 'hour' | 'day' },
+  ): Promise<UsageReport>;
 }
 
 export const modelAccessApiRef = createApiRef<ModelAccessApi>({
@@ -122,5 +131,19 @@ export class ModelAccessClient implements ModelAccessApi {
   }
   collectKey(requestId: string) {
     return bodyOf(this.client.collectAccessKey({ path: { requestId } }));
+  }
+  rotateMyKey(keyId: string, gracePeriodHours: number) {
+    return bodyOf(
+      this.client.rotateMyKey({ path: { keyId }, body: { gracePeriodHours } }),
+    );
+  }
+  revokeMyKey(keyId: string) {
+    return bodyOf(this.client.revokeMyKey({ path: { keyId } }));
+  }
+  getMyKeyUsage(
+    keyId: string,
+    range: { from?: string; to?: string; granularity?: 'hour' | 'day' } = {},
+  ) {
+    return bodyOf(this.client.getMyKeyUsage({ path: { keyId }, query: range }));
   }
 }

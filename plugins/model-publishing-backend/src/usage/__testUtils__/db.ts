@@ -42,6 +42,7 @@ export function usageServiceOn(
 const USAGE_MIGRATIONS = [
   '20261126120000_usage.js',
   '20261205061500_usage_latency_costs.js',
+  '20261205122000_usage_limit_notices.js',
 ];
 
 async function runUsageMigration(db: Knex): Promise<void> {

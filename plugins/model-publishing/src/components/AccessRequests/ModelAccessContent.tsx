@@ -8,24 +8,18 @@ import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import type {
-  AccessRequest,
-  ConsumerKey,
-  MyAccess,
-  Plan,
-} from '@model-publishing/plugin-model-publishing-common';
+import type { MyAccess } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { modelAddressFromEntity } from '../../api/modelAddress';
 import { ConnectToolCard } from '../ConnectToolCard/ConnectToolCard';
-import { AccessRequestsTable } from './AccessRequestsTable';
-import { ConsumersTable } from './ConsumersTable';
+import { OwnerAccessPanel } from './OwnerAccessPanel';
 import { MyKeysTable, MyRequestsTable } from './MyKeysTable';
 import { RequestAccessForm } from './RequestAccessForm';
 import { useCollectKey } from './useCollectKey';
 
 /**
- * The model's Access tab: the caller's own access to this model and the request form; for owners (the
- * backend answers their lists, and 403 to anyone else) the pending requests and every consumer.
+ * The model's Access tab: the caller's own access to this model and the request form; for owners
+ * (model-publishing.access.approve) the pending requests and every consumer.
  */
 export function ModelAccessContent() {
   const { entity } = useEntity();
@@ -33,30 +27,18 @@ export function ModelAccessContent() {
   const address = modelAddressFromEntity(entity);
   const api = useApi(modelAccessApiRef);
   const [mine, setMine] = useState<MyAccess>();
-  const [owner, setOwner] = useState<{
-    requests: AccessRequest[];
-    consumers: ConsumerKey[];
-    plans: Plan[];
-  }>();
+  // Bumped when the caller's own access changed, so the owners' lists (their own request) follow.
+  const [changes, setChanges] = useState(0);
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
     api.getMyModelAccess(entityRef).then(setMine, e => setError(e.message));
-    Promise.all([
-      api.listAccessRequests(entityRef),
-      api.listConsumers(entityRef),
-      api.listPlans(entityRef),
-    ]).then(
-      ([requests, consumers, plans]) =>
-        setOwner({
-          requests: requests.filter(r => r.status === 'pending'),
-          consumers,
-          plans,
-        }),
-      () => setOwner(undefined),
-    );
   }, [api, entityRef]);
   useEffect(load, [load]);
-  const { collect, dialog, error: collectError } = useCollectKey(load);
+  const reloadAll = useCallback(() => {
+    load();
+    setChanges(n => n + 1);
+  }, [load]);
+  const { collect, dialog, error: collectError } = useCollectKey(reloadAll);
 
   return (
     <Grid container spacing={3}>
@@ -67,28 +49,21 @@ export function ModelAccessContent() {
           </Alert>
         </Grid>
       )}
-      {owner && (
-        <>
-          <Grid item xs={12}>
-            <AccessRequestsTable
-              requests={owner.requests}
-              plans={owner.plans}
-              onDecided={load}
-            />
-          </Grid>
-          <Grid item xs={12}>
-            <ConsumersTable
-              entityRef={entityRef}
-              consumers={owner.consumers}
-              onChanged={load}
-            />
-          </Grid>
-        </>
-      )}
+      <Grid item xs={12}>
+        <OwnerAccessPanel
+          entityRef={entityRef}
+          refreshKey={changes}
+          onChanged={load}
+        />
+      </Grid>
       {mine && (mine.keys.length > 0 || mine.requests.length > 0) && (
         <>
           <Grid item xs={12}>
-            <MyKeysTable title="My keys to this model" keys={mine.keys} />
+            <MyKeysTable
+              title="My keys to this model"
+              keys={mine.keys}
+              onChanged={load}
+            />
           </Grid>
           <Grid item xs={12}>
             <MyRequestsTable requests={mine.requests} onCollect={collect} />
@@ -102,7 +77,7 @@ export function ModelAccessContent() {
             subheader={<Link to="/model-access">All my model access</Link>}
           />
           <CardContent>
-            <RequestAccessForm entityRef={entityRef} onRequested={load} />
+            <RequestAccessForm entityRef={entityRef} onRequested={reloadAll} />
           </CardContent>
         </Card>
       </Grid>

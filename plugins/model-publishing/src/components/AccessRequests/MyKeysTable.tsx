@@ -1,13 +1,45 @@
+import { useState } from 'react';
 import Button from '@material-ui/core/Button';
+import Alert from '@material-ui/lab/Alert';
 import { Link, Table, type TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
 import type {
   AccessRequest,
   ConsumerKey,
+  RotatedApiKey,
 } from '@model-publishing/plugin-model-publishing-common';
+import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
+import { RevokeKeyDialog } from '../KeyManager/RevokeKeyDialog';
+import { RotateKeyDialog } from '../KeyManager/RotateKeyDialog';
 import { describeLimits, shortRef } from './format';
+import { MyKeyUsageDialog } from './MyKeyUsageDialog';
 
-/** The caller's keys: model, consumer, plan, limits, expiry, last use. Never the key itself. */
-export function MyKeysTable(props: { keys: ConsumerKey[]; title?: string }) {
+/** What the holder may do with a key now: rotate and revoke while it is active and not suspended. */
+export function holderActions(k: ConsumerKey): {
+  rotate: boolean;
+  revoke: boolean;
+} {
+  const live = k.key.status === 'active';
+  return { rotate: live && !k.suspended, revoke: k.key.status !== 'revoked' };
+}
+
+/**
+ * The caller's keys: model, consumer, plan, limits, expiry, last use. Never the key itself. With
+ * `onChanged` the holder also rotates (the new key shown once), revokes and reads each key's own usage.
+ */
+export function MyKeysTable(props: {
+  keys: ConsumerKey[];
+  title?: string;
+  onChanged?: () => void;
+}) {
+  const api = useApi(modelAccessApiRef);
+  const [rotating, setRotating] = useState<ConsumerKey>();
+  const [revoking, setRevoking] = useState<ConsumerKey>();
+  const [usageOf, setUsageOf] = useState<ConsumerKey>();
+  const [rotated, setRotated] = useState<RotatedApiKey>();
+  const [notice, setNotice] = useState<string>();
+
   const columns: TableColumn<ConsumerKey>[] = [
     {
       title: 'Model',
@@ -44,18 +76,100 @@ export function MyKeysTable(props: { keys: ConsumerKey[]; title?: string }) {
           : 'never',
     },
   ];
+  if (props.onChanged) {
+    columns.push({
+      title: 'Actions',
+      render: k => {
+        const may = holderActions(k);
+        return (
+          <>
+            <Button
+              size="small"
+              aria-label={`Usage of key ${k.key.name}`}
+              onClick={() => setUsageOf(k)}
+            >
+              Usage
+            </Button>
+            {may.rotate && (
+              <Button
+                size="small"
+                aria-label={`Rotate key ${k.key.name}`}
+                onClick={() => setRotating(k)}
+              >
+                Rotate
+              </Button>
+            )}
+            {may.revoke && (
+              <Button
+                size="small"
+                color="secondary"
+                aria-label={`Revoke key ${k.key.name}`}
+                onClick={() => setRevoking(k)}
+              >
+                Revoke
+              </Button>
+            )}
+          </>
+        );
+      },
+    });
+  }
+  const changed = (message: string) => {
+    setNotice(message);
+    props.onChanged?.();
+  };
   return (
-    <Table
-      title={props.title ?? 'My keys'}
-      options={{ search: false, paging: false, padding: 'dense' }}
-      columns={columns}
-      data={props.keys}
-      emptyContent={
-        <div style={{ padding: 16 }}>
-          No keys yet: request access on a model's Access tab.
-        </div>
-      }
-    />
+    <>
+      {notice && (
+        <Alert
+          severity="success"
+          role="status"
+          onClose={() => setNotice(undefined)}
+          style={{ marginBottom: 8 }}
+        >
+          {notice}
+        </Alert>
+      )}
+      <Table
+        title={props.title ?? 'My keys'}
+        options={{ search: false, paging: false, padding: 'dense' }}
+        columns={columns}
+        data={props.keys}
+        emptyContent={
+          <div style={{ padding: 16 }}>
+            No keys yet: request access on a model's Access tab.
+          </div>
+        }
+      />
+      <RotateKeyDialog
+        apiKey={rotating?.key}
+        onClose={() => setRotating(undefined)}
+        onRotate={async (key, gracePeriodHours) => {
+          const result = await api.rotateMyKey(key.id, gracePeriodHours);
+          setRotating(undefined);
+          setRotated(result);
+          changed(
+            gracePeriodHours
+              ? `Key ${key.name} rotated; the old key works for ${gracePeriodHours} more hour(s).`
+              : `Key ${key.name} rotated; the old key no longer works.`,
+          );
+        }}
+      />
+      <RevokeKeyDialog
+        apiKey={revoking?.key}
+        onClose={() => setRevoking(undefined)}
+        onRevoke={async key => {
+          await api.revokeMyKey(key.id);
+          setRevoking(undefined);
+          changed(`Key ${key.name} revoked.`);
+        }}
+      />
+      <MyKeyUsageDialog
+        consumerKey={usageOf}
+        onClose={() => setUsageOf(undefined)}
+      />
+      <NewKeyDialog issued={rotated} onClose={() => setRotated(undefined)} />
+    </>
   );
 }
 

@@ -138,6 +138,8 @@ export function RequestAccessForm(props: {
         <Select
           labelId="access-plan-label"
           id="access-plan"
+          // A name labels the button by "Plan" and the chosen plan (axe label-content-name-mismatch).
+          name="plan"
           value={plan}
           onChange={e => setPlan(String(e.target.value))}
           label="Plan"
@@ -158,6 +160,7 @@ export function RequestAccessForm(props: {
         <Select
           labelId="access-consumer-label"
           id="access-consumer"
+          name="consumer"
           value={consumer}
           onChange={e => setConsumer(String(e.target.value))}
           label="Key for"

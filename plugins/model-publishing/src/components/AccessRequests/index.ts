@@ -2,3 +2,4 @@ export { RequestAccessForm } from './RequestAccessForm';
 export { ModelAccessContent } from './ModelAccessContent';
 export { AccessRequestsTable } from './AccessRequestsTable';
 export { ConsumersTable } from './ConsumersTable';
+export { OwnerAccessPanel } from './OwnerAccessPanel';

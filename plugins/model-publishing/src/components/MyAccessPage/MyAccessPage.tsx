@@ -51,7 +51,7 @@ export function MyAccessPage() {
       <MyRequestsTable requests={mine?.requests ?? []} onCollect={collect} />
     </Grid>,
     <Grid item xs={12} key="keys">
-      <MyKeysTable keys={mine?.keys ?? []} />
+      <MyKeysTable keys={mine?.keys ?? []} onChanged={load} />
     </Grid>,
   ];
   return (

@@ -20,6 +20,7 @@ import {
   useModelPermissions,
 } from '../../hooks/useModelPermissions';
 import { ApiGuideCard } from '../ApiGuideCard/ApiGuideCard';
+import { OwnerAccessPanel } from '../AccessRequests/OwnerAccessPanel';
 import { AuditTable } from '../AuditTable/AuditTable';
 import { KeyManager } from '../KeyManager/KeyManager';
 import { TryIt } from '../TryIt/TryIt';
@@ -156,6 +157,9 @@ export function PublishTabContent(props: {
               requestsByKey={usageKeys(usage)}
               onChanged={changed}
             />
+          </Grid>
+          <Grid item xs={12} id="access">
+            <OwnerAccessPanel entityRef={entityRef} onChanged={changed} />
           </Grid>
           <Grid item xs={12}>
             <TryIt address={address} publication={publication} />

@@ -1,0 +1,29 @@
+import { NotFoundError } from '@backstage/errors';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
+import type { PublicationStore } from '../database/PublicationStore';
+import type { ModelTarget } from './context';
+
+/**
+ * The model's publication a route acts on: `live` for what needs a serving publication (issuing keys,
+ * requesting access), `current` for what outlives it (listing and revoking keys after unpublish). 404
+ * naming the model when there is none.
+ */
+export async function publicationOf(
+  publications: Pick<PublicationStore, 'findLive' | 'findCurrent'>,
+  model: Pick<ModelTarget, 'cluster' | 'namespace' | 'name'>,
+  which: 'live' | 'current',
+): Promise<Publication> {
+  const publication =
+    which === 'live'
+      ? await publications.findLive(model.cluster, model.namespace, model.name)
+      : await publications.findCurrent(
+          model.cluster,
+          model.namespace,
+          model.name,
+        );
+  if (!publication)
+    throw new NotFoundError(
+      `${model.namespace}/${model.name} is not published`,
+    );
+  return publication;
+}

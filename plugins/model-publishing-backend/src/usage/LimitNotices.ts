@@ -1,0 +1,184 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { UsageQuotaAlert } from '@model-publishing/plugin-model-publishing-common';
+import type { Knex } from 'knex';
+import type { QuotaAlerts } from './QuotaAlerts';
+import { DAY_MS, HOUR_MS } from './time';
+import type { UsagePublicationDirectory, UsagePublicationInfo } from './types';
+
+const TABLE = 'usage_limit_notices';
+/** Notices of windows older than this are forgotten (their windows can no longer be reported as current). */
+const KEEP_MS = 3 * DAY_MS;
+
+/** One limit notice: a key (or the publication's shared limit) at 80 % or 100 % in one hour or day. */
+export interface LimitNotice {
+  publicationId: string;
+  /** '' for the publication's shared limit. */
+  clientId: string;
+  keyName?: string;
+  metric: UsageQuotaAlert['metric'];
+  window: UsageQuotaAlert['window'];
+  windowStart: string;
+  threshold: UsageQuotaAlert['threshold'];
+  used: number;
+  limit: number;
+  /** Entity refs told: the key's holder, and the model's owners. */
+  holders: string[];
+  owners: string[];
+}
+
+/**
+ * Windows worth telling about at `now`: the current hour and day, and those that ended within the last
+ * hour (usage of an hour may arrive after it ends). Pure.
+ */
+export function isCurrentWindow(
+  alert: Pick<UsageQuotaAlert, 'window' | 'windowStart'>,
+  now: Date,
+): boolean {
+  const size = alert.window === 'hour' ? HOUR_MS : DAY_MS;
+  const end = Date.parse(alert.windowStart) + size;
+  return end > now.getTime() - HOUR_MS;
+}
+
+/** The frontend page where owners see a model's usage: its Publish tab's usage cards. */
+export function usagePageOf(entityRef: string | undefined): string {
+  if (!entityRef) return '/model-publishing';
+  const ref = parseEntityRef(entityRef);
+  return `/catalog/${ref.namespace}/${ref.kind.toLocaleLowerCase('en-US')}/${
+    ref.name
+  }/publish#usage`;
+}
+
+const describeWindow = (n: LimitNotice) =>
+  `${n.metric} per ${n.window} (window from ${n.windowStart.replace(
+    /:00\.000Z$/,
+    ' UTC',
+  )})`;
+
+/**
+ * After each usage collection: every live publication's keys and shared limits that reached 80 % or 100 %
+ * of an hour or day limit tell the key's holder (its consumer entity, or the user who created it) and the
+ * model's owners — once per window and threshold, however many collections see it (the notices table's
+ * primary key decides, across replicas). Per-minute limits cannot be judged from hourly rollups; the
+ * gateway's 429 is their signal.
+ */
+export class LimitNotices {
+  constructor(
+    private readonly deps: {
+      db: Knex;
+      quotaAlerts: Pick<QuotaAlerts, 'list'>;
+      directory: UsagePublicationDirectory;
+      logger: LoggerService;
+      notifications?: NotificationService;
+    },
+  ) {}
+
+  async check(now: Date): Promise<LimitNotice[]> {
+    await this.deps
+      .db(TABLE)
+      .where('window_start', '<', now.getTime() - KEEP_MS)
+      .delete();
+    const pubs = (await this.deps.directory.list()).filter(p => p.live);
+    // From the start of yesterday (a day window that just ended) to the end of the current hour.
+    const from = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - DAY_MS);
+    const to = new Date(
+      Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS,
+    );
+    const sent: LimitNotice[] = [];
+    for (const pub of pubs) {
+      const alerts = await this.deps.quotaAlerts.list(pub, {
+        from,
+        to,
+        granularity: 'hour',
+      });
+      for (const alert of alerts) {
+        if (!isCurrentWindow(alert, now)) continue;
+        const notice = this.noticeOf(pub, alert);
+        if (!(await this.claim(notice, now))) continue;
+        await this.notify(pub, notice);
+        sent.push(notice);
+      }
+    }
+    return sent;
+  }
+
+  private noticeOf(pub: UsagePublicationInfo, alert: UsageQuotaAlert) {
+    const key =
+      alert.scope === 'key'
+        ? pub.keys.find(k => k.clientId === alert.clientId)
+        : undefined;
+    return {
+      publicationId: pub.id,
+      clientId: alert.scope === 'key' ? alert.clientId ?? '' : '',
+      ...(key ? { keyName: key.name } : {}),
+      metric: alert.metric,
+      window: alert.window,
+      windowStart: alert.windowStart,
+      threshold: alert.threshold,
+      used: alert.used,
+      limit: alert.limit,
+      holders: key?.consumer ? [key.consumer] : [],
+      owners: pub.owner ? [pub.owner] : [],
+    };
+  }
+
+  /** True for the first claim of this window and threshold only (insert, ignore on conflict). */
+  private async claim(notice: LimitNotice, now: Date): Promise<boolean> {
+    const inserted: unknown[] = await this.deps
+      .db(TABLE)
+      .insert({
+        publication_id: notice.publicationId,
+        client_id: notice.clientId,
+        metric: notice.metric,
+        window: notice.window,
+        window_start: Date.parse(notice.windowStart),
+        threshold: notice.threshold,
+        sent_at: now,
+      })
+      .onConflict([
+        'publication_id',
+        'client_id',
+        'metric',
+        'window',
+        'window_start',
+        'threshold',
+      ])
+      .ignore()
+      .returning('publication_id');
+    return inserted.length > 0;
+  }
+
+  private async notify(pub: UsagePublicationInfo, n: LimitNotice) {
+    if (!this.deps.notifications) return;
+    const what = n.keyName ? `Key ${n.keyName}` : 'All keys together';
+    const title = `${what} used ${n.threshold} % of its ${n.metric} limit on ${pub.name}`;
+    const description = `${n.used.toLocaleString(
+      'en-US',
+    )} of ${n.limit.toLocaleString('en-US')} ${describeWindow(n)}.${
+      n.threshold >= 100
+        ? ' Calls past the limit get 429 until the window ends.'
+        : ''
+    }`;
+    const severity = n.threshold >= 100 ? 'high' : 'normal';
+    const topic = 'model-publishing.limits';
+    // The holder acts on their access page; the owners on the model's usage.
+    const sends: [string[], string][] = [
+      [n.holders.filter(h => !n.owners.includes(h)), '/model-access'],
+      [n.owners, usagePageOf(pub.entityRef)],
+    ];
+    for (const [recipients, link] of sends) {
+      if (!recipients.length) continue;
+      try {
+        await this.deps.notifications.send({
+          recipients: { type: 'entity', entityRef: recipients },
+          payload: { title, description, link, severity, topic },
+        });
+      } catch (error) {
+        this.deps.logger.warn(
+          `Could not send limit notice "${title}": ${(error as Error).message}`,
+        );
+      }
+    }
+  }
+}
