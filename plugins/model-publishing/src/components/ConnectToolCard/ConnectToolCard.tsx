@@ -158,50 +158,52 @@ export function ConnectToolCard(props: { address: ModelAddress }) {
   }
   const { connection, mcpUrl } = state.value!;
   return (
-    <InfoCard title="Connect my tool">
-      {connection && (
-        <section aria-labelledby="connect-model-heading">
-          <Typography variant="h6" component="h3" id="connect-model-heading">
-            {connection.modelKind === 'openai'
-              ? 'OpenAI-compatible clients'
-              : 'HTTP clients'}
+    <div id="connect-my-tool">
+      <InfoCard title="Connect my tool">
+        {connection && (
+          <section aria-labelledby="connect-model-heading">
+            <Typography variant="h6" component="h3" id="connect-model-heading">
+              {connection.modelKind === 'openai'
+                ? 'OpenAI-compatible clients'
+                : 'HTTP clients'}
+            </Typography>
+            <Typography variant="body2">
+              Use a key of this model (request one below, or let your agent
+              create a short-lived one).
+            </Typography>
+            {modelClientSettings(connection).map(s => (
+              <SettingRow key={s.id} setting={s} />
+            ))}
+          </section>
+        )}
+        <section
+          aria-labelledby="connect-mcp-heading"
+          className={classes.section}
+        >
+          <Typography variant="h6" component="h3" id="connect-mcp-heading">
+            MCP clients (AI agents)
           </Typography>
           <Typography variant="body2">
-            Use a key of this model (request one below, or let your agent create
-            a short-lived one).
+            The portal's MCP server lets an agent list models, read this guide,
+            request access and create a key that lives at most 24 hours — always
+            as you, with your permissions. It needs a portal token in{' '}
+            <code>{PORTAL_TOKEN_ENV}</code>: clients that support OAuth sign in
+            with your portal account where the portal enables it; otherwise copy
+            your token.
           </Typography>
-          {modelClientSettings(connection).map(s => (
+          {mcpClientSettings(mcpUrl).map(s => (
             <SettingRow key={s.id} setting={s} />
           ))}
+          <div className={classes.row}>
+            <CopyTokenButton />
+          </div>
         </section>
-      )}
-      <section
-        aria-labelledby="connect-mcp-heading"
-        className={classes.section}
-      >
-        <Typography variant="h6" component="h3" id="connect-mcp-heading">
-          MCP clients (AI agents)
-        </Typography>
-        <Typography variant="body2">
-          The portal's MCP server lets an agent list models, read this guide,
-          request access and create a key that lives at most 24 hours — always
-          as you, with your permissions. It needs a portal token in{' '}
-          <code>{PORTAL_TOKEN_ENV}</code>: clients that support OAuth sign in
-          with your portal account where the portal enables it; otherwise copy
-          your token.
-        </Typography>
-        {mcpClientSettings(mcpUrl).map(s => (
-          <SettingRow key={s.id} setting={s} />
-        ))}
-        <div className={classes.row}>
-          <CopyTokenButton />
-        </div>
-      </section>
-      {!connection && (
-        <Alert severity="info" className={classes.section}>
-          The model's endpoint appears here once it is published.
-        </Alert>
-      )}
-    </InfoCard>
+        {!connection && (
+          <Alert severity="info" className={classes.section}>
+            The model's endpoint appears here once it is published.
+          </Alert>
+        )}
+      </InfoCard>
+    </div>
   );
 }
