@@ -157,6 +157,14 @@ describe('actions for AI agents over MCP (issue 21, item 3)', () => {
         status: 'published',
       }),
     ]);
+    const searched = await callTool(FRANK, 'list-published-models', {
+      search: 'QWEN',
+    });
+    expect(searched.structuredContent.models).toHaveLength(1);
+    const none = await callTool(FRANK, 'list-published-models', {
+      search: 'no such model',
+    });
+    expect(none.structuredContent.models).toEqual([]);
     const described = await callTool(FRANK, 'describe-published-model', {
       model: MODEL,
     });

@@ -180,13 +180,15 @@ export function registerModelActions(
     },
     action: async ({ input, credentials }) =>
       audited('list-published-models', 'low', credentials, {}, async caller => {
+        const limit = input.limit ?? 50;
         const { items } = await listReadablePublications(
           deps,
           caller.credentials,
           {
             current: true,
             status: 'published',
-            limit: input.limit ?? 50,
+            // a search filters the readable page, so it reads the largest one
+            limit: input.search ? 200 : limit,
           },
         );
         const search = input.search?.trim().toLocaleLowerCase('en-US');
@@ -197,19 +199,22 @@ export function registerModelActions(
           );
         return {
           output: {
-            models: items.filter(matches).map(p => ({
-              model: p.entityRef!,
-              name: p.name,
-              namespace: p.namespace,
-              cluster: p.cluster,
-              modelKind: p.modelKind,
-              status: p.status,
-              ...(p.endpoints[0] ? { baseUrl: p.endpoints[0].url } : {}),
-              ...(p.owner ? { owner: p.owner } : {}),
-              ...(p.config.description
-                ? { description: p.config.description }
-                : {}),
-            })),
+            models: items
+              .filter(matches)
+              .slice(0, limit)
+              .map(p => ({
+                model: p.entityRef!,
+                name: p.name,
+                namespace: p.namespace,
+                cluster: p.cluster,
+                modelKind: p.modelKind,
+                status: p.status,
+                ...(p.endpoints[0] ? { baseUrl: p.endpoints[0].url } : {}),
+                ...(p.owner ? { owner: p.owner } : {}),
+                ...(p.config.description
+                  ? { description: p.config.description }
+                  : {}),
+              })),
           },
         };
       }),

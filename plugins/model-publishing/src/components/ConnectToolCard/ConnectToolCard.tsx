@@ -89,7 +89,10 @@ function CopyTokenButton() {
         variant="outlined"
         size="small"
         onClick={async () => {
-          const { token } = await identityApi.getCredentials();
+          const token = await identityApi
+            .getCredentials()
+            .then(c => c.token)
+            .catch(() => undefined);
           if (!token) {
             setState('none');
             return;
