@@ -5,6 +5,7 @@ import { AI_ENDPOINTS, NO_MODEL_ROUTE_MESSAGE, SseUsageReader, TokenUsage, costM
 import { authenticate, upstreamAfterAuth } from './policy/apiKeyAuth';
 import { MatchedRule, RateLimiter, matchRules } from './policy/rateLimit';
 import { CompiledRoute, CompiledRule, RouteTable } from './routing/compile';
+import { applyHeaderModifier } from './routing/headerModifier';
 import { RouteHit, envoyRouteName, matchRoute, rewritePath, routesForHost } from './routing/match';
 import { ModelServerStub, StubResponse } from './stubs/types';
 import { Headers, header } from './types';
@@ -163,7 +164,9 @@ async function serveRoute(
     upstreamPath = rewritePath(resolved.hit!, x.path);
   }
   const q = x.query.toString();
-  const upstreamHeaders: Headers = { ...x.headers, 'x-request-id': x.requestId };
+  const upstreamHeaders: Headers = rule.requestHeaders
+    ? { ...applyHeaderModifier(flatHeaders(x.headers), rule.requestHeaders), 'x-request-id': x.requestId }
+    : { ...x.headers, 'x-request-id': x.requestId };
   if (state.keepUpstreamRequests > 0) {
     state.upstreamRequests.push({ host: rule.upstream.host, method: x.method, path: upstreamPath + (q ? `?${q}` : ''), headers: upstreamHeaders, body: body.toString('utf8') });
     if (state.upstreamRequests.length > state.keepUpstreamRequests) state.upstreamRequests.shift();
@@ -175,8 +178,10 @@ async function serveRoute(
   } catch {
     return localReply(state, res, x, 503, 'upstream connect error or disconnect/reset before headers', 'UF', 'upstream_reset_before_response_started', decision.headers);
   }
+  // The route's ResponseHeaderModifier applies to what the upstream answered (Envoy's route-level
+  // response_headers_to_add), before the gateway's own headers.
   const headers: Record<string, string> = {
-    ...answer.headers,
+    ...applyHeaderModifier(answer.headers ?? {}, rule.responseHeaders),
     ...decision.headers,
     'x-request-id': x.requestId,
     'x-envoy-upstream-service-time': String(Date.now() - upstreamStarted),
@@ -210,6 +215,15 @@ async function serveRoute(
   }
   log(state, x, answer.status, '-', 'via_upstream');
   return undefined;
+}
+
+/** Request headers as one string each (repeated fields comma-joined), for a header modifier. */
+function flatHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
 }
 
 /** AI Gateway asks for usage in streams so it can count tokens. */

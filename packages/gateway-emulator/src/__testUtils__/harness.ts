@@ -91,7 +91,7 @@ export async function replaceSecret(h: Harness, name: string, keys: Record<strin
 export async function createHttpRoute(
   h: Harness,
   name: string,
-  spec: { prefix: string; service: string; hostnames?: string[]; rewrite?: string },
+  spec: { prefix: string; service: string; hostnames?: string[]; rewrite?: string; filters?: unknown[] },
 ) {
   await h.custom.createNamespacedCustomObject({
     group: 'gateway.networking.k8s.io',
@@ -108,8 +108,15 @@ export async function createHttpRoute(
         rules: [
           {
             matches: [{ path: { type: 'PathPrefix', value: spec.prefix } }],
-            ...(spec.rewrite !== undefined
-              ? { filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: spec.rewrite } } }] }
+            ...(spec.rewrite !== undefined || spec.filters
+              ? {
+                  filters: [
+                    ...(spec.rewrite !== undefined
+                      ? [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: spec.rewrite } } }]
+                      : []),
+                    ...(spec.filters ?? []),
+                  ],
+                }
               : {}),
             backendRefs: [{ group: '', kind: 'Service', name: spec.service, port: 80 }],
           },

@@ -18,7 +18,27 @@ describe('HTTPRoute (gateway-api conformance, envoyproxy/gateway test/e2e/tests/
     await createHttpRoute(h, 'model', { prefix: `/models/${NS}/sklearn`, service: 'sklearn-predictor', rewrite: '/' });
     await createHttpRoute(h, 'echo-host', { prefix: '/', service: 'echo', hostnames: ['echo.example.com'] });
     await createHttpRoute(h, 'no-stub', { prefix: '/missing', service: 'not-served' });
-    await h.gateway.waitFor(rs => rs.length === 3);
+    await createHttpRoute(h, 'deprecated', {
+      prefix: `/models/${NS}/old`,
+      service: 'sklearn-predictor',
+      rewrite: '/',
+      filters: [
+        {
+          type: 'ResponseHeaderModifier',
+          responseHeaderModifier: {
+            set: [
+              { name: 'Deprecation', value: '@1796083200' },
+              { name: 'Sunset', value: 'Sat, 01 Jan 2028 00:00:00 GMT' },
+              { name: 'deprecation', value: 'ignored: a second entry with an equivalent name' },
+            ],
+            add: [{ name: 'Link', value: '<https://models.example.com/models/ns/new>; rel="successor-version"' }],
+            remove: ['Content-Type'],
+          },
+        },
+        { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'X-Deprecated', value: 'true' }] } },
+      ],
+    });
+    await h.gateway.waitFor(rs => rs.length === 4);
   });
   afterAll(() => h.close());
 
@@ -50,6 +70,20 @@ describe('HTTPRoute (gateway-api conformance, envoyproxy/gateway test/e2e/tests/
     expect(r.status).toBe(503);
     expect(r.text).toBe('no healthy upstream');
     expect(h.logs.at(-1)).toMatchObject({ response_flags: 'UH', route_name: `httproute/${NS}/no-stub/rule/0/match/0/*` });
+  });
+
+  it('ResponseHeaderModifier sets, adds and removes response headers (first of equivalent names wins); RequestHeaderModifier reaches the upstream', async () => {
+    const r = await call(h, `/models/${NS}/old/v1/models/sklearn:predict`, { body: { instances: [[1, 2, 3, 4]] } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('deprecation')).toBe('@1796083200');
+    expect(r.headers.get('sunset')).toBe('Sat, 01 Jan 2028 00:00:00 GMT');
+    expect(r.headers.get('link')).toBe('<https://models.example.com/models/ns/new>; rel="successor-version"');
+    expect(r.headers.get('content-type')).toBeNull();
+    expect(h.gateway.upstreamRequests.at(-1)!.headers['x-deprecated']).toBe('true');
+    // Other routes are untouched.
+    const plain = await call(h, `/models/${NS}/sklearn/v1/models/sklearn:predict`, { body: { instances: [[1, 2, 3, 4]] } });
+    expect(plain.headers.get('deprecation')).toBeNull();
+    expect(plain.headers.get('content-type')).toMatch(/json/);
   });
 
   it('stops serving a deleted route', async () => {

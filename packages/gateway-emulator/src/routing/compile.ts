@@ -4,6 +4,7 @@ import {
 } from '../policy/apiKeyAuth';
 import { RateLimitRule } from '../policy/rateLimit';
 import { ClusterSnapshot, KubeObject } from '../types';
+import { compileHeaderModifier, type HeaderModifier } from './headerModifier';
 
 export interface PathMatch {
   type: 'Exact' | 'PathPrefix' | 'RegularExpression';
@@ -37,6 +38,10 @@ export interface CompiledRule {
     | { type: 'ReplacePrefixMatch'; value: string }
     | { type: 'ReplaceFullPath'; value: string };
   upstream?: Upstream;
+  /** HTTPRoute `RequestHeaderModifier`: applied to the request before it goes upstream. */
+  requestHeaders?: HeaderModifier;
+  /** HTTPRoute `ResponseHeaderModifier`: applied to the upstream's response before it reaches the client. */
+  responseHeaders?: HeaderModifier;
   /** Why the rule has no usable backend (answered 500, as Envoy Gateway does for an invalid backend). */
   backendError?: string;
   /** AIGatewayRoute: the model this rule matches on (from its `x-ai-eg-model` header match). */
@@ -152,6 +157,8 @@ function compileHttpRoute(route: KubeObject): Omit<CompiledRoute, 'auth' | 'auth
         index,
         matches: compileMatches(r.matches),
         rewrite: compileRewrite(r.filters),
+        requestHeaders: compileHeaderModifier(r.filters, 'RequestHeaderModifier'),
+        responseHeaders: compileHeaderModifier(r.filters, 'ResponseHeaderModifier'),
       };
       if (!ref) rule.backendError = 'no backendRefs';
       else if ((ref.kind ?? 'Service') === 'Service' && !ref.group) {
