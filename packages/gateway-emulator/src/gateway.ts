@@ -1,12 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AccessLogRecord, AccessLogSink } from './accessLog';
-import { AI_ENDPOINTS, NO_MODEL_ROUTE_MESSAGE, SseUsageReader, TokenUsage, costMetadata, usageOf } from './aiGateway';
+import {
+  AI_ENDPOINTS,
+  NO_MODEL_ROUTE_MESSAGE,
+  SseUsageReader,
+  TokenUsage,
+  costMetadata,
+  usageOf,
+} from './aiGateway';
 import { authenticate, upstreamAfterAuth } from './policy/apiKeyAuth';
 import { MatchedRule, RateLimiter, matchRules } from './policy/rateLimit';
 import { CompiledRoute, CompiledRule, RouteTable } from './routing/compile';
 import { applyHeaderModifier } from './routing/headerModifier';
-import { RouteHit, envoyRouteName, matchRoute, rewritePath, routesForHost } from './routing/match';
+import {
+  RouteHit,
+  envoyRouteName,
+  matchRoute,
+  rewritePath,
+  routesForHost,
+} from './routing/match';
 import { ModelServerStub, StubResponse } from './stubs/types';
 import { Headers, header } from './types';
 
@@ -59,7 +72,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function log(state: GatewayState, x: Exchange, code: number, flags: string, details: string): void {
+function log(
+  state: GatewayState,
+  x: Exchange,
+  code: number,
+  flags: string,
+  details: string,
+): void {
   if (state.sinks.length === 0) return;
   const record: AccessLogRecord = {
     start_time: x.startTime,
@@ -98,7 +117,10 @@ function localReply(
   extra: Record<string, string> = {},
   contentType = 'text/plain',
 ): void {
-  const headers: Record<string, string> = { ...extra, 'x-request-id': x.requestId };
+  const headers: Record<string, string> = {
+    ...extra,
+    'x-request-id': x.requestId,
+  };
   if (body) headers['content-type'] = contentType;
   res.writeHead(code, headers);
   res.end(body);
@@ -112,7 +134,11 @@ async function serveRoute(
   res: ServerResponse,
   x: Exchange,
   route: CompiledRoute,
-  resolveRule: () => { hit?: RouteHit; rule?: CompiledRule; error?: [number, string, string, string, string?] },
+  resolveRule: () => {
+    hit?: RouteHit;
+    rule?: CompiledRule;
+    error?: [number, string, string, string, string?];
+  },
 ): Promise<void> {
   if (route.authError) {
     return localReply(state, res, x, 500, '', '-', 'security_policy_invalid');
@@ -120,7 +146,15 @@ async function serveRoute(
   if (route.auth) {
     const outcome = authenticate(route.auth, x.headers, x.query);
     if (!outcome.ok) {
-      return localReply(state, res, x, 401, 'Client authentication failed.', '-', 'api_key_auth_denied');
+      return localReply(
+        state,
+        res,
+        x,
+        401,
+        'Client authentication failed.',
+        '-',
+        'api_key_auth_denied',
+      );
     }
     upstreamAfterAuth(route.auth, outcome.clientId, x.headers, x.query);
     x.clientId = outcome.clientId;
@@ -128,10 +162,14 @@ async function serveRoute(
     x.clientId = header(x.headers, 'x-client-id') ?? null;
   }
 
-  const matched: MatchedRule[] = matchRules(`${route.namespace}/${route.name}`, route.rateLimitRules, {
-    method: x.method,
-    headers: x.headers,
-  });
+  const matched: MatchedRule[] = matchRules(
+    `${route.namespace}/${route.name}`,
+    route.rateLimitRules,
+    {
+      method: x.method,
+      headers: x.headers,
+    },
+  );
   const decision = state.limiter.check(matched);
   if (!decision.allowed) {
     return localReply(state, res, x, 429, '', 'RL', 'request_rate_limited', {
@@ -143,40 +181,95 @@ async function serveRoute(
   const resolved = resolveRule();
   if (resolved.error) {
     const [code, body, flags, details, contentType] = resolved.error;
-    return localReply(state, res, x, code, body, flags, details, decision.headers, contentType);
+    return localReply(
+      state,
+      res,
+      x,
+      code,
+      body,
+      flags,
+      details,
+      decision.headers,
+      contentType,
+    );
   }
   const rule = resolved.rule!;
   if (!rule.upstream) {
-    return localReply(state, res, x, 500, '', '-', 'backend_invalid', decision.headers);
+    return localReply(
+      state,
+      res,
+      x,
+      500,
+      '',
+      '-',
+      'backend_invalid',
+      decision.headers,
+    );
   }
   const stub = state.stubs.get(rule.upstream.host);
   x.upstreamHost = `${rule.upstream.host}.svc.cluster.local:${rule.upstream.port}`;
   if (!stub) {
-    return localReply(state, res, x, 503, 'no healthy upstream', 'UH', 'no_healthy_upstream', decision.headers);
+    return localReply(
+      state,
+      res,
+      x,
+      503,
+      'no healthy upstream',
+      'UH',
+      'no_healthy_upstream',
+      decision.headers,
+    );
   }
 
   let upstreamPath: string;
   let body = x.body;
   if (route.kind === 'AIGatewayRoute') {
-    upstreamPath = `${rule.upstream.openaiPrefix ?? '/v1'}${x.path.slice('/v1'.length)}`;
+    upstreamPath = `${rule.upstream.openaiPrefix ?? '/v1'}${x.path.slice(
+      '/v1'.length,
+    )}`;
     body = withUsageRequested(body);
   } else {
     upstreamPath = rewritePath(resolved.hit!, x.path);
   }
   const q = x.query.toString();
   const upstreamHeaders: Headers = rule.requestHeaders
-    ? { ...applyHeaderModifier(flatHeaders(x.headers), rule.requestHeaders), 'x-request-id': x.requestId }
+    ? {
+        ...applyHeaderModifier(flatHeaders(x.headers), rule.requestHeaders),
+        'x-request-id': x.requestId,
+      }
     : { ...x.headers, 'x-request-id': x.requestId };
   if (state.keepUpstreamRequests > 0) {
-    state.upstreamRequests.push({ host: rule.upstream.host, method: x.method, path: upstreamPath + (q ? `?${q}` : ''), headers: upstreamHeaders, body: body.toString('utf8') });
-    if (state.upstreamRequests.length > state.keepUpstreamRequests) state.upstreamRequests.shift();
+    state.upstreamRequests.push({
+      host: rule.upstream.host,
+      method: x.method,
+      path: upstreamPath + (q ? `?${q}` : ''),
+      headers: upstreamHeaders,
+      body: body.toString('utf8'),
+    });
+    if (state.upstreamRequests.length > state.keepUpstreamRequests)
+      state.upstreamRequests.shift();
   }
   const upstreamStarted = Date.now();
   let answer: StubResponse;
   try {
-    answer = await stub.handle({ method: x.method, path: upstreamPath, query: x.query, headers: upstreamHeaders, body });
+    answer = await stub.handle({
+      method: x.method,
+      path: upstreamPath,
+      query: x.query,
+      headers: upstreamHeaders,
+      body,
+    });
   } catch {
-    return localReply(state, res, x, 503, 'upstream connect error or disconnect/reset before headers', 'UF', 'upstream_reset_before_response_started', decision.headers);
+    return localReply(
+      state,
+      res,
+      x,
+      503,
+      'upstream connect error or disconnect/reset before headers',
+      'UF',
+      'upstream_reset_before_response_started',
+      decision.headers,
+    );
   }
   // The route's ResponseHeaderModifier applies to what the upstream answered (Envoy's route-level
   // response_headers_to_add), before the gateway's own headers.
@@ -221,7 +314,8 @@ async function serveRoute(
 function flatHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
+    if (value !== undefined)
+      out[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;
 }
@@ -230,8 +324,15 @@ function flatHeaders(headers: Headers): Record<string, string> {
 function withUsageRequested(body: Buffer): Buffer {
   try {
     const parsed = JSON.parse(body.toString('utf8'));
-    if (parsed?.stream !== true || parsed.stream_options?.include_usage === true) return body;
-    parsed.stream_options = { ...(parsed.stream_options ?? {}), include_usage: true };
+    if (
+      parsed?.stream !== true ||
+      parsed.stream_options?.include_usage === true
+    )
+      return body;
+    parsed.stream_options = {
+      ...(parsed.stream_options ?? {}),
+      include_usage: true,
+    };
     return Buffer.from(JSON.stringify(parsed));
   } catch {
     return body;
@@ -248,24 +349,45 @@ function modelOf(body: Buffer): string | undefined {
 }
 
 /** An AIGatewayRoute: auth and limits on its host first, then the model picks the rule. */
-function serveAiRoute(state: GatewayState, res: ServerResponse, x: Exchange, route: CompiledRoute): Promise<void> {
-  const hostname = route.hostnames.find(h => h === x.host) ?? route.hostnames[0] ?? '*';
+function serveAiRoute(
+  state: GatewayState,
+  res: ServerResponse,
+  x: Exchange,
+  route: CompiledRoute,
+): Promise<void> {
+  const hostname =
+    route.hostnames.find(h => h === x.host) ?? route.hostnames[0] ?? '*';
   const routeName = (ruleIndex: number) =>
-    `httproute/${route.namespace}/${route.name}/rule/${ruleIndex}/match/0/${hostname === '*' ? '*' : hostname.replace(/\./g, '_')}`;
+    `httproute/${route.namespace}/${route.name}/rule/${ruleIndex}/match/0/${
+      hostname === '*' ? '*' : hostname.replace(/\./g, '_')
+    }`;
   x.routeName = routeName(0);
   return serveRoute(state, res, x, route, () => {
     if (x.method === 'GET' && x.path === '/v1/models') {
-      const models = route.rules.map(r => r.model).filter((m): m is string => !!m);
+      const models = route.rules
+        .map(r => r.model)
+        .filter((m): m is string => !!m);
       const body = JSON.stringify({
         object: 'list',
-        data: [...new Set(models)].map(id => ({ id, object: 'model', created: Math.floor(route.createdAt / 1000), owned_by: 'Envoy AI Gateway' })),
+        data: [...new Set(models)].map(id => ({
+          id,
+          object: 'model',
+          created: Math.floor(route.createdAt / 1000),
+          owned_by: 'Envoy AI Gateway',
+        })),
       });
-      return { error: [200, body, '-', 'ai_gateway_models', 'application/json'] };
+      return {
+        error: [200, body, '-', 'ai_gateway_models', 'application/json'],
+      };
     }
-    if (!AI_ENDPOINTS.includes(x.path)) return { error: [404, '', 'NR', 'route_not_found'] };
+    if (!AI_ENDPOINTS.includes(x.path))
+      return { error: [404, '', 'NR', 'route_not_found'] };
     const model = header(x.headers, 'x-ai-eg-model') ?? modelOf(x.body);
-    const rule = route.rules.find(r => r.model !== undefined && r.model === model);
-    if (!rule) return { error: [404, NO_MODEL_ROUTE_MESSAGE, '-', 'no_matching_model'] };
+    const rule = route.rules.find(
+      r => r.model !== undefined && r.model === model,
+    );
+    if (!rule)
+      return { error: [404, NO_MODEL_ROUTE_MESSAGE, '-', 'no_matching_model'] };
     x.headers['x-ai-eg-model'] = model;
     x.routeName = routeName(rule.index);
     return { rule };
@@ -273,7 +395,11 @@ function serveAiRoute(state: GatewayState, res: ServerResponse, x: Exchange, rou
 }
 
 /** The request handler of the gateway's listener. */
-export async function handleRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleRequest(
+  state: GatewayState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = Date.now();
   const url = new URL(req.url ?? '/', 'http://gateway');
   const headers: Headers = { ...req.headers };
@@ -303,14 +429,34 @@ export async function handleRequest(state: GatewayState, req: IncomingMessage, r
     bytesSent: 0,
   };
   try {
-    const ai = routesForHost(state.table, host).find(r => r.kind === 'AIGatewayRoute' && r.hostnames.length > 0);
+    const ai = routesForHost(state.table, host).find(
+      r => r.kind === 'AIGatewayRoute' && r.hostnames.length > 0,
+    );
     if (ai) return await serveAiRoute(state, res, x, ai);
-    const hit = matchRoute(state.table, { host, path, method: x.method, headers });
-    if (!hit) return localReply(state, res, x, 404, '', 'NR', 'route_not_found');
+    const hit = matchRoute(state.table, {
+      host,
+      path,
+      method: x.method,
+      headers,
+    });
+    if (!hit)
+      return localReply(state, res, x, 404, '', 'NR', 'route_not_found');
     x.routeName = envoyRouteName(hit);
-    return await serveRoute(state, res, x, hit.route, () => ({ hit, rule: hit.rule }));
+    return await serveRoute(state, res, x, hit.route, () => ({
+      hit,
+      rule: hit.rule,
+    }));
   } catch (e) {
-    if (!res.headersSent) return localReply(state, res, x, 500, '', 'DI', `emulator_error: ${(e as Error).message}`);
+    if (!res.headersSent)
+      return localReply(
+        state,
+        res,
+        x,
+        500,
+        '',
+        'DI',
+        `emulator_error: ${(e as Error).message}`,
+      );
     res.destroy();
     return undefined;
   }

@@ -35,6 +35,13 @@ import {
 } from './keys';
 import { ClusterRegistry } from './kubernetes/ClusterRegistry';
 import { createLeaks, type Leaks } from './leaks';
+import {
+  createDeprecations,
+  type DeprecationService,
+  DeprecationStore,
+  deprecationHeaders,
+  scheduleDeprecations,
+} from './deprecation';
 import { type ModelLookup, ModelWatches } from './kubernetes/ModelWatch';
 import {
   SagaExecutor,
@@ -101,6 +108,7 @@ export interface ModelPublishingServices {
   reconciler: Reconciler;
   access?: { access: AccessService; lifecycle: AccessLifecycle };
   leaks: Leaks;
+  deprecations: DeprecationService;
 }
 
 /**
@@ -150,6 +158,7 @@ export async function createServices(
     tenants: config.tenants,
     checkInitialKey: input => publicationKeys.checkInitialKey(input),
   });
+  const deprecationStore = new DeprecationStore(db);
   const sagas = new SagaExecutor({
     clusters,
     publications,
@@ -166,8 +175,15 @@ export async function createServices(
     gateway: config.gateway,
     logger,
     guides: guideSite,
+    responseHeaders: async id => {
+      const d = await deprecationStore.get(id);
+      return d ? deprecationHeaders(d) : undefined;
+    },
   });
+  // Set below; the key service and access ask it whether a deprecated publication still takes keys.
+  let deprecations: DeprecationService | undefined;
   const keys = new ApiKeyService({
+    refuseNewKeys: async id => deprecations?.keysStopped(id),
     ...keyDeps,
     rateLimitMode: config.gateway.rateLimitMode,
     rotationGraceHours: config.keys.rotationGraceHours,
@@ -196,6 +212,7 @@ export async function createServices(
           keys,
           reapply: id => publishing.reapply(id),
           notifications: deps.notifications,
+          refuseNewAccess: async id => deprecations?.refusal(id),
         })
       : undefined;
   const consumers =
@@ -218,6 +235,32 @@ export async function createServices(
     logger,
     notifications: deps.notifications,
   });
+  const deprecationService = createDeprecations({
+    db,
+    publications,
+    keys,
+    consumerKeys: async id =>
+      new AccessStore(db).consumerKeys({ publicationId: id }),
+    recipientsOf: async ref =>
+      consumers ? consumers.recipientsOf(ref) : [ref],
+    reapply: id => publishing.reapply(id),
+    unpublish: (p, actor) =>
+      publishing.unpublish(
+        {
+          cluster: p.cluster,
+          namespace: p.namespace,
+          name: p.name,
+          ...(p.entityRef ? { entityRef: p.entityRef } : {}),
+          ...(p.owner ? { owner: p.owner } : {}),
+          ...(p.resourceKind ? { resourceKind: p.resourceKind } : {}),
+        },
+        { actor },
+      ),
+    auditLog,
+    logger,
+    notifications: deps.notifications,
+  });
+  deprecations = deprecationService;
   const reconciler = new Reconciler({
     clusters,
     publications,
@@ -242,6 +285,7 @@ export async function createServices(
     reconciler,
     access,
     leaks,
+    deprecations: deprecationService,
   };
 }
 
@@ -273,6 +317,7 @@ export async function startServices(
   await scheduleUsageCollector(s.usage, deps.scheduler);
   if (s.access)
     await scheduleAccessLifecycle({ ...deps, lifecycle: s.access.lifecycle });
+  await scheduleDeprecations({ ...deps, deprecations: s.deprecations });
   if (s.config.reconciler.enabled && s.clusters.names().length) {
     await scheduleReconciler({
       reconciler: s.reconciler,

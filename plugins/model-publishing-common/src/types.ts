@@ -27,6 +27,9 @@ export const AUDIT_ACTIONS = [
   'access.resume',
   'access.revoke',
   'key.leak',
+  'publication.deprecate',
+  'publication.undeprecate',
+  'publication.sunset',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,4 @@
-import {
-  ApiKeyAuthConfig,
-  resolveApiKeyAuth,
-} from '../policy/apiKeyAuth';
+import { ApiKeyAuthConfig, resolveApiKeyAuth } from '../policy/apiKeyAuth';
 import { RateLimitRule } from '../policy/rateLimit';
 import { ClusterSnapshot, KubeObject } from '../types';
 import { compileHeaderModifier, type HeaderModifier } from './headerModifier';
@@ -50,7 +47,12 @@ export interface CompiledRule {
 
 export interface LlmRequestCost {
   metadataKey: string;
-  type: 'InputToken' | 'OutputToken' | 'TotalToken' | 'CachedInputToken' | 'CEL';
+  type:
+    | 'InputToken'
+    | 'OutputToken'
+    | 'TotalToken'
+    | 'CachedInputToken'
+    | 'CEL';
 }
 
 export interface CompiledRoute {
@@ -73,7 +75,9 @@ export interface RouteTable {
 
 const keyOf = (ns: string, name: string) => `${ns}/${name}`;
 const created = (o: KubeObject) =>
-  o.metadata.creationTimestamp ? new Date(o.metadata.creationTimestamp).getTime() : 0;
+  o.metadata.creationTimestamp
+    ? new Date(o.metadata.creationTimestamp).getTime()
+    : 0;
 
 /** Which policy of a kind applies to a route: the oldest that targets it, then by namespace/name (Envoy Gateway's rule). */
 function policyFor(
@@ -82,11 +86,15 @@ function policyFor(
 ): KubeObject | undefined {
   const targeting = [...policies.values()].filter(p => {
     if ((p.metadata.namespace ?? '') !== route.namespace) return false;
-    const refs = [...(p.spec?.targetRefs ?? []), ...(p.spec?.targetRef ? [p.spec.targetRef] : [])];
+    const refs = [
+      ...(p.spec?.targetRefs ?? []),
+      ...(p.spec?.targetRef ? [p.spec.targetRef] : []),
+    ];
     return refs.some(
       (r: any) =>
         r.kind === 'HTTPRoute' &&
-        (r.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' &&
+        (r.group ?? 'gateway.networking.k8s.io') ===
+          'gateway.networking.k8s.io' &&
         r.name === route.name,
     );
   });
@@ -117,7 +125,8 @@ function compileMatches(matches: any[] | undefined): RouteMatch[] {
 }
 
 function compileRewrite(filters: any[] | undefined): CompiledRule['rewrite'] {
-  const f = (filters ?? []).find(x => x.type === 'URLRewrite')?.urlRewrite?.path;
+  const f = (filters ?? []).find(x => x.type === 'URLRewrite')?.urlRewrite
+    ?.path;
   if (!f) return undefined;
   return f.type === 'ReplaceFullPath'
     ? { type: 'ReplaceFullPath', value: f.replaceFullPath }
@@ -137,12 +146,15 @@ function backendUpstream(
   const backend = snapshot.Backend.get(keyOf(ns, name));
   if (!backend) return `Backend ${ns}/${name} not found`;
   const ep = backend.spec?.endpoints?.[0];
-  if (ep?.fqdn) return { host: serviceHost(ep.fqdn.hostname), port: ep.fqdn.port };
+  if (ep?.fqdn)
+    return { host: serviceHost(ep.fqdn.hostname), port: ep.fqdn.port };
   if (ep?.ip) return { host: ep.ip.address, port: ep.ip.port };
   return `Backend ${ns}/${name} has no fqdn or ip endpoint`;
 }
 
-function compileHttpRoute(route: KubeObject): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
+function compileHttpRoute(
+  route: KubeObject,
+): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
   const ns = route.metadata.namespace ?? '';
   return {
     kind: 'HTTPRoute',
@@ -157,13 +169,23 @@ function compileHttpRoute(route: KubeObject): Omit<CompiledRoute, 'auth' | 'auth
         index,
         matches: compileMatches(r.matches),
         rewrite: compileRewrite(r.filters),
-        requestHeaders: compileHeaderModifier(r.filters, 'RequestHeaderModifier'),
-        responseHeaders: compileHeaderModifier(r.filters, 'ResponseHeaderModifier'),
+        requestHeaders: compileHeaderModifier(
+          r.filters,
+          'RequestHeaderModifier',
+        ),
+        responseHeaders: compileHeaderModifier(
+          r.filters,
+          'ResponseHeaderModifier',
+        ),
       };
       if (!ref) rule.backendError = 'no backendRefs';
       else if ((ref.kind ?? 'Service') === 'Service' && !ref.group) {
-        rule.upstream = { host: `${ref.name}.${ref.namespace ?? ns}`, port: ref.port ?? 80 };
-      } else rule.backendError = `backendRef kind ${ref.kind} is not served by the emulator`;
+        rule.upstream = {
+          host: `${ref.name}.${ref.namespace ?? ns}`,
+          port: ref.port ?? 80,
+        };
+      } else
+        rule.backendError = `backendRef kind ${ref.kind} is not served by the emulator`;
       return rule;
     }),
   };
@@ -190,11 +212,16 @@ function compileAiRoute(
       const ref = r.backendRefs?.[0];
       const asb = ref && snapshot.AIServiceBackend.get(keyOf(ns, ref.name));
       if (!ref) rule.backendError = 'no backendRefs';
-      else if (!asb) rule.backendError = `AIServiceBackend ${ns}/${ref.name} not found`;
+      else if (!asb)
+        rule.backendError = `AIServiceBackend ${ns}/${ref.name} not found`;
       else {
         const up = backendUpstream(snapshot, ns, asb.spec?.backendRef?.name);
         if (typeof up === 'string') rule.backendError = up;
-        else rule.upstream = { ...up, openaiPrefix: asb.spec?.schema?.prefix ?? '/v1' };
+        else
+          rule.upstream = {
+            ...up,
+            openaiPrefix: asb.spec?.schema?.prefix ?? '/v1',
+          };
       }
       return rule;
     }),
@@ -209,7 +236,9 @@ function compileAiRoute(
 export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
   const bases = [
     ...[...snapshot.HTTPRoute.values()].map(compileHttpRoute),
-    ...[...snapshot.AIGatewayRoute.values()].map(r => compileAiRoute(snapshot, r)),
+    ...[...snapshot.AIGatewayRoute.values()].map(r =>
+      compileAiRoute(snapshot, r),
+    ),
   ];
   const routes: CompiledRoute[] = bases.map(base => {
     const route: CompiledRoute = { ...base, rateLimitRules: [] };
@@ -225,6 +254,10 @@ export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
     return route;
   });
   // Oldest route first, as Envoy Gateway orders equally specific routes.
-  routes.sort((a, b) => a.createdAt - b.createdAt || `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  routes.sort(
+    (a, b) =>
+      a.createdAt - b.createdAt ||
+      `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+  );
   return { routes };
 }

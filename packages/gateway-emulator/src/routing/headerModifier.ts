@@ -14,10 +14,15 @@ function firstOfEachName(list: unknown): { name: string; value: string }[] {
   const seen = new Set<string>();
   const out: { name: string; value: string }[] = [];
   for (const entry of Array.isArray(list) ? list : []) {
-    const name = String((entry as { name?: unknown })?.name ?? '').toLowerCase();
+    const name = String(
+      (entry as { name?: unknown })?.name ?? '',
+    ).toLowerCase();
     if (!name || seen.has(name)) continue;
     seen.add(name);
-    out.push({ name, value: String((entry as { value?: unknown }).value ?? '') });
+    out.push({
+      name,
+      value: String((entry as { value?: unknown }).value ?? ''),
+    });
   }
   return out;
 }
@@ -27,14 +32,25 @@ export function compileHeaderModifier(
   filters: unknown[] | undefined,
   type: 'RequestHeaderModifier' | 'ResponseHeaderModifier',
 ): HeaderModifier | undefined {
-  const field = type === 'RequestHeaderModifier' ? 'requestHeaderModifier' : 'responseHeaderModifier';
-  const f = (filters ?? []).find(x => (x as { type?: unknown })?.type === type) as Record<string, any> | undefined;
+  const field =
+    type === 'RequestHeaderModifier'
+      ? 'requestHeaderModifier'
+      : 'responseHeaderModifier';
+  const f = (filters ?? []).find(
+    x => (x as { type?: unknown })?.type === type,
+  ) as Record<string, any> | undefined;
   const spec = f?.[field];
   if (!spec) return undefined;
   return {
     set: firstOfEachName(spec.set),
     add: firstOfEachName(spec.add),
-    remove: [...new Set<string>((Array.isArray(spec.remove) ? spec.remove : []).map((n: unknown) => String(n).toLowerCase()))],
+    remove: [
+      ...new Set<string>(
+        (Array.isArray(spec.remove) ? spec.remove : []).map((n: unknown) =>
+          String(n).toLowerCase(),
+        ),
+      ),
+    ],
   };
 }
 
@@ -44,10 +60,12 @@ export function applyHeaderModifier(
   modifier: HeaderModifier | undefined,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers))
+    out[name.toLowerCase()] = value;
   if (!modifier) return out;
   for (const name of modifier.remove) delete out[name];
   for (const { name, value } of modifier.set) out[name] = value;
-  for (const { name, value } of modifier.add) out[name] = out[name] !== undefined ? `${out[name]},${value}` : value;
+  for (const { name, value } of modifier.add)
+    out[name] = out[name] !== undefined ? `${out[name]},${value}` : value;
   return out;
 }

@@ -41,6 +41,8 @@ export interface AccessServiceOptions {
   logger: LoggerService;
   /** Rebuilds the publication's BackendTrafficPolicy after a key's limits changed (suspend, resume). */
   reapply(publicationId: string): Promise<unknown>;
+  /** Why a publication takes no new consumers (deprecated, with a pointer to the successor); undefined = it does. */
+  refuseNewAccess?: (publicationId: string) => Promise<string | undefined>;
   now?: () => Date;
 }
 
@@ -134,6 +136,8 @@ export class AccessService {
     input: AccessRequestInput,
     caller: Caller,
   ): Promise<{ request: AccessRequest; issued?: IssuedApiKey }> {
+    const refused = await this.o.refuseNewAccess?.(publication.id);
+    if (refused) throw new ConflictError(refused);
     await this.o.consumers.verify(caller.actor, input.consumer);
     const plan = await this.planNamed(publication, input.plan, 'plan');
     const id = randomUUID();

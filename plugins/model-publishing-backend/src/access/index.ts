@@ -37,6 +37,8 @@ export interface AccessDeps {
   reapply(publicationId: string): Promise<unknown>;
   /** Backstage notifications; without it nobody is told (tests, backends without the notifications plugin). */
   notifications?: NotificationService;
+  /** Why a publication takes no new consumers (deprecated); undefined = it does. */
+  refuseNewAccess?: (publicationId: string) => Promise<string | undefined>;
 }
 
 /** The consumers' side (design §9): the access service and its lifecycle (scheduled by scheduleAccessLifecycle). */
@@ -65,6 +67,7 @@ export function createAccess(deps: AccessDeps): {
     notifier,
     logger: deps.logger,
     reapply: deps.reapply,
+    ...(deps.refuseNewAccess ? { refuseNewAccess: deps.refuseNewAccess } : {}),
   });
   const lifecycle = new AccessLifecycle({
     store,

@@ -58,6 +58,16 @@ export function buildHttpRoute(
                 path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
               },
             },
+            ...(input.responseHeaders?.length
+              ? [
+                  {
+                    type: 'ResponseHeaderModifier' as const,
+                    responseHeaderModifier: {
+                      set: input.responseHeaders.slice(0, 16),
+                    },
+                  },
+                ]
+              : []),
           ],
           backendRefs: [backendRef],
         },

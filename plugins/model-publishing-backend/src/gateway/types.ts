@@ -58,7 +58,14 @@ export interface BuildInput {
    * Policy kinds with a Gateway-level policy to merge into (reviewGatewayPolicies): our route policy
    * of that kind sets `mergeType: StrategicMerge`, so the Gateway's keeps applying.
    */
-  mergeWithGateway?: Partial<Record<'SecurityPolicy' | 'BackendTrafficPolicy', boolean>>;
+  mergeWithGateway?: Partial<
+    Record<'SecurityPolicy' | 'BackendTrafficPolicy', boolean>
+  >;
+  /**
+   * Headers every response of the route carries (a deprecated publication's Deprecation, Sunset and Link):
+   * the HTTPRoute's ResponseHeaderModifier filter. AI Gateway 1.1's AIGatewayRoute has no response filter.
+   */
+  responseHeaders?: { name: string; value: string }[];
 }
 
 /** A public URL of a publication, for the guide, the catalog and the UI. */

@@ -1,5 +1,10 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import type { ApiKeyInfo, IssuedApiKey, PublicationStatus, RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  ApiKeyInfo,
+  IssuedApiKey,
+  PublicationStatus,
+  RateLimits,
+} from '@model-publishing/plugin-model-publishing-common';
 import { buildRateLimitRules } from '../gateway/backendTrafficPolicy';
 import type { BuildInput } from '../gateway/types';
 import { keyStatus, toApiKeyInfo } from './keyInfo';
@@ -15,7 +20,12 @@ import {
 } from './keyRecords';
 import { KeySweep, type SweepResult } from './KeySweep';
 import { writeSecretKeys, type SecretWriteOptions } from './secretKeys';
-import type { ActiveKeyLimits, ApiKeyRecord, KeyPublication, KeySecretClient } from './types';
+import type {
+  ActiveKeyLimits,
+  ApiKeyRecord,
+  KeyPublication,
+  KeySecretClient,
+} from './types';
 
 export type { Actor } from './keyRecords';
 export type { SweepResult } from './KeySweep';
@@ -38,6 +48,8 @@ export interface ApiKeyServiceOptions extends KeyRecordsOptions {
    * Failures are logged, not thrown (the key operation itself already happened).
    */
   onKeyLimitsChanged?: (publicationId: string) => Promise<void>;
+  /** Why a publication issues no new keys (a deprecation past its stop-new-keys sunset); undefined = it does. */
+  refuseNewKeys?: (publicationId: string) => Promise<string | undefined>;
 }
 
 export interface CreateKeyInput {
@@ -81,7 +93,9 @@ export class ApiKeyService {
     });
     this.graceHours = options.rotationGraceHours ?? 24;
     if (!(this.graceHours >= 0)) {
-      throw new InputError('modelPublishing.keys.rotationGraceHours must be 0 or more');
+      throw new InputError(
+        'modelPublishing.keys.rotationGraceHours must be 0 or more',
+      );
     }
   }
 
@@ -92,8 +106,13 @@ export class ApiKeyService {
   }
 
   /** Keys Envoy accepts now, for rebuilding the BackendTrafficPolicy. Never includes a key. */
-  async listActiveKeysForPublication(publicationId: string): Promise<ActiveKeyLimits[]> {
-    const records = await this.records.store.listLive(publicationId, this.records.now());
+  async listActiveKeysForPublication(
+    publicationId: string,
+  ): Promise<ActiveKeyLimits[]> {
+    const records = await this.records.store.listLive(
+      publicationId,
+      this.records.now(),
+    );
     const shared = budgetLinks(records);
     return records.map(r => ({
       clientId: r.clientId,
@@ -104,17 +123,32 @@ export class ApiKeyService {
 
   async create(input: CreateKeyInput, who: Actor): Promise<IssuedApiKey> {
     const publication = await this.manageablePublication(input.publicationId);
+    const refused = await this.options.refuseNewKeys?.(publication.id);
+    if (refused) throw new ConflictError(refused);
     const now = this.records.now();
     const expiresAt = parseExpiry(input.expiresAt, now);
-    const rateLimits = hasLimits(input.rateLimits) ? input.rateLimits : undefined;
+    const rateLimits = hasLimits(input.rateLimits)
+      ? input.rateLimits
+      : undefined;
     const key = this.records.generateKey();
-    const record = this.records.newRecord(publication.id, input.name, key, who.actor, now, {
-      expiresAt,
-      rateLimits,
-    });
+    const record = this.records.newRecord(
+      publication.id,
+      input.name,
+      key,
+      who.actor,
+      now,
+      {
+        expiresAt,
+        rateLimits,
+      },
+    );
 
     await this.records.store.transaction(publication.id, async store => {
-      const taken = await store.findActiveByName(publication.id, input.name, now);
+      const taken = await store.findActiveByName(
+        publication.id,
+        input.name,
+        now,
+      );
       if (taken) {
         throw new ConflictError(
           `name: a key named "${input.name}" already exists for this publication; rotate it or choose another name`,
@@ -150,7 +184,9 @@ export class ApiKeyService {
       ...this.records.event('key.create', who, publication, record.id),
       outcome: 'succeeded',
     });
-    this.options.logger.info(`Issued API key ${record.id} for publication ${publication.id}`);
+    this.options.logger.info(
+      `Issued API key ${record.id} for publication ${publication.id}`,
+    );
     return { key: toApiKeyInfo(record, now), secret: key };
   }
 
@@ -158,7 +194,9 @@ export class ApiKeyService {
     const publication = await this.manageablePublication(input.publicationId);
     const graceHours = input.gracePeriodHours ?? this.graceHours;
     if (!(graceHours >= 0 && graceHours <= 720)) {
-      throw new InputError('gracePeriodHours must be between 0 (revoke now) and 720');
+      throw new InputError(
+        'gracePeriodHours must be between 0 (revoke now) and 720',
+      );
     }
     const old = await this.keyOf(publication.id, input.keyId);
     const now = this.records.now();
@@ -166,21 +204,32 @@ export class ApiKeyService {
     const revokeNow = graceHours === 0;
     // The new key lives as long as the old one was meant to (a rotation is not a way to expire).
     const expiresAt = old.expiresAt
-      ? new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()))
+      ? new Date(
+          now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()),
+        )
       : undefined;
     const key = this.records.generateKey();
-    const record = this.records.newRecord(publication.id, old.name, key, who.actor, now, {
-      expiresAt,
-      rateLimits: old.rateLimits,
-      rotatedFrom: old.id,
-    });
+    const record = this.records.newRecord(
+      publication.id,
+      old.name,
+      key,
+      who.actor,
+      now,
+      {
+        expiresAt,
+        rateLimits: old.rateLimits,
+        rotatedFrom: old.id,
+      },
+    );
 
     await this.records.store.transaction(publication.id, async store => {
       if (!(await store.markRotated(old.id, graceUntil, now))) {
         const current = (await store.get(old.id)) ?? old;
         throw new ConflictError(
           `key ${old.id} is ${
-            current.graceUntil && !current.revokedAt ? 'already rotated' : keyStatus(current, now)
+            current.graceUntil && !current.revokedAt
+              ? 'already rotated'
+              : keyStatus(current, now)
           }; only an active key can be rotated`,
         );
       }
@@ -211,11 +260,13 @@ export class ApiKeyService {
       });
       throw error;
     }
-    if (revokeNow) await this.records.store.markRemoved([old.id], this.records.now());
+    if (revokeNow)
+      await this.records.store.markRemoved([old.id], this.records.now());
 
     // During the grace period the old and new key share one budget (one rate-limit rule for both),
     // so the route's limits are rebuilt whenever the old key stays valid.
-    if (record.rateLimits || !revokeNow) await this.limitsChanged(publication.id);
+    if (record.rateLimits || !revokeNow)
+      await this.limitsChanged(publication.id);
     await this.records.audit({
       ...this.records.event('key.rotate', who, publication, old.id),
       outcome: 'succeeded',
@@ -224,8 +275,12 @@ export class ApiKeyService {
         graceUntil: revokeNow ? null : graceUntil.toISOString(),
       },
     });
-    const oldFate = revokeNow ? 'old key revoked' : `old key valid until ${graceUntil.toISOString()}`;
-    this.options.logger.info(`Rotated API key ${old.id} to ${record.id} for publication ${publication.id}; ${oldFate}`);
+    const oldFate = revokeNow
+      ? 'old key revoked'
+      : `old key valid until ${graceUntil.toISOString()}`;
+    this.options.logger.info(
+      `Rotated API key ${old.id} to ${record.id} for publication ${publication.id}; ${oldFate}`,
+    );
     const previous = (await this.records.store.get(old.id)) ?? old;
     const after = this.records.now();
     return {
@@ -235,7 +290,10 @@ export class ApiKeyService {
     };
   }
 
-  async revoke(input: { publicationId: string; keyId: string }, who: Actor): Promise<ApiKeyInfo> {
+  async revoke(
+    input: { publicationId: string; keyId: string },
+    who: Actor,
+  ): Promise<ApiKeyInfo> {
     const publication = await this.records.publication(input.publicationId);
     const record = await this.keyOf(publication.id, input.keyId);
     const wasRevoked = !!record.revokedAt;
@@ -243,7 +301,9 @@ export class ApiKeyService {
     await this.records.store.markRevoked(record.id, this.records.now());
     // Mid-publish or mid-unpublish the Secret is being written by that operation; the sweep
     // (which waits for it to settle) takes the key out.
-    const inFlight = publication.status === 'publishing' || publication.status === 'unpublishing';
+    const inFlight =
+      publication.status === 'publishing' ||
+      publication.status === 'unpublishing';
     if (!record.removedAt && !inFlight) {
       try {
         await this.sweeper.removeFromSecret(publication, [record]);
@@ -251,7 +311,9 @@ export class ApiKeyService {
         await this.records.audit({
           ...this.records.event('key.revoke', who, publication, record.id),
           outcome: 'failed',
-          error: `${safeMessage(error)} (recorded as revoked; the scheduled sweep retries the removal)`,
+          error: `${safeMessage(
+            error,
+          )} (recorded as revoked; the scheduled sweep retries the removal)`,
         });
         throw error;
       }
@@ -262,7 +324,9 @@ export class ApiKeyService {
         ...this.records.event('key.revoke', who, publication, record.id),
         outcome: 'succeeded',
       });
-      this.options.logger.info(`Revoked API key ${record.id} of publication ${publication.id}`);
+      this.options.logger.info(
+        `Revoked API key ${record.id} of publication ${publication.id}`,
+      );
     }
     const updated = (await this.records.store.get(record.id)) ?? record;
     return toApiKeyInfo(updated, this.records.now());
@@ -278,7 +342,10 @@ export class ApiKeyService {
   // ---- internals -------------------------------------------------------------------------
 
   /** Validates the per-key rules against the gateway's limits (256 global / 16 local). */
-  private checkRuleLimits(publication: KeyPublication, live: ApiKeyRecord[]): void {
+  private checkRuleLimits(
+    publication: KeyPublication,
+    live: ApiKeyRecord[],
+  ): void {
     const input = {
       config: publication.config,
       detection: { kind: publication.modelKind },
@@ -303,7 +370,10 @@ export class ApiKeyService {
     return publication;
   }
 
-  private async keyOf(publicationId: string, keyId: string): Promise<ApiKeyRecord> {
+  private async keyOf(
+    publicationId: string,
+    keyId: string,
+  ): Promise<ApiKeyRecord> {
     const record = await this.records.store.get(keyId);
     if (!record || record.publicationId !== publicationId) {
       throw new NotFoundError(`key ${keyId} not found for this publication`);
@@ -317,7 +387,9 @@ export class ApiKeyService {
       await this.options.onKeyLimitsChanged(publicationId);
     } catch (error) {
       this.options.logger.warn(
-        `Could not re-apply rate limits of publication ${publicationId} after a key change: ${safeMessage(error)}`,
+        `Could not re-apply rate limits of publication ${publicationId} after a key change: ${safeMessage(
+          error,
+        )}`,
       );
     }
   }

@@ -71,6 +71,10 @@ export interface PublishingServiceOptions {
     unpublished(p: Publication): void;
   };
   newId?: () => string;
+  /** Response headers a publication's route carries (a deprecation's; src/deprecation). */
+  responseHeaders?: (
+    publicationId: string,
+  ) => Promise<{ name: string; value: string }[] | undefined>;
 }
 
 /** Thrown before the route when the watched copy a publish built from is not the live model. */
@@ -118,6 +122,7 @@ export class PublishingService {
     kind: PublishKind,
     config: PublishConfig,
     keys: BuildKey[],
+    responseHeaders?: { name: string; value: string }[],
   ) {
     const input = {
       publicationId,
@@ -126,6 +131,7 @@ export class PublishingService {
       config,
       keys,
       gateway: this.o.gateway,
+      ...(responseHeaders?.length ? { responseHeaders } : {}),
     };
     return {
       objects: buildPublicationObjects(input),
@@ -311,6 +317,7 @@ export class PublishingService {
           kind,
           config,
           await this.liveKeys(current),
+          await this.o.responseHeaders?.(current.id),
         );
         await saga.applyStaged(built.objects, 'apply');
         // Objects the new configuration no longer needs (e.g. the kind changed): removed only after the
@@ -484,7 +491,14 @@ export class PublishingService {
       ...publication.config,
       modelKind: publication.modelKind,
     });
-    return this.build(publication.id, isvc, kind, publication.config, keys);
+    return this.build(
+      publication.id,
+      isvc,
+      kind,
+      publication.config,
+      keys,
+      await this.o.responseHeaders?.(publication.id),
+    );
   }
 
   /** Active keys for a rebuild, with their raw values from the Secret. */

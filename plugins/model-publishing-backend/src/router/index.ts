@@ -5,6 +5,7 @@ import { faultAnswers, jsonBodyParser } from './faultAnswers';
 import { registerGuideRoutes } from './guide';
 import { registerKeyRoutes } from './keys';
 import { registerLeakRoutes } from './leaks';
+import { registerDeprecationRoutes } from './deprecation';
 import { registerPublicationRoutes } from './publications';
 import { registerTryItRoutes } from './tryIt';
 import type { ApiRouter, RouterDeps } from './types';
@@ -26,6 +27,7 @@ export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   registerGuideRoutes(router, deps);
   registerAccessRoutes(router, deps);
   registerLeakRoutes(router, deps);
+  registerDeprecationRoutes(router, deps);
   router.use(faultAnswers());
   return router;
 }

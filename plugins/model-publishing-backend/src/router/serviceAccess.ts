@@ -65,6 +65,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'POST /usage/ingest': 'ingest',
   'POST /secret-scanning/github': 'signed',
   'POST /keys/leaked': 'users',
+  'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation':
+    'users',
+  'PUT /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation':
+    'users',
+  'DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation':
+    'users',
 };
 
 /** `<METHOD> <path>` of an Express route path (`:param` → `{param}`), as ROUTE_ACCESS keys it. */

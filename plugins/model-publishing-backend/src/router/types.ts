@@ -6,6 +6,7 @@ import type { GuideRenderer } from '../docs/GuideRenderer';
 import type { ApiKeyService } from '../keys';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import type { Leaks } from '../leaks';
+import type { DeprecationService } from '../deprecation';
 import type { ModelReader } from '../publishing/ModelReader';
 import type { PublishingService } from '../publishing/PublishingService';
 import type { createOpenApiRouter } from '../schema/openapi.generated';
@@ -36,6 +37,8 @@ export interface RouterDeps {
   access?: AccessService;
   /** Leaked keys (src/leaks); absent = the secret scanning route answers 404. */
   leaks?: Leaks;
+  /** Deprecations (src/deprecation); absent = deprecation routes answer 503. */
+  deprecations?: DeprecationService;
 }
 
 /** Page size of a paged route when the caller names none (openapi.yaml's `limit` allows 1–200). */

@@ -59,6 +59,13 @@ import type {
   ManageConsumerKeyResponse,
   GetMyModelAccessPath,
   GetMyModelAccessResponse,
+  GetDeprecationPath,
+  GetDeprecationResponse,
+  DeprecatePublicationPath,
+  DeprecatePublicationBody,
+  DeprecatePublicationResponse,
+  UndeprecatePublicationPath,
+  UndeprecatePublicationResponse,
   GetMyAccessResponse,
   ListConsumerEntitiesResponse,
   ListRequestsToDecideResponse,
@@ -1366,6 +1373,113 @@ export const spec = {
         }
       }
     },
+    "/{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation": {
+      "x-type-name": "ModelPath",
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/addressedBy"
+        },
+        {
+          "$ref": "#/components/parameters/scope"
+        },
+        {
+          "$ref": "#/components/parameters/namespace"
+        },
+        {
+          "$ref": "#/components/parameters/name"
+        }
+      ],
+      "get": {
+        "operationId": "getDeprecation",
+        "summary": "The publication's deprecation, if any (model-publishing.publication.read), and who still calls it (consumers with live keys and their last use; with model-publishing.usage.read)",
+        "tags": [
+          "publications"
+        ],
+        "responses": {
+          "200": {
+            "description": "ok",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeprecationStatus"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "put": {
+        "operationId": "deprecatePublication",
+        "summary": "Deprecate the publication with a sunset date and optionally a successor model (model-publishing.publication.update). Responses get Deprecation, Sunset and Link headers; new access requests are refused; consumers holding keys are told now and 7 days before the sunset",
+        "tags": [
+          "publications"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DeprecationInput"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "deprecated (or the deprecation changed)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deprecation"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "undeprecatePublication",
+        "summary": "Withdraw the deprecation before its sunset (model-publishing.publication.update)",
+        "tags": [
+          "publications"
+        ],
+        "responses": {
+          "204": {
+            "description": "withdrawn"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          }
+        }
+      }
+    },
     "/access/mine": {
       "get": {
         "operationId": "getMyAccess",
@@ -2080,6 +2194,149 @@ export const spec = {
   },
   "components": {
     "schemas": {
+      "DeprecationInput": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "sunsetAt"
+        ],
+        "properties": {
+          "sunsetAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the publication stops (RFC 3339); in the future, at most 2 years ahead"
+          },
+          "successor": {
+            "type": "string",
+            "maxLength": 255,
+            "description": "Entity ref of the published model that replaces this one (its endpoint becomes the Link)"
+          },
+          "message": {
+            "type": "string",
+            "maxLength": 500
+          },
+          "atSunset": {
+            "type": "string",
+            "enum": [
+              "unpublish",
+              "stop-new-keys"
+            ],
+            "default": "unpublish",
+            "description": "At the sunset, unpublish the model, or keep serving existing keys and issue no new ones"
+          }
+        }
+      },
+      "Deprecation": {
+        "type": "object",
+        "required": [
+          "publicationId",
+          "deprecatedAt",
+          "deprecatedBy",
+          "sunsetAt",
+          "atSunset",
+          "headers"
+        ],
+        "properties": {
+          "publicationId": {
+            "type": "string"
+          },
+          "deprecatedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "deprecatedBy": {
+            "type": "string"
+          },
+          "sunsetAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "successor": {
+            "type": "string"
+          },
+          "successorUrl": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "atSunset": {
+            "type": "string",
+            "enum": [
+              "unpublish",
+              "stop-new-keys"
+            ]
+          },
+          "notifiedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "remindedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "sunsetDoneAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "headers": {
+            "type": "array",
+            "description": "The response headers the gateway adds (Deprecation, Sunset, Link)",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "value"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "value": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "DeprecationConsumer": {
+        "type": "object",
+        "required": [
+          "consumerRef",
+          "keyIds"
+        ],
+        "properties": {
+          "consumerRef": {
+            "type": "string"
+          },
+          "keyIds": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "lastUsedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "DeprecationStatus": {
+        "type": "object",
+        "properties": {
+          "deprecation": {
+            "$ref": "#/components/schemas/Deprecation"
+          },
+          "consumers": {
+            "type": "array",
+            "description": "Consumers holding live keys, most recent caller first (only with model-publishing.usage.read)",
+            "items": {
+              "$ref": "#/components/schemas/DeprecationConsumer"
+            }
+          }
+        }
+      },
       "LeakedTokenFinding": {
         "description": "One match GitHub secret scanning found",
         "type": "object",
@@ -3170,7 +3427,10 @@ export const spec = {
               "access.suspend",
               "access.resume",
               "access.revoke",
-              "key.leak"
+              "key.leak",
+              "publication.deprecate",
+              "publication.undeprecate",
+              "publication.sunset"
             ]
           },
           "entityRef": {
@@ -4241,6 +4501,9 @@ export type EndpointMap = {
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers': { path: ListConsumersPath; response: ListConsumersResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/consumers/{keyId}/{action}': { path: ManageConsumerKeyPath; response: ManageConsumerKeyResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/my-access': { path: GetMyModelAccessPath; response: GetMyModelAccessResponse };
+  '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation': { path: GetDeprecationPath; response: GetDeprecationResponse };
+  '#put|/{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation': { path: DeprecatePublicationPath; body: DeprecatePublicationBody; response: DeprecatePublicationResponse };
+  '#_delete|/{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation': { path: UndeprecatePublicationPath; response: UndeprecatePublicationResponse };
   '#get|/access/mine': { response: GetMyAccessResponse };
   '#get|/access/consumers': { response: ListConsumerEntitiesResponse };
   '#get|/access/requests': { response: ListRequestsToDecideResponse };

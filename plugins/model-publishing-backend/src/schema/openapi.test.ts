@@ -63,6 +63,10 @@ describe('openapi.yaml and the code generated from it', () => {
         // leaked keys (issue 21)
         'POST /secret-scanning/github',
         'POST /keys/leaked',
+        // deprecation (issue 21)
+        `GET ${model}/publication/deprecation`,
+        `PUT ${model}/publication/deprecation`,
+        `DELETE ${model}/publication/deprecation`,
       ].sort(),
     );
     expect(spec.components.parameters.addressedBy.schema.enum).toEqual([

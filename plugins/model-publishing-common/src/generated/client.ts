@@ -47,6 +47,12 @@ import type {
   ManageConsumerKeyResponse,
   GetMyModelAccessRequest,
   GetMyModelAccessResponse,
+  GetDeprecationRequest,
+  GetDeprecationResponse,
+  DeprecatePublicationRequest,
+  DeprecatePublicationResponse,
+  UndeprecatePublicationRequest,
+  UndeprecatePublicationResponse,
   GetMyAccessRequest,
   GetMyAccessResponse,
   ListConsumerEntitiesRequest,
@@ -300,6 +306,30 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<GetMyModelAccessResponse>> {
     return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/my-access`), undefined, options);
+  }
+
+  /** GET /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: The publication's deprecation, if any (model-publishing.publication.read), and who still calls it (consumers with live keys and their last use; with model-publishing.usage.read) */
+  async getDeprecation(
+    request: GetDeprecationRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetDeprecationResponse>> {
+    return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/deprecation`), undefined, options);
+  }
+
+  /** PUT /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: Deprecate the publication with a sunset date and optionally a successor model (model-publishing.publication.update). Responses get Deprecation, Sunset and Link headers; new access requests are refused; consumers holding keys are told now and 7 days before the sunset */
+  async deprecatePublication(
+    request: DeprecatePublicationRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DeprecatePublicationResponse>> {
+    return this.send('PUT', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/deprecation`), request.body, options);
+  }
+
+  /** DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: Withdraw the deprecation before its sunset (model-publishing.publication.update) */
+  async undeprecatePublication(
+    request: UndeprecatePublicationRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UndeprecatePublicationResponse>> {
+    return this.send('DELETE', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/deprecation`), undefined, options);
   }
 
   /** GET /access/mine: The caller's keys (as themselves, their groups and the Components they own) and requests, across all models (users only) */

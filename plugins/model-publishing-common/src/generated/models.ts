@@ -4,6 +4,47 @@
 // * Run `yarn generate:openapi` in plugins/model-publishing-backend *
 // ******************************************************************
 /* eslint-disable */
+export interface DeprecationInput {
+  /** When the publication stops (RFC 3339); in the future, at most 2 years ahead */
+  sunsetAt: string;
+  /** Entity ref of the published model that replaces this one (its endpoint becomes the Link) */
+  successor?: string;
+  message?: string;
+  /** At the sunset, unpublish the model, or keep serving existing keys and issue no new ones */
+  atSunset: "unpublish" | "stop-new-keys";
+}
+
+export interface Deprecation {
+  publicationId: string;
+  deprecatedAt: string;
+  deprecatedBy: string;
+  sunsetAt: string;
+  successor?: string;
+  successorUrl?: string;
+  message?: string;
+  atSunset: "unpublish" | "stop-new-keys";
+  notifiedAt?: string;
+  remindedAt?: string;
+  sunsetDoneAt?: string;
+  /** The response headers the gateway adds (Deprecation, Sunset, Link) */
+  headers: Array<{
+    name: string;
+    value: string;
+  }>;
+}
+
+export interface DeprecationConsumer {
+  consumerRef: string;
+  keyIds: Array<string>;
+  lastUsedAt?: string;
+}
+
+export interface DeprecationStatus {
+  deprecation?: Deprecation;
+  /** Consumers holding live keys, most recent caller first (only with model-publishing.usage.read) */
+  consumers?: Array<DeprecationConsumer>;
+}
+
 /** One match GitHub secret scanning found */
 export interface LeakedTokenFinding {
   token: string;
@@ -318,7 +359,7 @@ export interface TryItResponse {
 export interface AuditEntry {
   id: string;
   actor: string;
-  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak";
+  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak" | "publication.deprecate" | "publication.undeprecate" | "publication.sunset";
   entityRef?: string;
   publicationId?: string;
   keyId?: string;
@@ -802,6 +843,29 @@ export type GetMyModelAccessPath = ModelPath;
 export type GetMyModelAccessResponse = MyAccess;
 export type GetMyModelAccessRequest = {
   path: GetMyModelAccessPath;
+};
+
+// GET /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: The publication's deprecation, if any (model-publishing.publication.read), and who still calls it (consumers with live keys and their last use; with model-publishing.usage.read)
+export type GetDeprecationPath = ModelPath;
+export type GetDeprecationResponse = DeprecationStatus;
+export type GetDeprecationRequest = {
+  path: GetDeprecationPath;
+};
+
+// PUT /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: Deprecate the publication with a sunset date and optionally a successor model (model-publishing.publication.update). Responses get Deprecation, Sunset and Link headers; new access requests are refused; consumers holding keys are told now and 7 days before the sunset
+export type DeprecatePublicationPath = ModelPath;
+export type DeprecatePublicationBody = DeprecationInput;
+export type DeprecatePublicationResponse = Deprecation;
+export type DeprecatePublicationRequest = {
+  path: DeprecatePublicationPath;
+  body: DeprecatePublicationBody;
+};
+
+// DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/deprecation: Withdraw the deprecation before its sunset (model-publishing.publication.update)
+export type UndeprecatePublicationPath = ModelPath;
+export type UndeprecatePublicationResponse = void;
+export type UndeprecatePublicationRequest = {
+  path: UndeprecatePublicationPath;
 };
 
 // GET /access/mine: The caller's keys (as themselves, their groups and the Components they own) and requests, across all models (users only)

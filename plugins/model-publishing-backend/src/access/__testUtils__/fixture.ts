@@ -97,6 +97,9 @@ export interface AccessFixture {
 export async function accessFixture(
   db: Knex,
   config: PublishConfig = PLANS_CONFIG,
+  options: {
+    refuseNewAccess?: (publicationId: string) => Promise<string | undefined>;
+  } = {},
 ): Promise<AccessFixture> {
   const publications = new PublicationStore(db);
   await publications.insertPublishing({
@@ -164,6 +167,9 @@ export async function accessFixture(
     notifier,
     logger,
     reapply: async id => void reapplied.push(id),
+    ...(options.refuseNewAccess
+      ? { refuseNewAccess: options.refuseNewAccess }
+      : {}),
   });
   let clock = new Date();
   const lifecycle = new AccessLifecycle({

@@ -57,6 +57,9 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'access.resume': 'Consumer resumed',
   'access.revoke': 'Consumer key revoked',
   'key.leak': 'Key reported leaked',
+  'publication.deprecate': 'Deprecated',
+  'publication.undeprecate': 'Deprecation withdrawn',
+  'publication.sunset': 'Sunset',
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {

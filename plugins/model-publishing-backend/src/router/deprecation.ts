@@ -1,0 +1,172 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  publicationReadPermission,
+  publicationUpdatePermission,
+  usageReadPermission,
+} from '@model-publishing/plugin-model-publishing-common';
+import type { DeprecationService } from '../deprecation';
+import type { AnyRequest, ModelTarget } from './context';
+import type { ApiRouter, RouterDeps } from './types';
+
+/**
+ * Deprecation (issue 21): owners (publication.update) deprecate and withdraw; whoever may read the
+ * publication sees the deprecation (the banner); who still calls it (consumers' last use) needs usage.read.
+ */
+export function registerDeprecationRoutes(
+  router: ApiRouter,
+  deps: RouterDeps & { deprecations?: DeprecationService },
+): void {
+  const { ctx, publications } = deps;
+  const service = (): DeprecationService => {
+    if (!deps.deprecations)
+      throw new ServiceUnavailableError(
+        'deprecation is not enabled on this backend',
+      );
+    return deps.deprecations;
+  };
+  const userCredentials = async (req: AnyRequest) => {
+    const credentials = await ctx.credentials(req);
+    if (!deps.auth.isPrincipal(credentials, 'user')) {
+      throw new NotAllowedError(
+        'deprecation acts for a signed-in user; a service may not call it',
+      );
+    }
+    return credentials;
+  };
+  const live = async (model: ModelTarget) => {
+    const publication = await publications.findLive(
+      model.cluster,
+      model.namespace,
+      model.name,
+    );
+    if (!publication)
+      throw new NotFoundError(
+        `${model.namespace}/${model.name} is not published`,
+      );
+    return publication;
+  };
+
+  /** The successor's entity ref, normalised, and its public endpoint (it must be published). */
+  const successorOf = async (ref: string) => {
+    let parsed;
+    try {
+      parsed = parseEntityRef(ref, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+    } catch {
+      throw new InputError(
+        'successor: not an entity ref (e.g. component:default/fraud-sklearn-v2)',
+      );
+    }
+    let target: ModelTarget;
+    try {
+      target = await ctx.resolveModel({
+        addressedBy: 'entities',
+        scope: parsed.kind,
+        namespace: parsed.namespace,
+        name: parsed.name,
+      });
+    } catch {
+      throw new InputError(
+        `successor: ${stringifyEntityRef(
+          parsed,
+        )} is not a model of this portal`,
+      );
+    }
+    const publication = await publications.findLive(
+      target.cluster,
+      target.namespace,
+      target.name,
+    );
+    if (!publication)
+      throw new InputError(`successor: ${target.entityRef} is not published`);
+    return {
+      successor: target.entityRef,
+      successorUrl: publication.endpoints[0]?.url,
+    };
+  };
+
+  router.get(
+    '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationReadPermission,
+        model,
+        'publication.read',
+      );
+      const publication = await live(model);
+      const d = await service().get(publication.id);
+      const [usage] = [
+        await ctx.filterAllowed(credentials, usageReadPermission, [
+          model.entityRef,
+        ]),
+      ];
+      res.json({
+        ...(d ? { deprecation: service().view(d) } : {}),
+        ...(usage.has(model.entityRef)
+          ? { consumers: await service().consumers(publication.id) }
+          : {}),
+      });
+    },
+  );
+
+  router.put(
+    '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationUpdatePermission,
+        model,
+        'publication.deprecate',
+      );
+      const publication = await live(model);
+      const { successor, ...rest } = req.body;
+      const resolved: { successor?: string; successorUrl?: string } = successor
+        ? await successorOf(successor)
+        : {};
+      if (resolved.successor === model.entityRef)
+        throw new InputError('successor: a model cannot succeed itself');
+      res.json(
+        await service().deprecate(
+          publication,
+          { ...rest, ...resolved },
+          { actor: ctx.actorOf(credentials), request: req },
+        ),
+      );
+    },
+  );
+
+  router.delete(
+    '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
+    async (req, res) => {
+      const model = await ctx.resolveModel(req.params);
+      const credentials = await userCredentials(req);
+      await ctx.authorize(
+        req,
+        credentials,
+        publicationUpdatePermission,
+        model,
+        'publication.undeprecate',
+      );
+      await service().undeprecate(await live(model), {
+        actor: ctx.actorOf(credentials),
+        request: req,
+      });
+      res.status(204).end();
+    },
+  );
+}
