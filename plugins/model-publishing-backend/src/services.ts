@@ -181,9 +181,9 @@ export async function createServices(
     },
   });
   // Set below; the key service and access ask it whether a deprecated publication still takes keys.
-  let deprecations: DeprecationService | undefined;
+  const late: { deprecations?: DeprecationService } = {};
   const keys = new ApiKeyService({
-    refuseNewKeys: async id => deprecations?.keysStopped(id),
+    refuseNewKeys: async id => late.deprecations?.keysStopped(id),
     ...keyDeps,
     rateLimitMode: config.gateway.rateLimitMode,
     rotationGraceHours: config.keys.rotationGraceHours,
@@ -212,7 +212,7 @@ export async function createServices(
           keys,
           reapply: id => publishing.reapply(id),
           notifications: deps.notifications,
-          refuseNewAccess: async id => deprecations?.refusal(id),
+          refuseNewAccess: async id => late.deprecations?.refusal(id),
         })
       : undefined;
   const consumers =
@@ -260,7 +260,7 @@ export async function createServices(
     logger,
     notifications: deps.notifications,
   });
-  deprecations = deprecationService;
+  late.deprecations = deprecationService;
   const reconciler = new Reconciler({
     clusters,
     publications,
