@@ -97,7 +97,7 @@ export interface AccessFixture {
 export async function accessFixture(
   db: Knex,
   config: PublishConfig = PLANS_CONFIG,
-  options: {
+  extra: {
     refuseNewAccess?: (publicationId: string) => Promise<string | undefined>;
   } = {},
 ): Promise<AccessFixture> {
@@ -167,8 +167,8 @@ export async function accessFixture(
     notifier,
     logger,
     reapply: async id => void reapplied.push(id),
-    ...(options.refuseNewAccess
-      ? { refuseNewAccess: options.refuseNewAccess }
+    ...(extra.refuseNewAccess
+      ? { refuseNewAccess: extra.refuseNewAccess }
       : {}),
   });
   let clock = new Date();
