@@ -43,6 +43,12 @@ export interface Config {
           namespaces?: string[];
           /** How often to read the cluster and the publications. Default: every 30 s, timeout 3 min. */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+          /**
+           * The cluster is read by informers (a list, then a watch) and changes reach the catalog within
+           * about a second. This is how often they list again anyway, to correct anything a watch
+           * missed. Default: every 10 minutes.
+           */
+          resync?: string | { hours?: number; minutes?: number; seconds?: number };
           /** Used when neither the InferenceService nor its Namespace names them. */
           defaults?: {
             /** Default `group:default/unknown`. */

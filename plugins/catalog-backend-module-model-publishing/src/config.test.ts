@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_SCHEDULE, readProviderConfigs } from './config';
+import {
+  DEFAULT_RESYNC_MS,
+  DEFAULT_SCHEDULE,
+  readProviderConfigs,
+} from './config';
 
 describe('readProviderConfigs', () => {
   it('reads catalog.providers.modelPublishing with defaults filled in', () => {
@@ -19,6 +23,7 @@ describe('readProviderConfigs', () => {
                   frequency: { minutes: 5 },
                   timeout: { minutes: 1 },
                 },
+                resync: { minutes: 2 },
                 defaults: {
                   owner: 'group:default/ml',
                   lifecycle: 'experimental',
@@ -39,6 +44,7 @@ describe('readProviderConfigs', () => {
         connection: { kubeconfigPath: '/tmp/kubeconfig' },
         namespaces: [],
         schedule: DEFAULT_SCHEDULE,
+        resyncMs: DEFAULT_RESYNC_MS,
         defaults: {
           owner: 'group:default/unknown',
           lifecycle: 'production',
@@ -59,6 +65,7 @@ describe('readProviderConfigs', () => {
         },
         namespaces: ['fraud', 'genai'],
         schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+        resyncMs: 120_000,
         defaults: {
           owner: 'group:default/ml',
           lifecycle: 'experimental',

@@ -2,7 +2,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import { type Config, readDurationFromConfig } from '@backstage/config';
 import type { ClusterConnection } from './cluster/kubeConfig';
 import type { MappingDefaults } from './mapping/types';
 
@@ -13,6 +13,11 @@ export interface ProviderConfig {
   connection: ClusterConnection;
   namespaces: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * How often the informers relist the InferenceServices, LLMInferenceServices and Namespaces (between
+   * relists the cluster only sees their watches).
+   */
+  resyncMs: number;
   defaults: MappingDefaults;
   namePrefix: string;
   /** Whether to emit API entities from the model-publishing backend's publications. */
@@ -32,6 +37,19 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 3 },
   initialDelay: { seconds: 5 },
 };
+
+/** Ten minutes, as a controller's informer resync: lists are cheap to skip, watches carry the changes. */
+export const DEFAULT_RESYNC_MS = 10 * 60_000;
+
+/** A duration in milliseconds (months and years as 30 and 365 days). */
+function durationMs(d: ReturnType<typeof readDurationFromConfig>): number {
+  const days =
+    (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  return (
+    (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 +
+    (d.milliseconds ?? 0)
+  );
+}
 
 export const DEFAULT_OWNER = 'group:default/unknown';
 export const DEFAULT_LIFECYCLE = 'production';
@@ -167,6 +185,9 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
               config.getConfig('schedule'),
             )
           : DEFAULT_SCHEDULE,
+        resyncMs: config?.has('resync')
+          ? durationMs(readDurationFromConfig(config, { key: 'resync' }))
+          : DEFAULT_RESYNC_MS,
         defaults: readDefaults(config?.getOptionalConfig('defaults')),
         namePrefix: config?.getOptionalString('namePrefix') ?? '',
         publications: config?.getOptionalBoolean('publications') ?? true,

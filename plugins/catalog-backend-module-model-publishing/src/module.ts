@@ -22,8 +22,17 @@ export const catalogModuleModelPublishing = createBackendModule({
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ catalog, config, logger, scheduler, auth, discovery }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        auth,
+        discovery,
+        lifecycle,
+      }) {
         const providers = ModelPublishingEntityProvider.fromConfig(config, {
           logger,
           scheduler,
@@ -37,6 +46,7 @@ export const catalogModuleModelPublishing = createBackendModule({
         }
         for (const provider of providers) {
           catalog.addEntityProvider(provider, provider.apiProvider);
+          lifecycle.addShutdownHook(() => provider.stop());
         }
         catalog.addProcessor(new ModelConsumersProcessor());
       },

@@ -13,7 +13,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SCHEDULE, ProviderConfig } from '../config';
+import { DEFAULT_RESYNC_MS, DEFAULT_SCHEDULE, ProviderConfig } from '../config';
 import { expectValidEntity } from '../__fixtures__/entityValidation';
 import { openapiFor, publication } from '../__fixtures__/publications';
 import { ModelPublishingEntityProvider } from './ModelPublishingEntityProvider';
@@ -34,6 +34,7 @@ function config(
     connection: { kubeconfigPath },
     namespaces: [],
     schedule: DEFAULT_SCHEDULE,
+    resyncMs: DEFAULT_RESYNC_MS,
     defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
     namePrefix: '',
     publications: true,

@@ -1,10 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
-import { DEFAULT_SCHEDULE, ProviderConfig } from '../config';
+import { DEFAULT_RESYNC_MS, DEFAULT_SCHEDULE, ProviderConfig } from '../config';
 import type { ClusterSnapshot } from '../mapping/types';
 import type { PublicationsSource } from '../publications/PublicationsClient';
 import { ModelPublishingEntityProvider } from './ModelPublishingEntityProvider';
@@ -23,6 +24,7 @@ const config: ProviderConfig = {
   connection: {},
   namespaces: [],
   schedule: DEFAULT_SCHEDULE,
+    resyncMs: DEFAULT_RESYNC_MS,
   defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
   namePrefix: '',
   publications: true,
@@ -30,6 +32,7 @@ const config: ProviderConfig = {
   acceptsDefaultClusterAlias: true,
 };
 
+/** A recording connection; `last()` and `names()` are the catalog's view after every mutation so far. */
 function connection() {
   const mutations: EntityProviderMutation[] = [];
   const conn: EntityProviderConnection = {
@@ -38,16 +41,22 @@ function connection() {
     }),
     refresh: jest.fn(),
   };
-  const names = (i = mutations.length - 1) => {
-    const m = mutations[i];
-    if (m.type !== 'full') throw new Error('expected a full mutation');
-    return m.entities.map(e => e.entity.metadata.name);
+  const last = (): Entity[] => {
+    const state = new Map<string, Entity>();
+    for (const m of mutations) {
+      if (m.type === 'full') {
+        state.clear();
+        for (const e of m.entities) state.set(stringifyEntityRef(e.entity), e.entity);
+      } else {
+        for (const e of m.added) state.set(stringifyEntityRef(e.entity), e.entity);
+        for (const r of m.removed) {
+          state.delete('entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity));
+        }
+      }
+    }
+    return [...state.values()];
   };
-  const last = () => {
-    const m = mutations[mutations.length - 1];
-    if (m.type !== 'full') throw new Error('expected a full mutation');
-    return m.entities.map(e => e.entity);
-  };
+  const names = () => last().map(e => e.metadata.name).sort();
   return { conn, mutations, names, last };
 }
 
@@ -120,7 +129,7 @@ describe('ModelPublishingEntityProvider', () => {
     for (const entity of s.components.last()) await expectValidEntity(entity);
   });
 
-  it('removes the entity of a deleted InferenceService on the next run (full mutation)', async () => {
+  it('removes the entity of a deleted InferenceService on the next run (a delta naming only it)', async () => {
     let models = [sklearnV1, xgboostV2];
     const s = setup({ cluster: () => snap(models, []) });
     await connectBoth(s);
@@ -129,6 +138,64 @@ describe('ModelPublishingEntityProvider', () => {
     models = [xgboostV2];
     await s.provider.run();
     expect(s.components.mutations).toHaveLength(2);
+    expect(s.components.mutations[1]).toEqual({
+      type: 'delta',
+      added: [],
+      removed: [
+        {
+          entityRef: 'component:default/sklearn-iris',
+          locationKey: 'model-publishing:local',
+        },
+      ],
+    });
+    expect(s.components.names()).toEqual(['xgboost-iris']);
+  });
+
+  it('sends nothing when nothing changed, and only the changed entity when one did', async () => {
+    let models = [sklearnV1, xgboostV2];
+    const s = setup({ cluster: () => snap(models, []) });
+    await connectBoth(s);
+    await s.provider.run();
+    await s.provider.run();
+    expect(s.components.mutations).toHaveLength(1);
+    models = [
+      sklearnV1,
+      {
+        ...xgboostV2,
+        metadata: {
+          ...xgboostV2.metadata,
+          annotations: {
+            ...xgboostV2.metadata?.annotations,
+            'model-publishing/owner': 'group:default/other-team',
+          },
+        },
+      },
+    ];
+    await s.provider.run();
+    expect(s.components.mutations).toHaveLength(2);
+    const delta = s.components.mutations[1];
+    expect(delta.type).toBe('delta');
+    expect(
+      delta.type === 'delta' && delta.added.map(e => e.entity.metadata.name),
+    ).toEqual(['xgboost-iris']);
+    expect(
+      s.components.last().find(e => e.metadata.name === 'xgboost-iris')!.spec!
+        .owner,
+    ).toBe('group:default/other-team');
+  });
+
+  it('sends a full mutation again after a mutation failed', async () => {
+    let models = [sklearnV1, xgboostV2];
+    const s = setup({ cluster: () => snap(models, []) });
+    await connectBoth(s);
+    await s.provider.run();
+    models = [xgboostV2];
+    (s.components.conn.applyMutation as jest.Mock).mockRejectedValueOnce(
+      new Error('database is locked'),
+    );
+    await expect(s.provider.run()).rejects.toThrow('database is locked');
+    await s.provider.run();
+    expect(s.components.mutations.at(-1)!.type).toBe('full');
     expect(s.components.names()).toEqual(['xgboost-iris']);
   });
 

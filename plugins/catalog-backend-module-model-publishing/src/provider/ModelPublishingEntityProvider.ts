@@ -16,8 +16,8 @@ import {
   modelPublishingLocationKey,
   type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
-import { InferenceServiceReader } from '../cluster/InferenceServiceReader';
 import { createKubeConfig } from '../cluster/kubeConfig';
+import { WatchedCluster } from '../cluster/WatchedCluster';
 import { ProviderConfig, readProviderConfigs } from '../config';
 import {
   isLivePublication,
@@ -35,6 +35,7 @@ import {
   PublicationsClient,
   PublicationsSource,
 } from '../publications/PublicationsClient';
+import { type EmittedEntities, entityDelta } from './entityDelta';
 
 /** Guides fetched at once; the backend renders each on request. */
 const GUIDE_CONCURRENCY = 4;
@@ -42,8 +43,15 @@ const GUIDE_CONCURRENCY = 4;
 export interface ModelPublishingEntityProviderOptions {
   config: ProviderConfig;
   logger: LoggerService;
-  /** Reads the cluster; defaults to client-node against `config.connection`. */
+  /**
+   * Reads the cluster on every run (tests). Default: informers against `config.connection` (list once,
+   * then watch; a relist per `config.resyncMs`), read without a request, and a change runs the provider.
+   */
   readCluster?: () => Promise<ClusterSnapshot>;
+  /** Wait this long after a watched change before emitting, so a burst of changes is one delta. Default 1000 ms. */
+  debounceMs?: number;
+  /** Informer retry after a failed list or watch (ms). Default 5000. */
+  retryMs?: number;
   /** Omit (or set `config.publications: false`) to emit Components only. */
   publications?: PublicationsSource;
   detect?: ModelKindDetector;
@@ -80,6 +88,11 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     { updatedAt: string; openapi: object }
   >();
   private running?: Promise<RunResult>;
+  private watched?: WatchedCluster;
+  private changeTimer?: NodeJS.Timeout;
+  private stopped = false;
+  /** What each connection was last sent; undefined until its first (full) mutation succeeded. */
+  private emitted: { components?: EmittedEntities; apis?: EmittedEntities } = {};
 
   static fromConfig(
     rootConfig: Config,
@@ -143,17 +156,44 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads the cluster and the publications once and applies both mutations. Concurrent calls share a run. */
+  /**
+   * Reads the cluster (the informers' caches) and the publications and applies what changed: a full
+   * mutation the first time, deltas after. Concurrent calls share a run.
+   */
   run(): Promise<RunResult> {
+    return this.runShared(false);
+  }
+
+  /** Stops the informers (backend shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.watched?.stop();
+  }
+
+  private runShared(cachedPublications: boolean): Promise<RunResult> {
     if (!this.running) {
-      this.running = this.doRun().finally(() => {
+      this.running = this.doRun(cachedPublications).finally(() => {
         this.running = undefined;
       });
     }
     return this.running;
   }
 
-  private async doRun(): Promise<RunResult> {
+  /** A watched object changed: emit the difference shortly (one run per burst), without asking the backend. */
+  private changed(): void {
+    if (this.changeTimer || this.stopped || !this.componentConnection) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      const after = this.running ?? Promise.resolve();
+      void after
+        .then(() => this.runShared(true))
+        .catch(error => this.options.logger.warn(`model-publishing catalog update failed: ${error}`));
+    }, this.options.debounceMs ?? 1000);
+    this.changeTimer.unref?.();
+  }
+
+  private async doRun(cachedPublications: boolean): Promise<RunResult> {
     const { config, logger } = this.options;
     if (!this.componentConnection)
       throw new Error(`${this.getProviderName()} is not connected`);
@@ -169,7 +209,8 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       );
     }
 
-    const publications = await this.readPublications(result);
+    const publications =
+      cachedPublications && this.lastPublications ? this.lastPublications : await this.readPublications(result);
     if (!snapshot) return result;
 
     const components = buildComponentEntities(snapshot, {
@@ -201,20 +242,52 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       }
     }
 
-    await this.componentConnection.applyMutation({
-      type: 'full',
-      entities: components.map(c => this.deferred(c.entity)),
-    });
+    await this.emit(
+      'components',
+      this.componentConnection,
+      components.map(c => c.entity),
+    );
     result.components = components.length;
 
     if (apis && this.apiConnection) {
-      await this.apiConnection.applyMutation({
-        type: 'full',
-        entities: apis.map(a => this.deferred(a.api)),
-      });
+      await this.emit(
+        'apis',
+        this.apiConnection,
+        apis.map(a => a.api),
+      );
       result.apis = apis.length;
     }
     return result;
+  }
+
+  /**
+   * The first mutation of a connection is full (it also removes what an earlier process left); then only
+   * the entities that changed and the refs that are gone, or nothing at all.
+   */
+  private async emit(
+    which: 'components' | 'apis',
+    connection: EntityProviderConnection,
+    entities: Entity[],
+  ): Promise<void> {
+    const previous = this.emitted[which];
+    const delta = entityDelta(previous ?? new Map(), entities);
+    this.emitted[which] = undefined; // a failed mutation is followed by a full one
+    if (!previous) {
+      await connection.applyMutation({
+        type: 'full',
+        entities: entities.map(e => this.deferred(e)),
+      });
+    } else if (delta.added.length || delta.removed.length) {
+      await connection.applyMutation({
+        type: 'delta',
+        added: delta.added.map(e => this.deferred(e)),
+        removed: delta.removed.map(entityRef => ({
+          entityRef,
+          locationKey: this.locationKey,
+        })),
+      });
+    }
+    this.emitted[which] = delta.next;
   }
 
   private deferred(entity: Entity) {
@@ -222,16 +295,22 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   }
 
   private async readCluster(): Promise<ClusterSnapshot> {
-    const { readCluster, config } = this.options;
+    const { readCluster, config, logger } = this.options;
     if (readCluster) return readCluster();
-    // Built per run: a kubeconfig file written by the embedded emulator may appear after start-up.
-    const reader = new InferenceServiceReader(
-      createKubeConfig(config.connection),
-      {
+    // Created on the first run, not at construction: a kubeconfig file written by the embedded
+    // emulator may appear after start-up.
+    if (!this.watched && !this.stopped) {
+      this.watched = new WatchedCluster(createKubeConfig(config.connection), {
         namespaces: config.namespaces,
-      },
-    );
-    return reader.read();
+        resyncMs: config.resyncMs,
+        logger,
+        onChange: () => this.changed(),
+        retryMs: this.options.retryMs,
+      });
+    }
+    if (!this.watched) throw new Error('the provider is stopped');
+    await this.watched.ready();
+    return this.watched.snapshot();
   }
 
   /** Fresh publications, else the last good ones, else undefined (then API entities stay untouched). */
