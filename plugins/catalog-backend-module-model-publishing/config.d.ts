@@ -48,7 +48,9 @@ export interface Config {
            * about a second. This is how often they list again anyway, to correct anything a watch
            * missed. Default: every 10 minutes.
            */
-          resync?: string | { hours?: number; minutes?: number; seconds?: number };
+          resync?:
+            | string
+            | { hours?: number; minutes?: number; seconds?: number };
           /** Used when neither the InferenceService nor its Namespace names them. */
           defaults?: {
             /** Default `group:default/unknown`. */

@@ -44,9 +44,14 @@ export const DEFAULT_RESYNC_MS = 10 * 60_000;
 /** A duration in milliseconds (months and years as 30 and 365 days). */
 function durationMs(d: ReturnType<typeof readDurationFromConfig>): number {
   const days =
-    (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
+    (d.years ?? 0) * 365 +
+    (d.months ?? 0) * 30 +
+    (d.weeks ?? 0) * 7 +
+    (d.days ?? 0);
   return (
-    (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 +
+    (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 +
+      (d.seconds ?? 0)) *
+      1000 +
     (d.milliseconds ?? 0)
   );
 }

@@ -36,7 +36,11 @@ export interface ResourceInformerOptions {
 const MAX_RETRY_MS = 5 * 60_000;
 
 function statusCode(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } };
+  const e = error as {
+    code?: unknown;
+    statusCode?: unknown;
+    response?: { statusCode?: unknown };
+  };
   const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
@@ -47,11 +51,17 @@ function keyOf(o: KubeObjectLike): string {
 
 /** What the cache keeps of an object: everything but managedFields (large, and never read). */
 function slim(o: KubeObjectLike, source: InformerSource): KubeObjectLike {
-  const { managedFields: _managedFields, ...metadata } = (o.metadata ?? {}) as KubeObjectLike['metadata'] & {
+  const { managedFields: _managedFields, ...metadata } = (o.metadata ??
+    {}) as KubeObjectLike['metadata'] & {
     managedFields?: unknown;
   };
   // List items omit apiVersion/kind; restore them so the mapping can tell the kinds apart.
-  return { ...o, apiVersion: o.apiVersion ?? source.apiVersion, kind: o.kind ?? source.kind, metadata };
+  return {
+    ...o,
+    apiVersion: o.apiVersion ?? source.apiVersion,
+    kind: o.kind ?? source.kind,
+    metadata,
+  };
 }
 
 /**
@@ -148,7 +158,9 @@ export class ResourceInformer {
       if (generation !== this.generation || this.stopped) return;
       this.lastError = error as Error;
       this.o.logger.warn(
-        `Cannot list ${this.o.sources[0].kind}: ${(error as Error)?.message ?? error}; retrying in ${this.retryMs} ms${
+        `Cannot list ${this.o.sources[0].kind}: ${
+          (error as Error)?.message ?? error
+        }; retrying in ${this.retryMs} ms${
           this.inSync ? ', keeping the last known objects' : ''
         }`,
       );
@@ -156,7 +168,10 @@ export class ResourceInformer {
     }
   }
 
-  private async listAll(): Promise<{ objects: Map<string, KubeObjectLike>; resourceVersion: string } | undefined> {
+  private async listAll(): Promise<
+    | { objects: Map<string, KubeObjectLike>; resourceVersion: string }
+    | undefined
+  > {
     for (const source of this.o.sources) {
       try {
         const objects = new Map<string, KubeObjectLike>();
@@ -166,7 +181,8 @@ export class ResourceInformer {
           const page = await source.listPage(token);
           // Every page of a list is served at the first page's resourceVersion.
           resourceVersion ??= page.resourceVersion;
-          for (const item of page.items) objects.set(keyOf(item), slim(item, source));
+          for (const item of page.items)
+            objects.set(keyOf(item), slim(item, source));
           token = page.continueToken;
         } while (token);
         this.source = source;
@@ -185,7 +201,11 @@ export class ResourceInformer {
     if (!changed) {
       for (const [k, o] of next) {
         const before = this.objects.get(k);
-        if (!before || before.metadata?.uid !== o.metadata?.uid || rv(before) !== rv(o)) {
+        if (
+          !before ||
+          before.metadata?.uid !== o.metadata?.uid ||
+          rv(before) !== rv(o)
+        ) {
           changed = true;
           break;
         }
@@ -219,7 +239,11 @@ export class ResourceInformer {
     else this.abort = controller;
   }
 
-  private onEvent(type: string, object: KubeObjectLike & { code?: number }, source: InformerSource): void {
+  private onEvent(
+    type: string,
+    object: KubeObjectLike & { code?: number },
+    source: InformerSource,
+  ): void {
     if (type === 'ERROR') {
       // 410 Expired: the resourceVersion is older than the server keeps; relist when the watch ends.
       if (object.code === 410) this.expired = true;
@@ -242,7 +266,9 @@ export class ResourceInformer {
       void this.relist();
     } else if (error) {
       this.o.logger.warn(
-        `Watch of ${this.source?.kind} failed: ${(error as Error)?.message ?? error}; resuming in ${this.retryMs} ms`,
+        `Watch of ${this.source?.kind} failed: ${
+          (error as Error)?.message ?? error
+        }; resuming in ${this.retryMs} ms`,
       );
       this.scheduleRetry(generation);
     } else {
@@ -254,7 +280,8 @@ export class ResourceInformer {
   /** After a failure: list again (if never in sync or not served), else resume the watch. */
   private scheduleRetry(generation: number, wait = this.retryMs): void {
     if (this.stopped) return;
-    if (wait === this.retryMs) this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+    if (wait === this.retryMs)
+      this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.stopped || generation !== this.generation) return;
@@ -266,5 +293,6 @@ export class ResourceInformer {
 }
 
 function rv(o: KubeObjectLike): string | undefined {
-  return (o.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  return (o.metadata as { resourceVersion?: string } | undefined)
+    ?.resourceVersion;
 }

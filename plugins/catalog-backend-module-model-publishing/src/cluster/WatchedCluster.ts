@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import type { ClusterSnapshot, KubeObjectLike } from '../mapping/types';
 import { InformerSource, ResourceInformer } from './ResourceInformer';
 
@@ -18,7 +22,10 @@ export interface WatchedClusterOptions {
   minWatchTimeoutSeconds?: number;
 }
 
-type ListResult = { items?: KubeObjectLike[]; metadata?: { resourceVersion?: string; continue?: string } };
+type ListResult = {
+  items?: KubeObjectLike[];
+  metadata?: { resourceVersion?: string; continue?: string };
+};
 
 /**
  * InferenceServices, LLMInferenceServices and Namespaces of one cluster, kept by informers (list once,
@@ -29,7 +36,10 @@ export class WatchedCluster {
   private readonly models: ResourceInformer[];
   private readonly namespaces: ResourceInformer;
 
-  constructor(kubeConfig: KubeConfig, private readonly o: WatchedClusterOptions) {
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly o: WatchedClusterOptions,
+  ) {
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const common = {
@@ -40,19 +50,32 @@ export class WatchedCluster {
       retryMs: o.retryMs,
       minWatchTimeoutSeconds: o.minWatchTimeoutSeconds,
     };
-    const scopes: (string | undefined)[] = o.namespaces.length ? o.namespaces : [undefined];
+    const scopes: (string | undefined)[] = o.namespaces.length
+      ? o.namespaces
+      : [undefined];
     const crd = (plural: string, kind: string, versions: string[]) =>
       scopes.map(
         namespace =>
           new ResourceInformer({
             ...common,
-            sources: versions.map(version => customSource(custom, { group: KSERVE_GROUP, version, plural, kind, namespace })),
+            sources: versions.map(version =>
+              customSource(custom, {
+                group: KSERVE_GROUP,
+                version,
+                plural,
+                kind,
+                namespace,
+              }),
+            ),
           }),
       );
     this.models = [
       ...crd('inferenceservices', 'InferenceService', ['v1beta1']),
       // v1alpha2 is the storage version in KServe 0.16+; older installs only serve v1alpha1.
-      ...crd('llminferenceservices', 'LLMInferenceService', ['v1alpha2', 'v1alpha1']),
+      ...crd('llminferenceservices', 'LLMInferenceService', [
+        'v1alpha2',
+        'v1alpha1',
+      ]),
     ];
     this.namespaces = new ResourceInformer({
       ...common,
@@ -62,7 +85,10 @@ export class WatchedCluster {
           apiVersion: 'v1',
           kind: 'Namespace',
           listPage: async token => {
-            const page = await core.listNamespace({ limit: PAGE_SIZE, _continue: token });
+            const page = await core.listNamespace({
+              limit: PAGE_SIZE,
+              _continue: token,
+            });
             return {
               items: page.items as KubeObjectLike[],
               resourceVersion: page.metadata?.resourceVersion,
@@ -82,15 +108,20 @@ export class WatchedCluster {
   async ready(): Promise<void> {
     await Promise.all([...this.models, this.namespaces].map(i => i.start()));
     const failed = this.models.find(i => !i.synced);
-    if (failed) throw failed.error ?? new Error('the models are not listed yet');
+    if (failed)
+      throw failed.error ?? new Error('the models are not listed yet');
   }
 
   snapshot(): ClusterSnapshot {
     const models = this.models.flatMap(i => i.list());
     const inferenceServices = models.filter(o => o.kind === 'InferenceService');
-    const llmInferenceServices = models.filter(o => o.kind === 'LLMInferenceService');
+    const llmInferenceServices = models.filter(
+      o => o.kind === 'LLMInferenceService',
+    );
     const wanted = new Set(models.map(o => o.metadata?.namespace));
-    const namespaces = this.namespaces.list().filter(ns => wanted.has(ns.metadata?.name));
+    const namespaces = this.namespaces
+      .list()
+      .filter(ns => wanted.has(ns.metadata?.name));
     return { inferenceServices, llmInferenceServices, namespaces };
   }
 
@@ -101,7 +132,13 @@ export class WatchedCluster {
 
 function customSource(
   custom: CustomObjectsApi,
-  r: { group: string; version: string; plural: string; kind: string; namespace?: string },
+  r: {
+    group: string;
+    version: string;
+    plural: string;
+    kind: string;
+    namespace?: string;
+  },
 ): InformerSource {
   const { group, version, plural, namespace } = r;
   return {
@@ -111,7 +148,13 @@ function customSource(
     apiVersion: `${group}/${version}`,
     kind: r.kind,
     listPage: async token => {
-      const query = { group, version, plural, limit: PAGE_SIZE, _continue: token };
+      const query = {
+        group,
+        version,
+        plural,
+        limit: PAGE_SIZE,
+        _continue: token,
+      };
       const page: ListResult = namespace
         ? await custom.listNamespacedCustomObject({ ...query, namespace })
         : await custom.listClusterCustomObject(query);

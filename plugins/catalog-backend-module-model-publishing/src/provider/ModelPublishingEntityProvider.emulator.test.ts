@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type {
   EntityProviderConnection,
   EntityProviderMutation,
@@ -17,6 +17,19 @@ import { DEFAULT_RESYNC_MS, DEFAULT_SCHEDULE, ProviderConfig } from '../config';
 import { expectValidEntity } from '../__fixtures__/entityValidation';
 import { openapiFor, publication } from '../__fixtures__/publications';
 import { ModelPublishingEntityProvider } from './ModelPublishingEntityProvider';
+
+async function eventually(check: () => void, timeoutMs = 10_000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+      await new Promise(r => setTimeout(r, 25));
+    }
+  }
+}
 
 const SEED = resolve(__dirname, '../__fixtures__/cluster');
 /** The demo cluster the embedded portal starts with (written by the emulator's helper). */
@@ -52,9 +65,24 @@ function recorder() {
     },
     refresh: async () => {},
   };
+  /** The catalog's view after every mutation so far (a full one, then deltas). */
   const last = (): Entity[] => {
-    const m = mutations[mutations.length - 1];
-    return m?.type === 'full' ? m.entities.map(e => e.entity) : [];
+    const state = new Map<string, Entity>();
+    for (const m of mutations) {
+      if (m.type === 'full') {
+        state.clear();
+        for (const e of m.entities)
+          state.set(stringifyEntityRef(e.entity), e.entity);
+      } else {
+        for (const e of m.added)
+          state.set(stringifyEntityRef(e.entity), e.entity);
+        for (const r of m.removed)
+          state.delete(
+            'entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity),
+          );
+      }
+    }
+    return [...state.values()];
   };
   return { connection, mutations, last };
 }
@@ -74,6 +102,10 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
   beforeAll(async () => {
     ({ emulator, kubeconfigPath } = await startWithKubeconfig(SEED));
   });
+  const started: ModelPublishingEntityProvider[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(p => p.stop()));
+  });
   afterAll(async () => {
     await emulator?.close();
   });
@@ -86,7 +118,9 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
       config: config(kubeconfigPath, extra),
       logger: mockServices.logger.mock(),
       publications,
+      debounceMs: 50,
     });
+    started.push(p);
     const components = recorder();
     const apis = recorder();
     return { p, components, apis };
@@ -193,7 +227,7 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
     ]);
   });
 
-  it('removes the Component when the InferenceService is deleted', async () => {
+  it('follows the cluster by watch: a deleted InferenceService leaves the catalog as a delta, without a run', async () => {
     const { p, components } = provider();
     await p.connect(components.connection);
     await p.run();
@@ -201,6 +235,7 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
       'sklearn-iris',
     );
 
+    emulator.requests.length = 0;
     await emulator.kubeConfig
       .makeApiClient(CustomObjectsApi)
       .deleteNamespacedCustomObject({
@@ -210,12 +245,48 @@ describe('ModelPublishingEntityProvider against the kube emulator', () => {
         plural: 'inferenceservices',
         name: 'sklearn-iris',
       });
-    await p.run();
-    expect(components.mutations).toHaveLength(2);
-    expect(components.last().map(e => e.metadata.name)).not.toContain(
-      'sklearn-iris',
-    );
+    await eventually(() => expect(components.mutations).toHaveLength(2));
+    expect(components.mutations[1]).toEqual({
+      type: 'delta',
+      added: [],
+      removed: [
+        {
+          entityRef: 'component:default/sklearn-iris',
+          locationKey: 'model-publishing:local',
+        },
+      ],
+    });
     expect(components.last()).toHaveLength(5);
+    // The provider itself sent nothing to the cluster for it: the open watches carried the change.
+    expect(
+      emulator.requests.filter(
+        r => r.method === 'GET' && !/watch=/.test(r.query),
+      ),
+    ).toEqual([]);
+  });
+
+  it('reads the cluster once, then only watches: runs send no request, namespaces are not read one by one', async () => {
+    const { p, components } = provider();
+    emulator.requests.length = 0;
+    await p.connect(components.connection);
+    await p.run();
+    const first = emulator.requests.filter(r => r.method === 'GET');
+    // One list per kind (InferenceService, LLMInferenceService, Namespace), then one watch per kind from
+    // the list's resourceVersion, with bookmarks (Kubernetes API concepts, "Efficient detection of
+    // changes"; "Watch bookmarks": https://kubernetes.io/docs/reference/using-api/api-concepts/).
+    const lists = first.filter(r => !/watch=true/.test(r.query));
+    expect(lists.map(r => r.path).sort()).toEqual([
+      '/api/v1/namespaces',
+      '/apis/serving.kserve.io/v1alpha2/llminferenceservices',
+      '/apis/serving.kserve.io/v1beta1/inferenceservices',
+    ]);
+    emulator.requests.length = 0;
+    await p.run();
+    await p.run();
+    expect(emulator.requests.filter(r => !/watch=true/.test(r.query))).toEqual(
+      [],
+    );
+    expect(components.mutations).toHaveLength(1);
   });
 
   it('leaves the catalog alone when the cluster answers 500', async () => {
@@ -265,6 +336,7 @@ describeExamples('the demo cluster (examples/cluster)', () => {
       expect(refs).toEqual(expected);
       expect(refs.length).toBeGreaterThan(0);
       for (const entity of components.last()) await expectValidEntity(entity);
+      await p.stop();
     } finally {
       await emulator.close();
     }

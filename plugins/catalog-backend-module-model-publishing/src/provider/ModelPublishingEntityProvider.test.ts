@@ -24,7 +24,7 @@ const config: ProviderConfig = {
   connection: {},
   namespaces: [],
   schedule: DEFAULT_SCHEDULE,
-    resyncMs: DEFAULT_RESYNC_MS,
+  resyncMs: DEFAULT_RESYNC_MS,
   defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
   namePrefix: '',
   publications: true,
@@ -46,17 +46,24 @@ function connection() {
     for (const m of mutations) {
       if (m.type === 'full') {
         state.clear();
-        for (const e of m.entities) state.set(stringifyEntityRef(e.entity), e.entity);
+        for (const e of m.entities)
+          state.set(stringifyEntityRef(e.entity), e.entity);
       } else {
-        for (const e of m.added) state.set(stringifyEntityRef(e.entity), e.entity);
+        for (const e of m.added)
+          state.set(stringifyEntityRef(e.entity), e.entity);
         for (const r of m.removed) {
-          state.delete('entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity));
+          state.delete(
+            'entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity),
+          );
         }
       }
     }
     return [...state.values()];
   };
-  const names = () => last().map(e => e.metadata.name).sort();
+  const names = () =>
+    last()
+      .map(e => e.metadata.name)
+      .sort();
   return { conn, mutations, names, last };
 }
 

@@ -92,7 +92,8 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   private changeTimer?: NodeJS.Timeout;
   private stopped = false;
   /** What each connection was last sent; undefined until its first (full) mutation succeeded. */
-  private emitted: { components?: EmittedEntities; apis?: EmittedEntities } = {};
+  private emitted: { components?: EmittedEntities; apis?: EmittedEntities } =
+    {};
 
   static fromConfig(
     rootConfig: Config,
@@ -188,7 +189,11 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       const after = this.running ?? Promise.resolve();
       void after
         .then(() => this.runShared(true))
-        .catch(error => this.options.logger.warn(`model-publishing catalog update failed: ${error}`));
+        .catch(error =>
+          this.options.logger.warn(
+            `model-publishing catalog update failed: ${error}`,
+          ),
+        );
     }, this.options.debounceMs ?? 1000);
     this.changeTimer.unref?.();
   }
@@ -210,7 +215,9 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     }
 
     const publications =
-      cachedPublications && this.lastPublications ? this.lastPublications : await this.readPublications(result);
+      cachedPublications && this.lastPublications
+        ? this.lastPublications
+        : await this.readPublications(result);
     if (!snapshot) return result;
 
     const components = buildComponentEntities(snapshot, {

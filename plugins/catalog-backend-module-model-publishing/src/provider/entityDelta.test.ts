@@ -13,13 +13,27 @@ describe('entityDelta', () => {
     const d = entityDelta(new Map(), [component('a'), component('b')]);
     expect(d.added.map(e => e.metadata.name)).toEqual(['a', 'b']);
     expect(d.removed).toEqual([]);
-    expect([...d.next.keys()]).toEqual(['component:default/a', 'component:default/b']);
+    expect([...d.next.keys()]).toEqual([
+      'component:default/a',
+      'component:default/b',
+    ]);
   });
 
   it('sends only what changed, and the refs that are gone', () => {
-    const first = entityDelta(new Map(), [component('a'), component('b'), component('c')]);
-    const d = entityDelta(first.next, [component('a'), component('b', 'group:default/other'), component('d')]);
-    expect(d.added.map(e => `${e.metadata.name} ${e.spec!.owner}`)).toEqual(['b group:default/other', 'd group:default/a']);
+    const first = entityDelta(new Map(), [
+      component('a'),
+      component('b'),
+      component('c'),
+    ]);
+    const d = entityDelta(first.next, [
+      component('a'),
+      component('b', 'group:default/other'),
+      component('d'),
+    ]);
+    expect(d.added.map(e => `${e.metadata.name} ${e.spec!.owner}`)).toEqual([
+      'b group:default/other',
+      'd group:default/a',
+    ]);
     expect(d.removed).toEqual(['component:default/c']);
   });
 

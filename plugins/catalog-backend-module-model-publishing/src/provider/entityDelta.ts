@@ -22,7 +22,10 @@ function hashOf(entity: Entity): string {
  * refs that are gone. Entities are compared by a hash of their JSON, so the provider keeps 44 bytes per
  * entity rather than a copy.
  */
-export function entityDelta(previous: EmittedEntities, entities: Entity[]): EntityDelta {
+export function entityDelta(
+  previous: EmittedEntities,
+  entities: Entity[],
+): EntityDelta {
   const next: EmittedEntities = new Map();
   const added: Entity[] = [];
   for (const entity of entities) {
