@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import {
+  DEFAULT_RESYNC_MS,
   DEFAULT_SCHEDULE,
   ModelPublishingEntityProvider,
 } from '@model-publishing/plugin-catalog-backend-module-model-publishing';
@@ -66,6 +67,7 @@ async function componentsOf(kubeconfigPath: string): Promise<Entity[]> {
       connection: { kubeconfigPath },
       namespaces: [],
       schedule: DEFAULT_SCHEDULE,
+      resyncMs: DEFAULT_RESYNC_MS,
       defaults: { owner: 'group:default/ml-platform', lifecycle: 'production' },
       namePrefix: '',
       publications: false,
@@ -83,6 +85,7 @@ async function componentsOf(kubeconfigPath: string): Promise<Entity[]> {
   };
   await provider.connect(connection);
   const result = await provider.run();
+  await provider.stop(); // its watches
   expect(result.clusterError).toBeUndefined();
   return entities;
 }

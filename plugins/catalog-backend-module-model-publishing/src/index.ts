@@ -17,6 +17,7 @@ export {
 export {
   readProviderConfigs,
   DEFAULT_SCHEDULE,
+  DEFAULT_RESYNC_MS,
   type ProviderConfig,
 } from './config';
 export { createKubeConfig, type ClusterConnection } from './cluster/kubeConfig';

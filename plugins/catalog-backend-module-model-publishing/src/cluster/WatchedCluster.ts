@@ -38,7 +38,7 @@ export class WatchedCluster {
 
   constructor(
     kubeConfig: KubeConfig,
-    private readonly o: WatchedClusterOptions,
+    o: WatchedClusterOptions,
   ) {
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const core = kubeConfig.makeApiClient(CoreV1Api);
