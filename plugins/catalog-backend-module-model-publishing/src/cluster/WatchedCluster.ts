@@ -36,10 +36,7 @@ export class WatchedCluster {
   private readonly models: ResourceInformer[];
   private readonly namespaces: ResourceInformer;
 
-  constructor(
-    kubeConfig: KubeConfig,
-    o: WatchedClusterOptions,
-  ) {
+  constructor(kubeConfig: KubeConfig, o: WatchedClusterOptions) {
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const common = {
