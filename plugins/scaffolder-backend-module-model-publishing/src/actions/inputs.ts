@@ -56,6 +56,43 @@ export const rateLimitsField = (z: Z) =>
     .optional()
     .describe('Rate and token limits; omitted limits mean no limit');
 
+/**
+ * Plans consumers may request (design §9), checked by the backend's own schema in toPublishConfig. Limits
+ * per key on the plan, with per-month limits too; `default` is the publication's own rateLimits.
+ */
+export const plansField = (z: Z) =>
+  z
+    .array(
+      z
+        .object({
+          name: z
+            .string()
+            .describe('Plan name: lower-case letters, digits, dashes'),
+          description: z.string().optional().describe('What the plan is for'),
+          rateLimits: z
+            .record(z.string(), z.number())
+            .optional()
+            .describe(
+              'requestsPerMinute/Hour/Day/Month, tokensPerMinute/Hour/Day/Month (per key)',
+            ),
+          approval: z
+            .enum(['automatic', 'manual'])
+            .optional()
+            .describe(
+              'automatic: the key at once; manual (default): the owners approve',
+            ),
+          maxKeyLifetimeDays: z
+            .number()
+            .optional()
+            .describe('Longest a key on this plan lives, in days'),
+        })
+        .passthrough(),
+    )
+    .optional()
+    .describe(
+      "Plans consumers may request; edits of a plan's limits reach the keys issued on it",
+    );
+
 export const hostnameField = (z: Z) =>
   z
     .string()
@@ -94,6 +131,7 @@ export interface PublishSettingsInput {
   hostname?: string;
   description?: string;
   modelKind?: 'openai' | 'v1' | 'v2';
+  plans?: unknown[];
 }
 
 /**
@@ -105,7 +143,12 @@ export function toPublishConfig(input: PublishSettingsInput): PublishConfig {
   const candidate: Record<string, unknown> = {
     rateLimits: input.rateLimits ?? {},
   };
-  for (const field of ['hostname', 'description', 'modelKind'] as const) {
+  for (const field of [
+    'hostname',
+    'description',
+    'modelKind',
+    'plans',
+  ] as const) {
     if (input[field] !== undefined) candidate[field] = input[field];
   }
   const result = publishConfigSchema.safeParse(candidate);

@@ -10,6 +10,7 @@ import {
   modelKindField,
   parseModelRef,
   rateLimitsField,
+  plansField,
   toPublishConfig,
 } from './inputs';
 import { publishingLinks } from './links';
@@ -91,6 +92,7 @@ output:
         hostname: hostnameField,
         description: descriptionField,
         modelKind: modelKindField,
+        plans: plansField,
       },
       output: {
         endpointUrl: z =>
