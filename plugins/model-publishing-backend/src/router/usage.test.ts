@@ -273,6 +273,16 @@ describe('usage routes', () => {
         ]);
       }
 
+      // series=keys: each key's row carries its own buckets (the chart's per-key lines)
+      const perKey = await request(app)
+        .get(`/models/default/ml/llama/publication/usage?${range}&series=keys`)
+        .set('Authorization', user);
+      expect(perKey.status).toBe(200);
+      for (const k of perKey.body.keys)
+        expect(
+          k.buckets.reduce((n: number, b: any) => n + b.requests, 0),
+        ).toBe(k.totals.requests);
+
       const csv = await request(app)
         .get(
           `/models/default/ml/llama/publication/usage.csv?${range}&granularity=hour`,
@@ -379,6 +389,7 @@ describe('usage routes', () => {
       return res.body.error.message as string;
     };
     expect(await bad('granularity=minute')).toMatch(/granularity/);
+    expect(await bad('series=models')).toMatch(/series/);
     expect(await bad('from=yesterday')).toMatch(/from/);
     expect(
       await bad(

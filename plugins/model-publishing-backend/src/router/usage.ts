@@ -90,7 +90,11 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     async (req, res) => {
       const model = await ctx.resolveModel(req.params);
       const { usage, pub, query } = await publicationFor(model, req, req.query);
-      res.json(await usage.service.report(pub, query));
+      res.json(
+        await usage.service.report(pub, query, {
+          keySeries: req.query.series === 'keys',
+        }),
+      );
     },
   );
 

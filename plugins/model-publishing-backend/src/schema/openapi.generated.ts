@@ -855,6 +855,18 @@ export const spec = {
           },
           {
             "$ref": "#/components/parameters/granularity"
+          },
+          {
+            "name": "series",
+            "in": "query",
+            "required": false,
+            "description": "keys: every entry of keys also carries its buckets (the chart's per-key series)",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "keys"
+              ]
+            }
           }
         ],
         "responses": {
@@ -3573,6 +3585,13 @@ export const spec = {
             "description": "Latency percentiles of this key's requests (metrics with observations only)",
             "items": {
               "$ref": "#/components/schemas/UsageLatency"
+            }
+          },
+          "buckets": {
+            "type": "array",
+            "description": "The key's buckets, zero-filled like the report's (only when asked with series=keys)",
+            "items": {
+              "$ref": "#/components/schemas/UsageBucket"
             }
           },
           "cost": {

@@ -141,6 +141,72 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     ]);
   });
 
+  it('gives each key its own zero-filled buckets when asked (series=keys), adding up to its totals', async () => {
+    await service.recordPulled(
+      'prometheus',
+      [
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T10:00:00Z'),
+          requests: 10,
+          inputTokens: 50,
+        }),
+        rec({
+          clientId: 'key-a',
+          hour: H('2026-03-01T12:00:00Z'),
+          requests: 5,
+          status429: 1,
+        }),
+        rec({
+          clientId: '',
+          hour: H('2026-03-01T11:00:00Z'),
+          requests: 4,
+          status401: 4,
+        }),
+      ],
+      H('2026-03-02T00:00:00Z'),
+    );
+    const query = {
+      from: H('2026-03-01T10:00:00Z'),
+      to: H('2026-03-01T13:00:00Z'),
+      granularity: 'hour' as const,
+    };
+    const plain = await service.report(pub, query);
+    expect(plain.keys.every(k => k.buckets === undefined)).toBe(true);
+
+    const report = await service.report(pub, query, { keySeries: true });
+    const byClient = Object.fromEntries(
+      report.keys.map(k => [k.clientId, k.buckets]),
+    );
+    expect(
+      byClient['key-a']!.map(b => [b.start, b.requests, b.status429]),
+    ).toEqual([
+      ['2026-03-01T10:00:00.000Z', 10, 0],
+      ['2026-03-01T11:00:00.000Z', 0, 0],
+      ['2026-03-01T12:00:00.000Z', 5, 1],
+    ]);
+    expect(byClient['key-a']![0].inputTokens).toBe(50);
+    expect(byClient[''].map(b => b.status401)).toEqual([0, 4, 0]);
+    // a key without traffic gets zeros in every bucket, not a missing series
+    expect(byClient['key-b']!.map(b => b.requests)).toEqual([0, 0, 0]);
+    for (const key of report.keys)
+      expect(key.buckets!.reduce((n, b) => n + b.requests, 0)).toBe(
+        key.totals.requests,
+      );
+
+    const daily = await service.report(
+      pub,
+      { ...query, granularity: 'day' },
+      { keySeries: true },
+    );
+    expect(
+      daily.keys.find(k => k.clientId === 'key-a')!.buckets!.map(b => [
+        b.start,
+        b.requests,
+      ]),
+    ).toEqual([['2026-03-01T00:00:00.000Z', 15]]);
+  });
+
   it('replaces a source’s figures on re-collection and merges sources by the larger figure', async () => {
     const hour = H('2026-03-01T10:00:00Z');
     const now = H('2026-03-01T11:00:00Z');

@@ -49,15 +49,17 @@ export class UsageService {
     this.quotaAlerts = new QuotaAlerts(store);
   }
 
+  /** `keySeries`: every key's row also carries its zero-filled buckets (the chart's per-key lines). */
   async report(
     pub: UsagePublicationInfo,
     query: UsageQuery,
+    options: { keySeries?: boolean } = {},
   ): Promise<UsageReport> {
     checkUsageQuery(query);
     const range = bucketRange(query);
     const hours = bucketRange({ ...query, granularity: 'hour' });
     const size = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
-    const [series, clients, lastUsed, alerts, latency, sources] =
+    const [series, clients, lastUsed, alerts, latency, sources, perKey] =
       await Promise.all([
         this.store.reader.series(pub.id, query.granularity, range),
         this.store.reader.byClient(pub.id, query.granularity, range),
@@ -67,6 +69,9 @@ export class UsageService {
         this.quotaAlerts.list(pub, query),
         this.store.latency.histograms(pub.id, hours, true),
         this.store.reader.sourcesIn(pub.id, hours),
+        options.keySeries
+          ? this.store.reader.seriesByClient(pub.id, query.granularity, range)
+          : undefined,
       ]);
 
     const priced = hasPrices(pub.prices);
@@ -88,6 +93,12 @@ export class UsageService {
       if (last !== undefined) entry.lastUsedAt = new Date(last).toISOString();
       const keyLatency = latency.get(clientId);
       if (keyLatency) entry.latency = pickLatency(keyLatency);
+      if (perKey)
+        entry.buckets = fillBuckets(
+          query.granularity,
+          range,
+          perKey.get(clientId) ?? [],
+        );
       if (priced) {
         const c = costOf(totals, pub.prices);
         cost += c;
@@ -204,23 +215,6 @@ export class UsageService {
 
   async csv(pub: UsagePublicationInfo, query: UsageQuery): Promise<string> {
     return reportToCsv(await this.report(pub, query));
-  }
-
-  /** One publication's buckets per key (the chart's per-key series), zero-filled. */
-  async keySeries(pub: UsagePublicationInfo, query: UsageQuery) {
-    checkUsageQuery(query);
-    const range = bucketRange(query);
-    const byClient = await this.store.reader.seriesByClient(
-      pub.id,
-      query.granularity,
-      range,
-    );
-    const names = new Map(pub.keys.map(k => [k.clientId, k.name]));
-    return [...byClient].map(([clientId, rows]) => ({
-      clientId,
-      ...(names.has(clientId) ? { keyName: names.get(clientId) } : {}),
-      buckets: fillBuckets(query.granularity, range, rows),
-    }));
   }
 
   async summary(

@@ -402,6 +402,8 @@ export interface UsageKeyBreakdown {
   lastUsedAt?: string;
   /** Latency percentiles of this key's requests (metrics with observations only) */
   latency?: Array<UsageLatency>;
+  /** The key's buckets, zero-filled like the report's (only when asked with series=keys) */
+  buckets?: Array<UsageBucket>;
   /** What the key's traffic cost over the range, in the report's currency (priced publications) */
   cost?: number;
 }
@@ -745,6 +747,8 @@ export type GetUsageQuery = {
   /** ISO 8601 date-time; ':' may be sent unencoded */
   to?: string;
   granularity?: "hour" | "day";
+  /** keys: every entry of keys also carries its buckets (the chart's per-key series) */
+  series?: "keys";
 };
 export type GetUsageResponse = UsageReport;
 export type GetUsageRequest = {
