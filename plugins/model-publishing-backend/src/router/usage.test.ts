@@ -129,7 +129,10 @@ describe('usage routes', () => {
       resolveClusterName: name =>
         name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
-      serviceSubjects: { readers: ['plugin:catalog'], ingest: ['external:log-shipper'] },
+      serviceSubjects: {
+        readers: ['plugin:catalog'],
+        ingest: ['external:log-shipper'],
+      },
     });
     usage = createUsageModule({
       db,
@@ -279,9 +282,9 @@ describe('usage routes', () => {
         .set('Authorization', user);
       expect(perKey.status).toBe(200);
       for (const k of perKey.body.keys)
-        expect(
-          k.buckets.reduce((n: number, b: any) => n + b.requests, 0),
-        ).toBe(k.totals.requests);
+        expect(k.buckets.reduce((n: number, b: any) => n + b.requests, 0)).toBe(
+          k.totals.requests,
+        );
 
       const csv = await request(app)
         .get(
@@ -471,7 +474,9 @@ describe('usage routes', () => {
       const listed = await request(app)
         .get('/usage/budgets')
         .set('Authorization', bob);
-      expect(listed.body.items.map((b: { consumerRef: string }) => b.consumerRef)).toEqual(['group:default/ml']);
+      expect(
+        listed.body.items.map((b: { consumerRef: string }) => b.consumerRef),
+      ).toEqual(['group:default/ml']);
     } finally {
       jest.useRealTimers();
     }

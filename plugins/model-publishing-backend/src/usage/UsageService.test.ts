@@ -186,7 +186,7 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       ['2026-03-01T12:00:00.000Z', 5, 1],
     ]);
     expect(byClient['key-a']![0].inputTokens).toBe(50);
-    expect(byClient[''].map(b => b.status401)).toEqual([0, 4, 0]);
+    expect(byClient['']!.map(b => b.status401)).toEqual([0, 4, 0]);
     // a key without traffic gets zeros in every bucket, not a missing series
     expect(byClient['key-b']!.map(b => b.requests)).toEqual([0, 0, 0]);
     for (const key of report.keys)
@@ -200,10 +200,9 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
       { keySeries: true },
     );
     expect(
-      daily.keys.find(k => k.clientId === 'key-a')!.buckets!.map(b => [
-        b.start,
-        b.requests,
-      ]),
+      daily.keys
+        .find(k => k.clientId === 'key-a')!
+        .buckets!.map(b => [b.start, b.requests]),
     ).toEqual([['2026-03-01T00:00:00.000Z', 15]]);
   });
 
