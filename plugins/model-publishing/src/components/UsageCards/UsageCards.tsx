@@ -21,11 +21,7 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
-import type {
-  ModelAddress,
-  UsageKeyBreakdown,
-  UsageReport,
-} from '../../api/types';
+import type { ModelAddress, UsageReport } from '../../api/types';
 import {
   ModelPermissions,
   deniedReason,
@@ -36,7 +32,6 @@ import { errorMessage } from '../common/errors';
 import { LineChart } from './LineChart';
 import { formatDateTime, formatNumber } from '../common/format';
 import {
-  UsageRange,
   alertMessage,
   alertSeverity,
   bucketErrors,
@@ -44,16 +39,23 @@ import {
   sortedAlerts,
   totals,
 } from './usageRange';
+import { customRangeQuery } from './customRange';
+import { RangePicker, RangeChoice } from './RangePicker';
+import { LatencyErrorsPanel } from './LatencyErrorsPanel';
+import { keyLabels, keySeries } from './perKey';
+import { formatSeconds, latencyRows } from './latency';
+import { formatCost } from '../CostsPage/costs';
 
 const useStyles = makeStyles(theme => ({
   header: {
     display: 'flex',
     justifyContent: 'space-between',
-    alignItems: 'center',
+    alignItems: 'flex-start',
     flexWrap: 'wrap',
     gap: theme.spacing(1),
   },
   stat: { marginRight: theme.spacing(4) },
+  scroll: { overflowX: 'auto', marginTop: theme.spacing(2) },
 }));
 
 export interface UsageCardsProps {
@@ -75,28 +77,53 @@ function bucketLabel(iso: string, granularity: string | undefined): string {
       });
 }
 
+/** The query of a range choice, presets ending now. */
+function queryOf(choice: RangeChoice) {
+  return choice.preset === 'custom'
+    ? customRangeQuery(choice.custom)
+    : rangeQuery(choice.preset);
+}
+
+function choiceName(choice: RangeChoice): string {
+  return choice.preset === 'custom'
+    ? `${choice.custom.from}-to-${choice.custom.to}`
+    : choice.preset;
+}
+
 export function UsageCards(props: UsageCardsProps) {
   const classes = useStyles();
   const api = useApi(modelPublishingApiRef);
   const alertApi = useApi(alertApiRef);
   const { address, permissions, onReport } = props;
-  const [range, setRange] = useState<UsageRange>('24h');
+  const [choice, setChoice] = useState<RangeChoice>({ preset: '24h' });
   const canRead = permissions.allowed.usage;
+  const rangeKey = choiceName(choice);
 
   const usage = useAsync(async () => {
     if (!canRead) return undefined;
-    const report = await api.getUsage(address, rangeQuery(range));
+    // series=keys: each key's buckets, for the per-key lines
+    const report = await api.getUsage(address, {
+      ...queryOf(choice),
+      series: 'keys',
+    });
     onReport?.(report);
     return report;
-  }, [api, address.cluster, address.namespace, address.name, range, canRead]);
+  }, [
+    api,
+    address.cluster,
+    address.namespace,
+    address.name,
+    rangeKey,
+    canRead,
+  ]);
 
   const download = async () => {
     try {
-      const blob = await api.downloadUsageCsv(address, rangeQuery(range));
+      const blob = await api.downloadUsageCsv(address, queryOf(choice));
       const url = URL.createObjectURL(blob);
       const anchor = document.createElement('a');
       anchor.href = url;
-      anchor.download = `${address.namespace}-${address.name}-usage-${range}.csv`;
+      anchor.download = `${address.namespace}-${address.name}-usage-${rangeKey}.csv`;
       anchor.click();
       URL.revokeObjectURL(url);
     } catch (e) {
@@ -109,23 +136,7 @@ export function UsageCards(props: UsageCardsProps) {
 
   const header = (
     <Box className={classes.header}>
-      <ToggleButtonGroup
-        size="small"
-        exclusive
-        value={range}
-        onChange={(_, value) => value && setRange(value)}
-        aria-label="Usage range"
-      >
-        <ToggleButton value="24h" aria-label="Last 24 hours">
-          24h
-        </ToggleButton>
-        <ToggleButton value="7d" aria-label="Last 7 days">
-          7d
-        </ToggleButton>
-        <ToggleButton value="30d" aria-label="Last 30 days">
-          30d
-        </ToggleButton>
-      </ToggleButtonGroup>
+      <RangePicker value={choice} onChange={setChoice} />
       <GatedButton
         allowed={canRead}
         deniedReason={deniedReason('read usage', permissions.loading)}
@@ -167,18 +178,13 @@ export function UsageCards(props: UsageCardsProps) {
   );
 }
 
-function keyLabel(row: UsageKeyBreakdown): string {
-  if (row.keyName) return row.keyName;
-  // Client id '' = requests that carried no valid key (401s).
-  return row.clientId === '' ? 'No valid key' : row.clientId;
-}
-
 function UsageBody(props: {
   report: UsageReport;
   modelKind: PublishableModelKind;
 }) {
   const classes = useStyles();
   const { report } = props;
+  const [view, setView] = useState<'totals' | 'keys'>('totals');
   const buckets = report.buckets ?? [];
   const sum = report.totals
     ? {
@@ -190,14 +196,16 @@ function UsageBody(props: {
       }
     : totals(buckets);
   const labels = buckets.map(b => bucketLabel(b.start, report.granularity));
+  const keys = report.keys ?? [];
+  const names = keyLabels(keys);
   const keyNames = Object.fromEntries(
-    (report.keys ?? []).flatMap(k =>
-      k.keyId && k.keyName ? [[k.keyId, k.keyName]] : [],
-    ),
+    keys.flatMap(k => (k.keyId && k.keyName ? [[k.keyId, k.keyName]] : [])),
   );
   const alerts = sortedAlerts(report.alerts);
   const llm = props.modelKind === 'openai';
-  const keys = report.keys ?? [];
+  const perKeyAvailable = keys.some(k => k.buckets && k.buckets.length > 0);
+  const perKey = view === 'keys' && perKeyAvailable;
+  const cost = report.cost;
 
   return (
     <Box mt={2}>
@@ -248,90 +256,148 @@ function UsageBody(props: {
                 </Typography>
               </>
             )}
+            {cost && (
+              <Typography className={classes.stat}>
+                Cost: <strong>{formatCost(cost.total, cost.currency)}</strong>
+              </Typography>
+            )}
           </Box>
+          {perKeyAvailable && (
+            <ToggleButtonGroup
+              size="small"
+              exclusive
+              value={view}
+              onChange={(_, value) => value && setView(value)}
+              aria-label="Chart lines"
+              style={{ marginBottom: 8 }}
+            >
+              <ToggleButton value="totals">Totals</ToggleButton>
+              <ToggleButton value="keys">Per key</ToggleButton>
+            </ToggleButtonGroup>
+          )}
           <Grid container spacing={2}>
-            <Grid item xs={12} md={llm ? 6 : 12}>
-              <LineChart
-                title="Requests and errors over time"
-                labels={labels}
-                series={[
-                  {
-                    name: 'Requests',
-                    values: buckets.map(b => b.requests),
-                    color: 'primary',
-                  },
-                  {
-                    name: 'Errors',
-                    values: buckets.map(bucketErrors),
-                    color: 'error',
-                  },
-                ]}
-              />
-            </Grid>
-            {llm && (
-              <Grid item xs={12} md={6}>
+            <Grid item xs={12} md={8}>
+              {perKey ? (
                 <LineChart
-                  title="Tokens over time"
+                  title="Requests per key over time"
+                  labels={labels}
+                  series={keySeries(keys, 'requests')}
+                />
+              ) : (
+                <LineChart
+                  title="Requests and errors over time"
                   labels={labels}
                   series={[
                     {
-                      name: 'Input tokens',
-                      values: buckets.map(b => b.inputTokens),
-                      color: 'info',
+                      name: 'Requests',
+                      values: buckets.map(b => b.requests),
+                      color: 'primary',
                     },
                     {
-                      name: 'Output tokens',
-                      values: buckets.map(b => b.outputTokens),
-                      color: 'success',
+                      name: 'Errors',
+                      values: buckets.map(bucketErrors),
+                      color: 'error',
                     },
                   ]}
                 />
-              </Grid>
-            )}
+              )}
+              {llm &&
+                (perKey ? (
+                  <LineChart
+                    title="Tokens per key over time"
+                    labels={labels}
+                    series={keySeries(keys, 'tokens')}
+                  />
+                ) : (
+                  <LineChart
+                    title="Tokens over time"
+                    labels={labels}
+                    series={[
+                      {
+                        name: 'Input tokens',
+                        values: buckets.map(b => b.inputTokens),
+                        color: 'info',
+                      },
+                      {
+                        name: 'Output tokens',
+                        values: buckets.map(b => b.outputTokens),
+                        color: 'success',
+                      },
+                    ]}
+                  />
+                ))}
+            </Grid>
+            <Grid item xs={12} md={4}>
+              <LatencyErrorsPanel
+                latency={report.latency}
+                totals={report.totals}
+                llm={llm}
+                approximations={report.approximations}
+              />
+            </Grid>
           </Grid>
         </>
       )}
       {keys.length > 0 && (
-        <Table size="small" aria-label="Usage per key">
-          <TableHead>
-            <TableRow>
-              <TableCell>Key</TableCell>
-              <TableCell align="right">Requests</TableCell>
-              <TableCell align="right">Errors</TableCell>
-              <TableCell align="right">429</TableCell>
-              {llm && <TableCell align="right">Tokens in</TableCell>}
-              {llm && <TableCell align="right">Tokens out</TableCell>}
-              <TableCell>Last used</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {keys.map(row => (
-              <TableRow key={row.clientId}>
-                <TableCell>{keyLabel(row)}</TableCell>
-                <TableCell align="right">
-                  {formatNumber(row.totals.requests)}
-                </TableCell>
-                <TableCell align="right">
-                  {formatNumber(bucketErrors({ start: '', ...row.totals }))}
-                </TableCell>
-                <TableCell align="right">
-                  {formatNumber(row.totals.status429)}
-                </TableCell>
-                {llm && (
-                  <TableCell align="right">
-                    {formatNumber(row.totals.inputTokens)}
-                  </TableCell>
+        <div className={classes.scroll}>
+          <Table size="small" aria-label="Usage per key">
+            <TableHead>
+              <TableRow>
+                <TableCell>Key</TableCell>
+                <TableCell align="right">Requests</TableCell>
+                <TableCell align="right">Errors</TableCell>
+                <TableCell align="right">429</TableCell>
+                {llm && <TableCell align="right">Tokens in</TableCell>}
+                {llm && <TableCell align="right">Tokens out</TableCell>}
+                <TableCell align="right">p95 latency</TableCell>
+                {cost && (
+                  <TableCell align="right">Cost ({cost.currency})</TableCell>
                 )}
-                {llm && (
-                  <TableCell align="right">
-                    {formatNumber(row.totals.outputTokens)}
-                  </TableCell>
-                )}
-                <TableCell>{formatDateTime(row.lastUsedAt)}</TableCell>
+                <TableCell>Last used</TableCell>
               </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+            </TableHead>
+            <TableBody>
+              {keys.map(row => {
+                const p95 = latencyRows(row.latency, false)[0]?.p95;
+                return (
+                  <TableRow key={row.clientId}>
+                    <TableCell>{names.get(row.clientId)}</TableCell>
+                    <TableCell align="right">
+                      {formatNumber(row.totals.requests)}
+                    </TableCell>
+                    <TableCell align="right">
+                      {formatNumber(bucketErrors({ start: '', ...row.totals }))}
+                    </TableCell>
+                    <TableCell align="right">
+                      {formatNumber(row.totals.status429)}
+                    </TableCell>
+                    {llm && (
+                      <TableCell align="right">
+                        {formatNumber(row.totals.inputTokens)}
+                      </TableCell>
+                    )}
+                    {llm && (
+                      <TableCell align="right">
+                        {formatNumber(row.totals.outputTokens)}
+                      </TableCell>
+                    )}
+                    <TableCell align="right">
+                      {p95 === undefined ? '—' : formatSeconds(p95)}
+                    </TableCell>
+                    {cost && (
+                      <TableCell align="right">
+                        {row.cost === undefined
+                          ? '—'
+                          : formatCost(row.cost, cost.currency)}
+                      </TableCell>
+                    )}
+                    <TableCell>{formatDateTime(row.lastUsedAt)}</TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </div>
       )}
     </Box>
   );
