@@ -1,3 +1,10 @@
+import { PricesFields } from './PricesFields';
+import {
+  PriceErrors,
+  PriceValues,
+  initialPrices,
+  pricesToConfig,
+} from './prices';
 import { useState } from 'react';
 import useMountedState from 'react-use/esm/useMountedState';
 import Box from '@material-ui/core/Box';
@@ -110,6 +117,10 @@ export function PublishForm(props: PublishFormProps) {
   const [errors, setErrors] = useState<
     Partial<Record<PublishFormField, string>>
   >({});
+  const [prices, setPrices] = useState<PriceValues>(() =>
+    initialPrices(live ? publication?.config.prices : undefined),
+  );
+  const [priceErrors, setPriceErrors] = useState<PriceErrors>({});
   const [serverError, setServerError] = useState<string>();
   const [busy, setBusy] = useState<'preview' | 'submit' | undefined>();
   const [preview, setPreview] = useState<KubernetesObject[]>();
@@ -149,7 +160,13 @@ export function PublishForm(props: PublishFormProps) {
   const validated = () => {
     const result = formToConfig(values, { detection, mode });
     setErrors(result.errors);
-    return result.config;
+    const priced = pricesToConfig(prices, kind);
+    setPriceErrors(priced.errors);
+    if (!result.config || Object.keys(priced.errors).length > 0)
+      return undefined;
+    return priced.prices
+      ? { ...result.config, prices: priced.prices }
+      : result.config;
   };
 
   const runPreview = async () => {
@@ -323,6 +340,19 @@ export function PublishForm(props: PublishFormProps) {
           `Shown at the top of the API guide (${values.description.length}/1000).`
         }
         disabled={working}
+        className={classes.section}
+      />
+
+      <PricesFields
+        values={prices}
+        errors={priceErrors}
+        kind={kind}
+        disabled={working || readOnly}
+        onChange={(field, value) => {
+          setPrices(p => ({ ...p, [field]: value }));
+          setPriceErrors(e => ({ ...e, [field]: undefined }));
+          setPreview(undefined);
+        }}
         className={classes.section}
       />
 
