@@ -58,6 +58,8 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   spacer: { flexGrow: 1 },
+  // on the page's grey background the default secondary label colour is below 4.5:1 (axe color-contrast)
+  monthLabel: { color: theme.palette.text.primary },
   scroll: { overflowX: 'auto' },
   name: { whiteSpace: 'nowrap' },
   over: { color: theme.palette.error.main, fontWeight: 'bold' },
@@ -141,7 +143,7 @@ export function CostsPage() {
             value={typed}
             onChange={e => go(e.target.value)}
             inputProps={{ max: thisMonth }}
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, className: classes.monthLabel }}
             error={typed !== '' && (!isMonth(typed) || typed > thisMonth)}
             helperText={
               typed !== '' && isMonth(typed) && typed > thisMonth
