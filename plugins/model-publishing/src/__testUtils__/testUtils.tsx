@@ -171,6 +171,9 @@ export function mockModelPublishingApi(
     'getUsageSummary',
     'getGuide',
     'listAudit',
+    'getDeprecation',
+    'deprecate',
+    'undeprecate',
   ];
   const api: Record<string, jest.Mock> = {};
   for (const name of names) {
@@ -178,6 +181,8 @@ export function mockModelPublishingApi(
       throw new Error(`unexpected call ${name}`);
     });
   }
+  // Not deprecated unless a test says so.
+  api.getDeprecation = jest.fn(async () => ({}));
   for (const [name, impl] of Object.entries(overrides))
     api[name] = jest.fn(impl as any);
   return api as unknown as jest.Mocked<ModelPublishingApi>;

@@ -1,3 +1,8 @@
+import type {
+  Deprecation,
+  DeprecationInput,
+  DeprecationStatus,
+} from '@model-publishing/plugin-model-publishing-common';
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   ApiKeyInfo,
@@ -25,6 +30,10 @@ import type {
 
 /** Client for the model-publishing backend (`/api/model-publishing`); one method per REST route. */
 export interface ModelPublishingApi {
+  /** The publication's deprecation (if any) and who still calls it (issue 21). */
+  getDeprecation(model: ModelAddress): Promise<DeprecationStatus>;
+  deprecate(model: ModelAddress, input: DeprecationInput): Promise<Deprecation>;
+  undeprecate(model: ModelAddress): Promise<void>;
   listPublications(filter?: PublicationFilter): Promise<Page<Publication>>;
   getModel(model: ModelAddress): Promise<ModelResponse>;
   dryRun(

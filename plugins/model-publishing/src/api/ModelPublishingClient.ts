@@ -3,6 +3,9 @@ import { ResponseError } from '@backstage/errors';
 import {
   ModelPublishingApiClient,
   type ApiKeyInfo,
+  type Deprecation,
+  type DeprecationInput,
+  type DeprecationStatus,
   type IssuedApiKey,
   type ListPublicationsQuery,
   type ModelPath,
@@ -95,7 +98,9 @@ export class ModelPublishingClient implements ModelPublishingApi {
   }
 
   tryIt(model: ModelAddress, request: TryItRequest): Promise<TryItResponse> {
-    return bodyOf(this.client.tryPublication({ path: pathOf(model), body: request }));
+    return bodyOf(
+      this.client.tryPublication({ path: pathOf(model), body: request }),
+    );
   }
 
   listKeys(model: ModelAddress): Promise<{ items: ApiKeyInfo[] }> {
@@ -106,7 +111,9 @@ export class ModelPublishingClient implements ModelPublishingApi {
     model: ModelAddress,
     request: CreateKeyRequest,
   ): Promise<IssuedApiKey> {
-    return bodyOf(this.client.createKey({ path: pathOf(model), body: request }));
+    return bodyOf(
+      this.client.createKey({ path: pathOf(model), body: request }),
+    );
   }
 
   rotateKey(
@@ -122,10 +129,29 @@ export class ModelPublishingClient implements ModelPublishingApi {
     );
   }
 
-  revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {
+  getDeprecation(model: ModelAddress): Promise<DeprecationStatus> {
+    return bodyOf(this.client.getDeprecation({ path: pathOf(model) }));
+  }
+
+  deprecate(
+    model: ModelAddress,
+    input: DeprecationInput,
+  ): Promise<Deprecation> {
     return bodyOf(
-      this.client.revokeKey({ path: { ...pathOf(model), keyId } }),
+      this.client.deprecatePublication({ path: pathOf(model), body: input }),
     );
+  }
+
+  async undeprecate(model: ModelAddress): Promise<void> {
+    const response = await this.client.undeprecatePublication({
+      path: pathOf(model),
+    });
+    if (!response.ok)
+      throw await ResponseError.fromResponse(response as Response);
+  }
+
+  revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {
+    return bodyOf(this.client.revokeKey({ path: { ...pathOf(model), keyId } }));
   }
 
   getUsage(model: ModelAddress, query: UsageQuery = {}): Promise<UsageReport> {

@@ -23,6 +23,7 @@ import { ApiGuideCard } from '../ApiGuideCard/ApiGuideCard';
 import { OwnerAccessPanel } from '../AccessRequests/OwnerAccessPanel';
 import { AuditTable } from '../AuditTable/AuditTable';
 import { KeyManager } from '../KeyManager/KeyManager';
+import { DeprecationPanel } from '../DeprecationPanel/DeprecationPanel';
 import { TryIt } from '../TryIt/TryIt';
 import { PublishForm } from '../PublishForm/PublishForm';
 import { StatusPanel } from '../StatusPanel/StatusPanel';
@@ -150,6 +151,13 @@ export function PublishTabContent(props: {
       </Grid>
       {live && (
         <>
+          <Grid item xs={12}>
+            <DeprecationPanel
+              address={address}
+              canUpdate={permissions.allowed.update}
+              onChanged={changed}
+            />
+          </Grid>
           <Grid item xs={12}>
             <KeyManager
               address={address}
