@@ -184,7 +184,11 @@ export interface Config {
       };
       /** POST /usage/ingest (Envoy JSON access logs). */
       ingest?: {
-        /** Service principals allowed to ingest: a static token's subject (e.g. envoy-access-logs) or plugin:<id>; empty = any service. */
+        /**
+         * Service principals allowed to ingest, as their subject: a static token's `subject`
+         * exactly as configured in backend.auth.externalAccess (e.g. `usage-shipper`), or `plugin:<id>`.
+         * Empty or unset = nobody may ingest (required in production; docs/security.md).
+         */
         allowedSubjects?: string[];
         /** Records older than this many hours are not counted (their re-delivery could not be recognised). Default 72. */
         dedupeHours?: number;

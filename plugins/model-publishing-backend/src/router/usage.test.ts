@@ -82,7 +82,8 @@ describe('usage routes', () => {
       });
       await publications.update(id, { status: 'published' });
     }
-    const now = new Date();
+    // Created before the fixture's traffic (2026-03-01): ingest refuses records from before a key existed.
+    const now = new Date('2026-02-01T00:00:00Z');
     await db('api_keys').insert(
       [
         ['a1', 'pub-llm', 'app'],

@@ -68,7 +68,7 @@ export interface UsageConfig {
     routes: boolean;
   };
   ingest: {
-    /** Service principals allowed to ingest; empty = any service principal (see docs/usage.md). */
+    /** Service principals allowed to ingest; empty = none (router/serviceAccess.ts, docs/security.md). */
     allowedSubjects: string[];
     /** Records older than this are not counted (their duplicates could no longer be recognised). */
     dedupeHours: number;

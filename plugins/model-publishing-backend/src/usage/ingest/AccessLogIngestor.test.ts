@@ -206,6 +206,78 @@ describe.each(usageTestDatabases())('AccessLogIngestor on %s', kind => {
     }
   });
 
+  it('refuses a batch with a counter beyond one request, naming the record and field (issue 14, finding 8)', async () => {
+    for (const [field, value] of [
+      ['input_tokens', 9e15],
+      ['output_tokens', '9000000000000000'],
+      ['llm_input_token', 10_000_001],
+      ['duration', 86_400_001],
+      ['bytes_sent', 1e12],
+    ] as const) {
+      const bad = records.map(r => ({ ...r }));
+      bad[1] = { ...bad[1], [field]: value };
+      await expect(ingestor.ingest({ records: bad })).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          new RegExp(
+            `^records\\[1\\]\\.${field}: ${field} must be at most \\d+ for one request$`,
+          ),
+        ),
+      });
+    }
+    const [{ n }] = await db('usage_hourly').count({ n: '*' });
+    expect(Number(n)).toBe(0);
+  });
+
+  it("counts no record naming a key that is not the route's publication's, or not live then (finding 8)", async () => {
+    const route = 'httproute/ml/llama-mp/rule/0/match/0/x';
+    const at = '2026-03-01T11:00:00Z';
+    const forged = (id: string, clientId: string, routeName = route) => ({
+      start_time: at,
+      response_code: 200,
+      route_name: routeName,
+      client_id: clientId,
+      request_id: id,
+      input_tokens: 1000,
+    });
+    const withLifetimes = {
+      list: async () => [
+        {
+          ...llama,
+          keys: [
+            { ...llama.keys[0], createdAt: new Date('2026-03-01T10:00:00Z') },
+            { ...llama.keys[1], until: new Date('2026-03-01T09:00:00Z') },
+          ],
+        },
+        fraud,
+      ],
+      get: async () => undefined,
+    };
+    const strict = new AccessLogIngestor(store, withLifetimes, {
+      ...config.ingest,
+      now: () => NOW,
+    });
+    const result = await strict.ingest([
+      forged('unknown-key', 'key-never-issued'),
+      forged('other-publications-key', 'key-f1'),
+      forged('revoked-before', 'key-b2'),
+      {
+        ...forged('before-created', 'key-a1'),
+        start_time: '2026-03-01T09:30:00Z',
+      },
+      forged('genuine', 'key-a1'),
+    ]);
+    expect(result).toMatchObject({ received: 5, accepted: 1, unmatched: 4 });
+    const report = await llamaHours();
+    expect(report.totals.inputTokens).toBe(1000);
+    expect(
+      report.keys.filter(k => k.totals.requests > 0).map(k => k.clientId),
+    ).toEqual(['key-a1']);
+    const lastUsed = await store.reader.lastUsed([llama.id, fraud.id]);
+    expect(lastUsed.get(llama.id)?.get('key-b2')).toBeUndefined();
+    expect(lastUsed.get(fraud.id)?.get('key-f1')).toBeUndefined();
+  });
+
   it('stays consistent under concurrent batches, duplicates included (hourly = totals = daily)', async () => {
     const batch = (k: number) =>
       Array.from({ length: 40 }, (_, i) => ({

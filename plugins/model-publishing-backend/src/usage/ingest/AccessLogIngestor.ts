@@ -3,6 +3,7 @@ import {
   HourRow,
   LatencyRow,
   UsagePublicationDirectory,
+  UsageKeyInfo,
   UsagePublicationInfo,
   zeroCounters,
 } from '../types';
@@ -23,7 +24,10 @@ export interface IngestResult {
   accepted: number;
   /** Seen before (re-delivery) or twice in this batch: not counted again. */
   duplicates: number;
-  /** No publication matches their client id or route. */
+  /**
+   * Counted for no publication: no publication matches their route, or they name a client id that is not
+   * a key of the route's publication or was not live at the record's time (refused, never counted).
+   */
   unmatched: number;
   /** Older than the dedupe window, or too far in the future: not counted. */
   skipped: number;
@@ -47,6 +51,7 @@ function servingFirst(a: UsagePublicationInfo, b: UsagePublicationInfo) {
  */
 class PublicationResolver {
   private byClient = new Map<string, UsagePublicationInfo>();
+  private keyOf = new Map<string, UsageKeyInfo>();
   private byRoute = new Map<string, UsagePublicationInfo[]>();
   private loadedAt = -Infinity;
   private loadedVersion?: string;
@@ -77,28 +82,46 @@ class PublicationResolver {
     const version = await this.directory.version?.();
     const pubs = await this.directory.list();
     const byClient = new Map<string, UsagePublicationInfo>();
+    const keyOf = new Map<string, UsageKeyInfo>();
     const byRoute = new Map<string, UsagePublicationInfo[]>();
     for (const p of pubs) {
       for (const c of p.clientIds) byClient.set(c, p);
+      for (const k of p.keys) keyOf.set(k.clientId, k);
       const k = `${p.namespace}/${p.routeName}`;
       byRoute.set(k, [...(byRoute.get(k) ?? []), p]);
     }
     for (const list of byRoute.values()) list.sort(servingFirst);
     this.byClient = byClient;
+    this.keyOf = keyOf;
     this.byRoute = byRoute;
     this.loadedAt = now;
     this.loadedVersion = version;
   }
 
+  /**
+   * The publication a record counts for, or undefined when it counts for none. A record naming a client id
+   * counts only for the publication that key belongs to, on that publication's route, within the key's
+   * lifetime: the gateway logs a client id only for a key it accepted, so anything else is forged (or
+   * another gateway's) and must not move a key's usage or last use. Without a client id (refused
+   * requests) the route decides.
+   */
   resolve(
     entry: AccessLogEntry,
     cluster: string | undefined,
   ): UsagePublicationInfo | undefined {
+    const route = parseRouteName(entry.routeName);
     if (entry.clientId) {
       const p = this.byClient.get(entry.clientId);
-      if (p && (!cluster || p.cluster === cluster)) return p;
+      if (!p || (cluster && p.cluster !== cluster)) return undefined;
+      if (
+        route &&
+        (route.namespace !== p.namespace || route.route !== p.routeName)
+      )
+        return undefined;
+      const key = this.keyOf.get(entry.clientId);
+      if (key && !keyLiveAt(key, entry.at)) return undefined;
+      return p;
     }
-    const route = parseRouteName(entry.routeName);
     if (!route) return undefined;
     const candidates =
       this.byRoute.get(`${route.namespace}/${route.route}`) ?? [];
@@ -106,6 +129,13 @@ class PublicationResolver {
       ? candidates.find(p => p.cluster === cluster)
       : candidates[0];
   }
+}
+
+/** Whether the gateway could have accepted `key` at `at` (its lifetime, give or take the clock skew). */
+function keyLiveAt(key: UsageKeyInfo, at: number): boolean {
+  if (key.createdAt && at < key.createdAt.getTime() - FUTURE_SKEW_MS)
+    return false;
+  return !key.until || at <= key.until.getTime() + FUTURE_SKEW_MS;
 }
 
 /**

@@ -12,7 +12,20 @@ const numeric = (v: unknown) => {
   return typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
 };
 
-const count = (what: string) =>
+/**
+ * Upper bounds of one request's counters: far above anything real, so a record beyond them is forged or
+ * corrupt and the batch is refused (a 9e15-token record must not reach the rollups, costs or budgets).
+ */
+export const RECORD_BOUNDS = {
+  /** Tokens of one request, each direction (the largest context windows are a few million). */
+  tokens: 10_000_000,
+  /** Duration of one request in ms (a day). */
+  durationMs: 86_400_000,
+  /** Bytes of one request or response (100 GB). */
+  bytes: 100_000_000_000,
+} as const;
+
+const count = (what: string, max: number) =>
   z
     .preprocess(
       numeric,
@@ -20,7 +33,7 @@ const count = (what: string) =>
         .number({ error: `${what} must be a whole number` })
         .int(`${what} must be a whole number`)
         .min(0, `${what} must not be negative`)
-        .max(Number.MAX_SAFE_INTEGER, `${what} is too large`)
+        .max(max, `${what} must be at most ${max} for one request`)
         .optional(),
     )
     .optional();
@@ -57,14 +70,14 @@ export const accessLogRecordSchema = z.looseObject({
   route_name: optionalText('route_name', 1024),
   client_id: optionalText('client_id', 80),
   request_id: optionalText('request_id', 256),
-  input_tokens: count('input_tokens'),
-  output_tokens: count('output_tokens'),
-  llm_input_token: count('llm_input_token'),
-  llm_output_token: count('llm_output_token'),
-  duration: count('duration'),
-  response_duration: count('response_duration'),
-  bytes_received: count('bytes_received'),
-  bytes_sent: count('bytes_sent'),
+  input_tokens: count('input_tokens', RECORD_BOUNDS.tokens),
+  output_tokens: count('output_tokens', RECORD_BOUNDS.tokens),
+  llm_input_token: count('llm_input_token', RECORD_BOUNDS.tokens),
+  llm_output_token: count('llm_output_token', RECORD_BOUNDS.tokens),
+  duration: count('duration', RECORD_BOUNDS.durationMs),
+  response_duration: count('response_duration', RECORD_BOUNDS.durationMs),
+  bytes_received: count('bytes_received', RECORD_BOUNDS.bytes),
+  bytes_sent: count('bytes_sent', RECORD_BOUNDS.bytes),
   upstream_host: optionalText('upstream_host', 1024),
   downstream_remote_address: optionalText('downstream_remote_address', 1024),
 });
