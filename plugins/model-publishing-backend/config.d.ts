@@ -66,6 +66,12 @@ export interface Config {
       group: string;
       /** Namespaces this tenant may publish from; a listed namespace belongs to its tenants only. */
       namespaces?: string[];
+      /**
+       * Hostnames this tenant's publications may use besides the one the LLM template gives each model:
+       * exact names, or `.suffix` for any name below it. No wildcards; a hostname held by another live
+       * publication is refused (409).
+       */
+      hostnames?: string[];
       /** Most live publications this tenant may have. */
       maxPublications?: number;
       maxRequestsPerMinute?: number;
@@ -78,6 +84,8 @@ export interface Config {
     keys?: {
       /** How long a rotated key stays valid. Default 24. */
       rotationGraceHours?: number;
+      /** Live keys a publication may hold at once; creating one more is a 409. Default 50. */
+      maxLivePerPublication?: number;
     };
     /**
      * Leaked keys revoke themselves (docs/leaked-keys.md): POST /api/model-publishing/secret-scanning/github

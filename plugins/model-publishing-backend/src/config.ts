@@ -2,6 +2,10 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 
 export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
 import { InputError } from '@backstage/errors';
+import { HOSTNAME_ENTRY } from './publishing/hostnamePolicy';
+
+/** Live keys a publication may hold at once (`keys.maxLivePerPublication`). */
+export const DEFAULT_MAX_LIVE_KEYS = 50;
 
 export interface EmulatorSettings {
   seed?: string;
@@ -24,6 +28,11 @@ export interface ClusterSettings {
 export interface TenantSettings {
   group: string;
   namespaces?: string[];
+  /**
+   * Hostnames its publications may use besides the one the LLM template gives each model: exact names, or
+   * `.suffix` for any name below it. No wildcards (issue 14, finding 4).
+   */
+  hostnames?: string[];
   maxPublications?: number;
   maxRequestsPerMinute?: number;
   maxRequestsPerHour?: number;
@@ -90,7 +99,7 @@ export interface ModelPublishingConfig {
   defaultCluster: string;
   gateway: GatewayConfig;
   tenants: TenantSettings[];
-  keys: { rotationGraceHours: number };
+  keys: { rotationGraceHours: number; maxLivePerPublication: number };
   secretScanning: SecretScanningConfig;
   reconciler: {
     enabled: boolean;
@@ -182,7 +191,15 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
     const tenant: TenantSettings = {
       group: t.getString('group'),
       namespaces: t.getOptionalStringArray('namespaces'),
+      hostnames: t.getOptionalStringArray('hostnames'),
     };
+    for (const entry of tenant.hostnames ?? []) {
+      if (!HOSTNAME_ENTRY.test(entry)) {
+        throw new InputError(
+          `modelPublishing.tenants[${tenant.group}].hostnames: '${entry}' must be a lower-case DNS name or .suffix (no wildcards)`,
+        );
+      }
+    }
     for (const key of TENANT_LIMIT_KEYS) tenant[key] = t.getOptionalNumber(key);
     return tenant;
   });
@@ -207,6 +224,9 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
     tenants,
     keys: {
       rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24,
+      maxLivePerPublication:
+        c?.getOptionalNumber('keys.maxLivePerPublication') ??
+        DEFAULT_MAX_LIVE_KEYS,
     },
     secretScanning: readSecretScanning(c?.getOptionalConfig('secretScanning')),
     reconciler: {

@@ -156,6 +156,7 @@ export async function createServices(
     models,
     publications,
     tenants: config.tenants,
+    llmHostnameTemplate: config.gateway.llmHostnameTemplate,
     checkInitialKey: input => publicationKeys.checkInitialKey(input),
   });
   const deprecationStore = new DeprecationStore(db);
@@ -187,6 +188,7 @@ export async function createServices(
     ...keyDeps,
     rateLimitMode: config.gateway.rateLimitMode,
     rotationGraceHours: config.keys.rotationGraceHours,
+    maxLivePerPublication: config.keys.maxLivePerPublication,
     onKeyLimitsChanged: async id => void (await publishing.reapply(id)),
   });
   const usage = createUsageModule({

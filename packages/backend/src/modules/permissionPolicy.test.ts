@@ -53,7 +53,9 @@ describe('ModelPublishingPortalPolicy', () => {
         user('user:default/paul', 'group:default/platform'),
       ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(await policy.handle({ permission: accessRequestPermission })).toEqual({
+    expect(
+      await policy.handle({ permission: accessRequestPermission }),
+    ).toEqual({
       result: AuthorizeResult.DENY,
     });
   });
@@ -107,6 +109,77 @@ describe('ModelPublishingPortalPolicy', () => {
       result: AuthorizeResult.ALLOW,
     });
     expect(await open.handle(proxy)).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('keeps other plugins least-privilege: registering is for admins, deleting for owners, tasks for who started them (issue 14, finding 10)', async () => {
+    const frank = user('user:default/frank', 'group:default/fraud-detection');
+    const basic = (name: string) => ({
+      permission: { type: 'basic' as const, name, attributes: {} },
+    });
+    const resource = (name: string, resourceType: string) => ({
+      permission: {
+        type: 'resource' as const,
+        name,
+        attributes: {},
+        resourceType,
+      },
+    });
+    const decide = async (
+      q: Parameters<typeof policy.handle>[0],
+      who = frank,
+    ) => (await policy.handle(q, who)).result;
+    expect(await decide(basic('catalog.location.create'))).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect(await decide(basic('catalog.entity.create'))).toBe(
+      AuthorizeResult.DENY,
+    );
+    expect(
+      await decide(resource('catalog.location.delete', 'catalog-location')),
+    ).toBe(AuthorizeResult.DENY);
+    expect(
+      await decide(
+        basic('catalog.location.create'),
+        user('user:default/alice', 'group:default/admins'),
+      ),
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(
+      await policy.handle(
+        resource('catalog.entity.delete', 'catalog-entity'),
+        frank,
+      ),
+    ).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        params: {
+          claims: ['user:default/frank', 'group:default/fraud-detection'],
+        },
+      },
+    });
+    expect(
+      await policy.handle(
+        resource('scaffolder.task.read', 'scaffolder-task'),
+        frank,
+      ),
+    ).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      conditions: {
+        rule: 'IS_TASK_OWNER',
+        params: { createdBy: ['user:default/frank'] },
+      },
+    });
+    expect(
+      await decide(resource('catalog.entity.read', 'catalog-entity')),
+    ).toBe(AuthorizeResult.ALLOW);
+    expect(await decide(basic('scaffolder.task.create'))).toBe(
+      AuthorizeResult.ALLOW,
+    );
+    expect(await decide(basic('scaffolder.template.management'))).toBe(
+      AuthorizeResult.DENY,
+    );
   });
 
   it('denies changes to callers without a user', async () => {

@@ -17,6 +17,10 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
 import { InputError } from '@backstage/errors';
 import {
   accessRequestPermission,
@@ -29,6 +33,21 @@ const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
  * and any request (writes too, e.g. deleting a pod) forwarded with the backend's own cluster identity.
  */
 const KUBERNETES_PROXY = 'kubernetes.proxy';
+
+/** Other plugins' permissions that change what everyone sees: admins only (registering, unregistering). */
+const ADMIN_ONLY = new Set([
+  'catalog.entity.create',
+  'catalog.location.create',
+  'catalog.location.delete',
+  'scaffolder.template.management',
+]);
+/** Catalog entity permissions a user may use on entities they own (directly or through a group). */
+const OWN_ENTITIES_ONLY = new Set(['catalog.entity.delete']);
+/** Scaffolder task permissions a user may use on tasks they started (the task's output may hold a key). */
+const OWN_TASKS_ONLY = new Set([
+  'scaffolder.task.read',
+  'scaffolder.task.cancel',
+]);
 
 export interface PortalPolicyOptions {
   /** Who may use the Kubernetes backend's proxy. Default `admins`. */
@@ -48,7 +67,8 @@ export interface PortalPolicyOptions {
  *   rule, evaluated by the catalog as a conditional decision);
  * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users;
  * - the Kubernetes proxy (`kubernetes.proxy`) is for admins unless configured for everyone
- *   (`permission.modelPublishing.kubernetesProxy`): it acts with the backend's cluster credentials.
+ *   (`permission.modelPublishing.kubernetesProxy`): it acts with the backend's cluster credentials;
+ * - other plugins: least privilege (`otherPlugins`).
  */
 export class ModelPublishingPortalPolicy implements PermissionPolicy {
   constructor(
@@ -74,7 +94,7 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
       };
     }
     if (!permission.name.startsWith(MODEL_PUBLISHING_PREFIX)) {
-      return { result: AuthorizeResult.ALLOW };
+      return this.otherPlugins(request, user);
     }
     if (permission.name === publicationReadPermission.name) {
       return { result: AuthorizeResult.ALLOW };
@@ -90,6 +110,45 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
       permission,
       catalogConditions.isEntityOwner({ claims }),
     );
+  }
+
+  /**
+   * Other plugins, least privilege (issue 14, finding 10): anyone signed in reads the catalog, TechDocs
+   * and templates and runs templates; registering and unregistering locations is for admins; deleting an
+   * entity for its owners; a scaffolder task (whose output may hold a key) is readable and cancellable by
+   * the user who started it. A service calling without a user is left to Backstage (it skips the policy).
+   */
+  private otherPlugins(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): PolicyDecision {
+    const { permission } = request;
+    if (!user) return { result: AuthorizeResult.ALLOW };
+    if (ADMIN_ONLY.has(permission.name))
+      return { result: AuthorizeResult.DENY };
+    if (
+      OWN_ENTITIES_ONLY.has(permission.name) &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({
+          claims: user.info.ownershipEntityRefs ?? [],
+        }),
+      );
+    }
+    if (
+      OWN_TASKS_ONLY.has(permission.name) &&
+      isResourcePermission(permission, 'scaffolder-task')
+    ) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
+      );
+    }
+    return { result: AuthorizeResult.ALLOW };
   }
 }
 

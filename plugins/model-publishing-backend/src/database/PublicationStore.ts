@@ -8,7 +8,15 @@ import type {
   PublishConfig,
   PublishableModelKind,
 } from '@model-publishing/plugin-model-publishing-common';
-import { Cursor, decodeCursor, encodeCursor, isUniqueViolation, toDate, toIso } from './util';
+import {
+  Cursor,
+  decodeCursor,
+  encodeCursor,
+  isUniqueViolation,
+  toDate,
+  toIso,
+} from './util';
+import type { HostnameHolder } from '../publishing/hostnamePolicy';
 
 const TABLE = 'publications';
 const HISTORY = 'publication_status_history';
@@ -22,7 +30,11 @@ export const LIVE_STATUSES: PublicationStatus[] = [
   'unpublishing',
 ];
 /** Statuses an operation leaves behind when a process dies mid-way. */
-export const IN_FLIGHT_STATUSES: PublicationStatus[] = ['publishing', 'updating', 'unpublishing'];
+export const IN_FLIGHT_STATUSES: PublicationStatus[] = [
+  'publishing',
+  'updating',
+  'unpublishing',
+];
 
 export interface NewPublication {
   id: string;
@@ -94,7 +106,11 @@ type Row = {
   updated_at: unknown;
 };
 
-export function liveKey(cluster: string, namespace: string, name: string): string {
+export function liveKey(
+  cluster: string,
+  namespace: string,
+  name: string,
+): string {
   return `${cluster}/${namespace}/${name}`;
 }
 
@@ -106,7 +122,9 @@ function fromRow(row: Row): Publication {
     name: row.name,
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
     ...(row.owner ? { owner: row.owner } : {}),
-    ...(row.resource_kind ? { resourceKind: row.resource_kind as ModelResourceKind } : {}),
+    ...(row.resource_kind
+      ? { resourceKind: row.resource_kind as ModelResourceKind }
+      : {}),
     modelKind: row.model_kind as PublishableModelKind,
     status: row.status as PublicationStatus,
     ...(row.status_reason ? { statusReason: row.status_reason } : {}),
@@ -124,7 +142,10 @@ function isPostgres(db: Knex): boolean {
 }
 
 async function countLive(db: Knex, owner: string): Promise<number> {
-  const [{ count }] = await db(TABLE).where({ owner }).whereNotNull('live_key').count({ count: '*' });
+  const [{ count }] = await db(TABLE)
+    .where({ owner })
+    .whereNotNull('live_key')
+    .count({ count: '*' });
   return Number(count);
 }
 
@@ -141,7 +162,11 @@ export class PublicationStore {
    * transaction-scoped advisory lock per owner (no row to lock, and it never blocks other owners);
    * SQLite serialises writers anyway (one connection, transactions run one at a time).
    */
-  async insertPublishing(p: NewPublication, now = new Date(), options: { quota?: OwnerQuota } = {}): Promise<Publication> {
+  async insertPublishing(
+    p: NewPublication,
+    now = new Date(),
+    options: { quota?: OwnerQuota } = {},
+  ): Promise<Publication> {
     const row = {
       id: p.id,
       cluster: p.cluster,
@@ -165,7 +190,9 @@ export class PublicationStore {
     try {
       await this.db.transaction(async tx => {
         if (quota && isPostgres(tx)) {
-          await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`model-publishing:owner:${p.owner}`]);
+          await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+            `model-publishing:owner:${p.owner}`,
+          ]);
         }
         // Insert first, so a second publish of the same model is 409 (unique key) rather than a quota error.
         await tx(TABLE).insert(row);
@@ -204,7 +231,11 @@ export class PublicationStore {
   }
 
   /** The live publication of a model, if any. */
-  async findLive(cluster: string, namespace: string, name: string): Promise<Publication | undefined> {
+  async findLive(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): Promise<Publication | undefined> {
     const row = await this.db<Row>(TABLE)
       .where({ live_key: liveKey(cluster, namespace, name) })
       .first();
@@ -212,7 +243,11 @@ export class PublicationStore {
   }
 
   /** The live publication, else the most recent one (failed / unpublished), for display. */
-  async findCurrent(cluster: string, namespace: string, name: string): Promise<Publication | undefined> {
+  async findCurrent(
+    cluster: string,
+    namespace: string,
+    name: string,
+  ): Promise<Publication | undefined> {
     const live = await this.findLive(cluster, namespace, name);
     if (live) return live;
     const row = await this.db<Row>(TABLE)
@@ -245,14 +280,17 @@ export class PublicationStore {
     return this.db.transaction(async tx => {
       const set: Record<string, unknown> = { updated_at: now };
       if (patch.status) set.status = patch.status;
-      if (patch.statusReason !== undefined) set.status_reason = patch.statusReason;
+      if (patch.statusReason !== undefined)
+        set.status_reason = patch.statusReason;
       if (patch.config) set.config = JSON.stringify(patch.config);
       if (patch.objects) set.objects = JSON.stringify(patch.objects);
       if (patch.endpoints) set.endpoints = JSON.stringify(patch.endpoints);
       if (patch.modelKind) set.model_kind = patch.modelKind;
-      if (patch.status && !LIVE_STATUSES.includes(patch.status)) set.live_key = null;
+      if (patch.status && !LIVE_STATUSES.includes(patch.status))
+        set.live_key = null;
       let query = tx(TABLE).where({ id });
-      if (options.fromStatuses) query = query.whereIn('status', options.fromStatuses);
+      if (options.fromStatuses)
+        query = query.whereIn('status', options.fromStatuses);
       // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
       const [row] = (await query.update(set).returning('*')) as Row[];
       if (!row) return undefined;
@@ -270,8 +308,19 @@ export class PublicationStore {
   }
 
   /** Status changes of a publication, oldest first. */
-  async history(id: string): Promise<{ status: PublicationStatus; reason?: string; actor?: string; createdAt: string }[]> {
-    const rows = await this.db(HISTORY).where({ publication_id: id }).orderBy('id', 'asc');
+  async history(
+    id: string,
+  ): Promise<
+    {
+      status: PublicationStatus;
+      reason?: string;
+      actor?: string;
+      createdAt: string;
+    }[]
+  > {
+    const rows = await this.db(HISTORY)
+      .where({ publication_id: id })
+      .orderBy('id', 'asc');
     return rows.map(r => ({
       status: r.status,
       ...(r.reason ? { reason: r.reason } : {}),
@@ -289,7 +338,11 @@ export class PublicationStore {
     if (query.namespace) q = q.where('namespace', query.namespace);
     if (query.kind) q = q.where('model_kind', query.kind);
     if (query.status) q = q.where('status', query.status);
-    if (query.entityRefs) q = q.whereIn('entity_ref', query.entityRefs.length ? query.entityRefs : ['']);
+    if (query.entityRefs)
+      q = q.whereIn(
+        'entity_ref',
+        query.entityRefs.length ? query.entityRefs : [''],
+      );
     if (query.current) {
       // No newer record of the same model: the same (created_at, id) order the pages use.
       q = q.whereNotExists(sub =>
@@ -306,7 +359,11 @@ export class PublicationStore {
       q = q.where(b =>
         b
           .where('created_at', '<', cursor.createdAt)
-          .orWhere(b2 => b2.where('created_at', '=', cursor.createdAt).andWhere('id', '<', cursor.id)),
+          .orWhere(b2 =>
+            b2
+              .where('created_at', '=', cursor.createdAt)
+              .andWhere('id', '<', cursor.id),
+          ),
       );
     }
     const rows = await q
@@ -319,7 +376,14 @@ export class PublicationStore {
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items,
-      ...(last ? { nextCursor: encodeCursor({ createdAt: toDate(last.created_at), id: last.id }) } : {}),
+      ...(last
+        ? {
+            nextCursor: encodeCursor({
+              createdAt: toDate(last.created_at),
+              id: last.id,
+            }),
+          }
+        : {}),
     };
   }
 
@@ -334,7 +398,10 @@ export class PublicationStore {
   }
 
   /** Live, settled publications (published / degraded) for drift checks, in id order. */
-  async listSettled(afterId: string | undefined, limit = 100): Promise<Publication[]> {
+  async listSettled(
+    afterId: string | undefined,
+    limit = 100,
+  ): Promise<Publication[]> {
     let q = this.db<Row>(TABLE).whereIn('status', ['published', 'degraded']);
     if (afterId) q = q.where('id', '>', afterId);
     const rows = await q.orderBy('id', 'asc').limit(limit);
@@ -345,10 +412,25 @@ export class PublicationStore {
     return countLive(this.db, owner);
   }
 
+  /** What every live publication's hostname depends on (the hostname policy's uniqueness check). */
+  async listLiveHostnames(): Promise<HostnameHolder[]> {
+    const rows = await this.db<Row>(TABLE).whereNotNull('live_key');
+    return rows.map(fromRow).map(p => ({
+      cluster: p.cluster,
+      namespace: p.namespace,
+      name: p.name,
+      modelKind: p.modelKind,
+      config: { ...(p.config.hostname ? { hostname: p.config.hostname } : {}) },
+    }));
+  }
+
   /** Ids of publications that are live; used to tell labelled orphans from owned objects. */
   async liveIds(ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await this.db(TABLE).whereIn('id', ids).whereNotNull('live_key').select('id');
+    const rows = await this.db(TABLE)
+      .whereIn('id', ids)
+      .whereNotNull('live_key')
+      .select('id');
     return new Set(rows.map(r => r.id as string));
   }
 }

@@ -150,6 +150,37 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     });
   });
 
+  it('refuses a key beyond the live-key cap with a 409 naming it; rotation and a revoke make room (issue 14, finding 10)', async () => {
+    const keys = service({ maxLivePerPublication: 3 });
+    const made = [];
+    for (const name of ['a', 'b', 'c'])
+      made.push(
+        await keys.create({ publicationId: publication.id, name }, ALICE),
+      );
+    await expect(
+      keys.create({ publicationId: publication.id, name: 'd' }, ALICE),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(
+        /^keys: this publication already has 3 live keys, the most it may hold \(modelPublishing\.keys\.maxLivePerPublication = 3\)/,
+      ),
+    });
+    expect(Object.keys(secrets.keys(TARGET))).toHaveLength(3);
+    await keys.rotate(
+      { publicationId: publication.id, keyId: made[0].key.id },
+      ALICE,
+    );
+    await keys.revoke(
+      { publicationId: publication.id, keyId: made[1].key.id },
+      ALICE,
+    );
+    await keys.revoke(
+      { publicationId: publication.id, keyId: made[0].key.id },
+      ALICE,
+    );
+    await keys.create({ publicationId: publication.id, name: 'd' }, ALICE);
+  });
+
   it('refuses bad input with a 400 naming the field, changing nothing', async () => {
     const keys = service();
     await expect(
@@ -250,12 +281,21 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
     expect((await keys.sweep()).removed).toEqual([]);
   });
 
-  it('during the grace period the rotated pair shares one budget (design: rotation never doubles a key\'s limits)', async () => {
+  it("during the grace period the rotated pair shares one budget (design: rotation never doubles a key's limits)", async () => {
     const keys = service();
-    const old = await keys.create({ publicationId: publication.id, name: 'app' }, ALICE);
-    const other = await keys.create({ publicationId: publication.id, name: 'other' }, ALICE);
+    const old = await keys.create(
+      { publicationId: publication.id, name: 'app' },
+      ALICE,
+    );
+    const other = await keys.create(
+      { publicationId: publication.id, name: 'other' },
+      ALICE,
+    );
     limitChanges = [];
-    const rotated = await keys.rotate({ publicationId: publication.id, keyId: old.key.id }, ALICE);
+    const rotated = await keys.rotate(
+      { publicationId: publication.id, keyId: old.key.id },
+      ALICE,
+    );
     // The route's limits are rebuilt at once, with the new key tied to the old one's client id.
     expect(limitChanges).toEqual([publication.id]);
     const live = await keys.listActiveKeysForPublication(publication.id);
@@ -266,16 +306,31 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
         [rotated.key.clientId, old.key.clientId],
       ]),
     );
-    expect((await keys.listActiveKeysForPublication(publication.id)).find(k => k.clientId === rotated.key.clientId)).toMatchObject({
+    expect(
+      (await keys.listActiveKeysForPublication(publication.id)).find(
+        k => k.clientId === rotated.key.clientId,
+      ),
+    ).toMatchObject({
       sharesBudgetWith: old.key.clientId,
     });
     // Once the old key is gone the new one stands alone.
     clock = new Date(START.getTime() + 25 * HOUR);
     await keys.sweep();
-    expect((await keys.listActiveKeysForPublication(publication.id)).every(k => k.sharesBudgetWith === undefined)).toBe(true);
+    expect(
+      (await keys.listActiveKeysForPublication(publication.id)).every(
+        k => k.sharesBudgetWith === undefined,
+      ),
+    ).toBe(true);
     // Revoking at once (grace 0) has no pair, and nothing to rebuild for a key without limits.
     limitChanges = [];
-    await keys.rotate({ publicationId: publication.id, keyId: other.key.id, gracePeriodHours: 0 }, ALICE);
+    await keys.rotate(
+      {
+        publicationId: publication.id,
+        keyId: other.key.id,
+        gracePeriodHours: 0,
+      },
+      ALICE,
+    );
     expect(limitChanges).toEqual([]);
   });
 
@@ -612,7 +667,11 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
         tokensPerHour: 5,
         tokensPerDay: 6,
       };
-      const llm = await addPublication('pub-llm', { rateLimits: all }, 'openai');
+      const llm = await addPublication(
+        'pub-llm',
+        { rateLimits: all },
+        'openai',
+      );
       secrets.seed({ ...TARGET, name: 'pub-llm-mp-keys' });
       const keys = service();
       for (let i = 0; i < 41; i++) {

@@ -41,6 +41,11 @@ export interface ApiKeyServiceOptions extends KeyRecordsOptions {
   rateLimitMode: 'global' | 'local';
   /** `modelPublishing.keys.rotationGraceHours` (default 24; 0 = rotation revokes the old key at once). */
   rotationGraceHours?: number;
+  /**
+   * `modelPublishing.keys.maxLivePerPublication` (default 50): creating a key beyond it is a 409, so a
+   * leaked owner token or a runaway script cannot fill a Secret and the route's rules. Rotation replaces.
+   */
+  maxLivePerPublication?: number;
   secretWrite?: SecretWriteOptions;
   /**
    * Called after keys with their own rate limits were added or removed: the publication's
@@ -154,10 +159,14 @@ export class ApiKeyService {
           `name: a key named "${input.name}" already exists for this publication; rotate it or choose another name`,
         );
       }
-      if (rateLimits) {
-        const live = await store.listLive(publication.id, now);
-        this.checkRuleLimits(publication, [...live, record]);
+      const live = await store.listLive(publication.id, now);
+      const max = this.options.maxLivePerPublication ?? 50;
+      if (live.length >= max) {
+        throw new ConflictError(
+          `keys: this publication already has ${live.length} live keys, the most it may hold (modelPublishing.keys.maxLivePerPublication = ${max}); revoke one first`,
+        );
       }
+      if (rateLimits) this.checkRuleLimits(publication, [...live, record]);
       await store.insert(record);
     });
 

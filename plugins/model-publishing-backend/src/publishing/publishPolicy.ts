@@ -1,10 +1,31 @@
-import { ConflictError } from '@backstage/errors';
-import type { ModelKindDetection, PublishConfig, PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
+import { ConflictError, InputError } from '@backstage/errors';
+import type {
+  ModelKindDetection,
+  PublishConfig,
+  PublishableModelKind,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { TenantSettings } from '../config';
-import type { OwnerQuota, PublicationStore } from '../database/PublicationStore';
+import type {
+  OwnerQuota,
+  PublicationStore,
+} from '../database/PublicationStore';
 import { UnprocessableError } from '../errors';
-import { checkTenantRules, publicationQuota, quotaViolation } from '../tenants/tenantRules';
-import { readiness, type LoadedModel, type ModelLocation, type ModelReader } from './ModelReader';
+import {
+  checkTenantRules,
+  publicationQuota,
+  quotaViolation,
+} from '../tenants/tenantRules';
+import {
+  hostnameHolder,
+  hostnameViolation,
+  occupiedHostname,
+} from './hostnamePolicy';
+import {
+  readiness,
+  type LoadedModel,
+  type ModelLocation,
+  type ModelReader,
+} from './ModelReader';
 
 /** The kind a model is published as, with the OpenAI path prefix when it is openai. */
 export interface PublishKind {
@@ -20,9 +41,14 @@ export interface PolicyMode {
 }
 
 /** The kind to publish as: the owner's choice where detection allows it, else the detected kind. */
-export function resolveKind(detection: ModelKindDetection, config: PublishConfig): PublishKind {
+export function resolveKind(
+  detection: ModelKindDetection,
+  config: PublishConfig,
+): PublishKind {
   if (detection.kind === 'grpc') {
-    throw new UnprocessableError(`modelKind: gRPC models cannot be published yet (${detection.reason})`);
+    throw new UnprocessableError(
+      `modelKind: gRPC models cannot be published yet (${detection.reason})`,
+    );
   }
   const chosen = config.modelKind;
   if (chosen) {
@@ -36,19 +62,24 @@ export function resolveKind(detection: ModelKindDetection, config: PublishConfig
         `modelKind: ${chosen} contradicts the detected kind ${detection.kind} (${detection.reason})`,
       );
     }
-    const prefix = chosen === 'openai' ? detection.openaiPathPrefix ?? '/v1' : undefined;
+    const prefix =
+      chosen === 'openai' ? detection.openaiPathPrefix ?? '/v1' : undefined;
     return { kind: chosen, ...(prefix ? { openaiPathPrefix: prefix } : {}) };
   }
   if (detection.kind === 'unknown') {
     throw new UnprocessableError(
-      `modelKind: the model kind could not be detected (${detection.reason}); choose one of ${
+      `modelKind: the model kind could not be detected (${
+        detection.reason
+      }); choose one of ${
         detection.alternatives.join(', ') || 'openai, v1, v2'
       }`,
     );
   }
   return {
     kind: detection.kind,
-    ...(detection.openaiPathPrefix ? { openaiPathPrefix: detection.openaiPathPrefix } : {}),
+    ...(detection.openaiPathPrefix
+      ? { openaiPathPrefix: detection.openaiPathPrefix }
+      : {}),
   };
 }
 
@@ -69,12 +100,16 @@ export function checkPublish(input: {
   if (mode.requireReady) {
     const { ready, message } = readiness(loaded.isvc);
     if (!ready) {
-      throw new ConflictError(`InferenceService ${model.namespace}/${model.name} is not Ready: ${message}`);
+      throw new ConflictError(
+        `InferenceService ${model.namespace}/${model.name} is not Ready: ${message}`,
+      );
     }
   }
   const kind = resolveKind(loaded.detection, config);
   if (kind.kind !== 'openai') {
-    const tokenFields = Object.keys(config.rateLimits ?? {}).filter(k => k.startsWith('tokens'));
+    const tokenFields = Object.keys(config.rateLimits ?? {}).filter(k =>
+      k.startsWith('tokens'),
+    );
     if (tokenFields.length) {
       throw new UnprocessableError(
         `rateLimits.${tokenFields[0]}: token limits apply to OpenAI-compatible models only (this model is ${kind.kind})`,
@@ -94,12 +129,16 @@ export function checkPublish(input: {
 }
 
 /** The tenant's maxPublications as the store enforces it: counted and inserted atomically. */
-export function ownerQuota(tenants: TenantSettings[], owner: string | undefined): OwnerQuota | undefined {
+export function ownerQuota(
+  tenants: TenantSettings[],
+  owner: string | undefined,
+): OwnerQuota | undefined {
   const quota = publicationQuota(tenants, owner);
   if (!quota) return undefined;
   return {
     max: quota.max,
-    exceeded: live => new UnprocessableError(quotaViolation(quota.group, live, quota.max)),
+    exceeded: live =>
+      new UnprocessableError(quotaViolation(quota.group, live, quota.max)),
   };
 }
 
@@ -108,8 +147,13 @@ export class PublishPolicy {
   constructor(
     private readonly o: {
       models: ModelReader;
-      publications: Pick<PublicationStore, 'countLiveByOwner'>;
+      publications: Pick<
+        PublicationStore,
+        'countLiveByOwner' | 'listLiveHostnames'
+      >;
       tenants: TenantSettings[];
+      /** `modelPublishing.gateway.llmHostnameTemplate`: the hostname each LLM gets unless it names one. */
+      llmHostnameTemplate: string;
       /** Throws the 400 a first key would cause (expiry in the past, …). */
       checkInitialKey?: (input: { name: string; expiresAt?: string }) => void;
     },
@@ -126,21 +170,63 @@ export class PublishPolicy {
     preloaded?: Promise<LoadedModel>,
   ): Promise<LoadedModel & { kind: PublishKind }> {
     // First-key input errors are 400s before the cluster is read or anything is recorded.
-    if (mode.creating && config.firstKey) this.o.checkInitialKey?.(config.firstKey);
+    if (mode.creating && config.firstKey)
+      this.o.checkInitialKey?.(config.firstKey);
     // The quota count does not depend on the model: read it while the cluster answers.
     const [loaded, livePublications] = await Promise.all([
       preloaded ?? this.o.models.load(model),
-      mode.creating && model.owner && publicationQuota(this.o.tenants, model.owner)
+      mode.creating &&
+      model.owner &&
+      publicationQuota(this.o.tenants, model.owner)
         ? this.o.publications.countLiveByOwner(model.owner)
         : Promise.resolve(0),
     ]);
-    return {
-      ...loaded,
-      kind: this.check(model, config, mode, loaded, livePublications),
-    };
+    const kind = this.check(model, config, mode, loaded, livePublications);
+    await this.checkHostname(model, config, kind);
+    return { ...loaded, kind };
   }
 
-  check(model: ModelLocation, config: PublishConfig, mode: PolicyMode, loaded: LoadedModel, livePublications = 0) {
+  /**
+   * 400 for a hostname that is neither the template's for this model nor on its tenant's list (or is a
+   * wildcard), 409 for one another live publication holds (issue 14, finding 4).
+   */
+  async checkHostname(
+    model: ModelLocation,
+    config: PublishConfig,
+    kind: PublishKind,
+  ): Promise<void> {
+    const rules = {
+      llmHostnameTemplate: this.o.llmHostnameTemplate,
+      tenants: this.o.tenants,
+    };
+    const violation = hostnameViolation(rules, model, config.hostname);
+    if (violation) throw new InputError(violation);
+    const hostname = occupiedHostname(rules, {
+      ...model,
+      modelKind: kind.kind,
+      config,
+    });
+    if (!hostname) return;
+    const holder = hostnameHolder(
+      rules,
+      model,
+      hostname,
+      await this.o.publications.listLiveHostnames(),
+    );
+    if (holder) {
+      throw new ConflictError(
+        `hostname: '${hostname}' is already used by the publication of ${holder.namespace}/${holder.name} in cluster '${holder.cluster}'`,
+      );
+    }
+  }
+
+  check(
+    model: ModelLocation,
+    config: PublishConfig,
+    mode: PolicyMode,
+    loaded: LoadedModel,
+    livePublications = 0,
+  ) {
     return checkPublish({
       model,
       config,
