@@ -308,9 +308,7 @@ export class PublicationStore {
   }
 
   /** Status changes of a publication, oldest first. */
-  async history(
-    id: string,
-  ): Promise<
+  async history(id: string): Promise<
     {
       status: PublicationStatus;
       reason?: string;
