@@ -51,7 +51,8 @@ ensure_deps() {
   if [ ! -f "$stamp" ] || ! grep -qx "$want" "$stamp"; then
     echo "» Installing dependencies (yarn install)"
     (cd "$MP_ROOT" && yarn install ${MP_YARN_INSTALL_FLAGS:-}) || return 1
-    deps_fingerprint > "$stamp"
+    # A new file, not a rewrite: node_modules trees copied with hard links (cp -al) must not share it.
+    deps_fingerprint > "$stamp.new" && mv -f "$stamp.new" "$stamp"
   fi
 }
 

@@ -40,6 +40,14 @@ export interface Config {
     }>;
     /** Name of the cluster that `default` (and entities without a cluster annotation) resolve to. Default: the first. */
     defaultCluster?: string;
+    /** KServe's installation. */
+    kserve?: {
+      /**
+       * Namespace of KServe's controller, holding its `inferenceservice-config` ConfigMap (default deployment
+       * mode, LLMInferenceService TLS), read to decide how a model is reached. Default `kserve`.
+       */
+      namespace?: string;
+    };
     /** The Gateway that published models attach to. */
     gateway?: {
       /** Gateway name. Default `envoy-gateway`. */

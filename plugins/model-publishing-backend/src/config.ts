@@ -98,6 +98,8 @@ export interface ModelPublishingConfig {
   clusters: ClusterSettings[];
   defaultCluster: string;
   gateway: GatewayConfig;
+  /** KServe's installation: where its controller keeps inferenceservice-config. */
+  kserve: { namespace: string };
   tenants: TenantSettings[];
   keys: { rotationGraceHours: number; maxLivePerPublication: number };
   secretScanning: SecretScanningConfig;
@@ -221,6 +223,7 @@ export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
         ?.replace(/\/+$/, ''),
       rateLimitMode,
     },
+    kserve: { namespace: c?.getOptionalString('kserve.namespace') ?? 'kserve' },
     tenants,
     keys: {
       rotationGraceHours: c?.getOptionalNumber('keys.rotationGraceHours') ?? 24,

@@ -49,6 +49,7 @@ import {
 } from './publishing/ClusterSaga';
 import { ModelReader } from './publishing/ModelReader';
 import { PublishingService } from './publishing/PublishingService';
+import { ServingContextReader } from './publishing/ServingContextReader';
 import { PublishPolicy } from './publishing/publishPolicy';
 import { Reconciler, scheduleReconciler } from './publishing/Reconciler';
 import {
@@ -174,6 +175,11 @@ export async function createServices(
     publications,
     auditLog,
     gateway: config.gateway,
+    servingContext: new ServingContextReader({
+      clusters,
+      gateway: config.gateway,
+      kserveNamespace: config.kserve.namespace,
+    }),
     logger,
     guides: guideSite,
     responseHeaders: async id => {

@@ -14,6 +14,15 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const op = { actor: 'user:default/alice' };
 const never = () => new Promise<void>(() => {});
 
+/** Waits (polling) until `done()` holds: the "killed" operation reaches its kill point at its own pace. */
+async function until(done: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 20_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not reached in 20 s: ${what}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
 describe('reconciler', () => {
   let db: Knex;
   let s: Awaited<ReturnType<typeof startServices>>;
@@ -58,13 +67,15 @@ describe('reconciler', () => {
       { rateLimits: { requestsPerMinute: 10 } },
       op,
     );
-    await new Promise(r => setTimeout(r, 1500));
+    await until(() => writes >= crashAt, 'the publish reaches the route');
     const stuck = await s.publications.findLive(
       'local',
       NAMESPACE,
       'vllm-qwen',
     );
     expect(stuck?.status).toBe('publishing');
+    // The five objects before the route are written concurrently: the last ones may still be in flight.
+    await until(() => labelled(stuck!.id).length >= 5, 'the five objects before the route');
     expect(labelled(stuck!.id)).toHaveLength(5);
 
     const report = await s.reconciler.run();
@@ -95,7 +106,7 @@ describe('reconciler', () => {
       { rateLimits: { requestsPerMinute: 99 } },
       op,
     );
-    await new Promise(r => setTimeout(r, 1000));
+    await until(() => writes >= crashAt, 'the kill point');
     expect((await s.publications.get(publication.id))?.status).toBe('updating');
     crashAt = 0;
     const r1 = await s.reconciler.run();
@@ -115,7 +126,7 @@ describe('reconciler', () => {
 
     crashAt = writes + 2; // route deleted, then killed
     void s.publishing.unpublish(s.model('sklearn-iris'), op);
-    await new Promise(r => setTimeout(r, 1000));
+    await until(() => writes >= crashAt, 'the kill point');
     expect((await s.publications.get(publication.id))?.status).toBe(
       'unpublishing',
     );
@@ -310,7 +321,7 @@ describe('reconciler with the key service', () => {
       { rateLimits: { requestsPerMinute: 10 }, firstKey: { name: 'app' } },
       op,
     );
-    await new Promise(r => setTimeout(r, 1500));
+    await until(() => writes >= crashAt, 'the publish reaches the route');
     const stuck = await s.publications.findLive(
       'local',
       NAMESPACE,

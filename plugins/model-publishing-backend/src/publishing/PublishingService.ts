@@ -13,12 +13,7 @@ import type {
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import type { GatewaySettings } from '../gateway/types';
 import type { PublicationStore } from '../database/PublicationStore';
-import { buildPublicationObjects, publicationEndpoints } from '../gateway';
-import type {
-  BuildKey,
-  KubeObject,
-  PublicationEndpoint,
-} from '../gateway/types';
+import type { BuildKey, KubeObject } from '../gateway/types';
 import { refOf } from '../kubernetes/ClusterClient';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { errorMessage, type SagaExecutor } from './ClusterSaga';
@@ -29,6 +24,11 @@ import {
   type PublishPolicy,
   resolveKind,
 } from './publishPolicy';
+import { planPublication, type PublicationPlan } from './planPublication';
+import type {
+  ServingContext,
+  ServingContextReader,
+} from './ServingContextReader';
 
 export type { ModelInfo, ModelLocation, LoadedModel } from './ModelReader';
 
@@ -61,6 +61,8 @@ export interface PublishingServiceOptions {
   publications: PublicationStore;
   auditLog: AuditLog;
   gateway: GatewaySettings;
+  /** How KServe serves the model and what surrounds its route; without it, decided from the model alone. */
+  servingContext?: ServingContextReader;
   logger: LoggerService;
   /**
    * TechDocs publishing of the guide (src/docs/techdocs), told after every successful publish, update and
@@ -122,39 +124,59 @@ export class PublishingService {
     kind: PublishKind,
     config: PublishConfig,
     keys: BuildKey[],
+    context: ServingContext | undefined,
+    creating = false,
     responseHeaders?: { name: string; value: string }[],
-  ) {
-    const input = {
-      publicationId,
-      isvc,
-      detection: kind,
-      config,
-      keys,
-      gateway: this.o.gateway,
-      ...(responseHeaders?.length ? { responseHeaders } : {}),
-    };
-    return {
-      objects: buildPublicationObjects(input),
-      endpoints: publicationEndpoints(input) as PublicationEndpoint[],
-    };
+  ): PublicationPlan {
+    return planPublication(
+      {
+        publicationId,
+        isvc,
+        detection: kind,
+        config,
+        keys,
+        gateway: this.o.gateway,
+        ...(responseHeaders?.length ? { responseHeaders } : {}),
+      },
+      context,
+      { creating },
+    );
+  }
+
+  /** Started before the model is validated: its round trip runs alongside the model's read. */
+  private servingContext(
+    model: ModelLocation,
+    options: { fresh: boolean; withModels?: boolean },
+  ): Promise<ServingContext | undefined> {
+    const read =
+      this.o.servingContext?.read(model, options) ?? Promise.resolve(undefined);
+    read.catch(() => undefined); // awaited later; a refusal of the model may come first
+    return read;
   }
 
   async dryRun(
     model: ModelLocation,
     config: PublishConfig,
-  ): Promise<{ objects: KubeObject[] }> {
+  ): Promise<{ objects: KubeObject[]; notes: string[] }> {
+    const contextRead = this.servingContext(model, {
+      fresh: true,
+      withModels: true,
+    });
     const { isvc, kind } = await this.o.policy.validate(model, config, {
       creating: true,
       requireReady: true,
     });
-    const { objects } = this.build(
+    const context = await contextRead;
+    const { objects, notes } = this.build(
       this.newId(),
       isvc,
       kind,
       config,
       config.firstKey ? [DRY_RUN_KEY] : [],
+      context,
+      true,
     );
-    return { objects };
+    return { objects, notes };
   }
 
   async publish(
@@ -177,6 +199,10 @@ export class PublishingService {
       );
     const publishMode = { creating: true, requireReady: true };
     const speculative = this.o.models.speculative(model);
+    const contextRead = this.servingContext(model, {
+      fresh: true,
+      withModels: true,
+    });
     const { isvc, kind } = await this.o.policy
       .validate(model, config, publishMode, speculative?.watched)
       .catch(error => {
@@ -190,8 +216,9 @@ export class PublishingService {
         );
       });
     const id = this.newId();
-    // Build once before recording: builder input errors (hostname, limits) are 4xx and change nothing.
-    const planned = this.build(id, isvc, kind, config, []);
+    const context = await contextRead;
+    // Build once before recording: builder input errors (hostname, limits, names taken) are 4xx and change nothing.
+    const planned = this.build(id, isvc, kind, config, [], context, true);
     const record = await this.o.publications.insertPublishing(
       {
         id,
@@ -232,7 +259,7 @@ export class PublishingService {
         keys.push(first.buildKey);
       }
       const { objects } = keys.length
-        ? this.build(id, isvc, kind, config, keys)
+        ? this.build(id, isvc, kind, config, keys, context)
         : planned;
       try {
         await saga.applyStaged(
@@ -260,7 +287,7 @@ export class PublishingService {
           );
         }
         await saga.applyStaged(
-          this.build(id, error.live.isvc, fresh, config, keys).objects,
+          this.build(id, error.live.isvc, fresh, config, keys, context).objects,
           'create',
         );
       }
@@ -295,15 +322,15 @@ export class PublishingService {
     op: OperationContext,
   ): Promise<Publication> {
     const current = await this.findLive(model);
+    const contextRead = this.servingContext(model, { fresh: true });
     const { isvc, kind } = await this.o.policy.validate(model, config, {
       creating: false,
       requireReady: false,
     });
-    this.build(current.id, isvc, kind, config, []); // input errors → 4xx before anything changes
+    const context = await contextRead;
+    this.build(current.id, isvc, kind, config, [], context); // input errors → 4xx before anything changes
 
-    let built:
-      | { objects: KubeObject[]; endpoints: PublicationEndpoint[] }
-      | undefined;
+    let built: PublicationPlan | undefined;
     await this.settledOperation(
       current,
       'updating',
@@ -317,6 +344,8 @@ export class PublishingService {
           kind,
           config,
           await this.liveKeys(current),
+          context,
+          false,
           await this.o.responseHeaders?.(current.id),
         );
         await saga.applyStaged(built.objects, 'apply');
@@ -486,17 +515,21 @@ export class PublishingService {
     keys: BuildKey[],
     from?: ModelLookup,
   ) {
+    const contextRead = this.servingContext(publication, { fresh: false });
     const { isvc, detection } = await this.o.models.load(publication, from);
     const kind = resolveKind(detection, {
       ...publication.config,
       modelKind: publication.modelKind,
     });
+    const context = await contextRead;
     return this.build(
       publication.id,
       isvc,
       kind,
       publication.config,
       keys,
+      context,
+      false,
       await this.o.responseHeaders?.(publication.id),
     );
   }

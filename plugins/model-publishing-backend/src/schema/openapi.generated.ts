@@ -293,13 +293,21 @@ export const spec = {
                 "schema": {
                   "type": "object",
                   "required": [
-                    "objects"
+                    "objects",
+                    "notes"
                   ],
                   "properties": {
                     "objects": {
                       "type": "array",
                       "items": {
                         "$ref": "#/components/schemas/KubernetesObject"
+                      }
+                    },
+                    "notes": {
+                      "description": "What was decided from what: how the model is reached (KServe deployment mode, scheduler, workload TLS), the policies already around the route and what of them applies, and any fact the backend could not read.",
+                      "type": "array",
+                      "items": {
+                        "type": "string"
                       }
                     }
                   }

@@ -661,6 +661,8 @@ export type DryRunPublicationPath = ModelPath;
 export type DryRunPublicationBody = PublishConfig;
 export type DryRunPublicationResponse = {
   objects: Array<KubernetesObject>;
+  /** What was decided from what: how the model is reached (KServe deployment mode, scheduler, workload TLS), the policies already around the route and what of them applies, and any fact the backend could not read. */
+  notes: Array<string>;
 };
 export type DryRunPublicationRequest = {
   path: DryRunPublicationPath;

@@ -36,7 +36,12 @@ export function llmWithScheduler(): KubeObject {
             kind: 'InferencePool',
             name: 'qwen-llmd-inference-pool',
           },
-          service: { kind: 'Service', name: 'qwen-llmd-epp-service' },
+          // A LocalObjectReference: group is required, '' for the core group (the CRD's schema).
+          service: {
+            group: '',
+            kind: 'Service',
+            name: 'qwen-llmd-epp-service',
+          },
         },
       },
     },
