@@ -75,7 +75,10 @@ describe('reconciler', () => {
     );
     expect(stuck?.status).toBe('publishing');
     // The five objects before the route are written concurrently: the last ones may still be in flight.
-    await until(() => labelled(stuck!.id).length >= 5, 'the five objects before the route');
+    await until(
+      () => labelled(stuck!.id).length >= 5,
+      'the five objects before the route',
+    );
     expect(labelled(stuck!.id)).toHaveLength(5);
 
     const report = await s.reconciler.run();
