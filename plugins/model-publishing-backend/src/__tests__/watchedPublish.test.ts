@@ -197,12 +197,10 @@ describe('publishing with the InferenceService watch', () => {
 
     it('publishes from the live model when it changed since the copy (owner reference to the live uid)', async () => {
       copies.copies.set(`${NAMESPACE}/sklearn-iris`, live);
-      const changed = await s.clusters
-        .get('local')
-        .replace({
-          ...live,
-          metadata: { ...live.metadata, labels: { team: 'fraud' } },
-        });
+      const changed = await s.clusters.get('local').replace({
+        ...live,
+        metadata: { ...live.metadata, labels: { team: 'fraud' } },
+      });
       s.emulator.requests.length = 0;
       const { publication } = await s.publishing.publish(
         s.model('sklearn-iris'),
@@ -211,14 +209,12 @@ describe('publishing with the InferenceService watch', () => {
       );
       expect(publication.status).toBe('published');
       expect(routeWrites()).toHaveLength(1);
-      const route = await s.clusters
-        .get('local')
-        .get({
-          apiVersion: 'gateway.networking.k8s.io/v1',
-          kind: 'HTTPRoute',
-          namespace: NAMESPACE,
-          name: publication.objects.find(o => o.kind === 'HTTPRoute')!.name,
-        });
+      const route = await s.clusters.get('local').get({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        namespace: NAMESPACE,
+        name: publication.objects.find(o => o.kind === 'HTTPRoute')!.name,
+      });
       expect(route!.metadata.ownerReferences).toEqual([
         expect.objectContaining({
           kind: 'InferenceService',
