@@ -12,6 +12,23 @@ export interface Config {
     };
   };
   /**
+   * The embedded portal's Kubernetes cluster (packages/kube-emulator), started in-process on loopback by
+   * src/modules/kubeEmulator.ts and given to model-publishing as a cluster. Absent in production, where
+   * `modelPublishing.clusters` names real clusters.
+   */
+  kubeEmulator?: {
+    /** Default true when the section exists. */
+    enabled?: boolean;
+    /** Cluster name in model addresses and annotations. Default `local`. */
+    cluster?: string;
+    /** Loopback port. Default 6443 (where the Kubernetes backend's and the catalog's `local` point). */
+    port?: number;
+    /** Directory (or file) of YAML objects to load at start, e.g. examples/cluster. */
+    seed?: string;
+    /** File the emulator keeps its objects in across restarts. */
+    persistFile?: string;
+  };
+  /**
    * The embedded portal's local gateway (packages/gateway-emulator), a stand-in for Envoy Gateway + AI Gateway.
    * Absent in production, where the real gateways serve published models.
    */
@@ -20,8 +37,6 @@ export interface Config {
     enabled?: boolean;
     /** Loopback port. Default 8080. */
     port?: number;
-    /** Which `modelPublishing.clusters` entry (with `emulator`) to watch. Default: the first. */
-    cluster?: string;
     /** 1 = the model servers' realistic latencies, 0 = none. Default 1. */
     latencyScale?: number;
     accessLog?: {

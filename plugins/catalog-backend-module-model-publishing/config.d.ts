@@ -18,8 +18,8 @@ export interface Config {
           /**
            * Path of a kubeconfig file, re-read on every run. When no connection key is set here, the
            * `modelPublishing.clusters` entry of the same name is used (its `kubeconfig`, `inCluster`,
-           * `url`/`token`, or `emulator.port` → `http://127.0.0.1:<port>`), else the process's default
-           * kubeconfig.
+           * `url`/`token`), else the process's default kubeconfig. Clusters that backend modules give the
+           * model-publishing backend in code are not in config: give their connection here.
            */
           kubeconfigPath?: string;
           /** Same as `kubeconfigPath` (the name `modelPublishing.clusters` uses). */

@@ -3,8 +3,8 @@ export interface Config {
   modelPublishing?: {
     /**
      * Clusters that hold InferenceServices. Each entry uses exactly one of: `kubeconfig` (a file path),
-     * `inCluster` (the pod's service account), `url` + `token`, or `emulator` (an embedded
-     * @model-publishing/kube-emulator started on loopback — the embedded default for local development).
+     * `inCluster` (the pod's service account) or `url` + `token`. Backend modules may add more clusters in
+     * code (`modelPublishingClustersExtensionPoint` of @model-publishing/plugin-model-publishing-node).
      */
     clusters?: Array<{
       /** Name used in model addresses and the `model-publishing/cluster` annotation. */
@@ -26,17 +26,6 @@ export interface Config {
       skipTLSVerify?: boolean;
       /** PEM CA bundle for `url`. */
       caData?: string;
-      /** Start the embedded emulator for this cluster; `true` = empty cluster. */
-      emulator?:
-        | boolean
-        | {
-            /** Directory (or file) of YAML objects to load at start, e.g. examples/cluster. */
-            seed?: string;
-            /** File the emulator keeps its objects in across restarts. */
-            persistFile?: string;
-            /** Fixed loopback port; default: any free port. */
-            port?: number;
-          };
     }>;
     /** Name of the cluster that `default` (and entities without a cluster annotation) resolve to. Default: the first. */
     defaultCluster?: string;

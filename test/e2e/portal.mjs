@@ -69,13 +69,10 @@ export async function startPortal() {
         dataDir,
         'techdocs',
       )} } }`,
+      'kubeEmulator:',
+      `  seed: ${join(ROOT, 'examples/cluster')}`,
+      `  persistFile: ${join(dataDir, 'cluster.json')}`,
       'modelPublishing:',
-      '  clusters:',
-      '    - name: local',
-      '      emulator:',
-      '        port: 6443',
-      `        seed: ${join(ROOT, 'examples/cluster')}`,
-      `        persistFile: ${join(dataDir, 'cluster.json')}`,
       // The demo usage source is collected every 5 minutes by default; journeys look at usage right
       // after publishing, so the e2e portal collects every 15 seconds.
       '  usage:',

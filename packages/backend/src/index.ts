@@ -50,6 +50,8 @@ backend.add(import('@model-publishing/plugin-model-publishing-backend'));
 // the actions model-publishing registers for AI agents, served over MCP at /api/mcp-actions/v1
 // (backend.actions.pluginSources names the plugins whose actions it serves)
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
+// the embedded portal's cluster (only when `kubeEmulator` is configured), given to model-publishing as a cluster
+backend.add(import('./modules/kubeEmulator'));
 
 // the embedded portal's local gateway (only when `gatewayEmulator` is configured)
 backend.add(import('./modules/gatewayEmulator'));

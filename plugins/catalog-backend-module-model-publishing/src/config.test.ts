@@ -97,41 +97,31 @@ describe('readProviderConfigs', () => {
       acceptsDefaultClusterAlias: true,
     });
 
-    const embedded = readProviderConfigs(
+    const shared = readProviderConfigs(
       new ConfigReader({
         modelPublishing: {
           defaultCluster: 'local',
           clusters: [
             {
               name: 'local',
-              emulator: { seed: 'examples/cluster', port: 46443 },
+              url: 'http://127.0.0.1:46443',
+              token: 't',
+              skipTLSVerify: true,
             },
-            { name: 'random-port', emulator: true },
             { name: 'prod', kubeconfig: '/etc/prod.yaml', context: 'admin' },
-            {
-              name: 'both',
-              url: 'http://127.0.0.1:6443',
-              emulator: { seed: 'x' },
-            },
           ],
         },
       }),
     );
     expect(
-      embedded.map(c => [
-        c.cluster,
-        c.connection,
-        c.acceptsDefaultClusterAlias,
-      ]),
+      shared.map(c => [c.cluster, c.connection, c.acceptsDefaultClusterAlias]),
     ).toEqual([
-      ['local', { url: 'http://127.0.0.1:46443' }, true],
       [
-        'random-port',
-        { unavailable: expect.stringContaining('emulator.port') },
-        false,
+        'local',
+        { url: 'http://127.0.0.1:46443', token: 't', skipTLSVerify: true },
+        true,
       ],
       ['prod', { kubeconfigPath: '/etc/prod.yaml', context: 'admin' }, false],
-      ['both', { url: 'http://127.0.0.1:6443' }, false],
     ]);
 
     const asMap = readProviderConfigs(

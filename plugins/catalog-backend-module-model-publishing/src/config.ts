@@ -79,7 +79,7 @@ function readConnection(config: Config | undefined): ClusterConnection {
       config.getOptionalString('kubeconfig'),
     inCluster: config.getOptionalBoolean('inCluster'),
     context: config.getOptionalString('context'),
-    url: config.getOptionalString('url') ?? embeddedEmulatorUrl(config),
+    url: config.getOptionalString('url'),
     token: config.getOptionalString('token'),
     caData: config.getOptionalString('caData'),
     skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
@@ -87,27 +87,6 @@ function readConnection(config: Config | undefined): ClusterConnection {
   return Object.fromEntries(
     Object.entries(connection).filter(([, v]) => v !== undefined),
   ) as ClusterConnection;
-}
-
-/**
- * The backend plugin starts the embedded emulator in its own process space and keeps the KubeConfig in
- * memory; with a fixed `emulator.port` this module reaches the same server over loopback.
- */
-function embeddedEmulatorUrl(config: Config): string | undefined {
-  const emulator = config.getOptional('emulator');
-  if (!emulator || typeof emulator !== 'object') return undefined;
-  const port = config.getOptionalNumber('emulator.port');
-  return port ? `http://127.0.0.1:${port}` : undefined;
-}
-
-/** Why a shared cluster cannot be reached from this module, so each run can say so instead of guessing. */
-function unreachableReason(
-  name: string,
-  config: Config | undefined,
-): string | undefined {
-  if (!config?.getOptional('emulator') || embeddedEmulatorUrl(config))
-    return undefined;
-  return `cluster '${name}' runs the embedded emulator on a random port; set modelPublishing.clusters[].emulator.port (or a kubeconfigPath / url for this provider) so the catalog can reach it`;
 }
 
 function hasConnection(config: Config): boolean {
@@ -173,13 +152,6 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
       const connection = own
         ? readConnection(config)
         : readConnection(shared.get(cluster));
-      const reachable =
-        connection.kubeconfigPath || connection.url || connection.inCluster;
-      const unavailable =
-        own || reachable
-          ? undefined
-          : unreachableReason(cluster, shared.get(cluster));
-      if (unavailable) connection.unavailable = unavailable;
       return {
         id,
         cluster,

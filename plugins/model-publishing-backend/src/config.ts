@@ -7,12 +7,6 @@ import { HOSTNAME_ENTRY } from './publishing/hostnamePolicy';
 /** Live keys a publication may hold at once (`keys.maxLivePerPublication`). */
 export const DEFAULT_MAX_LIVE_KEYS = 50;
 
-export interface EmulatorSettings {
-  seed?: string;
-  persistFile?: string;
-  port?: number;
-}
-
 export interface ClusterSettings {
   name: string;
   kubeconfig?: string;
@@ -22,7 +16,8 @@ export interface ClusterSettings {
   token?: string;
   skipTLSVerify?: boolean;
   caData?: string;
-  emulator?: EmulatorSettings;
+  /** Given in code by a backend module (modelPublishingClustersExtensionPoint), not by config. */
+  fromModule?: boolean;
 }
 
 export interface TenantSettings {
@@ -131,18 +126,6 @@ const TENANT_LIMIT_KEYS = [
   'maxTokensPerDay',
 ] as const;
 
-function readEmulator(c: Config): EmulatorSettings | undefined {
-  const raw = c.getOptional('emulator');
-  if (raw === undefined || raw === false) return undefined;
-  if (raw === true) return {};
-  const e = c.getConfig('emulator');
-  return {
-    seed: e.getOptionalString('seed'),
-    persistFile: e.getOptionalString('persistFile'),
-    port: e.getOptionalNumber('port'),
-  };
-}
-
 function readCluster(c: Config): ClusterSettings {
   const cluster: ClusterSettings = {
     name: c.getString('name'),
@@ -153,30 +136,35 @@ function readCluster(c: Config): ClusterSettings {
     token: c.getOptionalString('token'),
     skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
     caData: c.getOptionalString('caData'),
-    emulator: readEmulator(c),
   };
-  const modes = [
-    cluster.kubeconfig,
-    cluster.inCluster,
-    cluster.url,
-    cluster.emulator,
-  ].filter(Boolean).length;
+  const modes = [cluster.kubeconfig, cluster.inCluster, cluster.url].filter(
+    Boolean,
+  ).length;
   if (modes !== 1) {
     throw new InputError(
-      `modelPublishing.clusters[${cluster.name}]: set exactly one of kubeconfig, inCluster, url or emulator`,
+      `modelPublishing.clusters[${cluster.name}]: set exactly one of kubeconfig, inCluster or url`,
     );
   }
   return cluster;
 }
 
-/** Reads `modelPublishing.*` with the documented defaults (config.d.ts). */
-export function readModelPublishingConfig(root: Config): ModelPublishingConfig {
+/**
+ * Reads `modelPublishing.*` with the documented defaults (config.d.ts). `moduleClusters`: names of the
+ * clusters backend modules added in code (modelPublishingClustersExtensionPoint), after the configured ones.
+ */
+export function readModelPublishingConfig(
+  root: Config,
+  options: { moduleClusters?: string[] } = {},
+): ModelPublishingConfig {
   const c = root.getOptionalConfig('modelPublishing');
-  const clusters = (c?.getOptionalConfigArray('clusters') ?? []).map(
-    readCluster,
-  );
-  const defaultCluster =
-    c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
+  const clusters: ClusterSettings[] = (c?.getOptionalConfigArray('clusters') ?? []).map(readCluster);
+  for (const name of options.moduleClusters ?? []) {
+    if (clusters.some(x => x.name === name)) {
+      throw new InputError(`cluster '${name}' is given twice (modelPublishing.clusters or a backend module)`);
+    }
+    clusters.push({ name, fromModule: true });
+  }
+  const defaultCluster = c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
   if (clusters.length && !clusters.some(x => x.name === defaultCluster)) {
     throw new InputError(
       `modelPublishing.defaultCluster '${defaultCluster}' is not a configured cluster`,

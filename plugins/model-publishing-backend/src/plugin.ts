@@ -6,14 +6,16 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
+import { KubeConfig } from '@kubernetes/client-node';
 import {
+  type ModelPublishingCluster,
+  modelPublishingClustersExtensionPoint,
   modelPublishingUsageExtensionPoint,
   type UsageSource,
 } from '@model-publishing/plugin-model-publishing-node';
 import { registerModelActions } from './actions';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
-import { startEmbeddedEmulators } from './kubernetes/embeddedEmulator';
 import { createRouter } from './router';
 import { RouteContext } from './router/context';
 import { createServices, startServices } from './services';
@@ -32,6 +34,13 @@ export const modelPublishingPlugin = createBackendPlugin({
     env.registerExtensionPoint(modelPublishingUsageExtensionPoint, {
       addUsageSource: source => {
         usageSources.push(source);
+      },
+    });
+    // Clusters given in code by backend modules, beside modelPublishing.clusters.
+    const moduleClusters: ModelPublishingCluster[] = [];
+    env.registerExtensionPoint(modelPublishingClustersExtensionPoint, {
+      addCluster: cluster => {
+        moduleClusters.push({ ...cluster });
       },
     });
     env.registerInit({
@@ -53,21 +62,25 @@ export const modelPublishingPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
-        const config = readModelPublishingConfig(deps.rootConfig);
+        const config = readModelPublishingConfig(deps.rootConfig, {
+          moduleClusters: moduleClusters.map(c => c.name),
+        });
         deps.permissionsRegistry.addPermissions(modelPublishingPermissions);
         const db = await deps.database.getClient();
         if (!deps.database.migrations?.skip) await migrate(db);
 
-        const emulators = await startEmbeddedEmulators(
-          config.clusters,
-          deps.logger,
+        const kubeConfigs = Object.fromEntries(
+          moduleClusters.map(c => {
+            const kubeConfig = new KubeConfig();
+            kubeConfig.loadFromString(c.kubeconfig);
+            return [c.name, kubeConfig];
+          }),
         );
-        deps.lifecycle.addShutdownHook(() => emulators.close());
         const services = await createServices({
           ...deps,
           config,
           db,
-          kubeConfigs: emulators.kubeConfigs,
+          kubeConfigs,
           usageSources,
         });
         await startServices(services, deps);

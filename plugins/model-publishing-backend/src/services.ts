@@ -71,7 +71,7 @@ export interface ServiceDeps {
   db: Knex;
   logger: LoggerService;
   auditor?: AuditorService;
-  /** KubeConfigs for clusters config alone does not describe (the embedded emulator). */
+  /** KubeConfigs of the clusters backend modules added in code (modelPublishingClustersExtensionPoint). */
   kubeConfigs?: Record<string, KubeConfig>;
   /** Usage sources added by backend modules through modelPublishingUsageExtensionPoint. */
   usageSources?: UsageSource[];

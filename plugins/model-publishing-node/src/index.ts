@@ -3,4 +3,5 @@
  *
  * @packageDocumentation
  */
+export * from './clusters';
 export * from './usage';

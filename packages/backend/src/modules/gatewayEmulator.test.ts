@@ -78,7 +78,7 @@ describe('gateway-emulator plugin (embedded portal)', () => {
         ingest,
         mockServices.rootConfig.factory({
           data: {
-            modelPublishing: { clusters: [{ name: 'local', emulator: { port: Number(new URL(emu.url).port) } }] },
+            kubeEmulator: { port: Number(new URL(emu.url).port) },
             gatewayEmulator: { port: gatewayPort, latencyScale: 0, accessLog: { shipEverySeconds: 0.2 }, traffic: { enabled: false } },
           },
         }),

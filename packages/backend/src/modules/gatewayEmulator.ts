@@ -4,18 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import { readKubeEmulatorSettings } from './kubeEmulator';
 
-/** The cluster the local gateway watches: the embedded Kubernetes emulator of a `modelPublishing.clusters` entry. */
-export function emulatorKubeConfig(root: Config, clusterName?: string): KubeConfig | undefined {
-  const clusters = root.getOptionalConfigArray('modelPublishing.clusters') ?? [];
-  const cluster = clusters.find(
-    c => c.has('emulator') && (!clusterName || c.getString('name') === clusterName),
-  );
-  if (!cluster) return undefined;
-  const port = cluster.getOptionalNumber('emulator.port') ?? 6443;
+/** The cluster the local gateway watches: the embedded Kubernetes emulator (`kubeEmulator`, see kubeEmulator.ts). */
+export function emulatorKubeConfig(root: Config): KubeConfig | undefined {
+  const settings = readKubeEmulatorSettings(root);
+  if (!settings) return undefined;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'embedded', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    clusters: [{ name: 'embedded', server: `http://127.0.0.1:${settings.port}`, skipTLSVerify: true }],
     users: [{ name: 'gateway-emulator', token: 'embedded-emulator' }],
     contexts: [{ name: 'embedded', cluster: 'embedded', user: 'gateway-emulator' }],
     currentContext: 'embedded',
@@ -45,9 +42,9 @@ export default createBackendPlugin({
       async init({ config, logger, lifecycle, auth, discovery }) {
         const c = config.getOptionalConfig('gatewayEmulator');
         if (!c || c.getOptionalBoolean('enabled') === false) return;
-        const kubeConfig = emulatorKubeConfig(config, c.getOptionalString('cluster'));
+        const kubeConfig = emulatorKubeConfig(config);
         if (!kubeConfig) {
-          throw new Error('gatewayEmulator: no modelPublishing.clusters entry with an emulator to watch');
+          throw new Error('gatewayEmulator: no embedded cluster (kubeEmulator) to watch');
         }
         // Loaded only when configured: production never loads the emulator.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -66,7 +63,7 @@ export default createBackendPlugin({
         });
         const ingest = c.getOptionalBoolean('accessLog.ingest') ?? true;
 
-        // After every plugin's init: the model-publishing plugin starts the embedded cluster in its own.
+        // After every plugin's init: the kubeEmulator module starts the embedded cluster in model-publishing's.
         lifecycle.addStartupHook(async () => {
           const gateway = await emulator.startGateway({
             kubeConfig,

@@ -67,10 +67,4 @@ current-context: a
         ?.skipTLSVerify,
     ).toBe(false);
   });
-
-  it('says why a configured cluster cannot be reached', () => {
-    expect(() => createKubeConfig({ unavailable: 'no port' })).toThrow(
-      'no port',
-    );
-  });
 });

@@ -16,13 +16,10 @@ export interface ClusterConnection {
   token?: string;
   caData?: string;
   skipTLSVerify?: boolean;
-  /** Set when configuration says the cluster exists but gives no way to reach it from here. */
-  unavailable?: string;
 }
 
 /** The one place that turns configuration into a client-node KubeConfig. */
 export function createKubeConfig(connection: ClusterConnection): KubeConfig {
-  if (connection.unavailable) throw new Error(connection.unavailable);
   const kc = new KubeConfig();
   if (connection.kubeconfigPath) {
     kc.loadFromFile(connection.kubeconfigPath);

@@ -8,7 +8,7 @@ export interface ClusterRegistryOptions {
   defaultCluster: string;
   timeoutMs: number;
   maxConcurrent: number;
-  /** KubeConfigs for clusters that are not described by config alone (the embedded emulator). */
+  /** KubeConfigs of clusters that config does not describe (added by backend modules in code). */
   kubeConfigs?: Record<string, KubeConfig>;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startEmulator } from '@model-publishing/kube-emulator';
 import {
   ANNOTATION_CLUSTER,
   ANNOTATION_INFERENCE_SERVICE,
@@ -62,11 +63,11 @@ const MODEL_ENTITY: Entity = {
 type TestBackendOptions = Parameters<typeof startTestBackend>[0];
 
 /**
- * The real model-publishing backend plugin (router, permissions, saga, an embedded Kubernetes
+ * The real model-publishing backend plugin (router, permissions, saga, against a Kubernetes
  * emulator seeded with the model) and this module in one test backend, under the owner policy
  * (`allow` as in ownerPolicy). `features` adds plugins such as the scaffolder; `entities` adds
- * catalog entities beside the model. `stop` stops the backend and deletes the emulator's temporary
- * seed folder.
+ * catalog entities beside the model. `stop` stops the backend and the emulator and deletes the
+ * emulator's temporary seed folder.
  */
 export async function startRealBackend(options: {
   allow: Parameters<typeof ownerPolicy>[0];
@@ -77,6 +78,17 @@ export async function startRealBackend(options: {
   const seedDir = mkdtempSync(join(tmpdir(), 'mp-scaffolder-it-'));
   const removeSeed = () => rmSync(seedDir, { recursive: true, force: true });
   writeFileSync(join(seedDir, 'seed.yaml'), SEED);
+  const emulator = await startEmulator({ seed: seedDir }).catch(error => {
+    removeSeed();
+    throw error;
+  });
+  const cleanUp = async () => {
+    try {
+      await emulator.close();
+    } finally {
+      removeSeed();
+    }
+  };
   const backend = await startTestBackend({
     extensionPoints: options.extensionPoints,
     features: [
@@ -91,7 +103,7 @@ export async function startRealBackend(options: {
         data: {
           app: { baseUrl: 'http://portal.test' },
           modelPublishing: {
-            clusters: [{ name: 'local', emulator: { seed: seedDir } }],
+            clusters: [{ name: 'local', url: emulator.url, skipTLSVerify: true }],
             gateway: {
               name: 'public-gateway',
               namespace: 'envoy-gateway-system',
@@ -104,8 +116,8 @@ export async function startRealBackend(options: {
         },
       }),
     ],
-  }).catch(error => {
-    removeSeed();
+  }).catch(async error => {
+    await cleanUp();
     throw error;
   });
   return {
@@ -116,7 +128,7 @@ export async function startRealBackend(options: {
       try {
         await backend.stop();
       } finally {
-        removeSeed();
+        await cleanUp();
       }
     },
   };
