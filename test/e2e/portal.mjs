@@ -48,7 +48,12 @@ async function inUse(url) {
 
 export async function startPortal() {
   mkdirSync(ARTIFACTS, { recursive: true });
-  for (const url of [BACKEND_URL, APP_URL, 'http://127.0.0.1:6443', GATEWAY_URL]) {
+  for (const url of [
+    BACKEND_URL,
+    APP_URL,
+    'http://127.0.0.1:6443',
+    GATEWAY_URL,
+  ]) {
     if (await inUse(url)) {
       throw new Error(
         `${url} is already in use: stop the running portal first (the journeys start their own)`,

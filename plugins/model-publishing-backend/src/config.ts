@@ -157,14 +157,19 @@ export function readModelPublishingConfig(
   options: { moduleClusters?: string[] } = {},
 ): ModelPublishingConfig {
   const c = root.getOptionalConfig('modelPublishing');
-  const clusters: ClusterSettings[] = (c?.getOptionalConfigArray('clusters') ?? []).map(readCluster);
+  const clusters: ClusterSettings[] = (
+    c?.getOptionalConfigArray('clusters') ?? []
+  ).map(readCluster);
   for (const name of options.moduleClusters ?? []) {
     if (clusters.some(x => x.name === name)) {
-      throw new InputError(`cluster '${name}' is given twice (modelPublishing.clusters or a backend module)`);
+      throw new InputError(
+        `cluster '${name}' is given twice (modelPublishing.clusters or a backend module)`,
+      );
     }
     clusters.push({ name, fromModule: true });
   }
-  const defaultCluster = c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
+  const defaultCluster =
+    c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';
   if (clusters.length && !clusters.some(x => x.name === defaultCluster)) {
     throw new InputError(
       `modelPublishing.defaultCluster '${defaultCluster}' is not a configured cluster`,

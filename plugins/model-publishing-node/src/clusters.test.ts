@@ -35,7 +35,10 @@ describe('modelPublishingClustersExtensionPoint', () => {
           async init({ clusters }) {
             // A module may do asynchronous work (start a server, fetch credentials) before adding.
             await new Promise(r => setTimeout(r, 10));
-            clusters.addCluster({ name: 'prod', kubeconfig: 'apiVersion: v1\nkind: Config\n' });
+            clusters.addCluster({
+              name: 'prod',
+              kubeconfig: 'apiVersion: v1\nkind: Config\n',
+            });
           },
         });
       },
@@ -51,6 +54,8 @@ describe('modelPublishingClustersExtensionPoint', () => {
   });
 
   it('has the id other packages rely on', () => {
-    expect(modelPublishingClustersExtensionPoint.id).toBe('model-publishing.clusters');
+    expect(modelPublishingClustersExtensionPoint.id).toBe(
+      'model-publishing.clusters',
+    );
   });
 });

@@ -12,9 +12,17 @@ export function emulatorKubeConfig(root: Config): KubeConfig | undefined {
   if (!settings) return undefined;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'embedded', server: `http://127.0.0.1:${settings.port}`, skipTLSVerify: true }],
+    clusters: [
+      {
+        name: 'embedded',
+        server: `http://127.0.0.1:${settings.port}`,
+        skipTLSVerify: true,
+      },
+    ],
     users: [{ name: 'gateway-emulator', token: 'embedded-emulator' }],
-    contexts: [{ name: 'embedded', cluster: 'embedded', user: 'gateway-emulator' }],
+    contexts: [
+      { name: 'embedded', cluster: 'embedded', user: 'gateway-emulator' },
+    ],
     currentContext: 'embedded',
   });
   return kc;
@@ -44,13 +52,17 @@ export default createBackendPlugin({
         if (!c || c.getOptionalBoolean('enabled') === false) return;
         const kubeConfig = emulatorKubeConfig(config);
         if (!kubeConfig) {
-          throw new Error('gatewayEmulator: no embedded cluster (kubeEmulator) to watch');
+          throw new Error(
+            'gatewayEmulator: no embedded cluster (kubeEmulator) to watch',
+          );
         }
         // Loaded only when configured: production never loads the emulator.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const emulator = require('@model-publishing/gateway-emulator') as typeof import('@model-publishing/gateway-emulator');
+        const emulator =
+          require('@model-publishing/gateway-emulator') as typeof import('@model-publishing/gateway-emulator');
         const shipper = new emulator.AccessLogShipper({
-          url: async () => `${await discovery.getBaseUrl('model-publishing')}/usage/ingest`,
+          url: async () =>
+            `${await discovery.getBaseUrl('model-publishing')}/usage/ingest`,
           headers: async () => {
             const { token } = await auth.getPluginRequestToken({
               onBehalfOf: await auth.getOwnServiceCredentials(),
@@ -58,8 +70,10 @@ export default createBackendPlugin({
             });
             return { authorization: `Bearer ${token}` };
           },
-          intervalMs: (c.getOptionalNumber('accessLog.shipEverySeconds') ?? 2) * 1000,
-          onError: e => logger.warn(`access logs not shipped yet: ${e.message}`),
+          intervalMs:
+            (c.getOptionalNumber('accessLog.shipEverySeconds') ?? 2) * 1000,
+          onError: e =>
+            logger.warn(`access logs not shipped yet: ${e.message}`),
         });
         const ingest = c.getOptionalBoolean('accessLog.ingest') ?? true;
 
@@ -69,19 +83,29 @@ export default createBackendPlugin({
             kubeConfig,
             port: c.getOptionalNumber('port') ?? 8080,
             host: '127.0.0.1',
-            stubs: emulator.demoModelServers({ latencyScale: c.getOptionalNumber('latencyScale') ?? 1 }),
+            stubs: emulator.demoModelServers({
+              latencyScale: c.getOptionalNumber('latencyScale') ?? 1,
+            }),
             accessLog: ingest ? [shipper.sink] : [],
-            onWatchError: (kind, e) => logger.warn(`watch of ${kind} failed, retrying: ${(e as Error)?.message ?? e}`),
+            onWatchError: (kind, e) =>
+              logger.warn(
+                `watch of ${kind} failed, retrying: ${
+                  (e as Error)?.message ?? e
+                }`,
+              ),
           });
           if (ingest) shipper.start();
-          const intervalSeconds = c.getOptionalNumber('traffic.intervalSeconds') ?? 30;
+          const intervalSeconds =
+            c.getOptionalNumber('traffic.intervalSeconds') ?? 30;
           const traffic = new emulator.TrafficGenerator({
             gatewayUrl: gateway.url,
             routes: gateway.routes,
             intervalMs: intervalSeconds * 1000,
           });
           if (c.getOptionalBoolean('traffic.enabled') ?? true) traffic.start();
-          logger.info(`local gateway (Envoy Gateway + AI Gateway stand-in) listening on ${gateway.url}`);
+          logger.info(
+            `local gateway (Envoy Gateway + AI Gateway stand-in) listening on ${gateway.url}`,
+          );
           lifecycle.addShutdownHook(async () => {
             traffic.stop();
             await shipper.stop();

@@ -32,7 +32,12 @@ describe('kubeEmulator module (the demo portal’s embedded cluster)', () => {
         recordingPlugin(received),
         kubeEmulator,
         mockServices.rootConfig.factory({
-          data: { kubeEmulator: { port: 0, seed: join(__dirname, '../../../../examples/cluster') } },
+          data: {
+            kubeEmulator: {
+              port: 0,
+              seed: join(__dirname, '../../../../examples/cluster'),
+            },
+          },
         }),
       ],
     });
@@ -55,12 +60,16 @@ describe('kubeEmulator module (the demo portal’s embedded cluster)', () => {
       features: [
         recordingPlugin(received),
         kubeEmulator,
-        mockServices.rootConfig.factory({ data: { kubeEmulator: { enabled: false } } }),
+        mockServices.rootConfig.factory({
+          data: { kubeEmulator: { enabled: false } },
+        }),
       ],
     });
     await backend.stop();
     expect(received).toEqual([]);
     expect(readKubeEmulatorSettings(new ConfigReader({}))).toBeUndefined();
-    expect(readKubeEmulatorSettings(new ConfigReader({ kubeEmulator: {} }))).toEqual({ cluster: 'local', port: 6443 });
+    expect(
+      readKubeEmulatorSettings(new ConfigReader({ kubeEmulator: {} })),
+    ).toEqual({ cluster: 'local', port: 6443 });
   });
 });

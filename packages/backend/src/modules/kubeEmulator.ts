@@ -16,7 +16,9 @@ export interface KubeEmulatorSettings {
 }
 
 /** `kubeEmulator` (the demo portal's embedded cluster); undefined when absent or disabled. */
-export function readKubeEmulatorSettings(root: Config): KubeEmulatorSettings | undefined {
+export function readKubeEmulatorSettings(
+  root: Config,
+): KubeEmulatorSettings | undefined {
   const c = root.getOptionalConfig('kubeEmulator');
   if (!c || c.getOptionalBoolean('enabled') === false) return undefined;
   return {
@@ -50,7 +52,8 @@ export default createBackendModule({
         if (!settings) return;
         // Loaded only when configured: production never loads the emulator.
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const emulator = require('@model-publishing/kube-emulator') as typeof import('@model-publishing/kube-emulator');
+        const emulator =
+          require('@model-publishing/kube-emulator') as typeof import('@model-publishing/kube-emulator');
         const started = await emulator.startEmulator({
           seed: settings.seed,
           persistFile: settings.persistFile,
@@ -58,8 +61,13 @@ export default createBackendModule({
           host: '127.0.0.1',
         });
         lifecycle.addShutdownHook(() => started.close());
-        clusters.addCluster({ name: settings.cluster, kubeconfig: started.kubeconfigYaml });
-        logger.info(`cluster '${settings.cluster}': embedded Kubernetes emulator listening on ${started.url}`);
+        clusters.addCluster({
+          name: settings.cluster,
+          kubeconfig: started.kubeconfigYaml,
+        });
+        logger.info(
+          `cluster '${settings.cluster}': embedded Kubernetes emulator listening on ${started.url}`,
+        );
       },
     });
   },

@@ -1,5 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { type Emulator, startEmulator } from '@model-publishing/kube-emulator';
 import { modelPublishingClustersExtensionPoint } from '@model-publishing/plugin-model-publishing-node';
@@ -39,7 +43,9 @@ describe('a cluster added by a backend module (modelPublishingClustersExtensionP
       features: [
         modelPublishingPlugin,
         clusterModule('local', emulator.kubeconfigYaml),
-        mockServices.rootConfig.factory({ data: { modelPublishing: { reconciler: { enabled: false } } } }),
+        mockServices.rootConfig.factory({
+          data: { modelPublishing: { reconciler: { enabled: false } } },
+        }),
         catalogServiceMock.factory({ entities: [entityFor('sklearn-iris')] }),
       ],
     });
@@ -48,11 +54,24 @@ describe('a cluster added by a backend module (modelPublishingClustersExtensionP
       const base = `/api/model-publishing/models/default/${NAMESPACE}/sklearn-iris`;
       const model = await request(backend.server).get(base).set(auth);
       expect(model.status).toBe(200);
-      expect(model.body.model).toMatchObject({ cluster: 'local', ready: true, detection: { kind: 'v1' } });
-      const published = await request(backend.server).post(`${base}/publication`).set(auth).send({ rateLimits: {} });
+      expect(model.body.model).toMatchObject({
+        cluster: 'local',
+        ready: true,
+        detection: { kind: 'v1' },
+      });
+      const published = await request(backend.server)
+        .post(`${base}/publication`)
+        .set(auth)
+        .send({ rateLimits: {} });
       expect(published.status).toBe(201);
-      expect(published.body.publication.endpoints[0].url).toBe('http://localhost:8080/models/models/sklearn-iris');
-      expect(emulator.requests.some(r => r.method === 'POST' && r.path.includes('/httproutes'))).toBe(true);
+      expect(published.body.publication.endpoints[0].url).toBe(
+        'http://localhost:8080/models/models/sklearn-iris',
+      );
+      expect(
+        emulator.requests.some(
+          r => r.method === 'POST' && r.path.includes('/httproutes'),
+        ),
+      ).toBe(true);
     } finally {
       await backend.stop();
     }
@@ -67,7 +86,9 @@ describe('a cluster added by a backend module (modelPublishingClustersExtensionP
           mockServices.rootConfig.factory({
             data: {
               modelPublishing: {
-                clusters: [{ name: 'local', url: emulator.url, skipTLSVerify: true }],
+                clusters: [
+                  { name: 'local', url: emulator.url, skipTLSVerify: true },
+                ],
                 reconciler: { enabled: false },
               },
             },

@@ -23,10 +23,17 @@ export function kubeConfigFor(settings: ClusterSettings): KubeConfig {
   } else if (settings.url) {
     kc.loadFromOptions({
       clusters: [
-        { name: settings.name, server: settings.url, skipTLSVerify: settings.skipTLSVerify ?? false, caData: settings.caData },
+        {
+          name: settings.name,
+          server: settings.url,
+          skipTLSVerify: settings.skipTLSVerify ?? false,
+          caData: settings.caData,
+        },
       ],
       users: [{ name: settings.name, token: settings.token }],
-      contexts: [{ name: settings.name, cluster: settings.name, user: settings.name }],
+      contexts: [
+        { name: settings.name, cluster: settings.name, user: settings.name },
+      ],
       currentContext: settings.name,
     });
   } else {
@@ -44,7 +51,8 @@ export class ClusterRegistry {
   constructor(options: ClusterRegistryOptions) {
     this.defaultCluster = options.defaultCluster;
     for (const settings of options.clusters) {
-      const kubeConfig = options.kubeConfigs?.[settings.name] ?? kubeConfigFor(settings);
+      const kubeConfig =
+        options.kubeConfigs?.[settings.name] ?? kubeConfigFor(settings);
       this.kubeConfigs.set(settings.name, kubeConfig);
       this.clients.set(
         settings.name,
@@ -66,13 +74,17 @@ export class ClusterRegistry {
 
   get(name: string): ClusterClient {
     const resolved = this.resolveName(name);
-    if (!resolved) throw new NotFoundError(`cluster '${name}' is not configured`);
+    if (!resolved)
+      throw new NotFoundError(`cluster '${name}' is not configured`);
     return this.clients.get(resolved)!;
   }
 
   /** Every cluster with its connection, for clients other than ClusterClient (watches). */
   connections(): { name: string; kubeConfig: KubeConfig }[] {
-    return [...this.kubeConfigs].map(([name, kubeConfig]) => ({ name, kubeConfig }));
+    return [...this.kubeConfigs].map(([name, kubeConfig]) => ({
+      name,
+      kubeConfig,
+    }));
   }
 
   names(): string[] {

@@ -103,7 +103,9 @@ export async function startRealBackend(options: {
         data: {
           app: { baseUrl: 'http://portal.test' },
           modelPublishing: {
-            clusters: [{ name: 'local', url: emulator.url, skipTLSVerify: true }],
+            clusters: [
+              { name: 'local', url: emulator.url, skipTLSVerify: true },
+            ],
             gateway: {
               name: 'public-gateway',
               namespace: 'envoy-gateway-system',
