@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: type-check, lint, all unit/integration tests (SQLite and PostgreSQL, Prometheus,
 # the Kubernetes emulator) and the browser end-to-end journeys. Exits non-zero on the first failure.
-# Set MP_SKIP_E2E=1 to leave out the browser journeys while iterating.
+# Set MP_SKIP_E2E=1 to leave out the browser journeys, MP_SKIP_ADOPTER=1 the adopter test, while iterating.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MP_ROOT"
@@ -26,6 +26,12 @@ yarn backstage-cli repo test --maxWorkers=2
 if [ -z "${MP_SKIP_E2E:-}" ] && [ -f test/e2e/run.mjs ]; then
   step "End-to-end journeys in headless Chromium (test/e2e)"
   node test/e2e/run.mjs
+fi
+
+if [ -z "${MP_SKIP_ADOPTER:-}" ]; then
+  step "Adopter test: a new Backstage app installs the packed plugins (test/adopter)"
+  # The declarations are fresh from the type-check above.
+  MP_ADOPTER_TSC_DONE=1 node test/adopter/run.mjs
 fi
 
 echo

@@ -41,6 +41,18 @@ const BACKEND_URL = `http://localhost:${BACKEND_PORT}`;
 // the test refuses to run on a release it does not know rather than guess.
 const CREATE_APP_FOR_RELEASE = { '1.55.0': '0.9.2' };
 
+// The only network this test uses is the npm registry, npm's own (`npm config get registry`), for npx and for
+// yarn in the new app; never a host name written here.
+function npmRegistry() {
+  const res = spawnSync('npm', ['config', 'get', 'registry'], {
+    encoding: 'utf8',
+  });
+  const registry = (res.stdout ?? '').trim().replace(/\/+$/, '');
+  if (res.status !== 0 || !registry)
+    throw new Error('npm config get registry gave no registry');
+  return registry;
+}
+
 const timings = [];
 async function step(name, fn) {
   const started = Date.now();
@@ -60,9 +72,9 @@ function run(cmd, args, opts = {}) {
   });
   if (res.status !== 0) {
     throw new Error(
-      `${cmd} ${args.join(' ')} (in ${opts.cwd ?? process.cwd()}) exited ${res.status}\n${
-        res.stdout ?? ''
-      }${res.stderr ?? ''}`,
+      `${cmd} ${args.join(' ')} (in ${opts.cwd ?? process.cwd()}) exited ${
+        res.status
+      }\n${res.stdout ?? ''}${res.stderr ?? ''}`,
     );
   }
   return res.stdout;
@@ -73,32 +85,50 @@ const yarnRelease = join(
   '.yarn/releases',
   readdirSync(join(ROOT, '.yarn/releases'))[0],
 );
-const yarn = (args, opts) => run(process.execPath, [yarnRelease, ...args], opts);
+const yarn = (args, opts) =>
+  run(process.execPath, [yarnRelease, ...args], opts);
 
 /** Workspace packages an adopter installs: everything under plugins/ that is not private. */
 function publishablePackages() {
   return readdirSync(join(ROOT, 'plugins'))
     .map(dir => join(ROOT, 'plugins', dir))
     .filter(dir => existsSync(join(dir, 'package.json')))
-    .map(dir => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+    .map(dir => ({
+      dir,
+      pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
+    }))
     .filter(({ pkg }) => !pkg.private);
 }
 
 /** What a tarball must and must not hold (issue 18: dist/, no tests, no test utilities, no emulator). */
 export function checkTarballListing(name, files, manifest) {
   const problems = [];
-  if (!files.some(f => f.startsWith('package/dist/'))) problems.push('no dist/');
+  if (!files.some(f => f.startsWith('package/dist/')))
+    problems.push('no dist/');
   const bad = files.filter(
     f =>
-      /\.test\.|\/__tests__\/|\/__testUtils__\/|\/__fixtures__\/|testUtils|setupTests|\/src\//.test(f) ||
-      /kube-emulator|gateway-emulator/.test(f),
+      /\.test\.|\/__tests__\/|\/__testUtils__\/|\/__fixtures__\/|testUtils|setupTests|\/src\//.test(
+        f,
+      ) || /kube-emulator|gateway-emulator/.test(f),
   );
-  if (bad.length) problems.push(`holds ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ' …' : ''}`);
-  const deps = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  if (bad.length)
+    problems.push(
+      `holds ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ' …' : ''}`,
+    );
+  const deps = Object.keys({
+    ...manifest.dependencies,
+    ...manifest.peerDependencies,
+  });
   const emulatorDeps = deps.filter(d => /emulator/.test(d));
-  if (emulatorDeps.length) problems.push(`depends on ${emulatorDeps.join(', ')}`);
-  if (String(manifest.main ?? '').startsWith('src/')) problems.push(`main is ${manifest.main}`);
-  if (Object.values(manifest.dependencies ?? {}).some(v => String(v).startsWith('workspace:'))) {
+  if (emulatorDeps.length)
+    problems.push(`depends on ${emulatorDeps.join(', ')}`);
+  if (String(manifest.main ?? '').startsWith('src/'))
+    problems.push(`main is ${manifest.main}`);
+  if (
+    Object.values(manifest.dependencies ?? {}).some(v =>
+      String(v).startsWith('workspace:'),
+    )
+  ) {
     problems.push('keeps workspace: ranges');
   }
   if (problems.length) throw new Error(`${name}: ${problems.join('; ')}`);
@@ -118,12 +148,18 @@ async function waitFor(url, { timeoutMs, alive = () => true, ok = r => r.ok }) {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} not ready after ${timeoutMs / 1000}s (last: ${last})`);
+  throw new Error(
+    `${url} not ready after ${timeoutMs / 1000}s (last: ${last})`,
+  );
 }
 
 function startLogged(cmd, args, opts, logFile) {
   const log = createWriteStream(logFile);
-  const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    ...opts,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = false;
@@ -148,50 +184,126 @@ async function main() {
   console.log(`adopter test in ${work}`);
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
-  const release = JSON.parse(readFileSync(join(ROOT, 'backstage.json'), 'utf8')).version;
+  const release = JSON.parse(
+    readFileSync(join(ROOT, 'backstage.json'), 'utf8'),
+  ).version;
   const createAppVersion = CREATE_APP_FOR_RELEASE[release];
   if (!createAppVersion) {
-    throw new Error(`no @backstage/create-app version known for Backstage ${release}: add it to CREATE_APP_FOR_RELEASE`);
+    throw new Error(
+      `no @backstage/create-app version known for Backstage ${release}: add it to CREATE_APP_FOR_RELEASE`,
+    );
   }
   // `yarn` for create-app's prerequisite check and its scripts: this repository's committed release.
   const bin = join(work, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'yarn'), `#!/bin/sh\nexec "${process.execPath}" "${yarnRelease}" "$@"\n`);
+  writeFileSync(
+    join(bin, 'yarn'),
+    `#!/bin/sh\nexec "${process.execPath}" "${yarnRelease}" "$@"\n`,
+  );
   chmodSync(join(bin, 'yarn'), 0o755);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BACKSTAGE_APP_NAME: 'adopter-portal' };
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    BACKSTAGE_APP_NAME: 'adopter-portal',
+    YARN_NPM_REGISTRY_SERVER:
+      process.env.YARN_NPM_REGISTRY_SERVER || npmRegistry(),
+    YARN_ENABLE_TELEMETRY: '0',
+    BACKSTAGE_CLI_TELEMETRY: '0',
+  };
 
   const packages = publishablePackages();
-  const packed = await step(`build and pack ${packages.length} packages`, () => {
-    yarn(['tsc'], { cwd: ROOT, env });
-    const out = {};
-    for (const { dir, pkg } of packages) {
-      yarn(['backstage-cli', 'package', 'build'], { cwd: dir, env });
-      const file = join(tarballs, `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`);
-      yarn(['pack', '--out', file], { cwd: dir, env, capture: true });
-      const files = run('tar', ['-tzf', file], { capture: true }).split('\n').filter(Boolean);
-      const manifest = JSON.parse(run('tar', ['-xzOf', file, 'package/package.json'], { capture: true }));
-      checkTarballListing(pkg.name, files, manifest);
-      out[pkg.name] = { file, role: pkg.backstage?.role, files: files.length };
-      console.log(`  ${pkg.name}: ${files.length} files, dist only`);
-    }
-    return out;
-  });
+  const packed = await step(
+    `build and pack ${packages.length} packages`,
+    () => {
+      // Package builds read the declarations `yarn tsc` writes to dist-types (the test command has just run it).
+      if (!process.env.MP_ADOPTER_TSC_DONE) yarn(['tsc'], { cwd: ROOT, env });
+      const out = {};
+      for (const { dir, pkg } of packages) {
+        yarn(['backstage-cli', 'package', 'build'], { cwd: dir, env });
+        const file = join(
+          tarballs,
+          `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`,
+        );
+        yarn(['pack', '--out', file], { cwd: dir, env, capture: true });
+        const files = run('tar', ['-tzf', file], { capture: true })
+          .split('\n')
+          .filter(Boolean);
+        const manifest = JSON.parse(
+          run('tar', ['-xzOf', file, 'package/package.json'], {
+            capture: true,
+          }),
+        );
+        checkTarballListing(pkg.name, files, manifest);
+        out[pkg.name] = {
+          file,
+          role: pkg.backstage?.role,
+          files: files.length,
+        };
+        console.log(`  ${pkg.name}: ${files.length} files, dist only`);
+      }
+      return out;
+    },
+  );
 
   const app = join(work, 'app');
-  await step(`create a Backstage ${release} app (@backstage/create-app@${createAppVersion})`, () => {
-    run('npx', ['-y', `@backstage/create-app@${createAppVersion}`, '--path', app, '--skip-install'], {
-      cwd: work,
-      env,
-      capture: true,
-    });
-  });
+  await step(
+    `create a Backstage ${release} app (@backstage/create-app@${createAppVersion})`,
+    () => {
+      run(
+        'npx',
+        [
+          '-y',
+          `@backstage/create-app@${createAppVersion}`,
+          '--path',
+          app,
+          '--skip-install',
+        ],
+        {
+          cwd: work,
+          env,
+          capture: true,
+        },
+      );
+    },
+  );
+
+  await step(
+    `hold plugin-signals-backend at Backstage ${release}'s version`,
+    () => {
+      // create-app writes `^<the release's version>` and the registry has moved on: plugin-signals-backend
+      // releases after 1.55 call httpRouter.addWebSocketHandler, which 1.55's backend-defaults lacks, and a new
+      // app does not start (with or without our plugins). The app keeps the version create-app names, as this
+      // repository's own backend does; a resolution, not code.
+      const backendPkg = JSON.parse(
+        readFileSync(join(app, 'packages/backend/package.json'), 'utf8'),
+      );
+      const named =
+        backendPkg.dependencies?.['@backstage/plugin-signals-backend'];
+      if (!named) return;
+      const rootPkgFile = join(app, 'package.json');
+      const rootPkg = JSON.parse(readFileSync(rootPkgFile, 'utf8'));
+      rootPkg.resolutions = {
+        ...rootPkg.resolutions,
+        '@backstage/plugin-signals-backend': named.replace(/^\^/, ''),
+      };
+      writeFileSync(rootPkgFile, `${JSON.stringify(rootPkg, null, 2)}\n`);
+      console.log(
+        `  @backstage/plugin-signals-backend: ${named.replace(/^\^/, '')}`,
+      );
+    },
+  );
 
   await step('add our packages from their tarballs', () => {
     const rootPkgFile = join(app, 'package.json');
     const rootPkg = JSON.parse(readFileSync(rootPkgFile, 'utf8'));
     rootPkg.resolutions = {
       ...rootPkg.resolutions,
-      ...Object.fromEntries(Object.entries(packed).map(([name, { file }]) => [name, `file:${file}`])),
+      ...Object.fromEntries(
+        Object.entries(packed).map(([name, { file }]) => [
+          name,
+          `file:${file}`,
+        ]),
+      ),
     };
     writeFileSync(rootPkgFile, `${JSON.stringify(rootPkg, null, 2)}\n`);
     const addDeps = (pkgDir, roles) => {
@@ -207,12 +319,27 @@ async function main() {
     // One line per backend package, nothing else in the app's code.
     const indexFile = join(app, 'packages/backend/src/index.ts');
     const backendPackages = Object.entries(packed)
-      .filter(([, { role }]) => role === 'backend-plugin' || role === 'backend-plugin-module')
+      .filter(
+        ([, { role }]) =>
+          role === 'backend-plugin' || role === 'backend-plugin-module',
+      )
       .map(([name]) => name);
-    const lines = backendPackages.map(name => `backend.add(import('${name}'));`);
+    const lines = backendPackages.map(
+      name => `backend.add(import('${name}'));`,
+    );
     const index = readFileSync(indexFile, 'utf8');
-    writeFileSync(indexFile, index.replace('backend.start();', `${lines.join('\n')}\n\nbackend.start();`));
-    console.log(`  backend/src/index.ts: +${lines.length} lines (${backendPackages.join(', ')})`);
+    writeFileSync(
+      indexFile,
+      index.replace(
+        'backend.start();',
+        `${lines.join('\n')}\n\nbackend.start();`,
+      ),
+    );
+    console.log(
+      `  backend/src/index.ts: +${lines.length} lines (${backendPackages.join(
+        ', ',
+      )})`,
+    );
   });
 
   await step('yarn install in the new app', () => {
@@ -220,24 +347,30 @@ async function main() {
   });
 
   const kubeconfig = join(work, 'kubeconfig');
-  const cluster = await step('start the cluster (kube-emulator command line)', async () => {
-    const proc = startLogged(
-      process.execPath,
-      [
-        join(ROOT, 'packages/kube-emulator/bin/kube-emulator'),
-        '--port',
-        String(CLUSTER_PORT),
-        '--seed',
-        join(ROOT, 'examples/cluster'),
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      { cwd: ROOT, env },
-      join(ARTIFACTS, 'cluster.log'),
-    );
-    await waitFor(`http://127.0.0.1:${CLUSTER_PORT}/version`, { timeoutMs: 60_000, alive: proc.alive });
-    return proc;
-  });
+  const cluster = await step(
+    'start the cluster (kube-emulator command line)',
+    async () => {
+      const proc = startLogged(
+        process.execPath,
+        [
+          join(ROOT, 'packages/kube-emulator/bin/kube-emulator'),
+          '--port',
+          String(CLUSTER_PORT),
+          '--seed',
+          join(ROOT, 'examples/cluster'),
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        { cwd: ROOT, env },
+        join(ARTIFACTS, 'cluster.log'),
+      );
+      await waitFor(`http://127.0.0.1:${CLUSTER_PORT}/version`, {
+        timeoutMs: 60_000,
+        alive: proc.alive,
+      });
+      return proc;
+    },
+  );
 
   // Configuration (not code): where the app listens, the cluster's kubeconfig, the gateway's public URL.
   writeFileSync(
@@ -279,45 +412,90 @@ modelPublishing:
       { cwd: app, env: { ...env, BROWSER: 'none' } },
       join(ARTIFACTS, 'app.log'),
     );
-    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, { timeoutMs: 600_000, alive: proc.alive });
+    await waitFor(`${BACKEND_URL}/.backstage/health/v1/readiness`, {
+      timeoutMs: 600_000,
+      alive: proc.alive,
+    });
     await waitFor(APP_URL, { timeoutMs: 600_000, alive: proc.alive });
     return proc;
   });
 
   let browser;
   try {
-    await step('in Chromium: catalog → Publish tab → publish → create a key', async () => {
-      browser = await launchBrowser();
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await page.goto(APP_URL);
-      await page.getByRole('button', { name: /enter/i }).click({ timeout: 120_000 });
-      // The entity provider runs every 10 s: wait until the InferenceService is in the catalog, then open
-      // its Publish tab by its address (where the tab sits in the entity page's menu is the app's choice).
-      const entityUrl = `${APP_URL}/catalog/default/component/fraud-sklearn`;
-      const deadline = Date.now() + 180_000;
-      let found = false;
-      while (!found && Date.now() < deadline) {
-        await page.goto(`${entityUrl}/publish`);
-        found = await page
-          .getByRole('button', { name: /^publish$/i })
+    await step(
+      'in Chromium: catalog → Publish tab → publish → create a key',
+      async () => {
+        browser = await launchBrowser();
+        const page = await browser.newPage({
+          viewport: { width: 1440, height: 900 },
+        });
+        page.setDefaultTimeout(60_000);
+        await page.goto(APP_URL, { timeout: 300_000 });
+        await page
+          .getByRole('button', { name: /enter/i })
+          .click({ timeout: 120_000 });
+        // The app's catalog lists the InferenceService once the entity provider has run (every 10 s here);
+        // the way to it is the adopter's: the catalog list, the entity, its Publish tab.
+        const model = page.getByRole('link', {
+          name: 'fraud-sklearn',
+          exact: true,
+        });
+        const deadline = Date.now() + 180_000;
+        while (!(await model.isVisible())) {
+          if (Date.now() > deadline)
+            throw new Error('fraud-sklearn did not appear in the catalog');
+          await page.waitForTimeout(5_000);
+          await page.reload();
+        }
+        await page.screenshot({ path: join(ARTIFACTS, '01-catalog.png') });
+        await model.click();
+        await page
+          .getByRole('tab', { name: 'Publish', exact: true })
+          .or(page.getByRole('link', { name: 'Publish', exact: true }))
           .first()
-          .waitFor({ state: 'visible', timeout: 20_000 })
-          .then(() => true)
-          .catch(() => false);
-      }
-      if (!found) throw new Error('fraud-sklearn and its Publish tab did not appear in the catalog');
-      await page.screenshot({ path: join(ARTIFACTS, '01-publish-tab.png') });
-      await page.getByRole('button', { name: /^publish$/i }).click({ timeout: 60_000 });
-      await page.getByText(/published/i).first().waitFor({ timeout: 120_000 });
-      await page.screenshot({ path: join(ARTIFACTS, '02-published.png') });
-      await page.getByRole('button', { name: /create key/i }).click({ timeout: 60_000 });
-      const dialog = page.getByRole('dialog');
-      const name = dialog.getByRole('textbox').first();
-      if (await name.isVisible().catch(() => false)) await name.fill('adopter-key');
-      await dialog.getByRole('button', { name: /create/i }).click();
-      await page.getByText(/mpk_[A-Za-z0-9]{38}/).first().waitFor({ timeout: 60_000 });
-      await page.screenshot({ path: join(ARTIFACTS, '03-key.png') });
-    });
+          .click();
+        await page.getByText('Publish this model').waitFor();
+        await page.screenshot({ path: join(ARTIFACTS, '02-publish-tab.png') });
+        await page.getByLabel('First API key name').fill('adopter-key');
+        await page
+          .getByRole('button', { name: 'Publish', exact: true })
+          .click();
+        const dialog = page.getByRole('dialog', {
+          name: 'Your new API key: adopter-key',
+        });
+        await dialog.waitFor({ timeout: 120_000 });
+        const key = await dialog
+          .getByRole('textbox', { name: 'API key' })
+          .inputValue();
+        if (!/^mpk_[0-9A-Za-z]{38}$/.test(key))
+          throw new Error('the new key is not an mpk_ key');
+        await dialog
+          .getByRole('button', { name: 'I have copied the key' })
+          .click();
+        await page
+          .getByText('Published', { exact: true })
+          .first()
+          .waitFor({ timeout: 120_000 });
+        await page.screenshot({ path: join(ARTIFACTS, '03-published.png') });
+        // The cluster has the route, and the key is in the Secret Envoy reads.
+        const base = `http://127.0.0.1:${CLUSTER_PORT}`;
+        const route = await fetch(
+          `${base}/apis/gateway.networking.k8s.io/v1/namespaces/fraud-detection/httproutes/fraud-sklearn-mp`,
+        );
+        if (route.status !== 200)
+          throw new Error(`HTTPRoute fraud-sklearn-mp: HTTP ${route.status}`);
+        const secret = await (
+          await fetch(
+            `${base}/api/v1/namespaces/fraud-detection/secrets/fraud-sklearn-mp-keys`,
+          )
+        ).json();
+        const keys = Object.values(secret.data ?? {}).map(v =>
+          Buffer.from(v, 'base64').toString('utf8'),
+        );
+        if (!keys.includes(key))
+          throw new Error('the key is not in the Secret fraud-sklearn-mp-keys');
+      },
+    );
   } finally {
     await browser?.close();
     portal.stop();
@@ -325,8 +503,14 @@ modelPublishing:
   }
 
   console.log('\nadopter test timings:');
-  for (const [name, s] of timings) console.log(`  ${s.toFixed(1).padStart(7)} s  ${name}`);
-  console.log(`  ${timings.reduce((a, [, s]) => a + s, 0).toFixed(1).padStart(7)} s  total`);
+  for (const [name, s] of timings)
+    console.log(`  ${s.toFixed(1).padStart(7)} s  ${name}`);
+  console.log(
+    `  ${timings
+      .reduce((a, [, s]) => a + s, 0)
+      .toFixed(1)
+      .padStart(7)} s  total`,
+  );
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
 
