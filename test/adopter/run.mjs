@@ -440,7 +440,8 @@ modelPublishing:
           name: 'fraud-sklearn',
           exact: true,
         });
-        const deadline = Date.now() + 180_000;
+        // The first provider run, then catalog processing: minutes on a loaded machine.
+        const deadline = Date.now() + 600_000;
         while (!(await model.isVisible())) {
           if (Date.now() > deadline)
             throw new Error('fraud-sklearn did not appear in the catalog');
