@@ -34,15 +34,13 @@ describe('gateway-emulator plugin (embedded portal)', () => {
     await kc
       .makeApiClient(CoreV1Api)
       .createNamespace({ body: { metadata: { name: ns } } });
-    await kc
-      .makeApiClient(CoreV1Api)
-      .createNamespacedSecret({
-        namespace: ns,
-        body: {
-          metadata: { name: 'fraud-sklearn-mp-keys' },
-          stringData: { 'key-1': 'mpk_demo' },
-        },
-      });
+    await kc.makeApiClient(CoreV1Api).createNamespacedSecret({
+      namespace: ns,
+      body: {
+        metadata: { name: 'fraud-sklearn-mp-keys' },
+        stringData: { 'key-1': 'mpk_demo' },
+      },
+    });
     const custom = kc.makeApiClient(CustomObjectsApi);
     await custom.createNamespacedCustomObject({
       group: 'gateway.envoyproxy.io',
