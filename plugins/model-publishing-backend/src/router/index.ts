@@ -19,13 +19,15 @@ export type { ApiRouter, RouterDeps } from './types';
  */
 export async function createRouter(deps: RouterDeps): Promise<ApiRouter> {
   const router = createOpenApiRouter({ middleware: [jsonBodyParser()] });
+  // First: GET /access/keys/:keyId/usage has four segments, like a model's address
+  // (/:addressedBy/:scope/:namespace/:name), and express answers with the first route that matches.
+  registerAccessRoutes(router, deps);
   registerPublicationRoutes(router, deps);
   registerKeyRoutes(router, deps);
   registerTryItRoutes(router, deps);
   registerUsageRoutes(router, deps);
   registerAuditRoutes(router, deps);
   registerGuideRoutes(router, deps);
-  registerAccessRoutes(router, deps);
   registerLeakRoutes(router, deps);
   registerDeprecationRoutes(router, deps);
   router.use(faultAnswers());

@@ -60,6 +60,10 @@ describe('openapi.yaml and the code generated from it', () => {
         'GET /access/consumers',
         'POST /access/requests/{requestId}/decision',
         'POST /access/requests/{requestId}/key',
+        // a consumer's own keys (issue 15)
+        'DELETE /access/keys/{keyId}',
+        'POST /access/keys/{keyId}/rotate',
+        'GET /access/keys/{keyId}/usage',
         // leaked keys (issue 21)
         'POST /secret-scanning/github',
         'POST /keys/leaked',
