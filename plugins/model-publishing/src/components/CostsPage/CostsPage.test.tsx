@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SWRConfig } from 'swr';
 import type {
   Budget,
   ChargebackReport,
@@ -128,20 +129,24 @@ function mockApi(overrides: Partial<ModelCostsApi> = {}) {
 
 async function renderPage(api: ModelCostsApi, admin: boolean) {
   await renderInTestApp(
-    <TestApiProvider
-      apis={
-        [
-          [modelCostsApiRef, api],
+    // usePermission caches answers in SWR's global cache: each render gets its own, so one test's
+    // permission (admin or not) is not what the next one sees.
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={
           [
-            permissionApiRef,
-            permissionApi(admin ? [] : ['model-publishing.costs.admin']),
-          ],
-          [alertApiRef, alertApi],
-        ] as any
-      }
-    >
-      <CostsPage />
-    </TestApiProvider>,
+            [modelCostsApiRef, api],
+            [
+              permissionApiRef,
+              permissionApi(admin ? [] : ['model-publishing.costs.admin']),
+            ],
+            [alertApiRef, alertApi],
+          ] as any
+        }
+      >
+        <CostsPage />
+      </TestApiProvider>
+    </SWRConfig>,
   );
 }
 
