@@ -1,5 +1,8 @@
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
-import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
+import {
+  keyNameSchema,
+  planInputSchema,
+} from '@model-publishing/plugin-model-publishing-common';
 import { validate } from 'jsonschema';
 import { actionsFor, loadPublishModelTemplate } from './__testUtils__/harness';
 
@@ -10,7 +13,7 @@ import { actionsFor, loadPublishModelTemplate } from './__testUtils__/harness';
 const template = loadPublishModelTemplate();
 // Schemas and ids only: nothing here calls the backend.
 const actions = actionsFor({ url: 'http://127.0.0.1:1' });
-const [modelPage, limitsPage] = template.spec.parameters;
+const [modelPage, limitsPage, plansPage] = template.spec.parameters;
 
 /** `${{ parameters.x }}` → the value (undefined drops the key, as the scaffolder's renderer does). */
 function renderInput(
@@ -74,6 +77,21 @@ describe('templates/publish-model/template.yaml', () => {
         rateLimits: { requestsPerMinute: 60, tokensPerDay: 1000 },
       },
     ],
+    [
+      {
+        model: 'component:default/iris',
+        rateLimits: { requestsPerMinute: 60, requestsPerMonth: 100000 },
+        plans: [
+          {
+            name: 'trial',
+            approval: 'automatic',
+            maxKeyLifetimeDays: 30,
+            rateLimits: { requestsPerDay: 100 },
+          },
+          { name: 'production', rateLimits: { tokensPerMonth: 5000000 } },
+        ],
+      },
+    ],
   ])('turns form values %j into step input the action accepts', parameters => {
     for (const page of template.spec.parameters) {
       expect(validate(parameters, { type: 'object', ...page }).errors).toEqual(
@@ -82,6 +100,24 @@ describe('templates/publish-model/template.yaml', () => {
     }
     const input = renderInput(template.spec.steps[0].input, parameters);
     expect(validate(input, actions.publish.schema!.input!).errors).toEqual([]);
+  });
+
+  it("asks each plan for exactly the limits the action's rateLimits accept, and the plan's own fields", () => {
+    const plan = plansPage.properties.plans.items;
+    expect(Object.keys(plan.properties.rateLimits.properties).sort()).toEqual(
+      Object.keys(
+        (actions.publish.schema!.input as any).properties.rateLimits.properties,
+      ).sort(),
+    );
+    expect(Object.keys(plan.properties).sort()).toEqual(
+      Object.keys(planInputSchema.shape).sort(),
+    );
+    const name = new RegExp(plan.properties.name.pattern);
+    for (const n of ['trial', 'pro-2', 'Trial', '-x', 'a'.repeat(41), '']) {
+      expect(name.test(n)).toBe(
+        planInputSchema.shape.name.safeParse(n).success,
+      );
+    }
   });
 
   it('rejects in the form what the backend would reject', () => {

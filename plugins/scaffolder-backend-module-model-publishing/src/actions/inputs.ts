@@ -51,6 +51,12 @@ export const rateLimitsField = (z: Z) =>
         z,
         'Tokens per day, per API key (OpenAI-compatible models only)',
       ),
+      // Envoy Gateway's RateLimitUnit Month: the rate-limit service's 30-day window.
+      requestsPerMonth: limitField(z, 'Requests per month, per API key'),
+      tokensPerMonth: limitField(
+        z,
+        'Tokens per month, per API key (OpenAI-compatible models only)',
+      ),
     })
     .strict()
     .optional()

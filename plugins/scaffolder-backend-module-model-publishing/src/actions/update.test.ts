@@ -31,6 +31,29 @@ describe('mergeUpdate', () => {
     expect(mergeUpdate(current, input)).toEqual(expected);
   });
 
+  it('replaces the plans as a whole when given, keeps them when not', () => {
+    const withPlans = {
+      ...current,
+      plans: [
+        { name: 'trial', approval: 'automatic' as const, rateLimits: {} },
+      ],
+    };
+    expect(mergeUpdate(withPlans, { description: 'x' }).plans).toEqual(
+      withPlans.plans,
+    );
+    expect(
+      mergeUpdate(withPlans, {
+        plans: [{ name: 'pro', rateLimits: { requestsPerMonth: 100000 } }],
+      }).plans,
+    ).toEqual([
+      {
+        name: 'pro',
+        approval: 'manual',
+        rateLimits: { requestsPerMonth: 100000 },
+      },
+    ]);
+  });
+
   it('never carries a first key into an update', () => {
     expect(
       mergeUpdate({ ...current, firstKey: { name: 'old' } }, {}),
@@ -77,6 +100,49 @@ describe('model-publishing:update', () => {
       publishTabUrl: `${APP_BASE_URL}/catalog/default/component/iris/publish`,
       guideUrl: `${APP_BASE_URL}/catalog/default/component/iris/docs`,
     });
+  });
+
+  it('sends the plans (and month limits) it is given in the PUT', async () => {
+    const { stub, actions } = env;
+    await run(actions.update, {
+      entityRef: IRIS,
+      rateLimits: { requestsPerMinute: 60, requestsPerMonth: 100000 },
+      plans: [
+        {
+          name: 'trial',
+          approval: 'automatic',
+          maxKeyLifetimeDays: 30,
+          rateLimits: { requestsPerDay: 100 },
+        },
+      ],
+    });
+    expect(stub.writes()).toEqual([
+      expect.objectContaining({
+        method: 'PUT',
+        body: {
+          rateLimits: { requestsPerMinute: 60, requestsPerMonth: 100000 },
+          description: 'Iris',
+          plans: [
+            {
+              name: 'trial',
+              approval: 'automatic',
+              maxKeyLifetimeDays: 30,
+              rateLimits: { requestsPerDay: 100 },
+            },
+          ],
+        },
+      }),
+    ]);
+  });
+
+  it('refuses a bad plan before calling the backend, naming the field', async () => {
+    const { error } = await failureOf(env.actions.update, {
+      entityRef: IRIS,
+      plans: [{ name: 'trial', approval: 'sometimes' }],
+    });
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain('plans.0.approval');
+    expect(env.stub.requests).toEqual([]);
   });
 
   it('fails with a clear message and changes nothing when the user may not update', async () => {

@@ -11,6 +11,7 @@ import {
   hostnameField,
   modelKindField,
   parseModelRef,
+  plansField,
   PublishSettingsInput,
   rateLimitsField,
   toPublishConfig,
@@ -24,7 +25,8 @@ export const UPDATE_ACTION_ID = 'model-publishing:update';
 
 /**
  * The settings to PUT: the current ones, with each setting the template gives replacing the current
- * value. `rateLimits` is replaced as a whole, so a template can remove a limit by leaving it out.
+ * value. `rateLimits` and `plans` are each replaced as a whole, so a template can remove a limit or a
+ * plan by leaving it out (keys on a removed plan keep its limits; the backend keeps the plan's row).
  * Pure, so the rule is tested directly.
  */
 export function mergeUpdate(
@@ -47,7 +49,7 @@ export function createUpdatePublicationAction(
   return createTemplateAction({
     id: UPDATE_ACTION_ID,
     description:
-      "Updates a published model's settings (limits, hostname, description, kind), acting as the user who runs the template. Settings not given keep their current value; rateLimits, when given, replaces all limits.",
+      "Updates a published model's settings (limits, plans, hostname, description, kind), acting as the user who runs the template. Settings not given keep their current value; rateLimits, when given, replaces all limits, and plans, when given, replaces all plans.",
     supportsDryRun: true,
     examples: [
       {
@@ -62,6 +64,28 @@ export function createUpdatePublicationAction(
         requestsPerMinute: 120
         requestsPerDay: 50000`,
       },
+      {
+        description:
+          'Offer a trial plan issued at once and a production plan the owners approve',
+        example: `steps:
+  - id: update
+    name: Update plans
+    action: model-publishing:update
+    input:
+      entityRef: component:default/fraud-detector
+      plans:
+        - name: trial
+          description: Try the model
+          approval: automatic
+          maxKeyLifetimeDays: 30
+          rateLimits:
+            requestsPerDay: 100
+        - name: production
+          approval: manual
+          rateLimits:
+            requestsPerMinute: 600
+            requestsPerMonth: 5000000`,
+      },
     ],
     schema: {
       input: {
@@ -70,6 +94,7 @@ export function createUpdatePublicationAction(
         hostname: hostnameField,
         description: descriptionField,
         modelKind: modelKindField,
+        plans: plansField,
       },
       output: {
         endpointUrl: z => z.string().optional().describe('Public endpoint URL'),
@@ -109,7 +134,7 @@ export function createUpdatePublicationAction(
             current.id
           } of ${entityRef} to limits ${JSON.stringify(
             config.rateLimits,
-          )}. Nothing was changed.`,
+          )} and plans ${planNames(config)}. Nothing was changed.`,
         );
         outputs(ctx, current, links);
         return;
@@ -123,6 +148,11 @@ export function createUpdatePublicationAction(
       outputs(ctx, publication, links);
     },
   });
+}
+
+function planNames(config: PublishConfig): string {
+  const names = (config.plans ?? []).map(p => p.name);
+  return names.length ? names.join(', ') : '(default only)';
 }
 
 function outputs(
