@@ -77,6 +77,9 @@ export interface Config {
       maxTokensPerMinute?: number;
       maxTokensPerHour?: number;
       maxTokensPerDay?: number;
+      /** Month: Envoy Gateway's RateLimitUnit Month (the rate-limit service's 30-day window). */
+      maxRequestsPerMonth?: number;
+      maxTokensPerMonth?: number;
     }>;
     keys?: {
       /** How long a rotated key stays valid. Default 24. */

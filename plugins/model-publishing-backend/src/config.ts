@@ -35,6 +35,8 @@ export interface TenantSettings {
   maxTokensPerMinute?: number;
   maxTokensPerHour?: number;
   maxTokensPerDay?: number;
+  maxRequestsPerMonth?: number;
+  maxTokensPerMonth?: number;
 }
 
 export interface GatewayConfig {
@@ -124,6 +126,8 @@ const TENANT_LIMIT_KEYS = [
   'maxTokensPerMinute',
   'maxTokensPerHour',
   'maxTokensPerDay',
+  'maxRequestsPerMonth',
+  'maxTokensPerMonth',
 ] as const;
 
 function readCluster(c: Config): ClusterSettings {
