@@ -32,10 +32,12 @@ const HEADER = [
   '/* eslint-disable */',
 ];
 
-const METHODS = ['get', 'post', 'put', 'delete'];
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 const pascal = s => s.charAt(0).toUpperCase() + s.slice(1);
 const refName = ref => ref.replace('#/components/schemas/', '');
-const isClosed = s => s === false || (s && typeof s === 'object' && s.not && !Object.keys(s.not).length);
+const isClosed = s =>
+  s === false ||
+  (s && typeof s === 'object' && s.not && !Object.keys(s.not).length);
 const propKey = k => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
 
 function doc(description, indent) {
@@ -76,11 +78,19 @@ function objectType(schema, indent) {
   const required = new Set(schema.required ?? []);
   const lines = Object.entries(schema.properties ?? {}).map(([key, prop]) => {
     const optional = required.has(key) || prop.default !== undefined ? '' : '?';
-    return `${doc(prop.description, inner)}${inner}${propKey(key)}${optional}: ${tsType(prop, inner)};`;
+    return `${doc(prop.description, inner)}${inner}${propKey(
+      key,
+    )}${optional}: ${tsType(prop, inner)};`;
   });
   const extra = schema.additionalProperties;
-  if (extra === true || (extra && typeof extra === 'object' && !isClosed(extra))) {
-    const valueType = extra === true || !Object.keys(extra).length ? 'unknown' : tsType(extra, inner);
+  if (
+    extra === true ||
+    (extra && typeof extra === 'object' && !isClosed(extra))
+  ) {
+    const valueType =
+      extra === true || !Object.keys(extra).length
+        ? 'unknown'
+        : tsType(extra, inner);
     lines.push(`${inner}[key: string]: ${valueType};`);
   }
   if (!lines.length) return 'Record<string, unknown>';
@@ -98,10 +108,16 @@ function operationsOf(spec) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
-      if (!op.operationId) throw new Error(`${method} ${route} has no operationId`);
+      if (!op.operationId)
+        throw new Error(`${method} ${route} has no operationId`);
       const shared = (item.parameters ?? []).map(p => resolveParam(spec, p));
-      const params = [...shared, ...(op.parameters ?? []).map(p => resolveParam(spec, p))];
-      const success = Object.entries(op.responses).find(([code]) => /^2/.test(code));
+      const params = [
+        ...shared,
+        ...(op.parameters ?? []).map(p => resolveParam(spec, p)),
+      ];
+      const success = Object.entries(op.responses).find(([code]) =>
+        /^2/.test(code),
+      );
       const content = success?.[1].content ?? {};
       ops.push({
         route,
@@ -114,7 +130,8 @@ function operationsOf(spec) {
         queryParams: params.filter(p => p.in === 'query'),
         body: op.requestBody?.content?.['application/json']?.schema,
         bodyRequired: Boolean(op.requestBody?.required),
-        response: content['application/json']?.schema ?? content['text/csv']?.schema,
+        response:
+          content['application/json']?.schema ?? content['text/csv']?.schema,
       });
     }
   }
@@ -124,7 +141,9 @@ function operationsOf(spec) {
 function paramsType(params, indent) {
   return objectType(
     {
-      properties: Object.fromEntries(params.map(p => [p.name, { ...p.schema, description: p.description }])),
+      properties: Object.fromEntries(
+        params.map(p => [p.name, { ...p.schema, description: p.description }]),
+      ),
       required: params.filter(p => p.required).map(p => p.name),
     },
     indent,
@@ -137,7 +156,12 @@ function sharedPathTypes(spec) {
   for (const item of Object.values(spec.paths)) {
     const name = item['x-type-name'];
     if (name && !types.has(name)) {
-      types.set(name, (item.parameters ?? []).map(p => resolveParam(spec, p)).filter(p => p.in === 'path'));
+      types.set(
+        name,
+        (item.parameters ?? [])
+          .map(p => resolveParam(spec, p))
+          .filter(p => p.in === 'path'),
+      );
     }
   }
   return types;
@@ -147,7 +171,9 @@ function pathType(spec, op) {
   const item = spec.paths[op.route];
   const own = op.pathParams.slice(op.sharedPathParams.length);
   if (!item['x-type-name']) return paramsType(op.pathParams, '');
-  return own.length ? `${item['x-type-name']} & ${paramsType(own, '')}` : item['x-type-name'];
+  return own.length
+    ? `${item['x-type-name']} & ${paramsType(own, '')}`
+    : item['x-type-name'];
 }
 
 function renderModels(spec) {
@@ -155,7 +181,11 @@ function renderModels(spec) {
   for (const [name, schema] of Object.entries(spec.components.schemas)) {
     if (schema.description) out.push(doc(schema.description, '').trimEnd());
     const type = tsType(schema);
-    out.push(type.startsWith('{') ? `export interface ${name} ${type}` : `export type ${name} = ${type};`);
+    out.push(
+      type.startsWith('{')
+        ? `export interface ${name} ${type}`
+        : `export type ${name} = ${type};`,
+    );
     out.push('');
   }
   for (const [name, params] of sharedPathTypes(spec)) {
@@ -163,15 +193,28 @@ function renderModels(spec) {
   }
   for (const op of operationsOf(spec)) {
     out.push(`// ${op.method.toUpperCase()} ${op.route}: ${op.summary}`);
-    if (op.pathParams.length) out.push(`export type ${op.name}Path = ${pathType(spec, op)};`);
-    if (op.queryParams.length) out.push(`export type ${op.name}Query = ${paramsType(op.queryParams, '')};`);
+    if (op.pathParams.length)
+      out.push(`export type ${op.name}Path = ${pathType(spec, op)};`);
+    if (op.queryParams.length)
+      out.push(
+        `export type ${op.name}Query = ${paramsType(op.queryParams, '')};`,
+      );
     if (op.body) out.push(`export type ${op.name}Body = ${tsType(op.body)};`);
-    out.push(`export type ${op.name}Response = ${op.response ? tsType(op.response) : 'void'};`);
+    out.push(
+      `export type ${op.name}Response = ${
+        op.response ? tsType(op.response) : 'void'
+      };`,
+    );
     const request = [];
     if (op.pathParams.length) request.push(`  path: ${op.name}Path;`);
     if (op.queryParams.length) request.push(`  query?: ${op.name}Query;`);
-    if (op.body) request.push(`  body${op.bodyRequired ? '' : '?'}: ${op.name}Body;`);
-    out.push(`export type ${op.name}Request = ${request.length ? `{\n${request.join('\n')}\n}` : 'Record<string, never>'};`);
+    if (op.body)
+      request.push(`  body${op.bodyRequired ? '' : '?'}: ${op.name}Body;`);
+    out.push(
+      `export type ${op.name}Request = ${
+        request.length ? `{\n${request.join('\n')}\n}` : 'Record<string, never>'
+      };`,
+    );
     out.push('');
   }
   return out.join('\n');
@@ -179,10 +222,15 @@ function renderModels(spec) {
 
 function renderClient(spec) {
   const ops = operationsOf(spec);
-  const imports = ops.flatMap(op => [`${op.name}Request`, `${op.name}Response`]);
+  const imports = ops.flatMap(op => [
+    `${op.name}Request`,
+    `${op.name}Response`,
+  ]);
   const out = [
     ...HEADER,
-    `import type {\n${imports.map(i => `  ${i},`).join('\n')}\n} from './models';`,
+    `import type {\n${imports
+      .map(i => `  ${i},`)
+      .join('\n')}\n} from './models';`,
     '',
     "/** The plugin id the client's discovery resolves. */",
     "export const MODEL_PUBLISHING_PLUGIN_ID = 'model-publishing';",
@@ -218,7 +266,7 @@ function renderClient(spec) {
     '      if (value !== undefined) params.set(key, String(value));',
     '    }',
     '    const search = params.toString();',
-    '    return `${baseUrl}${path}${search ? `?${search}` : \'\'}`;',
+    "    return `${baseUrl}${path}${search ? `?${search}` : ''}`;",
     '  }',
     '',
     '  private async send<T>(',
@@ -229,7 +277,7 @@ function renderClient(spec) {
     '  ): Promise<TypedResponse<T>> {',
     '    const headers: Record<string, string> = {};',
     "    if (body !== undefined) headers['Content-Type'] = 'application/json';",
-    "    if (options?.token) headers.Authorization = `Bearer ${options.token}`;",
+    '    if (options?.token) headers.Authorization = `Bearer ${options.token}`;',
     '    return this.fetchApi.fetch(await url, {',
     '      method,',
     '      headers,',
@@ -238,9 +286,13 @@ function renderClient(spec) {
     '  }',
   ];
   for (const op of ops) {
-    const pathExpr = op.route.replace(/\{(\w+)\}/g, (_, n) => `\${encodeURIComponent(request.path.${n})}`);
+    const pathExpr = op.route.replace(
+      /\{(\w+)\}/g,
+      (_, n) => `\${encodeURIComponent(request.path.${n})}`,
+    );
     const hasRequest = op.pathParams.length || op.queryParams.length || op.body;
-    const requestOptional = !op.pathParams.length && !(op.body && op.bodyRequired);
+    const requestOptional =
+      !op.pathParams.length && !(op.body && op.bodyRequired);
     out.push('');
     out.push(`  /** ${op.method.toUpperCase()} ${op.route}: ${op.summary} */`);
     out.push(`  async ${op.id}(`);
@@ -253,7 +305,9 @@ function renderClient(spec) {
     out.push(`  ): Promise<TypedResponse<${op.name}Response>> {`);
     const query = op.queryParams.length ? ', request.query' : '';
     const body = op.body ? 'request.body' : 'undefined';
-    out.push(`    return this.send('${op.method.toUpperCase()}', this.url(\`${pathExpr}\`${query}), ${body}, options);`);
+    out.push(
+      `    return this.send('${op.method.toUpperCase()}', this.url(\`${pathExpr}\`${query}), ${body}, options);`,
+    );
     out.push('  }');
   }
   out.push('}', '');
@@ -269,7 +323,9 @@ function renderRouter(spec) {
     `${op.name}Response`,
   ]);
   const entries = ops.map(op => {
-    const key = `#${op.method === 'delete' ? '_delete' : op.method}|${op.route}`;
+    const key = `#${op.method === 'delete' ? '_delete' : op.method}|${
+      op.route
+    }`;
     const fields = [
       ...(op.pathParams.length ? [`path: ${op.name}Path`] : []),
       ...(op.queryParams.length ? [`query: ${op.name}Query`] : []),
@@ -281,7 +337,9 @@ function renderRouter(spec) {
   return [
     ...HEADER,
     "import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';",
-    `import type {\n${imports.map(i => `  ${i},`).join('\n')}\n} from '@model-publishing/plugin-model-publishing-common';`,
+    `import type {\n${imports
+      .map(i => `  ${i},`)
+      .join('\n')}\n} from '@model-publishing/plugin-model-publishing-common';`,
     '',
     `export const spec = ${JSON.stringify(spec, null, 2)} as const;`,
     '',
@@ -301,7 +359,11 @@ function renderRouter(spec) {
 /** Pure: YAML text in, each output file's text out (also used by the up-to-date test). */
 function render(yamlText) {
   const spec = YAML.parse(yamlText);
-  return { router: renderRouter(spec), models: renderModels(spec), client: renderClient(spec) };
+  return {
+    router: renderRouter(spec),
+    models: renderModels(spec),
+    client: renderClient(spec),
+  };
 }
 
 function main() {
@@ -311,7 +373,12 @@ function main() {
     if (process.argv.includes('--check')) {
       const actual = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
       if (actual !== rendered[key]) {
-        console.error(`${path.relative(process.cwd(), file)} is out of date; run yarn generate:openapi`);
+        console.error(
+          `${path.relative(
+            process.cwd(),
+            file,
+          )} is out of date; run yarn generate:openapi`,
+        );
         stale = true;
       }
       continue;

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'publication.delete',
   'key.create',
   'key.rotate',
+  'key.update',
   'key.revoke',
   'key.expire',
   'publication.read',

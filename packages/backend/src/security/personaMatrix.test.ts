@@ -116,6 +116,11 @@ const RULES: Record<string, Rule> = {
     services: 'none',
     body: () => ({ gracePeriodHours: 1 }),
   },
+  [`PATCH ${M}/publication/keys/{keyId}`]: {
+    users: 'owners',
+    services: 'none',
+    body: () => ({ description: 'changed by the persona matrix' }),
+  },
   [`DELETE ${M}/publication/keys/{keyId}`]: {
     users: 'owners',
     services: 'none',

@@ -624,6 +624,87 @@ describe.each(keyTestDatabases())('ApiKeyService (%s)', kind => {
       expect(limitChanges).toHaveLength(3);
     });
 
+    it("changes a live key's limits in place: re-applies the policy only when they change, checks the rule budget first, and leaves a consumer's plan alone", async () => {
+      const keys = service({ rateLimitMode: 'local' });
+      const a = await keys.create(
+        { publicationId: publication.id, name: 'a', description: 'job A' },
+        ALICE,
+      );
+      expect(a.key.description).toBe('job A');
+      const described = await keys.update(
+        { publicationId: publication.id, keyId: a.key.id, description: 'B' },
+        ALICE,
+      );
+      expect(described.description).toBe('B');
+      expect(limitChanges).toEqual([]);
+      const limited = await keys.update(
+        {
+          publicationId: publication.id,
+          keyId: a.key.id,
+          rateLimits: { requestsPerHour: 10 },
+        },
+        ALICE,
+      );
+      expect(limited.rateLimits).toEqual({ requestsPerHour: 10 });
+      expect(limitChanges).toEqual([publication.id]);
+      expect(await keys.listActiveKeysForPublication(publication.id)).toEqual([
+        { clientId: a.key.clientId, rateLimits: { requestsPerHour: 10 } },
+      ]);
+      // The same limits again: nothing to re-apply.
+      await keys.update(
+        {
+          publicationId: publication.id,
+          keyId: a.key.id,
+          rateLimits: { requestsPerHour: 10 },
+        },
+        ALICE,
+      );
+      expect(limitChanges).toHaveLength(1);
+      // 7 more keys with limits fill the 16 local rules; giving a plain key limits would need 18.
+      for (let i = 0; i < 7; i++) {
+        await keys.create(
+          {
+            publicationId: publication.id,
+            name: `k${i}`,
+            rateLimits: { requestsPerHour: 5 },
+          },
+          ALICE,
+        );
+      }
+      const plain = await keys.create(
+        { publicationId: publication.id, name: 'plain' },
+        ALICE,
+      );
+      await expect(
+        keys.update(
+          {
+            publicationId: publication.id,
+            keyId: plain.key.id,
+            rateLimits: { requestsPerHour: 1 },
+          },
+          ALICE,
+        ),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      expect(
+        (await keys.list(publication.id)).find(k => k.id === plain.key.id)
+          ?.rateLimits,
+      ).toBeUndefined();
+      // A consumer's key takes its plan's limits.
+      await db('api_keys')
+        .where({ id: plain.key.id })
+        .update({ consumer_ref: 'user:default/frank' });
+      await expect(
+        keys.update(
+          {
+            publicationId: publication.id,
+            keyId: plain.key.id,
+            rateLimits: {},
+          },
+          ALICE,
+        ),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+    });
+
     it('refuses limits beyond the 16 local rules with a clear error', async () => {
       const keys = service({ rateLimitMode: 'local' });
       // 60/min default + own limit: each key needs 2 local rules (minute + hour), 8 keys = 16.

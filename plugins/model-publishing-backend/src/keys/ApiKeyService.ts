@@ -60,7 +60,17 @@ export interface ApiKeyServiceOptions extends KeyRecordsOptions {
 export interface CreateKeyInput {
   publicationId: string;
   name: string;
+  description?: string;
   expiresAt?: string;
+  rateLimits?: RateLimits;
+}
+
+export interface UpdateKeyInput {
+  publicationId: string;
+  keyId: string;
+  /** '' clears it. */
+  description?: string;
+  /** The key's own limits; `{}` clears them (the key then uses the publication's). */
   rateLimits?: RateLimits;
 }
 
@@ -145,6 +155,7 @@ export class ApiKeyService {
       {
         expiresAt,
         rateLimits,
+        description: input.description?.trim() || undefined,
       },
     );
 
@@ -228,6 +239,7 @@ export class ApiKeyService {
         expiresAt,
         rateLimits: old.rateLimits,
         rotatedFrom: old.id,
+        description: old.description,
       },
     );
 
@@ -297,6 +309,83 @@ export class ApiKeyService {
       secret: key,
       previous: toApiKeyInfo(previous, after),
     };
+  }
+
+  /**
+   * Changes a live key's description and its own rate limits. New limits are checked against the
+   * gateway's rule budget with the other live keys before anything is written, and the route's
+   * BackendTrafficPolicy is rebuilt when they changed. A consumer's key keeps its plan's limits (409).
+   */
+  async update(input: UpdateKeyInput, who: Actor): Promise<ApiKeyInfo> {
+    const publication = await this.records.publication(input.publicationId);
+    const record = await this.keyOf(publication.id, input.keyId);
+    const now = this.records.now();
+    const status = keyStatus(record, now);
+    if (status !== 'active' && status !== 'grace') {
+      throw new ConflictError(
+        `key ${record.id} is ${status}; only a key that still works can be changed`,
+      );
+    }
+    const limitsGiven = input.rateLimits !== undefined;
+    if (limitsGiven) {
+      if (!MANAGEABLE.includes(publication.status)) {
+        throw new ConflictError(
+          `the publication is ${publication.status}; a key's limits can be changed only while it is published`,
+        );
+      }
+      const consumer = await this.records.store.consumerOf(record.id);
+      if (consumer) {
+        throw new ConflictError(
+          `rateLimits: key ${record.id} was issued to ${consumer} on a plan; change the plan's limits instead`,
+        );
+      }
+    }
+    const rateLimits = limitsGiven
+      ? hasLimits(input.rateLimits)
+        ? Object.fromEntries(
+            Object.entries(input.rateLimits!).filter(
+              ([, v]) => typeof v === 'number',
+            ),
+          )
+        : {}
+      : undefined;
+    const limitsChanged =
+      rateLimits !== undefined &&
+      JSON.stringify(rateLimits) !== JSON.stringify(record.rateLimits ?? {});
+
+    await this.records.store.transaction(publication.id, async store => {
+      if (limitsChanged && hasLimits(rateLimits)) {
+        const live = await store.listLive(publication.id, now);
+        this.checkRuleLimits(
+          publication,
+          live.map(r => (r.id === record.id ? { ...r, rateLimits } : r)),
+        );
+      }
+      await store.updateDetails(record.id, {
+        description:
+          input.description === undefined
+            ? undefined
+            : input.description.trim(),
+        rateLimits: limitsChanged ? rateLimits : undefined,
+      });
+    });
+    if (limitsChanged) await this.limitsChanged(publication.id);
+    await this.records.audit({
+      ...this.records.event('key.update', who, publication, record.id),
+      outcome: 'succeeded',
+      meta: {
+        ...(input.description !== undefined ? { description: true } : {}),
+        ...(limitsChanged
+          ? {
+              rateLimits: hasLimits(rateLimits)
+                ? JSON.stringify(rateLimits)
+                : null,
+            }
+          : {}),
+      },
+    });
+    const updated = (await this.records.store.get(record.id)) ?? record;
+    return toApiKeyInfo(updated, this.records.now());
   }
 
   async revoke(

@@ -8,6 +8,7 @@ interface Row {
   id: string;
   publication_id: string;
   name: string;
+  description?: string | null;
   prefix: string;
   hash: string;
   client_id: string;
@@ -35,6 +36,7 @@ function fromRow(row: Row): ApiKeyRecord {
     id: row.id,
     publicationId: row.publication_id,
     name: row.name,
+    ...(row.description ? { description: row.description } : {}),
     prefix: row.prefix,
     hash: row.hash,
     clientId: row.client_id,
@@ -62,6 +64,7 @@ function toRow(r: ApiKeyRecord): Row {
     id: r.id,
     publication_id: r.publicationId,
     name: r.name,
+    description: r.description ?? null,
     prefix: r.prefix,
     hash: r.hash,
     client_id: r.clientId,
@@ -227,6 +230,31 @@ export class ApiKeyStore {
         .whereNull('revoked_at')
         .update({ grace_until: null });
     }
+  }
+
+  /**
+   * Changes what an owner may change on a key: its description and its own rate limits (an empty
+   * object clears them: the key uses the publication's). Undefined fields stay as they are.
+   */
+  async updateDetails(
+    id: string,
+    changes: { description?: string; rateLimits?: RateLimits },
+  ): Promise<void> {
+    const update: Partial<Row> = {};
+    if (changes.description !== undefined)
+      update.description = changes.description || null;
+    if (changes.rateLimits !== undefined)
+      update.rate_limits = Object.keys(changes.rateLimits).length
+        ? JSON.stringify(changes.rateLimits)
+        : null;
+    if (Object.keys(update).length)
+      await this.db(TABLE).where({ id }).update(update);
+  }
+
+  /** The consumer a key was issued to through an access request (its limits are its plan's). */
+  async consumerOf(id: string): Promise<string | undefined> {
+    const row = await this.db(TABLE).where({ id }).first('consumer_ref');
+    return row?.consumer_ref ?? undefined;
   }
 
   /** Revokes a key unless already revoked. Returns false when nothing changed. */

@@ -28,6 +28,7 @@ export function toApiKeyInfo(record: ApiKeyRecord, now: Date): ApiKeyInfo {
     id: record.id,
     publicationId: record.publicationId,
     name: record.name,
+    ...(record.description ? { description: record.description } : {}),
     prefix: record.prefix,
     clientId: record.clientId,
     createdBy: record.createdBy,

@@ -4,7 +4,12 @@ import { InputError, NotFoundError, isError } from '@backstage/errors';
 import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
 import { secretName } from '../gateway/names';
 import type { ApiKeyStore } from './ApiKeyStore';
-import { clientIdForKey, generateApiKey, hashApiKey, keyPrefix } from './keyFormat';
+import {
+  clientIdForKey,
+  generateApiKey,
+  hashApiKey,
+  keyPrefix,
+} from './keyFormat';
 import type {
   ApiKeyRecord,
   KeyAuditEvent,
@@ -41,7 +46,9 @@ export function safeMessage(error: unknown): string {
   // Our own errors never carry a key; anything else is summarised by name only.
   if (
     isError(error) &&
-    /^(InputError|NotFoundError|ConflictError|ServiceUnavailableError|NotAllowedError)$/.test(error.name)
+    /^(InputError|NotFoundError|ConflictError|ServiceUnavailableError|NotAllowedError)$/.test(
+      error.name,
+    )
   ) {
     return error.message;
   }
@@ -49,11 +56,16 @@ export function safeMessage(error: unknown): string {
 }
 
 /** An ISO 8601 expiry in the future, or a 400 naming `expiresAt`. */
-export function parseExpiry(expiresAt: string | undefined, now: Date): Date | undefined {
+export function parseExpiry(
+  expiresAt: string | undefined,
+  now: Date,
+): Date | undefined {
   if (expiresAt === undefined) return undefined;
   const at = new Date(expiresAt);
-  if (Number.isNaN(at.getTime())) throw new InputError('expiresAt must be an ISO 8601 date-time');
-  if (at.getTime() <= now.getTime()) throw new InputError('expiresAt must be in the future');
+  if (Number.isNaN(at.getTime()))
+    throw new InputError('expiresAt must be an ISO 8601 date-time');
+  if (at.getTime() <= now.getTime())
+    throw new InputError('expiresAt must be in the future');
   return at;
 }
 
@@ -91,13 +103,19 @@ export class KeyRecords {
     key: string,
     createdBy: string,
     now: Date,
-    extra: { expiresAt?: Date; rateLimits?: RateLimits; rotatedFrom?: string },
+    extra: {
+      expiresAt?: Date;
+      rateLimits?: RateLimits;
+      rotatedFrom?: string;
+      description?: string;
+    },
   ): ApiKeyRecord {
     const id = this.newId();
     return {
       id,
       publicationId,
       name,
+      ...(extra.description ? { description: extra.description } : {}),
       prefix: keyPrefix(key),
       hash: hashApiKey(key),
       clientId: clientIdForKey(id),
@@ -136,7 +154,11 @@ export class KeyRecords {
       await this.o.auditor.record(event);
     } catch (error) {
       // An audit failure must not hide the outcome from the caller (the key may already exist).
-      this.o.logger.error(`Could not record audit event ${event.action} for key ${event.keyId}: ${safeMessage(error)}`);
+      this.o.logger.error(
+        `Could not record audit event ${event.action} for key ${
+          event.keyId
+        }: ${safeMessage(error)}`,
+      );
     }
   }
 }

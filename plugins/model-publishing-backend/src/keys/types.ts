@@ -62,6 +62,7 @@ export interface KeyPublicationLookup {
 export type KeyAuditAction =
   | 'key.create'
   | 'key.rotate'
+  | 'key.update'
   | 'key.revoke'
   | 'key.expire';
 
@@ -100,6 +101,8 @@ export interface ApiKeyRecord {
   id: string;
   publicationId: string;
   name: string;
+  /** What the key is for (owner's words; never a secret). */
+  description?: string;
   prefix: string;
   hash: string;
   clientId: string;

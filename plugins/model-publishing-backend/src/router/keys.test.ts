@@ -109,7 +109,10 @@ describe('key routes', () => {
       resolveClusterName: name =>
         name === 'default' || name === 'dev' ? 'dev' : undefined,
       defaultCluster: 'dev',
-      serviceSubjects: { readers: ['plugin:catalog'], ingest: ['external:log-shipper'] },
+      serviceSubjects: {
+        readers: ['plugin:catalog'],
+        ingest: ['external:log-shipper'],
+      },
     });
     const keys = new ApiKeyService({
       store: new ApiKeyStore(db),
@@ -224,6 +227,12 @@ describe('key routes', () => {
     ['POST', BASE, 'model-publishing.key.create', { name: 'x' }],
     ['POST', `${BASE}/k1/rotate`, 'model-publishing.key.rotate', {}],
     ['DELETE', `${BASE}/k1`, 'model-publishing.key.revoke', undefined],
+    [
+      'PATCH',
+      `${BASE}/k1`,
+      'model-publishing.key.create',
+      { description: 'x' },
+    ],
   ] as const)('%s %s', (method, path, permission, body) => {
     const send = (
       auth?: string,
@@ -231,7 +240,9 @@ describe('key routes', () => {
       url: string = path,
     ) => {
       let r =
-        request(app)[method.toLowerCase() as 'get' | 'post' | 'delete'](url);
+        request(app)[
+          method.toLowerCase() as 'get' | 'post' | 'delete' | 'patch'
+        ](url);
       if (auth) r = r.set('Authorization', auth);
       return payload ? r.send(payload) : r;
     };
@@ -317,5 +328,94 @@ describe('key routes', () => {
       .set('Authorization', user)
       .send({});
     expect(res.status).toBe(409);
+  });
+
+  it("changes a key's description and its own limits (audited), refuses what the route cannot enforce, and leaves a revoked key alone", async () => {
+    const created = await request(app)
+      .post(BASE)
+      .set('Authorization', user)
+      .send({ name: 'batch', description: 'nightly scoring job' });
+    expect(created.status).toBe(201);
+    expect(created.body.key.description).toBe('nightly scoring job');
+    const keyId = created.body.key.id;
+    const writesBefore = secrets.writes;
+
+    const changed = await request(app)
+      .patch(`${BASE}/${keyId}`)
+      .set('Authorization', user)
+      .send({
+        description: 'scoring job (prod)',
+        rateLimits: { requestsPerMinute: 5 },
+      });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      id: keyId,
+      description: 'scoring job (prod)',
+      rateLimits: { requestsPerMinute: 5 },
+      status: 'active',
+    });
+    expect(changed.text).not.toContain(created.body.secret);
+    // Changing limits never touches the Secret (the key itself is unchanged).
+    expect(secrets.writes).toBe(writesBefore);
+    const listed = await request(app).get(BASE).set('Authorization', user);
+    expect(listed.body.items[0]).toMatchObject({
+      description: 'scoring job (prod)',
+      rateLimits: { requestsPerMinute: 5 },
+    });
+    const audited = await db('audit_log').where({
+      action: 'key.update',
+      outcome: 'succeeded',
+    });
+    expect(audited).toHaveLength(1);
+
+    // Token limits on a predictive model: 400 naming the field, nothing changed.
+    const tokens = await request(app)
+      .patch(`${BASE}/${keyId}`)
+      .set('Authorization', user)
+      .send({ rateLimits: { tokensPerMinute: 100 } });
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.error.message).toMatch(/tokensPerMinute/);
+    const unknown = await request(app)
+      .patch(`${BASE}/${keyId}`)
+      .set('Authorization', user)
+      .send({ name: 'renamed' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(/name/);
+
+    // {} clears the key's own limits: it uses the publication's again.
+    const cleared = await request(app)
+      .patch(`${BASE}/${keyId}`)
+      .set('Authorization', user)
+      .send({ rateLimits: {}, description: '' });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.rateLimits).toBeUndefined();
+    expect(cleared.body.description).toBeUndefined();
+
+    await request(app).delete(`${BASE}/${keyId}`).set('Authorization', user);
+    const late = await request(app)
+      .patch(`${BASE}/${keyId}`)
+      .set('Authorization', user)
+      .send({ description: 'too late' });
+    expect(late.status).toBe(409);
+    expect(
+      (
+        await request(app)
+          .patch(`${BASE}/nope`)
+          .set('Authorization', user)
+          .send({ description: 'x' })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('a rotation keeps the description', async () => {
+    const created = await request(app)
+      .post(BASE)
+      .set('Authorization', user)
+      .send({ name: 'web', description: 'the storefront' });
+    const rotated = await request(app)
+      .post(`${BASE}/${created.body.key.id}/rotate`)
+      .set('Authorization', user)
+      .send({ gracePeriodHours: 1 });
+    expect(rotated.body.key.description).toBe('the storefront');
   });
 });

@@ -3,6 +3,8 @@ import {
   keyRevokePermission,
   keyRotatePermission,
   usageReadPermission,
+  type UpdateKeyBody,
+  type UpdateKeyPath,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelTarget } from './context';
 import { publicationOf } from './publicationOf';
@@ -84,6 +86,39 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         { actor: ctx.actorOf(credentials), request: req },
       );
       res.status(201).setHeader('Cache-Control', 'no-store').json(rotated);
+    },
+  );
+
+  // Description and the key's own limits: the permission that sets them at creation (key.create).
+  // backend-openapi-utils types no PATCH handlers (its HttpMethods lack it) but validates them against
+  // the document like the others, so the params and body are the document's types.
+  router.patch(
+    '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
+    async (req, res) => {
+      const params = req.params as UpdateKeyPath;
+      const model = await ctx.resolveModel(params);
+      const credentials = await ctx.credentials(req);
+      const keyId = params.keyId;
+      await ctx.authorize(
+        req,
+        credentials,
+        keyCreatePermission,
+        { ...model, keyId },
+        'key.update',
+      );
+      const body = req.body as UpdateKeyBody;
+      const publication = await publicationFor(model, false);
+      res.json(
+        await keys.update(
+          {
+            publicationId: publication.id,
+            keyId,
+            description: body.description,
+            rateLimits: body.rateLimits,
+          },
+          { actor: ctx.actorOf(credentials), request: req },
+        ),
+      );
     },
   );
 

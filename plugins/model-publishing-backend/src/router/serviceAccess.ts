@@ -31,6 +31,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/keys': 'users',
   'POST /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}/rotate':
     'users',
+  'PATCH /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}':
+    'users',
   'DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}':
     'users',
   'GET /{addressedBy}/{scope}/{namespace}/{name}/publication/usage': 'users',

@@ -32,6 +32,9 @@ import type {
   RotateKeyPath,
   RotateKeyBody,
   RotateKeyResponse,
+  UpdateKeyPath,
+  UpdateKeyBody,
+  UpdateKeyResponse,
   RevokeKeyPath,
   RevokeKeyResponse,
   GetUsagePath,
@@ -788,6 +791,62 @@ export const spec = {
           "$ref": "#/components/parameters/name"
         }
       ],
+      "patch": {
+        "operationId": "updateKey",
+        "summary": "Change a key that still works - its description, and its own rate limits (rebuilds the route's limits); needs model-publishing.key.create, the permission that sets them at creation",
+        "tags": [
+          "keys"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/keyId"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ApiKeyUpdate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "changed",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ApiKeyInfo"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "description": "Conflict (the key no longer works, the publication is not published, or the key is a consumer's whose limits are its plan's)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      },
       "delete": {
         "operationId": "revokeKey",
         "summary": "Revoke a key now",
@@ -3211,6 +3270,10 @@ export const spec = {
           "name": {
             "type": "string"
           },
+          "description": {
+            "type": "string",
+            "description": "What the key is for, in its owner's words"
+          },
           "prefix": {
             "type": "string"
           },
@@ -3306,9 +3369,32 @@ export const spec = {
             "pattern": "^[a-zA-Z0-9][a-zA-Z0-9 ._-]*$",
             "description": "Letters, digits, spaces, dots, dashes and underscores"
           },
+          "description": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "What the key is for (who uses it, where it is stored)"
+          },
           "expiresAt": {
             "type": "string",
             "format": "date-time"
+          },
+          "rateLimits": {
+            "$ref": "#/components/schemas/RateLimits"
+          }
+        },
+        "additionalProperties": {
+          "not": {},
+          "description": "No other properties"
+        }
+      },
+      "ApiKeyUpdate": {
+        "type": "object",
+        "description": "Unknown fields are refused with a 400 that names them. Fields left out stay as they are.",
+        "properties": {
+          "description": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "An empty string clears it"
           },
           "rateLimits": {
             "$ref": "#/components/schemas/RateLimits"
@@ -3434,6 +3520,7 @@ export const spec = {
               "publication.delete",
               "key.create",
               "key.rotate",
+              "key.update",
               "key.revoke",
               "key.expire",
               "publication.read",
@@ -4517,6 +4604,7 @@ export type EndpointMap = {
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys': { path: ListKeysPath; response: ListKeysResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys': { path: CreateKeyPath; body: CreateKeyBody; response: CreateKeyResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}/rotate': { path: RotateKeyPath; body: RotateKeyBody; response: RotateKeyResponse };
+  '#patch|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}': { path: UpdateKeyPath; body: UpdateKeyBody; response: UpdateKeyResponse };
   '#_delete|/{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}': { path: RevokeKeyPath; response: RevokeKeyResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/usage': { path: GetUsagePath; query: GetUsageQuery; response: GetUsageResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}/publication/usage.csv': { path: GetUsageCsvPath; query: GetUsageCsvQuery; response: GetUsageCsvResponse };

@@ -21,7 +21,7 @@ describe('openapi.yaml and the code generated from it', () => {
   it('states every operation once, each model operation under one address with both forms', () => {
     const routes = Object.entries(spec.paths).flatMap(([path, item]) =>
       Object.keys(item)
-        .filter(key => ['get', 'post', 'put', 'delete'].includes(key))
+        .filter(key => ['get', 'post', 'put', 'patch', 'delete'].includes(key))
         .map(method => `${method.toUpperCase()} ${path}`),
     );
     const model = '/{addressedBy}/{scope}/{namespace}/{name}';
@@ -44,6 +44,8 @@ describe('openapi.yaml and the code generated from it', () => {
         `POST ${model}/publication/keys/{keyId}/rotate`,
         `POST ${model}/publication/try-it`,
         `DELETE ${model}/publication/keys/{keyId}`,
+        // a key's description and own limits (issue 23 item 12)
+        `PATCH ${model}/publication/keys/{keyId}`,
         `GET ${model}/publication/usage`,
         `GET ${model}/publication/usage.csv`,
         `GET ${model}/publication/guide`,

@@ -25,6 +25,8 @@ import type {
   CreateKeyResponse,
   RotateKeyRequest,
   RotateKeyResponse,
+  UpdateKeyRequest,
+  UpdateKeyResponse,
   RevokeKeyRequest,
   RevokeKeyResponse,
   GetUsageRequest,
@@ -218,6 +220,14 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<RotateKeyResponse>> {
     return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/keys/${encodeURIComponent(request.path.keyId)}/rotate`), request.body, options);
+  }
+
+  /** PATCH /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}: Change a key that still works - its description, and its own rate limits (rebuilds the route's limits); needs model-publishing.key.create, the permission that sets them at creation */
+  async updateKey(
+    request: UpdateKeyRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<UpdateKeyResponse>> {
+    return this.send('PATCH', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/keys/${encodeURIComponent(request.path.keyId)}`), request.body, options);
   }
 
   /** DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}: Revoke a key now */

@@ -293,6 +293,8 @@ export interface ApiKeyInfo {
   id: string;
   publicationId: string;
   name: string;
+  /** What the key is for, in its owner's words */
+  description?: string;
   prefix: string;
   clientId: string;
   createdBy: string;
@@ -322,7 +324,16 @@ export interface RotatedApiKey {
 export interface NewApiKey {
   /** Letters, digits, spaces, dots, dashes and underscores */
   name: string;
+  /** What the key is for (who uses it, where it is stored) */
+  description?: string;
   expiresAt?: string;
+  rateLimits?: RateLimits;
+}
+
+/** Unknown fields are refused with a 400 that names them. Fields left out stay as they are. */
+export interface ApiKeyUpdate {
+  /** An empty string clears it */
+  description?: string;
   rateLimits?: RateLimits;
 }
 
@@ -359,7 +370,7 @@ export interface TryItResponse {
 export interface AuditEntry {
   id: string;
   actor: string;
-  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak" | "publication.deprecate" | "publication.undeprecate" | "publication.sunset";
+  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.update" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak" | "publication.deprecate" | "publication.undeprecate" | "publication.sunset";
   entityRef?: string;
   publicationId?: string;
   keyId?: string;
@@ -730,6 +741,17 @@ export type RotateKeyResponse = RotatedApiKey;
 export type RotateKeyRequest = {
   path: RotateKeyPath;
   body?: RotateKeyBody;
+};
+
+// PATCH /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}: Change a key that still works - its description, and its own rate limits (rebuilds the route's limits); needs model-publishing.key.create, the permission that sets them at creation
+export type UpdateKeyPath = ModelPath & {
+  keyId: string;
+};
+export type UpdateKeyBody = ApiKeyUpdate;
+export type UpdateKeyResponse = ApiKeyInfo;
+export type UpdateKeyRequest = {
+  path: UpdateKeyPath;
+  body: UpdateKeyBody;
 };
 
 // DELETE /{addressedBy}/{scope}/{namespace}/{name}/publication/keys/{keyId}: Revoke a key now

@@ -164,6 +164,7 @@ export function mockModelPublishingApi(
     'createKey',
     'rotateKey',
     'revokeKey',
+    'updateKey',
     'tryIt',
     'getUsage',
     'getUsageCsvUrl',

@@ -15,6 +15,7 @@ import type {
 import type {
   AuditEntry,
   CreateKeyRequest,
+  UpdateKeyRequest,
   GuideResponse,
   KubernetesObject,
   ModelAddress,
@@ -57,6 +58,12 @@ export interface ModelPublishingApi {
     gracePeriodHours?: number,
   ): Promise<RotatedApiKey>;
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo>;
+  /** Changes a live key's description and its own limits. */
+  updateKey(
+    model: ModelAddress,
+    keyId: string,
+    request: UpdateKeyRequest,
+  ): Promise<ApiKeyInfo>;
   /** "Try it": one request to the published endpoint, sent by the backend with a stored or pasted key. */
   tryIt(model: ModelAddress, request: TryItRequest): Promise<TryItResponse>;
   getUsage(model: ModelAddress, query?: UsageQuery): Promise<UsageReport>;

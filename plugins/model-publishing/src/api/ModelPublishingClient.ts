@@ -20,6 +20,7 @@ import { modelPath } from './modelAddress';
 import type {
   AuditEntry,
   CreateKeyRequest,
+  UpdateKeyRequest,
   GuideResponse,
   KubernetesObject,
   ModelAddress,
@@ -148,6 +149,19 @@ export class ModelPublishingClient implements ModelPublishingApi {
     });
     if (!response.ok)
       throw await ResponseError.fromResponse(response as Response);
+  }
+
+  updateKey(
+    model: ModelAddress,
+    keyId: string,
+    request: UpdateKeyRequest,
+  ): Promise<ApiKeyInfo> {
+    return bodyOf(
+      this.client.updateKey({
+        path: { ...pathOf(model), keyId },
+        body: request,
+      }),
+    );
   }
 
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {

@@ -2,6 +2,7 @@ import type {
   ListPublicationsQuery,
   GetUsageQuery,
   NewApiKey,
+  ApiKeyUpdate,
 } from '@model-publishing/plugin-model-publishing-common';
 
 /** The API's own types, generated from the backend's openapi.yaml into common. */
@@ -41,5 +42,8 @@ export type PublicationFilter = Omit<ListPublicationsQuery, 'kind'> & {
 };
 
 export type CreateKeyRequest = NewApiKey;
+
+/** A key's description and own limits (`rateLimits: {}` = the publication's). */
+export type UpdateKeyRequest = ApiKeyUpdate;
 
 export type UsageQuery = GetUsageQuery;

@@ -42,6 +42,7 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'publication.delete': 'Unpublished',
   'key.create': 'Key created',
   'key.rotate': 'Key rotated',
+  'key.update': 'Key changed',
   'key.revoke': 'Key revoked',
   'key.expire': 'Key expired',
   // Denied reads are audited too (their outcome shows "Denied").

@@ -4,17 +4,22 @@ import TextField from '@material-ui/core/TextField';
 import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
 import type { CreateKeyRequest } from '../../api/types';
 import { ConfirmDialog } from '../common/ConfirmDialog';
+import { KEY_DESCRIPTION_MAX } from './EditKeyDialog';
 
 /** Validates the create-key form with common's schema; returns the request or the message per field. */
 export function validateCreateKey(
   name: string,
   expiresOn: string,
   now: Date = new Date(),
+  description: string = '',
 ): {
   request?: CreateKeyRequest;
-  errors: { name?: string; expiresOn?: string };
+  errors: { name?: string; expiresOn?: string; description?: string };
 } {
-  const errors: { name?: string; expiresOn?: string } = {};
+  const errors: { name?: string; expiresOn?: string; description?: string } =
+    {};
+  if (description.trim().length > KEY_DESCRIPTION_MAX)
+    errors.description = `The description must be at most ${KEY_DESCRIPTION_MAX} characters`;
   const parsedName = keyNameSchema.safeParse(name.trim());
   if (!parsedName.success) errors.name = parsedName.error.issues[0]?.message;
   let expiresAt: string | undefined;
@@ -26,9 +31,13 @@ export function validateCreateKey(
       errors.expiresOn = 'The expiry date must be in the future';
     else expiresAt = date.toISOString();
   }
-  if (errors.name || errors.expiresOn) return { errors };
+  if (errors.name || errors.expiresOn || errors.description) return { errors };
   return {
-    request: { name: name.trim(), ...(expiresAt ? { expiresAt } : {}) },
+    request: {
+      name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
+    },
     errors,
   };
 }
@@ -40,11 +49,15 @@ export function CreateKeyDialog(props: {
 }) {
   const [name, setName] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; expiresOn?: string }>(
-    {},
-  );
+  const [description, setDescription] = useState('');
+  const [errors, setErrors] = useState<{
+    name?: string;
+    expiresOn?: string;
+    description?: string;
+  }>({});
   const reset = () => {
     setName('');
+    setDescription('');
     setExpiresOn('');
     setErrors({});
   };
@@ -58,7 +71,12 @@ export function CreateKeyDialog(props: {
         props.onClose();
       }}
       onConfirm={async () => {
-        const result = validateCreateKey(name, expiresOn);
+        const result = validateCreateKey(
+          name,
+          expiresOn,
+          new Date(),
+          description,
+        );
         setErrors(result.errors);
         if (!result.request) return;
         await props.onCreate(result.request);
@@ -67,7 +85,8 @@ export function CreateKeyDialog(props: {
     >
       <DialogContentText>
         The key is shown once, right after it is created. It uses the
-        publication's limits.
+        publication's limits; you can give it limits of its own later (Edit
+        key).
       </DialogContentText>
       <TextField
         id="create-key-name"
@@ -81,6 +100,19 @@ export function CreateKeyDialog(props: {
         onChange={e => setName(e.target.value)}
         error={!!errors.name}
         helperText={errors.name ?? 'e.g. the client or team that will use it'}
+      />
+      <TextField
+        id="create-key-description"
+        fullWidth
+        margin="dense"
+        variant="outlined"
+        label="Description (optional)"
+        value={description}
+        onChange={e => setDescription(e.target.value)}
+        error={!!errors.description}
+        helperText={
+          errors.description ?? 'What the key is for, e.g. where it is stored'
+        }
       />
       <TextField
         id="create-key-expires"

@@ -452,4 +452,158 @@ describe('KeyManager for issue 23', () => {
     );
     expect(document.body.innerHTML).not.toContain(secret);
   });
+
+  it("shows each key's description, own limits and expiry reminder, and edits them (issue 23 item 12)", async () => {
+    const user = userEvent.setup();
+    const soon = new Date(Date.now() + 3 * 86_400_000 + 60_000).toISOString();
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({
+        items: [
+          apiKey({ description: 'nightly scoring job', expiresAt: soon }),
+          apiKey({
+            id: 'k2',
+            name: 'partner',
+            rateLimits: { requestsPerMinute: 5, requestsPerDay: 1000 },
+          }),
+          apiKey({ id: 'k3', name: 'gone', status: 'revoked' }),
+        ],
+      }),
+      updateKey: async () => apiKey(),
+    });
+    await renderWithApis(
+      <KeyManager
+        address={address}
+        permissions={perms()}
+        publicationLimits={{ requestsPerMinute: 60 }}
+      />,
+      { api },
+    );
+    const table = await screen.findByRole('table', { name: 'API keys' });
+    const first = within(table).getByRole('row', { name: /ci-client/ });
+    expect(within(first).getByText('nightly scoring job')).toBeInTheDocument();
+    expect(within(first).getByText("Publication's")).toBeInTheDocument();
+    expect(
+      within(first).getByText('Stops working in 3 days'),
+    ).toBeInTheDocument();
+    const second = within(table).getByRole('row', { name: /partner/ });
+    expect(
+      within(second).getByText('5 req/min, 1,000 req/day'),
+    ).toBeInTheDocument();
+    // A revoked key cannot be edited.
+    expect(
+      screen.queryByRole('button', { name: 'Edit key gone' }),
+    ).not.toBeInTheDocument();
+
+    await user.click(
+      screen.getByRole('button', { name: 'Edit key ci-client' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Edit key ci-client',
+    });
+    expect(within(dialog).getByText(/60 req\/min/)).toBeInTheDocument();
+    // A predictive model's keys have no token limits.
+    expect(
+      within(dialog).queryByLabelText('Tokens per minute'),
+    ).not.toBeInTheDocument();
+    const description = within(dialog).getByLabelText('Description (optional)');
+    expect(description).toHaveValue('nightly scoring job');
+    await user.clear(description);
+    await user.type(description, 'scoring (prod)');
+    await user.type(within(dialog).getByLabelText('Requests per minute'), '0');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(
+      await within(dialog).findByText(
+        'Requests per minute must be at least 1 (leave it empty for no limit)',
+      ),
+    ).toBeInTheDocument();
+    expect(api.updateKey).not.toHaveBeenCalled();
+    await user.clear(within(dialog).getByLabelText('Requests per minute'));
+    await user.type(within(dialog).getByLabelText('Requests per minute'), '5');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(api.updateKey).toHaveBeenCalledWith(address, 'k1', {
+        description: 'scoring (prod)',
+        rateLimits: { requestsPerMinute: 5 },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(api.listKeys).toHaveBeenCalledTimes(2);
+
+    // Emptying every limit gives the key the publication's limits again.
+    await user.click(screen.getByRole('button', { name: 'Edit key partner' }));
+    const partner = await screen.findByRole('dialog', {
+      name: 'Edit key partner',
+    });
+    await user.clear(within(partner).getByLabelText('Requests per minute'));
+    await user.clear(within(partner).getByLabelText('Requests per day'));
+    await user.click(within(partner).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(api.updateKey).toHaveBeenLastCalledWith(address, 'k2', {
+        description: '',
+        rateLimits: {},
+      }),
+    );
+  });
+
+  it("offers token limits for an LLM's keys, sends a description with a new key, and needs key.create to edit", async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      listKeys: async () => ({ items: [apiKey()] }),
+      createKey: async () =>
+        issued('k9', 'mpk_NEWsecretvalue0000000000000000000aaaaaa'),
+    });
+    const { unmount } = await renderWithApis(
+      <KeyManager address={address} permissions={perms()} llm />,
+      { api },
+    );
+    await user.click(
+      await screen.findByRole('button', { name: 'Edit key ci-client' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Edit key ci-client',
+    });
+    expect(
+      within(dialog).getByLabelText('Tokens per minute'),
+    ).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+    const create = await screen.findByRole('dialog', {
+      name: 'Create API key',
+    });
+    await user.type(within(create).getByLabelText('Key name'), 'web');
+    await user.type(
+      within(create).getByLabelText('Description (optional)'),
+      'the storefront',
+    );
+    await user.click(
+      within(create).getByRole('button', { name: 'Create key' }),
+    );
+    await waitFor(() =>
+      expect(api.createKey).toHaveBeenCalledWith(address, {
+        name: 'web',
+        description: 'the storefront',
+      }),
+    );
+    unmount();
+
+    await renderWithApis(
+      <KeyManager
+        address={address}
+        permissions={perms({ keyCreate: false })}
+      />,
+      {
+        api: mockModelPublishingApi({
+          listKeys: async () => ({ items: [apiKey()] }),
+        }),
+      },
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Edit key ci-client' }),
+    ).toBeDisabled();
+  });
 });

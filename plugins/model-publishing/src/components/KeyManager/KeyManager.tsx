@@ -13,6 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import AutorenewIcon from '@material-ui/icons/Autorenew';
 import BlockIcon from '@material-ui/icons/Block';
 import AddIcon from '@material-ui/icons/Add';
+import EditIcon from '@material-ui/icons/Edit';
 import {
   InfoCard,
   Progress,
@@ -23,6 +24,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
   ApiKeyInfo,
   IssuedApiKey,
+  RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
@@ -35,7 +37,9 @@ import { GatedButton } from '../common/GatedButton';
 import { KeyStatusLabel } from '../common/StatusChip';
 import { formatDateTime, formatNumber } from '../common/format';
 import { actorLabel } from '../AuditTable/AuditTable';
+import { describeLimits } from '../AccessRequests/format';
 import { CreateKeyDialog } from './CreateKeyDialog';
+import { EditKeyDialog } from './EditKeyDialog';
 import { expiryReminder, keyEndsAt, shortKeyId } from './keyDisplay';
 import { NewKeyDialog } from './NewKeyDialog';
 import { RevokeKeyDialog } from './RevokeKeyDialog';
@@ -46,8 +50,12 @@ export interface KeyManagerProps {
   permissions: ModelPermissions;
   /** Requests per key id over the usage range, when usage is available. */
   requestsByKey?: Record<string, number>;
-  /** Called after a key was created, rotated or revoked. */
+  /** Called after a key was created, rotated, changed or revoked. */
   onChanged?: () => void;
+  /** An OpenAI-compatible model: keys may have token limits of their own. */
+  llm?: boolean;
+  /** The publication's limits (what a key without limits of its own gets). */
+  publicationLimits?: RateLimits;
 }
 
 const noWrap = { whiteSpace: 'nowrap' } as const;
@@ -94,6 +102,7 @@ export function KeyManager(props: KeyManagerProps) {
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<ApiKeyInfo>();
   const [revoking, setRevoking] = useState<ApiKeyInfo>();
+  const [editing, setEditing] = useState<ApiKeyInfo>();
   const [issued, setIssued] = useState<IssuedApiKey>();
   const [hideRevoked, setHideRevoked] = useState(false);
 
@@ -150,6 +159,7 @@ export function KeyManager(props: KeyManagerProps) {
               <TableCell style={noWrap}>Created</TableCell>
               <TableCell style={noWrap}>Expires</TableCell>
               <TableCell style={noWrap}>Last used</TableCell>
+              <TableCell style={noWrap}>Limits</TableCell>
               {props.requestsByKey && (
                 <TableCell style={noWrap} align="right">
                   Requests
@@ -169,7 +179,24 @@ export function KeyManager(props: KeyManagerProps) {
               return (
                 <TableRow key={key.id}>
                   {/* One line: a long name widens the table (which scrolls), never one letter per line. */}
-                  <TableCell style={noWrap}>{key.name}</TableCell>
+                  <TableCell style={noWrap}>
+                    {key.name}
+                    {key.description && (
+                      // Words wrap within a readable width; the name above stays on one line.
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        display="block"
+                        style={{
+                          whiteSpace: 'normal',
+                          minWidth: 160,
+                          maxWidth: 280,
+                        }}
+                      >
+                        {key.description}
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell style={noWrap}>
                     <code>{key.prefix}…</code>
                   </TableCell>
@@ -210,6 +237,15 @@ export function KeyManager(props: KeyManagerProps) {
                   <TableCell style={noWrap}>
                     {key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}
                   </TableCell>
+                  <TableCell style={noWrap}>
+                    {key.rateLimits ? (
+                      describeLimits(key.rateLimits)
+                    ) : (
+                      <Typography variant="body2" color="textSecondary">
+                        Publication's
+                      </Typography>
+                    )}
+                  </TableCell>
                   {props.requestsByKey && (
                     <TableCell align="right">
                       {formatNumber(props.requestsByKey[key.id] ?? 0)}
@@ -219,6 +255,16 @@ export function KeyManager(props: KeyManagerProps) {
                     <KeyStatusLabel status={key.status} />
                   </TableCell>
                   <TableCell style={noWrap} align="right">
+                    {usable && (
+                      <GatedIconButton
+                        allowed={allowed.keyCreate}
+                        label={`Edit key ${key.name}`}
+                        reason={deniedReason('change keys', permLoading)}
+                        onClick={() => setEditing(key)}
+                      >
+                        <EditIcon fontSize="small" />
+                      </GatedIconButton>
+                    )}
                     {key.status === 'active' && (
                       <GatedIconButton
                         allowed={allowed.keyRotate}
@@ -309,6 +355,18 @@ export function KeyManager(props: KeyManagerProps) {
         onRevoke={async key => {
           await api.revokeKey(address, key.id);
           setRevoking(undefined);
+          keys.retry();
+          props.onChanged?.();
+        }}
+      />
+      <EditKeyDialog
+        apiKey={editing}
+        llm={!!props.llm}
+        publicationLimits={props.publicationLimits}
+        onClose={() => setEditing(undefined)}
+        onSave={async (key, request) => {
+          await api.updateKey(address, key.id, request);
+          setEditing(undefined);
           keys.retry();
           props.onChanged?.();
         }}

@@ -164,6 +164,8 @@ export function PublishTabContent(props: {
               permissions={permissions}
               requestsByKey={usageKeys(usage)}
               onChanged={changed}
+              llm={publication.modelKind === 'openai'}
+              publicationLimits={publication.config.rateLimits}
             />
           </Grid>
           <Grid item xs={12} id="access">
