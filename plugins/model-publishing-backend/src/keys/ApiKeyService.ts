@@ -340,14 +340,13 @@ export class ApiKeyService {
         );
       }
     }
-    const rateLimits = limitsGiven
-      ? hasLimits(input.rateLimits)
-        ? Object.fromEntries(
-            Object.entries(input.rateLimits!).filter(
-              ([, v]) => typeof v === 'number',
-            ),
-          )
-        : {}
+    // Only the numbers given; none at all means the key uses the publication's limits ({}).
+    const rateLimits: RateLimits | undefined = limitsGiven
+      ? Object.fromEntries(
+          Object.entries(input.rateLimits ?? {}).filter(
+            ([, v]) => typeof v === 'number',
+          ),
+        )
       : undefined;
     const limitsChanged =
       rateLimits !== undefined &&
