@@ -198,6 +198,8 @@ async function startFileServer(
 export interface SecurityBackend {
   emulator: Emulator;
   request: ReturnType<typeof request>;
+  /** The backend's own address (`http://127.0.0.1:<port>`), for clients other than supertest (benchmarks). */
+  baseUrl: string;
   /** Files served at `${fileBase}${path}`: what a user commits to their repository. */
   files: Map<string, string>;
   fileBase: string;
@@ -328,6 +330,9 @@ export async function startSecurityBackend(
   return {
     emulator,
     request: request(backend.server),
+    baseUrl: `http://127.0.0.1:${
+      (backend.server.address() as AddressInfo).port
+    }`,
     files,
     fileBase,
     waitFor,

@@ -10,10 +10,16 @@ jest.setTimeout(60_000);
 describe('ModelReader', () => {
   let emulator: Emulator;
   let clusters: ClusterRegistry;
-  const at = (name: string) => ({ cluster: CLUSTER, namespace: NAMESPACE, name });
+  const at = (name: string) => ({
+    cluster: CLUSTER,
+    namespace: NAMESPACE,
+    name,
+  });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ seed: seedPaths([isvcs.llmInferenceService]) });
+    emulator = await startEmulator({
+      seed: seedPaths([isvcs.llmInferenceService]),
+    });
     clusters = new ClusterRegistry({
       clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
       defaultCluster: CLUSTER,
@@ -25,7 +31,9 @@ describe('ModelReader', () => {
   afterAll(() => emulator.close());
 
   it('reads an InferenceService and detects its kind', async () => {
-    const { isvc, detection } = await new ModelReader({ clusters }).load(at('sklearn-iris'));
+    const { isvc, detection } = await new ModelReader({ clusters }).load(
+      at('sklearn-iris'),
+    );
     expect(isvc.kind).toBe('InferenceService');
     expect(detection.kind).toBe('v1');
   });
@@ -34,22 +42,65 @@ describe('ModelReader', () => {
     const reader = new ModelReader({ clusters });
     const name = isvcs.llmInferenceService.metadata.name;
     const { isvc, detection } = await reader.load(at(name));
-    expect(isvc).toMatchObject({ kind: 'LLMInferenceService', apiVersion: 'serving.kserve.io/v1alpha2' });
+    expect(isvc).toMatchObject({
+      kind: 'LLMInferenceService',
+      apiVersion: 'serving.kserve.io/v1alpha2',
+    });
     expect(detection.kind).toBe('openai');
-    await expect(reader.load({ ...at(name), resourceKind: 'InferenceService' })).rejects.toThrow(
+    await expect(
+      reader.load({ ...at(name), resourceKind: 'InferenceService' }),
+    ).rejects.toThrow(
       `InferenceService ${NAMESPACE}/${name} not found in cluster '${CLUSTER}'`,
     );
-    await expect(reader.load(at('missing'))).rejects.toMatchObject({ name: 'NotFoundError' });
+    await expect(reader.load(at('missing'))).rejects.toMatchObject({
+      name: 'NotFoundError',
+    });
   });
 
   it('describes readiness with the Ready condition message', async () => {
     const info = await new ModelReader({ clusters }).describe(at('not-ready'));
-    expect(info).toMatchObject({ ready: false, readyMessage: expect.stringContaining('insufficient nvidia.com/gpu') });
+    expect(info).toMatchObject({
+      ready: false,
+      readyMessage: expect.stringContaining('insufficient nvidia.com/gpu'),
+    });
+  });
+
+  it('describes from the watched copy without a cluster request, and reads live what the watch does not hold', async () => {
+    const copy = {
+      ...isvcs.sklearnV1,
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'False', message: 'from the watch' },
+        ],
+      },
+    } as KubeObject;
+    const lookup = {
+      inferenceService: (_c: string, _n: string, name: string) =>
+        name === 'sklearn-iris' ? copy : undefined,
+      servingRuntime: () => ({ found: undefined }),
+    };
+    const reader = new ModelReader({ clusters, models: lookup });
+    emulator.requests.length = 0;
+    expect(await reader.describe(at('sklearn-iris'))).toMatchObject({
+      ready: false,
+      readyMessage: 'from the watch',
+    });
+    expect(emulator.requests).toHaveLength(0);
+    expect(await reader.describe(at('not-ready'))).toMatchObject({
+      readyMessage: expect.stringContaining('insufficient nvidia.com/gpu'),
+    });
+    expect(emulator.requests.length).toBeGreaterThan(0);
   });
 
   it('builds from a Ready watched copy and confirms it with a live read; never from a copy that is not Ready', async () => {
-    const copy = { ...isvcs.sklearnV1, status: { conditions: [{ type: 'Ready', status: 'True' }] } } as KubeObject;
-    const lookup = { inferenceService: (_c: string, _n: string, name: string) => (name === 'sklearn-iris' ? copy : undefined) };
+    const copy = {
+      ...isvcs.sklearnV1,
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    } as KubeObject;
+    const lookup = {
+      inferenceService: (_c: string, _n: string, name: string) =>
+        name === 'sklearn-iris' ? copy : undefined,
+    };
     const reader = new ModelReader({ clusters, models: lookup });
     const speculative = reader.speculative(at('sklearn-iris'))!;
     expect((await speculative.watched).isvc).toBe(copy);
@@ -60,6 +111,8 @@ describe('ModelReader', () => {
       models: { inferenceService: () => ({ ...copy, status: {} }) },
     });
     expect(notReady.speculative(at('sklearn-iris'))).toBeUndefined();
-    expect(readiness({ ...copy, status: {} }).message).toBe('the InferenceService has no Ready condition yet');
+    expect(readiness({ ...copy, status: {} }).message).toBe(
+      'the InferenceService has no Ready condition yet',
+    );
   });
 });

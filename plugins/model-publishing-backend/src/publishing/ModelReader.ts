@@ -121,8 +121,12 @@ export class ModelReader {
     return this.withRuntime(client, isvc);
   }
 
+  /**
+   * What the model page shows, from the watches' copy when they are in sync (no cluster round trip on a
+   * read the portal makes on every page view; the copy is as fresh as the watch), else read live.
+   */
   async describe(model: ModelLocation): Promise<ModelInfo> {
-    const { isvc, detection } = await this.load(model);
+    const { isvc, detection } = await this.load(model, this.o.models);
     const { ready, message } = readiness(isvc);
     const runtime: string | undefined = isvc.spec?.predictor?.model?.runtime;
     return {

@@ -65,8 +65,14 @@ export interface RouteContextOptions {
   serviceSubjects: ServiceSubjects;
 }
 
+/** How many cluster addresses remember their entity's ref (a few hundred bytes each). */
+const MAX_REMEMBERED_ADDRESSES = 20_000;
+
 /** Shared route helpers (backend contract): credentials, model address → entity, authorize + audit. */
 export class RouteContext {
+  /** Cluster address (`cluster/namespace/name`) → the ref of the entity it resolved to last time. */
+  private readonly entityRefOfAddress = new Map<string, string>();
+
   constructor(private readonly o: RouteContextOptions) {}
 
   /**
@@ -143,26 +149,47 @@ export class RouteContext {
     const cluster = this.o.resolveClusterName(address.scope);
     if (!cluster)
       throw new NotFoundError(`cluster '${address.scope}' is not configured`);
+    const standsFor = (e: Entity) => {
+      const ref = getInferenceServiceRef(e);
+      const providerCluster = providerClusterOf(e);
+      return Boolean(
+        ref &&
+          providerCluster &&
+          this.o.resolveClusterName(providerCluster) === cluster &&
+          ref.namespace === namespace &&
+          ref.name === name,
+      );
+    };
+    // The entity this address led to before, looked up by its ref as the catalog's own GET does (a
+    // query by annotation costs more) and checked again: the memo only says where to look, so a stale
+    // one (entity gone, renamed or no longer the provider's) falls back to the query below.
+    const key = `${cluster}/${namespace}/${name}`;
+    const known = this.entityRefOfAddress.get(key);
+    if (known) {
+      const entity = await this.o.catalog.getEntityByRef(known, {
+        credentials: serviceCredentials,
+      });
+      if (entity && standsFor(entity))
+        return this.target(entity, cluster, namespace, name);
+      this.entityRefOfAddress.delete(key);
+    }
     const { items } = await this.o.catalog.getEntities(
       { filter: providerEntityFilter(cluster, namespace, name) },
       { credentials: serviceCredentials },
     );
-    const entity = items.find(e => {
-      const ref = getInferenceServiceRef(e);
-      const providerCluster = providerClusterOf(e);
-      return (
-        ref &&
-        providerCluster &&
-        this.o.resolveClusterName(providerCluster) === cluster &&
-        ref.namespace === namespace &&
-        ref.name === name
-      );
-    });
+    const entity = items.find(standsFor);
     if (!entity) {
       throw new NotFoundError(
         `no catalog entity stands for InferenceService ${namespace}/${name} in cluster '${cluster}'`,
       );
     }
+    if (this.entityRefOfAddress.size >= MAX_REMEMBERED_ADDRESSES) {
+      // Oldest first (a Map keeps insertion order).
+      this.entityRefOfAddress.delete(
+        this.entityRefOfAddress.keys().next().value!,
+      );
+    }
+    this.entityRefOfAddress.set(key, stringifyEntityRef(entity));
     return this.target(entity, cluster, namespace, name);
   }
 
