@@ -30,7 +30,7 @@ export class AlertScan {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Rows (per client id, or summed over the publication when `perClient` is false) whose requests or tokens
+   * Rows (per client id, or the publication's totals when `perClient` is false) whose requests or tokens
    * reach the given floors: the candidates for quota alerts, so reports never scan every row in JS.
    * Per client, only requests and tokens are read (other counters are 0 in the result).
    */
@@ -41,11 +41,12 @@ export class AlertScan {
     floors: Floors,
     perClient: boolean,
   ): Promise<CounterRow[]> {
-    let t = { name: 'usage_daily', bucket: 'day' };
-    if (granularity === 'hour')
-      t = perClient
-        ? { name: 'usage_hourly', bucket: 'hour' }
-        : { name: 'usage_hourly_total', bucket: 'hour' };
+    const t = {
+      name: `usage_${granularity === 'hour' ? 'hourly' : 'daily'}${
+        perClient ? '' : '_total'
+      }`,
+      bucket: granularity,
+    };
     const q = this.db(t.name)
       .select(`${t.bucket} as bucket`)
       .where('publication_id', publicationId)
@@ -57,25 +58,15 @@ export class AlertScan {
     if (Number.isFinite(floors.tokens))
       conditions.push(['input_tokens + output_tokens', floors.tokens]);
     if (conditions.length === 0) return [];
-    if (perClient) {
-      // only what alerts need, so the alert index covers the query
-      q.select(
-        'client_id',
-        'requests',
-        'input_tokens',
-        'output_tokens',
-      ).andWhere(b => {
-        for (const [expr, floor] of conditions)
-          b.orWhereRaw(`${expr} >= ?`, [floor]);
-      });
-    } else {
-      q.groupBy(t.bucket);
-      for (const c of COLUMNS) q.sum({ [c]: c });
-      q.havingRaw(
-        conditions.map(([expr]) => `SUM(${expr}) >= ?`).join(' OR '),
-        conditions.map(([, floor]) => floor),
-      );
-    }
+    // per client only what alerts need, so the alert index covers the query; the totals tables hold one
+    // row per publication and bucket
+    if (perClient)
+      q.select('client_id', 'requests', 'input_tokens', 'output_tokens');
+    else q.select(...COLUMNS);
+    q.andWhere(b => {
+      for (const [expr, floor] of conditions)
+        b.orWhereRaw(`${expr} >= ?`, [floor]);
+    });
     const rows: Record<string, unknown>[] = await q;
     return rows.map(r => ({
       clientId: perClient ? String(r.client_id) : '',
@@ -86,11 +77,10 @@ export class AlertScan {
 
   /**
    * How many alerts each publication has in one window kind: one per (subject, metric, window) at or over
-   * its floor. The database returns only candidate rows — those reaching the smallest floor of their
-   * publication, from a VALUES list joined first (CROSS JOIN keeps SQLite's loop order: publication, then
-   * its rows by index) — and each is checked against its own key's floors here. The hourly key scan reads
-   * the hourly totals' busiest-key columns first and per-key rows only for hours in which some key could
-   * have reached a floor.
+   * its floor, counted in the database (one row per publication comes back, however many alerts there
+   * are). Each key's floors come in a VALUES list joined first (CROSS JOIN keeps SQLite's loop order: key,
+   * then its rows by index); requests and tokens are counted apart, so each reads an index ordered by that
+   * metric (see the usage_alert_indexes migration) and touches only the rows at or over the floor.
    */
   async countAtLeastMany(
     granularity: 'hour' | 'day',
@@ -98,102 +88,110 @@ export class AlertScan {
     floors: Map<string, PublicationFloors>,
   ): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    const reached = (f: Floors | undefined, requests: number, tokens: number) =>
-      f ? Number(requests >= f.requests) + Number(tokens >= f.tokens) : 0;
-    const run = async (
-      entries: [string, Floors][],
+    const run = async <T>(
+      entries: T[],
+      row: string,
+      bind: (entry: T) => (string | number)[],
       sql: (values: string) => string,
-      count: (id: string, r: Record<string, unknown>) => number,
+      rangeUses: number,
     ) => {
-      for (const part of chunks(entries.filter(([, f]) => finite(f)))) {
-        const values = part
-          .map(() => '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))')
-          .join(', ');
+      for (const part of chunks(entries)) {
+        const values = part.map(() => row).join(', ');
         const bindings = [
-          ...part.flatMap(([id, f]) => [
-            id,
-            bound(f.requests),
-            bound(f.tokens),
-          ]),
-          range.from,
-          range.to,
+          ...part.flatMap(bind),
+          ...Array.from({ length: rangeUses }, () => [
+            range.from,
+            range.to,
+          ]).flat(),
         ];
-        const rows = rawRows(await this.db.raw(sql(values), bindings));
-        for (const r of rows) {
+        for (const r of rawRows(await this.db.raw(sql(values), bindings))) {
           const id = String(r.publication_id);
-          counts.set(id, (counts.get(id) ?? 0) + count(id, r));
+          counts.set(id, (counts.get(id) ?? 0) + Number(r.n));
         }
       }
     };
+    const tokens = 't.input_tokens + t.output_tokens';
+    const floorRow = '(?, CAST(? AS BIGINT), CAST(? AS BIGINT))';
+
+    // publication scope: the hourly or daily totals
+    const shared = [...floors]
+      .filter(([, f]) => finite(f.publication))
+      .map(([id, f]) => ({ id, floors: f.publication }));
     const p = (values: string) =>
       `WITH p (publication_id, min_requests, min_tokens) AS (VALUES ${values})`;
-
-    // publication scope: the hourly totals, or the daily rows summed per day
-    const shared = [...floors].map(
-      ([id, f]) => [id, f.publication] as [string, Floors],
-    );
-    const sharedCount = (id: string, r: Record<string, unknown>) =>
-      reached(
-        floors.get(id)!.publication,
-        Number(r.requests),
-        Number(r.tokens),
-      );
+    // Hourly: `+t.hour` keeps the range a filter, not an index term, so SQLite (no statistics) walks the
+    // index ordered by the metric rather than every hour of the range (the hour is in that index anyway).
+    // Daily rows are read in day order from one index. The token floor is compared as `+floor`: a value
+    // without type affinity, as the indexed expression has none, or SQLite cannot use the expression index.
+    const at = granularity === 'hour' ? '+t.hour' : 't.day';
+    const perMetric = (
+      from: string,
+      scope: string,
+      metric: string,
+      floor: string,
+    ) =>
+      `SELECT t.publication_id, COUNT(*) AS n
+       FROM ${from} t
+       WHERE ${scope} AND ${metric} >= ${floor} AND ${at} >= ? AND ${at} < ?
+       GROUP BY t.publication_id`;
     await run(
       shared,
+      floorRow,
+      e => [e.id, bound(e.floors.requests), bound(e.floors.tokens)],
       values =>
         granularity === 'hour'
           ? `${p(values)}
-             SELECT t.publication_id, t.requests, t.input_tokens + t.output_tokens AS tokens
-             FROM p CROSS JOIN usage_hourly_total t
-             WHERE t.publication_id = p.publication_id AND t.hour >= ? AND t.hour < ?
-               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`
+             SELECT publication_id, SUM(n) AS n FROM (
+               ${perMetric(
+                 'p CROSS JOIN usage_hourly_total',
+                 't.publication_id = p.publication_id',
+                 't.requests',
+                 'p.min_requests',
+               )}
+               UNION ALL
+               ${perMetric(
+                 'p CROSS JOIN usage_hourly_total',
+                 't.publication_id = p.publication_id',
+                 tokens,
+                 '+p.min_tokens',
+               )}
+             ) c GROUP BY publication_id`
           : `${p(values)}
-             SELECT t.publication_id, SUM(t.requests) AS requests,
-                    SUM(t.input_tokens + t.output_tokens) AS tokens
-             FROM p CROSS JOIN usage_daily t
+             SELECT t.publication_id,
+                    SUM(CASE WHEN t.requests >= p.min_requests THEN 1 ELSE 0 END
+                      + CASE WHEN ${tokens} >= p.min_tokens THEN 1 ELSE 0 END) AS n
+             FROM p CROSS JOIN usage_daily_total t
              WHERE t.publication_id = p.publication_id AND t.day >= ? AND t.day < ?
-             GROUP BY t.publication_id, t.day, p.min_requests, p.min_tokens
-             HAVING SUM(t.requests) >= p.min_requests
-                 OR SUM(t.input_tokens + t.output_tokens) >= p.min_tokens`,
-      sharedCount,
+             GROUP BY t.publication_id`,
+      granularity === 'hour' ? 2 : 1,
     );
 
-    // key scope: candidates reach the smallest floor of their publication's keys
-    const smallest = [...floors].map(([id, f]) => {
-      const keys = [...f.keys.values()];
-      return [
-        id,
-        {
-          requests: Math.min(Infinity, ...keys.map(k => k.requests)),
-          tokens: Math.min(Infinity, ...keys.map(k => k.tokens)),
-        },
-      ] as [string, Floors];
-    });
-    const keyCount = (id: string, r: Record<string, unknown>) =>
-      reached(
-        floors.get(id)!.keys.get(String(r.client_id)),
-        Number(r.requests),
-        Number(r.tokens),
-      );
+    // key scope: each key against its own floors
+    const keys = [...floors].flatMap(([id, f]) =>
+      [...f.keys]
+        .filter(([, k]) => finite(k))
+        .map(([clientId, k]) => ({ id, clientId, floors: k })),
+    );
+    const table = granularity === 'hour' ? 'usage_hourly' : 'usage_daily';
+    const own =
+      't.publication_id = k.publication_id AND t.client_id = k.client_id';
     await run(
-      smallest,
+      keys,
+      '(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))',
+      e => [e.id, e.clientId, bound(e.floors.requests), bound(e.floors.tokens)],
       values =>
-        granularity === 'hour'
-          ? `${p(values)}
-             SELECT t.publication_id, t.client_id, t.requests,
-                    t.input_tokens + t.output_tokens AS tokens
-             FROM p CROSS JOIN usage_hourly_total h CROSS JOIN usage_hourly t
-             WHERE h.publication_id = p.publication_id AND h.hour >= ? AND h.hour < ?
-               AND (h.max_key_requests >= p.min_requests OR h.max_key_tokens >= p.min_tokens)
-               AND t.publication_id = h.publication_id AND t.hour = h.hour
-               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`
-          : `${p(values)}
-             SELECT t.publication_id, t.client_id, t.requests,
-                    t.input_tokens + t.output_tokens AS tokens
-             FROM p CROSS JOIN usage_daily t
-             WHERE t.publication_id = p.publication_id AND t.day >= ? AND t.day < ?
-               AND (t.requests >= p.min_requests OR t.input_tokens + t.output_tokens >= p.min_tokens)`,
-      keyCount,
+        `WITH k (publication_id, client_id, min_requests, min_tokens) AS (VALUES ${values})
+         SELECT publication_id, SUM(n) AS n FROM (
+           ${perMetric(
+             `k CROSS JOIN ${table}`,
+             own,
+             't.requests',
+             'k.min_requests',
+           )}
+           UNION ALL
+           ${perMetric(`k CROSS JOIN ${table}`, own, tokens, '+k.min_tokens')}
+         ) c GROUP BY publication_id`,
+      2,
     );
     return counts;
   }

@@ -27,7 +27,8 @@ export class Retention {
     ]) {
       await this.db(table).where('hour', '<', horizons.hour).delete();
     }
-    await this.db('usage_daily').where('day', '<', horizons.day).delete();
+    for (const table of ['usage_daily', 'usage_daily_total'])
+      await this.db(table).where('day', '<', horizons.day).delete();
     await this.db('usage_ingest_seen')
       .where('hour', '<', horizons.ingestHour)
       .delete();

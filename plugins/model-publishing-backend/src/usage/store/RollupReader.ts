@@ -31,16 +31,18 @@ export class RollupReader {
     range: BucketRange,
     clientId?: string,
   ): Promise<{ bucket: number; counters: Counters }[]> {
-    if (granularity === 'hour' && clientId === undefined) {
-      // one precomputed row per hour
-      const rows: Record<string, unknown>[] = await this.db(
-        'usage_hourly_total',
-      )
-        .select('hour as bucket', ...COLUMNS)
+    if (clientId === undefined) {
+      // one precomputed row per hour or day
+      const t =
+        granularity === 'hour'
+          ? { name: 'usage_hourly_total', bucket: 'hour' }
+          : { name: 'usage_daily_total', bucket: 'day' };
+      const rows: Record<string, unknown>[] = await this.db(t.name)
+        .select(`${t.bucket} as bucket`, ...COLUMNS)
         .where('publication_id', publicationId)
-        .andWhere('hour', '>=', range.from)
-        .andWhere('hour', '<', range.to)
-        .orderBy('hour');
+        .andWhere(t.bucket, '>=', range.from)
+        .andWhere(t.bucket, '<', range.to)
+        .orderBy(t.bucket);
       return rows.map(r => ({
         bucket: Number(r.bucket),
         counters: toCounters(r),
@@ -136,8 +138,8 @@ export class RollupReader {
 
   /**
    * Per publication and UTC day, the sums of the hours of an hour range (for the summary: its totals and
-   * its sparklines); days without traffic are absent. Whole days come from the daily rollup and only the
-   * ragged ends from the hourly totals: at most three grouped queries per 400 publications.
+   * its sparklines); days without traffic are absent. Whole days come from the daily totals and only the
+   * ragged ends from the hourly totals: at most three queries per 400 publications.
    */
   async dailyTotalsByPublication(
     publicationIds: string[],
@@ -159,14 +161,13 @@ export class RollupReader {
     };
     for (const ids of chunks(publicationIds)) {
       if (daily) {
-        const q = this.db('usage_daily')
-          .select('publication_id', 'day')
-          .whereIn('publication_id', ids)
-          .andWhere('day', '>=', daily.from)
-          .andWhere('day', '<', daily.to)
-          .groupBy('publication_id', 'day');
-        for (const c of COLUMNS) q.sum({ [c]: c });
-        add(await q);
+        add(
+          await this.db('usage_daily_total')
+            .select('publication_id', 'day', ...COLUMNS)
+            .whereIn('publication_id', ids)
+            .andWhere('day', '>=', daily.from)
+            .andWhere('day', '<', daily.to),
+        );
       }
       for (const part of hourly) {
         const q = this.db('usage_hourly_total')

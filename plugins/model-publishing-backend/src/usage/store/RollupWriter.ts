@@ -168,7 +168,7 @@ export class RollupWriter {
 
   /**
    * Recomputes merged hourly rows (max per counter across sources), the hourly totals (with the busiest
-   * key's requests and tokens, for the alert scan) and the daily sums they feed.
+   * key's requests and tokens), the daily sums they feed and the publication's daily totals.
    */
   private async refreshMerged(
     tx: Knex.Transaction,
@@ -245,6 +245,19 @@ export class RollupWriter {
            totalColumns,
          )}`,
         [publicationId, span.min, span.max],
+      );
+      await tx.raw(
+        `INSERT INTO usage_daily_total (publication_id, day, ${COLUMNS.join(
+          ', ',
+        )})
+         SELECT publication_id, day, ${COLUMNS.map(c => `SUM(${c})`).join(', ')}
+         FROM usage_daily
+         WHERE publication_id = ? AND day >= ? AND day <= ?
+         GROUP BY publication_id, day
+         ON CONFLICT (publication_id, day) DO UPDATE SET ${setExcluded(
+           COLUMNS,
+         )}`,
+        [publicationId, dayFrom, dayTo],
       );
     }
   }
