@@ -113,8 +113,12 @@ export interface Config {
         | { hours?: number; minutes?: number; seconds?: number };
       /** Re-apply objects changed or removed out of band. Default false: the publication is marked degraded. */
       repair?: boolean;
-      /** A record left publishing/updating/unpublishing this long (ms) is converged. Default 300000. */
-      stuckAfterMs?: number;
+      /**
+       * How long (ms) a running publish, update or unpublish holds its record without a heartbeat (renewed
+       * every third of it). When it runs out the process is taken as dead: the next reconcile pass or the
+       * next request on the model takes the operation over. Default 30000.
+       */
+      leaseMs?: number;
       /** Whether the reconciler runs at all. Default true. */
       enabled?: boolean;
     };
@@ -128,6 +132,12 @@ export interface Config {
       /** Default: true when the portal has `techdocs` config. */
       enabled?: boolean;
     };
+    /**
+     * This backend instance, stable across its restarts (e.g. a StatefulSet pod's name): after a crash it
+     * resumes at start-up the operations it left in flight. Give each instance on one host its own.
+     * Default: the host name.
+     */
+    instanceId?: string;
     /** Timeout of each cluster request in ms. Default 10000. */
     clusterRequestTimeoutMs?: number;
     /** Most concurrent cluster requests per cluster. Default 8. */

@@ -1,3 +1,4 @@
+import os from 'os';
 import { Config, readDurationFromConfig } from '@backstage/config';
 
 export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
@@ -105,9 +106,14 @@ export interface ModelPublishingConfig {
     frequency: HumanDuration;
     /** Re-apply drifted objects automatically (default false: mark `degraded`, an update repairs). */
     repair: boolean;
-    /** A mid-operation record untouched this long is taken as left by a killed process. */
-    stuckAfterMs: number;
+    /**
+     * How long an in-flight operation's lease lasts without a heartbeat (renewed every third of it): a
+     * record whose lease ran out was left by a killed process and is taken over.
+     */
+    leaseMs: number;
   };
+  /** This instance, stable across restarts (leases on in-flight operations; default the host name). */
+  instanceId: string;
   clusterRequestTimeoutMs: number;
   maxConcurrentClusterRequests: number;
   /** Keep a watch of each cluster's InferenceServices (kubernetes/ModelWatch). */
@@ -235,9 +241,9 @@ export function readModelPublishingConfig(
         ? readDurationFromConfig(c, { key: 'reconciler.frequency' })
         : { minutes: 2 },
       repair: c?.getOptionalBoolean('reconciler.repair') ?? false,
-      stuckAfterMs:
-        c?.getOptionalNumber('reconciler.stuckAfterMs') ?? 5 * 60_000,
+      leaseMs: c?.getOptionalNumber('reconciler.leaseMs') ?? 30_000,
     },
+    instanceId: c?.getOptionalString('instanceId') ?? os.hostname(),
     clusterRequestTimeoutMs:
       c?.getOptionalNumber('clusterRequestTimeoutMs') ?? 10_000,
     maxConcurrentClusterRequests:

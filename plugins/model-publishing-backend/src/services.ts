@@ -52,6 +52,7 @@ import { PublishingService } from './publishing/PublishingService';
 import { ServingContextReader } from './publishing/ServingContextReader';
 import { PublishPolicy } from './publishing/publishPolicy';
 import { Reconciler, scheduleReconciler } from './publishing/Reconciler';
+import { Leases } from './publishing/Leases';
 import {
   createUsageModule,
   scheduleUsageCollector,
@@ -107,6 +108,7 @@ export interface ModelPublishingServices {
   guideSite?: GuideSite;
   usage: UsageModule;
   reconciler: Reconciler;
+  leases: Leases;
   access?: { access: AccessService; lifecycle: AccessLifecycle };
   leaks: Leaks;
   deprecations: DeprecationService;
@@ -167,7 +169,12 @@ export async function createServices(
     logger,
     beforeClusterWrite: deps.beforeClusterWrite,
   });
+  const leases = new Leases(publications, {
+    holder: config.instanceId,
+    ms: config.reconciler.leaseMs,
+  });
   const publishing = new PublishingService({
+    leases,
     models,
     policy,
     sagas,
@@ -274,7 +281,7 @@ export async function createServices(
     publications,
     publishing,
     logger,
-    stuckAfterMs: config.reconciler.stuckAfterMs,
+    leases,
     repair: config.reconciler.repair,
     guides: guideSite,
   });
@@ -291,6 +298,7 @@ export async function createServices(
     guideSite,
     usage,
     reconciler,
+    leases,
     access,
     leaks,
     deprecations: deprecationService,
@@ -326,6 +334,20 @@ export async function startServices(
   if (s.access)
     await scheduleAccessLifecycle({ ...deps, lifecycle: s.access.lifecycle });
   await scheduleDeprecations({ ...deps, deprecations: s.deprecations });
+  // What this instance left in flight before a restart is resumed now, not a reconcile interval later.
+  if (s.clusters.names().length) {
+    void s.reconciler.resume(undefined, new Date(), true).then(
+      r => {
+        if (r.converged.length || r.errors.length)
+          deps.logger.info(
+            `resumed ${r.converged.length} interrupted operation(s)${
+              r.errors.length ? `; ${r.errors.join('; ')}` : ''
+            }`,
+          );
+      },
+      e => deps.logger.warn(`could not resume interrupted operations: ${e}`),
+    );
+  }
   if (s.config.reconciler.enabled && s.clusters.names().length) {
     await scheduleReconciler({
       reconciler: s.reconciler,

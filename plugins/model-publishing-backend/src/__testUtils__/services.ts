@@ -27,16 +27,24 @@ export async function startServices(
     guideSite?: ServiceDeps['guideSite'];
   } = {},
 ) {
-  const emulator = options.emulator ?? (await startEmulator({ seed: seedPaths() }));
+  const emulator =
+    options.emulator ?? (await startEmulator({ seed: seedPaths() }));
   await migrate(db);
-  const rootConfig = (reconciler: object) =>
+  const rootConfig = (reconciler: object, instanceId: string) =>
     new ConfigReader({
       modelPublishing: {
+        instanceId,
         clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
-        gateway: { publicBaseUrl: 'https://models.example.com', llmHostnameTemplate: '{name}-{namespace}.llm.example.com' },
+        gateway: {
+          publicBaseUrl: 'https://models.example.com',
+          llmHostnameTemplate: '{name}-{namespace}.llm.example.com',
+        },
         watchModels: options.watchModels ?? false,
         ...options.config,
-        reconciler,
+        reconciler: {
+          ...(options.config?.reconciler as object | undefined),
+          ...reconciler,
+        },
       },
     });
   // A plain no-op logger: this module also runs outside jest (test/bench).
@@ -49,8 +57,12 @@ export async function startServices(
       return logger;
     },
   };
-  const build = (reconciler: object, more: Partial<ServiceDeps>) => {
-    const root = rootConfig(reconciler);
+  const build = (
+    reconciler: object,
+    more: Partial<ServiceDeps>,
+    instanceId = 'test-instance',
+  ) => {
+    const root = rootConfig(reconciler, instanceId);
     return createServices({
       config: readModelPublishingConfig(root),
       rootConfig: root,
@@ -61,11 +73,33 @@ export async function startServices(
       ...more,
     });
   };
-  const s = await build({}, { beforeClusterWrite: options.beforeClusterWrite, models: options.models, guideSite: options.guideSite });
+  const s = await build(
+    {},
+    {
+      beforeClusterWrite: options.beforeClusterWrite,
+      models: options.models,
+      guideSite: options.guideSite,
+    },
+  );
   await s.watches?.start();
-  // The reconciler acts as another process would: its own services, without the test's write hook,
-  // and every record counts as stuck.
-  const { reconciler } = await build({ stuckAfterMs: 0 }, { models: options.models ?? s.watches, guideSite: options.guideSite && (async () => s.guideSite) });
+  // The reconciler acts as another instance would: its own services, without the test's write hook.
+  const other = await build(
+    {},
+    {
+      models: options.models ?? s.watches,
+      guideSite: options.guideSite && (async () => s.guideSite),
+    },
+    'test-other-instance',
+  );
+  const { reconciler } = other;
+  /**
+   * "Kills" the test's instance at its current write: its heartbeats stop; the returned time is one at
+   * which its leases have run out (pass it to reconciler.run).
+   */
+  const crash = () => {
+    s.leases.halt();
+    return new Date(Date.now() + s.config.reconciler.leaseMs + 1);
+  };
   const model = (name: string) => ({
     cluster: CLUSTER,
     namespace: NAMESPACE,
@@ -73,5 +107,8 @@ export async function startServices(
     entityRef: `component:default/${name}`,
     owner: 'group:default/ml-team',
   });
-  return { ...s, emulator, reconciler, logger, model };
+  /** Another process of an instance (the test's own is 'test-instance': that one restarted). */
+  const instance = (instanceId: string) =>
+    build({}, { models: options.models ?? s.watches }, instanceId);
+  return { ...s, emulator, reconciler, other, crash, instance, logger, model };
 }

@@ -51,6 +51,16 @@ export interface NewPublication {
   createdBy: string;
 }
 
+/**
+ * Who runs a record's in-flight operation, until when. `holder` is the instance (stable across restarts),
+ * `token` the process; an operation renews `expiresAt` while it runs (publishing/Leases).
+ */
+export interface Lease {
+  holder: string;
+  token: string;
+  expiresAt: Date;
+}
+
 /** A cap on an owner's live publications, enforced atomically with the insert. */
 export interface OwnerQuota {
   max: number;
@@ -104,7 +114,18 @@ type Row = {
   created_by: string;
   created_at: unknown;
   updated_at: unknown;
+  lease_holder?: string | null;
+  lease_token?: string | null;
+  lease_expires_at?: unknown;
 };
+
+function leaseColumns(lease: Lease | undefined) {
+  return {
+    lease_holder: lease?.holder ?? null,
+    lease_token: lease?.token ?? null,
+    lease_expires_at: lease?.expiresAt ?? null,
+  };
+}
 
 export function liveKey(
   cluster: string,
@@ -149,6 +170,30 @@ async function countLive(db: Knex, owner: string): Promise<number> {
   return Number(count);
 }
 
+/** Who may take over what (PublicationStore.listTakeable, claim). */
+export interface TakeableQuery {
+  lease: Pick<Lease, 'holder' | 'token'>;
+  now: Date;
+  /**
+   * Also leases of an earlier process of this instance, whether or not they ran out: only at start-up,
+   * when that process is known to be gone.
+   */
+  restarted?: boolean;
+}
+
+/** In flight, and the lease ran out (or, after a restart, belongs to an earlier process of this instance). */
+function takeable<Q extends Knex.QueryBuilder>(q: Q, t: TakeableQuery): Q {
+  return q.whereIn('status', IN_FLIGHT_STATUSES).where(b => {
+    b.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', t.now);
+    if (t.restarted)
+      b.orWhere(own =>
+        own
+          .where('lease_holder', t.lease.holder)
+          .whereNot('lease_token', t.lease.token),
+      );
+  }) as Q;
+}
+
 /** Publications and their status history. All writes that change status also append history. */
 export class PublicationStore {
   constructor(private readonly db: Knex) {}
@@ -165,7 +210,7 @@ export class PublicationStore {
   async insertPublishing(
     p: NewPublication,
     now = new Date(),
-    options: { quota?: OwnerQuota } = {},
+    options: { quota?: OwnerQuota; lease?: Lease } = {},
   ): Promise<Publication> {
     const row = {
       id: p.id,
@@ -185,6 +230,7 @@ export class PublicationStore {
       created_by: p.createdBy,
       created_at: now,
       updated_at: now,
+      ...leaseColumns(options.lease),
     };
     const quota = p.owner ? options.quota : undefined;
     try {
@@ -274,6 +320,10 @@ export class PublicationStore {
       now?: Date;
       /** Reason for the history row when it differs from the record's statusReason. */
       historyReason?: string;
+      /** Only while this process holds the record's lease (a taken-over operation changes nothing more). */
+      leaseToken?: string;
+      /** The lease of the in-flight operation this change starts; leaving the in-flight statuses clears it. */
+      lease?: Lease;
     } = {},
   ): Promise<Publication | undefined> {
     const now = options.now ?? new Date();
@@ -288,9 +338,14 @@ export class PublicationStore {
       if (patch.modelKind) set.model_kind = patch.modelKind;
       if (patch.status && !LIVE_STATUSES.includes(patch.status))
         set.live_key = null;
+      if (options.lease) Object.assign(set, leaseColumns(options.lease));
+      else if (patch.status && !IN_FLIGHT_STATUSES.includes(patch.status))
+        Object.assign(set, leaseColumns(undefined));
       let query = tx(TABLE).where({ id });
       if (options.fromStatuses)
         query = query.whereIn('status', options.fromStatuses);
+      if (options.leaseToken)
+        query = query.where('lease_token', options.leaseToken);
       // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
       const [row] = (await query.update(set).returning('*')) as Row[];
       if (!row) return undefined;
@@ -385,14 +440,58 @@ export class PublicationStore {
     };
   }
 
-  /** Records in a mid-operation status that nobody has touched since `olderThan` (a killed process). */
-  async listStuck(olderThan: Date, limit = 100): Promise<Publication[]> {
-    const rows = await this.db<Row>(TABLE)
-      .whereIn('status', IN_FLIGHT_STATUSES)
-      .where('updated_at', '<', olderThan)
+  /**
+   * Records in flight whose operation may be taken over at `now`: the lease ran out (its holder stopped
+   * renewing it: the process died), or — at start-up — it is held by an earlier process of this instance.
+   */
+  async listTakeable(t: TakeableQuery, limit = 100): Promise<Publication[]> {
+    const rows = await takeable(this.db<Row>(TABLE), t)
       .orderBy('updated_at', 'asc')
       .limit(limit);
     return rows.map(fromRow);
+  }
+
+  /**
+   * Takes over a record's in-flight operation: one conditional update, so of two instances (or a request
+   * and the reconciler) trying at once exactly one gets the record; the other gets undefined.
+   */
+  async claim(
+    id: string,
+    lease: Lease,
+    t: Omit<TakeableQuery, 'lease'>,
+  ): Promise<Publication | undefined> {
+    const [row] = (await takeable(this.db<Row>(TABLE).where({ id }), {
+      ...t,
+      lease,
+    })
+      .update({ ...leaseColumns(lease), updated_at: t.now })
+      .returning('*')) as Row[];
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Extends this process's lease; false when the record is no longer in flight under it (taken over, or done). */
+  async renewLease(id: string, lease: Lease): Promise<boolean> {
+    const n = await this.db(TABLE)
+      .where({ id, lease_token: lease.token })
+      .whereIn('status', IN_FLIGHT_STATUSES)
+      .update({ lease_expires_at: lease.expiresAt });
+    return Number(n) > 0;
+  }
+
+  /** When the record's in-flight lease runs out (undefined when it holds none). */
+  async leaseOf(
+    id: string,
+  ): Promise<{ holder?: string; expiresAt?: Date } | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ id })
+      .first('lease_holder', 'lease_expires_at');
+    if (!row) return undefined;
+    return {
+      ...(row.lease_holder ? { holder: row.lease_holder } : {}),
+      ...(row.lease_expires_at
+        ? { expiresAt: toDate(row.lease_expires_at) }
+        : {}),
+    };
   }
 
   /** Live, settled publications (published / degraded) for drift checks, in id order. */

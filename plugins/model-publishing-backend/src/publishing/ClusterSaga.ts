@@ -1,12 +1,25 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, isError } from '@backstage/errors';
-import type { OwnedObject } from '@model-publishing/plugin-model-publishing-common';
+import {
+  LABEL_PUBLICATION,
+  type OwnedObject,
+} from '@model-publishing/plugin-model-publishing-common';
 import { redactKeys } from '../audit/AuditLog';
 import type { PublicationStore } from '../database/PublicationStore';
 import type { KubeObject } from '../gateway/types';
-import { type ClusterClient, describeRef, type ObjectRef, refOf } from '../kubernetes/ClusterClient';
+import {
+  type ClusterClient,
+  describeRef,
+  type ObjectRef,
+  refOf,
+} from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
-import { applyStages, recreatable, ROUTE_KINDS } from './objects';
+import {
+  applyStages,
+  MANAGED_KINDS,
+  recreatable,
+  ROUTE_KINDS,
+} from './objects';
 
 /** A cluster write about to happen (the test hook's argument). */
 export interface ClusterWrite {
@@ -64,7 +77,8 @@ export class ClusterSaga {
     beforeRoute?: () => Promise<void>,
   ): Promise<void> {
     for (const stage of applyStages(objects)) {
-      if (beforeRoute && stage.some(o => ROUTE_KINDS.has(o.kind))) await beforeRoute();
+      if (beforeRoute && stage.some(o => ROUTE_KINDS.has(o.kind)))
+        await beforeRoute();
       await settleAll(stage.map(obj => this.applyOne(obj, mode)));
     }
   }
@@ -106,9 +120,9 @@ export class ClusterSaga {
         }
       } catch (error) {
         this.o.logger.warn(
-          `publication ${this.publicationId}: could not undo ${describeRef(entry.ref)}: ${errorMessage(
-            error,
-          )}; the reconciler will converge it`,
+          `publication ${this.publicationId}: could not undo ${describeRef(
+            entry.ref,
+          )}: ${errorMessage(error)}; the reconciler will converge it`,
         );
       }
     }
@@ -123,23 +137,36 @@ export class ClusterSaga {
         this.journal.push({ ref });
         return;
       } catch (error) {
-        if (mode === 'apply' || (error as Error).name !== 'ConflictError') throw error;
+        if (mode === 'apply' || (error as Error).name !== 'ConflictError')
+          throw error;
       }
       const found = await this.client.get(ref);
       if (!found || !(await this.isLeftover(found))) {
-        throw new ConflictError(`${describeRef(ref)} already exists and is not managed by this publication`);
+        throw new ConflictError(
+          `${describeRef(
+            ref,
+          )} already exists and is not managed by this publication`,
+        );
       }
       // A leftover of a crashed or failed publication: take it over (the journal deletes it on undo).
-      await this.write('replace', ref, () => this.client.replace(withVersion(obj, found)));
+      await this.write('replace', ref, () =>
+        this.client.replace(withVersion(obj, found)),
+      );
       this.journal.push({ ref });
       return;
     }
     if (obj.kind === 'Secret') return;
-    await this.write('replace', ref, () => this.client.replace(withVersion(obj, existing)));
+    await this.write('replace', ref, () =>
+      this.client.replace(withVersion(obj, existing)),
+    );
     this.journal.push({ ref, before: existing });
   }
 
-  private async write<T>(action: ClusterWrite['action'], ref: ObjectRef, fn: () => Promise<T>): Promise<T> {
+  private async write<T>(
+    action: ClusterWrite['action'],
+    ref: ObjectRef,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     await this.o.beforeClusterWrite?.({ action, ref });
     return fn();
   }
@@ -148,7 +175,11 @@ export class ClusterSaga {
   private async isLeftover(obj: KubeObject): Promise<boolean> {
     const labels = obj.metadata.labels ?? {};
     const owner = labels['model-publishing/publication'];
-    if (labels['app.kubernetes.io/managed-by'] !== 'backstage-model-publishing' || !owner) return false;
+    if (
+      labels['app.kubernetes.io/managed-by'] !== 'backstage-model-publishing' ||
+      !owner
+    )
+      return false;
     return !(await this.o.publications.liveIds([owner])).has(owner);
   }
 }
@@ -159,6 +190,31 @@ export class SagaExecutor {
 
   begin(cluster: string, publicationId: string): ClusterSaga {
     return new ClusterSaga(this.o.clusters.get(cluster), publicationId, this.o);
+  }
+
+  /** Every object in the namespace labelled with this publication (finds what its record missed). */
+  async listLabelled(
+    cluster: string,
+    namespace: string,
+    publicationId: string,
+  ): Promise<OwnedObject[]> {
+    const client = this.o.clusters.get(cluster);
+    const found: OwnedObject[] = [];
+    for (const { apiVersion, kind } of MANAGED_KINDS) {
+      const items = await client.list(apiVersion, kind, {
+        namespace,
+        labelSelector: `${LABEL_PUBLICATION}=${publicationId}`,
+      });
+      found.push(
+        ...items.map(i => ({
+          apiVersion,
+          kind,
+          namespace: i.metadata.namespace!,
+          name: i.metadata.name,
+        })),
+      );
+    }
+    return found;
   }
 
   /** Deletes every listed object (route first) without a journal; used by the reconciler. */
@@ -180,6 +236,8 @@ function withVersion(obj: KubeObject, current: KubeObject): KubeObject {
 /** Waits for every write of a stage (none is left running), then throws the first failure. */
 async function settleAll(writes: Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(writes);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = results.find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
   if (failed) throw failed.reason;
 }

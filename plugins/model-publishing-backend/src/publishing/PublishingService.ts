@@ -12,13 +12,18 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { AuditedAction, AuditLog } from '../audit/AuditLog';
 import type { GatewaySettings } from '../gateway/types';
-import type { PublicationStore } from '../database/PublicationStore';
+import {
+  IN_FLIGHT_STATUSES,
+  LIVE_STATUSES,
+  type PublicationStore,
+} from '../database/PublicationStore';
 import type { BuildKey, KubeObject } from '../gateway/types';
 import { refOf } from '../kubernetes/ClusterClient';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { errorMessage, type SagaExecutor } from './ClusterSaga';
 import type { LoadedModel, ModelLocation, ModelReader } from './ModelReader';
 import { ownedRef, sameRef } from './objects';
+import type { HeldLease, Leases } from './Leases';
 import {
   type PublishKind,
   type PublishPolicy,
@@ -73,6 +78,8 @@ export interface PublishingServiceOptions {
     unpublished(p: Publication): void;
   };
   newId?: () => string;
+  /** Leases on in-flight operations: heartbeats while they run, takeover when their process died. */
+  leases: Leases;
   /** Response headers a publication's route carries (a deprecation's; src/deprecation). */
   responseHeaders?: (
     publicationId: string,
@@ -83,6 +90,19 @@ export interface PublishingServiceOptions {
 class StaleModelError extends Error {
   constructor(readonly live: LoadedModel) {
     super('the watched copy of the model was out of date');
+  }
+}
+
+/** What a taken-over operation became. */
+export interface TakeOver {
+  from: Publication['status'];
+  publication: Publication;
+}
+
+/** An unpublish found its model's unpublish interrupted, and the takeover completed it. */
+class AlreadyDone extends Error {
+  constructor(readonly publication: Publication) {
+    super('already unpublished');
   }
 }
 
@@ -184,6 +204,27 @@ export class PublishingService {
     config: PublishConfig,
     op: OperationContext,
   ): Promise<{ publication: Publication; key?: IssuedApiKey }> {
+    try {
+      return await this.publishOnce(model, config, op);
+    } catch (error) {
+      // 409 because of a publish (or update, unpublish) whose process died — its live record, or its
+      // leftover objects around the route: take it over, then publish once more.
+      if (!(error instanceof ConflictError)) throw error;
+      const live = await this.o.publications.findLive(
+        model.cluster,
+        model.namespace,
+        model.name,
+      );
+      if (!live || !(await this.takeOverIfDead(live, op))) throw error;
+      return this.publishOnce(model, config, op);
+    }
+  }
+
+  private async publishOnce(
+    model: ModelLocation,
+    config: PublishConfig,
+    op: OperationContext,
+  ): Promise<{ publication: Publication; key?: IssuedApiKey }> {
     const audit = (
       outcome: 'succeeded' | 'failed',
       publicationId?: string,
@@ -219,28 +260,34 @@ export class PublishingService {
     const context = await contextRead;
     // Build once before recording: builder input errors (hostname, limits, names taken) are 4xx and change nothing.
     const planned = this.build(id, isvc, kind, config, [], context, true);
-    const record = await this.o.publications.insertPublishing(
-      {
-        id,
-        cluster: model.cluster,
-        namespace: model.namespace,
-        name: model.name,
-        entityRef: model.entityRef,
-        owner: model.owner,
-        resourceKind:
-          isvc.kind === 'LLMInferenceService'
-            ? 'LLMInferenceService'
-            : 'InferenceService',
-        modelKind: kind.kind,
-        config,
-        objects: planned.objects.map(ownedRef),
-        endpoints: planned.endpoints,
-        createdBy: op.actor,
-      },
-      undefined,
-      { quota: this.o.policy.quota(model.owner) },
-    );
+    const newRecord = () =>
+      this.o.publications.insertPublishing(
+        {
+          id,
+          cluster: model.cluster,
+          namespace: model.namespace,
+          name: model.name,
+          entityRef: model.entityRef,
+          owner: model.owner,
+          resourceKind:
+            isvc.kind === 'LLMInferenceService'
+              ? 'LLMInferenceService'
+              : 'InferenceService',
+          modelKind: kind.kind,
+          config,
+          objects: planned.objects.map(ownedRef),
+          endpoints: planned.endpoints,
+          createdBy: op.actor,
+        },
+        undefined,
+        {
+          quota: this.o.policy.quota(model.owner),
+          lease: this.o.leases.lease(),
+        },
+      );
+    const record = await newRecord();
 
+    const held = this.o.leases.keep(id);
     const saga = this.o.sagas.begin(model.cluster, id);
     let issued: IssuedApiKey | undefined;
     try {
@@ -298,20 +345,23 @@ export class PublishingService {
       await this.o.publications.update(
         id,
         { status: 'failed', statusReason: reason },
-        { actor: op.actor },
+        { actor: op.actor, leaseToken: held.token },
       );
+      held.release();
       await audit('failed', id, reason);
       throw error;
     }
     const publication = await this.o.publications.update(
       id,
       { status: 'published', statusReason: null },
-      { actor: op.actor, fromStatuses: ['publishing'] },
+      { actor: op.actor, fromStatuses: ['publishing'], leaseToken: held.token },
     );
+    held.release();
+    if (!publication) throw this.takenOver(id, 'publish');
     await audit('succeeded', id);
-    if (publication) this.o.guides?.published(publication);
+    this.o.guides?.published(publication);
     return {
-      publication: publication ?? { ...record, status: 'published' },
+      publication,
       ...(issued ? { key: issued } : {}),
     };
   }
@@ -331,7 +381,7 @@ export class PublishingService {
     this.build(current.id, isvc, kind, config, [], context); // input errors → 4xx before anything changes
 
     let built: PublicationPlan | undefined;
-    await this.settledOperation(
+    const held = await this.settledOperation(
       current,
       'updating',
       'publication.update',
@@ -368,11 +418,13 @@ export class PublishingService {
         objects: built!.objects.map(ownedRef),
         endpoints: built!.endpoints,
       },
-      { actor: op.actor },
+      { actor: op.actor, fromStatuses: ['updating'], leaseToken: held.token },
     );
+    held.release();
+    if (!updated) throw this.takenOver(current.id, 'update');
     await this.audit('publication.update', model, op, 'succeeded', current.id);
-    if (updated) this.o.guides?.published(updated);
-    return updated!;
+    this.o.guides?.published(updated);
+    return updated;
   }
 
   async unpublish(
@@ -380,23 +432,34 @@ export class PublishingService {
     op: OperationContext,
   ): Promise<Publication> {
     const current = await this.findLive(model);
-    await this.settledOperation(
+    const held = await this.settledOperation(
       current,
       'unpublishing',
       'publication.delete',
       model,
       op,
       saga => saga.deleteObjects(current.objects),
-    );
+    ).catch(async error => {
+      // An unpublish of a dead process, finished by the takeover: what the caller asked for is done.
+      if (error instanceof AlreadyDone) return error.publication;
+      throw error;
+    });
+    if (!('token' in held)) return held;
     await this.discardKeysQuietly(current.id, op);
     const done = await this.o.publications.update(
       current.id,
       { status: 'unpublished', statusReason: null },
-      { actor: op.actor },
+      {
+        actor: op.actor,
+        fromStatuses: ['unpublishing'],
+        leaseToken: held.token,
+      },
     );
+    held.release();
+    if (!done) throw this.takenOver(current.id, 'unpublish');
     await this.audit('publication.delete', model, op, 'succeeded', current.id);
-    if (done) this.o.guides?.unpublished(done);
-    return done!;
+    this.o.guides?.unpublished(done);
+    return done;
   }
 
   /**
@@ -406,6 +469,8 @@ export class PublishingService {
   async reapply(
     publicationId: string,
     actor = 'system:model-publishing',
+    /** Reapplying as the takeover of a dead update: only while this lease is held. */
+    leaseToken?: string,
   ): Promise<Publication> {
     const current = await this.o.publications.getOrThrow(publicationId);
     const built = await this.rebuild(current, await this.liveKeys(current));
@@ -424,9 +489,115 @@ export class PublishingService {
         objects: built.objects.map(ownedRef),
         endpoints: built.endpoints,
       },
-      { actor, fromStatuses: ['published', 'degraded', 'updating'] },
+      {
+        actor,
+        fromStatuses: leaseToken ? ['updating'] : ['published', 'degraded'],
+        ...(leaseToken ? { leaseToken } : {}),
+      },
     );
     return updated ?? current;
+  }
+
+  /**
+   * Takes over an in-flight operation whose process died — its lease ran out, or it belonged to this
+   * instance before a restart — and finishes it the safe way (design §3): a publish is rolled back, an
+   * update restores the recorded configuration, an unpublish completes. The claim is one conditional
+   * update, so of two instances (or the reconciler and a request) exactly one takes it over; the other
+   * gets undefined, as does a record whose operation is alive.
+   */
+  async takeOver(
+    p: Publication,
+    actor: string,
+    now = new Date(),
+    /** At start-up: an earlier process of this instance is gone, whether or not its lease ran out. */
+    restarted = false,
+  ): Promise<TakeOver | undefined> {
+    const claimed = await this.o.publications.claim(
+      p.id,
+      this.o.leases.lease(now),
+      { now, restarted },
+    );
+    if (!claimed) return undefined;
+    const held = this.o.leases.keep(p.id);
+    try {
+      return {
+        from: claimed.status,
+        publication: await this.converge(claimed, actor, held),
+      };
+    } finally {
+      held.release();
+    }
+  }
+
+  private async converge(
+    p: Publication,
+    actor: string,
+    held: HeldLease,
+  ): Promise<Publication> {
+    const { publications } = this.o;
+    const labelled = () =>
+      this.o.sagas.listLabelled(p.cluster, p.namespace, p.id);
+    const after = async (changed: Publication | undefined) =>
+      changed ?? (await publications.getOrThrow(p.id));
+    if (p.status === 'publishing') {
+      // Rolled back rather than forward: the first key (if any) was never handed out, so it is
+      // discarded too — before the status changes, so a failure here is retried on the next run.
+      await this.deleteAll(p.cluster, await labelled());
+      await this.discardKeys(p.id, actor);
+      return after(
+        await publications.update(
+          p.id,
+          {
+            status: 'failed',
+            statusReason: 'publish was interrupted; its objects were removed',
+          },
+          { actor, fromStatuses: ['publishing'], leaseToken: held.token },
+        ),
+      );
+    }
+    if (p.status === 'updating') {
+      // The record still holds the previous configuration: re-apply it and drop extra objects.
+      const restored = await this.reapply(p.id, actor, held.token);
+      const extra = (await labelled()).filter(
+        o => !restored.objects.some(r => sameRef(r, o)),
+      );
+      await this.deleteAll(p.cluster, extra);
+      return restored;
+    }
+    await this.deleteAll(p.cluster, [...p.objects, ...(await labelled())]);
+    await this.discardKeys(p.id, actor);
+    const done = await publications.update(
+      p.id,
+      { status: 'unpublished', statusReason: null },
+      {
+        actor,
+        fromStatuses: ['unpublishing'],
+        leaseToken: held.token,
+        historyReason: 'unpublish was interrupted; completed',
+      },
+    );
+    if (done) this.o.guides?.unpublished(done);
+    return after(done);
+  }
+
+  /** A request found its model's record in flight: take it over when its process is dead. */
+  private async takeOverIfDead(
+    p: Publication,
+    op: OperationContext,
+  ): Promise<TakeOver | undefined> {
+    if (!IN_FLIGHT_STATUSES.includes(p.status)) return undefined;
+    const taken = await this.takeOver(p, op.actor);
+    if (taken)
+      this.o.logger.info(
+        `publication ${p.id}: took over its interrupted ${p.status} (now ${taken.publication.status})`,
+      );
+    return taken;
+  }
+
+  private takenOver(id: string, what: string): ConflictError {
+    return new ConflictError(
+      `publication ${id}: this ${what} stopped renewing its lease and was taken over; check its status and try again`,
+    );
   }
 
   /**
@@ -480,17 +651,48 @@ export class PublishingService {
     model: ModelLocation,
     op: OperationContext,
     run: (saga: ReturnType<SagaExecutor['begin']>) => Promise<void>,
-  ): Promise<void> {
-    const locked = await this.o.publications.update(
-      current.id,
-      { status },
-      { actor: op.actor, fromStatuses: ['published', 'degraded'] },
-    );
-    if (!locked) {
-      throw new ConflictError(
-        `publication ${current.id} is ${current.status}; try again when it is settled`,
+  ): Promise<HeldLease> {
+    const lock = () =>
+      this.o.publications.update(
+        current.id,
+        { status },
+        {
+          actor: op.actor,
+          fromStatuses: ['published', 'degraded'],
+          lease: this.o.leases.lease(),
+        },
       );
+    let locked = await lock();
+    if (!locked) {
+      // In flight: when its process died, take it over and go on from where that leaves the record.
+      const now = await this.o.publications.get(current.id);
+      const taken = now && (await this.takeOverIfDead(now, op));
+      if (taken && !LIVE_STATUSES.includes(taken.publication.status)) {
+        if (status === 'unpublishing') throw new AlreadyDone(taken.publication);
+        throw new NotFoundError(
+          `${model.namespace}/${model.name} is not published (its interrupted publish was rolled back)`,
+        );
+      }
+      if (taken) locked = await lock();
+      if (!locked) {
+        const lease =
+          now && IN_FLIGHT_STATUSES.includes(now.status)
+            ? await this.o.publications.leaseOf(current.id)
+            : undefined;
+        const wait = lease?.expiresAt
+          ? ` (its lease runs out in ${Math.max(
+              1,
+              Math.ceil((lease.expiresAt.getTime() - Date.now()) / 1000),
+            )} s)`
+          : '';
+        throw new ConflictError(
+          `publication ${current.id} is ${
+            now?.status ?? current.status
+          }; try again when it is settled${wait}`,
+        );
+      }
     }
+    const held = this.o.leases.keep(current.id);
     const saga = this.o.sagas.begin(model.cluster, current.id);
     try {
       await run(saga);
@@ -502,11 +704,13 @@ export class PublishingService {
       await this.o.publications.update(
         current.id,
         { status: current.status },
-        { actor: op.actor, historyReason: reason },
+        { actor: op.actor, historyReason: reason, leaseToken: held.token },
       );
+      held.release();
       await this.audit(action, model, op, 'failed', current.id, reason);
       throw error;
     }
+    return held;
   }
 
   /** A settled publication's objects rebuilt from its record and the model as it is now. */

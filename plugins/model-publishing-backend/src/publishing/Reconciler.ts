@@ -13,16 +13,17 @@ import type { PublicationStore } from '../database/PublicationStore';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import { refOf } from '../kubernetes/ClusterClient';
 import { ClusterSnapshot } from './ClusterSnapshot';
-import { describeDrift, MANAGED_KINDS, sameRef } from './objects';
+import { describeDrift } from './objects';
 import type { PublishingService } from './PublishingService';
+import type { Leases } from './Leases';
 
 export interface ReconcilerOptions {
   clusters: ClusterRegistry;
   publications: PublicationStore;
   publishing: PublishingService;
   logger: LoggerService;
-  /** A mid-operation record untouched this long was left by a killed process. */
-  stuckAfterMs?: number;
+  /** Whose leases this instance takes over (PublishingService's); the same as the publishing service's. */
+  leases: Pick<Leases, 'holder' | 'token'>;
   /** Re-apply drifted objects (else only mark the publication degraded). */
   repair?: boolean;
   /** Rebuilds a settled publication's TechDocs guide when it is missing or stale (src/docs/techdocs). */
@@ -39,6 +40,16 @@ export interface ReconcileReport {
 
 const ACTOR = 'system:model-publishing-reconciler';
 
+function emptyReport(): ReconcileReport {
+  return {
+    converged: [],
+    degraded: [],
+    repaired: [],
+    orphansDeleted: [],
+    errors: [],
+  };
+}
+
 function message(error: unknown) {
   return isError(error) ? error.message : String(error);
 }
@@ -51,21 +62,8 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {}
 
   async run(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = {
-      converged: [],
-      degraded: [],
-      repaired: [],
-      orphansDeleted: [],
-      errors: [],
-    };
-    const stuck = await this.o.publications.listStuck(
-      new Date(now.getTime() - (this.o.stuckAfterMs ?? 300_000)),
-    );
-    for (const p of stuck) {
-      await this.converge(p, report).catch(e =>
-        report.errors.push(`${p.id}: ${message(e)}`),
-      );
-    }
+    const report = emptyReport();
+    await this.resume(report, now);
     // One list per kind per cluster, after the stuck records are settled (their objects are gone).
     const snapshots = await this.snapshots();
     let after: string | undefined;
@@ -90,6 +88,42 @@ export class Reconciler {
     return report;
   }
 
+  /**
+   * Takes over the in-flight operations whose process died: leases that ran out, and — at start-up
+   * (`restarted`) — this instance's from before the restart, at once.
+   */
+  async resume(
+    report: ReconcileReport = emptyReport(),
+    now = new Date(),
+    restarted = false,
+  ): Promise<ReconcileReport> {
+    const takeable = await this.o.publications.listTakeable({
+      lease: this.o.leases,
+      now,
+      restarted,
+    });
+    for (const p of takeable) {
+      try {
+        const taken = await this.o.publishing.takeOver(
+          p,
+          ACTOR,
+          now,
+          restarted,
+        );
+        // Another instance (or a request) took it first: theirs to converge.
+        if (taken)
+          report.converged.push({
+            id: p.id,
+            from: taken.from,
+            to: taken.publication.status,
+          });
+      } catch (e) {
+        report.errors.push(`${p.id}: ${message(e)}`);
+      }
+    }
+    return report;
+  }
+
   /** A snapshot of every cluster, taken concurrently. */
   private async snapshots(): Promise<Map<string, ClusterSnapshot>> {
     const names = this.o.clusters.names();
@@ -97,87 +131,6 @@ export class Reconciler {
       names.map(n => ClusterSnapshot.take(this.o.clusters.get(n))),
     );
     return new Map(names.map((n, i) => [n, taken[i]]));
-  }
-
-  /** Every object in the cluster labelled with this publication (finds what the record missed). */
-  private async labelled(p: Publication): Promise<OwnedObject[]> {
-    const client = this.o.clusters.get(p.cluster);
-    const found: OwnedObject[] = [];
-    for (const { apiVersion, kind } of MANAGED_KINDS) {
-      const items = await client.list(apiVersion, kind, {
-        namespace: p.namespace,
-        labelSelector: `${LABEL_PUBLICATION}=${p.id}`,
-      });
-      found.push(
-        ...items.map(i => ({
-          apiVersion,
-          kind,
-          namespace: i.metadata.namespace!,
-          name: i.metadata.name,
-        })),
-      );
-    }
-    return found;
-  }
-
-  private async converge(
-    p: Publication,
-    report: ReconcileReport,
-  ): Promise<void> {
-    const { publications, publishing } = this.o;
-    if (p.status === 'publishing') {
-      // Rolled back rather than forward: the first key (if any) was never handed out, so it is
-      // discarded too — before the status changes, so a failure here is retried on the next run.
-      await publishing.deleteAll(p.cluster, await this.labelled(p));
-      await publishing.discardKeys(p.id, ACTOR);
-      const done = await publications.update(
-        p.id,
-        {
-          status: 'failed',
-          statusReason: 'publish was interrupted; its objects were removed',
-        },
-        { actor: ACTOR, fromStatuses: ['publishing'] },
-      );
-      if (done)
-        report.converged.push({ id: p.id, from: 'publishing', to: 'failed' });
-    } else if (p.status === 'updating') {
-      // The record still holds the previous configuration: re-apply it and drop extra objects.
-      await publications.update(
-        p.id,
-        {},
-        { actor: ACTOR, fromStatuses: ['updating'] },
-      );
-      const restored = await publishing.reapply(p.id, ACTOR);
-      const extra = (await this.labelled(p)).filter(
-        o => !restored.objects.some(r => sameRef(r, o)),
-      );
-      await publishing.deleteAll(p.cluster, extra);
-      report.converged.push({
-        id: p.id,
-        from: 'updating',
-        to: restored.status,
-      });
-    } else if (p.status === 'unpublishing') {
-      await publishing.deleteAll(p.cluster, [
-        ...p.objects,
-        ...(await this.labelled(p)),
-      ]);
-      const done = await publications.update(
-        p.id,
-        { status: 'unpublished', statusReason: null },
-        {
-          actor: ACTOR,
-          fromStatuses: ['unpublishing'],
-          historyReason: 'unpublish was interrupted; completed',
-        },
-      );
-      if (done)
-        report.converged.push({
-          id: p.id,
-          from: 'unpublishing',
-          to: 'unpublished',
-        });
-    }
   }
 
   /**
