@@ -51,7 +51,12 @@ export class Leases {
   /** Renews the record's lease until released (or until the record leaves flight under this process). */
   keep(publicationId: string): HeldLease {
     if (this.halted) return { token: this.token, release() {} };
-    const timer = setInterval(() => {
+    let timer: NodeJS.Timeout | undefined = undefined;
+    const stop = () => {
+      clearInterval(timer);
+      if (timer) this.timers.delete(timer);
+    };
+    timer = setInterval(() => {
       this.store
         .renewLease(publicationId, this.lease())
         .then(held => {
@@ -61,10 +66,6 @@ export class Leases {
     }, Math.max(Math.floor(this.ms / 3), 10));
     timer.unref();
     this.timers.add(timer);
-    const stop = () => {
-      clearInterval(timer);
-      this.timers.delete(timer);
-    };
     return { token: this.token, release: stop };
   }
 
