@@ -255,6 +255,158 @@ describe('PublishForm', () => {
     expect(api.publish).not.toHaveBeenCalled();
   });
 
+  it('adds, edits and removes plans; the publish sends them and the preview lists them', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      dryRun: async () => ({
+        objects: [
+          {
+            apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+            kind: 'BackendTrafficPolicy',
+            metadata: { name: 'fraud-detector-mp' },
+            spec: {
+              rateLimit: {
+                global: {
+                  rules: [
+                    { limit: { requests: 60, unit: 'Minute' } },
+                    { limit: { requests: 100000, unit: 'Month' } },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      }),
+    });
+    await renderForm({ api });
+    await user.type(screen.getByLabelText('Requests per month'), '100000');
+    const defaultPlan = screen.getByRole('group', {
+      name: 'Plan default (the limits above)',
+    });
+    await user.selectOptions(
+      within(defaultPlan).getByLabelText('Approval'),
+      'automatic',
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Add plan' }));
+    await user.click(screen.getByRole('button', { name: 'Add plan' }));
+    // Both new plans are checked when the form is sent: an empty name is named as the problem.
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(
+      await screen.findAllByText('Give the plan a name, e.g. trial'),
+    ).toHaveLength(2);
+    expect(api.dryRun).not.toHaveBeenCalled();
+
+    const first = screen.getByRole('group', { name: 'New plan 1' });
+    await user.type(within(first).getByLabelText('Plan name'), 'pro');
+    const pro = screen.getByRole('group', { name: 'Plan pro' });
+    await user.type(
+      within(pro).getByLabelText('Plan description (optional)'),
+      'For production',
+    );
+    await user.type(within(pro).getByLabelText('Requests per minute'), '600');
+    await user.type(
+      within(pro).getByLabelText('Requests per month'),
+      '5000000',
+    );
+    await user.type(
+      within(pro).getByLabelText('Longest key lifetime (days)'),
+      '90',
+    );
+    await user.click(
+      screen.getByRole('button', { name: 'Remove New plan 2' }),
+    );
+    expect(screen.queryByRole('group', { name: 'New plan 2' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    const expected = {
+      rateLimits: { requestsPerMinute: 60, requestsPerMonth: 100000 },
+      firstKey: { name: 'default' },
+      plans: [
+        { name: 'default', approval: 'automatic' },
+        {
+          name: 'pro',
+          description: 'For production',
+          approval: 'manual',
+          rateLimits: { requestsPerMinute: 600, requestsPerMonth: 5000000 },
+          maxKeyLifetimeDays: 90,
+        },
+      ],
+    };
+    await waitFor(() =>
+      expect(api.dryRun).toHaveBeenCalledWith(address, expected),
+    );
+    const plans = await screen.findByRole('table', {
+      name: 'Plans in this preview',
+    });
+    const rows = within(plans)
+      .getAllByRole('row')
+      .map(r => r.textContent);
+    expect(rows.slice(1)).toEqual([
+      'default60 requests/minute, 100,000 requests/monthautomatic (key at once)no lifetime limit',
+      'proFor production600 requests/minute, 5,000,000 requests/monthmanual (owners approve)keys live at most 90 days',
+    ]);
+    expect(screen.getByText(/2 rate-limit rules/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Publish' }));
+    await waitFor(() =>
+      expect(api.publish).toHaveBeenCalledWith(address, expected),
+    );
+  });
+
+  it("shows a live publication's plans and sends them back on update", async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      updatePublication: async () => ({ publication: publication() }),
+    });
+    const live = publication();
+    live.config = {
+      ...live.config,
+      plans: [
+        {
+          name: 'trial',
+          approval: 'automatic',
+          rateLimits: { requestsPerDay: 100 },
+        },
+      ],
+    };
+    await renderForm({ api, publication: live });
+    const trial = screen.getByRole('group', { name: 'Plan trial' });
+    expect(within(trial).getByLabelText('Requests per day')).toHaveValue(100);
+    await user.clear(within(trial).getByLabelText('Requests per day'));
+    await user.type(within(trial).getByLabelText('Requests per day'), '200');
+    await user.click(screen.getByRole('button', { name: 'Update' }));
+    await waitFor(() =>
+      expect(api.updatePublication).toHaveBeenCalledWith(
+        address,
+        expect.objectContaining({
+          plans: [
+            {
+              name: 'trial',
+              approval: 'automatic',
+              rateLimits: { requestsPerDay: 200 },
+            },
+          ],
+        }),
+      ),
+    );
+  });
+
+  it('shows plans read-only to someone who may not change them', async () => {
+    const live = publication();
+    live.config = {
+      ...live.config,
+      plans: [{ name: 'trial', approval: 'automatic', rateLimits: {} }],
+    };
+    await renderForm({ publication: live, permissions: all(false) });
+    const trial = screen.getByRole('group', { name: 'Plan trial' });
+    expect(within(trial).getByLabelText('Plan name')).toHaveAttribute(
+      'readonly',
+    );
+    expect(screen.queryByRole('button', { name: 'Add plan' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Remove/ })).toBeNull();
+  });
+
   it('shows the first key once after publishing', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({

@@ -1,4 +1,6 @@
+import { PlansFields } from './PlansFields';
 import { PricesFields } from './PricesFields';
+import { PlansErrors, PlansState, initialPlans, plansToConfig } from './plans';
 import {
   PriceErrors,
   PriceValues,
@@ -25,6 +27,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import type {
   IssuedApiKey,
   Publication,
+  PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type {
@@ -123,7 +126,17 @@ export function PublishForm(props: PublishFormProps) {
   const [priceErrors, setPriceErrors] = useState<PriceErrors>({});
   const [serverError, setServerError] = useState<string>();
   const [busy, setBusy] = useState<'preview' | 'submit' | undefined>();
-  const [preview, setPreview] = useState<KubernetesObject[]>();
+  const [plans, setPlans] = useState<PlansState>(() =>
+    initialPlans(live ? publication?.config : undefined),
+  );
+  const [plansErrors, setPlansErrors] = useState<PlansErrors>({
+    defaultPlan: {},
+    plans: [],
+  });
+  const [preview, setPreview] = useState<{
+    objects: KubernetesObject[];
+    config: PublishConfig;
+  }>();
   const [issued, setIssued] = useState<IssuedApiKey>();
   const [unpublishOpen, setUnpublishOpen] = useState(false);
   const [saved, setSaved] = useState<string>();
@@ -162,11 +175,19 @@ export function PublishForm(props: PublishFormProps) {
     setErrors(result.errors);
     const priced = pricesToConfig(prices, kind);
     setPriceErrors(priced.errors);
-    if (!result.config || Object.keys(priced.errors).length > 0)
+    const planned = plansToConfig(plans, kind);
+    setPlansErrors(planned.errors);
+    if (
+      !result.config ||
+      Object.keys(priced.errors).length > 0 ||
+      !planned.valid
+    )
       return undefined;
-    return priced.prices
-      ? { ...result.config, prices: priced.prices }
-      : result.config;
+    return {
+      ...result.config,
+      ...(priced.prices ? { prices: priced.prices } : {}),
+      ...(planned.plans ? { plans: planned.plans } : {}),
+    };
   };
 
   const runPreview = async () => {
@@ -175,7 +196,10 @@ export function PublishForm(props: PublishFormProps) {
     setBusy('preview');
     setServerError(undefined);
     try {
-      setPreview((await api.dryRun(address, config)).objects);
+      setPreview({
+        objects: (await api.dryRun(address, config)).objects,
+        config,
+      });
     } catch (e) {
       setServerError(errorMessage(e));
     } finally {
@@ -213,7 +237,7 @@ export function PublishForm(props: PublishFormProps) {
       | (typeof REQUEST_LIMIT_FIELDS)[number]
       | (typeof TOKEN_LIMIT_FIELDS)[number],
   ) => (
-    <Grid item xs={12} sm={4} key={field}>
+    <Grid item xs={12} sm={6} md={3} key={field}>
       <TextField
         id={`mp-${field}`}
         label={LIMIT_LABELS[field]}
@@ -356,6 +380,21 @@ export function PublishForm(props: PublishFormProps) {
         className={classes.section}
       />
 
+      <PlansFields
+        state={plans}
+        errors={plansErrors}
+        kind={kind}
+        disabled={working}
+        readOnly={readOnly}
+        onChange={next => {
+          setPlans(next);
+          // Errors clear as the person edits; they are checked again when the form is sent.
+          setPlansErrors({ defaultPlan: {}, plans: [] });
+          setPreview(undefined);
+        }}
+        className={classes.section}
+      />
+
       {!live && !readOnly && (
         <Grid container spacing={1} className={classes.section}>
           <Grid item xs={12} sm={6}>
@@ -462,7 +501,7 @@ export function PublishForm(props: PublishFormProps) {
 
       {preview && (
         <Box className={classes.section}>
-          <DryRunPreview objects={preview} />
+          <DryRunPreview objects={preview.objects} config={preview.config} />
         </Box>
       )}
 

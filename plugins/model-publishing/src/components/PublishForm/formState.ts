@@ -10,13 +10,15 @@ export const REQUEST_LIMIT_FIELDS = [
   'requestsPerMinute',
   'requestsPerHour',
   'requestsPerDay',
+  'requestsPerMonth',
 ] as const;
 export const TOKEN_LIMIT_FIELDS = [
   'tokensPerMinute',
   'tokensPerHour',
   'tokensPerDay',
+  'tokensPerMonth',
 ] as const;
-type LimitField =
+export type LimitField =
   | (typeof REQUEST_LIMIT_FIELDS)[number]
   | (typeof TOKEN_LIMIT_FIELDS)[number];
 
@@ -24,9 +26,11 @@ export const LIMIT_LABELS: Record<LimitField, string> = {
   requestsPerMinute: 'Requests per minute',
   requestsPerHour: 'Requests per hour',
   requestsPerDay: 'Requests per day',
+  requestsPerMonth: 'Requests per month',
   tokensPerMinute: 'Tokens per minute',
   tokensPerHour: 'Tokens per hour',
   tokensPerDay: 'Tokens per day',
+  tokensPerMonth: 'Tokens per month',
 };
 
 /** What the form holds: text as typed, so validation can name what is wrong. */
@@ -91,9 +95,11 @@ export function initialValues(
     requestsPerMinute: text(limits.requestsPerMinute),
     requestsPerHour: text(limits.requestsPerHour),
     requestsPerDay: text(limits.requestsPerDay),
+    requestsPerMonth: text(limits.requestsPerMonth),
     tokensPerMinute: text(limits.tokensPerMinute),
     tokensPerHour: text(limits.tokensPerHour),
     tokensPerDay: text(limits.tokensPerDay),
+    tokensPerMonth: text(limits.tokensPerMonth),
     keyName: existing ? '' : defaultKeyName,
     keyExpiresOn: '',
     hostname: existing?.hostname ?? '',
@@ -223,6 +229,8 @@ const PERIODS = [
   ['PerMinute', 'minute', 1],
   ['PerHour', 'hour', 60],
   ['PerDay', 'day', 1440],
+  // Envoy Gateway's Month unit: the rate-limit service's 30-day window.
+  ['PerMonth', 'month', 43200],
 ] as const;
 
 /**
@@ -230,7 +238,7 @@ const PERIODS = [
  * period's limit above a longer period's (the longer one is reached first, so the shorter never applies).
  */
 export function limitWarnings(
-  values: PublishFormValues,
+  values: Record<LimitField, string>,
   kind: PublishableModelKind | undefined,
 ): string[] {
   const warnings: string[] = [];
