@@ -47,7 +47,7 @@ describe('plansToConfig', () => {
   });
 
   it.each([
-    [{ name: '' }, 'name', 'Give the plan a name, e.g. trial'],
+    [{ name: '' }, 'name', /^Give the plan a name, e.g. trial$/],
     [{ name: 'Trial' }, 'name', /lower-case letters/],
     [{ name: 'default' }, 'name', /The default plan is the one above/],
     [
@@ -58,7 +58,7 @@ describe('plansToConfig', () => {
     [
       { name: 'p', requestsPerMonth: '1.5' },
       'requestsPerMonth',
-      'Requests per month must be a whole number',
+      /^Requests per month must be a whole number$/,
     ],
     [
       { name: 'p', maxKeyLifetimeDays: '4000' },
@@ -70,9 +70,7 @@ describe('plansToConfig', () => {
     const result = plansToConfig(state, 'v1');
     expect(result.valid).toBe(false);
     expect(result.plans).toBeUndefined();
-    expect((result.errors.plans[0] as any)[field]).toEqual(
-      typeof message === 'string' ? message : expect.stringMatching(message),
-    );
+    expect((result.errors.plans[0] as any)[field]).toMatch(message);
   });
 
   it('refuses a second plan of the same name on the second one', () => {
