@@ -313,9 +313,7 @@ describe('PublishForm', () => {
       within(pro).getByLabelText('Longest key lifetime (days)'),
       '90',
     );
-    await user.click(
-      screen.getByRole('button', { name: 'Remove New plan 2' }),
-    );
+    await user.click(screen.getByRole('button', { name: 'Remove New plan 2' }));
     expect(screen.queryByRole('group', { name: 'New plan 2' })).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Preview' }));
