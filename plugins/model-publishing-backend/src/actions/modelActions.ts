@@ -29,6 +29,7 @@ import type { ApiKeyService } from '../keys';
 import type { ModelTarget, RouteContext } from '../router/context';
 import { listReadablePublications } from '../router/publications';
 import type { UsageModule } from '../usage';
+import type { Counters } from '../usage/types';
 import {
   AGENT_KEY_DEFAULT_LIFETIME_HOURS,
   AGENT_KEY_MAX_LIFETIME_HOURS,
@@ -589,44 +590,32 @@ export function registerModelActions(
             ? (await ctx.resolveModel(modelPathOf(input.model))).entityRef
             : undefined;
           const held = await heldKeys(caller, onlyRef);
-          const usage = deps.usage;
-          const keys = [];
-          for (const [publicationId, group] of groupBy(
-            held,
-            k => k.publicationId,
-          )) {
-            const pub = usage && (await usage.directory.get(publicationId));
-            const report =
-              pub &&
-              (await usage.service.report(pub, {
-                from,
-                to,
-                granularity: 'day',
-              }));
-            const byKey = new Map((report?.keys ?? []).map(k => [k.keyId, k]));
-            for (const k of group) {
-              const totals = byKey.get(k.keyId)?.totals;
-              keys.push({
-                model: k.entityRef,
-                keyId: k.keyId,
-                keyName: k.keyName,
-                holder: k.holder,
-                status: k.status,
-                ...(k.expiresAt ? { expiresAt: k.expiresAt } : {}),
-                ...(k.lastUsedAt ? { lastUsedAt: k.lastUsedAt } : {}),
-                requests: totals?.requests ?? 0,
-                errors: totals
-                  ? totals.status401 +
-                    totals.status403 +
-                    totals.status429 +
-                    totals.status4xxOther +
-                    totals.status5xx
-                  : 0,
-                inputTokens: totals?.inputTokens ?? 0,
-                outputTokens: totals?.outputTokens ?? 0,
-              });
-            }
-          }
+          // one set of grouped queries for every key, whatever the number of models
+          const totalsOf = deps.usage
+            ? await deps.usage.service.keyTotals(held, { from, to })
+            : new Map<string, Counters>();
+          const keys = held.map(k => {
+            const totals = totalsOf.get(k.keyId);
+            return {
+              model: k.entityRef,
+              keyId: k.keyId,
+              keyName: k.keyName,
+              holder: k.holder,
+              status: k.status,
+              ...(k.expiresAt ? { expiresAt: k.expiresAt } : {}),
+              ...(k.lastUsedAt ? { lastUsedAt: k.lastUsedAt } : {}),
+              requests: totals?.requests ?? 0,
+              errors: totals
+                ? totals.status401 +
+                  totals.status403 +
+                  totals.status429 +
+                  totals.status4xxOther +
+                  totals.status5xx
+                : 0,
+              inputTokens: totals?.inputTokens ?? 0,
+              outputTokens: totals?.outputTokens ?? 0,
+            };
+          });
           return {
             output: { from: from.toISOString(), to: to.toISOString(), keys },
           };
@@ -674,21 +663,26 @@ export function registerModelActions(
       current: true,
       limit: 200,
     });
-    for (const p of items) {
-      if (!p.entityRef || (onlyRef && p.entityRef !== onlyRef)) continue;
-      for (const key of await deps.keys.list(p.id)) {
-        if (key.createdBy !== caller.actor || out.has(key.id)) continue;
-        out.set(key.id, {
-          publicationId: p.id,
-          entityRef: p.entityRef,
-          keyId: key.id,
-          keyName: key.name,
-          holder: caller.actor,
-          status: key.status,
-          ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}),
-          ...(key.lastUsedAt ? { lastUsedAt: key.lastUsedAt } : {}),
-        });
-      }
+    const refs = new Map<string, string>();
+    for (const p of items)
+      if (p.entityRef && (!onlyRef || p.entityRef === onlyRef))
+        refs.set(p.id, p.entityRef);
+    // one query for the keys the caller created on all of them
+    for (const key of await deps.keys.listCreatedBy(caller.actor, [
+      ...refs.keys(),
+    ])) {
+      const entityRef = refs.get(key.publicationId);
+      if (!entityRef || out.has(key.id)) continue;
+      out.set(key.id, {
+        publicationId: key.publicationId,
+        entityRef,
+        keyId: key.id,
+        keyName: key.name,
+        holder: caller.actor,
+        status: key.status,
+        ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}),
+        ...(key.lastUsedAt ? { lastUsedAt: key.lastUsedAt } : {}),
+      });
     }
     return [...out.values()];
   }
@@ -708,11 +702,4 @@ function requestOutput(request: AccessRequest, model: string) {
     consumer: request.consumerRef,
     next: next[request.status] ?? '',
   };
-}
-
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items)
-    out.set(keyOf(item), [...(out.get(keyOf(item)) ?? []), item]);
-  return out;
 }

@@ -120,6 +120,22 @@ export class ApiKeyService {
     return records.map(r => toApiKeyInfo(r, now));
   }
 
+  /** Keys `actor` created on any of the publications (the caller's own keys across models). */
+  async listCreatedBy(
+    actor: string,
+    publicationIds: string[],
+  ): Promise<(ApiKeyInfo & { publicationId: string })[]> {
+    const now = this.records.now();
+    const records = await this.records.store.listCreatedBy(
+      actor,
+      publicationIds,
+    );
+    return records.map(r => ({
+      ...toApiKeyInfo(r, now),
+      publicationId: r.publicationId,
+    }));
+  }
+
   /** Keys Envoy accepts now, for rebuilding the BackendTrafficPolicy. Never includes a key. */
   async listActiveKeysForPublication(
     publicationId: string,

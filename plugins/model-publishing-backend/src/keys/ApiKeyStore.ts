@@ -164,6 +164,25 @@ export class ApiKeyStore {
     return rows.map(fromRow);
   }
 
+  /** Keys `actor` created on any of the publications, oldest first: one query per 400 publications. */
+  async listCreatedBy(
+    actor: string,
+    publicationIds: string[],
+  ): Promise<ApiKeyRecord[]> {
+    const out: ApiKeyRecord[] = [];
+    for (let i = 0; i < publicationIds.length; i += 400) {
+      const rows: Row[] = await this.withLastUse()
+        .where(`${TABLE}.created_by`, actor)
+        .whereIn(`${TABLE}.publication_id`, publicationIds.slice(i, i + 400))
+        .orderBy([
+          { column: `${TABLE}.created_at`, order: 'asc' },
+          { column: `${TABLE}.id` },
+        ]);
+      out.push(...rows.map(fromRow));
+    }
+    return out;
+  }
+
   /** Keys that must be in the Secret now: not revoked, not expired, within grace if rotated. */
   async listLive(publicationId: string, now: Date): Promise<ApiKeyRecord[]> {
     const rows = await this.db<Row>(TABLE)

@@ -570,6 +570,64 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     expect(queries.filter(q => /^\s*WITH [pk] /.test(q))).toHaveLength(4);
   });
 
+  it("gives each key's totals across publications as their reports do, from grouped queries whatever their number", async () => {
+    const other = { ...pub, id: 'pub-2' };
+    const hours = [
+      '2026-03-01T22',
+      '2026-03-02T05',
+      '2026-03-03T10',
+      '2026-03-04T02',
+    ];
+    await service.recordPulled(
+      'demo',
+      [pub, other].flatMap((p, n) =>
+        hours.flatMap((h, i) =>
+          ['key-a', 'key-b'].map((clientId, c) =>
+            rec({
+              publicationId: p.id,
+              clientId,
+              hour: H(`${h}:00:00Z`),
+              requests: 1 + i + 10 * c + 100 * n,
+              status5xx: c,
+              inputTokens: 7 * i,
+              outputTokens: n,
+            }),
+          ),
+        ),
+      ),
+      H('2026-03-05T00:00:00Z'),
+    );
+    // ragged ends on both sides: whole days from the daily rollup, the ends from the hourly one
+    const range = {
+      from: H('2026-03-01T23:00:00Z'),
+      to: H('2026-03-04T03:00:00Z'),
+    };
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    const totals = await service.keyTotals(
+      [
+        { publicationId: 'pub-1', keyId: 'a' },
+        { publicationId: 'pub-2', keyId: 'b' },
+        { publicationId: 'pub-2', keyId: 'unused' },
+      ],
+      range,
+    );
+    db.removeListener('query', onQuery);
+    expect(queries).toHaveLength(3);
+    const reportOf = async (p: UsagePublicationInfo) =>
+      new Map(
+        (await service.report(p, { ...range, granularity: 'hour' })).keys.map(
+          k => [k.keyId, k.totals],
+        ),
+      );
+    const [one, two] = [await reportOf(pub), await reportOf(other)];
+    expect(totals.get('a')).toEqual(one.get('a'));
+    expect(totals.get('b')).toEqual(two.get('b'));
+    expect(one.get('a')!.requests).toBe(2 + 3 + 4);
+    expect(totals.has('unused')).toBe(false);
+  });
+
   it('refuses inverted or oversized ranges naming the parameter', async () => {
     await expect(
       service.report(pub, {

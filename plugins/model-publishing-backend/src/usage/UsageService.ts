@@ -20,6 +20,7 @@ import { pickLatency } from './latency';
 import { approximationsOf } from './approximations';
 import { costOf, hasPrices, roundCost } from './costs/prices';
 import { QuotaAlerts } from './QuotaAlerts';
+import { clientIdForKey } from '../keys/keyFormat';
 import {
   bucketRange,
   checkUsageQuery,
@@ -211,6 +212,31 @@ export class UsageService {
         ? { alertsTotal: alerts.length }
         : {}),
     };
+  }
+
+  /**
+   * Each key's totals over a range, for keys on many publications (a consumer's own usage across models):
+   * a few grouped queries whatever the number of publications. Keyed by key id; keys without traffic are
+   * absent.
+   */
+  async keyTotals(
+    keys: { publicationId: string; keyId: string }[],
+    range: { from: Date; to: Date },
+  ): Promise<Map<string, Counters>> {
+    const query: UsageQuery = { ...range, granularity: 'hour' };
+    checkUsageQuery(query);
+    const byClient = await this.store.reader.totalsByClient(
+      [...new Set(keys.map(k => k.publicationId))],
+      bucketRange(query),
+    );
+    const out = new Map<string, Counters>();
+    for (const k of keys) {
+      const counters = byClient.get(
+        `${k.publicationId}\u0000${clientIdForKey(k.keyId)}`,
+      );
+      if (counters) out.set(k.keyId, counters);
+    }
+    return out;
   }
 
   async csv(pub: UsagePublicationInfo, query: UsageQuery): Promise<string> {

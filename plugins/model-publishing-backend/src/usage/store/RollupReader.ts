@@ -137,6 +137,43 @@ export class RollupReader {
   }
 
   /**
+   * Totals per (publication, client id) over an hour range for many publications at once: whole days from
+   * the daily rollup, the ragged ends from the hourly one — at most three grouped queries per 400
+   * publications. Keyed by `publicationId + '\u0000' + clientId`.
+   */
+  async totalsByClient(
+    publicationIds: string[],
+    range: BucketRange,
+  ): Promise<Map<string, Counters>> {
+    const { daily, hourly } = splitHourRange(range);
+    const parts = [
+      ...(daily ? [{ table: 'usage_daily', bucket: 'day', range: daily }] : []),
+      ...hourly.map(h => ({ table: 'usage_hourly', bucket: 'hour', range: h })),
+    ];
+    const out = new Map<string, Counters>();
+    for (const ids of chunks(publicationIds)) {
+      for (const part of parts) {
+        const q = this.db(part.table)
+          .select('publication_id', 'client_id')
+          .whereIn('publication_id', ids)
+          .andWhere(part.bucket, '>=', part.range.from)
+          .andWhere(part.bucket, '<', part.range.to)
+          .groupBy('publication_id', 'client_id');
+        for (const c of COLUMNS) q.sum({ [c]: c });
+        const rows: Record<string, unknown>[] = await q;
+        for (const r of rows) {
+          const k = `${r.publication_id}\u0000${r.client_id}`;
+          const counters = toCounters(r);
+          const seen = out.get(k);
+          if (seen) addInto(seen, counters);
+          else out.set(k, counters);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Per publication and UTC day, the sums of the hours of an hour range (for the summary: its totals and
    * its sparklines); days without traffic are absent. Whole days come from the daily totals and only the
    * ragged ends from the hourly totals: at most three queries per 400 publications.
