@@ -2,8 +2,10 @@
 // to fraud-sklearn for his Component checkout-scoring: on the automatic plan the key is shown once and works
 // through the local gateway; on the manual plan his request waits; Frank (owner) approves it on the Publish
 // tab, Paul is notified and collects the key once on "My model access"; a second request is denied with a
-// reason Paul sees. Grace (another team) sees neither Paul's keys nor his usage. axe-core on the request
-// form and on the key, approve and deny dialogs.
+// reason Paul sees. Frank is told of the request in his notifications and sees Paul's component among the
+// consumers; the catalog graph of checkout-scoring shows its consumesApi relation to the model's API. Grace
+// (another team) sees neither Paul's keys nor his usage. axe-core on the request form and on the key,
+// approve and deny dialogs; the access pages and the Publish tab's plans at 800 px in the dark theme.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -159,7 +161,40 @@ test('Paul requests access on the manual plan: the request waits for the owners'
   );
 });
 
+test("Frank sees the model's plans in the Publish tab's plans editor", async () => {
+  await frank.goto(PUBLISH_TAB);
+  const trial = frank.getByRole('group', { name: 'Plan trial' });
+  await trial.waitFor({ timeout: 180_000 });
+  assert.equal(
+    await trial.getByLabel('Longest key lifetime (days)').inputValue(),
+    '30',
+  );
+  const production = frank.getByRole('group', { name: 'Plan production' });
+  assert.equal(
+    await production.getByLabel('Requests per month').inputValue(),
+    '1000000',
+  );
+  assert.equal(await production.getByLabel('Approval').inputValue(), 'manual');
+  await trial.scrollIntoViewIfNeeded();
+  await screenshot(frank, '32-frank-plans-editor');
+});
+
 test('Frank approves on the Publish tab; Paul is notified and sees the key once on My model access', async () => {
+  // The owners are told of the request: Frank's notification links him to where he decides.
+  await frank.goto(`${APP_URL}/notifications`);
+  const request = frank.getByText(`paul requests access to ${MODEL}`);
+  await eventually(
+    async () => {
+      await frank.reload();
+      return request
+        .first()
+        .waitFor({ timeout: 5000 })
+        .then(() => true);
+    },
+    { what: "Frank's access-request notification", timeoutMs: 60_000 },
+  );
+  await screenshot(frank, '32-frank-notification');
+
   await frank.goto(PUBLISH_TAB);
   const approve = frank.getByRole('button', {
     name: "Approve paul's request for checkout-scoring",
@@ -229,12 +264,57 @@ test('Frank approves on the Publish tab; Paul is notified and sees the key once 
 
   // Frank sees Paul's component among the model's consumers.
   await frank.reload();
-  await frank
+  const consumer = frank
     .getByRole('row')
     .filter({ hasText: 'checkout-scoring' })
     .filter({ hasText: 'production' })
+    .first();
+  await consumer.waitFor({ timeout: 60_000 });
+  await consumer.scrollIntoViewIfNeeded();
+  await screenshot(frank, '32-frank-sees-consumers');
+});
+
+test("The catalog graph shows checkout-scoring consuming the model's API", async () => {
+  const API_REF = `api:default/${MODEL}-api`;
+  // The entity provider names the consumers on the API entity (every 30 s); the processor draws the relation.
+  await eventually(
+    async () => {
+      const res = await api(
+        'paul',
+        'GET',
+        '/api/catalog/entities/by-name/component/default/checkout-scoring',
+      );
+      return (res.body.relations ?? []).some(
+        r => r.type === 'consumesApi' && r.targetRef === API_REF,
+      );
+    },
+    { what: `consumesApi ${API_REF} on checkout-scoring`, timeoutMs: 180_000 },
+  );
+  // The API entity's side: Paul's component among its consumers.
+  const apiEntity = await api(
+    'paul',
+    'GET',
+    `/api/catalog/entities/by-name/api/default/${MODEL}-api`,
+  );
+  assert.ok(
+    apiEntity.body.relations.some(
+      r => r.type === 'apiConsumedBy' && r.targetRef === CONSUMER,
+    ),
+    JSON.stringify(apiEntity.body.relations),
+  );
+  // The graph names each node by its entity's title.
+  const apiTitle = apiEntity.body.metadata.title ?? `${MODEL}-api`;
+  await paul.goto(`${APP_URL}/catalog/default/component/checkout-scoring`);
+  const graph = paul
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Relations' })
+    .locator('svg');
+  await graph
+    .locator('text', { hasText: apiTitle })
     .first()
     .waitFor({ timeout: 60_000 });
+  await graph.first().scrollIntoViewIfNeeded();
+  await screenshot(paul, '32-catalog-graph-consumes-api', { fullPage: true });
 });
 
 test('Frank denies a request with a reason on the approvals page; Paul sees the reason', async () => {
@@ -289,4 +369,79 @@ test("Grace (another team) sees neither Paul's keys nor his usage; a denied rout
   );
   assert.equal(suspend.status, 403);
   for (const key of paulKeys) await assertKeyWorks(key, "Paul's key");
+
+  // In the browser too: Grace's access page lists nothing of Paul's.
+  const gracePage = await signedInPage(browser, 'grace');
+  await gracePage.goto(`${APP_URL}/model-access`);
+  // mine('grace') above has no keys: the table says so once it has loaded.
+  await gracePage.getByText(/No keys yet/).waitFor({ timeout: 120_000 });
+  assert.equal(
+    await gracePage.getByText('checkout-scoring').count(),
+    0,
+    "Grace's access page shows nothing of Paul's",
+  );
+  await screenshot(gracePage, '32-grace-my-model-access', { fullPage: true });
+  await gracePage.context().close();
+});
+
+/** A page at `width` px in the dark theme, signed in as `user`. */
+async function darkPageAt(width, user) {
+  const context = await browser.newContext({
+    viewport: { width, height: 900 },
+  });
+  await context.addInitScript(name => {
+    window.localStorage.setItem('model-publishing-demo-user', name);
+    window.localStorage.setItem('theme', 'dark');
+  }, user);
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
+async function assertNoSidewaysScroll(page, what) {
+  const [scroll, client] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  assert.ok(
+    scroll <= client + 1,
+    `${what} scrolls sideways (${scroll} > ${client} px)`,
+  );
+}
+
+test('At 800 px in the dark theme: the Access tab, My model access and the plans editor fit and pass axe-core', async () => {
+  const paulDark = await darkPageAt(800, 'paul');
+  await paulDark.goto(ACCESS_TAB);
+  await paulDark
+    .getByRole('form', { name: 'Request access' })
+    .waitFor({ timeout: 180_000 });
+  await assertNoSidewaysScroll(paulDark, 'the Access tab at 800 px');
+  await assertNoSeriousViolations(paulDark, 'the Access tab (dark, 800 px)');
+  await screenshot(paulDark, '32-800-dark-access-tab', { fullPage: true });
+
+  await paulDark.goto(`${APP_URL}/model-access`);
+  await paulDark
+    .getByRole('row')
+    .filter({ hasText: 'production' })
+    .first()
+    .waitFor();
+  await assertNoSidewaysScroll(paulDark, 'My model access at 800 px');
+  await assertNoSeriousViolations(paulDark, 'My model access (dark, 800 px)');
+  await screenshot(paulDark, '32-800-dark-my-model-access', { fullPage: true });
+  await paulDark.context().close();
+
+  const frankDark = await darkPageAt(800, 'frank');
+  await frankDark.goto(PUBLISH_TAB);
+  const trial = frankDark.getByRole('group', { name: 'Plan trial' });
+  await trial.waitFor({ timeout: 180_000 });
+  await assertNoSidewaysScroll(frankDark, 'the Publish tab at 800 px');
+  await assertNoSeriousViolations(
+    frankDark,
+    'the plans editor (dark, 800 px)',
+    'main',
+  );
+  await trial.scrollIntoViewIfNeeded();
+  await screenshot(frankDark, '32-800-dark-plans-editor');
+  await screenshot(frankDark, '32-800-dark-publish-tab', { fullPage: true });
+  await frankDark.context().close();
 });
