@@ -1,7 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { UsageRecord } from '@model-publishing/plugin-model-publishing-node';
-import { LimitNotices, isCurrentWindow, usagePageOf } from './LimitNotices';
+import {
+  LimitNotices,
+  MONTH_MS,
+  isCurrentWindow,
+  monthWindowStart,
+  usagePageOf,
+} from './LimitNotices';
 import type { UsagePublicationInfo } from './types';
 import {
   createUsageTestDb,
@@ -67,6 +73,12 @@ describe('which windows are told about', () => {
     ['day', '2026-12-04T00:00:00.000Z', false],
   ] as const)('%s from %s → %s', (window, windowStart, current) => {
     expect(isCurrentWindow({ window, windowStart }, now)).toBe(current);
+  });
+  it("month windows are the gateway's: 30 days from the epoch, not calendar months", () => {
+    const start = monthWindowStart(now);
+    expect(new Date(start).toISOString()).toBe('2026-12-03T00:00:00.000Z');
+    expect(start % MONTH_MS).toBe(0);
+    expect(monthWindowStart(new Date(start + MONTH_MS - 1))).toBe(start);
   });
   it('links owners to the model’s usage cards', () => {
     expect(usagePageOf('component:default/fraud-sklearn')).toBe(
@@ -142,6 +154,83 @@ describe.each(usageTestDatabases())('LimitNotices on %s', kind => {
         ['2026-12-05T11:00:00.000Z', 80],
       ]);
       expect(sent).toHaveLength(6);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe.each(usageTestDatabases())('month limit notices on %s', kind => {
+  it("tells once at 80 % and once at 100 % of a key's month limit, summed over the gateway's 30-day window", async () => {
+    const { db, close } = await createUsageTestDb(kind);
+    try {
+      const { service, store } = usageServiceOn(db);
+      const sent: Parameters<NotificationService['send']>[0][] = [];
+      const monthly: UsagePublicationInfo = {
+        ...pub,
+        // key-a: a plan of 1,000 requests per month; key-b: no month limit.
+        limits: { keys: { 'key-a': { requestsPerMonth: 1000 } } },
+      };
+      const notices = new LimitNotices({
+        db,
+        quotaAlerts: service.quotaAlerts,
+        directory: { list: async () => [monthly], get: async () => monthly },
+        logger: mockServices.logger.mock(),
+        notifications: { send: async n => void sent.push(n) },
+        clientTotals: (id, hours) => store.reader.byClient(id, 'hour', hours),
+      });
+      // The window began 2026-12-03; usage before it does not count.
+      const before = new Date('2026-12-02T10:00:00Z');
+      const day1 = new Date('2026-12-03T10:00:00Z');
+      const day2 = new Date('2026-12-05T10:00:00Z');
+      const at = new Date('2026-12-05T10:30:00Z');
+      await service.recordPulled(
+        'demo',
+        [
+          traffic(before, 'key-a', 900),
+          traffic(day1, 'key-a', 500),
+          traffic(day1, 'key-b', 5000),
+        ],
+        at,
+      );
+      expect(await notices.check(at)).toEqual([]);
+
+      await service.recordPulled('demo', [traffic(day2, 'key-a', 320)], at);
+      const first = await notices.check(at);
+      expect(
+        first.map(n => [
+          n.keyName,
+          n.window,
+          n.windowStart,
+          n.threshold,
+          n.used,
+        ]),
+      ).toEqual([['checkout', 'month', '2026-12-03T00:00:00.000Z', 80, 820]]);
+      expect(sent[0].payload.title).toBe(
+        'Key checkout used 80 % of its requests limit on fraud-sklearn',
+      );
+      expect(sent[0].payload.description).toBe(
+        "820 of 1,000 requests per month (the gateway's 30-day window from 2026-12-03).",
+      );
+      // Days later in the same window: not again (the notice outlives the 3 days hour and day notices keep).
+      const later = new Date('2026-12-15T10:30:00Z');
+      expect(await notices.check(later)).toEqual([]);
+
+      await service.recordPulled(
+        'demo',
+        [traffic(new Date('2026-12-15T10:00:00Z'), 'key-a', 200)],
+        later,
+      );
+      const full = await notices.check(later);
+      expect(full.map(n => [n.threshold, n.used])).toEqual([[100, 1020]]);
+      expect(sent.map(n => n.payload.severity)).toEqual([
+        'normal',
+        'normal',
+        'high',
+        'high',
+      ]);
+      // The next window starts empty.
+      expect(await notices.check(new Date('2027-01-02T01:00:00Z'))).toEqual([]);
     } finally {
       await close();
     }

@@ -1,24 +1,50 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { UsageQuotaAlert } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  RateLimits,
+  UsageQuotaAlert,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { Knex } from 'knex';
 import type { QuotaAlerts } from './QuotaAlerts';
+import { ALERT_RATIO } from './report';
 import { DAY_MS, HOUR_MS } from './time';
-import type { UsagePublicationDirectory, UsagePublicationInfo } from './types';
+import type {
+  Counters,
+  UsagePublicationDirectory,
+  UsagePublicationInfo,
+} from './types';
 
 const TABLE = 'usage_limit_notices';
 /** Notices of windows older than this are forgotten (their windows can no longer be reported as current). */
 const KEEP_MS = 3 * DAY_MS;
+/**
+ * Envoy Gateway's RateLimitUnit Month: the rate-limit service divides time into fixed 30-day windows
+ * counted from the Unix epoch (whole UTC days), not calendar months.
+ */
+export const MONTH_MS = 30 * DAY_MS;
+/** A month window's notices are kept until it has ended (and a day more, for late usage). */
+const KEEP_MONTH_MS = MONTH_MS + DAY_MS;
 
-/** One limit notice: a key (or the publication's shared limit) at 80 % or 100 % in one hour or day. */
+/** Start of the gateway's month window holding `at` (epoch ms). Pure. */
+export function monthWindowStart(at: Date): number {
+  return Math.floor(at.getTime() / MONTH_MS) * MONTH_MS;
+}
+
+/** Totals per client id of a publication over hour buckets [from, to) (the usage store's byClient). */
+export type ClientTotals = (
+  publicationId: string,
+  hours: { from: number; to: number },
+) => Promise<{ clientId: string; counters: Counters }[]>;
+
+/** One limit notice: a key (or the publication's shared limit) at 80 % or 100 % in one hour, day or month. */
 export interface LimitNotice {
   publicationId: string;
   /** '' for the publication's shared limit. */
   clientId: string;
   keyName?: string;
   metric: UsageQuotaAlert['metric'];
-  window: UsageQuotaAlert['window'];
+  window: UsageQuotaAlert['window'] | 'month';
   windowStart: string;
   threshold: UsageQuotaAlert['threshold'];
   used: number;
@@ -51,14 +77,21 @@ export function usagePageOf(entityRef: string | undefined): string {
 }
 
 const describeWindow = (n: LimitNotice) =>
-  `${n.metric} per ${n.window} (window from ${n.windowStart.replace(
-    /:00\.000Z$/,
-    ' UTC',
-  )})`;
+  n.window === 'month'
+    ? `${
+        n.metric
+      } per month (the gateway's 30-day window from ${n.windowStart.slice(
+        0,
+        10,
+      )})`
+    : `${n.metric} per ${n.window} (window from ${n.windowStart.replace(
+        /:00\.000Z$/,
+        ' UTC',
+      )})`;
 
 /**
  * After each usage collection: every live publication's keys and shared limits that reached 80 % or 100 %
- * of an hour or day limit tell the key's holder (its consumer entity, or the user who created it) and the
+ * of an hour, day or month limit tell the key's holder (its consumer entity, or the user who created it) and the
  * model's owners — once per window and threshold, however many collections see it (the notices table's
  * primary key decides, across replicas). Per-minute limits cannot be judged from hourly rollups; the
  * gateway's 429 is their signal.
@@ -71,13 +104,24 @@ export class LimitNotices {
       directory: UsagePublicationDirectory;
       logger: LoggerService;
       notifications?: NotificationService;
+      /** Month limits are judged from these totals; without them only hour and day limits are. */
+      clientTotals?: ClientTotals;
     },
   ) {}
 
   async check(now: Date): Promise<LimitNotice[]> {
     await this.deps
       .db(TABLE)
-      .where('window_start', '<', now.getTime() - KEEP_MS)
+      .where(q =>
+        q
+          .where('window', '<>', 'month')
+          .andWhere('window_start', '<', now.getTime() - KEEP_MS),
+      )
+      .orWhere(q =>
+        q
+          .where('window', 'month')
+          .andWhere('window_start', '<', now.getTime() - KEEP_MONTH_MS),
+      )
       .delete();
     const pubs = (await this.deps.directory.list()).filter(p => p.live);
     // From the start of yesterday (a day window that just ended) to the end of the current hour.
@@ -99,8 +143,68 @@ export class LimitNotices {
         await this.notify(pub, notice);
         sent.push(notice);
       }
+      for (const notice of await this.monthNotices(pub, now)) {
+        if (!(await this.claim(notice, now))) continue;
+        await this.notify(pub, notice);
+        sent.push(notice);
+      }
     }
     return sent;
+  }
+
+  /**
+   * Keys at 80 % or 100 % of a month limit in the gateway's current month window (hourly rollups sum
+   * exactly into it: the window starts at a whole UTC day).
+   */
+  private async monthNotices(
+    pub: UsagePublicationInfo,
+    now: Date,
+  ): Promise<LimitNotice[]> {
+    const monthly = Object.entries(pub.limits.keys).filter(
+      ([, l]) => l.requestsPerMonth || l.tokensPerMonth,
+    );
+    if (!this.deps.clientTotals || monthly.length === 0) return [];
+    const start = monthWindowStart(now);
+    const totals = new Map(
+      (
+        await this.deps.clientTotals(pub.id, {
+          from: start / HOUR_MS,
+          to: Math.floor(now.getTime() / HOUR_MS) + 1,
+        })
+      ).map(t => [t.clientId, t.counters]),
+    );
+    const notices: LimitNotice[] = [];
+    for (const [clientId, limits] of monthly) {
+      const counters = totals.get(clientId);
+      if (!counters) continue;
+      const used = {
+        requests: counters.requests,
+        tokens: counters.inputTokens + counters.outputTokens,
+      };
+      const limitOf: Record<'requests' | 'tokens', keyof RateLimits> = {
+        requests: 'requestsPerMonth',
+        tokens: 'tokensPerMonth',
+      };
+      for (const metric of ['requests', 'tokens'] as const) {
+        const limit = limits[limitOf[metric]];
+        if (!limit || used[metric] < limit * ALERT_RATIO) continue;
+        const key = pub.keys.find(k => k.clientId === clientId);
+        notices.push({
+          publicationId: pub.id,
+          clientId,
+          ...(key ? { keyName: key.name } : {}),
+          metric,
+          window: 'month',
+          windowStart: new Date(start).toISOString(),
+          threshold: used[metric] >= limit ? 100 : 80,
+          used: used[metric],
+          limit,
+          holders: key?.consumer ? [key.consumer] : [],
+          owners: pub.owner ? [pub.owner] : [],
+        });
+      }
+    }
+    return notices;
   }
 
   private noticeOf(pub: UsagePublicationInfo, alert: UsageQuotaAlert) {

@@ -115,6 +115,8 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     directory,
     logger: o.logger,
     notifications: o.notifications,
+    clientTotals: (publicationId, hours) =>
+      store.reader.byClient(publicationId, 'hour', hours),
   });
   const collector = new UsageCollector({
     sources,
