@@ -11,3 +11,4 @@ export * from './guide';
 export * from './schemas';
 export * from './models';
 export * from './access';
+export * from './example';

@@ -1,3 +1,4 @@
+import { MAX_EXAMPLE_BYTES } from './example';
 import { z } from 'zod';
 
 const limit = (what: string) =>
@@ -39,14 +40,23 @@ export const keyNameSchema = z
     'key name may contain letters, digits, spaces, dots, dashes and underscores',
   );
 
-export const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expiresAt must be an ISO 8601 date-time' });
+export const expiresAtSchema = z.iso.datetime({
+  offset: true,
+  error: 'expiresAt must be an ISO 8601 date-time',
+});
 
 export const planInputSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'plan name must be 1-40 lower-case letters, digits or dashes'),
-    description: z.string().max(500, 'description must be at most 500 characters').optional(),
+      .regex(
+        /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/,
+        'plan name must be 1-40 lower-case letters, digits or dashes',
+      ),
+    description: z
+      .string()
+      .max(500, 'description must be at most 500 characters')
+      .optional(),
     rateLimits: rateLimitsSchema.default({}),
     approval: z.enum(['automatic', 'manual']).default('manual'),
     maxKeyLifetimeDays: z.number().int().positive().max(3650).optional(),
@@ -58,11 +68,23 @@ export const planInputSchema = z
  * are unique and the default plan takes its limits from the config's own rateLimits. One message per
  * broken rule; used by the form, the scaffolder and the backend.
  */
-export function planRuleViolations(plans: { name: string; rateLimits?: object }[]): string[] {
+export function planRuleViolations(
+  plans: { name: string; rateLimits?: object }[],
+): string[] {
   const violations: string[] = [];
-  if (new Set(plans.map(p => p.name)).size !== plans.length) violations.push('plan names must be unique');
-  if (plans.some(p => p.name === 'default' && p.rateLimits && Object.keys(p.rateLimits).length)) {
-    violations.push("the default plan's limits are the publication's rateLimits: set them there");
+  if (new Set(plans.map(p => p.name)).size !== plans.length)
+    violations.push('plan names must be unique');
+  if (
+    plans.some(
+      p =>
+        p.name === 'default' &&
+        p.rateLimits &&
+        Object.keys(p.rateLimits).length,
+    )
+  ) {
+    violations.push(
+      "the default plan's limits are the publication's rateLimits: set them there",
+    );
   }
   return violations;
 }
@@ -71,7 +93,8 @@ export const plansInputSchema = z
   .array(planInputSchema)
   .max(20, 'at most 20 plans')
   .superRefine((plans, ctx) => {
-    for (const message of planRuleViolations(plans)) ctx.addIssue({ code: 'custom', message });
+    for (const message of planRuleViolations(plans))
+      ctx.addIssue({ code: 'custom', message });
   });
 
 const price = (what: string) =>
@@ -98,10 +121,21 @@ export const publishConfigSchema = z
       .strict()
       .optional(),
     hostname: hostnameSchema.optional(),
-    description: z.string().max(1000, 'description must be at most 1000 characters').optional(),
+    description: z
+      .string()
+      .max(1000, 'description must be at most 1000 characters')
+      .optional(),
     modelKind: z.enum(['openai', 'v1', 'v2']).optional(),
     plans: plansInputSchema.optional(),
     prices: usagePricesSchema.optional(),
+    // Checked against the model's kind by exampleProblem where the kind is known (the backend's publish rules).
+    example: z
+      .record(z.string(), z.unknown())
+      .refine(
+        v => JSON.stringify(v).length <= MAX_EXAMPLE_BYTES,
+        `example must be at most ${MAX_EXAMPLE_BYTES} bytes as JSON`,
+      )
+      .optional(),
   })
   .strict();
 

@@ -60,4 +60,36 @@ describe('GuideRenderer', () => {
     expect(guide.markdown).toContain(`"model": "${publication.name}"`);
     expect(guide.markdown).not.toContain('llama-3-8b-instruct');
   });
+
+  it("uses the publish config's example, else the InferenceService's annotation (issue 23 item 8)", async () => {
+    const { isvc, publication } = published();
+    const chat = {
+      messages: [{ role: 'user', content: 'Classify this support ticket.' }],
+    };
+    const annotated = {
+      ...isvc,
+      metadata: {
+        ...isvc.metadata,
+        annotations: {
+          'model-publishing/example-request': JSON.stringify(chat),
+        },
+      },
+    };
+    const renderer = new GuideRenderer({
+      load: async () => ({ isvc: annotated, detection: {} as any }),
+    });
+    expect((await renderer.render(publication)).markdown).toContain(
+      'Classify this support ticket.',
+    );
+    const given = {
+      ...publication,
+      config: {
+        ...publication.config,
+        example: { messages: [{ role: 'user', content: 'Owner example' }] },
+      },
+    } as Publication;
+    const md = (await renderer.render(given)).markdown;
+    expect(md).toContain('Owner example');
+    expect(md).not.toContain('Classify this support ticket.');
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  modelExample,
   openaiTask,
   renderGuideMarkdown,
   type ClientConnection,
@@ -28,7 +29,16 @@ export class GuideRenderer {
       .load(publication)
       .then(m => m.isvc)
       .catch(() => undefined);
-    const options = isvc ? { modelName: servedModelName(isvc) } : {};
+    // The owner's example (publish config, else the InferenceService's annotation), never another model's data.
+    const example = modelExample(
+      publication.modelKind,
+      publication.config.example,
+      isvc?.metadata?.annotations,
+    );
+    const options = {
+      ...(isvc ? { modelName: servedModelName(isvc) } : {}),
+      ...(example ? { example } : {}),
+    };
     // A chat model's guide shows no embeddings call, an embedding model's no chat.
     const detection = {
       kind: publication.modelKind,

@@ -63,6 +63,90 @@ describe('buildGuide', () => {
     expect(unsure).toContain('/embeddings');
   });
 
+  it("a chat model's OpenAPI document has no /embeddings path, an embedding model's no chat", () => {
+    const [publication, detection, endpoints, options] = guideInputs(vllmInput);
+    const chat = buildOpenApiDocument(
+      publication,
+      { ...detection, openaiTask: 'generate' },
+      endpoints,
+      options,
+    );
+    expect(Object.keys(chat.paths).sort()).toEqual([
+      '/chat/completions',
+      '/completions',
+    ]);
+    const embed = buildOpenApiDocument(
+      publication,
+      { ...detection, openaiTask: 'embed' },
+      endpoints,
+      options,
+    );
+    expect(Object.keys(embed.paths)).toEqual(['/embeddings']);
+  });
+
+  it("shows the owner's example, never another model's data (issue 23 item 8)", () => {
+    // No example given: a v1 guide shows only the protocol's shape and says where examples come from.
+    const [v1Pub, v1Det, v1Endpoints, v1Options] = guideInputs(v1Input);
+    const none = buildGuide(v1Pub, v1Det, v1Endpoints, v1Options);
+    expect(none).not.toMatch(/6\.8|sepal|iris data/i);
+    expect(none).toContain("The model's owner has not given an example input");
+    expect(none).toContain('model-publishing/example-request');
+
+    // A fraud model's transactions, as its owner gave them.
+    const transactions = {
+      instances: [
+        [0.2, 13.5, 1, 0, 42.0],
+        [0.9, 2310.0, 0, 1, 3.0],
+      ],
+    };
+    const fraud = buildGuide(v1Pub, v1Det, v1Endpoints, {
+      ...v1Options,
+      example: transactions,
+    });
+    expect(fraud).toContain('2310');
+    expect(fraud).not.toContain('has not given an example');
+    const body = fences(fraud, 'json').map(j => JSON.parse(j));
+    expect(body).toContainEqual(transactions);
+    // One illustrative prediction per instance.
+    expect(body).toContainEqual({ predictions: [0, 0] });
+
+    // v2: the owner's tensors; the guide points at the metadata endpoint for the inputs.
+    const [v2Pub, v2Det, v2Endpoints, v2Options] = guideInputs(v2Input);
+    const tensors = {
+      inputs: [
+        { name: 'amount', shape: [3, 1], datatype: 'FP32', data: [1, 2, 3] },
+      ],
+    };
+    const v2 = buildGuide(v2Pub, v2Det, v2Endpoints, {
+      ...v2Options,
+      example: tensors,
+    });
+    expect(fences(v2, 'json').map(j => JSON.parse(j))).toContainEqual(tensors);
+    expect(v2).toContain(`GET /v2/models/${v2Pub.name}`);
+    const doc = buildOpenApiDocument(v2Pub, v2Det, v2Endpoints, {
+      ...v2Options,
+      example: tensors,
+    });
+    expect(JSON.stringify(doc)).toContain('"amount"');
+
+    // An LLM's chat example keeps the name clients address the model by.
+    const [llmPub, llmDet, llmEndpoints] = guideInputs(vllmInput);
+    const chat = buildGuide(
+      llmPub,
+      { ...llmDet, openaiTask: 'generate' },
+      llmEndpoints,
+      {
+        modelName: 'served',
+        example: {
+          model: 'whatever',
+          messages: [{ role: 'user', content: 'Summarise this claim.' }],
+        },
+      },
+    );
+    expect(chat).toContain('Summarise this claim.');
+    expect(chat).not.toContain('whatever');
+  });
+
   it("tells a consumer where to request a key (the model's Access tab) and lists the plans; never 'ask the owner'", () => {
     const [publication, detection, endpoints, options] = guideInputs(v2Input);
     const md = buildGuide(

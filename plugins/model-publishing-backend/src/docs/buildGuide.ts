@@ -5,6 +5,7 @@ import {
   type GuideBlock,
   type GuideLanguage,
   type GuideSection,
+  type ExampleBody,
   type ModelKind,
   type OpenAiTask,
   type Publication,
@@ -41,6 +42,8 @@ export interface GuideDetection {
 }
 
 export interface GuideOptions {
+  /** The owner's example body for the main call (modelExample in common: publish config, else annotation). */
+  example?: ExampleBody;
   /** The name clients address the model by (`model` in OpenAI bodies, `{name}` in v1/v2 paths). Default: the publication's name. */
   modelName?: string;
   /** Other names an OpenAI client may send as `model` (they route to the same model). Default: none. */
@@ -295,6 +298,7 @@ function exampleSection(
     text(
       `\`POST ${url}\``,
       '',
+      ...(call.note ? [call.note, ''] : []),
       'Request body:',
       '',
       fence('json', prettyJson(call.body)),
@@ -355,7 +359,12 @@ export function buildGuideSections(
   const kind = detection.kind;
   const model = options.modelName ?? publication.name;
   const baseUrl = endpoints[0].url.replace(/\/+$/, '');
-  const calls = exampleCalls(kind, model, detection.openaiTask);
+  const calls = exampleCalls(
+    kind,
+    model,
+    detection.openaiTask,
+    options.example,
+  );
   const mainCall = calls[0];
 
   const sections: GuideSection[] = [];

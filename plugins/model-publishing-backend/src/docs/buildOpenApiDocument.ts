@@ -278,7 +278,13 @@ export function buildOpenApiDocument(
   checkGuideInput(detection, endpoints);
   const kind = detection.kind;
   const model = options.modelName ?? publication.name;
-  const calls = exampleCalls(kind, model);
+  // Only the calls the model answers: a chat model's document has no /embeddings, an embedding model's no chat.
+  const calls = exampleCalls(
+    kind,
+    model,
+    detection.openaiTask,
+    options.example,
+  );
   const openai = kind === 'openai';
   const paths: Record<string, any> = {};
 
@@ -344,31 +350,37 @@ export function buildOpenApiDocument(
     };
   } else {
     const byId = Object.fromEntries(calls.map(c => [c.id, c]));
-    paths['/chat/completions'] = {
-      post: operation(
-        byId.chat,
-        true,
-        'ChatCompletionRequest',
-        'OpenAIResponse',
-        'Chat completions (set "stream": true to stream)',
-      ),
-    };
-    paths['/completions'] = {
-      post: operation(
-        byId.completions,
-        true,
-        'CompletionRequest',
-        'OpenAIResponse',
-      ),
-    };
-    paths['/embeddings'] = {
-      post: operation(
-        byId.embeddings,
-        true,
-        'EmbeddingRequest',
-        'OpenAIResponse',
-      ),
-    };
+    if (byId.chat) {
+      paths['/chat/completions'] = {
+        post: operation(
+          byId.chat,
+          true,
+          'ChatCompletionRequest',
+          'OpenAIResponse',
+          'Chat completions (set "stream": true to stream)',
+        ),
+      };
+    }
+    if (byId.completions) {
+      paths['/completions'] = {
+        post: operation(
+          byId.completions,
+          true,
+          'CompletionRequest',
+          'OpenAIResponse',
+        ),
+      };
+    }
+    if (byId.embeddings) {
+      paths['/embeddings'] = {
+        post: operation(
+          byId.embeddings,
+          true,
+          'EmbeddingRequest',
+          'OpenAIResponse',
+        ),
+      };
+    }
   }
 
   const schemas = referencedSchemas(paths);
@@ -378,7 +390,8 @@ export function buildOpenApiDocument(
       title: `${publication.name} (${publication.namespace})`,
       version: '1.0.0',
       description: [
-        publication.config.description && ownerText(publication.config.description),
+        publication.config.description &&
+          ownerText(publication.config.description),
         openai
           ? `OpenAI-compatible API of the model \`${model}\`: send \`"model": "${model}"\` in every request.`
           : `${

@@ -1,4 +1,5 @@
 import type {
+  ExampleBody,
   ModelKind,
   OpenAiTask,
 } from '@model-publishing/plugin-model-publishing-common';
@@ -14,6 +15,26 @@ export interface ExampleCall {
   stream?: boolean;
   /** A response of the shape the model returns (values illustrative). */
   response: unknown;
+  /** Said before the body: where the example comes from, when the reader should know. */
+  note?: string;
+}
+
+/** Placeholder predictive inputs: only the protocol's shape (nothing any real model was trained on). */
+const PLACEHOLDER_ROW = [0.0, 1.0, 2.0];
+
+const OWNER_GAVE_NONE =
+  "The model's owner has not given an example input, so the values below only show the protocol's shape: send " +
+  'the features your model expects, in its order. (Owners: give one at publish time, `example`, or in the ' +
+  'InferenceService annotation `model-publishing/example-request`.)';
+
+/** How many rows a v1 body or v2 tensor holds (its first dimension), for an illustrative response. */
+function batchOf(kind: 'v1' | 'v2', body: ExampleBody): number {
+  if (kind === 'v1') {
+    const list = (body.instances ?? body.inputs) as unknown[];
+    return Math.max(1, list.length);
+  }
+  const first = (body.inputs as { shape?: number[] }[])[0];
+  return Math.max(1, first?.shape?.[0] ?? 1);
 }
 
 /**
@@ -25,57 +46,71 @@ export function exampleCalls(
   kind: ModelKind,
   model: string,
   task?: OpenAiTask,
+  /** The owner's example body for the main call (modelExample in common); checked for the kind. */
+  example?: ExampleBody,
 ): ExampleCall[] {
-  const calls = allExampleCalls(kind, model);
+  const calls = allExampleCalls(kind, model, example);
   if (kind !== 'openai' || !task) return calls;
   return calls.filter(c => (task === 'embed') === (c.id === 'embeddings'));
 }
 
-function allExampleCalls(kind: ModelKind, model: string): ExampleCall[] {
+function allExampleCalls(
+  kind: ModelKind,
+  model: string,
+  example: ExampleBody | undefined,
+): ExampleCall[] {
   if (kind === 'v1') {
+    const body = example ?? { instances: [PLACEHOLDER_ROW] };
     return [
       {
         id: 'predict',
         title: 'Predict (v1 protocol)',
         path: `/v1/models/${model}:predict`,
-        body: {
-          instances: [
-            [6.8, 2.8, 4.8, 1.4],
-            [6.0, 3.4, 4.5, 1.6],
-          ],
+        body,
+        response: {
+          predictions: Array.from({ length: batchOf('v1', body) }, () => 0),
         },
-        response: { predictions: [1, 1] },
+        ...(example ? {} : { note: OWNER_GAVE_NONE }),
       },
     ];
   }
   if (kind === 'v2') {
+    const body = example ?? {
+      inputs: [
+        {
+          name: 'input-0',
+          shape: [1, PLACEHOLDER_ROW.length],
+          datatype: 'FP32',
+          data: PLACEHOLDER_ROW,
+        },
+      ],
+    };
+    const rows = batchOf('v2', body);
+    const metadata = `\`GET /v2/models/${model}\` (same key) answers the model's metadata: the name, datatype and shape of each input it expects.`;
     return [
       {
         id: 'infer',
         title: 'Inference (Open Inference Protocol, v2)',
         path: `/v2/models/${model}/infer`,
-        body: {
-          inputs: [
-            {
-              name: 'input-0',
-              shape: [2, 4],
-              datatype: 'FP32',
-              data: [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6],
-            },
-          ],
-        },
+        body,
         response: {
           model_name: model,
           id: 'b5a6e3a1-1f6c-4b7e-9d4e-6f3f2c1a0b9d',
           outputs: [
-            { name: 'output-0', shape: [2], datatype: 'INT64', data: [1, 1] },
+            {
+              name: 'output-0',
+              shape: [rows],
+              datatype: 'INT64',
+              data: Array.from({ length: rows }, () => 0),
+            },
           ],
         },
+        note: example ? metadata : `${OWNER_GAVE_NONE} ${metadata}`,
       },
     ];
   }
   if (kind !== 'openai') return [];
-  const messages = [
+  const messages = (example?.messages as unknown[] | undefined) ?? [
     { role: 'system', content: 'You are a helpful assistant.' },
     { role: 'user', content: 'Write a haiku about Kubernetes.' },
   ];
@@ -84,7 +119,10 @@ function allExampleCalls(kind: ModelKind, model: string): ExampleCall[] {
       id: 'chat',
       title: 'Chat completions',
       path: '/chat/completions',
-      body: { model, messages, max_tokens: 100 },
+      // The owner's chat example, addressed to the name clients use.
+      body: example
+        ? { ...example, model }
+        : { model, messages, max_tokens: 100 },
       response: {
         id: 'chatcmpl-123',
         object: 'chat.completion',

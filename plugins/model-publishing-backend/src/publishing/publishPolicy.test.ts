@@ -75,6 +75,16 @@ describe('checkPublish', () => {
     expect(check({ loaded: llm, config: { rateLimits: { tokensPerMinute: 1000 } } }).kind).toBe('openai');
   });
 
+  it("refuses an example that is not a request body of the model's kind with a 400 naming the field", () => {
+    const example = { instances: [[1, 2, 3]] }; // a v1 body, and this model is v2
+    expect(() => check({ config: { rateLimits: {}, example } })).toThrow(/^example\.inputs:/);
+    expect(() => check({ config: { rateLimits: {}, example } })).toThrow(
+      expect.objectContaining({ name: 'InputError' }),
+    );
+    const tensors = { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] };
+    expect(check({ config: { rateLimits: {}, example: tensors } })).toEqual({ kind: 'v2' });
+  });
+
   it('applies the tenant rules: namespace and maxPublications', () => {
     const tenants = [{ group: 'group:default/ml', namespaces: ['other'], maxPublications: 1 }];
     expect(() => check({ tenants })).toThrow(/namespace: tenant group:default\/ml may publish from other only/);

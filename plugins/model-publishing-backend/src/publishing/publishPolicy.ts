@@ -1,8 +1,9 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import type {
-  ModelKindDetection,
-  PublishConfig,
-  PublishableModelKind,
+import {
+  exampleProblem,
+  type ModelKindDetection,
+  type PublishConfig,
+  type PublishableModelKind,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { TenantSettings } from '../config';
 import type {
@@ -106,6 +107,8 @@ export function checkPublish(input: {
     }
   }
   const kind = resolveKind(loaded.detection, config);
+  const badExample = exampleProblem(kind.kind, config.example);
+  if (badExample) throw new InputError(badExample);
   if (kind.kind !== 'openai') {
     const tokenFields = Object.keys(config.rateLimits ?? {}).filter(k =>
       k.startsWith('tokens'),

@@ -2986,6 +2986,11 @@ export const spec = {
           },
           "prices": {
             "$ref": "#/components/schemas/UsagePrices"
+          },
+          "example": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "A request body of the model's main call that the guide and Try it show (v1 `instances`, v2 `inputs` tensors, OpenAI-compatible a chat body); checked against the model's kind (400 naming the field). Without it the InferenceService's annotation model-publishing/example-request is used, if any."
           }
         },
         "additionalProperties": {

@@ -211,6 +211,10 @@ export interface PublishConfig {
   /** Plans consumers may request; the default plan is always there and has rateLimits. Names are unique; the default plan takes its limits from rateLimits. */
   plans?: Array<PlanInput>;
   prices?: UsagePrices;
+  /** A request body of the model's main call that the guide and Try it show (v1 `instances`, v2 `inputs` tensors, OpenAI-compatible a chat body); checked against the model's kind (400 naming the field). Without it the InferenceService's annotation model-publishing/example-request is used, if any. */
+  example?: {
+    [key: string]: unknown;
+  };
 }
 
 export interface ModelKindDetection {

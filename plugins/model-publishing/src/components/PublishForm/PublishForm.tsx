@@ -97,6 +97,15 @@ function hostnameHelp(live: boolean, kind: string | undefined): string {
   return "Serve the model on a hostname of its own; leave empty for the gateway's shared address.";
 }
 
+/** What an example body looks like for the kind, as the field's placeholder. */
+function examplePlaceholder(kind: string | undefined): string {
+  if (kind === 'openai')
+    return '{"messages": [{"role": "user", "content": "…"}]}';
+  if (kind === 'v2')
+    return '{"inputs": [{"name": "input-0", "shape": [1, 5], "datatype": "FP32", "data": [0.2, 13.5, 1, 0, 42]}]}';
+  return '{"instances": [[0.2, 13.5, 1, 0, 42]]}';
+}
+
 /** 'update' once the model is live; 'publish' when it is not (or a previous attempt failed). */
 export function formMode(publication?: Publication): 'publish' | 'update' {
   return publication &&
@@ -362,6 +371,26 @@ export function PublishForm(props: PublishFormProps) {
         helperText={
           errors.description ??
           `Shown at the top of the API guide (${values.description.length}/1000).`
+        }
+        disabled={working}
+        className={classes.section}
+      />
+      <TextField
+        id="mp-example"
+        label="Example request (optional, JSON)"
+        placeholder={examplePlaceholder(kind)}
+        fullWidth
+        multiline
+        minRows={2}
+        variant="outlined"
+        size="small"
+        value={values.example}
+        InputProps={{ ...inputProps, style: { fontFamily: 'monospace' } }}
+        onChange={set('example')}
+        error={!!errors.example}
+        helperText={
+          errors.example ??
+          'A request body with real inputs of this model; the API guide and Try it show it instead of placeholder values.'
         }
         disabled={working}
         className={classes.section}

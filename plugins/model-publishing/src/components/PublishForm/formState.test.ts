@@ -29,6 +29,35 @@ describe('formToConfig', () => {
     });
   });
 
+  it("sends the owner's example request, checked for the model's kind in the form's words (issue 23 item 8)", () => {
+    const example = { instances: [[0.2, 13.5, 1, 0, 42]] };
+    const ok = formToConfig(
+      { ...initialValues(), example: JSON.stringify(example) },
+      { detection: highV1, mode: 'publish', now },
+    );
+    expect(ok.config?.example).toEqual(example);
+    expect(
+      formToConfig(
+        { ...initialValues(), example: '{"instances": [' },
+        { detection: highV1, mode: 'publish', now },
+      ).errors.example,
+    ).toMatch(/^The example must be JSON/);
+    expect(
+      formToConfig(
+        { ...initialValues(), example: '{"inputs": []}' },
+        { detection: highV1, mode: 'publish', now },
+      ).errors.example,
+    ).toMatch(/^The example\.instances: a v1 request needs/);
+    // An update keeps the example the publication has.
+    expect(
+      formToConfig(initialValues({ rateLimits: {}, example }), {
+        detection: highV1,
+        mode: 'update',
+        now,
+      }).config?.example,
+    ).toEqual(example);
+  });
+
   it('drops token limits for non-LLM models but keeps their hostname', () => {
     const values = {
       ...initialValues(),

@@ -3,6 +3,7 @@ import {
   PublishConfig,
   PublishableModelKind,
   RateLimits,
+  exampleProblem,
   publishConfigSchema,
 } from '@model-publishing/plugin-model-publishing-common';
 
@@ -41,6 +42,8 @@ export interface PublishFormValues extends Record<LimitField, string> {
   keyExpiresOn: string;
   hostname: string;
   description: string;
+  /** The example request body as JSON text (PublishConfig.example), or empty. */
+  example: string;
 }
 
 export type PublishFormField = keyof PublishFormValues;
@@ -104,6 +107,7 @@ export function initialValues(
     keyExpiresOn: '',
     hostname: existing?.hostname ?? '',
     description: existing?.description ?? '',
+    example: existing?.example ? JSON.stringify(existing.example, null, 2) : '',
   };
 }
 
@@ -114,6 +118,7 @@ const PATH_TO_FIELD: Record<string, PublishFormField> = {
   hostname: 'hostname',
   description: 'description',
   modelKind: 'modelKind',
+  example: 'example',
 };
 
 function fieldForPath(path: PropertyKey[]): PublishFormField | undefined {
@@ -176,6 +181,24 @@ export function formToConfig(
   if (values.description.trim() !== '')
     config.description = values.description.trim();
   if (values.modelKind) config.modelKind = values.modelKind;
+  if (values.example.trim() !== '') {
+    let example: unknown;
+    try {
+      example = JSON.parse(values.example);
+    } catch {
+      errors.example =
+        'The example must be JSON: a request body such as {"instances": [[…]]}';
+    }
+    if (!errors.example) {
+      // The same check as the backend's, in the form's words (the field is the example itself).
+      const problem = kind ? exampleProblem(kind, example) : undefined;
+      if (problem)
+        errors.example = inFormWords(
+          problem.replace(/^example(\S*): /, 'The example$1: '),
+        );
+      else config.example = example;
+    }
+  }
 
   const parsed = publishConfigSchema.safeParse(config);
   if (!parsed.success) {
