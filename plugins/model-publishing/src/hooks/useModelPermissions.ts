@@ -62,5 +62,5 @@ export function useModelPermissions(
 export function deniedReason(what: string, loading: boolean): string {
   return loading
     ? 'Checking your permissions…'
-    : `You don't have permission to ${what} for this model. Ask the model's owners.`;
+    : `You don't have permission to ${what} for this model: only its owners and admins may.`;
 }

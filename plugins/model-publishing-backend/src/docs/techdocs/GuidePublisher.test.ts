@@ -89,6 +89,11 @@ describe('guideSite', () => {
     // Same files, so the unpublished site overwrites every page of the guide.
     expect(Object.keys(gone.files).sort()).toEqual(Object.keys(a.files).sort());
     expect(gone.files['docs/index.md']).toContain('no longer published');
+    // Consumers are sent to the Access tab, never to ask the owner (issue 15).
+    expect(gone.files['docs/index.md']).toContain("model's **Access** tab");
+    expect(gone.files['docs/index.md']).not.toMatch(
+      /ask the (model's )?owner/i,
+    );
   });
 });
 

@@ -85,7 +85,8 @@ export function unpublishedSite(publication: SitePublication): SiteSource {
     `The model \`${publication.namespace}/${publication.name}\` is no longer published: its public endpoint`,
     'has been removed and its API keys no longer work.',
     '',
-    "Ask the model's owner if you still need it. Owners can publish it again from the model's **Publish** tab.",
+    // Consumers are never sent to ask the owner (issue 15): the Access tab is where they act.
+    "Its owners can publish it again from the model's **Publish** tab; once it is published, request a key on the model's **Access** tab.",
     '',
   ].join('\n');
   return project(

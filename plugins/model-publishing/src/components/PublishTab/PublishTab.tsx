@@ -82,7 +82,7 @@ export function PublishTabContent(props: {
           <EmptyState
             missing="info"
             title="You can't see this model's publication"
-            description="You don't have permission to read it. Ask the model's owners."
+            description="You don't have permission to read it; its owners decide who may."
           />
         );
       }
