@@ -178,6 +178,12 @@ const RULES: Record<string, Rule> = {
     services: 'none',
     body: () => ({ consumerRef: 'group:default/genai', monthlyAmount: 100 }),
   },
+  // an admin is answered 204 or 404 (no budget left to remove), never 401/403
+  'DELETE /usage/budgets': {
+    users: 'admins',
+    services: 'none',
+    query: `consumerRef=${encodeURIComponent('group:default/genai')}`,
+  },
   'POST /usage/ingest': {
     users: 'none',
     services: 'ingest',

@@ -42,6 +42,10 @@ describe('app-config.production.yaml', () => {
     }
   });
 
+  it('does not inherit the demo prices (null masks app-config.yaml)', () => {
+    expect(production.modelPublishing?.usage).toHaveProperty('prices', null);
+  });
+
   it('keeps the Kubernetes proxy for admins', () => {
     expect(production.permission?.modelPublishing?.kubernetesProxy).toBe(
       'admins',

@@ -64,6 +64,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, ServiceAccess>> = {
   'GET /usage/chargeback.csv': 'users',
   'GET /usage/budgets': 'users',
   'PUT /usage/budgets': 'users',
+  'DELETE /usage/budgets': 'users',
   'POST /usage/ingest': 'ingest',
   'POST /secret-scanning/github': 'signed',
   'POST /keys/leaked': 'users',

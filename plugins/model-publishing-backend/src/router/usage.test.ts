@@ -412,7 +412,7 @@ describe('usage routes', () => {
     expect(none.status).toBe(404);
   });
 
-  it('shows costs per month to group members (their subtree) and admins, and lets only admins set budgets', async () => {
+  it('shows costs per month to group members (their subtree) and admins, and lets only admins set and remove budgets', async () => {
     jest.useFakeTimers({
       now: new Date('2026-03-01T12:00:00Z'),
       doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'clearTimeout'],
@@ -478,6 +478,46 @@ describe('usage routes', () => {
       expect(
         listed.body.items.map((b: { consumerRef: string }) => b.consumerRef),
       ).toEqual(['group:default/ml']);
+
+      // removing: admins only (a member of the group may not), 404 once it is gone; the ref is URL-encoded
+      allowed.delete('model-publishing.costs.admin');
+      const notAdmin = await request(app)
+        .delete(
+          `/usage/budgets?consumerRef=${encodeURIComponent(
+            'group:default/ml',
+          )}`,
+        )
+        .set('Authorization', user);
+      expect(notAdmin.status).toBe(403);
+      const anonymous = await request(app).delete(
+        `/usage/budgets?consumerRef=${encodeURIComponent('group:default/ml')}`,
+      );
+      expect(anonymous.status).toBe(401);
+      expect((await usage.budgets.list()).map(b => b.consumerRef)).toEqual([
+        'group:default/ml',
+      ]);
+      allowed.add('model-publishing.costs.admin');
+      const malformed = await request(app)
+        .delete('/usage/budgets?consumerRef=ml')
+        .set('Authorization', user);
+      expect(malformed.status).toBe(400);
+      const removed = await request(app)
+        .delete(
+          `/usage/budgets?consumerRef=${encodeURIComponent(
+            'group:default/ml',
+          )}`,
+        )
+        .set('Authorization', user);
+      expect(removed.status).toBe(204);
+      expect(await usage.budgets.list()).toEqual([]);
+      const again = await request(app)
+        .delete(
+          `/usage/budgets?consumerRef=${encodeURIComponent(
+            'group:default/ml',
+          )}`,
+        )
+        .set('Authorization', user);
+      expect(again.status).toBe(404);
     } finally {
       jest.useRealTimers();
     }

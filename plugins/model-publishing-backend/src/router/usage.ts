@@ -198,6 +198,19 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     res.json(saved);
   });
 
+  router.delete('/usage/budgets', async (req, res) => {
+    const credentials = await ctx.credentials(req);
+    if (!(await ctx.isAllowed(credentials, costsAdminPermission))) {
+      throw new NotAllowedError(
+        `not allowed: ${costsAdminPermission.name} (removing budgets)`,
+      );
+    }
+    const { consumerRef } = req.query;
+    if (!(await usageOf().budgets.remove(consumerRef)))
+      throw new NotFoundError(`no budget for ${consumerRef}`);
+    res.status(204).end();
+  });
+
   // NDJSON is the format log shippers batch best, and is not limited by the router's 100 kB JSON parser.
   const ndjson = express.text({
     type: ['application/x-ndjson', 'application/jsonl'],

@@ -94,6 +94,8 @@ import type {
   ListBudgetsResponse,
   SetBudgetBody,
   SetBudgetResponse,
+  RemoveBudgetQuery,
+  RemoveBudgetResponse,
   IngestUsageQuery,
   IngestUsageBody,
   IngestUsageResponse,
@@ -2089,6 +2091,43 @@ export const spec = {
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "removeBudget",
+        "summary": "Removes a consumer's monthly budget (model-publishing.costs.admin); no more budget notices for it",
+        "tags": [
+          "usage"
+        ],
+        "parameters": [
+          {
+            "name": "consumerRef",
+            "in": "query",
+            "required": true,
+            "description": "The group, component or user whose budget goes",
+            "schema": {
+              "type": "string",
+              "pattern": "^(group|component|user):[^/]+/.+$",
+              "maxLength": 255
+            }
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "removed"
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           }
         }
       }
@@ -4637,6 +4676,7 @@ export type EndpointMap = {
   '#get|/usage/chargeback.csv': { query: GetChargebackCsvQuery; response: GetChargebackCsvResponse };
   '#get|/usage/budgets': { response: ListBudgetsResponse };
   '#put|/usage/budgets': { body: SetBudgetBody; response: SetBudgetResponse };
+  '#_delete|/usage/budgets': { query: RemoveBudgetQuery; response: RemoveBudgetResponse };
   '#post|/usage/ingest': { query: IngestUsageQuery; body: IngestUsageBody; response: IngestUsageResponse };
   '#post|/secret-scanning/github': { body: ReportLeakedTokensBody; response: ReportLeakedTokensResponse };
   '#post|/keys/leaked': { body: ReportLeakedKeyBody; response: ReportLeakedKeyResponse };

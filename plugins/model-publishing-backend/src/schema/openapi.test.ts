@@ -34,6 +34,7 @@ describe('openapi.yaml and the code generated from it', () => {
         'GET /usage/chargeback.csv',
         'GET /usage/budgets',
         'PUT /usage/budgets',
+        'DELETE /usage/budgets',
         `GET ${model}`,
         `POST ${model}/publication/dry-run`,
         `POST ${model}/publication`,

@@ -81,6 +81,8 @@ import type {
   ListBudgetsResponse,
   SetBudgetRequest,
   SetBudgetResponse,
+  RemoveBudgetRequest,
+  RemoveBudgetResponse,
   IngestUsageRequest,
   IngestUsageResponse,
   ReportLeakedTokensRequest,
@@ -444,6 +446,14 @@ export class ModelPublishingApiClient {
     options?: RequestOptions,
   ): Promise<TypedResponse<SetBudgetResponse>> {
     return this.send('PUT', this.url(`/usage/budgets`), request.body, options);
+  }
+
+  /** DELETE /usage/budgets: Removes a consumer's monthly budget (model-publishing.costs.admin); no more budget notices for it */
+  async removeBudget(
+    request: RemoveBudgetRequest = {},
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RemoveBudgetResponse>> {
+    return this.send('DELETE', this.url(`/usage/budgets`, request.query), undefined, options);
   }
 
   /** POST /usage/ingest: Envoy JSON access-log ingest (service credentials) */

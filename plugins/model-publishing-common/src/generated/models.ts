@@ -1021,6 +1021,16 @@ export type SetBudgetRequest = {
   body: SetBudgetBody;
 };
 
+// DELETE /usage/budgets: Removes a consumer's monthly budget (model-publishing.costs.admin); no more budget notices for it
+export type RemoveBudgetQuery = {
+  /** The group, component or user whose budget goes */
+  consumerRef: string;
+};
+export type RemoveBudgetResponse = void;
+export type RemoveBudgetRequest = {
+  query?: RemoveBudgetQuery;
+};
+
 // POST /usage/ingest: Envoy JSON access-log ingest (service credentials)
 export type IngestUsageQuery = {
   /** The configured cluster the records come from (default - any, matched by key and route) */

@@ -23,6 +23,8 @@ export interface ModelCostsApi {
   listBudgets(): Promise<Budget[]>;
   /** Needs model-publishing.costs.admin. */
   setBudget(budget: BudgetInput): Promise<Budget>;
+  /** Needs model-publishing.costs.admin. */
+  removeBudget(consumerRef: string): Promise<void>;
 }
 
 export const modelCostsApiRef = createApiRef<ModelCostsApi>({
@@ -65,5 +67,13 @@ export class ModelCostsClient implements ModelCostsApi {
 
   setBudget(body: BudgetInput) {
     return bodyOf(this.client.setBudget({ body }));
+  }
+
+  async removeBudget(consumerRef: string) {
+    const response = await this.client.removeBudget({
+      query: { consumerRef },
+    });
+    if (!response.ok)
+      throw await ResponseError.fromResponse(response as Response);
   }
 }

@@ -50,8 +50,12 @@ export class BudgetStore {
       .merge();
   }
 
-  async remove(consumerRef: string): Promise<void> {
-    await this.db('usage_budgets').where('consumer_ref', consumerRef).delete();
+  /** Whether there was a budget to remove. */
+  async remove(consumerRef: string): Promise<boolean> {
+    const removed = await this.db('usage_budgets')
+      .where('consumer_ref', consumerRef)
+      .delete();
+    return removed > 0;
   }
 
   /**

@@ -123,6 +123,7 @@ function mockApi(overrides: Partial<ModelCostsApi> = {}) {
         updatedAt: '2026-12-01T00:00:00Z',
       }),
     ),
+    removeBudget: jest.fn(async () => undefined),
     ...overrides,
   } as jest.Mocked<ModelCostsApi>;
 }
@@ -279,6 +280,30 @@ describe('CostsPage', () => {
     await waitFor(() => expect(api.listBudgets).toHaveBeenCalledTimes(2));
   });
 
+  it('lets admins remove a budget by keyboard after confirming', async () => {
+    const api = mockApi();
+    await renderPage(api, true);
+    const table = await screen.findByRole('table', {
+      name: 'Budgets per consumer',
+    });
+    const remove = await within(table).findByRole('button', {
+      name: 'Remove budget of group:default/team-a',
+    });
+    remove.focus();
+    await userEvent.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Remove the budget of group:default/team-a',
+    });
+    expect(api.removeBudget).not.toHaveBeenCalled();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Remove budget' }),
+    );
+    await waitFor(() =>
+      expect(api.removeBudget).toHaveBeenCalledWith('group:default/team-a'),
+    );
+    await waitFor(() => expect(api.listBudgets).toHaveBeenCalledTimes(2));
+  });
+
   it('does not offer budget edits without costs.admin', async () => {
     const api = mockApi();
     await renderPage(api, false);
@@ -288,6 +313,9 @@ describe('CostsPage', () => {
     ).not.toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: /Edit budget/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Remove budget/ }),
     ).not.toBeInTheDocument();
     expect(
       screen.queryByRole('table', { name: 'Costs per owning team' }),

@@ -37,6 +37,7 @@ import { CardEmptyState } from '../common/CardEmptyState';
 import { errorMessage } from '../common/errors';
 import { formatDateTime, formatNumber } from '../common/format';
 import { Sparkline } from '../UsageCards/LineChart';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import { BudgetDialog } from './BudgetDialog';
 import {
   budgetCandidates,
@@ -383,6 +384,7 @@ function BudgetsCard(props: {
   const api = useApi(modelCostsApiRef);
   const { report } = props;
   const [editing, setEditing] = useState<{ budget?: Budget } | undefined>();
+  const [removing, setRemoving] = useState<Budget | undefined>();
   const rows = budgetRows(props.budgets ?? [], report);
   const cost = (n: number) => formatCost(n, report.currency);
 
@@ -463,6 +465,13 @@ function BudgetsCard(props: {
                       >
                         Edit
                       </Button>
+                      <Button
+                        size="small"
+                        onClick={() => setRemoving(row.budget)}
+                        aria-label={`Remove budget of ${row.budget.consumerRef}`}
+                      >
+                        Remove
+                      </Button>
                     </TableCell>
                   )}
                 </TableRow>
@@ -507,6 +516,23 @@ function BudgetsCard(props: {
           props.onChanged();
         }}
       />
+      <ConfirmDialog
+        open={!!removing}
+        title={`Remove the budget of ${removing?.consumerRef ?? ''}`}
+        confirmLabel="Remove budget"
+        danger
+        onClose={() => setRemoving(undefined)}
+        onConfirm={async () => {
+          await api.removeBudget(removing!.consumerRef);
+          setRemoving(undefined);
+          props.onChanged();
+        }}
+      >
+        <Typography variant="body2">
+          {removing?.consumerRef} will have no monthly budget: no more budget
+          notifications for it. Its costs stay on this page.
+        </Typography>
+      </ConfirmDialog>
     </InfoCard>
   );
 }
