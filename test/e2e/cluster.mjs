@@ -15,6 +15,8 @@ const RESOURCES = {
     'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/securitypolicies',
   BackendTrafficPolicy:
     'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backendtrafficpolicies',
+  EnvoyExtensionPolicy:
+    'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/envoyextensionpolicies',
   Backend: 'apis/gateway.envoyproxy.io/v1alpha1/namespaces/{ns}/backends',
   AIServiceBackend:
     'apis/aigateway.envoyproxy.io/v1beta1/namespaces/{ns}/aiservicebackends',

@@ -279,6 +279,8 @@ async function serveRoute(
     'x-request-id': x.requestId,
     'x-envoy-upstream-service-time': String(Date.now() - upstreamStarted),
   };
+  // The route's EnvoyExtensionPolicy Lua filters see the response headers on their way out.
+  for (const filter of route.lua) filter.onResponse(headers);
   if (answer.stream) {
     res.writeHead(answer.status, headers);
     const reader = new SseUsageReader();

@@ -21,6 +21,8 @@ export type WatchedKind =
   | 'BackendTrafficPolicy'
   | 'Backend'
   | 'AIServiceBackend'
+  | 'EnvoyExtensionPolicy'
+  | 'ConfigMap'
   | 'Secret';
 
 /** What the cluster says right now: objects by kind, keyed `namespace/name`. */
@@ -34,6 +36,8 @@ export function emptySnapshot(): ClusterSnapshot {
     BackendTrafficPolicy: new Map(),
     Backend: new Map(),
     AIServiceBackend: new Map(),
+    EnvoyExtensionPolicy: new Map(),
+    ConfigMap: new Map(),
     Secret: new Map(),
   };
 }

@@ -7,7 +7,13 @@ import {
   KubernetesObject,
   makeInformer,
 } from '@kubernetes/client-node';
-import { ClusterSnapshot, KubeObject, WatchedKind, emptySnapshot, objectKey } from '../types';
+import {
+  ClusterSnapshot,
+  KubeObject,
+  WatchedKind,
+  emptySnapshot,
+  objectKey,
+} from '../types';
 
 interface WatchedResource {
   kind: WatchedKind;
@@ -16,15 +22,52 @@ interface WatchedResource {
   plural: string;
 }
 
-/** What the gateway controllers read: the Gateway API and Envoy (AI) Gateway objects, and Secrets. */
+/** What the gateway controllers read: the Gateway API and Envoy (AI) Gateway objects, Secrets and ConfigMaps (Lua sources). */
 export const WATCHED_RESOURCES: WatchedResource[] = [
-  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' },
-  { kind: 'SecurityPolicy', group: 'gateway.envoyproxy.io', version: 'v1alpha1', plural: 'securitypolicies' },
-  { kind: 'BackendTrafficPolicy', group: 'gateway.envoyproxy.io', version: 'v1alpha1', plural: 'backendtrafficpolicies' },
-  { kind: 'Backend', group: 'gateway.envoyproxy.io', version: 'v1alpha1', plural: 'backends' },
-  { kind: 'AIGatewayRoute', group: 'aigateway.envoyproxy.io', version: 'v1beta1', plural: 'aigatewayroutes' },
-  { kind: 'AIServiceBackend', group: 'aigateway.envoyproxy.io', version: 'v1beta1', plural: 'aiservicebackends' },
+  {
+    kind: 'HTTPRoute',
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    plural: 'httproutes',
+  },
+  {
+    kind: 'SecurityPolicy',
+    group: 'gateway.envoyproxy.io',
+    version: 'v1alpha1',
+    plural: 'securitypolicies',
+  },
+  {
+    kind: 'BackendTrafficPolicy',
+    group: 'gateway.envoyproxy.io',
+    version: 'v1alpha1',
+    plural: 'backendtrafficpolicies',
+  },
+  {
+    kind: 'Backend',
+    group: 'gateway.envoyproxy.io',
+    version: 'v1alpha1',
+    plural: 'backends',
+  },
+  {
+    kind: 'AIGatewayRoute',
+    group: 'aigateway.envoyproxy.io',
+    version: 'v1beta1',
+    plural: 'aigatewayroutes',
+  },
+  {
+    kind: 'AIServiceBackend',
+    group: 'aigateway.envoyproxy.io',
+    version: 'v1beta1',
+    plural: 'aiservicebackends',
+  },
+  {
+    kind: 'EnvoyExtensionPolicy',
+    group: 'gateway.envoyproxy.io',
+    version: 'v1alpha1',
+    plural: 'envoyextensionpolicies',
+  },
   { kind: 'Secret', group: '', version: 'v1', plural: 'secrets' },
+  { kind: 'ConfigMap', group: '', version: 'v1', plural: 'configmaps' },
 ];
 
 export interface ClusterWatchOptions {
@@ -56,14 +99,28 @@ export class ClusterWatch {
     const kc = this.o.kubeConfig;
     const list =
       r.kind === 'Secret'
-        ? () => kc.makeApiClient(CoreV1Api).listSecretForAllNamespaces() as Promise<KubernetesListObject<KubernetesObject>>
+        ? () =>
+            kc.makeApiClient(CoreV1Api).listSecretForAllNamespaces() as Promise<
+              KubernetesListObject<KubernetesObject>
+            >
+        : r.kind === 'ConfigMap'
+        ? () =>
+            kc
+              .makeApiClient(CoreV1Api)
+              .listConfigMapForAllNamespaces() as Promise<
+              KubernetesListObject<KubernetesObject>
+            >
         : () =>
             kc
               .makeApiClient(CustomObjectsApi)
-              .listClusterCustomObject({ group: r.group, version: r.version, plural: r.plural }) as Promise<
-              KubernetesListObject<KubernetesObject>
-            >;
-    const path = r.group ? `/apis/${r.group}/${r.version}/${r.plural}` : `/api/v1/${r.plural}`;
+              .listClusterCustomObject({
+                group: r.group,
+                version: r.version,
+                plural: r.plural,
+              }) as Promise<KubernetesListObject<KubernetesObject>>;
+    const path = r.group
+      ? `/apis/${r.group}/${r.version}/${r.plural}`
+      : `/api/v1/${r.plural}`;
     const informer = makeInformer<KubernetesObject>(kc, path, list);
     const store = this.snapshot[r.kind];
     const put = (obj: KubernetesObject) => {

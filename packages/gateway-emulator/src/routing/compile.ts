@@ -1,4 +1,5 @@
 import { ApiKeyAuthConfig, resolveApiKeyAuth } from '../policy/apiKeyAuth';
+import { compileLua, type LuaFilter } from '../policy/lua';
 import { RateLimitRule } from '../policy/rateLimit';
 import { ClusterSnapshot, KubeObject } from '../types';
 import { compileHeaderModifier, type HeaderModifier } from './headerModifier';
@@ -66,6 +67,10 @@ export interface CompiledRoute {
   authError?: string;
   rateLimitRules: RateLimitRule[];
   llmRequestCosts: LlmRequestCost[];
+  /** The EnvoyExtensionPolicy's Lua filters, in order (run on every upstream response). */
+  lua: LuaFilter[];
+  /** Why a Lua entry of that policy was rejected (the policy is then not applied at all). */
+  luaError?: string;
   createdAt: number;
 }
 
@@ -154,7 +159,7 @@ function backendUpstream(
 
 function compileHttpRoute(
   route: KubeObject,
-): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
+): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules' | 'lua'> {
   const ns = route.metadata.namespace ?? '';
   return {
     kind: 'HTTPRoute',
@@ -194,7 +199,7 @@ function compileHttpRoute(
 function compileAiRoute(
   snapshot: ClusterSnapshot,
   route: KubeObject,
-): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules'> {
+): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules' | 'lua'> {
   const ns = route.metadata.namespace ?? '';
   return {
     kind: 'AIGatewayRoute',
@@ -228,6 +233,45 @@ function compileAiRoute(
   };
 }
 
+// Lua VMs by script and filter context: the table is recompiled on every watched change (a key added to a
+// Secret), and a policy that did not change keeps its VM. Bounded: cleared when it grows past the limit.
+const luaCache = new Map<string, LuaFilter | { error: string }>();
+const LUA_CACHE_LIMIT = 256;
+
+/**
+ * An EnvoyExtensionPolicy's `lua` entries: Inline, or ValueRef to a ConfigMap (its `lua` key, else its
+ * first value — envoyproxy/gateway api/v1alpha1/lua_types.go). Any entry that cannot load rejects the policy.
+ */
+function luaFilters(
+  snapshot: ClusterSnapshot,
+  policy: KubeObject,
+): LuaFilter[] | { error: string } {
+  const ns = policy.metadata.namespace ?? '';
+  const out: LuaFilter[] = [];
+  for (const entry of policy.spec?.lua ?? []) {
+    let source: string | undefined = entry.inline;
+    if (entry.type === 'ValueRef') {
+      const cm = snapshot.ConfigMap.get(keyOf(ns, entry.valueRef?.name));
+      const data = cm?.data ?? {};
+      source = data.lua ?? Object.values(data)[0];
+      if (source === undefined)
+        return {
+          error: `ConfigMap ${ns}/${entry.valueRef?.name} not found or empty`,
+        };
+    }
+    const key = `${source}\u0000${JSON.stringify(entry.filterContext ?? null)}`;
+    let filter = luaCache.get(key);
+    if (!filter) {
+      if (luaCache.size >= LUA_CACHE_LIMIT) luaCache.clear();
+      filter = compileLua(source ?? '', entry.filterContext);
+      luaCache.set(key, filter);
+    }
+    if ('error' in filter) return filter;
+    out.push(filter);
+  }
+  return out;
+}
+
 /**
  * What Envoy Gateway + AI Gateway would program from the cluster's objects: routes with their auth and
  * rate-limit policies attached. An AIGatewayRoute stands for the HTTPRoute AI Gateway generates with its
@@ -241,7 +285,7 @@ export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
     ),
   ];
   const routes: CompiledRoute[] = bases.map(base => {
-    const route: CompiledRoute = { ...base, rateLimitRules: [] };
+    const route: CompiledRoute = { ...base, rateLimitRules: [], lua: [] };
     const sp = policyFor(snapshot.SecurityPolicy, base);
     if (sp?.spec?.apiKeyAuth) {
       const resolved = resolveApiKeyAuth(sp, snapshot.Secret);
@@ -251,6 +295,10 @@ export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
     const btp = policyFor(snapshot.BackendTrafficPolicy, base);
     const rl = btp?.spec?.rateLimit;
     route.rateLimitRules = rl?.global?.rules ?? rl?.local?.rules ?? [];
+    const eep = policyFor(snapshot.EnvoyExtensionPolicy, base);
+    const lua = eep ? luaFilters(snapshot, eep) : [];
+    if ('error' in lua) route.luaError = lua.error;
+    else route.lua = lua;
     return route;
   });
   // Oldest route first, as Envoy Gateway orders equally specific routes.

@@ -216,6 +216,53 @@ describe('buildPublicationObjects', () => {
     ).toBe('/v1');
   });
 
+  it('deprecation headers: the HTTPRoute sets them; an LLM gets an EnvoyExtensionPolicy on the generated HTTPRoute', () => {
+    const responseHeaders = [
+      { name: 'Deprecation', value: '@1796083200' },
+      { name: 'Sunset', value: 'Sat, 01 Jan 2028 00:00:00 GMT' },
+    ];
+    const route = byKind(
+      buildPublicationObjects({ ...v1Input(), responseHeaders }),
+      'HTTPRoute',
+    );
+    expect(route.spec.rules[0].filters[1]).toEqual({
+      type: 'ResponseHeaderModifier',
+      responseHeaderModifier: { set: responseHeaders },
+    });
+
+    expect(buildPublicationObjects(vllmInput()).map(o => o.kind)).not.toContain(
+      'EnvoyExtensionPolicy',
+    );
+    const llm = buildPublicationObjects({ ...vllmInput(), responseHeaders });
+    // A policy like the others: before the route, which stays last.
+    expect(llm.map(o => o.kind).slice(-2)).toEqual([
+      'EnvoyExtensionPolicy',
+      'AIGatewayRoute',
+    ]);
+    const eep = byKind(llm, 'EnvoyExtensionPolicy');
+    const routeName = byKind(llm, 'AIGatewayRoute').metadata.name;
+    expect(eep.metadata.name).toBe(routeName);
+    expect(eep.spec.targetRefs).toEqual([
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+        name: routeName,
+      },
+    ]);
+    expect(eep.spec.lua).toEqual([
+      {
+        type: 'Inline',
+        inline: expect.stringContaining('function envoy_on_response'),
+        filterContext: {
+          name1: 'Deprecation',
+          value1: '@1796083200',
+          name2: 'Sunset',
+          value2: 'Sat, 01 Jan 2028 00:00:00 GMT',
+        },
+      },
+    ]);
+  });
+
   it('uses config.hostname over the template', () => {
     const route = byKind(
       buildPublicationObjects(
@@ -558,15 +605,23 @@ describe('publicationEndpoints', () => {
   it('reaches an LLM hostname through llmBaseUrlTemplate when set (the local gateway path form)', () => {
     const built: BuildInput = {
       ...vllmInput(),
-      gateway: { ...gateway, llmBaseUrlTemplate: 'http://localhost:8080/_host/{hostname}' },
+      gateway: {
+        ...gateway,
+        llmBaseUrlTemplate: 'http://localhost:8080/_host/{hostname}',
+      },
     };
-    expect(publicationEndpoints(built).slice(0, 2).map(e => e.url)).toEqual([
+    expect(
+      publicationEndpoints(built)
+        .slice(0, 2)
+        .map(e => e.url),
+    ).toEqual([
       'http://localhost:8080/_host/vllm-qwen-models.llm.example.com/v1',
       'http://localhost:8080/_host/vllm-qwen-models.llm.example.com/v1/chat/completions',
     ]);
     // The route keeps the hostname itself: the gateway selects it by that name.
-    expect(buildPublicationObjects(built).find(o => o.kind === 'AIGatewayRoute')?.spec.hostnames).toEqual([
-      'vllm-qwen-models.llm.example.com',
-    ]);
+    expect(
+      buildPublicationObjects(built).find(o => o.kind === 'AIGatewayRoute')
+        ?.spec.hostnames,
+    ).toEqual(['vllm-qwen-models.llm.example.com']);
   });
 });

@@ -4,11 +4,16 @@ import { buildAIGatewayRoute } from './aiGatewayRoute';
 import { buildAIServiceBackend } from './aiServiceBackend';
 import { buildBackend } from './backend';
 import { buildBackendTrafficPolicy } from './backendTrafficPolicy';
+import { buildEnvoyExtensionPolicy } from './envoyExtensionPolicy';
 import { buildHttpRoute } from './httpRoute';
 import { llmHostname, modelPathPrefix } from './names';
 import { buildKeySecret } from './secret';
 import { buildSecurityPolicy } from './securityPolicy';
-import type { BuildInput, PublicationEndpoint, PublicationObject } from './types';
+import type {
+  BuildInput,
+  PublicationEndpoint,
+  PublicationObject,
+} from './types';
 import { resolveUpstream } from './upstream';
 
 /**
@@ -16,7 +21,9 @@ import { resolveUpstream } from './upstream';
  * BackendTrafficPolicy → route last, so the route is never reachable without auth and limits.
  * Delete in reverse.
  */
-export function buildPublicationObjects(input: BuildInput): PublicationObject[] {
+export function buildPublicationObjects(
+  input: BuildInput,
+): PublicationObject[] {
   const kind = input.detection.kind;
   if (kind !== 'openai' && kind !== 'v1' && kind !== 'v2') {
     throw new InputError(
@@ -30,11 +37,13 @@ export function buildPublicationObjects(input: BuildInput): PublicationObject[] 
       upstream.type === 'InferencePool'
         ? []
         : [buildBackend(input, upstream), buildAIServiceBackend(input)];
+    const extension = buildEnvoyExtensionPolicy(input);
     return [
       buildKeySecret(input),
       ...backends,
       buildSecurityPolicy(input),
       buildBackendTrafficPolicy(input),
+      ...(extension ? [extension] : []),
       buildAIGatewayRoute(input, upstream),
     ];
   }

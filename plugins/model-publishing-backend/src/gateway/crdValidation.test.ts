@@ -50,6 +50,15 @@ function expectValid(o: KubeObject) {
   }
 }
 
+const DEPRECATION_HEADERS = [
+  { name: 'Deprecation', value: '@1796083200' },
+  { name: 'Sunset', value: 'Sat, 01 Jan 2028 00:00:00 GMT' },
+  {
+    name: 'Link',
+    value: '<https://models.example.com/v2>; rel="successor-version"',
+  },
+];
+
 const cases: [string, () => BuildInput][] = [
   ['v1 (sklearn)', v1Input],
   ['v2 (xgboost)', v2Input],
@@ -92,6 +101,14 @@ const cases: [string, () => BuildInput][] = [
     () => ({ ...vllmInput(), gateway: { ...gateway, sectionName: undefined } }),
   ],
   ['openai, LLMInferenceService', () => input(isvcs.llmInferenceService)],
+  [
+    'v1, deprecated (ResponseHeaderModifier)',
+    () => ({ ...v1Input(), responseHeaders: DEPRECATION_HEADERS }),
+  ],
+  [
+    'openai, deprecated (EnvoyExtensionPolicy with the Lua filter)',
+    () => ({ ...vllmInput(), responseHeaders: DEPRECATION_HEADERS }),
+  ],
   [
     'LLMInferenceService with a scheduler and TLS (Backend TLS with KServe CA)',
     () => ({ ...input(llmWithScheduler()), serving: tlsFacts() }),
@@ -183,7 +200,8 @@ describe('every builder output passes the real upstream CRD schema', () => {
   it('the validator does reject what the gateway would (so the checks above can fail)', () => {
     const objects = buildPublicationObjects(vllmInput());
     // Deliberately invalid values below: the object as any client could send it.
-    const byKind = (kind: string) => objects.find(o => o.kind === kind)! as KubeObject;
+    const byKind = (kind: string) =>
+      objects.find(o => o.kind === kind)! as KubeObject;
     const btp = structuredClone(byKind('BackendTrafficPolicy'));
     btp.spec.rateLimit.global.rules[0].limit.unit = 'Fortnight';
     expect(validator.validate(btp).valid).toBe(false);

@@ -20,6 +20,10 @@ export {
   MAX_LOCAL_RULES,
 } from './backendTrafficPolicy';
 export { buildHttpRoute } from './httpRoute';
+export {
+  buildEnvoyExtensionPolicy,
+  RESPONSE_HEADERS_LUA,
+} from './envoyExtensionPolicy';
 export { buildAIGatewayRoute } from './aiGatewayRoute';
 export {
   objectName,
@@ -31,6 +35,9 @@ export {
 } from './names';
 export { resolveUpstream, deploymentMode, childName } from './upstream';
 export type { ServingFacts, Upstream, ResolvedUpstream } from './upstream';
-export { reviewGatewayPolicies, MERGEABLE_POLICY_KINDS } from './gatewayPolicies';
+export {
+  reviewGatewayPolicies,
+  MERGEABLE_POLICY_KINDS,
+} from './gatewayPolicies';
 export type { PolicyReview } from './gatewayPolicies';
 export { nameCollision, describeExistingOwner } from './names';

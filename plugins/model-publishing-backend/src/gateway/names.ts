@@ -13,6 +13,7 @@ export const API = {
   backend: 'gateway.envoyproxy.io/v1alpha1',
   securityPolicy: 'gateway.envoyproxy.io/v1alpha1',
   backendTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  envoyExtensionPolicy: 'gateway.envoyproxy.io/v1alpha1',
   httpRoute: 'gateway.networking.k8s.io/v1',
   aiServiceBackend: 'aigateway.envoyproxy.io/v1beta1',
   aiGatewayRoute: 'aigateway.envoyproxy.io/v1beta1',
@@ -150,7 +151,13 @@ export function nameCollision(
         isvc.metadata.namespace,
   );
   if (!other) return undefined;
-  return `${other.kind ?? 'InferenceService'} ${isvc.metadata.namespace}/${taken} exists, and KServe names its routes after it (HTTPRoute ${taken}): that is the name a publication of ${isvc.metadata.name} gives its route and policies, so they would attach to the other model's route. Rename one of the two models to publish ${isvc.metadata.name}`;
+  return `${other.kind ?? 'InferenceService'} ${
+    isvc.metadata.namespace
+  }/${taken} exists, and KServe names its routes after it (HTTPRoute ${taken}): that is the name a publication of ${
+    isvc.metadata.name
+  } gives its route and policies, so they would attach to the other model's route. Rename one of the two models to publish ${
+    isvc.metadata.name
+  }`;
 }
 
 /**
@@ -163,7 +170,9 @@ export function describeExistingOwner(existing: KubeObject): string {
   );
   const labels = existing.metadata.labels ?? {};
   if (labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE) {
-    return `it belongs to publication ${labels[LABEL_PUBLICATION] ?? '(unknown)'}, which is still live`;
+    return `it belongs to publication ${
+      labels[LABEL_PUBLICATION] ?? '(unknown)'
+    }, which is still live`;
   }
   if (owner) {
     return `it belongs to ${owner.kind} ${existing.metadata.namespace}/${owner.name} (KServe names its objects after the model, and ${owner.name} ends in -mp like the names a publication uses)`;

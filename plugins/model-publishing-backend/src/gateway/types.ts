@@ -63,7 +63,8 @@ export interface BuildInput {
   >;
   /**
    * Headers every response of the route carries (a deprecated publication's Deprecation, Sunset and Link):
-   * the HTTPRoute's ResponseHeaderModifier filter. AI Gateway 1.1's AIGatewayRoute has no response filter.
+   * the HTTPRoute's ResponseHeaderModifier filter; for an LLM, whose HTTPRoute AI Gateway generates, an
+   * EnvoyExtensionPolicy's Lua filter on that route (envoyExtensionPolicy.ts).
    */
   responseHeaders?: { name: string; value: string }[];
 }

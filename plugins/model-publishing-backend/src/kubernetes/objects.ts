@@ -55,10 +55,31 @@ export interface CustomObject<Kind extends string, Spec> {
 
 export type HTTPRoute = CustomObject<'HTTPRoute', HTTPRouteSpec>;
 export type AIGatewayRoute = CustomObject<'AIGatewayRoute', AIGatewayRouteSpec>;
-export type AIServiceBackend = CustomObject<'AIServiceBackend', AIServiceBackendSpec>;
+export type AIServiceBackend = CustomObject<
+  'AIServiceBackend',
+  AIServiceBackendSpec
+>;
 export type Backend = CustomObject<'Backend', BackendSpec>;
 export type SecurityPolicy = CustomObject<'SecurityPolicy', SecurityPolicySpec>;
-export type BackendTrafficPolicy = CustomObject<'BackendTrafficPolicy', BackendTrafficPolicySpec>;
+export type BackendTrafficPolicy = CustomObject<
+  'BackendTrafficPolicy',
+  BackendTrafficPolicySpec
+>;
+
+/** gateway.envoyproxy.io/v1alpha1 EnvoyExtensionPolicy, the fields we write (its Lua filters). */
+export interface EnvoyExtensionPolicySpec {
+  targetRefs: { group: string; kind: string; name: string }[];
+  lua: {
+    type: 'Inline' | 'ValueRef';
+    inline?: string;
+    valueRef?: { group: string; kind: string; name: string };
+    filterContext?: Record<string, unknown>;
+  }[];
+}
+export type EnvoyExtensionPolicy = CustomObject<
+  'EnvoyExtensionPolicy',
+  EnvoyExtensionPolicySpec
+>;
 
 /** core/v1 Secret of a publication's keys (client id → base64 key). */
 export interface KeySecret {
@@ -76,5 +97,6 @@ export type PublicationObject =
   | AIServiceBackend
   | SecurityPolicy
   | BackendTrafficPolicy
+  | EnvoyExtensionPolicy
   | HTTPRoute
   | AIGatewayRoute;

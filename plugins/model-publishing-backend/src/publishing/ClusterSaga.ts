@@ -200,11 +200,12 @@ export class SagaExecutor {
   ): Promise<OwnedObject[]> {
     const client = this.o.clusters.get(cluster);
     const found: OwnedObject[] = [];
-    for (const { apiVersion, kind } of MANAGED_KINDS) {
-      const items = await client.list(apiVersion, kind, {
+    for (const { apiVersion, kind, optional } of MANAGED_KINDS) {
+      const listing = client.list(apiVersion, kind, {
         namespace,
         labelSelector: `${LABEL_PUBLICATION}=${publicationId}`,
       });
+      const items = optional ? await listing.catch(() => []) : await listing;
       found.push(
         ...items.map(i => ({
           apiVersion,

@@ -477,6 +477,12 @@ export class PublishingService {
     const saga = this.o.sagas.begin(current.cluster, current.id);
     try {
       await saga.applyStaged(built.objects, 'apply');
+      // Objects the publication no longer needs (a withdrawn deprecation's EnvoyExtensionPolicy).
+      await saga.deleteObjects(
+        current.objects.filter(
+          o => !built.objects.some(b => sameRef(refOf(b), o)),
+        ),
+      );
     } catch (error) {
       await saga.undo();
       throw error;
