@@ -97,27 +97,20 @@ export class ClusterWatch {
 
   private async watch(r: WatchedResource): Promise<void> {
     const kc = this.o.kubeConfig;
-    const list =
-      r.kind === 'Secret'
-        ? () =>
-            kc.makeApiClient(CoreV1Api).listSecretForAllNamespaces() as Promise<
-              KubernetesListObject<KubernetesObject>
-            >
-        : r.kind === 'ConfigMap'
-        ? () =>
-            kc
-              .makeApiClient(CoreV1Api)
-              .listConfigMapForAllNamespaces() as Promise<
-              KubernetesListObject<KubernetesObject>
-            >
-        : () =>
-            kc
-              .makeApiClient(CustomObjectsApi)
-              .listClusterCustomObject({
-                group: r.group,
-                version: r.version,
-                plural: r.plural,
-              }) as Promise<KubernetesListObject<KubernetesObject>>;
+    type List = Promise<KubernetesListObject<KubernetesObject>>;
+    const core = () => kc.makeApiClient(CoreV1Api);
+    let list: () => List;
+    if (r.kind === 'Secret')
+      list = () => core().listSecretForAllNamespaces() as List;
+    else if (r.kind === 'ConfigMap')
+      list = () => core().listConfigMapForAllNamespaces() as List;
+    else
+      list = () =>
+        kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({
+          group: r.group,
+          version: r.version,
+          plural: r.plural,
+        }) as List;
     const path = r.group
       ? `/apis/${r.group}/${r.version}/${r.plural}`
       : `/api/v1/${r.plural}`;
