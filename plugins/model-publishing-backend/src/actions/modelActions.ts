@@ -182,40 +182,45 @@ export function registerModelActions(
     action: async ({ input, credentials }) =>
       audited('list-published-models', 'low', credentials, {}, async caller => {
         const limit = input.limit ?? 50;
-        const { items } = await listReadablePublications(
-          deps,
-          caller.credentials,
-          {
-            current: true,
-            status: 'published',
-            // a search filters the readable page, so it reads the largest one
-            limit: input.search ? 200 : limit,
-          },
-        );
         const search = input.search?.trim().toLocaleLowerCase('en-US');
         const matches = (p: Publication) =>
           !search ||
           [p.name, p.namespace, p.config.description ?? ''].some(t =>
             t.toLocaleLowerCase('en-US').includes(search),
           );
+        // The description lives in the publication's config, which the list cannot search: with a
+        // search, read every readable page (largest pages) until `limit` match, not only the first.
+        const found: Publication[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await listReadablePublications(
+            deps,
+            caller.credentials,
+            {
+              current: true,
+              status: 'published',
+              cursor,
+              limit: search ? 200 : limit,
+            },
+          );
+          found.push(...page.items.filter(matches));
+          cursor = search ? page.nextCursor : undefined;
+        } while (cursor && found.length < limit);
         return {
           output: {
-            models: items
-              .filter(matches)
-              .slice(0, limit)
-              .map(p => ({
-                model: p.entityRef!,
-                name: p.name,
-                namespace: p.namespace,
-                cluster: p.cluster,
-                modelKind: p.modelKind,
-                status: p.status,
-                ...(p.endpoints[0] ? { baseUrl: p.endpoints[0].url } : {}),
-                ...(p.owner ? { owner: p.owner } : {}),
-                ...(p.config.description
-                  ? { description: p.config.description }
-                  : {}),
-              })),
+            models: found.slice(0, limit).map(p => ({
+              model: p.entityRef!,
+              name: p.name,
+              namespace: p.namespace,
+              cluster: p.cluster,
+              modelKind: p.modelKind,
+              status: p.status,
+              ...(p.endpoints[0] ? { baseUrl: p.endpoints[0].url } : {}),
+              ...(p.owner ? { owner: p.owner } : {}),
+              ...(p.config.description
+                ? { description: p.config.description }
+                : {}),
+            })),
           },
         };
       }),

@@ -365,6 +365,88 @@ describe.each(databases.eachSupportedId())(
       ).toEqual([]);
     });
 
+    it('sorts by name, namespace, owner or status in either order, searches text, and pages each order with its own cursor', async () => {
+      for (let i = 0; i < 30; i++) {
+        await store.insertPublishing(
+          newPublication(
+            i,
+            i === 7 ? { name: 'Fraud_100%', owner: undefined } : {},
+          ),
+        );
+      }
+      await store.update(newPublication(3).id, { status: 'unpublished' });
+      const all = async (query: Parameters<PublicationStore['list']>[0]) => {
+        const items: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.list({ ...query, cursor, limit: 4 });
+          items.push(
+            ...page.items.map(
+              p => `${p.namespace}|${p.name}|${p.owner ?? ''}|${p.status}`,
+            ),
+          );
+          cursor = page.nextCursor;
+        } while (cursor);
+        return items;
+      };
+      const byName = await all({ sort: 'name' });
+      expect(byName).toHaveLength(30);
+      const names = byName.map(r => r.split('|')[1]);
+      // The database's own collation decides between cases; within one store the pages follow it.
+      expect(new Set(names).size).toBe(30);
+      expect(await all({ sort: 'name', order: 'desc' })).toEqual(
+        [...byName].reverse(),
+      );
+      const byNamespace = await all({ sort: 'namespace' });
+      expect(byNamespace.map(r => r.split('|')[0])).toEqual([
+        ...Array(15).fill('fraud'),
+        ...Array(15).fill('genai'),
+      ]);
+      const byOwner = await all({ sort: 'owner', order: 'desc' });
+      expect(byOwner[29].split('|')[2]).toBe('');
+      expect(
+        byOwner
+          .slice(0, 10)
+          .every(r => r.split('|')[2] === 'group:default/genai'),
+      ).toBe(true);
+      const byStatus = await all({ sort: 'status', order: 'desc' });
+      expect(byStatus[29]).toContain('|publishing');
+      expect(byStatus[0]).toContain('|unpublished');
+      expect(
+        await all({ sort: 'status', excludeUnpublished: true }),
+      ).toHaveLength(29);
+
+      // Search: any case, in name, namespace, cluster, owner or kind; its own % and _ are literal.
+      expect(
+        (await store.list({ q: 'FRAUD_100%' })).items.map(p => p.name),
+      ).toEqual(['Fraud_100%']);
+      expect((await store.list({ q: '100%', limit: 200 })).items).toHaveLength(
+        1,
+      );
+      expect(
+        (await store.list({ q: 'model-2', limit: 200 })).items,
+      ).toHaveLength(11);
+      expect(
+        (await store.list({ q: 'openai', limit: 200 })).items,
+      ).toHaveLength(15);
+      expect(
+        (await store.list({ q: 'genai', sort: 'name', limit: 200 })).items,
+      ).toHaveLength(15 + 10 - 5);
+
+      // A cursor continues the order it was made for, no other.
+      const first = await store.list({ sort: 'name', limit: 4 });
+      await expect(
+        store.list({ sort: 'owner', cursor: first.nextCursor }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      await expect(
+        store.list({ cursor: first.nextCursor }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+      const newest = await store.list({ limit: 4 });
+      await expect(
+        store.list({ sort: 'name', cursor: newest.nextCursor }),
+      ).rejects.toMatchObject({ name: 'InputError' });
+    });
+
     it('counts live publications per owner', async () => {
       await store.insertPublishing(
         newPublication(1),

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
   ModelResourceKind,
   OwnedObject,
@@ -89,6 +89,73 @@ export interface ListPublicationsQuery {
   limit?: number;
   /** Only these entity refs (after a permission filter); undefined = all. */
   entityRefs?: string[];
+  /** Leave out records whose status is unpublished (history). */
+  excludeUnpublished?: boolean;
+  /** Text the name, namespace, cluster, owner or model kind contains (any case). */
+  q?: string;
+  /** Default createdAt (newest first); other orders default to ascending. */
+  sort?: PublicationSort;
+  order?: 'asc' | 'desc';
+}
+
+export type PublicationSort =
+  | 'createdAt'
+  | 'name'
+  | 'namespace'
+  | 'owner'
+  | 'status';
+
+/** The column (expression) each text sort reads; owner may be null, sorted as ''. */
+const SORT_EXPRESSIONS: Record<
+  Exclude<PublicationSort, 'createdAt'>,
+  string
+> = {
+  name: 'name',
+  namespace: 'namespace',
+  owner: "coalesce(owner, '')",
+  status: 'status',
+};
+
+/** A cursor of a text-sorted page: the order it continues, the last row's sort value and id. */
+interface SortCursor {
+  s: Exclude<PublicationSort, 'createdAt'>;
+  o: 'asc' | 'desc';
+  v: string;
+  id: string;
+}
+
+function encodeSortCursor(c: SortCursor): string {
+  return `s.${Buffer.from(JSON.stringify(c), 'utf8').toString('base64url')}`;
+}
+
+function decodeSortCursor(
+  value: string,
+  sort: string,
+  order: string,
+): SortCursor {
+  let c: Partial<SortCursor> | undefined;
+  try {
+    c = JSON.parse(Buffer.from(value.slice(2), 'base64url').toString('utf8'));
+  } catch {
+    c = undefined;
+  }
+  if (
+    !c ||
+    typeof c.v !== 'string' ||
+    typeof c.id !== 'string' ||
+    c.s !== sort ||
+    c.o !== order
+  ) {
+    throw new InputError(
+      'cursor: not a cursor returned by this API for this sort and order',
+    );
+  }
+  return c as SortCursor;
+}
+
+/** `text` as a LIKE pattern that matches it anywhere, its own wildcards taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, m => `\\${m}`)}%`;
 }
 
 export interface Page<T> {
@@ -385,8 +452,28 @@ export class PublicationStore {
   /** Newest first, keyset-paginated on (created_at, id), so every page costs the same at any N. */
   async list(query: ListPublicationsQuery): Promise<Page<Publication>> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 200);
-    const cursor: Cursor | undefined = decodeCursor(query.cursor);
+    const sort = query.sort ?? 'createdAt';
+    const order = query.order ?? (sort === 'createdAt' ? 'desc' : 'asc');
     let q = this.db<Row>(TABLE);
+    if (query.excludeUnpublished) q = q.whereNot('status', 'unpublished');
+    const text = query.q?.trim();
+    if (text) {
+      const pattern = containsPattern(text);
+      q = q.where(b => {
+        for (const column of [
+          'name',
+          'namespace',
+          'cluster',
+          'owner',
+          'model_kind',
+        ]) {
+          b.orWhereRaw(`lower(coalesce(??, '')) like ? escape '\\'`, [
+            column,
+            pattern,
+          ]);
+        }
+      });
+    }
     if (query.owner) q = q.where('owner', query.owner);
     if (query.namespace) q = q.where('namespace', query.namespace);
     if (query.kind) q = q.where('model_kind', query.kind);
@@ -408,21 +495,53 @@ export class PublicationStore {
           ),
       );
     }
+    const after = order === 'desc' ? '<' : '>';
+    if (sort !== 'createdAt') {
+      // Keyset on (sort value, id), like the default order: every page costs the same.
+      const expression = SORT_EXPRESSIONS[sort];
+      if (query.cursor) {
+        const c = decodeSortCursor(query.cursor, sort, order);
+        q = q.whereRaw(
+          `(${expression} ${after} ? or (${expression} = ? and id ${after} ?))`,
+          [c.v, c.v, c.id],
+        );
+      }
+      const rows = await q
+        .orderByRaw(`${expression} ${order}, id ${order}`)
+        .limit(limit + 1);
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        items: rows.slice(0, limit).map(fromRow),
+        ...(last
+          ? {
+              nextCursor: encodeSortCursor({
+                s: sort,
+                o: order,
+                v: sort === 'owner' ? last.owner ?? '' : String(last[sort]),
+                id: last.id,
+              }),
+            }
+          : {}),
+      };
+    }
+    if (query.cursor?.startsWith('s.'))
+      decodeSortCursor(query.cursor, sort, order);
+    const cursor: Cursor | undefined = decodeCursor(query.cursor);
     if (cursor) {
       q = q.where(b =>
         b
-          .where('created_at', '<', cursor.createdAt)
+          .where('created_at', after, cursor.createdAt)
           .orWhere(b2 =>
             b2
               .where('created_at', '=', cursor.createdAt)
-              .andWhere('id', '<', cursor.id),
+              .andWhere('id', after, cursor.id),
           ),
       );
     }
     const rows = await q
       .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
+        { column: 'created_at', order },
+        { column: 'id', order },
       ])
       .limit(limit + 1);
     const items = rows.slice(0, limit).map(fromRow);

@@ -7,7 +7,7 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { providerLocation } from '../__testUtils__/providerLocation';
 import type { AuditLog } from '../audit/AuditLog';
-import { RouteContext } from './context';
+import { READ_CACHE_MS, RouteContext } from './context';
 
 function component(name: string, isvc: string, trusted = true): Entity {
   return {
@@ -99,5 +99,26 @@ describe('RouteContext.resolveModel, cluster address form', () => {
     await expect(ctx.resolveModel(address)).rejects.toMatchObject({
       name: 'NotFoundError',
     });
+  });
+
+  it('lets read-only routes decide on an entity looked up moments ago; writes always look it up', async () => {
+    const { ctx, getEntityByRef } = setup([component('fraud', 'ml/fraud')]);
+    const byEntity = {
+      addressedBy: 'entities',
+      scope: 'component',
+      namespace: 'default',
+      name: 'fraud',
+    } as const;
+    await ctx.resolveModel(byEntity);
+    await ctx.resolveModel(byEntity, { read: true });
+    await ctx.resolveModel(address, { read: true });
+    expect(getEntityByRef).toHaveBeenCalledTimes(1);
+    await ctx.resolveModel(byEntity);
+    expect(getEntityByRef).toHaveBeenCalledTimes(2);
+    const later = Date.now() + READ_CACHE_MS + 1;
+    jest.spyOn(Date, 'now').mockReturnValue(later);
+    await ctx.resolveModel(byEntity, { read: true });
+    expect(getEntityByRef).toHaveBeenCalledTimes(3);
+    jest.restoreAllMocks();
   });
 });

@@ -67,11 +67,21 @@ export interface RouteContextOptions {
 
 /** How many cluster addresses remember their entity's ref (a few hundred bytes each). */
 const MAX_REMEMBERED_ADDRESSES = 20_000;
+/** How many entities the read cache holds (a few kB each). */
+const MAX_RECENT_ENTITIES = 2_000;
+
+/** How old an entity a read-only route may decide "which model is this" on. */
+export const READ_CACHE_MS = 5_000;
 
 /** Shared route helpers (backend contract): credentials, model address → entity, authorize + audit. */
 export class RouteContext {
   /** Cluster address (`cluster/namespace/name`) → the ref of the entity it resolved to last time. */
   private readonly entityRefOfAddress = new Map<string, string>();
+  /** Entities looked up lately (lower-cased ref → entity), for read-only routes (READ_CACHE_MS). */
+  private readonly recentEntities = new Map<
+    string,
+    { entity: Entity; at: number }
+  >();
 
   constructor(private readonly o: RouteContextOptions) {}
 
@@ -112,17 +122,26 @@ export class RouteContext {
    * entity anyone registered with the same annotation is no model here, so both address forms reach
    * the same entity and the same decision. No trusted entity → 404 before any cluster call.
    */
-  async resolveModel(address: ModelPath): Promise<ModelTarget> {
-    const serviceCredentials = await this.o.auth.getOwnServiceCredentials();
+  async resolveModel(
+    address: ModelPath,
+    options: {
+      /**
+       * A read-only route: the entity may come from a lookup of the last few seconds (READ_CACHE_MS).
+       * Safe for reads: the permission decision is still made on the ref by the permission framework,
+       * with any condition evaluated by the catalog on its current entity; only "which model is this"
+       * may be seconds old. Writes always look the entity up.
+       */
+      read?: boolean;
+    } = {},
+  ): Promise<ModelTarget> {
+    const maxAgeMs = options.read ? READ_CACHE_MS : 0;
     if (address.addressedBy === 'entities') {
       const ref = {
         kind: address.scope,
         namespace: address.namespace,
         name: address.name,
       };
-      const entity = await this.o.catalog.getEntityByRef(ref, {
-        credentials: serviceCredentials,
-      });
+      const entity = await this.entityByRef(stringifyEntityRef(ref), maxAgeMs);
       const isvc = entity && getInferenceServiceRef(entity);
       const providerCluster = entity && providerClusterOf(entity);
       if (!entity || !isvc || !providerCluster) {
@@ -166,16 +185,14 @@ export class RouteContext {
     const key = `${cluster}/${namespace}/${name}`;
     const known = this.entityRefOfAddress.get(key);
     if (known) {
-      const entity = await this.o.catalog.getEntityByRef(known, {
-        credentials: serviceCredentials,
-      });
+      const entity = await this.entityByRef(known, maxAgeMs);
       if (entity && standsFor(entity))
         return this.target(entity, cluster, namespace, name);
       this.entityRefOfAddress.delete(key);
     }
     const { items } = await this.o.catalog.getEntities(
       { filter: providerEntityFilter(cluster, namespace, name) },
-      { credentials: serviceCredentials },
+      { credentials: await this.o.auth.getOwnServiceCredentials() },
     );
     const entity = items.find(standsFor);
     if (!entity) {
@@ -189,8 +206,36 @@ export class RouteContext {
         this.entityRefOfAddress.keys().next().value!,
       );
     }
-    this.entityRefOfAddress.set(key, stringifyEntityRef(entity));
+    const entityRef = stringifyEntityRef(entity);
+    this.entityRefOfAddress.set(key, entityRef);
+    this.remember(entityRef, entity);
     return this.target(entity, cluster, namespace, name);
+  }
+
+  /** The catalog's entity, or one looked up at most `maxAgeMs` ago; only found entities are kept. */
+  private async entityByRef(
+    entityRef: string,
+    maxAgeMs: number,
+  ): Promise<Entity | undefined> {
+    const key = entityRef.toLocaleLowerCase('en-US');
+    const hit = this.recentEntities.get(key);
+    if (maxAgeMs > 0 && hit && Date.now() - hit.at <= maxAgeMs)
+      return hit.entity;
+    const entity = await this.o.catalog.getEntityByRef(entityRef, {
+      credentials: await this.o.auth.getOwnServiceCredentials(),
+    });
+    if (entity) this.remember(entityRef, entity);
+    else this.recentEntities.delete(key);
+    return entity;
+  }
+
+  private remember(entityRef: string, entity: Entity): void {
+    const key = entityRef.toLocaleLowerCase('en-US');
+    this.recentEntities.delete(key);
+    if (this.recentEntities.size >= MAX_RECENT_ENTITIES) {
+      this.recentEntities.delete(this.recentEntities.keys().next().value!);
+    }
+    this.recentEntities.set(key, { entity, at: Date.now() });
   }
 
   private target(

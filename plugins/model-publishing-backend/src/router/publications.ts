@@ -72,6 +72,10 @@ export function registerPublicationRoutes(
         kind: q.kind,
         status: q.status,
         current: String(q.current) === 'true',
+        excludeUnpublished: String(q.excludeUnpublished) === 'true',
+        q: q.q,
+        sort: q.sort,
+        order: q.order,
         cursor: q.cursor,
         limit: q.limit ?? DEFAULT_PAGE_LIMIT,
       }),
@@ -79,7 +83,7 @@ export function registerPublicationRoutes(
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
-    const model = await ctx.resolveModel(req.params);
+    const model = await ctx.resolveModel(req.params, { read: true });
     const credentials = await ctx.credentials(req);
     await ctx.authorize(
       req,

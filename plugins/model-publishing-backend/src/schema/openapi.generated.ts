@@ -173,6 +173,54 @@ export const spec = {
             }
           },
           {
+            "name": "excludeUnpublished",
+            "in": "query",
+            "required": false,
+            "description": "true = leave out records whose status is unpublished (history), as the published-models page lists by default",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Text that the model's name, namespace, cluster, owner or kind contains (any case)",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "Order of the list (default createdAt); the cursor of a page continues the same order",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "createdAt",
+                "name",
+                "namespace",
+                "owner",
+                "status"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "description": "asc or desc (default desc for createdAt, else asc)",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
             "$ref": "#/components/parameters/cursor"
           },
           {

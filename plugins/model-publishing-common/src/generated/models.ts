@@ -652,6 +652,14 @@ export type ListPublicationsQuery = {
   status?: PublicationStatus;
   /** true = only each model's current record (its live publication, else its newest), so a model that was unpublished and published again is listed once, with its live status */
   current?: boolean;
+  /** true = leave out records whose status is unpublished (history), as the published-models page lists by default */
+  excludeUnpublished?: boolean;
+  /** Text that the model's name, namespace, cluster, owner or kind contains (any case) */
+  q?: string;
+  /** Order of the list (default createdAt); the cursor of a page continues the same order */
+  sort?: "createdAt" | "name" | "namespace" | "owner" | "status";
+  /** asc or desc (default desc for createdAt, else asc) */
+  order?: "asc" | "desc";
   /** Opaque cursor from a previous page */
   cursor?: string;
   limit?: number;

@@ -79,7 +79,7 @@ describe('PublishedModelsPage', () => {
     });
     await renderWithApis(<PublishedModelsPage />, { api });
     await screen.findByRole('table', { name: 'Publications' });
-    await user.click(screen.getByRole('button', { name: /Status/ }));
+    await user.click(screen.getByRole('button', { name: /^Status\s/ }));
     await user.click(await screen.findByRole('option', { name: 'Failed' }));
     await waitFor(() =>
       expect(api.listPublications).toHaveBeenLastCalledWith(
@@ -95,7 +95,7 @@ describe('PublishedModelsPage', () => {
         expect.objectContaining({ kind: 'openai', status: 'failed' }),
       ),
     );
-    await user.click(screen.getByRole('button', { name: /Owner/ }));
+    await user.click(screen.getByRole('button', { name: /^Owner\s/ }));
     await user.click(
       await screen.findByRole('option', { name: 'group:default/llm-team' }),
     );
@@ -166,17 +166,21 @@ describe('PublishedModelsPage', () => {
     await renderWithApis(<PublishedModelsPage />, { api });
     await screen.findByRole('table', { name: 'Publications' });
     expect(screen.queryByText('old-model')).not.toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: /Status/ }));
+    await user.click(screen.getByRole('button', { name: /^Status\s/ }));
     await user.click(
       await screen.findByRole('option', { name: 'Not published' }),
     );
     expect(await screen.findByText('old-model')).toBeInTheDocument();
   });
 
-  it('searches the loaded rows and shows totals for what is shown (issue 23 item 10)', async () => {
+  it('searches on the server once typing pauses, and shows totals for what is shown (issue 23 item 10)', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({
-      listPublications: async () => ({ items: pubs }),
+      listPublications: async filter => ({
+        items: filter?.q
+          ? pubs.filter(p => (p.owner ?? '').includes(filter.q!.toLowerCase()))
+          : pubs,
+      }),
       getUsageSummary: async () =>
         usageSummary([usageSummaryItem(pubs[0], [1, 5, 3, 0, 0, 2, 1223])]),
     });
@@ -188,13 +192,58 @@ describe('PublishedModelsPage', () => {
         '2 publications · 2 live · 1 degraded or failed · 1,234 requests in the last 7 days',
       ),
     );
+    expect(api.listPublications).toHaveBeenCalledWith(
+      expect.objectContaining({ excludeUnpublished: true, limit: 50 }),
+    );
     await user.type(screen.getByLabelText('Search'), 'LLM-TEAM');
-    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    await waitFor(() =>
+      expect(within(table).getAllByRole('row')).toHaveLength(2),
+    );
+    // One request for the whole word, not one per key.
+    expect(
+      (api.listPublications as jest.Mock).mock.calls.filter(([f]) => f?.q),
+    ).toEqual([[expect.objectContaining({ q: 'LLM-TEAM' })]]);
     expect(within(table).getByText('chat')).toBeInTheDocument();
     expect(status).toHaveTextContent('1 publications · 1 live');
     expect(
       screen.getByRole('button', { name: 'Export CSV' }),
     ).toBeInTheDocument();
+  });
+
+  it('sorts on the server by a column header, by keyboard; again reverses', async () => {
+    const user = userEvent.setup();
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({ items: pubs }),
+      getUsageSummary: async () => usageSummary(),
+    });
+    await renderWithApis(<PublishedModelsPage />, { api });
+    await screen.findByRole('table', { name: 'Publications' });
+    expect(api.listPublications).toHaveBeenLastCalledWith(
+      expect.not.objectContaining({ sort: expect.anything() }),
+    );
+    screen.getByRole('button', { name: 'Model' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() =>
+      expect(api.listPublications).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'name', order: 'asc' }),
+      ),
+    );
+    expect(screen.getByRole('columnheader', { name: /Model/ })).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
+    await user.click(screen.getByRole('button', { name: 'Model' }));
+    await waitFor(() =>
+      expect(api.listPublications).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'name', order: 'desc' }),
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Status' }));
+    await waitFor(() =>
+      expect(api.listPublications).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: 'status', order: 'asc' }),
+      ),
+    );
   });
 
   describe('against the HTTP API (msw)', () => {

@@ -15,6 +15,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -31,6 +32,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
+import useDebounce from 'react-use/esm/useDebounce';
 import type {
   Publication,
   PublicationStatus,
@@ -43,12 +45,43 @@ import { Sparkline } from '../UsageCards/LineChart';
 import { formatNumber } from '../common/format';
 import { useEntityTabLink } from '../common/useEntityTabLink';
 import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
-import { fleetCsv, fleetTotals, searchPublications } from './fleet';
+import { fleetCsv, fleetTotals } from './fleet';
 
 interface Filters {
   owner: string;
   kind: string;
   status: '' | PublicationStatus;
+}
+
+/** The columns the server sorts by (openapi.yaml's `sort`). */
+type SortBy = 'createdAt' | 'name' | 'namespace' | 'owner' | 'status';
+interface Sort {
+  by: SortBy;
+  order: 'asc' | 'desc';
+}
+
+/** Rows per request: the server pages, sorts and searches, so the page loads only what it shows. */
+export const PAGE_SIZE = 50;
+
+/** A header the table sorts by on the server; a click (or Enter) sorts by it, again reverses. */
+function SortableHeader(props: {
+  by: SortBy;
+  label: string;
+  sort: Sort;
+  onSort: (by: SortBy) => void;
+}) {
+  const active = props.sort.by === props.by;
+  return (
+    <TableCell style={noWrap} sortDirection={active ? props.sort.order : false}>
+      <TableSortLabel
+        active={active}
+        direction={active ? props.sort.order : 'asc'}
+        onClick={() => props.onSort(props.by)}
+      >
+        {props.label}
+      </TableSortLabel>
+    </TableCell>
+  );
 }
 
 function FilterSelect(props: {
@@ -157,12 +190,33 @@ export function PublishedModelsTable() {
   const api = useApi(modelPublishingApiRef);
   const tabLink = useEntityTabLink();
   const [search, setSearch] = useState('');
+  // The text the server searches: what was typed, once typing pauses.
+  const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Filters>({
     owner: '',
     kind: '',
     status: '',
   });
+  const [sort, setSort] = useState<Sort>({ by: 'createdAt', order: 'desc' });
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
+  useDebounce(
+    () => {
+      const text = search.trim();
+      if (text === query) return;
+      setQuery(text);
+      setPages([undefined]);
+    },
+    300,
+    [search],
+  );
+  const onSort = (by: SortBy) => {
+    setSort(s =>
+      s.by === by
+        ? { by, order: s.order === 'asc' ? 'desc' : 'asc' }
+        : { by, order: 'asc' },
+    );
+    setPages([undefined]);
+  };
 
   const list = useAsync(async () => {
     // Load all pages requested so far ("Load more" appends one cursor).
@@ -176,10 +230,16 @@ export function PublishedModelsTable() {
         kind: filters.kind || undefined,
         status: filters.status || undefined,
         current: true,
+        // Unpublished records are history: left out on the server unless that status is asked for.
+        ...(filters.status ? {} : { excludeUnpublished: true }),
+        ...(query ? { q: query } : {}),
+        ...(sort.by !== 'createdAt'
+          ? { sort: sort.by, order: sort.order }
+          : {}),
         cursor,
-        limit: 100,
+        limit: PAGE_SIZE,
       });
-      // Unpublished records are history: listed only when that status is asked for explicitly.
+      // (A backend without excludeUnpublished still sends them.)
       items.push(
         ...(filters.status
           ? page.items
@@ -188,7 +248,7 @@ export function PublishedModelsTable() {
       nextCursor = page.nextCursor;
     }
     return { items, nextCursor };
-  }, [api, filters, pages]);
+  }, [api, filters, query, sort, pages]);
 
   // One request for every row's total and sparkline (the summary is filtered by usage.read per item).
   // The sparkline is decoration: a failing summary must not break the page.
@@ -230,20 +290,22 @@ export function PublishedModelsTable() {
   } else if (list.loading && !list.value) {
     body = <Progress />;
   } else if (!list.value || list.value.items.length === 0) {
-    const filtered = filters.owner || filters.kind || filters.status;
+    const filtered = filters.owner || filters.kind || filters.status || query;
     body = (
       <EmptyState
         missing="data"
         title={
           filtered
-            ? 'No publications match these filters'
+            ? `No publications match ${
+                query ? `“${query}” and ` : ''
+              }these filters`
             : 'No published models yet'
         }
         description="Open an InferenceService in the catalog and use its Publish tab."
       />
     );
   } else {
-    const rows = searchPublications(list.value.items, search);
+    const rows = list.value.items;
     const totals = fleetTotals(rows, summaryById);
     body = (
       <>
@@ -281,11 +343,31 @@ export function PublishedModelsTable() {
           <Table size="small" aria-label="Publications">
             <TableHead>
               <TableRow>
-                <TableCell style={noWrap}>Model</TableCell>
-                <TableCell style={noWrap}>Namespace</TableCell>
-                <TableCell style={noWrap}>Owner</TableCell>
+                <SortableHeader
+                  by="name"
+                  label="Model"
+                  sort={sort}
+                  onSort={onSort}
+                />
+                <SortableHeader
+                  by="namespace"
+                  label="Namespace"
+                  sort={sort}
+                  onSort={onSort}
+                />
+                <SortableHeader
+                  by="owner"
+                  label="Owner"
+                  sort={sort}
+                  onSort={onSort}
+                />
                 <TableCell style={noWrap}>Kind</TableCell>
-                <TableCell style={noWrap}>Status</TableCell>
+                <SortableHeader
+                  by="status"
+                  label="Status"
+                  sort={sort}
+                  onSort={onSort}
+                />
                 <TableCell style={{ minWidth: 200 }}>Endpoint</TableCell>
                 <TableCell style={noWrap}>
                   Requests ({USAGE_DAYS} days)
@@ -348,13 +430,6 @@ export function PublishedModelsTable() {
             </TableBody>
           </Table>
         </Box>
-        {rows.length === 0 && (
-          <Box mt={2}>
-            <Typography variant="body2" color="textSecondary">
-              No loaded publication matches “{search}”.
-            </Typography>
-          </Box>
-        )}
         {list.value.nextCursor && (
           <Box display="flex" justifyContent="center" mt={2}>
             <Button
@@ -379,7 +454,7 @@ export function PublishedModelsTable() {
             <TextField
               id="mp-search"
               label="Search"
-              placeholder="Model, namespace, owner, endpoint"
+              placeholder="Model, namespace, owner, kind"
               variant="outlined"
               size="small"
               fullWidth

@@ -1,5 +1,5 @@
 import { publication, usageSummaryItem } from '../../__testUtils__/testUtils';
-import { fleetCsv, fleetTotals, searchPublications } from './fleet';
+import { fleetCsv, fleetTotals } from './fleet';
 
 const a = publication();
 const b = publication({
@@ -14,15 +14,6 @@ const b = publication({
 const usage = new Map([[a.id, usageSummaryItem(a, [1, 2, 3, 4, 5, 6, 7])]]);
 
 describe('fleet view helpers', () => {
-  it('searches model, namespace, owner, kind and endpoint, any case', () => {
-    expect(searchPublications([a, b], 'GENAI')).toEqual([b]);
-    expect(searchPublications([a, b], 'llm-team')).toEqual([b]);
-    expect(searchPublications([a, b], a.endpoints[0].url.slice(8, 20))).toEqual(
-      [a],
-    );
-    expect(searchPublications([a, b], '  ')).toEqual([a, b]);
-  });
-
   it('totals rows, live ones, ones needing attention and requests', () => {
     expect(fleetTotals([a, b], usage)).toEqual({
       publications: 2,

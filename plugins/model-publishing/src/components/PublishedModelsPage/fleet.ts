@@ -1,25 +1,6 @@
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageSummaryItem } from '../../api/types';
 
-/** Rows whose model, namespace, cluster, owner, kind or endpoint contain `text` (any case). */
-export function searchPublications(
-  publications: Publication[],
-  text: string,
-): Publication[] {
-  const needle = text.trim().toLocaleLowerCase('en-US');
-  if (!needle) return publications;
-  return publications.filter(p =>
-    [
-      p.name,
-      p.namespace,
-      p.cluster,
-      p.owner ?? '',
-      p.modelKind,
-      ...p.endpoints.map(e => e.url),
-    ].some(v => v.toLocaleLowerCase('en-US').includes(needle)),
-  );
-}
-
 export interface FleetTotals {
   publications: number;
   live: number;
