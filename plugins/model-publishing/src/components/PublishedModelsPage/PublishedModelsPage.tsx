@@ -53,6 +53,9 @@ interface Filters {
   status: '' | PublicationStatus;
 }
 
+/** Short values and headers stay on one line; only the endpoint URL may wrap (anywhere). */
+const noWrap = { whiteSpace: 'nowrap' } as const;
+
 /** The columns the server sorts by (openapi.yaml's `sort`). */
 type SortBy = 'createdAt' | 'name' | 'namespace' | 'owner' | 'status';
 interface Sort {
@@ -182,9 +185,6 @@ export function PublishedModelsPage() {
     </Page>
   );
 }
-
-/** Short values and headers stay on one line; only the endpoint URL may wrap (anywhere). */
-const noWrap = { whiteSpace: 'nowrap' } as const;
 
 export function PublishedModelsTable() {
   const api = useApi(modelPublishingApiRef);
