@@ -40,6 +40,8 @@ backend.add(
   import('@model-publishing/plugin-techdocs-backend-module-model-publishing'),
 );
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+// users get only pod logs and events through its proxy (it acts with the backend's cluster identity)
+backend.add(import('./modules/kubernetesProxyGuard'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 // notifications: model-publishing tells owners about access requests and consumers about decisions

@@ -351,12 +351,12 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
         `/api/v1/namespaces/${namespace}/events?fieldSelector=involvedObject.name=${churnPod}`,
       );
       expect(res.status).toBe(200);
-      const pod = (
-        await proxyGet(
-          portal,
-          `/api/v1/namespaces/${namespace}/pods/${churnPod}`,
-        )
-      ).body.metadata;
+      // (users may not read the pod itself through the proxy: its uid from the cluster)
+      const pod = emulator.api.get(
+        (emulator.api as any).registry.forKind('v1', 'Pod'),
+        namespace,
+        churnPod,
+      ).metadata;
       expect(pod.uid).toEqual(expect.any(String));
       const events: any[] = res.body.items;
       expect(events.length).toBeGreaterThan(0);
@@ -377,6 +377,67 @@ describe('the Kubernetes tab of demo models (kubernetes backend against the embe
       expect(new Set(events.map(e => e.reason))).toEqual(
         new Set(['Scheduled', 'Pulled', 'Created', 'Started', 'BackOff']),
       );
+    });
+
+    it('refuses users anything but pod logs and events — a key Secret, a write, exec, a disguised path — before asking the cluster (issue 14, finding 3)', async () => {
+      const secretPath = '/api/v1/namespaces/genai/secrets/qwen-chat-mp-keys';
+      emulator.requests.length = 0;
+      const refused = [
+        proxyGet(portal, secretPath),
+        proxyGet(portal, '/api/v1/namespaces/genai/secrets'),
+        proxyGet(portal, '/api/v1/secrets'),
+        proxyGet(portal, `/api/v1/namespaces/${namespace}/pods/${sklearnPod}`),
+        proxyGet(
+          portal,
+          `/api/v1/namespaces/${namespace}/pods/${sklearnPod}/../../secrets/x`,
+        ),
+        proxyGet(
+          portal,
+          `/api/v1/namespaces/genai/pods/x/log/../../../secrets/qwen-chat-mp-keys`,
+        ),
+        proxyGet(
+          portal,
+          `/api/v1/namespaces/genai/%73ecrets/qwen-chat-mp-keys`,
+        ),
+        proxyGet(
+          portal,
+          `/api/v1/namespaces/${namespace}/pods/${sklearnPod}/exec?command=sh`,
+        ),
+        request(portal)
+          .delete(
+            `/api/kubernetes/proxy/api/v1/namespaces/${namespace}/pods/${sklearnPod}`,
+          )
+          .set('Backstage-Kubernetes-Cluster', 'local'),
+        request(portal)
+          .post(`/api/kubernetes/proxy/api/v1/namespaces/${namespace}/events`)
+          .set('Backstage-Kubernetes-Cluster', 'local')
+          .send({ kind: 'Event' }),
+        request(portal)
+          .put(`/api/kubernetes/proxy${secretPath}`)
+          .set('Backstage-Kubernetes-Cluster', 'local')
+          .send({ kind: 'Secret' }),
+      ];
+      const answers = await Promise.all(refused);
+      expect(answers.map(r => r.status)).toEqual(refused.map(() => 403));
+      for (const res of answers) {
+        expect(res.body.error).toMatchObject({ name: 'NotAllowedError' });
+        expect(res.text).not.toContain('mpk_');
+      }
+      expect(
+        emulator.requests.filter(
+          r => r.method !== 'GET' || /secrets|exec/.test(r.path),
+        ),
+      ).toEqual([]);
+      expect(emulator.requests.filter(r => r.path.includes('/pods/'))).toEqual(
+        [],
+      );
+      // The Logs dialog still works for the same user.
+      const log = await proxyGet(
+        portal,
+        `/api/v1/namespaces/${namespace}/pods/${sklearnPod}/log?container=kserve-container`,
+      );
+      expect(log.status).toBe(200);
+      expect(log.text).toBe(seededLog(sklearnPod, 'kserve-container'));
     });
 
     it('refuses the proxy without the kubernetes.proxy permission, before asking the cluster', async () => {

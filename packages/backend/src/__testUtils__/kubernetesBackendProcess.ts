@@ -15,13 +15,14 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AddressInfo } from 'node:net';
 import portalPolicy from '../modules/permissionPolicy';
+import kubernetesProxyGuard from '../modules/kubernetesProxyGuard';
 
 export interface KubernetesBackendInput {
   config: JsonObject;
   entities: Entity[];
   /**
-   * `portal`: permissions enabled and decided by the permission backend with the portal's policy, as in
-   * packages/backend; `deny`: every permission denied. Default: permissions disabled (everything allowed).
+   * `portal`: permissions enabled and decided by the permission backend with the portal's policy, and the
+   * proxy guard, as in packages/backend; `deny`: every permission denied. Default: permissions disabled (everything allowed).
    */
   permissions?: 'portal' | 'deny';
 }
@@ -29,7 +30,7 @@ export interface KubernetesBackendInput {
 function permissionFeatures(input: KubernetesBackendInput) {
   switch (input.permissions) {
     case 'portal':
-      return [permissionPlugin, portalPolicy];
+      return [permissionPlugin, portalPolicy, kubernetesProxyGuard];
     case 'deny':
       return [
         mockServices.permissions.factory({ result: AuthorizeResult.DENY }),

@@ -15,6 +15,7 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ModelPublishingPortalPolicy } from './permissionPolicy';
+import { kubernetesProxyUnrestrictedPermission } from './kubernetesProxyGuard';
 import demoAuthProvider, { DEMO_USER_HEADER } from './demoAuthProvider';
 
 const policy = new ModelPublishingPortalPolicy(['group:default/admins']);
@@ -109,6 +110,18 @@ describe('ModelPublishingPortalPolicy', () => {
       result: AuthorizeResult.ALLOW,
     });
     expect(await open.handle(proxy)).toEqual({ result: AuthorizeResult.DENY });
+    // Beyond pod logs and events (Secrets, writes: kubernetesProxyGuard) only admins, whatever the setting.
+    const unrestricted = {
+      permission: kubernetesProxyUnrestrictedPermission,
+    };
+    for (const p of [policy, open]) {
+      expect(await p.handle(unrestricted, frank)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect(await p.handle(unrestricted, alice)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 
   it('keeps other plugins least-privilege: registering is for admins, deleting for owners, tasks for who started them (issue 14, finding 10)', async () => {

@@ -33,6 +33,8 @@ const MODEL_PUBLISHING_PREFIX = 'model-publishing.';
  * and any request (writes too, e.g. deleting a pod) forwarded with the backend's own cluster identity.
  */
 const KUBERNETES_PROXY = 'kubernetes.proxy';
+/** Beyond pod logs and events through that proxy (Secrets, writes): modules/kubernetesProxyGuard.ts. */
+const KUBERNETES_PROXY_UNRESTRICTED = 'kubernetes.proxy.unrestricted';
 
 /** Other plugins' permissions that change what everyone sees: admins only (registering, unregistering). */
 const ADMIN_ONLY = new Set([
@@ -67,7 +69,9 @@ export interface PortalPolicyOptions {
  *   rule, evaluated by the catalog as a conditional decision);
  * - a service calling on its own behalf (no user) may only read; the scaffolder acts on behalf of users;
  * - the Kubernetes proxy (`kubernetes.proxy`) is for admins unless configured for everyone
- *   (`permission.modelPublishing.kubernetesProxy`): it acts with the backend's cluster credentials;
+ *   (`permission.modelPublishing.kubernetesProxy`): it acts with the backend's cluster credentials, so
+ *   users get only pod logs and events through it; the rest (`kubernetes.proxy.unrestricted`: Secrets,
+ *   writes) is for admins (modules/kubernetesProxyGuard.ts);
  * - other plugins: least privilege (`otherPlugins`).
  */
 export class ModelPublishingPortalPolicy implements PermissionPolicy {
@@ -92,6 +96,9 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
             ? AuthorizeResult.ALLOW
             : AuthorizeResult.DENY,
       };
+    }
+    if (permission.name === KUBERNETES_PROXY_UNRESTRICTED) {
+      return { result: AuthorizeResult.DENY };
     }
     if (!permission.name.startsWith(MODEL_PUBLISHING_PREFIX)) {
       return this.otherPlugins(request, user);
