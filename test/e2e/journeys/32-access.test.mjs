@@ -59,6 +59,16 @@ async function assertKeyWorks(key, what) {
   });
 }
 
+/** Waits for `locator`; on a timeout keeps a screenshot of what the page showed instead. */
+async function waitOrShoot(page, locator, shot, options) {
+  try {
+    await locator.waitFor(options);
+  } catch (error) {
+    await screenshot(page, `32-failed-${shot}`, { fullPage: true });
+    throw error;
+  }
+}
+
 async function mine(user) {
   const { status, body } = await api(user, 'GET', `${MP}/access/mine`);
   assert.equal(status, 200, JSON.stringify(body));
@@ -69,7 +79,7 @@ async function mine(user) {
 async function requestOnAccessTab(plan, shot) {
   await paul.goto(ACCESS_TAB);
   const form = paul.getByRole('form', { name: 'Request access' });
-  await form.waitFor({ timeout: 180_000 });
+  await waitOrShoot(paul, form, 'request-form', { timeout: 180_000 });
   await form.getByRole('button', { name: /^Plan/ }).click();
   await paul.getByRole('option', { name: new RegExp(`^${plan} —`) }).click();
   await form.getByRole('button', { name: /^Key for/ }).click();
@@ -309,10 +319,12 @@ test("The catalog graph shows checkout-scoring consuming the model's API", async
     .locator('.MuiCard-root')
     .filter({ hasText: 'Relations' })
     .locator('svg');
-  await graph
-    .locator('text', { hasText: apiTitle })
-    .first()
-    .waitFor({ timeout: 60_000 });
+  await waitOrShoot(
+    paul,
+    graph.locator('text', { hasText: apiTitle }).first(),
+    'catalog-graph',
+    { timeout: 60_000 },
+  );
   await graph.first().scrollIntoViewIfNeeded();
   await screenshot(paul, '32-catalog-graph-consumes-api', { fullPage: true });
 });

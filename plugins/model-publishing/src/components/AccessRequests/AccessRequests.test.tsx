@@ -71,6 +71,17 @@ describe('holder actions on My model access', () => {
     ).toEqual({ rotate: false, revoke: false });
   });
 
+  it('sorts by column without a button inside a button (axe nested-interactive)', async () => {
+    await renderWithApis(<MyKeysTable keys={[consumerKey()]} />, {
+      api: mockModelPublishingApi(),
+    });
+    expect(await screen.findByText('trial')).toBeInTheDocument();
+    for (const header of screen.getAllByRole('columnheader')) {
+      for (const button of within(header).queryAllByRole('button'))
+        expect(within(button).queryAllByRole('button')).toEqual([]);
+    }
+  });
+
   it('shows no actions without onChanged (read-only lists)', async () => {
     await renderWithApis(<MyKeysTable keys={[consumerKey()]} />, {
       api: mockModelPublishingApi(),

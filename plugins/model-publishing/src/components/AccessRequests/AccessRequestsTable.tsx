@@ -103,7 +103,13 @@ export function AccessRequestsTable(props: {
     <>
       <Table
         title={props.title ?? 'Access requests'}
-        options={{ search: false, paging: false, padding: 'dense' }}
+        options={{
+          search: false,
+          paging: false,
+          padding: 'dense',
+          // A draggable header wraps each sort button in another button (axe nested-interactive).
+          draggable: false,
+        }}
         columns={columns}
         data={props.requests}
         emptyContent={

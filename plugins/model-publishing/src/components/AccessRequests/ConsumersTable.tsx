@@ -60,7 +60,13 @@ export function ConsumersTable(props: {
   return (
     <Table
       title="Consumers"
-      options={{ search: false, paging: false, padding: 'dense' }}
+      options={{
+        search: false,
+        paging: false,
+        padding: 'dense',
+        // A draggable header wraps each sort button in another button (axe nested-interactive).
+        draggable: false,
+      }}
       columns={columns}
       data={props.consumers}
       emptyContent={

@@ -132,7 +132,13 @@ export function MyKeysTable(props: {
       )}
       <Table
         title={props.title ?? 'My keys'}
-        options={{ search: false, paging: false, padding: 'dense' }}
+        options={{
+          search: false,
+          paging: false,
+          padding: 'dense',
+          // A draggable header wraps each sort button in another button (axe nested-interactive).
+          draggable: false,
+        }}
         columns={columns}
         data={props.keys}
         emptyContent={
@@ -208,7 +214,13 @@ export function MyRequestsTable(props: {
   return (
     <Table
       title="My requests"
-      options={{ search: false, paging: false, padding: 'dense' }}
+      options={{
+        search: false,
+        paging: false,
+        padding: 'dense',
+        // A draggable header wraps each sort button in another button (axe nested-interactive).
+        draggable: false,
+      }}
       columns={columns}
       data={props.requests}
       emptyContent={<div style={{ padding: 16 }}>No requests.</div>}

@@ -145,7 +145,12 @@ export function DeprecationPanel(props: {
         <Box mt={2}>
           <Table<DeprecationConsumer>
             title="Who still calls"
-            options={{ paging: false, search: false, padding: 'dense' }}
+            options={{
+              paging: false,
+              search: false,
+              padding: 'dense',
+              draggable: false,
+            }}
             columns={columns}
             data={consumers}
             emptyContent={<Box p={2}>No consumer holds a live key.</Box>}
