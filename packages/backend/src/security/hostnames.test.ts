@@ -86,4 +86,61 @@ describe('hostname squatting (finding 4)', () => {
       .send({ rateLimits, hostname: 'chat.genai.acme.example' });
     expect(own.status).toBe(200);
   });
+
+  it('lets exactly one of two concurrent updates, and of two concurrent publishes, claim one hostname (409 naming hostname for the other)', async () => {
+    const at = (name: string) =>
+      `${API}/models/local/genai/${name}/publication`;
+    const llama = await b.request
+      .post(at('llama-vllm'))
+      .set(GRACE)
+      .send({ rateLimits, hostname: 'llama.genai.acme.example' });
+    expect(llama.status).toBe(201);
+    const conflict = expect.stringMatching(
+      /^hostname: 'shared\.genai\.acme\.example' is already used by the publication of genai\/(qwen-chat|llama-vllm) in cluster 'local'$/,
+    );
+
+    const updates = await Promise.all(
+      ['qwen-chat', 'llama-vllm'].map(name =>
+        b.request
+          .put(at(name))
+          .set(GRACE)
+          .send({ rateLimits, hostname: 'shared.genai.acme.example' }),
+      ),
+    );
+    expect(updates.map(r => r.status).sort()).toEqual([200, 409]);
+    expect(updates.find(r => r.status === 409)!.body.error.message).toEqual(
+      conflict,
+    );
+    const hostnames = async () =>
+      Promise.all(
+        ['qwen-chat', 'llama-vllm'].map(
+          async name =>
+            (
+              await b.request
+                .get(`${API}/models/local/genai/${name}`)
+                .set(GRACE)
+            ).body.publication?.config?.hostname,
+        ),
+      );
+    expect(
+      (await hostnames()).filter(h => h === 'shared.genai.acme.example'),
+    ).toHaveLength(1);
+
+    for (const name of ['qwen-chat', 'llama-vllm']) {
+      const del = await b.request.delete(at(name)).set(GRACE);
+      expect(del.status).toBe(200);
+    }
+    const publishes = await Promise.all(
+      ['qwen-chat', 'llama-vllm'].map(name =>
+        b.request
+          .post(at(name))
+          .set(GRACE)
+          .send({ rateLimits, hostname: 'shared.genai.acme.example' }),
+      ),
+    );
+    expect(publishes.map(r => r.status).sort()).toEqual([201, 409]);
+    expect(publishes.find(r => r.status === 409)!.body.error.message).toEqual(
+      conflict,
+    );
+  });
 });

@@ -20,6 +20,7 @@ import type { HostnameHolder } from '../publishing/hostnamePolicy';
 
 const TABLE = 'publications';
 const HISTORY = 'publication_status_history';
+const HOSTNAMES = 'publication_hostnames';
 
 /** Statuses during which the record is "live": it holds the model's unique slot. */
 export const LIVE_STATUSES: PublicationStatus[] = [
@@ -261,6 +262,37 @@ function takeable<Q extends Knex.QueryBuilder>(q: Q, t: TakeableQuery): Q {
   }) as Q;
 }
 
+async function claimHostname(
+  tx: Knex.Transaction,
+  id: string,
+  hostname: string,
+): Promise<void> {
+  const held = await tx(HOSTNAMES).where({ hostname }).first();
+  if (held?.publication_id === id) return;
+  try {
+    if (!held) {
+      // A savepoint: on PostgreSQL a failed statement would abort the whole transaction.
+      await tx.transaction(sp =>
+        sp(HOSTNAMES).insert({ hostname, publication_id: id }),
+      );
+      return;
+    }
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const holder = await tx(HOSTNAMES)
+    .join(TABLE, `${TABLE}.id`, `${HOSTNAMES}.publication_id`)
+    .where(`${HOSTNAMES}.hostname`, hostname)
+    .first(`${TABLE}.namespace`, `${TABLE}.name`, `${TABLE}.cluster`);
+  throw new ConflictError(
+    `hostname: '${hostname}' is already used by ${
+      holder
+        ? `the publication of ${holder.namespace}/${holder.name} in cluster '${holder.cluster}'`
+        : 'another publication'
+    }`,
+  );
+}
+
 /** Publications and their status history. All writes that change status also append history. */
 export class PublicationStore {
   constructor(private readonly db: Knex) {}
@@ -277,7 +309,12 @@ export class PublicationStore {
   async insertPublishing(
     p: NewPublication,
     now = new Date(),
-    options: { quota?: OwnerQuota; lease?: Lease } = {},
+    options: {
+      quota?: OwnerQuota;
+      lease?: Lease;
+      /** The hostname the publication occupies (held while it is live; 409 when another holds it). */
+      hostname?: string;
+    } = {},
   ): Promise<Publication> {
     const row = {
       id: p.id,
@@ -309,6 +346,7 @@ export class PublicationStore {
         }
         // Insert first, so a second publish of the same model is 409 (unique key) rather than a quota error.
         await tx(TABLE).insert(row);
+        if (options.hostname) await claimHostname(tx, p.id, options.hostname);
         if (quota) {
           const live = await countLive(tx, p.owner!);
           if (live > quota.max) throw quota.exceeded(live - 1);
@@ -403,8 +441,8 @@ export class PublicationStore {
       if (patch.objects) set.objects = JSON.stringify(patch.objects);
       if (patch.endpoints) set.endpoints = JSON.stringify(patch.endpoints);
       if (patch.modelKind) set.model_kind = patch.modelKind;
-      if (patch.status && !LIVE_STATUSES.includes(patch.status))
-        set.live_key = null;
+      const leavesLive = patch.status && !LIVE_STATUSES.includes(patch.status);
+      if (leavesLive) set.live_key = null;
       if (options.lease) Object.assign(set, leaseColumns(options.lease));
       else if (patch.status && !IN_FLIGHT_STATUSES.includes(patch.status))
         Object.assign(set, leaseColumns(undefined));
@@ -416,6 +454,8 @@ export class PublicationStore {
       // RETURNING (PostgreSQL, SQLite ≥ 3.35) saves reading the row back.
       const [row] = (await query.update(set).returning('*')) as Row[];
       if (!row) return undefined;
+      if (leavesLive)
+        await tx(HOSTNAMES).where({ publication_id: id }).delete();
       if (patch.status) {
         await tx(HISTORY).insert({
           publication_id: id,
@@ -638,6 +678,29 @@ export class PublicationStore {
       modelKind: p.modelKind,
       config: { ...(p.config.hostname ? { hostname: p.config.hostname } : {}) },
     }));
+  }
+
+  /**
+   * Holds `hostname` for a live publication (idempotent): one insert keyed by the hostname, so of two
+   * publications claiming it at once exactly one wins; the other gets 409 naming the field and the holder.
+   */
+  async claimHostname(id: string, hostname: string): Promise<void> {
+    await this.db.transaction(tx => claimHostname(tx, id, hostname));
+  }
+
+  /** Gives up the publication's hostnames other than `keep` (an update settled, or was undone). */
+  async releaseHostnames(id: string, keep?: string): Promise<void> {
+    let q = this.db(HOSTNAMES).where({ publication_id: id });
+    if (keep) q = q.whereNot('hostname', keep);
+    await q.delete();
+  }
+
+  /** The hostnames a publication holds. */
+  async hostnamesOf(id: string): Promise<string[]> {
+    const rows = await this.db(HOSTNAMES)
+      .where({ publication_id: id })
+      .orderBy('hostname');
+    return rows.map(r => r.hostname as string);
   }
 
   /** Ids of publications that are live; used to tell labelled orphans from owned objects. */

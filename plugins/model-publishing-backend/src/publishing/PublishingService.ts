@@ -30,6 +30,7 @@ import {
   resolveKind,
 } from './publishPolicy';
 import { planPublication, type PublicationPlan } from './planPublication';
+import { occupiedHostname } from './hostnamePolicy';
 import type {
   ServingContext,
   ServingContextReader,
@@ -283,6 +284,7 @@ export class PublishingService {
         {
           quota: this.o.policy.quota(model.owner),
           lease: this.o.leases.lease(),
+          hostname: this.hostnameOf(model, kind.kind, config),
         },
       );
     const record = await newRecord();
@@ -381,6 +383,7 @@ export class PublishingService {
     this.build(current.id, isvc, kind, config, [], context); // input errors → 4xx before anything changes
 
     let built: PublicationPlan | undefined;
+    const hostname = this.hostnameOf(model, kind.kind, config);
     const held = await this.settledOperation(
       current,
       'updating',
@@ -388,6 +391,10 @@ export class PublishingService {
       model,
       op,
       async saga => {
+        // Held before anything is written (409 naming hostname when another publication has it); the old
+        // one stays held too until the update settles, so an undo can always go back to it.
+        if (hostname)
+          await this.o.publications.claimHostname(current.id, hostname);
         built = this.build(
           current.id,
           isvc,
@@ -422,6 +429,7 @@ export class PublishingService {
     );
     held.release();
     if (!updated) throw this.takenOver(current.id, 'update');
+    await this.o.publications.releaseHostnames(current.id, hostname);
     await this.audit('publication.update', model, op, 'succeeded', current.id);
     this.o.guides?.published(updated);
     return updated;
@@ -564,6 +572,7 @@ export class PublishingService {
     if (p.status === 'updating') {
       // The record still holds the previous configuration: re-apply it and drop extra objects.
       const restored = await this.reapply(p.id, actor, held.token);
+      await publications.releaseHostnames(p.id, this.hostnameOf(p));
       const extra = (await labelled()).filter(
         o => !restored.objects.some(r => sameRef(r, o)),
       );
@@ -584,6 +593,21 @@ export class PublishingService {
     );
     if (done) this.o.guides?.unpublished(done);
     return after(done);
+  }
+
+  /** The hostname a publication of this model with this configuration occupies (hostnamePolicy). */
+  private hostnameOf(
+    model: Pick<ModelLocation, 'namespace' | 'name'>,
+    modelKind?: string,
+    config?: PublishConfig,
+  ): string | undefined {
+    const p = model as Partial<Publication>;
+    return occupiedHostname(this.o.gateway, {
+      namespace: model.namespace,
+      name: model.name,
+      modelKind: modelKind ?? p.modelKind ?? 'unknown',
+      config: config ?? p.config ?? { rateLimits: {} },
+    });
   }
 
   /** A request found its model's record in flight: take it over when its process is dead. */
@@ -713,6 +737,9 @@ export class PublishingService {
         { actor: op.actor, historyReason: reason, leaseToken: held.token },
       );
       held.release();
+      await this.o.publications
+        .releaseHostnames(current.id, this.hostnameOf(current))
+        .catch(() => undefined); // a leftover claim is released by the next update or unpublish
       await this.audit(action, model, op, 'failed', current.id, reason);
       throw error;
     }
