@@ -94,8 +94,8 @@ export function PlansFields(props: PlansFieldsProps) {
       disabled={disabled || readOnly}
       helperText=" "
     >
-      <option value="manual">Manual: the owners approve</option>
-      <option value="automatic">Automatic: the key at once</option>
+      <option value="manual">Owners approve</option>
+      <option value="automatic">Key at once</option>
     </TextField>
   );
   const lifetimeField = (
@@ -183,7 +183,8 @@ export function PlansFields(props: PlansFieldsProps) {
             )}
           </Grid>
           {limitFields.map((field: LimitField) => (
-            <Grid item xs={12} sm={6} md={3} key={field}>
+            // The form sits in half the page on wide screens: two limits a row keep their labels whole.
+            <Grid item xs={12} sm={6} key={field}>
               <TextField
                 id={id(field)}
                 label={LIMIT_LABELS[field]}

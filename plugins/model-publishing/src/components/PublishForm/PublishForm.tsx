@@ -246,7 +246,7 @@ export function PublishForm(props: PublishFormProps) {
       | (typeof REQUEST_LIMIT_FIELDS)[number]
       | (typeof TOKEN_LIMIT_FIELDS)[number],
   ) => (
-    <Grid item xs={12} sm={6} md={3} key={field}>
+    <Grid item xs={12} sm={6} key={field}>
       <TextField
         id={`mp-${field}`}
         label={LIMIT_LABELS[field]}
