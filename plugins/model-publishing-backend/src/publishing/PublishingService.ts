@@ -113,6 +113,12 @@ const DRY_RUN_KEY = {
   key: 'mpk_000000000000000000000000000000000000DRYRUN',
 };
 
+/** A placeholder for the i-th live key in an update's dry run: distinct (one Secret never holds two equal keys). */
+function dryRunKey(i: number): string {
+  const digits = String(i + 1);
+  return `mpk_${'0'.repeat(36 - digits.length)}${digits}DRYRUN`;
+}
+
 /**
  * Publish / update / unpublish as sagas (design §3): validated by the publish policy, written through a
  * journalled ClusterSaga that undoes itself on failure, recorded in the store, audited.
@@ -198,6 +204,76 @@ export class PublishingService {
       true,
     );
     return { objects, notes };
+  }
+
+  /**
+   * What an update would change, without writing: the objects the new config builds (`objects`) beside
+   * those the publication's current config builds (`current`: what the reconciler keeps running), with
+   * the same live keys, serving context and response headers. Key values never leave: every live key is
+   * built with a placeholder of its own (client ids and limits are real).
+   */
+  async dryRunUpdate(
+    model: ModelLocation,
+    config: PublishConfig,
+  ): Promise<{
+    objects: KubeObject[];
+    current: KubeObject[];
+    notes: string[];
+  }> {
+    const current = await this.findLive(model);
+    const contextRead = this.servingContext(model, { fresh: true });
+    const { isvc, kind } = await this.o.policy.validate(model, config, {
+      creating: false,
+      requireReady: false,
+    });
+    const context = await contextRead;
+    const keys = (await this.liveKeys(current)).map((k, i) => ({
+      ...k,
+      key: dryRunKey(i),
+    }));
+    const headers = await this.o.responseHeaders?.(current.id);
+    const planned = this.build(
+      current.id,
+      isvc,
+      kind,
+      config,
+      keys,
+      context,
+      false,
+      headers,
+    );
+    let running: KubeObject[] = [];
+    try {
+      running = this.build(
+        current.id,
+        isvc,
+        // The same detection (and OpenAI path prefix) unless the update changes the kind.
+        current.modelKind === kind.kind
+          ? kind
+          : resolveKind(
+              {
+                kind: current.modelKind,
+                confidence: 'high',
+                reason: 'the current publication',
+                alternatives: [],
+              },
+              { ...current.config, modelKind: current.modelKind },
+            ),
+        current.config,
+        keys,
+        context,
+        false,
+        headers,
+      ).objects;
+    } catch (error) {
+      // The current config no longer builds (e.g. the model changed under it): everything shows as new.
+      planned.notes.push(
+        `The current settings no longer build (${errorMessage(
+          error,
+        )}): every object is shown as new.`,
+      );
+    }
+    return { objects: planned.objects, current: running, notes: planned.notes };
   }
 
   async publish(

@@ -104,15 +104,21 @@ export function registerPublicationRoutes(
     async (req, res) => {
       const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      // An update's preview is asked by whoever may update; a publish's by whoever may publish.
+      const update = req.query.mode === 'update';
       await ctx.authorize(
         req,
         credentials,
-        publicationCreatePermission,
+        update ? publicationUpdatePermission : publicationCreatePermission,
         model,
-        'publication.create',
+        update ? 'publication.update' : 'publication.create',
       );
       const config = publishConfigOf(req.body);
-      res.json(await publishing.dryRun(model, config));
+      res.json(
+        update
+          ? await publishing.dryRunUpdate(model, config)
+          : await publishing.dryRun(model, config),
+      );
     },
   );
 

@@ -11,6 +11,7 @@ import type {
   GetModelPath,
   GetModelResponse,
   DryRunPublicationPath,
+  DryRunPublicationQuery,
   DryRunPublicationBody,
   DryRunPublicationResponse,
   PublishPath,
@@ -324,9 +325,24 @@ export const spec = {
       ],
       "post": {
         "operationId": "dryRunPublication",
-        "summary": "Objects a publish would create (no writes)",
+        "summary": "Objects a publish would create, or (mode=update) the objects an update would apply beside those the current settings build (no writes)",
         "tags": [
           "publications"
+        ],
+        "parameters": [
+          {
+            "name": "mode",
+            "in": "query",
+            "required": false,
+            "description": "publish (default, needs publication.create) or update (needs publication.update; the model must be published; the answer adds `current`)",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "publish",
+                "update"
+              ]
+            }
+          }
         ],
         "requestBody": {
           "required": true,
@@ -351,6 +367,13 @@ export const spec = {
                   ],
                   "properties": {
                     "objects": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/KubernetesObject"
+                      }
+                    },
+                    "current": {
+                      "description": "mode=update only - the objects the publication's current settings build (what the reconciler keeps running), to diff against `objects`. Key values are placeholders.",
                       "type": "array",
                       "items": {
                         "$ref": "#/components/schemas/KubernetesObject"
@@ -4688,7 +4711,7 @@ export const spec = {
 export type EndpointMap = {
   '#get|/publications': { query: ListPublicationsQuery; response: ListPublicationsResponse };
   '#get|/{addressedBy}/{scope}/{namespace}/{name}': { path: GetModelPath; response: GetModelResponse };
-  '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run': { path: DryRunPublicationPath; body: DryRunPublicationBody; response: DryRunPublicationResponse };
+  '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run': { path: DryRunPublicationPath; query: DryRunPublicationQuery; body: DryRunPublicationBody; response: DryRunPublicationResponse };
   '#post|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: PublishPath; body: PublishBody; response: PublishResponse };
   '#put|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: UpdatePublicationPath; body: UpdatePublicationBody; response: UpdatePublicationResponse };
   '#_delete|/{addressedBy}/{scope}/{namespace}/{name}/publication': { path: UnpublishPath; response: UnpublishResponse };

@@ -160,12 +160,12 @@ export class ModelPublishingApiClient {
     return this.send('GET', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}`), undefined, options);
   }
 
-  /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run: Objects a publish would create (no writes) */
+  /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run: Objects a publish would create, or (mode=update) the objects an update would apply beside those the current settings build (no writes) */
   async dryRunPublication(
     request: DryRunPublicationRequest,
     options?: RequestOptions,
   ): Promise<TypedResponse<DryRunPublicationResponse>> {
-    return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/dry-run`), request.body, options);
+    return this.send('POST', this.url(`/${encodeURIComponent(request.path.addressedBy)}/${encodeURIComponent(request.path.scope)}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(request.path.name)}/publication/dry-run`, request.query), request.body, options);
   }
 
   /** POST /{addressedBy}/{scope}/{namespace}/{name}/publication: Publish the model */

@@ -679,16 +679,23 @@ export type GetModelRequest = {
   path: GetModelPath;
 };
 
-// POST /{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run: Objects a publish would create (no writes)
+// POST /{addressedBy}/{scope}/{namespace}/{name}/publication/dry-run: Objects a publish would create, or (mode=update) the objects an update would apply beside those the current settings build (no writes)
 export type DryRunPublicationPath = ModelPath;
+export type DryRunPublicationQuery = {
+  /** publish (default, needs publication.create) or update (needs publication.update; the model must be published; the answer adds `current`) */
+  mode?: "publish" | "update";
+};
 export type DryRunPublicationBody = PublishConfig;
 export type DryRunPublicationResponse = {
   objects: Array<KubernetesObject>;
+  /** mode=update only - the objects the publication's current settings build (what the reconciler keeps running), to diff against `objects`. Key values are placeholders. */
+  current?: Array<KubernetesObject>;
   /** What was decided from what: how the model is reached (KServe deployment mode, scheduler, workload TLS), the policies already around the route and what of them applies, and any fact the backend could not read. */
   notes: Array<string>;
 };
 export type DryRunPublicationRequest = {
   path: DryRunPublicationPath;
+  query?: DryRunPublicationQuery;
   body: DryRunPublicationBody;
 };
 

@@ -29,6 +29,13 @@ import type {
   UsageSummary,
 } from './types';
 
+/** The answer of a dry run. */
+export interface DryRunResult {
+  objects: KubernetesObject[];
+  notes?: string[];
+  current?: KubernetesObject[];
+}
+
 /** Client for the model-publishing backend (`/api/model-publishing`); one method per REST route. */
 export interface ModelPublishingApi {
   /** The publication's deprecation (if any) and who still calls it (issue 21). */
@@ -37,10 +44,15 @@ export interface ModelPublishingApi {
   undeprecate(model: ModelAddress): Promise<void>;
   listPublications(filter?: PublicationFilter): Promise<Page<Publication>>;
   getModel(model: ModelAddress): Promise<ModelResponse>;
+  /**
+   * What a publish would create; with `mode: 'update'` what an update would apply, beside `current` (what
+   * the publication's current settings build). `notes`: what was decided from what.
+   */
   dryRun(
     model: ModelAddress,
     config: PublishConfig,
-  ): Promise<{ objects: KubernetesObject[] }>;
+    mode?: 'publish' | 'update',
+  ): Promise<DryRunResult>;
   publish(model: ModelAddress, config: PublishConfig): Promise<PublishResult>;
   updatePublication(
     model: ModelAddress,

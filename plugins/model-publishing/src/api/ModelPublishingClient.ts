@@ -15,14 +15,13 @@ import {
   type TryItResponse,
   type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
-import type { ModelPublishingApi } from './ModelPublishingApi';
+import type { DryRunResult, ModelPublishingApi } from './ModelPublishingApi';
 import { modelPath } from './modelAddress';
 import type {
   AuditEntry,
   CreateKeyRequest,
   UpdateKeyRequest,
   GuideResponse,
-  KubernetesObject,
   ModelAddress,
   ModelResponse,
   Page,
@@ -75,9 +74,14 @@ export class ModelPublishingClient implements ModelPublishingApi {
   dryRun(
     model: ModelAddress,
     config: PublishConfig,
-  ): Promise<{ objects: KubernetesObject[] }> {
+    mode?: 'publish' | 'update',
+  ): Promise<DryRunResult> {
     return bodyOf(
-      this.client.dryRunPublication({ path: pathOf(model), body: config }),
+      this.client.dryRunPublication({
+        path: pathOf(model),
+        body: config,
+        ...(mode === 'update' ? { query: { mode } } : {}),
+      }),
     );
   }
 

@@ -15,6 +15,7 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { KubernetesObject } from '../../api/types';
 import { planSummary } from './plans';
+import { diffObjects, type ObjectChange } from './objectDiff';
 
 /** The plans a config offers, the default plan (the publication's own limits) first. */
 export function previewPlans(config: PublishConfig): PlanInput[] {
@@ -39,10 +40,118 @@ function ruleCount(object: KubernetesObject): number | undefined {
   return Array.isArray(mode?.rules) ? mode.rules.length : 0;
 }
 
-/** The plans and the objects a publish would create, each object expandable to its full manifest. */
+const CHANGE_LABEL: Record<ObjectChange['change'], string> = {
+  added: 'new',
+  removed: 'removed',
+  changed: 'changed',
+  unchanged: 'unchanged',
+};
+
+/** The backend's notes: what it decided from what (deployment mode, policies around the route, unread facts). */
+function Notes(props: { notes?: string[] }) {
+  if (!props.notes?.length) return null;
+  return (
+    <div style={{ marginBottom: 16 }}>
+      <Typography variant="subtitle2" component="h4" gutterBottom>
+        What the backend decided, and from what
+      </Typography>
+      <ul aria-label="Dry run notes" style={{ margin: 0, paddingLeft: 20 }}>
+        {props.notes.map(note => (
+          <li key={note}>
+            <Typography variant="body2">{note}</Typography>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** An update's preview: each object with what changes, as a line diff against what runs. */
+function UpdateDiff(props: {
+  current: KubernetesObject[];
+  objects: KubernetesObject[];
+}) {
+  const changes = diffObjects(props.current, props.objects);
+  const touched = changes.filter(c => c.change !== 'unchanged');
+  return (
+    <div aria-label="Changes the update will apply">
+      <Typography variant="subtitle2" gutterBottom>
+        {touched.length === 0
+          ? 'Nothing changes: what runs already matches these settings.'
+          : `${touched.length} of ${changes.length} objects change (compared with what the current settings run):`}
+      </Typography>
+      {changes.map((c, index) => {
+        const id = `dry-run-diff-${index}`;
+        return (
+          <Accordion
+            key={`${c.kind}/${c.name}/${index}`}
+            TransitionProps={{ unmountOnExit: true }}
+          >
+            <AccordionSummary
+              expandIcon={<ExpandMoreIcon />}
+              aria-controls={`${id}-content`}
+              id={`${id}-header`}
+            >
+              <Typography variant="body2">
+                <strong>{c.kind}</strong> {c.name}{' '}
+                <Typography
+                  component="span"
+                  variant="caption"
+                  color="textSecondary"
+                >
+                  {CHANGE_LABEL[c.change]}
+                  {c.change === 'changed'
+                    ? ` · ${c.added} line${c.added === 1 ? '' : 's'} added, ${
+                        c.removed
+                      } removed`
+                    : ''}
+                </Typography>
+              </Typography>
+            </AccordionSummary>
+            <AccordionDetails>
+              <pre
+                aria-label={`Diff of ${c.kind} ${c.name}`}
+                style={{
+                  margin: 0,
+                  overflowX: 'auto',
+                  fontSize: 12,
+                  width: '100%',
+                }}
+              >
+                {c.lines.map((line, i) => (
+                  // The +/- prefix says it without colour; the background only helps the eye.
+                  <div
+                    key={i}
+                    style={{
+                      background:
+                        line.op === '+'
+                          ? 'rgba(46, 160, 67, 0.2)'
+                          : line.op === '-'
+                          ? 'rgba(248, 81, 73, 0.2)'
+                          : undefined,
+                    }}
+                  >
+                    {line.op} {line.text}
+                  </div>
+                ))}
+              </pre>
+            </AccordionDetails>
+          </Accordion>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * The plans and the objects a publish would create, each object expandable to its full manifest; for an
+ * update (`current` given) each object's diff against what runs. The backend's notes above either.
+ */
 export function DryRunPreview(props: {
   objects: KubernetesObject[];
   config?: PublishConfig;
+  notes?: string[];
+  current?: KubernetesObject[];
 }) {
   const plans = props.config ? previewPlans(props.config) : [];
   const base = props.config?.rateLimits ?? {};
@@ -94,9 +203,19 @@ export function DryRunPreview(props: {
       </Typography>
     </div>
   );
+  if (props.current) {
+    return (
+      <>
+        <Notes notes={props.notes} />
+        {planTable}
+        <UpdateDiff current={props.current} objects={props.objects} />
+      </>
+    );
+  }
   if (props.objects.length === 0) {
     return (
       <>
+        <Notes notes={props.notes} />
         {planTable}
         <Typography variant="body2">
           The dry run returned no objects.
@@ -106,6 +225,7 @@ export function DryRunPreview(props: {
   }
   return (
     <div aria-label="Objects that will be created">
+      <Notes notes={props.notes} />
       {planTable}
       <Typography variant="subtitle2" gutterBottom>
         {props.objects.length} objects will be created, in this order:

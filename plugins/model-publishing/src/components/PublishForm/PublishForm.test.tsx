@@ -255,6 +255,63 @@ describe('PublishForm', () => {
     expect(api.publish).not.toHaveBeenCalled();
   });
 
+  it("previews an update as a diff against what runs, with the backend's notes (issue 23 item 13)", async () => {
+    const user = userEvent.setup();
+    const policy = (requests: number) => ({
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'BackendTrafficPolicy',
+      metadata: { name: 'fraud-detector-mp' },
+      spec: { rateLimit: { global: { rules: [{ limit: { requests } }] } } },
+    });
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'fraud-detector-mp' },
+    };
+    const api = mockModelPublishingApi({
+      dryRun: async () => ({
+        objects: [policy(5), route],
+        current: [policy(60), route],
+        notes: [
+          'KServe RawDeployment: the route targets the predictor Service',
+        ],
+      }),
+    });
+    await renderForm({ api, publication: publication() });
+    const perMinute = screen.getByLabelText('Requests per minute');
+    await user.clear(perMinute);
+    await user.type(perMinute, '5');
+    await user.click(screen.getByRole('button', { name: 'Preview changes' }));
+    await waitFor(() =>
+      expect(api.dryRun).toHaveBeenCalledWith(
+        address,
+        { rateLimits: { requestsPerMinute: 5 } },
+        'update',
+      ),
+    );
+    expect(
+      await screen.findByText(
+        '1 of 2 objects change (compared with what the current settings run):',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Dry run notes' })).getByText(
+        'KServe RawDeployment: the route targets the predictor Service',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/changed · 1 line added, 1 removed/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('unchanged')).toBeInTheDocument();
+    await user.click(screen.getByText('BackendTrafficPolicy'));
+    const diff = await screen.findByLabelText(
+      'Diff of BackendTrafficPolicy fraud-detector-mp',
+    );
+    expect(diff).toHaveTextContent('- "requests": 60');
+    expect(diff).toHaveTextContent('+ "requests": 5');
+    expect(api.updatePublication).not.toHaveBeenCalled();
+  });
+
   it('adds, edits and removes plans; the publish sends them and the preview lists them', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({

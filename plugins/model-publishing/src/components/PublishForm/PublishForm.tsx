@@ -145,6 +145,8 @@ export function PublishForm(props: PublishFormProps) {
   const [preview, setPreview] = useState<{
     objects: KubernetesObject[];
     config: PublishConfig;
+    notes?: string[];
+    current?: KubernetesObject[];
   }>();
   const [issued, setIssued] = useState<IssuedApiKey>();
   const [unpublishOpen, setUnpublishOpen] = useState(false);
@@ -205,8 +207,14 @@ export function PublishForm(props: PublishFormProps) {
     setBusy('preview');
     setServerError(undefined);
     try {
+      // An update's preview shows what changes against what runs (issue 23 item 13).
+      const result = live
+        ? await api.dryRun(address, config, 'update')
+        : await api.dryRun(address, config);
       setPreview({
-        objects: (await api.dryRun(address, config)).objects,
+        objects: result.objects,
+        notes: result.notes,
+        current: result.current,
         config,
       });
     } catch (e) {
@@ -484,20 +492,21 @@ export function PublishForm(props: PublishFormProps) {
       )}
 
       <Box className={classes.actions}>
-        {!live && (
-          <GatedButton
-            allowed={allowed.create}
-            deniedReason={deniedReason('preview publishing', permLoading)}
-            variant="outlined"
-            onClick={runPreview}
-            disabled={!!busy || working || refused}
-            startIcon={
-              busy === 'preview' ? <CircularProgress size={16} /> : undefined
-            }
-          >
-            Preview
-          </GatedButton>
-        )}
+        <GatedButton
+          allowed={live ? allowed.update : allowed.create}
+          deniedReason={deniedReason(
+            live ? 'preview changes' : 'preview publishing',
+            permLoading,
+          )}
+          variant="outlined"
+          onClick={runPreview}
+          disabled={!!busy || working || refused}
+          startIcon={
+            busy === 'preview' ? <CircularProgress size={16} /> : undefined
+          }
+        >
+          {live ? 'Preview changes' : 'Preview'}
+        </GatedButton>
         <GatedButton
           allowed={canSubmit}
           deniedReason={deniedReason(
@@ -530,7 +539,12 @@ export function PublishForm(props: PublishFormProps) {
 
       {preview && (
         <Box className={classes.section}>
-          <DryRunPreview objects={preview.objects} config={preview.config} />
+          <DryRunPreview
+            objects={preview.objects}
+            config={preview.config}
+            notes={preview.notes}
+            current={preview.current}
+          />
         </Box>
       )}
 
