@@ -40,6 +40,13 @@ function ruleCount(object: KubernetesObject): number | undefined {
   return Array.isArray(mode?.rules) ? mode.rules.length : 0;
 }
 
+/** Added and removed lines' backgrounds (the +/- prefix carries the meaning; colour only helps). */
+const LINE_BACKGROUND: Record<' ' | '+' | '-', string | undefined> = {
+  ' ': undefined,
+  '+': 'rgba(46, 160, 67, 0.2)',
+  '-': 'rgba(248, 81, 73, 0.2)',
+};
+
 const CHANGE_LABEL: Record<ObjectChange['change'], string> = {
   added: 'new',
   removed: 'removed',
@@ -120,17 +127,7 @@ function UpdateDiff(props: {
               >
                 {c.lines.map((line, i) => (
                   // The +/- prefix says it without colour; the background only helps the eye.
-                  <div
-                    key={i}
-                    style={{
-                      background:
-                        line.op === '+'
-                          ? 'rgba(46, 160, 67, 0.2)'
-                          : line.op === '-'
-                          ? 'rgba(248, 81, 73, 0.2)'
-                          : undefined,
-                    }}
-                  >
+                  <div key={i} style={{ background: LINE_BACKGROUND[line.op] }}>
                     {line.op} {line.text}
                   </div>
                 ))}
