@@ -1,7 +1,6 @@
 /*
- * HTTPRoute matching and rewriting, as the Gateway API conformance suite and Envoy Gateway's e2e tests state it:
- * envoyproxy/gateway test/e2e/tests/http_rewrite_prefix_path.go and kubernetes-sigs/gateway-api
- * conformance/tests/httproute-rewrite-path.go (ReplacePrefixMatch keeps the rest of the path),
+ * HTTPRoute matching and rewriting, as the Gateway API conformance suite states it:
+ * kubernetes-sigs/gateway-api conformance/tests/httproute-rewrite-path.go (ReplacePrefixMatch keeps the rest of the path),
  * conformance/tests/httproute-hostname-intersection.go (hostnames select routes), and Envoy's local replies:
  * 404 with flag NR when no route matches, 503 "no healthy upstream" (UH) when the backend has no endpoint.
  */
@@ -16,7 +15,7 @@ import {
 // The first emulator start in a process compiles the CRD schemas (several seconds on a busy machine).
 jest.setTimeout(30_000);
 
-describe('HTTPRoute (gateway-api conformance, envoyproxy/gateway test/e2e/tests/http_rewrite_prefix_path.go)', () => {
+describe('HTTPRoute (kubernetes-sigs/gateway-api conformance/tests/httproute-rewrite-path.go)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
