@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check: type-check, lint, all unit/integration tests (SQLite and PostgreSQL, Prometheus,
+# Runs every check: type-check, API reports, lint, all unit/integration tests (SQLite and PostgreSQL, Prometheus,
 # the Kubernetes emulator) and the browser end-to-end journeys. Exits non-zero on the first failure.
 # Set MP_SKIP_E2E=1 to leave out the browser journeys while iterating; MP_ADOPTER=1 adds the adopter test.
 set -euo pipefail
@@ -16,6 +16,10 @@ started=$(date +%s)
 
 step "Type-check (yarn tsc)"
 yarn tsc
+
+step "API reports (backstage-repo-tools api-reports --ci: fails when a package's API differs from its report.api.md)"
+# On drift: run `yarn build:api-reports` and commit the report changes with the API change.
+yarn build:api-reports --ci
 
 step "Lint (backstage-cli repo lint)"
 yarn backstage-cli repo lint
