@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check: type-check, API reports, lint, all unit/integration tests (SQLite and PostgreSQL, Prometheus,
-# the Kubernetes emulator) and the browser end-to-end journeys. Exits non-zero on the first failure.
-# Set MP_SKIP_E2E=1 to leave out the browser journeys while iterating; MP_ADOPTER=1 adds the adopter test.
+# Runs every check: type-check, API reports, lint, all unit/integration tests (SQLite and PostgreSQL,
+# Prometheus, the Kubernetes emulator), the Developer Hub dynamic-plugin export and the browser end-to-end
+# journeys. Exits non-zero on the first failure. Set MP_SKIP_E2E=1 to leave out the browser journeys while
+# iterating; MP_ADOPTER=1 adds the adopter test.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MP_ROOT"
@@ -26,6 +27,9 @@ yarn backstage-cli repo lint
 
 step "Tests (backstage-cli repo test)"
 yarn backstage-cli repo test --maxWorkers=2
+
+step "Dynamic plugins for Red Hat Developer Hub (@red-hat-developer-hub/cli plugin export)"
+bash scripts/export-dynamic-plugins.sh
 
 if [ -z "${MP_SKIP_E2E:-}" ] && [ -f test/e2e/run.mjs ]; then
   step "End-to-end journeys in headless Chromium (test/e2e)"
