@@ -10,7 +10,8 @@
 //      app, as a real cluster would be given;
 //   5. starts the app and, in headless Chromium, signs in as guest, finds the InferenceService in the catalog,
 //      publishes it from its Publish tab and creates a key.
-// Prints the time of each step. `node test/adopter/run.mjs [--keep]` (--keep leaves the folder for a look).
+// Prints the time of each step. `node test/adopter/run.mjs [--keep] [--reuse DIR]`: --keep leaves the folder for
+// a look; --reuse DIR starts again from the app a --keep run left in DIR (steps 4 and 5 only), to debug them.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -30,6 +31,8 @@ import { launchBrowser } from '../e2e/browser.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-results', 'adopter');
 const keep = process.argv.includes('--keep');
+const reuseAt = process.argv.indexOf('--reuse');
+const reuse = reuseAt > 0 ? resolve(process.argv[reuseAt + 1]) : undefined;
 // Ports of their own, so the adopter app never meets the demo portal (3000/7007/6443).
 const APP_PORT = 3300;
 const BACKEND_PORT = 7300;
@@ -168,49 +171,35 @@ function startLogged(cmd, args, opts, logFile) {
   });
   return {
     alive: () => !exited,
-    stop: () => {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
+    // The app's backend outlives a SIGTERM to its group by tens of seconds (graceful shutdown of a
+    // development backend, seen here): SIGKILL what is left after 5 s, so no run leaves one behind.
+    stop: async () => {
+      const signal = sig => {
+        try {
+          process.kill(-child.pid, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      signal('SIGTERM');
+      const deadline = Date.now() + 5_000;
+      while (!exited && Date.now() < deadline)
+        await new Promise(r => setTimeout(r, 200));
+      signal('SIGKILL');
     },
   };
 }
 
-async function main() {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'mp-adopter-'));
-  console.log(`adopter test in ${work}`);
-  const tarballs = join(work, 'tarballs');
+/** Steps 1–3: packs our packages, creates the app, adds the packages to it and installs. */
+async function installApp({
+  work,
+  env,
+  release,
+  createAppVersion,
+  tarballs,
+  app,
+}) {
   mkdirSync(tarballs);
-  const release = JSON.parse(
-    readFileSync(join(ROOT, 'backstage.json'), 'utf8'),
-  ).version;
-  const createAppVersion = CREATE_APP_FOR_RELEASE[release];
-  if (!createAppVersion) {
-    throw new Error(
-      `no @backstage/create-app version known for Backstage ${release}: add it to CREATE_APP_FOR_RELEASE`,
-    );
-  }
-  // `yarn` for create-app's prerequisite check and its scripts: this repository's committed release.
-  const bin = join(work, 'bin');
-  mkdirSync(bin);
-  writeFileSync(
-    join(bin, 'yarn'),
-    `#!/bin/sh\nexec "${process.execPath}" "${yarnRelease}" "$@"\n`,
-  );
-  chmodSync(join(bin, 'yarn'), 0o755);
-  const env = {
-    ...process.env,
-    PATH: `${bin}:${process.env.PATH}`,
-    BACKSTAGE_APP_NAME: 'adopter-portal',
-    YARN_NPM_REGISTRY_SERVER:
-      process.env.YARN_NPM_REGISTRY_SERVER || npmRegistry(),
-    YARN_ENABLE_TELEMETRY: '0',
-    BACKSTAGE_CLI_TELEMETRY: '0',
-  };
-
   const packages = publishablePackages();
   const packed = await step(
     `build and pack ${packages.length} packages`,
@@ -245,7 +234,6 @@ async function main() {
     },
   );
 
-  const app = join(work, 'app');
   await step(
     `create a Backstage ${release} app (@backstage/create-app@${createAppVersion})`,
     () => {
@@ -345,6 +333,43 @@ async function main() {
   await step('yarn install in the new app', () => {
     yarn(['install'], { cwd: app, env, capture: true });
   });
+}
+
+async function main() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const work = reuse ?? mkdtempSync(join(tmpdir(), 'mp-adopter-'));
+  console.log(`adopter test in ${work}${reuse ? ' (reused)' : ''}`);
+  const tarballs = join(work, 'tarballs');
+  const app = join(work, 'app');
+  const release = JSON.parse(
+    readFileSync(join(ROOT, 'backstage.json'), 'utf8'),
+  ).version;
+  const createAppVersion = CREATE_APP_FOR_RELEASE[release];
+  if (!createAppVersion) {
+    throw new Error(
+      `no @backstage/create-app version known for Backstage ${release}: add it to CREATE_APP_FOR_RELEASE`,
+    );
+  }
+  // `yarn` for create-app's prerequisite check and its scripts: this repository's committed release.
+  const bin = join(work, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, 'yarn'),
+    `#!/bin/sh\nexec "${process.execPath}" "${yarnRelease}" "$@"\n`,
+  );
+  chmodSync(join(bin, 'yarn'), 0o755);
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    BACKSTAGE_APP_NAME: 'adopter-portal',
+    YARN_NPM_REGISTRY_SERVER:
+      process.env.YARN_NPM_REGISTRY_SERVER || npmRegistry(),
+    YARN_ENABLE_TELEMETRY: '0',
+    BACKSTAGE_CLI_TELEMETRY: '0',
+  };
+
+  if (!reuse)
+    await installApp({ work, env, release, createAppVersion, tarballs, app });
 
   const kubeconfig = join(work, 'kubeconfig');
   const cluster = await step(
@@ -429,24 +454,32 @@ modelPublishing:
         const page = await browser.newPage({
           viewport: { width: 1440, height: 900 },
         });
-        page.setDefaultTimeout(60_000);
+        page.setDefaultTimeout(120_000);
+        // The way to the model is the adopter's: the app's Catalog link (the new app mounts the catalog at
+        // `/`), the list, the entity, its Publish tab. The guest owns nothing, so the list opens on "All".
         await page.goto(APP_URL, { timeout: 300_000 });
         await page
           .getByRole('button', { name: /enter/i })
-          .click({ timeout: 120_000 });
-        // The app's catalog lists the InferenceService once the entity provider has run (every 10 s here);
-        // the way to it is the adopter's: the catalog list, the entity, its Publish tab.
-        const model = page.getByRole('link', {
-          name: 'fraud-sklearn',
-          exact: true,
-        });
-        // The first provider run, then catalog processing: minutes on a loaded machine.
+          .click({ timeout: 300_000 });
+        await page
+          .getByRole('link', { name: 'Catalog', exact: true })
+          .first()
+          .click({ timeout: 300_000 });
+        // The catalog lists the InferenceService once the entity provider has run (every 10 s here).
+        const model = page.getByRole('link', { name: 'fraud-sklearn' }).first();
+        // The first provider run, then catalog processing: minutes on a loaded machine. A reload restarts the
+        // whole app in the page (tens of megabytes of development bundle), so the list gets a minute to show
+        // the model before the next one.
         const deadline = Date.now() + 600_000;
-        while (!(await model.isVisible())) {
+        while (
+          !(await model.waitFor({ timeout: 60_000 }).then(
+            () => true,
+            () => false,
+          ))
+        ) {
           if (Date.now() > deadline)
             throw new Error('fraud-sklearn did not appear in the catalog');
-          await page.waitForTimeout(5_000);
-          await page.reload();
+          await page.reload({ timeout: 300_000 });
         }
         await page.screenshot({ path: join(ARTIFACTS, '01-catalog.png') });
         await model.click();
@@ -497,10 +530,17 @@ modelPublishing:
           throw new Error('the key is not in the Secret fraud-sklearn-mp-keys');
       },
     );
+  } catch (e) {
+    // What the page showed when it failed: the first thing to look at.
+    const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];
+    await pages[0]
+      ?.screenshot({ path: join(ARTIFACTS, 'failure.png') })
+      .catch(() => {});
+    throw e;
   } finally {
     await browser?.close();
-    portal.stop();
-    cluster.stop();
+    await portal.stop();
+    await cluster.stop();
   }
 
   console.log('\nadopter test timings:');
@@ -512,7 +552,7 @@ modelPublishing:
       .toFixed(1)
       .padStart(7)} s  total`,
   );
-  if (!keep) rmSync(work, { recursive: true, force: true });
+  if (!keep && !reuse) rmSync(work, { recursive: true, force: true });
 }
 
 main().catch(e => {
