@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check: type-check, API reports, lint, all unit/integration tests (SQLite and PostgreSQL,
-# Prometheus, the Kubernetes emulator), the Developer Hub dynamic-plugin export and the browser end-to-end
-# journeys. Exits non-zero on the first failure. Set MP_SKIP_E2E=1 to leave out the browser journeys while
-# iterating; MP_ADOPTER=1 adds the adopter test.
+# Prometheus, the Kubernetes emulator), the Developer Hub dynamic-plugin export, the browser end-to-end
+# journeys and the adopter test (a new Backstage app installs the packed plugins). Exits non-zero on the
+# first failure. While iterating: MP_SKIP_E2E=1 leaves out the browser journeys, MP_SKIP_ADOPTER=1 the
+# adopter test.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MP_ROOT"
@@ -36,8 +37,9 @@ if [ -z "${MP_SKIP_E2E:-}" ] && [ -f test/e2e/run.mjs ]; then
   node test/e2e/run.mjs
 fi
 
-# Opt-in until it has passed end to end on a quiet machine (issue 18): its browser step timed out under load.
-if [ -n "${MP_ADOPTER:-}" ]; then
+# Its own ports (3300/7300/16443), so it never meets the journeys' portal; about 8 minutes, most of it the new
+# app's yarn install from the registry.
+if [ -z "${MP_SKIP_ADOPTER:-}" ]; then
   step "Adopter test: a new Backstage app installs the packed plugins (test/adopter)"
   # The declarations are fresh from the type-check above.
   MP_ADOPTER_TSC_DONE=1 node test/adopter/run.mjs
