@@ -5,7 +5,12 @@
 // Published models page (both themes) and on the sign-in page.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, APP_URL } from '../browser.mjs';
+import {
+  launchBrowser,
+  screenshot,
+  waitForUsageChart,
+  APP_URL,
+} from '../browser.mjs';
 import { api, ensureUnpublished, modelPath } from '../cluster.mjs';
 import { assertNoSeriousViolations } from '../axe.mjs';
 
@@ -113,6 +118,27 @@ async function layoutProblems(page) {
             doc.clientWidth
           } px)`,
         );
+      // A header is a label: on one line, or the table scrolls (issue 23: at 800 px the per-key usage
+      // table's headers wrapped onto two and three lines).
+      for (const th of table.querySelectorAll('thead th')) {
+        const tops = [];
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (!n.textContent.trim()) continue;
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          for (const r of range.getClientRects())
+            if (r.width > 0) tops.push(r.top);
+        }
+        tops.sort((a, b) => a - b);
+        const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 6);
+        if (lines.length > 1)
+          problems.push(
+            `${name}: header "${th.innerText.trim()}" wraps onto ${
+              lines.length
+            } lines`,
+          );
+      }
       for (const cell of table.querySelectorAll('th, td')) {
         const text = cell.innerText.trim();
         if (text.length >= 3 && cell.getBoundingClientRect().width < minCell)
@@ -154,6 +180,15 @@ for (const width of [1440, 800]) {
             w !== undefined && w <= CLOSED_SIDEBAR_PX,
             `sidebar is ${w} px wide at 800 px`,
           );
+        }
+        if (width === 800) {
+          // The per-key usage table (the demo traffic reaches the new keys within a minute or two).
+          const usage = await waitForUsageChart(
+            page,
+            /Requests and errors over time/,
+            { timeoutMs: 240_000 },
+          );
+          await usage.getByRole('table', { name: 'Usage per key' }).waitFor();
         }
         await screenshot(page, `31-publish-tab-${width}-${theme}`, {
           fullPage: true,

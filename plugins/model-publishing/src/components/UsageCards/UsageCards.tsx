@@ -56,6 +56,9 @@ const useStyles = makeStyles(theme => ({
   },
   stat: { marginRight: theme.spacing(4) },
   scroll: { overflowX: 'auto', marginTop: theme.spacing(2) },
+  // Short headers ("p95 latency", "Tokens out") and dates on one line each: at 800 px the table scrolls
+  // inside its card instead of wrapping every header onto two or three lines (issue 23).
+  noWrap: { '& th, & td': { whiteSpace: 'nowrap' } },
 }));
 
 export interface UsageCardsProps {
@@ -340,7 +343,11 @@ function UsageBody(props: {
       )}
       {keys.length > 0 && (
         <div className={classes.scroll}>
-          <Table size="small" aria-label="Usage per key">
+          <Table
+            size="small"
+            aria-label="Usage per key"
+            className={classes.noWrap}
+          >
             <TableHead>
               <TableRow>
                 <TableCell>Key</TableCell>
