@@ -335,6 +335,58 @@ describe('persona matrix: every operation of openapi.yaml × every persona × bo
     );
   });
 
+  it('answers a service that is not let in the same on every model route whether the model exists or not (no existence leak)', async () => {
+    const differences: string[] = [];
+    const services: Persona[] = [
+      'other service',
+      'ingest service',
+      'catalog service',
+    ];
+    for (const { method, path: template, key } of operations.filter(o =>
+      o.path.startsWith(M),
+    )) {
+      for (const persona of services) {
+        if (expected(RULES[key], persona) !== 403) continue;
+        for (const form of Object.values(FORMS)) {
+          const answers = [];
+          for (const name of ['qwen-chat', 'no-such-model']) {
+            const url =
+              API +
+              template
+                .replace('/{addressedBy}/{scope}', `/${form}`)
+                .replace(
+                  '{namespace}',
+                  form === FORMS.entities ? 'default' : 'genai',
+                )
+                .replace('{name}', name)
+                .replace('{keyId}', ids.keyId || 'k')
+                .replace('{action}', 'suspend');
+            const body = RULES[key].body?.(persona);
+            const res = await b.request[method](url)
+              .set(PERSONAS[persona]())
+              .send(
+                body === undefined
+                  ? {}
+                  : JSON.parse(
+                      JSON.stringify(body).replace('{keyId}', ids.keyId),
+                    ),
+              );
+            answers.push(
+              `${res.status} ${JSON.stringify(
+                (res.body?.error?.message ?? '').replace(name, '<name>'),
+              )}`,
+            );
+          }
+          if (answers[0] !== answers[1] || !answers[0].startsWith('403'))
+            differences.push(
+              `${persona} ${key} (${form}): ${answers.join(' vs ')}`,
+            );
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
   it.each(ordered)('$key', async ({ method, path: template, key }) => {
     const rule = RULES[key];
     expect(rule).toBeDefined();

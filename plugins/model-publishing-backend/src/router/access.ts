@@ -73,8 +73,8 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/plans',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -91,8 +91,8 @@ export function registerAccessRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -122,8 +122,8 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -141,8 +141,8 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -158,8 +158,8 @@ export function registerAccessRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers/:keyId/:action',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       const { keyId, action } = req.params;
       await ctx.authorize(
         req,
@@ -190,8 +190,8 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/my-access',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,

@@ -96,8 +96,8 @@ export function registerDeprecationRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -124,8 +124,8 @@ export function registerDeprecationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -153,8 +153,8 @@ export function registerDeprecationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await userCredentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,

@@ -24,8 +24,8 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       // Key names, prefixes and last use are usage information: whoever may not see usage may not see
       // the keys either (design §5; a reader of the catalog can still see that a model is published).
       await ctx.authorize(
@@ -43,8 +43,8 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -65,8 +65,8 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId/rotate',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       const keyId = req.params.keyId;
       await ctx.authorize(
         req,
@@ -96,8 +96,8 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
     async (req, res) => {
       const params = req.params as UpdateKeyPath;
-      const model = await ctx.resolveModel(params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(params);
       const keyId = params.keyId;
       await ctx.authorize(
         req,
@@ -125,8 +125,8 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       const keyId = req.params.keyId;
       await ctx.authorize(
         req,

@@ -83,8 +83,8 @@ export function registerPublicationRoutes(
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
-    const model = await ctx.resolveModel(req.params, { read: true });
     const credentials = await ctx.credentials(req);
+    const model = await ctx.resolveModel(req.params, { read: true });
     await ctx.authorize(
       req,
       credentials,
@@ -102,8 +102,8 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/dry-run',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       // An update's preview is asked by whoever may update; a publish's by whoever may publish.
       const update = req.query.mode === 'update';
       await ctx.authorize(
@@ -125,8 +125,8 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -147,8 +147,8 @@ export function registerPublicationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,
@@ -171,8 +171,8 @@ export function registerPublicationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       await ctx.authorize(
         req,
         credentials,

@@ -1,4 +1,9 @@
-import { ConflictError, InputError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   keyCreatePermission,
   publicationReadPermission,
@@ -11,12 +16,23 @@ import type { ApiRouter, RouterDeps } from './types';
 export const TRY_IT_MAX_BODY = 256 * 1024;
 const TIMEOUT_MS = 30_000;
 /** Response headers never passed on to the browser. */
-const DROPPED_HEADERS = new Set(['set-cookie', 'connection', 'keep-alive', 'transfer-encoding']);
+const DROPPED_HEADERS = new Set([
+  'set-cookie',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+]);
 
 /** The URL a Try-it request goes to: the publication's base URL plus a path below it (no escaping it). */
 export function tryItUrl(baseUrl: string, path: string): string {
-  if (!path.startsWith('/') || path.startsWith('//') || /(^|\/)\.\.?(\/|$|\?)/.test(path)) {
-    throw new InputError('path: must start with "/" and stay below the base URL (no "//", "." or ".." segments)');
+  if (
+    !path.startsWith('/') ||
+    path.startsWith('//') ||
+    /(^|\/)\.\.?(\/|$|\?)/.test(path)
+  ) {
+    throw new InputError(
+      'path: must start with "/" and stay below the base URL (no "//", "." or ".." segments)',
+    );
   }
   return `${baseUrl.replace(/\/+$/, '')}${path}`;
 }
@@ -31,18 +47,15 @@ export function redactKey(text: string, key: string): string {
  * cluster's Secret, as the gateway reads it) or a pasted one. Browsers cannot call the public URL
  * themselves (CORS), so the backend does, and returns status, headers, body and latency.
  */
-export function registerTryItRoutes(
-  router: ApiRouter,
-  deps: RouterDeps,
-): void {
+export function registerTryItRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx, publications, clusters } = deps;
   const { keys } = deps;
 
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/try-it',
     async (req, res) => {
-      const model = await ctx.resolveModel(req.params);
       const credentials = await ctx.credentials(req);
+      const model = await ctx.resolveModel(req.params);
       const body = req.body;
       if (!body.keyId === !body.key) {
         throw new InputError('keyId, key: give exactly one of them');
@@ -55,9 +68,19 @@ export function registerTryItRoutes(
         model,
         body.keyId ? 'key.create' : 'publication.read',
       );
-      const publication = await publications.findLive(model.cluster, model.namespace, model.name);
-      if (!publication || publication.status !== 'published' || !publication.endpoints[0]) {
-        throw new NotFoundError(`${model.namespace}/${model.name} is not published`);
+      const publication = await publications.findLive(
+        model.cluster,
+        model.namespace,
+        model.name,
+      );
+      if (
+        !publication ||
+        publication.status !== 'published' ||
+        !publication.endpoints[0]
+      ) {
+        throw new NotFoundError(
+          `${model.namespace}/${model.name} is not published`,
+        );
       }
       const url = tryItUrl(publication.endpoints[0].url, body.path);
 
@@ -66,7 +89,9 @@ export function registerTryItRoutes(
         const clientId = clientIdForKey(body.keyId);
         const live = await keys.listActiveKeysForPublication(publication.id);
         if (!live.some(k => k.clientId === clientId)) {
-          throw new ConflictError(`keyId: key ${body.keyId} is not an active key of this publication`);
+          throw new ConflictError(
+            `keyId: key ${body.keyId} is not an active key of this publication`,
+          );
         }
         const secret = await clusters.get(publication.cluster).get({
           apiVersion: 'v1',
@@ -74,9 +99,12 @@ export function registerTryItRoutes(
           namespace: publication.namespace,
           name: secretName(publication.name),
         });
-        const b64 = (secret as { data?: Record<string, string> } | undefined)?.data?.[clientId];
+        const b64 = (secret as { data?: Record<string, string> } | undefined)
+          ?.data?.[clientId];
         if (!b64) {
-          throw new ServiceUnavailableError(`keyId: key ${body.keyId} is not in the cluster yet; try again in a moment`);
+          throw new ServiceUnavailableError(
+            `keyId: key ${body.keyId} is not in the cluster yet; try again in a moment`,
+          );
         }
         key = Buffer.from(b64, 'base64').toString('utf8');
       }
@@ -88,7 +116,9 @@ export function registerTryItRoutes(
           method: body.method,
           headers: {
             authorization: `Bearer ${key}`,
-            ...(body.body !== undefined ? { 'content-type': body.contentType ?? 'application/json' } : {}),
+            ...(body.body !== undefined
+              ? { 'content-type': body.contentType ?? 'application/json' }
+              : {}),
           },
           body: body.method === 'POST' ? body.body ?? '' : undefined,
           signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -96,7 +126,8 @@ export function registerTryItRoutes(
         });
       } catch (e) {
         // The cause names the host and code only; it never holds the request headers.
-        const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+        const cause =
+          (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
         throw new ServiceUnavailableError(`could not reach ${url}: ${cause}`);
       }
       const text = await answer.text();

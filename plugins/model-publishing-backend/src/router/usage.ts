@@ -1,3 +1,4 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   InputError,
   NotAllowedError,
@@ -60,8 +61,8 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     model: ModelTarget,
     req: AnyRequest,
     range: GetUsageQuery | undefined,
+    credentials: BackstageCredentials,
   ) => {
-    const credentials = await ctx.credentials(req);
     await ctx.authorize(
       req,
       credentials,
@@ -88,8 +89,15 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/usage',
     async (req, res) => {
+      // Who is calling first: a service not let in gets 403 whether the model exists or not.
+      const credentials = await ctx.credentials(req);
       const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(model, req, req.query);
+      const { usage, pub, query } = await publicationFor(
+        model,
+        req,
+        req.query,
+        credentials,
+      );
       res.json(
         await usage.service.report(pub, query, {
           keySeries: req.query.series === 'keys',
@@ -101,8 +109,15 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/usage.csv',
     async (req, res) => {
+      // Who is calling first: a service not let in gets 403 whether the model exists or not.
+      const credentials = await ctx.credentials(req);
       const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(model, req, req.query);
+      const { usage, pub, query } = await publicationFor(
+        model,
+        req,
+        req.query,
+        credentials,
+      );
       const csv = await usage.service.csv(pub, query);
       const day = query.from.toISOString().slice(0, 10);
       res
