@@ -7,7 +7,11 @@ import { RollupWriter } from './store/RollupWriter';
 
 export type { BucketRange } from './store/sql';
 export type { CounterRow, Floors, PublicationFloors } from './store/AlertScan';
-export type { ClientDayRow } from './store/RollupReader';
+export type {
+  ChargebackKeySums,
+  ChargebackPrices,
+  ChargebackSums,
+} from './store/RollupReader';
 export type { LastUse } from './store/RollupWriter';
 
 /**

@@ -44,6 +44,7 @@ const USAGE_MIGRATIONS = [
   '20261205061500_usage_latency_costs.js',
   '20261205122000_usage_limit_notices.js',
   '20261205124500_usage_alert_indexes.js',
+  '20261205133000_usage_daily_covering_indexes.js',
 ];
 
 async function runUsageMigration(db: Knex): Promise<void> {

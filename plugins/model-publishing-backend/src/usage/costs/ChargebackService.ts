@@ -2,7 +2,12 @@ import { InputError } from '@backstage/errors';
 import type { UsageStore } from '../UsageStore';
 import type { UsagePublicationDirectory } from '../types';
 import { DAY_MS } from '../time';
-import { buildChargeback, type ChargebackReport } from './chargeback';
+import {
+  buildChargeback,
+  UNATTRIBUTED,
+  type ChargebackReport,
+} from './chargeback';
+import { hasPrices } from './prices';
 import { buildOrgGraph, type OrgEntity, type OrgGraph } from './orgGraph';
 
 /** Where the org graph comes from (the catalog in the backend; a fixed list in tests and benches). */
@@ -43,17 +48,50 @@ export class ChargebackService {
 
   async report(month: string): Promise<ChargebackReport> {
     const { firstDay, dayCount } = monthDays(month);
-    const [rows, publications, graph] = await Promise.all([
-      this.store.reader.clientDays({ from: firstDay, to: firstDay + dayCount }),
+    const [publications, graph] = await Promise.all([
       this.directory.list(),
       this.orgGraph(),
     ]);
+    // each key's consumer as a number the database groups by (keys nobody holds: unattributed)
+    const pubs = new Set(publications.map(p => p.id));
+    const consumerRefOf = new Map<string, string>();
+    for (const p of publications)
+      for (const k of p.keys)
+        if (k.consumer)
+          consumerRefOf.set(`${p.id}\u0000${k.clientId}`, k.consumer);
+    const consumers: string[] = [];
+    const numbers = new Map<string, number>();
+    const sums = await this.store.reader.chargebackSums(
+      { from: firstDay, to: firstDay + dayCount },
+      publications
+        .filter(p => hasPrices(p.prices))
+        .map(p => ({
+          publicationId: p.id,
+          requestsPerThousand: p.prices?.requestsPerThousand ?? 0,
+          inputTokensPerMillion: p.prices?.inputTokensPerMillion ?? 0,
+          outputTokensPerMillion: p.prices?.outputTokensPerMillion ?? 0,
+        })),
+      (publicationId, clientId) => {
+        if (!pubs.has(publicationId)) return undefined;
+        const ref =
+          consumerRefOf.get(`${publicationId}\u0000${clientId}`) ??
+          UNATTRIBUTED;
+        let n = numbers.get(ref);
+        if (n === undefined) {
+          n = consumers.length;
+          consumers.push(ref);
+          numbers.set(ref, n);
+        }
+        return n;
+      },
+    );
     return buildChargeback({
       month,
       currency: this.currency,
       firstDay,
       dayCount,
-      rows,
+      sums,
+      consumers,
       publications,
       graph,
     });

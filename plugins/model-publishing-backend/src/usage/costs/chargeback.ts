@@ -1,4 +1,4 @@
-import type { ClientDayRow } from '../UsageStore';
+import type { ChargebackSums } from '../UsageStore';
 import type { UsagePublicationInfo } from '../types';
 import { ancestry, type OrgGraph } from './orgGraph';
 import { billableRequests, costOf, roundCost } from './prices';
@@ -67,20 +67,23 @@ interface Acc {
 }
 
 /**
- * Prices every (publication, key, day) row, attributes it to the key's consumer and rolls it up the org
- * graph. Sums are kept unrounded and rounded once per figure (to a millionth), so a parent's total is
- * the rounded sum of its children's exact costs.
+ * Prices each key's month (the database's sums: ChargebackService), attributes it to the key's consumer and
+ * rolls it up the org graph; the costs per consumer and per publication and day give the daily figures.
+ * Sums are kept unrounded and rounded once per figure (to a millionth), so a parent's total is the rounded
+ * sum of its children's exact costs.
  */
 export function buildChargeback(input: {
   month: string;
   currency: string;
   firstDay: number;
   dayCount: number;
-  rows: ClientDayRow[];
+  sums: ChargebackSums;
+  /** The consumers the sums' consumer numbers stand for. */
+  consumers: string[];
   publications: UsagePublicationInfo[];
   graph: OrgGraph;
 }): ChargebackReport {
-  const { firstDay, dayCount, graph } = input;
+  const { firstDay, dayCount, graph, sums } = input;
   const pubs = new Map(input.publications.map(p => [p.id, p]));
   const keyOf = new Map<string, UsagePublicationInfo['keys'][number]>();
   for (const p of input.publications)
@@ -105,57 +108,68 @@ export function buildChargeback(input: {
   const keys = new Map<string, ChargebackKey & { exact: number }>();
   const providers = new Map<string, { cost: number; perDay: number[] }>();
   const chains = new Map<string, string[]>();
-  let total = 0;
-
-  for (const r of input.rows) {
-    const pub = pubs.get(r.publicationId);
-    if (!pub) continue;
-    const cost = costOf(r, pub.prices);
-    const requests = billableRequests(r);
-    if (cost === 0 && requests === 0 && r.inputTokens + r.outputTokens === 0)
-      continue;
-    const k = `${r.publicationId}\u0000${r.clientId}`;
-    const key = keyOf.get(k);
-    const consumer = key?.consumer ?? UNATTRIBUTED;
-    const day = r.day - firstDay;
-    total += cost;
-
+  const chainOf = (consumer: string) => {
     let chain = chains.get(consumer);
     if (!chain) {
       chain = ancestry(graph, consumer);
       chains.set(consumer, chain);
     }
-    chain.forEach((ref, i) => {
+    return chain;
+  };
+  let total = 0;
+
+  for (const r of sums.keys) {
+    const pub = pubs.get(r.publicationId);
+    if (!pub) continue;
+    const requests = r.billableRequests;
+    const cost = costOf(
+      { ...r, requests, status401: 0, status403: 0, status429: 0 },
+      pub.prices,
+    );
+    if (cost === 0 && requests === 0 && r.inputTokens + r.outputTokens === 0)
+      continue;
+    const k = `${r.publicationId}\u0000${r.clientId}`;
+    const key = keyOf.get(k);
+    const consumer = key?.consumer ?? UNATTRIBUTED;
+    total += cost;
+    chainOf(consumer).forEach((ref, i) => {
       const n = node(ref);
       if (i === 0) n.own += cost;
       n.total += cost;
       n.requests += requests;
       n.inputTokens += r.inputTokens;
       n.outputTokens += r.outputTokens;
-      if (day >= 0 && day < dayCount) n.perDay[day] += cost;
     });
-
-    const seen = keys.get(k);
-    if (seen) seen.exact += cost;
-    else
-      keys.set(k, {
-        publicationId: r.publicationId,
-        model: `${pub.namespace}/${pub.name}`,
-        ...(key ? { keyId: key.id, keyName: key.name } : {}),
-        clientId: r.clientId,
-        consumer,
-        cost: 0,
-        exact: cost,
-      });
-
+    keys.set(k, {
+      publicationId: r.publicationId,
+      model: `${pub.namespace}/${pub.name}`,
+      ...(key ? { keyId: key.id, keyName: key.name } : {}),
+      clientId: r.clientId,
+      consumer,
+      cost: 0,
+      exact: cost,
+    });
     const owner = pub.owner ?? UNATTRIBUTED;
     const p = providers.get(owner) ?? {
       cost: 0,
       perDay: new Array(dayCount).fill(0),
     };
     p.cost += cost;
-    if (day >= 0 && day < dayCount) p.perDay[day] += cost;
     providers.set(owner, p);
+  }
+  for (const d of sums.consumerDays) {
+    const day = d.day - firstDay;
+    const consumer = input.consumers[d.consumer];
+    if (d.cost === 0 || day < 0 || day >= dayCount || !nodes.has(consumer))
+      continue;
+    for (const ref of chainOf(consumer)) node(ref).perDay[day] += d.cost;
+  }
+  for (const d of sums.publicationDays) {
+    const day = d.day - firstDay;
+    const pub = pubs.get(d.publicationId);
+    const p = pub && providers.get(pub.owner ?? UNATTRIBUTED);
+    if (p && d.cost !== 0 && day >= 0 && day < dayCount)
+      p.perDay[day] += d.cost;
   }
 
   // tree order: roots first, children under their parent, biggest total first, then by ref

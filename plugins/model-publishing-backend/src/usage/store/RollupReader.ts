@@ -3,18 +3,39 @@ import { COUNTERS, Counters } from '../types';
 import {
   BucketRange,
   chunks,
-  COLUMN,
   COLUMNS,
+  rawRows,
   splitHourRange,
   toCounters,
 } from './sql';
 
-/** One client id's counters on one publication and UTC day. */
-export interface ClientDayRow extends Counters {
+/** A publication's prices as chargeback applies them (0 where unset). */
+export interface ChargebackPrices {
+  publicationId: string;
+  requestsPerThousand: number;
+  inputTokensPerMillion: number;
+  outputTokensPerMillion: number;
+}
+
+/** One (publication, client id)'s billable traffic over a range. */
+export interface ChargebackKeySums {
   publicationId: string;
   clientId: string;
-  day: number;
+  billableRequests: number;
+  inputTokens: number;
+  outputTokens: number;
 }
+
+export interface ChargebackSums {
+  keys: ChargebackKeySums[];
+  /** Cost per consumer (the number consumerOf gave) and day. */
+  consumerDays: { consumer: number; day: number; cost: number }[];
+  /** Cost per priced publication and day. */
+  publicationDays: { publicationId: string; day: number; cost: number }[];
+}
+
+/** Requests the model served: refusals by the gateway are not billed (prices.ts billableRequests). */
+const BILLABLE = 'requests - status_401 - status_403 - status_429';
 
 function addInto(seen: Counters, add: Counters): void {
   for (const k of COUNTERS) seen[k] += add[k];
@@ -221,34 +242,98 @@ export class RollupReader {
   }
 
   /**
-   * Every (publication, client id, day) row of a day range with billable traffic: what chargeback and
-   * budgets price. Only the counters prices use are read.
+   * What chargeback prices, summed in the database: per (publication, client id) the month's billable
+   * requests (401, 403 and 429 refusals are not billed, per day row) and tokens; the cost per consumer and
+   * day of the keys given (each (publication, client id) pair tagged with its consumer's number); and the
+   * cost per publication and day. Prices are per publication; costs are computed row by row as costOf does.
+   * A few hundred or thousand rows come back instead of one per key and day.
    */
-  async clientDays(range: BucketRange): Promise<ClientDayRow[]> {
-    const priced: (keyof Counters)[] = [
-      'requests',
-      'status401',
-      'status403',
-      'status429',
-      'inputTokens',
-      'outputTokens',
-    ];
-    const rows: Record<string, unknown>[] = await this.db('usage_daily')
-      .select(
-        'publication_id',
-        'client_id',
-        'day',
-        ...priced.map(c => COLUMN[c]),
-      )
-      .where('day', '>=', range.from)
-      .andWhere('day', '<', range.to)
-      .andWhere('client_id', '<>', '');
-    return rows.map(r => ({
+  async chargebackSums(
+    range: BucketRange,
+    prices: ChargebackPrices[],
+    consumerOf: (publicationId: string, clientId: string) => number | undefined,
+  ): Promise<ChargebackSums> {
+    const billable = `CASE WHEN ${BILLABLE} > 0 THEN ${BILLABLE} ELSE 0 END`;
+    const keys: ChargebackKeySums[] = (
+      (await this.db('usage_daily')
+        .select('publication_id', 'client_id')
+        .sum({ billable: this.db.raw(billable) })
+        .sum({ input_tokens: 'input_tokens', output_tokens: 'output_tokens' })
+        .where('day', '>=', range.from)
+        .andWhere('day', '<', range.to)
+        .andWhere('client_id', '<>', '')
+        .groupBy('publication_id', 'client_id')) as Record<string, unknown>[]
+    ).map(r => ({
       publicationId: String(r.publication_id),
       clientId: String(r.client_id),
-      day: Number(r.day),
-      ...toCounters(r),
+      billableRequests: Number(r.billable),
+      inputTokens: Number(r.input_tokens),
+      outputTokens: Number(r.output_tokens),
     }));
+    const consumerDays: ChargebackSums['consumerDays'] = [];
+    const publicationDays: ChargebackSums['publicationDays'] = [];
+    if (prices.length === 0) return { keys, consumerDays, publicationDays };
+
+    // prices per unit, as doubles: PostgreSQL would do \`bigint / 1000.0\` in slow numeric arithmetic
+    const cost = `(${billable}) * p.per_request + t.input_tokens * p.per_input_token + t.output_tokens * p.per_output_token`;
+    // each key with its consumer's and publication's numbers and its publication's prices; its days are
+    // read once per grouping, index-only (usage_daily_key_priced_idx)
+    const priceOf = new Map(
+      prices.map((p, i) => [p.publicationId, { ...p, i }]),
+    );
+    const tagged = keys.flatMap(k => {
+      const price = priceOf.get(k.publicationId);
+      const consumer = price && consumerOf(k.publicationId, k.clientId);
+      return consumer === undefined ? [] : [{ ...k, consumer, price: price! }];
+    });
+    for (const part of chunks(tagged, 2000)) {
+      // each key-day priced once (a materialized CTE: one pass over the rows), then summed two ways
+      const rows = rawRows(
+        await this.db.raw(
+          `WITH p (publication_id, client_id, consumer, publication, per_request, per_input_token, per_output_token) AS (VALUES ${part
+            .map(
+              () =>
+                '(?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION), CAST(? AS DOUBLE PRECISION))',
+            )
+            .join(', ')}),
+           r AS MATERIALIZED (
+             SELECT p.consumer, p.publication, t.day, ${cost} AS cost
+             FROM p CROSS JOIN usage_daily t
+             WHERE t.publication_id = p.publication_id AND t.client_id = p.client_id
+               AND t.day >= ? AND t.day < ?
+           )
+           SELECT 'c' AS g, consumer AS id, day, SUM(cost) AS cost FROM r GROUP BY consumer, day
+           UNION ALL
+           SELECT 'p' AS g, publication AS id, day, SUM(cost) AS cost FROM r GROUP BY publication, day`,
+          [
+            ...part.flatMap(k => [
+              k.publicationId,
+              k.clientId,
+              k.consumer,
+              k.price.i,
+              k.price.requestsPerThousand / 1_000,
+              k.price.inputTokensPerMillion / 1_000_000,
+              k.price.outputTokensPerMillion / 1_000_000,
+            ]),
+            range.from,
+            range.to,
+          ],
+        ),
+      );
+      for (const r of rows) {
+        const day = Number(r.day);
+        const amount = Number(r.cost);
+        if (r.g === 'c')
+          consumerDays.push({ consumer: Number(r.id), day, cost: amount });
+        else
+          publicationDays.push({
+            publicationId: prices[Number(r.id)].publicationId,
+            day,
+            cost: amount,
+          });
+      }
+    }
+    return { keys, consumerDays, publicationDays };
   }
 
   /** The sources that reported a publication's traffic in an hour range. */
