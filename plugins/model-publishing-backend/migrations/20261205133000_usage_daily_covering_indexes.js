@@ -1,5 +1,15 @@
 // @ts-check
 
+/** The counters prices use. */
+const PRICED = [
+  'requests',
+  'status_401',
+  'status_403',
+  'status_429',
+  'input_tokens',
+  'output_tokens',
+];
+
 /**
  * Chargeback reads every key's days of a month (issue #20: 1,000 keys x 30 days in 100 ms). Two covering
  * indexes on usage_daily make its reads index-only:
@@ -11,15 +21,6 @@
  *
  * @param {import('knex').Knex} knex
  */
-const PRICED = [
-  'requests',
-  'status_401',
-  'status_403',
-  'status_429',
-  'input_tokens',
-  'output_tokens',
-];
-
 exports.up = async function up(knex) {
   await knex.schema.alterTable('usage_daily', table => {
     table.dropIndex([], 'usage_daily_day_idx');

@@ -1,7 +1,7 @@
 import type { ChargebackSums } from '../UsageStore';
 import type { UsagePublicationInfo } from '../types';
 import { ancestry, type OrgGraph } from './orgGraph';
-import { billableRequests, costOf, roundCost } from './prices';
+import { costOf, roundCost } from './prices';
 
 /** One node of the roll-up: a consumer, or a group / system / domain above consumers. */
 export interface ChargebackLine {
