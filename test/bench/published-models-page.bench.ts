@@ -77,40 +77,80 @@ async function main() {
     const firstRow = page.getByRole('link', {
       name: `bench-model-${PUBLICATIONS - 1}: Publish tab`,
     });
+    // The page's list request: from the browser sending it until its response has arrived.
     const listTimes: number[] = [];
-    page.on('response', (res: any) => {
-      const url = new URL(res.url());
-      if (url.pathname === '/api/model-publishing/publications') {
-        const t = res.request().timing();
-        listTimes.push(t.responseEnd);
-      }
+    const sent = new Map<unknown, number>();
+    const isList = (req: any) =>
+      new URL(req.url()).pathname === '/api/model-publishing/publications';
+    page.on('request', (req: any) => {
+      if (isList(req)) sent.set(req, Date.now());
+    });
+    page.on('requestfinished', (req: any) => {
+      const t = sent.get(req);
+      if (t !== undefined) listTimes.push(Date.now() - t);
     });
     // Warm-up: the dev server compiles and the browser caches the bundle.
     await page.goto(`${APP_URL}/model-publishing`, { timeout: 600_000 });
     await firstRow.waitFor({ timeout: 600_000 });
     listTimes.length = 0;
-    const times: number[] = [];
-    let rows = 0;
+    const rowsShown = async () =>
+      (await page
+        .getByRole('table', { name: 'Publications' })
+        .getByRole('row')
+        .count()) - 1;
+
+    // (a) A full page load: the app starts (the dev bundle, unminified, from the browser's cache) and
+    // then renders the page.
+    const loads: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const t = Date.now();
       await page.goto(`${APP_URL}/model-publishing`);
       await firstRow.waitFor();
-      times.push(Date.now() - t);
-      rows = await page
-        .getByRole('table', { name: 'Publications' })
-        .getByRole('row')
-        .count();
+      loads.push(Date.now() - t);
     }
-    const p50 = pct(times, 50);
-    const max = Math.max(...times);
+    const rows = await rowsShown();
+    const fullLoadLists = [...listTimes];
+    // (b) The page itself: from the app's navigation to it (the app already running, on the catalog)
+    // until the table shows its first rows.
+    const navigations: number[] = [];
+    listTimes.length = 0;
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${APP_URL}/catalog`);
+      await page.getByRole('table').first().waitFor();
+      const t = Date.now();
+      await page.evaluate(() => {
+        window.history.pushState({}, '', '/model-publishing');
+        window.dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await firstRow.waitFor();
+      navigations.push(Date.now() - t);
+    }
+    const verdict = (v: number) => (v <= GOAL_MS ? 'met' : 'NOT met');
     console.log(
-      `published-models page, ${PUBLICATIONS} publications: first render (navigation → first rows) p50 ${p50} ms, max ${max} ms over ${RUNS} loads (goal ≤ ${GOAL_MS} ms: ${
-        p50 <= GOAL_MS ? 'met' : 'NOT met'
-      } at p50, ${max <= GOAL_MS ? 'met' : 'NOT met'} at max); ${
-        rows - 1
-      } rows rendered; list request p50 ${pct(listTimes, 50).toFixed(
-        0,
-      )} ms; load average ${os
+      `published-models page, ${PUBLICATIONS} publications, ${rows} rows rendered (the server pages), ${RUNS} runs each:`,
+    );
+    console.log(
+      `  page render (in-app navigation → first rows): p50 ${pct(
+        navigations,
+        50,
+      )} ms, max ${Math.max(
+        ...navigations,
+      )} ms (goal ≤ ${GOAL_MS} ms: ${verdict(
+        pct(navigations, 50),
+      )} at p50, ${verdict(
+        Math.max(...navigations),
+      )} at max); its list request p50 ${pct(listTimes, 50)} ms`,
+    );
+    console.log(
+      `  full page load (app start from cache + page): p50 ${pct(
+        loads,
+        50,
+      )} ms, max ${Math.max(...loads)} ms (goal ≤ ${GOAL_MS} ms: ${verdict(
+        pct(loads, 50),
+      )} at p50); list request p50 ${pct(fullLoadLists, 50)} ms`,
+    );
+    console.log(
+      `  load average ${os
         .loadavg()
         .map(l => l.toFixed(2))
         .join(' ')} on ${os.cpus().length} CPUs`,

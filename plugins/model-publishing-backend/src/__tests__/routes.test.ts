@@ -248,7 +248,10 @@ describe('route guards', () => {
       ['/publications?kind=grpc', 'kind'],
       ['/publications?status=gone', 'status'],
       ['/publications?owner=', 'owner'],
-      ['/publications?sort=name', 'sort'],
+      ['/publications?sort=price', 'sort'],
+      ['/publications?order=up', 'order'],
+      ['/publications?sort=name&cursor=MTc2NzIyNTYwMDAwMDphYmM', 'cursor'],
+      ['/publications?unknown=1', 'unknown'],
       ['/usage/summary?from=yesterday', 'from'],
       ['/usage/summary?to=2026-13-01T00:00:00Z', 'to'],
       [`/usage/summary?${dayAfter}`, 'from'],
@@ -545,10 +548,42 @@ describe('GET /publications filters', () => {
     ['status=unpublished', ['xgboost-iris']],
     ['status=failed', []],
     ['owner=group:default/team-a&kind=v1&status=published', ['sklearn-iris']],
+    ['excludeUnpublished=true', ['sklearn-iris', 'vllm-qwen']],
+    ['q=TEAM-B', ['xgboost-iris']],
+    ['q=QWEN&sort=name', ['vllm-qwen']],
+    ['q=100%25', []],
   ])('?%s', async (query, expected) => {
     const res = await list(query);
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(expected);
+  });
+
+  it('sorts by name either way, each order paged with its own cursor', async () => {
+    const walk = async (order: string) => {
+      const seen: string[] = [];
+      let cursor = '';
+      do {
+        const res = await list(
+          `sort=name&order=${order}&limit=1${
+            cursor ? `&cursor=${cursor}` : ''
+          }`,
+        );
+        expect(res.status).toBe(200);
+        seen.push(...res.body.items.map((p: { name: string }) => p.name));
+        cursor = res.body.nextCursor ?? '';
+      } while (cursor);
+      return seen;
+    };
+    expect(await walk('asc')).toEqual([
+      'sklearn-iris',
+      'vllm-qwen',
+      'xgboost-iris',
+    ]);
+    expect(await walk('desc')).toEqual([
+      'xgboost-iris',
+      'vllm-qwen',
+      'sklearn-iris',
+    ]);
   });
 
   it('pages newest first with cursors, filters kept across pages', async () => {
