@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
+  DEMO_MODELS,
   NAMESPACE,
   type PluginHarness,
   startPluginHarness,
@@ -112,5 +113,58 @@ describe('deprecation through the plugin', () => {
     expect(
       (await h.request.get(`${MODEL}/publication/deprecation`).set(auth)).body,
     ).toEqual({ consumers: [] });
+  });
+  it('an LLM: deprecating adds an EnvoyExtensionPolicy on the HTTPRoute AI Gateway generates; withdrawing deletes it', async () => {
+    const llm = DEMO_MODELS.vllm.metadata.name;
+    const path = `/api/model-publishing/models/default/${NAMESPACE}/${llm}`;
+    expect(
+      (
+        await h.request
+          .post(`${path}/publication`)
+          .set(auth)
+          .send({ rateLimits: { requestsPerMinute: 60 } })
+      ).status,
+    ).toBe(201);
+    const extensionPolicy = () => {
+      const type = (h.emulator.api as any).registry.forKind(
+        'gateway.envoyproxy.io/v1alpha1',
+        'EnvoyExtensionPolicy',
+      );
+      try {
+        return h.emulator.api.get(type, NAMESPACE, `${llm}-mp`) as any;
+      } catch {
+        return undefined;
+      }
+    };
+    expect(extensionPolicy()).toBeUndefined();
+    const sunsetAt = new Date(Date.now() + 30 * 24 * 3600 * 1000);
+    sunsetAt.setUTCMilliseconds(0);
+    const put = await h.request
+      .put(`${path}/publication/deprecation`)
+      .set(auth)
+      .send({ sunsetAt: sunsetAt.toISOString() });
+    expect(put.status).toBe(200);
+    const eep = extensionPolicy();
+    expect(eep.metadata.labels).toMatchObject({
+      'model-publishing/publication': expect.any(String),
+    });
+    expect(eep.spec.targetRefs).toEqual([
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'HTTPRoute',
+        name: `${llm}-mp`,
+      },
+    ]);
+    expect(eep.spec.lua[0].filterContext).toEqual({
+      name1: 'Deprecation',
+      value1: put.body.headers[0].value,
+      name2: 'Sunset',
+      value2: sunsetAt.toUTCString(),
+    });
+    expect(
+      (await h.request.delete(`${path}/publication/deprecation`).set(auth))
+        .status,
+    ).toBe(204);
+    expect(extensionPolicy()).toBeUndefined();
   });
 });
