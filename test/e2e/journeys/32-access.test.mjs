@@ -315,17 +315,14 @@ test("The catalog graph shows checkout-scoring consuming the model's API", async
   // The graph names each node by its entity's title.
   const apiTitle = apiEntity.body.metadata.title ?? `${MODEL}-api`;
   await paul.goto(`${APP_URL}/catalog/default/component/checkout-scoring`);
-  const graph = paul
-    .locator('.MuiCard-root')
-    .filter({ hasText: 'Relations' })
-    .locator('svg');
-  await waitOrShoot(
-    paul,
-    graph.locator('text', { hasText: apiTitle }).first(),
-    'catalog-graph',
-    { timeout: 60_000 },
+  // The Relations card: the API's node, joined by a consumesApi edge.
+  const node = paul.locator('svg text', { hasText: apiTitle }).first();
+  await waitOrShoot(paul, node, 'catalog-graph', { timeout: 60_000 });
+  assert.ok(
+    (await paul.locator('svg text', { hasText: 'consumesApi' }).count()) > 0,
+    'the graph labels the edge consumesApi',
   );
-  await graph.first().scrollIntoViewIfNeeded();
+  await node.scrollIntoViewIfNeeded();
   await screenshot(paul, '32-catalog-graph-consumes-api', { fullPage: true });
 });
 
@@ -450,7 +447,7 @@ test('At 800 px in the dark theme: the Access tab, My model access and the plans
   await assertNoSeriousViolations(
     frankDark,
     'the plans editor (dark, 800 px)',
-    'main',
+    '#mp-plans',
   );
   await trial.scrollIntoViewIfNeeded();
   await screenshot(frankDark, '32-800-dark-plans-editor');

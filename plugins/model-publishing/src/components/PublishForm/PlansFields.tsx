@@ -228,7 +228,7 @@ export function PlansFields(props: PlansFieldsProps) {
   };
 
   return (
-    <div className={props.className}>
+    <div className={props.className} id="mp-plans">
       <div className={classes.header}>
         <Typography variant="subtitle2" component="h3">
           Plans consumers may request

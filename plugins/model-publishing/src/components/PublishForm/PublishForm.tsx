@@ -356,11 +356,13 @@ export function PublishForm(props: PublishFormProps) {
         variant="outlined"
         size="small"
         value={values.hostname}
-        InputProps={inputProps}
+        // Read-only rather than disabled once live: a disabled field's help text is too faint to read in
+        // the dark theme (axe color-contrast), and this one says how to change the hostname.
+        InputProps={live ? { readOnly: true } : inputProps}
         onChange={set('hostname')}
         error={!!errors.hostname}
         helperText={errors.hostname ?? hostnameHelp(live, kind)}
-        disabled={working || live}
+        disabled={working}
         className={classes.section}
       />
       <TextField
