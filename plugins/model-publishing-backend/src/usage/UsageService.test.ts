@@ -428,6 +428,14 @@ describe.each(usageTestDatabases())('UsageService on %s', kind => {
     expect((await service.summary([pub], range)).items[0].totals.requests).toBe(
       7,
     );
+    // past the daily window (400 days) the day goes from the daily rows and the publication's daily totals
+    await service.prune(H('2027-04-10T00:00:00Z'));
+    const later = await service.report(pub, { ...range, granularity: 'day' });
+    expect(later.totals.requests).toBe(6);
+    expect(later.buckets.reduce((n, b) => n + b.requests, 0)).toBe(6);
+    expect((await service.summary([pub], range)).items[0].totals.requests).toBe(
+      6,
+    );
   });
 
   it('gives each summary item its requests per UTC day over the range, from one query for all publications', async () => {
