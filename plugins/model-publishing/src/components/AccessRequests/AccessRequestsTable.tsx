@@ -109,6 +109,8 @@ export function AccessRequestsTable(props: {
           padding: 'dense',
           // A draggable header wraps each sort button in another button (axe nested-interactive).
           draggable: false,
+          // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
+          headerStyle: { whiteSpace: 'nowrap' },
         }}
         columns={columns}
         data={props.requests}

@@ -66,6 +66,8 @@ export function ConsumersTable(props: {
         padding: 'dense',
         // A draggable header wraps each sort button in another button (axe nested-interactive).
         draggable: false,
+        // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
+        headerStyle: { whiteSpace: 'nowrap' },
       }}
       columns={columns}
       data={props.consumers}

@@ -138,6 +138,8 @@ export function MyKeysTable(props: {
           padding: 'dense',
           // A draggable header wraps each sort button in another button (axe nested-interactive).
           draggable: false,
+          // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
+          headerStyle: { whiteSpace: 'nowrap' },
         }}
         columns={columns}
         data={props.keys}
@@ -220,6 +222,8 @@ export function MyRequestsTable(props: {
         padding: 'dense',
         // A draggable header wraps each sort button in another button (axe nested-interactive).
         draggable: false,
+        // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
+        headerStyle: { whiteSpace: 'nowrap' },
       }}
       columns={columns}
       data={props.requests}

@@ -158,10 +158,10 @@ export function AuditTable(props: {
           <TableHead>
             <TableRow>
               <TableCell style={noWrap}>When</TableCell>
-              <TableCell>Who</TableCell>
-              <TableCell>Action</TableCell>
-              <TableCell>Key</TableCell>
-              <TableCell>Outcome</TableCell>
+              <TableCell style={noWrap}>Who</TableCell>
+              <TableCell style={noWrap}>Action</TableCell>
+              <TableCell style={noWrap}>Key</TableCell>
+              <TableCell style={noWrap}>Outcome</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
