@@ -16,6 +16,12 @@ import { describeLimits, shortRef } from './format';
 import { MyKeyUsageDialog } from './MyKeyUsageDialog';
 
 /** What the holder may do with a key now: rotate and revoke while it is active and not suspended. */
+
+/**
+ * Names and plans stay whole: at 800 px the table scrolls in its own box rather than breaking
+ * "checkout-scoring" mid-word.
+ */
+const noWrap = { whiteSpace: 'nowrap' } as const;
 export function holderActions(k: ConsumerKey): {
   rotate: boolean;
   revoke: boolean;
@@ -43,6 +49,7 @@ export function MyKeysTable(props: {
   const columns: TableColumn<ConsumerKey>[] = [
     {
       title: 'Model',
+      cellStyle: noWrap,
       render: k => {
         const [kind, rest] = (k.entityRef ?? '').split(':');
         const [ns, name] = (rest ?? '').split('/');
@@ -53,8 +60,16 @@ export function MyKeysTable(props: {
         );
       },
     },
-    { title: 'Key for', render: k => shortRef(k.consumerRef) },
-    { title: 'Plan', render: k => k.planName ?? 'default' },
+    {
+      title: 'Key for',
+      cellStyle: noWrap,
+      render: k => shortRef(k.consumerRef),
+    },
+    {
+      title: 'Plan',
+      cellStyle: noWrap,
+      render: k => k.planName ?? 'default',
+    },
     { title: 'Limits', render: k => describeLimits(k.rateLimits) },
     { title: 'Key', render: k => `${k.key.name} (${k.key.prefix}…)` },
     {
@@ -187,10 +202,14 @@ export function MyRequestsTable(props: {
   onCollect: (r: AccessRequest) => void;
 }) {
   const columns: TableColumn<AccessRequest>[] = [
-    { title: 'Model', render: r => shortRef(r.entityRef) },
-    { title: 'Key for', render: r => shortRef(r.consumerRef) },
-    { title: 'Plan', field: 'planName' },
-    { title: 'Status', field: 'status' },
+    { title: 'Model', cellStyle: noWrap, render: r => shortRef(r.entityRef) },
+    {
+      title: 'Key for',
+      cellStyle: noWrap,
+      render: r => shortRef(r.consumerRef),
+    },
+    { title: 'Plan', cellStyle: noWrap, field: 'planName' },
+    { title: 'Status', cellStyle: noWrap, field: 'status' },
     {
       title: 'Decision',
       render: r => {
