@@ -23,7 +23,7 @@ function httpRoute(): any {
 }
 
 describe('loadCrds', () => {
-  it('loads the 18 shipped CRDs', () => {
+  it('loads the 19 shipped CRDs', () => {
     expect(crds.map(c => `${c.names.plural}.${c.group}`).sort()).toEqual(
       [
         'aigatewayroutes.aigateway.envoyproxy.io',
@@ -32,6 +32,7 @@ describe('loadCrds', () => {
         'backendsecuritypolicies.aigateway.envoyproxy.io',
         'backendtrafficpolicies.gateway.envoyproxy.io',
         'clusterservingruntimes.serving.kserve.io',
+        'envoyextensionpolicies.gateway.envoyproxy.io',
         'gatewayconfigs.aigateway.envoyproxy.io',
         'gatewayclasses.gateway.networking.k8s.io',
         'gateways.gateway.networking.k8s.io',
