@@ -12,7 +12,7 @@ describe('loadCrdMatrix', () => {
     for (const row of rows) {
       const names = row.crds.map(c => `${c.names.plural}.${c.group}`);
       expect(new Set(names).size).toBe(names.length);
-      expect(names).toHaveLength(18);
+      expect(names).toHaveLength(19);
     }
   });
 

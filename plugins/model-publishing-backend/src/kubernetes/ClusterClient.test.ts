@@ -93,7 +93,9 @@ describe('ClusterClient against the emulator', () => {
     client = new ClusterClient({
       name: 'local',
       kubeConfig: emulator.kubeConfig,
-      timeoutMs: 300,
+      // Generous: a loaded CI machine must not turn an ordinary read into a timeout. The timeout test
+      // below uses a client of its own with a short one.
+      timeoutMs: 10_000,
       maxConcurrent: 2,
     });
   });
@@ -189,8 +191,14 @@ describe('ClusterClient against the emulator', () => {
   });
 
   it('times out a slow request as 503 and bounds concurrency', async () => {
+    const impatient = new ClusterClient({
+      name: 'local',
+      kubeConfig: emulator.kubeConfig,
+      timeoutMs: 300,
+      maxConcurrent: 2,
+    });
     emulator.faults.latency(1000);
-    await expect(client.get(ref('two'))).rejects.toMatchObject({
+    await expect(impatient.get(ref('two'))).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
     });
     emulator.faults.clear();
