@@ -10,11 +10,24 @@ function httpRoute(): any {
     kind: 'HTTPRoute',
     metadata: { name: 'fraud-sklearn', namespace: 'fraud-detection' },
     spec: {
-      parentRefs: [{ name: 'public-gateway', namespace: 'envoy-gateway-system', sectionName: 'https' }],
+      parentRefs: [
+        {
+          name: 'public-gateway',
+          namespace: 'envoy-gateway-system',
+          sectionName: 'https',
+        },
+      ],
       hostnames: ['models.example.com'],
       rules: [
         {
-          matches: [{ path: { type: 'PathPrefix', value: '/fraud-detection/fraud-sklearn' } }],
+          matches: [
+            {
+              path: {
+                type: 'PathPrefix',
+                value: '/fraud-detection/fraud-sklearn',
+              },
+            },
+          ],
           backendRefs: [{ name: 'fraud-sklearn-predictor', port: 80 }],
         },
       ],
@@ -55,8 +68,14 @@ describe('createSchemaValidator', () => {
     const r = validator.validate(httpRoute());
     expect(r.errors).toEqual([]);
     expect(r.valid).toBe(true);
-    expect(r.object.spec.parentRefs[0]).toMatchObject({ group: 'gateway.networking.k8s.io', kind: 'Gateway' });
-    expect(r.object.spec.rules[0].backendRefs[0]).toMatchObject({ kind: 'Service', weight: 1 });
+    expect(r.object.spec.parentRefs[0]).toMatchObject({
+      group: 'gateway.networking.k8s.io',
+      kind: 'Gateway',
+    });
+    expect(r.object.spec.rules[0].backendRefs[0]).toMatchObject({
+      kind: 'Service',
+      weight: 1,
+    });
   });
 
   it('refuses a field of the wrong type, naming the field', () => {
@@ -65,7 +84,10 @@ describe('createSchemaValidator', () => {
     const r = validator.validate(o);
     expect(r.valid).toBe(false);
     expect(r.errors).toContainEqual(
-      expect.objectContaining({ field: 'spec.rules[0].backendRefs[0].port', reason: 'FieldValueTypeInvalid' }),
+      expect.objectContaining({
+        field: 'spec.rules[0].backendRefs[0].port',
+        reason: 'FieldValueTypeInvalid',
+      }),
     );
   });
 
@@ -76,7 +98,8 @@ describe('createSchemaValidator', () => {
     expect(r.errors).toContainEqual({
       field: 'spec.rules[0].matches[0].path.type',
       reason: 'FieldValueNotSupported',
-      message: 'Unsupported value: "Prefix": supported values: "Exact", "PathPrefix", "RegularExpression"',
+      message:
+        'Unsupported value: "Prefix": supported values: "Exact", "PathPrefix", "RegularExpression"',
     });
   });
 
@@ -84,7 +107,11 @@ describe('createSchemaValidator', () => {
     const o = httpRoute();
     delete o.spec.parentRefs[0].name;
     const r = validator.validate(o);
-    expect(r.errors).toContainEqual({ field: 'spec.parentRefs[0].name', reason: 'FieldValueRequired', message: 'Required value' });
+    expect(r.errors).toContainEqual({
+      field: 'spec.parentRefs[0].name',
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+    });
   });
 
   it('evaluates CEL rules with self bound (path must start with / for PathPrefix)', () => {
@@ -93,7 +120,10 @@ describe('createSchemaValidator', () => {
     const r = validator.validate(o);
     expect(r.valid).toBe(false);
     expect(r.errors).toEqual([
-      expect.objectContaining({ field: 'spec.rules[0].matches[0].path', message: expect.stringContaining("must be an absolute path") }),
+      expect.objectContaining({
+        field: 'spec.rules[0].matches[0].path',
+        message: expect.stringContaining('must be an absolute path'),
+      }),
     ]);
   });
 
@@ -102,14 +132,21 @@ describe('createSchemaValidator', () => {
     o.spec.rules[0].matches = [{ headers: [{ name: 'x-a', value: 'b' }] }];
     const r = validator.validate(o);
     expect(r.errors).toEqual([]);
-    expect(r.object.spec.rules[0].matches[0].path).toEqual({ type: 'PathPrefix', value: '/' });
+    expect(r.object.spec.rules[0].matches[0].path).toEqual({
+      type: 'PathPrefix',
+      value: '/',
+    });
   });
 
   it('reports unknown fields by default and prunes them on request', () => {
     const o = httpRoute();
     o.spec.rules[0].backendRef = { name: 'typo' };
     expect(validator.validate(o).errors).toEqual([
-      { field: 'spec.rules[0].backendRef', reason: 'FieldValueNotFound', message: 'unknown field "spec.rules[0].backendRef"' },
+      {
+        field: 'spec.rules[0].backendRef',
+        reason: 'FieldValueNotFound',
+        message: 'unknown field "spec.rules[0].backendRef"',
+      },
     ]);
     const pruned = validator.validate(o, { unknownFields: 'prune' });
     expect(pruned.valid).toBe(true);
@@ -123,8 +160,13 @@ describe('createSchemaValidator', () => {
       kind: 'BackendTrafficPolicy',
       metadata: { name: 'p', namespace: 'n' },
       spec: {
-        targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'r' }],
-        rateLimit: { type: 'Global', global: { rules: [{ limit: { requests: 10, unit: 'Minute' } }] } },
+        targetRefs: [
+          { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'r' },
+        ],
+        rateLimit: {
+          type: 'Global',
+          global: { rules: [{ limit: { requests: 10, unit: 'Minute' } }] },
+        },
       },
     };
     expect(validator.validate(btp).errors).toEqual([]);
@@ -132,13 +174,27 @@ describe('createSchemaValidator', () => {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'svc', namespace: 'n' },
-      spec: { ports: [{ port: 80, targetPort: 'http' }, { port: 81, targetPort: 8081 }], anything: { kept: true } },
+      spec: {
+        ports: [
+          { port: 80, targetPort: 'http' },
+          { port: 81, targetPort: 8081 },
+        ],
+        anything: { kept: true },
+      },
     };
     const r = validator.validate(svc);
     expect(r.errors).toEqual([]);
     expect(r.object.spec.anything).toEqual({ kept: true });
-    expect(validator.validate({ ...svc, spec: { ports: [{ port: 80, targetPort: true }] } }).errors).toEqual([
-      expect.objectContaining({ field: 'spec.ports[0].targetPort', reason: 'FieldValueTypeInvalid' }),
+    expect(
+      validator.validate({
+        ...svc,
+        spec: { ports: [{ port: 80, targetPort: true }] },
+      }).errors,
+    ).toEqual([
+      expect.objectContaining({
+        field: 'spec.ports[0].targetPort',
+        reason: 'FieldValueTypeInvalid',
+      }),
     ]);
   });
 
@@ -147,12 +203,22 @@ describe('createSchemaValidator', () => {
       apiVersion: 'serving.kserve.io/v1beta1',
       kind: 'InferenceService',
       metadata: { name: 'fraud-sklearn', namespace: 'fraud-detection' },
-      spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://bucket/model' } } },
+      spec: {
+        predictor: {
+          model: {
+            modelFormat: { name: 'sklearn' },
+            storageUri: 'gs://bucket/model',
+          },
+        },
+      },
     };
     expect(validator.validate(isvc).errors).toEqual([]);
     const bad = { ...isvc, spec: { predictor: { minReplicas: 'two' } } };
     expect(validator.validate(bad).errors).toContainEqual(
-      expect.objectContaining({ field: 'spec.predictor.minReplicas', reason: 'FieldValueTypeInvalid' }),
+      expect.objectContaining({
+        field: 'spec.predictor.minReplicas',
+        reason: 'FieldValueTypeInvalid',
+      }),
     );
   });
 
@@ -165,8 +231,17 @@ describe('createSchemaValidator', () => {
   });
 
   it('refuses kinds it does not know', () => {
-    expect(validator.validate({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoot', metadata: { name: 'x' } }).errors).toEqual([
-      expect.objectContaining({ field: 'kind', reason: 'FieldValueNotSupported' }),
+    expect(
+      validator.validate({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoot',
+        metadata: { name: 'x' },
+      }).errors,
+    ).toEqual([
+      expect.objectContaining({
+        field: 'kind',
+        reason: 'FieldValueNotSupported',
+      }),
     ]);
   });
 
@@ -191,8 +266,19 @@ describe('createSchemaValidator', () => {
                   spec: {
                     type: 'object',
                     properties: {
-                      size: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf', message: 'size may not shrink' }] },
-                      broken: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self.(' }] },
+                      size: {
+                        type: 'integer',
+                        'x-kubernetes-validations': [
+                          {
+                            rule: 'self >= oldSelf',
+                            message: 'size may not shrink',
+                          },
+                        ],
+                      },
+                      broken: {
+                        type: 'string',
+                        'x-kubernetes-validations': [{ rule: 'self.(' }],
+                      },
                       note: { type: 'string', nullable: true },
                       label: { type: 'string' },
                     },
@@ -205,18 +291,39 @@ describe('createSchemaValidator', () => {
       },
     };
     const v = createSchemaValidator([crdFromObject(crd)]);
-    const w = (size: number) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size, broken: 'x' } });
+    const w = (size: number) => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size, broken: 'x' },
+    });
     expect(v.validate(w(1)).valid).toBe(true);
     expect(v.validate(w(3), { oldObject: w(2) }).valid).toBe(true);
     expect(v.validate(w(1), { oldObject: w(2) }).errors).toEqual([
-      { field: 'spec.size', reason: 'FieldValueInvalid', message: 'Invalid value: "integer": size may not shrink' },
+      {
+        field: 'spec.size',
+        reason: 'FieldValueInvalid',
+        message: 'Invalid value: "integer": size may not shrink',
+      },
     ]);
     // nullable fields accept null; others do not.
-    expect(v.validate({ ...w(1), spec: { size: 1, note: null } }).valid).toBe(true);
+    expect(v.validate({ ...w(1), spec: { size: 1, note: null } }).valid).toBe(
+      true,
+    );
     // A type error blocks the CEL rules, which are then reported as not checked (strategy.go hasBlockingErr).
-    expect(v.validate({ ...w(1), spec: { size: 1, label: null } }).errors).toEqual([
-      expect.objectContaining({ field: 'spec.label', reason: 'FieldValueTypeInvalid' }),
-      expect.objectContaining({ field: '<nil>', message: expect.stringMatching(/some validation rules were not checked/) }),
+    expect(
+      v.validate({ ...w(1), spec: { size: 1, label: null } }).errors,
+    ).toEqual([
+      expect.objectContaining({
+        field: 'spec.label',
+        reason: 'FieldValueTypeInvalid',
+      }),
+      expect.objectContaining({
+        field: '<nil>',
+        message: expect.stringMatching(
+          /some validation rules were not checked/,
+        ),
+      }),
     ]);
     // The rule that cannot compile is skipped (and counted), not enforced.
     expect(v.celStats().skipped).toBe(1);
