@@ -56,7 +56,9 @@ export function TryIt({ address, publication }: TryItProps) {
       .listKeys({ cluster, namespace, name })
       .then(({ items }) => {
         if (!live) return;
-        const usable = items.filter(k => k.status === 'active' || k.status === 'grace');
+        const usable = items.filter(
+          k => k.status === 'active' || k.status === 'grace',
+        );
         setKeys(usable);
         if (usable[0]) setKeyChoice(usable[0].id);
       })
@@ -72,13 +74,16 @@ export function TryIt({ address, publication }: TryItProps) {
     setError(undefined);
     setResult(undefined);
     try {
-      const auth = keyChoice === PASTE ? { key: pasted.trim() } : { keyId: keyChoice };
+      const auth =
+        keyChoice === PASTE ? { key: pasted.trim() } : { keyId: keyChoice };
       setResult(
         await api.tryIt(address, {
           ...auth,
           method,
           path,
-          ...(method === 'POST' ? { body, contentType: 'application/json' } : {}),
+          ...(method === 'POST'
+            ? { body, contentType: 'application/json' }
+            : {}),
         }),
       );
     } catch (e) {
@@ -88,16 +93,25 @@ export function TryIt({ address, publication }: TryItProps) {
     }
   };
 
-  const canSend = !sending && path.startsWith('/') && (keyChoice !== PASTE || pasted.trim() !== '');
+  const canSend =
+    !sending &&
+    path.startsWith('/') &&
+    (keyChoice !== PASTE || pasted.trim() !== '');
 
   return (
-    <InfoCard title="Try it" subheader={`Sends one request to ${baseUrl} with an API key, as a client would.`}>
+    <InfoCard
+      title="Try it"
+      subheader={`Sends one request to ${baseUrl} with an API key, as a client would.`}
+    >
       <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
         <FormControl variant="outlined" size="small" style={{ minWidth: 240 }}>
           <InputLabel id={`${id}-key-label`}>API key</InputLabel>
           <Select
             labelId={`${id}-key-label`}
             label="API key"
+            // A name gives the displayed value an id, so MUI labels the button by "API key" and the chosen
+            // key (axe label-content-name-mismatch otherwise: the name would be the label alone).
+            name={`${id}-key`}
             value={keyChoice}
             onChange={e => setKeyChoice(String(e.target.value))}
           >
@@ -112,7 +126,7 @@ export function TryIt({ address, publication }: TryItProps) {
         {keyChoice === PASTE && (
           <TextField
             id={`${id}-pasted`}
-          label="Key to send"
+            label="Key to send"
             type="password"
             variant="outlined"
             size="small"
@@ -127,6 +141,7 @@ export function TryIt({ address, publication }: TryItProps) {
           <Select
             labelId={`${id}-method-label`}
             label="Method"
+            name={`${id}-method`}
             value={method}
             onChange={e => setMethod(e.target.value as 'GET' | 'POST')}
           >
@@ -160,7 +175,12 @@ export function TryIt({ address, publication }: TryItProps) {
         />
       )}
       <Box mt={2} mb={2}>
-        <Button variant="contained" color="primary" onClick={send} disabled={!canSend}>
+        <Button
+          variant="contained"
+          color="primary"
+          onClick={send}
+          disabled={!canSend}
+        >
           {sending ? 'Sending…' : 'Send'}
         </Button>
       </Box>
@@ -179,20 +199,39 @@ export function TryIt({ address, publication }: TryItProps) {
               <TableBody>
                 {orderHeaders(result.headers).map(([name, value]) => (
                   <TableRow key={name}>
-                    <TableCell component="th" scope="row" style={{ fontFamily: 'monospace', width: '35%' }}>
+                    <TableCell
+                      component="th"
+                      scope="row"
+                      style={{ fontFamily: 'monospace', width: '35%' }}
+                    >
                       {name}
                     </TableCell>
-                    <TableCell style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{value}</TableCell>
+                    <TableCell
+                      style={{
+                        fontFamily: 'monospace',
+                        wordBreak: 'break-all',
+                      }}
+                    >
+                      {value}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
             </Table>
-            <Typography variant="subtitle2" component="p" style={{ marginTop: 16 }}>
+            <Typography
+              variant="subtitle2"
+              component="p"
+              style={{ marginTop: 16 }}
+            >
               Body{result.truncated ? ' (first 256 kB)' : ''}
             </Typography>
             <pre
               aria-label="Response body"
-              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', margin: 0 }}
+              style={{
+                whiteSpace: 'pre-wrap',
+                wordBreak: 'break-word',
+                margin: 0,
+              }}
             >
               {prettyBody(result.body)}
             </pre>

@@ -65,13 +65,14 @@ export function RangePicker(props: {
         }}
         aria-label="Usage range"
       >
-        <ToggleButton value="24h" aria-label="Last 24 hours">
+        {/* Each name starts with the button's visible text (axe label-content-name-mismatch). */}
+        <ToggleButton value="24h" aria-label="24h: last 24 hours">
           24h
         </ToggleButton>
-        <ToggleButton value="7d" aria-label="Last 7 days">
+        <ToggleButton value="7d" aria-label="7d: last 7 days">
           7d
         </ToggleButton>
-        <ToggleButton value="30d" aria-label="Last 30 days">
+        <ToggleButton value="30d" aria-label="30d: last 30 days">
           30d
         </ToggleButton>
         <ToggleButton value="custom" aria-label="Custom range">

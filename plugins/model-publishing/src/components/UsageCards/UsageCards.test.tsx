@@ -163,7 +163,7 @@ describe('UsageCards', () => {
       { api },
     );
     await screen.findByRole('table', { name: 'Usage per key' });
-    await user.click(screen.getByRole('button', { name: 'Last 30 days' }));
+    await user.click(screen.getByRole('button', { name: /last 30 days/i }));
     await waitFor(() => expect(api.getUsage).toHaveBeenCalledTimes(2));
     const query = api.getUsage.mock.calls[1][1]!;
     expect(query.granularity).toBe('day');
