@@ -20,18 +20,15 @@ const defined = (l: RateLimits | undefined): RateLimits =>
   ) as RateLimits;
 
 /**
- * Each key's effective limits, as the gateway enforces them (gateway/backendTrafficPolicy.ts): in global
- * mode a key with limits of its own gets only those; in local mode its limits override the publication's.
+ * Each key's effective limits, as the gateway enforces them (gateway/backendTrafficPolicy.ts
+ * buildRateLimitRules): in both modes a key's own limits override the publication's window by window,
+ * and the publication's other windows still apply to it.
  */
 export function keyLimits(
   publication: RateLimits | undefined,
   key: RateLimits | undefined,
-  mode: 'global' | 'local',
 ): RateLimits {
-  const own = defined(key);
-  if (mode === 'global')
-    return Object.keys(own).length ? own : defined(publication);
-  return { ...defined(publication), ...own };
+  return { ...defined(publication), ...defined(key) };
 }
 
 /** Statuses only a publication that was published can have. */
@@ -81,7 +78,7 @@ export function toUsagePublication(
       keys: Object.fromEntries(
         keys.map(k => [
           k.clientId,
-          keyLimits(p.config.rateLimits, k.rateLimits, options.rateLimitMode),
+          keyLimits(p.config.rateLimits, k.rateLimits),
         ]),
       ),
     },

@@ -52,7 +52,7 @@ const guide: Guide = {
 };
 const markdown = renderGuideMarkdown(guide);
 
-/** Highlighted code is split into spans; match on the code element's whole text. */
+/** Match on the code element's whole text. */
 const code = (text: string) => (_: string, el: Element | null) =>
   el?.tagName === 'CODE' && (el.textContent ?? '').includes(text);
 
@@ -132,6 +132,10 @@ describe('ApiGuideCard', () => {
       '{ "instances": [[1, 2]] }',
       'curl https://x.example.com',
     ]);
+    // Each block is a named region a keyboard user can focus to scroll a long line.
+    const block = screen.getByRole('region', { name: 'Code block 2 (bash)' });
+    expect(block).toHaveAttribute('tabindex', '0');
+    expect(block).toHaveTextContent('curl https://x.example.com');
   });
 
   it('shows empty and error states, and nothing without permission', async () => {

@@ -3,7 +3,6 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Box from '@material-ui/core/Box';
 import {
-  CodeSnippet,
   InfoCard,
   MarkdownContent,
   Progress,
@@ -16,6 +15,7 @@ import type { ModelAddress } from '../../api/types';
 import { guideLanguages } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { CopyButton } from '../common/CopyButton';
+import { CodeBlock } from './CodeBlock';
 import { guideParts, guideTabOrder } from './guideParts';
 import { GuideLanguage, LANGUAGE_LABELS } from './guideTabs';
 
@@ -99,7 +99,13 @@ export function ApiGuideCard(props: {
         ) : (
           // Every code block with a copy button of its own (top right, over the code).
           <Box key={index} position="relative" my={1}>
-            <CodeSnippet text={part.code} language={part.language} />
+            <CodeBlock
+              code={part.code}
+              language={part.language}
+              label={`Code block ${
+                all.slice(0, index + 1).filter(p => p.type === 'code').length
+              } (${part.language})`}
+            />
             <Box position="absolute" top={4} right={4}>
               <CopyButton
                 text={part.code}
