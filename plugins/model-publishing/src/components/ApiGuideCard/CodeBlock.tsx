@@ -5,8 +5,9 @@ const useStyles = makeStyles(theme => ({
     margin: 0,
     // Room on the right for the copy button that sits over the block's top right corner.
     padding: theme.spacing(1.5, 6, 1.5, 1.5),
-    overflowX: 'auto',
-    whiteSpace: 'pre',
+    // Long lines wrap rather than scroll: nothing to scroll means nothing a keyboard user cannot reach.
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
     fontFamily: 'monospace',
     fontSize: '0.85rem',
     lineHeight: 1.5,
@@ -17,16 +18,10 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.text.primary,
     backgroundColor: theme.palette.background.default,
     border: `1px solid ${theme.palette.divider}`,
-    '&:focus-visible': {
-      outline: `2px solid ${theme.palette.primary.main}`,
-    },
   },
 }));
 
-/**
- * One example of the guide as plain, readable code. A region of its own with a name, and focusable, so a
- * keyboard user can scroll a long line sideways (axe-core scrollable-region-focusable).
- */
+/** One example of the guide as plain, readable code: a region of its own, named for screen readers. */
 export function CodeBlock(props: {
   code: string;
   language: string;
@@ -38,7 +33,6 @@ export function CodeBlock(props: {
       className={classes.code}
       role="region"
       aria-label={props.label}
-      tabIndex={0}
       data-language={props.language}
     >
       <code>{props.code}</code>

@@ -226,11 +226,9 @@ export function TryIt({ address, publication }: TryItProps) {
               Body{result.truncated ? ' (first 256 kB)' : ''}
             </Typography>
             <pre
-              // A named region (aria-label is not allowed on a plain pre: axe aria-prohibited-attr), focusable
-              // so a long body can be scrolled by keyboard.
+              // A named region: aria-label is not allowed on a plain pre (axe aria-prohibited-attr).
               role="region"
               aria-label="Response body"
-              tabIndex={0}
               style={{
                 whiteSpace: 'pre-wrap',
                 wordBreak: 'break-word',
