@@ -202,6 +202,15 @@ test('Try it on the Publish tab: send the example with my key, then with a paste
   await status.waitFor({ timeout: 30_000 });
   const headers = tryIt.getByRole('table', { name: 'Response headers' });
   await headers.getByRole('row', { name: /^x-ratelimit-limit / }).waitFor();
+  // The usage card on the same tab shows the calls made above (the gateway's access logs, ingested).
+  const requests = await card(page, 'Usage')
+    .getByText(/^Requests: [\d,]+$/)
+    .first()
+    .textContent({ timeout: 60_000 });
+  assert.ok(
+    Number(requests.replace(/\D/g, '')) >= 7,
+    `usage card: ${requests}`,
+  );
   // The Publish tab of a live model with keys, usage and Try it (its selects and the range buttons were
   // axe label-content-name-mismatch findings: a name that does not contain the visible text).
   await assertNoSeriousViolations(
