@@ -273,6 +273,7 @@ export async function startSecurityBackend(
                   'Location',
                   'Group',
                   'User',
+                  'Template',
                 ],
               },
             ],
