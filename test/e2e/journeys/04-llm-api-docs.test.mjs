@@ -33,11 +33,9 @@ before(async () => {
   await ensureUnpublished('grace', NS, MODEL);
   browser = await launchBrowser();
   page = await signedInPage(browser, 'grace');
-  await page
-    .context()
-    .grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: APP_URL,
-    });
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: APP_URL,
+  });
 });
 after(async () => browser?.close());
 
@@ -111,7 +109,9 @@ test('the published-models page lists it', async () => {
   const row = table.getByRole('row').filter({ hasText: MODEL });
   await row.getByText('OpenAI-compatible (LLM)').waitFor();
   await row.getByText('Published').waitFor();
-  await row.getByText(`http://localhost:8080/_host/${HOST}`, { exact: false }).waitFor();
+  await row
+    .getByText(`http://localhost:8080/_host/${HOST}`, { exact: false })
+    .waitFor();
   await screenshot(page, '04-published-models');
 });
 
@@ -143,7 +143,8 @@ test('its API entity appears in the catalog and the OpenAPI definition renders',
     .getByText('/chat/completions', { exact: true })
     .first()
     .waitFor({ timeout: 120_000 });
-  await page.getByText('/embeddings', { exact: true }).first().waitFor();
+  // A chat model's document lists only what it serves (issue 23 item 8): no embeddings operation.
+  assert.equal(await page.getByText('/embeddings', { exact: true }).count(), 0);
   await page
     .getByRole('combobox')
     .filter({ hasText: `http://localhost:8080/_host/${HOST}/v1` })
@@ -180,6 +181,9 @@ test("the model's TechDocs tab shows the generated guide", async () => {
       .first()
       .waitFor();
   }
-  await page.getByText(`http://localhost:8080/_host/${HOST}/v1`, { exact: true }).first().waitFor();
+  await page
+    .getByText(`http://localhost:8080/_host/${HOST}/v1`, { exact: true })
+    .first()
+    .waitFor();
   await screenshot(page, '04-techdocs-guide');
 });

@@ -30,7 +30,7 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-/** Goes through the template's two pages (model, limits) and the review, then creates the task. */
+/** Goes through the template's pages (model, limits, plans — left at the default plan) and the review, then creates the task. */
 async function runTemplate(page, { pickModel, limits, keyName }) {
   await pickModel();
   if (keyName) await page.getByLabel(/Name of the first API key/).fill(keyName);
@@ -38,6 +38,7 @@ async function runTemplate(page, { pickModel, limits, keyName }) {
   for (const [label, value] of Object.entries(limits)) {
     await page.getByLabel(label, { exact: true }).fill(String(value));
   }
+  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
   await page.waitForURL('**/create/tasks/**', { timeout: 60_000 });
