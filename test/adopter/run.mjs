@@ -331,7 +331,9 @@ async function installApp({
   });
 
   await step('yarn install in the new app', () => {
-    yarn(['install'], { cwd: app, env, capture: true });
+    // The new app has no lockfile entries for our tarballs yet: this install writes them. Yarn makes installs
+    // immutable when CI is set (as the test command sets it), so say that this one may change the lockfile.
+    yarn(['install', '--no-immutable'], { cwd: app, env, capture: true });
   });
 }
 
