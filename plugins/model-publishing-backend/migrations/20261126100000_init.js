@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Publications, their status history and the audit log (design §3, §6).
+ * Publications, their status history and the audit log (docs/design.md §3, §6).
  * Portable SQL only: runs on SQLite and PostgreSQL. JSON is stored as text so it reads back the same on both.
  *
  * @param {import('knex').Knex} knex

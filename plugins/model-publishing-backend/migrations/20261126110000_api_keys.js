@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * API keys (design §4). The raw key is never stored: only its SHA-256 hash and first 8 characters.
+ * API keys (docs/design.md §4). The raw key is never stored: only its SHA-256 hash and first 8 characters.
  * Works on SQLite and PostgreSQL (no dialect-specific SQL).
  *
  * @param {import('knex').Knex} knex

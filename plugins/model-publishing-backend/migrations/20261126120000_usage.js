@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Usage rollups (design §6). Hours and days are whole numbers since the Unix epoch (UTC), which keeps range
+ * Usage rollups (docs/design.md §6). Hours and days are whole numbers since the Unix epoch (UTC), which keeps range
  * queries, grouping (hour / 24) and retention portable between SQLite and PostgreSQL.
  * client_id '' holds traffic without a valid key (401s) or from sources that cannot tell keys apart.
  * No foreign keys: usage outlives unpublishing, and ingest must not pay for constraint checks.

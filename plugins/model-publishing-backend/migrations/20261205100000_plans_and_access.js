@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Plans and access requests (design §9). Every publication gets a `default` plan holding the limits it
+ * Plans and access requests (docs/design.md §9). Every publication gets a `default` plan holding the limits it
  * had (its publish config's rateLimits), and every existing key is put on that plan: keys keep their
  * own limits (api_keys.rate_limits) and everything else keeps the publication's, exactly as before.
  * Portable SQL only (SQLite and PostgreSQL); JSON as text.

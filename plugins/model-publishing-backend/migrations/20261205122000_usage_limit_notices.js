@@ -1,7 +1,7 @@
 // @ts-check
 
 /**
- * Limit notices (design §9): a key or a publication that reached 80 % or 100 % of a limit in one window
+ * Limit notices (docs/design.md §9): a key or a publication that reached 80 % or 100 % of a limit in one window
  * (hour or day) tells the key's holder and the model's owners once. The primary key — publication, client
  * id ('' for the publication's shared limit), metric, window, window start and threshold — is what makes
  * each notice go out exactly once whichever collection or replica sees it first. Rows older than a few days

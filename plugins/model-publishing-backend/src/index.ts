@@ -1,5 +1,5 @@
 /**
- * The model-publishing backend plugin (design §2).
+ * The model-publishing backend plugin (docs/design.md §2).
  *
  * @packageDocumentation
  */

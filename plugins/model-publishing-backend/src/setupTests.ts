@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
 /**
- * Database tests run on SQLite and PostgreSQL (design §7) through backend-test-utils' TestDatabases,
+ * Database tests run on SQLite and PostgreSQL (docs/design.md §7) through backend-test-utils' TestDatabases,
  * which reads BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING. Point it at the local PostgreSQL
  * (.ci/run starts one on 127.0.0.1:5432) when it is unset and answering; see src/__testUtils__/databases.ts.
  */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** How a plan's requests are decided: at once, or by the model's owners. */
 export type PlanApproval = 'automatic' | 'manual';
 
-/** The name of the plan every publication has: its publish config's own limits (design §9). */
+/** The name of the plan every publication has: its publish config's own limits (docs/design.md §9). */
 export const DEFAULT_PLAN_NAME = 'default';
 
 const consumerRefSchema = z

@@ -1,5 +1,5 @@
 /**
- * Names other systems depend on (design §8). Changing any of these breaks existing catalogs and clusters.
+ * Names other systems depend on (docs/design.md §8). Changing any of these breaks existing catalogs and clusters.
  */
 
 /** Catalog entity annotation: `<namespace>/<name>` of the InferenceService this entity is. */

@@ -2,7 +2,7 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Every permission is scoped to the model's catalog entity, so policies can use the catalog's own
- * rules (e.g. `isEntityOwner`) to decide (design §5).
+ * rules (e.g. `isEntityOwner`) to decide (docs/design.md §5).
  */
 const resourceType = 'catalog-entity';
 

@@ -20,7 +20,7 @@ function isvc(
   };
 }
 
-/** One manifest per model kind the catalog must describe (design §3). */
+/** One manifest per model kind the catalog must describe (docs/design.md §3). */
 export const sklearnV1 = isvc('fraud', 'sklearn-iris', {
   model: {
     modelFormat: { name: 'sklearn' },

@@ -23,7 +23,7 @@ export interface ClusterSnapshot {
   namespaces: KubeObjectLike[];
 }
 
-/** Pluggable model-kind detection (design §3). `fromConfig` plugs in model-publishing-common's
+/** Pluggable model-kind detection (docs/design.md §3). `fromConfig` plugs in model-publishing-common's
  * `detectModelKind`; a provider built without one stores runtime / modelFormat / protocolVersion only. */
 export type ModelKindDetector = (
   isvc: KubeObjectLike,

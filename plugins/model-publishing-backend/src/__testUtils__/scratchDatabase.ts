@@ -25,7 +25,7 @@ function postgresReachable(): boolean {
 
 /**
  * The databases a store's tests run on: SQLite always, PostgreSQL when reachable. In CI a missing
- * PostgreSQL fails the run instead of silently skipping (design §7: both are tested in CI).
+ * PostgreSQL fails the run instead of silently skipping (docs/design.md §7: both are tested in CI).
  */
 export function scratchDatabaseKinds(what: string): ScratchDatabaseKind[] {
   if (postgresReachable()) return ['sqlite', 'postgres'];

@@ -67,7 +67,7 @@ export function keyLifetimeDays(
 }
 
 /**
- * Consumers' half of publishing (design §9): requests on a plan, decisions by the model's owners, and
+ * Consumers' half of publishing (docs/design.md §9): requests on a plan, decisions by the model's owners, and
  * keys owned by the consumer entity and shown once to the requester. Permission checks happen in the
  * routes before anything here runs; this service enforces who the requester and consumer are.
  */

@@ -41,7 +41,7 @@ export interface AccessDeps {
   refuseNewAccess?: (publicationId: string) => Promise<string | undefined>;
 }
 
-/** The consumers' side (design §9): the access service and its lifecycle (scheduled by scheduleAccessLifecycle). */
+/** The consumers' side (docs/design.md §9): the access service and its lifecycle (scheduled by scheduleAccessLifecycle). */
 export function createAccess(deps: AccessDeps): {
   access: AccessService;
   lifecycle: AccessLifecycle;

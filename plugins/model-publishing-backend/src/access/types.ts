@@ -42,7 +42,7 @@ export interface AccessPublications {
 }
 
 /**
- * Who is told what (design §9). Every notice links to the page where the reader acts. Implementations
+ * Who is told what (docs/design.md §9). Every notice links to the page where the reader acts. Implementations
  * must not throw for a failed delivery: a decision stands whether or not its notice went out.
  */
 export interface AccessNotifier {

@@ -23,7 +23,7 @@ export interface AuditRecord {
   request?: any;
 }
 
-/** Publication actions are medium severity; key actions high (design §6); reads low. */
+/** Publication actions are medium severity; key actions high (docs/design.md §6); reads low. */
 export function severityOf(action: AuditedAction): AuditorServiceEventSeverityLevel {
   if (action.startsWith('key.')) return 'high';
   if (action.endsWith('.read')) return 'low';

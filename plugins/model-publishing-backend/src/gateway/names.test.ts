@@ -4,7 +4,7 @@ import type { KubeObject } from './types';
 /**
  * A model named `<x>-mp` collides with the publication of `<x>` (issue: names KServe gives its own
  * routes, kserve v0.20 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/httproute_reconciler.go: HTTPRoutes `<isvc>`
- * and `<isvc>-predictor`; DESIGN §3 "never reuse them").
+ * and `<isvc>-predictor`; docs/design.md §3 "never reuse them").
  */
 const model = (name: string, kind = 'InferenceService'): KubeObject => ({
   apiVersion: kind === 'InferenceService' ? 'serving.kserve.io/v1beta1' : 'serving.kserve.io/v1alpha2',

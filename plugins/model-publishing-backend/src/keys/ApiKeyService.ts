@@ -83,7 +83,7 @@ export interface RotateKeyInput {
 export type RotatedApiKey = IssuedApiKey & { previous: ApiKeyInfo };
 
 /**
- * API keys of publications (design §4): issue, list, rotate, revoke, and the scheduled sweep.
+ * API keys of publications (docs/design.md §4): issue, list, rotate, revoke, and the scheduled sweep.
  *
  * The raw key exists only in the create/rotate return value and in the publication's Kubernetes
  * Secret (`<isvc>-mp-keys`, client id `key-<id>` → key). The database has the SHA-256 hash and

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as zlib from 'node:zlib';
 
 /**
- * API key format (design §4): `mpk_` + 32 random base62 characters + a 6-character base62 CRC32 of
+ * API key format (docs/design.md §4): `mpk_` + 32 random base62 characters + a 6-character base62 CRC32 of
  * those 32 characters.
  *
  * Strength: each random character is uniform over 62 symbols (rejection sampling, below), so the

@@ -120,7 +120,7 @@ function dryRunKey(i: number): string {
 }
 
 /**
- * Publish / update / unpublish as sagas (design §3): validated by the publish policy, written through a
+ * Publish / update / unpublish as sagas (docs/design.md §3): validated by the publish policy, written through a
  * journalled ClusterSaga that undoes itself on failure, recorded in the store, audited.
  */
 export class PublishingService {
@@ -590,7 +590,7 @@ export class PublishingService {
 
   /**
    * Takes over an in-flight operation whose process died — its lease ran out, or it belonged to this
-   * instance before a restart — and finishes it the safe way (design §3): a publish is rolled back, an
+   * instance before a restart — and finishes it the safe way (docs/design.md §3): a publish is rolled back, an
    * update restores the recorded configuration, an unpublish completes. The claim is one conditional
    * update, so of two instances (or the reconciler and a request) exactly one takes it over; the other
    * gets undefined, as does a record whose operation is alive.

@@ -55,7 +55,7 @@ function message(error: unknown) {
 }
 
 /**
- * Converges the cluster with the database (design §3): records a killed process left mid-way,
+ * Converges the cluster with the database (docs/design.md §3): records a killed process left mid-way,
  * labelled orphans, and objects removed or changed out of band.
  */
 export class Reconciler {

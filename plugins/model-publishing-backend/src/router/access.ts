@@ -37,7 +37,7 @@ const modelOf = (
 });
 
 /**
- * Consumers' routes (design §9). Every route authorizes on the model's trusted entity before it reads or
+ * Consumers' routes (docs/design.md §9). Every route authorizes on the model's trusted entity before it reads or
  * writes; all of them act for a person, so a service principal (which skips the portal policy) may call
  * none of them. The raw key leaves only in the 201 of an automatic request and of a key collection.
  */

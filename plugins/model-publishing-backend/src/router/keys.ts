@@ -27,7 +27,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
       const credentials = await ctx.credentials(req);
       const model = await ctx.resolveModel(req.params);
       // Key names, prefixes and last use are usage information: whoever may not see usage may not see
-      // the keys either (design §5; a reader of the catalog can still see that a model is published).
+      // the keys either (docs/design.md §5; a reader of the catalog can still see that a model is published).
       await ctx.authorize(
         req,
         credentials,

@@ -25,7 +25,7 @@ export interface TenantCheckInput {
 }
 
 /**
- * Tenant rules (design §5), pure: returns the violations (each naming the field), empty when allowed.
+ * Tenant rules (docs/design.md §5), pure: returns the violations (each naming the field), empty when allowed.
  * A namespace bound to tenants belongs to them only; an owner with no tenant entry is unrestricted
  * elsewhere.
  */

@@ -156,7 +156,7 @@ export class UsageService {
   }
 
   /**
-   * One key's usage for its holder (design §9): the key's own buckets, totals, last use, latency and
+   * One key's usage for its holder (docs/design.md §9): the key's own buckets, totals, last use, latency and
    * alerts — nothing of the publication's other keys, and no cost (prices are the owners' business).
    */
   async keyReport(

@@ -153,7 +153,7 @@ async function keysOf(
         publicationId: r.publication_id,
         name: r.name,
         clientId: r.client_id,
-        // who pays (design §9): the consumer entity that holds the key, else the user who created it
+        // who pays (docs/design.md §9): the consumer entity that holds the key, else the user who created it
         consumer: r.consumer_ref ?? r.created_by,
         createdAt: toDate(r.created_at),
         ...(until ? { until } : {}),

@@ -85,7 +85,7 @@ export interface UsageKeyInfo {
   name: string;
   clientId: string;
   /**
-   * Who holds the key and pays for it (an entity ref): the consumer entity (design §9), or the user who
+   * Who holds the key and pays for it (an entity ref): the consumer entity (docs/design.md §9), or the user who
    * created the key when it has none.
    */
   consumer?: string;

@@ -187,7 +187,7 @@ export interface MyAccess {
   requests: Array<AccessRequest>;
 }
 
-/** A plan consumers may request (design §9). Unknown fields are refused with a 400 naming them. */
+/** A plan consumers may request (docs/design.md §9). Unknown fields are refused with a 400 naming them. */
 export interface PlanInput {
   name: string;
   description?: string;

@@ -115,7 +115,7 @@ function imageHint(images: string[]): {
   return { alternatives: ['openai', 'v1', 'v2'] };
 }
 
-/** Rules 1–7 of DESIGN §3, for the predictor alone. */
+/** Rules 1–7 of docs/design.md §3, for the predictor alone. */
 function detectPredictor(
   isvc: ModelManifest,
   f: PredictorFacts,
@@ -269,7 +269,7 @@ function grpcRefusal(why: string): ModelKindDetection {
 }
 
 /**
- * Decides which protocol an InferenceService speaks (DESIGN §3, rules 1–8 in order), and lets the
+ * Decides which protocol an InferenceService speaks (docs/design.md §3, rules 1–8 in order), and lets the
  * `model-publishing/model-kind` annotation override the result. Pure; never throws on odd manifests.
  */
 export function detectModelKind(

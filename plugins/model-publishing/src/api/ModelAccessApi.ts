@@ -20,7 +20,7 @@ import {
   type UsageReport,
 } from '@model-publishing/plugin-model-publishing-common';
 
-/** Consumers' side of the API (design §9): plans, access requests, decisions, consumer keys. */
+/** Consumers' side of the API (docs/design.md §9): plans, access requests, decisions, consumer keys. */
 export interface ModelAccessApi {
   listPlans(entityRef: string): Promise<Plan[]>;
   requestAccess(

@@ -63,7 +63,7 @@ export const rateLimitsField = (z: Z) =>
     .describe('Rate and token limits; omitted limits mean no limit');
 
 /**
- * Plans consumers may request (design §9), checked by the backend's own schema in toPublishConfig. Limits
+ * Plans consumers may request (docs/design.md §9), checked by the backend's own schema in toPublishConfig. Limits
  * per key on the plan, with per-month limits too; `default` is the publication's own rateLimits.
  */
 export const plansField = (z: Z) =>
@@ -143,7 +143,7 @@ export interface PublishSettingsInput {
 /**
  * Validates the settings with the same schema the backend uses, so a bad value fails before any
  * request with a message naming the field. `firstKey` is never set: the publish response would then
- * carry a raw key, and task output and logs are stored (design §4).
+ * carry a raw key, and task output and logs are stored (docs/design.md §4).
  */
 export function toPublishConfig(input: PublishSettingsInput): PublishConfig {
   const candidate: Record<string, unknown> = {

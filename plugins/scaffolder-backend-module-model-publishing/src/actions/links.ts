@@ -3,7 +3,7 @@ import type { CompoundEntityRef } from '@backstage/catalog-model';
 export interface PublishingLinks {
   /** The entity's Publish tab: where keys are created and shown once. */
   publishTabUrl: string;
-  /** The entity's Docs tab, where the generated API guide is published through TechDocs (design §6). */
+  /** The entity's Docs tab, where the generated API guide is published through TechDocs (docs/design.md §6). */
   guideUrl: string;
 }
 

@@ -6,7 +6,7 @@ import {
 } from '../__testUtils__/harness';
 import { FAKE_KEY } from '../__testUtils__/stubBackend';
 
-/** Anything shaped like a raw key (design §4): `mpk_` followed by key characters. */
+/** Anything shaped like a raw key (docs/design.md §4): `mpk_` followed by key characters. */
 const KEY_SHAPE = /mpk_[A-Za-z0-9]/;
 
 /**

@@ -9,7 +9,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 
-/** Anything shaped like an API key (design §4). Redacted from every message we log or throw. */
+/** Anything shaped like an API key (docs/design.md §4). Redacted from every message we log or throw. */
 const KEY_PATTERN = /mpk_[A-Za-z0-9]+/g;
 
 /**

@@ -66,7 +66,7 @@ const KIND_CASE: Record<string, string> = {
 };
 
 /**
- * Publishes each publication's guide to TechDocs (design §6), so the model entity's Docs tab shows it:
+ * Publishes each publication's guide to TechDocs (docs/design.md §6), so the model entity's Docs tab shows it:
  * writes an mkdocs project to a temp dir, generates it with techdocs-node's generator (the portal's
  * `techdocs.generator` config: `runIn: local` runs the local mkdocs) and publishes it with the portal's
  * `techdocs.publisher` for the publication's catalog entity. An unpublish replaces the site with a "not

@@ -7,7 +7,7 @@ import Select from '@material-ui/core/Select';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
-/** Grace periods offered (hours); 24 h is the backend's default (design §4), 0 revokes the old key now. */
+/** Grace periods offered (hours); 24 h is the backend's default (docs/design.md §4), 0 revokes the old key now. */
 export const GRACE_PERIOD_OPTIONS: { hours: number; label: string }[] = [
   { hours: 0, label: 'None — the old key stops working immediately' },
   { hours: 1, label: '1 hour' },

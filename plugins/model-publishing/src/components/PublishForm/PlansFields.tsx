@@ -51,7 +51,7 @@ export interface PlansFieldsProps {
 }
 
 /**
- * The plans consumers may request on the model's Access tab (design §9): the default plan (the limits
+ * The plans consumers may request on the model's Access tab (docs/design.md §9): the default plan (the limits
  * above, with its own approval and key lifetime) and any others, each with limits per key.
  */
 export function PlansFields(props: PlansFieldsProps) {

@@ -55,7 +55,7 @@ export function isPublishable(kind: string): kind is PublishableModelKind {
   return (PUBLISHABLE as string[]).includes(kind);
 }
 
-/** Design §3: low confidence or an unknown kind means the owner confirms or chooses. */
+/** docs/design.md §3: low confidence or an unknown kind means the owner confirms or chooses. */
 export function needsKindChoice(detection: ModelKindDetection): boolean {
   return detection.kind === 'unknown' || detection.confidence === 'low';
 }

@@ -11,7 +11,7 @@ export interface PublishStep {
   name?: string;
 }
 
-/** The objects a publication owns, in the backend's apply order (design §3: the route goes last). */
+/** The objects a publication owns, in the backend's apply order (docs/design.md §3: the route goes last). */
 const STEP_KINDS: Record<
   PublishableModelKind,
   { kind: string; label: string }[]
