@@ -1,26 +1,16 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  AccessKeys,
-  AccessModel,
-  AccessNotifier,
-  AccessPublications,
+import { groupBy } from './groupBy';
+import {
+  DAY_MS,
+  type AccessKeys,
+  type AccessModel,
+  type AccessParts,
 } from './types';
-import type { AccessStore } from './AccessStore';
-import type { ConsumerDirectory } from './consumers';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Holders are told this long before a key expires (issue 15). */
 export const EXPIRY_NOTICE_DAYS = 7;
 
-export interface AccessLifecycleOptions {
-  store: AccessStore;
-  consumers: ConsumerDirectory;
-  publications: AccessPublications;
+export interface AccessLifecycleOptions extends AccessParts {
   keys: Pick<AccessKeys, 'list'>;
-  notifier: AccessNotifier;
-  logger: LoggerService;
-  reapply(publicationId: string): Promise<unknown>;
-  now?: () => Date;
 }
 
 const modelOf = (p: {
@@ -53,25 +43,21 @@ export class AccessLifecycle {
 
   async suspendGoneConsumers(): Promise<string[]> {
     const live = (await this.o.store.liveConsumers()).filter(k => !k.suspended);
-    const byConsumer = new Map<string, typeof live>();
-    for (const k of live)
-      byConsumer.set(k.consumerRef, [
-        ...(byConsumer.get(k.consumerRef) ?? []),
-        k,
-      ]);
+    const byConsumer = groupBy(live, k => k.consumerRef);
     const suspended: string[] = [];
     for (const [consumerRef, keys] of byConsumer) {
       if (await this.o.consumers.exists(consumerRef)) continue;
-      const byPublication = new Map<string, string[]>();
+      const suspendedNow: typeof keys = [];
       for (const k of keys) {
         if (!(await this.o.store.suspend(k.keyId, this.now()))) continue;
         suspended.push(k.keyId);
-        byPublication.set(k.publicationId, [
-          ...(byPublication.get(k.publicationId) ?? []),
-          k.keyId,
-        ]);
+        suspendedNow.push(k);
       }
-      for (const [publicationId, keyIds] of byPublication) {
+      for (const [publicationId, group] of groupBy(
+        suspendedNow,
+        k => k.publicationId,
+      )) {
+        const keyIds = group.map(k => k.keyId);
         const publication = await this.o.publications.get(publicationId);
         await this.o
           .reapply(publicationId)

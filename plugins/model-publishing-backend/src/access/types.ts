@@ -1,3 +1,4 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   AccessRequest,
   ApiKeyInfo,
@@ -6,6 +7,10 @@ import type {
   RateLimits,
   RotatedApiKey,
 } from '@model-publishing/plugin-model-publishing-common';
+import type { AccessStore } from './AccessStore';
+import type { ConsumerDirectory } from './consumers';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The model an access decision is made on: its trusted entity and owning group. */
 export interface AccessModel {
@@ -35,6 +40,28 @@ export interface AccessKeys {
     who: { actor: string; request?: unknown },
   ): Promise<RotatedApiKey>;
   list(publicationId: string): Promise<ApiKeyInfo[]>;
+}
+
+/** Who acts on an access route. */
+export interface Caller {
+  /** The user's entity ref (access routes are for users only). */
+  actor: string;
+  request?: unknown;
+}
+
+/** What a model's owners may do to a consumer's key. */
+export type ConsumerKeyAction = 'suspend' | 'resume' | 'revoke';
+
+/** What every part of access is built from (the service and the scheduled lifecycle). */
+export interface AccessParts {
+  store: AccessStore;
+  consumers: ConsumerDirectory;
+  publications: AccessPublications;
+  notifier: AccessNotifier;
+  logger: LoggerService;
+  /** Rebuilds the publication's BackendTrafficPolicy after a key's limits changed (suspend, resume). */
+  reapply(publicationId: string): Promise<unknown>;
+  now?: () => Date;
 }
 
 export interface AccessPublications {
