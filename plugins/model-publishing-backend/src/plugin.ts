@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { modelPublishingPermissions } from '@model-publishing/plugin-model-publishing-common';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -59,6 +60,7 @@ export const modelPublishingPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        signals: signalsServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {

@@ -9,6 +9,7 @@ import type {
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageSource } from '@model-publishing/plugin-model-publishing-node';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -53,6 +54,7 @@ import { ServingContextReader } from './publishing/ServingContextReader';
 import { PublishPolicy } from './publishing/publishPolicy';
 import { Reconciler, scheduleReconciler } from './publishing/Reconciler';
 import { Leases } from './publishing/Leases';
+import { publicationSignals } from './signals/PublicationSignals';
 import {
   createUsageModule,
   scheduleUsageCollector,
@@ -89,6 +91,8 @@ export interface ServiceDeps {
   auth?: AuthService;
   /** Backstage notifications for access notices; without it nobody is told. */
   notifications?: NotificationService;
+  /** Backstage signals: open pages reload when a publication changes; without it they poll. */
+  signals?: SignalsService;
   /** Cluster request limits (default: config). */
   cluster?: { timeoutMs?: number; maxConcurrent?: number };
 }
@@ -130,7 +134,10 @@ export async function createServices(
       deps.cluster?.maxConcurrent ?? config.maxConcurrentClusterRequests,
     kubeConfigs: deps.kubeConfigs,
   });
-  const publications = new PublicationStore(db);
+  const publications = new PublicationStore(
+    db,
+    publicationSignals(deps.signals, logger),
+  );
   const auditLog = new AuditLog(db, deps.auditor);
   const watches =
     config.watchModels && !deps.models

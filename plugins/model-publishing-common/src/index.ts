@@ -12,3 +12,4 @@ export * from './schemas';
 export * from './models';
 export * from './access';
 export * from './example';
+export * from './signals';

@@ -17,6 +17,10 @@ import {
   toIso,
 } from './util';
 import type { HostnameHolder } from '../publishing/hostnamePolicy';
+import {
+  noPublicationSignals,
+  type PublicationSignals,
+} from '../signals/PublicationSignals';
 
 const TABLE = 'publications';
 const HISTORY = 'publication_status_history';
@@ -295,7 +299,11 @@ async function claimHostname(
 
 /** Publications and their status history. All writes that change status also append history. */
 export class PublicationStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Told after every recorded change, once it is committed. */
+    private readonly signals: PublicationSignals = noPublicationSignals,
+  ) {}
 
   /**
    * Inserts a live record in `publishing`. The unique live key makes concurrent publishes of one
@@ -367,7 +375,9 @@ export class PublicationStore {
       }
       throw error;
     }
-    return fromRow(row as Row);
+    const inserted = fromRow(row as Row);
+    this.signals.changed(inserted);
+    return inserted;
   }
 
   async get(id: string): Promise<Publication | undefined> {
@@ -432,7 +442,7 @@ export class PublicationStore {
     } = {},
   ): Promise<Publication | undefined> {
     const now = options.now ?? new Date();
-    return this.db.transaction(async tx => {
+    const updated = await this.db.transaction(async tx => {
       const set: Record<string, unknown> = { updated_at: now };
       if (patch.status) set.status = patch.status;
       if (patch.statusReason !== undefined)
@@ -467,6 +477,8 @@ export class PublicationStore {
       }
       return fromRow(row);
     });
+    if (updated) this.signals.changed(updated);
+    return updated;
   }
 
   /** Status changes of a publication, oldest first. */
