@@ -12,7 +12,18 @@ import {
   objectName,
 } from './names';
 import type { BackendTrafficPolicy } from '../kubernetes/objects';
-import type { BuildInput } from './types';
+import type { BuildInput, BuildKey } from './types';
+
+/**
+ * What a route's rate-limit rules are built from: a part of BuildInput, so the key service can check a
+ * key change against the rule budget without the rest of a publication's build (and without raw keys).
+ */
+export interface RateLimitRulesInput {
+  config: Pick<BuildInput['config'], 'rateLimits' | 'plans'>;
+  detection: Pick<BuildInput['detection'], 'kind'>;
+  gateway: Pick<BuildInput['gateway'], 'rateLimitMode'>;
+  keys: Pick<BuildKey, 'clientId' | 'rateLimits' | 'sharesBudgetWith'>[];
+}
 
 /** Envoy Gateway v1.9 CRD limits (rateLimit.global.rules / rateLimit.local.rules maxItems). */
 export const MAX_GLOBAL_RULES = 256;
@@ -112,7 +123,7 @@ interface BudgetGroup {
  * Groups keys by `sharesBudgetWith` (a chain of rotations in one grace period is one group), in key
  * order. A key whose predecessor is no longer in the Secret stands alone.
  */
-function budgetGroups(keys: BuildInput['keys']): BudgetGroup[] {
+function budgetGroups(keys: RateLimitRulesInput['keys']): BudgetGroup[] {
   const present = new Set(keys.map(k => k.clientId));
   const predecessor = new Map(
     keys
@@ -136,7 +147,8 @@ function budgetGroups(keys: BuildInput['keys']): BudgetGroup[] {
     const group = groups.get(id) ?? { clientIds: [] };
     group.clientIds.push(key.clientId);
     // Later keys in a chain are newer: their limits are the ones that stay.
-    if (key.clientId !== id || !group.rateLimits) group.rateLimits = key.rateLimits;
+    if (key.clientId !== id || !group.rateLimits)
+      group.rateLimits = key.rateLimits;
     groups.set(id, group);
   }
   return [...groups.values()];
@@ -155,7 +167,7 @@ function budgetMatch(group: BudgetGroup): HeaderMatch {
 }
 
 /** Refuses limits the route cannot enforce, naming the field. */
-function checkLimits(input: BuildInput): void {
+function checkLimits(input: RateLimitRulesInput): void {
   const isLlm = input.detection.kind === 'openai';
   const sources: [string, RateLimits][] = [
     ['rateLimits', defined(input.config.rateLimits)],
@@ -206,7 +218,7 @@ function checkLimits(input: BuildInput): void {
  * budget, matched by one RegularExpression on both client ids (a non-Distinct match is one bucket),
  * so rotating never doubles what a key may use.
  */
-export function buildRateLimitRules(input: BuildInput): {
+export function buildRateLimitRules(input: RateLimitRulesInput): {
   mode: 'global' | 'local';
   rules: RateLimitRule[];
 } {
@@ -221,7 +233,8 @@ export function buildRateLimitRules(input: BuildInput): {
       const limits = { ...base, ...defined(group.rateLimits) };
       for (const w of LIMIT_WINDOWS) {
         const value = limits[w.field];
-        if (value !== undefined) rules.push(rule([budgetMatch(group)], value, w));
+        if (value !== undefined)
+          rules.push(rule([budgetMatch(group)], value, w));
       }
     }
     if (rules.length > MAX_LOCAL_RULES) {
@@ -236,8 +249,7 @@ export function buildRateLimitRules(input: BuildInput): {
   // in the Distinct rules), get rules of their own and are excluded from the Distinct rules.
   const special = groups.filter(
     g =>
-      g.clientIds.length > 1 ||
-      Object.keys(defined(g.rateLimits)).length > 0,
+      g.clientIds.length > 1 || Object.keys(defined(g.rateLimits)).length > 0,
   );
   for (const group of special) {
     const limits = { ...base, ...defined(group.rateLimits) };
@@ -275,7 +287,9 @@ export function buildRateLimitRules(input: BuildInput): {
 }
 
 /** The one BackendTrafficPolicy of the publication's route (the HTTPRoute, ours or AIGW's). */
-export function buildBackendTrafficPolicy(input: BuildInput): BackendTrafficPolicy {
+export function buildBackendTrafficPolicy(
+  input: BuildInput,
+): BackendTrafficPolicy {
   const name = objectName(input.isvc.metadata.name);
   const { mode, rules } = buildRateLimitRules(input);
   return {

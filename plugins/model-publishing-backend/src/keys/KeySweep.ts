@@ -1,9 +1,19 @@
 import { isError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PublicationStatus } from '@model-publishing/plugin-model-publishing-common';
-import { hasLimits, type KeyRecords, safeMessage, secretTarget } from './keyRecords';
+import {
+  hasLimits,
+  type KeyRecords,
+  safeMessage,
+  secretTarget,
+} from './keyRecords';
 import { writeSecretKeys, type SecretWriteOptions } from './secretKeys';
-import type { ApiKeyRecord, KeyPublication, KeyPublicationLookup, KeySecretClient } from './types';
+import type {
+  ApiKeyRecord,
+  KeyPublication,
+  KeyPublicationLookup,
+  KeySecretClient,
+} from './types';
 
 /** Publications whose objects are gone: their keys are dropped without touching a cluster. */
 const GONE: PublicationStatus[] = ['unpublished'];
@@ -21,7 +31,10 @@ export interface SweepResult {
   deferred: string[];
 }
 
-function removalReason(r: ApiKeyRecord, now: Date): SweepResult['removed'][number]['reason'] {
+function removalReason(
+  r: ApiKeyRecord,
+  now: Date,
+): SweepResult['removed'][number]['reason'] {
   if (r.revokedAt) return 'revoked';
   if (r.expiresAt && r.expiresAt <= now) return 'expired';
   return 'grace-ended';
@@ -50,11 +63,18 @@ export class KeySweep {
     const due = await this.o.records.store.listDueForRemoval(now);
     const byPublication = new Map<string, ApiKeyRecord[]>();
     for (const r of due) {
-      byPublication.set(r.publicationId, [...(byPublication.get(r.publicationId) ?? []), r]);
+      byPublication.set(r.publicationId, [
+        ...(byPublication.get(r.publicationId) ?? []),
+        r,
+      ]);
     }
     for (const [publicationId, records] of byPublication) {
       const publication = await this.o.publications.get(publicationId);
-      if (publication && (publication.status === 'publishing' || publication.status === 'unpublishing')) {
+      if (
+        publication &&
+        (publication.status === 'publishing' ||
+          publication.status === 'unpublishing')
+      ) {
         result.deferred.push(publicationId);
         continue;
       }
@@ -86,7 +106,9 @@ export class KeySweep {
           action: reason === 'revoked' ? 'key.revoke' : 'key.expire',
           actor: 'system:model-publishing/key-sweep',
           publicationId,
-          ...(publication?.entityRef ? { entityRef: publication.entityRef } : {}),
+          ...(publication?.entityRef
+            ? { entityRef: publication.entityRef }
+            : {}),
           keyId: r.id,
           outcome: 'succeeded',
           meta: { reason },
@@ -120,7 +142,9 @@ export class KeySweep {
         );
       } catch (error) {
         if (!(isError(error) && error.name === 'NotFoundError')) throw error;
-        this.o.logger.warn(`Key Secret of publication ${publication.id} is missing; nothing to remove`);
+        this.o.logger.warn(
+          `Key Secret of publication ${publication.id} is missing; nothing to remove`,
+        );
       }
     }
     await this.o.records.store.markRemoved(

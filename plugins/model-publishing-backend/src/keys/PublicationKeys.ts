@@ -5,7 +5,7 @@ import { isWellFormedApiKey } from './keyFormat';
 import { toApiKeyInfo } from './keyInfo';
 import {
   type Actor,
-  budgetLinks,
+  keyLimitsOf,
   KeyRecords,
   type KeyRecordsOptions,
   parseExpiry,
@@ -29,7 +29,9 @@ export interface InitialKey {
 export class PublicationKeys {
   private readonly records: KeyRecords;
 
-  constructor(private readonly o: KeyRecordsOptions & { secrets: KeySecretClient }) {
+  constructor(
+    private readonly o: KeyRecordsOptions & { secrets: KeySecretClient },
+  ) {
     this.records = new KeyRecords(o);
   }
 
@@ -59,11 +61,21 @@ export class PublicationKeys {
     /** The record the caller has just inserted, to save reading it back. */
     known?: KeyPublication,
   ): Promise<InitialKey> {
-    const publication = known?.id === input.publicationId ? known : await this.records.publication(input.publicationId);
+    const publication =
+      known?.id === input.publicationId
+        ? known
+        : await this.records.publication(input.publicationId);
     const now = this.records.now();
     const expiresAt = parseExpiry(input.expiresAt, now);
     const key = this.records.generateKey();
-    const record = this.records.newRecord(publication.id, input.name, key, who.actor, now, { expiresAt });
+    const record = this.records.newRecord(
+      publication.id,
+      input.name,
+      key,
+      who.actor,
+      now,
+      { expiresAt },
+    );
     await this.records.store.insert(record);
     await this.records.audit({
       ...this.records.event('key.create', who, publication, record.id),
@@ -97,24 +109,20 @@ export class PublicationKeys {
    * the Secret; the database cannot provide them). Prefer not to rewrite Secret data on update at all;
    * if you must, write with the resourceVersion read here.
    */
-  async readLiveSecretKeys(publicationId: string): Promise<{ keys: BuildKey[]; resourceVersion?: string }> {
+  async readLiveSecretKeys(
+    publicationId: string,
+  ): Promise<{ keys: BuildKey[]; resourceVersion?: string }> {
     const publication = await this.records.publication(publicationId);
     const secret = await this.o.secrets.getSecret(secretTarget(publication));
     const values = decodeKeyData(secret?.data);
-    const keys: BuildKey[] = [];
-    const live = await this.records.store.listLive(publicationId, this.records.now());
-    const shared = budgetLinks(live);
-    for (const r of live) {
-      const key = values[r.clientId];
-      if (key && isWellFormedApiKey(key)) {
-        keys.push({
-          clientId: r.clientId,
-          key,
-          ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
-          ...(shared.has(r.id) ? { sharesBudgetWith: shared.get(r.id) } : {}),
-        });
-      }
-    }
+    const live = await this.records.store.listLive(
+      publicationId,
+      this.records.now(),
+    );
+    const keys: BuildKey[] = keyLimitsOf(live).flatMap(k => {
+      const key = values[k.clientId];
+      return key && isWellFormedApiKey(key) ? [{ ...k, key }] : [];
+    });
     return { keys, resourceVersion: secret?.metadata.resourceVersion };
   }
 }

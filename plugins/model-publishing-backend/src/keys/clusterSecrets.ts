@@ -1,6 +1,19 @@
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
-import type { KubeObject } from '../gateway/types';
-import type { KeySecretClient, SecretObject } from './types';
+import type { KeySecretClient, SecretObject, SecretTarget } from './types';
+
+/** A key Secret as the cluster layer reads and writes it: a SecretObject with its type and name. */
+type KubeSecret = SecretObject & {
+  apiVersion: string;
+  kind: string;
+  metadata: SecretObject['metadata'] & { name: string };
+};
+
+const secretRef = (t: SecretTarget) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  namespace: t.namespace,
+  name: t.name,
+});
 
 /**
  * KeySecretClient over the plugin's ClusterRegistry. `replace` sends the resourceVersion it is
@@ -9,20 +22,12 @@ import type { KeySecretClient, SecretObject } from './types';
 export function clusterSecretClient(
   clusters: Pick<ClusterRegistry, 'get'>,
 ): KeySecretClient {
-  const ref = (t: { namespace: string; name: string }) => ({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    namespace: t.namespace,
-    name: t.name,
-  });
   return {
-    async getSecret(target) {
-      return (await clusters.get(target.cluster).get(ref(target))) as
-        | SecretObject
-        | undefined;
+    getSecret(target) {
+      return clusters.get(target.cluster).get<KubeSecret>(secretRef(target));
     },
-    async replaceSecret(target, secret) {
-      const obj = {
+    replaceSecret(target, secret) {
+      return clusters.get(target.cluster).replace<KubeSecret>({
         ...secret,
         apiVersion: 'v1',
         kind: 'Secret',
@@ -31,10 +36,7 @@ export function clusterSecretClient(
           name: target.name,
           namespace: target.namespace,
         },
-      } as unknown as KubeObject;
-      return (await clusters
-        .get(target.cluster)
-        .replace(obj)) as unknown as SecretObject;
+      });
     },
   };
 }

@@ -1,5 +1,11 @@
 export { ApiKeyService } from './ApiKeyService';
-export type { ApiKeyServiceOptions, CreateKeyInput, RotateKeyInput, RotatedApiKey, SweepResult } from './ApiKeyService';
+export type {
+  ApiKeyServiceOptions,
+  CreateKeyInput,
+  RotateKeyInput,
+  RotatedApiKey,
+  SweepResult,
+} from './ApiKeyService';
 export { PublicationKeys } from './PublicationKeys';
 export type { InitialKey } from './PublicationKeys';
 export { ApiKeyStore } from './ApiKeyStore';

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError, isError } from '@backstage/errors';
-import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  isError,
+} from '@backstage/errors';
+import type {
+  PublicationStatus,
+  RateLimits,
+} from '@model-publishing/plugin-model-publishing-common';
 import { secretName } from '../gateway/names';
 import type { ApiKeyStore } from './ApiKeyStore';
 import {
@@ -11,6 +19,7 @@ import {
   keyPrefix,
 } from './keyFormat';
 import type {
+  ActiveKeyLimits,
   ApiKeyRecord,
   KeyAuditEvent,
   KeyAuditor,
@@ -18,6 +27,13 @@ import type {
   KeyPublicationLookup,
   SecretTarget,
 } from './types';
+
+/** Publications whose key Secret exists and may be changed. */
+export const MANAGEABLE: PublicationStatus[] = [
+  'published',
+  'degraded',
+  'updating',
+];
 
 /** What both key services are built from. */
 export interface KeyRecordsOptions {
@@ -133,6 +149,26 @@ export class KeyRecords {
     return publication;
   }
 
+  /** A publication whose keys may be issued or rotated now (409 while it is not published). */
+  async manageablePublication(id: string): Promise<KeyPublication> {
+    const publication = await this.publication(id);
+    if (!MANAGEABLE.includes(publication.status)) {
+      throw new ConflictError(
+        `the publication is ${publication.status}; keys can be issued or rotated only while it is published`,
+      );
+    }
+    return publication;
+  }
+
+  /** The key of that publication (404 for another publication's key). */
+  async keyOf(publicationId: string, keyId: string): Promise<ApiKeyRecord> {
+    const record = await this.o.store.get(keyId);
+    if (!record || record.publicationId !== publicationId) {
+      throw new NotFoundError(`key ${keyId} not found for this publication`);
+    }
+    return record;
+  }
+
   event(
     action: KeyAuditEvent['action'],
     who: Actor,
@@ -167,7 +203,7 @@ export class KeyRecords {
  * Key id → the client id of the key it was rotated from, for keys whose predecessor is still live
  * (its grace period): such a pair shares one rate-limit budget (gateway/backendTrafficPolicy.ts).
  */
-export function budgetLinks(live: ApiKeyRecord[]): Map<string, string> {
+function budgetLinks(live: ApiKeyRecord[]): Map<string, string> {
   const byId = new Map(live.map(r => [r.id, r]));
   const links = new Map<string, string>();
   for (const r of live) {
@@ -175,4 +211,14 @@ export function budgetLinks(live: ApiKeyRecord[]): Map<string, string> {
     if (from) links.set(r.id, from.clientId);
   }
   return links;
+}
+
+/** Live keys as the route's rate-limit rules need them: client id, own limits, shared budget; never a key. */
+export function keyLimitsOf(live: ApiKeyRecord[]): ActiveKeyLimits[] {
+  const shared = budgetLinks(live);
+  return live.map(r => ({
+    clientId: r.clientId,
+    ...(r.rateLimits ? { rateLimits: r.rateLimits } : {}),
+    ...(shared.has(r.id) ? { sharesBudgetWith: shared.get(r.id) } : {}),
+  }));
 }
