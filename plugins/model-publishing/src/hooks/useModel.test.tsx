@@ -1,6 +1,11 @@
 import { ReactNode } from 'react';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { TestApiProvider } from '@backstage/test-utils';
+import { type SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  PUBLICATION_SIGNAL_CHANNEL,
+  type PublicationSignal,
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   address,
   mockModelPublishingApi,
@@ -21,16 +26,43 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** A signals API whose `send` delivers a message to the subscribers of a channel. */
+function fakeSignalApi() {
+  const subscribers = new Map<string, Set<(message: any) => void>>();
+  const api: SignalApi = {
+    subscribe(channel, onMessage) {
+      const set = subscribers.get(channel) ?? new Set();
+      set.add(onMessage as (message: any) => void);
+      subscribers.set(channel, set);
+      return { unsubscribe: () => set.delete(onMessage as any) };
+    },
+  };
+  const send = (channel: string, message: PublicationSignal) =>
+    act(() => subscribers.get(channel)?.forEach(on => on(message)));
+  return { api, send };
+}
+
 function renderUseModel(
   getModel: () => Promise<ModelResponse>,
-  intervals: [number, number] = [20, 20],
+  intervals: [number, number] | [number, number, number] = [20, 20],
+  signals?: SignalApi,
 ) {
   const api = mockModelPublishingApi({ getModel });
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <TestApiProvider apis={[[modelPublishingApiRef, api]]}>
-      {children}
-    </TestApiProvider>
-  );
+  const wrapper = ({ children }: { children: ReactNode }) =>
+    signals ? (
+      <TestApiProvider
+        apis={[
+          [modelPublishingApiRef, api],
+          [signalApiRef, signals],
+        ]}
+      >
+        {children}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[[modelPublishingApiRef, api]]}>
+        {children}
+      </TestApiProvider>
+    );
   return {
     api,
     ...renderHook(() => useModel(address, ...intervals), { wrapper }),
@@ -123,5 +155,103 @@ describe('useModel', () => {
     });
     await waitFor(() => expect(getModel).toHaveBeenCalledTimes(2));
     expect(result.current.writing).toBe(false);
+  });
+
+  describe('with signals', () => {
+    const signal = (
+      patch: Partial<PublicationSignal> = {},
+    ): PublicationSignal => ({
+      cluster: 'default',
+      namespace: 'team-a',
+      name: 'fraud-detector',
+      status: 'published',
+      ...patch,
+    });
+
+    it("reloads when the backend signals this model's publication changed, and only then", async () => {
+      const signals = fakeSignalApi();
+      const getModel = jest
+        .fn()
+        .mockResolvedValueOnce(withStatus('publishing'))
+        .mockResolvedValue(withStatus('published'));
+      // Without signals this would poll every 20 ms; with them the fallback poll waits 10 s.
+      const { result } = renderUseModel(
+        getModel,
+        [20, 20, 10_000],
+        signals.api,
+      );
+      await waitFor(() =>
+        expect(result.current.value?.publication?.status).toBe('publishing'),
+      );
+      await new Promise(r => setTimeout(r, 100));
+      expect(getModel).toHaveBeenCalledTimes(1);
+
+      signals.send(PUBLICATION_SIGNAL_CHANNEL, signal({ name: 'other' }));
+      signals.send('another-channel', signal());
+      await new Promise(r => setTimeout(r, 50));
+      expect(getModel).toHaveBeenCalledTimes(1);
+
+      signals.send(PUBLICATION_SIGNAL_CHANNEL, signal());
+      await waitFor(() =>
+        expect(result.current.value?.publication?.status).toBe('published'),
+      );
+      expect(getModel).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not poll during a write, and reloads on its signals and once when it settles', async () => {
+      const signals = fakeSignalApi();
+      const write = deferred<string>();
+      const getModel = jest
+        .fn()
+        .mockResolvedValueOnce({ model: modelInfo() })
+        .mockResolvedValue(withStatus('publishing'));
+      const { result } = renderUseModel(
+        getModel,
+        [20, 20, 10_000],
+        signals.api,
+      );
+      await waitFor(() => expect(result.current.value).toBeDefined());
+
+      let written: Promise<string> | undefined;
+      act(() => {
+        written = result.current.track(() => write.promise);
+      });
+      await new Promise(r => setTimeout(r, 100));
+      expect(getModel).toHaveBeenCalledTimes(1);
+
+      signals.send(
+        PUBLICATION_SIGNAL_CHANNEL,
+        signal({ status: 'publishing' }),
+      );
+      await waitFor(() =>
+        expect(result.current.value?.publication?.status).toBe('publishing'),
+      );
+      expect(getModel).toHaveBeenCalledTimes(2);
+
+      getModel.mockResolvedValue(withStatus('published'));
+      await act(async () => {
+        write.resolve('done');
+        await written;
+      });
+      await waitFor(() =>
+        expect(result.current.value?.publication?.status).toBe('published'),
+      );
+      expect(getModel).toHaveBeenCalledTimes(3);
+    });
+
+    it('still polls a mid-way publication, slowly, in case a signal was lost', async () => {
+      const signals = fakeSignalApi();
+      const getModel = jest
+        .fn()
+        .mockResolvedValueOnce(withStatus('updating'))
+        .mockResolvedValue(withStatus('published'));
+      const { result } = renderUseModel(getModel, [20, 20, 150], signals.api);
+      await new Promise(r => setTimeout(r, 80));
+      expect(getModel).toHaveBeenCalledTimes(1);
+      await waitFor(() =>
+        expect(result.current.value?.publication?.status).toBe('published'),
+      );
+      expect(getModel).toHaveBeenCalledTimes(2);
+    });
   });
 });

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import type { PublicationStatus } from '@model-publishing/plugin-model-publishing-common';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  PUBLICATION_SIGNAL_CHANNEL,
+  type PublicationSignal,
+  type PublicationStatus,
+} from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../api/ModelPublishingApi';
 import type { ModelAddress, ModelResponse } from '../api/types';
 
@@ -37,19 +42,39 @@ interface LoadState {
   settled: number;
 }
 
+/** Whether a signal names the model at `address` (whose `default` cluster the backend names). */
+function signalNames(
+  signal: PublicationSignal,
+  address: ModelAddress,
+  loaded: ModelResponse | undefined,
+): boolean {
+  return (
+    signal.namespace === address.namespace &&
+    signal.name === address.name &&
+    (signal.cluster === address.cluster ||
+      signal.cluster === loaded?.model.cluster ||
+      (address.cluster === 'default' && !loaded))
+  );
+}
+
 /**
- * Loads the model and its publication; while the publication is mid-way it polls every
- * `pollIntervalMs` so the per-step progress moves without a page reload.
+ * Loads the model and its publication, and loads it again whenever the backend signals that the
+ * model's publication changed (channel PUBLICATION_SIGNAL_CHANNEL), so the status and per-step
+ * progress move without a page reload.
  *
- * The backend's publish/update/unpublish requests only return when the whole saga is done, but the
- * publication is recorded (publishing/updating/unpublishing, with the objects made so far) first. So
- * while a write started with `track` is pending the model is polled every `writePollIntervalMs`
- * (a tick is skipped while a load is in flight), and loaded once more when the write settles.
+ * Polling is the fallback. Without a signals API (the app does not install signals) the hook polls
+ * as it always did: every `pollIntervalMs` while the publication is mid-way, and every
+ * `writePollIntervalMs` while a write started with `track` is pending (a tick is skipped while a
+ * load is in flight; the backend's publish/update/unpublish requests only return when the whole saga
+ * is done, but the publication is recorded first). With a signals API, whose connection the page
+ * cannot observe, a mid-way publication is still polled, but only every `signalledPollIntervalMs`,
+ * in case a signal was lost. Either way the model is loaded once more when a write settles.
  */
 export function useModel(
   address: ModelAddress,
   pollIntervalMs = 2000,
   writePollIntervalMs = 300,
+  signalledPollIntervalMs = 15000,
 ): ModelState {
   const api = useApi(modelPublishingApiRef);
   const { cluster, namespace, name } = address;
@@ -109,24 +134,40 @@ export function useModel(
 
   const status = state.value?.publication?.status;
   const writing = writes > 0;
+  const { lastSignal, isSignalsAvailable } = useSignal<PublicationSignal>(
+    PUBLICATION_SIGNAL_CHANNEL,
+  );
+  const loaded = useRef<ModelResponse>();
+  loaded.current = state.value;
+
+  // The backend recorded a change of this model's publication: the newest load wins.
+  useEffect(() => {
+    if (lastSignal && signalNames(lastSignal, address, loaded.current))
+      load(true);
+    // Only a new signal loads; the address is part of `load`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
 
   // The loaded publication is mid-way (e.g. someone else's publish): poll until it settles.
+  const transitionalPollMs = isSignalsAvailable
+    ? signalledPollIntervalMs
+    : pollIntervalMs;
   useEffect(() => {
     if (writing || !isTransitional(status)) return undefined;
     const timer = setTimeout(() => {
       if (inFlight.current === 0) load(true);
-    }, pollIntervalMs);
+    }, transitionalPollMs);
     return () => clearTimeout(timer);
-  }, [state.settled, status, writing, load, pollIntervalMs]);
+  }, [state.settled, status, writing, load, transitionalPollMs]);
 
-  // Our own write is pending: poll fast so its steps show while the request runs.
+  // Our own write is pending and nothing signals: poll fast so its steps show while the request runs.
   useEffect(() => {
-    if (!writing) return undefined;
+    if (!writing || isSignalsAvailable) return undefined;
     const timer = setInterval(() => {
       if (pendingWrites.current > 0 && inFlight.current === 0) load(true);
     }, writePollIntervalMs);
     return () => clearInterval(timer);
-  }, [writing, load, writePollIntervalMs]);
+  }, [writing, isSignalsAvailable, load, writePollIntervalMs]);
 
   const track = useCallback<TrackWrite>(
     async write => {
