@@ -22,19 +22,34 @@ const SPECS = [
   ['gateway.envoyproxy.io_backends.yaml', 'v1alpha1'],
   ['aigateway.envoyproxy.io_aigatewayroutes.yaml', 'v1beta1'],
   ['aigateway.envoyproxy.io_aiservicebackends.yaml', 'v1beta1'],
+  ['gateway.envoyproxy.io_envoyextensionpolicies.yaml', 'v1alpha1'],
 ];
 
 const pascal = s => s.replace(/(^|[-_.])(\w)/g, (_, __, c) => c.toUpperCase());
-const canonical = s => JSON.stringify(s, (k, v) => (k === 'description' || k === 'x-kubernetes-validations' ? undefined : v));
-const isObject = s => s && s.type === 'object' && s.properties && Object.keys(s.properties).length > 0;
+const canonical = s =>
+  JSON.stringify(s, (k, v) =>
+    k === 'description' || k === 'x-kubernetes-validations' ? undefined : v,
+  );
+const isObject = s =>
+  s &&
+  s.type === 'object' &&
+  s.properties &&
+  Object.keys(s.properties).length > 0;
 
 function specs() {
   return SPECS.map(([file, version]) => {
-    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(crdDir, file), 'utf8')).map(d => d.toJS());
+    const docs = YAML.parseAllDocuments(
+      fs.readFileSync(path.join(crdDir, file), 'utf8'),
+    ).map(d => d.toJS());
     const crd = docs.find(d => d && d.kind === 'CustomResourceDefinition');
     const served = crd.spec.versions.find(v => v.name === version);
     if (!served) throw new Error(`${file} does not serve ${version}`);
-    return { kind: crd.spec.names.kind, group: crd.spec.group, version, schema: served.schema.openAPIV3Schema.properties.spec };
+    return {
+      kind: crd.spec.names.kind,
+      group: crd.spec.group,
+      version,
+      schema: served.schema.openAPIV3Schema.properties.spec,
+    };
   });
 }
 
@@ -47,7 +62,10 @@ function countShapes(schema, counts) {
     Object.values(schema.properties).forEach(p => countShapes(p, counts));
   }
   if (schema.items) countShapes(schema.items, counts);
-  if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+  if (
+    schema.additionalProperties &&
+    typeof schema.additionalProperties === 'object'
+  ) {
     countShapes(schema.additionalProperties, counts);
   }
 }
@@ -60,10 +78,15 @@ function render() {
   const taken = new Set(all.map(s => `${s.kind}Spec`));
   const declarations = [];
 
-  const literal = v => (typeof v === 'string' ? `'${v.replace(/'/g, "\\'")}'` : String(v));
+  const literal = v =>
+    typeof v === 'string' ? `'${v.replace(/'/g, "\\'")}'` : String(v);
   const comment = (d, pad) => {
     if (!d) return [];
-    const first = d.split('\n\n')[0].replace(/\s+/g, ' ').trim().replace(/\*\//g, '*\\/');
+    const first = d
+      .split('\n\n')[0]
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\*\//g, '*\\/');
     return [`${pad}/** ${first} */`];
   };
 
@@ -81,12 +104,21 @@ function render() {
         return 'boolean';
       case 'array': {
         const item = type(schema.items, name, depth);
-        return /[ |]/.test(item) && !item.startsWith('{') ? `(${item})[]` : `${item}[]`;
+        return /[ |]/.test(item) && !item.startsWith('{')
+          ? `(${item})[]`
+          : `${item}[]`;
       }
       case 'object': {
         if (isObject(schema)) return objectType(schema, name, depth);
-        if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-          return `{ [key: string]: ${type(schema.additionalProperties, name, depth)} }`;
+        if (
+          schema.additionalProperties &&
+          typeof schema.additionalProperties === 'object'
+        ) {
+          return `{ [key: string]: ${type(
+            schema.additionalProperties,
+            name,
+            depth,
+          )} }`;
         }
         return '{ [key: string]: unknown }';
       }
@@ -100,7 +132,8 @@ function render() {
     if ((counts.get(key) || 0) > 1) {
       if (!named.has(key)) {
         let typeName = pascal(name);
-        for (let i = 2; taken.has(typeName); i++) typeName = `${pascal(name)}${i}`;
+        for (let i = 2; taken.has(typeName); i++)
+          typeName = `${pascal(name)}${i}`;
         taken.add(typeName);
         named.set(key, typeName);
         declarations.push(`export interface ${typeName} ${body(schema, 0)}`);
@@ -115,13 +148,22 @@ function render() {
     const required = new Set(schema.required || []);
     const lines = Object.entries(schema.properties).flatMap(([prop, s]) => [
       ...comment(s.description, pad),
-      `${pad}${/^[A-Za-z_$][\w$]*$/.test(prop) ? prop : `'${prop}'`}${required.has(prop) ? '' : '?'}: ${type(s, prop, depth + 1)};`,
+      `${pad}${/^[A-Za-z_$][\w$]*$/.test(prop) ? prop : `'${prop}'`}${
+        required.has(prop) ? '' : '?'
+      }: ${type(s, prop, depth + 1)};`,
     ]);
     return `{\n${lines.join('\n')}\n${'  '.repeat(depth)}}`;
   }
 
   const specTypes = all.map(
-    s => `/** ${s.group}/${s.version} ${s.kind}.spec */\nexport interface ${s.kind}Spec ${objectType({ ...s.schema, description: undefined, __kind: s.kind }, `${s.kind}Spec`, 0)}`,
+    s =>
+      `/** ${s.group}/${s.version} ${s.kind}.spec */\nexport interface ${
+        s.kind
+      }Spec ${objectType(
+        { ...s.schema, description: undefined, __kind: s.kind },
+        `${s.kind}Spec`,
+        0,
+      )}`,
   );
   return [
     '// ******************************************************************',
@@ -138,9 +180,16 @@ function render() {
 function main() {
   const expected = render();
   if (process.argv.includes('--check')) {
-    const actual = fs.existsSync(outPath) ? fs.readFileSync(outPath, 'utf8') : '';
+    const actual = fs.existsSync(outPath)
+      ? fs.readFileSync(outPath, 'utf8')
+      : '';
     if (actual !== expected) {
-      console.error(`${path.relative(process.cwd(), outPath)} is out of date; run yarn generate:crds`);
+      console.error(
+        `${path.relative(
+          process.cwd(),
+          outPath,
+        )} is out of date; run yarn generate:crds`,
+      );
       process.exit(1);
     }
     return;

@@ -9,6 +9,7 @@ import { startServices } from '../__testUtils__/services';
 import { DEMO_MODELS, NAMESPACE, seedPaths } from '../__testUtils__/harness';
 import { startEmulator } from '@model-publishing/kube-emulator';
 import * as isvcs from '../models/__testUtils__/inferenceServices';
+import type { FixtureManifest } from '../models/__testUtils__/inferenceServices';
 import type { KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { MANAGED_KINDS } from '../publishing/objects';
@@ -181,7 +182,7 @@ describe('publishing with the InferenceService watch', () => {
 
   describe('with a copy that is behind the cluster', () => {
     let copies: FixedCopies;
-    let live: KubeObject;
+    let live: FixtureManifest;
     beforeEach(async () => {
       db = await databases.init('SQLITE_3');
       copies = new FixedCopies();

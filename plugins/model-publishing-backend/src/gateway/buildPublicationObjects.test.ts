@@ -15,12 +15,17 @@ import {
   v2Input,
   vllmInput,
 } from './__testUtils__/inputs';
-import type { BuildInput, KubeObject } from './types';
+import type { BuildInput, KubeObject, PublicationObject } from './types';
 
 const summary = (objects: KubeObject[]) =>
   objects.map(o => `${o.apiVersion} ${o.kind} ${o.metadata.name}`);
-const byKind = (objects: KubeObject[], kind: string) =>
-  objects.find(o => o.kind === kind)!;
+const byKind = <K extends PublicationObject['kind']>(
+  objects: PublicationObject[],
+  kind: K,
+) =>
+  objects.find(
+    (o): o is Extract<PublicationObject, { kind: K }> => o.kind === kind,
+  )!;
 
 describe('buildPublicationObjects', () => {
   it.each([
@@ -134,7 +139,7 @@ describe('buildPublicationObjects', () => {
       buildPublicationObjects(input(isvcs.transformerSklearn)),
       'HTTPRoute',
     );
-    expect(route.spec.rules[0].backendRefs[0].name).toBe(
+    expect(route.spec.rules?.[0].backendRefs?.[0].name).toBe(
       'sklearn-with-transformer-transformer',
     );
   });
@@ -225,7 +230,7 @@ describe('buildPublicationObjects', () => {
       buildPublicationObjects({ ...v1Input(), responseHeaders }),
       'HTTPRoute',
     );
-    expect(route.spec.rules[0].filters[1]).toEqual({
+    expect(route.spec.rules?.[0].filters?.[1]).toEqual({
       type: 'ResponseHeaderModifier',
       responseHeaderModifier: { set: responseHeaders },
     });

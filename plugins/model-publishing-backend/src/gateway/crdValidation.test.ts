@@ -23,6 +23,10 @@ import {
   tlsFacts,
 } from './__testUtils__/kserveModes';
 
+/** An object as any client could send it: loose, so tests can read deep and write invalid values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ClientObject = KubeObject<any>;
+
 // One validator per row of the support matrix (README "Support matrix"): every generated object must
 // pass the CRDs of every supported version. Compiling the large CRD schemas is the slow part.
 const rows = loadCrdMatrix().map(r => ({
@@ -158,7 +162,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
     });
     const btp = buildPublicationObjects(built).find(
       o => o.kind === 'BackendTrafficPolicy',
-    )! as KubeObject;
+    )! as ClientObject;
     expect(btp.spec.rateLimit.global.rules).toHaveLength(63 * 3 + 3);
     expect(
       btp.spec.rateLimit.global.rules.at(-1).clientSelectors[0].headers,
@@ -192,7 +196,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
     };
     const btp = buildPublicationObjects(built).find(
       o => o.kind === 'BackendTrafficPolicy',
-    )! as KubeObject;
+    )! as ClientObject;
     expect(btp.spec.rateLimit.global.rules).toHaveLength(41 * 6 + 6);
     expectValid(btp);
   });
@@ -201,7 +205,7 @@ describe('every builder output passes the real upstream CRD schema', () => {
     const objects = buildPublicationObjects(vllmInput());
     // Deliberately invalid values below: the object as any client could send it.
     const byKind = (kind: string) =>
-      objects.find(o => o.kind === kind)! as KubeObject;
+      objects.find(o => o.kind === kind)! as ClientObject;
     const btp = structuredClone(byKind('BackendTrafficPolicy'));
     btp.spec.rateLimit.global.rules[0].limit.unit = 'Fortnight';
     expect(validator.validate(btp).valid).toBe(false);

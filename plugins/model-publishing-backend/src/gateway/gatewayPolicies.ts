@@ -6,6 +6,7 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { GATEWAY_API_GROUP, objectName } from './names';
 import type { GatewaySettings, KubeObject } from './types';
+import { policyTargetRefs } from '../kubernetes/readers';
 
 /** The policy kinds a publication creates one of per route, and which Envoy Gateway merges by `mergeType`. */
 export const MERGEABLE_POLICY_KINDS = [
@@ -20,19 +21,6 @@ export interface PolicyReview {
   mergeWithGateway: Partial<Record<MergeablePolicyKind, boolean>>;
   /** One line per policy found: what of it will apply to the route, and what will not. */
   notes: string[];
-}
-
-interface TargetRef {
-  group?: string;
-  kind?: string;
-  name?: string;
-  sectionName?: string;
-}
-
-function targets(policy: KubeObject): TargetRef[] {
-  const refs: TargetRef[] = [...(policy.spec?.targetRefs ?? [])];
-  if (policy.spec?.targetRef) refs.push(policy.spec.targetRef);
-  return refs;
 }
 
 const refName = (o: KubeObject) =>
@@ -73,7 +61,7 @@ export function reviewGatewayPolicies(input: {
         labels[LABEL_PUBLICATION] === input.publicationId) &&
       policy.metadata.name === route;
     if (mine) continue;
-    const refs = targets(policy);
+    const refs = policyTargetRefs(policy);
     const onRoute = refs.some(
       r =>
         policy.metadata.namespace === input.namespace &&
@@ -83,7 +71,9 @@ export function reviewGatewayPolicies(input: {
     );
     if (onRoute) {
       throw new ConflictError(
-        `${refName(policy)} already targets HTTPRoute ${input.namespace}/${route}, the route this publication creates, and is not managed by it: Envoy Gateway applies one ${kind} per route (the older one wins), so either it or the publication's own would silently not apply. Remove it or point it elsewhere, then publish again`,
+        `${refName(policy)} already targets HTTPRoute ${
+          input.namespace
+        }/${route}, the route this publication creates, and is not managed by it: Envoy Gateway applies one ${kind} per route (the older one wins), so either it or the publication's own would silently not apply. Remove it or point it elsewhere, then publish again`,
       );
     }
     const onGateway = refs.find(

@@ -1,6 +1,15 @@
 import { createHash } from 'crypto';
 import { UnprocessableError } from '../errors';
 import type { KubeObject } from './types';
+import {
+  addressUrls,
+  componentUrl,
+  configuredScheduler,
+  hasTransformer,
+  observedInferencePool,
+  recordedDeploymentMode,
+  servicePorts,
+} from '../kubernetes/readers';
 
 /**
  * What the cluster says about how KServe serves a model, besides the model object itself. The
@@ -92,7 +101,7 @@ export function deploymentMode(
   isvc: KubeObject,
   config?: Record<string, string>,
 ): { mode: KServeMode; from: string } {
-  const recorded = normalizeMode(isvc.status?.deploymentMode);
+  const recorded = normalizeMode(recordedDeploymentMode(isvc));
   if (recorded && MODES.has(recorded)) {
     return { mode: recorded as KServeMode, from: 'status.deploymentMode' };
   }
@@ -139,7 +148,7 @@ function inferenceServiceUpstream(
   const { name, namespace } = isvc.metadata;
   const { mode, from } = deploymentMode(isvc, facts.inferenceServiceConfig);
   // With a transformer, requests enter at the transformer, which calls the predictor.
-  const component = isvc.spec?.transformer ? 'transformer' : 'predictor';
+  const component = hasTransformer(isvc) ? 'transformer' : 'predictor';
   const modeNote = `deployment mode ${mode} (from ${from})`;
   if (mode === 'ModelMesh') {
     throw new UnprocessableError(
@@ -157,10 +166,7 @@ function inferenceServiceUpstream(
   // gateway, which routes by Host. Envoy Gateway refuses ExternalName Services as backends
   // (internal/gatewayapi/route.go: "use an Envoy Gateway Backend with FQDN endpoint"), so the
   // route goes to a Backend with the component's cluster-local hostname and sends that Host.
-  const address = hostOf(
-    isvc.status?.components?.[component]?.address?.url ??
-      isvc.status?.components?.[component]?.url,
-  );
+  const address = hostOf(componentUrl(isvc, component));
   if (!address) {
     throw new UnprocessableError(
       `InferenceService ${namespace}/${name} runs in Knative (Serverless) mode (${from}) but its status has no ${component} address (status.components.${component}.address.url) yet, so its in-cluster address is unknown; publish it once KServe reports it`,
@@ -193,8 +199,10 @@ function workloadTls(
   facts: ServingFacts,
   serviceName: string,
 ): { tls: boolean; from: string } {
-  const ports: any[] = facts.workloadService?.spec?.ports ?? [];
-  const port = ports.find(p => p?.port === 8000) ?? ports[0];
+  const ports = facts.workloadService
+    ? servicePorts(facts.workloadService)
+    : [];
+  const port = ports.find(p => p.port === 8000) ?? ports[0];
   if (port) {
     const protocol = String(port.appProtocol ?? port.name ?? '').toLowerCase();
     if (protocol === 'https' || protocol === 'http') {
@@ -211,9 +219,8 @@ function workloadTls(
       from: `inferenceservice-config ingress.enableLLMInferenceServiceTLS=${ingress.enableLLMInferenceServiceTLS}`,
     };
   }
-  const addresses: any[] = isvc.status?.addresses ?? [];
-  const own = addresses
-    .map(a => hostOf(a?.url))
+  const own = addressUrls(isvc)
+    .map(hostOf)
     .find(a => a?.host.startsWith(`${serviceName}.`));
   if (own) {
     return {
@@ -235,9 +242,9 @@ function workloadTls(
 function schedulerPool(
   isvc: KubeObject,
 ): { name: string; from: string } | undefined {
-  const observed = isvc.status?.router?.scheduler?.inferencePool;
+  const observed = observedInferencePool(isvc);
   if (
-    observed?.name &&
+    observed &&
     (!observed.namespace || observed.namespace === isvc.metadata.namespace)
   ) {
     return {
@@ -245,11 +252,10 @@ function schedulerPool(
       from: 'status.router.scheduler.inferencePool',
     };
   }
-  const scheduler = isvc.spec?.router?.scheduler;
+  const scheduler = configuredScheduler(isvc);
   if (!scheduler) return undefined;
-  const ref = scheduler.pool?.ref?.name;
-  if (typeof ref === 'string' && ref)
-    return { name: ref, from: 'spec.router.scheduler.pool.ref' };
+  if (scheduler.poolRef)
+    return { name: scheduler.poolRef, from: 'spec.router.scheduler.pool.ref' };
   return {
     name: childName(isvc.metadata.name, '-inference-pool'),
     from: 'spec.router.scheduler (KServe names its pool <name>-inference-pool)',

@@ -2,11 +2,12 @@ import {
   createConfiguration,
   CustomObjectsApi,
   KubeConfig,
+  type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
   ServerConfiguration,
 } from '@kubernetes/client-node';
-import type { KubeObject } from '../gateway/types';
+import type { KubeObject } from './objects';
 import { ConcurrencyLimiter } from './limiter';
 import { isConflict, isNotFound, mapClusterError } from './errors';
 
@@ -42,6 +43,12 @@ export function refOf(obj: KubeObject | ObjectRef): ObjectRef {
   }
   return obj;
 }
+
+/**
+ * The client's body type. Its V1ObjectMeta types timestamps as Date where ours (as read, JSON) are
+ * strings; the client serializes whatever it is given as JSON, so the body goes out as is.
+ */
+const asBody = (obj: KubeObject) => obj as unknown as KubernetesObject;
 
 export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace}/${ref.name}`;
@@ -210,7 +217,7 @@ export class ClusterClient {
       `creating ${describeRef(refOf(obj))}`,
       () =>
         this.api.create(
-          obj as any,
+          asBody(obj),
           undefined,
           undefined,
           this.fieldManager,
@@ -223,7 +230,7 @@ export class ClusterClient {
       `replacing ${describeRef(refOf(obj))}`,
       () =>
         this.api.replace(
-          obj as any,
+          asBody(obj),
           undefined,
           undefined,
           this.fieldManager,
@@ -243,7 +250,7 @@ export class ClusterClient {
       `patching ${describeRef(refOf(obj as KubeObject))}`,
       () =>
         this.api.patch(
-          obj as any,
+          asBody(obj),
           undefined,
           undefined,
           this.fieldManager,

@@ -36,7 +36,16 @@ export interface HTTPRouteSpec {
       /** Headers specifies HTTP request header matchers. Multiple match values are ANDed together, meaning, a request must match all the specified headers to select the route. */
       headers?: Headers[];
       /** Method specifies HTTP method matcher. When specified, this route will be matched only if the request has the specified method. */
-      method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
+      method?:
+        | 'GET'
+        | 'HEAD'
+        | 'POST'
+        | 'PUT'
+        | 'DELETE'
+        | 'CONNECT'
+        | 'OPTIONS'
+        | 'TRACE'
+        | 'PATCH';
       /** Path specifies a HTTP request path matcher. If this field is not specified, a default prefix match on the "/" path is provided. */
       path?: {
         /** Type specifies how to match against the path Value. */
@@ -96,7 +105,17 @@ export interface SecurityPolicySpec {
       /** Operation specifies the operation of a request, such as HTTP methods. If not specified, all operations are matched on. */
       operation?: {
         /** Methods are the HTTP methods of the request. If multiple methods are specified, all specified methods are allowed or denied, based on the action of the rule. */
-        methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH')[];
+        methods?: (
+          | 'GET'
+          | 'HEAD'
+          | 'POST'
+          | 'PUT'
+          | 'DELETE'
+          | 'CONNECT'
+          | 'OPTIONS'
+          | 'TRACE'
+          | 'PATCH'
+        )[];
         /** Path is the HTTP path of the request. Support Exact, PathPrefix and RegularExpression match types. */
         path?: Path2;
       };
@@ -245,7 +264,44 @@ export interface SecurityPolicySpec {
     /** RecomputeRoute clears the route cache and recalculates the routing decision. This field must be enabled if the headers added or modified by the ExtAuth are used for route matching decisions. If the recomputation selects a new route, features targeting the new matched route will be applied. */
     recomputeRoute?: boolean;
     /** Sets the HTTP status that is returned when the authorization service returns an error or cannot be reached. Defaults to 403 Forbidden. Only 4xx and 5xx status codes are supported. */
-    statusOnError?: 400 | 401 | 402 | 403 | 404 | 405 | 406 | 407 | 408 | 409 | 410 | 411 | 412 | 413 | 414 | 415 | 416 | 417 | 421 | 422 | 423 | 424 | 426 | 428 | 429 | 431 | 500 | 501 | 502 | 503 | 504 | 505 | 506 | 507 | 508 | 510 | 511;
+    statusOnError?:
+      | 400
+      | 401
+      | 402
+      | 403
+      | 404
+      | 405
+      | 406
+      | 407
+      | 408
+      | 409
+      | 410
+      | 411
+      | 412
+      | 413
+      | 414
+      | 415
+      | 416
+      | 417
+      | 421
+      | 422
+      | 423
+      | 424
+      | 426
+      | 428
+      | 429
+      | 431
+      | 500
+      | 501
+      | 502
+      | 503
+      | 504
+      | 505
+      | 506
+      | 507
+      | 508
+      | 510
+      | 511;
     /** Timeout defines the timeout for requests to the external authorization service. If not specified, defaults to 10 seconds. */
     timeout?: string;
   };
@@ -419,7 +475,25 @@ export interface BackendTrafficPolicySpec {
       /** GRPC defines success criteria for gRPC requests. */
       grpc?: {
         /** StatusCodes defines gRPC status codes that are considered successful. Status codes are defined in https://github.com/grpc/grpc/blob/master/doc/statuscodes.md#status-codes-and-their-use-in-grpc. */
-        statusCodes?: ('Ok' | 'Cancelled' | 'Unknown' | 'InvalidArgument' | 'DeadlineExceeded' | 'NotFound' | 'AlreadyExists' | 'PermissionDenied' | 'ResourceExhausted' | 'FailedPrecondition' | 'Aborted' | 'OutOfRange' | 'Unimplemented' | 'Internal' | 'Unavailable' | 'DataLoss' | 'Unauthenticated')[];
+        statusCodes?: (
+          | 'Ok'
+          | 'Cancelled'
+          | 'Unknown'
+          | 'InvalidArgument'
+          | 'DeadlineExceeded'
+          | 'NotFound'
+          | 'AlreadyExists'
+          | 'PermissionDenied'
+          | 'ResourceExhausted'
+          | 'FailedPrecondition'
+          | 'Aborted'
+          | 'OutOfRange'
+          | 'Unimplemented'
+          | 'Internal'
+          | 'Unavailable'
+          | 'DataLoss'
+          | 'Unauthenticated'
+        )[];
       };
       /** HTTP defines success criteria for HTTP requests. */
       http?: {
@@ -604,19 +678,21 @@ export interface BackendTrafficPolicySpec {
       /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. If unspecified, client-forced tracing is disabled by default and users must set this field to opt in. */
       clientSamplingFraction?: Fraction;
       /** CustomTags defines the custom tags to add to each span. If provider is kubernetes, pod name and namespace are added by default. */
-      customTags?: { [key: string]: {
-        /** Environment adds value from environment variable to each span. It's required when the type is "Environment". */
-        environment?: Environment;
-        /** Literal adds hard-coded value to each span. It's required when the type is "Literal". */
-        literal?: {
-          /** Value defines the hard-coded value to add to each span. */
-          value: string;
+      customTags?: {
+        [key: string]: {
+          /** Environment adds value from environment variable to each span. It's required when the type is "Environment". */
+          environment?: Environment;
+          /** Literal adds hard-coded value to each span. It's required when the type is "Literal". */
+          literal?: {
+            /** Value defines the hard-coded value to add to each span. */
+            value: string;
+          };
+          /** RequestHeader adds value from request header to each span. It's required when the type is "RequestHeader". */
+          requestHeader?: Environment;
+          /** Type defines the type of custom tag. */
+          type: 'Literal' | 'Environment' | 'RequestHeader';
         };
-        /** RequestHeader adds value from request header to each span. It's required when the type is "RequestHeader". */
-        requestHeader?: Environment;
-        /** Type defines the type of custom tag. */
-        type: 'Literal' | 'Environment' | 'RequestHeader';
-      } };
+      };
       /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
       overallSamplingFraction?: Fraction;
       /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
@@ -641,7 +717,11 @@ export interface BackendTrafficPolicySpec {
 /** gateway.envoyproxy.io/v1alpha1 Backend.spec */
 export interface BackendSpec {
   /** AppProtocols defines the application protocols to be supported when connecting to the backend. */
-  appProtocols?: ('gateway.envoyproxy.io/h2c' | 'gateway.envoyproxy.io/ws' | 'gateway.envoyproxy.io/wss')[];
+  appProtocols?: (
+    | 'gateway.envoyproxy.io/h2c'
+    | 'gateway.envoyproxy.io/ws'
+    | 'gateway.envoyproxy.io/wss'
+  )[];
   /** Endpoints defines the endpoints to be used when connecting to the backend. */
   endpoints?: {
     /** FQDN defines a FQDN endpoint */
@@ -714,7 +794,14 @@ export interface AIGatewayRouteSpec {
     /** MetadataKey is the key of the metadata to store this cost of the request. */
     metadataKey: string;
     /** Type specifies the type of the request cost. The default is "OutputToken", and it uses "output token" as the cost. The other types are "InputToken", "TotalToken", "CachedInputToken", "CacheCreationInputToken", "ReasoningToken", and "CEL". */
-    type: 'OutputToken' | 'InputToken' | 'CachedInputToken' | 'CacheCreationInputToken' | 'TotalToken' | 'ReasoningToken' | 'CEL';
+    type:
+      | 'OutputToken'
+      | 'InputToken'
+      | 'CachedInputToken'
+      | 'CacheCreationInputToken'
+      | 'TotalToken'
+      | 'ReasoningToken'
+      | 'CEL';
   }[];
   /** ParentRefs are the names of the Gateway resources this AIGatewayRoute is being attached to. Currently, each reference's Kind must be Gateway. */
   parentRefs?: ParentRefs[];
@@ -770,12 +857,167 @@ export interface AIServiceBackendSpec {
   /** APISchema specifies the API schema of the output format of requests from Envoy that this AIServiceBackend can accept as incoming requests. Based on this schema, the ai-gateway will perform the necessary transformation for the pair of AIGatewayRouteSpec.APISchema and AIServiceBackendSpec.APISchema. */
   schema: {
     /** Name is the name of the API schema of the AIGatewayRoute or AIServiceBackend. */
-    name: 'OpenAI' | 'Cohere' | 'AWSBedrock' | 'AzureOpenAI' | 'GCPVertexAI' | 'GCPAnthropic' | 'Anthropic' | 'AWSAnthropic';
+    name:
+      | 'OpenAI'
+      | 'Cohere'
+      | 'AWSBedrock'
+      | 'AzureOpenAI'
+      | 'GCPVertexAI'
+      | 'GCPAnthropic'
+      | 'Anthropic'
+      | 'AWSAnthropic';
     /** Prefix is the prefix for the API. */
     prefix?: string;
     /** Version is the version of the API schema. */
     version?: string;
   };
+}
+
+/** gateway.envoyproxy.io/v1alpha1 EnvoyExtensionPolicy.spec */
+export interface EnvoyExtensionPolicySpec {
+  /** DynamicModule is an ordered list of dynamic module HTTP filters that should be added to the envoy filter chain. Each module must be registered in the EnvoyProxy resource's dynamicModules allowlist. Order matters, as the filters will be loaded in the order they are defined in this list. */
+  dynamicModule?: {
+    /** Config is the configuration for the dynamic module filter. This is serialized as JSON and passed to the module's initialization function. */
+    config?: unknown;
+    /** FilterName identifies a specific filter implementation within the dynamic module. A single shared library can contain multiple filter implementations. This value is passed to the module's HTTP filter config init function to select the appropriate implementation. If not specified, defaults to an empty string. */
+    filterName?: string;
+    /** Name references a dynamic module registered in the EnvoyProxy resource's dynamicModules list. The referenced module must exist in the registry; otherwise, the policy will be rejected. */
+    name: string;
+    /** TerminalFilter indicates that this dynamic module handles requests without requiring an upstream backend. The module is responsible for generating and sending the response to downstream directly. Defaults to false. */
+    terminalFilter?: boolean;
+  }[];
+  /** ExtProc is an ordered list of external processing filters that should be added to the envoy filter chain */
+  extProc?: {
+    /** BackendRef references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
+    backendRef?: BackendRef;
+    /** BackendRefs references a Kubernetes object that represents the backend server to which the authorization request will be sent. */
+    backendRefs?: BackendRefs[];
+    /** BackendSettings holds configuration for managing the connection to the backend. */
+    backendSettings?: BackendSettings;
+    /** FailOpen is a switch used to control the behavior when failing to call the external processor. */
+    failOpen?: boolean;
+    /** MessageTimeout is the timeout for a response to be returned from the external processor Default: 200ms */
+    messageTimeout?: string;
+    /** Metadata defines options related to the sending and receiving of dynamic metadata. These options define which metadata namespaces would be sent to the processor and which dynamic metadata namespaces the processor would be permitted to emit metadata to. Users can specify custom namespaces or well-known envoy metadata namespace (such as envoy.filters.http.ext_authz) documented here: https://www.envoyproxy.io/docs/envoy/latest/configuration/advanced/well_known_dynamic_metadata#well-known-dynamic-metadata Default: no metadata context is sent or received from the external processor */
+    metadata?: {
+      /** AccessibleNamespaces are metadata namespaces that are sent to the external processor as context */
+      accessibleNamespaces?: string[];
+      /** WritableNamespaces are metadata namespaces that the external processor can write to */
+      writableNamespaces?: string[];
+    };
+    /** ProcessingMode defines how request and response body is processed Default: header and body are not sent to the external processor */
+    processingMode?: {
+      /** AllowModeOverride allows the external processor to override the processing mode set via the `mode_override` field in the gRPC response message. This defaults to false. */
+      allowModeOverride?: boolean;
+      /** Defines processing mode for requests. If present, request headers are sent. Request body is processed according to the specified mode. */
+      request?: Request2;
+      /** Defines processing mode for responses. If present, response headers are sent. Response body is processed according to the specified mode. */
+      response?: Request2;
+    };
+    /** ShadowMode sets if envoy gateway should treat this external processor as "send and go". When enabled, Envoy forwards request/response data to the external processor but does not wait for or apply any response from it. This maps to Envoy's `observability_mode` on the ext_proc filter. Defaults to false. */
+    shadowMode?: boolean;
+    /** Sets the HTTP status that is returned to the client when the external processor returns an error or cannot be reached. Defaults to 500 Internal Server Error. Only 4xx and 5xx status codes are supported. */
+    statusOnError?:
+      | 400
+      | 401
+      | 402
+      | 403
+      | 404
+      | 405
+      | 406
+      | 407
+      | 408
+      | 409
+      | 410
+      | 411
+      | 412
+      | 413
+      | 414
+      | 415
+      | 416
+      | 417
+      | 421
+      | 422
+      | 423
+      | 424
+      | 426
+      | 428
+      | 429
+      | 431
+      | 500
+      | 501
+      | 502
+      | 503
+      | 504
+      | 505
+      | 506
+      | 507
+      | 508
+      | 510
+      | 511;
+  }[];
+  /** Lua is an ordered list of Lua filters that should be added to the envoy filter chain */
+  lua?: {
+    /** FilterContext is the filter context configuration for the Lua script. This must be a JSON object (key/value pairs). The values are made available to the Lua script via request_handle:filterContext(). This allows a shared script to be parameterized differently per EnvoyExtensionPolicy/route. */
+    filterContext?: unknown;
+    /** Inline contains the source code as an inline string. */
+    inline?: string;
+    /** Type is the type of method to use to read the Lua value. Valid values are Inline and ValueRef, default is Inline. */
+    type: 'Inline' | 'ValueRef';
+    /** ValueRef has the source code specified as a local object reference. Only a reference to ConfigMap is supported. The value of key `lua` in the ConfigMap will be used. If the key is not found, the first value in the ConfigMap will be used. */
+    valueRef?: ExtensionRef;
+  }[];
+  /** MergeType determines how this configuration is merged with existing EnvoyExtensionPolicy configurations targeting a parent resource. When set, this configuration will be merged into the closest parent EnvoyExtensionPolicy in the route's attachment hierarchy (for example, one targeting a Gateway, Gateway listener, ListenerSet, or ListenerSet listener). Currently, this field can only be set when targeting xRoute resources. If unset, no merging occurs, and only the most specific configuration takes effect. */
+  mergeType?: string;
+  /** TargetRef is the name of the resource this policy is being attached to. This policy and the TargetRef MUST be in the same namespace for this Policy to have effect */
+  targetRef?: TargetRef;
+  /** TargetRefs are the names of the Gateway resources this policy is being attached to. */
+  targetRefs?: TargetRef[];
+  /** TargetSelectors allow targeting resources for this policy based on labels */
+  targetSelectors?: TargetSelectors[];
+  /** Wasm is a list of Wasm extensions to be loaded by the Gateway. Order matters, as the extensions will be loaded in the order they are defined in this list. */
+  wasm?: {
+    /** Code is the Wasm code for the extension. */
+    code: {
+      /** HTTP is the HTTP URL containing the Wasm code. */
+      http?: {
+        /** SHA256 checksum that will be used to verify the Wasm code. */
+        sha256?: string;
+        /** TLS configuration when connecting to the Wasm code source. */
+        tls?: Tls;
+        /** URL is the URL containing the Wasm code. */
+        url: string;
+      };
+      /** Image is the OCI image containing the Wasm code. */
+      image?: {
+        /** PullSecretRef is a reference to the secret containing the credentials to pull the image. */
+        pullSecretRef?: CredentialRefs;
+        /** SHA256 checksum that will be used to verify the OCI image. */
+        sha256?: string;
+        /** TLS configuration when connecting to the Wasm code source. */
+        tls?: Tls;
+        /** URL is the URL of the OCI image. URL can be in the format of `registry/image:tag` or `registry/image@sha256:digest`. */
+        url: string;
+      };
+      /** PullPolicy is the policy to use when pulling the Wasm module by either the HTTP or Image source. This field is only applicable when the SHA256 field is not set. */
+      pullPolicy?: 'IfNotPresent' | 'Always';
+      /** Type is the type of the source of the Wasm code. Valid WasmCodeSourceType values are "HTTP" or "Image". */
+      type: string;
+    };
+    /** Config is the configuration for the Wasm extension. This configuration will be passed as a JSON string to the Wasm extension. */
+    config?: unknown;
+    /** Env configures the environment for the Wasm extension */
+    env?: {
+      /** HostKeys is a list of keys for environment variables from the host envoy process that should be passed into the Wasm VM. This is useful for passing secrets to to Wasm extensions. */
+      hostKeys?: string[];
+    };
+    /** FailOpen is a switch used to control the behavior when a fatal error occurs during the initialization or the execution of the Wasm extension. */
+    failOpen?: boolean;
+    /** Name is a unique name for this Wasm extension. It is used to identify the Wasm extension if multiple extensions are handled by the same vm_id and root_id. It's also used for logging/debugging. If not specified, EG will generate a unique name for the Wasm extension. */
+    name?: string;
+    /** RootID is a unique ID for a set of extensions in a VM which will share a RootContext and Contexts if applicable (e.g., an Wasm HttpFilter and an Wasm AccessLog). If left blank, all extensions with a blank root_id with the same vm_id will share Context(s). */
+    rootID?: string;
+  }[];
 }
 
 export interface ParentRefs {
@@ -799,7 +1041,18 @@ export interface Cors {
   /** AllowHeaders indicates which HTTP request headers are supported for accessing the requested resource. */
   allowHeaders?: string[];
   /** AllowMethods indicates which HTTP methods are supported for accessing the requested resource. */
-  allowMethods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH' | '*')[];
+  allowMethods?: (
+    | 'GET'
+    | 'HEAD'
+    | 'POST'
+    | 'PUT'
+    | 'DELETE'
+    | 'CONNECT'
+    | 'OPTIONS'
+    | 'TRACE'
+    | 'PATCH'
+    | '*'
+  )[];
   /** AllowOrigins indicates whether the response can be shared with requested resource from the given `Origin`. */
   allowOrigins?: string[];
   /** ExposeHeaders indicates which HTTP response headers can be exposed to client-side scripts in response to a cross-origin request. */
@@ -903,7 +1156,14 @@ export interface Filters {
   /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
   responseHeaderModifier?: RequestHeaderModifier;
   /** Type identifies the type of filter to apply. As with other API fields, types are classified into three conformance levels: */
-  type: 'RequestHeaderModifier' | 'ResponseHeaderModifier' | 'RequestMirror' | 'RequestRedirect' | 'URLRewrite' | 'ExtensionRef' | 'CORS';
+  type:
+    | 'RequestHeaderModifier'
+    | 'ResponseHeaderModifier'
+    | 'RequestMirror'
+    | 'RequestRedirect'
+    | 'URLRewrite'
+    | 'ExtensionRef'
+    | 'CORS';
   /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
   urlRewrite?: UrlRewrite;
 }
@@ -1010,7 +1270,12 @@ export interface Dns {
   /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. Defaults to 30 seconds. */
   dnsRefreshRate?: string;
   /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). If set, this configuration overrides other defaults. */
-  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6';
+  lookupFamily?:
+    | 'IPv4'
+    | 'IPv6'
+    | 'IPv4Preferred'
+    | 'IPv6Preferred'
+    | 'IPv4AndIPv6';
   /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. If the value is set to true, the DNS refresh rate will be set to the resource record’s TTL. Defaults to true. */
   respectDnsTtl?: boolean;
 }
@@ -1034,7 +1299,12 @@ export interface Sinks {
 
 export interface HealthCheckLog {
   /** Matches defines which health check probe outcomes produce a log entry. When omitted or empty, all events are logged. */
-  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[];
+  matches?: (
+    | 'Failure'
+    | 'FailureSeriesStart'
+    | 'Success'
+    | 'HealthyTransition'
+  )[];
   /** Sinks defines where health check events are written. When omitted, events are written to /dev/stdout. */
   sinks?: Sinks[];
 }
@@ -1275,7 +1545,13 @@ export interface LoadBalancer {
   /** SlowStart defines the configuration related to the slow start load balancer policy. If set, during slow start window, traffic sent to the newly added hosts will gradually increase. Supported for RoundRobin, LeastRequest, and BackendUtilization load balancers. */
   slowStart?: SlowStart;
   /** Type decides the type of Load Balancer policy. Valid LoadBalancerType values are "ConsistentHash", "LeastRequest", "Random", "RoundRobin", "BackendUtilization", "DynamicModule". */
-  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule';
+  type:
+    | 'ConsistentHash'
+    | 'LeastRequest'
+    | 'Random'
+    | 'RoundRobin'
+    | 'BackendUtilization'
+    | 'DynamicModule';
   /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
   zoneAware?: ZoneAware;
 }
@@ -1303,7 +1579,21 @@ export interface RetryOn {
   /** HttpStatusCodes specifies the http status codes to be retried. The retriable-status-codes trigger must also be configured for these status codes to trigger a retry. */
   httpStatusCodes?: number[];
   /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[];
+  triggers?: (
+    | '5xx'
+    | 'gateway-error'
+    | 'reset'
+    | 'reset-before-request'
+    | 'connect-failure'
+    | 'retriable-4xx'
+    | 'refused-stream'
+    | 'retriable-status-codes'
+    | 'cancelled'
+    | 'deadline-exceeded'
+    | 'internal'
+    | 'resource-exhausted'
+    | 'unavailable'
+  )[];
 }
 
 export interface Retry {
@@ -1456,7 +1746,16 @@ export interface Methods {
   /** Invert specifies whether the value match result will be inverted. */
   invert?: boolean;
   /** Value specifies the HTTP method. */
-  value: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
+  value:
+    | 'GET'
+    | 'HEAD'
+    | 'POST'
+    | 'PUT'
+    | 'DELETE'
+    | 'CONNECT'
+    | 'OPTIONS'
+    | 'TRACE'
+    | 'PATCH';
 }
 
 export interface SourceCIDR {
@@ -1560,4 +1859,16 @@ export interface HeaderMutation {
   remove?: string[];
   /** Set overwrites/adds the request with the given header (name, value) before the action. */
   set?: Add[];
+}
+
+export interface Request2 {
+  /** Defines which attributes are sent to the external processor. Envoy Gateway currently supports only the following attribute prefixes: connection, source, destination, request, response, upstream and xds.route. https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/advanced/attributes */
+  attributes?: string[];
+  /** Defines body processing mode */
+  body?: 'Streamed' | 'Buffered' | 'BufferedPartial' | 'FullDuplexStreamed';
+}
+
+export interface Tls {
+  /** CACertificateRef contains a reference to Kubernetes objects that contain TLS certificates of the Certificate Authorities that can be used as a trust anchor to validate the certificates presented by the Wasm code source. */
+  caCertificateRef: CredentialRefs;
 }

@@ -3,6 +3,7 @@ import type {
   AIServiceBackendSpec,
   BackendSpec,
   BackendTrafficPolicySpec,
+  EnvoyExtensionPolicySpec,
   HTTPRouteSpec,
   SecurityPolicySpec,
 } from './crdTypes.generated';
@@ -34,14 +35,15 @@ export interface ObjectMeta {
  * Any Kubernetes object as read from a cluster (an InferenceService, a ServingRuntime, an object of
  * ours as it is now). Its body is whatever the server sent; readers narrow the fields they use.
  */
-export type KubeObject = {
+export type KubeObject<Spec = unknown, Status = unknown> = {
   apiVersion: string;
   kind: string;
   metadata: ObjectMeta;
-  spec?: any;
-  data?: any;
-  stringData?: any;
-  status?: any;
+  spec?: Spec;
+  /** A Secret's or ConfigMap's data. */
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  status?: Status;
   type?: string;
 };
 
@@ -66,16 +68,6 @@ export type BackendTrafficPolicy = CustomObject<
   BackendTrafficPolicySpec
 >;
 
-/** gateway.envoyproxy.io/v1alpha1 EnvoyExtensionPolicy, the fields we write (its Lua filters). */
-export interface EnvoyExtensionPolicySpec {
-  targetRefs: { group: string; kind: string; name: string }[];
-  lua: {
-    type: 'Inline' | 'ValueRef';
-    inline?: string;
-    valueRef?: { group: string; kind: string; name: string };
-    filterContext?: Record<string, unknown>;
-  }[];
-}
 export type EnvoyExtensionPolicy = CustomObject<
   'EnvoyExtensionPolicy',
   EnvoyExtensionPolicySpec

@@ -8,6 +8,7 @@ import type { KubeObject } from '../gateway/types';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
+import { conditionsOf, predictorRuntime } from '../kubernetes/readers';
 import { detectModelKind } from '../models';
 
 /** A model's address after resolution (router's ModelTarget satisfies it). */
@@ -49,13 +50,7 @@ export function readiness(isvc: KubeObject): {
   ready: boolean;
   message?: string;
 } {
-  const conditions: {
-    type?: string;
-    status?: string;
-    message?: string;
-    reason?: string;
-  }[] = isvc.status?.conditions ?? [];
-  const ready = conditions.find(c => c.type === 'Ready');
+  const ready = conditionsOf(isvc).find(c => c.type === 'Ready');
   if (ready?.status === 'True') return { ready: true };
   return {
     ready: false,
@@ -128,7 +123,7 @@ export class ModelReader {
   async describe(model: ModelLocation): Promise<ModelInfo> {
     const { isvc, detection } = await this.load(model, this.o.models);
     const { ready, message } = readiness(isvc);
-    const runtime: string | undefined = isvc.spec?.predictor?.model?.runtime;
+    const runtime = predictorRuntime(isvc);
     return {
       cluster: model.cluster,
       namespace: model.namespace,
@@ -167,8 +162,7 @@ export class ModelReader {
     isvc: KubeObject,
     from?: ModelLookup,
   ): Promise<LoadedModel> {
-    const runtimeName: string | undefined =
-      isvc.spec?.predictor?.model?.runtime;
+    const runtimeName = predictorRuntime(isvc);
     const runtime = runtimeName
       ? await this.runtime(client, isvc.metadata.namespace!, runtimeName, from)
       : undefined;

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../types';
+import type { FixtureManifest } from '../../models/__testUtils__/inferenceServices';
 import type { ServingFacts } from '../upstream';
 
 /**
@@ -10,7 +10,7 @@ import type { ServingFacts } from '../upstream';
  */
 
 /** An LLMInferenceService with the scheduler (InferencePool + endpoint picker). */
-export function llmWithScheduler(): KubeObject {
+export function llmWithScheduler(): FixtureManifest {
   return {
     apiVersion: 'serving.kserve.io/v1alpha2',
     kind: 'LLMInferenceService',
@@ -49,7 +49,7 @@ export function llmWithScheduler(): KubeObject {
 }
 
 /** The workload Service KServe creates for it, `https` when enableLLMInferenceServiceTLS is on. */
-export function workloadService(protocol: 'http' | 'https'): KubeObject {
+export function workloadService(protocol: 'http' | 'https'): FixtureManifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -85,7 +85,7 @@ export const serverlessDefaultConfig = (): ServingFacts => ({
 });
 
 /** A sklearn predictor in Knative (Serverless) mode, Ready, with its cluster-local address. */
-export function serverlessSklearn(): KubeObject {
+export function serverlessSklearn(): FixtureManifest {
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
@@ -132,7 +132,7 @@ export function serverlessSklearn(): KubeObject {
 }
 
 /** A vLLM predictor in Knative mode, decided by the cluster default only (no status mode, no annotation). */
-export function serverlessVllmByDefault(): KubeObject {
+export function serverlessVllmByDefault(): FixtureManifest {
   return {
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
