@@ -102,12 +102,10 @@ describe('ClusterSaga', () => {
   });
 
   it('refuses to create over an object that is not ours, and leaves it alone', async () => {
-    await clusters
-      .get(CLUSTER)
-      .create({
-        ...secret({ theirs: 'eA==' }),
-        metadata: { name: 'm-mp-keys', namespace: NAMESPACE },
-      });
+    await clusters.get(CLUSTER).create({
+      ...secret({ theirs: 'eA==' }),
+      metadata: { name: 'm-mp-keys', namespace: NAMESPACE },
+    });
     const saga = sagas.begin(CLUSTER, 'p1');
     await expect(
       saga.applyStaged([secret({ k: 'dg==' })], 'create'),
