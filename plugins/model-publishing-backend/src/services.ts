@@ -213,6 +213,7 @@ export async function createServices(
   });
   const usage = createUsageModule({
     db,
+    auditLog,
     rootConfig: deps.rootConfig,
     logger,
     publications,

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'publication.deprecate',
   'publication.undeprecate',
   'publication.sunset',
+  'budget.update',
+  'budget.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

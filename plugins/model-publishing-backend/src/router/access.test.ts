@@ -122,6 +122,7 @@ describe.each(keyTestDatabases())('access routes × personas (%s)', kind => {
     const router = createOpenApiRouter();
     usage = createUsageModule({
       db,
+      auditLog,
       rootConfig: mockServices.rootConfig(),
       logger,
       publications: f.publications,

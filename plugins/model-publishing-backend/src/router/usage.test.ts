@@ -137,6 +137,7 @@ describe('usage routes', () => {
     });
     usage = createUsageModule({
       db,
+      auditLog,
       rootConfig: mockServices.rootConfig({
         data: {
           modelPublishing: {

@@ -202,15 +202,12 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     }
     const usage = usageOf();
     const { consumerRef, monthlyAmount } = req.body;
-    await usage.budgets.set(
-      consumerRef,
-      monthlyAmount,
-      ctx.actorOf(credentials),
+    res.json(
+      await usage.budgets.set(consumerRef, monthlyAmount, {
+        actor: ctx.actorOf(credentials),
+        request: req,
+      }),
     );
-    const saved = (await usage.budgets.list()).find(
-      b => b.consumerRef === consumerRef,
-    )!;
-    res.json(saved);
   });
 
   router.delete('/usage/budgets', async (req, res) => {
@@ -221,7 +218,8 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
       );
     }
     const { consumerRef } = req.query;
-    if (!(await usageOf().budgets.remove(consumerRef)))
+    const who = { actor: ctx.actorOf(credentials), request: req };
+    if (!(await usageOf().budgets.remove(consumerRef, who)))
       throw new NotFoundError(`no budget for ${consumerRef}`);
     res.status(204).end();
   });

@@ -3008,7 +3008,7 @@ export const spec = {
       },
       "PlanInput": {
         "type": "object",
-        "description": "A plan consumers may request (docs/design.md §9). Unknown fields are refused with a 400 naming them.",
+        "description": "A plan consumers may request (design §9). Unknown fields are refused with a 400 naming them.",
         "required": [
           "name"
         ],
@@ -3652,7 +3652,9 @@ export const spec = {
               "key.leak",
               "publication.deprecate",
               "publication.undeprecate",
-              "publication.sunset"
+              "publication.sunset",
+              "budget.update",
+              "budget.delete"
             ]
           },
           "entityRef": {

@@ -5,7 +5,9 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { AuditLog } from '../audit/AuditLog';
 import { BudgetMonitor, BudgetStore } from './costs/BudgetMonitor';
+import { BudgetService } from './costs/BudgetService';
 import { ChargebackService } from './costs/ChargebackService';
 import { catalogOrgSource } from './costs/catalogOrgSource';
 import type { Config } from '@backstage/config';
@@ -39,7 +41,8 @@ export interface UsageModule {
   sources: UsageSource[];
   /** Costs per month rolled up the org graph (needs the catalog). */
   chargeback?: ChargebackService;
-  budgets: BudgetStore;
+  /** Spending limits per consumer; changes are audited. */
+  budgets: BudgetService;
   budgetMonitor?: BudgetMonitor;
   /** 80 % / 100 % of a limit → the key's holder and the model's owners, once per window (after each collection). */
   limitNotices: LimitNotices;
@@ -50,6 +53,8 @@ export interface CreateUsageModuleOptions {
   rootConfig: Config;
   logger: LoggerService;
   publications: PublicationStore;
+  /** Budget changes are audited here. */
+  auditLog: Pick<AuditLog, 'record'>;
   rateLimitMode: 'global' | 'local';
   /** Sources added by backend modules through modelPublishingUsageExtensionPoint. */
   extraSources?: UsageSource[];
@@ -143,7 +148,7 @@ export function createUsageModule(o: CreateUsageModuleOptions): UsageModule {
     collector,
     directory,
     sources,
-    budgets,
+    budgets: new BudgetService({ store: budgets, auditLog: o.auditLog }),
     limitNotices,
     ...(chargeback ? { chargeback } : {}),
     ...(budgetMonitor ? { budgetMonitor } : {}),

@@ -187,7 +187,7 @@ export interface MyAccess {
   requests: Array<AccessRequest>;
 }
 
-/** A plan consumers may request (docs/design.md §9). Unknown fields are refused with a 400 naming them. */
+/** A plan consumers may request (design §9). Unknown fields are refused with a 400 naming them. */
 export interface PlanInput {
   name: string;
   description?: string;
@@ -374,7 +374,7 @@ export interface TryItResponse {
 export interface AuditEntry {
   id: string;
   actor: string;
-  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.update" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak" | "publication.deprecate" | "publication.undeprecate" | "publication.sunset";
+  action: "publication.create" | "publication.update" | "publication.delete" | "key.create" | "key.rotate" | "key.update" | "key.revoke" | "key.expire" | "publication.read" | "usage.read" | "audit.read" | "plan.update" | "access.request" | "access.approve" | "access.deny" | "access.issue" | "access.suspend" | "access.resume" | "access.revoke" | "key.leak" | "publication.deprecate" | "publication.undeprecate" | "publication.sunset" | "budget.update" | "budget.delete";
   entityRef?: string;
   publicationId?: string;
   keyId?: string;

@@ -61,6 +61,8 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
   'publication.deprecate': 'Deprecated',
   'publication.undeprecate': 'Deprecation withdrawn',
   'publication.sunset': 'Sunset',
+  'budget.update': 'Budget set',
+  'budget.delete': 'Budget removed',
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {
