@@ -26,6 +26,8 @@ import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import MonetizationOnIcon from '@material-ui/icons/MonetizationOn';
 import { ModelCostsClient, modelCostsApiRef } from './api/ModelCostsApi';
 
+export { modelPublishingTranslationRef } from './translation';
+
 /** Route of the published-models page (`/model-publishing`). */
 export const modelPublishingRouteRef = createRouteRef();
 

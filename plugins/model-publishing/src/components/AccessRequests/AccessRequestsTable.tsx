@@ -18,6 +18,8 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { shortRef } from './format';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** "paul's request for checkout-scoring", naming a row's buttons apart from the other rows'. */
 const describeRequest = (r: AccessRequest) =>
@@ -33,6 +35,7 @@ export function AccessRequestsTable(props: {
   plans?: Plan[];
   onDecided: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const [deciding, setDeciding] = useState<Deciding>();
   const [plan, setPlan] = useState('');
@@ -68,12 +71,15 @@ export function AccessRequestsTable(props: {
   };
 
   const columns: TableColumn<AccessRequest>[] = [
-    { title: 'Requester', render: r => shortRef(r.requester) },
-    { title: 'Key for', render: r => shortRef(r.consumerRef) },
-    { title: 'Model', render: r => shortRef(r.entityRef) },
-    { title: 'Plan', field: 'planName' },
-    { title: 'Purpose', field: 'purpose' },
-    { title: 'Requested', render: r => new Date(r.createdAt).toLocaleString() },
+    { title: t('access.requester'), render: r => shortRef(r.requester) },
+    { title: t('access.keyFor'), render: r => shortRef(r.consumerRef) },
+    { title: t('access.model'), render: r => shortRef(r.entityRef) },
+    { title: t('access.plan'), field: 'planName' },
+    { title: t('access.purpose'), field: 'purpose' },
+    {
+      title: t('access.requested'),
+      render: r => new Date(r.createdAt).toLocaleString(),
+    },
     {
       title: 'Decide',
       render: r => (
@@ -85,14 +91,14 @@ export function AccessRequestsTable(props: {
             aria-label={`Approve ${describeRequest(r)}`}
             onClick={() => open({ request: r, decision: 'approve' })}
           >
-            Approve
+            {t('access.approve')}
           </Button>{' '}
           <Button
             size="small"
             aria-label={`Deny ${describeRequest(r)}`}
             onClick={() => open({ request: r, decision: 'deny' })}
           >
-            Deny
+            {t('access.deny')}
           </Button>
         </>
       ),
@@ -115,7 +121,7 @@ export function AccessRequestsTable(props: {
         columns={columns}
         data={props.requests}
         emptyContent={
-          <div style={{ padding: 16 }}>No requests waiting for a decision.</div>
+          <div style={{ padding: 16 }}>{t('access.noRequestsWaitingForA')}</div>
         }
       />
       <Dialog
@@ -139,14 +145,16 @@ export function AccessRequestsTable(props: {
             <>
               {props.plans && (
                 <FormControl fullWidth margin="normal" variant="outlined">
-                  <InputLabel id="decide-plan-label">Plan</InputLabel>
+                  <InputLabel id="decide-plan-label">
+                    {t('access.plan')}
+                  </InputLabel>
                   <Select
                     labelId="decide-plan-label"
                     // A name labels the button by "Plan" and the chosen plan (axe label-content-name-mismatch).
                     name="decidePlan"
                     value={plan}
                     onChange={e => setPlan(String(e.target.value))}
-                    label="Plan"
+                    label={t('access.plan')}
                   >
                     {props.plans.map(p => (
                       <MenuItem key={p.id} value={p.name}>
@@ -158,7 +166,7 @@ export function AccessRequestsTable(props: {
               )}
               <TextField
                 id="decide-days"
-                label="Key lifetime in days (optional, never beyond the plan's maximum)"
+                label={t('access.keyLifetimeInDaysOptional')}
                 type="number"
                 inputProps={{ min: 1, max: 3650 }}
                 fullWidth
@@ -171,7 +179,7 @@ export function AccessRequestsTable(props: {
           ) : (
             <TextField
               id="decide-reason"
-              label="Reason (the requester sees it)"
+              label={t('access.reasonTheRequesterSeesIt')}
               required
               fullWidth
               multiline
@@ -183,7 +191,9 @@ export function AccessRequestsTable(props: {
           )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDeciding(undefined)}>Cancel</Button>
+          <Button onClick={() => setDeciding(undefined)}>
+            {t('access.cancel')}
+          </Button>
           <Button
             color="primary"
             variant="contained"

@@ -4,6 +4,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { ConsumerKey } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { describeLimits, shortRef } from './format';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Every consumer of one model (owners): who, plan, limits, last use; suspend, resume or revoke. */
 export function ConsumersTable(props: {
@@ -11,6 +13,7 @@ export function ConsumersTable(props: {
   consumers: ConsumerKey[];
   onChanged: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const act = async (
     k: ConsumerKey,
@@ -20,10 +23,10 @@ export function ConsumersTable(props: {
     props.onChanged();
   };
   const columns: TableColumn<ConsumerKey>[] = [
-    { title: 'Consumer', render: k => shortRef(k.consumerRef) },
-    { title: 'Plan', render: k => k.planName ?? 'default' },
-    { title: 'Limits', render: k => describeLimits(k.rateLimits) },
-    { title: 'Key', render: k => `${k.key.name} (${k.key.prefix}…)` },
+    { title: t('access.consumer'), render: k => shortRef(k.consumerRef) },
+    { title: t('access.plan'), render: k => k.planName ?? 'default' },
+    { title: t('access.limits'), render: k => describeLimits(k.rateLimits) },
+    { title: t('access.key'), render: k => `${k.key.name} (${k.key.prefix}…)` },
     {
       title: 'Status',
       render: k => (k.suspended ? 'suspended' : k.key.status),
@@ -51,7 +54,7 @@ export function ConsumersTable(props: {
               color="secondary"
               onClick={() => act(k, 'revoke')}
             >
-              Revoke
+              {t('access.revoke')}
             </Button>
           </>
         ) : null,
@@ -59,7 +62,7 @@ export function ConsumersTable(props: {
   ];
   return (
     <Table
-      title="Consumers"
+      title={t('access.consumers')}
       options={{
         search: false,
         paging: false,
@@ -72,9 +75,7 @@ export function ConsumersTable(props: {
       columns={columns}
       data={props.consumers}
       emptyContent={
-        <div style={{ padding: 16 }}>
-          Nobody has a consumer key for this model yet.
-        </div>
+        <div style={{ padding: 16 }}>{t('access.nobodyHasAConsumerKey')}</div>
       }
     />
   );

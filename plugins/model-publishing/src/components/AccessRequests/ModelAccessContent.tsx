@@ -16,12 +16,15 @@ import { OwnerAccessPanel } from './OwnerAccessPanel';
 import { MyKeysTable, MyRequestsTable } from './MyKeysTable';
 import { RequestAccessForm } from './RequestAccessForm';
 import { useCollectKey } from './useCollectKey';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /**
  * The model's Access tab: the caller's own access to this model and the request form; for owners
  * (model-publishing.access.approve) the pending requests and every consumer.
  */
 export function ModelAccessContent() {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const address = modelAddressFromEntity(entity);
@@ -60,7 +63,7 @@ export function ModelAccessContent() {
         <>
           <Grid item xs={12}>
             <MyKeysTable
-              title="My keys to this model"
+              title={t('access.myKeysToThisModel')}
               keys={mine.keys}
               onChanged={load}
             />
@@ -73,8 +76,10 @@ export function ModelAccessContent() {
       <Grid item xs={12} md={8}>
         <Card>
           <CardHeader
-            title="Request access"
-            subheader={<Link to="/model-access">All my model access</Link>}
+            title={t('access.requestAccess')}
+            subheader={
+              <Link to="/model-access">{t('access.allMyModelAccess')}</Link>
+            }
           />
           <CardContent>
             <RequestAccessForm entityRef={entityRef} onRequested={reloadAll} />

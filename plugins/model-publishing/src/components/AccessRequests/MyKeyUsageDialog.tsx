@@ -20,6 +20,8 @@ import type {
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { errorMessage } from '../common/errors';
 import { describeLimits } from './format';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const RANGES = [
   { id: 'day', label: 'Last 24 hours', granularity: 'hour' },
@@ -59,6 +61,7 @@ export function MyKeyUsageDialog(props: {
   consumerKey?: ConsumerKey;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const k = props.consumerKey;
   const [range, setRange] = useState<RangeId>('day');
@@ -101,7 +104,7 @@ export function MyKeyUsageDialog(props: {
               )}. Only this key's calls are counted here.`
             : ''}
         </Typography>
-        <ButtonGroup size="small" aria-label="Period">
+        <ButtonGroup size="small" aria-label={t('access.period')}>
           {RANGES.map(r => (
             <Button
               key={r.id}
@@ -122,7 +125,7 @@ export function MyKeyUsageDialog(props: {
         {!report && !error && <Progress />}
         {report && (
           <>
-            <Table size="small" aria-label="Key usage">
+            <Table size="small" aria-label={t('access.keyUsage')}>
               <TableBody>
                 {keyUsageRows(report).map(row => (
                   <TableRow key={row.label}>
@@ -150,7 +153,7 @@ export function MyKeyUsageDialog(props: {
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={props.onClose}>Close</Button>
+        <Button onClick={props.onClose}>{t('access.close')}</Button>
       </DialogActions>
     </Dialog>
   );

@@ -14,6 +14,8 @@ import { RevokeKeyDialog } from '../KeyManager/RevokeKeyDialog';
 import { RotateKeyDialog } from '../KeyManager/RotateKeyDialog';
 import { describeLimits, shortRef } from './format';
 import { MyKeyUsageDialog } from './MyKeyUsageDialog';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** What the holder may do with a key now: rotate and revoke while it is active and not suspended. */
 
@@ -39,6 +41,7 @@ export function MyKeysTable(props: {
   title?: string;
   onChanged?: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const [rotating, setRotating] = useState<ConsumerKey>();
   const [revoking, setRevoking] = useState<ConsumerKey>();
@@ -70,8 +73,8 @@ export function MyKeysTable(props: {
       cellStyle: noWrap,
       render: k => k.planName ?? 'default',
     },
-    { title: 'Limits', render: k => describeLimits(k.rateLimits) },
-    { title: 'Key', render: k => `${k.key.name} (${k.key.prefix}…)` },
+    { title: t('access.limits'), render: k => describeLimits(k.rateLimits) },
+    { title: t('access.key'), render: k => `${k.key.name} (${k.key.prefix}…)` },
     {
       title: 'Status',
       render: k => (k.suspended ? 'suspended' : k.key.status),
@@ -100,28 +103,28 @@ export function MyKeysTable(props: {
           <>
             <Button
               size="small"
-              aria-label={`Usage of key ${k.key.name}`}
+              aria-label={t('access.usageOfKey', { name: k.key.name })}
               onClick={() => setUsageOf(k)}
             >
-              Usage
+              {t('access.usage')}
             </Button>
             {may.rotate && (
               <Button
                 size="small"
-                aria-label={`Rotate key ${k.key.name}`}
+                aria-label={t('access.rotateKey', { name: k.key.name })}
                 onClick={() => setRotating(k)}
               >
-                Rotate
+                {t('access.rotate')}
               </Button>
             )}
             {may.revoke && (
               <Button
                 size="small"
                 color="secondary"
-                aria-label={`Revoke key ${k.key.name}`}
+                aria-label={t('access.revokeKey', { name: k.key.name })}
                 onClick={() => setRevoking(k)}
               >
-                Revoke
+                {t('access.revoke')}
               </Button>
             )}
           </>
@@ -160,7 +163,7 @@ export function MyKeysTable(props: {
         data={props.keys}
         emptyContent={
           <div style={{ padding: 16 }}>
-            No keys yet: request access on a model's Access tab.
+            {t('access.noKeysYetRequestAccess')}
           </div>
         }
       />
@@ -201,15 +204,20 @@ export function MyRequestsTable(props: {
   requests: AccessRequest[];
   onCollect: (r: AccessRequest) => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const columns: TableColumn<AccessRequest>[] = [
-    { title: 'Model', cellStyle: noWrap, render: r => shortRef(r.entityRef) },
+    {
+      title: t('access.model'),
+      cellStyle: noWrap,
+      render: r => shortRef(r.entityRef),
+    },
     {
       title: 'Key for',
       cellStyle: noWrap,
       render: r => shortRef(r.consumerRef),
     },
-    { title: 'Plan', cellStyle: noWrap, field: 'planName' },
-    { title: 'Status', cellStyle: noWrap, field: 'status' },
+    { title: t('access.plan'), cellStyle: noWrap, field: 'planName' },
+    { title: t('access.status'), cellStyle: noWrap, field: 'status' },
     {
       title: 'Decision',
       render: r => {
@@ -227,14 +235,14 @@ export function MyRequestsTable(props: {
             variant="contained"
             onClick={() => props.onCollect(r)}
           >
-            Show my key
+            {t('access.showMyKey')}
           </Button>
         ) : null,
     },
   ];
   return (
     <Table
-      title="My requests"
+      title={t('access.myRequests')}
       options={{
         search: false,
         paging: false,
@@ -246,7 +254,7 @@ export function MyRequestsTable(props: {
       }}
       columns={columns}
       data={props.requests}
-      emptyContent={<div style={{ padding: 16 }}>No requests.</div>}
+      emptyContent={<div style={{ padding: 16 }}>{t('access.noRequests')}</div>}
     />
   );
 }

@@ -19,6 +19,8 @@ import type {
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
 import { describeLimits } from './format';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Whom the caller may request for: themselves, their groups, the Components they or their groups own. */
 export function useConsumerOptions():
@@ -71,6 +73,7 @@ export function RequestAccessForm(props: {
   entityRef: string;
   onRequested?: (result: AccessRequestResult) => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const consumers = useConsumerOptions();
   const [plans, setPlans] = useState<Plan[]>();
@@ -120,7 +123,7 @@ export function RequestAccessForm(props: {
   };
 
   return (
-    <form onSubmit={submit} aria-label="Request access">
+    <form onSubmit={submit} aria-label={t('access.requestAccess')}>
       {error && (
         <Alert severity="error" role="alert">
           {error}
@@ -128,13 +131,11 @@ export function RequestAccessForm(props: {
       )}
       {result && !result.issued && (
         <Alert severity="success" role="status">
-          Request sent: the model's owners have been notified. You will be told
-          when they decide, and can then collect your key on the My model access
-          page.
+          {t('access.requestSentTheModelsOwners')}
         </Alert>
       )}
       <FormControl fullWidth margin="normal" variant="outlined">
-        <InputLabel id="access-plan-label">Plan</InputLabel>
+        <InputLabel id="access-plan-label">{t('access.plan')}</InputLabel>
         <Select
           labelId="access-plan-label"
           id="access-plan"
@@ -142,7 +143,7 @@ export function RequestAccessForm(props: {
           name="plan"
           value={plan}
           onChange={e => setPlan(String(e.target.value))}
-          label="Plan"
+          label={t('access.plan')}
         >
           {(plans ?? []).map(p => (
             <MenuItem key={p.id} value={p.name}>
@@ -156,14 +157,14 @@ export function RequestAccessForm(props: {
         )}
       </FormControl>
       <FormControl fullWidth margin="normal" variant="outlined">
-        <InputLabel id="access-consumer-label">Key for</InputLabel>
+        <InputLabel id="access-consumer-label">{t('access.keyFor')}</InputLabel>
         <Select
           labelId="access-consumer-label"
           id="access-consumer"
           name="consumer"
           value={consumer}
           onChange={e => setConsumer(String(e.target.value))}
-          label="Key for"
+          label={t('access.keyFor')}
         >
           {(consumers ?? []).map(c => (
             <MenuItem key={c.value} value={c.value}>
@@ -171,14 +172,11 @@ export function RequestAccessForm(props: {
             </MenuItem>
           ))}
         </Select>
-        <FormHelperText>
-          The key belongs to this entity: you, a group you belong to, or a
-          Component you own.
-        </FormHelperText>
+        <FormHelperText>{t('access.theKeyBelongsToThis')}</FormHelperText>
       </FormControl>
       <TextField
         id="access-purpose"
-        label="Purpose"
+        label={t('access.purpose')}
         required
         multiline
         minRows={2}
@@ -204,7 +202,7 @@ export function RequestAccessForm(props: {
         variant="contained"
         disabled={busy || !plan || !consumer || purpose.trim().length < 10}
       >
-        Request access
+        {t('access.requestAccess')}
       </Button>
       <NewKeyDialog issued={issued} onClose={() => setIssued(undefined)} />
     </form>

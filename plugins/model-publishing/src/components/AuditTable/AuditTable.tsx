@@ -23,6 +23,8 @@ import type { ModelAddress } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { formatDateTime } from '../common/format';
 import { keyLabel, shortKeyId } from '../KeyManager/keyDisplay';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const noWrap = { whiteSpace: 'nowrap' } as const;
 
@@ -66,9 +68,12 @@ const ACTION_LABELS: Record<AuditEntry['action'], string> = {
 };
 
 function Outcome(props: { outcome: AuditEntry['outcome'] }) {
-  if (props.outcome === 'succeeded') return <StatusOK>Succeeded</StatusOK>;
-  if (props.outcome === 'denied') return <StatusWarning>Denied</StatusWarning>;
-  return <StatusError>Failed</StatusError>;
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
+  if (props.outcome === 'succeeded')
+    return <StatusOK>{t('audit.succeeded')}</StatusOK>;
+  if (props.outcome === 'denied')
+    return <StatusWarning>{t('audit.denied')}</StatusWarning>;
+  return <StatusError>{t('audit.failed')}</StatusError>;
 }
 
 /** Audit history of the model, newest first, paged with the backend's cursors. */
@@ -79,6 +84,7 @@ export function AuditTable(props: {
   /** Changes whenever something was done on the tab, so the history reloads. */
   refreshKey?: number;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelPublishingApiRef);
   const { address, canRead } = props;
   const pageSize = props.pageSize ?? 20;
@@ -132,9 +138,9 @@ export function AuditTable(props: {
 
   if (!canRead) {
     return (
-      <InfoCard title="Audit history">
+      <InfoCard title={t('audit.auditHistory')}>
         <Typography variant="body2" color="textSecondary">
-          You don't have permission to read the audit history of this model.
+          {t('audit.youDontHavePermissionTo')}
         </Typography>
       </InfoCard>
     );
@@ -145,25 +151,25 @@ export function AuditTable(props: {
     body = (
       <ResponseErrorPanel
         error={result.error}
-        title="Could not load the audit history"
+        title={t('audit.couldNotLoadTheAudit')}
       />
     );
   } else if (!result.value) {
     body = <Progress />;
   } else if (result.value.items.length === 0 && page === 0) {
-    body = <CardEmptyState title="No audit entries yet" />;
+    body = <CardEmptyState title={t('audit.noAuditEntriesYet')} />;
   } else {
     body = (
       // On a narrow window the table scrolls inside the card instead of running past the window.
       <Box overflow="auto" data-testid="audit-table-container">
-        <Table size="small" aria-label="Audit history">
+        <Table size="small" aria-label={t('audit.auditHistory')}>
           <TableHead>
             <TableRow>
-              <TableCell style={noWrap}>When</TableCell>
-              <TableCell style={noWrap}>Who</TableCell>
-              <TableCell style={noWrap}>Action</TableCell>
-              <TableCell style={noWrap}>Key</TableCell>
-              <TableCell style={noWrap}>Outcome</TableCell>
+              <TableCell style={noWrap}>{t('audit.when')}</TableCell>
+              <TableCell style={noWrap}>{t('audit.who')}</TableCell>
+              <TableCell style={noWrap}>{t('audit.action')}</TableCell>
+              <TableCell style={noWrap}>{t('audit.key')}</TableCell>
+              <TableCell style={noWrap}>{t('audit.outcome')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -201,7 +207,7 @@ export function AuditTable(props: {
 
   const next = result.value?.nextCursor;
   return (
-    <InfoCard title="Audit history">
+    <InfoCard title={t('audit.auditHistory')}>
       {body}
       <Box
         display="flex"
@@ -216,14 +222,14 @@ export function AuditTable(props: {
           disabled={page === 0 || result.loading}
           onClick={() => setCursors(c => c.slice(0, -1))}
         >
-          Previous
+          {t('audit.previous')}
         </Button>
         <Button
           size="small"
           disabled={!next || result.loading}
           onClick={() => setCursors(c => [...c, next])}
         >
-          Next
+          {t('audit.next')}
         </Button>
       </Box>
     </InfoCard>

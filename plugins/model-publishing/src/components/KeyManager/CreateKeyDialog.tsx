@@ -5,6 +5,8 @@ import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common'
 import type { CreateKeyRequest } from '../../api/types';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { KEY_DESCRIPTION_MAX } from './EditKeyDialog';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Validates the create-key form with common's schema; returns the request or the message per field. */
 export function validateCreateKey(
@@ -47,6 +49,7 @@ export function CreateKeyDialog(props: {
   onCreate: (request: CreateKeyRequest) => Promise<void>;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const [name, setName] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
   const [description, setDescription] = useState('');
@@ -64,7 +67,7 @@ export function CreateKeyDialog(props: {
   return (
     <ConfirmDialog
       open={props.open}
-      title="Create API key"
+      title={t('keyManager.createApiKey')}
       confirmLabel="Create key"
       onClose={() => {
         reset();
@@ -95,7 +98,7 @@ export function CreateKeyDialog(props: {
         fullWidth
         margin="dense"
         variant="outlined"
-        label="Key name"
+        label={t('keyManager.keyName')}
         value={name}
         onChange={e => setName(e.target.value)}
         error={!!errors.name}
@@ -106,7 +109,7 @@ export function CreateKeyDialog(props: {
         fullWidth
         margin="dense"
         variant="outlined"
-        label="Description (optional)"
+        label={t('keyManager.descriptionOptional')}
         value={description}
         onChange={e => setDescription(e.target.value)}
         error={!!errors.description}
@@ -120,7 +123,7 @@ export function CreateKeyDialog(props: {
         margin="dense"
         variant="outlined"
         type="date"
-        label="Expires on (optional)"
+        label={t('keyManager.expiresOnOptional')}
         InputLabelProps={{ shrink: true }}
         value={expiresOn}
         onChange={e => setExpiresOn(e.target.value)}

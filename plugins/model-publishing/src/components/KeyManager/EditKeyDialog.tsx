@@ -16,6 +16,8 @@ import {
   limitProblem,
 } from '../PublishForm/formState';
 import { describeLimits } from '../AccessRequests/format';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 type Field =
   | (typeof REQUEST_LIMIT_FIELDS)[number]
@@ -69,6 +71,7 @@ export function EditKeyDialog(props: {
   onSave: (key: ApiKeyInfo, request: UpdateKeyRequest) => Promise<void>;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const { apiKey } = props;
   // The last key edited, so the title does not change while the dialog fades out.
   const [shown, setShown] = useState(apiKey);
@@ -113,7 +116,7 @@ export function EditKeyDialog(props: {
         fullWidth
         margin="dense"
         variant="outlined"
-        label="Description (optional)"
+        label={t('keyManager.descriptionOptional')}
         value={description}
         onChange={e => setDescription(e.target.value)}
         error={!!errors.description}
@@ -122,7 +125,7 @@ export function EditKeyDialog(props: {
         }
       />
       <Typography variant="subtitle2" component="h3" style={{ marginTop: 8 }}>
-        This key's limits
+        {t('keyManager.thisKeysLimits')}
       </Typography>
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
         {fields.map(field => (

@@ -44,6 +44,8 @@ import { expiryReminder, keyEndsAt, shortKeyId } from './keyDisplay';
 import { NewKeyDialog } from './NewKeyDialog';
 import { RevokeKeyDialog } from './RevokeKeyDialog';
 import { RotateKeyDialog } from './RotateKeyDialog';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 export interface KeyManagerProps {
   address: ModelAddress;
@@ -90,6 +92,7 @@ function GatedIconButton(props: {
 
 /** The publication's keys: create, rotate (with grace) and revoke; a new key is shown once. */
 export function KeyManager(props: KeyManagerProps) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelPublishingApiRef);
   const { address, permissions } = props;
   const { allowed, loading: permLoading } = permissions;
@@ -115,7 +118,7 @@ export function KeyManager(props: KeyManagerProps) {
       startIcon={<AddIcon />}
       onClick={() => setCreating(true)}
     >
-      Create key
+      {t('keyManager.createKey')}
     </GatedButton>
   );
 
@@ -130,7 +133,7 @@ export function KeyManager(props: KeyManagerProps) {
     content = (
       <ResponseErrorPanel
         error={keys.error}
-        title="Could not load the API keys"
+        title={t('keyManager.couldNotLoadTheApi')}
       />
     );
   } else if (!keys.value) {
@@ -138,8 +141,8 @@ export function KeyManager(props: KeyManagerProps) {
   } else if (keys.value.length === 0) {
     content = (
       <CardEmptyState
-        title="No API keys yet"
-        description="Create a key to let a client call this model."
+        title={t('keyManager.noApiKeysYet')}
+        description={t('keyManager.createAKeyToLet')}
       />
     );
   } else {
@@ -150,24 +153,24 @@ export function KeyManager(props: KeyManagerProps) {
       // Seven short columns: on a narrow window the table scrolls inside the card instead of
       // squeezing every cell to one letter per line.
       <Box overflow="auto" data-testid="keys-table-container">
-        <Table size="small" aria-label="API keys">
+        <Table size="small" aria-label={t('keyManager.apiKeys')}>
           <TableHead>
             <TableRow>
-              <TableCell style={noWrap}>Name</TableCell>
-              <TableCell style={noWrap}>Key</TableCell>
-              <TableCell style={noWrap}>ID</TableCell>
-              <TableCell style={noWrap}>Created</TableCell>
-              <TableCell style={noWrap}>Expires</TableCell>
-              <TableCell style={noWrap}>Last used</TableCell>
-              <TableCell style={noWrap}>Limits</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.name')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.key')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.id')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.created')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.expires')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.lastUsed')}</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.limits')}</TableCell>
               {props.requestsByKey && (
                 <TableCell style={noWrap} align="right">
-                  Requests
+                  {t('keyManager.requests')}
                 </TableCell>
               )}
-              <TableCell style={noWrap}>Status</TableCell>
+              <TableCell style={noWrap}>{t('keyManager.status')}</TableCell>
               <TableCell style={noWrap} align="right">
-                Actions
+                {t('keyManager.actions')}
               </TableCell>
             </TableRow>
           </TableHead>
@@ -221,7 +224,7 @@ export function KeyManager(props: KeyManagerProps) {
                         color="textSecondary"
                         display="block"
                       >
-                        end of grace period
+                        {t('keyManager.endOfGracePeriod')}
                       </Typography>
                     )}
                     {reminder && (
@@ -242,7 +245,7 @@ export function KeyManager(props: KeyManagerProps) {
                       describeLimits(key.rateLimits)
                     ) : (
                       <Typography variant="body2" color="textSecondary">
-                        Publication's
+                        {t('keyManager.publications')}
                       </Typography>
                     )}
                   </TableCell>
@@ -258,7 +261,7 @@ export function KeyManager(props: KeyManagerProps) {
                     {usable && (
                       <GatedIconButton
                         allowed={allowed.keyCreate}
-                        label={`Edit key ${key.name}`}
+                        label={t('keyManager.editKey', { name: key.name })}
                         reason={deniedReason('change keys', permLoading)}
                         onClick={() => setEditing(key)}
                       >
@@ -268,7 +271,7 @@ export function KeyManager(props: KeyManagerProps) {
                     {key.status === 'active' && (
                       <GatedIconButton
                         allowed={allowed.keyRotate}
-                        label={`Rotate key ${key.name}`}
+                        label={t('keyManager.rotateKey', { name: key.name })}
                         reason={deniedReason('rotate keys', permLoading)}
                         onClick={() => setRotating(key)}
                       >
@@ -278,7 +281,7 @@ export function KeyManager(props: KeyManagerProps) {
                     {usable && (
                       <GatedIconButton
                         allowed={allowed.keyRevoke}
-                        label={`Revoke key ${key.name}`}
+                        label={t('keyManager.revokeKey', { name: key.name })}
                         reason={deniedReason('revoke keys', permLoading)}
                         onClick={() => setRevoking(key)}
                       >
@@ -296,7 +299,7 @@ export function KeyManager(props: KeyManagerProps) {
   }
 
   return (
-    <InfoCard title="API keys">
+    <InfoCard title={t('keyManager.apiKeys')}>
       {keys.value && (
         // One place for the button, so focus returns to it after the dialogs close.
         <Box
@@ -317,7 +320,7 @@ export function KeyManager(props: KeyManagerProps) {
                   color="primary"
                 />
               }
-              label="Hide revoked and expired keys"
+              label={t('keyManager.hideRevokedAndExpiredKeys')}
             />
           )}
         </Box>

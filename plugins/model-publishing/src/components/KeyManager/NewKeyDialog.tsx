@@ -10,6 +10,8 @@ import Alert from '@material-ui/lab/Alert';
 import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-common';
 import { CopyButton } from '../common/CopyButton';
 import { InitialFocusButton } from '../common/InitialFocusButton';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /**
  * Shows a freshly issued key exactly once. The secret lives only in the caller's state; closing
@@ -20,6 +22,7 @@ export function NewKeyDialog(props: {
   issued?: IssuedApiKey;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const issued = props.issued;
   const [asking, setAsking] = useState(false);
   const close = () => {
@@ -40,12 +43,11 @@ export function NewKeyDialog(props: {
         </DialogTitle>
         <DialogContent>
           <Alert severity="warning" role="alert">
-            Copy this key now. You won't see this key again: the portal does not
-            store it.
+            {t('keyManager.copyThisKeyNowYou')}
           </Alert>
           <TextField
             id="new-api-key"
-            label="API key"
+            label={t('keyManager.apiKey')}
             value={issued?.secret ?? ''}
             fullWidth
             margin="normal"
@@ -56,7 +58,10 @@ export function NewKeyDialog(props: {
               readOnly: true,
               style: { fontFamily: 'monospace' },
               endAdornment: issued ? (
-                <CopyButton text={issued.secret} label="API key" />
+                <CopyButton
+                  text={issued.secret}
+                  label={t('keyManager.apiKey')}
+                />
               ) : undefined,
             }}
             onFocus={event => event.target.select()}
@@ -69,7 +74,7 @@ export function NewKeyDialog(props: {
         </DialogContent>
         <DialogActions>
           <Button onClick={close} color="primary" variant="contained">
-            I have copied the key
+            {t('keyManager.iHaveCopiedTheKey')}
           </Button>
         </DialogActions>
       </Dialog>
@@ -81,22 +86,21 @@ export function NewKeyDialog(props: {
         aria-describedby="new-key-leave-text"
       >
         <DialogTitle id="new-key-leave-title">
-          Close the key dialog?
+          {t('keyManager.closeTheKeyDialog')}
         </DialogTitle>
         <DialogContent>
           <DialogContentText id="new-key-leave-text">
-            Once this dialog closes nobody can show the key again. Close it only
-            if you have copied the key (or will rotate it).
+            {t('keyManager.onceThisDialogClosesNobody')}
           </DialogContentText>
         </DialogContent>
         <DialogActions>
-          <Button onClick={close}>Close the key dialog</Button>
+          <Button onClick={close}>{t('keyManager.closeTheKeyDialog2')}</Button>
           <InitialFocusButton
             onClick={() => setAsking(false)}
             color="primary"
             variant="contained"
           >
-            Keep the dialog open
+            {t('keyManager.keepTheDialogOpen')}
           </InitialFocusButton>
         </DialogActions>
       </Dialog>

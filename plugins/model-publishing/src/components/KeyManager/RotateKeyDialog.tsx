@@ -6,6 +6,8 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
 import { ConfirmDialog } from '../common/ConfirmDialog';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Grace periods offered (hours); 24 h is the backend's default (docs/design.md §4), 0 revokes the old key now. */
 export const GRACE_PERIOD_OPTIONS: { hours: number; label: string }[] = [
@@ -21,6 +23,7 @@ export function RotateKeyDialog(props: {
   onRotate: (key: ApiKeyInfo, gracePeriodHours: number) => Promise<void>;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const [hours, setHours] = useState(24);
   useEffect(() => {
     if (props.apiKey) setHours(24);
@@ -44,10 +47,12 @@ export function RotateKeyDialog(props: {
         is revoked.
       </DialogContentText>
       <FormControl fullWidth variant="outlined" margin="dense">
-        <InputLabel id="grace-period-label">Grace period</InputLabel>
+        <InputLabel id="grace-period-label">
+          {t('keyManager.gracePeriod')}
+        </InputLabel>
         <Select
           labelId="grace-period-label"
-          label="Grace period"
+          label={t('keyManager.gracePeriod')}
           // A name gives the displayed value an id, so MUI labels the button by "Grace period" and the
           // chosen value: its accessible name then contains its visible text (axe label-content-name-mismatch).
           name="gracePeriod"
@@ -63,8 +68,7 @@ export function RotateKeyDialog(props: {
       </FormControl>
       {hours === 0 && (
         <DialogContentText color="error" style={{ marginTop: 8 }}>
-          Clients still using the old key will be rejected as soon as you
-          confirm.
+          {t('keyManager.clientsStillUsingTheOld')}
         </DialogContentText>
       )}
     </ConfirmDialog>

@@ -12,6 +12,8 @@ import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { AccessRequestsTable } from '../AccessRequests/AccessRequestsTable';
 import { MyKeysTable, MyRequestsTable } from '../AccessRequests/MyKeysTable';
 import { useCollectKey } from '../AccessRequests/useCollectKey';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /**
  * "My model access" (`/model-access`): the caller's keys across all models (as themselves, their groups
@@ -19,6 +21,7 @@ import { useCollectKey } from '../AccessRequests/useCollectKey';
  * for their decision on models they own (`/model-access/approvals`, where owners' notices link).
  */
 export function MyAccessPage() {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
   const location = useLocation();
   const [mine, setMine] = useState<MyAccess>();
@@ -40,7 +43,7 @@ export function MyAccessPage() {
   const approvals = (
     <Grid item xs={12} key="approvals" id="approvals">
       <AccessRequestsTable
-        title="Requests waiting for your decision"
+        title={t('access.requestsWaitingForYourDecision')}
         requests={toDecide}
         onDecided={load}
       />
@@ -57,7 +60,7 @@ export function MyAccessPage() {
   return (
     <Page themeId="tool">
       <Header
-        title="My model access"
+        title={t('access.myModelAccess')}
         subtitle="Your keys to published models, your requests, and requests for your models"
       />
       <Content>

@@ -16,6 +16,8 @@ import {
 import type { KubernetesObject } from '../../api/types';
 import { planSummary } from './plans';
 import { diffObjects, type ObjectChange } from './objectDiff';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** The plans a config offers, the default plan (the publication's own limits) first. */
 export function previewPlans(config: PublishConfig): PlanInput[] {
@@ -56,13 +58,17 @@ const CHANGE_LABEL: Record<ObjectChange['change'], string> = {
 
 /** The backend's notes: what it decided from what (deployment mode, policies around the route, unread facts). */
 function Notes(props: { notes?: string[] }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   if (!props.notes?.length) return null;
   return (
     <div style={{ marginBottom: 16 }}>
       <Typography variant="subtitle2" component="h4" gutterBottom>
-        What the backend decided, and from what
+        {t('publishForm.whatTheBackendDecidedAnd')}
       </Typography>
-      <ul aria-label="Dry run notes" style={{ margin: 0, paddingLeft: 20 }}>
+      <ul
+        aria-label={t('publishForm.dryRunNotes')}
+        style={{ margin: 0, paddingLeft: 20 }}
+      >
         {props.notes.map(note => (
           <li key={note}>
             <Typography variant="body2">{note}</Typography>
@@ -78,10 +84,11 @@ function UpdateDiff(props: {
   current: KubernetesObject[];
   objects: KubernetesObject[];
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const changes = diffObjects(props.current, props.objects);
   const touched = changes.filter(c => c.change !== 'unchanged');
   return (
-    <div aria-label="Changes the update will apply">
+    <div aria-label={t('publishForm.changesTheUpdateWillApply')}>
       <Typography variant="subtitle2" gutterBottom>
         {touched.length === 0
           ? 'Nothing changes: what runs already matches these settings.'
@@ -117,7 +124,10 @@ function UpdateDiff(props: {
             </AccordionSummary>
             <AccordionDetails>
               <pre
-                aria-label={`Diff of ${c.kind} ${c.name}`}
+                aria-label={t('publishForm.diffOf', {
+                  kind: c.kind,
+                  name: c.name,
+                })}
                 style={{
                   margin: 0,
                   overflowX: 'auto',
@@ -150,6 +160,7 @@ export function DryRunPreview(props: {
   notes?: string[];
   current?: KubernetesObject[];
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const plans = props.config ? previewPlans(props.config) : [];
   const base = props.config?.rateLimits ?? {};
   const planTable = plans.length > 0 && (
@@ -157,13 +168,13 @@ export function DryRunPreview(props: {
       <Typography variant="subtitle2" component="h4" gutterBottom>
         Plans consumers may request ({plans.length})
       </Typography>
-      <Table size="small" aria-label="Plans in this preview">
+      <Table size="small" aria-label={t('publishForm.plansInThisPreview')}>
         <TableHead>
           <TableRow>
-            <TableCell>Plan</TableCell>
-            <TableCell>Limits per key</TableCell>
-            <TableCell>Approval</TableCell>
-            <TableCell>Key lifetime</TableCell>
+            <TableCell>{t('publishForm.plan')}</TableCell>
+            <TableCell>{t('publishForm.limitsPerKey')}</TableCell>
+            <TableCell>{t('publishForm.approval')}</TableCell>
+            <TableCell>{t('publishForm.keyLifetime')}</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -195,8 +206,7 @@ export function DryRunPreview(props: {
         </TableBody>
       </Table>
       <Typography variant="caption" color="textSecondary" component="p">
-        Each key issued on a plan gets the plan’s limits as rules of its own in
-        the route’s one BackendTrafficPolicy.
+        {t('publishForm.eachKeyIssuedOnA')}
       </Typography>
     </div>
   );
@@ -215,13 +225,13 @@ export function DryRunPreview(props: {
         <Notes notes={props.notes} />
         {planTable}
         <Typography variant="body2">
-          The dry run returned no objects.
+          {t('publishForm.theDryRunReturnedNo')}
         </Typography>
       </>
     );
   }
   return (
-    <div aria-label="Objects that will be created">
+    <div aria-label={t('publishForm.objectsThatWillBeCreated')}>
       <Notes notes={props.notes} />
       {planTable}
       <Typography variant="subtitle2" gutterBottom>

@@ -17,6 +17,8 @@ import {
   emptyPlan,
   planLimitFields,
 } from './plans';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   plan: {
@@ -55,6 +57,7 @@ export interface PlansFieldsProps {
  * above, with its own approval and key lifetime) and any others, each with limits per key.
  */
 export function PlansFields(props: PlansFieldsProps) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const { state, errors, kind, disabled, readOnly } = props;
   const inputProps = readOnly ? { readOnly: true } : undefined;
@@ -84,7 +87,7 @@ export function PlansFields(props: PlansFieldsProps) {
       id={id}
       select
       SelectProps={{ native: true }}
-      label="Approval"
+      label={t('publishForm.approval')}
       fullWidth
       variant="outlined"
       size="small"
@@ -94,8 +97,8 @@ export function PlansFields(props: PlansFieldsProps) {
       disabled={disabled || readOnly}
       helperText=" "
     >
-      <option value="manual">Owners approve</option>
-      <option value="automatic">Key at once</option>
+      <option value="manual">{t('publishForm.ownersApprove')}</option>
+      <option value="automatic">{t('publishForm.keyAtOnce')}</option>
     </TextField>
   );
   const lifetimeField = (
@@ -106,7 +109,7 @@ export function PlansFields(props: PlansFieldsProps) {
   ) => (
     <TextField
       id={id}
-      label="Longest key lifetime (days)"
+      label={t('publishForm.longestKeyLifetimeDays')}
       type="number"
       inputProps={{ min: 1, max: 3650, step: 1 }}
       InputProps={inputProps}
@@ -140,7 +143,7 @@ export function PlansFields(props: PlansFieldsProps) {
           <Grid item xs={12} sm={6}>
             <TextField
               id={id('name')}
-              label="Plan name"
+              label={t('publishForm.planName')}
               fullWidth
               variant="outlined"
               size="small"
@@ -162,7 +165,7 @@ export function PlansFields(props: PlansFieldsProps) {
           <Grid item xs={12} sm={6}>
             <TextField
               id={id('description')}
-              label="Plan description (optional)"
+              label={t('publishForm.planDescriptionOptional')}
               fullWidth
               variant="outlined"
               size="small"
@@ -217,9 +220,9 @@ export function PlansFields(props: PlansFieldsProps) {
                 })
               }
               disabled={disabled}
-              aria-label={`Remove ${title}`}
+              aria-label={t('publishForm.remove', { title })}
             >
-              Remove
+              {t('publishForm.remove2')}
             </Button>
           </Box>
         )}
@@ -231,7 +234,7 @@ export function PlansFields(props: PlansFieldsProps) {
     <div className={props.className} id="mp-plans">
       <div className={classes.header}>
         <Typography variant="subtitle2" component="h3">
-          Plans consumers may request
+          {t('publishForm.plansConsumersMayRequest')}
         </Typography>
         {!readOnly && (
           <Button
@@ -243,19 +246,17 @@ export function PlansFields(props: PlansFieldsProps) {
               props.onChange({ ...state, plans: [...state.plans, emptyPlan()] })
             }
           >
-            Add plan
+            {t('publishForm.addPlan')}
           </Button>
         )}
       </div>
       <Typography variant="caption" color="textSecondary" component="p">
-        Consumers pick a plan when they request access on the Access tab. A
-        limit left empty on a plan is the default plan’s. Changing a plan’s
-        limits changes them for every key issued on it.
+        {t('publishForm.consumersPickAPlanWhen')}
       </Typography>
       <fieldset className={classes.plan}>
         <legend className={classes.legend}>
           <Typography variant="body2" component="span">
-            Plan default (the limits above)
+            {t('publishForm.planDefaultTheLimitsAbove')}
           </Typography>
         </legend>
         <Grid container spacing={1}>
@@ -277,8 +278,8 @@ export function PlansFields(props: PlansFieldsProps) {
           <Grid item xs={12}>
             <TextField
               id="mp-plan-default-description"
-              label="Plan description (optional)"
-              placeholder="The limits the model was published with"
+              label={t('publishForm.planDescriptionOptional')}
+              placeholder={t('publishForm.theLimitsTheModelWas')}
               fullWidth
               variant="outlined"
               size="small"

@@ -9,6 +9,8 @@ import {
   PriceValues,
   priceFields,
 } from './prices';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /**
  * Prices of the publication's traffic (optional): what the usage card and the costs page charge each
@@ -22,10 +24,11 @@ export function PricesFields(props: {
   onChange: (field: PriceField, value: string) => void;
   className?: string;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   return (
     <div className={props.className}>
       <Typography variant="subtitle2" gutterBottom>
-        Prices (optional)
+        {t('publishForm.pricesOptional')}
       </Typography>
       <Grid container spacing={1}>
         {priceFields(props.kind).map(field => (

@@ -62,6 +62,8 @@ import {
   limitWarnings,
   needsKindChoice,
 } from './formState';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   actions: {
@@ -115,6 +117,7 @@ export function formMode(publication?: Publication): 'publish' | 'update' {
 }
 
 export function PublishForm(props: PublishFormProps) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const api = useApi(modelPublishingApiRef);
   const { model, publication, permissions, address } = props;
@@ -296,10 +299,10 @@ export function PublishForm(props: PublishFormProps) {
           className={classes.section}
         >
           <FormLabel component="legend">
-            Which API does this model serve? Please confirm.
+            {t('publishForm.whichApiDoesThisModel')}
           </FormLabel>
           <RadioGroup
-            aria-label="Model kind"
+            aria-label={t('publishForm.modelKind')}
             name="modelKind"
             value={values.modelKind}
             onChange={set('modelKind')}
@@ -321,7 +324,7 @@ export function PublishForm(props: PublishFormProps) {
       )}
 
       <Typography variant="subtitle2" className={classes.section} gutterBottom>
-        Request limits (per key)
+        {t('publishForm.requestLimitsPerKey')}
       </Typography>
       <Grid container spacing={1}>
         {REQUEST_LIMIT_FIELDS.map(limitField)}
@@ -329,7 +332,7 @@ export function PublishForm(props: PublishFormProps) {
       {kind === 'openai' && (
         <>
           <Typography variant="subtitle2" gutterBottom>
-            Token limits (per key)
+            {t('publishForm.tokenLimitsPerKey')}
           </Typography>
           <Grid container spacing={1}>
             {TOKEN_LIMIT_FIELDS.map(limitField)}
@@ -337,7 +340,11 @@ export function PublishForm(props: PublishFormProps) {
         </>
       )}
       {warnings.length > 0 && !readOnly && (
-        <Alert severity="warning" role="status" aria-label="Limit warnings">
+        <Alert
+          severity="warning"
+          role="status"
+          aria-label={t('publishForm.limitWarnings')}
+        >
           {warnings.map(w => (
             <div key={w}>{w}</div>
           ))}
@@ -346,7 +353,7 @@ export function PublishForm(props: PublishFormProps) {
 
       <TextField
         id="mp-hostname"
-        label="Hostname (optional)"
+        label={t('publishForm.hostnameOptional')}
         placeholder={
           kind === 'openai'
             ? 'my-model.llm.example.com'
@@ -367,8 +374,8 @@ export function PublishForm(props: PublishFormProps) {
       />
       <TextField
         id="mp-description"
-        label="Description (optional)"
-        placeholder="What the model does and what it expects, for the API guide"
+        label={t('publishForm.descriptionOptional')}
+        placeholder={t('publishForm.whatTheModelDoesAnd')}
         fullWidth
         multiline
         minRows={2}
@@ -387,7 +394,7 @@ export function PublishForm(props: PublishFormProps) {
       />
       <TextField
         id="mp-example"
-        label="Example request (optional, JSON)"
+        label={t('publishForm.exampleRequestOptionalJson')}
         placeholder={examplePlaceholder(kind)}
         fullWidth
         multiline
@@ -439,7 +446,7 @@ export function PublishForm(props: PublishFormProps) {
           <Grid item xs={12} sm={6}>
             <TextField
               id="mp-keyName"
-              label="First API key name"
+              label={t('publishForm.firstApiKeyName')}
               fullWidth
               variant="outlined"
               size="small"
@@ -453,7 +460,7 @@ export function PublishForm(props: PublishFormProps) {
           <Grid item xs={12} sm={6}>
             <TextField
               id="mp-keyExpiresOn"
-              label="Key expires on (optional)"
+              label={t('publishForm.keyExpiresOnOptional')}
               type="date"
               InputLabelProps={{ shrink: true }}
               fullWidth
@@ -534,7 +541,7 @@ export function PublishForm(props: PublishFormProps) {
             onClick={() => setUnpublishOpen(true)}
             disabled={!!busy || working}
           >
-            Unpublish
+            {t('publishForm.unpublish')}
           </GatedButton>
         )}
       </Box>

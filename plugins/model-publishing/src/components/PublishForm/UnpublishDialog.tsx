@@ -2,6 +2,8 @@ import { useState } from 'react';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import TextField from '@material-ui/core/TextField';
 import { ConfirmDialog } from '../common/ConfirmDialog';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Unpublishing takes the endpoint offline for every key, so the owner types the model's name. */
 export function UnpublishDialog(props: {
@@ -10,6 +12,7 @@ export function UnpublishDialog(props: {
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const [typed, setTyped] = useState('');
   const close = () => {
     setTyped('');
@@ -18,7 +21,7 @@ export function UnpublishDialog(props: {
   return (
     <ConfirmDialog
       open={props.open}
-      title={`Unpublish ${props.modelName}?`}
+      title={t('publishForm.unpublish2', { modelName: props.modelName })}
       confirmLabel={`Unpublish ${props.modelName}`}
       confirmDisabled={typed !== props.modelName}
       danger
@@ -39,7 +42,7 @@ export function UnpublishDialog(props: {
         autoFocus
         fullWidth
         variant="outlined"
-        label={`Type ${props.modelName} to confirm`}
+        label={t('publishForm.typeToConfirm', { modelName: props.modelName })}
         value={typed}
         onChange={event => setTyped(event.target.value)}
       />

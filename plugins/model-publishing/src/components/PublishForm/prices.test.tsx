@@ -1,7 +1,22 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
+import { errorApiRef } from '@backstage/core-plugin-api';
+import { translationApiRef } from '@backstage/frontend-plugin-api';
+import { TestApiProvider, mockApis } from '@backstage/test-utils';
 import { PricesFields } from './PricesFields';
 import { PriceValues, initialPrices, pricesToConfig } from './prices';
+
+/** The APIs the fields use: their texts come from the translation API. */
+const wrapper = ({ children }: { children: ReactNode }) => (
+  <TestApiProvider
+    apis={[
+      [translationApiRef, mockApis.translation()],
+      [errorApiRef, { post: jest.fn(), error$: jest.fn() }],
+    ]}
+  >
+    {children}
+  </TestApiProvider>
+);
 
 describe('prices', () => {
   it('sends the prices typed, leaves empty ones out, and none at all when all are empty', () => {
@@ -53,6 +68,7 @@ describe('prices', () => {
         kind="v1"
         onChange={onChange}
       />,
+      { wrapper },
     );
     expect(screen.queryByLabelText('Per 1M input tokens')).toBeNull();
     fireEvent.change(screen.getByLabelText('Per 1,000 requests'), {
@@ -83,7 +99,7 @@ describe('prices', () => {
         />
       );
     }
-    render(<Harness />);
+    render(<Harness />, { wrapper });
     fireEvent.change(screen.getByLabelText('Per 1M output tokens'), {
       target: { value: '1.25' },
     });

@@ -30,14 +30,17 @@ import { StatusPanel } from '../StatusPanel/StatusPanel';
 import { UsageCards } from '../UsageCards/UsageCards';
 import { requestsByKey } from '../UsageCards/usageRange';
 import { errorMessage, errorStatus } from '../common/errors';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** The entity's Publish tab. */
 export function PublishTab() {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const { entity } = useEntity();
   const address = modelAddressFromEntity(entity);
   if (!address) {
     return (
-      <WarningPanel title="Not an InferenceService">
+      <WarningPanel title={t('publishTab.notAnInferenceservice')}>
         This entity has no valid <code>{ANNOTATION_INFERENCE_SERVICE}</code>{' '}
         annotation (expected <code>&lt;namespace&gt;/&lt;name&gt;</code>).
       </WarningPanel>
@@ -55,6 +58,7 @@ export function PublishTabContent(props: {
   address: ModelAddress;
   entityRef: string;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const { address, entityRef } = props;
   const api = useApi(modelPublishingApiRef);
   const permissions = useModelPermissions(entityRef);
@@ -81,15 +85,15 @@ export function PublishTabContent(props: {
         return (
           <EmptyState
             missing="info"
-            title="You can't see this model's publication"
-            description="You don't have permission to read it; its owners decide who may."
+            title={t('publishTab.youCantSeeThisModels')}
+            description={t('publishTab.youDontHavePermissionTo')}
           />
         );
       }
       return (
         <ResponseErrorPanel
           error={model.error}
-          title="Could not load the model"
+          title={t('publishTab.couldNotLoadTheModel')}
         />
       );
     }
@@ -135,7 +139,7 @@ export function PublishTabContent(props: {
         {retryError && (
           <ResponseErrorPanel
             error={new Error(retryError)}
-            title="Retry failed"
+            title={t('publishTab.retryFailed')}
           />
         )}
       </Grid>

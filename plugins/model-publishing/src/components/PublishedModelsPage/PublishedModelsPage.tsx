@@ -46,6 +46,8 @@ import { formatNumber } from '../common/format';
 import { useEntityTabLink } from '../common/useEntityTabLink';
 import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
 import { fleetCsv, fleetTotals } from './fleet';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 interface Filters {
   owner: string;
@@ -94,6 +96,7 @@ function FilterSelect(props: {
   options: { value: string; label: string }[];
   onChange: (value: string) => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   return (
     <FormControl variant="outlined" size="small" fullWidth>
       <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
@@ -104,7 +107,7 @@ function FilterSelect(props: {
         value={props.value}
         onChange={e => props.onChange(String(e.target.value))}
       >
-        <MenuItem value="">All</MenuItem>
+        <MenuItem value="">{t('publishedModels.all')}</MenuItem>
         {props.options.map(o => (
           <MenuItem key={o.value} value={o.value}>
             {o.label}
@@ -133,19 +136,26 @@ function UsageTrend(props: {
   item?: UsageSummaryItem;
   usageLink?: string;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const total =
     props.item === undefined ? '' : formatNumber(props.item.totals.requests);
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <Sparkline
         values={props.item?.requestsPerDay ?? []}
-        label={`Requests of ${props.name} per day over the last ${USAGE_DAYS} days`}
+        label={t('publishedModels.requestsOfPerDayOver', {
+          name: props.name,
+          days: String(USAGE_DAYS),
+        })}
       />
       {props.item !== undefined && props.usageLink ? (
         // The name starts with the number shown (WCAG 2.5.3, label in name).
         <Link
           to={props.usageLink}
-          aria-label={`${total} requests: usage of ${props.name}`}
+          aria-label={t('publishedModels.requestsUsageOf', {
+            total,
+            name: props.name,
+          })}
         >
           {total}
         </Link>
@@ -168,16 +178,17 @@ function download(name: string, text: string) {
 
 /** Every publication the user may read, with filters and a usage sparkline. */
 export function PublishedModelsPage() {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   return (
     <Page themeId="tool">
       <Header
-        title="Published models"
+        title={t('publishedModels.publishedModels')}
         subtitle="Models reachable from outside the cluster, with their limits and usage"
       />
       <Content>
-        <ContentHeader title="Publications">
+        <ContentHeader title={t('publishedModels.publications')}>
           <SupportButton>
-            Publish a model from its Publish tab in the catalog.
+            {t('publishedModels.publishAModelFromIts')}
           </SupportButton>
         </ContentHeader>
         <PublishedModelsTable />
@@ -187,6 +198,7 @@ export function PublishedModelsPage() {
 }
 
 export function PublishedModelsTable() {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelPublishingApiRef);
   const tabLink = useEntityTabLink();
   const [search, setSearch] = useState('');
@@ -284,7 +296,7 @@ export function PublishedModelsTable() {
     body = (
       <ResponseErrorPanel
         error={list.error}
-        title="Could not load publications"
+        title={t('publishedModels.couldNotLoadPublications')}
       />
     );
   } else if (list.loading && !list.value) {
@@ -301,7 +313,7 @@ export function PublishedModelsTable() {
               }these filters`
             : 'No published models yet'
         }
-        description="Open an InferenceService in the catalog and use its Publish tab."
+        description={t('publishedModels.openAnInferenceserviceInThe')}
       />
     );
   } else {
@@ -335,40 +347,44 @@ export function PublishedModelsTable() {
               )
             }
           >
-            Export CSV
+            {t('publishedModels.exportCsv')}
           </Button>
         </Box>
         {/* Scrolls inside the page on a narrow window rather than being cut off. */}
         <Box overflow="auto" data-testid="publications-table-container">
-          <Table size="small" aria-label="Publications">
+          <Table size="small" aria-label={t('publishedModels.publications')}>
             <TableHead>
               <TableRow>
                 <SortableHeader
                   by="name"
-                  label="Model"
+                  label={t('publishedModels.model')}
                   sort={sort}
                   onSort={onSort}
                 />
                 <SortableHeader
                   by="namespace"
-                  label="Namespace"
+                  label={t('publishedModels.namespace')}
                   sort={sort}
                   onSort={onSort}
                 />
                 <SortableHeader
                   by="owner"
-                  label="Owner"
+                  label={t('publishedModels.owner')}
                   sort={sort}
                   onSort={onSort}
                 />
-                <TableCell style={noWrap}>Kind</TableCell>
+                <TableCell style={noWrap}>
+                  {t('publishedModels.kind')}
+                </TableCell>
                 <SortableHeader
                   by="status"
-                  label="Status"
+                  label={t('publishedModels.status')}
                   sort={sort}
                   onSort={onSort}
                 />
-                <TableCell style={{ minWidth: 200 }}>Endpoint</TableCell>
+                <TableCell style={{ minWidth: 200 }}>
+                  {t('publishedModels.endpoint')}
+                </TableCell>
                 <TableCell style={noWrap}>
                   Requests ({USAGE_DAYS} days)
                 </TableCell>
@@ -381,7 +397,12 @@ export function PublishedModelsTable() {
                   <TableRow key={p.id}>
                     <TableCell style={noWrap}>
                       {tab ? (
-                        <Link to={tab} aria-label={`${p.name}: Publish tab`}>
+                        <Link
+                          to={tab}
+                          aria-label={t('publishedModels.publishTab', {
+                            name: p.name,
+                          })}
+                        >
                           {p.name}
                         </Link>
                       ) : (
@@ -437,7 +458,7 @@ export function PublishedModelsTable() {
               disabled={list.loading}
               onClick={() => setPages(p => [...p, list.value!.nextCursor])}
             >
-              Load more
+              {t('publishedModels.loadMore')}
             </Button>
           </Box>
         )}
@@ -453,8 +474,8 @@ export function PublishedModelsTable() {
           <Grid item xs={12} md={3}>
             <TextField
               id="mp-search"
-              label="Search"
-              placeholder="Model, namespace, owner, kind"
+              label={t('publishedModels.search')}
+              placeholder={t('publishedModels.modelNamespaceOwnerKind')}
               variant="outlined"
               size="small"
               fullWidth
@@ -472,7 +493,7 @@ export function PublishedModelsTable() {
           <Grid item xs={12} sm={4} md={3}>
             <FilterSelect
               id="mp-filter-owner"
-              label="Owner"
+              label={t('publishedModels.owner')}
               value={filters.owner}
               options={owners.map(o => ({ value: o, label: o }))}
               onChange={setFilter('owner')}
@@ -481,7 +502,7 @@ export function PublishedModelsTable() {
           <Grid item xs={12} sm={4} md={3}>
             <FilterSelect
               id="mp-filter-kind"
-              label="Kind"
+              label={t('publishedModels.kind')}
               value={filters.kind}
               options={KIND_OPTIONS.map(k => ({
                 value: k,
@@ -493,7 +514,7 @@ export function PublishedModelsTable() {
           <Grid item xs={12} sm={4} md={3}>
             <FilterSelect
               id="mp-filter-status"
-              label="Status"
+              label={t('publishedModels.status')}
               value={filters.status}
               options={STATUS_OPTIONS.map(s => ({
                 value: s,

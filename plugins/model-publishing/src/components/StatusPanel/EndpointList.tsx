@@ -4,14 +4,17 @@ import ListItemText from '@material-ui/core/ListItemText';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { CopyButton } from '../common/CopyButton';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** Endpoint URLs, each with a copy button. */
 export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   if (props.endpoints.length === 0) {
-    return <CardEmptyState title="No endpoints yet." />;
+    return <CardEmptyState title={t('publishTab.noEndpointsYet')} />;
   }
   return (
-    <List dense disablePadding aria-label="Endpoints">
+    <List dense disablePadding aria-label={t('publishTab.endpoints')}>
       {props.endpoints.map(endpoint => (
         <ListItem key={endpoint.url} disableGutters>
           <ListItemText
@@ -30,7 +33,10 @@ export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
             }
             secondary={endpoint.description}
           />
-          <CopyButton text={endpoint.url} label={`endpoint ${endpoint.url}`} />
+          <CopyButton
+            text={endpoint.url}
+            label={t('publishTab.endpoint', { url: endpoint.url })}
+          />
         </ListItem>
       ))}
     </List>

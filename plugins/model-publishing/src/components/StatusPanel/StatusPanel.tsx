@@ -13,6 +13,8 @@ import { PublicationStatusLabel } from '../common/StatusChip';
 import { GatedButton } from '../common/GatedButton';
 import { EndpointList } from './EndpointList';
 import { activeStep, publishSteps } from './publishSteps';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -48,6 +50,7 @@ export function kindLabel(kind: string): string {
 
 /** Status of the model's publication: steps while working, endpoints when live, the reason when not. */
 export function StatusPanel(props: StatusPanelProps) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const { model, publication } = props;
   const status = publication?.status ?? 'unpublished';
@@ -58,7 +61,7 @@ export function StatusPanel(props: StatusPanelProps) {
       : [];
 
   return (
-    <InfoCard title="Publication">
+    <InfoCard title={t('publishTab.publication')}>
       <div className={classes.row}>
         <Typography variant="subtitle2">Status:</Typography>
         <PublicationStatusLabel status={status} />
@@ -81,11 +84,13 @@ export function StatusPanel(props: StatusPanelProps) {
 
       {steps.length > 0 && (
         <Box className={classes.section}>
-          <Typography variant="subtitle2">Progress</Typography>
+          <Typography variant="subtitle2">
+            {t('publishTab.progress')}
+          </Typography>
           <Stepper
             activeStep={activeStep(steps)}
             orientation="vertical"
-            aria-label="Publishing progress"
+            aria-label={t('publishTab.publishingProgress')}
           >
             {steps.map(step => (
               <Step key={step.kind} completed={step.done}>
@@ -120,7 +125,7 @@ export function StatusPanel(props: StatusPanelProps) {
                 onClick={props.onRetry}
                 disabled={props.retrying}
               >
-                Retry
+                {t('publishTab.retry')}
               </GatedButton>
             ) : undefined
           }
@@ -134,14 +139,15 @@ export function StatusPanel(props: StatusPanelProps) {
 
       {publication && status !== 'unpublished' && (
         <Box className={classes.section}>
-          <Typography variant="subtitle2">Endpoints</Typography>
+          <Typography variant="subtitle2">
+            {t('publishTab.endpoints')}
+          </Typography>
           <EndpointList endpoints={publication.endpoints} />
         </Box>
       )}
       {status === 'unpublished' && (
         <Typography variant="body2" className={classes.section}>
-          This model is not reachable from outside the cluster. Publish it with
-          the publish form to give clients an endpoint and API keys.
+          {t('publishTab.thisModelIsNotReachable')}
         </Typography>
       )}
     </InfoCard>

@@ -11,7 +11,9 @@ import { TryIt } from './TryIt';
 /** On a published model's API entity: `cluster/namespace/name` of the model it publishes. */
 export const ANNOTATION_PUBLISHED_MODEL = 'model-publishing/published-model';
 
-export function publishedModelAddress(value: string | undefined): ModelAddress | undefined {
+export function publishedModelAddress(
+  value: string | undefined,
+): ModelAddress | undefined {
   const parts = value?.split('/');
   if (!parts || parts.length !== 3 || parts.some(p => !p)) return undefined;
   return { cluster: parts[0], namespace: parts[1], name: parts[2] };
@@ -21,10 +23,13 @@ export function publishedModelAddress(value: string | undefined): ModelAddress |
 export function EntityTryItCard() {
   const { entity } = useEntity();
   const api = useApi(modelPublishingApiRef);
-  const address = publishedModelAddress(entity.metadata.annotations?.[ANNOTATION_PUBLISHED_MODEL]);
+  const address = publishedModelAddress(
+    entity.metadata.annotations?.[ANNOTATION_PUBLISHED_MODEL],
+  );
   const [publication, setPublication] = useState<Publication | null>();
   const [error, setError] = useState<string>();
-  const key = address && `${address.cluster}/${address.namespace}/${address.name}`;
+  const key =
+    address && `${address.cluster}/${address.namespace}/${address.name}`;
 
   useEffect(() => {
     if (!key) return undefined;
@@ -43,7 +48,9 @@ export function EntityTryItCard() {
   if (error || publication === null) {
     return (
       <InfoCard title="Try it">
-        <Typography variant="body2">{error ?? 'This model is not published.'}</Typography>
+        <Typography variant="body2">
+          {error ?? 'This model is not published.'}
+        </Typography>
       </InfoCard>
     );
   }

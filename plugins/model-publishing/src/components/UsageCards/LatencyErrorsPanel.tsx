@@ -15,6 +15,8 @@ import {
   latencyRows,
   sourceLabel,
 } from './latency';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** The five error classes the backend counts, as the card names them. */
 export const ERROR_CLASSES: { key: keyof UsageTotals; label: string }[] = [
@@ -32,23 +34,24 @@ export function LatencyErrorsPanel(props: {
   llm: boolean;
   approximations: string[] | undefined;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const rows = latencyRows(props.latency, props.llm);
   const sources = [...new Set(rows.map(r => r.source))];
   return (
     <>
       <Typography variant="subtitle2" component="h3">
-        Latency
+        {t('usage.latency')}
       </Typography>
       {rows.length === 0 ? (
         <Typography variant="body2" color="textSecondary" paragraph>
-          No request durations in this range.
+          {t('usage.noRequestDurationsInThis')}
         </Typography>
       ) : (
         <>
-          <Table size="small" aria-label="Latency percentiles">
+          <Table size="small" aria-label={t('usage.latencyPercentiles')}>
             <TableHead>
               <TableRow>
-                <TableCell>Metric</TableCell>
+                <TableCell>{t('usage.metric')}</TableCell>
                 <TableCell align="right">p50</TableCell>
                 <TableCell align="right">p95</TableCell>
                 <TableCell align="right">p99</TableCell>
@@ -74,9 +77,9 @@ export function LatencyErrorsPanel(props: {
         </>
       )}
       <Typography variant="subtitle2" component="h3" style={{ marginTop: 16 }}>
-        Errors by class
+        {t('usage.errorsByClass')}
       </Typography>
-      <Table size="small" aria-label="Errors by class">
+      <Table size="small" aria-label={t('usage.errorsByClass')}>
         <TableBody>
           {ERROR_CLASSES.map(c => (
             <TableRow key={c.key}>

@@ -1,5 +1,7 @@
 import { KeyboardEvent, MouseEvent, useState } from 'react';
 import { useTheme } from '@material-ui/core/styles';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 export type PaletteKey =
   | 'primary'
@@ -122,6 +124,7 @@ export function LineChart(props: {
   series: Series[];
   format?: (n: number) => string;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const theme = useTheme();
   const [id] = useState(() => `usage-chart-${++chartCount}`);
   const [active, setActive] = useState<number>();
@@ -157,7 +160,7 @@ export function LineChart(props: {
         role="group"
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- focusable so the keyboard reaches the values
         tabIndex={0}
-        aria-label={`${props.title}: use the arrow keys to read values per bucket`}
+        aria-label={t('usage.useTheArrowKeysTo', { title: props.title })}
         aria-describedby={`${id}-readout`}
         onKeyDown={onKeyDown}
         onFocus={() => setActive(a => a ?? (count > 0 ? count - 1 : undefined))}

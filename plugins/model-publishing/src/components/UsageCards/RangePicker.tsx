@@ -7,6 +7,8 @@ import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import { makeStyles } from '@material-ui/core/styles';
 import type { UsageRange } from './usageRange';
 import { CustomRange, customRangeError, localDate } from './customRange';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 /** A preset, or a custom range of whole days. */
 export type RangeChoice =
@@ -28,6 +30,7 @@ export function RangePicker(props: {
   value: RangeChoice;
   onChange: (choice: RangeChoice) => void;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const [custom, setCustom] = useState(props.value.preset === 'custom');
   const today = localDate(new Date());
@@ -63,20 +66,20 @@ export function RangePicker(props: {
           setCustom(false);
           props.onChange({ preset: value });
         }}
-        aria-label="Usage range"
+        aria-label={t('usage.usageRange')}
       >
         {/* Each name starts with the button's visible text (axe label-content-name-mismatch). */}
-        <ToggleButton value="24h" aria-label="24h: last 24 hours">
-          24h
+        <ToggleButton value="24h" aria-label={t('usage.n24hLast24Hours')}>
+          {t('usage.n24h')}
         </ToggleButton>
-        <ToggleButton value="7d" aria-label="7d: last 7 days">
-          7d
+        <ToggleButton value="7d" aria-label={t('usage.n7dLast7Days')}>
+          {t('usage.n7d')}
         </ToggleButton>
-        <ToggleButton value="30d" aria-label="30d: last 30 days">
-          30d
+        <ToggleButton value="30d" aria-label={t('usage.n30dLast30Days')}>
+          {t('usage.n30d')}
         </ToggleButton>
-        <ToggleButton value="custom" aria-label="Custom range">
-          Custom
+        <ToggleButton value="custom" aria-label={t('usage.customRange')}>
+          {t('usage.custom')}
         </ToggleButton>
       </ToggleButtonGroup>
       {custom && (
@@ -84,7 +87,7 @@ export function RangePicker(props: {
           <TextField
             id="usage-range-from"
             className={classes.date}
-            label="From"
+            label={t('usage.from')}
             type="date"
             size="small"
             variant="outlined"
@@ -96,7 +99,7 @@ export function RangePicker(props: {
           <TextField
             id="usage-range-to"
             className={classes.date}
-            label="To"
+            label={t('usage.to')}
             type="date"
             size="small"
             variant="outlined"
@@ -107,7 +110,7 @@ export function RangePicker(props: {
             helperText={shownError}
           />
           <Button type="submit" variant="outlined" size="small">
-            Apply
+            {t('usage.apply')}
           </Button>
         </form>
       )}

@@ -45,6 +45,8 @@ import { LatencyErrorsPanel } from './LatencyErrorsPanel';
 import { keyLabels, keySeries } from './perKey';
 import { formatSeconds, latencyRows } from './latency';
 import { formatCost } from '../CostsPage/costs';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { modelPublishingTranslationRef } from '../../translation';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -94,6 +96,7 @@ function choiceName(choice: RangeChoice): string {
 }
 
 export function UsageCards(props: UsageCardsProps) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const api = useApi(modelPublishingApiRef);
   const alertApi = useApi(alertApiRef);
@@ -147,14 +150,14 @@ export function UsageCards(props: UsageCardsProps) {
         startIcon={<GetAppIcon />}
         onClick={download}
       >
-        Download CSV
+        {t('usage.downloadCsv')}
       </GatedButton>
     </Box>
   );
 
   if (!canRead) {
     return (
-      <InfoCard title="Usage">
+      <InfoCard title={t('usage.usage')}>
         <Typography variant="body2" color="textSecondary">
           {deniedReason('read usage', permissions.loading)}
         </Typography>
@@ -165,7 +168,10 @@ export function UsageCards(props: UsageCardsProps) {
   let body: JSX.Element;
   if (usage.error) {
     body = (
-      <ResponseErrorPanel error={usage.error} title="Could not load usage" />
+      <ResponseErrorPanel
+        error={usage.error}
+        title={t('usage.couldNotLoadUsage')}
+      />
     );
   } else if (usage.loading || !usage.value) {
     body = <Progress />;
@@ -174,7 +180,7 @@ export function UsageCards(props: UsageCardsProps) {
   }
 
   return (
-    <InfoCard title="Usage">
+    <InfoCard title={t('usage.usage')}>
       {header}
       {body}
     </InfoCard>
@@ -185,6 +191,7 @@ function UsageBody(props: {
   report: UsageReport;
   modelKind: PublishableModelKind;
 }) {
+  const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const { report } = props;
   const [view, setView] = useState<'totals' | 'keys'>('totals');
@@ -234,8 +241,8 @@ function UsageBody(props: {
       )}
       {buckets.length === 0 || sum.requests === 0 ? (
         <CardEmptyState
-          title="No traffic in this range"
-          description="Requests will show here once clients call the endpoint."
+          title={t('usage.noTrafficInThisRange')}
+          description={t('usage.requestsWillShowHereOnce')}
         />
       ) : (
         <>
@@ -271,24 +278,24 @@ function UsageBody(props: {
               exclusive
               value={view}
               onChange={(_, value) => value && setView(value)}
-              aria-label="Chart lines"
+              aria-label={t('usage.chartLines')}
               style={{ marginBottom: 8 }}
             >
-              <ToggleButton value="totals">Totals</ToggleButton>
-              <ToggleButton value="keys">Per key</ToggleButton>
+              <ToggleButton value="totals">{t('usage.totals')}</ToggleButton>
+              <ToggleButton value="keys">{t('usage.perKey')}</ToggleButton>
             </ToggleButtonGroup>
           )}
           <Grid container spacing={2}>
             <Grid item xs={12} md={8}>
               {perKey ? (
                 <LineChart
-                  title="Requests per key over time"
+                  title={t('usage.requestsPerKeyOverTime')}
                   labels={labels}
                   series={keySeries(keys, 'requests')}
                 />
               ) : (
                 <LineChart
-                  title="Requests and errors over time"
+                  title={t('usage.requestsAndErrorsOverTime')}
                   labels={labels}
                   series={[
                     {
@@ -307,13 +314,13 @@ function UsageBody(props: {
               {llm &&
                 (perKey ? (
                   <LineChart
-                    title="Tokens per key over time"
+                    title={t('usage.tokensPerKeyOverTime')}
                     labels={labels}
                     series={keySeries(keys, 'tokens')}
                   />
                 ) : (
                   <LineChart
-                    title="Tokens over time"
+                    title={t('usage.tokensOverTime')}
                     labels={labels}
                     series={[
                       {
@@ -345,22 +352,26 @@ function UsageBody(props: {
         <div className={classes.scroll}>
           <Table
             size="small"
-            aria-label="Usage per key"
+            aria-label={t('usage.usagePerKey')}
             className={classes.noWrap}
           >
             <TableHead>
               <TableRow>
-                <TableCell>Key</TableCell>
-                <TableCell align="right">Requests</TableCell>
-                <TableCell align="right">Errors</TableCell>
+                <TableCell>{t('usage.key')}</TableCell>
+                <TableCell align="right">{t('usage.requests')}</TableCell>
+                <TableCell align="right">{t('usage.errors')}</TableCell>
                 <TableCell align="right">429</TableCell>
-                {llm && <TableCell align="right">Tokens in</TableCell>}
-                {llm && <TableCell align="right">Tokens out</TableCell>}
-                <TableCell align="right">p95 latency</TableCell>
+                {llm && (
+                  <TableCell align="right">{t('usage.tokensIn')}</TableCell>
+                )}
+                {llm && (
+                  <TableCell align="right">{t('usage.tokensOut')}</TableCell>
+                )}
+                <TableCell align="right">{t('usage.p95Latency')}</TableCell>
                 {cost && (
                   <TableCell align="right">Cost ({cost.currency})</TableCell>
                 )}
-                <TableCell>Last used</TableCell>
+                <TableCell>{t('usage.lastUsed')}</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
