@@ -348,8 +348,8 @@ describe('buildOpenApiDocument', () => {
           name: 'x-api-key',
         }),
       });
-      const post = doc.paths[paths[0]].post;
-      expect(post.responses['429'].headers['Retry-After']).toBeDefined();
+      const post = doc.paths[paths[0]].post!;
+      expect(post.responses['429'].headers?.['Retry-After']).toBeDefined();
       expect(Object.keys(post.responses)).toEqual(
         expect.arrayContaining([
           '200',

@@ -6,7 +6,8 @@ import { ownerText } from './ownerText';
 
 /** Issue 14, finding 9: an owner's description never reaches the guide or the API docs as markup. */
 describe('owner text in guides', () => {
-  const hostile = 'Fraud scores <img src=x onerror="alert(1)"> <script>alert(2)</script> & *more*';
+  const hostile =
+    'Fraud scores <img src=x onerror="alert(1)"> <script>alert(2)</script> & *more*';
 
   it('escapes every HTML-special character and keeps the words and Markdown emphasis', () => {
     expect(ownerText(hostile)).toBe(
@@ -23,9 +24,12 @@ describe('owner text in guides', () => {
     };
     const endpoints = publicationEndpoints(input);
     const md = buildGuide(publication, input.detection, endpoints, {});
-    const doc = buildOpenApiDocument(publication, input.detection, endpoints, {}) as unknown as {
-      info: { description: string };
-    };
+    const doc = buildOpenApiDocument(
+      publication,
+      input.detection,
+      endpoints,
+      {},
+    );
     for (const text of [md, doc.info.description]) {
       expect(text).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
       expect(text).not.toMatch(/<script|<img/i);
