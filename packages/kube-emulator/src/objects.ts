@@ -55,6 +55,18 @@ const IMMUTABLE_META = [
   'selfLink',
 ];
 
+/**
+ * managedFields a client set in an update body: used instead of the live ones when non-empty, entries
+ * without a manager dropped (so `[{}]` clears them). k8s.io/apimachinery fieldmanager.go (Update:
+ * "This is necessary to allow directly updating managed fields"); kubernetes.io/docs/reference/using-api/
+ * server-side-apply/#clearing-managedfields.
+ */
+function clientManagedFields(body: any): any[] | undefined {
+  const sent = body?.metadata?.managedFields;
+  if (!Array.isArray(sent) || !sent.length) return undefined;
+  return sent.filter(e => e && typeof e === 'object' && e.manager);
+}
+
 function now(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
@@ -83,7 +95,10 @@ function canonical(v: unknown): string {
 function withoutVolatile(o: any): string {
   const c = structuredClone(o);
   delete c.metadata.resourceVersion;
-  delete c.metadata.managedFields;
+  // A change of ownership is a change; only the time of an entry is not (a no-op apply stays a no-op).
+  c.metadata.managedFields = (c.metadata.managedFields ?? []).map(
+    ({ time: _t, ...e }: any) => e,
+  );
   return canonical(c);
 }
 
@@ -563,8 +578,11 @@ export class ObjectApi {
         if (live.metadata[k] === undefined) delete next.metadata[k];
         else next.metadata[k] = live.metadata[k];
       }
+      // The API server keeps managedFields a client sends in an update or patch (how ownership is moved
+      // or cleared; `[{}]` clears them) and keeps the live ones when the body has none.
       if (!managedSet)
-        next.metadata.managedFields = live.metadata.managedFields;
+        next.metadata.managedFields =
+          clientManagedFields(body) ?? live.metadata.managedFields;
     }
     next.apiVersion = apiVersionOf(type);
     next.kind = type.kind;
@@ -576,8 +594,15 @@ export class ObjectApi {
         (specPart(valid) !== specPart(live) ? 1 : 0);
     }
     if (!managedSet) {
+      const before = {
+        ...live,
+        metadata: {
+          ...live.metadata,
+          managedFields: next.metadata.managedFields,
+        },
+      };
       valid.metadata.managedFields = managedFieldsAfterUpdate(
-        live,
+        before,
         valid,
         this.manager(opts),
         apiVersionOf(type),

@@ -506,6 +506,80 @@ describe('kube-emulator conformance (core semantics)', () => {
     expect((await failure(apply(bad, 'gitops'))).code).toBe(422);
   });
 
+  // kubernetes.io/docs/reference/using-api/server-side-apply/ ("Clearing managedFields"; client-go's
+  // csaupgrade moves an Update manager's fields to its Apply entry the same way): managedFields sent in
+  // an update or patch replace the live ones, and `[{}]` clears them.
+  it('server-side apply: managedFields written by a patch are kept (ownership moved or cleared)', async () => {
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'moved', namespace: ns },
+      data: { a: '1', b: '2' },
+    };
+    const created: any = await objects.create(
+      cm,
+      undefined,
+      undefined,
+      'mover',
+    );
+    expect(created.metadata.managedFields).toEqual([
+      expect.objectContaining({ manager: 'mover', operation: 'Update' }),
+    ]);
+    const moved = created.metadata.managedFields.map((e: any) => ({
+      ...e,
+      operation: 'Apply',
+    }));
+    const patched: any = await objects.patch(
+      {
+        ...cm,
+        metadata: {
+          ...cm.metadata,
+          resourceVersion: created.metadata.resourceVersion,
+          managedFields: moved,
+        },
+      },
+      undefined,
+      undefined,
+      'mover',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(patched.metadata.resourceVersion).not.toBe(
+      created.metadata.resourceVersion,
+    );
+    expect(patched.metadata.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'mover',
+        operation: 'Apply',
+        fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } },
+      }),
+    ]);
+    // Now the fields are the applier's: applying without b removes it.
+    const applied: any = await objects.patch(
+      { ...cm, data: { a: '1' } },
+      undefined,
+      undefined,
+      'mover',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    expect(applied.data).toEqual({ a: '1' });
+    const cleared: any = await objects.patch(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { ...cm.metadata, managedFields: [{}] },
+      },
+      undefined,
+      undefined,
+      'mover',
+      undefined,
+      PatchStrategy.MergePatch,
+    );
+    expect(cleared.data).toEqual({ a: '1' });
+    expect(cleared.metadata.managedFields).toBeUndefined();
+  });
+
   it('deletes, deletes collections by label, and honours dryRun', async () => {
     await core.createNamespacedSecret({
       namespace: ns,

@@ -178,6 +178,74 @@ describe('ClusterClient against the emulator', () => {
     ).toHaveLength(2);
   });
 
+  // Server-side apply, as https://kubernetes.io/docs/reference/using-api/server-side-apply/ states it.
+  describe('server-side apply', () => {
+    const other = () =>
+      new ClusterClient({
+        name: 'local',
+        kubeConfig: emulator.kubeConfig,
+        timeoutMs: 10_000,
+        maxConcurrent: 2,
+        fieldManager: 'someone-else',
+      });
+    const managers = async (name: string) => {
+      const found = await client.get(ref(name));
+      const entries = found?.metadata.managedFields as
+        | { manager: string; operation: string }[]
+        | undefined;
+      return (entries ?? []).map(e => `${e.manager}/${e.operation}`).sort();
+    };
+
+    it('creates the object, then removes the fields this manager stops applying ("Field management")', async () => {
+      const created = await client.apply(cm('ssa-create', { a: '1', b: '2' }));
+      expect(created.data).toEqual({ a: '1', b: '2' });
+      expect(await managers('ssa-create')).toEqual([
+        'backstage-model-publishing/Apply',
+      ]);
+      const applied = await client.apply(cm('ssa-create', { a: '1' }));
+      expect(applied.data).toEqual({ a: '1' });
+      // One PATCH per apply: no read first, no PUT.
+      const writes = emulator.requests.filter(
+        r => r.path.endsWith('/configmaps/ssa-create') && r.method !== 'GET',
+      );
+      expect(writes.map(r => r.method)).toEqual(['PATCH', 'PATCH']);
+    });
+
+    it('is a 409 where another manager set a field to another value ("Conflicts"); force takes it over', async () => {
+      await other().apply(cm('ssa-conflict', { a: 'theirs' }));
+      await expect(
+        client.apply(cm('ssa-conflict', { a: 'ours' })),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+      expect((await client.get(ref('ssa-conflict')))?.data).toEqual({
+        a: 'theirs',
+      });
+      // The same value is no conflict: both managers own it.
+      await client.apply(cm('ssa-conflict', { a: 'theirs' }));
+      const forced = await client.apply(cm('ssa-conflict', { a: 'ours' }), {
+        force: true,
+      });
+      expect(forced.data).toEqual({ a: 'ours' });
+      expect(await managers('ssa-conflict')).toEqual([
+        'backstage-model-publishing/Apply',
+      ]);
+    });
+
+    it('takes the fields of our own earlier create into the apply, so dropping one removes it ("Upgrading from client-side apply")', async () => {
+      await client.create(cm('ssa-upgrade', { a: '1', b: '2' }));
+      expect(await managers('ssa-upgrade')).toEqual([
+        'backstage-model-publishing/Update',
+      ]);
+      const current = await client.get(ref('ssa-upgrade'));
+      const applied = await client.apply(cm('ssa-upgrade', { a: '1' }), {
+        current,
+      });
+      expect(applied.data).toEqual({ a: '1' });
+      expect(await managers('ssa-upgrade')).toEqual([
+        'backstage-model-publishing/Apply',
+      ]);
+    });
+  });
+
   it('retries a read-modify-write that hits a 409', async () => {
     await client.apply(cm('rmw'));
     emulator.faults.failNth({

@@ -10,6 +10,7 @@ import {
 import type { KubeObject } from './objects';
 import { ConcurrencyLimiter } from './limiter';
 import { isConflict, isNotFound, mapClusterError } from './errors';
+import { applyConfiguration, movedToApply } from './fieldOwnership';
 
 /** Items per list request (the API server's continue tokens page the rest). */
 const PAGE_SIZE = 500;
@@ -30,6 +31,16 @@ export interface ClusterClientOptions {
   maxConcurrent: number;
   /** Field manager recorded on writes. */
   fieldManager?: string;
+}
+
+export interface ApplyOptions {
+  /** Take over fields another manager set (else they are a 409). Only for objects we own. */
+  force?: boolean;
+  /**
+   * The object as just read, when the caller has it: fields that an earlier create or replace of ours
+   * set then belong to this apply (fieldOwnership.ts).
+   */
+  current?: KubeObject;
 }
 
 export function refOf(obj: KubeObject | ObjectRef): ObjectRef {
@@ -285,20 +296,57 @@ export class ClusterClient {
   }
 
   /**
-   * Creates the object, or replaces it when it exists (carrying over resourceVersion). Conflicts from a
-   * concurrent writer are retried.
+   * Server-side apply: a PATCH of content type application/apply-patch+yaml with this client's field
+   * manager (https://kubernetes.io/docs/reference/using-api/server-side-apply/). The server creates
+   * the object when it is absent, sets what `obj` states, and removes what this manager applied before
+   * and no longer states. A field another manager set to a different value is a 409 (ConflictError)
+   * unless `force`, which takes it over: only for objects we own.
    */
-  async apply<T extends KubeObject>(obj: T): Promise<T> {
-    return retryOnConflict(async () => {
-      const existing = await this.get(refOf(obj));
-      if (!existing) return this.create(obj);
-      return this.replace({
-        ...obj,
-        metadata: {
-          ...obj.metadata,
-          resourceVersion: existing.metadata.resourceVersion,
-        },
-      });
+  async apply<T extends KubeObject>(
+    obj: T,
+    options: ApplyOptions = {},
+  ): Promise<T> {
+    const ref = refOf(obj);
+    if (options.current) await this.moveOwnershipToApply(options.current);
+    return this.call(
+      `applying ${describeRef(ref)}`,
+      () =>
+        this.api.patch(
+          asBody(applyConfiguration(obj)),
+          undefined,
+          undefined,
+          this.fieldManager,
+          options.force ?? false,
+          PatchStrategy.ServerSideApply,
+        ) as Promise<unknown> as Promise<T>,
+    );
+  }
+
+  /**
+   * Moves the fields our create or replace set into our apply's (fieldOwnership.ts), so the apply that
+   * follows can remove them. At the version read: on a 409, re-read and move again.
+   */
+  private async moveOwnershipToApply(current: KubeObject): Promise<void> {
+    let latest: KubeObject | undefined = current;
+    await retryOnConflict(async () => {
+      const managedFields = latest && movedToApply(latest, this.fieldManager);
+      if (!latest || !managedFields) return;
+      const { apiVersion, kind, metadata } = latest;
+      try {
+        await this.patch({
+          apiVersion,
+          kind,
+          metadata: {
+            name: metadata.name,
+            namespace: metadata.namespace,
+            resourceVersion: metadata.resourceVersion,
+            managedFields,
+          },
+        });
+      } catch (error) {
+        if (isConflict(error)) latest = await this.get(refOf(latest));
+        throw error;
+      }
     });
   }
 

@@ -7,7 +7,7 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { HTTPRoute, KubeObject } from '../kubernetes/objects';
 import { ClusterRegistry } from '../kubernetes/ClusterRegistry';
-import { refOf } from '../kubernetes/ClusterClient';
+import { ClusterClient, refOf } from '../kubernetes/ClusterClient';
 import { CLUSTER, NAMESPACE, seedPaths } from '../__testUtils__/harness';
 import { type ClusterWrite, SagaExecutor } from './ClusterSaga';
 
@@ -121,7 +121,7 @@ describe('ClusterSaga', () => {
     const saga = sagas.begin(CLUSTER, 'p1');
     await saga.applyStaged([secret({ k: 'dg==' })], 'create');
     expect((await read(secret({})))?.data).toEqual({ k: 'dg==' });
-    expect(writes.map(w => w.action)).toEqual(['create', 'replace']);
+    expect(writes.map(w => w.action)).toEqual(['create', 'apply']);
     await saga.undo();
     expect(await read(secret({}))).toBeUndefined();
   });
@@ -136,6 +136,34 @@ describe('ClusterSaga', () => {
     expect((await read(secret({})))?.data).toEqual({ k: 'dg==' });
     await saga.undo();
     expect(await routePath(route('/a'))).toBe('/a');
+  });
+
+  it('apply is a server-side apply: a field the new version drops is gone, another manager keeps its own', async () => {
+    const hosted = {
+      ...route('/a'),
+      spec: { ...(route('/a').spec as object), hostnames: ['a.example.com'] },
+    };
+    await sagas.begin(CLUSTER, 'p1').applyStaged([hosted], 'create');
+    // Someone else annotates our route (kubernetes.io server-side apply: fields have owners).
+    const someoneElse = new ClusterClient({
+      name: CLUSTER,
+      kubeConfig: emulator.kubeConfig,
+      timeoutMs: 10_000,
+      maxConcurrent: 1,
+      fieldManager: 'kubectl-edit',
+    });
+    await someoneElse.patch({
+      ...route('/a'),
+      spec: undefined,
+      metadata: { ...route('/a').metadata, annotations: { note: 'theirs' } },
+    });
+    writes.length = 0;
+    await sagas.begin(CLUSTER, 'p1').applyStaged([route('/b')], 'apply');
+    expect(writes.map(w => w.action)).toEqual(['apply']);
+    const now = await clusters.get(CLUSTER).get<HTTPRoute>(refOf(route('/b')));
+    expect(now?.spec.hostnames).toBeUndefined();
+    expect(now?.spec.rules?.[0].matches?.[0].path?.value).toBe('/b');
+    expect(now?.metadata.annotations).toEqual({ note: 'theirs' });
   });
 
   it('deletes the route first, and undo recreates what it deleted', async () => {

@@ -1,7 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, isError } from '@backstage/errors';
 import {
+  LABEL_MANAGED_BY,
   LABEL_PUBLICATION,
+  MANAGED_BY_VALUE,
   type OwnedObject,
 } from '@model-publishing/plugin-model-publishing-common';
 import { redactKeys } from '../audit/AuditLog';
@@ -23,7 +25,7 @@ import {
 
 /** A cluster write about to happen (the test hook's argument). */
 export interface ClusterWrite {
-  action: 'create' | 'replace' | 'delete';
+  action: 'create' | 'apply' | 'replace' | 'delete';
   ref: ObjectRef;
 }
 
@@ -149,15 +151,20 @@ export class ClusterSaga {
         );
       }
       // A leftover of a crashed or failed publication: take it over (the journal deletes it on undo).
-      await this.write('replace', ref, () =>
-        this.client.replace(withVersion(obj, found)),
+      await this.write('apply', ref, () =>
+        this.client.apply(obj, { force: true, current: found }),
       );
       this.journal.push({ ref });
       return;
     }
     if (obj.kind === 'Secret') return;
-    await this.write('replace', ref, () =>
-      this.client.replace(withVersion(obj, existing)),
+    // Server-side apply; force only over an object of this publication (another manager's edits of it
+    // are overwritten, as a replace did); anything else with the name is a conflict, not taken over.
+    await this.write('apply', ref, () =>
+      this.client.apply(obj, {
+        force: this.isOurs(existing),
+        current: existing,
+      }),
     );
     this.journal.push({ ref, before: existing });
   }
@@ -169,6 +176,14 @@ export class ClusterSaga {
   ): Promise<T> {
     await this.o.beforeClusterWrite?.({ action, ref });
     return fn();
+  }
+
+  private isOurs(obj: KubeObject): boolean {
+    const labels = obj.metadata.labels ?? {};
+    return (
+      labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE &&
+      labels[LABEL_PUBLICATION] === this.publicationId
+    );
   }
 
   /** Ours (managed-by label) and owned by a publication that is no longer live. */
