@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import type { AccessModel, AccessService } from '../access';
 import type { AuditedAction } from '../audit/AuditLog';
 import type { AnyRequest, ModelTarget } from './context';
+import { modelPreamble } from './modelRoute';
 import { publicationOf } from './publicationOf';
 import { usageRange } from './usage';
 import type { ApiRouter, RouterDeps } from './types';
@@ -27,6 +28,12 @@ function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
   if (!result.success) throw new InputError(describeZodError(result.error));
   return result.data;
 }
+
+/** Owners' and admins' view of a model's access (requests, consumers). */
+const APPROVE = {
+  permission: accessApprovePermission,
+  action: 'access.approve',
+} as const;
 
 const modelOf = (
   p: Pick<Publication, 'entityRef' | 'owner' | 'name'>,
@@ -55,33 +62,30 @@ export function registerAccessRoutes(
   };
 
   /** Signed-in users only: services may not request, decide or see anyone's access. */
+  const USERS_ONLY =
+    'access routes act for a signed-in user; a service may not call them';
   const userCredentials = async (
     req: AnyRequest,
   ): Promise<BackstageCredentials & { actor: string }> => {
-    const credentials = await ctx.credentials(req);
-    if (!deps.auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError(
-        'access routes act for a signed-in user; a service may not call them',
-      );
-    }
+    const credentials = await ctx.userCredentials(req, USERS_ONLY);
     return Object.assign(credentials, { actor: ctx.actorOf(credentials) });
   };
+  const authorizedModel = modelPreamble(ctx);
+  const userModel = modelPreamble(ctx, { usersOnly: USERS_ONLY });
 
   const livePublication = (model: ModelTarget, liveOnly = true) =>
     publicationOf(publications, model, liveOnly ? 'live' : 'current');
+  /** The model as access notices and keys name it: the trusted entity's ref and owner. */
+  const accessModelOf = (model: ModelTarget, publication: Publication) =>
+    modelOf({ ...publication, entityRef: model.entityRef, owner: model.owner });
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/plans',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationReadPermission,
-        model,
-        'publication.read',
-      );
+      const { model } = await authorizedModel(req, {
+        permission: publicationReadPermission,
+        action: 'publication.read',
+      });
       res.json({
         items: await service().plansOf(await livePublication(model)),
       });
@@ -91,29 +95,17 @@ export function registerAccessRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        accessRequestPermission,
-        model,
-        'access.request',
-      );
+      const { model, actor } = await userModel(req, {
+        permission: accessRequestPermission,
+        action: 'access.request',
+      });
       const input = parse(accessRequestInputSchema, req.body);
       const publication = await livePublication(model);
       const result = await service().request(
         publication,
-        modelOf({
-          ...publication,
-          entityRef: model.entityRef,
-          owner: model.owner,
-        }),
+        accessModelOf(model, publication),
         input,
-        {
-          actor: credentials.actor,
-          request: req,
-        },
+        { actor, request: req },
       );
       res.status(201).setHeader('Cache-Control', 'no-store').json(result);
     },
@@ -122,15 +114,7 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        accessApprovePermission,
-        model,
-        'access.approve',
-      );
+      const { model } = await userModel(req, APPROVE);
       const publication = await livePublication(model, false);
       res.json({
         items: await service().listRequests(publication.id, req.query.status),
@@ -141,15 +125,7 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        accessApprovePermission,
-        model,
-        'access.approve',
-      );
+      const { model } = await userModel(req, APPROVE);
       const publication = await livePublication(model, false);
       res.json({ items: await service().consumersOf(publication.id) });
     },
@@ -158,24 +134,17 @@ export function registerAccessRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers/:keyId/:action',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
       const { keyId, action } = req.params;
-      await ctx.authorize(
-        req,
-        credentials,
-        accessApprovePermission,
-        { ...model, keyId },
-        `access.${action}`,
-      );
-      const publication = await livePublication(model, false);
-      const caller = { actor: credentials.actor, request: req };
-      const target = modelOf({
-        ...publication,
-        entityRef: model.entityRef,
-        owner: model.owner,
+      const { model, actor } = await userModel(req, {
+        permission: accessApprovePermission,
+        action: `access.${action}`,
       });
-      await service().manage(publication.id, keyId, action, target, caller);
+      const publication = await livePublication(model, false);
+      const target = accessModelOf(model, publication);
+      await service().manage(publication.id, keyId, action, target, {
+        actor,
+        request: req,
+      });
       const updated = (await service().consumersOf(publication.id)).find(
         k => k.key.id === keyId,
       );
@@ -190,17 +159,12 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/my-access',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        accessRequestPermission,
-        model,
-        'access.request',
-      );
+      const { model, actor } = await userModel(req, {
+        permission: accessRequestPermission,
+        action: 'access.request',
+      });
       const publication = await livePublication(model, false);
-      const mine = await service().mine(credentials.actor);
+      const mine = await service().mine(actor);
       res.json({
         keys: mine.keys.filter(k => k.publicationId === publication.id),
         requests: mine.requests.filter(r => r.publicationId === publication.id),

@@ -104,6 +104,17 @@ export class RouteContext {
     return credentials;
   }
 
+  /** The caller of a route that acts only for a signed-in user: a service principal gets 403 `refusal`. */
+  async userCredentials(
+    req: AnyRequest,
+    refusal: string,
+  ): Promise<BackstageCredentials> {
+    const credentials = await this.credentials(req);
+    if (!this.o.auth.isPrincipal(credentials, 'user'))
+      throw new NotAllowedError(refusal);
+    return credentials;
+  }
+
   /** Who did it, for audit rows and `createdBy`. */
   actorOf(credentials: BackstageCredentials): string {
     const p = credentials.principal as {

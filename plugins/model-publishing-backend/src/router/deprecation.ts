@@ -1,17 +1,14 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   publicationReadPermission,
   publicationUpdatePermission,
   usageReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { DeprecationService } from '../deprecation';
-import type { AnyRequest, ModelTarget } from './context';
+import type { ModelTarget } from './context';
+import { modelPreamble } from './modelRoute';
+import { publicationOf } from './publicationOf';
 import type { ApiRouter, RouterDeps } from './types';
 
 /**
@@ -30,27 +27,12 @@ export function registerDeprecationRoutes(
       );
     return deps.deprecations;
   };
-  const userCredentials = async (req: AnyRequest) => {
-    const credentials = await ctx.credentials(req);
-    if (!deps.auth.isPrincipal(credentials, 'user')) {
-      throw new NotAllowedError(
-        'deprecation acts for a signed-in user; a service may not call it',
-      );
-    }
-    return credentials;
-  };
-  const live = async (model: ModelTarget) => {
-    const publication = await publications.findLive(
-      model.cluster,
-      model.namespace,
-      model.name,
-    );
-    if (!publication)
-      throw new NotFoundError(
-        `${model.namespace}/${model.name} is not published`,
-      );
-    return publication;
-  };
+  const userModel = modelPreamble(ctx, {
+    usersOnly:
+      'deprecation acts for a signed-in user; a service may not call it',
+  });
+  const live = (model: ModelTarget) =>
+    publicationOf(publications, model, 'live');
 
   /** The successor's entity ref, normalised, and its public endpoint (it must be published). */
   const successorOf = async (ref: string) => {
@@ -96,22 +78,15 @@ export function registerDeprecationRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationReadPermission,
-        model,
-        'publication.read',
-      );
+      const { model, credentials } = await userModel(req, {
+        permission: publicationReadPermission,
+        action: 'publication.read',
+      });
       const publication = await live(model);
       const d = await service().get(publication.id);
-      const [usage] = [
-        await ctx.filterAllowed(credentials, usageReadPermission, [
-          model.entityRef,
-        ]),
-      ];
+      const usage = await ctx.filterAllowed(credentials, usageReadPermission, [
+        model.entityRef,
+      ]);
       res.json({
         ...(d ? { deprecation: service().view(d) } : {}),
         ...(usage.has(model.entityRef)
@@ -124,15 +99,10 @@ export function registerDeprecationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationUpdatePermission,
-        model,
-        'publication.deprecate',
-      );
+      const { model, actor } = await userModel(req, {
+        permission: publicationUpdatePermission,
+        action: 'publication.deprecate',
+      });
       const publication = await live(model);
       const { successor, ...rest } = req.body;
       const resolved: { successor?: string; successorUrl?: string } = successor
@@ -144,7 +114,7 @@ export function registerDeprecationRoutes(
         await service().deprecate(
           publication,
           { ...rest, ...resolved },
-          { actor: ctx.actorOf(credentials), request: req },
+          { actor, request: req },
         ),
       );
     },
@@ -153,19 +123,11 @@ export function registerDeprecationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const credentials = await userCredentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationUpdatePermission,
-        model,
-        'publication.undeprecate',
-      );
-      await service().undeprecate(await live(model), {
-        actor: ctx.actorOf(credentials),
-        request: req,
+      const { model, actor } = await userModel(req, {
+        permission: publicationUpdatePermission,
+        action: 'publication.undeprecate',
       });
+      await service().undeprecate(await live(model), { actor, request: req });
       res.status(204).end();
     },
   );

@@ -7,6 +7,7 @@ import {
   type UpdateKeyPath,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelTarget } from './context';
+import { modelPreamble } from './modelRoute';
 import { publicationOf } from './publicationOf';
 import type { ApiRouter, RouterDeps } from './types';
 
@@ -15,7 +16,8 @@ import type { ApiRouter, RouterDeps } from './types';
  * before it reads anything; the raw key leaves only in the 201 of create and rotate.
  */
 export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
-  const { ctx, publications, keys } = deps;
+  const { publications, keys } = deps;
+  const authorizedModel = modelPreamble(deps.ctx);
 
   // Keys belong to the live publication; after unpublish they are listed (and revoked) on the last one.
   const publicationFor = (model: ModelTarget, liveOnly: boolean) =>
@@ -24,17 +26,12 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
       // Key names, prefixes and last use are usage information: whoever may not see usage may not see
       // the keys either (docs/design.md §5; a reader of the catalog can still see that a model is published).
-      await ctx.authorize(
-        req,
-        credentials,
-        usageReadPermission,
-        model,
-        'usage.read',
-      );
+      const { model } = await authorizedModel(req, {
+        permission: usageReadPermission,
+        action: 'usage.read',
+      });
       const publication = await publicationFor(model, false);
       res.json({ items: await keys.list(publication.id) });
     },
@@ -43,20 +40,14 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        keyCreatePermission,
-        model,
-        'key.create',
-      );
-      const body = req.body;
+      const { model, actor } = await authorizedModel(req, {
+        permission: keyCreatePermission,
+        action: 'key.create',
+      });
       const publication = await publicationFor(model, true);
       const issued = await keys.create(
-        { publicationId: publication.id, ...body },
-        { actor: ctx.actorOf(credentials), request: req },
+        { publicationId: publication.id, ...req.body },
+        { actor, request: req },
       );
       res.status(201).setHeader('Cache-Control', 'no-store').json(issued);
     },
@@ -65,25 +56,18 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId/rotate',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      const keyId = req.params.keyId;
-      await ctx.authorize(
-        req,
-        credentials,
-        keyRotatePermission,
-        { ...model, keyId },
-        'key.rotate',
-      );
-      const body = req.body ?? {};
+      const { model, actor } = await authorizedModel(req, {
+        permission: keyRotatePermission,
+        action: 'key.rotate',
+      });
       const publication = await publicationFor(model, true);
       const rotated = await keys.rotate(
         {
           publicationId: publication.id,
-          keyId,
-          gracePeriodHours: body.gracePeriodHours,
+          keyId: req.params.keyId,
+          gracePeriodHours: req.body?.gracePeriodHours,
         },
-        { actor: ctx.actorOf(credentials), request: req },
+        { actor, request: req },
       );
       res.status(201).setHeader('Cache-Control', 'no-store').json(rotated);
     },
@@ -95,28 +79,25 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.patch(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
     async (req, res) => {
-      const params = req.params as UpdateKeyPath;
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(params);
-      const keyId = params.keyId;
-      await ctx.authorize(
-        req,
-        credentials,
-        keyCreatePermission,
-        { ...model, keyId },
-        'key.update',
-      );
-      const body = req.body as UpdateKeyBody;
+      const typed = req as typeof req & {
+        params: UpdateKeyPath;
+        body: UpdateKeyBody;
+      };
+      const { params, body } = typed;
+      const { model, actor } = await authorizedModel(typed, {
+        permission: keyCreatePermission,
+        action: 'key.update',
+      });
       const publication = await publicationFor(model, false);
       res.json(
         await keys.update(
           {
             publicationId: publication.id,
-            keyId,
+            keyId: params.keyId,
             description: body.description,
             rateLimits: body.rateLimits,
           },
-          { actor: ctx.actorOf(credentials), request: req },
+          { actor, request: req },
         ),
       );
     },
@@ -125,21 +106,15 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      const keyId = req.params.keyId;
-      await ctx.authorize(
-        req,
-        credentials,
-        keyRevokePermission,
-        { ...model, keyId },
-        'key.revoke',
-      );
+      const { model, actor } = await authorizedModel(req, {
+        permission: keyRevokePermission,
+        action: 'key.revoke',
+      });
       const publication = await publicationFor(model, false);
       res.json(
         await keys.revoke(
-          { publicationId: publication.id, keyId },
-          { actor: ctx.actorOf(credentials), request: req },
+          { publicationId: publication.id, keyId: req.params.keyId },
+          { actor, request: req },
         ),
       );
     },

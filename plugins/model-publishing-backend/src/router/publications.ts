@@ -10,6 +10,7 @@ import {
   type PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ListPublicationsQuery } from '../database/PublicationStore';
+import { modelPreamble } from './modelRoute';
 import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
 /** The validated body, once it also keeps the plan rules openapi.yaml cannot state (400 naming `plans`). */
@@ -61,6 +62,7 @@ export function registerPublicationRoutes(
   deps: RouterDeps,
 ): void {
   const { ctx, publications, publishing, models } = deps;
+  const authorizedModel = modelPreamble(ctx);
 
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
@@ -83,15 +85,11 @@ export function registerPublicationRoutes(
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
-    const credentials = await ctx.credentials(req);
-    const model = await ctx.resolveModel(req.params, { read: true });
-    await ctx.authorize(
-      req,
-      credentials,
-      publicationReadPermission,
-      model,
-      'publication.read',
-    );
+    const { model } = await authorizedModel(req, {
+      permission: publicationReadPermission,
+      action: 'publication.read',
+      read: true,
+    });
     const [info, publication] = await Promise.all([
       models.describe(model),
       publications.findCurrent(model.cluster, model.namespace, model.name),
@@ -102,16 +100,19 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/dry-run',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
       // An update's preview is asked by whoever may update; a publish's by whoever may publish.
       const update = req.query.mode === 'update';
-      await ctx.authorize(
+      const { model } = await authorizedModel(
         req,
-        credentials,
-        update ? publicationUpdatePermission : publicationCreatePermission,
-        model,
-        update ? 'publication.update' : 'publication.create',
+        update
+          ? {
+              permission: publicationUpdatePermission,
+              action: 'publication.update',
+            }
+          : {
+              permission: publicationCreatePermission,
+              action: 'publication.create',
+            },
       );
       const config = publishConfigOf(req.body);
       res.json(
@@ -125,19 +126,13 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationCreatePermission,
-        model,
-        'publication.create',
-      );
+      const { model, ...caller } = await authorizedModel(req, {
+        permission: publicationCreatePermission,
+        action: 'publication.create',
+      });
       const config = publishConfigOf(req.body);
       const result = await publishing.publish(model, config, {
-        actor: ctx.actorOf(credentials),
-        credentials,
+        ...caller,
         request: req,
       });
       res.status(201).json(result);
@@ -147,19 +142,13 @@ export function registerPublicationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationUpdatePermission,
-        model,
-        'publication.update',
-      );
+      const { model, ...caller } = await authorizedModel(req, {
+        permission: publicationUpdatePermission,
+        action: 'publication.update',
+      });
       const config = publishConfigOf(req.body);
       const publication = await publishing.update(model, config, {
-        actor: ctx.actorOf(credentials),
-        credentials,
+        ...caller,
         request: req,
       });
       // Plan limit edits reach the keys already issued on those plans.
@@ -171,18 +160,12 @@ export function registerPublicationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      await ctx.authorize(
-        req,
-        credentials,
-        publicationDeletePermission,
-        model,
-        'publication.delete',
-      );
+      const { model, ...caller } = await authorizedModel(req, {
+        permission: publicationDeletePermission,
+        action: 'publication.delete',
+      });
       const publication = await publishing.unpublish(model, {
-        actor: ctx.actorOf(credentials),
-        credentials,
+        ...caller,
         request: req,
       });
       res.json({ publication });

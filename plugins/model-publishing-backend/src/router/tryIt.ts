@@ -10,6 +10,7 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { secretName } from '../gateway/names';
 import { clientIdForKey } from '../keys/keyFormat';
+import { modelPreamble } from './modelRoute';
 import type { ApiRouter, RouterDeps } from './types';
 
 /** At most this much of a response body is returned to the browser. */
@@ -48,26 +49,25 @@ export function redactKey(text: string, key: string): string {
  * themselves (CORS), so the backend does, and returns status, headers, body and latency.
  */
 export function registerTryItRoutes(router: ApiRouter, deps: RouterDeps): void {
-  const { ctx, publications, clusters } = deps;
-  const { keys } = deps;
+  const { publications, clusters, keys } = deps;
+  const authorizedModel = modelPreamble(deps.ctx);
 
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/try-it',
     async (req, res) => {
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
       const body = req.body;
-      if (!body.keyId === !body.key) {
-        throw new InputError('keyId, key: give exactly one of them');
-      }
-      // Using a stored key reads it from the cluster: the same right as issuing one.
-      await ctx.authorize(
-        req,
-        credentials,
-        body.keyId ? keyCreatePermission : publicationReadPermission,
-        model,
-        body.keyId ? 'key.create' : 'publication.read',
-      );
+      const { model } = await authorizedModel(req, () => {
+        if (!body.keyId === !body.key) {
+          throw new InputError('keyId, key: give exactly one of them');
+        }
+        // Using a stored key reads it from the cluster: the same right as issuing one.
+        return body.keyId
+          ? { permission: keyCreatePermission, action: 'key.create' }
+          : {
+              permission: publicationReadPermission,
+              action: 'publication.read',
+            };
+      });
       const publication = await publications.findLive(
         model.cluster,
         model.namespace,

@@ -1,4 +1,3 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   InputError,
   NotAllowedError,
@@ -9,12 +8,14 @@ import {
   costsAdminPermission,
   usageReadPermission,
   type GetUsageQuery,
+  type ModelPath,
   type UsageGranularity,
 } from '@model-publishing/plugin-model-publishing-common';
 import express from 'express';
 import { checkUsageQuery } from '../usage/UsageService';
 import { chargebackToCsv, restrictChargeback } from '../usage/costs/chargeback';
-import type { AnyRequest, ModelTarget } from './context';
+import type { AnyRequest } from './context';
+import { modelPreamble } from './modelRoute';
 import type { ApiRouter, RouterDeps } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -45,6 +46,9 @@ export function usageRange(query: GetUsageQuery = {}): {
   return { from, to, granularity };
 }
 
+/** A request to a model's usage (JSON or CSV): the model's address and the usage range. */
+type UsageRequest = AnyRequest & { params: ModelPath; query: GetUsageQuery };
+
 /** Usage routes of the backend contract; all reads behind model-publishing.usage.read. */
 export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx } = deps;
@@ -56,21 +60,14 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
     return deps.usage;
   };
 
-  /** Authorizes first (denials audited), then finds the model's current publication. */
-  const publicationFor = async (
-    model: ModelTarget,
-    req: AnyRequest,
-    range: GetUsageQuery | undefined,
-    credentials: BackstageCredentials,
-  ) => {
-    await ctx.authorize(
-      req,
-      credentials,
-      usageReadPermission,
-      { entityRef: model.entityRef },
-      'usage.read',
-    );
-    const query = usageRange(range);
+  const authorizedModel = modelPreamble(ctx);
+  /** Authorizes first (denials audited), then checks the range and finds the model's current publication. */
+  const reportOf = async (req: UsageRequest) => {
+    const { model } = await authorizedModel(req, {
+      permission: usageReadPermission,
+      action: 'usage.read',
+    });
+    const query = usageRange(req.query);
     const current = await deps.publications.findCurrent(
       model.cluster,
       model.namespace,
@@ -83,21 +80,13 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
         `${model.namespace}/${model.name} in cluster '${model.cluster}' has no publication`,
       );
     }
-    return { usage, pub, query };
+    return { model, usage, pub, query };
   };
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/usage',
     async (req, res) => {
-      // Who is calling first: a service not let in gets 403 whether the model exists or not.
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(
-        model,
-        req,
-        req.query,
-        credentials,
-      );
+      const { usage, pub, query } = await reportOf(req);
       res.json(
         await usage.service.report(pub, query, {
           keySeries: req.query.series === 'keys',
@@ -109,15 +98,7 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/usage.csv',
     async (req, res) => {
-      // Who is calling first: a service not let in gets 403 whether the model exists or not.
-      const credentials = await ctx.credentials(req);
-      const model = await ctx.resolveModel(req.params);
-      const { usage, pub, query } = await publicationFor(
-        model,
-        req,
-        req.query,
-        credentials,
-      );
+      const { model, usage, pub, query } = await reportOf(req);
       const csv = await usage.service.csv(pub, query);
       const day = query.from.toISOString().slice(0, 10);
       res
