@@ -110,6 +110,20 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('finds the current record: the live one even when a failed one is newer, else the newest', async () => {
+      const t = (s: number) =>
+        new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);
+      const same = { name: 'model-1', namespace: 'fraud' };
+      await store.insertPublishing(newPublication(1, same), t(5));
+      await store.update(newPublication(1).id, { status: 'failed' });
+      await store.insertPublishing(newPublication(3, same), t(1));
+      const current = () => store.findCurrent('local', 'fraud', 'model-1');
+      expect((await current())?.id).toBe(newPublication(3).id);
+      await store.update(newPublication(3).id, { status: 'unpublished' });
+      expect((await current())?.id).toBe(newPublication(1).id);
+      expect(await store.findCurrent('local', 'fraud', 'none')).toBeUndefined();
+    });
+
     it("lists only each model's current record on request: publish → unpublish → publish shows the live one (issue 23 item 2)", async () => {
       const t = (s: number) =>
         new Date(Date.parse('2026-01-01T00:00:00Z') + s * 1000);

@@ -403,16 +403,19 @@ export class PublicationStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** The live publication, else the most recent one (failed / unpublished), for display. */
+  /**
+   * The live publication, else the most recent one (failed / unpublished), for display. One query either
+   * way (the model's rows, the live one first: at most one has a live_key), so a model that is not
+   * published costs no second round trip.
+   */
   async findCurrent(
     cluster: string,
     namespace: string,
     name: string,
   ): Promise<Publication | undefined> {
-    const live = await this.findLive(cluster, namespace, name);
-    if (live) return live;
     const row = await this.db<Row>(TABLE)
       .where({ cluster, namespace, name })
+      .orderByRaw('CASE WHEN live_key IS NULL THEN 1 ELSE 0 END')
       .orderBy([
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
