@@ -1,22 +1,6 @@
-import type {
-  AccessDecisionInput,
-  AccessRequest,
-  AccessRequestInput,
-  ConsumerKey,
-  IssuedApiKey,
-  Plan,
-  Publication,
-  RotatedApiKey,
-} from '@model-publishing/plugin-model-publishing-common';
-import type { ConsumerKeyRow } from './AccessStore';
 import { AccessRequests, type AccessRequestsOptions } from './AccessRequests';
 import { ConsumerKeys } from './ConsumerKeys';
-import type {
-  AccessKeys,
-  AccessModel,
-  Caller,
-  ConsumerKeyAction,
-} from './types';
+import type { AccessKeys } from './types';
 
 export { keyLifetimeDays } from './keyIssue';
 export type { Caller, ConsumerKeyAction } from './types';
@@ -39,110 +23,38 @@ export class AccessService {
     this.consumerKeys = new ConsumerKeys(options);
   }
 
-  plansOf(publication: Publication): Promise<Plan[]> {
-    return this.requests.plansOf(publication);
-  }
+  // The routes call these on the service; each is the method of the part named.
+  readonly plansOf: AccessRequests['plansOf'] = (...a) =>
+    this.requests.plansOf(...a);
+  readonly applyPlanEdits: AccessRequests['applyPlanEdits'] = (...a) =>
+    this.requests.applyPlanEdits(...a);
+  readonly request: AccessRequests['request'] = (...a) =>
+    this.requests.request(...a);
+  readonly getRequest: AccessRequests['getRequest'] = (...a) =>
+    this.requests.getRequest(...a);
+  readonly decide: AccessRequests['decide'] = (...a) =>
+    this.requests.decide(...a);
+  readonly issue: AccessRequests['issue'] = (...a) => this.requests.issue(...a);
+  readonly listRequests: AccessRequests['listRequests'] = (...a) =>
+    this.requests.listRequests(...a);
+  readonly listPending: AccessRequests['listPending'] = () =>
+    this.requests.listPending();
 
-  applyPlanEdits(publication: Publication): Promise<number> {
-    return this.requests.applyPlanEdits(publication);
-  }
-
-  request(
-    publication: Publication,
-    model: AccessModel,
-    input: AccessRequestInput,
-    caller: Caller,
-  ): Promise<{ request: AccessRequest; issued?: IssuedApiKey }> {
-    return this.requests.request(publication, model, input, caller);
-  }
-
-  getRequest(id: string): Promise<AccessRequest> {
-    return this.requests.getRequest(id);
-  }
-
-  decide(
-    request: AccessRequest,
-    model: AccessModel,
-    decision: AccessDecisionInput,
-    caller: Caller,
-  ): Promise<AccessRequest> {
-    return this.requests.decide(request, model, decision, caller);
-  }
-
-  issue(
-    requestId: string,
-    model: AccessModel,
-    caller: Caller,
-    options: { maxLifetimeMs?: number } = {},
-  ): Promise<{ request: AccessRequest; issued: IssuedApiKey }> {
-    return this.requests.issue(requestId, model, caller, options);
-  }
-
-  listRequests(
-    publicationId: string,
-    status?: AccessRequest['status'],
-  ): Promise<AccessRequest[]> {
-    return this.requests.listRequests(publicationId, status);
-  }
-
-  listPending(): Promise<AccessRequest[]> {
-    return this.requests.listPending();
-  }
-
-  consumerEntities(): Promise<Map<string, string[]>> {
-    return this.consumerKeys.consumerEntities();
-  }
-
-  consumersOf(publicationId: string): Promise<ConsumerKey[]> {
-    return this.consumerKeys.consumersOf(publicationId);
-  }
-
-  mine(
-    userRef: string,
-  ): Promise<{ keys: ConsumerKey[]; requests: AccessRequest[] }> {
-    return this.consumerKeys.mine(userRef);
-  }
-
-  consumerKeyById(keyId: string): Promise<ConsumerKey> {
-    return this.consumerKeys.consumerKeyById(keyId);
-  }
-
-  holds(
-    userRef: string,
-    key: Pick<ConsumerKey, 'consumerRef'>,
-  ): Promise<boolean> {
-    return this.consumerKeys.holds(userRef, key);
-  }
-
-  rotateHeld(
-    key: ConsumerKey,
-    gracePeriodHours: number | undefined,
-    caller: Caller,
-  ): Promise<RotatedApiKey> {
-    return this.consumerKeys.rotateHeld(key, gracePeriodHours, caller);
-  }
-
-  revokeHeld(key: ConsumerKey, caller: Caller): Promise<ConsumerKey> {
-    return this.consumerKeys.revokeHeld(key, caller);
-  }
-
-  consumerKey(publicationId: string, keyId: string): Promise<ConsumerKeyRow> {
-    return this.consumerKeys.consumerKey(publicationId, keyId);
-  }
-
-  manage(
-    publicationId: string,
-    keyId: string,
-    action: ConsumerKeyAction,
-    model: AccessModel,
-    caller: Caller,
-  ): Promise<void> {
-    return this.consumerKeys.manage(
-      publicationId,
-      keyId,
-      action,
-      model,
-      caller,
-    );
-  }
+  readonly consumerEntities: ConsumerKeys['consumerEntities'] = () =>
+    this.consumerKeys.consumerEntities();
+  readonly consumersOf: ConsumerKeys['consumersOf'] = (...a) =>
+    this.consumerKeys.consumersOf(...a);
+  readonly mine: ConsumerKeys['mine'] = (...a) => this.consumerKeys.mine(...a);
+  readonly consumerKeyById: ConsumerKeys['consumerKeyById'] = (...a) =>
+    this.consumerKeys.consumerKeyById(...a);
+  readonly holds: ConsumerKeys['holds'] = (...a) =>
+    this.consumerKeys.holds(...a);
+  readonly rotateHeld: ConsumerKeys['rotateHeld'] = (...a) =>
+    this.consumerKeys.rotateHeld(...a);
+  readonly revokeHeld: ConsumerKeys['revokeHeld'] = (...a) =>
+    this.consumerKeys.revokeHeld(...a);
+  readonly consumerKey: ConsumerKeys['consumerKey'] = (...a) =>
+    this.consumerKeys.consumerKey(...a);
+  readonly manage: ConsumerKeys['manage'] = (...a) =>
+    this.consumerKeys.manage(...a);
 }

@@ -5,6 +5,7 @@ import type {
   RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
 import { toDate, toIso } from '../database/util';
+import { groupBy } from './groupBy';
 
 const REQUESTS = 'access_requests';
 const KEYS = 'api_keys';
@@ -73,6 +74,39 @@ export interface ConsumerKeyRow {
   expiresAt?: Date;
 }
 
+/** The consumer columns of api_keys, as both databases return them. */
+const CONSUMER_KEY_COLUMNS = [
+  'id',
+  'publication_id',
+  'plan_id',
+  'consumer_ref',
+  'request_id',
+  'suspended_at',
+  'expires_at',
+] as const;
+
+type ConsumerKeyDbRow = {
+  id: string;
+  publication_id: string;
+  plan_id: string | null;
+  consumer_ref: string | null;
+  request_id: string | null;
+  suspended_at: unknown;
+  expires_at: unknown;
+};
+
+function consumerKeyFromRow(r: ConsumerKeyDbRow): ConsumerKeyRow {
+  return {
+    keyId: r.id,
+    publicationId: r.publication_id,
+    ...(r.plan_id ? { planId: r.plan_id } : {}),
+    ...(r.consumer_ref ? { consumerRef: r.consumer_ref } : {}),
+    ...(r.request_id ? { requestId: r.request_id } : {}),
+    ...(r.suspended_at ? { suspendedAt: toDate(r.suspended_at) } : {}),
+    ...(r.expires_at ? { expiresAt: toDate(r.expires_at) } : {}),
+  };
+}
+
 /**
  * Access requests and the consumer side of API keys. State changes are conditional updates on the
  * current status: concurrent approvals, denials and key collections race on one row, one wins.
@@ -139,37 +173,40 @@ export class AccessStore {
   }
 
   /** pending → approved (maybe on another plan / with a shorter lifetime). False when not pending. */
-  async approve(
+  approve(
     id: string,
     decision: { by: string; planId: string; keyLifetimeDays?: number },
     now: Date,
   ): Promise<boolean> {
-    const count = await this.db(REQUESTS)
-      .where({ id, status: 'pending' })
-      .update({
-        status: 'approved',
-        plan_id: decision.planId,
-        key_lifetime_days: decision.keyLifetimeDays ?? null,
-        decided_by: decision.by,
-        decided_at: now,
-      });
-    return count === 1;
+    return this.decidePending(id, decision.by, now, {
+      status: 'approved',
+      plan_id: decision.planId,
+      key_lifetime_days: decision.keyLifetimeDays ?? null,
+    });
   }
 
   /** pending → denied. False when not pending. */
-  async deny(
+  deny(
     id: string,
     decision: { by: string; reason: string },
     now: Date,
   ): Promise<boolean> {
+    return this.decidePending(id, decision.by, now, {
+      status: 'denied',
+      reason: decision.reason,
+    });
+  }
+
+  /** Records a decision on a pending request; false when it was no longer pending (another decision won). */
+  private async decidePending(
+    id: string,
+    by: string,
+    now: Date,
+    outcome: Partial<RequestRow>,
+  ): Promise<boolean> {
     const count = await this.db(REQUESTS)
       .where({ id, status: 'pending' })
-      .update({
-        status: 'denied',
-        reason: decision.reason,
-        decided_by: decision.by,
-        decided_at: now,
-      });
+      .update({ ...outcome, decided_by: by, decided_at: now });
     return count === 1;
   }
 
@@ -215,42 +252,16 @@ export class AccessStore {
     keyId?: string;
   }): Promise<ConsumerKeyRow[]> {
     const q = this.db(KEYS)
-      .select(
-        'id',
-        'publication_id',
-        'plan_id',
-        'consumer_ref',
-        'request_id',
-        'suspended_at',
-        'expires_at',
-      )
+      .select(...CONSUMER_KEY_COLUMNS)
       .whereNotNull('consumer_ref');
     if (filter.publicationId)
       q.andWhere('publication_id', filter.publicationId);
     if (filter.consumerRefs) q.whereIn('consumer_ref', filter.consumerRefs);
     if (filter.keyId) q.andWhere('id', filter.keyId);
-    const rows = await q
+    const rows: ConsumerKeyDbRow[] = await q
       .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }])
       .limit(1000);
-    return rows.map(
-      (r: {
-        id: string;
-        publication_id: string;
-        plan_id: string | null;
-        consumer_ref: string | null;
-        request_id: string | null;
-        suspended_at: unknown;
-        expires_at: unknown;
-      }) => ({
-        keyId: r.id,
-        publicationId: r.publication_id,
-        ...(r.plan_id ? { planId: r.plan_id } : {}),
-        ...(r.consumer_ref ? { consumerRef: r.consumer_ref } : {}),
-        ...(r.request_id ? { requestId: r.request_id } : {}),
-        ...(r.suspended_at ? { suspendedAt: toDate(r.suspended_at) } : {}),
-        ...(r.expires_at ? { expiresAt: toDate(r.expires_at) } : {}),
-      }),
-    );
+    return rows.map(consumerKeyFromRow);
   }
 
   /**
@@ -304,15 +315,8 @@ export class AccessStore {
 
   /** Live consumer keys whose expiry falls before `before` and whose holders were not told yet. */
   async keysExpiringBefore(before: Date, now: Date): Promise<ConsumerKeyRow[]> {
-    const rows = await this.db(KEYS)
-      .select(
-        'id',
-        'publication_id',
-        'plan_id',
-        'consumer_ref',
-        'request_id',
-        'expires_at',
-      )
+    const rows: ConsumerKeyDbRow[] = await this.db(KEYS)
+      .select(...CONSUMER_KEY_COLUMNS)
       .whereNotNull('consumer_ref')
       .whereNull('revoked_at')
       .whereNull('removed_at')
@@ -320,21 +324,7 @@ export class AccessStore {
       .where('expires_at', '>', now)
       .andWhere('expires_at', '<=', before)
       .limit(1000);
-    return rows.map(
-      (r: {
-        id: string;
-        publication_id: string;
-        consumer_ref: string;
-        request_id: string | null;
-        expires_at: unknown;
-      }) => ({
-        keyId: r.id,
-        publicationId: r.publication_id,
-        consumerRef: r.consumer_ref,
-        ...(r.request_id ? { requestId: r.request_id } : {}),
-        expiresAt: toDate(r.expires_at),
-      }),
-    );
+    return rows.map(consumerKeyFromRow);
   }
 
   /** Marks the expiry notice as sent; false when another replica sent it first. */
@@ -355,13 +345,12 @@ export class AccessStore {
         .whereNull('revoked_at')
         .whereNull('removed_at')
         .orderBy(['publication_id', 'consumer_ref']);
-    const out = new Map<string, string[]>();
-    for (const r of rows)
-      out.set(r.publication_id, [
-        ...(out.get(r.publication_id) ?? []),
-        r.consumer_ref,
-      ]);
-    return out;
+    return new Map(
+      [...groupBy(rows, r => r.publication_id)].map(([id, group]) => [
+        id,
+        group.map(r => r.consumer_ref),
+      ]),
+    );
   }
 
   /** Distinct consumers of live keys, for the lifecycle check against the catalog. */

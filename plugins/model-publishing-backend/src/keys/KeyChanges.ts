@@ -7,7 +7,7 @@ import { keyStatus, toApiKeyInfo } from './keyInfo';
 import {
   type Actor,
   hasLimits,
-  type KeyRecords,
+  type KeyOperationsBase,
   MANAGEABLE,
   safeMessage,
 } from './keyRecords';
@@ -23,20 +23,17 @@ export interface UpdateKeyInput {
   rateLimits?: RateLimits;
 }
 
-export interface KeyChangesOptions {
-  records: KeyRecords;
+export interface KeyChangesOptions extends KeyOperationsBase {
   /** Takes a revoked key out of the Secret. */
   sweeper: Pick<KeySweep, 'removeFromSecret'>;
   rateLimitMode: 'global' | 'local';
-  /** Re-applies the publication's per-key limits; never throws. */
-  limitsChanged(publicationId: string): Promise<void>;
 }
 
 /** Changes to an issued key: its description and own limits, and its revocation. */
 export class KeyChanges {
   constructor(private readonly o: KeyChangesOptions) {}
 
-  private get records(): KeyRecords {
+  private get records() {
     return this.o.records;
   }
 

@@ -8,14 +8,14 @@ import { keyStatus, toApiKeyInfo } from './keyInfo';
 import {
   type Actor,
   hasLimits,
-  type KeyRecords,
+  type KeyOperationsBase,
   parseExpiry,
   safeMessage,
   secretTarget,
 } from './keyRecords';
 import { checkRuleBudget } from './ruleBudget';
 import { writeSecretKeys, type SecretWriteOptions } from './secretKeys';
-import type { ApiKeyRecord, KeySecretClient } from './types';
+import type { ApiKeyRecord, KeyPublication, KeySecretClient } from './types';
 
 const HOUR_MS = 3_600_000;
 
@@ -35,8 +35,7 @@ export interface RotateKeyInput {
 
 export type RotatedApiKey = IssuedApiKey & { previous: ApiKeyInfo };
 
-export interface KeyIssuingOptions {
-  records: KeyRecords;
+export interface KeyIssuingOptions extends KeyOperationsBase {
   secrets: KeySecretClient;
   secretWrite?: SecretWriteOptions;
   rateLimitMode: 'global' | 'local';
@@ -45,8 +44,6 @@ export interface KeyIssuingOptions {
   /** Most live keys a publication may hold (creating one more is a 409). */
   maxLivePerPublication: number;
   refuseNewKeys?: (publicationId: string) => Promise<string | undefined>;
-  /** Re-applies the publication's per-key limits; never throws. */
-  limitsChanged(publicationId: string): Promise<void>;
 }
 
 /**
@@ -57,7 +54,7 @@ export interface KeyIssuingOptions {
 export class KeyIssuing {
   constructor(private readonly o: KeyIssuingOptions) {}
 
-  private get records(): KeyRecords {
+  private get records() {
     return this.o.records;
   }
 
@@ -72,12 +69,10 @@ export class KeyIssuing {
     const rateLimits = hasLimits(input.rateLimits)
       ? input.rateLimits
       : undefined;
-    const key = this.records.generateKey();
-    const record = this.records.newRecord(
+    const { key, record } = this.records.newKey(
       publication.id,
       input.name,
-      key,
-      who.actor,
+      who,
       now,
       {
         expiresAt,
@@ -109,23 +104,10 @@ export class KeyIssuing {
       await store.insert(record);
     });
 
-    try {
-      await writeSecretKeys(
-        this.o.secrets,
-        secretTarget(publication),
-        { add: { [record.clientId]: key } },
-        this.o.secretWrite,
-      );
-    } catch (error) {
-      // Never handed out; revoke so the sweep removes it should the write have landed after all.
-      await this.records.store.markRevoked(record.id, this.records.now());
-      await this.records.audit({
-        ...this.records.event('key.create', who, publication, record.id),
-        outcome: 'failed',
-        error: safeMessage(error),
-      });
-      throw error;
-    }
+    await this.putInSecret(publication, { record, key }, who, {
+      action: 'key.create',
+      keyId: record.id,
+    });
 
     if (rateLimits) await this.o.limitsChanged(publication.id);
     await this.records.audit({
@@ -152,12 +134,10 @@ export class KeyIssuing {
     const now = this.records.now();
     const graceUntil = new Date(now.getTime() + graceHours * HOUR_MS);
     const revokeNow = graceHours === 0;
-    const key = this.records.generateKey();
-    const record = this.records.newRecord(
+    const { key, record } = this.records.newKey(
       publication.id,
       old.name,
-      key,
-      who.actor,
+      who,
       now,
       {
         expiresAt: successorExpiry(old, now),
@@ -185,26 +165,13 @@ export class KeyIssuing {
       await store.insert(record);
     });
 
-    try {
-      await writeSecretKeys(
-        this.o.secrets,
-        secretTarget(publication),
-        {
-          add: { [record.clientId]: key },
-          ...(revokeNow ? { remove: [old.clientId] } : {}),
-        },
-        this.o.secretWrite,
-      );
-    } catch (error) {
-      await this.records.store.markRevoked(record.id, this.records.now());
-      await this.records.store.clearRotation(old.id, graceUntil, now);
-      await this.records.audit({
-        ...this.records.event('key.rotate', who, publication, old.id),
-        outcome: 'failed',
-        error: safeMessage(error),
-      });
-      throw error;
-    }
+    await this.putInSecret(publication, { record, key }, who, {
+      action: 'key.rotate',
+      keyId: old.id,
+      ...(revokeNow ? { remove: [old.clientId] } : {}),
+      // The old key stays active: the rotation did not happen.
+      undo: () => this.records.store.clearRotation(old.id, graceUntil, now),
+    });
     if (revokeNow)
       await this.records.store.markRemoved([old.id], this.records.now());
 
@@ -233,6 +200,44 @@ export class KeyIssuing {
       secret: key,
       previous: toApiKeyInfo(previous, after),
     };
+  }
+
+  /**
+   * Writes a new key into the publication's Secret (and takes `remove` out). When that fails the key
+   * was never handed out: its record is revoked, so the sweep removes it should the write have landed
+   * after all; `undo` reverts the rest, the failure is audited and the error rethrown.
+   */
+  private async putInSecret(
+    publication: KeyPublication,
+    added: { record: ApiKeyRecord; key: string },
+    who: Actor,
+    on: {
+      action: 'key.create' | 'key.rotate';
+      keyId: string;
+      remove?: string[];
+      undo?: () => Promise<unknown>;
+    },
+  ): Promise<void> {
+    try {
+      await writeSecretKeys(
+        this.o.secrets,
+        secretTarget(publication),
+        {
+          add: { [added.record.clientId]: added.key },
+          ...(on.remove ? { remove: on.remove } : {}),
+        },
+        this.o.secretWrite,
+      );
+    } catch (error) {
+      await this.records.store.markRevoked(added.record.id, this.records.now());
+      await on.undo?.();
+      await this.records.audit({
+        ...this.records.event(on.action, who, publication, on.keyId),
+        outcome: 'failed',
+        error: safeMessage(error),
+      });
+      throw error;
+    }
   }
 }
 

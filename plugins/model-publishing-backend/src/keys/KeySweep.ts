@@ -3,7 +3,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PublicationStatus } from '@model-publishing/plugin-model-publishing-common';
 import {
   hasLimits,
-  type KeyRecords,
+  type KeyOperationsBase,
   safeMessage,
   secretTarget,
 } from './keyRecords';
@@ -43,14 +43,11 @@ function removalReason(
 /** Takes keys out of their publication's Secret: the scheduled sweep and a revocation's removal. */
 export class KeySweep {
   constructor(
-    private readonly o: {
-      records: KeyRecords;
+    private readonly o: KeyOperationsBase & {
       publications: KeyPublicationLookup;
       secrets: KeySecretClient;
       secretWrite?: SecretWriteOptions;
       logger: LoggerService;
-      /** Re-applies the publication's per-key limits after keys with limits left it. */
-      limitsChanged(publicationId: string): Promise<void>;
     },
   ) {}
 

@@ -67,12 +67,10 @@ export class PublicationKeys {
         : await this.records.publication(input.publicationId);
     const now = this.records.now();
     const expiresAt = parseExpiry(input.expiresAt, now);
-    const key = this.records.generateKey();
-    const record = this.records.newRecord(
+    const { key, record } = this.records.newKey(
       publication.id,
       input.name,
-      key,
-      who.actor,
+      who,
       now,
       { expiresAt },
     );

@@ -35,6 +35,13 @@ export const MANAGEABLE: PublicationStatus[] = [
   'updating',
 ];
 
+/** What the key operations (issuing, changes, the sweep) share besides their own settings. */
+export interface KeyOperationsBase {
+  records: KeyRecords;
+  /** Re-applies the publication's per-key limits; never throws. */
+  limitsChanged(publicationId: string): Promise<void>;
+}
+
 /** What both key services are built from. */
 export interface KeyRecordsOptions {
   store: ApiKeyStore;
@@ -113,11 +120,14 @@ export class KeyRecords {
     return this.o.store;
   }
 
-  newRecord(
+  /**
+   * A new key and its record (hash and prefix only, never the key). The key goes into the Secret and
+   * back to the caller once; it is not kept anywhere else.
+   */
+  newKey(
     publicationId: string,
     name: string,
-    key: string,
-    createdBy: string,
+    who: Actor,
     now: Date,
     extra: {
       expiresAt?: Date;
@@ -125,9 +135,10 @@ export class KeyRecords {
       rotatedFrom?: string;
       description?: string;
     },
-  ): ApiKeyRecord {
+  ): { key: string; record: ApiKeyRecord } {
+    const key = this.generateKey();
     const id = this.newId();
-    return {
+    const record: ApiKeyRecord = {
       id,
       publicationId,
       name,
@@ -135,12 +146,13 @@ export class KeyRecords {
       prefix: keyPrefix(key),
       hash: hashApiKey(key),
       clientId: clientIdForKey(id),
-      createdBy,
+      createdBy: who.actor,
       createdAt: now,
       ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
       ...(hasLimits(extra.rateLimits) ? { rateLimits: extra.rateLimits } : {}),
       ...(extra.rotatedFrom ? { rotatedFrom: extra.rotatedFrom } : {}),
     };
+    return { key, record };
   }
 
   async publication(id: string): Promise<KeyPublication> {
