@@ -1,6 +1,6 @@
 /**
- * One access-log record in the JSON format docs/usage.md configures on a real Envoy Gateway
- * (EnvoyProxy `telemetry.accessLog` with a JSON format of these Envoy command operators). Missing
+ * One access-log record in the JSON format plugins/model-publishing-backend/docs/usage.md configures on
+ * a real Envoy Gateway (EnvoyProxy `telemetry.accessLog` with a JSON format of these Envoy command operators). Missing
  * values are null, as Envoy writes them in JSON.
  */
 export interface AccessLogRecord {

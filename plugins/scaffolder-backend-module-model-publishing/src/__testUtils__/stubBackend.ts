@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A real HTTP stand-in for the model-publishing backend's entity routes (BACKEND-CONTRACT.md). It
- * decides permissions from the caller's token the way the real backend would from its credentials:
+ * A real HTTP stand-in for the model-publishing backend's entity routes (their contract is
+ * plugins/model-publishing-backend/src/schema/openapi.yaml). It decides permissions from the caller's
+ * token the way the real backend would from its credentials:
  * only the model's owner may write, a token without a user (the scaffolder's own rights) may not.
  * Every response that could carry a key carries one, so tests prove the actions drop it.
  */
