@@ -24,7 +24,8 @@ export const modelPublishingTranslationRef = createTranslationRef({
       thisModelIsNotReachable:
         'This model is not reachable from outside the cluster. Publish it with the publish form to give clients an endpoint and API keys.',
       noEndpointsYet: 'No endpoints yet.',
-      endpoint: 'endpoint {{url}}',
+      copyEndpoint: 'Copy endpoint {{url}}',
+      copied: 'Copied',
     },
     publishForm: {
       whichApiDoesThisModel: 'Which API does this model serve? Please confirm.',
@@ -100,6 +101,8 @@ export const modelPublishingTranslationRef = createTranslationRef({
       copyThisKeyNowYou:
         "Copy this key now. You won't see this key again: the portal does not store it.",
       apiKey: 'API key',
+      copyApiKey: 'Copy API key',
+      copied: 'Copied',
       iHaveCopiedTheKey: 'I have copied the key',
       closeTheKeyDialog: 'Close the key dialog?',
       onceThisDialogClosesNobody:

@@ -3,6 +3,7 @@ import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Box from '@material-ui/core/Box';
 import {
+  CopyTextButton,
   InfoCard,
   MarkdownContent,
   Progress,
@@ -14,7 +15,6 @@ import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
 import { guideLanguages } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
-import { CopyButton } from '../common/CopyButton';
 import { CodeBlock } from './CodeBlock';
 import { guideParts, guideTabOrder } from './guideParts';
 import { GuideLanguage, LANGUAGE_LABELS } from './guideTabs';
@@ -107,11 +107,13 @@ export function ApiGuideCard(props: {
               } (${part.language})`}
             />
             <Box position="absolute" top={4} right={4}>
-              <CopyButton
+              <CopyTextButton
                 text={part.code}
-                label={`code block ${
+                aria-label={`Copy code block ${
                   all.slice(0, index + 1).filter(p => p.type === 'code').length
                 } (${part.language})`}
+                tooltipText="Copied"
+                variant="tertiary"
               />
             </Box>
           </Box>

@@ -4,6 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
+  CopyTextButton,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -17,7 +18,6 @@ import useAsync from 'react-use/esm/useAsync';
 import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { ModelAddress } from '../../api/types';
-import { CopyButton } from '../common/CopyButton';
 import { errorStatus } from '../common/errors';
 import {
   type ConnectSetting,
@@ -66,7 +66,12 @@ function SettingRow(props: { setting: ConnectSetting }) {
         {setting.label}
       </Typography>
       {!setting.block && <code className={classes.value}>{setting.value}</code>}
-      <CopyButton text={setting.value} label={setting.label} />
+      <CopyTextButton
+        text={setting.value}
+        aria-label={`Copy ${setting.label}`}
+        tooltipText="Copied"
+        variant="tertiary"
+      />
       {setting.block && (
         // focusable, so keyboard users can scroll a long line
         // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex

@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
+  CopyTextButton,
   InfoCard,
   Link,
   Progress,
@@ -12,7 +13,6 @@ import { modelAddressFromEntity } from '../../api/modelAddress';
 import type { ModelAddress } from '../../api/types';
 import { useModel } from '../../hooks/useModel';
 import { PublicationStatusLabel } from '../common/StatusChip';
-import { CopyButton } from '../common/CopyButton';
 import { errorStatus } from '../common/errors';
 import { useEntityTabLink } from '../common/useEntityTabLink';
 import { kindLabel } from '../StatusPanel/StatusPanel';
@@ -74,9 +74,11 @@ export function PublishStatusCardContent(props: {
         {endpoint ? (
           <Box display="flex" alignItems="center" mt={1}>
             <code style={{ wordBreak: 'break-all' }}>{endpoint.url}</code>
-            <CopyButton
+            <CopyTextButton
               text={endpoint.url}
-              label={`endpoint ${endpoint.url}`}
+              aria-label={`Copy endpoint ${endpoint.url}`}
+              tooltipText="Copied"
+              variant="tertiary"
             />
           </Box>
         ) : (

@@ -8,7 +8,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-common';
-import { CopyButton } from '../common/CopyButton';
+import { CopyTextButton } from '@backstage/core-components';
 import { InitialFocusButton } from '../common/InitialFocusButton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
@@ -58,9 +58,11 @@ export function NewKeyDialog(props: {
               readOnly: true,
               style: { fontFamily: 'monospace' },
               endAdornment: issued ? (
-                <CopyButton
+                <CopyTextButton
                   text={issued.secret}
-                  label={t('keyManager.apiKey')}
+                  aria-label={t('keyManager.copyApiKey')}
+                  tooltipText={t('keyManager.copied')}
+                  variant="tertiary"
                 />
               ) : undefined,
             }}

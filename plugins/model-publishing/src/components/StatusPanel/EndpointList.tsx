@@ -3,7 +3,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
-import { CopyButton } from '../common/CopyButton';
+import { CopyTextButton } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
@@ -33,9 +33,11 @@ export function EndpointList(props: { endpoints: Publication['endpoints'] }) {
             }
             secondary={endpoint.description}
           />
-          <CopyButton
+          <CopyTextButton
             text={endpoint.url}
-            label={t('publishTab.endpoint', { url: endpoint.url })}
+            aria-label={t('publishTab.copyEndpoint', { url: endpoint.url })}
+            tooltipText={t('publishTab.copied')}
+            variant="tertiary"
           />
         </ListItem>
       ))}
