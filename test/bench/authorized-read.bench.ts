@@ -116,6 +116,8 @@ async function main() {
     }`,
   );
   await b.stop();
+  // The test backend leaves its SQLite pools (knex reapers) behind after stop, which keeps node alive.
+  process.exit(allMet ? 0 : 1);
 }
 
 main().catch(e => {
