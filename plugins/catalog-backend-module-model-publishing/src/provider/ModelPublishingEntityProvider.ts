@@ -5,7 +5,7 @@ import type {
   SchedulerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import type { ApiEntityV1alpha1, Entity } from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import type {
   EntityProvider,
@@ -14,31 +14,22 @@ import type {
 import {
   detectModelKind,
   modelPublishingLocationKey,
-  type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
 import { createKubeConfig } from '../cluster/kubeConfig';
 import { WatchedCluster } from '../cluster/WatchedCluster';
 import { ProviderConfig, readProviderConfigs } from '../config';
 import {
-  isLivePublication,
-  placeholderOpenApi,
-  publicationToApiEntity,
-} from '../mapping/apiEntities';
-import {
   buildComponentEntities,
-  ModelComponent,
+  type ComponentMemo,
 } from '../mapping/componentEntities';
-import { withExternalTechDocs } from '../mapping/techdocs';
-import { LABEL_PUBLISHED } from '../constants';
 import type { ClusterSnapshot, ModelKindDetector } from '../mapping/types';
 import {
   PublicationsClient,
   PublicationsSource,
 } from '../publications/PublicationsClient';
+import { decorateComponents } from './decorateComponents';
 import { type EmittedEntities, entityDelta } from './entityDelta';
-
-/** Guides fetched at once; the backend renders each on request. */
-const GUIDE_CONCURRENCY = 4;
+import { PublishedApis } from './PublishedApis';
 
 export interface ModelPublishingEntityProviderOptions {
   config: ProviderConfig;
@@ -80,13 +71,9 @@ export class ModelPublishingEntityProvider implements EntityProvider {
   private readonly locationKey: string;
   private componentConnection?: EntityProviderConnection;
   private apiConnection?: EntityProviderConnection;
-  private lastConsumers = new Map<string, string[]>();
-  /** Last publications fetched successfully (live ones of this cluster) with their documents. */
-  private lastPublications?: { publication: Publication; openapi: object }[];
-  private readonly openApiCache = new Map<
-    string,
-    { updatedAt: string; openapi: object }
-  >();
+  private readonly published: PublishedApis;
+  /** Components of the last run by model: a change rebuilds only its own (componentEntities.ts). */
+  private readonly componentMemo: ComponentMemo = new Map();
   private running?: Promise<RunResult>;
   private watched?: WatchedCluster;
   private changeTimer?: NodeJS.Timeout;
@@ -129,6 +116,10 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     this.options = options;
     // The model-publishing backend trusts an entity only under this key (providerClusterOf, -common).
     this.locationKey = modelPublishingLocationKey(options.config.cluster);
+    this.published = new PublishedApis({
+      ...options,
+      locationKey: this.locationKey,
+    });
     const apiName = `ModelPublishingApiEntityProvider:${options.config.id}`;
     this.apiProvider = {
       getProviderName: () => apiName,
@@ -215,38 +206,35 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     }
 
     const publications =
-      cachedPublications && this.lastPublications
-        ? this.lastPublications
-        : await this.readPublications(result);
+      cachedPublications && this.published.last
+        ? this.published.last
+        : await this.published.read(result);
     if (!snapshot) return result;
 
-    const components = buildComponentEntities(snapshot, {
-      cluster: config.cluster,
-      locationKey: this.locationKey,
-      defaults: config.defaults,
-      namePrefix: config.namePrefix,
-      detect: this.options.detect,
-    });
-    const consumers = publications ? await this.readConsumers() : undefined;
+    const components = buildComponentEntities(
+      snapshot,
+      {
+        cluster: config.cluster,
+        locationKey: this.locationKey,
+        defaults: config.defaults,
+        namePrefix: config.namePrefix,
+        detect: this.options.detect,
+      },
+      undefined,
+      this.componentMemo,
+    );
+    const consumers = publications
+      ? await this.published.readConsumers()
+      : undefined;
     const apis = publications
-      ? this.toApiEntities(components, publications, consumers)
+      ? this.published.toApiEntities(components, publications, consumers)
       : undefined;
     if (apis) {
-      const published = new Set(apis.map(a => a.component));
-      for (const component of components) {
-        component.entity.metadata.labels = {
-          ...component.entity.metadata.labels,
-          [LABEL_PUBLISHED]: String(published.has(component)),
-        };
-      }
-      for (const { component, api } of apis) {
-        component.entity.spec.providesApis = [api.metadata.name];
-        if (config.techdocs)
-          component.entity = withExternalTechDocs(
-            component.entity,
-            this.options.appBaseUrl,
-          );
-      }
+      decorateComponents(
+        components,
+        new Map(apis.map(a => [a.component, a.api.metadata.name])),
+        { techdocs: config.techdocs, appBaseUrl: this.options.appBaseUrl },
+      );
     }
 
     await this.emit(
@@ -319,154 +307,4 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     await this.watched.ready();
     return this.watched.snapshot();
   }
-
-  /** Fresh publications, else the last good ones, else undefined (then API entities stay untouched). */
-  private async readPublications(
-    result: RunResult,
-  ): Promise<{ publication: Publication; openapi: object }[] | undefined> {
-    const { publications, config, logger } = this.options;
-    if (!publications || !config.publications) return undefined;
-    try {
-      const all = await publications.listPublications();
-      const mine = all.filter(
-        p => isLivePublication(p) && this.isOurCluster(p.cluster),
-      );
-      const withDocs = await mapBounded(
-        mine,
-        GUIDE_CONCURRENCY,
-        async publication => ({
-          publication,
-          openapi: await this.openApiFor(publication),
-        }),
-      );
-      const live = new Set(mine.map(p => p.id));
-      for (const id of this.openApiCache.keys())
-        if (!live.has(id)) this.openApiCache.delete(id);
-      this.lastPublications = withDocs;
-      return withDocs;
-    } catch (error) {
-      result.publicationsError = String((error as Error)?.message ?? error);
-      logger.warn(
-        `Cannot list publications from the model-publishing backend; ${
-          this.lastPublications
-            ? 'using the last known ones'
-            : 'leaving API entities as they are'
-        }: ${result.publicationsError}`,
-      );
-      return this.lastPublications;
-    }
-  }
-
-  /** Consumer refs per publication; on failure the last good ones (relations never flap on a hiccup). */
-  private async readConsumers(): Promise<Map<string, string[]>> {
-    const source = this.options.publications;
-    if (!source?.listConsumerEntities) return new Map();
-    try {
-      this.lastConsumers = await source.listConsumerEntities();
-    } catch (error) {
-      this.options.logger.warn(
-        `Cannot list consumers from the model-publishing backend: ${
-          (error as Error)?.message ?? error
-        }`,
-      );
-    }
-    return this.lastConsumers;
-  }
-
-  private isOurCluster(cluster: string): boolean {
-    const { config } = this.options;
-    return (
-      cluster === config.cluster ||
-      (cluster === 'default' && config.acceptsDefaultClusterAlias)
-    );
-  }
-
-  private async openApiFor(publication: Publication): Promise<object> {
-    const cached = this.openApiCache.get(publication.id);
-    if (cached && cached.updatedAt === publication.updatedAt)
-      return cached.openapi;
-    try {
-      const openapi = await this.options.publications!.getOpenApi(publication);
-      this.openApiCache.set(publication.id, {
-        updatedAt: publication.updatedAt,
-        openapi,
-      });
-      return openapi;
-    } catch (error) {
-      this.options.logger.warn(
-        `Cannot fetch the OpenAPI document of publication ${publication.id} (${
-          publication.namespace
-        }/${publication.name}): ${(error as Error)?.message ?? error}`,
-      );
-      return cached?.openapi ?? placeholderOpenApi(publication);
-    }
-  }
-
-  private toApiEntities(
-    components: ModelComponent[],
-    publications: { publication: Publication; openapi: object }[],
-    consumers: Map<string, string[]> = new Map(),
-  ): { component: ModelComponent; api: ApiEntityV1alpha1 }[] {
-    const byRef = new Map<string, ModelComponent>();
-    // An InferenceService wins over an LLMInferenceService of the same name: publications do not say which.
-    for (const c of [...components].reverse()) {
-      if (
-        !byRef.has(c.modelRef) ||
-        c.summary.resourceKind === 'InferenceService'
-      ) {
-        byRef.set(c.modelRef, c);
-      }
-    }
-    // One API per model: should the backend ever report two live publications of one model, the newest wins.
-    const newest = new Map<
-      string,
-      { publication: Publication; openapi: object }
-    >();
-    for (const p of publications) {
-      const key = `${p.publication.namespace}/${p.publication.name}`;
-      const seen = newest.get(key);
-      if (!seen || seen.publication.updatedAt < p.publication.updatedAt)
-        newest.set(key, p);
-    }
-    const out: { component: ModelComponent; api: ApiEntityV1alpha1 }[] = [];
-    for (const { publication, openapi } of newest.values()) {
-      // A publication whose model is gone (or outside the configured namespaces) has no owner to inherit.
-      const component = byRef.get(
-        `${publication.namespace}/${publication.name}`,
-      );
-      if (!component) continue;
-      out.push({
-        component,
-        api: publicationToApiEntity({
-          publication,
-          component,
-          openapi,
-          cluster: this.options.config.cluster,
-          locationKey: this.locationKey,
-          consumers: consumers.get(publication.id),
-        }),
-      });
-    }
-    return out;
-  }
-}
-
-async function mapBounded<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.min(limit, items.length) },
-    async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i]);
-      }
-    },
-  );
-  await Promise.all(workers);
-  return results;
 }

@@ -13,8 +13,24 @@ export interface EntityDelta {
   next: EmittedEntities;
 }
 
-function hashOf(entity: Entity): string {
-  return createHash('sha256').update(JSON.stringify(entity)).digest('base64');
+/**
+ * Hash and ref of each entity object seen. Built entities are never mutated (the mapping reuses an
+ * unchanged model's entity, componentEntities.ts), so an entity emitted before is not serialized again.
+ */
+const seen = new WeakMap<Entity, { ref: string; hash: string }>();
+
+function identify(entity: Entity): { ref: string; hash: string } {
+  let known = seen.get(entity);
+  if (!known) {
+    known = {
+      ref: stringifyEntityRef(entity),
+      hash: createHash('sha256')
+        .update(JSON.stringify(entity))
+        .digest('base64'),
+    };
+    seen.set(entity, known);
+  }
+  return known;
 }
 
 /**
@@ -29,8 +45,7 @@ export function entityDelta(
   const next: EmittedEntities = new Map();
   const added: Entity[] = [];
   for (const entity of entities) {
-    const ref = stringifyEntityRef(entity);
-    const hash = hashOf(entity);
+    const { ref, hash } = identify(entity);
     next.set(ref, hash);
     if (previous.get(ref) !== hash) added.push(entity);
   }
