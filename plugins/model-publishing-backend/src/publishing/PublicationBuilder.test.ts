@@ -1,4 +1,4 @@
-import type { KubeObject } from '../gateway/types';
+import type { HTTPRoute, KubeObject } from '../kubernetes/objects';
 import { gateway, testKey } from '../gateway/__testUtils__/inputs';
 import * as isvcs from '../models/__testUtils__/inferenceServices';
 import { detectModelKind } from '../models/detectModelKind';
@@ -12,11 +12,11 @@ const isvc = {
 
 /** The headers the HTTPRoute's ResponseHeaderModifier sets (undefined without one). */
 const routeHeaders = (objects: KubeObject[]) =>
-  objects
-    .find(o => o.kind === 'HTTPRoute')!
-    .spec.rules[0].filters?.find(
-      (f: any) => f.type === 'ResponseHeaderModifier',
-    )?.responseHeaderModifier.set;
+  (
+    objects.find(o => o.kind === 'HTTPRoute') as HTTPRoute
+  ).spec!.rules![0].filters?.find(
+    (f: any) => f.type === 'ResponseHeaderModifier',
+  )?.responseHeaderModifier?.set;
 
 function builder(
   more: Partial<ConstructorParameters<typeof PublicationBuilder>[0]> = {},
