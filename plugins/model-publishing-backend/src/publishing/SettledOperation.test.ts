@@ -33,13 +33,13 @@ function settled(
   const locks = [...(o.locks ?? [true])];
   const saga = new FakeSaga();
   const { leases, released } = fakeLeases();
-  const update = jest.fn(async (id: string, patch: Partial<Publication>) =>
-    patch.status === 'updating' || patch.status === 'unpublishing'
-      ? locks.shift()
-        ? publicationOf({ id, ...patch })
-        : undefined
-      : publicationOf({ id, ...patch }),
-  );
+  // A lock (into updating or unpublishing) succeeds or not as `locks` says, in turn; other writes do.
+  const update = jest.fn(async (id: string, patch: Partial<Publication>) => {
+    const locking =
+      patch.status === 'updating' || patch.status === 'unpublishing';
+    if (locking && !locks.shift()) return undefined;
+    return publicationOf({ id, ...patch });
+  });
   const audit = jest.fn(async () => undefined);
   const releaseHostnames = jest.fn(async () => undefined);
   const runner = new SettledOperation({
