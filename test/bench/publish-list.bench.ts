@@ -13,7 +13,9 @@ import { PublicationStore } from '../../plugins/model-publishing-backend/src/dat
 
 const SIZES = (process.env.SIZES ?? '1000,10000,50000').split(',').map(Number);
 const QUERIES = Number(process.env.QUERIES ?? 200);
-const PG_URL = process.env.MP_BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const PG_URL =
+  process.env.MP_BENCH_POSTGRES_URL ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 function pct(values: number[], p: number) {
   const s = [...values].sort((a, b) => a - b);
@@ -36,8 +38,20 @@ async function fill(db: Knex, from: number, to: number) {
       status: 'published',
       status_reason: null,
       config: JSON.stringify({ rateLimits: { requestsPerMinute: 60 } }),
-      objects: JSON.stringify([{ apiVersion: 'v1', kind: 'Secret', namespace: `ns-${i % 20}`, name: `model-${i}-mp-keys` }]),
-      endpoints: JSON.stringify([{ url: `https://models.example.com/models/ns/model-${i}`, description: 'base' }]),
+      objects: JSON.stringify([
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: `ns-${i % 20}`,
+          name: `model-${i}-mp-keys`,
+        },
+      ]),
+      endpoints: JSON.stringify([
+        {
+          url: `https://models.example.com/models/ns/model-${i}`,
+          description: 'base',
+        },
+      ]),
       created_by: 'user:default/bench',
       created_at: new Date(base + i * 1000),
       updated_at: new Date(base + i * 1000),
@@ -71,11 +85,20 @@ async function bench(label: string, db: Knex) {
       await store.list({ limit: 50, cursor: cursors[q % cursors.length] });
       times.push(performance.now() - t);
       const t2 = performance.now();
-      await store.list({ limit: 50, owner: `group:default/team-${q % 10}`, status: 'published' });
+      await store.list({
+        limit: 50,
+        owner: `group:default/team-${q % 10}`,
+        status: 'published',
+      });
       filtered.push(performance.now() - t2);
     }
     console.log(
-      `${label.padEnd(10)} N=${String(size).padStart(6)} page 50: p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms; by owner+status p95 ${pct(filtered, 95).toFixed(2)} ms`,
+      `${label.padEnd(10)} N=${String(size).padStart(6)} page 50: p50 ${pct(
+        times,
+        50,
+      ).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(
+        2,
+      )} ms; by owner+status p95 ${pct(filtered, 95).toFixed(2)} ms`,
     );
     // The published-models page's own queries: each model's current record, history left out, searched
     // (an endpoint URL's path here) and counted over every matching row, not only the page.
@@ -86,7 +109,11 @@ async function bench(label: string, db: Knex) {
     let total = 0;
     for (let q = 0; q < Math.max(1, QUERIES / 10); q++) {
       const t3 = performance.now();
-      const hit = await store.list({ ...pageQuery, limit: 50, q: `/models/ns/model-${(q * 37) % size}` });
+      const hit = await store.list({
+        ...pageQuery,
+        limit: 50,
+        q: `/models/ns/model-${(q * 37) % size}`,
+      });
       searched.push(performance.now() - t3);
       searchHits += hit.items.length ? 1 : 0;
       const t4 = performance.now();
@@ -94,20 +121,38 @@ async function bench(label: string, db: Knex) {
       counted.push(performance.now() - t4);
     }
     console.log(
-      `${label.padEnd(10)} N=${String(size).padStart(6)} page's search by endpoint URL: p50 ${pct(searched, 50).toFixed(2)} ms, p95 ${pct(searched, 95).toFixed(2)} ms, ${searchHits}/${searched.length} found; total of all matching rows: ${total} (${total === size ? 'met: every row' : `NOT MET: expected ${size}`}), p50 ${pct(counted, 50).toFixed(2)} ms, p95 ${pct(counted, 95).toFixed(2)} ms`,
+      `${label.padEnd(10)} N=${String(size).padStart(
+        6,
+      )} page's search by endpoint URL: p50 ${pct(searched, 50).toFixed(
+        2,
+      )} ms, p95 ${pct(searched, 95).toFixed(2)} ms, ${searchHits}/${
+        searched.length
+      } found; total of all matching rows: ${total} (${
+        total === size ? 'met: every row' : `NOT MET: expected ${size}`
+      }), p50 ${pct(counted, 50).toFixed(2)} ms, p95 ${pct(counted, 95).toFixed(
+        2,
+      )} ms`,
     );
   }
 }
 
 async function main() {
-  const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
   await bench('sqlite', sqlite);
   await sqlite.destroy();
 
   let pgUp = false;
   try {
     const url = new URL(PG_URL);
-    execFileSync('pg_isready', ['-q', '-h', url.hostname, '-p', url.port || '5432'], { timeout: 3000 });
+    execFileSync(
+      'pg_isready',
+      ['-q', '-h', url.hostname, '-p', url.port || '5432'],
+      { timeout: 3000 },
+    );
     pgUp = true;
   } catch {
     console.log('notice: PostgreSQL not reachable; PostgreSQL figures skipped');
@@ -118,7 +163,11 @@ async function main() {
     await admin.raw(`CREATE DATABASE ${name}`);
     const url = new URL(PG_URL);
     url.pathname = `/${name}`;
-    const pg = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 1, max: 4 } });
+    const pg = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 1, max: 4 },
+    });
     try {
       await bench('postgres', pg);
     } finally {
