@@ -25,10 +25,6 @@ export const DEFAULT_PROMETHEUS_QUERIES = {
   requests:
     'sum by (client_id, error_type) (((gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"} - gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"} offset 1h) >= 0) or increase(gen_ai_server_request_duration_seconds_count{client_id=~"key-.+"}[1h]))',
   /**
-   * Envoy per-route upstream responses by code, for routes without AI Gateway metrics (traditional models).
-   * Envoy Gateway names a route's cluster `httproute/<namespace>/<route>/rule/<n>`.
-   */
-  /**
    * Latency histograms per client and bucket (cumulative `le`) for the hour ending at the evaluation time:
    * AI Gateway's request duration, time to first token and time per output token.
    */
@@ -41,11 +37,29 @@ export const DEFAULT_PROMETHEUS_QUERIES = {
   timePerOutputToken: histogramIncrease(
     'gen_ai_server_time_per_output_token_seconds_bucket',
   ),
+  /**
+   * Envoy per-route upstream responses by code, for routes without AI Gateway metrics (traditional models).
+   * Envoy Gateway names a route's cluster `httproute/<namespace>/<route>/rule/<n>`.
+   */
   routes:
     'sum by (envoy_cluster_name, envoy_response_code) (((envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} - envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"} offset 1h) >= 0) or increase(envoy_cluster_upstream_rq{envoy_cluster_name=~"httproute/.+"}[1h]))',
 };
 
 export type PrometheusQueries = typeof DEFAULT_PROMETHEUS_QUERIES;
+
+/** Each query as configured, or its default. */
+function readQueries(q: Config | undefined): PrometheusQueries {
+  const read = (name: keyof PrometheusQueries) =>
+    q?.getOptionalString(name) ?? DEFAULT_PROMETHEUS_QUERIES[name];
+  return {
+    tokens: read('tokens'),
+    requests: read('requests'),
+    routes: read('routes'),
+    requestDuration: read('requestDuration'),
+    timeToFirstToken: read('timeToFirstToken'),
+    timePerOutputToken: read('timePerOutputToken'),
+  };
+}
 
 export interface UsageConfig {
   /** Hourly rollups are kept this many days (≥ 30). */
@@ -100,7 +114,6 @@ export function readUsageConfig(root: Config): UsageConfig {
     );
   }
   const p = c?.getOptionalConfig('prometheus');
-  const q = p?.getOptionalConfig('queries');
   const dedupeHours = c?.getOptionalNumber('ingest.dedupeHours') ?? 72;
   if (!(dedupeHours >= 1)) {
     throw new Error(
@@ -117,26 +130,7 @@ export function readUsageConfig(root: Config): UsageConfig {
     prometheus: p
       ? {
           url: p.getString('url').replace(/\/+$/, ''),
-          queries: {
-            tokens:
-              q?.getOptionalString('tokens') ??
-              DEFAULT_PROMETHEUS_QUERIES.tokens,
-            requests:
-              q?.getOptionalString('requests') ??
-              DEFAULT_PROMETHEUS_QUERIES.requests,
-            routes:
-              q?.getOptionalString('routes') ??
-              DEFAULT_PROMETHEUS_QUERIES.routes,
-            requestDuration:
-              q?.getOptionalString('requestDuration') ??
-              DEFAULT_PROMETHEUS_QUERIES.requestDuration,
-            timeToFirstToken:
-              q?.getOptionalString('timeToFirstToken') ??
-              DEFAULT_PROMETHEUS_QUERIES.timeToFirstToken,
-            timePerOutputToken:
-              q?.getOptionalString('timePerOutputToken') ??
-              DEFAULT_PROMETHEUS_QUERIES.timePerOutputToken,
-          },
+          queries: readQueries(p.getOptionalConfig('queries')),
           timeoutMs: p.getOptionalNumber('timeoutMs') ?? 15_000,
           headers:
             (p.getOptional('headers') as Record<string, string> | undefined) ??
@@ -155,27 +149,6 @@ export function readUsageConfig(root: Config): UsageConfig {
   };
 }
 
-function readQuota(c: Config | undefined): RateLimits | undefined {
-  if (!c) return undefined;
-  const quota: RateLimits = {};
-  for (const field of [
-    'requestsPerHour',
-    'requestsPerDay',
-    'tokensPerHour',
-    'tokensPerDay',
-  ] as const) {
-    const v = c.getOptionalNumber(field);
-    if (v !== undefined) {
-      if (!(v > 0))
-        throw new Error(
-          `modelPublishing.usage.publicationQuota.${field} must be greater than 0`,
-        );
-      quota[field] = v;
-    }
-  }
-  return Object.keys(quota).length ? quota : undefined;
-}
-
 function readCurrency(v: string | undefined): string {
   if (v === undefined) return 'USD';
   if (!/^[A-Z]{3}$/.test(v))
@@ -185,22 +158,43 @@ function readCurrency(v: string | undefined): string {
   return v;
 }
 
-function readPrices(c: Config | undefined): UsagePrices | undefined {
+/**
+ * The named numbers of a config block, each checked; undefined when none is set. `rule` completes
+ * "modelPublishing.usage.<block>.<field> must …" in the error.
+ */
+function readNumbers<F extends string>(
+  c: Config | undefined,
+  block: string,
+  fields: readonly F[],
+  valid: (v: number) => boolean,
+  rule: string,
+): Partial<Record<F, number>> | undefined {
   if (!c) return undefined;
-  const prices: UsagePrices = {};
-  for (const field of [
-    'inputTokensPerMillion',
-    'outputTokensPerMillion',
-    'requestsPerThousand',
-  ] as const) {
+  const out: Partial<Record<F, number>> = {};
+  for (const field of fields) {
     const v = c.getOptionalNumber(field);
-    if (v !== undefined) {
-      if (!(v >= 0))
-        throw new Error(
-          `modelPublishing.usage.prices.${field} must not be negative`,
-        );
-      prices[field] = v;
-    }
+    if (v === undefined) continue;
+    if (!valid(v))
+      throw new Error(`modelPublishing.usage.${block}.${field} must ${rule}`);
+    out[field] = v;
   }
-  return Object.keys(prices).length ? prices : undefined;
+  return Object.keys(out).length ? out : undefined;
 }
+
+const readQuota = (c: Config | undefined): RateLimits | undefined =>
+  readNumbers(
+    c,
+    'publicationQuota',
+    ['requestsPerHour', 'requestsPerDay', 'tokensPerHour', 'tokensPerDay'],
+    v => v > 0,
+    'be greater than 0',
+  );
+
+const readPrices = (c: Config | undefined): UsagePrices | undefined =>
+  readNumbers(
+    c,
+    'prices',
+    ['inputTokensPerMillion', 'outputTokensPerMillion', 'requestsPerThousand'],
+    v => v >= 0,
+    'not be negative',
+  );

@@ -135,21 +135,7 @@ function csvCell(value: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const CSV_COLUMNS = [
-  'start',
-  'requests',
-  'status401',
-  'status403',
-  'status429',
-  'status4xxOther',
-  'status5xx',
-  'inputTokens',
-  'outputTokens',
-] as const;
-const CSV_COUNTERS = CSV_COLUMNS.slice(1) as Exclude<
-  (typeof CSV_COLUMNS)[number],
-  'start'
->[];
+const CSV_COLUMNS = ['start', ...COUNTERS] as const;
 
 /** The report as CSV: one row per bucket for the whole publication, then one row per key with its totals. */
 export function reportToCsv(report: UsageReport): string {
@@ -165,7 +151,7 @@ export function reportToCsv(report: UsageReport): string {
         'key-total',
         k.keyName ?? k.clientId,
         report.from,
-        ...CSV_COUNTERS.map(c => k.totals[c]),
+        ...COUNTERS.map(c => k.totals[c]),
       ]
         .map(csvCell)
         .join(','),

@@ -58,27 +58,24 @@ export class LatencyStore {
     const group = perClient
       ? ['client_id', 'source', 'metric', 'le']
       : ['source', 'metric', 'le'];
-    add(
-      await this.db('usage_latency_hourly')
+    // Bucket counts of [from, to) in one rollup: hours of the hourly, whole days of the daily.
+    const sum = (
+      table: string,
+      unit: 'hour' | 'day',
+      from: number,
+      to: number,
+    ) =>
+      this.db(table)
         .select(...group)
         .sum({ count: 'count' })
         .where('publication_id', publicationId)
-        .andWhere('hour', '>=', range.from)
-        .andWhere('hour', '<', range.to)
-        .groupBy(group),
-    );
+        .andWhere(unit, '>=', from)
+        .andWhere(unit, '<', to)
+        .groupBy(group);
+    add(await sum('usage_latency_hourly', 'hour', range.from, range.to));
     const { daily } = splitHourRange(range);
-    if (daily) {
-      add(
-        await this.db('usage_latency_daily')
-          .select(...group)
-          .sum({ count: 'count' })
-          .where('publication_id', publicationId)
-          .andWhere('day', '>=', daily.from)
-          .andWhere('day', '<', daily.to)
-          .groupBy(group),
-      );
-    }
+    if (daily)
+      add(await sum('usage_latency_daily', 'day', daily.from, daily.to));
     return out;
   }
 

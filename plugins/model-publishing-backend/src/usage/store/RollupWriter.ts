@@ -34,25 +34,7 @@ export class RollupWriter {
         tx,
         rows.map(r => r.publicationId),
       );
-      for (const part of chunks(rows)) {
-        await tx('usage_hourly_source')
-          .insert(part.map(r => ({ ...toDbRow(r), source })))
-          .onConflict(['publication_id', 'hour', 'client_id', 'source'])
-          .merge(COLUMNS);
-      }
-      for (const part of chunks(latency)) {
-        await tx('usage_latency_hourly')
-          .insert(part.map(r => latencyDbRow(r, source)))
-          .onConflict([
-            'publication_id',
-            'hour',
-            'client_id',
-            'source',
-            'metric',
-            'le',
-          ])
-          .merge(['count']);
-      }
+      await this.writeSourceRows(tx, source, { rows, latency }, 'replace');
       await this.refreshMerged(tx, rows);
       await this.touchLastUsed(lastUsed, tx);
     });
@@ -85,35 +67,53 @@ export class RollupWriter {
         for (const r of inserted) fresh.add(r.id);
       }
       const { rows, lastUsed, latency = [] } = build(fresh);
-      const add = (table: string, column: string) =>
-        tx.raw('?? + ??', [`${table}.${column}`, `excluded.${column}`]);
-      for (const part of chunks(rows)) {
-        await tx('usage_hourly_source')
-          .insert(part.map(r => ({ ...toDbRow(r), source })))
-          .onConflict(['publication_id', 'hour', 'client_id', 'source'])
-          .merge(
-            Object.fromEntries(
-              COLUMNS.map(c => [c, add('usage_hourly_source', c)]),
-            ),
-          );
-      }
-      for (const part of chunks(latency)) {
-        await tx('usage_latency_hourly')
-          .insert(part.map(r => latencyDbRow(r, source)))
-          .onConflict([
-            'publication_id',
-            'hour',
-            'client_id',
-            'source',
-            'metric',
-            'le',
-          ])
-          .merge({ count: add('usage_latency_hourly', 'count') });
-      }
+      await this.writeSourceRows(tx, source, { rows, latency }, 'add');
       if (rows.length > 0) await this.refreshMerged(tx, rows);
       await this.touchLastUsed(lastUsed, tx);
       return { fresh: fresh.size };
     });
+  }
+
+  /**
+   * Writes a source's hourly counters and latency buckets. `replace` puts the reported figures in place of
+   * what the hour had (a pull re-reports whole hours); `add` adds them (access-log records, each new one
+   * counted once).
+   */
+  private async writeSourceRows(
+    tx: Knex.Transaction,
+    source: string,
+    data: { rows: HourRow[]; latency: LatencyRow[] },
+    how: 'replace' | 'add',
+  ): Promise<void> {
+    const sum = (table: string, column: string) =>
+      tx.raw('?? + ??', [`${table}.${column}`, `excluded.${column}`]);
+    for (const part of chunks(data.rows)) {
+      const upsert = tx('usage_hourly_source')
+        .insert(part.map(r => ({ ...toDbRow(r), source })))
+        .onConflict(['publication_id', 'hour', 'client_id', 'source']);
+      await (how === 'replace'
+        ? upsert.merge(COLUMNS)
+        : upsert.merge(
+            Object.fromEntries(
+              COLUMNS.map(c => [c, sum('usage_hourly_source', c)]),
+            ),
+          ));
+    }
+    for (const part of chunks(data.latency)) {
+      const upsert = tx('usage_latency_hourly')
+        .insert(part.map(r => latencyDbRow(r, source)))
+        .onConflict([
+          'publication_id',
+          'hour',
+          'client_id',
+          'source',
+          'metric',
+          'le',
+        ]);
+      await (how === 'replace'
+        ? upsert.merge(['count'])
+        : upsert.merge({ count: sum('usage_latency_hourly', 'count') }));
+    }
   }
 
   /**
