@@ -181,20 +181,22 @@ function readNumbers<F extends string>(
   return Object.keys(out).length ? out : undefined;
 }
 
-const readQuota = (c: Config | undefined): RateLimits | undefined =>
-  readNumbers(
+function readQuota(c: Config | undefined): RateLimits | undefined {
+  return readNumbers(
     c,
     'publicationQuota',
     ['requestsPerHour', 'requestsPerDay', 'tokensPerHour', 'tokensPerDay'],
     v => v > 0,
     'be greater than 0',
   );
+}
 
-const readPrices = (c: Config | undefined): UsagePrices | undefined =>
-  readNumbers(
+function readPrices(c: Config | undefined): UsagePrices | undefined {
+  return readNumbers(
     c,
     'prices',
     ['inputTokensPerMillion', 'outputTokensPerMillion', 'requestsPerThousand'],
     v => v >= 0,
     'not be negative',
   );
+}
