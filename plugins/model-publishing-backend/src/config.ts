@@ -4,6 +4,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
 import { InputError } from '@backstage/errors';
 import { HOSTNAME_ENTRY } from './publishing/hostnamePolicy';
+import type { GatewaySettings } from './gateway/types';
 
 /** Live keys a publication may hold at once (`keys.maxLivePerPublication`). */
 export const DEFAULT_MAX_LIVE_KEYS = 50;
@@ -38,16 +39,6 @@ export interface TenantSettings {
   maxTokensPerDay?: number;
   maxRequestsPerMonth?: number;
   maxTokensPerMonth?: number;
-}
-
-export interface GatewayConfig {
-  name: string;
-  namespace: string;
-  sectionName?: string;
-  publicBaseUrl: string;
-  llmHostnameTemplate: string;
-  llmBaseUrlTemplate?: string;
-  rateLimitMode: 'global' | 'local';
 }
 
 /** `modelPublishing.secretScanning` (config.d.ts, docs/leaked-keys.md). */
@@ -95,7 +86,7 @@ function readSecretScanning(c: Config | undefined): SecretScanningConfig {
 export interface ModelPublishingConfig {
   clusters: ClusterSettings[];
   defaultCluster: string;
-  gateway: GatewayConfig;
+  gateway: GatewaySettings;
   /** KServe's installation: where its controller keeps inferenceservice-config. */
   kserve: { namespace: string };
   tenants: TenantSettings[];
