@@ -13,16 +13,29 @@ export const GUIDE_LANGUAGES: GuideLanguage[] = [
   'openai',
 ];
 
-function renderBlock(block: GuideBlock): string {
-  if (block.type === 'text') return block.markdown;
-  return `${block.label}\n\n\`\`\`${block.fence}\n${block.code}\n\`\`\``;
+/** A fenced Markdown code block. */
+function fenced(fence: string, code: string): string {
+  return `\`\`\`${fence}\n${code}\n\`\`\``;
 }
 
-function renderSection(section: GuideSection, language?: GuideLanguage): string {
+function renderBlock(block: GuideBlock): string {
+  if (block.type === 'text') return block.markdown;
+  if (block.type === 'code') return fenced(block.fence, block.code);
+  return `${block.label}\n\n${fenced(block.fence, block.code)}`;
+}
+
+function renderSection(
+  section: GuideSection,
+  language?: GuideLanguage,
+): string {
   const blocks = section.blocks.filter(
-    block => block.type !== 'example' || !language || block.language === language,
+    block =>
+      block.type !== 'example' || !language || block.language === language,
   );
-  return [`${'#'.repeat(section.level)} ${section.title}`, ...blocks.map(renderBlock)].join('\n\n');
+  return [
+    `${'#'.repeat(section.level)} ${section.title}`,
+    ...blocks.map(renderBlock),
+  ].join('\n\n');
 }
 
 /**
@@ -30,15 +43,22 @@ function renderSection(section: GuideSection, language?: GuideLanguage): string 
  * and request/response bodies are always there). Pure; the backend's markdown and the portal's tabs
  * both come from here.
  */
-export function renderGuideMarkdown(guide: Guide, language?: GuideLanguage): string {
-  return `${guide.sections.map(section => renderSection(section, language)).join('\n\n')}\n`;
+export function renderGuideMarkdown(
+  guide: Guide,
+  language?: GuideLanguage,
+): string {
+  return `${guide.sections
+    .map(section => renderSection(section, language))
+    .join('\n\n')}\n`;
 }
 
 /** The languages the guide has examples in, in tab order. */
 export function guideLanguages(guide: Guide): GuideLanguage[] {
   const present = new Set(
     guide.sections.flatMap(section =>
-      section.blocks.flatMap(block => (block.type === 'example' ? [block.language] : [])),
+      section.blocks.flatMap(block =>
+        block.type === 'example' ? [block.language] : [],
+      ),
     ),
   );
   return GUIDE_LANGUAGES.filter(language => present.has(language));

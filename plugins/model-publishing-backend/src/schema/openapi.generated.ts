@@ -4381,7 +4381,7 @@ export const spec = {
       },
       "GuideTextBlock": {
         "type": "object",
-        "description": "Prose, a table or a code block that is no client's example (request and response bodies)",
+        "description": "Prose or a table (Markdown)",
         "required": [
           "type",
           "markdown"
@@ -4431,10 +4431,37 @@ export const spec = {
           }
         }
       },
+      "GuideCodeBlock": {
+        "type": "object",
+        "description": "A code block that is no client's example (a request or response body), rendered as a fenced code block",
+        "required": [
+          "type",
+          "fence",
+          "code"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "enum": [
+              "code"
+            ]
+          },
+          "fence": {
+            "type": "string",
+            "description": "Info string of the code fence (json, text)"
+          },
+          "code": {
+            "type": "string"
+          }
+        }
+      },
       "GuideBlock": {
         "oneOf": [
           {
             "$ref": "#/components/schemas/GuideTextBlock"
+          },
+          {
+            "$ref": "#/components/schemas/GuideCodeBlock"
           },
           {
             "$ref": "#/components/schemas/GuideExampleBlock"

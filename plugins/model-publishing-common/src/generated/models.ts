@@ -581,7 +581,7 @@ export interface IngestResult {
 /** The client an example is written for (a tab of the portal's guide card) */
 export type GuideLanguage = "curl" | "python" | "javascript" | "openai";
 
-/** Prose, a table or a code block that is no client's example (request and response bodies) */
+/** Prose or a table (Markdown) */
 export interface GuideTextBlock {
   type: "text";
   markdown: string;
@@ -598,7 +598,15 @@ export interface GuideExampleBlock {
   code: string;
 }
 
-export type GuideBlock = GuideTextBlock | GuideExampleBlock;
+/** A code block that is no client's example (a request or response body), rendered as a fenced code block */
+export interface GuideCodeBlock {
+  type: "code";
+  /** Info string of the code fence (json, text) */
+  fence: string;
+  code: string;
+}
+
+export type GuideBlock = GuideTextBlock | GuideCodeBlock | GuideExampleBlock;
 
 export interface GuideSection {
   /** Heading level (1 = the guide's title, 3 = one example call) */

@@ -3,14 +3,14 @@ import type {
   GuideLanguage,
 } from '@model-publishing/plugin-model-publishing-common';
 
-/** A fenced Markdown code block. */
-export function fence(lang: string, code: string): string {
-  return `\`\`\`${lang}\n${code}\n\`\`\``;
-}
-
 /** Markdown lines (blank lines between blocks) as one text block. */
 export function text(...lines: string[]): GuideBlock {
   return { type: 'text', markdown: lines.join('\n') };
+}
+
+/** A code block that is no client's example (a request or response body). */
+export function code(fenceInfo: string, source: string): GuideBlock {
+  return { type: 'code', fence: fenceInfo, code: source };
 }
 
 /** One client's example: `label` (Markdown) introduces code fenced as `fenceInfo`. */

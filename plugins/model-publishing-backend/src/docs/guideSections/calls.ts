@@ -13,7 +13,7 @@ import {
   prettyJson,
   pythonRequestsSnippet,
 } from '../snippets';
-import { example, fence, text } from './blocks';
+import { code, example, text } from './blocks';
 
 function openaiTaskLine(task: OpenAiTask | undefined): string {
   if (task === 'generate')
@@ -53,17 +53,16 @@ export function callSection(
       '',
       ...(call.note ? [call.note, ''] : []),
       'Request body:',
-      '',
-      fence('json', prettyJson(call.body)),
-      '',
+    ),
+    code('json', prettyJson(call.body)),
+    text(
       call.stream
         ? 'Response (server-sent events, one chunk per line):'
         : 'Response:',
-      '',
-      call.stream
-        ? fence('text', String(call.response).trimEnd())
-        : fence('json', prettyJson(call.response)),
     ),
+    call.stream
+      ? code('text', String(call.response).trimEnd())
+      : code('json', prettyJson(call.response)),
     example('curl', '**curl**', 'bash', curlSnippet(url, call)),
     example(
       'python',

@@ -96,10 +96,8 @@ describe('ApiGuideCard', () => {
           level: 2,
           title: 'Request',
           blocks: [
-            {
-              type: 'text',
-              markdown: 'Body:\n\n```json\n{ "instances": [[1, 2]] }\n```',
-            },
+            { type: 'text', markdown: 'Body:' },
+            { type: 'code', fence: 'json', code: '{ "instances": [[1, 2]] }' },
             {
               type: 'example',
               language: 'curl',

@@ -2,32 +2,11 @@ import type {
   Guide,
   GuideLanguage,
 } from '@model-publishing/plugin-model-publishing-common';
-import { renderGuideMarkdown } from '@model-publishing/plugin-model-publishing-common';
 
-/** A run of Markdown, or one fenced code block taken out of it (so it can get a copy button). */
+/** A run of Markdown, or one code block of the guide (so it can get a copy button). */
 export type GuidePart =
   | { type: 'markdown'; markdown: string }
   | { type: 'code'; language: string; code: string };
-
-const FENCE = /^(```+|~~~+)\s*([\w+-]*)[^\n]*\n([\s\S]*?)\n\1[ \t]*$/gm;
-
-/**
- * Splits Markdown into prose and fenced code blocks, in order (pure). Every code block of the guide is
- * shown with a copy button; the prose between them renders as Markdown.
- */
-export function splitCodeBlocks(markdown: string): GuidePart[] {
-  const parts: GuidePart[] = [];
-  let last = 0;
-  for (const match of markdown.matchAll(FENCE)) {
-    const before = markdown.slice(last, match.index).trim();
-    if (before) parts.push({ type: 'markdown', markdown: before });
-    parts.push({ type: 'code', language: match[2] || 'text', code: match[3] });
-    last = match.index! + match[0].length;
-  }
-  const rest = markdown.slice(last).trim();
-  if (rest) parts.push({ type: 'markdown', markdown: rest });
-  return parts;
-}
 
 /**
  * The guide's example tabs, in the order shown: for an LLM the OpenAI SDK comes first (what most of its
@@ -39,7 +18,44 @@ export function guideTabOrder(languages: GuideLanguage[]): GuideLanguage[] {
     : languages;
 }
 
-/** The guide with one language's examples, split for rendering. */
-export function guideParts(guide: Guide, language?: GuideLanguage) {
-  return splitCodeBlocks(renderGuideMarkdown(guide, language));
+/**
+ * The guide with one language's examples (every example without `language`), as the card shows it:
+ * headings, prose and example labels as Markdown runs, and every code block of the guide (request and
+ * response bodies, examples) on its own, in order, so each gets a copy button. Built from the guide's
+ * structure (pure).
+ */
+export function guideParts(
+  guide: Guide,
+  language?: GuideLanguage,
+): GuidePart[] {
+  const parts: GuidePart[] = [];
+  let prose: string[] = [];
+  const endProse = () => {
+    if (prose.length) {
+      parts.push({ type: 'markdown', markdown: prose.join('\n\n') });
+    }
+    prose = [];
+  };
+  for (const section of guide.sections) {
+    prose.push(`${'#'.repeat(section.level)} ${section.title}`);
+    for (const block of section.blocks) {
+      if (block.type === 'text') {
+        prose.push(block.markdown);
+      } else if (
+        block.type === 'code' ||
+        !language ||
+        block.language === language
+      ) {
+        if (block.type === 'example') prose.push(block.label);
+        endProse();
+        parts.push({
+          type: 'code',
+          language: block.fence || 'text',
+          code: block.code,
+        });
+      }
+    }
+  }
+  endProse();
+  return parts;
 }
