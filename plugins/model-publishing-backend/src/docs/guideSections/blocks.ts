@@ -18,7 +18,7 @@ export function example(
   language: GuideLanguage,
   label: string,
   fenceInfo: string,
-  code: string,
+  source: string,
 ): GuideBlock {
-  return { type: 'example', language, label, fence: fenceInfo, code };
+  return { type: 'example', language, label, fence: fenceInfo, code: source };
 }
