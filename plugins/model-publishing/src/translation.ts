@@ -101,8 +101,6 @@ export const modelPublishingTranslationRef = createTranslationRef({
       copyThisKeyNowYou:
         "Copy this key now. You won't see this key again: the portal does not store it.",
       apiKey: 'API key',
-      copyApiKey: 'Copy API key',
-      copied: 'Copied',
       iHaveCopiedTheKey: 'I have copied the key',
       closeTheKeyDialog: 'Close the key dialog?',
       onceThisDialogClosesNobody:

@@ -8,7 +8,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { IssuedApiKey } from '@model-publishing/plugin-model-publishing-common';
-import { CopyTextButton } from '@backstage/core-components';
+import { KeyCopyButton } from './KeyCopyButton';
 import { InitialFocusButton } from '../common/InitialFocusButton';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
@@ -58,11 +58,9 @@ export function NewKeyDialog(props: {
               readOnly: true,
               style: { fontFamily: 'monospace' },
               endAdornment: issued ? (
-                <CopyTextButton
+                <KeyCopyButton
                   text={issued.secret}
-                  aria-label={t('keyManager.copyApiKey')}
-                  tooltipText={t('keyManager.copied')}
-                  variant="tertiary"
+                  label={t('keyManager.apiKey')}
                 />
               ) : undefined,
             }}
