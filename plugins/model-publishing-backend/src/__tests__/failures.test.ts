@@ -152,8 +152,9 @@ describe.each([
       ).status,
     ).toBe(200);
     expect(writes.length).toBeGreaterThanOrEqual(3);
-    // No interruption: the update replaces objects in place and never deletes (or recreates) the route.
-    expect(writes.filter(w => w.method !== 'PUT')).toEqual([]);
+    // No interruption: the update applies objects in place (server-side apply, a PATCH) and never deletes
+    // (or recreates) the route.
+    expect(writes.filter(w => w.method !== 'PATCH')).toEqual([]);
     for (const [i, w] of writes.entries()) {
       const cluster = clusterState(h);
       const db = await dbState(h, name);

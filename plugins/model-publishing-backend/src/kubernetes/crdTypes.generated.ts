@@ -36,16 +36,7 @@ export interface HTTPRouteSpec {
       /** Headers specifies HTTP request header matchers. Multiple match values are ANDed together, meaning, a request must match all the specified headers to select the route. */
       headers?: Headers[];
       /** Method specifies HTTP method matcher. When specified, this route will be matched only if the request has the specified method. */
-      method?:
-        | 'GET'
-        | 'HEAD'
-        | 'POST'
-        | 'PUT'
-        | 'DELETE'
-        | 'CONNECT'
-        | 'OPTIONS'
-        | 'TRACE'
-        | 'PATCH';
+      method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
       /** Path specifies a HTTP request path matcher. If this field is not specified, a default prefix match on the "/" path is provided. */
       path?: {
         /** Type specifies how to match against the path Value. */
@@ -105,17 +96,7 @@ export interface SecurityPolicySpec {
       /** Operation specifies the operation of a request, such as HTTP methods. If not specified, all operations are matched on. */
       operation?: {
         /** Methods are the HTTP methods of the request. If multiple methods are specified, all specified methods are allowed or denied, based on the action of the rule. */
-        methods?: (
-          | 'GET'
-          | 'HEAD'
-          | 'POST'
-          | 'PUT'
-          | 'DELETE'
-          | 'CONNECT'
-          | 'OPTIONS'
-          | 'TRACE'
-          | 'PATCH'
-        )[];
+        methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH')[];
         /** Path is the HTTP path of the request. Support Exact, PathPrefix and RegularExpression match types. */
         path?: Path2;
       };
@@ -264,44 +245,7 @@ export interface SecurityPolicySpec {
     /** RecomputeRoute clears the route cache and recalculates the routing decision. This field must be enabled if the headers added or modified by the ExtAuth are used for route matching decisions. If the recomputation selects a new route, features targeting the new matched route will be applied. */
     recomputeRoute?: boolean;
     /** Sets the HTTP status that is returned when the authorization service returns an error or cannot be reached. Defaults to 403 Forbidden. Only 4xx and 5xx status codes are supported. */
-    statusOnError?:
-      | 400
-      | 401
-      | 402
-      | 403
-      | 404
-      | 405
-      | 406
-      | 407
-      | 408
-      | 409
-      | 410
-      | 411
-      | 412
-      | 413
-      | 414
-      | 415
-      | 416
-      | 417
-      | 421
-      | 422
-      | 423
-      | 424
-      | 426
-      | 428
-      | 429
-      | 431
-      | 500
-      | 501
-      | 502
-      | 503
-      | 504
-      | 505
-      | 506
-      | 507
-      | 508
-      | 510
-      | 511;
+    statusOnError?: 400 | 401 | 402 | 403 | 404 | 405 | 406 | 407 | 408 | 409 | 410 | 411 | 412 | 413 | 414 | 415 | 416 | 417 | 421 | 422 | 423 | 424 | 426 | 428 | 429 | 431 | 500 | 501 | 502 | 503 | 504 | 505 | 506 | 507 | 508 | 510 | 511;
     /** Timeout defines the timeout for requests to the external authorization service. If not specified, defaults to 10 seconds. */
     timeout?: string;
   };
@@ -475,25 +419,7 @@ export interface BackendTrafficPolicySpec {
       /** GRPC defines success criteria for gRPC requests. */
       grpc?: {
         /** StatusCodes defines gRPC status codes that are considered successful. Status codes are defined in https://github.com/grpc/grpc/blob/master/doc/statuscodes.md#status-codes-and-their-use-in-grpc. */
-        statusCodes?: (
-          | 'Ok'
-          | 'Cancelled'
-          | 'Unknown'
-          | 'InvalidArgument'
-          | 'DeadlineExceeded'
-          | 'NotFound'
-          | 'AlreadyExists'
-          | 'PermissionDenied'
-          | 'ResourceExhausted'
-          | 'FailedPrecondition'
-          | 'Aborted'
-          | 'OutOfRange'
-          | 'Unimplemented'
-          | 'Internal'
-          | 'Unavailable'
-          | 'DataLoss'
-          | 'Unauthenticated'
-        )[];
+        statusCodes?: ('Ok' | 'Cancelled' | 'Unknown' | 'InvalidArgument' | 'DeadlineExceeded' | 'NotFound' | 'AlreadyExists' | 'PermissionDenied' | 'ResourceExhausted' | 'FailedPrecondition' | 'Aborted' | 'OutOfRange' | 'Unimplemented' | 'Internal' | 'Unavailable' | 'DataLoss' | 'Unauthenticated')[];
       };
       /** HTTP defines success criteria for HTTP requests. */
       http?: {
@@ -678,21 +604,19 @@ export interface BackendTrafficPolicySpec {
       /** ClientSamplingFraction represents the fraction of requests that should be selected for tracing when requested by the client. If unspecified, client-forced tracing is disabled by default and users must set this field to opt in. */
       clientSamplingFraction?: Fraction;
       /** CustomTags defines the custom tags to add to each span. If provider is kubernetes, pod name and namespace are added by default. */
-      customTags?: {
-        [key: string]: {
-          /** Environment adds value from environment variable to each span. It's required when the type is "Environment". */
-          environment?: Environment;
-          /** Literal adds hard-coded value to each span. It's required when the type is "Literal". */
-          literal?: {
-            /** Value defines the hard-coded value to add to each span. */
-            value: string;
-          };
-          /** RequestHeader adds value from request header to each span. It's required when the type is "RequestHeader". */
-          requestHeader?: Environment;
-          /** Type defines the type of custom tag. */
-          type: 'Literal' | 'Environment' | 'RequestHeader';
+      customTags?: { [key: string]: {
+        /** Environment adds value from environment variable to each span. It's required when the type is "Environment". */
+        environment?: Environment;
+        /** Literal adds hard-coded value to each span. It's required when the type is "Literal". */
+        literal?: {
+          /** Value defines the hard-coded value to add to each span. */
+          value: string;
         };
-      };
+        /** RequestHeader adds value from request header to each span. It's required when the type is "RequestHeader". */
+        requestHeader?: Environment;
+        /** Type defines the type of custom tag. */
+        type: 'Literal' | 'Environment' | 'RequestHeader';
+      } };
       /** OverallSamplingFraction represents the fraction of requests that should be selected for tracing after all other sampling checks have been applied. */
       overallSamplingFraction?: Fraction;
       /** SamplingFraction represents the fraction of requests that should be selected for tracing if no prior sampling decision has been made. */
@@ -717,11 +641,7 @@ export interface BackendTrafficPolicySpec {
 /** gateway.envoyproxy.io/v1alpha1 Backend.spec */
 export interface BackendSpec {
   /** AppProtocols defines the application protocols to be supported when connecting to the backend. */
-  appProtocols?: (
-    | 'gateway.envoyproxy.io/h2c'
-    | 'gateway.envoyproxy.io/ws'
-    | 'gateway.envoyproxy.io/wss'
-  )[];
+  appProtocols?: ('gateway.envoyproxy.io/h2c' | 'gateway.envoyproxy.io/ws' | 'gateway.envoyproxy.io/wss')[];
   /** Endpoints defines the endpoints to be used when connecting to the backend. */
   endpoints?: {
     /** FQDN defines a FQDN endpoint */
@@ -794,14 +714,7 @@ export interface AIGatewayRouteSpec {
     /** MetadataKey is the key of the metadata to store this cost of the request. */
     metadataKey: string;
     /** Type specifies the type of the request cost. The default is "OutputToken", and it uses "output token" as the cost. The other types are "InputToken", "TotalToken", "CachedInputToken", "CacheCreationInputToken", "ReasoningToken", and "CEL". */
-    type:
-      | 'OutputToken'
-      | 'InputToken'
-      | 'CachedInputToken'
-      | 'CacheCreationInputToken'
-      | 'TotalToken'
-      | 'ReasoningToken'
-      | 'CEL';
+    type: 'OutputToken' | 'InputToken' | 'CachedInputToken' | 'CacheCreationInputToken' | 'TotalToken' | 'ReasoningToken' | 'CEL';
   }[];
   /** ParentRefs are the names of the Gateway resources this AIGatewayRoute is being attached to. Currently, each reference's Kind must be Gateway. */
   parentRefs?: ParentRefs[];
@@ -857,15 +770,7 @@ export interface AIServiceBackendSpec {
   /** APISchema specifies the API schema of the output format of requests from Envoy that this AIServiceBackend can accept as incoming requests. Based on this schema, the ai-gateway will perform the necessary transformation for the pair of AIGatewayRouteSpec.APISchema and AIServiceBackendSpec.APISchema. */
   schema: {
     /** Name is the name of the API schema of the AIGatewayRoute or AIServiceBackend. */
-    name:
-      | 'OpenAI'
-      | 'Cohere'
-      | 'AWSBedrock'
-      | 'AzureOpenAI'
-      | 'GCPVertexAI'
-      | 'GCPAnthropic'
-      | 'Anthropic'
-      | 'AWSAnthropic';
+    name: 'OpenAI' | 'Cohere' | 'AWSBedrock' | 'AzureOpenAI' | 'GCPVertexAI' | 'GCPAnthropic' | 'Anthropic' | 'AWSAnthropic';
     /** Prefix is the prefix for the API. */
     prefix?: string;
     /** Version is the version of the API schema. */
@@ -917,44 +822,7 @@ export interface EnvoyExtensionPolicySpec {
     /** ShadowMode sets if envoy gateway should treat this external processor as "send and go". When enabled, Envoy forwards request/response data to the external processor but does not wait for or apply any response from it. This maps to Envoy's `observability_mode` on the ext_proc filter. Defaults to false. */
     shadowMode?: boolean;
     /** Sets the HTTP status that is returned to the client when the external processor returns an error or cannot be reached. Defaults to 500 Internal Server Error. Only 4xx and 5xx status codes are supported. */
-    statusOnError?:
-      | 400
-      | 401
-      | 402
-      | 403
-      | 404
-      | 405
-      | 406
-      | 407
-      | 408
-      | 409
-      | 410
-      | 411
-      | 412
-      | 413
-      | 414
-      | 415
-      | 416
-      | 417
-      | 421
-      | 422
-      | 423
-      | 424
-      | 426
-      | 428
-      | 429
-      | 431
-      | 500
-      | 501
-      | 502
-      | 503
-      | 504
-      | 505
-      | 506
-      | 507
-      | 508
-      | 510
-      | 511;
+    statusOnError?: 400 | 401 | 402 | 403 | 404 | 405 | 406 | 407 | 408 | 409 | 410 | 411 | 412 | 413 | 414 | 415 | 416 | 417 | 421 | 422 | 423 | 424 | 426 | 428 | 429 | 431 | 500 | 501 | 502 | 503 | 504 | 505 | 506 | 507 | 508 | 510 | 511;
   }[];
   /** Lua is an ordered list of Lua filters that should be added to the envoy filter chain */
   lua?: {
@@ -1041,18 +909,7 @@ export interface Cors {
   /** AllowHeaders indicates which HTTP request headers are supported for accessing the requested resource. */
   allowHeaders?: string[];
   /** AllowMethods indicates which HTTP methods are supported for accessing the requested resource. */
-  allowMethods?: (
-    | 'GET'
-    | 'HEAD'
-    | 'POST'
-    | 'PUT'
-    | 'DELETE'
-    | 'CONNECT'
-    | 'OPTIONS'
-    | 'TRACE'
-    | 'PATCH'
-    | '*'
-  )[];
+  allowMethods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH' | '*')[];
   /** AllowOrigins indicates whether the response can be shared with requested resource from the given `Origin`. */
   allowOrigins?: string[];
   /** ExposeHeaders indicates which HTTP response headers can be exposed to client-side scripts in response to a cross-origin request. */
@@ -1156,14 +1013,7 @@ export interface Filters {
   /** ResponseHeaderModifier defines a schema for a filter that modifies response headers. */
   responseHeaderModifier?: RequestHeaderModifier;
   /** Type identifies the type of filter to apply. As with other API fields, types are classified into three conformance levels: */
-  type:
-    | 'RequestHeaderModifier'
-    | 'ResponseHeaderModifier'
-    | 'RequestMirror'
-    | 'RequestRedirect'
-    | 'URLRewrite'
-    | 'ExtensionRef'
-    | 'CORS';
+  type: 'RequestHeaderModifier' | 'ResponseHeaderModifier' | 'RequestMirror' | 'RequestRedirect' | 'URLRewrite' | 'ExtensionRef' | 'CORS';
   /** URLRewrite defines a schema for a filter that modifies a request during forwarding. */
   urlRewrite?: UrlRewrite;
 }
@@ -1270,12 +1120,7 @@ export interface Dns {
   /** DNSRefreshRate specifies the rate at which DNS records should be refreshed. Defaults to 30 seconds. */
   dnsRefreshRate?: string;
   /** LookupFamily determines how Envoy would resolve DNS for Routes where the backend is specified as a fully qualified domain name (FQDN). If set, this configuration overrides other defaults. */
-  lookupFamily?:
-    | 'IPv4'
-    | 'IPv6'
-    | 'IPv4Preferred'
-    | 'IPv6Preferred'
-    | 'IPv4AndIPv6';
+  lookupFamily?: 'IPv4' | 'IPv6' | 'IPv4Preferred' | 'IPv6Preferred' | 'IPv4AndIPv6';
   /** RespectDNSTTL indicates whether the DNS Time-To-Live (TTL) should be respected. If the value is set to true, the DNS refresh rate will be set to the resource record’s TTL. Defaults to true. */
   respectDnsTtl?: boolean;
 }
@@ -1299,12 +1144,7 @@ export interface Sinks {
 
 export interface HealthCheckLog {
   /** Matches defines which health check probe outcomes produce a log entry. When omitted or empty, all events are logged. */
-  matches?: (
-    | 'Failure'
-    | 'FailureSeriesStart'
-    | 'Success'
-    | 'HealthyTransition'
-  )[];
+  matches?: ('Failure' | 'FailureSeriesStart' | 'Success' | 'HealthyTransition')[];
   /** Sinks defines where health check events are written. When omitted, events are written to /dev/stdout. */
   sinks?: Sinks[];
 }
@@ -1545,13 +1385,7 @@ export interface LoadBalancer {
   /** SlowStart defines the configuration related to the slow start load balancer policy. If set, during slow start window, traffic sent to the newly added hosts will gradually increase. Supported for RoundRobin, LeastRequest, and BackendUtilization load balancers. */
   slowStart?: SlowStart;
   /** Type decides the type of Load Balancer policy. Valid LoadBalancerType values are "ConsistentHash", "LeastRequest", "Random", "RoundRobin", "BackendUtilization", "DynamicModule". */
-  type:
-    | 'ConsistentHash'
-    | 'LeastRequest'
-    | 'Random'
-    | 'RoundRobin'
-    | 'BackendUtilization'
-    | 'DynamicModule';
+  type: 'ConsistentHash' | 'LeastRequest' | 'Random' | 'RoundRobin' | 'BackendUtilization' | 'DynamicModule';
   /** ZoneAware defines the configuration related to the distribution of requests between locality zones. */
   zoneAware?: ZoneAware;
 }
@@ -1579,21 +1413,7 @@ export interface RetryOn {
   /** HttpStatusCodes specifies the http status codes to be retried. The retriable-status-codes trigger must also be configured for these status codes to trigger a retry. */
   httpStatusCodes?: number[];
   /** Triggers specifies the retry trigger condition(Http/Grpc). */
-  triggers?: (
-    | '5xx'
-    | 'gateway-error'
-    | 'reset'
-    | 'reset-before-request'
-    | 'connect-failure'
-    | 'retriable-4xx'
-    | 'refused-stream'
-    | 'retriable-status-codes'
-    | 'cancelled'
-    | 'deadline-exceeded'
-    | 'internal'
-    | 'resource-exhausted'
-    | 'unavailable'
-  )[];
+  triggers?: ('5xx' | 'gateway-error' | 'reset' | 'reset-before-request' | 'connect-failure' | 'retriable-4xx' | 'refused-stream' | 'retriable-status-codes' | 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable')[];
 }
 
 export interface Retry {
@@ -1746,16 +1566,7 @@ export interface Methods {
   /** Invert specifies whether the value match result will be inverted. */
   invert?: boolean;
   /** Value specifies the HTTP method. */
-  value:
-    | 'GET'
-    | 'HEAD'
-    | 'POST'
-    | 'PUT'
-    | 'DELETE'
-    | 'CONNECT'
-    | 'OPTIONS'
-    | 'TRACE'
-    | 'PATCH';
+  value: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 }
 
 export interface SourceCIDR {
