@@ -67,21 +67,27 @@ export function registerPublicationRoutes(
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
     const q = req.query;
-    res.json(
-      await listReadablePublications(deps, credentials, {
-        owner: q.owner,
-        namespace: q.namespace,
-        kind: q.kind,
-        status: q.status,
-        current: String(q.current) === 'true',
-        excludeUnpublished: String(q.excludeUnpublished) === 'true',
-        q: q.q,
-        sort: q.sort,
-        order: q.order,
-        cursor: q.cursor,
-        limit: q.limit ?? DEFAULT_PAGE_LIMIT,
-      }),
-    );
+    const query = {
+      owner: q.owner,
+      namespace: q.namespace,
+      kind: q.kind,
+      status: q.status,
+      current: String(q.current) === 'true',
+      excludeUnpublished: String(q.excludeUnpublished) === 'true',
+      q: q.q,
+      sort: q.sort,
+      order: q.order,
+      cursor: q.cursor,
+      limit: q.limit ?? DEFAULT_PAGE_LIMIT,
+    };
+    // The totals cover every page, counted over the same permission decision as the items.
+    const [page, counts] = await Promise.all([
+      listReadablePublications(deps, credentials, query),
+      publications.count(query, refs =>
+        ctx.filterAllowed(credentials, publicationReadPermission, refs),
+      ),
+    ]);
+    res.json({ ...page, ...counts });
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {

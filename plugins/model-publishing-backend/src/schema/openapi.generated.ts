@@ -247,6 +247,19 @@ export const spec = {
                     },
                     "nextCursor": {
                       "type": "string"
+                    },
+                    "total": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "description": "How many publications the caller may read match the filters, across all pages (cursor and limit ignored)"
+                    },
+                    "byStatus": {
+                      "type": "object",
+                      "description": "The same count per status (a status no readable match has is left out)",
+                      "additionalProperties": {
+                        "type": "integer",
+                        "minimum": 0
+                      }
                     }
                   }
                 }

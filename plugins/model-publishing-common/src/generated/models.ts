@@ -675,6 +675,12 @@ export type ListPublicationsQuery = {
 export type ListPublicationsResponse = {
   items: Array<Publication>;
   nextCursor?: string;
+  /** How many publications the caller may read match the filters, across all pages (cursor and limit ignored) */
+  total?: number;
+  /** The same count per status (a status no readable match has is left out) */
+  byStatus?: {
+    [key: string]: number;
+  };
 };
 export type ListPublicationsRequest = {
   query?: ListPublicationsQuery;
