@@ -47,7 +47,7 @@ describe('GET /publications totals', () => {
         name,
         entityRef: `component:ml/${name}`,
         modelKind: 'v1',
-        config: {},
+        config: { rateLimits: { requestsPerMinute: 60 } },
         objects: [],
         endpoints: [],
         createdBy: 'user:default/alice',
@@ -84,9 +84,11 @@ describe('GET /publications totals', () => {
     readable = new Set(['component:ml/a', 'component:ml/c', 'component:ml/d']);
     const all = await list();
     expect(all.status).toBe(200);
-    expect(all.body.items.map((p: { name: string }) => p.name).sort()).toEqual(
-      ['a', 'c', 'd'],
-    );
+    expect(all.body.items.map((p: { name: string }) => p.name).sort()).toEqual([
+      'a',
+      'c',
+      'd',
+    ]);
     expect([all.body.total, all.body.byStatus]).toEqual([
       3,
       { published: 1, failed: 1, unpublished: 1 },

@@ -22,6 +22,7 @@ import type {
   ModelResponse,
   Page,
   PublicationFilter,
+  PublicationPage,
   PublishResult,
   RotatedApiKey,
   UsageQuery,
@@ -42,7 +43,7 @@ export interface ModelPublishingApi {
   getDeprecation(model: ModelAddress): Promise<DeprecationStatus>;
   deprecate(model: ModelAddress, input: DeprecationInput): Promise<Deprecation>;
   undeprecate(model: ModelAddress): Promise<void>;
-  listPublications(filter?: PublicationFilter): Promise<Page<Publication>>;
+  listPublications(filter?: PublicationFilter): Promise<PublicationPage>;
   getModel(model: ModelAddress): Promise<ModelResponse>;
   /**
    * What a publish would create; with `mode: 'update'` what an update would apply, beside `current` (what

@@ -26,6 +26,7 @@ import type {
   ModelResponse,
   Page,
   PublicationFilter,
+  PublicationPage,
   PublishResult,
   RotatedApiKey,
   UsageQuery,
@@ -60,7 +61,7 @@ export class ModelPublishingClient implements ModelPublishingApi {
     this.client = new ModelPublishingApiClient(options);
   }
 
-  listPublications(filter: PublicationFilter = {}): Promise<Page<Publication>> {
+  listPublications(filter: PublicationFilter = {}): Promise<PublicationPage> {
     const query = Object.fromEntries(
       Object.entries(filter).filter(([, value]) => value !== ''),
     ) as ListPublicationsQuery;

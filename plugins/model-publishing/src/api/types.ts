@@ -1,5 +1,7 @@
 import type {
   ListPublicationsQuery,
+  ListPublicationsResponse,
+  Publication,
   GetUsageQuery,
   NewApiKey,
   ApiKeyUpdate,
@@ -34,6 +36,13 @@ export interface Page<T> {
   items: T[];
   nextCursor?: string;
 }
+
+/**
+ * One page of `GET /publications`; `total` and `byStatus` count the readable matches of every page
+ * (absent from a backend that does not send them).
+ */
+export type PublicationPage = Page<Publication> &
+  Pick<ListPublicationsResponse, 'total' | 'byStatus'>;
 
 /** Filters of `GET /publications`; empty strings are left out of the request. */
 export type PublicationFilter = Omit<ListPublicationsQuery, 'kind'> & {

@@ -210,6 +210,26 @@ describe('PublishedModelsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it("totals every page from the server's counts when it sends them, not just the loaded rows", async () => {
+    const api = mockModelPublishingApi({
+      listPublications: async () => ({
+        items: pubs,
+        nextCursor: 'more',
+        total: 1000,
+        byStatus: { published: 900, updating: 10, degraded: 30, failed: 60 },
+      }),
+      getUsageSummary: async () =>
+        usageSummary([usageSummaryItem(pubs[0], [1, 5, 3, 0, 0, 2, 1223])]),
+    });
+    await renderWithApis(<PublishedModelsPage />, { api });
+    await screen.findByRole('table', { name: 'Publications' });
+    await waitFor(() =>
+      expect(screen.getByRole('status')).toHaveTextContent(
+        '1,000 publications · 940 live · 90 degraded or failed · 1,234 requests in the last 7 days',
+      ),
+    );
+  });
+
   it('sorts on the server by a column header, by keyboard; again reverses', async () => {
     const user = userEvent.setup();
     const api = mockModelPublishingApi({

@@ -33,7 +33,7 @@ import type {
   PublicationStatus,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
-import type { UsageSummaryItem } from '../../api/types';
+import type { PublicationPage, UsageSummaryItem } from '../../api/types';
 import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
 import { formatNumber } from '../common/format';
@@ -123,6 +123,8 @@ export function PublishedModelsTable() {
     // Load all pages requested so far ("Load more" appends one cursor).
     const items: Publication[] = [];
     let nextCursor: string | undefined;
+    // The server's totals over every page (the newest page's), when it sends them.
+    let counts: Pick<PublicationPage, 'total' | 'byStatus'> = {};
     for (const cursor of pages) {
       // Each model's current record only: a model unpublished and published again is one live row,
       // and "Not published" never lists a model that is live again.
@@ -147,8 +149,9 @@ export function PublishedModelsTable() {
           : page.items.filter(p => p.status !== 'unpublished')),
       );
       nextCursor = page.nextCursor;
+      counts = { total: page.total, byStatus: page.byStatus };
     }
-    return { items, nextCursor };
+    return { items, nextCursor, counts };
   }, [api, filters, query, sort, pages]);
 
   // One request for every row's total and sparkline (the summary is filtered by usage.read per item).
@@ -207,7 +210,7 @@ export function PublishedModelsTable() {
     );
   } else {
     const rows = list.value.items;
-    const totals = fleetTotals(rows, summaryById);
+    const totals = fleetTotals(rows, summaryById, list.value.counts);
     body = (
       <>
         <Box

@@ -23,6 +23,19 @@ describe('fleet view helpers', () => {
     });
   });
 
+  it("takes the server's counts over every page when it sends them", () => {
+    expect(
+      fleetTotals([a, b], usage, {
+        total: 12,
+        byStatus: { published: 7, updating: 1, degraded: 2, failed: 2 },
+      }),
+    ).toEqual({ publications: 12, live: 10, needAttention: 4, requests: 28 });
+    // A total without per-status counts is not used half-way: the loaded rows count.
+    expect(fleetTotals([a, b], usage, { total: 12 })).toEqual(
+      fleetTotals([a, b], usage),
+    );
+  });
+
   it('exports one CSV line per row with ids, and defuses formulas', () => {
     const lines = fleetCsv([a, b], usage).trimEnd().split('\r\n');
     expect(lines[0]).toBe(

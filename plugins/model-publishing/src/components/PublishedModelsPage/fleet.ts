@@ -1,5 +1,5 @@
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
-import type { UsageSummaryItem } from '../../api/types';
+import type { PublicationPage, UsageSummaryItem } from '../../api/types';
 
 export interface FleetTotals {
   publications: number;
@@ -8,19 +8,29 @@ export interface FleetTotals {
   requests: number;
 }
 
-/** The figures above the table: how many rows, how many live, how many degraded or failed, requests. */
+const LIVE = ['published', 'degraded', 'updating'];
+const NEED_ATTENTION = ['degraded', 'failed'];
+
+/**
+ * The figures above the table: how many publications, how many live, how many degraded or failed, and the
+ * loaded rows' requests. The counts are the server's over every page when it sends them (`counts`), else
+ * the loaded rows'.
+ */
 export function fleetTotals(
   publications: Publication[],
   usage: Map<string, UsageSummaryItem>,
+  counts: Pick<PublicationPage, 'total' | 'byStatus'> = {},
 ): FleetTotals {
+  const { total, byStatus } = counts;
+  const fromServer = total !== undefined && byStatus !== undefined;
+  const inStatus = (statuses: string[]) =>
+    fromServer
+      ? statuses.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0)
+      : publications.filter(p => statuses.includes(p.status)).length;
   return {
-    publications: publications.length,
-    live: publications.filter(p =>
-      ['published', 'degraded', 'updating'].includes(p.status),
-    ).length,
-    needAttention: publications.filter(
-      p => p.status === 'degraded' || p.status === 'failed',
-    ).length,
+    publications: fromServer ? total : publications.length,
+    live: inStatus(LIVE),
+    needAttention: inStatus(NEED_ATTENTION),
     requests: publications.reduce(
       (sum, p) => sum + (usage.get(p.id)?.totals.requests ?? 0),
       0,
