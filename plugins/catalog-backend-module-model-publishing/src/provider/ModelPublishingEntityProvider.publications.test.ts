@@ -1,4 +1,5 @@
 import { openapiFor, publication } from '../__fixtures__/publications';
+import { GUIDE_RETRY_MS } from './PublishedApis';
 import { expectValidEntity } from '../__fixtures__/entityValidation';
 import { connectBoth, setup, snap } from './__testUtils__/providerSetup';
 
@@ -287,6 +288,56 @@ describe('ModelPublishingEntityProvider: API entities from publications', () => 
     });
     expect(s.logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('pub-1'),
+    );
+  });
+
+  it('asks a failed guide again only after a while or at the next version, not on every run', async () => {
+    let updatedAt = '2026-11-26T10:00:00.000Z';
+    let now = Date.parse('2026-11-26T12:00:00Z');
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const s = setup({
+        cluster: () => snap(),
+        publications: () => [publication({ updatedAt })],
+        getOpenApi: async () => {
+          throw new Error('404');
+        },
+      });
+      await connectBoth(s);
+      await s.provider.run();
+      await s.provider.run();
+      await s.provider.run();
+      expect(s.source.getOpenApi).toHaveBeenCalledTimes(1);
+      // The placeholder stands in meanwhile.
+      expect(
+        JSON.parse(s.apis.last()[0].spec!.definition as string).paths,
+      ).toEqual({});
+
+      now += GUIDE_RETRY_MS;
+      await s.provider.run();
+      expect(s.source.getOpenApi).toHaveBeenCalledTimes(2);
+
+      updatedAt = '2026-11-26T11:00:00.000Z';
+      await s.provider.run();
+      expect(s.source.getOpenApi).toHaveBeenCalledTimes(3);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('asks no guide for a publication whose model is not in the cluster', async () => {
+    const s = setup({
+      cluster: () => snap(),
+      publications: () => [
+        publication(),
+        publication({ id: 'pub-9', namespace: 'gone', name: 'deleted-model' }),
+      ],
+    });
+    await connectBoth(s);
+    await expect(s.provider.run()).resolves.toMatchObject({ apis: 1 });
+    expect(s.source.getOpenApi).toHaveBeenCalledTimes(1);
+    expect(s.source.getOpenApi).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'pub-1' }),
     );
   });
 });

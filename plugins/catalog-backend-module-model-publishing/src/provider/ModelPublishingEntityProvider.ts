@@ -205,10 +205,6 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       );
     }
 
-    const publications =
-      cachedPublications && this.published.last
-        ? this.published.last
-        : await this.published.read(result);
     if (!snapshot) return result;
 
     const components = buildComponentEntities(
@@ -222,6 +218,11 @@ export class ModelPublishingEntityProvider implements EntityProvider {
       },
       undefined,
       this.componentMemo,
+    );
+    const publications = await this.published.read(
+      result,
+      new Set(components.map(c => c.modelRef)),
+      cachedPublications,
     );
     const consumers = publications
       ? await this.published.readConsumers()

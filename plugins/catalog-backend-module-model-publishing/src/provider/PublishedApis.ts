@@ -12,6 +12,12 @@ import type { PublicationsSource } from '../publications/PublicationsClient';
 
 /** Guides fetched at once; the backend renders each on request. */
 const GUIDE_CONCURRENCY = 4;
+/**
+ * After a failed guide fetch, the same publication version is asked again only after this long: a
+ * publication whose guide the backend cannot render (404, 500) would otherwise cost one request on every
+ * run, and a thousand of them crowd out the portal's own requests. A new version is asked at once.
+ */
+export const GUIDE_RETRY_MS = 5 * 60_000;
 
 export interface PublicationResult {
   publicationsError?: string;
@@ -26,11 +32,12 @@ export type PublicationWithDoc = { publication: Publication; openapi: object };
  */
 export class PublishedApis {
   private lastConsumers = new Map<string, string[]>();
-  /** Last publications fetched successfully (live ones of this cluster) with their documents. */
-  private lastPublications?: PublicationWithDoc[];
+  /** The live publications of this cluster from the last successful list. */
+  private lastListed?: Publication[];
+  /** Per publication id: the document of `updatedAt`, or (failed) what stands in until `retryAt`. */
   private readonly openApiCache = new Map<
     string,
-    { updatedAt: string; openapi: object }
+    { updatedAt: string; openapi: object; retryAt?: number }
   >();
 
   constructor(
@@ -42,15 +49,32 @@ export class PublishedApis {
     },
   ) {}
 
-  /** The publications last read, without asking the backend (a watched cluster change). */
-  get last(): PublicationWithDoc[] | undefined {
-    return this.lastPublications;
-  }
-
-  /** Fresh publications, else the last good ones, else undefined (then API entities stay untouched). */
+  /**
+   * The live publications of the models in `modelRefs` (`namespace/name`) with their documents: freshly
+   * listed, or the last list when `reuseLast` (a watched cluster change) or when the backend cannot be
+   * reached; undefined when there is none yet (then API entities stay untouched). Publications of other
+   * models get no API entity, so their guides are not asked for.
+   */
   async read(
     result: PublicationResult,
-  ): Promise<{ publication: Publication; openapi: object }[] | undefined> {
+    modelRefs: ReadonlySet<string>,
+    reuseLast = false,
+  ): Promise<PublicationWithDoc[] | undefined> {
+    const listed =
+      reuseLast && this.lastListed ? this.lastListed : await this.list(result);
+    if (!listed) return undefined;
+    const wanted = listed.filter(p =>
+      modelRefs.has(`${p.namespace}/${p.name}`),
+    );
+    return mapBounded(wanted, GUIDE_CONCURRENCY, async publication => ({
+      publication,
+      openapi: await this.openApiFor(publication),
+    }));
+  }
+
+  private async list(
+    result: PublicationResult,
+  ): Promise<Publication[] | undefined> {
     const { publications, config, logger } = this.options;
     if (!publications || !config.publications) return undefined;
     try {
@@ -58,29 +82,21 @@ export class PublishedApis {
       const mine = all.filter(
         p => isLivePublication(p) && this.isOurCluster(p.cluster),
       );
-      const withDocs = await mapBounded(
-        mine,
-        GUIDE_CONCURRENCY,
-        async publication => ({
-          publication,
-          openapi: await this.openApiFor(publication),
-        }),
-      );
       const live = new Set(mine.map(p => p.id));
       for (const id of this.openApiCache.keys())
         if (!live.has(id)) this.openApiCache.delete(id);
-      this.lastPublications = withDocs;
-      return withDocs;
+      this.lastListed = mine;
+      return mine;
     } catch (error) {
       result.publicationsError = String((error as Error)?.message ?? error);
       logger.warn(
         `Cannot list publications from the model-publishing backend; ${
-          this.lastPublications
+          this.lastListed
             ? 'using the last known ones'
             : 'leaving API entities as they are'
         }: ${result.publicationsError}`,
       );
-      return this.lastPublications;
+      return this.lastListed;
     }
   }
 
@@ -110,7 +126,11 @@ export class PublishedApis {
 
   private async openApiFor(publication: Publication): Promise<object> {
     const cached = this.openApiCache.get(publication.id);
-    if (cached && cached.updatedAt === publication.updatedAt)
+    if (
+      cached &&
+      cached.updatedAt === publication.updatedAt &&
+      (cached.retryAt === undefined || Date.now() < cached.retryAt)
+    )
       return cached.openapi;
     try {
       const openapi = await this.options.publications!.getOpenApi(publication);
@@ -120,12 +140,20 @@ export class PublishedApis {
       });
       return openapi;
     } catch (error) {
+      const openapi = cached?.openapi ?? placeholderOpenApi(publication);
+      this.openApiCache.set(publication.id, {
+        updatedAt: publication.updatedAt,
+        openapi,
+        retryAt: Date.now() + GUIDE_RETRY_MS,
+      });
       this.options.logger.warn(
         `Cannot fetch the OpenAPI document of publication ${publication.id} (${
           publication.namespace
-        }/${publication.name}): ${(error as Error)?.message ?? error}`,
+        }/${publication.name}), asking again in ${
+          GUIDE_RETRY_MS / 60_000
+        } minutes or at its next change: ${(error as Error)?.message ?? error}`,
       );
-      return cached?.openapi ?? placeholderOpenApi(publication);
+      return openapi;
     }
   }
 
