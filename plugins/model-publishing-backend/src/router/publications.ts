@@ -80,12 +80,15 @@ export function registerPublicationRoutes(
       cursor: q.cursor,
       limit: q.limit ?? DEFAULT_PAGE_LIMIT,
     };
-    // The totals cover every page, counted over the same permission decision as the items.
+    // The totals cover every page, counted over the same permission decision as the items; the first
+    // page carries them (a later page's caller has them already, and each count reads every match).
     const [page, counts] = await Promise.all([
       listReadablePublications(deps, credentials, query),
-      publications.count(query, refs =>
-        ctx.filterAllowed(credentials, publicationReadPermission, refs),
-      ),
+      query.cursor
+        ? undefined
+        : publications.count(query, refs =>
+            ctx.filterAllowed(credentials, publicationReadPermission, refs),
+          ),
     ]);
     res.json({ ...page, ...counts });
   });

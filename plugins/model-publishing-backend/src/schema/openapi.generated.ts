@@ -251,11 +251,11 @@ export const spec = {
                     "total": {
                       "type": "integer",
                       "minimum": 0,
-                      "description": "How many publications the caller may read match the filters, across all pages (cursor and limit ignored)"
+                      "description": "How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor)"
                     },
                     "byStatus": {
                       "type": "object",
-                      "description": "The same count per status (a status no readable match has is left out)",
+                      "description": "The same count per status (a status no readable match has is left out); first page only",
                       "additionalProperties": {
                         "type": "integer",
                         "minimum": 0

@@ -675,9 +675,9 @@ export type ListPublicationsQuery = {
 export type ListPublicationsResponse = {
   items: Array<Publication>;
   nextCursor?: string;
-  /** How many publications the caller may read match the filters, across all pages (cursor and limit ignored) */
+  /** How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor) */
   total?: number;
-  /** The same count per status (a status no readable match has is left out) */
+  /** The same count per status (a status no readable match has is left out); first page only */
   byStatus?: {
     [key: string]: number;
   };

@@ -211,13 +211,23 @@ describe('PublishedModelsPage', () => {
   });
 
   it("totals every page from the server's counts when it sends them, not just the loaded rows", async () => {
+    const user = userEvent.setup();
     const api = mockModelPublishingApi({
-      listPublications: async () => ({
-        items: pubs,
-        nextCursor: 'more',
-        total: 1000,
-        byStatus: { published: 900, updating: 10, degraded: 30, failed: 60 },
-      }),
+      // The server sends the totals with the first page only.
+      listPublications: async filter =>
+        filter?.cursor
+          ? { items: [] }
+          : {
+              items: pubs,
+              nextCursor: 'more',
+              total: 1000,
+              byStatus: {
+                published: 900,
+                updating: 10,
+                degraded: 30,
+                failed: 60,
+              },
+            },
       getUsageSummary: async () =>
         usageSummary([usageSummaryItem(pubs[0], [1, 5, 3, 0, 0, 2, 1223])]),
     });
@@ -228,6 +238,19 @@ describe('PublishedModelsPage', () => {
         '1,000 publications · 940 live · 90 degraded or failed · 1,234 requests in the last 7 days',
       ),
     );
+    // A later page carries no totals: the first page's stand.
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() =>
+      expect(api.listPublications).toHaveBeenLastCalledWith(
+        expect.objectContaining({ cursor: 'more' }),
+      ),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Load more' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('1,000 publications');
   });
 
   it('sorts on the server by a column header, by keyboard; again reverses', async () => {

@@ -123,7 +123,7 @@ export function PublishedModelsTable() {
     // Load all pages requested so far ("Load more" appends one cursor).
     const items: Publication[] = [];
     let nextCursor: string | undefined;
-    // The server's totals over every page (the newest page's), when it sends them.
+    // The server's totals over every page, sent with the first page (when the server sends them).
     let counts: Pick<PublicationPage, 'total' | 'byStatus'> = {};
     for (const cursor of pages) {
       // Each model's current record only: a model unpublished and published again is one live row,
@@ -149,7 +149,7 @@ export function PublishedModelsTable() {
           : page.items.filter(p => p.status !== 'unpublished')),
       );
       nextCursor = page.nextCursor;
-      counts = { total: page.total, byStatus: page.byStatus };
+      if (!cursor) counts = { total: page.total, byStatus: page.byStatus };
     }
     return { items, nextCursor, counts };
   }, [api, filters, query, sort, pages]);
