@@ -100,7 +100,9 @@ describe('GET /publications totals', () => {
     expect(first.body.nextCursor).toEqual(expect.any(String));
     expect(first.body.total).toBe(3);
     // Later pages leave the totals out: the caller has them from the first.
-    const second = await list(`limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await list(
+      `limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(second.body.items).toHaveLength(1);
     expect(second.body.total).toBeUndefined();
     expect(second.body.byStatus).toBeUndefined();
