@@ -6,6 +6,7 @@ import {
   AuthorizeResult,
   isResourcePermission,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -50,6 +51,17 @@ const OWN_TASKS_ONLY = new Set([
   'scaffolder.task.read',
   'scaffolder.task.cancel',
 ]);
+
+/** Allows `permission` on the entities `claims` own, directly or through a group (the catalog evaluates it). */
+function onOwnedEntities(
+  permission: ResourcePermission<'catalog-entity'>,
+  claims: string[],
+): PolicyDecision {
+  return createCatalogConditionalDecision(
+    permission,
+    catalogConditions.isEntityOwner({ claims }),
+  );
+}
 
 export interface PortalPolicyOptions {
   /** Who may use the Kubernetes backend's proxy. Default `admins`. */
@@ -101,7 +113,7 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.DENY };
     }
     if (!permission.name.startsWith(MODEL_PUBLISHING_PREFIX)) {
-      return this.otherPlugins(request, user);
+      return this.otherPlugins(request, claims, user);
     }
     if (permission.name === publicationReadPermission.name) {
       return { result: AuthorizeResult.ALLOW };
@@ -113,10 +125,7 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
     if (!user || !isResourcePermission(permission, 'catalog-entity')) {
       return { result: AuthorizeResult.DENY };
     }
-    return createCatalogConditionalDecision(
-      permission,
-      catalogConditions.isEntityOwner({ claims }),
-    );
+    return onOwnedEntities(permission, claims);
   }
 
   /**
@@ -127,6 +136,7 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
    */
   private otherPlugins(
     request: PolicyQuery,
+    claims: string[],
     user?: PolicyQueryUser,
   ): PolicyDecision {
     const { permission } = request;
@@ -137,12 +147,7 @@ export class ModelPublishingPortalPolicy implements PermissionPolicy {
       OWN_ENTITIES_ONLY.has(permission.name) &&
       isResourcePermission(permission, 'catalog-entity')
     ) {
-      return createCatalogConditionalDecision(
-        permission,
-        catalogConditions.isEntityOwner({
-          claims: user.info.ownershipEntityRefs ?? [],
-        }),
-      );
+      return onOwnedEntities(permission, claims);
     }
     if (
       OWN_TASKS_ONLY.has(permission.name) &&
