@@ -157,81 +157,78 @@ function backendUpstream(
   return `Backend ${ns}/${name} has no fqdn or ip endpoint`;
 }
 
-function compileHttpRoute(
+/** A route's compiled form before its policies are attached. */
+type RouteBase = Omit<
+  CompiledRoute,
+  'auth' | 'authError' | 'rateLimitRules' | 'lua'
+>;
+type RuleCompiler = (rule: any, index: number, ns: string) => CompiledRule;
+
+function compileRoute(
+  kind: CompiledRoute['kind'],
   route: KubeObject,
-): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules' | 'lua'> {
+  compileRule: RuleCompiler,
+): RouteBase {
   const ns = route.metadata.namespace ?? '';
   return {
-    kind: 'HTTPRoute',
+    kind,
     namespace: ns,
     name: route.metadata.name,
     hostnames: route.spec?.hostnames ?? [],
-    llmRequestCosts: [],
+    // LLM request costs are an AIGatewayRoute field; an HTTPRoute has none.
+    llmRequestCosts:
+      kind === 'AIGatewayRoute' ? route.spec?.llmRequestCosts ?? [] : [],
     createdAt: created(route),
-    rules: (route.spec?.rules ?? []).map((r: any, index: number) => {
-      const ref = r.backendRefs?.[0];
-      const rule: CompiledRule = {
-        index,
-        matches: compileMatches(r.matches),
-        rewrite: compileRewrite(r.filters),
-        requestHeaders: compileHeaderModifier(
-          r.filters,
-          'RequestHeaderModifier',
-        ),
-        responseHeaders: compileHeaderModifier(
-          r.filters,
-          'ResponseHeaderModifier',
-        ),
-      };
-      if (!ref) rule.backendError = 'no backendRefs';
-      else if ((ref.kind ?? 'Service') === 'Service' && !ref.group) {
-        rule.upstream = {
-          host: `${ref.name}.${ref.namespace ?? ns}`,
-          port: ref.port ?? 80,
-        };
-      } else
-        rule.backendError = `backendRef kind ${ref.kind} is not served by the emulator`;
-      return rule;
-    }),
+    rules: (route.spec?.rules ?? []).map((r: any, index: number) =>
+      compileRule(r, index, ns),
+    ),
   };
 }
 
-function compileAiRoute(
-  snapshot: ClusterSnapshot,
-  route: KubeObject,
-): Omit<CompiledRoute, 'auth' | 'authError' | 'rateLimitRules' | 'lua'> {
-  const ns = route.metadata.namespace ?? '';
-  return {
-    kind: 'AIGatewayRoute',
-    namespace: ns,
-    name: route.metadata.name,
-    hostnames: route.spec?.hostnames ?? [],
-    llmRequestCosts: route.spec?.llmRequestCosts ?? [],
-    createdAt: created(route),
-    rules: (route.spec?.rules ?? []).map((r: any, index: number) => {
-      const matches = compileMatches(r.matches);
-      const model = matches
-        .flatMap(m => m.headers)
-        .find(h => h.name === 'x-ai-eg-model' && h.type === 'Exact')?.value;
-      const rule: CompiledRule = { index, matches, model };
-      const ref = r.backendRefs?.[0];
-      const asb = ref && snapshot.AIServiceBackend.get(keyOf(ns, ref.name));
-      if (!ref) rule.backendError = 'no backendRefs';
-      else if (!asb)
-        rule.backendError = `AIServiceBackend ${ns}/${ref.name} not found`;
-      else {
-        const up = backendUpstream(snapshot, ns, asb.spec?.backendRef?.name);
-        if (typeof up === 'string') rule.backendError = up;
-        else
-          rule.upstream = {
-            ...up,
-            openaiPrefix: asb.spec?.schema?.prefix ?? '/v1',
-          };
-      }
-      return rule;
-    }),
+const compileHttpRule: RuleCompiler = (r, index, ns) => {
+  const ref = r.backendRefs?.[0];
+  const rule: CompiledRule = {
+    index,
+    matches: compileMatches(r.matches),
+    rewrite: compileRewrite(r.filters),
+    requestHeaders: compileHeaderModifier(r.filters, 'RequestHeaderModifier'),
+    responseHeaders: compileHeaderModifier(r.filters, 'ResponseHeaderModifier'),
   };
-}
+  if (!ref) rule.backendError = 'no backendRefs';
+  else if ((ref.kind ?? 'Service') === 'Service' && !ref.group) {
+    rule.upstream = {
+      host: `${ref.name}.${ref.namespace ?? ns}`,
+      port: ref.port ?? 80,
+    };
+  } else
+    rule.backendError = `backendRef kind ${ref.kind} is not served by the emulator`;
+  return rule;
+};
+
+const aiRuleCompiler =
+  (snapshot: ClusterSnapshot): RuleCompiler =>
+  (r, index, ns) => {
+    const matches = compileMatches(r.matches);
+    const model = matches
+      .flatMap(m => m.headers)
+      .find(h => h.name === 'x-ai-eg-model' && h.type === 'Exact')?.value;
+    const rule: CompiledRule = { index, matches, model };
+    const ref = r.backendRefs?.[0];
+    const asb = ref && snapshot.AIServiceBackend.get(keyOf(ns, ref.name));
+    if (!ref) rule.backendError = 'no backendRefs';
+    else if (!asb)
+      rule.backendError = `AIServiceBackend ${ns}/${ref.name} not found`;
+    else {
+      const up = backendUpstream(snapshot, ns, asb.spec?.backendRef?.name);
+      if (typeof up === 'string') rule.backendError = up;
+      else
+        rule.upstream = {
+          ...up,
+          openaiPrefix: asb.spec?.schema?.prefix ?? '/v1',
+        };
+    }
+    return rule;
+  };
 
 // Lua VMs by script and filter context: the table is recompiled on every watched change (a key added to a
 // Secret), and a policy that did not change keeps its VM. Bounded: cleared when it grows past the limit.
@@ -278,10 +275,13 @@ function luaFilters(
  * name, so policies that target that HTTPRoute apply to it. Pure.
  */
 export function compileRouteTable(snapshot: ClusterSnapshot): RouteTable {
+  const compileAiRule = aiRuleCompiler(snapshot);
   const bases = [
-    ...[...snapshot.HTTPRoute.values()].map(compileHttpRoute),
+    ...[...snapshot.HTTPRoute.values()].map(r =>
+      compileRoute('HTTPRoute', r, compileHttpRule),
+    ),
     ...[...snapshot.AIGatewayRoute.values()].map(r =>
-      compileAiRoute(snapshot, r),
+      compileRoute('AIGatewayRoute', r, compileAiRule),
     ),
   ];
   const routes: CompiledRoute[] = bases.map(base => {
