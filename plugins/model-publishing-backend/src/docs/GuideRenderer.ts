@@ -2,12 +2,12 @@ import {
   modelExample,
   openaiTask,
   renderGuideMarkdown,
+  servedModelName,
   type ClientConnection,
   type GuideResponse,
   type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ModelReader } from '../publishing/ModelReader';
-import { servedModelName } from '../models';
 import { buildGuideSections } from './buildGuide';
 import { buildOpenApiDocument } from './buildOpenApiDocument';
 import { API_KEY_ENV } from './snippets';

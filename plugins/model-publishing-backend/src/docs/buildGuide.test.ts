@@ -3,7 +3,10 @@ import { InputError } from '@backstage/errors';
 import { publicationEndpoints } from '../gateway/buildPublicationObjects';
 import { v1Input, v2Input, vllmInput } from '../gateway/__testUtils__/inputs';
 import type { BuildInput } from '../gateway/types';
-import { modelAliases, servedModelName } from '../models';
+import {
+  modelAliases,
+  servedModelName,
+} from '@model-publishing/plugin-model-publishing-common';
 import { buildGuide, type GuidePublication } from './buildGuide';
 import { buildOpenApiDocument } from './buildOpenApiDocument';
 

@@ -1,4 +1,7 @@
-import { modelAliases, servedModelName } from '../models/inspect';
+import {
+  modelAliases,
+  servedModelName,
+} from '@model-publishing/plugin-model-publishing-common';
 import {
   AI_MODEL_HEADER,
   API,

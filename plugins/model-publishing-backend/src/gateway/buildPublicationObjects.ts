@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { servedModelName } from '../models/inspect';
+import { servedModelName } from '@model-publishing/plugin-model-publishing-common';
 import { buildAIGatewayRoute } from './aiGatewayRoute';
 import { buildAIServiceBackend } from './aiServiceBackend';
 import { buildBackend } from './backend';

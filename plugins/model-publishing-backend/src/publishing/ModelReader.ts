@@ -1,15 +1,15 @@
 import { NotFoundError } from '@backstage/errors';
-import type {
-  ModelInfo,
-  ModelKindDetection,
-  ModelResourceKind,
+import {
+  detectModelKind,
+  type ModelInfo,
+  type ModelKindDetection,
+  type ModelResourceKind,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { KubeObject } from '../gateway/types';
 import type { ClusterClient } from '../kubernetes/ClusterClient';
 import type { ClusterRegistry } from '../kubernetes/ClusterRegistry';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { conditionsOf, predictorRuntime } from '../kubernetes/readers';
-import { detectModelKind } from '../models';
 
 /** A model's address after resolution (router's ModelTarget satisfies it). */
 export interface ModelLocation {

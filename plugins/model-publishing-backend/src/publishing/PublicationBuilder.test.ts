@@ -1,7 +1,7 @@
 import type { HTTPRoute, KubeObject } from '../kubernetes/objects';
 import { gateway, testKey } from '../gateway/__testUtils__/inputs';
 import * as isvcs from '../models/__testUtils__/inferenceServices';
-import { detectModelKind } from '../models/detectModelKind';
+import { detectModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { publicationOf } from './__testUtils__/fakes';
 import { newPublication, PublicationBuilder } from './PublicationBuilder';
 

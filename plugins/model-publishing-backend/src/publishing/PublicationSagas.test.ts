@@ -1,7 +1,7 @@
 import { gateway } from '../gateway/__testUtils__/inputs';
 import type { KubeObject } from '../gateway/types';
 import * as isvcs from '../models/__testUtils__/inferenceServices';
-import { detectModelKind } from '../models/detectModelKind';
+import { detectModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { FakeSaga, owned, publicationOf } from './__testUtils__/fakes';
 import type { SagaExecutor } from './ClusterSaga';
 import type { LoadedModel } from './ModelReader';

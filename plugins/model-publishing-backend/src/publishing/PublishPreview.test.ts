@@ -1,7 +1,7 @@
 import { gateway, testKey } from '../gateway/__testUtils__/inputs';
 import type { KubeObject } from '../gateway/types';
 import * as isvcs from '../models/__testUtils__/inferenceServices';
-import { detectModelKind } from '../models/detectModelKind';
+import { detectModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { publicationOf } from './__testUtils__/fakes';
 import { PublicationBuilder } from './PublicationBuilder';
 import { DRY_RUN_KEY, dryRunKey, PublishPreview } from './PublishPreview';

@@ -1,6 +1,8 @@
-import type { PublishConfig } from '@model-publishing/plugin-model-publishing-common';
+import {
+  detectModelKind,
+  type PublishConfig,
+} from '@model-publishing/plugin-model-publishing-common';
 import * as isvcs from '../../models/__testUtils__/inferenceServices';
-import { detectModelKind } from '../../models/detectModelKind';
 import type {
   BuildInput,
   BuildKey,
