@@ -1,4 +1,8 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type { AuditAction } from './types';
 
 /**
  * Every permission is scoped to the model's catalog entity, so policies can use the catalog's own
@@ -104,3 +108,30 @@ export const modelPublishingPermissions = [
 /** Permissions that change something; only owners and admins get these from the demo policy. */
 export const modelPublishingManagePermissions =
   modelPublishingPermissions.filter(p => p.attributes.action !== 'read');
+
+/**
+ * The permission each audited action on a model needs on the model's entity (the backend's model routes
+ * and agents' actions authorize it and audit a denial as the action). Setting a key's description and
+ * limits (key.update) is the right that set them at creation.
+ */
+export const modelActionPermissions = {
+  'publication.read': publicationReadPermission,
+  'publication.create': publicationCreatePermission,
+  'publication.update': publicationUpdatePermission,
+  'publication.deprecate': publicationUpdatePermission,
+  'publication.undeprecate': publicationUpdatePermission,
+  'publication.delete': publicationDeletePermission,
+  'usage.read': usageReadPermission,
+  'audit.read': auditReadPermission,
+  'key.create': keyCreatePermission,
+  'key.update': keyCreatePermission,
+  'key.rotate': keyRotatePermission,
+  'key.revoke': keyRevokePermission,
+  'access.request': accessRequestPermission,
+  'access.approve': accessApprovePermission,
+  'access.suspend': accessApprovePermission,
+  'access.resume': accessApprovePermission,
+  'access.revoke': accessApprovePermission,
+} as const satisfies Partial<
+  Record<AuditAction, ResourcePermission<typeof resourceType>>
+>;

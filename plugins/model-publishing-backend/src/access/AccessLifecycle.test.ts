@@ -35,19 +35,20 @@ describe.each(keyTestDatabases())('AccessLifecycle (%s)', kind => {
     plan = 'production',
     days?: number,
   ) {
-    const { request } = await f.access.request(
+    const { request } = await f.access.requests.request(
       publication,
       MODEL,
       { plan, purpose: 'Scores card payments at checkout', consumer },
       { actor: PAUL },
     );
-    await f.access.decide(
+    await f.access.requests.decide(
       request,
       MODEL,
       { decision: 'approve', ...(days ? { keyLifetimeDays: days } : {}) },
       { actor: FRANK },
     );
-    return (await f.access.issue(request.id, MODEL, { actor: PAUL })).issued;
+    return (await f.access.requests.issue(request.id, MODEL, { actor: PAUL }))
+      .issued;
   }
 
   it('suspends the keys of a consumer that left the catalog, once, and tells the owners', async () => {

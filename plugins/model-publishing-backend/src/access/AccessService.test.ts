@@ -38,7 +38,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
   afterEach(async () => close());
 
   const requestProduction = () =>
-    f.access.request(
+    f.access.requests.request(
       publication,
       MODEL,
       { plan: 'production', purpose: PURPOSE, consumer: PAUL_APP },
@@ -46,7 +46,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     );
 
   it('offers the default plan (the published limits) first, then the declared plans', async () => {
-    const plans = await f.access.plansOf(publication);
+    const plans = await f.access.requests.plansOf(publication);
     expect(
       plans.map(p => [p.name, p.approval, p.rateLimits, p.isDefault]),
     ).toEqual([
@@ -55,9 +55,9 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       ['production', 'manual', { requestsPerMinute: 600 }, false],
     ]);
     // Stable ids: syncing again neither duplicates nor renames.
-    expect((await f.access.plansOf(publication)).map(p => p.id)).toEqual(
-      plans.map(p => p.id),
-    );
+    expect(
+      (await f.access.requests.plansOf(publication)).map(p => p.id),
+    ).toEqual(plans.map(p => p.id));
   });
 
   it('refuses a consumer the requester neither is, belongs to nor owns — by the catalog, whatever the request says', async () => {
@@ -68,7 +68,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       'component:default/not-in-catalog',
     ]) {
       await expect(
-        f.access.request(
+        f.access.requests.request(
           publication,
           MODEL,
           { plan: 'production', purpose: PURPOSE, consumer },
@@ -85,7 +85,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       'component:default/platform-gateway',
       PAUL,
     ]) {
-      const { request } = await f.access.request(
+      const { request } = await f.access.requests.request(
         publication,
         MODEL,
         { plan: 'production', purpose: PURPOSE, consumer },
@@ -97,7 +97,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
 
   it('names an unknown plan in a 400 and stores nothing', async () => {
     await expect(
-      f.access.request(
+      f.access.requests.request(
         publication,
         MODEL,
         { plan: 'gold', purpose: PURPOSE, consumer: PAUL_APP },
@@ -124,7 +124,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     });
     expect(f.notices).toEqual([`requestCreated ${request.id}`]);
 
-    const approved = await f.access.decide(
+    const approved = await f.access.requests.decide(
       request,
       MODEL,
       { decision: 'approve', keyLifetimeDays: 90 },
@@ -138,9 +138,9 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     expect(f.notices).toContain(`requestDecided ${request.id} approved`);
 
     await expect(
-      f.access.issue(request.id, MODEL, { actor: GRACE }),
+      f.access.requests.issue(request.id, MODEL, { actor: GRACE }),
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
-    const { issued: key } = await f.access.issue(request.id, MODEL, {
+    const { issued: key } = await f.access.requests.issue(request.id, MODEL, {
       actor: PAUL,
     });
     expect(key.secret).toMatch(/^mpk_/);
@@ -156,13 +156,13 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       ),
     ).toEqual([key.key.clientId]);
     await expect(
-      f.access.issue(request.id, MODEL, { actor: PAUL }),
+      f.access.requests.issue(request.id, MODEL, { actor: PAUL }),
     ).rejects.toMatchObject({
       name: 'ConflictError',
       message: expect.stringContaining('already issued and shown once'),
     });
 
-    const mine = await f.access.mine(PAUL);
+    const mine = await f.access.consumerKeys.mine(PAUL);
     expect(mine.keys).toEqual([
       expect.objectContaining({
         consumerRef: PAUL_APP,
@@ -171,16 +171,18 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
         key: expect.objectContaining({ id: key.key.id }),
       }),
     ]);
-    expect((await f.access.mine(GRACE)).keys).toEqual([]);
+    expect((await f.access.consumerKeys.mine(GRACE)).keys).toEqual([]);
     expect(
-      (await f.access.consumersOf('pub-1')).map(c => c.consumerRef),
+      (await f.access.consumerKeys.consumersOf('pub-1')).map(
+        c => c.consumerRef,
+      ),
     ).toEqual([PAUL_APP]);
     expect(await dumpAllTables(db)).not.toContain(key.secret);
   });
 
   it('an approver may choose another plan; the lifetime never exceeds the plan maximum', async () => {
     const { request } = await requestProduction();
-    const approved = await f.access.decide(
+    const approved = await f.access.requests.decide(
       request,
       MODEL,
       { decision: 'approve', plan: 'trial', keyLifetimeDays: 400 },
@@ -190,7 +192,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
   });
 
   it('automatic plan: the key is issued in the request call', async () => {
-    const { request, issued } = await f.access.request(
+    const { request, issued } = await f.access.requests.request(
       publication,
       MODEL,
       { plan: 'trial', purpose: PURPOSE, consumer: PAUL },
@@ -205,7 +207,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
   });
 
   it('automatic plan with collectLater: approved, no key until the requester collects it', async () => {
-    const { request, issued } = await f.access.request(
+    const { request, issued } = await f.access.requests.request(
       publication,
       MODEL,
       { plan: 'trial', purpose: PURPOSE, consumer: PAUL, collectLater: true },
@@ -215,7 +217,8 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     expect(request.status).toBe('approved');
     expect(Number((await db('api_keys').count({ n: '*' }))[0].n)).toBe(0);
     expect(
-      (await f.access.issue(request.id, MODEL, { actor: PAUL })).issued.secret,
+      (await f.access.requests.issue(request.id, MODEL, { actor: PAUL })).issued
+        .secret,
     ).toMatch(/^mpk_/);
   });
 
@@ -223,7 +226,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     const { request } = await requestProduction();
     const approvals = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        f.access.decide(
+        f.access.requests.decide(
           request,
           MODEL,
           { decision: 'approve' },
@@ -239,7 +242,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     ).toEqual(Array(19).fill('ConflictError'));
     const collections = await Promise.allSettled(
       Array.from({ length: 20 }, () =>
-        f.access.issue(request.id, MODEL, { actor: PAUL }),
+        f.access.requests.issue(request.id, MODEL, { actor: PAUL }),
       ),
     );
     expect(collections.filter(c => c.status === 'fulfilled')).toHaveLength(1);
@@ -259,13 +262,13 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     for (let i = 0; i < 5; i++) {
       const { request } = await requestProduction();
       const results = await Promise.allSettled([
-        f.access.decide(
+        f.access.requests.decide(
           request,
           MODEL,
           { decision: 'approve' },
           { actor: FRANK },
         ),
-        f.access.decide(
+        f.access.requests.decide(
           request,
           MODEL,
           { decision: 'deny', reason: 'no budget' },
@@ -276,7 +279,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
         r => r.status === 'fulfilled',
       ) as PromiseFulfilledResult<{ status: string }>[];
       expect(won).toHaveLength(1);
-      const stored = await f.access.getRequest(request.id);
+      const stored = await f.access.requests.getRequest(request.id);
       expect(stored.status).toBe(won[0].value.status);
       expect(
         stored.status === 'denied' ? stored.reason : stored.decidedBy,
@@ -286,50 +289,79 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
 
   it('suspend and resume keep the key in the Secret and switch its rule between 0 and the plan limits', async () => {
     const { request } = await requestProduction();
-    await f.access.decide(
+    await f.access.requests.decide(
       request,
       MODEL,
       { decision: 'approve' },
       { actor: FRANK },
     );
-    const { issued } = await f.access.issue(request.id, MODEL, { actor: PAUL });
-    f.reapplied.length = 0;
-    await f.access.manage('pub-1', issued.key.id, 'suspend', MODEL, {
-      actor: FRANK,
+    const { issued } = await f.access.requests.issue(request.id, MODEL, {
+      actor: PAUL,
     });
+    f.reapplied.length = 0;
+    await f.access.consumerKeys.manage(
+      'pub-1',
+      issued.key.id,
+      'suspend',
+      MODEL,
+      {
+        actor: FRANK,
+      },
+    );
     expect(await f.keys.listActiveKeysForPublication('pub-1')).toEqual([
       { clientId: issued.key.clientId, rateLimits: { requestsPerMinute: 0 } },
     ]);
-    expect((await f.access.mine(PAUL)).keys[0].suspended).toBe(true);
-    await f.access.manage('pub-1', issued.key.id, 'resume', MODEL, {
-      actor: FRANK,
-    });
+    expect((await f.access.consumerKeys.mine(PAUL)).keys[0].suspended).toBe(
+      true,
+    );
+    await f.access.consumerKeys.manage(
+      'pub-1',
+      issued.key.id,
+      'resume',
+      MODEL,
+      {
+        actor: FRANK,
+      },
+    );
     expect(await f.keys.listActiveKeysForPublication('pub-1')).toEqual([
       { clientId: issued.key.clientId, rateLimits: { requestsPerMinute: 600 } },
     ]);
     expect(f.reapplied).toEqual(['pub-1', 'pub-1']);
-    await f.access.manage('pub-1', issued.key.id, 'revoke', MODEL, {
-      actor: FRANK,
-    });
+    await f.access.consumerKeys.manage(
+      'pub-1',
+      issued.key.id,
+      'revoke',
+      MODEL,
+      {
+        actor: FRANK,
+      },
+    );
     expect(await f.keys.listActiveKeysForPublication('pub-1')).toEqual([]);
   });
 
   it("a plan's limit edits reach the keys issued on it (suspended keys keep 0 until resumed); its lifetime does not", async () => {
     const approved = async () => {
       const { request } = await requestProduction();
-      await f.access.decide(
+      await f.access.requests.decide(
         request,
         MODEL,
         { decision: 'approve' },
         { actor: FRANK },
       );
-      return (await f.access.issue(request.id, MODEL, { actor: PAUL })).issued;
+      return (await f.access.requests.issue(request.id, MODEL, { actor: PAUL }))
+        .issued;
     };
     const active = await approved();
     const suspended = await approved();
-    await f.access.manage('pub-1', suspended.key.id, 'suspend', MODEL, {
-      actor: FRANK,
-    });
+    await f.access.consumerKeys.manage(
+      'pub-1',
+      suspended.key.id,
+      'suspend',
+      MODEL,
+      {
+        actor: FRANK,
+      },
+    );
     const limitsOf = async () =>
       Object.fromEntries(
         (await f.keys.listActiveKeysForPublication('pub-1')).map(k => [
@@ -340,7 +372,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
     f.reapplied.length = 0;
 
     // No edit: nothing changes, nothing is re-applied.
-    expect(await f.access.applyPlanEdits(publication)).toBe(0);
+    expect(await f.access.requests.applyPlanEdits(publication)).toBe(0);
     expect(f.reapplied).toEqual([]);
 
     const edited = {
@@ -356,7 +388,7 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       ),
     };
     const updated = (await f.publications.update('pub-1', { config: edited }))!;
-    expect(await f.access.applyPlanEdits(updated)).toBe(1);
+    expect(await f.access.requests.applyPlanEdits(updated)).toBe(1);
     expect(f.reapplied).toEqual(['pub-1']);
     expect(await limitsOf()).toEqual({
       [active.key.clientId]: {
@@ -365,15 +397,21 @@ describe.each(keyTestDatabases())('AccessService (%s)', kind => {
       },
       [suspended.key.clientId]: { requestsPerMinute: 0 },
     });
-    await f.access.manage('pub-1', suspended.key.id, 'resume', MODEL, {
-      actor: FRANK,
-    });
+    await f.access.consumerKeys.manage(
+      'pub-1',
+      suspended.key.id,
+      'resume',
+      MODEL,
+      {
+        actor: FRANK,
+      },
+    );
     expect((await limitsOf())[suspended.key.clientId]).toEqual({
       requestsPerMinute: 300,
       requestsPerMonth: 100000,
     });
     // The shorter maximum lifetime is for new keys: issued keys keep their expiry.
-    const mine = (await f.access.mine(PAUL)).keys.find(
+    const mine = (await f.access.consumerKeys.mine(PAUL)).keys.find(
       k => k.key.id === active.key.id,
     )!;
     expect(mine.key.expiresAt).toBe(active.key.expiresAt);

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { AuditLog } from '../audit/AuditLog';
 import { PlanStore } from '../plans/PlanStore';
 import { AccessLifecycle } from './AccessLifecycle';
-import { AccessService } from './AccessService';
+import { createAccessService, type AccessService } from './AccessService';
 import { AccessStore } from './AccessStore';
 import { ConsumerDirectory } from './consumers';
 import { NotificationAccessNotifier } from './notifier';
@@ -19,9 +19,9 @@ import {
   type AccessPublications,
 } from './types';
 
-export { AccessService } from './AccessService';
+export type { AccessService } from './AccessService';
 export { ConsumerDirectory } from './consumers';
-export type { AccessModel, AccessNotifier } from './types';
+export { accessModelOf, type AccessModel, type AccessNotifier } from './types';
 
 export const ACCESS_LIFECYCLE_TASK_ID = 'model-publishing-access-lifecycle';
 
@@ -57,7 +57,7 @@ export function createAccess(deps: AccessDeps): {
         logger: deps.logger,
       })
     : silentNotifier;
-  const access = new AccessService({
+  const access = createAccessService({
     store,
     plans: new PlanStore(deps.db),
     publications: deps.publications,

@@ -20,6 +20,18 @@ export interface AccessModel {
   title: string;
 }
 
+/** The model as access notices and keys name it: its entity's ref and owner, titled with the publication's name. */
+export function accessModelOf(
+  entity: { entityRef?: string; owner?: string },
+  publication: { name: string },
+): AccessModel {
+  return {
+    entityRef: entity.entityRef ?? '',
+    ...(entity.owner ? { owner: entity.owner } : {}),
+    title: publication.name,
+  };
+}
+
 /** What the access service needs from the key service (ApiKeyService satisfies it). */
 export interface AccessKeys {
   create(

@@ -12,6 +12,7 @@ import {
   agentKeyExpiry,
   agentKeyName,
 } from './agentKeys';
+import { accessModelOf } from '../access/types';
 import { type ActionKit, type Caller, connectionSchema } from './modelAction';
 
 /**
@@ -22,8 +23,7 @@ export function registerCreateModelKey(
   registry: ActionsRegistryService,
   kit: ActionKit,
 ): void {
-  const { deps, now, onModel, livePublication, accessService, accessModelOf } =
-    kit;
+  const { deps, now, onModel, livePublication, accessService } = kit;
   const { ctx } = deps;
   registry.register({
     name: 'create-model-key',
@@ -90,7 +90,7 @@ export function registerCreateModelKey(
               },
               'access.request',
             );
-            ({ issued } = await accessService().issue(
+            ({ issued } = await accessService().requests.issue(
               approved.id,
               accessModelOf(model, publication),
               { actor: caller.actor },
@@ -138,7 +138,7 @@ export function registerCreateModelKey(
   ): Promise<AccessRequest | undefined> {
     if (!deps.access) return undefined;
     if (requestId) {
-      const request = await deps.access.getRequest(requestId);
+      const request = await deps.access.requests.getRequest(requestId);
       if (
         request.requester !== caller.actor ||
         request.publicationId !== publication.id
@@ -149,7 +149,7 @@ export function registerCreateModelKey(
       }
       return request;
     }
-    const { requests } = await deps.access.mine(caller.actor);
+    const { requests } = await deps.access.consumerKeys.mine(caller.actor);
     return requests
       .filter(
         r => r.publicationId === publication.id && r.status === 'approved',

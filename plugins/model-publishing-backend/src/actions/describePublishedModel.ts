@@ -1,5 +1,4 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { publicationReadPermission } from '@model-publishing/plugin-model-publishing-common';
 import { type ActionKit, connectionSchema } from './modelAction';
 
 /** describe-published-model: how to connect, the plans and the guide of one readable model. */
@@ -52,13 +51,13 @@ export function registerDescribePublishedModel(
         'low',
         credentials,
         input.model,
-        { permission: publicationReadPermission, action: 'publication.read' },
+        'publication.read',
         async (_caller, model) => {
           const publication = await livePublication(model);
           const [guide, plans] = await Promise.all([
             deps.guides.render(publication),
             deps.access
-              ? deps.access.plansOf(publication)
+              ? deps.access.requests.plansOf(publication)
               : Promise.resolve([]),
           ]);
           return {

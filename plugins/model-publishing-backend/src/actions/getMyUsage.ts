@@ -126,7 +126,8 @@ export function registerGetMyUsage(
   ): Promise<HeldKey[]> {
     const out = new Map<string, HeldKey>();
     if (deps.access) {
-      for (const k of (await deps.access.mine(caller.actor)).keys) {
+      for (const k of (await deps.access.consumerKeys.mine(caller.actor))
+        .keys) {
         if (!k.entityRef || (onlyRef && k.entityRef !== onlyRef)) continue;
         out.set(k.key.id, {
           publicationId: k.publicationId,

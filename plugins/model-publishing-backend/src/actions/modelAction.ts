@@ -4,21 +4,18 @@ import type {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { z as zod } from 'zod/v3';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import type { Publication } from '@model-publishing/plugin-model-publishing-common';
+  modelActionPermissions,
+  type Publication,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { AccessService } from '../access/AccessService';
-import type { AccessModel } from '../access/types';
-import type { AuditedAction } from '../audit/AuditLog';
 import type { PublicationStore } from '../database/PublicationStore';
 import type { GuideRenderer } from '../docs/GuideRenderer';
 import type { ApiKeyService } from '../keys';
 import type { ModelTarget, RouteContext } from '../router/context';
+import { enabled, type ModelAction } from '../router/modelRoute';
 import type { UsageModule } from '../usage';
 import { modelPathOf } from './agentKeys';
 
@@ -39,12 +36,6 @@ export interface ModelActionDeps {
 export interface Caller {
   credentials: BackstageCredentials;
   actor: string;
-}
-
-/** The permission an action needs on the model's entity, and the audited action a denial is recorded as. */
-export interface ModelActionAccess {
-  permission: ResourcePermission<'catalog-entity'>;
-  action: AuditedAction;
 }
 
 /**
@@ -97,7 +88,7 @@ export function actionKit(deps: ModelActionDeps) {
     severityLevel: AuditorServiceEventSeverityLevel,
     credentials: BackstageCredentials,
     modelRef: string,
-    access: ModelActionAccess | undefined,
+    access: ModelAction | undefined,
     fn: (caller: Caller, model: ModelTarget) => Promise<T>,
   ): Promise<T> =>
     audited(
@@ -111,9 +102,9 @@ export function actionKit(deps: ModelActionDeps) {
           await ctx.authorize(
             undefined,
             caller.credentials,
-            access.permission,
+            modelActionPermissions[access],
             model,
-            access.action,
+            access,
           );
         return fn(caller, model);
       },
@@ -130,22 +121,8 @@ export function actionKit(deps: ModelActionDeps) {
     return publication;
   };
 
-  const accessService = (): AccessService => {
-    if (!deps.access)
-      throw new ServiceUnavailableError(
-        'access requests are not enabled on this backend',
-      );
-    return deps.access;
-  };
-
-  const accessModelOf = (
-    model: ModelTarget,
-    publication: Publication,
-  ): AccessModel => ({
-    entityRef: model.entityRef,
-    ...(model.owner ? { owner: model.owner } : {}),
-    title: publication.name,
-  });
+  const accessService = () =>
+    enabled(deps.access, 'access requests are not enabled on this backend');
 
   return {
     deps,
@@ -154,7 +131,6 @@ export function actionKit(deps: ModelActionDeps) {
     onModel,
     livePublication,
     accessService,
-    accessModelOf,
   };
 }
 

@@ -2,16 +2,16 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import { InputError } from '@backstage/errors';
 import {
   accessRequestInputSchema,
-  accessRequestPermission,
   describeZodError,
   type AccessRequest,
 } from '@model-publishing/plugin-model-publishing-common';
+import { accessModelOf } from '../access/types';
 import type { ActionKit } from './modelAction';
 
 /** request-model-access: asks for access on one of a model's plans, as the access route does. */
 export function registerRequestModelAccess(
   registry: ActionsRegistryService,
-  { onModel, livePublication, accessService, accessModelOf }: ActionKit,
+  { onModel, livePublication, accessService }: ActionKit,
 ): void {
   registry.register({
     name: 'request-model-access',
@@ -60,7 +60,7 @@ export function registerRequestModelAccess(
         'medium',
         credentials,
         input.model,
-        { permission: accessRequestPermission, action: 'access.request' },
+        'access.request',
         async (caller, model) => {
           const parsed = accessRequestInputSchema.safeParse({
             plan: input.plan ?? 'default',
@@ -72,7 +72,7 @@ export function registerRequestModelAccess(
           if (!parsed.success)
             throw new InputError(describeZodError(parsed.error));
           const publication = await livePublication(model);
-          const { request } = await accessService().request(
+          const { request } = await accessService().requests.request(
             publication,
             accessModelOf(model, publication),
             parsed.data,

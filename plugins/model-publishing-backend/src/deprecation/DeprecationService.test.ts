@@ -71,7 +71,7 @@ describe.each(keyTestDatabases())('DeprecationService (%s)', kind => {
   afterEach(async () => close());
 
   const subscribe = () =>
-    f.access.request(
+    f.access.requests.request(
       publication,
       MODEL,
       { plan: 'trial', purpose: PURPOSE, consumer: PAUL_APP },

@@ -46,7 +46,10 @@ function preview(
           readLiveSecretKeys: async () => ({ keys: [testKey(1), testKey(2)] }),
         },
       }),
-      publications: { findLive: async () => o.live },
+      publications: {
+        findLive: async () => o.live,
+        findCurrent: async () => o.live,
+      },
       newId: () => 'new-id',
     }),
   };

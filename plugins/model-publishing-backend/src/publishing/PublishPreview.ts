@@ -25,7 +25,7 @@ export class PublishPreview {
     private readonly o: {
       policy: Pick<PublishPolicy, 'validate'>;
       builder: PublicationBuilder;
-      publications: Pick<PublicationStore, 'findLive'>;
+      publications: Pick<PublicationStore, 'findLive' | 'findCurrent'>;
       newId: () => string;
     },
   ) {}

@@ -9,6 +9,7 @@ import type {
 } from '@model-publishing/plugin-model-publishing-common';
 import type { AuditLog } from '../audit/AuditLog';
 import type { PublicationStore } from '../database/PublicationStore';
+import { publicationOf } from '../database/publicationOf';
 import type { BuildKey, GatewaySettings, KubeObject } from '../gateway/types';
 import type { ModelLookup } from '../kubernetes/ModelWatch';
 import { errorMessage, type SagaExecutor } from './ClusterSaga';
@@ -27,12 +28,7 @@ import type { PublicationPlan } from './planPublication';
 import { PublishPreview } from './PublishPreview';
 import type { PublishPolicy } from './publishPolicy';
 import type { ServingContextReader } from './ServingContextReader';
-import {
-  AlreadyDone,
-  findLivePublication,
-  SettledOperation,
-  startUpdate,
-} from './SettledOperation';
+import { AlreadyDone, SettledOperation, startUpdate } from './SettledOperation';
 import { Takeover, type TakeOver, takenOverError } from './Takeover';
 
 export type { ModelInfo, ModelLocation, LoadedModel } from './ModelReader';
@@ -295,7 +291,7 @@ export class PublishingService {
     model: ModelLocation,
     op: OperationContext,
   ): Promise<Publication> {
-    const current = await findLivePublication(this.o.publications, model);
+    const current = await publicationOf(this.o.publications, model, 'live');
     const held = await this.settled
       .run(current, 'unpublishing', 'publication.delete', model, op, saga =>
         saga.deleteObjects(current.objects),

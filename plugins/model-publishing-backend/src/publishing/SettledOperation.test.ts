@@ -6,12 +6,7 @@ import {
   publicationOf,
 } from './__testUtils__/fakes';
 import type { SagaExecutor } from './ClusterSaga';
-import {
-  AlreadyDone,
-  findLivePublication,
-  SettledOperation,
-  startUpdate,
-} from './SettledOperation';
+import { AlreadyDone, SettledOperation, startUpdate } from './SettledOperation';
 import type { TakeOver } from './Takeover';
 
 const model = {
@@ -210,14 +205,27 @@ describe('SettledOperation', () => {
   });
 });
 
-describe('findLivePublication and startUpdate', () => {
+describe('startUpdate', () => {
   it('404 for a model with no live publication', async () => {
+    const validate = jest.fn();
     await expect(
-      findLivePublication({ findLive: async () => undefined }, model),
+      startUpdate(
+        {
+          publications: {
+            findLive: async () => undefined,
+            findCurrent: async () => publicationOf(),
+          },
+          policy: { validate },
+          builder: { servingContext: async () => undefined },
+        },
+        model,
+        { rateLimits: {} },
+      ),
     ).rejects.toMatchObject({
       name: 'NotFoundError',
       message: 'models/sklearn-iris is not published',
     });
+    expect(validate).not.toHaveBeenCalled();
   });
 
   it('an update starts from the live record and the model validated as an update (not creating, Ready not required)', async () => {
@@ -228,7 +236,10 @@ describe('findLivePublication and startUpdate', () => {
     }));
     const start = await startUpdate(
       {
-        publications: { findLive: async () => publicationOf() },
+        publications: {
+          findLive: async () => publicationOf(),
+          findCurrent: async () => undefined,
+        },
         policy: { validate },
         builder: { servingContext: async () => undefined },
       },

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import { publicationOf } from '../database/publicationOf';
 import type {
   Publication,
   PublishConfig,
@@ -30,23 +31,6 @@ export class AlreadyDone extends Error {
   }
 }
 
-/** The live publication of a model; 404 when it has none. */
-export async function findLivePublication(
-  publications: Pick<PublicationStore, 'findLive'>,
-  model: ModelLocation,
-): Promise<Publication> {
-  const current = await publications.findLive(
-    model.cluster,
-    model.namespace,
-    model.name,
-  );
-  if (!current)
-    throw new NotFoundError(
-      `${model.namespace}/${model.name} is not published`,
-    );
-  return current;
-}
-
 /** What an update (or its dry run) starts from: the live publication, the model checked against the new config. */
 export interface UpdateStart extends LoadedModel {
   current: Publication;
@@ -57,14 +41,14 @@ export interface UpdateStart extends LoadedModel {
 /** Reads and checks what an update of `model` to `config` needs (404, 409, 422 before anything changes). */
 export async function startUpdate(
   deps: {
-    publications: Pick<PublicationStore, 'findLive'>;
+    publications: Pick<PublicationStore, 'findLive' | 'findCurrent'>;
     policy: Pick<PublishPolicy, 'validate'>;
     builder: Pick<PublicationBuilder, 'servingContext'>;
   },
   model: ModelLocation,
   config: PublishConfig,
 ): Promise<UpdateStart> {
-  const current = await findLivePublication(deps.publications, model);
+  const current = await publicationOf(deps.publications, model, 'live');
   const contextRead = deps.builder.servingContext(model, { fresh: true });
   const checked = await deps.policy.validate(model, config, {
     creating: false,

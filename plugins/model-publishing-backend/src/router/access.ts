@@ -1,10 +1,5 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   accessApprovePermission,
   accessDecisionInputSchema,
@@ -12,14 +7,13 @@ import {
   accessRequestPermission,
   describeZodError,
   publicationReadPermission,
-  type Publication,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { z } from 'zod';
-import type { AccessModel, AccessService } from '../access';
+import { accessModelOf } from '../access';
 import type { AuditedAction } from '../audit/AuditLog';
-import type { AnyRequest, ModelTarget } from './context';
-import { modelPreamble } from './modelRoute';
-import { publicationOf } from './publicationOf';
+import type { AnyRequest } from './context';
+import { publicationOf } from '../database/publicationOf';
+import { enabled, modelPreamble, publicationPreamble } from './modelRoute';
 import { usageRange } from './usage';
 import type { ApiRouter, RouterDeps } from './types';
 
@@ -28,20 +22,6 @@ function parse<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
   if (!result.success) throw new InputError(describeZodError(result.error));
   return result.data;
 }
-
-/** Owners' and admins' view of a model's access (requests, consumers). */
-const APPROVE = {
-  permission: accessApprovePermission,
-  action: 'access.approve',
-} as const;
-
-const modelOf = (
-  p: Pick<Publication, 'entityRef' | 'owner' | 'name'>,
-): AccessModel => ({
-  entityRef: p.entityRef ?? '',
-  ...(p.owner ? { owner: p.owner } : {}),
-  title: p.name,
-});
 
 /**
  * Consumers' routes (docs/design.md §9). Every route authorizes on the model's trusted entity before it reads or
@@ -53,13 +33,8 @@ export function registerAccessRoutes(
   deps: RouterDeps,
 ): void {
   const { ctx, publications } = deps;
-  const service = (): AccessService => {
-    if (!deps.access)
-      throw new ServiceUnavailableError(
-        'access requests are not enabled on this backend',
-      );
-    return deps.access;
-  };
+  const service = () =>
+    enabled(deps.access, 'access requests are not enabled on this backend');
 
   /** Signed-in users only: services may not request, decide or see anyone's access. */
   const USERS_ONLY =
@@ -70,38 +45,28 @@ export function registerAccessRoutes(
     const credentials = await ctx.userCredentials(req, USERS_ONLY);
     return Object.assign(credentials, { actor: ctx.actorOf(credentials) });
   };
-  const authorizedModel = modelPreamble(ctx);
   const userModel = modelPreamble(ctx, { usersOnly: USERS_ONLY });
-
-  const livePublication = (model: ModelTarget, liveOnly = true) =>
-    publicationOf(publications, model, liveOnly ? 'live' : 'current');
-  /** The model as access notices and keys name it: the trusted entity's ref and owner. */
-  const accessModelOf = (model: ModelTarget, publication: Publication) =>
-    modelOf({ ...publication, entityRef: model.entityRef, owner: model.owner });
+  // Plans are read on the serving publication; requests and consumers outlive it (`current`).
+  const live = publicationPreamble(ctx, publications, 'live');
+  const current = publicationPreamble(ctx, publications, 'current', {
+    usersOnly: USERS_ONLY,
+  });
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/plans',
     async (req, res) => {
-      const { model } = await authorizedModel(req, {
-        permission: publicationReadPermission,
-        action: 'publication.read',
-      });
-      res.json({
-        items: await service().plansOf(await livePublication(model)),
-      });
+      const { publication } = await live(req, 'publication.read');
+      res.json({ items: await service().requests.plansOf(publication) });
     },
   );
 
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const { model, actor } = await userModel(req, {
-        permission: accessRequestPermission,
-        action: 'access.request',
-      });
+      const { model, actor } = await userModel(req, 'access.request');
       const input = parse(accessRequestInputSchema, req.body);
-      const publication = await livePublication(model);
-      const result = await service().request(
+      const publication = await publicationOf(publications, model, 'live');
+      const result = await service().requests.request(
         publication,
         accessModelOf(model, publication),
         input,
@@ -114,10 +79,12 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/access-requests',
     async (req, res) => {
-      const { model } = await userModel(req, APPROVE);
-      const publication = await livePublication(model, false);
+      const { publication } = await current(req, 'access.approve');
       res.json({
-        items: await service().listRequests(publication.id, req.query.status),
+        items: await service().requests.listRequests(
+          publication.id,
+          req.query.status,
+        ),
       });
     },
   );
@@ -125,9 +92,10 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers',
     async (req, res) => {
-      const { model } = await userModel(req, APPROVE);
-      const publication = await livePublication(model, false);
-      res.json({ items: await service().consumersOf(publication.id) });
+      const { publication } = await current(req, 'access.approve');
+      res.json({
+        items: await service().consumerKeys.consumersOf(publication.id),
+      });
     },
   );
 
@@ -135,19 +103,24 @@ export function registerAccessRoutes(
     '/:addressedBy/:scope/:namespace/:name/publication/consumers/:keyId/:action',
     async (req, res) => {
       const { keyId, action } = req.params;
-      const { model, actor } = await userModel(req, {
-        permission: accessApprovePermission,
-        action: `access.${action}`,
-      });
-      const publication = await livePublication(model, false);
-      const target = accessModelOf(model, publication);
-      await service().manage(publication.id, keyId, action, target, {
-        actor,
-        request: req,
-      });
-      const updated = (await service().consumersOf(publication.id)).find(
-        k => k.key.id === keyId,
+      const { model, actor, publication } = await current(
+        req,
+        `access.${action}`,
       );
+      const target = accessModelOf(model, publication);
+      await service().consumerKeys.manage(
+        publication.id,
+        keyId,
+        action,
+        target,
+        {
+          actor,
+          request: req,
+        },
+      );
+      const updated = (
+        await service().consumerKeys.consumersOf(publication.id)
+      ).find(k => k.key.id === keyId);
       if (!updated)
         throw new NotFoundError(
           `key ${keyId} is not a consumer key of this publication`,
@@ -159,12 +132,8 @@ export function registerAccessRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/my-access',
     async (req, res) => {
-      const { model, actor } = await userModel(req, {
-        permission: accessRequestPermission,
-        action: 'access.request',
-      });
-      const publication = await livePublication(model, false);
-      const mine = await service().mine(actor);
+      const { publication, actor } = await current(req, 'access.request');
+      const mine = await service().consumerKeys.mine(actor);
       res.json({
         keys: mine.keys.filter(k => k.publicationId === publication.id),
         requests: mine.requests.filter(r => r.publicationId === publication.id),
@@ -174,14 +143,14 @@ export function registerAccessRoutes(
 
   router.get('/access/mine', async (req, res) => {
     const credentials = await userCredentials(req);
-    res.json(await service().mine(credentials.actor));
+    res.json(await service().consumerKeys.mine(credentials.actor));
   });
 
   // Entity refs only (no keys, no usage): the catalog module reads them with its service credentials to
   // draw consumesApi relations, so services may call this; the list is filtered by publication.read.
   router.get('/access/consumers', async (req, res) => {
     const credentials = await ctx.credentials(req);
-    const byPublication = await service().consumerEntities();
+    const byPublication = await service().consumerKeys.consumerEntities();
     const items: {
       publicationId: string;
       consumerRefs: string[];
@@ -213,7 +182,7 @@ export function registerAccessRoutes(
 
   router.get('/access/requests', async (req, res) => {
     const credentials = await userCredentials(req);
-    const pending = await service().listPending();
+    const pending = await service().requests.listPending();
     const allowed = await ctx.filterAllowed(
       credentials,
       accessApprovePermission,
@@ -229,7 +198,7 @@ export function registerAccessRoutes(
     requestId: string,
     approve: boolean,
   ) => {
-    const request = await service().getRequest(requestId);
+    const request = await service().requests.getRequest(requestId);
     await ctx.authorize(
       req,
       credentials,
@@ -242,7 +211,10 @@ export function registerAccessRoutes(
       throw new NotFoundError(`publication ${request.publicationId} not found`);
     return {
       request,
-      model: modelOf({ ...publication, entityRef: request.entityRef }),
+      model: accessModelOf(
+        { entityRef: request.entityRef, owner: publication.owner },
+        publication,
+      ),
     };
   };
 
@@ -256,7 +228,7 @@ export function registerAccessRoutes(
     );
     const decision = parse(accessDecisionInputSchema, req.body);
     res.json(
-      await service().decide(request, model, decision, {
+      await service().requests.decide(request, model, decision, {
         actor: credentials.actor,
         request: req,
       }),
@@ -271,7 +243,7 @@ export function registerAccessRoutes(
       req.params.requestId,
       false,
     );
-    const result = await service().issue(request.id, model, {
+    const result = await service().requests.issue(request.id, model, {
       actor: credentials.actor,
       request: req,
     });
@@ -289,7 +261,7 @@ export function registerAccessRoutes(
     action: AuditedAction,
   ) => {
     const credentials = await userCredentials(req);
-    const key = await service().consumerKeyById(keyId);
+    const key = await service().consumerKeys.consumerKeyById(keyId);
     const target = {
       entityRef: key.entityRef ?? '',
       publicationId: key.publicationId,
@@ -302,7 +274,7 @@ export function registerAccessRoutes(
       target,
       action,
     );
-    if (!(await service().holds(credentials.actor, key))) {
+    if (!(await service().consumerKeys.holds(credentials.actor, key))) {
       const message = `not allowed: key ${keyId} is not yours, your group's or a Component's you own`;
       await deps.auditLog.record({
         actor: credentials.actor,
@@ -319,7 +291,7 @@ export function registerAccessRoutes(
 
   router.post('/access/keys/:keyId/rotate', async (req, res) => {
     const { key, caller } = await heldKey(req, req.params.keyId, 'key.rotate');
-    const rotated = await service().rotateHeld(
+    const rotated = await service().consumerKeys.rotateHeld(
       key,
       req.body?.gracePeriodHours,
       caller,
@@ -329,19 +301,19 @@ export function registerAccessRoutes(
 
   router.delete('/access/keys/:keyId', async (req, res) => {
     const { key, caller } = await heldKey(req, req.params.keyId, 'key.revoke');
-    res.json(await service().revokeHeld(key, caller));
+    res.json(await service().consumerKeys.revokeHeld(key, caller));
   });
 
   router.get('/access/keys/:keyId/usage', async (req, res) => {
     const { key } = await heldKey(req, req.params.keyId, 'usage.read');
-    if (!deps.usage)
-      throw new ServiceUnavailableError(
-        'usage tracking is not set up in this backend',
-      );
+    const usage = enabled(
+      deps.usage,
+      'usage tracking is not set up in this backend',
+    );
     const query = usageRange(req.query);
-    const pub = await deps.usage.directory.get(key.publicationId);
+    const pub = await usage.directory.get(key.publicationId);
     if (!pub)
       throw new NotFoundError(`publication ${key.publicationId} not found`);
-    res.json(await deps.usage.service.keyReport(pub, key.key.clientId, query));
+    res.json(await usage.service.keyReport(pub, key.key.clientId, query));
   });
 }

@@ -1,4 +1,3 @@
-import { auditReadPermission } from '@model-publishing/plugin-model-publishing-common';
 import { modelPreamble } from './modelRoute';
 import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
@@ -8,10 +7,7 @@ export function registerAuditRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.get(
     '/:addressedBy/:scope/:namespace/:name/audit',
     async (req, res) => {
-      const { model } = await authorizedModel(req, {
-        permission: auditReadPermission,
-        action: 'audit.read',
-      });
+      const { model } = await authorizedModel(req, 'audit.read');
       const { cursor, limit = DEFAULT_PAGE_LIMIT } = req.query;
       res.json(
         await auditLog.list({ entityRef: model.entityRef, cursor, limit }),

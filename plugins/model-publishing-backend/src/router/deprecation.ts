@@ -1,14 +1,9 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import {
-  publicationReadPermission,
-  publicationUpdatePermission,
-  usageReadPermission,
-} from '@model-publishing/plugin-model-publishing-common';
+import { InputError } from '@backstage/errors';
+import { usageReadPermission } from '@model-publishing/plugin-model-publishing-common';
 import type { DeprecationService } from '../deprecation';
 import type { ModelTarget } from './context';
-import { modelPreamble } from './modelRoute';
-import { publicationOf } from './publicationOf';
+import { enabled, publicationPreamble } from './modelRoute';
 import type { ApiRouter, RouterDeps } from './types';
 
 /**
@@ -20,19 +15,12 @@ export function registerDeprecationRoutes(
   deps: RouterDeps & { deprecations?: DeprecationService },
 ): void {
   const { ctx, publications } = deps;
-  const service = (): DeprecationService => {
-    if (!deps.deprecations)
-      throw new ServiceUnavailableError(
-        'deprecation is not enabled on this backend',
-      );
-    return deps.deprecations;
-  };
-  const userModel = modelPreamble(ctx, {
+  const service = () =>
+    enabled(deps.deprecations, 'deprecation is not enabled on this backend');
+  const live = publicationPreamble(ctx, publications, 'live', {
     usersOnly:
       'deprecation acts for a signed-in user; a service may not call it',
   });
-  const live = (model: ModelTarget) =>
-    publicationOf(publications, model, 'live');
 
   /** The successor's entity ref, normalised, and its public endpoint (it must be published). */
   const successorOf = async (ref: string) => {
@@ -78,11 +66,10 @@ export function registerDeprecationRoutes(
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const { model, credentials } = await userModel(req, {
-        permission: publicationReadPermission,
-        action: 'publication.read',
-      });
-      const publication = await live(model);
+      const { model, credentials, publication } = await live(
+        req,
+        'publication.read',
+      );
       const d = await service().get(publication.id);
       const usage = await ctx.filterAllowed(credentials, usageReadPermission, [
         model.entityRef,
@@ -99,11 +86,10 @@ export function registerDeprecationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const { model, actor } = await userModel(req, {
-        permission: publicationUpdatePermission,
-        action: 'publication.deprecate',
-      });
-      const publication = await live(model);
+      const { model, actor, publication } = await live(
+        req,
+        'publication.deprecate',
+      );
       const { successor, ...rest } = req.body;
       const resolved: { successor?: string; successorUrl?: string } = successor
         ? await successorOf(successor)
@@ -123,11 +109,8 @@ export function registerDeprecationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/deprecation',
     async (req, res) => {
-      const { model, actor } = await userModel(req, {
-        permission: publicationUpdatePermission,
-        action: 'publication.undeprecate',
-      });
-      await service().undeprecate(await live(model), { actor, request: req });
+      const { publication, actor } = await live(req, 'publication.undeprecate');
+      await service().undeprecate(publication, { actor, request: req });
       res.status(204).end();
     },
   );

@@ -1,14 +1,8 @@
-import {
-  keyCreatePermission,
-  keyRevokePermission,
-  keyRotatePermission,
-  usageReadPermission,
-  type UpdateKeyBody,
-  type UpdateKeyPath,
+import type {
+  UpdateKeyBody,
+  UpdateKeyPath,
 } from '@model-publishing/plugin-model-publishing-common';
-import type { ModelTarget } from './context';
-import { modelPreamble } from './modelRoute';
-import { publicationOf } from './publicationOf';
+import { publicationPreamble } from './modelRoute';
 import type { ApiRouter, RouterDeps } from './types';
 
 /**
@@ -16,23 +10,17 @@ import type { ApiRouter, RouterDeps } from './types';
  * before it reads anything; the raw key leaves only in the 201 of create and rotate.
  */
 export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
-  const { publications, keys } = deps;
-  const authorizedModel = modelPreamble(deps.ctx);
-
-  // Keys belong to the live publication; after unpublish they are listed (and revoked) on the last one.
-  const publicationFor = (model: ModelTarget, liveOnly: boolean) =>
-    publicationOf(publications, model, liveOnly ? 'live' : 'current');
+  const { ctx, publications, keys } = deps;
+  // Keys are issued on the live publication; after unpublish they are listed (and revoked) on the last one.
+  const live = publicationPreamble(ctx, publications, 'live');
+  const current = publicationPreamble(ctx, publications, 'current');
 
   router.get(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
       // Key names, prefixes and last use are usage information: whoever may not see usage may not see
       // the keys either (docs/design.md §5; a reader of the catalog can still see that a model is published).
-      const { model } = await authorizedModel(req, {
-        permission: usageReadPermission,
-        action: 'usage.read',
-      });
-      const publication = await publicationFor(model, false);
+      const { publication } = await current(req, 'usage.read');
       res.json({ items: await keys.list(publication.id) });
     },
   );
@@ -40,11 +28,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys',
     async (req, res) => {
-      const { model, actor } = await authorizedModel(req, {
-        permission: keyCreatePermission,
-        action: 'key.create',
-      });
-      const publication = await publicationFor(model, true);
+      const { publication, actor } = await live(req, 'key.create');
       const issued = await keys.create(
         { publicationId: publication.id, ...req.body },
         { actor, request: req },
@@ -56,11 +40,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId/rotate',
     async (req, res) => {
-      const { model, actor } = await authorizedModel(req, {
-        permission: keyRotatePermission,
-        action: 'key.rotate',
-      });
-      const publication = await publicationFor(model, true);
+      const { publication, actor } = await live(req, 'key.rotate');
       const rotated = await keys.rotate(
         {
           publicationId: publication.id,
@@ -73,7 +53,6 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
     },
   );
 
-  // Description and the key's own limits: the permission that sets them at creation (key.create).
   // backend-openapi-utils types no PATCH handlers (its HttpMethods lack it) but validates them against
   // the document like the others, so the params and body are the document's types.
   router.patch(
@@ -84,11 +63,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
         body: UpdateKeyBody;
       };
       const { params, body } = typed;
-      const { model, actor } = await authorizedModel(typed, {
-        permission: keyCreatePermission,
-        action: 'key.update',
-      });
-      const publication = await publicationFor(model, false);
+      const { publication, actor } = await current(typed, 'key.update');
       res.json(
         await keys.update(
           {
@@ -106,11 +81,7 @@ export function registerKeyRoutes(router: ApiRouter, deps: RouterDeps): void {
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication/keys/:keyId',
     async (req, res) => {
-      const { model, actor } = await authorizedModel(req, {
-        permission: keyRevokePermission,
-        action: 'key.revoke',
-      });
-      const publication = await publicationFor(model, false);
+      const { publication, actor } = await current(req, 'key.revoke');
       res.json(
         await keys.revoke(
           { publicationId: publication.id, keyId: req.params.keyId },

@@ -2,10 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   planRuleViolations,
-  publicationCreatePermission,
-  publicationDeletePermission,
   publicationReadPermission,
-  publicationUpdatePermission,
   type Publication,
   type PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
@@ -94,9 +91,7 @@ export function registerPublicationRoutes(
   });
 
   router.get('/:addressedBy/:scope/:namespace/:name', async (req, res) => {
-    const { model } = await authorizedModel(req, {
-      permission: publicationReadPermission,
-      action: 'publication.read',
+    const { model } = await authorizedModel(req, 'publication.read', {
       read: true,
     });
     const [info, publication] = await Promise.all([
@@ -113,15 +108,7 @@ export function registerPublicationRoutes(
       const update = req.query.mode === 'update';
       const { model } = await authorizedModel(
         req,
-        update
-          ? {
-              permission: publicationUpdatePermission,
-              action: 'publication.update',
-            }
-          : {
-              permission: publicationCreatePermission,
-              action: 'publication.create',
-            },
+        update ? 'publication.update' : 'publication.create',
       );
       const config = publishConfigOf(req.body);
       res.json(
@@ -135,10 +122,10 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(req, {
-        permission: publicationCreatePermission,
-        action: 'publication.create',
-      });
+      const { model, ...caller } = await authorizedModel(
+        req,
+        'publication.create',
+      );
       const config = publishConfigOf(req.body);
       const result = await publishing.publish(model, config, {
         ...caller,
@@ -151,17 +138,17 @@ export function registerPublicationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(req, {
-        permission: publicationUpdatePermission,
-        action: 'publication.update',
-      });
+      const { model, ...caller } = await authorizedModel(
+        req,
+        'publication.update',
+      );
       const config = publishConfigOf(req.body);
       const publication = await publishing.update(model, config, {
         ...caller,
         request: req,
       });
       // Plan limit edits reach the keys already issued on those plans.
-      await deps.access?.applyPlanEdits(publication);
+      await deps.access?.requests.applyPlanEdits(publication);
       res.json({ publication });
     },
   );
@@ -169,10 +156,10 @@ export function registerPublicationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(req, {
-        permission: publicationDeletePermission,
-        action: 'publication.delete',
-      });
+      const { model, ...caller } = await authorizedModel(
+        req,
+        'publication.delete',
+      );
       const publication = await publishing.unpublish(model, {
         ...caller,
         request: req,

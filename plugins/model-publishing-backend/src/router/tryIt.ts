@@ -4,10 +4,6 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import {
-  keyCreatePermission,
-  publicationReadPermission,
-} from '@model-publishing/plugin-model-publishing-common';
 import { secretName } from '../gateway/names';
 import { clientIdForKey } from '../keys/keyFormat';
 import { modelPreamble } from './modelRoute';
@@ -61,12 +57,7 @@ export function registerTryItRoutes(router: ApiRouter, deps: RouterDeps): void {
           throw new InputError('keyId, key: give exactly one of them');
         }
         // Using a stored key reads it from the cluster: the same right as issuing one.
-        return body.keyId
-          ? { permission: keyCreatePermission, action: 'key.create' }
-          : {
-              permission: publicationReadPermission,
-              action: 'publication.read',
-            };
+        return body.keyId ? 'key.create' : 'publication.read';
       });
       const publication = await publications.findLive(
         model.cluster,

@@ -1,9 +1,4 @@
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   costsAdminPermission,
   usageReadPermission,
@@ -15,7 +10,7 @@ import express from 'express';
 import { checkUsageQuery } from '../usage/UsageService';
 import { chargebackToCsv, restrictChargeback } from '../usage/costs/chargeback';
 import type { AnyRequest } from './context';
-import { modelPreamble } from './modelRoute';
+import { enabled, modelPreamble } from './modelRoute';
 import type { ApiRouter, RouterDeps } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -52,21 +47,13 @@ type UsageRequest = AnyRequest & { params: ModelPath; query: GetUsageQuery };
 /** Usage routes of the backend contract; all reads behind model-publishing.usage.read. */
 export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   const { ctx } = deps;
-  const usageOf = () => {
-    if (!deps.usage)
-      throw new ServiceUnavailableError(
-        'usage tracking is not set up in this backend',
-      );
-    return deps.usage;
-  };
+  const usageOf = () =>
+    enabled(deps.usage, 'usage tracking is not set up in this backend');
 
   const authorizedModel = modelPreamble(ctx);
   /** Authorizes first (denials audited), then checks the range and finds the model's current publication. */
   const reportOf = async (req: UsageRequest) => {
-    const { model } = await authorizedModel(req, {
-      permission: usageReadPermission,
-      action: 'usage.read',
-    });
+    const { model } = await authorizedModel(req, 'usage.read');
     const query = usageRange(req.query);
     const current = await deps.publications.findCurrent(
       model.cluster,
@@ -132,11 +119,10 @@ export function registerUsageRoutes(router: ApiRouter, deps: RouterDeps): void {
   /** The chargeback the caller may see: all of it with costs.admin, else its groups' subtrees. */
   const chargebackFor = async (req: AnyRequest, month: string) => {
     const credentials = await ctx.credentials(req);
-    const chargeback = usageOf().chargeback;
-    if (!chargeback)
-      throw new ServiceUnavailableError(
-        'chargeback needs the catalog, which this backend does not have',
-      );
+    const chargeback = enabled(
+      usageOf().chargeback,
+      'chargeback needs the catalog, which this backend does not have',
+    );
     const report = await chargeback.report(month);
     if (await ctx.isAllowed(credentials, costsAdminPermission)) return report;
     const user = ctx.actorOf(credentials);

@@ -13,7 +13,7 @@ import {
   captureLogger,
 } from '../../keys/__testUtils__/fakes';
 import { PlanStore } from '../../plans/PlanStore';
-import { AccessService } from '../AccessService';
+import { createAccessService, type AccessService } from '../AccessService';
 import { AccessStore } from '../AccessStore';
 import { AccessLifecycle } from '../AccessLifecycle';
 import { ConsumerDirectory } from '../consumers';
@@ -157,7 +157,7 @@ export async function accessFixture(
     keyExpiring: async i =>
       void notices.push(`keyExpiring ${i.keyName} ${i.recipients.join(',')}`),
   };
-  const access = new AccessService({
+  const access = createAccessService({
     store: new AccessStore(db),
     plans: new PlanStore(db),
     publications,

@@ -1,7 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import type { Publication } from '@model-publishing/plugin-model-publishing-common';
-import type { PublicationStore } from '../database/PublicationStore';
-import type { ModelTarget } from './context';
+import type { PublicationStore } from './PublicationStore';
 
 /**
  * The model's publication a route acts on: `live` for what needs a serving publication (issuing keys,
@@ -10,7 +9,7 @@ import type { ModelTarget } from './context';
  */
 export async function publicationOf(
   publications: Pick<PublicationStore, 'findLive' | 'findCurrent'>,
-  model: Pick<ModelTarget, 'cluster' | 'namespace' | 'name'>,
+  model: { cluster: string; namespace: string; name: string },
   which: 'live' | 'current',
 ): Promise<Publication> {
   const publication =
