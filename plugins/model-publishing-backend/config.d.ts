@@ -2,31 +2,61 @@ export interface Config {
   /** Model Publishing: publish KServe InferenceServices through Envoy Gateway / Envoy AI Gateway. */
   modelPublishing?: {
     /**
-     * Clusters that hold InferenceServices. Each entry uses exactly one of: `kubeconfig` (a file path),
-     * `inCluster` (the pod's service account) or `url` + `token`. Backend modules may add more clusters in
-     * code (`modelPublishingClustersExtensionPoint` of @model-publishing/plugin-model-publishing-node).
+     * Clusters that hold InferenceServices (read by `readModelPublishingClusters` of
+     * @model-publishing/plugin-model-publishing-node; the catalog module reads the same entries). Each
+     * entry uses exactly one connection: `kubeconfig` (a file path), `inCluster` (the pod's service
+     * account) or `url`. A `url` entry takes model publishing's keys (`token`) or the Kubernetes plugin's
+     * (`authProvider: serviceAccount`, `serviceAccountToken`, `authMetadata`), so a
+     * `kubernetes.clusterLocatorMethods` cluster can be copied as it is. Backend modules may add more
+     * clusters in code (`modelPublishingClustersExtensionPoint`).
      */
     clusters?: Array<{
       /** Name used in model addresses and the `model-publishing/cluster` annotation. */
       name: string;
       /** Path of a kubeconfig file; its current context is used unless `context` is set. */
       kubeconfig?: string;
+      /** Same as `kubeconfig` (the catalog provider's name for it). */
+      kubeconfigPath?: string;
       /** Context to use from `kubeconfig`. */
       context?: string;
       /** Use the in-cluster service account. */
       inCluster?: boolean;
-      /** API server URL (with `token`). */
+      /** API server URL. */
       url?: string;
       /**
-       * Bearer token for `url`.
+       * Bearer token for `url` (the same as `serviceAccountToken`).
        * @visibility secret
        */
       token?: string;
-      /** Skip TLS verification for `url` (development only; @kubernetes/client-node also requires it for plain http URLs). */
+      /**
+       * The Kubernetes plugin's name for the bearer token of `url`.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * The Kubernetes plugin's auth provider for `url`: `serviceAccount` (the token, else the pod's own
+       * service account token) or `anonymous`. Default: `serviceAccount` with a token, else `anonymous`.
+       */
+      authProvider?: 'serviceAccount' | 'anonymous';
+      /**
+       * The Kubernetes plugin's auth metadata block (`kubernetes.io/auth-provider`,
+       * `serviceAccountToken`); wins over the flat keys.
+       * @visibility secret
+       */
+      authMetadata?: { [key: string]: string };
+      /** Skip TLS verification for `url` (development only; plain http is allowed on loopback without it). */
       skipTLSVerify?: boolean;
-      /** PEM CA bundle for `url`. */
+      /** Base64 PEM CA bundle for `url`. */
       caData?: string;
+      /** Path of a PEM CA bundle for `url`. */
+      caFile?: string;
     }>;
+    /**
+     * `kubernetes`: also use the clusters of the Kubernetes plugin's `kubernetes.clusterLocatorMethods`
+     * entries of `type: config` (after `clusters`; a name may appear once), so each cluster is written
+     * once. Their auth provider must be `serviceAccount` or `anonymous`. Default: only `clusters`.
+     */
+    clustersFrom?: 'kubernetes';
     /** Name of the cluster that `default` (and entities without a cluster annotation) resolve to. Default: the first. */
     defaultCluster?: string;
     /** KServe's installation. */

@@ -3,24 +3,16 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 
 export type HumanDuration = ReturnType<typeof readDurationFromConfig>;
 import { InputError } from '@backstage/errors';
+import {
+  type ModelPublishingCluster,
+  type ModelPublishingClusterDetails,
+  readModelPublishingClusters,
+} from '@model-publishing/plugin-model-publishing-node';
 import { HOSTNAME_ENTRY } from './publishing/hostnamePolicy';
 import type { GatewaySettings } from './gateway/types';
 
 /** Live keys a publication may hold at once (`keys.maxLivePerPublication`). */
 export const DEFAULT_MAX_LIVE_KEYS = 50;
-
-export interface ClusterSettings {
-  name: string;
-  kubeconfig?: string;
-  context?: string;
-  inCluster?: boolean;
-  url?: string;
-  token?: string;
-  skipTLSVerify?: boolean;
-  caData?: string;
-  /** Given in code by a backend module (modelPublishingClustersExtensionPoint), not by config. */
-  fromModule?: boolean;
-}
 
 export interface TenantSettings {
   group: string;
@@ -84,7 +76,8 @@ function readSecretScanning(c: Config | undefined): SecretScanningConfig {
 }
 
 export interface ModelPublishingConfig {
-  clusters: ClusterSettings[];
+  /** Configured clusters (plugin-model-publishing-node's vocabulary), then those modules gave in code. */
+  clusters: ModelPublishingClusterDetails[];
   defaultCluster: string;
   gateway: GatewaySettings;
   /** KServe's installation: where its controller keeps inferenceservice-config. */
@@ -127,47 +120,23 @@ const TENANT_LIMIT_KEYS = [
   'maxTokensPerMonth',
 ] as const;
 
-function readCluster(c: Config): ClusterSettings {
-  const cluster: ClusterSettings = {
-    name: c.getString('name'),
-    kubeconfig: c.getOptionalString('kubeconfig'),
-    context: c.getOptionalString('context'),
-    inCluster: c.getOptionalBoolean('inCluster'),
-    url: c.getOptionalString('url'),
-    token: c.getOptionalString('token'),
-    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify'),
-    caData: c.getOptionalString('caData'),
-  };
-  const modes = [cluster.kubeconfig, cluster.inCluster, cluster.url].filter(
-    Boolean,
-  ).length;
-  if (modes !== 1) {
-    throw new InputError(
-      `modelPublishing.clusters[${cluster.name}]: set exactly one of kubeconfig, inCluster or url`,
-    );
-  }
-  return cluster;
-}
-
 /**
- * Reads `modelPublishing.*` with the documented defaults (config.d.ts). `moduleClusters`: names of the
- * clusters backend modules added in code (modelPublishingClustersExtensionPoint), after the configured ones.
+ * Reads `modelPublishing.*` with the documented defaults (config.d.ts). `moduleClusters`: the clusters
+ * backend modules added in code (modelPublishingClustersExtensionPoint), after the configured ones.
  */
 export function readModelPublishingConfig(
   root: Config,
-  options: { moduleClusters?: string[] } = {},
+  options: { moduleClusters?: ModelPublishingCluster[] } = {},
 ): ModelPublishingConfig {
   const c = root.getOptionalConfig('modelPublishing');
-  const clusters: ClusterSettings[] = (
-    c?.getOptionalConfigArray('clusters') ?? []
-  ).map(readCluster);
-  for (const name of options.moduleClusters ?? []) {
+  const clusters = readModelPublishingClusters(root);
+  for (const { name, kubeconfig } of options.moduleClusters ?? []) {
     if (clusters.some(x => x.name === name)) {
       throw new InputError(
         `cluster '${name}' is given twice (modelPublishing.clusters or a backend module)`,
       );
     }
-    clusters.push({ name, fromModule: true });
+    clusters.push({ name, kubeconfig: { document: kubeconfig } });
   }
   const defaultCluster =
     c?.getOptionalString('defaultCluster') ?? clusters[0]?.name ?? 'default';

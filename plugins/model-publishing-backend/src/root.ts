@@ -24,7 +24,6 @@ import {
   modelPublishingUsageExtensionPoint,
   type UsageSource,
 } from '@model-publishing/plugin-model-publishing-node';
-import { KubeConfig } from '@kubernetes/client-node';
 import { registerModelActions } from './actions';
 import { readModelPublishingConfig } from './config';
 import { migrate } from './database/migrate';
@@ -64,19 +63,6 @@ export function registerExtensionPoints(
   return extensions;
 }
 
-/** The KubeConfig of each cluster a module gave in code (its kubeconfig document's current context). */
-export function kubeConfigsOf(
-  clusters: ModelPublishingCluster[],
-): Record<string, KubeConfig> {
-  return Object.fromEntries(
-    clusters.map(c => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromString(c.kubeconfig);
-      return [c.name, kubeConfig];
-    }),
-  );
-}
-
 /** The core services the plugin runs on (plugin.ts declares them). */
 export interface PluginDeps {
   httpRouter: HttpRouterService;
@@ -106,7 +92,7 @@ export async function startModelPublishing(
   extensions: ModelPublishingExtensions,
 ): Promise<{ services: ModelPublishingServices; ctx: RouteContext }> {
   const config = readModelPublishingConfig(deps.rootConfig, {
-    moduleClusters: extensions.clusters.map(c => c.name),
+    moduleClusters: extensions.clusters,
   });
   deps.permissionsRegistry.addPermissions(modelPublishingPermissions);
   const db = await deps.database.getClient();
@@ -116,7 +102,6 @@ export async function startModelPublishing(
     ...deps,
     config,
     db,
-    kubeConfigs: kubeConfigsOf(extensions.clusters),
     usageSources: extensions.usageSources,
   });
   await startServices(services, deps);

@@ -74,7 +74,7 @@ export interface ServiceDeps {
   db: Knex;
   logger: LoggerService;
   auditor?: AuditorService;
-  /** KubeConfigs of the clusters backend modules added in code (modelPublishingClustersExtensionPoint). */
+  /** KubeConfigs to use instead of building them from config.clusters (tests: an emulator's). */
   kubeConfigs?: Record<string, KubeConfig>;
   /** Usage sources added by backend modules through modelPublishingUsageExtensionPoint. */
   usageSources?: UsageSource[];

@@ -110,7 +110,7 @@ describe('ApiKeyService against the Kubernetes emulator', () => {
       body: { metadata: { name: SECRET }, type: 'Opaque', data: {} },
     });
     const registry = new ClusterRegistry({
-      clusters: [{ name: 'dev', url: emulator.url }],
+      clusters: [{ name: 'dev', url: emulator.url, authMetadata: {} }],
       defaultCluster: 'dev',
       timeoutMs: 10_000,
       maxConcurrent: 8,

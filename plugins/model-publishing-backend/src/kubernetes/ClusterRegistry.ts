@@ -1,45 +1,18 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { NotFoundError } from '@backstage/errors';
-import type { ClusterSettings } from '../config';
+import {
+  kubeConfigForCluster,
+  type ModelPublishingClusterDetails,
+} from '@model-publishing/plugin-model-publishing-node';
 import { ClusterClient } from './ClusterClient';
 
 export interface ClusterRegistryOptions {
-  clusters: ClusterSettings[];
+  clusters: ModelPublishingClusterDetails[];
   defaultCluster: string;
   timeoutMs: number;
   maxConcurrent: number;
-  /** KubeConfigs of clusters that config does not describe (added by backend modules in code). */
+  /** KubeConfigs to use instead of building them from the clusters' details (tests: an emulator's). */
   kubeConfigs?: Record<string, KubeConfig>;
-}
-
-/** Builds a KubeConfig from one cluster's settings. */
-export function kubeConfigFor(settings: ClusterSettings): KubeConfig {
-  const kc = new KubeConfig();
-  if (settings.kubeconfig) {
-    kc.loadFromFile(settings.kubeconfig);
-    if (settings.context) kc.setCurrentContext(settings.context);
-  } else if (settings.inCluster) {
-    kc.loadFromCluster();
-  } else if (settings.url) {
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: settings.name,
-          server: settings.url,
-          skipTLSVerify: settings.skipTLSVerify ?? false,
-          caData: settings.caData,
-        },
-      ],
-      users: [{ name: settings.name, token: settings.token }],
-      contexts: [
-        { name: settings.name, cluster: settings.name, user: settings.name },
-      ],
-      currentContext: settings.name,
-    });
-  } else {
-    throw new Error(`cluster '${settings.name}' has no connection settings`);
-  }
-  return kc;
 }
 
 /** Named clusters; `default` resolves to the configured default cluster. */
@@ -50,14 +23,14 @@ export class ClusterRegistry {
 
   constructor(options: ClusterRegistryOptions) {
     this.defaultCluster = options.defaultCluster;
-    for (const settings of options.clusters) {
+    for (const details of options.clusters) {
       const kubeConfig =
-        options.kubeConfigs?.[settings.name] ?? kubeConfigFor(settings);
-      this.kubeConfigs.set(settings.name, kubeConfig);
+        options.kubeConfigs?.[details.name] ?? kubeConfigForCluster(details);
+      this.kubeConfigs.set(details.name, kubeConfig);
       this.clients.set(
-        settings.name,
+        details.name,
         new ClusterClient({
-          name: settings.name,
+          name: details.name,
           kubeConfig,
           timeoutMs: options.timeoutMs,
           maxConcurrent: options.maxConcurrent,

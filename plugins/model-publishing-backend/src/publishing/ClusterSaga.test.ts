@@ -56,7 +56,14 @@ describe('ClusterSaga', () => {
   beforeEach(async () => {
     emulator = await startEmulator({ seed: seedPaths() });
     clusters = new ClusterRegistry({
-      clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
+      clusters: [
+        {
+          name: CLUSTER,
+          url: emulator.url,
+          skipTLSVerify: true,
+          authMetadata: {},
+        },
+      ],
       defaultCluster: CLUSTER,
       timeoutMs: 5000,
       maxConcurrent: 8,

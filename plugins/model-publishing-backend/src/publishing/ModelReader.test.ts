@@ -21,7 +21,14 @@ describe('ModelReader', () => {
       seed: seedPaths([isvcs.llmInferenceService]),
     });
     clusters = new ClusterRegistry({
-      clusters: [{ name: CLUSTER, url: emulator.url, skipTLSVerify: true }],
+      clusters: [
+        {
+          name: CLUSTER,
+          url: emulator.url,
+          skipTLSVerify: true,
+          authMetadata: {},
+        },
+      ],
       defaultCluster: CLUSTER,
       timeoutMs: 5000,
       maxConcurrent: 8,
