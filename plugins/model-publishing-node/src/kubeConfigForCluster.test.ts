@@ -46,7 +46,10 @@ describe('kubeConfigForCluster', () => {
       skipTLSVerify: true,
       caData: 'Q0E=',
     });
-    expect(kc.getCurrentUser()).toMatchObject({ name: 'prod', token: 'secret' });
+    expect(kc.getCurrentUser()).toMatchObject({
+      name: 'prod',
+      token: 'secret',
+    });
   });
 
   it('reads the pod token file for serviceAccount without a token, and sends nothing for anonymous', () => {
@@ -105,8 +108,10 @@ describe('kubeConfigForCluster', () => {
 
     writeFileSync(path, TWO_CONTEXTS.replace('1111', '2222'));
     expect(
-      kubeConfigForCluster({ name: 'local', kubeconfig: { path } })
-        .getCurrentCluster()?.server,
+      kubeConfigForCluster({
+        name: 'local',
+        kubeconfig: { path },
+      }).getCurrentCluster()?.server,
     ).toBe('http://127.0.0.1:2222');
   });
 
@@ -125,7 +130,9 @@ describe('kubeConfigForCluster', () => {
         name: 'local',
         kubeconfig: { path: '/nonexistent/kubeconfig' },
       }),
-    ).toThrow("cluster 'local': cannot read kubeconfig /nonexistent/kubeconfig");
+    ).toThrow(
+      "cluster 'local': cannot read kubeconfig /nonexistent/kubeconfig",
+    );
     expect(() =>
       kubeConfigForCluster({
         name: 'local',
@@ -145,8 +152,11 @@ describe('kubeConfigForCluster', () => {
 
   it('allows plain HTTP on loopback only (client-node refuses it without skipTLSVerify)', () => {
     const skip = (url: string) =>
-      kubeConfigForCluster({ name: 'c', url, authMetadata: {} })
-        .getCurrentCluster()?.skipTLSVerify;
+      kubeConfigForCluster({
+        name: 'c',
+        url,
+        authMetadata: {},
+      }).getCurrentCluster()?.skipTLSVerify;
     expect(skip('http://127.0.0.1:6443')).toBe(true);
     expect(skip('http://localhost:6443')).toBe(true);
     expect(skip('http://[::1]:6443')).toBe(true);
@@ -155,8 +165,10 @@ describe('kubeConfigForCluster', () => {
     expect(skip('https://127.0.0.1:6443')).toBe(false);
     // Also for servers from a kubeconfig (the emulator's, written without the flag).
     expect(
-      kubeConfigForCluster({ name: 'c', kubeconfig: { document: TWO_CONTEXTS } })
-        .getCurrentCluster()?.skipTLSVerify,
+      kubeConfigForCluster({
+        name: 'c',
+        kubeconfig: { document: TWO_CONTEXTS },
+      }).getCurrentCluster()?.skipTLSVerify,
     ).toBe(true);
   });
 

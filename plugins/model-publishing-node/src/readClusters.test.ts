@@ -159,7 +159,9 @@ describe('readModelPublishingClusters', () => {
     ).toThrow("cluster 'x' is given twice");
     expect(() =>
       read({ modelPublishing: { clustersFrom: 'kubernetes' } }),
-    ).toThrow('kubernetes.clusterLocatorMethods has no clusters of type config');
+    ).toThrow(
+      'kubernetes.clusterLocatorMethods has no clusters of type config',
+    );
     expect(() =>
       read({ modelPublishing: { clustersFrom: 'catalog' } }),
     ).toThrow("modelPublishing.clustersFrom must be kubernetes, got 'catalog'");

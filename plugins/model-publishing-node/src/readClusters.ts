@@ -105,9 +105,7 @@ function readAuthMetadata(
       ? Object.entries(raw)
       : undefined;
   if (!entries || entries.some(([, v]) => typeof v !== 'string')) {
-    throw new InputError(
-      `${where}.authMetadata must be an object of strings`,
-    );
+    throw new InputError(`${where}.authMetadata must be an object of strings`);
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
