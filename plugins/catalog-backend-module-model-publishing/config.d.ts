@@ -6,7 +6,8 @@ export interface Config {
       /**
        * Model-publishing entity providers, one per cluster: InferenceServices and LLMInferenceServices
        * become Components (`spec.type: inference-service`), live publications become API entities.
-       * Without this block, one provider is created per entry of `modelPublishing.clusters`.
+       * Without this block, one provider is created per cluster of the backend (`modelPublishing.clusters`,
+       * and the Kubernetes plugin's with `modelPublishing.clustersFrom: kubernetes`).
        */
       modelPublishing?: {
         [providerId: string]: {
@@ -16,10 +17,16 @@ export interface Config {
            */
           cluster?: string;
           /**
-           * Path of a kubeconfig file, re-read on every run. When no connection key is set here, the
-           * `modelPublishing.clusters` entry of the same name is used (its `kubeconfig`, `inCluster`,
-           * `url`/`token`), else the process's default kubeconfig. Clusters that backend modules give the
-           * model-publishing backend in code are not in config: give their connection here.
+           * The connection, in the vocabulary of `modelPublishing.clusters` (the backend's config.d.ts):
+           * exactly one of `kubeconfig` / `kubeconfigPath`, `inCluster` or `url`. Usually left out: a
+           * provider without connection keys uses the backend's cluster named `cluster` (from
+           * `modelPublishing.clusters`, or the Kubernetes plugin's with `modelPublishing.clustersFrom:
+           * kubernetes`), else the process's default kubeconfig (with `context` if set). Clusters that
+           * backend modules give the model-publishing backend in code are not in config: give their
+           * connection here.
+           *
+           * Path of a kubeconfig file, read when the provider first reads the cluster (a file written
+           * after start-up is picked up).
            */
           kubeconfigPath?: string;
           /** Same as `kubeconfigPath` (the name `modelPublishing.clusters` uses). */
@@ -35,9 +42,18 @@ export interface Config {
            * @visibility secret
            */
           token?: string;
+          /**
+           * The Kubernetes plugin's name for the bearer token of `url`.
+           * @visibility secret
+           */
+          serviceAccountToken?: string;
+          /** The Kubernetes plugin's auth provider for `url`: `serviceAccount` or `anonymous`. */
+          authProvider?: 'serviceAccount' | 'anonymous';
           /** Base64 PEM CA bundle for `url`. */
           caData?: string;
-          /** Skip TLS verification for `url` (test clusters only). */
+          /** Path of a PEM CA bundle for `url`. */
+          caFile?: string;
+          /** Skip TLS verification for `url` (test clusters only; plain http is allowed on loopback without it). */
           skipTLSVerify?: boolean;
           /** Only these namespaces; all namespaces when absent. */
           namespaces?: string[];

@@ -195,7 +195,7 @@ async function main() {
   const config: ProviderConfig = {
     id: 'bench',
     cluster: 'bench',
-    connection: { kubeconfigPath },
+    connection: { name: 'bench', kubeconfig: { path: kubeconfigPath } },
     namespaces: [],
     schedule: DEFAULT_SCHEDULE,
     resyncMs: RESYNC_S * 1000,

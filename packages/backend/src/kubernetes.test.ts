@@ -64,7 +64,7 @@ async function componentsOf(kubeconfigPath: string): Promise<Entity[]> {
     config: {
       id: 'local',
       cluster: 'local',
-      connection: { kubeconfigPath },
+      connection: { name: 'local', kubeconfig: { path: kubeconfigPath } },
       namespaces: [],
       schedule: DEFAULT_SCHEDULE,
       resyncMs: DEFAULT_RESYNC_MS,

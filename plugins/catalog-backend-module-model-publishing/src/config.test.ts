@@ -41,7 +41,7 @@ describe('readProviderConfigs', () => {
       {
         id: 'local',
         cluster: 'local',
-        connection: { kubeconfigPath: '/tmp/kubeconfig' },
+        connection: { name: 'local', kubeconfig: { path: '/tmp/kubeconfig' } },
         namespaces: [],
         schedule: DEFAULT_SCHEDULE,
         resyncMs: DEFAULT_RESYNC_MS,
@@ -59,9 +59,13 @@ describe('readProviderConfigs', () => {
         id: 'prod',
         cluster: 'prod-eu',
         connection: {
+          name: 'prod-eu',
           url: 'https://k8s.example.com',
-          token: 't',
           skipTLSVerify: true,
+          authMetadata: {
+            'kubernetes.io/auth-provider': 'serviceAccount',
+            serviceAccountToken: 't',
+          },
         },
         namespaces: ['fraud', 'genai'],
         schedule: { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
@@ -92,7 +96,7 @@ describe('readProviderConfigs', () => {
     );
     expect(asList[0]).toMatchObject({
       cluster: 'local',
-      connection: { url: 'http://127.0.0.1:6443' },
+      connection: { name: 'local', url: 'http://127.0.0.1:6443' },
       namespaces: ['fraud'],
       acceptsDefaultClusterAlias: true,
     });
@@ -118,10 +122,26 @@ describe('readProviderConfigs', () => {
     ).toEqual([
       [
         'local',
-        { url: 'http://127.0.0.1:46443', token: 't', skipTLSVerify: true },
+        {
+          name: 'local',
+          url: 'http://127.0.0.1:46443',
+          skipTLSVerify: true,
+          authMetadata: {
+            'kubernetes.io/auth-provider': 'serviceAccount',
+            serviceAccountToken: 't',
+          },
+        },
         true,
       ],
-      ['prod', { kubeconfigPath: '/etc/prod.yaml', context: 'admin' }, false],
+      [
+        'prod',
+        {
+          name: 'prod',
+          kubeconfig: { path: '/etc/prod.yaml' },
+          context: 'admin',
+        },
+        false,
+      ],
     ]);
 
     const asMap = readProviderConfigs(
@@ -133,7 +153,7 @@ describe('readProviderConfigs', () => {
     expect(asMap[0]).toMatchObject({
       id: 'local',
       cluster: 'local',
-      connection: { kubeconfigPath: '/k' },
+      connection: { name: 'local', kubeconfig: { path: '/k' } },
     });
   });
 
@@ -149,7 +169,11 @@ describe('readProviderConfigs', () => {
       }),
     );
     expect(
-      configs.map(c => [c.id, c.connection.url, c.acceptsDefaultClusterAlias]),
+      configs.map(c => [
+        c.id,
+        'url' in c.connection && c.connection.url,
+        c.acceptsDefaultClusterAlias,
+      ]),
     ).toEqual([
       // The first shared cluster is the backend's default, so `default` publications belong to it.
       ['a', 'http://a', true],
@@ -183,6 +207,69 @@ describe('readProviderConfigs', () => {
         },
       }),
     ).toEqual([false, true]);
+  });
+
+  it("uses the backend's clusters from the Kubernetes plugin (clustersFrom), else the default kubeconfig", () => {
+    const configs = readProviderConfigs(
+      new ConfigReader({
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'production',
+                  url: 'https://k8s.example.com',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 'sa',
+                },
+              ],
+            },
+          ],
+        },
+        modelPublishing: { clustersFrom: 'kubernetes' },
+        catalog: {
+          providers: {
+            modelPublishing: {
+              prod: { cluster: 'production' },
+              module: { cluster: 'from-a-module' },
+              own: { cluster: 'production', context: 'ops' },
+            },
+          },
+        },
+      }),
+    );
+    expect(configs.map(c => c.connection)).toEqual([
+      {
+        name: 'production',
+        url: 'https://k8s.example.com',
+        skipTLSVerify: false,
+        authMetadata: {
+          'kubernetes.io/auth-provider': 'serviceAccount',
+          serviceAccountToken: 'sa',
+        },
+      },
+      { name: 'from-a-module', kubeconfig: 'default' },
+      { name: 'production', kubeconfig: 'default', context: 'ops' },
+    ]);
+  });
+
+  it('names the provider whose connection is ambiguous', () => {
+    expect(() =>
+      readProviderConfigs(
+        new ConfigReader({
+          catalog: {
+            providers: {
+              modelPublishing: {
+                x: { inCluster: true, url: 'https://k8s.example.com' },
+              },
+            },
+          },
+        }),
+      ),
+    ).toThrow(
+      'catalog.providers.modelPublishing.x: set exactly one of kubeconfig, inCluster or url',
+    );
   });
 
   it('names the bad key when a value has the wrong type', () => {

@@ -3,14 +3,23 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { type Config, readDurationFromConfig } from '@backstage/config';
-import type { ClusterConnection } from './cluster/kubeConfig';
+import {
+  hasClusterConnection,
+  type ModelPublishingClusterDetails,
+  readClusterDetails,
+  readModelPublishingClusters,
+} from '@model-publishing/plugin-model-publishing-node';
 import type { MappingDefaults } from './mapping/types';
 
 /** One entity provider: one cluster. */
 export interface ProviderConfig {
   id: string;
   cluster: string;
-  connection: ClusterConnection;
+  /**
+   * How to reach the cluster (plugin-model-publishing-node's vocabulary, built into a KubeConfig by its
+   * `kubeConfigForCluster`); its name is `cluster`.
+   */
+  connection: ModelPublishingClusterDetails;
   namespaces: string[];
   schedule: SchedulerServiceTaskScheduleDefinition;
   /**
@@ -59,59 +68,6 @@ function durationMs(d: ReturnType<typeof readDurationFromConfig>): number {
 export const DEFAULT_OWNER = 'group:default/unknown';
 export const DEFAULT_LIFECYCLE = 'production';
 
-const CONNECTION_KEYS = [
-  'kubeconfigPath',
-  'kubeconfig',
-  'inCluster',
-  'context',
-  'url',
-  'token',
-  'caData',
-  'skipTLSVerify',
-] as const;
-
-/** Reads connection keys; `kubeconfig` is a file path, as in `modelPublishing.clusters`. */
-function readConnection(config: Config | undefined): ClusterConnection {
-  if (!config) return {};
-  const connection: ClusterConnection = {
-    kubeconfigPath:
-      config.getOptionalString('kubeconfigPath') ??
-      config.getOptionalString('kubeconfig'),
-    inCluster: config.getOptionalBoolean('inCluster'),
-    context: config.getOptionalString('context'),
-    url: config.getOptionalString('url'),
-    token: config.getOptionalString('token'),
-    caData: config.getOptionalString('caData'),
-    skipTLSVerify: config.getOptionalBoolean('skipTLSVerify'),
-  };
-  return Object.fromEntries(
-    Object.entries(connection).filter(([, v]) => v !== undefined),
-  ) as ClusterConnection;
-}
-
-function hasConnection(config: Config): boolean {
-  return CONNECTION_KEYS.some(key => config.has(key));
-}
-
-/**
- * `modelPublishing.clusters` (owned by the backend plugin) as a name → config map; accepts a list of
- * `{ name, ... }` or an object keyed by name.
- */
-function sharedClusters(root: Config): Map<string, Config> {
-  const result = new Map<string, Config>();
-  if (!root.has('modelPublishing.clusters')) return result;
-  const raw = root.getOptional('modelPublishing.clusters');
-  if (Array.isArray(raw)) {
-    for (const c of root.getConfigArray('modelPublishing.clusters')) {
-      result.set(c.getString('name'), c);
-    }
-  } else {
-    const clusters = root.getConfig('modelPublishing.clusters');
-    for (const key of clusters.keys()) result.set(key, clusters.getConfig(key));
-  }
-  return result;
-}
-
 /**
  * Whether the model-publishing backend publishes guides to TechDocs: the same rule as the backend's
  * `modelPublishing.techdocs.enabled` (default: on when the portal configures TechDocs), so the catalog
@@ -133,13 +89,35 @@ function readDefaults(config: Config | undefined): MappingDefaults {
 }
 
 /**
- * Reads `catalog.providers.modelPublishing.<id>`; without that block, one provider per entry of
- * `modelPublishing.clusters`. A provider without connection keys of its own takes them from the
- * `modelPublishing.clusters` entry of the same cluster name.
+ * A provider's connection: its own keys (in the vocabulary of `modelPublishing.clusters`), else the
+ * backend's cluster of the same name, else the process's default kubeconfig.
+ */
+function readConnection(
+  id: string,
+  cluster: string,
+  config: Config | undefined,
+  shared: Map<string, ModelPublishingClusterDetails>,
+): ModelPublishingClusterDetails {
+  if (config && hasClusterConnection(config)) {
+    return readClusterDetails(config, {
+      name: cluster,
+      where: `catalog.providers.modelPublishing.${id}`,
+      defaultKubeconfig: true,
+    });
+  }
+  return shared.get(cluster) ?? { name: cluster, kubeconfig: 'default' };
+}
+
+/**
+ * Reads `catalog.providers.modelPublishing.<id>`; without that block, one provider per cluster of the
+ * backend (`modelPublishing.clusters`, and the Kubernetes plugin's with `modelPublishing.clustersFrom`).
+ * A provider without connection keys of its own takes the backend's cluster of the same name.
  */
 export function readProviderConfigs(root: Config): ProviderConfig[] {
   const techdocs = guidesInTechDocs(root);
-  const shared = sharedClusters(root);
+  const shared = new Map(
+    readModelPublishingClusters(root).map(c => [c.name, c]),
+  );
   const block = root.getOptionalConfig('catalog.providers.modelPublishing');
   const entries: { id: string; config?: Config }[] = block
     ? block.keys().map(id => ({ id, config: block.getConfig(id) }))
@@ -148,14 +126,10 @@ export function readProviderConfigs(root: Config): ProviderConfig[] {
   const configs = entries.map(
     ({ id, config }): Omit<ProviderConfig, 'acceptsDefaultClusterAlias'> => {
       const cluster = config?.getOptionalString('cluster') ?? id;
-      const own = config && hasConnection(config);
-      const connection = own
-        ? readConnection(config)
-        : readConnection(shared.get(cluster));
       return {
         id,
         cluster,
-        connection,
+        connection: readConnection(id, cluster, config, shared),
         namespaces: config?.getOptionalStringArray('namespaces') ?? [],
         schedule: config?.has('schedule')
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(

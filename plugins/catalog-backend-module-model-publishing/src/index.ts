@@ -20,7 +20,6 @@ export {
   DEFAULT_RESYNC_MS,
   type ProviderConfig,
 } from './config';
-export { createKubeConfig, type ClusterConnection } from './cluster/kubeConfig';
 export { InferenceServiceReader } from './cluster/InferenceServiceReader';
 export {
   buildComponentEntities,

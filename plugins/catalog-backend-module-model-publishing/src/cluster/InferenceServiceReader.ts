@@ -4,6 +4,7 @@ import {
   KubeConfig,
 } from '@kubernetes/client-node';
 import type { ClusterSnapshot, KubeObjectLike } from '../mapping/types';
+import { statusCode } from './statusCode';
 
 const KSERVE_GROUP = 'serving.kserve.io';
 const ISVC = {
@@ -24,16 +25,6 @@ export interface ReaderOptions {
   namespaces?: string[];
   /** Per API call. */
   timeoutMs?: number;
-}
-
-function statusCode(error: unknown): number | undefined {
-  const e = error as {
-    code?: unknown;
-    statusCode?: unknown;
-    response?: { statusCode?: unknown };
-  };
-  const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
-  return typeof code === 'number' ? code : undefined;
 }
 
 function withTimeout<T>(

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import type { KubeObjectLike } from '../mapping/types';
+import { statusCode } from './statusCode';
 
 /** One page of a list, with the list's resourceVersion and the token for the next page. */
 export interface ListPage {
@@ -34,16 +35,6 @@ export interface ResourceInformerOptions {
 }
 
 const MAX_RETRY_MS = 5 * 60_000;
-
-function statusCode(error: unknown): number | undefined {
-  const e = error as {
-    code?: unknown;
-    statusCode?: unknown;
-    response?: { statusCode?: unknown };
-  };
-  const code = e?.code ?? e?.statusCode ?? e?.response?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
 
 function keyOf(o: KubeObjectLike): string {
   return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;

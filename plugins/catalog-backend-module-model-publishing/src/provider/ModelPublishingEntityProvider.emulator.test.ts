@@ -44,7 +44,7 @@ function config(
   return {
     id: 'local',
     cluster: 'local',
-    connection: { kubeconfigPath },
+    connection: { name: 'local', kubeconfig: { path: kubeconfigPath } },
     namespaces: [],
     schedule: DEFAULT_SCHEDULE,
     resyncMs: DEFAULT_RESYNC_MS,

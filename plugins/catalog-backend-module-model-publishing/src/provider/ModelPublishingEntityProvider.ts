@@ -15,7 +15,7 @@ import {
   detectModelKind,
   modelPublishingLocationKey,
 } from '@model-publishing/plugin-model-publishing-common';
-import { createKubeConfig } from '../cluster/kubeConfig';
+import { kubeConfigForCluster } from '@model-publishing/plugin-model-publishing-node';
 import { WatchedCluster } from '../cluster/WatchedCluster';
 import { ProviderConfig, readProviderConfigs } from '../config';
 import {
@@ -296,13 +296,16 @@ export class ModelPublishingEntityProvider implements EntityProvider {
     // Created on the first run, not at construction: a kubeconfig file written by the embedded
     // emulator may appear after start-up.
     if (!this.watched && !this.stopped) {
-      this.watched = new WatchedCluster(createKubeConfig(config.connection), {
-        namespaces: config.namespaces,
-        resyncMs: config.resyncMs,
-        logger,
-        onChange: () => this.changed(),
-        retryMs: this.options.retryMs,
-      });
+      this.watched = new WatchedCluster(
+        kubeConfigForCluster(config.connection),
+        {
+          namespaces: config.namespaces,
+          resyncMs: config.resyncMs,
+          logger,
+          onChange: () => this.changed(),
+          retryMs: this.options.retryMs,
+        },
+      );
     }
     if (!this.watched) throw new Error('the provider is stopped');
     await this.watched.ready();

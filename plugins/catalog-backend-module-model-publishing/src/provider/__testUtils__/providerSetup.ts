@@ -23,7 +23,7 @@ import { openapiFor } from '../../__fixtures__/publications';
 export const config: ProviderConfig = {
   id: 'local',
   cluster: 'local',
-  connection: {},
+  connection: { name: 'local', kubeconfig: 'default' },
   namespaces: [],
   schedule: DEFAULT_SCHEDULE,
   resyncMs: DEFAULT_RESYNC_MS,
