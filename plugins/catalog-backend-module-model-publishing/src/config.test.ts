@@ -220,8 +220,8 @@ describe('readProviderConfigs', () => {
                 {
                   name: 'production',
                   url: 'https://k8s.example.com',
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'sa',
+                  authProvider: 'anonymous',
+                  caData: 'Q0E=',
                 },
               ],
             },
@@ -244,10 +244,8 @@ describe('readProviderConfigs', () => {
         name: 'production',
         url: 'https://k8s.example.com',
         skipTLSVerify: false,
-        authMetadata: {
-          'kubernetes.io/auth-provider': 'serviceAccount',
-          serviceAccountToken: 'sa',
-        },
+        caData: 'Q0E=',
+        authMetadata: { 'kubernetes.io/auth-provider': 'anonymous' },
       },
       { name: 'from-a-module', kubeconfig: 'default' },
       { name: 'production', kubeconfig: 'default', context: 'ops' },

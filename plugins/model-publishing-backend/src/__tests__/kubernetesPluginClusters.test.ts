@@ -20,6 +20,14 @@ describe("clusters in the Kubernetes plugin's vocabulary", () => {
     await emulator?.close();
   });
 
+  /** The emulator, written as a `kubernetes.clusterLocatorMethods` config cluster. */
+  const emulatorAsKubernetesCluster = () => ({
+    name: 'local',
+    url: emulator.url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: 'embedded-emulator',
+  });
+
   async function modelStatus(config: object) {
     const backend = await startTestBackend({
       features: [
@@ -46,13 +54,7 @@ describe("clusters in the Kubernetes plugin's vocabulary", () => {
             {
               type: 'config',
               clusters: [
-                {
-                  name: 'local',
-                  url: emulator.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: 'embedded-emulator',
-                  skipMetricsLookup: true,
-                },
+                { ...emulatorAsKubernetesCluster(), skipMetricsLookup: true },
               ],
             },
           ],
@@ -69,14 +71,7 @@ describe("clusters in the Kubernetes plugin's vocabulary", () => {
     expect(
       await modelStatus({
         modelPublishing: {
-          clusters: [
-            {
-              name: 'local',
-              url: emulator.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'embedded-emulator',
-            },
-          ],
+          clusters: [emulatorAsKubernetesCluster()],
           reconciler: { enabled: false },
         },
       }),
