@@ -14,7 +14,21 @@ import type { GatewaySettings } from './gateway/types';
 /** Live keys a publication may hold at once (`keys.maxLivePerPublication`). */
 export const DEFAULT_MAX_LIVE_KEYS = 50;
 
-export interface TenantSettings {
+/** A tenant's limits (config.d.ts `tenants[]`), each optional. */
+const TENANT_LIMIT_KEYS = [
+  'maxPublications',
+  'maxRequestsPerMinute',
+  'maxRequestsPerHour',
+  'maxRequestsPerDay',
+  'maxTokensPerMinute',
+  'maxTokensPerHour',
+  'maxTokensPerDay',
+  'maxRequestsPerMonth',
+  'maxTokensPerMonth',
+] as const;
+
+export interface TenantSettings
+  extends Partial<Record<(typeof TENANT_LIMIT_KEYS)[number], number>> {
   group: string;
   namespaces?: string[];
   /**
@@ -22,15 +36,6 @@ export interface TenantSettings {
    * `.suffix` for any name below it. No wildcards (issue 14, finding 4).
    */
   hostnames?: string[];
-  maxPublications?: number;
-  maxRequestsPerMinute?: number;
-  maxRequestsPerHour?: number;
-  maxRequestsPerDay?: number;
-  maxTokensPerMinute?: number;
-  maxTokensPerHour?: number;
-  maxTokensPerDay?: number;
-  maxRequestsPerMonth?: number;
-  maxTokensPerMonth?: number;
 }
 
 /** `modelPublishing.secretScanning` (config.d.ts, docs/leaked-keys.md). */
@@ -107,18 +112,6 @@ export interface ModelPublishingConfig {
   /** Service principals that may ingest usage (`usage.ingest.allowedSubjects`); none when unset. */
   ingestSubjects: string[];
 }
-
-const TENANT_LIMIT_KEYS = [
-  'maxPublications',
-  'maxRequestsPerMinute',
-  'maxRequestsPerHour',
-  'maxRequestsPerDay',
-  'maxTokensPerMinute',
-  'maxTokensPerHour',
-  'maxTokensPerDay',
-  'maxRequestsPerMonth',
-  'maxTokensPerMonth',
-] as const;
 
 /**
  * Reads `modelPublishing.*` with the documented defaults (config.d.ts). `moduleClusters`: the clusters
