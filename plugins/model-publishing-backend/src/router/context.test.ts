@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ANNOTATION_CLUSTER,
@@ -7,7 +7,9 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import { providerLocation } from '../__testUtils__/providerLocation';
 import type { AuditLog } from '../audit/AuditLog';
-import { READ_CACHE_MS, RouteContext } from './context';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { publicationReadPermission } from '@model-publishing/plugin-model-publishing-common';
+import { AUTHORIZE_BATCH, READ_CACHE_MS, RouteContext } from './context';
 
 function component(name: string, isvc: string, trusted = true): Entity {
   return {
@@ -120,5 +122,55 @@ describe('RouteContext.resolveModel, cluster address form', () => {
     await ctx.resolveModel(byEntity, { read: true });
     expect(getEntityByRef).toHaveBeenCalledTimes(3);
     jest.restoreAllMocks();
+  });
+});
+
+describe('RouteContext.filterAllowed', () => {
+  it('asks the permission backend in batches it accepts and keeps only the allowed refs', async () => {
+    const permissions = mockServices.permissions.mock();
+    const batchSizes: number[] = [];
+    permissions.authorize.mockImplementation(async requests => {
+      batchSizes.push(requests.length);
+      return requests.map(r => ({
+        result: (r as { resourceRef: string }).resourceRef.endsWith('7')
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }));
+    });
+    const ctx = new RouteContext({
+      httpAuth: mockServices.httpAuth(),
+      auth: mockServices.auth(),
+      permissions,
+      catalog: catalogServiceMock({ entities: [] }),
+      auditLog: {} as AuditLog,
+      logger: mockServices.logger.mock(),
+      resolveClusterName: () => undefined,
+      defaultCluster: 'dev',
+      serviceSubjects: { readers: [], ingest: [] },
+    });
+    const refs = Array.from(
+      { length: 1000 },
+      (_, i) => `component:default/model-${i}`,
+    );
+    const allowed = await ctx.filterAllowed(
+      mockCredentials.user(),
+      publicationReadPermission,
+      [...refs, '', refs[7]],
+    );
+    // 1,000 refs in one request is ~230 kB: the permission backend answers 413 above 100 kB.
+    expect(Math.max(...batchSizes)).toBeLessThanOrEqual(AUTHORIZE_BATCH);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(allowed.size).toBe(100);
+    expect(allowed.has('component:default/model-997')).toBe(true);
+    expect(allowed.has('component:default/model-998')).toBe(false);
+    expect(
+      JSON.stringify({
+        items: refs.slice(0, AUTHORIZE_BATCH).map(resourceRef => ({
+          id: '00000000-0000-4000-8000-000000000000',
+          resourceRef,
+          permission: publicationReadPermission,
+        })),
+      }).length,
+    ).toBeLessThan(100 * 1024);
   });
 });

@@ -74,6 +74,12 @@ const MAX_RECENT_ENTITIES = 2_000;
 export const READ_CACHE_MS = 5_000;
 
 /** Shared route helpers (backend contract): credentials, model address → entity, authorize + audit. */
+/**
+ * Resource refs per permission request. The permission backend parses bodies with express.json()'s
+ * default 100 kB limit and answers a larger batch with 413; one item is ~230 bytes.
+ */
+export const AUTHORIZE_BATCH = 200;
+
 export class RouteContext {
   /** Cluster address (`cluster/namespace/name`) → the ref of the entity it resolved to last time. */
   private readonly entityRefOfAddress = new Map<string, string>();
@@ -319,21 +325,28 @@ export class RouteContext {
     return decision.result === AuthorizeResult.ALLOW;
   }
 
-  /** Which of `entityRefs` the caller may act on with `permission` (one batched permission call). */
+  /**
+   * Which of `entityRefs` the caller may act on with `permission`: one permission call per
+   * AUTHORIZE_BATCH refs (the permission backend's JSON body limit is 100 kB, ~400 of our items), in turn.
+   */
   async filterAllowed(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     entityRefs: string[],
   ): Promise<Set<string>> {
     const unique = [...new Set(entityRefs.filter(Boolean))];
-    if (!unique.length) return new Set();
-    const decisions = await this.o.permissions.authorize(
-      unique.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    return new Set(
-      unique.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
-    );
+    const allowed = new Set<string>();
+    for (let i = 0; i < unique.length; i += AUTHORIZE_BATCH) {
+      const batch = unique.slice(i, i + AUTHORIZE_BATCH);
+      const decisions = await this.o.permissions.authorize(
+        batch.map(resourceRef => ({ permission, resourceRef })),
+        { credentials },
+      );
+      batch.forEach((ref, j) => {
+        if (decisions[j].result === AuthorizeResult.ALLOW) allowed.add(ref);
+      });
+    }
+    return allowed;
   }
 }
 
