@@ -1,19 +1,10 @@
-import type { ModelKindDetection } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  ModelKindDetection,
+  ModelManifest,
+} from '@model-publishing/plugin-model-publishing-common';
 
-/** The parts of a Kubernetes object the mapping reads. */
-export interface KubeObjectLike {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  spec?: any;
-  status?: any;
-}
+/** The parts of a Kubernetes object the mapping reads: the same loose shape model-kind detection reads. */
+export type KubeObjectLike = ModelManifest;
 
 /** Everything one run read from one cluster. */
 export interface ClusterSnapshot {
