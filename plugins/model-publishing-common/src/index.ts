@@ -10,6 +10,7 @@ export * from './generated';
 export * from './guide';
 export * from './schemas';
 export * from './models';
+export * from './modelPath';
 export * from './access';
 export * from './example';
 export * from './signals';

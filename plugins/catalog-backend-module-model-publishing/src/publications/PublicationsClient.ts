@@ -3,6 +3,7 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import {
+  clusterModelPath,
   ModelPublishingApiClient,
   MODEL_PUBLISHING_PLUGIN_ID,
   type Publication,
@@ -67,12 +68,7 @@ export class PublicationsClient implements PublicationsSource {
   }
 
   async getOpenApi(publication: Publication): Promise<object> {
-    const path = {
-      addressedBy: 'models' as const,
-      scope: publication.cluster,
-      namespace: publication.namespace,
-      name: publication.name,
-    };
+    const path = clusterModelPath(publication);
     const body = await this.get(
       `GET /models/${path.scope}/${path.namespace}/${path.name}/publication/guide`,
       options => this.api.getGuide({ path }, options),

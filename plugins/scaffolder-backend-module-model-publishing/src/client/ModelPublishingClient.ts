@@ -6,6 +6,7 @@ import type {
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  entityModelPath,
   ModelPublishingApiClient,
   MODEL_PUBLISHING_PLUGIN_ID,
   type AccessRequest,
@@ -33,16 +34,6 @@ export type ModelView = ModelResponse;
 
 export { MODEL_PUBLISHING_PLUGIN_ID };
 
-/** The contract's entity address of a model (`/entities/{kind}/{namespace}/{name}`). */
-function entityPath(ref: CompoundEntityRef): ModelPath {
-  return {
-    addressedBy: 'entities',
-    scope: ref.kind,
-    namespace: ref.namespace,
-    name: ref.name,
-  };
-}
-
 /**
  * Calls the model-publishing backend on behalf of the person running the template: every request
  * carries a token minted from the initiator's credentials, so the backend applies that person's
@@ -61,8 +52,8 @@ export class ModelPublishingClient {
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
   ): Promise<ModelView> {
-    return this.request('read', credentials, ref, (api, options) =>
-      api.getModel({ path: entityPath(ref) }, options),
+    return this.request('read', credentials, ref, (api, path, options) =>
+      api.getModel({ path }, options),
     );
   }
 
@@ -71,8 +62,8 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ objects: PreviewObject[] }> {
-    return this.request('publish', credentials, ref, (api, options) =>
-      api.dryRunPublication({ path: entityPath(ref), body: config }, options),
+    return this.request('publish', credentials, ref, (api, path, options) =>
+      api.dryRunPublication({ path, body: config }, options),
     );
   }
 
@@ -86,8 +77,7 @@ export class ModelPublishingClient {
       'publish',
       credentials,
       ref,
-      (api, options) =>
-        api.publish({ path: entityPath(ref), body: config }, options),
+      (api, path, options) => api.publish({ path, body: config }, options),
     );
     return { publication: body.publication, issuedKeyId: body.key?.key?.id };
   }
@@ -97,8 +87,8 @@ export class ModelPublishingClient {
     ref: CompoundEntityRef,
     config: PublishConfig,
   ): Promise<{ publication: Publication }> {
-    return this.request('update', credentials, ref, (api, options) =>
-      api.updatePublication({ path: entityPath(ref), body: config }, options),
+    return this.request('update', credentials, ref, (api, path, options) =>
+      api.updatePublication({ path, body: config }, options),
     );
   }
 
@@ -106,8 +96,8 @@ export class ModelPublishingClient {
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
   ): Promise<{ publication: Publication }> {
-    return this.request('unpublish', credentials, ref, (api, options) =>
-      api.unpublish({ path: entityPath(ref) }, options),
+    return this.request('unpublish', credentials, ref, (api, path, options) =>
+      api.unpublish({ path }, options),
     );
   }
 
@@ -124,9 +114,9 @@ export class ModelPublishingClient {
       'request',
       credentials,
       ref,
-      (api, options) =>
+      (api, path, options) =>
         api.requestAccess(
-          { path: entityPath(ref), body: { ...input, collectLater: true } },
+          { path, body: { ...input, collectLater: true } },
           options,
         ),
     );
@@ -137,8 +127,10 @@ export class ModelPublishingClient {
     operation: Operation,
     credentials: BackstageCredentials,
     ref: CompoundEntityRef,
+    /** Makes the call with the model's entity address. */
     call: (
       api: ModelPublishingApiClient,
+      path: ModelPath,
       options: RequestOptions,
     ) => Promise<TypedResponse<T>>,
   ): Promise<T> {
@@ -164,7 +156,7 @@ export class ModelPublishingClient {
     let response: TypedResponse<T>;
     let text: string;
     try {
-      response = await call(api, { token });
+      response = await call(api, entityModelPath(ref), { token });
       text = await response.text();
     } catch (error) {
       throw unreachableError(operation, entityRef, url, error);
