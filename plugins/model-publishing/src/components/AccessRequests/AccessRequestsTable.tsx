@@ -10,13 +10,14 @@ import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import { Table, type TableColumn } from '@backstage/core-components';
+import type { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type {
   AccessRequest,
   Plan,
 } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
+import { AccessTable } from './AccessTable';
 import { shortRef } from './format';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
@@ -107,22 +108,11 @@ export function AccessRequestsTable(props: {
 
   return (
     <>
-      <Table
+      <AccessTable
         title={props.title ?? 'Access requests'}
-        options={{
-          search: false,
-          paging: false,
-          padding: 'dense',
-          // A draggable header wraps each sort button in another button (axe nested-interactive).
-          draggable: false,
-          // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
-          headerStyle: { whiteSpace: 'nowrap' },
-        }}
         columns={columns}
         data={props.requests}
-        emptyContent={
-          <div style={{ padding: 16 }}>{t('access.noRequestsWaitingForA')}</div>
-        }
+        emptyText={t('access.noRequestsWaitingForA')}
       />
       <Dialog
         open={!!deciding}

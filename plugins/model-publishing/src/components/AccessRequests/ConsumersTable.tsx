@@ -1,9 +1,10 @@
 import Button from '@material-ui/core/Button';
-import { Table, type TableColumn } from '@backstage/core-components';
+import type { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { ConsumerKey } from '@model-publishing/plugin-model-publishing-common';
 import { modelAccessApiRef } from '../../api/ModelAccessApi';
-import { describeLimits, shortRef } from './format';
+import { AccessTable, useConsumerKeyColumns } from './AccessTable';
+import { shortRef } from './format';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
@@ -15,6 +16,7 @@ export function ConsumersTable(props: {
 }) {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
   const api = useApi(modelAccessApiRef);
+  const keyColumns = useConsumerKeyColumns();
   const act = async (
     k: ConsumerKey,
     action: 'suspend' | 'resume' | 'revoke',
@@ -25,19 +27,10 @@ export function ConsumersTable(props: {
   const columns: TableColumn<ConsumerKey>[] = [
     { title: t('access.consumer'), render: k => shortRef(k.consumerRef) },
     { title: t('access.plan'), render: k => k.planName ?? 'default' },
-    { title: t('access.limits'), render: k => describeLimits(k.rateLimits) },
-    { title: t('access.key'), render: k => `${k.key.name} (${k.key.prefix}…)` },
-    {
-      title: 'Status',
-      render: k => (k.suspended ? 'suspended' : k.key.status),
-    },
-    {
-      title: 'Last used',
-      render: k =>
-        k.key.lastUsedAt
-          ? new Date(k.key.lastUsedAt).toLocaleString()
-          : 'never',
-    },
+    keyColumns.limits,
+    keyColumns.key,
+    keyColumns.status,
+    keyColumns.lastUsed,
     {
       title: 'Actions',
       render: k =>
@@ -61,22 +54,11 @@ export function ConsumersTable(props: {
     },
   ];
   return (
-    <Table
+    <AccessTable
       title={t('access.consumers')}
-      options={{
-        search: false,
-        paging: false,
-        padding: 'dense',
-        // A draggable header wraps each sort button in another button (axe nested-interactive).
-        draggable: false,
-        // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
-        headerStyle: { whiteSpace: 'nowrap' },
-      }}
       columns={columns}
       data={props.consumers}
-      emptyContent={
-        <div style={{ padding: 16 }}>{t('access.nobodyHasAConsumerKey')}</div>
-      }
+      emptyText={t('access.nobodyHasAConsumerKey')}
     />
   );
 }

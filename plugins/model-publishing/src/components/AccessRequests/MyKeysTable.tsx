@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
-import { Link, Table, type TableColumn } from '@backstage/core-components';
+import { Link, type TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type {
   AccessRequest,
@@ -12,18 +12,19 @@ import { modelAccessApiRef } from '../../api/ModelAccessApi';
 import { NewKeyDialog } from '../KeyManager/NewKeyDialog';
 import { RevokeKeyDialog } from '../KeyManager/RevokeKeyDialog';
 import { RotateKeyDialog } from '../KeyManager/RotateKeyDialog';
-import { describeLimits, shortRef } from './format';
+import { AccessTable, useConsumerKeyColumns } from './AccessTable';
+import { shortRef } from './format';
 import { MyKeyUsageDialog } from './MyKeyUsageDialog';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
-
-/** What the holder may do with a key now: rotate and revoke while it is active and not suspended. */
 
 /**
  * Names and plans stay whole: at 800 px the table scrolls in its own box rather than breaking
  * "checkout-scoring" mid-word.
  */
 const noWrap = { whiteSpace: 'nowrap' } as const;
+
+/** What the holder may do with a key now: rotate and revoke while it is active and not suspended. */
 export function holderActions(k: ConsumerKey): {
   rotate: boolean;
   revoke: boolean;
@@ -48,6 +49,7 @@ export function MyKeysTable(props: {
   const [usageOf, setUsageOf] = useState<ConsumerKey>();
   const [rotated, setRotated] = useState<RotatedApiKey>();
   const [notice, setNotice] = useState<string>();
+  const keyColumns = useConsumerKeyColumns();
 
   const columns: TableColumn<ConsumerKey>[] = [
     {
@@ -73,12 +75,9 @@ export function MyKeysTable(props: {
       cellStyle: noWrap,
       render: k => k.planName ?? 'default',
     },
-    { title: t('access.limits'), render: k => describeLimits(k.rateLimits) },
-    { title: t('access.key'), render: k => `${k.key.name} (${k.key.prefix}…)` },
-    {
-      title: 'Status',
-      render: k => (k.suspended ? 'suspended' : k.key.status),
-    },
+    keyColumns.limits,
+    keyColumns.key,
+    keyColumns.status,
     {
       title: 'Expires',
       render: k =>
@@ -86,13 +85,7 @@ export function MyKeysTable(props: {
           ? new Date(k.key.expiresAt).toLocaleDateString()
           : 'never',
     },
-    {
-      title: 'Last used',
-      render: k =>
-        k.key.lastUsedAt
-          ? new Date(k.key.lastUsedAt).toLocaleString()
-          : 'never',
-    },
+    keyColumns.lastUsed,
   ];
   if (props.onChanged) {
     columns.push({
@@ -148,24 +141,11 @@ export function MyKeysTable(props: {
           {notice}
         </Alert>
       )}
-      <Table
+      <AccessTable
         title={props.title ?? 'My keys'}
-        options={{
-          search: false,
-          paging: false,
-          padding: 'dense',
-          // A draggable header wraps each sort button in another button (axe nested-interactive).
-          draggable: false,
-          // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
-          headerStyle: { whiteSpace: 'nowrap' },
-        }}
         columns={columns}
         data={props.keys}
-        emptyContent={
-          <div style={{ padding: 16 }}>
-            {t('access.noKeysYetRequestAccess')}
-          </div>
-        }
+        emptyText={t('access.noKeysYetRequestAccess')}
       />
       <RotateKeyDialog
         apiKey={rotating?.key}
@@ -241,20 +221,11 @@ export function MyRequestsTable(props: {
     },
   ];
   return (
-    <Table
+    <AccessTable
       title={t('access.myRequests')}
-      options={{
-        search: false,
-        paging: false,
-        padding: 'dense',
-        // A draggable header wraps each sort button in another button (axe nested-interactive).
-        draggable: false,
-        // Headers on one line; at 800 px the table scrolls instead (issue 23, journey 31).
-        headerStyle: { whiteSpace: 'nowrap' },
-      }}
       columns={columns}
       data={props.requests}
-      emptyContent={<div style={{ padding: 16 }}>{t('access.noRequests')}</div>}
+      emptyText={t('access.noRequests')}
     />
   );
 }
