@@ -4,7 +4,7 @@ import {
   type FetchApi,
 } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
+import { bodyOf, itemsOf } from './generatedClient';
 import {
   ModelPublishingApiClient,
   type AccessDecision,
@@ -16,7 +16,6 @@ import {
   type NewAccessRequest,
   type Plan,
   type RotatedApiKey,
-  type TypedResponse,
   type UsageReport,
 } from '@model-publishing/plugin-model-publishing-common';
 
@@ -62,13 +61,6 @@ function entityPath(entityRef: string): ModelPath {
   };
 }
 
-async function bodyOf<T>(call: Promise<TypedResponse<T>>): Promise<T> {
-  const response = await call;
-  if (!response.ok)
-    throw await ResponseError.fromResponse(response as Response);
-  return response.json();
-}
-
 /** ModelAccessApi over the generated client, addressing models by their catalog entity. */
 export class ModelAccessClient implements ModelAccessApi {
   private readonly client: ModelPublishingApiClient;
@@ -77,30 +69,24 @@ export class ModelAccessClient implements ModelAccessApi {
     this.client = new ModelPublishingApiClient(options);
   }
 
-  async listPlans(entityRef: string) {
-    return (
-      await bodyOf(this.client.listPlans({ path: entityPath(entityRef) }))
-    ).items;
+  listPlans(entityRef: string) {
+    return itemsOf(this.client.listPlans({ path: entityPath(entityRef) }));
   }
   requestAccess(entityRef: string, body: NewAccessRequest) {
     return bodyOf(
       this.client.requestAccess({ path: entityPath(entityRef), body }),
     );
   }
-  async listAccessRequests(entityRef: string) {
-    return (
-      await bodyOf(
-        this.client.listAccessRequests({
-          path: entityPath(entityRef),
-          query: {},
-        }),
-      )
-    ).items;
+  listAccessRequests(entityRef: string) {
+    return itemsOf(
+      this.client.listAccessRequests({
+        path: entityPath(entityRef),
+        query: {},
+      }),
+    );
   }
-  async listConsumers(entityRef: string) {
-    return (
-      await bodyOf(this.client.listConsumers({ path: entityPath(entityRef) }))
-    ).items;
+  listConsumers(entityRef: string) {
+    return itemsOf(this.client.listConsumers({ path: entityPath(entityRef) }));
   }
   manageConsumerKey(
     entityRef: string,
@@ -121,8 +107,8 @@ export class ModelAccessClient implements ModelAccessApi {
   getMyAccess() {
     return bodyOf(this.client.getMyAccess());
   }
-  async listRequestsToDecide() {
-    return (await bodyOf(this.client.listRequestsToDecide())).items;
+  listRequestsToDecide() {
+    return itemsOf(this.client.listRequestsToDecide());
   }
   decide(requestId: string, body: AccessDecision) {
     return bodyOf(

@@ -3,14 +3,13 @@ import {
   type DiscoveryApi,
   type FetchApi,
 } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ModelPublishingApiClient,
   type Budget,
   type BudgetInput,
   type ChargebackReport,
-  type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
+import { bodyOf, itemsOf, okResponse } from './generatedClient';
 
 /** Costs across models (issue 20): the monthly chargeback, its CSV, and budgets per consumer. */
 export interface ModelCostsApi {
@@ -31,13 +30,6 @@ export const modelCostsApiRef = createApiRef<ModelCostsApi>({
   id: 'plugin.model-publishing.costs',
 });
 
-async function bodyOf<T>(call: Promise<TypedResponse<T>>): Promise<T> {
-  const response = await call;
-  if (!response.ok)
-    throw await ResponseError.fromResponse(response as Response);
-  return response.json();
-}
-
 /** ModelCostsApi over the generated client. */
 export class ModelCostsClient implements ModelCostsApi {
   private readonly client: ModelPublishingApiClient;
@@ -55,14 +47,14 @@ export class ModelCostsClient implements ModelCostsApi {
   }
 
   async downloadChargebackCsv(month: string) {
-    const response = await this.client.getChargebackCsv({ query: { month } });
-    if (!response.ok)
-      throw await ResponseError.fromResponse(response as Response);
+    const response = await okResponse(
+      this.client.getChargebackCsv({ query: { month } }),
+    );
     return response.blob();
   }
 
-  async listBudgets() {
-    return (await bodyOf(this.client.listBudgets())).items;
+  listBudgets() {
+    return itemsOf(this.client.listBudgets());
   }
 
   setBudget(body: BudgetInput) {
@@ -70,10 +62,6 @@ export class ModelCostsClient implements ModelCostsApi {
   }
 
   async removeBudget(consumerRef: string) {
-    const response = await this.client.removeBudget({
-      query: { consumerRef },
-    });
-    if (!response.ok)
-      throw await ResponseError.fromResponse(response as Response);
+    await okResponse(this.client.removeBudget({ query: { consumerRef } }));
   }
 }

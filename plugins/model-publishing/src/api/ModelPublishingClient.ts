@@ -1,5 +1,4 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ModelPublishingApiClient,
   type ApiKeyInfo,
@@ -13,8 +12,8 @@ import {
   type PublishConfig,
   type TryItRequest,
   type TryItResponse,
-  type TypedResponse,
 } from '@model-publishing/plugin-model-publishing-common';
+import { bodyOf, okResponse } from './generatedClient';
 import type { DryRunResult, ModelPublishingApi } from './ModelPublishingApi';
 import { modelPath } from './modelAddress';
 import type {
@@ -44,16 +43,7 @@ function pathOf(model: ModelAddress): ModelPath {
   };
 }
 
-/** A 2xx body, or a ResponseError carrying the server's error (name, message, status). */
-async function bodyOf<T>(call: Promise<TypedResponse<T>>): Promise<T> {
-  const response = await call;
-  if (!response.ok) {
-    throw await ResponseError.fromResponse(response as Response);
-  }
-  return response.json();
-}
-
-/** ModelPublishingApi over the generated client, with the portal's discovery and fetch (credentials). */
+/** ModelPublishingApi over the generated client, addressing models by their cluster address. */
 export class ModelPublishingClient implements ModelPublishingApi {
   private readonly client: ModelPublishingApiClient;
 
@@ -149,11 +139,9 @@ export class ModelPublishingClient implements ModelPublishingApi {
   }
 
   async undeprecate(model: ModelAddress): Promise<void> {
-    const response = await this.client.undeprecatePublication({
-      path: pathOf(model),
-    });
-    if (!response.ok)
-      throw await ResponseError.fromResponse(response as Response);
+    await okResponse(
+      this.client.undeprecatePublication({ path: pathOf(model) }),
+    );
   }
 
   updateKey(
@@ -185,13 +173,9 @@ export class ModelPublishingClient implements ModelPublishingApi {
     model: ModelAddress,
     query: UsageQuery = {},
   ): Promise<Blob> {
-    const response = await this.client.getUsageCsv({
-      path: pathOf(model),
-      query,
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response as Response);
-    }
+    const response = await okResponse(
+      this.client.getUsageCsv({ path: pathOf(model), query }),
+    );
     return response.blob();
   }
 
