@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import Accordion from '@material-ui/core/Accordion';
 import AccordionDetails from '@material-ui/core/AccordionDetails';
 import AccordionSummary from '@material-ui/core/AccordionSummary';
@@ -79,6 +80,42 @@ function Notes(props: { notes?: string[] }) {
   );
 }
 
+/** One object of a preview: kind, name and a note, expanding (mounted only while open) to its text. */
+function ObjectAccordion(props: {
+  id: string;
+  kind: string;
+  name: string;
+  note: string;
+  /** Names the expanded text for assistive technology. */
+  codeLabel?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Accordion TransitionProps={{ unmountOnExit: true }}>
+      <AccordionSummary
+        expandIcon={<ExpandMoreIcon />}
+        aria-controls={`${props.id}-content`}
+        id={`${props.id}-header`}
+      >
+        <Typography variant="body2">
+          <strong>{props.kind}</strong> {props.name}{' '}
+          <Typography component="span" variant="caption" color="textSecondary">
+            {props.note}
+          </Typography>
+        </Typography>
+      </AccordionSummary>
+      <AccordionDetails>
+        <pre
+          aria-label={props.codeLabel}
+          style={{ margin: 0, overflowX: 'auto', fontSize: 12, width: '100%' }}
+        >
+          {props.children}
+        </pre>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
 /** An update's preview: each object with what changes, as a line diff against what runs. */
 function UpdateDiff(props: {
   current: KubernetesObject[];
@@ -94,58 +131,29 @@ function UpdateDiff(props: {
           ? 'Nothing changes: what runs already matches these settings.'
           : `${touched.length} of ${changes.length} objects change (compared with what the current settings run):`}
       </Typography>
-      {changes.map((c, index) => {
-        const id = `dry-run-diff-${index}`;
-        return (
-          <Accordion
-            key={`${c.kind}/${c.name}/${index}`}
-            TransitionProps={{ unmountOnExit: true }}
-          >
-            <AccordionSummary
-              expandIcon={<ExpandMoreIcon />}
-              aria-controls={`${id}-content`}
-              id={`${id}-header`}
-            >
-              <Typography variant="body2">
-                <strong>{c.kind}</strong> {c.name}{' '}
-                <Typography
-                  component="span"
-                  variant="caption"
-                  color="textSecondary"
-                >
-                  {CHANGE_LABEL[c.change]}
-                  {c.change === 'changed'
-                    ? ` · ${c.added} line${c.added === 1 ? '' : 's'} added, ${
-                        c.removed
-                      } removed`
-                    : ''}
-                </Typography>
-              </Typography>
-            </AccordionSummary>
-            <AccordionDetails>
-              <pre
-                aria-label={t('publishForm.diffOf', {
-                  kind: c.kind,
-                  name: c.name,
-                })}
-                style={{
-                  margin: 0,
-                  overflowX: 'auto',
-                  fontSize: 12,
-                  width: '100%',
-                }}
-              >
-                {c.lines.map((line, i) => (
-                  // The +/- prefix says it without colour; the background only helps the eye.
-                  <div key={i} style={{ background: LINE_BACKGROUND[line.op] }}>
-                    {line.op} {line.text}
-                  </div>
-                ))}
-              </pre>
-            </AccordionDetails>
-          </Accordion>
-        );
-      })}
+      {changes.map((c, index) => (
+        <ObjectAccordion
+          key={`${c.kind}/${c.name}/${index}`}
+          id={`dry-run-diff-${index}`}
+          kind={c.kind}
+          name={c.name}
+          note={`${CHANGE_LABEL[c.change]}${
+            c.change === 'changed'
+              ? ` · ${c.added} line${c.added === 1 ? '' : 's'} added, ${
+                  c.removed
+                } removed`
+              : ''
+          }`}
+          codeLabel={t('publishForm.diffOf', { kind: c.kind, name: c.name })}
+        >
+          {c.lines.map((line, i) => (
+            // The +/- prefix says it without colour; the background only helps the eye.
+            <div key={i} style={{ background: LINE_BACKGROUND[line.op] }}>
+              {line.op} {line.text}
+            </div>
+          ))}
+        </ObjectAccordion>
+      ))}
     </div>
   );
 }
@@ -239,46 +247,21 @@ export function DryRunPreview(props: {
       </Typography>
       {props.objects.map((object, index) => {
         const name = object.metadata?.name ?? '(unnamed)';
-        const id = `dry-run-${index}`;
+        const rules = ruleCount(object);
         return (
-          <Accordion
+          <ObjectAccordion
             key={`${object.kind}/${name}/${index}`}
-            TransitionProps={{ unmountOnExit: true }}
+            id={`dry-run-${index}`}
+            kind={object.kind}
+            name={name}
+            note={`${object.apiVersion}${
+              rules !== undefined
+                ? ` · ${rules} rate-limit rule${rules === 1 ? '' : 's'}`
+                : ''
+            }`}
           >
-            <AccordionSummary
-              expandIcon={<ExpandMoreIcon />}
-              aria-controls={`${id}-content`}
-              id={`${id}-header`}
-            >
-              <Typography variant="body2">
-                <strong>{object.kind}</strong> {name}{' '}
-                <Typography
-                  component="span"
-                  variant="caption"
-                  color="textSecondary"
-                >
-                  {object.apiVersion}
-                  {ruleCount(object) !== undefined
-                    ? ` · ${ruleCount(object)} rate-limit rule${
-                        ruleCount(object) === 1 ? '' : 's'
-                      }`
-                    : ''}
-                </Typography>
-              </Typography>
-            </AccordionSummary>
-            <AccordionDetails>
-              <pre
-                style={{
-                  margin: 0,
-                  overflowX: 'auto',
-                  fontSize: 12,
-                  width: '100%',
-                }}
-              >
-                {JSON.stringify(object, null, 2)}
-              </pre>
-            </AccordionDetails>
-          </Accordion>
+            {JSON.stringify(object, null, 2)}
+          </ObjectAccordion>
         );
       })}
     </div>

@@ -1,12 +1,12 @@
+import type { ReactNode } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import AddIcon from '@material-ui/icons/Add';
 import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
-import { LIMIT_LABELS, LimitField } from './formState';
+import { FormField, LimitInput } from './FormField';
 import {
   DefaultPlanValues,
   MAX_PLANS,
@@ -41,6 +41,28 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
+/** One plan's box: its title as the legend, its fields in a grid, and any actions below. */
+function PlanFieldset(props: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
+  const classes = useStyles();
+  return (
+    <fieldset className={classes.plan}>
+      <legend className={classes.legend}>
+        <Typography variant="body2" component="span">
+          {props.title}
+        </Typography>
+      </legend>
+      <Grid container spacing={1}>
+        {props.children}
+      </Grid>
+      {props.actions}
+    </fieldset>
+  );
+}
+
 export interface PlansFieldsProps {
   state: PlansState;
   errors: PlansErrors;
@@ -60,7 +82,6 @@ export function PlansFields(props: PlansFieldsProps) {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useStyles();
   const { state, errors, kind, disabled, readOnly } = props;
-  const inputProps = readOnly ? { readOnly: true } : undefined;
   const limitFields = planLimitFields(kind);
 
   const setDefault =
@@ -83,23 +104,21 @@ export function PlansFields(props: PlansFieldsProps) {
     value: string,
     onChange: (e: { target: { value: string } }) => void,
   ) => (
-    <TextField
-      id={id}
-      select
-      SelectProps={{ native: true }}
-      label={t('publishForm.approval')}
-      fullWidth
-      variant="outlined"
-      size="small"
-      value={value}
-      onChange={onChange}
-      InputProps={inputProps}
-      disabled={disabled || readOnly}
-      helperText=" "
-    >
-      <option value="manual">{t('publishForm.ownersApprove')}</option>
-      <option value="automatic">{t('publishForm.keyAtOnce')}</option>
-    </TextField>
+    <Grid item xs={12} sm={6}>
+      <FormField
+        id={id}
+        select
+        SelectProps={{ native: true }}
+        label={t('publishForm.approval')}
+        value={value}
+        onChange={onChange}
+        readOnly={readOnly}
+        disabled={disabled || readOnly}
+      >
+        <option value="manual">{t('publishForm.ownersApprove')}</option>
+        <option value="automatic">{t('publishForm.keyAtOnce')}</option>
+      </FormField>
+    </Grid>
   );
   const lifetimeField = (
     id: string,
@@ -107,23 +126,21 @@ export function PlansFields(props: PlansFieldsProps) {
     error: string | undefined,
     onChange: (e: { target: { value: string } }) => void,
   ) => (
-    <TextField
-      id={id}
-      label={t('publishForm.longestKeyLifetimeDays')}
-      type="number"
-      inputProps={{ min: 1, max: 3650, step: 1 }}
-      InputProps={inputProps}
-      placeholder={readOnly ? 'No limit' : undefined}
-      InputLabelProps={readOnly ? { shrink: true } : undefined}
-      fullWidth
-      variant="outlined"
-      size="small"
-      value={value}
-      onChange={onChange}
-      error={!!error}
-      helperText={error ?? (readOnly ? ' ' : 'Empty: keys need not expire')}
-      disabled={disabled}
-    />
+    <Grid item xs={12} sm={6}>
+      <FormField
+        id={id}
+        label={t('publishForm.longestKeyLifetimeDays')}
+        type="number"
+        inputProps={{ min: 1, max: 3650, step: 1 }}
+        readOnly={readOnly}
+        emptyMeans="No limit"
+        value={value}
+        onChange={onChange}
+        error={error}
+        help={readOnly ? ' ' : 'Empty: keys need not expire'}
+        disabled={disabled}
+      />
+    </Grid>
   );
 
   const planBox = (plan: PlanValues, index: number) => {
@@ -132,101 +149,80 @@ export function PlansFields(props: PlansFieldsProps) {
     const title = plan.name.trim()
       ? `Plan ${plan.name.trim()}`
       : `New plan ${index + 1}`;
+    const textField = (
+      field: 'name' | 'description',
+      label: string,
+      help?: string,
+    ) => (
+      <Grid item xs={12} sm={6}>
+        <FormField
+          id={id(field)}
+          label={label}
+          value={plan[field]}
+          onChange={setPlan(index, field)}
+          readOnly={readOnly}
+          error={e[field]}
+          help={help}
+          disabled={disabled}
+        />
+      </Grid>
+    );
     return (
-      <fieldset key={plan.key} className={classes.plan}>
-        <legend className={classes.legend}>
-          <Typography variant="body2" component="span">
-            {title}
-          </Typography>
-        </legend>
-        <Grid container spacing={1}>
-          <Grid item xs={12} sm={6}>
-            <TextField
-              id={id('name')}
-              label={t('publishForm.planName')}
-              fullWidth
-              variant="outlined"
-              size="small"
-              value={plan.name}
-              onChange={setPlan(index, 'name')}
-              InputProps={inputProps}
-              error={!!e.name}
-              helperText={e.name ?? 'Lower-case letters, digits, dashes'}
-              disabled={disabled}
-            />
-          </Grid>
-          <Grid item xs={12} sm={6}>
-            {approvalField(
-              id('approval'),
-              plan.approval,
-              setPlan(index, 'approval'),
-            )}
-          </Grid>
-          <Grid item xs={12} sm={6}>
-            <TextField
-              id={id('description')}
-              label={t('publishForm.planDescriptionOptional')}
-              fullWidth
-              variant="outlined"
-              size="small"
-              value={plan.description}
-              onChange={setPlan(index, 'description')}
-              InputProps={inputProps}
-              error={!!e.description}
-              helperText={e.description ?? ' '}
-              disabled={disabled}
-            />
-          </Grid>
-          <Grid item xs={12} sm={6}>
-            {lifetimeField(
-              id('maxKeyLifetimeDays'),
-              plan.maxKeyLifetimeDays,
-              e.maxKeyLifetimeDays,
-              setPlan(index, 'maxKeyLifetimeDays'),
-            )}
-          </Grid>
-          {limitFields.map((field: LimitField) => (
-            // The form sits in half the page on wide screens: two limits a row keep their labels whole.
-            <Grid item xs={12} sm={6} key={field}>
-              <TextField
-                id={id(field)}
-                label={LIMIT_LABELS[field]}
-                type="number"
-                inputProps={{ min: 1, step: 1 }}
-                InputProps={inputProps}
-                placeholder={readOnly ? 'Default plan’s' : undefined}
-                InputLabelProps={readOnly ? { shrink: true } : undefined}
-                fullWidth
-                variant="outlined"
+      <PlanFieldset
+        key={plan.key}
+        title={title}
+        actions={
+          !readOnly && (
+            <Box display="flex" justifyContent="flex-end">
+              <Button
                 size="small"
-                value={plan[field]}
-                onChange={setPlan(index, field)}
-                error={!!e[field]}
-                helperText={e[field] ?? ' '}
+                color="secondary"
+                onClick={() =>
+                  props.onChange({
+                    ...state,
+                    plans: state.plans.filter(p => p.key !== plan.key),
+                  })
+                }
                 disabled={disabled}
-              />
-            </Grid>
-          ))}
-        </Grid>
-        {!readOnly && (
-          <Box display="flex" justifyContent="flex-end">
-            <Button
-              size="small"
-              color="secondary"
-              onClick={() =>
-                props.onChange({
-                  ...state,
-                  plans: state.plans.filter(p => p.key !== plan.key),
-                })
-              }
-              disabled={disabled}
-              aria-label={t('publishForm.remove', { title })}
-            >
-              {t('publishForm.remove2')}
-            </Button>
-          </Box>
+                aria-label={t('publishForm.remove', { title })}
+              >
+                {t('publishForm.remove2')}
+              </Button>
+            </Box>
+          )
+        }
+      >
+        {textField(
+          'name',
+          t('publishForm.planName'),
+          'Lower-case letters, digits, dashes',
         )}
-      </fieldset>
+        {approvalField(
+          id('approval'),
+          plan.approval,
+          setPlan(index, 'approval'),
+        )}
+        {textField('description', t('publishForm.planDescriptionOptional'))}
+        {lifetimeField(
+          id('maxKeyLifetimeDays'),
+          plan.maxKeyLifetimeDays,
+          e.maxKeyLifetimeDays,
+          setPlan(index, 'maxKeyLifetimeDays'),
+        )}
+        {limitFields.map(field => (
+          <LimitInput
+            key={field}
+            id={id(field)}
+            field={field}
+            value={plan[field]}
+            onChange={setPlan(index, field)}
+            error={e[field]}
+            disabled={disabled}
+            readOnly={readOnly}
+            emptyMeans="Default plan’s"
+          />
+        ))}
+      </PlanFieldset>
     );
   };
 
@@ -253,46 +249,31 @@ export function PlansFields(props: PlansFieldsProps) {
       <Typography variant="caption" color="textSecondary" component="p">
         {t('publishForm.consumersPickAPlanWhen')}
       </Typography>
-      <fieldset className={classes.plan}>
-        <legend className={classes.legend}>
-          <Typography variant="body2" component="span">
-            {t('publishForm.planDefaultTheLimitsAbove')}
-          </Typography>
-        </legend>
-        <Grid container spacing={1}>
-          <Grid item xs={12} sm={6}>
-            {approvalField(
-              'mp-plan-default-approval',
-              state.defaultPlan.approval,
-              setDefault('approval'),
-            )}
-          </Grid>
-          <Grid item xs={12} sm={6}>
-            {lifetimeField(
-              'mp-plan-default-maxKeyLifetimeDays',
-              state.defaultPlan.maxKeyLifetimeDays,
-              errors.defaultPlan.maxKeyLifetimeDays,
-              setDefault('maxKeyLifetimeDays'),
-            )}
-          </Grid>
-          <Grid item xs={12}>
-            <TextField
-              id="mp-plan-default-description"
-              label={t('publishForm.planDescriptionOptional')}
-              placeholder={t('publishForm.theLimitsTheModelWas')}
-              fullWidth
-              variant="outlined"
-              size="small"
-              value={state.defaultPlan.description}
-              onChange={setDefault('description')}
-              InputProps={inputProps}
-              error={!!errors.defaultPlan.description}
-              helperText={errors.defaultPlan.description ?? ' '}
-              disabled={disabled}
-            />
-          </Grid>
+      <PlanFieldset title={t('publishForm.planDefaultTheLimitsAbove')}>
+        {approvalField(
+          'mp-plan-default-approval',
+          state.defaultPlan.approval,
+          setDefault('approval'),
+        )}
+        {lifetimeField(
+          'mp-plan-default-maxKeyLifetimeDays',
+          state.defaultPlan.maxKeyLifetimeDays,
+          errors.defaultPlan.maxKeyLifetimeDays,
+          setDefault('maxKeyLifetimeDays'),
+        )}
+        <Grid item xs={12}>
+          <FormField
+            id="mp-plan-default-description"
+            label={t('publishForm.planDescriptionOptional')}
+            placeholder={t('publishForm.theLimitsTheModelWas')}
+            value={state.defaultPlan.description}
+            onChange={setDefault('description')}
+            readOnly={readOnly}
+            error={errors.defaultPlan.description}
+            disabled={disabled}
+          />
         </Grid>
-      </fieldset>
+      </PlanFieldset>
       {state.plans.map(planBox)}
     </div>
   );
