@@ -4,10 +4,8 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { SelectField } from '../common/SelectField';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import type { TableColumn } from '@backstage/core-components';
@@ -134,25 +132,20 @@ export function AccessRequestsTable(props: {
           {deciding?.decision === 'approve' ? (
             <>
               {props.plans && (
-                <FormControl fullWidth margin="normal" variant="outlined">
-                  <InputLabel id="decide-plan-label">
-                    {t('access.plan')}
-                  </InputLabel>
-                  <Select
-                    labelId="decide-plan-label"
-                    // A name labels the button by "Plan" and the chosen plan (axe label-content-name-mismatch).
-                    name="decidePlan"
-                    value={plan}
-                    onChange={e => setPlan(String(e.target.value))}
-                    label={t('access.plan')}
-                  >
-                    {props.plans.map(p => (
-                      <MenuItem key={p.id} value={p.name}>
-                        {p.name}
-                      </MenuItem>
-                    ))}
-                  </Select>
-                </FormControl>
+                <SelectField
+                  labelId="decide-plan-label"
+                  name="decidePlan"
+                  label={t('access.plan')}
+                  value={plan}
+                  onChange={setPlan}
+                  margin="normal"
+                >
+                  {props.plans.map(p => (
+                    <MenuItem key={p.id} value={p.name}>
+                      {p.name}
+                    </MenuItem>
+                  ))}
+                </SelectField>
               )}
               <TextField
                 id="decide-days"

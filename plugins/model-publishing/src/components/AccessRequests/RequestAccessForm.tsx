@@ -1,10 +1,7 @@
 import { useEffect, useState } from 'react';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
-import FormHelperText from '@material-ui/core/FormHelperText';
-import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { SelectField } from '../common/SelectField';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
@@ -134,46 +131,39 @@ export function RequestAccessForm(props: {
           {t('access.requestSentTheModelsOwners')}
         </Alert>
       )}
-      <FormControl fullWidth margin="normal" variant="outlined">
-        <InputLabel id="access-plan-label">{t('access.plan')}</InputLabel>
-        <Select
-          labelId="access-plan-label"
-          id="access-plan"
-          // A name labels the button by "Plan" and the chosen plan (axe label-content-name-mismatch).
-          name="plan"
-          value={plan}
-          onChange={e => setPlan(String(e.target.value))}
-          label={t('access.plan')}
-        >
-          {(plans ?? []).map(p => (
-            <MenuItem key={p.id} value={p.name}>
-              {p.name} — {describeLimits(p.rateLimits)} (
-              {p.approval === 'automatic' ? 'key at once' : 'owners approve'})
-            </MenuItem>
-          ))}
-        </Select>
-        {chosen?.description && (
-          <FormHelperText>{chosen.description}</FormHelperText>
-        )}
-      </FormControl>
-      <FormControl fullWidth margin="normal" variant="outlined">
-        <InputLabel id="access-consumer-label">{t('access.keyFor')}</InputLabel>
-        <Select
-          labelId="access-consumer-label"
-          id="access-consumer"
-          name="consumer"
-          value={consumer}
-          onChange={e => setConsumer(String(e.target.value))}
-          label={t('access.keyFor')}
-        >
-          {(consumers ?? []).map(c => (
-            <MenuItem key={c.value} value={c.value}>
-              {c.label}
-            </MenuItem>
-          ))}
-        </Select>
-        <FormHelperText>{t('access.theKeyBelongsToThis')}</FormHelperText>
-      </FormControl>
+      <SelectField
+        labelId="access-plan-label"
+        id="access-plan"
+        name="plan"
+        label={t('access.plan')}
+        value={plan}
+        onChange={setPlan}
+        margin="normal"
+        helperText={chosen?.description}
+      >
+        {(plans ?? []).map(p => (
+          <MenuItem key={p.id} value={p.name}>
+            {p.name} — {describeLimits(p.rateLimits)} (
+            {p.approval === 'automatic' ? 'key at once' : 'owners approve'})
+          </MenuItem>
+        ))}
+      </SelectField>
+      <SelectField
+        labelId="access-consumer-label"
+        id="access-consumer"
+        name="consumer"
+        label={t('access.keyFor')}
+        value={consumer}
+        onChange={setConsumer}
+        margin="normal"
+        helperText={t('access.theKeyBelongsToThis')}
+      >
+        {(consumers ?? []).map(c => (
+          <MenuItem key={c.value} value={c.value}>
+            {c.label}
+          </MenuItem>
+        ))}
+      </SelectField>
       <TextField
         id="access-purpose"
         label={t('access.purpose')}

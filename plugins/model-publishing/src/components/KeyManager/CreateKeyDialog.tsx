@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import TextField from '@material-ui/core/TextField';
 import { keyNameSchema } from '@model-publishing/plugin-model-publishing-common';
 import type { CreateKeyRequest } from '../../api/types';
 import { ConfirmDialog } from '../common/ConfirmDialog';
-import { KEY_DESCRIPTION_MAX } from './EditKeyDialog';
+import {
+  KeyDescriptionField,
+  KeyField,
+  keyDescriptionProblem,
+} from './keyDialogParts';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
@@ -20,8 +23,8 @@ export function validateCreateKey(
 } {
   const errors: { name?: string; expiresOn?: string; description?: string } =
     {};
-  if (description.trim().length > KEY_DESCRIPTION_MAX)
-    errors.description = `The description must be at most ${KEY_DESCRIPTION_MAX} characters`;
+  const descriptionProblem = keyDescriptionProblem(description);
+  if (descriptionProblem) errors.description = descriptionProblem;
   const parsedName = keyNameSchema.safeParse(name.trim());
   if (!parsedName.success) errors.name = parsedName.error.issues[0]?.message;
   let expiresAt: string | undefined;
@@ -91,46 +94,30 @@ export function CreateKeyDialog(props: {
         publication's limits; you can give it limits of its own later (Edit
         key).
       </DialogContentText>
-      <TextField
+      <KeyField
         id="create-key-name"
-        // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
-        autoFocus
-        fullWidth
-        margin="dense"
-        variant="outlined"
+        first
         label={t('keyManager.keyName')}
         value={name}
-        onChange={e => setName(e.target.value)}
-        error={!!errors.name}
-        helperText={errors.name ?? 'e.g. the client or team that will use it'}
+        onChange={setName}
+        error={errors.name}
+        help="e.g. the client or team that will use it"
       />
-      <TextField
+      <KeyDescriptionField
         id="create-key-description"
-        fullWidth
-        margin="dense"
-        variant="outlined"
-        label={t('keyManager.descriptionOptional')}
         value={description}
-        onChange={e => setDescription(e.target.value)}
-        error={!!errors.description}
-        helperText={
-          errors.description ?? 'What the key is for, e.g. where it is stored'
-        }
+        onChange={setDescription}
+        error={errors.description}
+        help="What the key is for, e.g. where it is stored"
       />
-      <TextField
+      <KeyField
         id="create-key-expires"
-        fullWidth
-        margin="dense"
-        variant="outlined"
         type="date"
         label={t('keyManager.expiresOnOptional')}
-        InputLabelProps={{ shrink: true }}
         value={expiresOn}
-        onChange={e => setExpiresOn(e.target.value)}
-        error={!!errors.expiresOn}
-        helperText={
-          errors.expiresOn ?? 'Leave empty for a key that does not expire'
-        }
+        onChange={setExpiresOn}
+        error={errors.expiresOn}
+        help="Leave empty for a key that does not expire"
       />
     </ConfirmDialog>
   );

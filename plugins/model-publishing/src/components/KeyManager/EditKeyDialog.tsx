@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import type {
   ApiKeyInfo,
@@ -16,14 +15,14 @@ import {
   limitProblem,
 } from '../PublishForm/formState';
 import { describeLimits } from '../AccessRequests/format';
+import { TextInput } from '../common/TextInput';
+import { KeyDescriptionField, keyDescriptionProblem } from './keyDialogParts';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
 type Field =
   | (typeof REQUEST_LIMIT_FIELDS)[number]
   | (typeof TOKEN_LIMIT_FIELDS)[number];
-
-export const KEY_DESCRIPTION_MAX = 200;
 
 /**
  * The edit form's request (pure): the description as typed, and the key's own limits — all empty
@@ -38,8 +37,8 @@ export function validateEditKey(
   errors: Partial<Record<Field | 'description', string>>;
 } {
   const errors: Partial<Record<Field | 'description', string>> = {};
-  if (description.trim().length > KEY_DESCRIPTION_MAX)
-    errors.description = `The description must be at most ${KEY_DESCRIPTION_MAX} characters`;
+  const descriptionProblem = keyDescriptionProblem(description);
+  if (descriptionProblem) errors.description = descriptionProblem;
   const rateLimits: RateLimits = {};
   for (const field of fields) {
     const raw = (limits[field] ?? '').trim();
@@ -109,38 +108,30 @@ export function EditKeyDialog(props: {
         publication's for this key; leave them all empty to use the
         publication's ({describeLimits(props.publicationLimits)}).
       </DialogContentText>
-      <TextField
+      <KeyDescriptionField
         id="edit-key-description"
-        // eslint-disable-next-line jsx-a11y/no-autofocus -- a modal dialog moves focus inside on open (WAI-ARIA dialog pattern)
-        autoFocus
-        fullWidth
-        margin="dense"
-        variant="outlined"
-        label={t('keyManager.descriptionOptional')}
+        first
         value={description}
-        onChange={e => setDescription(e.target.value)}
-        error={!!errors.description}
-        helperText={
-          errors.description ?? 'What the key is for, e.g. who uses it'
-        }
+        onChange={setDescription}
+        error={errors.description}
+        help="What the key is for, e.g. who uses it"
       />
       <Typography variant="subtitle2" component="h3" style={{ marginTop: 8 }}>
         {t('keyManager.thisKeysLimits')}
       </Typography>
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
         {fields.map(field => (
-          <TextField
+          <TextInput
             key={field}
             id={`edit-key-${field}`}
             margin="dense"
-            variant="outlined"
+            fullWidth={false}
             type="number"
             inputProps={{ min: 1, step: 1 }}
             label={LIMIT_LABELS[field]}
             value={limits[field] ?? ''}
             onChange={e => setLimits({ ...limits, [field]: e.target.value })}
-            error={!!errors[field]}
-            helperText={errors[field] ?? ' '}
+            error={errors[field]}
             style={{ flex: '1 1 160px' }}
           />
         ))}

@@ -9,11 +9,7 @@ import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
  * there Escape must ask before the key is lost, and CopyTextButton's feedback tooltip would take the first
  * Escape after a copy. Elsewhere the UI uses core-components' CopyTextButton.
  */
-export function KeyCopyButton(props: {
-  text: string;
-  label: string;
-  onCopied?: () => void;
-}) {
+export function KeyCopyButton(props: { text: string; label: string }) {
   const [, copy] = useCopyToClipboard();
   const [copied, setCopied] = useState(false);
   return (
@@ -24,7 +20,6 @@ export function KeyCopyButton(props: {
         onClick={() => {
           copy(props.text);
           setCopied(true);
-          props.onCopied?.();
         }}
       >
         <FileCopyOutlined fontSize="small" />

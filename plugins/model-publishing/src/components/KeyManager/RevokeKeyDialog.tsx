@@ -1,6 +1,6 @@
 import DialogContentText from '@material-ui/core/DialogContentText';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
-import { ConfirmDialog } from '../common/ConfirmDialog';
+import { KeyActionDialog } from './keyDialogParts';
 
 export function RevokeKeyDialog(props: {
   apiKey?: ApiKeyInfo;
@@ -9,21 +9,18 @@ export function RevokeKeyDialog(props: {
 }) {
   const key = props.apiKey;
   return (
-    <ConfirmDialog
-      open={!!key}
-      title={`Revoke key ${key?.name ?? ''}`}
-      confirmLabel="Revoke key"
+    <KeyActionDialog
+      apiKey={key}
+      action="Revoke"
       danger
       onClose={props.onClose}
-      onConfirm={async () => {
-        if (key) await props.onRevoke(key);
-      }}
+      onConfirm={props.onRevoke}
     >
       <DialogContentText>
         Requests with <strong>{key?.name}</strong>{' '}
         {key ? `(${key.prefix}…)` : ''} will be rejected as soon as the gateway
         picks up the change. This cannot be undone.
       </DialogContentText>
-    </ConfirmDialog>
+    </KeyActionDialog>
   );
 }

@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'react';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { SelectField } from '../common/SelectField';
 import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
-import { ConfirmDialog } from '../common/ConfirmDialog';
+import { KeyActionDialog } from './keyDialogParts';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
@@ -30,14 +28,11 @@ export function RotateKeyDialog(props: {
   }, [props.apiKey]);
   const key = props.apiKey;
   return (
-    <ConfirmDialog
-      open={!!key}
-      title={`Rotate key ${key?.name ?? ''}`}
-      confirmLabel="Rotate key"
+    <KeyActionDialog
+      apiKey={key}
+      action="Rotate"
       onClose={props.onClose}
-      onConfirm={async () => {
-        if (key) await props.onRotate(key, hours);
-      }}
+      onConfirm={k => props.onRotate(k, hours)}
     >
       <DialogContentText>
         Rotating issues a new key (shown once) to replace{' '}
@@ -46,31 +41,25 @@ export function RotateKeyDialog(props: {
         work, so clients can switch over without downtime; after it, the old key
         is revoked.
       </DialogContentText>
-      <FormControl fullWidth variant="outlined" margin="dense">
-        <InputLabel id="grace-period-label">
-          {t('keyManager.gracePeriod')}
-        </InputLabel>
-        <Select
-          labelId="grace-period-label"
-          label={t('keyManager.gracePeriod')}
-          // A name gives the displayed value an id, so MUI labels the button by "Grace period" and the
-          // chosen value: its accessible name then contains its visible text (axe label-content-name-mismatch).
-          name="gracePeriod"
-          value={hours}
-          onChange={e => setHours(Number(e.target.value))}
-        >
-          {GRACE_PERIOD_OPTIONS.map(option => (
-            <MenuItem key={option.hours} value={option.hours}>
-              {option.label}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
+      <SelectField
+        labelId="grace-period-label"
+        label={t('keyManager.gracePeriod')}
+        name="gracePeriod"
+        value={hours}
+        onChange={value => setHours(Number(value))}
+        margin="dense"
+      >
+        {GRACE_PERIOD_OPTIONS.map(option => (
+          <MenuItem key={option.hours} value={option.hours}>
+            {option.label}
+          </MenuItem>
+        ))}
+      </SelectField>
       {hours === 0 && (
         <DialogContentText color="error" style={{ marginTop: 8 }}>
           {t('keyManager.clientsStillUsingTheOld')}
         </DialogContentText>
       )}
-    </ConfirmDialog>
+    </KeyActionDialog>
   );
 }

@@ -3,10 +3,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import { InfoCard } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { SelectField } from '../common/SelectField';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -104,25 +102,22 @@ export function TryIt({ address, publication }: TryItProps) {
       subheader={`Sends one request to ${baseUrl} with an API key, as a client would.`}
     >
       <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-        <FormControl variant="outlined" size="small" style={{ minWidth: 240 }}>
-          <InputLabel id={`${id}-key-label`}>API key</InputLabel>
-          <Select
-            labelId={`${id}-key-label`}
-            label="API key"
-            // A name gives the displayed value an id, so MUI labels the button by "API key" and the chosen
-            // key (axe label-content-name-mismatch otherwise: the name would be the label alone).
-            name={`${id}-key`}
-            value={keyChoice}
-            onChange={e => setKeyChoice(String(e.target.value))}
-          >
-            {keys.map(k => (
-              <MenuItem key={k.id} value={k.id}>
-                {k.name} ({k.prefix}…)
-              </MenuItem>
-            ))}
-            <MenuItem value={PASTE}>Paste a key</MenuItem>
-          </Select>
-        </FormControl>
+        <SelectField
+          labelId={`${id}-key-label`}
+          label="API key"
+          name={`${id}-key`}
+          value={keyChoice}
+          onChange={setKeyChoice}
+          size="small"
+          style={{ minWidth: 240 }}
+        >
+          {keys.map(k => (
+            <MenuItem key={k.id} value={k.id}>
+              {k.name} ({k.prefix}…)
+            </MenuItem>
+          ))}
+          <MenuItem value={PASTE}>Paste a key</MenuItem>
+        </SelectField>
         {keyChoice === PASTE && (
           <TextField
             id={`${id}-pasted`}
@@ -136,19 +131,18 @@ export function TryIt({ address, publication }: TryItProps) {
             style={{ minWidth: 280 }}
           />
         )}
-        <FormControl variant="outlined" size="small" style={{ minWidth: 110 }}>
-          <InputLabel id={`${id}-method-label`}>Method</InputLabel>
-          <Select
-            labelId={`${id}-method-label`}
-            label="Method"
-            name={`${id}-method`}
-            value={method}
-            onChange={e => setMethod(e.target.value as 'GET' | 'POST')}
-          >
-            <MenuItem value="GET">GET</MenuItem>
-            <MenuItem value="POST">POST</MenuItem>
-          </Select>
-        </FormControl>
+        <SelectField
+          labelId={`${id}-method-label`}
+          label="Method"
+          name={`${id}-method`}
+          value={method}
+          onChange={value => setMethod(value as 'GET' | 'POST')}
+          size="small"
+          style={{ minWidth: 110 }}
+        >
+          <MenuItem value="GET">GET</MenuItem>
+          <MenuItem value="POST">POST</MenuItem>
+        </SelectField>
         <TextField
           id={`${id}-path`}
           label="Path"
