@@ -1,17 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import SearchIcon from '@material-ui/icons/Search';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Grid from '@material-ui/core/Grid';
-import InputAdornment from '@material-ui/core/InputAdornment';
-import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import {
   Content,
@@ -28,39 +23,30 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
-import type {
-  Publication,
-  PublicationStatus,
-} from '@model-publishing/plugin-model-publishing-common';
+import type { Publication } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
 import type { PublicationPage, UsageSummaryItem } from '../../api/types';
-import { PublicationStatusLabel, statusLabel } from '../common/StatusChip';
+import { PublicationStatusLabel } from '../common/StatusChip';
 import { kindLabel } from '../StatusPanel/StatusPanel';
+import { saveFile } from '../common/download';
 import { formatNumber } from '../common/format';
 import { useEntityTabLink } from '../common/useEntityTabLink';
-import { KIND_OPTIONS, STATUS_OPTIONS, ownerOptions } from './filters';
+import { FilterBar, type Filters } from './FilterBar';
+import { ownerOptions } from './filters';
 import { fleetCsv, fleetTotals } from './fleet';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 import {
-  FilterSelect,
   noWrap,
   type Sort,
   SortableHeader,
   type SortBy,
   UsageTrend,
   USAGE_DAYS,
-  download,
   usageFrom,
 } from './tableParts';
 
 export { USAGE_DAYS, usageFrom } from './tableParts';
-
-interface Filters {
-  owner: string;
-  kind: string;
-  status: '' | PublicationStatus;
-}
 
 /** Rows per request: the server pages, sorts and searches, so the page loads only what it shows. */
 export const PAGE_SIZE = 50;
@@ -178,7 +164,7 @@ export function PublishedModelsTable() {
     });
   }, [list.value]);
 
-  const setFilter = (key: keyof Filters) => (value: string) => {
+  const setFilter = (key: keyof Filters, value: string) => {
     setFilters(f => ({ ...f, [key]: value }));
     setPages([undefined]);
   };
@@ -233,9 +219,9 @@ export function PublishedModelsTable() {
             size="small"
             startIcon={<GetAppIcon />}
             onClick={() =>
-              download(
+              saveFile(
                 `published-models-${new Date().toISOString().slice(0, 10)}.csv`,
-                fleetCsv(rows, summaryById),
+                new Blob([fleetCsv(rows, summaryById)], { type: 'text/csv' }),
               )
             }
           >
@@ -360,63 +346,13 @@ export function PublishedModelsTable() {
 
   return (
     <>
-      {/* On a surface of their own: the outlined fields' labels are too faint on the page background. */}
-      <Paper variant="outlined" style={{ padding: 16, marginBottom: 16 }}>
-        <Grid container spacing={2}>
-          <Grid item xs={12} md={3}>
-            <TextField
-              id="mp-search"
-              label={t('publishedModels.search')}
-              placeholder={t('publishedModels.modelNamespaceOwnerKind')}
-              variant="outlined"
-              size="small"
-              fullWidth
-              value={search}
-              onChange={e => setSearch(e.target.value)}
-              InputProps={{
-                startAdornment: (
-                  <InputAdornment position="start">
-                    <SearchIcon fontSize="small" />
-                  </InputAdornment>
-                ),
-              }}
-            />
-          </Grid>
-          <Grid item xs={12} sm={4} md={3}>
-            <FilterSelect
-              id="mp-filter-owner"
-              label={t('publishedModels.owner')}
-              value={filters.owner}
-              options={owners.map(o => ({ value: o, label: o }))}
-              onChange={setFilter('owner')}
-            />
-          </Grid>
-          <Grid item xs={12} sm={4} md={3}>
-            <FilterSelect
-              id="mp-filter-kind"
-              label={t('publishedModels.kind')}
-              value={filters.kind}
-              options={KIND_OPTIONS.map(k => ({
-                value: k,
-                label: kindLabel(k),
-              }))}
-              onChange={setFilter('kind')}
-            />
-          </Grid>
-          <Grid item xs={12} sm={4} md={3}>
-            <FilterSelect
-              id="mp-filter-status"
-              label={t('publishedModels.status')}
-              value={filters.status}
-              options={STATUS_OPTIONS.map(s => ({
-                value: s,
-                label: statusLabel(s),
-              }))}
-              onChange={setFilter('status')}
-            />
-          </Grid>
-        </Grid>
-      </Paper>
+      <FilterBar
+        search={search}
+        onSearch={setSearch}
+        filters={filters}
+        owners={owners}
+        onFilter={setFilter}
+      />
       {body}
     </>
   );

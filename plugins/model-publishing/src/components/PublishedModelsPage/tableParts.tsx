@@ -1,8 +1,4 @@
 import Box from '@material-ui/core/Box';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import TableCell from '@material-ui/core/TableCell';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import { Link } from '@backstage/core-components';
@@ -12,7 +8,7 @@ import { formatNumber } from '../common/format';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { modelPublishingTranslationRef } from '../../translation';
 
-// The published-models table's parts: sortable headers, filters, the usage trend, the CSV download.
+// The published-models table's parts: sortable headers, the usage trend.
 
 /** Short values and headers stay on one line; only the endpoint URL may wrap (anywhere). */
 export const noWrap = { whiteSpace: 'nowrap' } as const;
@@ -42,35 +38,6 @@ export function SortableHeader(props: {
         {props.label}
       </TableSortLabel>
     </TableCell>
-  );
-}
-
-export function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  options: { value: string; label: string }[];
-  onChange: (value: string) => void;
-}) {
-  const { t } = useTranslationRef(modelPublishingTranslationRef);
-  return (
-    <FormControl variant="outlined" size="small" fullWidth>
-      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
-      <Select
-        labelId={`${props.id}-label`}
-        id={props.id}
-        label={props.label}
-        value={props.value}
-        onChange={e => props.onChange(String(e.target.value))}
-      >
-        <MenuItem value="">{t('publishedModels.all')}</MenuItem>
-        {props.options.map(o => (
-          <MenuItem key={o.value} value={o.value}>
-            {o.label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
   );
 }
 
@@ -120,14 +87,4 @@ export function UsageTrend(props: {
       )}
     </Box>
   );
-}
-
-/** Saves `text` as a file named `name` through a temporary link (the browser's download). */
-export function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = name;
-  anchor.click();
-  URL.revokeObjectURL(url);
 }
