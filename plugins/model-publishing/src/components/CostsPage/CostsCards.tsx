@@ -61,6 +61,10 @@ export const useCostsStyles = makeStyles(theme => ({
 /** How many of the month's keys the page lists (costliest first); the rest are in the totals. */
 export const KEYS_SHOWN = 20;
 
+/** A formatter of amounts in the report's currency. */
+const costIn = (currency: string) => (amount: number) =>
+  formatCost(amount, currency);
+
 function lineName(line: ChargebackReport['lines'][number]): string {
   if (line.ref === 'unattributed') return 'Unattributed (no consumer found)';
   return line.title ? `${line.title} (${line.ref})` : line.ref;
@@ -73,7 +77,7 @@ export function ChargebackCard(props: {
 }) {
   const classes = useCostsStyles();
   const { report } = props;
-  const cost = (n: number) => formatCost(n, report.currency);
+  const cost = costIn(report.currency);
   return (
     <InfoCard
       title={`Costs in ${monthLabel(report.month)}`}
@@ -148,6 +152,7 @@ export function ChargebackCard(props: {
 
 export function ProvidersCard(props: { report: ChargebackReport }) {
   const { report } = props;
+  const cost = costIn(report.currency);
   return (
     <InfoCard title="Charged per owning team">
       <Table size="small" aria-label="Costs per owning team">
@@ -163,9 +168,7 @@ export function ProvidersCard(props: { report: ChargebackReport }) {
               <TableCell component="th" scope="row">
                 {p.owner}
               </TableCell>
-              <TableCell align="right">
-                {formatCost(p.cost, report.currency)}
-              </TableCell>
+              <TableCell align="right">{cost(p.cost)}</TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -178,6 +181,7 @@ export function KeysCard(props: { report: ChargebackReport }) {
   const classes = useCostsStyles();
   const { report } = props;
   const keys = [...report.keys].sort((a, b) => b.cost - a.cost);
+  const cost = costIn(report.currency);
   return (
     <InfoCard title="Costliest keys">
       {keys.length === 0 ? (
@@ -201,9 +205,7 @@ export function KeysCard(props: { report: ChargebackReport }) {
                   </TableCell>
                   <TableCell>{k.model}</TableCell>
                   <TableCell>{k.consumer}</TableCell>
-                  <TableCell align="right">
-                    {formatCost(k.cost, report.currency)}
-                  </TableCell>
+                  <TableCell align="right">{cost(k.cost)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -233,7 +235,7 @@ export function BudgetsCard(props: {
   const [editing, setEditing] = useState<{ budget?: Budget } | undefined>();
   const [removing, setRemoving] = useState<Budget | undefined>();
   const rows = budgetRows(props.budgets ?? [], report);
-  const cost = (n: number) => formatCost(n, report.currency);
+  const cost = costIn(report.currency);
 
   let body: JSX.Element;
   if (props.error)

@@ -14,13 +14,13 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { costsAdminPermission } from '@model-publishing/plugin-model-publishing-common';
 import { modelCostsApiRef } from '../../api/ModelCostsApi';
-import { errorMessage } from '../common/errors';
+import { useCsvDownload } from '../common/download';
 import { isMonth, monthLabel, monthOf, shiftMonth } from './costs';
 import {
   BudgetsCard,
@@ -38,7 +38,7 @@ import {
 export function CostsPage() {
   const classes = useCostsStyles();
   const api = useApi(modelCostsApiRef);
-  const alertApi = useApi(alertApiRef);
+  const downloadCsv = useCsvDownload();
   const thisMonth = monthOf(new Date());
   const [month, setMonth] = useState(thisMonth);
   const [typed, setTyped] = useState(thisMonth);
@@ -56,20 +56,9 @@ export function CostsPage() {
   const download = async (event: MouseEvent) => {
     // The link's href is the CSV route; the page fetches it with the user's credentials.
     event.preventDefault();
-    try {
-      const blob = await api.downloadChargebackCsv(month);
-      const url = URL.createObjectURL(blob);
-      const anchor = document.createElement('a');
-      anchor.href = url;
-      anchor.download = `costs-${month}.csv`;
-      anchor.click();
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      alertApi.post({
-        message: `CSV download failed: ${errorMessage(e)}`,
-        severity: 'error',
-      });
-    }
+    await downloadCsv(`costs-${month}.csv`, () =>
+      api.downloadChargebackCsv(month),
+    );
   };
 
   return (

@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import TextField from '@material-ui/core/TextField';
+import TextField, { TextFieldProps } from '@material-ui/core/TextField';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import { makeStyles } from '@material-ui/core/styles';
@@ -51,6 +51,32 @@ export function RangePicker(props: {
     if (!error) props.onChange({ preset: 'custom', custom: draft });
   };
 
+  // Each name starts with the button's visible text (axe label-content-name-mismatch).
+  const choices = [
+    { value: '24h', text: t('usage.n24h'), name: t('usage.n24hLast24Hours') },
+    { value: '7d', text: t('usage.n7d'), name: t('usage.n7dLast7Days') },
+    { value: '30d', text: t('usage.n30d'), name: t('usage.n30dLast30Days') },
+    { value: 'custom', text: t('usage.custom'), name: t('usage.customRange') },
+  ];
+  const dateField = (
+    end: keyof CustomRange,
+    label: string,
+    more: Pick<TextFieldProps, 'inputProps' | 'error' | 'helperText'>,
+  ) => (
+    <TextField
+      id={`usage-range-${end}`}
+      className={classes.date}
+      label={label}
+      type="date"
+      size="small"
+      variant="outlined"
+      value={draft[end]}
+      onChange={e => setDraft(d => ({ ...d, [end]: e.target.value }))}
+      InputLabelProps={{ shrink: true }}
+      {...more}
+    />
+  );
+
   return (
     <Box className={classes.root}>
       <ToggleButtonGroup
@@ -68,47 +94,23 @@ export function RangePicker(props: {
         }}
         aria-label={t('usage.usageRange')}
       >
-        {/* Each name starts with the button's visible text (axe label-content-name-mismatch). */}
-        <ToggleButton value="24h" aria-label={t('usage.n24hLast24Hours')}>
-          {t('usage.n24h')}
-        </ToggleButton>
-        <ToggleButton value="7d" aria-label={t('usage.n7dLast7Days')}>
-          {t('usage.n7d')}
-        </ToggleButton>
-        <ToggleButton value="30d" aria-label={t('usage.n30dLast30Days')}>
-          {t('usage.n30d')}
-        </ToggleButton>
-        <ToggleButton value="custom" aria-label={t('usage.customRange')}>
-          {t('usage.custom')}
-        </ToggleButton>
+        {choices.map(choice => (
+          <ToggleButton
+            key={choice.value}
+            value={choice.value}
+            aria-label={choice.name}
+          >
+            {choice.text}
+          </ToggleButton>
+        ))}
       </ToggleButtonGroup>
       {custom && (
         <form className={classes.root} onSubmit={apply} noValidate>
-          <TextField
-            id="usage-range-from"
-            className={classes.date}
-            label={t('usage.from')}
-            type="date"
-            size="small"
-            variant="outlined"
-            value={draft.from}
-            onChange={e => setDraft(d => ({ ...d, from: e.target.value }))}
-            InputLabelProps={{ shrink: true }}
-            inputProps={{ max: today }}
-          />
-          <TextField
-            id="usage-range-to"
-            className={classes.date}
-            label={t('usage.to')}
-            type="date"
-            size="small"
-            variant="outlined"
-            value={draft.to}
-            onChange={e => setDraft(d => ({ ...d, to: e.target.value }))}
-            InputLabelProps={{ shrink: true }}
-            error={!!shownError}
-            helperText={shownError}
-          />
+          {dateField('from', t('usage.from'), { inputProps: { max: today } })}
+          {dateField('to', t('usage.to'), {
+            error: !!shownError,
+            helperText: shownError,
+          })}
           <Button type="submit" variant="outlined" size="small">
             {t('usage.apply')}
           </Button>

@@ -11,10 +11,13 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
-import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  PublishableModelKind,
+  UsageBucket,
+} from '@model-publishing/plugin-model-publishing-common';
 import type { UsageReport } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';
-import { LineChart } from './LineChart';
+import { LineChart, PaletteKey, Series } from './LineChart';
 import { formatDateTime, formatNumber } from '../common/format';
 import {
   alertMessage,
@@ -86,6 +89,12 @@ export function UsageBody(props: {
   const perKeyAvailable = keys.some(k => k.buckets && k.buckets.length > 0);
   const perKey = view === 'keys' && perKeyAvailable;
   const cost = report.cost;
+  /** One line of the totals chart: a count of every bucket. */
+  const line = (
+    name: string,
+    count: (bucket: UsageBucket) => number,
+    color: PaletteKey,
+  ): Series => ({ name, values: buckets.map(count), color });
 
   return (
     <Box mt={2}>
@@ -168,16 +177,8 @@ export function UsageBody(props: {
                   title={t('usage.requestsAndErrorsOverTime')}
                   labels={labels}
                   series={[
-                    {
-                      name: 'Requests',
-                      values: buckets.map(b => b.requests),
-                      color: 'primary',
-                    },
-                    {
-                      name: 'Errors',
-                      values: buckets.map(bucketErrors),
-                      color: 'error',
-                    },
+                    line('Requests', b => b.requests, 'primary'),
+                    line('Errors', bucketErrors, 'error'),
                   ]}
                 />
               )}
@@ -193,16 +194,8 @@ export function UsageBody(props: {
                     title={t('usage.tokensOverTime')}
                     labels={labels}
                     series={[
-                      {
-                        name: 'Input tokens',
-                        values: buckets.map(b => b.inputTokens),
-                        color: 'info',
-                      },
-                      {
-                        name: 'Output tokens',
-                        values: buckets.map(b => b.outputTokens),
-                        color: 'success',
-                      },
+                      line('Input tokens', b => b.inputTokens, 'info'),
+                      line('Output tokens', b => b.outputTokens, 'success'),
                     ]}
                   />
                 ))}

@@ -7,7 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
@@ -17,7 +17,7 @@ import {
   deniedReason,
 } from '../../hooks/useModelPermissions';
 import { GatedButton } from '../common/GatedButton';
-import { errorMessage } from '../common/errors';
+import { useCsvDownload } from '../common/download';
 import { rangeQuery } from './usageRange';
 import { customRangeQuery } from './customRange';
 import { RangePicker, RangeChoice } from './RangePicker';
@@ -50,7 +50,7 @@ export function UsageCards(props: UsageCardsProps) {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
   const classes = useUsageStyles();
   const api = useApi(modelPublishingApiRef);
-  const alertApi = useApi(alertApiRef);
+  const downloadCsv = useCsvDownload();
   const { address, permissions, onReport } = props;
   const [choice, setChoice] = useState<RangeChoice>({ preset: '24h' });
   const canRead = permissions.allowed.usage;
@@ -74,22 +74,11 @@ export function UsageCards(props: UsageCardsProps) {
     canRead,
   ]);
 
-  const download = async () => {
-    try {
-      const blob = await api.downloadUsageCsv(address, queryOf(choice));
-      const url = URL.createObjectURL(blob);
-      const anchor = document.createElement('a');
-      anchor.href = url;
-      anchor.download = `${address.namespace}-${address.name}-usage-${rangeKey}.csv`;
-      anchor.click();
-      URL.revokeObjectURL(url);
-    } catch (e) {
-      alertApi.post({
-        message: `CSV download failed: ${errorMessage(e)}`,
-        severity: 'error',
-      });
-    }
-  };
+  const download = () =>
+    downloadCsv(
+      `${address.namespace}-${address.name}-usage-${rangeKey}.csv`,
+      () => api.downloadUsageCsv(address, queryOf(choice)),
+    );
 
   const header = (
     <Box className={classes.header}>

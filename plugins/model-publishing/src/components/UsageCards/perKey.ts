@@ -1,6 +1,7 @@
 import type { UsageBucket } from '@model-publishing/plugin-model-publishing-common';
 import type { UsageKeyBreakdown } from '../../api/types';
 import type { PaletteKey, Series } from './LineChart';
+import { bucketErrors } from './usageRange';
 
 /** Lines drawn one per key before the rest are summed into "Other keys". */
 export const MAX_KEY_LINES = 5;
@@ -20,13 +21,7 @@ export type KeyMetric = 'requests' | 'errors' | 'tokens';
 function valueOf(bucket: UsageBucket, metric: KeyMetric): number {
   if (metric === 'requests') return bucket.requests;
   if (metric === 'tokens') return bucket.inputTokens + bucket.outputTokens;
-  return (
-    bucket.status401 +
-    bucket.status403 +
-    bucket.status429 +
-    bucket.status4xxOther +
-    bucket.status5xx
-  );
+  return bucketErrors(bucket);
 }
 
 /**
