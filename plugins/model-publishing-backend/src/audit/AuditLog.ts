@@ -1,11 +1,30 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import type { AuditorService, AuditorServiceEventSeverityLevel } from '@backstage/backend-plugin-api';
-import type { AuditAction, AuditEntry } from '@model-publishing/plugin-model-publishing-common';
+import type {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+} from '@backstage/backend-plugin-api';
+import type {
+  AuditAction,
+  AuditEntry,
+} from '@model-publishing/plugin-model-publishing-common';
+import { fieldsOfRow, rowOf, setFields } from '../database/fields';
 import { decodeCursor, encodeCursor, toDate, toIso } from '../database/util';
 import type { Page } from '../database/PublicationStore';
 
 const TABLE = 'audit_log';
+
+/** What an action was done on, as far as it says: entries and events name only what is set. */
+const TARGET_FIELDS = ['entityRef', 'publicationId', 'keyId'] as const;
+/** An entry's fields besides its time, each in its column of audit_log. */
+const ENTRY_FIELDS = [
+  'id',
+  'actor',
+  'action',
+  ...TARGET_FIELDS,
+  'outcome',
+  'error',
+] as const;
 
 /** Kept as an alias: common's AuditAction now holds the read actions (denied reads are audited). */
 export type AuditedAction = AuditAction;
@@ -24,7 +43,9 @@ export interface AuditRecord {
 }
 
 /** Publication actions are medium severity; key actions high (docs/design.md §6); reads low. */
-export function severityOf(action: AuditedAction): AuditorServiceEventSeverityLevel {
+export function severityOf(
+  action: AuditedAction,
+): AuditorServiceEventSeverityLevel {
   if (action.startsWith('key.')) return 'high';
   if (action.endsWith('.read')) return 'low';
   return 'medium';
@@ -48,22 +69,13 @@ export class AuditLog {
       id: randomUUID(),
       actor: rec.actor,
       action: rec.action,
-      ...(rec.entityRef ? { entityRef: rec.entityRef } : {}),
-      ...(rec.publicationId ? { publicationId: rec.publicationId } : {}),
-      ...(rec.keyId ? { keyId: rec.keyId } : {}),
+      ...setFields(rec, TARGET_FIELDS),
       outcome: rec.outcome,
       ...(error ? { error } : {}),
       createdAt: now.toISOString(),
     };
     await this.db(TABLE).insert({
-      id: entry.id,
-      actor: entry.actor,
-      action: entry.action,
-      entity_ref: entry.entityRef ?? null,
-      publication_id: entry.publicationId ?? null,
-      key_id: entry.keyId ?? null,
-      outcome: entry.outcome,
-      error: entry.error ?? null,
+      ...rowOf(entry, ENTRY_FIELDS),
       created_at: now,
     });
     if (this.auditor) {
@@ -71,9 +83,7 @@ export class AuditLog {
         action: rec.action,
         actor: rec.actor,
         outcome: rec.outcome,
-        ...(rec.entityRef ? { entityRef: rec.entityRef } : {}),
-        ...(rec.publicationId ? { publicationId: rec.publicationId } : {}),
-        ...(rec.keyId ? { keyId: rec.keyId } : {}),
+        ...setFields(rec, TARGET_FIELDS),
       };
       const event = await this.auditor.createEvent({
         eventId: rec.action.replace('.', '-'),
@@ -88,7 +98,11 @@ export class AuditLog {
   }
 
   /** An entity's audit history, newest first, keyset-paginated. */
-  async list(q: { entityRef: string; cursor?: string; limit?: number }): Promise<Page<AuditEntry>> {
+  async list(q: {
+    entityRef: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<AuditEntry>> {
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
     const cursor = decodeCursor(q.cursor);
     let query = this.db(TABLE).where('entity_ref', q.entityRef);
@@ -96,7 +110,11 @@ export class AuditLog {
       query = query.where(b =>
         b
           .where('created_at', '<', cursor.createdAt)
-          .orWhere(b2 => b2.where('created_at', '=', cursor.createdAt).andWhere('id', '<', cursor.id)),
+          .orWhere(b2 =>
+            b2
+              .where('created_at', '=', cursor.createdAt)
+              .andWhere('id', '<', cursor.id),
+          ),
       );
     }
     const rows = await query
@@ -106,20 +124,20 @@ export class AuditLog {
       ])
       .limit(limit + 1);
     const items: AuditEntry[] = rows.slice(0, limit).map(r => ({
-      id: r.id,
-      actor: r.actor,
-      action: r.action,
-      ...(r.entity_ref ? { entityRef: r.entity_ref } : {}),
-      ...(r.publication_id ? { publicationId: r.publication_id } : {}),
-      ...(r.key_id ? { keyId: r.key_id } : {}),
-      outcome: r.outcome,
-      ...(r.error ? { error: r.error } : {}),
+      ...fieldsOfRow<AuditEntry>(r, ENTRY_FIELDS),
       createdAt: toIso(r.created_at),
     }));
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       items,
-      ...(last ? { nextCursor: encodeCursor({ createdAt: toDate(last.created_at), id: last.id }) } : {}),
+      ...(last
+        ? {
+            nextCursor: encodeCursor({
+              createdAt: toDate(last.created_at),
+              id: last.id,
+            }),
+          }
+        : {}),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { toDate } from '../database/util';
+import { fieldsOfRow, rowOf } from '../database/fields';
 import type { DeprecationTimes } from './headers';
 
 const TABLE = 'publication_deprecations';
@@ -15,22 +15,23 @@ export interface DeprecationRecord extends DeprecationTimes {
   notifiedAt?: Date;
 }
 
-const opt = (v: unknown) =>
-  v === null || v === undefined ? undefined : toDate(v);
+/** What a deprecation sets (or changes), each in its column; `successor` is successor_ref. */
+const SET_FIELDS = [
+  'deprecatedBy',
+  'sunsetAt',
+  'successorUrl',
+  'message',
+  'atSunset',
+] as const;
 
 function fromRow(r: Record<string, any>): DeprecationRecord {
   return {
-    publicationId: r.publication_id,
-    deprecatedAt: toDate(r.deprecated_at),
-    deprecatedBy: r.deprecated_by,
-    sunsetAt: toDate(r.sunset_at),
+    ...fieldsOfRow<DeprecationRecord>(
+      r,
+      ['publicationId', ...SET_FIELDS],
+      ['deprecatedAt', 'sunsetAt', 'notifiedAt', 'remindedAt', 'sunsetDoneAt'],
+    ),
     ...(r.successor_ref ? { successor: r.successor_ref } : {}),
-    ...(r.successor_url ? { successorUrl: r.successor_url } : {}),
-    ...(r.message ? { message: r.message } : {}),
-    atSunset: r.at_sunset as AtSunset,
-    ...(opt(r.notified_at) ? { notifiedAt: opt(r.notified_at) } : {}),
-    ...(opt(r.reminded_at) ? { remindedAt: opt(r.reminded_at) } : {}),
-    ...(opt(r.sunset_done_at) ? { sunsetDoneAt: opt(r.sunset_done_at) } : {}),
   };
 }
 
@@ -51,12 +52,8 @@ export class DeprecationStore {
   ): Promise<void> {
     const current = await this.get(d.publicationId);
     const row = {
-      deprecated_by: d.deprecatedBy,
-      sunset_at: d.sunsetAt,
+      ...rowOf(d, SET_FIELDS),
       successor_ref: d.successor ?? null,
-      successor_url: d.successorUrl ?? null,
-      message: d.message ?? null,
-      at_sunset: d.atSunset,
     };
     if (!current) {
       await this.db(TABLE).insert({

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { RateLimits } from '@model-publishing/plugin-model-publishing-common';
+import { fieldsOfRow, rowOf } from '../database/fields';
+import { toDate } from '../database/util';
 import type { ApiKeyRecord } from './types';
 
 const TABLE = 'api_keys';
@@ -25,57 +27,44 @@ interface Row {
   usage_last_used_ms?: string | number | null;
 }
 
-/** PostgreSQL returns Date, SQLite (better-sqlite3) the epoch milliseconds it stored. */
-function toDate(value: Date | string | number | null): Date | undefined {
-  if (value === null || value === undefined) return undefined;
-  return value instanceof Date ? value : new Date(value);
-}
+/** A key's fields, each in its column of api_keys (rate limits are JSON text). */
+const TEXT_FIELDS = [
+  'id',
+  'publicationId',
+  'name',
+  'description',
+  'prefix',
+  'hash',
+  'clientId',
+  'createdBy',
+  'rotatedFrom',
+] as const;
+const DATE_FIELDS = [
+  'createdAt',
+  'expiresAt',
+  'revokedAt',
+  'graceUntil',
+  'removedAt',
+] as const;
 
 function fromRow(row: Row): ApiKeyRecord {
+  // The usage rollups' figure when there is one, so the key list and the usage reports agree;
+  // last_used_at is only set on keys from before usage tracking recorded last use itself.
+  const lastUsed = row.usage_last_used_ms ?? row.last_used_at;
   return {
-    id: row.id,
-    publicationId: row.publication_id,
-    name: row.name,
-    ...(row.description ? { description: row.description } : {}),
-    prefix: row.prefix,
-    hash: row.hash,
-    clientId: row.client_id,
-    createdBy: row.created_by,
-    createdAt: toDate(row.created_at)!,
-    expiresAt: toDate(row.expires_at),
-    revokedAt: toDate(row.revoked_at),
-    // The usage rollups' figure when there is one, so the key list and the usage reports agree;
-    // last_used_at is only set on keys from before usage tracking recorded last use itself.
-    lastUsedAt:
-      row.usage_last_used_ms !== null && row.usage_last_used_ms !== undefined
-        ? new Date(Number(row.usage_last_used_ms))
-        : toDate(row.last_used_at),
-    rotatedFrom: row.rotated_from ?? undefined,
-    graceUntil: toDate(row.grace_until),
-    removedAt: toDate(row.removed_at),
-    rateLimits: row.rate_limits
-      ? (JSON.parse(row.rate_limits) as RateLimits)
-      : undefined,
+    ...fieldsOfRow<ApiKeyRecord>(row, TEXT_FIELDS, DATE_FIELDS),
+    ...(lastUsed !== null && lastUsed !== undefined
+      ? { lastUsedAt: toDate(lastUsed) }
+      : {}),
+    ...(row.rate_limits
+      ? { rateLimits: JSON.parse(row.rate_limits) as RateLimits }
+      : {}),
   };
 }
 
-function toRow(r: ApiKeyRecord): Row {
+function toRow(r: ApiKeyRecord): Record<string, unknown> {
   return {
-    id: r.id,
-    publication_id: r.publicationId,
-    name: r.name,
-    description: r.description ?? null,
-    prefix: r.prefix,
-    hash: r.hash,
-    client_id: r.clientId,
-    created_by: r.createdBy,
-    created_at: r.createdAt,
-    expires_at: r.expiresAt ?? null,
-    revoked_at: r.revokedAt ?? null,
-    last_used_at: r.lastUsedAt ?? null,
-    rotated_from: r.rotatedFrom ?? null,
-    grace_until: r.graceUntil ?? null,
-    removed_at: r.removedAt ?? null,
+    ...rowOf(r, [...TEXT_FIELDS, ...DATE_FIELDS, 'lastUsedAt']),
     rate_limits:
       r.rateLimits && Object.keys(r.rateLimits).length
         ? JSON.stringify(r.rateLimits)

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { columnOf, fieldsOfRow } from '../database/fields';
 import { isUniqueViolation, toDate } from '../database/util';
 
 /** What a leak report needs to know about the key a token names. */
@@ -10,6 +11,16 @@ export interface LeakedKeyRecord {
   consumerRef?: string;
   revokedAt?: Date;
 }
+
+/** The record's fields, each in its column of api_keys (`revokedAt` a timestamp). */
+const KEY_FIELDS = [
+  'id',
+  'publicationId',
+  'name',
+  'createdBy',
+  'consumerRef',
+] as const;
+const KEY_COLUMNS = [...KEY_FIELDS, 'revokedAt'].map(columnOf);
 
 export type LeakAction = 'revoked' | 'suspended';
 
@@ -33,25 +44,12 @@ export class LeakStore {
     where: Record<string, string>,
   ): Promise<LeakedKeyRecord | undefined> {
     const row = await this.db('api_keys')
-      .select(
-        'id',
-        'publication_id',
-        'name',
-        'created_by',
-        'consumer_ref',
-        'revoked_at',
-      )
+      .select(...KEY_COLUMNS)
       .where(where)
       .first();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      publicationId: row.publication_id,
-      name: row.name,
-      createdBy: row.created_by,
-      ...(row.consumer_ref ? { consumerRef: row.consumer_ref } : {}),
-      ...(row.revoked_at ? { revokedAt: toDate(row.revoked_at) } : {}),
-    };
+    return row
+      ? fieldsOfRow<LeakedKeyRecord>(row, KEY_FIELDS, ['revokedAt'])
+      : undefined;
   }
 
   /** The key whose SHA-256 is `hash` (the column is unique). */

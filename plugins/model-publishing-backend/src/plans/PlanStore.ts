@@ -8,6 +8,7 @@ import {
   type Publication,
   type RateLimits,
 } from '@model-publishing/plugin-model-publishing-common';
+import { fieldsOfRow } from '../database/fields';
 import { isUniqueViolation } from '../database/util';
 
 const TABLE = 'publication_plans';
@@ -25,15 +26,15 @@ interface Row {
 
 function fromRow(row: Row): Plan {
   return {
-    id: row.id,
-    publicationId: row.publication_id,
-    name: row.name,
-    ...(row.description ? { description: row.description } : {}),
+    ...fieldsOfRow<Plan>(row, [
+      'id',
+      'publicationId',
+      'name',
+      'description',
+      'approval',
+      'maxKeyLifetimeDays',
+    ]),
     rateLimits: JSON.parse(row.rate_limits) as RateLimits,
-    approval: row.approval as PlanApproval,
-    ...(row.max_key_lifetime_days
-      ? { maxKeyLifetimeDays: row.max_key_lifetime_days }
-      : {}),
     isDefault: Boolean(row.is_default),
   };
 }
