@@ -45,9 +45,7 @@ export function buildAIGatewayRoute(
         }
       : { name, ...override };
   return {
-    apiVersion: API.aiGatewayRoute,
-    kind: 'AIGatewayRoute',
-    metadata: objectMetadata(input, name),
+    ...objectHead(input, 'AIGatewayRoute', name),
     spec: {
       parentRefs: gatewayParentRefs(input),
       hostnames: [llmHostname(input)],

@@ -10,9 +10,7 @@ import type { BuildInput } from './types';
 export function buildAIServiceBackend(input: BuildInput): AIServiceBackend {
   const name = objectName(input.isvc.metadata.name);
   return {
-    apiVersion: API.aiServiceBackend,
-    kind: 'AIServiceBackend',
-    metadata: objectMetadata(input, name),
+    ...objectHead(input, 'AIServiceBackend', name),
     spec: {
       schema: {
         name: 'OpenAI',

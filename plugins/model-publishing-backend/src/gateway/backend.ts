@@ -28,9 +28,7 @@ export function buildBackend(
       : { hostname: upstream.hostname, port: upstream.port };
   const tls = upstream.type === 'FQDN' ? upstream.tls : undefined;
   return {
-    apiVersion: API.backend,
-    kind: 'Backend',
-    metadata: objectMetadata(input, objectName(isvc.metadata.name)),
+    ...objectHead(input, 'Backend', objectName(isvc.metadata.name)),
     spec: {
       endpoints: [{ fqdn: target }],
       ...(tls

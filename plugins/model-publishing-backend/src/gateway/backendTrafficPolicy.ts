@@ -290,14 +290,12 @@ export function buildRateLimitRules(input: RateLimitRulesInput): {
 export function buildBackendTrafficPolicy(
   input: BuildInput,
 ): BackendTrafficPolicy {
-  const name = objectName(input.isvc.metadata.name);
+  const { head, targetRefs } = routePolicy(input, 'BackendTrafficPolicy');
   const { mode, rules } = buildRateLimitRules(input);
   return {
-    apiVersion: API.backendTrafficPolicy,
-    kind: 'BackendTrafficPolicy',
-    metadata: objectMetadata(input, name),
+    ...head,
     spec: {
-      targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      targetRefs,
       // A Gateway-level BackendTrafficPolicy would otherwise stop applying to this route.
       ...(input.mergeWithGateway?.BackendTrafficPolicy
         ? { mergeType: 'StrategicMerge' }

@@ -37,18 +37,16 @@ export function buildEnvoyExtensionPolicy(
 ): EnvoyExtensionPolicy | undefined {
   const headers = input.responseHeaders?.slice(0, 16) ?? [];
   if (!headers.length) return undefined;
-  const name = objectName(input.isvc.metadata.name);
   const filterContext: Record<string, string> = {};
   headers.forEach((h, i) => {
     filterContext[`name${i + 1}`] = h.name;
     filterContext[`value${i + 1}`] = h.value;
   });
+  const { head, targetRefs } = routePolicy(input, 'EnvoyExtensionPolicy');
   return {
-    apiVersion: API.envoyExtensionPolicy,
-    kind: 'EnvoyExtensionPolicy',
-    metadata: objectMetadata(input, name),
+    ...head,
     spec: {
-      targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      targetRefs,
       lua: [{ type: 'Inline', inline: RESPONSE_HEADERS_LUA, filterContext }],
     },
   };

@@ -34,9 +34,7 @@ export function buildHttpRoute(
       ? { hostname: upstream.hostHeader }
       : {};
   return {
-    apiVersion: API.httpRoute,
-    kind: 'HTTPRoute',
-    metadata: objectMetadata(input, objectName(name)),
+    ...objectHead(input, 'HTTPRoute', objectName(name)),
     spec: {
       parentRefs: gatewayParentRefs(input),
       ...(input.config.hostname ? { hostnames: [input.config.hostname] } : {}),

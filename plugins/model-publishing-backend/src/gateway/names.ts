@@ -8,16 +8,18 @@ import {
 import type { BuildInput, KubeObject } from './types';
 
 /** API groups/versions of the objects we create (the storage versions of the CRDs we validate against). */
-export const API = {
-  secret: 'v1',
-  backend: 'gateway.envoyproxy.io/v1alpha1',
-  securityPolicy: 'gateway.envoyproxy.io/v1alpha1',
-  backendTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1',
-  envoyExtensionPolicy: 'gateway.envoyproxy.io/v1alpha1',
-  httpRoute: 'gateway.networking.k8s.io/v1',
-  aiServiceBackend: 'aigateway.envoyproxy.io/v1beta1',
-  aiGatewayRoute: 'aigateway.envoyproxy.io/v1beta1',
+/** The apiVersion of each kind of object a publication creates. */
+export const API_VERSIONS = {
+  Secret: 'v1',
+  Backend: 'gateway.envoyproxy.io/v1alpha1',
+  SecurityPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  BackendTrafficPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  EnvoyExtensionPolicy: 'gateway.envoyproxy.io/v1alpha1',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  AIServiceBackend: 'aigateway.envoyproxy.io/v1beta1',
+  AIGatewayRoute: 'aigateway.envoyproxy.io/v1beta1',
 } as const;
+export type PublicationObjectKind = keyof typeof API_VERSIONS;
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export const ENVOY_GATEWAY_GROUP = 'gateway.envoyproxy.io';
@@ -178,4 +180,31 @@ export function describeExistingOwner(existing: KubeObject): string {
     return `it belongs to ${owner.kind} ${existing.metadata.namespace}/${owner.name} (KServe names its objects after the model, and ${owner.name} ends in -mp like the names a publication uses)`;
   }
   return 'it was not created by model publishing (no app.kubernetes.io/managed-by label)';
+}
+
+/** The apiVersion, kind and metadata (objectMetadata) of the publication's object of `kind` named `name`. */
+export function objectHead<K extends PublicationObjectKind>(
+  input: BuildInput,
+  kind: K,
+  name: string,
+) {
+  return {
+    apiVersion: API_VERSIONS[kind],
+    kind,
+    metadata: objectMetadata(input, name),
+  };
+}
+
+/**
+ * A policy on the publication's route (our HTTPRoute, or the one Envoy AI Gateway generates for the
+ * AIGatewayRoute under the same name): its head and the route it targets.
+ */
+export function routePolicy<
+  K extends 'SecurityPolicy' | 'BackendTrafficPolicy' | 'EnvoyExtensionPolicy',
+>(input: BuildInput, kind: K) {
+  const name = objectName(input.isvc.metadata.name);
+  return {
+    head: objectHead(input, kind, name),
+    targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+  };
 }

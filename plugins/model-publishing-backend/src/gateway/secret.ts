@@ -37,9 +37,7 @@ export function buildKeySecret(input: BuildInput): KeySecret {
     data[clientId] = Buffer.from(key, 'utf8').toString('base64');
   }
   return {
-    apiVersion: API.secret,
-    kind: 'Secret',
-    metadata: objectMetadata(input, secretName(input.isvc.metadata.name)),
+    ...objectHead(input, 'Secret', secretName(input.isvc.metadata.name)),
     type: 'Opaque',
     data,
   };

@@ -20,13 +20,11 @@ export const API_KEY_HEADERS = ['authorization', 'x-api-key'] as const;
  * Envoy's api_key_auth filter drops a leading "Bearer " from any header source before the lookup.
  */
 export function buildSecurityPolicy(input: BuildInput): SecurityPolicy {
-  const name = objectName(input.isvc.metadata.name);
+  const { head, targetRefs } = routePolicy(input, 'SecurityPolicy');
   return {
-    apiVersion: API.securityPolicy,
-    kind: 'SecurityPolicy',
-    metadata: objectMetadata(input, name),
+    ...head,
     spec: {
-      targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      targetRefs,
       ...(input.mergeWithGateway?.SecurityPolicy
         ? { mergeType: 'StrategicMerge' }
         : {}),
