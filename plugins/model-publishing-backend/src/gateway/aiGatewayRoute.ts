@@ -4,11 +4,10 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import {
   AI_MODEL_HEADER,
-  API,
-  LLM_COST_KEYS,
   gatewayParentRefs,
+  LLM_COST_KEYS,
   llmHostname,
-  objectMetadata,
+  objectHead,
   objectName,
 } from './names';
 import type { AIGatewayRoute } from '../kubernetes/objects';

@@ -1,5 +1,5 @@
 import { VLLM_OPENAI_PREFIX } from '@model-publishing/plugin-model-publishing-common';
-import { API, ENVOY_GATEWAY_GROUP, objectMetadata, objectName } from './names';
+import { ENVOY_GATEWAY_GROUP, objectHead, objectName } from './names';
 import type { AIServiceBackend } from '../kubernetes/objects';
 import type { BuildInput } from './types';
 

@@ -1,4 +1,4 @@
-import { API, objectMetadata, objectName } from './names';
+import { objectHead, objectName } from './names';
 import type { Backend } from '../kubernetes/objects';
 import type { BuildInput } from './types';
 import { resolveUpstream, type Upstream } from './upstream';

@@ -5,11 +5,8 @@ import {
 } from '@model-publishing/plugin-model-publishing-common';
 import {
   AI_GATEWAY_METADATA_NAMESPACE,
-  API,
-  GATEWAY_API_GROUP,
   LLM_COST_KEYS,
-  objectMetadata,
-  objectName,
+  routePolicy,
 } from './names';
 import type { BackendTrafficPolicy } from '../kubernetes/objects';
 import type { BuildInput, BuildKey } from './types';

@@ -1,4 +1,4 @@
-import { API, GATEWAY_API_GROUP, objectMetadata, objectName } from './names';
+import { routePolicy } from './names';
 import type { EnvoyExtensionPolicy } from '../kubernetes/objects';
 import type { BuildInput } from './types';
 

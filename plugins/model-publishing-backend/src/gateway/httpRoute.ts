@@ -1,9 +1,8 @@
 import {
-  API,
-  ENVOY_GATEWAY_GROUP,
   gatewayParentRefs,
   modelPathPrefix,
-  objectMetadata,
+  ENVOY_GATEWAY_GROUP,
+  objectHead,
   objectName,
 } from './names';
 import type { HTTPRoute } from '../kubernetes/objects';

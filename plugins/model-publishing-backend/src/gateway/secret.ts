@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { API, objectMetadata, secretName } from './names';
+import { objectHead, secretName } from './names';
 import type { KeySecret } from '../kubernetes/objects';
 import type { BuildInput } from './types';
 

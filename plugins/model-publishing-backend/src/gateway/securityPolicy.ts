@@ -1,11 +1,5 @@
 import { CLIENT_ID_HEADER } from '@model-publishing/plugin-model-publishing-common';
-import {
-  API,
-  GATEWAY_API_GROUP,
-  objectMetadata,
-  objectName,
-  secretName,
-} from './names';
+import { routePolicy, secretName } from './names';
 import type { SecurityPolicy } from '../kubernetes/objects';
 import type { BuildInput } from './types';
 
