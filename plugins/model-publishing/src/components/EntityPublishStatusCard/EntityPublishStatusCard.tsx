@@ -7,10 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { modelAddressFromEntity } from '../../api/modelAddress';
-import type { ModelAddress } from '../../api/types';
+import { EntityModel, useEntityModel } from '../../hooks/useEntityModel';
 import { useModel } from '../../hooks/useModel';
 import { PublicationStatusLabel } from '../common/StatusChip';
 import { errorStatus } from '../common/errors';
@@ -19,21 +16,11 @@ import { kindLabel } from '../StatusPanel/StatusPanel';
 
 /** Overview card: publication status and the first endpoint, with a link to the Publish tab. */
 export function EntityPublishStatusCard() {
-  const { entity } = useEntity();
-  const address = modelAddressFromEntity(entity);
-  if (!address) return null;
-  return (
-    <PublishStatusCardContent
-      address={address}
-      entityRef={stringifyEntityRef(entity)}
-    />
-  );
+  const model = useEntityModel();
+  return model ? <PublishStatusCardContent {...model} /> : null;
 }
 
-export function PublishStatusCardContent(props: {
-  address: ModelAddress;
-  entityRef: string;
-}) {
+export function PublishStatusCardContent(props: EntityModel) {
   const model = useModel(props.address, 5000);
   const tabLink = useEntityTabLink()(props.entityRef);
   const deepLink = tabLink

@@ -8,12 +8,10 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { ANNOTATION_INFERENCE_SERVICE } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
-import { modelAddressFromEntity } from '../../api/modelAddress';
-import type { ModelAddress, UsageReport } from '../../api/types';
+import type { UsageReport } from '../../api/types';
+import { EntityModel, useEntityModel } from '../../hooks/useEntityModel';
 import { useModel } from '../../hooks/useModel';
 import {
   deniedReason,
@@ -36,9 +34,8 @@ import { modelPublishingTranslationRef } from '../../translation';
 /** The entity's Publish tab. */
 export function PublishTab() {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
-  const { entity } = useEntity();
-  const address = modelAddressFromEntity(entity);
-  if (!address) {
+  const model = useEntityModel();
+  if (!model) {
     return (
       <WarningPanel title={t('publishTab.notAnInferenceservice')}>
         This entity has no valid <code>{ANNOTATION_INFERENCE_SERVICE}</code>{' '}
@@ -46,18 +43,10 @@ export function PublishTab() {
       </WarningPanel>
     );
   }
-  return (
-    <PublishTabContent
-      address={address}
-      entityRef={stringifyEntityRef(entity)}
-    />
-  );
+  return <PublishTabContent {...model} />;
 }
 
-export function PublishTabContent(props: {
-  address: ModelAddress;
-  entityRef: string;
-}) {
+export function PublishTabContent(props: EntityModel) {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
   const { address, entityRef } = props;
   const api = useApi(modelPublishingApiRef);
@@ -166,7 +155,7 @@ export function PublishTabContent(props: {
             <KeyManager
               address={address}
               permissions={permissions}
-              requestsByKey={usageKeys(usage)}
+              requestsByKey={requestsByKey(usage)}
               onChanged={changed}
               llm={publication.modelKind === 'openai'}
               publicationLimits={publication.config.rateLimits}
@@ -209,8 +198,4 @@ export function PublishTabContent(props: {
       )}
     </Grid>
   );
-}
-
-function usageKeys(usage: UsageReport | undefined) {
-  return requestsByKey(usage);
 }
