@@ -7,6 +7,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { bodyOf, itemsOf } from './generatedClient';
 import {
   ModelPublishingApiClient,
+  entityModelPath,
   type AccessDecision,
   type AccessRequest,
   type AccessRequestResult,
@@ -53,12 +54,10 @@ export const modelAccessApiRef = createApiRef<ModelAccessApi>({
 
 function entityPath(entityRef: string): ModelPath {
   const ref = parseEntityRef(entityRef);
-  return {
-    addressedBy: 'entities',
-    scope: ref.kind.toLocaleLowerCase('en-US'),
-    namespace: ref.namespace,
-    name: ref.name,
-  };
+  return entityModelPath({
+    ...ref,
+    kind: ref.kind.toLocaleLowerCase('en-US'),
+  });
 }
 
 /** ModelAccessApi over the generated client, addressing models by their catalog entity. */

@@ -1,13 +1,13 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
   ModelPublishingApiClient,
+  clusterModelPath,
   type ApiKeyInfo,
   type Deprecation,
   type DeprecationInput,
   type DeprecationStatus,
   type IssuedApiKey,
   type ListPublicationsQuery,
-  type ModelPath,
   type Publication,
   type PublishConfig,
   type TryItRequest,
@@ -33,16 +33,6 @@ import type {
   UsageSummary,
 } from './types';
 
-/** The contract's path of a model by its cluster address. */
-function pathOf(model: ModelAddress): ModelPath {
-  return {
-    addressedBy: 'models',
-    scope: model.cluster,
-    namespace: model.namespace,
-    name: model.name,
-  };
-}
-
 /** ModelPublishingApi over the generated client, addressing models by their cluster address. */
 export class ModelPublishingClient implements ModelPublishingApi {
   private readonly client: ModelPublishingApiClient;
@@ -59,7 +49,7 @@ export class ModelPublishingClient implements ModelPublishingApi {
   }
 
   getModel(model: ModelAddress): Promise<ModelResponse> {
-    return bodyOf(this.client.getModel({ path: pathOf(model) }));
+    return bodyOf(this.client.getModel({ path: clusterModelPath(model) }));
   }
 
   dryRun(
@@ -69,7 +59,7 @@ export class ModelPublishingClient implements ModelPublishingApi {
   ): Promise<DryRunResult> {
     return bodyOf(
       this.client.dryRunPublication({
-        path: pathOf(model),
+        path: clusterModelPath(model),
         body: config,
         ...(mode === 'update' ? { query: { mode } } : {}),
       }),
@@ -77,7 +67,9 @@ export class ModelPublishingClient implements ModelPublishingApi {
   }
 
   publish(model: ModelAddress, config: PublishConfig): Promise<PublishResult> {
-    return bodyOf(this.client.publish({ path: pathOf(model), body: config }));
+    return bodyOf(
+      this.client.publish({ path: clusterModelPath(model), body: config }),
+    );
   }
 
   updatePublication(
@@ -85,22 +77,28 @@ export class ModelPublishingClient implements ModelPublishingApi {
     config: PublishConfig,
   ): Promise<{ publication: Publication }> {
     return bodyOf(
-      this.client.updatePublication({ path: pathOf(model), body: config }),
+      this.client.updatePublication({
+        path: clusterModelPath(model),
+        body: config,
+      }),
     );
   }
 
   unpublish(model: ModelAddress): Promise<{ publication: Publication }> {
-    return bodyOf(this.client.unpublish({ path: pathOf(model) }));
+    return bodyOf(this.client.unpublish({ path: clusterModelPath(model) }));
   }
 
   tryIt(model: ModelAddress, request: TryItRequest): Promise<TryItResponse> {
     return bodyOf(
-      this.client.tryPublication({ path: pathOf(model), body: request }),
+      this.client.tryPublication({
+        path: clusterModelPath(model),
+        body: request,
+      }),
     );
   }
 
   listKeys(model: ModelAddress): Promise<{ items: ApiKeyInfo[] }> {
-    return bodyOf(this.client.listKeys({ path: pathOf(model) }));
+    return bodyOf(this.client.listKeys({ path: clusterModelPath(model) }));
   }
 
   createKey(
@@ -108,7 +106,7 @@ export class ModelPublishingClient implements ModelPublishingApi {
     request: CreateKeyRequest,
   ): Promise<IssuedApiKey> {
     return bodyOf(
-      this.client.createKey({ path: pathOf(model), body: request }),
+      this.client.createKey({ path: clusterModelPath(model), body: request }),
     );
   }
 
@@ -119,14 +117,16 @@ export class ModelPublishingClient implements ModelPublishingApi {
   ): Promise<RotatedApiKey> {
     return bodyOf(
       this.client.rotateKey({
-        path: { ...pathOf(model), keyId },
+        path: { ...clusterModelPath(model), keyId },
         body: gracePeriodHours === undefined ? {} : { gracePeriodHours },
       }),
     );
   }
 
   getDeprecation(model: ModelAddress): Promise<DeprecationStatus> {
-    return bodyOf(this.client.getDeprecation({ path: pathOf(model) }));
+    return bodyOf(
+      this.client.getDeprecation({ path: clusterModelPath(model) }),
+    );
   }
 
   deprecate(
@@ -134,13 +134,16 @@ export class ModelPublishingClient implements ModelPublishingApi {
     input: DeprecationInput,
   ): Promise<Deprecation> {
     return bodyOf(
-      this.client.deprecatePublication({ path: pathOf(model), body: input }),
+      this.client.deprecatePublication({
+        path: clusterModelPath(model),
+        body: input,
+      }),
     );
   }
 
   async undeprecate(model: ModelAddress): Promise<void> {
     await okResponse(
-      this.client.undeprecatePublication({ path: pathOf(model) }),
+      this.client.undeprecatePublication({ path: clusterModelPath(model) }),
     );
   }
 
@@ -151,18 +154,22 @@ export class ModelPublishingClient implements ModelPublishingApi {
   ): Promise<ApiKeyInfo> {
     return bodyOf(
       this.client.updateKey({
-        path: { ...pathOf(model), keyId },
+        path: { ...clusterModelPath(model), keyId },
         body: request,
       }),
     );
   }
 
   revokeKey(model: ModelAddress, keyId: string): Promise<ApiKeyInfo> {
-    return bodyOf(this.client.revokeKey({ path: { ...pathOf(model), keyId } }));
+    return bodyOf(
+      this.client.revokeKey({ path: { ...clusterModelPath(model), keyId } }),
+    );
   }
 
   getUsage(model: ModelAddress, query: UsageQuery = {}): Promise<UsageReport> {
-    return bodyOf(this.client.getUsage({ path: pathOf(model), query }));
+    return bodyOf(
+      this.client.getUsage({ path: clusterModelPath(model), query }),
+    );
   }
 
   getUsageCsvUrl(model: ModelAddress, query: UsageQuery = {}): Promise<string> {
@@ -174,7 +181,7 @@ export class ModelPublishingClient implements ModelPublishingApi {
     query: UsageQuery = {},
   ): Promise<Blob> {
     const response = await okResponse(
-      this.client.getUsageCsv({ path: pathOf(model), query }),
+      this.client.getUsageCsv({ path: clusterModelPath(model), query }),
     );
     return response.blob();
   }
@@ -186,13 +193,15 @@ export class ModelPublishingClient implements ModelPublishingApi {
   }
 
   getGuide(model: ModelAddress): Promise<GuideResponse> {
-    return bodyOf(this.client.getGuide({ path: pathOf(model) }));
+    return bodyOf(this.client.getGuide({ path: clusterModelPath(model) }));
   }
 
   listAudit(
     model: ModelAddress,
     page: { cursor?: string; limit?: number } = {},
   ): Promise<Page<AuditEntry>> {
-    return bodyOf(this.client.listAudit({ path: pathOf(model), query: page }));
+    return bodyOf(
+      this.client.listAudit({ path: clusterModelPath(model), query: page }),
+    );
   }
 }
