@@ -12,6 +12,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import { modelKey } from '../../api/modelAddress';
 import type { ModelAddress } from '../../api/types';
 import { guideLanguages } from '@model-publishing/plugin-model-publishing-common';
 import { CardEmptyState } from '../common/CardEmptyState';
@@ -30,14 +31,7 @@ export function ApiGuideCard(props: {
   const { address, canRead } = props;
   const guide = useAsync(
     async () => (canRead ? api.getGuide(address) : undefined),
-    [
-      api,
-      address.cluster,
-      address.namespace,
-      address.name,
-      canRead,
-      props.refreshKey,
-    ],
+    [api, modelKey(address), canRead, props.refreshKey],
   );
   const [selected, setSelected] = useState<GuideLanguage>();
 

@@ -9,16 +9,16 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import {
   InfoCard,
-  Progress,
-  ResponseErrorPanel,
   StatusError,
   StatusOK,
   StatusWarning,
 } from '@backstage/core-components';
+import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { AuditEntry } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import { modelKey } from '../../api/modelAddress';
 import type { ModelAddress } from '../../api/types';
 import { CardEmptyState } from '../common/CardEmptyState';
 import { formatDateTime } from '../common/format';
@@ -96,16 +96,7 @@ export function AuditTable(props: {
       canRead
         ? api.listAudit(address, { cursor: cursors[page], limit: pageSize })
         : undefined,
-    [
-      api,
-      address.cluster,
-      address.namespace,
-      address.name,
-      page,
-      canRead,
-      pageSize,
-      props.refreshKey,
-    ],
+    [api, modelKey(address), page, canRead, pageSize, props.refreshKey],
   );
 
   // Keys by name and prefix, not UUID: the key list is usage information (usage.read); without it,
@@ -117,14 +108,7 @@ export function AuditTable(props: {
     } catch {
       return undefined;
     }
-  }, [
-    api,
-    address.cluster,
-    address.namespace,
-    address.name,
-    canRead,
-    props.refreshKey,
-  ]);
+  }, [api, modelKey(address), canRead, props.refreshKey]);
   const keyById = new Map((keys.value ?? []).map(k => [k.id, k]));
   const keyCell = (keyId?: string) => {
     if (!keyId) return '—';
@@ -147,15 +131,8 @@ export function AuditTable(props: {
   }
 
   let body: JSX.Element;
-  if (result.error) {
-    body = (
-      <ResponseErrorPanel
-        error={result.error}
-        title={t('audit.couldNotLoadTheAudit')}
-      />
-    );
-  } else if (!result.value) {
-    body = <Progress />;
+  if (!isLoaded(result)) {
+    body = loadingView(result, t('audit.couldNotLoadTheAudit'));
   } else if (result.value.items.length === 0 && page === 0) {
     body = <CardEmptyState title={t('audit.noAuditEntriesYet')} />;
   } else {

@@ -14,11 +14,8 @@ import AutorenewIcon from '@material-ui/icons/Autorenew';
 import BlockIcon from '@material-ui/icons/Block';
 import AddIcon from '@material-ui/icons/Add';
 import EditIcon from '@material-ui/icons/Edit';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
+import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
@@ -129,15 +126,8 @@ export function KeyManager(props: KeyManagerProps) {
         {deniedReason('see the API keys', permLoading)}
       </Typography>
     );
-  } else if (keys.error) {
-    content = (
-      <ResponseErrorPanel
-        error={keys.error}
-        title={t('keyManager.couldNotLoadTheApi')}
-      />
-    );
-  } else if (!keys.value) {
-    content = <Progress />;
+  } else if (!isLoaded(keys)) {
+    content = loadingView(keys, t('keyManager.couldNotLoadTheApi'));
   } else if (keys.value.length === 0) {
     content = (
       <CardEmptyState

@@ -15,10 +15,9 @@ import {
   Header,
   Link,
   Page,
-  Progress,
-  ResponseErrorPanel,
   SupportButton,
 } from '@backstage/core-components';
+import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
@@ -170,16 +169,9 @@ export function PublishedModelsTable() {
   };
 
   let body: JSX.Element;
-  if (list.error) {
-    body = (
-      <ResponseErrorPanel
-        error={list.error}
-        title={t('publishedModels.couldNotLoadPublications')}
-      />
-    );
-  } else if (list.loading && !list.value) {
-    body = <Progress />;
-  } else if (!list.value || list.value.items.length === 0) {
+  if (!isLoaded(list)) {
+    body = loadingView(list, t('publishedModels.couldNotLoadPublications'));
+  } else if (list.value.items.length === 0) {
     const filtered = filters.owner || filters.kind || filters.status || query;
     body = (
       <EmptyState

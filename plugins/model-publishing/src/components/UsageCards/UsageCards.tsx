@@ -2,15 +2,13 @@ import { useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
+import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import type { PublishableModelKind } from '@model-publishing/plugin-model-publishing-common';
 import { modelPublishingApiRef } from '../../api/ModelPublishingApi';
+import { modelKey } from '../../api/modelAddress';
 import type { ModelAddress, UsageReport } from '../../api/types';
 import {
   ModelPermissions,
@@ -65,14 +63,7 @@ export function UsageCards(props: UsageCardsProps) {
     });
     onReport?.(report);
     return report;
-  }, [
-    api,
-    address.cluster,
-    address.namespace,
-    address.name,
-    rangeKey,
-    canRead,
-  ]);
+  }, [api, modelKey(address), rangeKey, canRead]);
 
   const download = () =>
     downloadCsv(
@@ -106,15 +97,8 @@ export function UsageCards(props: UsageCardsProps) {
   }
 
   let body: JSX.Element;
-  if (usage.error) {
-    body = (
-      <ResponseErrorPanel
-        error={usage.error}
-        title={t('usage.couldNotLoadUsage')}
-      />
-    );
-  } else if (usage.loading || !usage.value) {
-    body = <Progress />;
+  if (usage.loading || !isLoaded(usage)) {
+    body = loadingView(usage, t('usage.couldNotLoadUsage'));
   } else {
     body = <UsageBody report={usage.value} modelKind={props.modelKind} />;
   }
