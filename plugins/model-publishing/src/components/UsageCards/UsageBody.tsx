@@ -27,7 +27,7 @@ import {
   totals,
 } from './usageRange';
 import { LatencyErrorsPanel } from './LatencyErrorsPanel';
-import { keyLabels, keySeries } from './perKey';
+import { KeyMetric, keyLabels, keySeries } from './perKey';
 import { formatSeconds, latencyRows } from './latency';
 import { formatCost } from '../CostsPage/costs';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -95,6 +95,19 @@ export function UsageBody(props: {
     count: (bucket: UsageBucket) => number,
     color: PaletteKey,
   ): Series => ({ name, values: buckets.map(count), color });
+  /** A metric over time: the totals' lines, or one line per key in the per-key view. */
+  const chart = (
+    metric: KeyMetric,
+    title: string,
+    lines: Series[],
+    perKeyTitle: string,
+  ) => (
+    <LineChart
+      title={perKey ? perKeyTitle : title}
+      labels={labels}
+      series={perKey ? keySeries(keys, metric) : lines}
+    />
+  );
 
   return (
     <Box mt={2}>
@@ -166,39 +179,25 @@ export function UsageBody(props: {
           )}
           <Grid container spacing={2}>
             <Grid item xs={12} md={8}>
-              {perKey ? (
-                <LineChart
-                  title={t('usage.requestsPerKeyOverTime')}
-                  labels={labels}
-                  series={keySeries(keys, 'requests')}
-                />
-              ) : (
-                <LineChart
-                  title={t('usage.requestsAndErrorsOverTime')}
-                  labels={labels}
-                  series={[
-                    line('Requests', b => b.requests, 'primary'),
-                    line('Errors', bucketErrors, 'error'),
-                  ]}
-                />
+              {chart(
+                'requests',
+                t('usage.requestsAndErrorsOverTime'),
+                [
+                  line('Requests', b => b.requests, 'primary'),
+                  line('Errors', bucketErrors, 'error'),
+                ],
+                t('usage.requestsPerKeyOverTime'),
               )}
               {llm &&
-                (perKey ? (
-                  <LineChart
-                    title={t('usage.tokensPerKeyOverTime')}
-                    labels={labels}
-                    series={keySeries(keys, 'tokens')}
-                  />
-                ) : (
-                  <LineChart
-                    title={t('usage.tokensOverTime')}
-                    labels={labels}
-                    series={[
-                      line('Input tokens', b => b.inputTokens, 'info'),
-                      line('Output tokens', b => b.outputTokens, 'success'),
-                    ]}
-                  />
-                ))}
+                chart(
+                  'tokens',
+                  t('usage.tokensOverTime'),
+                  [
+                    line('Input tokens', b => b.inputTokens, 'info'),
+                    line('Output tokens', b => b.outputTokens, 'success'),
+                  ],
+                  t('usage.tokensPerKeyOverTime'),
+                )}
             </Grid>
             <Grid item xs={12} md={4}>
               <LatencyErrorsPanel
