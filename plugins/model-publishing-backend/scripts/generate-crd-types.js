@@ -9,6 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
+const { primitiveTsType } = require('./primitiveTsType');
 
 const root = path.resolve(__dirname, '..');
 const crdDir = path.resolve(root, '../../packages/kube-emulator/crds');
@@ -94,14 +95,9 @@ function render() {
     if (!schema) return 'unknown';
     if (schema['x-kubernetes-int-or-string']) return 'number | string';
     if (schema.enum) return schema.enum.map(literal).join(' | ');
+    const primitive = primitiveTsType(schema.type);
+    if (primitive) return primitive;
     switch (schema.type) {
-      case 'string':
-        return 'string';
-      case 'integer':
-      case 'number':
-        return 'number';
-      case 'boolean':
-        return 'boolean';
       case 'array': {
         const item = type(schema.items, name, depth);
         return /[ |]/.test(item) && !item.startsWith('{')

@@ -13,6 +13,7 @@
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
+const { primitiveTsType } = require('./primitiveTsType');
 
 const root = path.resolve(__dirname, '..');
 const commonRoot = path.resolve(root, '../model-publishing-common');
@@ -52,14 +53,9 @@ function tsType(schema, indent = '') {
   if (schema.$ref) return refName(schema.$ref);
   if (schema.enum) return schema.enum.map(v => JSON.stringify(v)).join(' | ');
   if (schema.oneOf) return schema.oneOf.map(s => tsType(s, indent)).join(' | ');
+  const primitive = primitiveTsType(schema.type);
+  if (primitive) return primitive;
   switch (schema.type) {
-    case 'string':
-      return 'string';
-    case 'integer':
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
     case 'array':
       return `Array<${tsType(schema.items, indent)}>`;
     case 'object':
