@@ -1,21 +1,19 @@
 import type { ModelPath } from './generated';
 
-/** A model's address in the routes by its catalog entity: `/entities/{kind}/{namespace}/{name}`. */
-export function entityModelPath(entity: {
-  kind: string;
-  namespace: string;
-  name: string;
-}): ModelPath {
-  const { kind, namespace, name } = entity;
-  return { addressedBy: 'entities', scope: kind, namespace, name };
+type Named = { namespace: string; name: string };
+
+function modelPath(
+  addressedBy: ModelPath['addressedBy'],
+  scope: string,
+  { namespace, name }: Named,
+): ModelPath {
+  return { addressedBy, scope, namespace, name };
 }
 
+/** A model's address in the routes by its catalog entity: `/entities/{kind}/{namespace}/{name}`. */
+export const entityModelPath = (entity: Named & { kind: string }) =>
+  modelPath('entities', entity.kind, entity);
+
 /** A model's address in the routes by where it runs: `/models/{cluster}/{namespace}/{name}`. */
-export function clusterModelPath(model: {
-  cluster: string;
-  namespace: string;
-  name: string;
-}): ModelPath {
-  const { cluster, namespace, name } = model;
-  return { addressedBy: 'models', scope: cluster, namespace, name };
-}
+export const clusterModelPath = (model: Named & { cluster: string }) =>
+  modelPath('models', model.cluster, model);
