@@ -7,13 +7,8 @@ import TextField from '@material-ui/core/TextField';
 import ChevronLeftIcon from '@material-ui/icons/ChevronLeft';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import {
-  Content,
-  Header,
-  Page,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { ToolPage } from '../common/ToolPage';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import useAsync from 'react-use/esm/useAsync';
@@ -62,95 +57,92 @@ export function CostsPage() {
   };
 
   return (
-    <Page themeId="tool">
-      <Header
-        title="Costs"
-        subtitle="What published models cost their consumers, per month, rolled up your organisation"
-      />
-      <Content>
-        <Box className={classes.toolbar}>
-          <IconButton
-            aria-label="Previous month"
-            onClick={() => go(shiftMonth(month, -1))}
-            size="small"
-          >
-            <ChevronLeftIcon />
-          </IconButton>
-          <TextField
-            id="costs-month"
-            label="Month"
-            type="month"
-            variant="outlined"
-            size="small"
-            value={typed}
-            onChange={e => go(e.target.value)}
-            inputProps={{ max: thisMonth }}
-            InputLabelProps={{ shrink: true, className: classes.monthLabel }}
-            error={typed !== '' && (!isMonth(typed) || typed > thisMonth)}
-            helperText={
-              typed !== '' && isMonth(typed) && typed > thisMonth
-                ? 'Choose this month or an earlier one'
-                : undefined
-            }
-          />
-          <IconButton
-            aria-label="Next month"
-            onClick={() => go(shiftMonth(month, 1))}
-            disabled={month >= thisMonth}
-            size="small"
-          >
-            <ChevronRightIcon />
-          </IconButton>
-          <span className={classes.spacer} />
-          <Button
-            variant="outlined"
-            size="small"
-            startIcon={<GetAppIcon />}
-            href={csvUrl.value ?? '#'}
-            download={`costs-${month}.csv`}
-            onClick={download}
-            disabled={!report.value}
-          >
-            Download CSV
-          </Button>
-        </Box>
-        {report.error && (
-          <ResponseErrorPanel
-            error={report.error}
-            title={`Could not load the costs of ${monthLabel(month)}`}
-          />
-        )}
-        {report.loading && <Progress />}
-        {report.value && !report.loading && (
-          <Grid container spacing={3}>
-            <Grid item xs={12}>
-              <ChargebackCard
-                report={report.value}
-                admin={admin.allowed}
-                budgets={budgets.value ?? []}
-              />
-            </Grid>
-            {admin.allowed && report.value.providers.length > 0 && (
-              <Grid item xs={12} md={6}>
-                <ProvidersCard report={report.value} />
-              </Grid>
-            )}
-            <Grid item xs={12} md={admin.allowed ? 6 : 12}>
-              <KeysCard report={report.value} />
-            </Grid>
-            <Grid item xs={12}>
-              <BudgetsCard
-                report={report.value}
-                budgets={budgets.value}
-                loading={budgets.loading}
-                error={budgets.error}
-                canEdit={admin.allowed}
-                onChanged={budgets.retry}
-              />
-            </Grid>
+    <ToolPage
+      title="Costs"
+      subtitle="What published models cost their consumers, per month, rolled up your organisation"
+    >
+      <Box className={classes.toolbar}>
+        <IconButton
+          aria-label="Previous month"
+          onClick={() => go(shiftMonth(month, -1))}
+          size="small"
+        >
+          <ChevronLeftIcon />
+        </IconButton>
+        <TextField
+          id="costs-month"
+          label="Month"
+          type="month"
+          variant="outlined"
+          size="small"
+          value={typed}
+          onChange={e => go(e.target.value)}
+          inputProps={{ max: thisMonth }}
+          InputLabelProps={{ shrink: true, className: classes.monthLabel }}
+          error={typed !== '' && (!isMonth(typed) || typed > thisMonth)}
+          helperText={
+            typed !== '' && isMonth(typed) && typed > thisMonth
+              ? 'Choose this month or an earlier one'
+              : undefined
+          }
+        />
+        <IconButton
+          aria-label="Next month"
+          onClick={() => go(shiftMonth(month, 1))}
+          disabled={month >= thisMonth}
+          size="small"
+        >
+          <ChevronRightIcon />
+        </IconButton>
+        <span className={classes.spacer} />
+        <Button
+          variant="outlined"
+          size="small"
+          startIcon={<GetAppIcon />}
+          href={csvUrl.value ?? '#'}
+          download={`costs-${month}.csv`}
+          onClick={download}
+          disabled={!report.value}
+        >
+          Download CSV
+        </Button>
+      </Box>
+      {report.error && (
+        <ResponseErrorPanel
+          error={report.error}
+          title={`Could not load the costs of ${monthLabel(month)}`}
+        />
+      )}
+      {report.loading && <Progress />}
+      {report.value && !report.loading && (
+        <Grid container spacing={3}>
+          <Grid item xs={12}>
+            <ChargebackCard
+              report={report.value}
+              admin={admin.allowed}
+              budgets={budgets.value ?? []}
+            />
           </Grid>
-        )}
-      </Content>
-    </Page>
+          {admin.allowed && report.value.providers.length > 0 && (
+            <Grid item xs={12} md={6}>
+              <ProvidersCard report={report.value} />
+            </Grid>
+          )}
+          <Grid item xs={12} md={admin.allowed ? 6 : 12}>
+            <KeysCard report={report.value} />
+          </Grid>
+          <Grid item xs={12}>
+            <BudgetsCard
+              report={report.value}
+              budgets={budgets.value}
+              loading={budgets.loading}
+              error={budgets.error}
+              canEdit={admin.allowed}
+              onChanged={budgets.retry}
+            />
+          </Grid>
+        </Grid>
+      )}
+    </ToolPage>
   );
 }

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { Content, Header, Page, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
+import { ToolPage } from '../common/ToolPage';
 import { useApi } from '@backstage/core-plugin-api';
 import type {
   AccessRequest,
@@ -58,28 +59,25 @@ export function MyAccessPage() {
     </Grid>,
   ];
   return (
-    <Page themeId="tool">
-      <Header
-        title={t('access.myModelAccess')}
-        subtitle="Your keys to published models, your requests, and requests for your models"
-      />
-      <Content>
-        {(error || collectError) && (
-          <Alert severity="error" role="alert">
-            {error ?? collectError}
-          </Alert>
-        )}
-        {!mine && !error ? (
-          <Progress />
-        ) : (
-          <Grid container spacing={3}>
-            {approvalsFirst
-              ? [approvals, ...own]
-              : [...own, ...(toDecide.length ? [approvals] : [])]}
-          </Grid>
-        )}
-        {dialog}
-      </Content>
-    </Page>
+    <ToolPage
+      title={t('access.myModelAccess')}
+      subtitle="Your keys to published models, your requests, and requests for your models"
+    >
+      {(error || collectError) && (
+        <Alert severity="error" role="alert">
+          {error ?? collectError}
+        </Alert>
+      )}
+      {!mine && !error ? (
+        <Progress />
+      ) : (
+        <Grid container spacing={3}>
+          {approvalsFirst
+            ? [approvals, ...own]
+            : [...own, ...(toDecide.length ? [approvals] : [])]}
+        </Grid>
+      )}
+      {dialog}
+    </ToolPage>
   );
 }

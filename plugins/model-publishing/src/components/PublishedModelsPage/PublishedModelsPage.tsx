@@ -9,14 +9,12 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import {
-  Content,
   ContentHeader,
   EmptyState,
-  Header,
   Link,
-  Page,
   SupportButton,
 } from '@backstage/core-components';
+import { ToolPage } from '../common/ToolPage';
 import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -54,20 +52,17 @@ export const PAGE_SIZE = 50;
 export function PublishedModelsPage() {
   const { t } = useTranslationRef(modelPublishingTranslationRef);
   return (
-    <Page themeId="tool">
-      <Header
-        title={t('publishedModels.publishedModels')}
-        subtitle="Models reachable from outside the cluster, with their limits and usage"
-      />
-      <Content>
-        <ContentHeader title={t('publishedModels.publications')}>
-          <SupportButton>
-            {t('publishedModels.publishAModelFromIts')}
-          </SupportButton>
-        </ContentHeader>
-        <PublishedModelsTable />
-      </Content>
-    </Page>
+    <ToolPage
+      title={t('publishedModels.publishedModels')}
+      subtitle="Models reachable from outside the cluster, with their limits and usage"
+    >
+      <ContentHeader title={t('publishedModels.publications')}>
+        <SupportButton>
+          {t('publishedModels.publishAModelFromIts')}
+        </SupportButton>
+      </ContentHeader>
+      <PublishedModelsTable />
+    </ToolPage>
   );
 }
 
