@@ -3,12 +3,8 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link } from '@backstage/core-components';
+import { isLoaded, loadingView } from '../common/loadState';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
@@ -99,15 +95,8 @@ export function InferenceServicesCard() {
   }, [catalogApi, api, stringifyEntityRef(entity)]);
 
   let body: JSX.Element;
-  if (state.error) {
-    body = (
-      <ResponseErrorPanel
-        error={state.error}
-        title="Could not load the models"
-      />
-    );
-  } else if (state.loading || !state.value) {
-    body = <Progress />;
+  if (state.loading || !isLoaded(state)) {
+    body = loadingView(state, 'Could not load the models');
   } else if (state.value.length === 0) {
     body = <CardEmptyState title="No InferenceServices here" />;
   } else {
