@@ -117,7 +117,7 @@ describe('ClusterClient against the emulator', () => {
     name,
   });
 
-  it('creates, reads, lists by label, replaces via update, patches and deletes', async () => {
+  it('creates, reads, lists by label, replaces, patches and deletes', async () => {
     await client.create(cm('one'));
     await expect(client.create(cm('one'))).rejects.toMatchObject({
       name: 'ConflictError',
@@ -131,7 +131,8 @@ describe('ClusterClient against the emulator', () => {
     });
     expect(listed.map(o => o.metadata.name).sort()).toEqual(['one', 'two']);
     expect(listed[0]).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
-    await client.update(ref('one'), o => ({ ...o, data: { a: '2' } }));
+    const one = (await client.get(ref('one')))!;
+    await client.replace({ ...one, data: { a: '2' } });
     await client.patch({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -246,7 +247,7 @@ describe('ClusterClient against the emulator', () => {
     });
   });
 
-  it('retries a read-modify-write that hits a 409', async () => {
+  it('a replace that hits a 409 is a ConflictError: retryOnConflict reads again and writes', async () => {
     await client.apply(cm('rmw'));
     emulator.faults.failNth({
       n: 1,
@@ -254,7 +255,13 @@ describe('ClusterClient against the emulator', () => {
       pathPattern: '/configmaps/rmw',
       status: 409,
     });
-    await client.update(ref('rmw'), o => ({ ...o, data: { a: 'after' } }));
+    let attempts = 0;
+    await retryOnConflict(async () => {
+      attempts++;
+      const current = (await client.get(ref('rmw')))!;
+      return client.replace({ ...current, data: { a: 'after' } });
+    });
+    expect(attempts).toBe(2);
     expect((await client.get(ref('rmw')))?.data).toEqual({ a: 'after' });
   });
 

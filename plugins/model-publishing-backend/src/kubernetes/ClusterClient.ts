@@ -223,24 +223,24 @@ export class ClusterClient {
     };
   }
 
-  async create<T extends KubeObject>(obj: T): Promise<T> {
-    return this.call(
-      `creating ${describeRef(refOf(obj))}`,
-      () =>
-        this.api.create(
-          asBody(obj),
-          undefined,
-          undefined,
-          this.fieldManager,
-        ) as Promise<unknown> as Promise<T>,
-    );
+  create<T extends KubeObject>(obj: T): Promise<T> {
+    return this.write('create', obj);
   }
 
-  async replace<T extends KubeObject>(obj: T): Promise<T> {
+  replace<T extends KubeObject>(obj: T): Promise<T> {
+    return this.write('replace', obj);
+  }
+
+  /** A create or replace of `obj`, written as this client's field manager. */
+  private write<T extends KubeObject>(
+    method: 'create' | 'replace',
+    obj: T,
+  ): Promise<T> {
+    const verb = method === 'create' ? 'creating' : 'replacing';
     return this.call(
-      `replacing ${describeRef(refOf(obj))}`,
+      `${verb} ${describeRef(refOf(obj))}`,
       () =>
-        this.api.replace(
+        this.api[method](
           asBody(obj),
           undefined,
           undefined,
@@ -347,24 +347,6 @@ export class ClusterClient {
         if (isConflict(error)) latest = await this.get(refOf(latest));
         throw error;
       }
-    });
-  }
-
-  /** Read-modify-write with retries on 409 (someone else wrote in between). */
-  async update<T extends KubeObject>(
-    ref: ObjectRef,
-    modify: (current: T) => T,
-  ): Promise<T> {
-    return retryOnConflict(async () => {
-      const current = await this.get<T>(ref);
-      if (!current) {
-        throw mapClusterError(
-          { code: 404, body: { message: 'not found' } },
-          `updating ${describeRef(ref)}`,
-          this.name,
-        );
-      }
-      return this.replace(modify(current));
     });
   }
 }
