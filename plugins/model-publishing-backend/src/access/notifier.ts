@@ -1,10 +1,12 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { NotificationPayload } from '@backstage/plugin-notifications-common';
+import {
+  ACCESS_PAGE_PATH,
+  sendNotice,
+  type NoticeDeps,
+} from '../notices/sendNotice';
 import type { AccessNotifier, AccessModel } from './types';
 
-/** Frontend paths of the pages where readers act (plugins/model-publishing routes). */
-export const ACCESS_PAGE_PATH = '/model-access';
+/** Frontend page where owners decide on access requests (plugins/model-publishing routes). */
 export const APPROVALS_PAGE_PATH = '/model-access/approvals';
 const TOPIC = 'model-publishing.access';
 
@@ -17,31 +19,15 @@ const shortRef = (ref: string) =>
  * the key's holders. Delivery failures are logged, never thrown: a decision stands either way.
  */
 export class NotificationAccessNotifier implements AccessNotifier {
-  constructor(
-    private readonly deps: {
-      notifications: NotificationService;
-      logger: LoggerService;
-    },
-  ) {}
+  constructor(private readonly deps: NoticeDeps) {}
 
-  private async send(
-    entityRef: string[],
-    payload: NotificationPayload,
-  ): Promise<void> {
-    const recipients = [...new Set(entityRef.filter(Boolean))];
-    if (!recipients.length) return;
-    try {
-      await this.deps.notifications.send({
-        recipients: { type: 'entity', entityRef: recipients },
-        payload: { topic: TOPIC, ...payload },
-      });
-    } catch (error) {
-      this.deps.logger.warn(
-        `Could not send notification "${payload.title}": ${
-          (error as Error).message
-        }`,
-      );
-    }
+  private send(recipients: string[], payload: NotificationPayload) {
+    return sendNotice(
+      this.deps,
+      recipients,
+      { topic: TOPIC, ...payload },
+      `notification "${payload.title}"`,
+    );
   }
 
   private owners(model: AccessModel): string[] {

@@ -1,5 +1,8 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  ACCESS_PAGE_PATH,
+  sendNotice,
+  type NoticeDeps,
+} from '../notices/sendNotice';
 
 export interface DeprecationNotice {
   kind: 'deprecated' | 'reminder';
@@ -16,55 +19,40 @@ export interface DeprecationNotifier {
   notify(n: DeprecationNotice): Promise<void>;
 }
 
-const ACCESS_PAGE_PATH = '/model-access';
-
 /** Deprecation notices through Backstage notifications; failures are logged, never thrown. */
 export class NotificationDeprecationNotifier implements DeprecationNotifier {
-  constructor(
-    private readonly deps: {
-      notifications: NotificationService;
-      logger: LoggerService;
-    },
-  ) {}
+  constructor(private readonly deps: NoticeDeps) {}
 
   async notify(n: DeprecationNotice): Promise<void> {
-    const recipients = [...new Set(n.recipients.filter(Boolean))];
-    if (!recipients.length) return;
     const day = n.sunsetAt.toISOString().slice(0, 10);
     const fate =
       n.atSunset === 'unpublish'
         ? 'it stops answering'
         : 'no new keys are issued';
-    try {
-      await this.deps.notifications.send({
-        recipients: { type: 'entity', entityRef: recipients },
-        payload: {
-          topic: 'model-publishing.deprecation',
-          title:
-            n.kind === 'deprecated'
-              ? `${n.modelTitle} is deprecated: sunset ${day}`
-              : `${n.modelTitle} sunsets in 7 days (${day})`,
-          description: [
-            `On ${day} ${fate}.`,
-            n.successor
-              ? `Move to ${n.successor}${
-                  n.successorUrl ? ` (${n.successorUrl})` : ''
-                }.`
-              : '',
-            n.message ?? '',
-          ]
-            .filter(Boolean)
-            .join(' '),
-          link: ACCESS_PAGE_PATH,
-          severity: n.kind === 'deprecated' ? 'high' : 'critical',
-        },
-      });
-    } catch (error) {
-      this.deps.logger.warn(
-        `Could not send deprecation notice for ${n.modelTitle}: ${
-          (error as Error).message
-        }`,
-      );
-    }
+    await sendNotice(
+      this.deps,
+      n.recipients,
+      {
+        topic: 'model-publishing.deprecation',
+        title:
+          n.kind === 'deprecated'
+            ? `${n.modelTitle} is deprecated: sunset ${day}`
+            : `${n.modelTitle} sunsets in 7 days (${day})`,
+        description: [
+          `On ${day} ${fate}.`,
+          n.successor
+            ? `Move to ${n.successor}${
+                n.successorUrl ? ` (${n.successorUrl})` : ''
+              }.`
+            : '',
+          n.message ?? '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        link: ACCESS_PAGE_PATH,
+        severity: n.kind === 'deprecated' ? 'high' : 'critical',
+      },
+      `deprecation notice for ${n.modelTitle}`,
+    );
   }
 }
