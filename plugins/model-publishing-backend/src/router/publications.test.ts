@@ -99,6 +99,12 @@ describe('GET /publications totals', () => {
     expect(first.body.items).toHaveLength(1);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     expect(first.body.total).toBe(3);
+    // Asked apart: the rows without them, then the totals with one row.
+    const rowsOnly = await list('totals=false');
+    expect(rowsOnly.body.items).toHaveLength(3);
+    expect(rowsOnly.body).not.toHaveProperty('total');
+    expect(rowsOnly.body).not.toHaveProperty('byStatus');
+    expect((await list('limit=1&totals=true')).body.total).toBe(3);
     // Later pages leave the totals out: the caller has them from the first.
     const second = await list(
       `limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,

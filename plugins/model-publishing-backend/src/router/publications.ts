@@ -78,10 +78,11 @@ export function registerPublicationRoutes(
       limit: q.limit ?? DEFAULT_PAGE_LIMIT,
     };
     // The totals cover every page, counted over the same permission decision as the items; the first
-    // page carries them (a later page's caller has them already, and each count reads every match).
+    // page carries them unless the caller asks them apart (a later page's caller has them already, and
+    // each count reads every match).
     const [page, counts] = await Promise.all([
       listReadablePublications(deps, credentials, query),
-      query.cursor
+      query.cursor || String(q.totals) === 'false'
         ? undefined
         : publications.count(query, refs =>
             ctx.filterAllowed(credentials, publicationReadPermission, refs),

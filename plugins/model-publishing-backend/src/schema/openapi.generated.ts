@@ -222,6 +222,15 @@ export const spec = {
             }
           },
           {
+            "name": "totals",
+            "in": "query",
+            "required": false,
+            "description": "false = leave total and byStatus out of the first page too. They read every readable match, so a client that wants its rows at once asks them in a second request (the same filters, limit=1).",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
             "$ref": "#/components/parameters/cursor"
           },
           {
@@ -251,7 +260,7 @@ export const spec = {
                     "total": {
                       "type": "integer",
                       "minimum": 0,
-                      "description": "How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor)"
+                      "description": "How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor), unless totals=false"
                     },
                     "byStatus": {
                       "type": "object",

@@ -668,6 +668,8 @@ export type ListPublicationsQuery = {
   sort?: "createdAt" | "name" | "namespace" | "owner" | "status";
   /** asc or desc (default desc for createdAt, else asc) */
   order?: "asc" | "desc";
+  /** false = leave total and byStatus out of the first page too. They read every readable match, so a client that wants its rows at once asks them in a second request (the same filters, limit=1). */
+  totals?: boolean;
   /** Opaque cursor from a previous page */
   cursor?: string;
   limit?: number;
@@ -675,7 +677,7 @@ export type ListPublicationsQuery = {
 export type ListPublicationsResponse = {
   items: Array<Publication>;
   nextCursor?: string;
-  /** How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor) */
+  /** How many publications the caller may read match the filters, across all pages (limit ignored); sent with the first page only (no cursor), unless totals=false */
   total?: number;
   /** The same count per status (a status no readable match has is left out); first page only */
   byStatus?: {

@@ -199,10 +199,13 @@ describe('PublishedModelsPage', () => {
     await waitFor(() =>
       expect(within(table).getAllByRole('row')).toHaveLength(2),
     );
-    // One request for the whole word, not one per key.
+    // One request of rows and one of totals for the whole word, not one per key.
     expect(
       (api.listPublications as jest.Mock).mock.calls.filter(([f]) => f?.q),
-    ).toEqual([[expect.objectContaining({ q: 'LLM-TEAM' })]]);
+    ).toEqual([
+      [expect.objectContaining({ q: 'LLM-TEAM', limit: 50, totals: false })],
+      [expect.objectContaining({ q: 'LLM-TEAM', limit: 1 })],
+    ]);
     expect(within(table).getByText('chat')).toBeInTheDocument();
     expect(status).toHaveTextContent('1 publications · 1 live');
     expect(
@@ -238,7 +241,14 @@ describe('PublishedModelsPage', () => {
         '1,000 publications · 940 live · 90 degraded or failed · 1,234 requests in the last 7 days',
       ),
     );
-    // A later page carries no totals: the first page's stand.
+    // The rows are asked without the totals, and the totals apart (one row).
+    expect(api.listPublications).toHaveBeenCalledWith(
+      expect.objectContaining({ totals: false, limit: 50 }),
+    );
+    expect(api.listPublications).toHaveBeenCalledWith(
+      expect.not.objectContaining({ totals: false }),
+    );
+    // A later page carries no totals: the first request's stand.
     await user.click(screen.getByRole('button', { name: 'Load more' }));
     await waitFor(() =>
       expect(api.listPublications).toHaveBeenLastCalledWith(

@@ -99,26 +99,33 @@ export function PublishedModelsTable() {
     setPages([undefined]);
   };
 
+  // Each model's current record only: a model unpublished and published again is one live row, and
+  // "Not published" never lists a model that is live again.
+  const filterQuery = useMemo(
+    () => ({
+      owner: filters.owner || undefined,
+      kind: filters.kind || undefined,
+      status: filters.status || undefined,
+      current: true,
+      // Unpublished records are history: left out on the server unless that status is asked for.
+      ...(filters.status ? {} : { excludeUnpublished: true }),
+      ...(query ? { q: query } : {}),
+    }),
+    [filters, query],
+  );
+
   const list = useAsync(async () => {
-    // Load all pages requested so far ("Load more" appends one cursor).
+    // Load all pages requested so far ("Load more" appends one cursor). The totals are asked apart
+    // (below): counting reads every readable match, and the rows should not wait for it.
     const items: Publication[] = [];
     let nextCursor: string | undefined;
-    // The server's totals over every page, sent with the first page (when the server sends them).
-    let counts: Pick<PublicationPage, 'total' | 'byStatus'> = {};
     for (const cursor of pages) {
-      // Each model's current record only: a model unpublished and published again is one live row,
-      // and "Not published" never lists a model that is live again.
       const page = await api.listPublications({
-        owner: filters.owner || undefined,
-        kind: filters.kind || undefined,
-        status: filters.status || undefined,
-        current: true,
-        // Unpublished records are history: left out on the server unless that status is asked for.
-        ...(filters.status ? {} : { excludeUnpublished: true }),
-        ...(query ? { q: query } : {}),
+        ...filterQuery,
         ...(sort.by !== 'createdAt'
           ? { sort: sort.by, order: sort.order }
           : {}),
+        totals: false,
         cursor,
         limit: PAGE_SIZE,
       });
@@ -129,10 +136,25 @@ export function PublishedModelsTable() {
           : page.items.filter(p => p.status !== 'unpublished')),
       );
       nextCursor = page.nextCursor;
-      if (!cursor) counts = { total: page.total, byStatus: page.byStatus };
     }
-    return { items, nextCursor, counts };
-  }, [api, filters, query, sort, pages]);
+    return { items, nextCursor };
+  }, [api, filterQuery, sort, pages]);
+
+  // The server's totals over every page under the same filters (one row besides); without them (an
+  // older backend, a failure) the figures are the loaded rows'.
+  const counts = useAsync(async (): Promise<
+    Pick<PublicationPage, 'total' | 'byStatus'>
+  > => {
+    try {
+      const { total, byStatus } = await api.listPublications({
+        ...filterQuery,
+        limit: 1,
+      });
+      return { total, byStatus };
+    } catch {
+      return {};
+    }
+  }, [api, filterQuery]);
 
   // One request for every row's total and sparkline (the summary is filtered by usage.read per item).
   // The sparkline is decoration: a failing summary must not break the page.
@@ -183,7 +205,9 @@ export function PublishedModelsTable() {
     );
   } else {
     const rows = list.value.items;
-    const totals = fleetTotals(rows, summaryById, list.value.counts);
+    const totals = fleetTotals(rows, summaryById, counts.value);
+    // Until the count arrives, loaded rows would understate a list with more pages.
+    const counting = counts.loading && !!list.value.nextCursor;
     body = (
       <>
         <Box
@@ -195,11 +219,17 @@ export function PublishedModelsTable() {
           style={{ gap: 8 }}
         >
           <Typography variant="body2" role="status" aria-live="polite">
-            <strong>{formatNumber(totals.publications)}</strong> publications ·{' '}
-            <strong>{formatNumber(totals.live)}</strong> live ·{' '}
-            <strong>{formatNumber(totals.needAttention)}</strong> degraded or
-            failed · <strong>{formatNumber(totals.requests)}</strong> requests
-            in the last {USAGE_DAYS} days
+            {counting ? (
+              'Counting publications…'
+            ) : (
+              <>
+                <strong>{formatNumber(totals.publications)}</strong>{' '}
+                publications · <strong>{formatNumber(totals.live)}</strong> live
+                · <strong>{formatNumber(totals.needAttention)}</strong> degraded
+                or failed · <strong>{formatNumber(totals.requests)}</strong>{' '}
+                requests in the last {USAGE_DAYS} days
+              </>
+            )}
           </Typography>
           <Button
             variant="outlined"
