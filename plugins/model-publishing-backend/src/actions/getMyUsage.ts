@@ -1,4 +1,6 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { ApiKeyInfo } from '@model-publishing/plugin-model-publishing-common';
+import { setFields } from '../database/fields';
 import type { Counters } from '../usage/types';
 import { listReadablePublications } from '../router/publications';
 import { modelPathOf } from './agentKeys';
@@ -75,16 +77,11 @@ export function registerGetMyUsage(
           const totalsOf = deps.usage
             ? await deps.usage.service.keyTotals(held, { from, to })
             : new Map<string, Counters>();
-          const keys = held.map(k => {
-            const totals = totalsOf.get(k.keyId);
+          const keys = held.map(({ publicationId, entityRef, ...key }) => {
+            const totals = totalsOf.get(key.keyId);
             return {
-              model: k.entityRef,
-              keyId: k.keyId,
-              keyName: k.keyName,
-              holder: k.holder,
-              status: k.status,
-              ...(k.expiresAt ? { expiresAt: k.expiresAt } : {}),
-              ...(k.lastUsedAt ? { lastUsedAt: k.lastUsedAt } : {}),
+              model: entityRef,
+              ...key,
               requests: totals?.requests ?? 0,
               errors: totals
                 ? totals.status401 +
@@ -102,6 +99,25 @@ export function registerGetMyUsage(
           };
         },
       ),
+  });
+
+  /** A key as this action reports it, on the model `entityRef`, held by `holder`. */
+  const heldKey = (
+    key: Pick<
+      ApiKeyInfo,
+      'id' | 'publicationId' | 'name' | 'expiresAt' | 'lastUsedAt'
+    >,
+    entityRef: string,
+    holder: string,
+    status: string,
+  ): HeldKey => ({
+    publicationId: key.publicationId,
+    entityRef,
+    keyId: key.id,
+    keyName: key.name,
+    holder,
+    status,
+    ...setFields(key, ['expiresAt', 'lastUsedAt']),
   });
 
   interface HeldKey {
@@ -129,16 +145,16 @@ export function registerGetMyUsage(
       for (const k of (await deps.access.consumerKeys.mine(caller.actor))
         .keys) {
         if (!k.entityRef || (onlyRef && k.entityRef !== onlyRef)) continue;
-        out.set(k.key.id, {
-          publicationId: k.publicationId,
-          entityRef: k.entityRef,
-          keyId: k.key.id,
-          keyName: k.key.name,
-          holder: k.consumerRef,
-          status: k.suspended ? 'suspended' : k.key.status,
-          ...(k.key.expiresAt ? { expiresAt: k.key.expiresAt } : {}),
-          ...(k.key.lastUsedAt ? { lastUsedAt: k.key.lastUsedAt } : {}),
-        });
+        const status = k.suspended ? 'suspended' : k.key.status;
+        out.set(
+          k.key.id,
+          heldKey(
+            { ...k.key, publicationId: k.publicationId },
+            k.entityRef,
+            k.consumerRef,
+            status,
+          ),
+        );
       }
     }
     const { items } = await listReadablePublications(deps, caller.credentials, {
@@ -155,16 +171,7 @@ export function registerGetMyUsage(
     ])) {
       const entityRef = refs.get(key.publicationId);
       if (!entityRef || out.has(key.id)) continue;
-      out.set(key.id, {
-        publicationId: key.publicationId,
-        entityRef,
-        keyId: key.id,
-        keyName: key.name,
-        holder: caller.actor,
-        status: key.status,
-        ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}),
-        ...(key.lastUsedAt ? { lastUsedAt: key.lastUsedAt } : {}),
-      });
+      out.set(key.id, heldKey(key, entityRef, caller.actor, key.status));
     }
     return [...out.values()];
   }

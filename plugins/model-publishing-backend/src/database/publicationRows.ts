@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type {
-  ModelResourceKind,
   Publication,
   PublicationStatus,
   PublishConfig,
   PublishableModelKind,
 } from '@model-publishing/plugin-model-publishing-common';
+import { fieldsOfRow } from './fields';
 import { toIso } from './util';
 
 /** The publication tables (migrations/20261126100000_init.js and later). */
@@ -153,18 +153,18 @@ export function patchColumns(
 
 export function fromRow(row: Row): Publication {
   return {
-    id: row.id,
-    cluster: row.cluster,
-    namespace: row.namespace,
-    name: row.name,
-    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
-    ...(row.owner ? { owner: row.owner } : {}),
-    ...(row.resource_kind
-      ? { resourceKind: row.resource_kind as ModelResourceKind }
-      : {}),
-    modelKind: row.model_kind as PublishableModelKind,
-    status: row.status as PublicationStatus,
-    ...(row.status_reason ? { statusReason: row.status_reason } : {}),
+    ...fieldsOfRow<Publication>(row, [
+      'id',
+      'cluster',
+      'namespace',
+      'name',
+      'entityRef',
+      'owner',
+      'resourceKind',
+      'modelKind',
+      'status',
+      'statusReason',
+    ]),
     config: JSON.parse(row.config),
     endpoints: JSON.parse(row.endpoints),
     objects: JSON.parse(row.objects),
