@@ -24,6 +24,7 @@ import { AccessStore } from './access/AccessStore';
 import type { AccessLifecycle } from './access/AccessLifecycle';
 import { AuditLog } from './audit/AuditLog';
 import type { ModelPublishingConfig } from './config';
+import { setFields } from './database/fields';
 import { PublicationStore } from './database/PublicationStore';
 import { GuideRenderer, type RenderedGuide } from './docs/GuideRenderer';
 import { GuidePublisher } from './docs/techdocs';
@@ -273,9 +274,7 @@ export async function createServices(
           cluster: p.cluster,
           namespace: p.namespace,
           name: p.name,
-          ...(p.entityRef ? { entityRef: p.entityRef } : {}),
-          ...(p.owner ? { owner: p.owner } : {}),
-          ...(p.resourceKind ? { resourceKind: p.resourceKind } : {}),
+          ...setFields(p, ['entityRef', 'owner', 'resourceKind']),
         },
         { actor },
       ),

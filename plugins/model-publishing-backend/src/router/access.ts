@@ -6,6 +6,7 @@ import {
   accessRequestInputSchema,
   accessRequestPermission,
   describeZodError,
+  modelActionPermissions,
   publicationReadPermission,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { z } from 'zod';
@@ -191,20 +192,22 @@ export function registerAccessRoutes(
     res.json({ items: pending.filter(r => allowed.has(r.entityRef)) });
   });
 
-  /** A request and its model, authorized with `permission` on the entity recorded when it was made. */
+  /**
+   * The request the path names and its model, authorized for `action` (deciding or collecting) on the
+   * entity recorded when it was made, and the signed-in caller acting on it.
+   */
   const requestFor = async (
-    req: AnyRequest,
-    credentials: BackstageCredentials,
-    requestId: string,
-    approve: boolean,
+    req: AnyRequest & { params: { requestId: string } },
+    action: 'access.approve' | 'access.request',
   ) => {
-    const request = await service().requests.getRequest(requestId);
+    const credentials = await userCredentials(req);
+    const request = await service().requests.getRequest(req.params.requestId);
     await ctx.authorize(
       req,
       credentials,
-      approve ? accessApprovePermission : accessRequestPermission,
+      modelActionPermissions[action],
       { entityRef: request.entityRef, publicationId: request.publicationId },
-      approve ? 'access.approve' : 'access.request',
+      action,
     );
     const publication = await publications.get(request.publicationId);
     if (!publication)
@@ -215,38 +218,19 @@ export function registerAccessRoutes(
         { entityRef: request.entityRef, owner: publication.owner },
         publication,
       ),
+      caller: { actor: credentials.actor, request: req },
     };
   };
 
   router.post('/access/requests/:requestId/decision', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { request, model } = await requestFor(
-      req,
-      credentials,
-      req.params.requestId,
-      true,
-    );
+    const { request, model, caller } = await requestFor(req, 'access.approve');
     const decision = parse(accessDecisionInputSchema, req.body);
-    res.json(
-      await service().requests.decide(request, model, decision, {
-        actor: credentials.actor,
-        request: req,
-      }),
-    );
+    res.json(await service().requests.decide(request, model, decision, caller));
   });
 
   router.post('/access/requests/:requestId/key', async (req, res) => {
-    const credentials = await userCredentials(req);
-    const { request, model } = await requestFor(
-      req,
-      credentials,
-      req.params.requestId,
-      false,
-    );
-    const result = await service().requests.issue(request.id, model, {
-      actor: credentials.actor,
-      request: req,
-    });
+    const { request, model, caller } = await requestFor(req, 'access.request');
+    const result = await service().requests.issue(request.id, model, caller);
     res.status(201).setHeader('Cache-Control', 'no-store').json(result);
   });
 

@@ -10,6 +10,7 @@ import {
   type PublicationStore,
 } from '../database/PublicationStore';
 import { objectName } from '../gateway/names';
+import { setFields } from '../database/fields';
 import { toDate } from '../database/util';
 import type { UsageKeyInfo } from './types';
 import { UsagePublicationDirectory, UsagePublicationInfo } from './types';
@@ -58,8 +59,7 @@ export function toUsagePublication(
     modelKind: p.modelKind,
     routeName: objectName(p.name),
     clientIds: keys.map(k => k.clientId),
-    ...(p.entityRef ? { entityRef: p.entityRef } : {}),
-    ...(p.owner ? { owner: p.owner } : {}),
+    ...setFields(p, ['entityRef', 'owner']),
     ...(prices ? { prices } : {}),
     live: LIVE_STATUSES.includes(p.status),
     ...(published ? { publishedAt: published } : {}),
@@ -67,9 +67,7 @@ export function toUsagePublication(
       id: k.id,
       name: k.name,
       clientId: k.clientId,
-      ...(k.consumer ? { consumer: k.consumer } : {}),
-      ...(k.createdAt ? { createdAt: k.createdAt } : {}),
-      ...(k.until ? { until: k.until } : {}),
+      ...setFields(k, ['consumer', 'createdAt', 'until']),
     })),
     limits: {
       ...(options.publicationQuota
