@@ -1,4 +1,5 @@
 // @ts-check
+const { publicationId } = require('./shared/columns');
 
 /**
  * Publications, their status history and the audit log (docs/design.md §3, §6).
@@ -8,7 +9,11 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('publications', table => {
-    table.string('id', 64).primary().notNullable().comment('Publication id (uuid); label model-publishing/publication');
+    table
+      .string('id', 64)
+      .primary()
+      .notNullable()
+      .comment('Publication id (uuid); label model-publishing/publication');
     table.string('cluster', 63).notNullable();
     table.string('namespace', 63).notNullable();
     table.string('name', 63).notNullable();
@@ -17,12 +22,21 @@ exports.up = async function up(knex) {
     // database without partial indexes; concurrent publishes race on it and exactly one insert wins.
     table.string('live_key', 200).nullable().unique('publications_live_key_uq');
     table.string('entity_ref', 255).nullable();
-    table.string('owner', 255).nullable().comment('Owning group (tenant) entity ref');
+    table
+      .string('owner', 255)
+      .nullable()
+      .comment('Owning group (tenant) entity ref');
     table.string('model_kind', 16).notNullable();
     table.string('status', 16).notNullable();
     table.text('status_reason').nullable();
-    table.text('config').notNullable().comment('PublishConfig JSON (never holds a key)');
-    table.text('objects').notNullable().comment('OwnedObject[] JSON: what this publication owns in the cluster');
+    table
+      .text('config')
+      .notNullable()
+      .comment('PublishConfig JSON (never holds a key)');
+    table
+      .text('objects')
+      .notNullable()
+      .comment('OwnedObject[] JSON: what this publication owns in the cluster');
     table.text('endpoints').notNullable().comment('Public endpoints JSON');
     table.string('created_by', 255).notNullable();
     table.timestamp('created_at', { useTz: true, precision: 3 }).notNullable();
@@ -30,7 +44,10 @@ exports.up = async function up(knex) {
     // Keyset pagination walks (created_at, id); filters narrow it.
     table.index(['created_at', 'id'], 'publications_created_idx');
     table.index(['owner', 'created_at', 'id'], 'publications_owner_idx');
-    table.index(['namespace', 'created_at', 'id'], 'publications_namespace_idx');
+    table.index(
+      ['namespace', 'created_at', 'id'],
+      'publications_namespace_idx',
+    );
     table.index(['status', 'updated_at'], 'publications_status_idx');
     table.index(['cluster', 'namespace', 'name'], 'publications_model_idx');
     table.index(['entity_ref'], 'publications_entity_idx');
@@ -38,12 +55,7 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('publication_status_history', table => {
     table.increments('id').primary();
-    table
-      .string('publication_id', 64)
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table);
     table.string('status', 16).notNullable();
     table.text('reason').nullable();
     table.string('actor', 255).nullable();
@@ -56,7 +68,10 @@ exports.up = async function up(knex) {
     table.string('actor', 255).notNullable();
     table.string('action', 64).notNullable();
     table.string('entity_ref', 255).nullable();
-    table.string('publication_id', 64).nullable().comment('No foreign key: the trail outlives publications');
+    table
+      .string('publication_id', 64)
+      .nullable()
+      .comment('No foreign key: the trail outlives publications');
     table.string('key_id', 64).nullable();
     table.string('outcome', 16).notNullable();
     table.text('error').nullable();

@@ -1,4 +1,5 @@
 // @ts-check
+const { publicationId } = require('./shared/columns');
 
 /**
  * API keys (docs/design.md §4). The raw key is never stored: only its SHA-256 hash and first 8 characters.
@@ -13,12 +14,7 @@ exports.up = async function up(knex) {
       .primary()
       .notNullable()
       .comment('Key id (uuid); the client id is key-<id>');
-    table
-      .string('publication_id', 64)
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table);
     table
       .string('name', 63)
       .notNullable()

@@ -1,4 +1,5 @@
 // @ts-check
+const { publicationId } = require('./shared/columns');
 
 /**
  * Plans and access requests (docs/design.md §9). Every publication gets a `default` plan holding the limits it
@@ -11,12 +12,7 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('publication_plans', table => {
     table.string('id', 64).primary().notNullable();
-    table
-      .string('publication_id', 64)
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table);
     table.string('name', 40).notNullable();
     table.text('description').nullable();
     table.text('rate_limits').notNullable().comment('RateLimits JSON');
@@ -38,12 +34,7 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('access_requests', table => {
     table.string('id', 64).primary().notNullable();
-    table
-      .string('publication_id', 64)
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table);
     table.string('entity_ref', 255).notNullable().comment("The model's entity");
     table.string('plan_id', 64).notNullable();
     table.text('purpose').notNullable();

@@ -1,4 +1,5 @@
 // @ts-check
+const { publicationId } = require('./shared/columns');
 
 /**
  * Leaked keys (issue 21, item 1) and deprecation (item 2). Portable SQL only (SQLite and PostgreSQL).
@@ -15,12 +16,7 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('leaked_keys', table => {
     table.string('key_id', 64).primary().notNullable();
-    table
-      .string('publication_id', 64)
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table);
     table
       .string('report_id', 64)
       .notNullable()
@@ -40,13 +36,7 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('publication_deprecations', table => {
-    table
-      .string('publication_id', 64)
-      .primary()
-      .notNullable()
-      .references('id')
-      .inTable('publications')
-      .onDelete('CASCADE');
+    publicationId(table).primary();
     table
       .timestamp('deprecated_at', { useTz: true, precision: 3 })
       .notNullable();

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Knex } from 'knex';
 import { createTestDatabases, databaseIds } from '../__testUtils__/databases';
 import { migrate, migrationsDir } from './migrate';
@@ -59,6 +60,13 @@ describe('migrations', () => {
       await migrate(db);
       const schema = await schemaOf(db);
       expect(schema).toMatchSnapshot();
+      // Knex ran exactly the .js files directly in migrations/ (not the helpers in migrations/shared).
+      expect(await db('knex_migrations').orderBy('id').pluck('name')).toEqual(
+        fs
+          .readdirSync(migrationsDir)
+          .filter(name => name.endsWith('.js'))
+          .sort(),
+      );
 
       await db.migrate.rollback({ directory: migrationsDir }, true);
       expect(await tableNames(db)).toEqual([]);

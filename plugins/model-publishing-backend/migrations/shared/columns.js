@@ -1,0 +1,21 @@
+// @ts-check
+
+/**
+ * Column definitions the migrations share. Released migrations build their tables with these, so a change
+ * here changes released schemas: src/database/migrations.test.ts compares what all migrations build with
+ * the schema they built when released. Knex loads only the .js files directly in migrations/, never this
+ * folder.
+ */
+
+/**
+ * `publication_id`: the publication a row belongs to; the row goes with it.
+ *
+ * @param {import('knex').Knex.CreateTableBuilder} table
+ */
+exports.publicationId = table =>
+  table
+    .string('publication_id', 64)
+    .notNullable()
+    .references('id')
+    .inTable('publications')
+    .onDelete('CASCADE');
