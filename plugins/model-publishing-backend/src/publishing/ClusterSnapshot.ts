@@ -117,23 +117,23 @@ export class ClusterSnapshot implements ModelLookup {
       .map(([k]) => k.split('|')[1]);
   }
 
-  inferenceService(
-    cluster: string,
-    namespace: string,
-    name: string,
-  ): KubeObject | undefined {
-    return cluster === this.cluster
-      ? this.models.inferenceService?.get(at(namespace, name))
-      : undefined;
+  inferenceService(cluster: string, namespace: string, name: string) {
+    return this.model('inferenceService', cluster, namespace, name);
   }
 
-  llmInferenceService(
+  llmInferenceService(cluster: string, namespace: string, name: string) {
+    return this.model('llmInferenceService', cluster, namespace, name);
+  }
+
+  /** A model of this snapshot's cluster (undefined for another cluster's, or when its kind was not listed). */
+  private model(
+    kind: 'inferenceService' | 'llmInferenceService',
     cluster: string,
     namespace: string,
     name: string,
   ): KubeObject | undefined {
     return cluster === this.cluster
-      ? this.models.llmInferenceService?.get(at(namespace, name))
+      ? this.models[kind]?.get(at(namespace, name))
       : undefined;
   }
 
