@@ -287,16 +287,12 @@ export function buildRateLimitRules(input: RateLimitRulesInput): {
 export function buildBackendTrafficPolicy(
   input: BuildInput,
 ): BackendTrafficPolicy {
-  const { head, targetRefs } = routePolicy(input, 'BackendTrafficPolicy');
+  const { head, spec } = routePolicy(input, 'BackendTrafficPolicy');
   const { mode, rules } = buildRateLimitRules(input);
   return {
     ...head,
     spec: {
-      targetRefs,
-      // A Gateway-level BackendTrafficPolicy would otherwise stop applying to this route.
-      ...(input.mergeWithGateway?.BackendTrafficPolicy
-        ? { mergeType: 'StrategicMerge' }
-        : {}),
+      ...spec,
       // `rateLimit.type` is deprecated in v1.9: the global/local field alone says which.
       ...(rules.length > 0 ? { rateLimit: { [mode]: { rules } } } : {}),
     },

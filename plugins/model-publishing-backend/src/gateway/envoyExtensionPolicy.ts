@@ -42,11 +42,11 @@ export function buildEnvoyExtensionPolicy(
     filterContext[`name${i + 1}`] = h.name;
     filterContext[`value${i + 1}`] = h.value;
   });
-  const { head, targetRefs } = routePolicy(input, 'EnvoyExtensionPolicy');
+  const { head, spec } = routePolicy(input, 'EnvoyExtensionPolicy');
   return {
     ...head,
     spec: {
-      targetRefs,
+      ...spec,
       lua: [{ type: 'Inline', inline: RESPONSE_HEADERS_LUA, filterContext }],
     },
   };

@@ -197,14 +197,19 @@ export function objectHead<K extends PublicationObjectKind>(
 
 /**
  * A policy on the publication's route (our HTTPRoute, or the one Envoy AI Gateway generates for the
- * AIGatewayRoute under the same name): its head and the route it targets.
+ * AIGatewayRoute under the same name): its head, and its spec's route and merge. With a Gateway-level
+ * policy of the same kind (input.mergeWithGateway) it merges, or the Gateway's would stop applying.
  */
 export function routePolicy<
   K extends 'SecurityPolicy' | 'BackendTrafficPolicy' | 'EnvoyExtensionPolicy',
 >(input: BuildInput, kind: K) {
   const name = objectName(input.isvc.metadata.name);
+  const merges: Partial<Record<string, boolean>> = input.mergeWithGateway ?? {};
   return {
     head: objectHead(input, kind, name),
-    targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+    spec: {
+      targetRefs: [{ group: GATEWAY_API_GROUP, kind: 'HTTPRoute', name }],
+      ...(merges[kind] ? { mergeType: 'StrategicMerge' as const } : {}),
+    },
   };
 }

@@ -14,14 +14,11 @@ export const API_KEY_HEADERS = ['authorization', 'x-api-key'] as const;
  * Envoy's api_key_auth filter drops a leading "Bearer " from any header source before the lookup.
  */
 export function buildSecurityPolicy(input: BuildInput): SecurityPolicy {
-  const { head, targetRefs } = routePolicy(input, 'SecurityPolicy');
+  const { head, spec } = routePolicy(input, 'SecurityPolicy');
   return {
     ...head,
     spec: {
-      targetRefs,
-      ...(input.mergeWithGateway?.SecurityPolicy
-        ? { mergeType: 'StrategicMerge' }
-        : {}),
+      ...spec,
       apiKeyAuth: {
         credentialRefs: [
           {
