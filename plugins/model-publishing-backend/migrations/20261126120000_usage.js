@@ -1,4 +1,5 @@
 // @ts-check
+const { epochPeriod } = require('./shared/columns');
 
 /**
  * Usage rollups (docs/design.md §6). Hours and days are whole numbers since the Unix epoch (UTC), which keeps range
@@ -24,39 +25,46 @@ exports.up = async function up(knex) {
     }
   };
 
-  // What each source reported, so re-collection replaces its own figures and never another source's.
-  await knex.schema.createTable('usage_hourly_source', table => {
-    table.string('publication_id', 64).notNullable();
-    table.string('client_id', 80).notNullable();
-    table
-      .integer('hour')
-      .notNullable()
-      .comment('Hours since the Unix epoch (UTC)');
-    table
-      .string('source', 64)
-      .notNullable()
-      .comment('UsageSource id, or access-log');
-    counters(table);
-    table.unique(['publication_id', 'hour', 'client_id', 'source'], {
-      indexName: 'usage_hourly_source_key',
+  /**
+   * A rollup per publication (per client id unless `perKey` is false, per source when `perSource`) and
+   * period, with the counters; `more` adds what a table has besides.
+   *
+   * @param {string} name
+   * @param {'hour' | 'day'} period
+   * @param {{ perKey?: boolean, perSource?: boolean }} keys
+   * @param {(table: import('knex').Knex.CreateTableBuilder) => void} [more]
+   */
+  const rollup = (name, period, { perKey = true, perSource = false }, more) =>
+    knex.schema.createTable(name, table => {
+      table.string('publication_id', 64).notNullable();
+      if (perKey) table.string('client_id', 80).notNullable();
+      epochPeriod(table, period);
+      if (perSource) {
+        table
+          .string('source', 64)
+          .notNullable()
+          .comment('UsageSource id, or access-log');
+      }
+      counters(table);
+      table.unique(
+        [
+          'publication_id',
+          period,
+          ...(perKey ? ['client_id'] : []),
+          ...(perSource ? ['source'] : []),
+        ],
+        { indexName: `${name}_key` },
+      );
+      table.index([period], `${name}_${period}_idx`);
+      more?.(table);
     });
-    table.index(['hour'], 'usage_hourly_source_hour_idx');
-  });
+
+  // What each source reported, so re-collection replaces its own figures and never another source's.
+  await rollup('usage_hourly_source', 'hour', { perSource: true });
 
   // The merged hourly rollup the reports read: per counter, the largest figure any source reported
   // (several sources measure the same traffic; adding them would double-count).
-  await knex.schema.createTable('usage_hourly', table => {
-    table.string('publication_id', 64).notNullable();
-    table.string('client_id', 80).notNullable();
-    table
-      .integer('hour')
-      .notNullable()
-      .comment('Hours since the Unix epoch (UTC)');
-    counters(table);
-    table.unique(['publication_id', 'hour', 'client_id'], {
-      indexName: 'usage_hourly_key',
-    });
-    table.index(['hour'], 'usage_hourly_hour_idx');
+  await rollup('usage_hourly', 'hour', {}, table => {
     // Covers the quota-alert scan (requests and tokens per key and hour) without touching the table.
     table.index(
       [
@@ -73,32 +81,9 @@ exports.up = async function up(knex) {
 
   // Publication totals per hour (all client ids), so a report's series reads one row per hour
   // instead of one per key and hour.
-  await knex.schema.createTable('usage_hourly_total', table => {
-    table.string('publication_id', 64).notNullable();
-    table
-      .integer('hour')
-      .notNullable()
-      .comment('Hours since the Unix epoch (UTC)');
-    counters(table);
-    table.unique(['publication_id', 'hour'], {
-      indexName: 'usage_hourly_total_key',
-    });
-    table.index(['hour'], 'usage_hourly_total_hour_idx');
-  });
+  await rollup('usage_hourly_total', 'hour', { perKey: false });
 
-  await knex.schema.createTable('usage_daily', table => {
-    table.string('publication_id', 64).notNullable();
-    table.string('client_id', 80).notNullable();
-    table
-      .integer('day')
-      .notNullable()
-      .comment('Days since the Unix epoch (UTC)');
-    counters(table);
-    table.unique(['publication_id', 'day', 'client_id'], {
-      indexName: 'usage_daily_key',
-    });
-    table.index(['day'], 'usage_daily_day_idx');
-  });
+  await rollup('usage_daily', 'day', {});
 
   await knex.schema.createTable('usage_key_last_used', table => {
     table.string('publication_id', 64).notNullable();

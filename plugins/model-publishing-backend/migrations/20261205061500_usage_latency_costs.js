@@ -1,4 +1,13 @@
 // @ts-check
+const { epochPeriod } = require('./shared/columns');
+
+/** The usage rollup tables (migration 20261126120000). */
+const ROLLUPS = [
+  'usage_hourly_source',
+  'usage_hourly',
+  'usage_hourly_total',
+  'usage_daily',
+];
 
 /**
  * Usage that answers owners and finance (issue #20):
@@ -15,12 +24,7 @@
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
-  for (const name of [
-    'usage_hourly_source',
-    'usage_hourly',
-    'usage_hourly_total',
-    'usage_daily',
-  ]) {
+  for (const name of ROLLUPS) {
     await knex.schema.alterTable(name, table => {
       table.bigInteger('status_4xx_other').notNullable().defaultTo(0);
     });
@@ -42,30 +46,20 @@ exports.up = async function up(knex) {
       .comment('Upper bound of the bucket in seconds; 1e300 = +Inf');
     table.bigInteger('count').notNullable().defaultTo(0);
   };
-  await knex.schema.createTable('usage_latency_hourly', table => {
-    latency(table);
-    table
-      .integer('hour')
-      .notNullable()
-      .comment('Hours since the Unix epoch (UTC)');
-    table.unique(
-      ['publication_id', 'hour', 'client_id', 'source', 'metric', 'le'],
-      { indexName: 'usage_latency_hourly_key' },
-    );
-    table.index(['hour'], 'usage_latency_hourly_hour_idx');
-  });
-  await knex.schema.createTable('usage_latency_daily', table => {
-    latency(table);
-    table
-      .integer('day')
-      .notNullable()
-      .comment('Days since the Unix epoch (UTC)');
-    table.unique(
-      ['publication_id', 'day', 'client_id', 'source', 'metric', 'le'],
-      { indexName: 'usage_latency_daily_key' },
-    );
-    table.index(['day'], 'usage_latency_daily_day_idx');
-  });
+  for (const [name, period] of /** @type {const} */ ([
+    ['usage_latency_hourly', 'hour'],
+    ['usage_latency_daily', 'day'],
+  ])) {
+    await knex.schema.createTable(name, table => {
+      latency(table);
+      epochPeriod(table, period);
+      table.unique(
+        ['publication_id', period, 'client_id', 'source', 'metric', 'le'],
+        { indexName: `${name}_key` },
+      );
+      table.index([period], `${name}_${period}_idx`);
+    });
+  }
 
   await knex.schema.createTable('usage_budgets', table => {
     table
@@ -113,12 +107,7 @@ exports.down = async function down(knex) {
     table.dropColumn('max_key_requests');
     table.dropColumn('max_key_tokens');
   });
-  for (const name of [
-    'usage_hourly_source',
-    'usage_hourly',
-    'usage_hourly_total',
-    'usage_daily',
-  ]) {
+  for (const name of ROLLUPS) {
     await knex.schema.alterTable(name, table => {
       table.dropColumn('status_4xx_other');
     });

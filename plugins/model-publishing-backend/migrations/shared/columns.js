@@ -19,3 +19,17 @@ exports.publicationId = table =>
     .references('id')
     .inTable('publications')
     .onDelete('CASCADE');
+
+/**
+ * `hour` or `day`: the usage tables' period, as whole hours or days since the Unix epoch (UTC).
+ *
+ * @param {import('knex').Knex.CreateTableBuilder} table
+ * @param {'hour' | 'day'} period
+ */
+exports.epochPeriod = (table, period) =>
+  table
+    .integer(period)
+    .notNullable()
+    .comment(
+      `${period === 'hour' ? 'Hours' : 'Days'} since the Unix epoch (UTC)`,
+    );
