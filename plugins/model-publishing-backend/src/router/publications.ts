@@ -7,7 +7,7 @@ import {
   type PublishConfig,
 } from '@model-publishing/plugin-model-publishing-common';
 import type { ListPublicationsQuery } from '../database/PublicationStore';
-import { modelPreamble } from './modelRoute';
+import { modelPreamble, type ModelAction } from './modelRoute';
 import { DEFAULT_PAGE_LIMIT, type ApiRouter, type RouterDeps } from './types';
 
 /** The validated body, once it also keeps the plan rules openapi.yaml cannot state (400 naming `plans`). */
@@ -60,6 +60,14 @@ export function registerPublicationRoutes(
 ): void {
   const { ctx, publications, publishing, models } = deps;
   const authorizedModel = modelPreamble(ctx);
+  /** The authorized model and what its operation records: the caller (audit, createdBy) and the request. */
+  const operationOn = async (
+    req: Parameters<typeof authorizedModel>[0],
+    action: ModelAction,
+  ) => {
+    const { model, ...caller } = await authorizedModel(req, action);
+    return { model, op: { ...caller, request: req } };
+  };
 
   router.get('/publications', async (req, res) => {
     const credentials = await ctx.credentials(req);
@@ -123,15 +131,9 @@ export function registerPublicationRoutes(
   router.post(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(
-        req,
-        'publication.create',
-      );
+      const { model, op } = await operationOn(req, 'publication.create');
       const config = publishConfigOf(req.body);
-      const result = await publishing.publish(model, config, {
-        ...caller,
-        request: req,
-      });
+      const result = await publishing.publish(model, config, op);
       res.status(201).json(result);
     },
   );
@@ -139,15 +141,9 @@ export function registerPublicationRoutes(
   router.put(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(
-        req,
-        'publication.update',
-      );
+      const { model, op } = await operationOn(req, 'publication.update');
       const config = publishConfigOf(req.body);
-      const publication = await publishing.update(model, config, {
-        ...caller,
-        request: req,
-      });
+      const publication = await publishing.update(model, config, op);
       // Plan limit edits reach the keys already issued on those plans.
       await deps.access?.requests.applyPlanEdits(publication);
       res.json({ publication });
@@ -157,14 +153,8 @@ export function registerPublicationRoutes(
   router.delete(
     '/:addressedBy/:scope/:namespace/:name/publication',
     async (req, res) => {
-      const { model, ...caller } = await authorizedModel(
-        req,
-        'publication.delete',
-      );
-      const publication = await publishing.unpublish(model, {
-        ...caller,
-        request: req,
-      });
+      const { model, op } = await operationOn(req, 'publication.delete');
+      const publication = await publishing.unpublish(model, op);
       res.json({ publication });
     },
   );
