@@ -359,6 +359,7 @@ export async function startServices(
     await scheduleReconciler({
       reconciler: s.reconciler,
       scheduler: deps.scheduler,
+      lifecycle: deps.lifecycle,
       logger: deps.logger,
       frequency: s.config.reconciler.frequency,
     });

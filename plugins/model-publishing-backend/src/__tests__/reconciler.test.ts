@@ -6,6 +6,7 @@ import {
   MANAGED_BY_VALUE,
 } from '@model-publishing/plugin-model-publishing-common';
 import { startServices } from '../__testUtils__/services';
+import { Reconciler } from '../publishing/Reconciler';
 import { MANAGED_KINDS } from '../publishing/objects';
 import { labelledIn, never, until } from '../__testUtils__/crashes';
 import { NAMESPACE } from '../__testUtils__/harness';
@@ -236,6 +237,39 @@ describe('reconciler', () => {
     expect(reads.filter(p => p.includes('xgboost-iris'))).not.toEqual([]);
     // The others' objects and models are never read by name (a runtime the confirmation reads may be).
     expect(reads.filter(p => /sklearn-iris|vllm-qwen/.test(p))).toEqual([]);
+  });
+
+  it('does not wait for guide builds, and an aborted signal ends the pass between publications', async () => {
+    for (const name of ['sklearn-iris', 'xgboost-iris'])
+      await s.publishing.publish(
+        s.model(name),
+        { rateLimits: { requestsPerMinute: 10 } },
+        op,
+      );
+    const ensured: string[] = [];
+    const reconciler = new Reconciler({
+      clusters: s.clusters,
+      publications: s.publications,
+      publishing: s.publishing,
+      logger: { warn: jest.fn(), info: jest.fn() } as any,
+      leases: { holder: 'test', token: 'test' },
+      // A build that never finishes (a slow mkdocs): the pass must still end.
+      guides: {
+        ensure: async p => {
+          ensured.push(p.name);
+          await never();
+        },
+      },
+    });
+    const report = await reconciler.run();
+    expect(report.errors).toEqual([]);
+    expect(ensured.sort()).toEqual(['sklearn-iris', 'xgboost-iris']);
+
+    const aborted = new AbortController();
+    aborted.abort();
+    ensured.length = 0;
+    await reconciler.run(new Date(), aborted.signal);
+    expect(ensured).toEqual([]);
   });
 
   it('deletes labelled orphans of publications that are not live, and leaves others alone', async () => {

@@ -157,6 +157,8 @@ describe('guides in TechDocs, from the publishing workflow', () => {
     fail = false;
     const report = await reconciler.run();
     expect(report.errors).toEqual([]);
+    // The pass starts the rebuild without waiting for it.
+    await guides.idle();
     expect(guides.lastFailure(publication.id)).toBeUndefined();
     expect(await indexHtml()).toContain('API guide');
   });

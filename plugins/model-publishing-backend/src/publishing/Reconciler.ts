@@ -1,4 +1,5 @@
 import type {
+  LifecycleService,
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
@@ -61,19 +62,23 @@ function message(error: unknown) {
 export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {}
 
-  async run(now = new Date()): Promise<ReconcileReport> {
+  /** One pass; `signal` (the scheduler's, aborted at shutdown) ends it between publications. */
+  async run(now = new Date(), signal?: AbortSignal): Promise<ReconcileReport> {
     const report = emptyReport();
     await this.resume(report, now);
     // One list per kind per cluster, after the stuck records are settled (their objects are gone).
     const snapshots = await this.snapshots();
     let after: string | undefined;
     for (;;) {
+      if (signal?.aborted) return report;
       const page = await this.o.publications.listSettled(after, 100);
       for (const p of page) {
         await this.checkDrift(p, report, snapshots.get(p.cluster)).catch(e =>
           report.errors.push(`${p.id}: ${message(e)}`),
         );
-        await this.o.guides?.ensure(p); // logs its own failures; never throws
+        // Not awaited: a missing guide takes an mkdocs build (about a second each, one at a time), and a
+        // thousand of them must not hold up drift checks for this pass's length. It logs its own failures.
+        void this.o.guides?.ensure(p);
       }
       if (page.length < 100) break;
       after = page[page.length - 1].id;
@@ -268,10 +273,16 @@ export function durationMs(d: HumanDuration): number {
 export async function scheduleReconciler(o: {
   reconciler: Reconciler;
   scheduler: SchedulerService;
+  lifecycle: LifecycleService;
   logger: LoggerService;
   frequency: HumanDuration;
 }): Promise<void> {
   const { reconciler } = o;
+  let running: Promise<unknown> | undefined;
+  // The scheduler aborts the pass's signal at shutdown; wait for it to stop before the database closes.
+  o.lifecycle.addShutdownHook(async () => {
+    await running?.catch(() => undefined);
+  });
   await o.scheduler.scheduleTask({
     id: RECONCILER_TASK_ID,
     scope: 'global',
@@ -279,8 +290,10 @@ export async function scheduleReconciler(o: {
     timeout: { minutes: 10 },
     // Let the backend settle first, but never wait longer than one interval.
     initialDelay: { milliseconds: Math.min(15_000, durationMs(o.frequency)) },
-    fn: async () => {
-      const report = await reconciler.run();
+    fn: async signal => {
+      const pass = reconciler.run(new Date(), signal);
+      running = pass;
+      const report = await pass;
       const changes =
         report.converged.length +
         report.degraded.length +

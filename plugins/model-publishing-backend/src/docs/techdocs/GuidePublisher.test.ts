@@ -175,6 +175,47 @@ describe('GuidePublisher', () => {
     }, 60_000);
   });
 
+  it('shares one build between ensures of the same version in flight, and idle() waits for it', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>(r => {
+      release = r;
+    });
+    const generator: GeneratorBase = {
+      run: jest.fn(async ({ outputDir }) => {
+        await gate;
+        await fs.writeFile(path.join(outputDir, 'index.html'), 'ok');
+      }),
+    };
+    const publisher = {
+      publish: jest.fn(async () => undefined),
+      fetchTechDocsMetadata: jest.fn(async () => {
+        throw new Error('no site');
+      }),
+    } as unknown as PublisherBase;
+    const guides = new GuidePublisher({
+      logger: mockServices.logger.mock(),
+      generator,
+      publisher,
+      render,
+    });
+    const first = guides.ensure(publication());
+    const second = guides.ensure(publication());
+    let idle = false;
+    const waiting = guides.idle().then(() => {
+      idle = true;
+    });
+    await new Promise(r => setTimeout(r, 50));
+    expect(idle).toBe(false);
+    release();
+    await expect(Promise.all([first, second])).resolves.toEqual([
+      'published',
+      'published',
+    ]);
+    await waiting;
+    expect(generator.run).toHaveBeenCalledTimes(1);
+    expect(publisher.publish).toHaveBeenCalledTimes(1);
+  });
+
   it('never throws from the hooks: a failed generation is logged, remembered and retried by ensure', async () => {
     const logger = mockServices.logger.mock();
     let fail = true;

@@ -79,6 +79,11 @@ export class GuidePublisher implements GuideHooks {
   /** publication id → updatedAt whose site was built or verified by this process. */
   private readonly verified = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** publication id → the ensure in flight for that version. */
+  private readonly ensuring = new Map<
+    string,
+    { updatedAt: string; result: Promise<EnsureResult> }
+  >();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -159,11 +164,24 @@ export class GuidePublisher implements GuideHooks {
     if (this.verified.get(publication.id) === publication.updatedAt) {
       return 'current';
     }
-    return this.job(
+    // The reconciler does not wait for a build, so its next pass may ask again: share the one in flight.
+    const inFlight = this.ensuring.get(publication.id);
+    if (inFlight?.updatedAt === publication.updatedAt) return inFlight.result;
+    const result = this.job(
       publication,
       async () => guideSite(publication, await this.o.render(publication)),
       { onlyIfStale: true },
     );
+    this.ensuring.set(publication.id, {
+      updatedAt: publication.updatedAt,
+      result,
+    });
+    void result.finally(() => {
+      if (this.ensuring.get(publication.id)?.result === result)
+        this.ensuring.delete(publication.id);
+    });
+    this.track(result);
+    return result;
   }
 
   private track(job: Promise<unknown>) {
