@@ -64,10 +64,17 @@ describe('guides in TechDocs, from the publishing workflow', () => {
           ? new GuidePublisher({
               logger,
               generator,
-              publisher: await Publisher.fromConfig(rootConfig, { logger, discovery }),
+              publisher: await Publisher.fromConfig(rootConfig, {
+                logger,
+                discovery,
+              }),
               render,
             })
-          : await GuidePublisher.fromConfig(rootConfig, { logger, discovery, render });
+          : await GuidePublisher.fromConfig(rootConfig, {
+              logger,
+              discovery,
+              render,
+            });
         return guides;
       },
     });
