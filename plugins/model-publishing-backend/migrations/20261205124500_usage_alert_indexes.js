@@ -1,4 +1,5 @@
 // @ts-check
+const { usageDailyAlertIndex } = require('./shared/columns');
 
 /**
  * Publication totals per day, and indexes for counting quota alerts (issue #20: the 30-day summary read every hourly row). The summary counts,
@@ -55,17 +56,7 @@ exports.up = async function up(knex) {
     'CREATE INDEX usage_hourly_total_tokens_idx ON usage_hourly_total (publication_id, (input_tokens + output_tokens), hour)',
   );
   await knex.schema.alterTable('usage_daily', table => {
-    table.index(
-      [
-        'publication_id',
-        'client_id',
-        'day',
-        'requests',
-        'input_tokens',
-        'output_tokens',
-      ],
-      'usage_daily_alert_idx',
-    );
+    usageDailyAlertIndex(table);
   });
 };
 

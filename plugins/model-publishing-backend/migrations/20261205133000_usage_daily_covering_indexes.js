@@ -1,4 +1,5 @@
 // @ts-check
+const { usageDailyAlertIndex } = require('./shared/columns');
 
 /** The counters prices use. */
 const PRICED = [
@@ -46,16 +47,6 @@ exports.down = async function down(knex) {
   });
   await knex.schema.alterTable('usage_daily', table => {
     table.index(['day'], 'usage_daily_day_idx');
-    table.index(
-      [
-        'publication_id',
-        'client_id',
-        'day',
-        'requests',
-        'input_tokens',
-        'output_tokens',
-      ],
-      'usage_daily_alert_idx',
-    );
+    usageDailyAlertIndex(table);
   });
 };

@@ -33,3 +33,22 @@ exports.epochPeriod = (table, period) =>
     .comment(
       `${period === 'hour' ? 'Hours' : 'Days'} since the Unix epoch (UTC)`,
     );
+
+/**
+ * usage_daily_alert_idx: usage_daily by key and day with requests and tokens, for the quota-alert counts
+ * (20261205124500; replaced by usage_daily_key_priced_idx in 20261205133000, whose down restores it).
+ *
+ * @param {import('knex').Knex.AlterTableBuilder} table
+ */
+exports.usageDailyAlertIndex = table =>
+  table.index(
+    [
+      'publication_id',
+      'client_id',
+      'day',
+      'requests',
+      'input_tokens',
+      'output_tokens',
+    ],
+    'usage_daily_alert_idx',
+  );
